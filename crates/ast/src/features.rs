@@ -1,0 +1,227 @@
+//! `Features`: which proposals a parser or validator accepts.
+
+use std::fmt;
+use std::ops::{BitOr, BitOrAssign};
+
+/// A set of WebAssembly proposals, accepted alike by the binary parser, the
+/// text parser and the validator.
+///
+/// [`Features::default`] is what deployed engines accept: Wasm 3.0 plus
+/// threads and wide arithmetic.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Features(u32);
+
+macro_rules! features {
+    ($( $(#[doc = $doc:literal])* $name:ident = $bit:literal, $text:literal; )*) => {
+        impl Features {
+            $(
+                $(#[doc = $doc])*
+                pub const $name: Features = Features(1 << $bit);
+            )*
+
+            /// Every single proposal with its command-line name.
+            pub const NAMED: &[(&str, Features)] = &[ $( ($text, Features::$name), )* ];
+        }
+    };
+}
+
+features! {
+    /// Importing and exporting mutable globals (Wasm 2.0).
+    MUTABLE_GLOBAL = 0, "mutable-global";
+    /// Sign-extension operators (Wasm 2.0).
+    SIGN_EXTENSION = 1, "sign-extension";
+    /// Non-trapping float-to-int conversions (Wasm 2.0).
+    SATURATING_FLOAT_TO_INT = 2, "saturating-float-to-int";
+    /// Multiple results and block parameters (Wasm 2.0).
+    MULTI_VALUE = 3, "multi-value";
+    /// Bulk memory and table operations, passive segments (Wasm 2.0).
+    BULK_MEMORY = 4, "bulk-memory";
+    /// funcref/externref values, several tables, table instructions (Wasm 2.0).
+    REFERENCE_TYPES = 5, "reference-types";
+    /// 128-bit SIMD (Wasm 2.0).
+    SIMD = 6, "simd";
+    /// Relaxed SIMD (Wasm 3.0).
+    RELAXED_SIMD = 7, "relaxed-simd";
+    /// Tail calls (Wasm 3.0).
+    TAIL_CALL = 8, "tail-call";
+    /// Extended constant expressions (Wasm 3.0).
+    EXTENDED_CONST = 9, "extended-const";
+    /// Several memories (Wasm 3.0).
+    MULTI_MEMORY = 10, "multi-memory";
+    /// 64-bit memories and tables (Wasm 3.0).
+    MEMORY64 = 11, "memory64";
+    /// Exception handling with `try_table` and `exnref` (Wasm 3.0).
+    EXCEPTIONS = 12, "exceptions";
+    /// Typed function references (Wasm 3.0).
+    FUNCTION_REFERENCES = 13, "function-references";
+    /// Garbage collection (Wasm 3.0).
+    GC = 14, "gc";
+    /// Threads: shared memories and atomics.
+    THREADS = 15, "threads";
+    /// 128-bit wide arithmetic.
+    WIDE_ARITHMETIC = 16, "wide-arithmetic";
+    /// The legacy exception instructions (`try`, `catch`, `delegate`, ...).
+    LEGACY_EXCEPTIONS = 17, "legacy-exceptions";
+    /// Memories with a custom page size.
+    CUSTOM_PAGE_SIZES = 18, "custom-page-sizes";
+}
+
+impl Features {
+    /// Wasm 1.0: no proposal at all. Every set contains it.
+    pub const MVP: Features = Features(0);
+
+    /// Wasm 1.0 exactly.
+    pub const WASM1: Features = Features::MVP;
+
+    /// Wasm 2.0: 1.0 and the proposals merged into it.
+    pub const WASM2: Features = Features(
+        Features::MUTABLE_GLOBAL.0
+            | Features::SIGN_EXTENSION.0
+            | Features::SATURATING_FLOAT_TO_INT.0
+            | Features::MULTI_VALUE.0
+            | Features::BULK_MEMORY.0
+            | Features::REFERENCE_TYPES.0
+            | Features::SIMD.0,
+    );
+
+    /// Wasm 3.0: 2.0 and the proposals merged into it.
+    pub const WASM3: Features = Features(
+        Features::WASM2.0
+            | Features::RELAXED_SIMD.0
+            | Features::TAIL_CALL.0
+            | Features::EXTENDED_CONST.0
+            | Features::MULTI_MEMORY.0
+            | Features::MEMORY64.0
+            | Features::EXCEPTIONS.0
+            | Features::FUNCTION_REFERENCES.0
+            | Features::GC.0,
+    );
+
+    /// Every proposal known, the legacy exceptions included.
+    pub const ALL: Features = Features((1 << 19) - 1);
+
+    /// The empty set: same as [`Features::MVP`].
+    pub const fn empty() -> Features {
+        Features(0)
+    }
+
+    /// Whether every proposal of `other` is in `self`.
+    pub const fn contains(self, other: Features) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    /// `self` with `other` added.
+    pub const fn with(self, other: Features) -> Features {
+        Features(self.0 | other.0)
+    }
+
+    /// `self` with `other` removed.
+    pub const fn without(self, other: Features) -> Features {
+        Features(self.0 & !other.0)
+    }
+
+    /// The single proposal with this command-line name (`gc`, `simd`, ...).
+    pub fn by_name(name: &str) -> Option<Features> {
+        Features::NAMED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| *f)
+    }
+
+    /// A feature set from a command-line description: a base (`wasm1`,
+    /// `wasm2`, `wasm3`, `all`, `default`) and/or `+name`/`-name` edits,
+    /// separated by commas.
+    pub fn parse(spec: &str) -> Result<Features, UnknownFeature> {
+        let mut set = Features::default();
+        for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+            set = match part {
+                "wasm1" | "mvp" => Features::WASM1,
+                "wasm2" => Features::WASM2,
+                "wasm3" => Features::WASM3,
+                "all" => Features::ALL,
+                "default" => Features::default(),
+                _ => {
+                    let (add, name) = match part.as_bytes()[0] {
+                        b'+' => (true, &part[1..]),
+                        b'-' => (false, &part[1..]),
+                        _ => (true, part),
+                    };
+                    let f = Features::by_name(name)
+                        .ok_or_else(|| UnknownFeature(name.to_string()))?;
+                    if add { set.with(f) } else { set.without(f) }
+                }
+            };
+        }
+        Ok(set)
+    }
+}
+
+impl Default for Features {
+    fn default() -> Features {
+        Features::WASM3
+            .with(Features::THREADS)
+            .with(Features::WIDE_ARITHMETIC)
+    }
+}
+
+impl BitOr for Features {
+    type Output = Features;
+    fn bitor(self, rhs: Features) -> Features {
+        self.with(rhs)
+    }
+}
+
+impl BitOrAssign for Features {
+    fn bitor_assign(&mut self, rhs: Features) {
+        *self = self.with(rhs);
+    }
+}
+
+impl fmt::Debug for Features {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let names: Vec<&str> = Features::NAMED
+            .iter()
+            .filter(|(_, flag)| self.contains(*flag))
+            .map(|(n, _)| *n)
+            .collect();
+        write!(f, "Features({})", names.join(","))
+    }
+}
+
+/// A proposal name that [`Features::parse`] does not know.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownFeature(pub String);
+
+impl fmt::Display for UnknownFeature {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "unknown feature `{}`", self.0)
+    }
+}
+
+impl std::error::Error for UnknownFeature {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_nest() {
+        assert!(Features::WASM3.contains(Features::WASM2));
+        assert!(Features::ALL.contains(Features::default()));
+        assert!(!Features::WASM2.contains(Features::GC));
+        assert!(Features::WASM1.contains(Features::MVP));
+        assert!(!Features::default().contains(Features::LEGACY_EXCEPTIONS));
+    }
+
+    #[test]
+    fn parses_edits() {
+        let f = Features::parse("wasm2,+tail-call,-simd").unwrap();
+        assert!(f.contains(Features::TAIL_CALL));
+        assert!(!f.contains(Features::SIMD));
+        assert!(f.contains(Features::BULK_MEMORY));
+        assert_eq!(
+            Features::parse("+nope"),
+            Err(UnknownFeature("nope".to_string()))
+        );
+    }
+}

@@ -1,0 +1,3 @@
+//! The `weft` command (being built).
+
+fn main() {}

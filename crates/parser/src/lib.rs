@@ -1,0 +1,1 @@
+//! WebAssembly binary format to the weft AST (being built).

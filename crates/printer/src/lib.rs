@@ -1,0 +1,1 @@
+//! The weft AST back to WebAssembly text (being built).

@@ -1,0 +1,1 @@
+//! Validation of WebAssembly modules (being built).

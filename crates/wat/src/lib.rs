@@ -1,0 +1,1 @@
+//! WebAssembly text format to the weft AST (being built).

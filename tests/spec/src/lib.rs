@@ -1,0 +1,1 @@
+//! The .wast script runner (being built).
