@@ -1,0 +1,109 @@
+//! Shared helpers of weft's peer benchmarks: the corpus and the peers' walks.
+
+use std::path::{Path, PathBuf};
+
+/// The corpus folder: `$WEFT_CORPUS`, or `../shared/corpus/out` beside the
+/// repository (filled by `shared/corpus/fetch.sh`).
+pub fn corpus_dir() -> PathBuf {
+    match std::env::var_os("WEFT_CORPUS") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus/out"),
+    }
+}
+
+/// Every `.wasm` file of the corpus, sorted, with its bytes. Empty when the
+/// corpus has not been fetched.
+pub fn corpus() -> Vec<(String, Vec<u8>)> {
+    let mut files = Vec::new();
+    let mut dirs = vec![corpus_dir()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "wasm") {
+                if let Ok(bytes) = std::fs::read(&path) {
+                    let name = path.file_name().unwrap_or_default().to_string_lossy();
+                    files.push((name.into_owned(), bytes));
+                }
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// wasmparser's full walk: every payload, every item of every section and
+/// every operator of every body. Returns the number of operators seen.
+pub fn wasmparser_walk(bytes: &[u8]) -> Result<usize, wasmparser::BinaryReaderError> {
+    use wasmparser::{Parser, Payload};
+    let mut ops = 0;
+    for payload in Parser::new(0).parse_all(bytes) {
+        match payload? {
+            Payload::TypeSection(r) => {
+                for group in r {
+                    group?;
+                }
+            }
+            Payload::ImportSection(r) => {
+                for import in r {
+                    import?;
+                }
+            }
+            Payload::FunctionSection(r) => {
+                for f in r {
+                    f?;
+                }
+            }
+            Payload::TableSection(r) => {
+                for t in r {
+                    t?;
+                }
+            }
+            Payload::MemorySection(r) => {
+                for m in r {
+                    m?;
+                }
+            }
+            Payload::GlobalSection(r) => {
+                for g in r {
+                    let g = g?;
+                    let mut ops_reader = g.init_expr.get_operators_reader();
+                    while !ops_reader.eof() {
+                        ops_reader.read()?;
+                    }
+                }
+            }
+            Payload::ExportSection(r) => {
+                for e in r {
+                    e?;
+                }
+            }
+            Payload::ElementSection(r) => {
+                for e in r {
+                    e?;
+                }
+            }
+            Payload::DataSection(r) => {
+                for d in r {
+                    d?;
+                }
+            }
+            Payload::CodeSectionEntry(body) => {
+                for local in body.get_locals_reader()? {
+                    local?;
+                }
+                let mut reader = body.get_operators_reader()?;
+                while !reader.eof() {
+                    reader.read()?;
+                    ops += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(ops)
+}
