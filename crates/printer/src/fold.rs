@@ -1,0 +1,237 @@
+//! Folded instructions: `(i32.add (local.get 0) (i32.const 1))` and
+//! `(block ...)`, `(if (cond) (then ...) (else ...))`.
+//!
+//! Folding is only a way of writing the same sequence: `(op a b)` means
+//! `a b op`. So the folder groups each instruction with the operand
+//! expressions just before it when their result counts add up to its
+//! operand count (from [`arity`](crate::arity)), and otherwise leaves
+//! things as separate expressions; the flattened text is always the
+//! original sequence. Everything is iterative, so deep nesting cannot
+//! overflow the stack.
+
+use std::fmt::{self, Write};
+
+use weft_ast::Instr;
+
+use crate::arity::arity;
+use crate::body::opens_block;
+use crate::printer::Printer;
+
+/// No node: the end of a child or sibling chain.
+const NONE: u32 = u32::MAX;
+
+/// An expression node: an instruction and its operand expressions, kept as
+/// a first-child / next-sibling chain in one arena per function.
+#[derive(Clone, Copy)]
+struct Node {
+    /// Index of the instruction in the body.
+    at: u32,
+    /// Values it leaves on the stack (0 when unknown: never an operand).
+    results: u32,
+    first_child: u32,
+    next_sibling: u32,
+}
+
+/// A folded block being printed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Open {
+    /// `block`, `loop`, `try_table`: one level of contents.
+    Plain,
+    /// `if` (with `then` / `else` inside), legacy `try` (with `do` /
+    /// `catch` inside): contents two levels in.
+    Arms,
+}
+
+/// The expressions of one block level not yet printed.
+struct Folder {
+    nodes: Vec<Node>,
+    pending: Vec<u32>,
+}
+
+impl Folder {
+    /// Adds the instruction at `at` as an expression, taking as operands
+    /// the pending expressions whose results exactly make up `params`.
+    fn push(&mut self, at: u32, params: u32, results: u32) {
+        let mut need = params;
+        let mut take = 0;
+        for &node in self.pending.iter().rev() {
+            let r = self.nodes[node as usize].results;
+            if need == 0 || r == 0 || r > need {
+                break;
+            }
+            need -= r;
+            take += 1;
+        }
+        let mut first_child = NONE;
+        if need == 0 && take > 0 {
+            let children = self.pending.split_off(self.pending.len() - take);
+            for pair in children.windows(2) {
+                self.nodes[pair[0] as usize].next_sibling = pair[1];
+            }
+            first_child = children[0];
+        }
+        let id = u32::try_from(self.nodes.len()).unwrap_or(NONE);
+        self.nodes.push(Node {
+            at,
+            results,
+            first_child,
+            next_sibling: NONE,
+        });
+        self.pending.push(id);
+    }
+}
+
+impl<W: Write> Printer<'_, W> {
+    /// Prints a function body folded, at `base` depth; the final `end` is
+    /// left out.
+    pub fn folded_body(&mut self, instrs: &[Instr], base: usize) -> fmt::Result {
+        self.enter_frame();
+        let func_results = self
+            .m
+            .func_type_idx(self.func)
+            .and_then(|t| self.m.func_type(t))
+            .map_or(0, |f| f.results.len());
+        let mut f = Folder {
+            nodes: Vec::new(),
+            pending: Vec::new(),
+        };
+        // Depth of each open block's header line.
+        let mut open: Vec<(Open, usize)> = Vec::new();
+        let mut ordinal = 0u32;
+        let last = instrs.len().saturating_sub(1);
+        for (at, instr) in instrs.iter().enumerate() {
+            let depth = match open.last() {
+                Some((Open::Plain, d)) => d + 1,
+                Some((Open::Arms, d)) => d + 2,
+                None => base,
+            };
+            let at32 = u32::try_from(at).unwrap_or(NONE);
+            match instr {
+                Instr::If { .. } => {
+                    let cond = match f.pending.last() {
+                        Some(&n) if f.nodes[n as usize].results == 1 => f.pending.pop(),
+                        _ => None,
+                    };
+                    self.flush(&mut f, instrs, depth)?;
+                    self.open_block(instr, &mut ordinal, depth)?;
+                    if let Some(cond) = cond {
+                        self.tree(&f.nodes, cond, instrs, depth + 1)?;
+                    }
+                    self.newline(depth + 1)?;
+                    self.w("(then")?;
+                    open.push((Open::Arms, depth));
+                }
+                Instr::Try { .. } => {
+                    self.flush(&mut f, instrs, depth)?;
+                    self.open_block(instr, &mut ordinal, depth)?;
+                    self.newline(depth + 1)?;
+                    self.w("(do")?;
+                    open.push((Open::Arms, depth));
+                }
+                _ if opens_block(instr) => {
+                    self.flush(&mut f, instrs, depth)?;
+                    self.open_block(instr, &mut ordinal, depth)?;
+                    open.push((Open::Plain, depth));
+                }
+                Instr::Else | Instr::Catch { .. } | Instr::CatchAll
+                    if matches!(open.last(), Some((Open::Arms, _))) =>
+                {
+                    self.flush(&mut f, instrs, depth)?;
+                    self.newline(depth - 1)?;
+                    self.w(")")?;
+                    self.newline(depth - 1)?;
+                    self.w("(")?;
+                    self.instr(instr)?;
+                }
+                Instr::Delegate { .. } if matches!(open.last(), Some((Open::Arms, _))) => {
+                    self.flush(&mut f, instrs, depth)?;
+                    self.newline(depth - 1)?;
+                    self.w(")")?;
+                    self.labels.pop();
+                    self.newline(depth - 1)?;
+                    self.w("(")?;
+                    self.instr(instr)?;
+                    self.w(")")?;
+                    self.newline(depth - 2)?;
+                    self.w(")")?;
+                    open.pop();
+                }
+                Instr::End if !open.is_empty() => {
+                    self.flush(&mut f, instrs, depth)?;
+                    if let Some((kind, d)) = open.pop() {
+                        if kind == Open::Arms {
+                            self.newline(d + 1)?;
+                            self.w(")")?;
+                        }
+                        self.newline(d)?;
+                        self.w(")")?;
+                    }
+                    self.labels.pop();
+                }
+                Instr::End if at == last => break,
+                _ => match arity(self.m, func_results, instr) {
+                    Some((params, results)) => f.push(at32, params, results),
+                    None => {
+                        // Unknown operand count, or an `else`/`end` that
+                        // does not match the structure: print it flat.
+                        self.flush(&mut f, instrs, depth)?;
+                        self.newline(depth)?;
+                        self.instr(instr)?;
+                    }
+                },
+            }
+        }
+        self.flush(&mut f, instrs, base)
+    }
+
+    /// Prints `(block $l type` (or `if`, `loop`, ...) and enters its label.
+    fn open_block(&mut self, instr: &Instr, ordinal: &mut u32, depth: usize) -> fmt::Result {
+        self.newline(depth)?;
+        self.w("(")?;
+        self.opening = Some(*ordinal);
+        self.instr(instr)?;
+        self.labels.push(*ordinal);
+        *ordinal = ordinal.saturating_add(1);
+        Ok(())
+    }
+
+    /// Prints every pending expression, in order, and forgets the nodes.
+    fn flush(&mut self, f: &mut Folder, instrs: &[Instr], depth: usize) -> fmt::Result {
+        for &root in &f.pending {
+            self.tree(&f.nodes, root, instrs, depth)?;
+        }
+        f.pending.clear();
+        f.nodes.clear();
+        Ok(())
+    }
+
+    /// Prints one expression tree, each operand on its own line one level
+    /// deeper, without recursion.
+    fn tree(&mut self, nodes: &[Node], root: u32, instrs: &[Instr], depth: usize) -> fmt::Result {
+        // (node, its depth, next child to print)
+        let mut stack: Vec<(u32, usize)> = Vec::new();
+        self.node_head(nodes, root, instrs, depth)?;
+        stack.push((nodes[root as usize].first_child, depth + 1));
+        while let Some(top) = stack.last_mut() {
+            let (child, d) = *top;
+            if child == NONE {
+                self.w(")")?;
+                stack.pop();
+                continue;
+            }
+            top.0 = nodes[child as usize].next_sibling;
+            self.node_head(nodes, child, instrs, d)?;
+            stack.push((nodes[child as usize].first_child, d + 1));
+        }
+        Ok(())
+    }
+
+    fn node_head(&mut self, nodes: &[Node], id: u32, instrs: &[Instr], depth: usize) -> fmt::Result {
+        self.newline(depth)?;
+        self.w("(")?;
+        match instrs.get(nodes[id as usize].at as usize) {
+            Some(instr) => self.instr(instr),
+            None => Ok(()),
+        }
+    }
+}

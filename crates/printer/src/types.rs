@@ -1,0 +1,237 @@
+//! Types: value, reference and heap types, signatures, defined types and
+//! the types of tables, memories and globals.
+
+use std::fmt::{self, Write};
+
+use weft_ast::{
+    AddrType, BlockType, CompositeType, FieldType, FuncType, GlobalType, HeapType, Limits,
+    MemoryType, RefType, StorageType, SubType, TableType, ValType,
+};
+
+use crate::names::Ids;
+use crate::printer::Printer;
+use crate::text;
+
+impl<W: Write> Printer<'_, W> {
+    /// Writes a value type.
+    pub fn valtype(&mut self, t: ValType) -> fmt::Result {
+        match t {
+            ValType::I32 => self.w("i32"),
+            ValType::I64 => self.w("i64"),
+            ValType::F32 => self.w("f32"),
+            ValType::F64 => self.w("f64"),
+            ValType::V128 => self.w("v128"),
+            ValType::Ref(r) => self.reftype(r),
+        }
+    }
+
+    /// Writes a reference type, with the `funcref`-style shorthand where
+    /// one exists.
+    pub fn reftype(&mut self, r: RefType) -> fmt::Result {
+        match r.heap {
+            HeapType::Abstract(h) if r.nullable => self.w(h.ref_name()),
+            heap => {
+                self.w(if r.nullable { "(ref null " } else { "(ref " })?;
+                self.heaptype(heap)?;
+                self.w(")")
+            }
+        }
+    }
+
+    /// Writes a heap type (without a leading space).
+    pub fn heaptype(&mut self, h: HeapType) -> fmt::Result {
+        match h {
+            HeapType::Abstract(a) => self.w(a.name()),
+            HeapType::Concrete(idx) => match self.ids.types.get(idx) {
+                Some(id) => self.out.write_str(id),
+                None => text::uint(self.out, idx.into()),
+            },
+        }
+    }
+
+    /// Writes ` (param ...)` and ` (result ...)` for a signature; parameter
+    /// names come from the current function's locals when `named`.
+    pub fn signature(&mut self, f: &FuncType, named: bool) -> fmt::Result {
+        self.params(&f.params, named)?;
+        self.results(&f.results)
+    }
+
+    /// Writes parameters: unnamed runs grouped in one `(param ...)`, each
+    /// named one in its own.
+    pub fn params(&mut self, params: &[ValType], named: bool) -> fmt::Result {
+        let mut open = false;
+        for (i, t) in params.iter().enumerate() {
+            let id = if named {
+                let i = u32::try_from(i).unwrap_or(u32::MAX);
+                self.ids.locals(self.func).get(i)
+            } else {
+                None
+            };
+            if let Some(id) = id {
+                if open {
+                    self.out.write_char(')')?;
+                    open = false;
+                }
+                self.out.write_str(" (param ")?;
+                self.out.write_str(id)?;
+                self.out.write_char(' ')?;
+            } else if open {
+                self.out.write_char(' ')?;
+            } else {
+                self.out.write_str(" (param ")?;
+                open = true;
+            }
+            self.valtype(*t)?;
+            if !open {
+                self.out.write_char(')')?;
+            }
+        }
+        if open {
+            self.out.write_char(')')?;
+        }
+        Ok(())
+    }
+
+    /// Writes ` (result ...)` unless there are no results.
+    pub fn results(&mut self, results: &[ValType]) -> fmt::Result {
+        if results.is_empty() {
+            return Ok(());
+        }
+        self.w(" (result")?;
+        for t in results {
+            self.w(" ")?;
+            self.valtype(*t)?;
+        }
+        self.w(")")
+    }
+
+    /// Writes ` (type N)` (or nothing, for the empty block type) and the
+    /// result of a one-value block type.
+    pub fn blocktype(&mut self, bt: BlockType) -> fmt::Result {
+        match bt {
+            BlockType::Empty => Ok(()),
+            BlockType::Val(t) => {
+                self.w(" (result ")?;
+                self.valtype(t)?;
+                self.w(")")
+            }
+            BlockType::Func(idx) => self.typeuse(idx),
+        }
+    }
+
+    /// Writes ` (type N)`.
+    pub fn typeuse(&mut self, idx: u32) -> fmt::Result {
+        self.w(" (type")?;
+        self.index(|i: &Ids| &i.types, idx)?;
+        self.w(")")
+    }
+
+    /// Writes a field's storage type, with `(mut ...)` when mutable.
+    fn fieldtype(&mut self, f: FieldType) -> fmt::Result {
+        if f.mutable {
+            self.w("(mut ")?;
+        }
+        match f.storage {
+            StorageType::I8 => self.w("i8")?,
+            StorageType::I16 => self.w("i16")?,
+            StorageType::Val(v) => self.valtype(v)?,
+        }
+        if f.mutable {
+            self.w(")")?;
+        }
+        Ok(())
+    }
+
+    /// Writes a defined type's body: `(func ...)`, `(struct ...)`,
+    /// `(array ...)`, wrapped in `(sub final? super* ...)` unless it is a
+    /// plain final type. `ty` is its index, for field names.
+    pub fn subtype(&mut self, ty: u32, s: &SubType) -> fmt::Result {
+        let plain = s.is_final && s.supertypes.is_empty();
+        if !plain {
+            self.w(if s.is_final { "(sub final" } else { "(sub" })?;
+            for sup in &s.supertypes {
+                self.index(|i: &Ids| &i.types, *sup)?;
+            }
+            self.w(" ")?;
+        }
+        match &s.composite {
+            CompositeType::Func(f) => {
+                self.w("(func")?;
+                self.signature(f, false)?;
+                self.w(")")?;
+            }
+            CompositeType::Struct(fields) => {
+                self.w("(struct")?;
+                for (i, f) in fields.iter().enumerate() {
+                    self.w(" (field ")?;
+                    let i = u32::try_from(i).unwrap_or(u32::MAX);
+                    if let Some(id) = self.ids.fields(ty).get(i) {
+                        self.out.write_str(id)?;
+                        self.out.write_char(' ')?;
+                    }
+                    self.fieldtype(*f)?;
+                    self.w(")")?;
+                }
+                self.w(")")?;
+            }
+            CompositeType::Array(f) => {
+                self.w("(array ")?;
+                self.fieldtype(*f)?;
+                self.w(")")?;
+            }
+        }
+        if !plain {
+            self.w(")")?;
+        }
+        Ok(())
+    }
+
+    /// Writes ` i64` for 64-bit address spaces and the limits.
+    fn limits(&mut self, addr: AddrType, l: Limits) -> fmt::Result {
+        if addr == AddrType::I64 {
+            self.w(" i64")?;
+        }
+        self.w(" ")?;
+        self.num(l.min)?;
+        if let Some(max) = l.max {
+            self.w(" ")?;
+            self.num(max)?;
+        }
+        Ok(())
+    }
+
+    /// Writes a table type (with a leading space).
+    pub fn tabletype(&mut self, t: TableType) -> fmt::Result {
+        self.limits(t.addr, t.limits)?;
+        self.w(" ")?;
+        self.reftype(t.elem)
+    }
+
+    /// Writes a memory type (with a leading space).
+    pub fn memtype(&mut self, t: MemoryType) -> fmt::Result {
+        self.limits(t.addr, t.limits)?;
+        if t.shared {
+            self.w(" shared")?;
+        }
+        if let Some(log2) = t.page_size_log2 {
+            self.w(" (pagesize ")?;
+            match 1u64.checked_shl(log2) {
+                Some(size) => self.num(size)?,
+                // Not expressible; a valid module never has it.
+                None => self.w("0")?,
+            }
+            self.w(")")?;
+        }
+        Ok(())
+    }
+
+    /// Writes a global type (with a leading space).
+    pub fn globaltype(&mut self, t: GlobalType) -> fmt::Result {
+        self.w(if t.mutable { " (mut " } else { " " })?;
+        self.valtype(t.val)?;
+        if t.mutable {
+            self.w(")")?;
+        }
+        Ok(())
+    }
+}
