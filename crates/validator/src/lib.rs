@@ -1,1 +1,71 @@
-//! Validation of WebAssembly modules (being built).
+//! Validation of WebAssembly 3.0 modules over the weft AST.
+//!
+//! [`validate`] checks a [`Module`] against the spec's validation rules
+//! for the proposals in a [`Features`] set and returns a [`ValidModule`]:
+//! every function's resolved type, and per defined function its maximum
+//! operand stack height and the facts about each block (types, `else` and
+//! `end` positions) that an engine needs for a one-pass translation.
+//!
+//! Function bodies are checked by the spec's algorithm (operand and control
+//! stacks, the polymorphic stack after unconditional branches); types are
+//! canonicalized iso-recursively in a [`TypeRegistry`], which a runtime may
+//! share between modules so that equal types get equal [`CanonId`]s.
+//!
+//! ```
+//! use weft_ast::*;
+//!
+//! let mut module = Module::default();
+//! module.push_rec_group([SubType::plain(CompositeType::Func(FuncType {
+//!     params: vec![ValType::I32],
+//!     results: vec![ValType::I32],
+//! }))], false);
+//! let body = module.push_expr([
+//!     Instr::LocalGet { local: 0 },
+//!     Instr::I64Const { value: 1 },
+//!     Instr::I32Add,
+//!     Instr::End,
+//! ]);
+//! module.funcs.push(Func { ty: 0, locals: vec![], body });
+//! let error = weft_validator::validate(&module, Features::default()).unwrap_err();
+//! assert!(error.message().starts_with("type mismatch"));
+//! assert_eq!(error.instr(), Some(2));
+//! ```
+
+#![warn(missing_docs)]
+
+mod canon;
+mod ctx;
+mod error;
+mod func;
+mod module;
+mod ops;
+mod stack;
+mod valid;
+
+pub use canon::{CanonId, TypeRegistry};
+pub use error::{Error, Location};
+pub use valid::{BlockFacts, FuncFacts, ValidModule};
+
+use weft_ast::{Features, Module};
+
+/// Validates a module with the proposals in `features`.
+pub fn validate(module: &Module, features: Features) -> Result<ValidModule, Error> {
+    module::validate_module(module, features, &mut TypeRegistry::new(), false)
+}
+
+/// Like [`validate`], with function bodies checked in parallel (rayon). The
+/// result, and the error when there is one, are the same as [`validate`]'s.
+pub fn validate_parallel(module: &Module, features: Features) -> Result<ValidModule, Error> {
+    module::validate_module(module, features, &mut TypeRegistry::new(), true)
+}
+
+/// Like [`validate`], canonicalizing types in a caller's registry, so that
+/// [`ValidModule::canonical`] ids compare across every module validated
+/// with it.
+pub fn validate_with(
+    module: &Module,
+    features: Features,
+    registry: &mut TypeRegistry,
+) -> Result<ValidModule, Error> {
+    module::validate_module(module, features, registry, false)
+}

@@ -1,0 +1,124 @@
+//! The validator's error type: what is wrong (with the spec testsuite's
+//! phrase) and where in the module it was found.
+
+use std::fmt;
+
+/// Where in a module an error was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Location {
+    /// The module as a whole (counts of entities, for instance).
+    Module,
+    /// A defined type, by type index.
+    Type(u32),
+    /// An import, by its position in the import section.
+    Import(u32),
+    /// A defined function's declaration or body, by function index
+    /// (imports counted); `instr` is the instruction's index in the body
+    /// (0 is the first instruction) when the error is inside the body.
+    Func {
+        /// The function index (imported functions come first).
+        func: u32,
+        /// Index of the offending instruction within the body, if any.
+        instr: Option<u32>,
+    },
+    /// A defined table, by table index.
+    Table(u32),
+    /// A defined memory, by memory index.
+    Memory(u32),
+    /// A defined tag, by tag index.
+    Tag(u32),
+    /// A defined global, by global index.
+    Global(u32),
+    /// An export, by its position in the export section.
+    Export(u32),
+    /// The start function.
+    Start,
+    /// An element segment.
+    Elem(u32),
+    /// A data segment.
+    Data(u32),
+}
+
+/// A validation error: a message that contains the phrase the spec
+/// testsuite expects (`type mismatch`, `unknown local`, ...), and where it was
+/// found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+    location: Location,
+}
+
+impl Error {
+    /// An error with a message at a location.
+    pub fn new(message: impl Into<String>, location: Location) -> Error {
+        Error {
+            message: message.into(),
+            location,
+        }
+    }
+
+    /// The message: the spec phrase first, then details.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// Where the error was found.
+    pub fn location(&self) -> Location {
+        self.location
+    }
+
+    /// The function index, for errors inside a function.
+    pub fn func(&self) -> Option<u32> {
+        match self.location {
+            Location::Func { func, .. } => Some(func),
+            _ => None,
+        }
+    }
+
+    /// The index of the offending instruction in its body, when known.
+    pub fn instr(&self) -> Option<u32> {
+        match self.location {
+            Location::Func { instr, .. } => instr,
+            _ => None,
+        }
+    }
+
+    pub(crate) fn at(mut self, location: Location) -> Error {
+        self.location = location;
+        self
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.location {
+            Location::Module => {}
+            Location::Type(i) => write!(f, "type {i}: ")?,
+            Location::Import(i) => write!(f, "import {i}: ")?,
+            Location::Func { func, instr: None } => write!(f, "func {func}: ")?,
+            Location::Func {
+                func,
+                instr: Some(n),
+            } => write!(f, "func {func}, instruction {n}: ")?,
+            Location::Table(i) => write!(f, "table {i}: ")?,
+            Location::Memory(i) => write!(f, "memory {i}: ")?,
+            Location::Tag(i) => write!(f, "tag {i}: ")?,
+            Location::Global(i) => write!(f, "global {i}: ")?,
+            Location::Export(i) => write!(f, "export {i}: ")?,
+            Location::Start => write!(f, "start function: ")?,
+            Location::Elem(i) => write!(f, "elem segment {i}: ")?,
+            Location::Data(i) => write!(f, "data segment {i}: ")?,
+        }
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Shorthand for an error whose location the caller fills in.
+pub(crate) fn err(message: impl Into<String>) -> Error {
+    Error::new(message, Location::Module)
+}
+
+/// The result type of internal checks.
+pub(crate) type Result<T> = std::result::Result<T, Error>;

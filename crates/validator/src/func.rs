@@ -1,0 +1,138 @@
+//! Function bodies and constant expressions, checked instruction by
+//! instruction over reusable stacks.
+
+use weft_ast::{Expr, Features, Func, Instr, ValType};
+
+use crate::ctx::Ctx;
+use crate::error::{Location, Result, err};
+use crate::stack::{Kind, Stacks, Tys};
+use crate::valid::FuncFacts;
+
+/// The most locals a function may declare, as deployed engines limit it; it
+/// also bounds what validation allocates per function.
+const MAX_LOCALS: u64 = 50_000;
+
+fn span<'m>(ctx: &Ctx<'m>, e: Expr) -> Result<&'m [Instr]> {
+    let code: &'m [Instr] = &ctx.m.code;
+    code.get(e.start as usize..e.end as usize)
+        .ok_or_else(|| err("malformed code span"))
+}
+
+/// Validates the body of defined function `func_idx`.
+pub(crate) fn check_body<'m>(
+    ctx: &Ctx<'m>,
+    st: &mut Stacks<'m>,
+    func_idx: u32,
+    func: &'m Func,
+) -> Result<FuncFacts> {
+    let at = |e: crate::Error, instr: Option<u32>| {
+        e.at(Location::Func {
+            func: func_idx,
+            instr,
+        })
+    };
+    st.reset();
+    let fty = ctx.func_type(func.ty).map_err(|e| at(e, None))?;
+    let mut total = fty.params.len() as u64;
+    for run in &func.locals {
+        total += run.count as u64;
+        if total > MAX_LOCALS {
+            return Err(at(err("too many locals"), None));
+        }
+        ctx.check_val_all(run.ty).map_err(|e| at(e, None))?;
+    }
+    st.locals.extend_from_slice(&fty.params);
+    st.inits.resize(fty.params.len(), true);
+    for run in &func.locals {
+        for _ in 0..run.count {
+            st.locals.push(run.ty);
+            st.inits.push(run.ty.is_defaultable());
+        }
+    }
+    let body = span(ctx, func.body).map_err(|e| at(e, None))?;
+    st.push_ctrl(Kind::Func, Tys::Empty, Tys::Many(&fty.results), u32::MAX);
+    for (k, ins) in body.iter().enumerate() {
+        let k = k as u32;
+        if st.ctrls.is_empty() {
+            return Err(at(
+                err("operators remaining after end of function"),
+                Some(k),
+            ));
+        }
+        Stacks::check_feature(ctx, ins).map_err(|e| at(e, Some(k)))?;
+        st.instr(ctx, ins, k).map_err(|e| at(e, Some(k)))?;
+    }
+    if !st.ctrls.is_empty() {
+        return Err(at(err("unexpected end of function: missing end"), None));
+    }
+    Ok(FuncFacts {
+        ty: func.ty,
+        num_locals: st.locals.len() as u32,
+        max_height: st.max_height as u32,
+        blocks: std::mem::take(&mut st.blocks),
+    })
+}
+
+/// Validates a constant expression of type `expected`; `visible_globals`
+/// is how many globals (from index 0) it may read.
+pub(crate) fn check_const<'m>(
+    ctx: &Ctx<'m>,
+    st: &mut Stacks<'m>,
+    e: Expr,
+    expected: ValType,
+    visible_globals: u32,
+) -> Result<()> {
+    st.reset();
+    let instrs = span(ctx, e)?;
+    st.push_ctrl(Kind::Const, Tys::Empty, Tys::One(expected), u32::MAX);
+    for (k, ins) in instrs.iter().enumerate() {
+        if st.ctrls.is_empty() {
+            return Err(err("constant expression required: operators after end"));
+        }
+        let extended = ctx.features.contains(Features::EXTENDED_CONST);
+        let gc = ctx.features.contains(Features::GC);
+        let allowed = match ins {
+            Instr::I32Const { .. }
+            | Instr::I64Const { .. }
+            | Instr::F32Const { .. }
+            | Instr::F64Const { .. }
+            | Instr::V128Const { .. }
+            | Instr::RefNull { .. }
+            | Instr::RefFunc { .. }
+            | Instr::End => true,
+            Instr::GlobalGet { global } => {
+                if *global >= visible_globals {
+                    return Err(err(format!("unknown global {global}")));
+                }
+                !ctx.global(*global)?.mutable
+            }
+            Instr::I32Add
+            | Instr::I32Sub
+            | Instr::I32Mul
+            | Instr::I64Add
+            | Instr::I64Sub
+            | Instr::I64Mul => extended,
+            Instr::StructNew { .. }
+            | Instr::StructNewDefault { .. }
+            | Instr::ArrayNew { .. }
+            | Instr::ArrayNewDefault { .. }
+            | Instr::ArrayNewFixed { .. }
+            | Instr::RefI31
+            | Instr::AnyConvertExtern
+            | Instr::ExternConvertAny => gc,
+            _ => false,
+        };
+        if !allowed {
+            return Err(err(format!(
+                "constant expression required: {} is not constant",
+                ins.name()
+            )));
+        }
+        Stacks::check_feature(ctx, ins)?;
+        st.instr(ctx, ins, k as u32)?;
+    }
+    if !st.ctrls.is_empty() {
+        return Err(err("type mismatch: constant expression without end"));
+    }
+    Ok(())
+}

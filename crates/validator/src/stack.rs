@@ -1,0 +1,334 @@
+//! The operand and control stacks of the validation algorithm (the spec's
+//! appendix), reused from one function to the next.
+
+use weft_ast::{BlockType, FuncType, ValType};
+
+use crate::ctx::{Ctx, Ty, ty_name, val_name};
+use crate::error::{Result, err};
+use crate::valid::BlockFacts;
+
+/// A short list of value types without allocating: block types name either
+/// nothing, one type, or a function type's list.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Tys<'m> {
+    Empty,
+    One(ValType),
+    Many(&'m [ValType]),
+}
+
+impl<'m> Tys<'m> {
+    pub fn len(self) -> usize {
+        match self {
+            Tys::Empty => 0,
+            Tys::One(_) => 1,
+            Tys::Many(s) => s.len(),
+        }
+    }
+
+    pub fn get(self, i: usize) -> ValType {
+        match self {
+            Tys::One(v) => v,
+            Tys::Many(s) => s[i],
+            Tys::Empty => unreachable!("index into an empty type list"),
+        }
+    }
+
+    /// The first `n` types.
+    pub fn prefix(self, n: usize) -> Tys<'m> {
+        match self {
+            Tys::Many(s) => Tys::Many(&s[..n]),
+            Tys::One(_) if n == 0 => Tys::Empty,
+            other => other,
+        }
+    }
+}
+
+impl<'m> From<&'m [ValType]> for Tys<'m> {
+    fn from(s: &'m [ValType]) -> Tys<'m> {
+        Tys::Many(s)
+    }
+}
+
+/// What opened a control frame.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Kind {
+    Func,
+    Block,
+    Loop,
+    If,
+    Else,
+    TryTable,
+    /// Legacy `try`, before any handler.
+    Try,
+    /// Legacy `catch` handler.
+    Catch,
+    /// Legacy `catch_all` handler.
+    CatchAll,
+    /// A constant expression.
+    Const,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Frame<'m> {
+    pub kind: Kind,
+    pub params: Tys<'m>,
+    pub results: Tys<'m>,
+    /// Operand stack height at entry (below the parameters).
+    pub height: u32,
+    /// Length of the local-initialization log at entry.
+    pub init_height: u32,
+    pub unreachable: bool,
+    /// Index of this block's entry in the function's block facts.
+    pub block: u32,
+}
+
+impl<'m> Frame<'m> {
+    /// The types a branch to this frame carries.
+    pub fn label_types(&self) -> Tys<'m> {
+        if self.kind == Kind::Loop {
+            self.params
+        } else {
+            self.results
+        }
+    }
+}
+
+/// The state of one function's (or constant expression's) validation.
+pub(crate) struct Stacks<'m> {
+    pub ops: Vec<Ty>,
+    pub ctrls: Vec<Frame<'m>>,
+    pub max_height: usize,
+    /// Type of every local (parameters first).
+    pub locals: Vec<ValType>,
+    /// Whether each local is initialized.
+    pub inits: Vec<bool>,
+    /// Locals initialized since function entry, so that leaving a block can
+    /// forget the initializations made inside it.
+    pub init_log: Vec<u32>,
+    /// Facts about every block of the current function, in order.
+    pub blocks: Vec<BlockFacts>,
+}
+
+pub(crate) fn mismatch(expected: ValType, found: Ty) -> crate::Error {
+    err(format!(
+        "type mismatch: expected {}, found {}",
+        val_name(expected),
+        ty_name(found)
+    ))
+}
+
+impl<'m> Stacks<'m> {
+    pub fn new() -> Stacks<'m> {
+        Stacks {
+            ops: Vec::new(),
+            ctrls: Vec::new(),
+            max_height: 0,
+            locals: Vec::new(),
+            inits: Vec::new(),
+            init_log: Vec::new(),
+            blocks: Vec::new(),
+        }
+    }
+
+    /// Forgets the previous function; keeps the allocations.
+    pub fn reset(&mut self) {
+        self.ops.clear();
+        self.ctrls.clear();
+        self.max_height = 0;
+        self.locals.clear();
+        self.inits.clear();
+        self.init_log.clear();
+        self.blocks.clear();
+    }
+
+    #[inline]
+    pub fn push(&mut self, t: Ty) {
+        self.ops.push(t);
+        if self.ops.len() > self.max_height {
+            self.max_height = self.ops.len();
+        }
+    }
+
+    #[inline]
+    pub fn push_val(&mut self, v: ValType) {
+        self.push(Ty::Val(v));
+    }
+
+    pub fn push_vals(&mut self, tys: Tys<'m>) {
+        for i in 0..tys.len() {
+            self.push_val(tys.get(i));
+        }
+    }
+
+    fn frame(&self) -> &Frame<'m> {
+        // The function frame stays until the final `end`, after which the
+        // body must stop; callers check `ctrls` is not empty first.
+        self.ctrls.last().expect("a control frame is open")
+    }
+
+    #[inline]
+    pub fn pop(&mut self) -> Result<Ty> {
+        let frame = self.frame();
+        if self.ops.len() as u32 == frame.height {
+            if frame.unreachable {
+                return Ok(Ty::Unknown);
+            }
+            return Err(err("type mismatch: operand stack is empty"));
+        }
+        Ok(self.ops.pop().unwrap_or(Ty::Unknown))
+    }
+
+    #[inline]
+    pub fn pop_expect(&mut self, ctx: &Ctx<'_>, expect: ValType) -> Result<Ty> {
+        let t = self.pop()?;
+        if t == Ty::Val(expect) || ctx.ty_sub(t, expect) {
+            Ok(t)
+        } else {
+            Err(mismatch(expect, t))
+        }
+    }
+
+    pub fn pop_vals(&mut self, ctx: &Ctx<'_>, tys: Tys<'m>) -> Result<()> {
+        for i in (0..tys.len()).rev() {
+            self.pop_expect(ctx, tys.get(i))?;
+        }
+        Ok(())
+    }
+
+    /// Pops `n` operands of one type, without looping on `n` once the
+    /// polymorphic stack bottom is reached (`n` comes from the input).
+    pub fn pop_n(&mut self, ctx: &Ctx<'_>, expect: ValType, n: u32) -> Result<()> {
+        for _ in 0..n {
+            let frame = self.frame();
+            if self.ops.len() as u32 == frame.height && frame.unreachable {
+                return Ok(());
+            }
+            self.pop_expect(ctx, expect)?;
+        }
+        Ok(())
+    }
+
+    /// Checks, without popping, that the top of the stack matches `tys`
+    /// (what `br_table` needs for each of its targets).
+    pub fn peek_vals(&self, ctx: &Ctx<'_>, tys: Tys<'m>) -> Result<()> {
+        let frame = self.frame();
+        let avail = self.ops.len() - frame.height as usize;
+        let n = tys.len();
+        for i in 0..n {
+            // i-th from the top matches the (n-1-i)-th type.
+            let expect = tys.get(n - 1 - i);
+            let t = if i < avail {
+                self.ops[self.ops.len() - 1 - i]
+            } else if frame.unreachable {
+                Ty::Unknown
+            } else {
+                return Err(err("type mismatch: operand stack is empty"));
+            };
+            if !ctx.ty_sub(t, expect) {
+                return Err(mismatch(expect, t));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn push_ctrl(&mut self, kind: Kind, params: Tys<'m>, results: Tys<'m>, block: u32) {
+        let height = self.ops.len() as u32;
+        self.ctrls.push(Frame {
+            kind,
+            params,
+            results,
+            height,
+            init_height: self.init_log.len() as u32,
+            unreachable: false,
+            block,
+        });
+        self.push_vals(params);
+    }
+
+    /// Checks the frame's results are exactly on the stack, pops them and
+    /// the frame, and forgets local initializations made inside it.
+    pub fn pop_ctrl(&mut self, ctx: &Ctx<'_>) -> Result<Frame<'m>> {
+        let frame = *self.frame();
+        self.pop_vals(ctx, frame.results)?;
+        if self.ops.len() as u32 != frame.height {
+            return Err(err(
+                "type mismatch: values remain on the stack at the end of a block",
+            ));
+        }
+        self.ctrls.pop();
+        self.reset_inits(frame.init_height);
+        Ok(frame)
+    }
+
+    pub fn reset_inits(&mut self, height: u32) {
+        while self.init_log.len() as u32 > height {
+            if let Some(l) = self.init_log.pop() {
+                self.inits[l as usize] = false;
+            }
+        }
+    }
+
+    pub fn set_unreachable(&mut self) {
+        if let Some(frame) = self.ctrls.last_mut() {
+            self.ops.truncate(frame.height as usize);
+            frame.unreachable = true;
+        }
+    }
+
+    /// The frame a label refers to.
+    pub fn label(&self, l: u32) -> Result<Frame<'m>> {
+        let n = self.ctrls.len();
+        if (l as usize) < n {
+            Ok(self.ctrls[n - 1 - l as usize])
+        } else {
+            Err(err(format!("unknown label {l}")))
+        }
+    }
+
+    /// Types of a local; `uninitialized local` for a non-defaultable local
+    /// read before it is set.
+    pub fn local(&self, l: u32) -> Result<ValType> {
+        self.locals
+            .get(l as usize)
+            .copied()
+            .ok_or_else(|| err(format!("unknown local {l}")))
+    }
+
+    pub fn get_local(&self, l: u32) -> Result<ValType> {
+        let ty = self.local(l)?;
+        if !self.inits[l as usize] {
+            return Err(err(format!("uninitialized local {l}")));
+        }
+        Ok(ty)
+    }
+
+    pub fn set_local(&mut self, l: u32) {
+        if !self.inits[l as usize] {
+            self.inits[l as usize] = true;
+            self.init_log.push(l);
+        }
+    }
+}
+
+/// The parameter and result types of a block type.
+pub(crate) fn block_sig<'m>(ctx: &Ctx<'m>, bt: BlockType) -> Result<(Tys<'m>, Tys<'m>)> {
+    use weft_ast::Features;
+    match bt {
+        BlockType::Empty => Ok((Tys::Empty, Tys::Empty)),
+        BlockType::Val(v) => {
+            ctx.check_val_all(v)?;
+            Ok((Tys::Empty, Tys::One(v)))
+        }
+        BlockType::Func(idx) => {
+            let f: &'m FuncType = ctx.func_type(idx)?;
+            if !ctx.features.contains(Features::MULTI_VALUE)
+                && (!f.params.is_empty() || f.results.len() > 1)
+            {
+                return Err(err(
+                    "invalid result arity: block types with parameters or several results require multi-value",
+                ));
+            }
+            Ok((Tys::Many(&f.params), Tys::Many(&f.results)))
+        }
+    }
+}
