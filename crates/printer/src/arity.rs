@@ -19,7 +19,14 @@ pub fn arity(module: &Module, func_results: usize, instr: &Instr) -> Option<(u32
         Return => (n(func_results), 0),
         Call { func } | ReturnCall { func } => {
             let (p, r) = sig(module.func_type_idx(*func)?)?;
-            (p, if matches!(instr, ReturnCall { .. }) { 0 } else { r })
+            (
+                p,
+                if matches!(instr, ReturnCall { .. }) {
+                    0
+                } else {
+                    r
+                },
+            )
         }
         CallIndirect { ty, .. } | CallRef { ty } => {
             let (p, r) = sig(*ty)?;
@@ -95,7 +102,10 @@ fn tag_type(module: &Module, tag: u32) -> Option<u32> {
 fn memory_access(name: &str) -> (u32, u32) {
     if name.contains("cmpxchg") || name.contains(".wait") {
         (3, 1)
-    } else if name.contains(".rmw") || name.contains("notify") || name.contains("load") && name.ends_with("_lane") {
+    } else if name.contains(".rmw")
+        || name.contains("notify")
+        || name.contains("load") && name.ends_with("_lane")
+    {
         (2, 1)
     } else if name.contains("store") {
         (2, 0)
@@ -119,8 +129,19 @@ fn numeric(name: &str) -> Option<(u32, u32)> {
         "not", "any_true", "all_true",
     ];
     const UNARY_PREFIX: [&str; 13] = [
-        "wrap_", "trunc_", "extend", "convert", "demote", "promote", "reinterpret", "extadd",
-        "relaxed_trunc", "bitmask", "splat", "extract_lane", "popcnt",
+        "wrap_",
+        "trunc_",
+        "extend",
+        "convert",
+        "demote",
+        "promote",
+        "reinterpret",
+        "extadd",
+        "relaxed_trunc",
+        "bitmask",
+        "splat",
+        "extract_lane",
+        "popcnt",
     ];
     let ternary = op == "bitselect"
         || op.starts_with("relaxed_madd")
@@ -160,7 +181,10 @@ mod tests {
         assert_eq!(a(Instr::I32Load { memarg: m }), Some((1, 1)));
         assert_eq!(a(Instr::I64Store32 { memarg: m }), Some((2, 0)));
         assert_eq!(a(Instr::V128Load8Lane { memarg: m, lane: 0 }), Some((2, 1)));
-        assert_eq!(a(Instr::V128Store8Lane { memarg: m, lane: 0 }), Some((2, 0)));
+        assert_eq!(
+            a(Instr::V128Store8Lane { memarg: m, lane: 0 }),
+            Some((2, 0))
+        );
         assert_eq!(a(Instr::I32AtomicRmw8CmpxchgU { memarg: m }), Some((3, 1)));
         assert_eq!(a(Instr::I64AtomicRmwAdd { memarg: m }), Some((2, 1)));
         assert_eq!(a(Instr::MemoryAtomicWait64 { memarg: m }), Some((3, 1)));

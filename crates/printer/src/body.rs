@@ -89,7 +89,6 @@ impl<W: Write> Printer<'_, W> {
         }
         Ok(())
     }
-
 }
 
 impl<'a, W: Write> Printer<'a, W> {

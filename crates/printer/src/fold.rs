@@ -112,11 +112,15 @@ impl<W: Write> Printer<'_, W> {
                         Some(&n) if f.nodes[n as usize].results == 1 => f.pending.pop(),
                         _ => None,
                     };
-                    self.flush(&mut f, instrs, depth)?;
+                    for &root in &f.pending {
+                        self.tree(&f.nodes, root, instrs, depth)?;
+                    }
+                    f.pending.clear();
                     self.open_block(instr, &mut ordinal, depth)?;
                     if let Some(cond) = cond {
                         self.tree(&f.nodes, cond, instrs, depth + 1)?;
                     }
+                    f.nodes.clear();
                     self.newline(depth + 1)?;
                     self.w("(then")?;
                     open.push((Open::Arms, depth));
@@ -226,7 +230,13 @@ impl<W: Write> Printer<'_, W> {
         Ok(())
     }
 
-    fn node_head(&mut self, nodes: &[Node], id: u32, instrs: &[Instr], depth: usize) -> fmt::Result {
+    fn node_head(
+        &mut self,
+        nodes: &[Node],
+        id: u32,
+        instrs: &[Instr],
+        depth: usize,
+    ) -> fmt::Result {
         self.newline(depth)?;
         self.w("(")?;
         match instrs.get(nodes[id as usize].at as usize) {

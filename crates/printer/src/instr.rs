@@ -13,46 +13,112 @@ use crate::text;
 /// space where it prints anything. `$ty` carries the last type index seen,
 /// which names the struct whose field a `FieldIdx` selects.
 macro_rules! imm {
-    ($p:ident, $ty:ident, LabelIdx, $f:ident) => { $p.label(*$f)? };
-    ($p:ident, $ty:ident, FuncIdx, $f:ident) => { $p.index(|i: &Ids| &i.funcs, *$f)? };
-    ($p:ident, $ty:ident, TableIdx, $f:ident) => { $p.index(|i: &Ids| &i.tables, *$f)? };
-    ($p:ident, $ty:ident, MemIdx, $f:ident) => { $p.memory(*$f)? };
-    ($p:ident, $ty:ident, GlobalIdx, $f:ident) => { $p.index(|i: &Ids| &i.globals, *$f)? };
-    ($p:ident, $ty:ident, LocalIdx, $f:ident) => { $p.local(*$f)? };
-    ($p:ident, $ty:ident, ElemIdx, $f:ident) => { $p.index(|i: &Ids| &i.elems, *$f)? };
-    ($p:ident, $ty:ident, DataIdx, $f:ident) => { $p.index(|i: &Ids| &i.datas, *$f)? };
-    ($p:ident, $ty:ident, TagIdx, $f:ident) => { $p.index(|i: &Ids| &i.tags, *$f)? };
+    ($p:ident, $ty:ident, LabelIdx, $f:ident) => {
+        $p.label(*$f)?
+    };
+    ($p:ident, $ty:ident, FuncIdx, $f:ident) => {
+        $p.index(|i: &Ids| &i.funcs, *$f)?
+    };
+    ($p:ident, $ty:ident, TableIdx, $f:ident) => {
+        $p.index(|i: &Ids| &i.tables, *$f)?
+    };
+    ($p:ident, $ty:ident, MemIdx, $f:ident) => {
+        $p.memory(*$f)?
+    };
+    ($p:ident, $ty:ident, GlobalIdx, $f:ident) => {
+        $p.index(|i: &Ids| &i.globals, *$f)?
+    };
+    ($p:ident, $ty:ident, LocalIdx, $f:ident) => {
+        $p.local(*$f)?
+    };
+    ($p:ident, $ty:ident, ElemIdx, $f:ident) => {
+        $p.index(|i: &Ids| &i.elems, *$f)?
+    };
+    ($p:ident, $ty:ident, DataIdx, $f:ident) => {
+        $p.index(|i: &Ids| &i.datas, *$f)?
+    };
+    ($p:ident, $ty:ident, TagIdx, $f:ident) => {
+        $p.index(|i: &Ids| &i.tags, *$f)?
+    };
     ($p:ident, $ty:ident, TypeIdx, $f:ident) => {{
         $ty = *$f;
         $p.index(|i: &Ids| &i.types, *$f)?
     }};
-    ($p:ident, $ty:ident, FieldIdx, $f:ident) => { $p.field($ty, *$f)? };
-    ($p:ident, $ty:ident, Count, $f:ident) => {{ $p.w(" ")?; $p.num(*$f)? }};
-    ($p:ident, $ty:ident, Lane, $f:ident) => {{ $p.w(" ")?; $p.num(*$f)? }};
-    // `atomic.fence`'s reserved byte has no text form.
-    ($p:ident, $ty:ident, Byte, $f:ident) => { let _ = $f; };
-    ($p:ident, $ty:ident, I32, $f:ident) => {{ $p.w(" ")?; text::int($p.out, (*$f).into())? }};
-    ($p:ident, $ty:ident, I64, $f:ident) => {{ $p.w(" ")?; text::int($p.out, *$f)? }};
-    ($p:ident, $ty:ident, F32, $f:ident) => {{ $p.w(" ")?; text::f32_bits($p.out, $f.0)? }};
-    ($p:ident, $ty:ident, F64, $f:ident) => {{ $p.w(" ")?; text::f64_bits($p.out, $f.0)? }};
-    ($p:ident, $ty:ident, BrTableArg, $f:ident) => { $p.br_table($f)? };
-    ($p:ident, $ty:ident, SelectTypes, $f:ident) => { $p.results_always(&$f.0)? };
-    ($p:ident, $ty:ident, TryTableArg, $f:ident) => { $p.try_table($f)? };
-    ($p:ident, $ty:ident, BrOnCastArg, $f:ident) => { $p.br_on_cast($f)? };
-    ($p:ident, $ty:ident, V128Arg, $f:ident) => { $p.v128($f)? };
-    ($p:ident, $ty:ident, ShuffleArg, $f:ident) => {
-        for lane in $f.0 { $p.w(" ")?; $p.num(lane)?; }
+    ($p:ident, $ty:ident, FieldIdx, $f:ident) => {
+        $p.field($ty, *$f)?
     };
-    ($p:ident, $ty:ident, MemArg1, $f:ident) => { $p.memarg(*$f, 0)? };
-    ($p:ident, $ty:ident, MemArg2, $f:ident) => { $p.memarg(*$f, 1)? };
-    ($p:ident, $ty:ident, MemArg4, $f:ident) => { $p.memarg(*$f, 2)? };
-    ($p:ident, $ty:ident, MemArg8, $f:ident) => { $p.memarg(*$f, 3)? };
-    ($p:ident, $ty:ident, MemArg16, $f:ident) => { $p.memarg(*$f, 4)? };
+    ($p:ident, $ty:ident, Count, $f:ident) => {{
+        $p.w(" ")?;
+        $p.num(*$f)?
+    }};
+    ($p:ident, $ty:ident, Lane, $f:ident) => {{
+        $p.w(" ")?;
+        $p.num(*$f)?
+    }};
+    // `atomic.fence`'s reserved byte has no text form.
+    ($p:ident, $ty:ident, Byte, $f:ident) => {
+        let _ = $f;
+    };
+    ($p:ident, $ty:ident, I32, $f:ident) => {{
+        $p.w(" ")?;
+        text::int($p.out, (*$f).into())?
+    }};
+    ($p:ident, $ty:ident, I64, $f:ident) => {{
+        $p.w(" ")?;
+        text::int($p.out, *$f)?
+    }};
+    ($p:ident, $ty:ident, F32, $f:ident) => {{
+        $p.w(" ")?;
+        text::f32_bits($p.out, $f.0)?
+    }};
+    ($p:ident, $ty:ident, F64, $f:ident) => {{
+        $p.w(" ")?;
+        text::f64_bits($p.out, $f.0)?
+    }};
+    ($p:ident, $ty:ident, BrTableArg, $f:ident) => {
+        $p.br_table($f)?
+    };
+    ($p:ident, $ty:ident, SelectTypes, $f:ident) => {
+        $p.results_always(&$f.0)?
+    };
+    ($p:ident, $ty:ident, TryTableArg, $f:ident) => {
+        $p.try_table($f)?
+    };
+    ($p:ident, $ty:ident, BrOnCastArg, $f:ident) => {
+        $p.br_on_cast($f)?
+    };
+    ($p:ident, $ty:ident, V128Arg, $f:ident) => {
+        $p.v128($f)?
+    };
+    ($p:ident, $ty:ident, ShuffleArg, $f:ident) => {
+        for lane in $f.0 {
+            $p.w(" ")?;
+            $p.num(lane)?;
+        }
+    };
+    ($p:ident, $ty:ident, MemArg1, $f:ident) => {
+        $p.memarg(*$f, 0)?
+    };
+    ($p:ident, $ty:ident, MemArg2, $f:ident) => {
+        $p.memarg(*$f, 1)?
+    };
+    ($p:ident, $ty:ident, MemArg4, $f:ident) => {
+        $p.memarg(*$f, 2)?
+    };
+    ($p:ident, $ty:ident, MemArg8, $f:ident) => {
+        $p.memarg(*$f, 3)?
+    };
+    ($p:ident, $ty:ident, MemArg16, $f:ident) => {
+        $p.memarg(*$f, 4)?
+    };
     ($p:ident, $ty:ident, BlockType, $f:ident) => {{
         $p.opening_label()?;
         $p.blocktype(*$f)?
     }};
-    ($p:ident, $ty:ident, HeapType, $f:ident) => {{ $p.w(" ")?; $p.heaptype(*$f)? }};
+    ($p:ident, $ty:ident, HeapType, $f:ident) => {{
+        $p.w(" ")?;
+        $p.heaptype(*$f)?
+    }};
 }
 
 macro_rules! define_print {

@@ -158,7 +158,12 @@ impl Ids {
                 continue;
             }
             let size = local_count(module, &imported, *func);
-            locals.push((*func, Sparse { ids: unique(map, size) }));
+            locals.push((
+                *func,
+                Sparse {
+                    ids: unique(map, size),
+                },
+            ));
         }
         let mut fields = Vec::new();
         for (ty, map) in &names.fields {
@@ -166,7 +171,12 @@ impl Ids {
                 Some(CompositeType::Struct(f)) => f.len().min(u32::MAX as usize) as u32,
                 _ => continue,
             };
-            fields.push((*ty, Sparse { ids: unique(map, size) }));
+            fields.push((
+                *ty,
+                Sparse {
+                    ids: unique(map, size),
+                },
+            ));
         }
         let mut label_maps: Vec<(u32, Sparse)> = names
             .labels
@@ -185,11 +195,23 @@ impl Ids {
                 &names.memories,
                 count(ExternKind::Memory, module.memories.len()),
             ),
-            globals: Space::dense(&names.globals, count(ExternKind::Global, module.globals.len())),
+            globals: Space::dense(
+                &names.globals,
+                count(ExternKind::Global, module.globals.len()),
+            ),
             tags: Space::dense(&names.tags, count(ExternKind::Tag, module.tags.len())),
-            types: Space::dense(&names.types, module.types.len().min(u32::MAX as usize) as u32),
-            elems: Space::dense(&names.elems, module.elems.len().min(u32::MAX as usize) as u32),
-            datas: Space::dense(&names.datas, module.datas.len().min(u32::MAX as usize) as u32),
+            types: Space::dense(
+                &names.types,
+                module.types.len().min(u32::MAX as usize) as u32,
+            ),
+            elems: Space::dense(
+                &names.elems,
+                module.elems.len().min(u32::MAX as usize) as u32,
+            ),
+            datas: Space::dense(
+                &names.datas,
+                module.datas.len().min(u32::MAX as usize) as u32,
+            ),
             locals,
             labels: label_maps,
             fields,

@@ -110,7 +110,10 @@ pub fn string_body<W: Write>(out: &mut W, bytes: &[u8]) -> fmt::Result {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut rest = bytes;
     while !rest.is_empty() {
-        let run = rest.iter().position(|b| !is_plain(*b)).unwrap_or(rest.len());
+        let run = rest
+            .iter()
+            .position(|b| !is_plain(*b))
+            .unwrap_or(rest.len());
         if run > 0 {
             // A run of printable ASCII is valid UTF-8.
             out.write_str(std::str::from_utf8(&rest[..run]).unwrap_or(""))?;
@@ -122,11 +125,7 @@ pub fn string_body<W: Write>(out: &mut W, bytes: &[u8]) -> fmt::Result {
             b'"' => out.write_str("\\\"")?,
             b'\\' => out.write_str("\\\\")?,
             _ => {
-                let esc = [
-                    b'\\',
-                    HEX[(b >> 4) as usize],
-                    HEX[(b & 0xf) as usize],
-                ];
+                let esc = [b'\\', HEX[(b >> 4) as usize], HEX[(b & 0xf) as usize]];
                 out.write_str(std::str::from_utf8(&esc).unwrap_or(""))?;
             }
         }
@@ -212,7 +211,10 @@ mod tests {
         int(&mut s, -7).unwrap();
         s.push(' ');
         hex_fixed(&mut s, 0xab, 8).unwrap();
-        assert_eq!(s, "0 18446744073709551615 -9223372036854775808 -7 0x000000ab");
+        assert_eq!(
+            s,
+            "0 18446744073709551615 -9223372036854775808 -7 0x000000ab"
+        );
     }
 
     #[test]

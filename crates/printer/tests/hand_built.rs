@@ -31,7 +31,10 @@ fn sample() -> Module {
         name: "mem".into(),
         desc: ImportDesc::Memory(MemoryType {
             addr: AddrType::I32,
-            limits: Limits { min: 1, max: Some(2) },
+            limits: Limits {
+                min: 1,
+                max: Some(2),
+            },
             shared: false,
             page_size_log2: None,
         }),
