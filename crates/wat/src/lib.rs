@@ -1,1 +1,64 @@
-//! WebAssembly text format to the weft AST (being built).
+//! The WebAssembly text format to the weft AST.
+//!
+//! - [`parse_module`] / [`parse_module_with`]: one module (`(module ...)`
+//!   or bare module fields) to a [`weft_ast::Module`];
+//! - [`wat2wasm`]: the same, encoded to the binary format;
+//! - [`parse_script`]: a `.wast` script (the spec testsuite's format) to a
+//!   [`Script`] of commands.
+//!
+//! Every error is an [`Error`] with a line, a column and a message that
+//! contains the phrase the spec testsuite expects.
+
+#![warn(missing_docs)]
+
+mod error;
+mod lexer;
+mod num;
+
+pub use error::Error;
+mod cursor;
+mod instr;
+mod module;
+mod names;
+mod script;
+mod types;
+
+pub use script::{
+    Action, Command, CommandKind, Expected, ModuleSource, NumPattern, Script, ScriptModule, Shape,
+    Value, parse_script, parse_script_with,
+};
+
+use cursor::Cursor;
+use weft_ast::{Features, Module};
+
+/// Parses a module: a single `(module ...)` or bare module fields, with
+/// the default features.
+pub fn parse_module(text: &str) -> Result<Module, Error> {
+    parse_module_with(text, Features::default())
+}
+
+/// Parses a module accepting the instructions of `features`.
+pub fn parse_module_with(text: &str, features: Features) -> Result<Module, Error> {
+    let toks = lexer::tokenize(text)?;
+    let mut c = Cursor::new(text, &toks);
+    let wrapped = c.eat_sexpr("module");
+    let name = if wrapped {
+        c.opt_id().map(|n| n.into_owned())
+    } else {
+        None
+    };
+    let (module, end) = module::ModuleParser::new(c.clone(), features).parse_fields(name)?;
+    c.pos = end;
+    if wrapped {
+        c.rparen()?;
+    }
+    if !c.at_end() {
+        return Err(c.unexpected());
+    }
+    Ok(module)
+}
+
+/// Parses a module and encodes it to the binary format.
+pub fn wat2wasm(text: &str) -> Result<Vec<u8>, Error> {
+    parse_module(text).map(|m| m.encode())
+}

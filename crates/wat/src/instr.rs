@@ -1,0 +1,803 @@
+//! Instructions: plain and folded forms flattened into [`Module::code`].
+//!
+//! The keyword lookup and the immediates of ordinary instructions are
+//! generated from the one instruction table (`weft_ast::for_each_instr!`),
+//! dispatching on each immediate's kind. The few instructions whose text
+//! differs from their binary shape (blocks, `select`, `call_indirect`,
+//! `memory.init`, `table.init`, `ref.test`, `ref.cast`, `try_table`, the
+//! legacy `try`) are handled first, by hand.
+//!
+//! Folded instructions nest, and input may nest them arbitrarily deep, so
+//! they are flattened with an explicit stack of open frames rather than by
+//! recursion: no text can overflow the native stack.
+
+use crate::cursor::PResult;
+use crate::lexer::Kind;
+use crate::module::{BlockKind, Label, ModuleParser};
+use crate::names::Ns;
+use crate::num;
+use weft_ast::*;
+
+/// An open folded form, waiting for its `)`.
+enum Frame {
+    /// A plain instruction, emitted after its folded operands.
+    Plain(Instr),
+    /// The body of a folded `block`, `loop` or `try_table`.
+    Block,
+    /// A folded `if` before `(then`: its operands are being read.
+    IfCond { name: Option<String>, ty: BlockType },
+    /// Inside `(then ...)`.
+    IfThen,
+    /// Inside `(else ...)`.
+    IfElse,
+    /// Inside a folded legacy `try`'s `(do ...)`.
+    TryDo,
+    /// After `(do ...)`: handlers or the closing `)`.
+    TryHandlers,
+    /// Inside `(catch ...)` or `(catch_all ...)`.
+    TryCatch,
+}
+
+impl ModuleParser<'_> {
+    /// Instructions up to the next unmatched `)` (not read), then `end`.
+    pub fn expr(&mut self) -> PResult<Expr> {
+        let start = self.m.code.len() as u32;
+        self.instrs(false)?;
+        if !self.scope.labels.is_empty() {
+            return Err(self.c.unexpected());
+        }
+        self.m.code.push(Instr::End);
+        Ok(Expr {
+            start,
+            end: self.m.code.len() as u32,
+        })
+    }
+
+    /// One folded instruction, then `end`: an offset or item abbreviation.
+    pub fn folded_expr(&mut self) -> PResult<Expr> {
+        let start = self.m.code.len() as u32;
+        if self.c.kind_at(0) != Some(Kind::LParen) {
+            return Err(self.c.unexpected());
+        }
+        self.instrs(true)?;
+        self.m.code.push(Instr::End);
+        Ok(Expr {
+            start,
+            end: self.m.code.len() as u32,
+        })
+    }
+
+    fn emit(&mut self, i: Instr) {
+        self.m.code.push(i);
+    }
+
+    /// The instruction loop. With `single`, stops after one complete
+    /// folded instruction.
+    fn instrs(&mut self, single: bool) -> PResult<()> {
+        let mut stack: Vec<Frame> = Vec::new();
+        loop {
+            let Some(t) = self.c.peek() else {
+                return Err(self.c.unexpected());
+            };
+            match t.kind {
+                Kind::RParen => {
+                    let Some(frame) = stack.pop() else {
+                        return Ok(());
+                    };
+                    self.c.bump();
+                    match frame {
+                        Frame::Plain(i) => self.emit(i),
+                        Frame::Block | Frame::TryHandlers => {
+                            self.scope.labels.pop();
+                            self.emit(Instr::End);
+                        }
+                        Frame::IfCond { .. } => return Err(self.c.error("unexpected token")),
+                        Frame::IfThen => {
+                            if self.c.eat_sexpr("else") {
+                                if let Some(l) = self.scope.labels.last_mut() {
+                                    l.kind = BlockKind::Else;
+                                }
+                                self.emit(Instr::Else);
+                                stack.push(Frame::IfElse);
+                                continue;
+                            }
+                            self.c.rparen()?;
+                            self.scope.labels.pop();
+                            self.emit(Instr::End);
+                        }
+                        Frame::IfElse => {
+                            self.c.rparen()?;
+                            self.scope.labels.pop();
+                            self.emit(Instr::End);
+                        }
+                        Frame::TryDo | Frame::TryCatch => {
+                            stack.push(Frame::TryHandlers);
+                            continue;
+                        }
+                    }
+                    if single && stack.is_empty() {
+                        return Ok(());
+                    }
+                }
+                Kind::LParen => {
+                    let Some(kw) = self.c.keyword_at(1) else {
+                        return Err(self
+                            .c
+                            .error_at(self.c.peek_at(1).unwrap_or(t), "unknown operator"));
+                    };
+                    match (stack.last(), kw) {
+                        (Some(Frame::IfCond { .. }), "then") => {
+                            self.c.pos += 2;
+                            let Some(Frame::IfCond { name, ty }) = stack.pop() else {
+                                unreachable!("matched above")
+                            };
+                            self.push_label(name, BlockKind::If, false);
+                            self.emit(Instr::If { ty });
+                            stack.push(Frame::IfThen);
+                        }
+                        (Some(Frame::TryHandlers), "catch") => {
+                            self.c.pos += 2;
+                            let tag = self.index(Ns::Tag)?;
+                            self.set_label_kind(BlockKind::Catch);
+                            self.emit(Instr::Catch { tag });
+                            stack.pop();
+                            stack.push(Frame::TryCatch);
+                        }
+                        (Some(Frame::TryHandlers), "catch_all") => {
+                            self.c.pos += 2;
+                            self.set_label_kind(BlockKind::Catch);
+                            self.emit(Instr::CatchAll);
+                            stack.pop();
+                            stack.push(Frame::TryCatch);
+                        }
+                        (Some(Frame::TryHandlers), "delegate") => {
+                            self.c.pos += 2;
+                            self.scope.labels.pop();
+                            let label = self.label()?;
+                            self.emit(Instr::Delegate { label });
+                            self.c.rparen()?;
+                            self.c.rparen()?;
+                            stack.pop();
+                            if single && stack.is_empty() {
+                                return Ok(());
+                            }
+                        }
+                        (Some(Frame::TryHandlers | Frame::IfCond { .. }), _) => {
+                            return Err(self.c.unexpected());
+                        }
+                        _ => {
+                            self.c.pos += 2;
+                            self.open_folded(kw, &mut stack)?;
+                        }
+                    }
+                }
+                Kind::Keyword if !(single && stack.is_empty()) => {
+                    if matches!(stack.last(), Some(Frame::TryHandlers)) {
+                        return Err(self.c.unexpected());
+                    }
+                    self.c.bump();
+                    let kw = self.c.text(t);
+                    self.plain_instr(kw)?;
+                }
+                Kind::Reserved | Kind::Id | Kind::String if stack.is_empty() && !single => {
+                    return Ok(());
+                }
+                _ => return Err(self.c.unexpected()),
+            }
+        }
+    }
+
+    fn push_label(&mut self, name: Option<String>, kind: BlockKind, plain: bool) {
+        self.scope.labels.push(Label { name, kind, plain });
+    }
+
+    fn set_label_kind(&mut self, kind: BlockKind) {
+        if let Some(l) = self.scope.labels.last_mut() {
+            l.kind = kind;
+        }
+    }
+
+    /// Opens a folded form whose `(` and keyword have been read.
+    fn open_folded(&mut self, kw: &str, stack: &mut Vec<Frame>) -> PResult<()> {
+        match kw {
+            "block" | "loop" => {
+                let name = self.c.opt_id().map(|n| n.into_owned());
+                let ty = self.block_type()?;
+                self.emit(if kw == "block" {
+                    Instr::Block { ty }
+                } else {
+                    Instr::Loop { ty }
+                });
+                self.push_label(name, BlockKind::Block, false);
+                stack.push(Frame::Block);
+            }
+            "try_table" => {
+                let name = self.c.opt_id().map(|n| n.into_owned());
+                let table = self.try_table()?;
+                self.emit(Instr::TryTable { table });
+                self.push_label(name, BlockKind::Block, false);
+                stack.push(Frame::Block);
+            }
+            "if" => {
+                let name = self.c.opt_id().map(|n| n.into_owned());
+                let ty = self.block_type()?;
+                stack.push(Frame::IfCond { name, ty });
+            }
+            "try" => {
+                let name = self.c.opt_id().map(|n| n.into_owned());
+                let ty = self.block_type()?;
+                self.emit(Instr::Try { ty });
+                self.push_label(name, BlockKind::Try, false);
+                if !self.c.eat_sexpr("do") {
+                    return Err(self.c.unexpected());
+                }
+                stack.push(Frame::TryDo);
+            }
+            "then" | "else" | "end" | "do" | "catch" | "catch_all" | "delegate" => {
+                return Err(self.c.error("unexpected token"));
+            }
+            _ => {
+                let i = self.instr_with_immediates(kw)?;
+                stack.push(Frame::Plain(i));
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks the optional `$id` after `end`/`else` against the block's.
+    fn check_closing_label(&mut self, label_name: Option<&str>) -> PResult<()> {
+        if let Some(t) = self.c.peek().filter(|t| t.kind == Kind::Id) {
+            let name = crate::cursor::id_name(self.c.text(t));
+            if label_name != Some(&*name) {
+                return Err(self.c.error("mismatching label"));
+            }
+            self.c.bump();
+        }
+        Ok(())
+    }
+
+    /// One unfolded instruction whose keyword has been read.
+    fn plain_instr(&mut self, kw: &str) -> PResult<()> {
+        match kw {
+            "block" | "loop" | "if" | "try" => {
+                let name = self.c.opt_id().map(|n| n.into_owned());
+                let ty = self.block_type()?;
+                let (i, kind) = match kw {
+                    "block" => (Instr::Block { ty }, BlockKind::Block),
+                    "loop" => (Instr::Loop { ty }, BlockKind::Block),
+                    "if" => (Instr::If { ty }, BlockKind::If),
+                    _ => (Instr::Try { ty }, BlockKind::Try),
+                };
+                self.emit(i);
+                self.push_label(name, kind, true);
+            }
+            "try_table" => {
+                let name = self.c.opt_id().map(|n| n.into_owned());
+                let table = self.try_table()?;
+                self.emit(Instr::TryTable { table });
+                self.push_label(name, BlockKind::Block, true);
+            }
+            "else" => {
+                let Some(l) = self
+                    .scope
+                    .labels
+                    .last()
+                    .filter(|l| l.plain && l.kind == BlockKind::If)
+                else {
+                    return Err(self.c.error("unexpected token"));
+                };
+                let name = l.name.clone();
+                self.check_closing_label(name.as_deref())?;
+                self.set_label_kind(BlockKind::Else);
+                self.emit(Instr::Else);
+            }
+            "end" => {
+                let Some(l) = self.scope.labels.last().filter(|l| l.plain) else {
+                    return Err(self.c.error("unexpected token"));
+                };
+                let name = l.name.clone();
+                self.check_closing_label(name.as_deref())?;
+                self.scope.labels.pop();
+                self.emit(Instr::End);
+            }
+            "catch" | "catch_all" => {
+                let ok = self.scope.labels.last().is_some_and(|l| {
+                    l.plain && matches!(l.kind, BlockKind::Try | BlockKind::Catch)
+                });
+                if !ok {
+                    return Err(self.c.error("unexpected token"));
+                }
+                self.set_label_kind(BlockKind::Catch);
+                if kw == "catch" {
+                    let tag = self.index(Ns::Tag)?;
+                    self.emit(Instr::Catch { tag });
+                } else {
+                    self.emit(Instr::CatchAll);
+                }
+            }
+            "delegate" => {
+                let ok = self
+                    .scope
+                    .labels
+                    .last()
+                    .is_some_and(|l| l.plain && l.kind == BlockKind::Try);
+                if !ok {
+                    return Err(self.c.error("unexpected token"));
+                }
+                self.scope.labels.pop();
+                let label = self.label()?;
+                self.emit(Instr::Delegate { label });
+            }
+            _ => {
+                let i = self.instr_with_immediates(kw)?;
+                self.emit(i);
+            }
+        }
+        Ok(())
+    }
+
+    /// An ordinary instruction's immediates, its keyword read.
+    fn instr_with_immediates(&mut self, kw: &str) -> PResult<Instr> {
+        let i = match kw {
+            "select" => {
+                let mut types = Vec::new();
+                let mut typed = false;
+                while self.c.eat_sexpr("result") {
+                    typed = true;
+                    while !self.c.peek_rparen() {
+                        types.push(self.val_type()?);
+                    }
+                    self.c.rparen()?;
+                }
+                if typed {
+                    Instr::SelectT {
+                        types: Box::new(TypeList(types)),
+                    }
+                } else {
+                    Instr::Select
+                }
+            }
+            "call_indirect" | "return_call_indirect" => {
+                let table = self.opt_index(Ns::Table)?.unwrap_or(0);
+                let (ty, _) = self.type_use()?;
+                if kw == "call_indirect" {
+                    Instr::CallIndirect { ty, table }
+                } else {
+                    Instr::ReturnCallIndirect { ty, table }
+                }
+            }
+            "memory.init" => {
+                let mem = if self.is_index_at(1) {
+                    self.index(Ns::Memory)?
+                } else {
+                    0
+                };
+                self.uses_data_count = true;
+                let data = self.index(Ns::Data)?;
+                Instr::MemoryInit { data, mem }
+            }
+            "table.init" => {
+                let table = if self.is_index_at(1) {
+                    self.index(Ns::Table)?
+                } else {
+                    0
+                };
+                let elem = self.index(Ns::Elem)?;
+                Instr::TableInit { elem, table }
+            }
+            "ref.test" | "ref.cast" => {
+                let rt = self.ref_type()?;
+                match (kw, rt.nullable) {
+                    ("ref.test", false) => Instr::RefTest { ty: rt.heap },
+                    ("ref.test", true) => Instr::RefTestNull { ty: rt.heap },
+                    (_, false) => Instr::RefCast { ty: rt.heap },
+                    (_, true) => Instr::RefCastNull { ty: rt.heap },
+                }
+            }
+            _ => {
+                self.lane_follows = kw.ends_with("_lane");
+                match self.table_instr(kw)? {
+                    Some(i) => i,
+                    None => return Err(self.c.error(format!("unknown operator {kw}"))),
+                }
+            }
+        };
+        if matches!(
+            i,
+            Instr::DataDrop { .. } | Instr::ArrayNewData { .. } | Instr::ArrayInitData { .. }
+        ) {
+            self.uses_data_count = true;
+        }
+        Ok(i)
+    }
+
+    /// A block type: a type use, or no parameters and at most one result.
+    fn block_type(&mut self) -> PResult<BlockType> {
+        if self.c.peek_sexpr("type") {
+            return Ok(BlockType::Func(self.type_use()?.0));
+        }
+        let (ft, _) = self.params_results()?;
+        if ft.params.is_empty() && ft.results.len() <= 1 {
+            return Ok(match ft.results.first() {
+                Some(t) => BlockType::Val(*t),
+                None => BlockType::Empty,
+            });
+        }
+        Ok(BlockType::Func(self.implicit_type(ft)))
+    }
+
+    /// `try_table`'s block type and catch clauses (labels resolved outside
+    /// the block).
+    fn try_table(&mut self) -> PResult<Box<TryTable>> {
+        let ty = self.block_type()?;
+        let mut catches = Vec::new();
+        loop {
+            let c = if self.c.eat_sexpr("catch") {
+                let tag = self.index(Ns::Tag)?;
+                Catch::One {
+                    tag,
+                    label: self.label()?,
+                }
+            } else if self.c.eat_sexpr("catch_ref") {
+                let tag = self.index(Ns::Tag)?;
+                Catch::OneRef {
+                    tag,
+                    label: self.label()?,
+                }
+            } else if self.c.eat_sexpr("catch_all") {
+                Catch::All {
+                    label: self.label()?,
+                }
+            } else if self.c.eat_sexpr("catch_all_ref") {
+                Catch::AllRef {
+                    label: self.label()?,
+                }
+            } else {
+                break;
+            };
+            self.c.rparen()?;
+            catches.push(c);
+        }
+        Ok(Box::new(TryTable { ty, catches }))
+    }
+
+    /// A label: `$id` of an enclosing block or a depth.
+    fn label(&mut self) -> PResult<u32> {
+        match self.c.peek() {
+            Some(t) if t.kind == Kind::Id => {
+                let name = crate::cursor::id_name(self.c.text(t));
+                let labels = &self.scope.labels;
+                match labels
+                    .iter()
+                    .rposition(|l| l.name.as_deref() == Some(&*name))
+                {
+                    Some(at) => {
+                        self.c.bump();
+                        Ok((labels.len() - 1 - at) as u32)
+                    }
+                    None => Err(self.c.error(format!("unknown label ${name}"))),
+                }
+            }
+            _ => self.c.u32(),
+        }
+    }
+
+    /// A local: `$id` or index.
+    fn local(&mut self) -> PResult<u32> {
+        match self.c.peek() {
+            Some(t) if t.kind == Kind::Id => {
+                let name = crate::cursor::id_name(self.c.text(t));
+                match self.scope.locals.get(&name) {
+                    Some(i) => {
+                        self.c.bump();
+                        Ok(i)
+                    }
+                    None => Err(self.c.error(format!("unknown local ${name}"))),
+                }
+            }
+            _ => self.c.u32(),
+        }
+    }
+
+    /// A struct field of the type read just before.
+    fn field_index(&mut self) -> PResult<u32> {
+        match self.c.peek() {
+            Some(t) if t.kind == Kind::Id => {
+                let name = crate::cursor::id_name(self.c.text(t));
+                match self
+                    .spaces
+                    .fields
+                    .get(&self.last_type)
+                    .and_then(|f| f.get(&name))
+                {
+                    Some(i) => {
+                        self.c.bump();
+                        Ok(i)
+                    }
+                    None => Err(self.c.error(format!("unknown field ${name}"))),
+                }
+            }
+            _ => self.c.u32(),
+        }
+    }
+
+    /// A type index immediate, remembered for a following field index.
+    fn type_imm(&mut self) -> PResult<u32> {
+        let t = self.type_index()?;
+        self.last_type = t;
+        Ok(t)
+    }
+
+    /// `br_table`'s labels: at least one; the last is the default.
+    fn br_table(&mut self) -> PResult<Box<BrTable>> {
+        let mut labels = vec![self.label()?];
+        while self.is_index_at(0) {
+            labels.push(self.label()?);
+        }
+        let default = labels.pop().unwrap_or(0);
+        Ok(Box::new(BrTable {
+            targets: labels.into_boxed_slice(),
+            default,
+        }))
+    }
+
+    /// A memory argument: optional memory, `offset=`, `align=`.
+    fn memarg(&mut self, natural: u8) -> PResult<MemArg> {
+        let memory = if self.c.kind_at(0) == Some(Kind::Id) {
+            self.index(Ns::Memory)?
+        } else if self.c.is_int_at(0)
+            && (!self.lane_follows
+                || self.c.is_int_at(1)
+                || self
+                    .c
+                    .keyword_at(1)
+                    .is_some_and(|k| k.starts_with("offset=") || k.starts_with("align=")))
+        {
+            self.index(Ns::Memory)?
+        } else {
+            0
+        };
+        let mut offset = 0;
+        if let Some(kw) = self.c.keyword_at(0) {
+            if let Some(v) = kw.strip_prefix("offset=") {
+                let is64 = self
+                    .spaces
+                    .mem64
+                    .get(memory as usize)
+                    .copied()
+                    .unwrap_or(false);
+                offset = match num::u64(v) {
+                    Ok(o) if is64 || o <= u64::from(u32::MAX) => o,
+                    Ok(_) | Err(num::NumError::OutOfRange) => {
+                        return Err(self.c.error("i32 constant out of range"));
+                    }
+                    Err(num::NumError::Malformed) => {
+                        return Err(self.c.error(format!("unknown operator {kw}")));
+                    }
+                };
+                self.c.bump();
+            }
+        }
+        let mut align = natural;
+        if let Some(kw) = self.c.keyword_at(0) {
+            if let Some(v) = kw.strip_prefix("align=") {
+                let a = match num::u64(v) {
+                    Ok(a) => a,
+                    Err(_) => return Err(self.c.error(format!("unknown operator {kw}"))),
+                };
+                if !a.is_power_of_two() {
+                    return Err(self.c.error("alignment must be a power of two"));
+                }
+                align = a.trailing_zeros() as u8;
+                self.c.bump();
+            }
+        }
+        Ok(MemArg {
+            align,
+            offset,
+            memory,
+        })
+    }
+
+    /// A lane index.
+    fn lane(&mut self) -> PResult<u8> {
+        if !self.c.is_int_at(0) {
+            return Err(self.c.unexpected());
+        }
+        match self.c.peek_num_text().map(num::u32) {
+            Some(Ok(v)) if v <= 255 => {
+                self.c.bump();
+                Ok(v as u8)
+            }
+            _ => Err(self.c.error("malformed lane index")),
+        }
+    }
+
+    /// `v128.const`'s shape and lanes.
+    fn v128(&mut self) -> PResult<Box<V128>> {
+        let shape = self.c.keyword()?;
+        let mut bytes = Vec::with_capacity(16);
+        let (lanes, width) = match shape {
+            "i8x16" => (16, 1),
+            "i16x8" => (8, 2),
+            "i32x4" | "f32x4" => (4, 4),
+            "i64x2" | "f64x2" => (2, 8),
+            _ => return Err(self.c.error("unexpected token")),
+        };
+        for _ in 0..lanes {
+            if self.c.peek_num_text().is_none() {
+                return Err(self.c.error("wrong number of lane literals"));
+            }
+            match (shape, width) {
+                ("i8x16", _) => bytes.push(self.c.number("i8", num::i8)?),
+                ("i16x8", _) => {
+                    bytes.extend(self.c.number("i16", num::i16)?.to_le_bytes());
+                }
+                ("i32x4", _) => {
+                    bytes.extend(self.c.number("i32", num::i32)?.to_le_bytes());
+                }
+                ("i64x2", _) => {
+                    bytes.extend(self.c.number("i64", num::i64)?.to_le_bytes());
+                }
+                ("f32x4", _) => {
+                    bytes.extend(self.c.number("f32", num::f32)?.to_le_bytes());
+                }
+                _ => bytes.extend(self.c.number("f64", num::f64)?.to_le_bytes()),
+            }
+        }
+        if self.c.kind_at(0) == Some(Kind::Reserved) {
+            return Err(self.c.error("wrong number of lane literals"));
+        }
+        let mut v = [0u8; 16];
+        v.copy_from_slice(&bytes);
+        Ok(Box::new(V128(v)))
+    }
+
+    /// `i8x16.shuffle`'s sixteen lane indices.
+    fn shuffle(&mut self) -> PResult<Box<Shuffle>> {
+        let mut lanes = [0u8; 16];
+        for lane in &mut lanes {
+            if self.c.peek_num_text().is_none() || self.c.keyword_at(0).is_some() {
+                return Err(self.c.error("invalid lane length"));
+            }
+            *lane = self.lane()?;
+        }
+        if self.c.kind_at(0) == Some(Kind::Reserved) {
+            return Err(self.c.error("invalid lane length"));
+        }
+        Ok(Box::new(Shuffle(lanes)))
+    }
+
+    fn br_on_cast(&mut self) -> PResult<Box<BrOnCast>> {
+        let label = self.label()?;
+        let from = self.ref_type()?;
+        let to = self.ref_type()?;
+        Ok(Box::new(BrOnCast { label, from, to }))
+    }
+}
+
+/// Reads one immediate of a kind named in the instruction table.
+macro_rules! imm {
+    ($p:ident, BlockType) => {
+        $p.block_type()?
+    };
+    ($p:ident, LabelIdx) => {
+        $p.label()?
+    };
+    ($p:ident, BrTableArg) => {
+        $p.br_table()?
+    };
+    ($p:ident, FuncIdx) => {
+        $p.index(Ns::Func)?
+    };
+    ($p:ident, TypeIdx) => {
+        $p.type_imm()?
+    };
+    ($p:ident, TableIdx) => {
+        $p.opt_index(Ns::Table)?.unwrap_or(0)
+    };
+    ($p:ident, MemIdx) => {
+        $p.opt_index(Ns::Memory)?.unwrap_or(0)
+    };
+    ($p:ident, LocalIdx) => {
+        $p.local()?
+    };
+    ($p:ident, GlobalIdx) => {
+        $p.index(Ns::Global)?
+    };
+    ($p:ident, ElemIdx) => {
+        $p.index(Ns::Elem)?
+    };
+    ($p:ident, DataIdx) => {
+        $p.index(Ns::Data)?
+    };
+    ($p:ident, TagIdx) => {
+        $p.index(Ns::Tag)?
+    };
+    ($p:ident, FieldIdx) => {
+        $p.field_index()?
+    };
+    ($p:ident, Count) => {
+        $p.c.u32()?
+    };
+    ($p:ident, Lane) => {
+        $p.lane()?
+    };
+    ($p:ident, Byte) => {
+        0
+    };
+    ($p:ident, I32) => {
+        $p.c.number("i32", num::i32)?
+    };
+    ($p:ident, I64) => {
+        $p.c.number("i64", num::i64)?
+    };
+    ($p:ident, F32) => {
+        Ieee32($p.c.number("f32", num::f32)?)
+    };
+    ($p:ident, F64) => {
+        Ieee64($p.c.number("f64", num::f64)?)
+    };
+    ($p:ident, HeapType) => {
+        $p.heap_type()?
+    };
+    ($p:ident, SelectTypes) => {
+        Box::new(TypeList(Vec::new()))
+    };
+    ($p:ident, TryTableArg) => {
+        $p.try_table()?
+    };
+    ($p:ident, BrOnCastArg) => {
+        $p.br_on_cast()?
+    };
+    ($p:ident, V128Arg) => {
+        $p.v128()?
+    };
+    ($p:ident, ShuffleArg) => {
+        $p.shuffle()?
+    };
+    ($p:ident, MemArg1) => {
+        $p.memarg(0)?
+    };
+    ($p:ident, MemArg2) => {
+        $p.memarg(1)?
+    };
+    ($p:ident, MemArg4) => {
+        $p.memarg(2)?
+    };
+    ($p:ident, MemArg8) => {
+        $p.memarg(3)?
+    };
+    ($p:ident, MemArg16) => {
+        $p.memarg(4)?
+    };
+}
+
+/// Generates the keyword lookup of every instruction in the table.
+macro_rules! text_instrs {
+    ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
+        $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+        impl ModuleParser<'_> {
+            /// The instruction spelled `kw` with its immediates read, or
+            /// `None` if no row of the table has that mnemonic.
+            #[allow(unreachable_patterns)]
+            fn table_instr(&mut self, kw: &str) -> PResult<Option<Instr>> {
+                let feature = match kw {
+                    $( $( $text => Features::$feature, )* )*
+                    _ => return Ok(None),
+                };
+                if !self.features.contains(feature) {
+                    return Ok(None);
+                }
+                Ok(Some(match kw {
+                    $( $(
+                        $text => Instr::$name $({ $($field: imm!(self, $imm)),* })?,
+                    )* )*
+                    _ => return Ok(None),
+                }))
+            }
+        }
+    };
+}
+
+weft_ast::for_each_instr!(text_instrs);

@@ -1,0 +1,374 @@
+//! Tokens of the text format, recognised by `logos` and then classified.
+//!
+//! `logos` finds the raw chunks: parentheses, annotation openers and
+//! "atoms" (runs of identifier characters and strings, the spec's
+//! `reserved` shape). Each atom is then classified as a keyword, an `$id`,
+//! a string or a reserved token. Numbers are not a class of their own:
+//! they are keywords (`inf`, `nan:0x1`) or reserved atoms (`1`, `-0x1p3`)
+//! that the parser reads as a number where one is expected, so that a
+//! malformed number reports the spec's `unknown operator`.
+//!
+//! Annotations other than `@custom` are dropped here, so the parser never
+//! sees them; `@custom` is kept as a token for the module parser.
+
+use crate::error::Error;
+use logos::Logos;
+
+/// What a token is.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// `(`
+    #[default]
+    LParen,
+    /// `)`
+    RParen,
+    /// `(@custom`: an annotation the parser reads.
+    Annot,
+    /// An atom starting with a lowercase letter.
+    Keyword,
+    /// `$id` or `$"id"`.
+    Id,
+    /// `"..."`.
+    String,
+    /// Any other atom (numbers among them).
+    Reserved,
+}
+
+/// A token: its kind and byte span in the source.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Token {
+    /// What it is.
+    pub kind: Kind,
+    /// Start offset.
+    pub start: u32,
+    /// End offset (exclusive).
+    pub end: u32,
+}
+
+/// Why `logos` stopped.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) enum RawError {
+    /// A character that starts no token.
+    #[default]
+    Illegal,
+    /// A block comment without its `;)`.
+    UnclosedComment,
+}
+
+/// The raw chunks found by `logos`.
+#[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
+#[logos(error = RawError)]
+#[logos(skip r"[ \t\n\r]+")]
+#[logos(skip(r";;[^\n]*", allow_greedy = true))]
+enum Raw {
+    #[token("(")]
+    LParen,
+    #[token(")")]
+    RParen,
+    #[token("(;", block_comment)]
+    BlockComment,
+    // `(@` followed by an identifier or a string: the annotation's id.
+    #[regex(
+        r#"\(@([0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]+|"([^"\\\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f])*")"#
+    )]
+    AnnotStart,
+    // `(@` with no id: the spec's `empty annotation id`.
+    #[token("(@")]
+    EmptyAnnot,
+    #[regex(r#"([0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~,\[\]{}]|"([^"\\\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f])*")+"#)]
+    Atom,
+}
+
+/// Skips a (possibly nested) block comment; the opening `(;` is matched.
+fn block_comment(lex: &mut logos::Lexer<Raw>) -> Result<logos::Skip, RawError> {
+    let rest = lex.remainder().as_bytes();
+    let mut depth = 1usize;
+    let mut i = 0;
+    while i + 1 < rest.len() {
+        match (rest[i], rest[i + 1]) {
+            (b'(', b';') => {
+                depth += 1;
+                i += 2;
+            }
+            (b';', b')') => {
+                depth -= 1;
+                i += 2;
+                if depth == 0 {
+                    lex.bump(i);
+                    return Ok(logos::Skip);
+                }
+            }
+            _ => i += 1,
+        }
+    }
+    lex.bump(rest.len());
+    Err(RawError::UnclosedComment)
+}
+
+/// Splits `source` into tokens, dropping comments and unknown annotations.
+pub(crate) fn tokenize(source: &str) -> Result<Vec<Token>, Error> {
+    let mut lex = Raw::lexer(source);
+    let mut out = Vec::with_capacity(source.len() / 4);
+    // Depth of parentheses inside a dropped annotation (0: not in one),
+    // with the annotation's start for the `unclosed annotation` error.
+    let mut skip_depth = 0usize;
+    let mut skip_start = 0usize;
+    // Depth of parentheses inside a kept annotation.
+    while let Some(raw) = lex.next() {
+        let span = lex.span();
+        let text = lex.slice();
+        let raw = match raw {
+            Ok(raw) => raw,
+            Err(RawError::UnclosedComment) => {
+                return Err(Error::at(source, span.start, "unclosed comment"));
+            }
+            Err(RawError::Illegal) => {
+                let c = text.chars().next().unwrap_or(' ');
+                let msg = if c == '"' {
+                    "unclosed string"
+                } else if c == '$' {
+                    "empty identifier"
+                } else {
+                    "illegal character"
+                };
+                return Err(Error::at(source, span.start, msg));
+            }
+        };
+        let kind = match raw {
+            Raw::BlockComment => continue,
+            Raw::LParen => Kind::LParen,
+            Raw::RParen => Kind::RParen,
+            Raw::EmptyAnnot => {
+                return Err(Error::at(source, span.start, "empty annotation id"));
+            }
+            Raw::AnnotStart => {
+                let id = &text[2..];
+                if id == "\"\"" {
+                    return Err(Error::at(source, span.start, "empty annotation id"));
+                }
+                if skip_depth == 0 && id == "custom" {
+                    Kind::Annot
+                } else {
+                    if skip_depth == 0 {
+                        skip_start = span.start;
+                    }
+                    skip_depth += 1;
+                    continue;
+                }
+            }
+            Raw::Atom => classify(source, span.start, text)?,
+        };
+        if skip_depth > 0 {
+            match kind {
+                Kind::LParen | Kind::Annot => skip_depth += 1,
+                Kind::RParen => skip_depth -= 1,
+                _ => {}
+            }
+            continue;
+        }
+        out.push(Token {
+            kind,
+            start: span.start as u32,
+            end: span.end as u32,
+        });
+    }
+    if skip_depth > 0 {
+        return Err(Error::at(source, skip_start, "unclosed annotation"));
+    }
+    Ok(out)
+}
+
+/// Classifies an atom: keyword, id, string or reserved.
+fn classify(source: &str, at: usize, text: &str) -> Result<Kind, Error> {
+    let bytes = text.as_bytes();
+    let has_string = bytes.contains(&b'"');
+    if !has_string {
+        return Ok(match bytes[0] {
+            b'$' if bytes.len() > 1 => Kind::Id,
+            b'$' => return Err(Error::at(source, at, "empty identifier")),
+            b'a'..=b'z' => Kind::Keyword,
+            _ => Kind::Reserved,
+        });
+    }
+    if bytes[0] == b'"' && string_end(bytes, 0) == bytes.len() {
+        return Ok(Kind::String);
+    }
+    if bytes[0] == b'$'
+        && bytes.len() > 1
+        && bytes[1] == b'"'
+        && string_end(bytes, 1) == bytes.len()
+    {
+        let name =
+            unescape(&text[1..]).map_err(|(off, msg)| Error::at(source, at + 1 + off, msg))?;
+        if name.is_empty() {
+            return Err(Error::at(source, at, "empty identifier"));
+        }
+        if std::str::from_utf8(&name).is_err() {
+            return Err(Error::at(source, at, "malformed UTF-8 encoding"));
+        }
+        return Ok(Kind::Id);
+    }
+    Ok(Kind::Reserved)
+}
+
+/// Offset just past the string starting at `bytes[start]` (a `"`).
+fn string_end(bytes: &[u8], start: usize) -> usize {
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' => i += 2,
+            b'"' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    bytes.len()
+}
+
+/// The bytes a string token (quotes included) denotes, or the offset (in
+/// the token) and message of its first bad escape.
+pub(crate) fn unescape(token: &str) -> Result<Vec<u8>, (usize, &'static str)> {
+    let inner = &token.as_bytes()[1..token.len() - 1];
+    let mut out = Vec::with_capacity(inner.len());
+    let mut i = 0;
+    while i < inner.len() {
+        let b = inner[i];
+        if b != b'\\' {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        let at = i + 1;
+        let Some(&e) = inner.get(i + 1) else {
+            return Err((at, "illegal escape"));
+        };
+        i += 2;
+        match e {
+            b't' => out.push(b'\t'),
+            b'n' => out.push(b'\n'),
+            b'r' => out.push(b'\r'),
+            b'"' => out.push(b'"'),
+            b'\'' => out.push(b'\''),
+            b'\\' => out.push(b'\\'),
+            b'u' => {
+                if inner.get(i) != Some(&b'{') {
+                    return Err((at, "illegal escape"));
+                }
+                let close = inner[i..]
+                    .iter()
+                    .position(|c| *c == b'}')
+                    .ok_or((at, "illegal escape"))?;
+                let digits = &inner[i + 1..i + close];
+                let value = parse_hex_digits(digits).ok_or((at, "illegal escape"))?;
+                let c = char::from_u32(value).ok_or((at, "illegal escape"))?;
+                let mut buf = [0; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+                i += close + 1;
+            }
+            h if h.is_ascii_hexdigit() => {
+                let l = *inner.get(i).ok_or((at, "illegal escape"))?;
+                if !l.is_ascii_hexdigit() {
+                    return Err((at, "illegal escape"));
+                }
+                out.push(hex_val(h) * 16 + hex_val(l));
+                i += 1;
+            }
+            _ => return Err((at, "illegal escape")),
+        }
+    }
+    Ok(out)
+}
+
+/// Hex digits with optional `_` separators (between digits) to a value
+/// below 2^32, for `\u{...}`.
+fn parse_hex_digits(digits: &[u8]) -> Option<u32> {
+    if digits.is_empty() || digits[0] == b'_' || digits[digits.len() - 1] == b'_' {
+        return None;
+    }
+    let mut value: u32 = 0;
+    let mut prev_underscore = false;
+    for &d in digits {
+        if d == b'_' {
+            if prev_underscore {
+                return None;
+            }
+            prev_underscore = true;
+            continue;
+        }
+        prev_underscore = false;
+        if !d.is_ascii_hexdigit() {
+            return None;
+        }
+        value = value.checked_mul(16)?.checked_add(hex_val(d).into())?;
+    }
+    Some(value)
+}
+
+fn hex_val(d: u8) -> u8 {
+    match d {
+        b'0'..=b'9' => d - b'0',
+        b'a'..=b'f' => d - b'a' + 10,
+        _ => d - b'A' + 10,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<Kind> {
+        tokenize(src).unwrap().into_iter().map(|t| t.kind).collect()
+    }
+
+    fn err(src: &str) -> String {
+        tokenize(src).unwrap_err().message().to_string()
+    }
+
+    #[test]
+    fn basic_tokens() {
+        use Kind::*;
+        assert_eq!(
+            kinds(r#"(module $m "a\n" 0x1_0 -1.5e3 nan:0x7 i32.add $"q d")"#),
+            [
+                LParen, Keyword, Id, String, Reserved, Reserved, Keyword, Keyword, Id, RParen
+            ]
+        );
+        assert_eq!(kinds(r#"$"a"b "a""b" a,b"#), [Reserved, Reserved, Keyword]);
+    }
+
+    #[test]
+    fn comments_and_annotations() {
+        use Kind::*;
+        assert_eq!(
+            kinds(
+                "(; a (; nested ;) b ;) x ;; line\n y (@foo (bar \"baz\") 1) (@name \"x\") (@custom \"n\")"
+            ),
+            [Keyword, Keyword, Annot, String, RParen]
+        );
+        assert_eq!(err("(; a (; b ;)"), "unclosed comment");
+        assert_eq!(err("(@foo (x)"), "unclosed annotation");
+        assert_eq!(err("(@ x)"), "empty annotation id");
+        assert_eq!(err("(@\"\")"), "empty annotation id");
+    }
+
+    #[test]
+    fn bad_input() {
+        assert_eq!(err("\"abc"), "unclosed string");
+        assert_eq!(err("a \u{7} b"), "illegal character");
+        assert_eq!(err("Heiße"), "illegal character");
+        assert_eq!(err("(func $)"), "empty identifier");
+        assert_eq!(err("(func $\"\")"), "empty identifier");
+        assert_eq!(err("(func $ \"a\")"), "empty identifier");
+    }
+
+    #[test]
+    fn escapes() {
+        assert_eq!(
+            unescape(r#""\t\n\r\"\'\\\41\u{1F600}\u{4_1}""#).unwrap(),
+            b"\t\n\r\"'\\A\xF0\x9F\x98\x80A"
+        );
+        assert!(unescape(r#""\q""#).is_err());
+        assert!(unescape(r#""\u{110000}""#).is_err());
+        assert!(unescape(r#""\u{d800}""#).is_err());
+        assert!(unescape(r#""\4""#).is_err());
+    }
+}

@@ -1,0 +1,342 @@
+//! Types in text: value, reference and heap types, limits, table, memory
+//! and global types, type uses, and the `type`/`rec` fields.
+
+use crate::cursor::PResult;
+use crate::lexer::Kind;
+use crate::module::ModuleParser;
+use crate::num;
+use weft_ast::*;
+
+impl ModuleParser<'_> {
+    /// A heap type: an abstract keyword or a type index.
+    pub fn heap_type(&mut self) -> PResult<HeapType> {
+        if let Some(kw) = self.c.keyword_at(0) {
+            if let Some(h) = AbsHeap::ALL.into_iter().find(|h| h.name() == kw) {
+                self.c.bump();
+                return Ok(HeapType::Abstract(h));
+            }
+            return Err(self.c.unexpected());
+        }
+        Ok(HeapType::Concrete(self.type_index()?))
+    }
+
+    /// A type index (`$id` or number).
+    pub fn type_index(&mut self) -> PResult<u32> {
+        match self.c.peek() {
+            Some(t) if t.kind == Kind::Id => {
+                let name = crate::cursor::id_name(self.c.text(t));
+                match self.spaces.types.get(&name) {
+                    Some(i) => {
+                        self.c.bump();
+                        Ok(i)
+                    }
+                    None => Err(self.c.error(format!("unknown type ${name}"))),
+                }
+            }
+            _ => self.c.u32(),
+        }
+    }
+
+    /// A reference type: a shorthand keyword or `(ref null? heaptype)`.
+    pub fn ref_type(&mut self) -> PResult<RefType> {
+        if let Some(kw) = self.c.keyword_at(0) {
+            if let Some(h) = AbsHeap::ALL.into_iter().find(|h| h.ref_name() == kw) {
+                self.c.bump();
+                return Ok(RefType::new(true, HeapType::Abstract(h)));
+            }
+            return Err(self.c.unexpected());
+        }
+        if self.c.eat_sexpr("ref") {
+            let nullable = self.c.eat_keyword("null");
+            let heap = self.heap_type()?;
+            self.c.rparen()?;
+            return Ok(RefType::new(nullable, heap));
+        }
+        Err(self.c.unexpected())
+    }
+
+    /// A value type.
+    pub fn val_type(&mut self) -> PResult<ValType> {
+        let v = match self.c.keyword_at(0) {
+            Some("i32") => ValType::I32,
+            Some("i64") => ValType::I64,
+            Some("f32") => ValType::F32,
+            Some("f64") => ValType::F64,
+            Some("v128") => ValType::V128,
+            _ => return Ok(ValType::Ref(self.ref_type()?)),
+        };
+        self.c.bump();
+        Ok(v)
+    }
+
+    /// A storage type: a value type or `i8`/`i16`.
+    fn storage_type(&mut self) -> PResult<StorageType> {
+        if self.c.eat_keyword("i8") {
+            return Ok(StorageType::I8);
+        }
+        if self.c.eat_keyword("i16") {
+            return Ok(StorageType::I16);
+        }
+        Ok(StorageType::Val(self.val_type()?))
+    }
+
+    /// A field type: a storage type or `(mut storagetype)`.
+    fn field_type(&mut self) -> PResult<FieldType> {
+        if self.c.eat_sexpr("mut") {
+            let storage = self.storage_type()?;
+            self.c.rparen()?;
+            return Ok(FieldType {
+                storage,
+                mutable: true,
+            });
+        }
+        Ok(FieldType {
+            storage: self.storage_type()?,
+            mutable: false,
+        })
+    }
+
+    /// An optional address type keyword (`i32` or `i64`).
+    pub fn addr_type(&mut self) -> AddrType {
+        if self.c.eat_keyword("i64") {
+            AddrType::I64
+        } else {
+            self.c.eat_keyword("i32");
+            AddrType::I32
+        }
+    }
+
+    /// Limits: a minimum and an optional maximum. 32-bit address spaces
+    /// take `u32` bounds.
+    pub fn limits(&mut self, addr: AddrType) -> PResult<Limits> {
+        let read = |p: &mut Self| match addr {
+            AddrType::I32 => p.c.number("i32", num::u32).map(u64::from),
+            AddrType::I64 => p.c.number("i64", num::u64),
+        };
+        let min = read(self)?;
+        let max = if self.c.is_int_at(0) {
+            Some(read(self)?)
+        } else {
+            None
+        };
+        Ok(Limits { min, max })
+    }
+
+    /// A table type: address type, limits, reference type.
+    pub fn table_type(&mut self) -> PResult<TableType> {
+        let addr = self.addr_type();
+        let limits = self.limits(addr)?;
+        let elem = self.ref_type()?;
+        Ok(TableType { addr, limits, elem })
+    }
+
+    /// A memory type.
+    pub fn memory_type(&mut self) -> PResult<MemoryType> {
+        let addr = self.addr_type();
+        self.memory_type_rest(addr)
+    }
+
+    /// A memory type after its address type.
+    pub fn memory_type_rest(&mut self, addr: AddrType) -> PResult<MemoryType> {
+        let limits = self.limits(addr)?;
+        let shared = self.c.eat_keyword("shared");
+        if !shared {
+            self.c.eat_keyword("unshared");
+        }
+        let page_size_log2 = self.page_size()?;
+        Ok(MemoryType {
+            addr,
+            limits,
+            shared,
+            page_size_log2,
+        })
+    }
+
+    /// An optional `(pagesize n)`, as log2 of `n`.
+    pub fn page_size(&mut self) -> PResult<Option<u32>> {
+        if !self.c.eat_sexpr("pagesize") {
+            return Ok(None);
+        }
+        let n = self.c.number("i64", num::u64)?;
+        if !n.is_power_of_two() {
+            return Err(self.c.error("invalid custom page size"));
+        }
+        self.c.rparen()?;
+        Ok(Some(n.trailing_zeros()))
+    }
+
+    /// A global type: a value type or `(mut valtype)`.
+    pub fn global_type(&mut self) -> PResult<GlobalType> {
+        if self.c.eat_sexpr("mut") {
+            let val = self.val_type()?;
+            self.c.rparen()?;
+            return Ok(GlobalType { val, mutable: true });
+        }
+        Ok(GlobalType {
+            val: self.val_type()?,
+            mutable: false,
+        })
+    }
+
+    /// `(param ...)*` and `(result ...)*`: a function type with the
+    /// parameters' names (`None` for anonymous ones).
+    pub fn params_results(&mut self) -> PResult<(FuncType, Vec<Option<String>>)> {
+        let mut ft = FuncType::default();
+        let mut names = Vec::new();
+        while self.c.eat_sexpr("param") {
+            if let Some(name) = self.c.opt_id() {
+                ft.params.push(self.val_type()?);
+                names.push(Some(name.into_owned()));
+            } else {
+                while !self.c.peek_rparen() {
+                    ft.params.push(self.val_type()?);
+                    names.push(None);
+                }
+            }
+            self.c.rparen()?;
+        }
+        while self.c.eat_sexpr("result") {
+            while !self.c.peek_rparen() {
+                ft.results.push(self.val_type()?);
+            }
+            self.c.rparen()?;
+        }
+        if self.c.peek_sexpr("param") {
+            return Err(self.c.error("result before parameter"));
+        }
+        Ok((ft, names))
+    }
+
+    /// A type use: `(type x)?` and inline parameters and results. Returns
+    /// the type index (implicit types are added as needed) and the
+    /// parameters' names.
+    pub fn type_use(&mut self) -> PResult<(u32, Vec<Option<String>>)> {
+        let explicit = if self.c.eat_sexpr("type") {
+            let idx = self.type_index()?;
+            self.c.rparen()?;
+            Some(idx)
+        } else {
+            None
+        };
+        let at = self.c.pos;
+        let (ft, names) = self.params_results()?;
+        let inline = self.c.pos != at;
+        match explicit {
+            Some(idx) => {
+                let declared = self.m.func_type(idx).cloned();
+                if inline {
+                    if let Some(declared) = &declared {
+                        if *declared != ft {
+                            return Err(self.c.error("inline function type"));
+                        }
+                    }
+                    Ok((idx, names))
+                } else {
+                    let n = declared.map_or(0, |d| d.params.len());
+                    Ok((idx, vec![None; n]))
+                }
+            }
+            None => Ok((self.implicit_type(ft), names)),
+        }
+    }
+
+    /// The index of a plain function type equal to `ft`, added at the end
+    /// of the types if there is none.
+    pub fn implicit_type(&mut self, ft: FuncType) -> u32 {
+        for group in &self.m.rec_groups {
+            if group.len != 1 {
+                continue;
+            }
+            let t = &self.m.types[group.start as usize];
+            if t.is_final && t.supertypes.is_empty() {
+                if let CompositeType::Func(f) = &t.composite {
+                    if *f == ft {
+                        return group.start;
+                    }
+                }
+            }
+        }
+        let idx = self.m.types.len() as u32;
+        self.m
+            .push_rec_group([SubType::plain(CompositeType::Func(ft))], false);
+        idx
+    }
+
+    /// A `(type ...)` or `(rec ...)` field; the cursor is at its `(`.
+    pub fn type_field(&mut self) -> PResult<()> {
+        self.c.lparen()?;
+        if self.c.eat_keyword("rec") {
+            let mut types = Vec::new();
+            while self.c.eat_sexpr("type") {
+                types.push(self.type_def()?);
+                self.c.rparen()?;
+            }
+            self.m.push_rec_group(types, true);
+        } else {
+            self.c.expect_keyword("type")?;
+            let t = self.type_def()?;
+            self.m.push_rec_group([t], false);
+        }
+        self.c.rparen()
+    }
+
+    /// One type definition after `type`: `$id? (sub ...) | comptype`.
+    fn type_def(&mut self) -> PResult<SubType> {
+        let idx = self.m.types.len() as u32;
+        if let Some(name) = self.c.opt_id() {
+            self.m.names.types.push((idx, name.into_owned()));
+        }
+        let t = if self.c.eat_sexpr("sub") {
+            let is_final = self.c.eat_keyword("final");
+            let mut supertypes = Vec::new();
+            while matches!(self.c.kind_at(0), Some(Kind::Id | Kind::Reserved)) {
+                supertypes.push(self.type_index()?);
+            }
+            let composite = self.composite_type(idx)?;
+            self.c.rparen()?;
+            SubType {
+                is_final,
+                supertypes,
+                composite,
+            }
+        } else {
+            SubType::plain(self.composite_type(idx)?)
+        };
+        Ok(t)
+    }
+
+    /// `(func ...)`, `(struct ...)` or `(array ...)`.
+    fn composite_type(&mut self, idx: u32) -> PResult<CompositeType> {
+        self.c.lparen()?;
+        let kw = self.c.keyword()?;
+        let t = match kw {
+            "func" => {
+                let (ft, _) = self.params_results()?;
+                CompositeType::Func(ft)
+            }
+            "struct" => {
+                let mut fields = Vec::new();
+                let mut names = Vec::new();
+                while self.c.eat_sexpr("field") {
+                    if let Some(name) = self.c.opt_id() {
+                        names.push((fields.len() as u32, name.into_owned()));
+                        fields.push(self.field_type()?);
+                    } else {
+                        while !self.c.peek_rparen() {
+                            fields.push(self.field_type()?);
+                        }
+                    }
+                    self.c.rparen()?;
+                }
+                if !names.is_empty() {
+                    self.m.names.fields.push((idx, names));
+                }
+                CompositeType::Struct(fields)
+            }
+            "array" => CompositeType::Array(self.field_type()?),
+            _ => return Err(self.c.unexpected()),
+        };
+        self.c.rparen()?;
+        Ok(t)
+    }
+}
