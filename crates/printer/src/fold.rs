@@ -11,7 +11,7 @@
 
 use std::fmt::{self, Write};
 
-use weft_ast::Instr;
+use weft_ast::{BlockType, Instr};
 
 use crate::arity::arity;
 use crate::body::opens_block;
@@ -81,6 +81,23 @@ impl Folder {
     }
 }
 
+/// Operand and result counts of a branch, from its label's arity; `None`
+/// for anything else, `Some(None)` when the label's arity is unknown.
+fn branch_arity(arities: &[Option<u32>], instr: &Instr) -> Option<Option<(u32, u32)>> {
+    let label = |l: u32| {
+        arities
+            .len()
+            .checked_sub(1 + l as usize)
+            .and_then(|i| arities[i])
+    };
+    Some(match instr {
+        Instr::Br { label: l } => label(*l).map(|n| (n, 0)),
+        Instr::BrIf { label: l } => label(*l).map(|n| (n.saturating_add(1), n)),
+        Instr::BrTable { table } => label(table.default).map(|n| (n.saturating_add(1), 0)),
+        _ => return None,
+    })
+}
+
 impl<W: Write> Printer<'_, W> {
     /// Prints a function body folded, at `base` depth; the final `end` is
     /// left out.
@@ -95,6 +112,8 @@ impl<W: Write> Printer<'_, W> {
             nodes: Vec::new(),
             pending: Vec::new(),
         };
+        // What a branch to each label in scope takes, innermost last.
+        let mut arities: Vec<Option<u32>> = vec![u32::try_from(func_results).ok()];
         // Depth of each open block's header line.
         let mut open: Vec<(Open, usize)> = Vec::new();
         let mut ordinal = 0u32;
@@ -117,6 +136,7 @@ impl<W: Write> Printer<'_, W> {
                     }
                     f.pending.clear();
                     self.open_block(instr, &mut ordinal, depth)?;
+                    arities.push(self.label_arity(instr));
                     if let Some(cond) = cond {
                         self.tree(&f.nodes, cond, instrs, depth + 1)?;
                     }
@@ -128,6 +148,7 @@ impl<W: Write> Printer<'_, W> {
                 Instr::Try { .. } => {
                     self.flush(&mut f, instrs, depth)?;
                     self.open_block(instr, &mut ordinal, depth)?;
+                    arities.push(self.label_arity(instr));
                     self.newline(depth + 1)?;
                     self.w("(do")?;
                     open.push((Open::Arms, depth));
@@ -135,6 +156,7 @@ impl<W: Write> Printer<'_, W> {
                 _ if opens_block(instr) => {
                     self.flush(&mut f, instrs, depth)?;
                     self.open_block(instr, &mut ordinal, depth)?;
+                    arities.push(self.label_arity(instr));
                     open.push((Open::Plain, depth));
                 }
                 Instr::Else | Instr::Catch { .. } | Instr::CatchAll
@@ -152,6 +174,7 @@ impl<W: Write> Printer<'_, W> {
                     self.newline(depth - 1)?;
                     self.w(")")?;
                     self.labels.pop();
+                    arities.pop();
                     self.newline(depth - 1)?;
                     self.w("(")?;
                     self.instr(instr)?;
@@ -171,9 +194,12 @@ impl<W: Write> Printer<'_, W> {
                         self.w(")")?;
                     }
                     self.labels.pop();
+                    arities.pop();
                 }
                 Instr::End if at == last => break,
-                _ => match arity(self.m, func_results, instr) {
+                _ => match branch_arity(&arities, instr)
+                    .unwrap_or_else(|| arity(self.m, func_results, instr))
+                {
                     Some((params, results)) => f.push(at32, params, results),
                     None => {
                         // Unknown operand count, or an `else`/`end` that
@@ -210,12 +236,14 @@ impl<W: Write> Printer<'_, W> {
     }
 
     /// Prints one expression tree, each operand on its own line one level
-    /// deeper, without recursion.
+    /// deeper (or all on one line when they are single instructions),
+    /// without recursion.
     fn tree(&mut self, nodes: &[Node], root: u32, instrs: &[Instr], depth: usize) -> fmt::Result {
-        // (node, its depth, next child to print)
+        // (next operand to print, its depth), per node still open.
         let mut stack: Vec<(u32, usize)> = Vec::new();
-        self.node_head(nodes, root, instrs, depth)?;
-        stack.push((nodes[root as usize].first_child, depth + 1));
+        if self.node(nodes, root, instrs, depth)? {
+            stack.push((nodes[root as usize].first_child, depth + 1));
+        }
         while let Some(top) = stack.last_mut() {
             let (child, d) = *top;
             if child == NONE {
@@ -224,24 +252,77 @@ impl<W: Write> Printer<'_, W> {
                 continue;
             }
             top.0 = nodes[child as usize].next_sibling;
-            self.node_head(nodes, child, instrs, d)?;
-            stack.push((nodes[child as usize].first_child, d + 1));
+            if self.node(nodes, child, instrs, d)? {
+                stack.push((nodes[child as usize].first_child, d + 1));
+            }
         }
         Ok(())
     }
 
-    fn node_head(
+    /// Prints a node on a new line; a node whose operands are all single
+    /// instructions is printed whole on that line. Returns whether its
+    /// operands are still to be printed (and its parenthesis closed).
+    fn node(
         &mut self,
         nodes: &[Node],
         id: u32,
         instrs: &[Instr],
         depth: usize,
-    ) -> fmt::Result {
+    ) -> Result<bool, fmt::Error> {
         self.newline(depth)?;
         self.w("(")?;
+        self.node_instr(nodes, id, instrs)?;
+        let first = nodes[id as usize].first_child;
+        let mut child = first;
+        while child != NONE {
+            if nodes[child as usize].first_child != NONE {
+                return Ok(true);
+            }
+            child = nodes[child as usize].next_sibling;
+        }
+        child = first;
+        while child != NONE {
+            self.w(" (")?;
+            self.node_instr(nodes, child, instrs)?;
+            self.w(")")?;
+            child = nodes[child as usize].next_sibling;
+        }
+        self.w(")")?;
+        Ok(false)
+    }
+
+    fn node_instr(&mut self, nodes: &[Node], id: u32, instrs: &[Instr]) -> fmt::Result {
         match instrs.get(nodes[id as usize].at as usize) {
             Some(instr) => self.instr(instr),
             None => Ok(()),
+        }
+    }
+
+    /// How many values a branch to the label of a block instruction takes:
+    /// a loop's parameters, any other block's results (`None` when its
+    /// type index is not a function type).
+    fn label_arity(&self, instr: &Instr) -> Option<u32> {
+        let bt = match instr {
+            Instr::Block { ty } | Instr::Loop { ty } | Instr::If { ty } | Instr::Try { ty } => *ty,
+            Instr::TryTable { table } => table.ty,
+            _ => BlockType::Empty,
+        };
+        let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
+        match bt {
+            BlockType::Empty => Some(0),
+            BlockType::Val(_) => Some(if matches!(instr, Instr::Loop { .. }) {
+                0
+            } else {
+                1
+            }),
+            BlockType::Func(ty) => {
+                let f = self.m.func_type(ty)?;
+                Some(n(if matches!(instr, Instr::Loop { .. }) {
+                    f.params.len()
+                } else {
+                    f.results.len()
+                }))
+            }
         }
     }
 }
