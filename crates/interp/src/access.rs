@@ -1,0 +1,424 @@
+//! Memory and table instructions: loads, stores, bulk operations, and the
+//! reference instructions that read tables.
+
+use weft_ast::{Instr, MemArg};
+
+use crate::memory::MemoryInst;
+use crate::simd::{from_i16s, from_i32s, from_i64s, from_u8s, from_u16s, from_u32s, from_u64s};
+use crate::stack::Stack;
+use crate::store::Store;
+use crate::table::TableInst;
+use crate::trap::Trap;
+
+/// Pops an address or length of a memory or table with 64-bit (`wide`) or
+/// 32-bit indices.
+#[inline(always)]
+fn pop_index(s: &mut Stack, wide: bool) -> u64 {
+    let raw = s.pop();
+    if wide { raw } else { raw as u32 as u64 }
+}
+
+/// Two distinct elements of a slice, both mutable.
+fn pair_mut<T>(v: &mut [T], a: usize, b: usize) -> (&mut T, &mut T) {
+    if a < b {
+        let (l, r) = v.split_at_mut(b);
+        (&mut l[a], &mut r[0])
+    } else {
+        let (l, r) = v.split_at_mut(a);
+        (&mut r[0], &mut l[b])
+    }
+}
+
+/// Checks that `[start, start + n)` lies within `len`.
+#[inline]
+fn in_bounds(start: u64, n: u64, len: usize) -> bool {
+    start.checked_add(n).is_some_and(|end| end <= len as u64)
+}
+
+struct Ctx<'a> {
+    store: &'a mut Store,
+    s: &'a mut Stack,
+    inst: usize,
+}
+
+impl Ctx<'_> {
+    fn mem_addr(&self, idx: u32) -> usize {
+        self.store.instances[self.inst].memories[idx as usize] as usize
+    }
+
+    fn table_addr(&self, idx: u32) -> usize {
+        self.store.instances[self.inst].tables[idx as usize] as usize
+    }
+
+    /// Pops the dynamic address and returns the memory and the effective
+    /// address (saturated on overflow, so that it fails the bounds check).
+    #[inline(always)]
+    fn ea(&mut self, m: MemArg) -> (&mut MemoryInst, u64) {
+        let a = self.mem_addr(m.memory);
+        let mem = &mut self.store.memories[a];
+        let base = pop_index(self.s, mem.is64());
+        (mem, base.saturating_add(m.offset))
+    }
+
+    fn load<const N: usize>(&mut self, m: MemArg) -> Result<[u8; N], Trap> {
+        let (mem, ea) = self.ea(m);
+        mem.load::<N>(ea)
+    }
+
+    fn store<const N: usize>(&mut self, m: MemArg, bytes: [u8; N]) -> Result<(), Trap> {
+        let (mem, ea) = self.ea(m);
+        mem.store::<N>(ea, bytes)
+    }
+
+    fn table(&mut self, idx: u32) -> &mut TableInst {
+        let a = self.table_addr(idx);
+        &mut self.store.tables[a]
+    }
+}
+
+/// Splits `bytes` into `n` little-endian lanes of `sz` bytes, widening each
+/// with the expression.
+macro_rules! widen {
+    ($b:expr, $sz:literal, $n:literal, |$x:ident| $e:expr) => {
+        std::array::from_fn::<_, $n, _>(|i| {
+            let mut $x = [0u8; $sz];
+            $x.copy_from_slice(&$b[i * $sz..(i + 1) * $sz]);
+            $e
+        })
+    };
+}
+
+/// Executes a memory or table instruction; `Ok(false)` if `i` is not one.
+pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Result<bool, Trap> {
+    use Instr::*;
+    let mut c = Ctx {
+        store,
+        s,
+        inst: inst as usize,
+    };
+    match i {
+        I32Load { memarg } => {
+            let b = c.load::<4>(*memarg)?;
+            c.s.push_u32(u32::from_le_bytes(b))
+        }
+        I64Load { memarg } => {
+            let b = c.load::<8>(*memarg)?;
+            c.s.push_u64(u64::from_le_bytes(b))
+        }
+        F32Load { memarg } => {
+            let b = c.load::<4>(*memarg)?;
+            c.s.push_u32(u32::from_le_bytes(b))
+        }
+        F64Load { memarg } => {
+            let b = c.load::<8>(*memarg)?;
+            c.s.push_u64(u64::from_le_bytes(b))
+        }
+        I32Load8S { memarg } => {
+            let b = c.load::<1>(*memarg)?;
+            c.s.push_i32(b[0] as i8 as i32)
+        }
+        I32Load8U { memarg } => {
+            let b = c.load::<1>(*memarg)?;
+            c.s.push_u32(b[0] as u32)
+        }
+        I32Load16S { memarg } => {
+            let b = c.load::<2>(*memarg)?;
+            c.s.push_i32(i16::from_le_bytes(b) as i32)
+        }
+        I32Load16U { memarg } => {
+            let b = c.load::<2>(*memarg)?;
+            c.s.push_u32(u16::from_le_bytes(b) as u32)
+        }
+        I64Load8S { memarg } => {
+            let b = c.load::<1>(*memarg)?;
+            c.s.push_i64(b[0] as i8 as i64)
+        }
+        I64Load8U { memarg } => {
+            let b = c.load::<1>(*memarg)?;
+            c.s.push_u64(b[0] as u64)
+        }
+        I64Load16S { memarg } => {
+            let b = c.load::<2>(*memarg)?;
+            c.s.push_i64(i16::from_le_bytes(b) as i64)
+        }
+        I64Load16U { memarg } => {
+            let b = c.load::<2>(*memarg)?;
+            c.s.push_u64(u16::from_le_bytes(b) as u64)
+        }
+        I64Load32S { memarg } => {
+            let b = c.load::<4>(*memarg)?;
+            c.s.push_i64(i32::from_le_bytes(b) as i64)
+        }
+        I64Load32U { memarg } => {
+            let b = c.load::<4>(*memarg)?;
+            c.s.push_u64(u32::from_le_bytes(b) as u64)
+        }
+        I32Store { memarg } | F32Store { memarg } => {
+            let v = c.s.pop_u32();
+            c.store(*memarg, v.to_le_bytes())?
+        }
+        I64Store { memarg } | F64Store { memarg } => {
+            let v = c.s.pop_u64();
+            c.store(*memarg, v.to_le_bytes())?
+        }
+        I32Store8 { memarg } | I64Store8 { memarg } => {
+            let v = c.s.pop() as u8;
+            c.store(*memarg, [v])?
+        }
+        I32Store16 { memarg } | I64Store16 { memarg } => {
+            let v = c.s.pop() as u16;
+            c.store(*memarg, v.to_le_bytes())?
+        }
+        I64Store32 { memarg } => {
+            let v = c.s.pop() as u32;
+            c.store(*memarg, v.to_le_bytes())?
+        }
+        MemorySize { mem } => {
+            let a = c.mem_addr(*mem);
+            let pages = c.store.memories[a].pages();
+            c.s.push_u64(pages)
+        }
+        MemoryGrow { mem } => {
+            let a = c.mem_addr(*mem);
+            let limits = c.store.limits;
+            let m = &mut c.store.memories[a];
+            let wide = m.is64();
+            let delta = pop_index(c.s, wide);
+            let r = match m.grow(delta, &limits) {
+                Some(old) => old,
+                None if wide => u64::MAX,
+                None => u32::MAX as u64,
+            };
+            c.s.push_u64(r)
+        }
+        MemoryFill { mem } => {
+            let a = c.mem_addr(*mem);
+            let m = &mut c.store.memories[a];
+            let n = pop_index(c.s, m.is64());
+            let val = c.s.pop() as u8;
+            let d = pop_index(c.s, m.is64());
+            let r = m.range(d, n)?;
+            m.data[r].fill(val);
+        }
+        MemoryCopy { dst, src } => {
+            let (da, sa) = (c.mem_addr(*dst), c.mem_addr(*src));
+            let (d64, s64) = (c.store.memories[da].is64(), c.store.memories[sa].is64());
+            let n = pop_index(c.s, d64 && s64);
+            let sp = pop_index(c.s, s64);
+            let dp = pop_index(c.s, d64);
+            if da == sa {
+                let m = &mut c.store.memories[da];
+                let sr = m.range(sp, n)?;
+                let dr = m.range(dp, n)?;
+                m.data.copy_within(sr, dr.start);
+            } else {
+                let (dm, sm) = pair_mut(&mut c.store.memories, da, sa);
+                let sr = sm.range(sp, n)?;
+                let dr = dm.range(dp, n)?;
+                dm.data[dr].copy_from_slice(&sm.data[sr]);
+            }
+        }
+        MemoryInit { data, mem } => {
+            let a = c.mem_addr(*mem);
+            let n = c.s.pop_u32() as u64;
+            let sp = c.s.pop_u32() as u64;
+            let dp = pop_index(c.s, c.store.memories[a].is64());
+            let idata = &c.store.instances[c.inst];
+            let bytes: &[u8] = if idata.dropped[*data as usize] {
+                &[]
+            } else {
+                &idata.module.0.ast.datas[*data as usize].init
+            };
+            if !in_bounds(sp, n, bytes.len()) {
+                return Err(Trap::OutOfBoundsMemoryAccess);
+            }
+            let src = &bytes[sp as usize..(sp + n) as usize];
+            let m = &mut c.store.memories[a];
+            let r = m.range(dp, n)?;
+            m.data[r].copy_from_slice(src);
+        }
+        DataDrop { data } => c.store.instances[c.inst].dropped[*data as usize] = true,
+        TableGet { table } => {
+            let t = c.table(*table);
+            let wide = t.is64();
+            let i = pop_index(c.s, wide);
+            let t = c.table(*table);
+            let v = usize::try_from(i)
+                .ok()
+                .and_then(|i| t.elems.get(i))
+                .copied()
+                .ok_or(Trap::OutOfBoundsTableAccess)?;
+            c.s.push(v)
+        }
+        TableSet { table } => {
+            let v = c.s.pop();
+            let wide = c.table(*table).is64();
+            let i = pop_index(c.s, wide);
+            let t = c.table(*table);
+            let slot = usize::try_from(i)
+                .ok()
+                .and_then(|i| t.elems.get_mut(i))
+                .ok_or(Trap::OutOfBoundsTableAccess)?;
+            *slot = v;
+        }
+        TableSize { table } => {
+            let n = c.table(*table).elems.len() as u64;
+            c.s.push_u64(n)
+        }
+        TableGrow { table } => {
+            let limits = c.store.limits;
+            let wide = c.table(*table).is64();
+            let n = pop_index(c.s, wide);
+            let init = c.s.pop();
+            let r = match c.table(*table).grow(n, init, &limits) {
+                Some(old) => old,
+                None if wide => u64::MAX,
+                None => u32::MAX as u64,
+            };
+            c.s.push_u64(r)
+        }
+        TableFill { table } => {
+            let wide = c.table(*table).is64();
+            let n = pop_index(c.s, wide);
+            let v = c.s.pop();
+            let d = pop_index(c.s, wide);
+            let t = c.table(*table);
+            if !in_bounds(d, n, t.elems.len()) {
+                return Err(Trap::OutOfBoundsTableAccess);
+            }
+            t.elems[d as usize..(d + n) as usize].fill(v);
+        }
+        TableCopy { dst, src } => {
+            let (da, sa) = (c.table_addr(*dst), c.table_addr(*src));
+            let (d64, s64) = (c.store.tables[da].is64(), c.store.tables[sa].is64());
+            let n = pop_index(c.s, d64 && s64);
+            let sp = pop_index(c.s, s64);
+            let dp = pop_index(c.s, d64);
+            let ok = in_bounds(sp, n, c.store.tables[sa].elems.len())
+                && in_bounds(dp, n, c.store.tables[da].elems.len());
+            if !ok {
+                return Err(Trap::OutOfBoundsTableAccess);
+            }
+            let (sp, dp, n) = (sp as usize, dp as usize, n as usize);
+            if da == sa {
+                c.store.tables[da].elems.copy_within(sp..sp + n, dp);
+            } else {
+                let (dt, st) = pair_mut(&mut c.store.tables, da, sa);
+                dt.elems[dp..dp + n].copy_from_slice(&st.elems[sp..sp + n]);
+            }
+        }
+        TableInit { elem, table } => {
+            let ta = c.table_addr(*table);
+            let n = c.s.pop_u32() as u64;
+            let sp = c.s.pop_u32() as u64;
+            let dp = pop_index(c.s, c.store.tables[ta].is64());
+            let seg = &c.store.instances[c.inst].elems[*elem as usize];
+            let t = &mut c.store.tables[ta];
+            if !in_bounds(sp, n, seg.len()) || !in_bounds(dp, n, t.elems.len()) {
+                return Err(Trap::OutOfBoundsTableAccess);
+            }
+            let (sp, dp, n) = (sp as usize, dp as usize, n as usize);
+            t.elems[dp..dp + n].copy_from_slice(&seg[sp..sp + n]);
+        }
+        ElemDrop { elem } => c.store.instances[c.inst].elems[*elem as usize] = Box::new([]),
+        RefIsNull => {
+            let v = c.s.pop();
+            c.s.push_bool(v == 0)
+        }
+        RefAsNonNull => {
+            if *c.s.top() == 0 {
+                return Err(Trap::NullFunctionReference);
+            }
+        }
+        RefEq => {
+            let b = c.s.pop();
+            let a = c.s.pop();
+            c.s.push_bool(a == b)
+        }
+        V128Load { memarg } => {
+            let b = c.load::<16>(*memarg)?;
+            c.s.push_v128(u128::from_le_bytes(b))
+        }
+        V128Load8x8S { memarg } => {
+            let b = c.load::<8>(*memarg)?;
+            c.s.push_v128(from_i16s(b.map(|x| x as i8 as i16)))
+        }
+        V128Load8x8U { memarg } => {
+            let b = c.load::<8>(*memarg)?;
+            c.s.push_v128(from_u16s(b.map(|x| x as u16)))
+        }
+        V128Load16x4S { memarg } => {
+            let b = c.load::<8>(*memarg)?;
+            c.s.push_v128(from_i32s(widen!(b, 2, 4, |x| i16::from_le_bytes(x) as i32)))
+        }
+        V128Load16x4U { memarg } => {
+            let b = c.load::<8>(*memarg)?;
+            c.s.push_v128(from_u32s(widen!(b, 2, 4, |x| u16::from_le_bytes(x) as u32)))
+        }
+        V128Load32x2S { memarg } => {
+            let b = c.load::<8>(*memarg)?;
+            c.s.push_v128(from_i64s(widen!(b, 4, 2, |x| i32::from_le_bytes(x) as i64)))
+        }
+        V128Load32x2U { memarg } => {
+            let b = c.load::<8>(*memarg)?;
+            c.s.push_v128(from_u64s(widen!(b, 4, 2, |x| u32::from_le_bytes(x) as u64)))
+        }
+        V128Load8Splat { memarg } => {
+            let b = c.load::<1>(*memarg)?;
+            c.s.push_v128(from_u8s([b[0]; 16]))
+        }
+        V128Load16Splat { memarg } => {
+            let b = c.load::<2>(*memarg)?;
+            c.s.push_v128(from_u16s([u16::from_le_bytes(b); 8]))
+        }
+        V128Load32Splat { memarg } => {
+            let b = c.load::<4>(*memarg)?;
+            c.s.push_v128(from_u32s([u32::from_le_bytes(b); 4]))
+        }
+        V128Load64Splat { memarg } => {
+            let b = c.load::<8>(*memarg)?;
+            c.s.push_v128(from_u64s([u64::from_le_bytes(b); 2]))
+        }
+        V128Load32Zero { memarg } => {
+            let b = c.load::<4>(*memarg)?;
+            c.s.push_v128(u32::from_le_bytes(b) as u128)
+        }
+        V128Load64Zero { memarg } => {
+            let b = c.load::<8>(*memarg)?;
+            c.s.push_v128(u64::from_le_bytes(b) as u128)
+        }
+        V128Store { memarg } => {
+            let v = c.s.pop_v128();
+            c.store(*memarg, v.to_le_bytes())?
+        }
+        V128Load8Lane { memarg, lane } => load_lane::<1>(&mut c, *memarg, *lane)?,
+        V128Load16Lane { memarg, lane } => load_lane::<2>(&mut c, *memarg, *lane)?,
+        V128Load32Lane { memarg, lane } => load_lane::<4>(&mut c, *memarg, *lane)?,
+        V128Load64Lane { memarg, lane } => load_lane::<8>(&mut c, *memarg, *lane)?,
+        V128Store8Lane { memarg, lane } => store_lane::<1>(&mut c, *memarg, *lane)?,
+        V128Store16Lane { memarg, lane } => store_lane::<2>(&mut c, *memarg, *lane)?,
+        V128Store32Lane { memarg, lane } => store_lane::<4>(&mut c, *memarg, *lane)?,
+        V128Store64Lane { memarg, lane } => store_lane::<8>(&mut c, *memarg, *lane)?,
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// `v128.loadN_lane`: replaces lane `lane` (of `N`-byte lanes) from memory.
+fn load_lane<const N: usize>(c: &mut Ctx<'_>, m: MemArg, lane: u8) -> Result<(), Trap> {
+    let mut v = c.s.pop_v128().to_le_bytes();
+    let b = c.load::<N>(m)?;
+    let at = (lane as usize % (16 / N)) * N;
+    v[at..at + N].copy_from_slice(&b);
+    c.s.push_v128(u128::from_le_bytes(v));
+    Ok(())
+}
+
+/// `v128.storeN_lane`: writes lane `lane` (of `N`-byte lanes) to memory.
+fn store_lane<const N: usize>(c: &mut Ctx<'_>, m: MemArg, lane: u8) -> Result<(), Trap> {
+    let v = c.s.pop_v128().to_le_bytes();
+    let at = (lane as usize % (16 / N)) * N;
+    let mut b = [0u8; N];
+    b.copy_from_slice(&v[at..at + N]);
+    c.store(m, b)
+}

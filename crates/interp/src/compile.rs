@@ -1,0 +1,557 @@
+//! Translation of a validated function body into the internal form.
+//!
+//! One pass over the flat instruction sequence tracks the stack height (in
+//! slots) and the open blocks, resolving every branch to a target op index
+//! and a stack move. Code after an unconditional transfer (`br`, `return`,
+//! `unreachable`, ...) can never run, so it is skipped up to the end of its
+//! block: the translator then needs no polymorphic stack.
+
+use weft_ast::{BlockType, Func, FuncType, Instr, Module, TypeIdx, ValType};
+
+use crate::effect::effect;
+use crate::op::{Code, Op, Target};
+use crate::trap::Error;
+use crate::value::slots;
+
+/// A hard bound on the locals of one function, so that a hostile local
+/// count cannot size an allocation (engines use the same limit).
+const MAX_LOCALS: u64 = 50_000;
+
+/// What the translator needs to know about the module beyond the body.
+pub(crate) struct Env<'a> {
+    /// The module.
+    pub module: &'a Module,
+    /// Type index of every function, imports first.
+    pub func_types: &'a [TypeIdx],
+    /// Value type of every global, imports first.
+    pub globals: &'a [ValType],
+}
+
+impl Env<'_> {
+    /// The function type at a type index.
+    pub fn func_type(&self, ty: TypeIdx) -> Result<&FuncType, Error> {
+        self.module
+            .func_type(ty)
+            .ok_or(Error::Invalid("unknown type"))
+    }
+
+    /// The type of a function by its index.
+    fn type_of_func(&self, func: u32) -> Result<&FuncType, Error> {
+        let ty = *self
+            .func_types
+            .get(func as usize)
+            .ok_or(Error::Invalid("unknown function"))?;
+        self.func_type(ty)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Block,
+    Loop,
+    If,
+    Else,
+}
+
+/// An op whose jump target is the end of a block not yet closed.
+#[derive(Clone, Copy)]
+enum Fixup {
+    /// The `to` of the op at this index.
+    Op(u32),
+    /// The `to` of this entry of `Code::targets`.
+    Table(u32),
+}
+
+/// An open block.
+struct Ctrl {
+    kind: Kind,
+    /// Height in slots below the block's parameters.
+    base: u32,
+    /// Number of values (not slots) below the block's parameters.
+    base_vals: usize,
+    params: Vec<u8>,
+    results: Vec<u8>,
+    /// For a loop, the index of its first op.
+    start: u32,
+    fixups: Vec<Fixup>,
+    /// For an `if`, the `JumpIfNot` that skips to the `else` branch.
+    else_fixup: Option<u32>,
+    /// Whether the rest of the block is dead code.
+    unreachable: bool,
+}
+
+struct Translator<'a> {
+    env: &'a Env<'a>,
+    ops: Vec<Op>,
+    targets: Vec<Target>,
+    /// The slot width of every value on the operand stack.
+    vals: Vec<u8>,
+    height: u32,
+    max_height: u32,
+    ctrls: Vec<Ctrl>,
+    /// Frame offset and width of every local.
+    locals: Vec<(u32, u8)>,
+}
+
+/// Translates one defined function.
+pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
+    let ty = env.func_type(func.ty)?;
+    let declared: u64 = func.locals.iter().map(|l| l.count as u64).sum();
+    if declared + ty.params.len() as u64 > MAX_LOCALS {
+        return Err(Error::Invalid("too many locals"));
+    }
+    let mut locals = Vec::with_capacity(ty.params.len() + declared as usize);
+    let mut off = 0;
+    let local_types = func
+        .locals
+        .iter()
+        .flat_map(|l| std::iter::repeat_n(l.ty, l.count as usize));
+    for t in ty.params.iter().copied().chain(local_types) {
+        locals.push((off, slots(t) as u8));
+        off += slots(t);
+    }
+    let param_slots = ty.params.iter().map(|t| slots(*t)).sum();
+    let results: Vec<u8> = ty.results.iter().map(|t| slots(*t) as u8).collect();
+    let result_slots = results.iter().map(|w| *w as u32).sum();
+    let mut t = Translator {
+        env,
+        ops: Vec::new(),
+        targets: Vec::new(),
+        vals: Vec::new(),
+        height: off,
+        max_height: off,
+        ctrls: vec![Ctrl {
+            kind: Kind::Block,
+            base: off,
+            base_vals: 0,
+            params: Vec::new(),
+            results,
+            start: 0,
+            fixups: Vec::new(),
+            else_fixup: None,
+            unreachable: false,
+        }],
+        locals,
+    };
+    let body = env
+        .module
+        .code
+        .get(func.body.start as usize..func.body.end as usize)
+        .ok_or(Error::Invalid("function body out of range"))?;
+    t.body(body)?;
+    if !t.ctrls.is_empty() {
+        return Err(Error::Invalid("function body does not end"));
+    }
+    Ok(Code {
+        ops: t.ops.into_boxed_slice(),
+        targets: t.targets.into_boxed_slice(),
+        param_slots,
+        local_slots: off,
+        result_slots,
+        max_height: t.max_height,
+    })
+}
+
+impl Translator<'_> {
+    fn body(&mut self, body: &[Instr]) -> Result<(), Error> {
+        // Nesting depth inside dead code being skipped.
+        let mut dead_depth = 0u32;
+        for instr in body {
+            if self.ctrls.is_empty() {
+                return Err(Error::Invalid("instructions after the function's end"));
+            }
+            if self.top().unreachable {
+                match instr {
+                    Instr::Block { .. }
+                    | Instr::Loop { .. }
+                    | Instr::If { .. }
+                    | Instr::Try { .. }
+                    | Instr::TryTable { .. } => {
+                        dead_depth += 1;
+                        continue;
+                    }
+                    Instr::End if dead_depth > 0 => {
+                        dead_depth -= 1;
+                        continue;
+                    }
+                    Instr::End | Instr::Else if dead_depth == 0 => {}
+                    _ => continue,
+                }
+            }
+            self.instr(instr)?;
+        }
+        Ok(())
+    }
+
+    fn top(&self) -> &Ctrl {
+        self.ctrls.last().expect("checked non-empty by the caller")
+    }
+
+    fn push(&mut self, width: u8) {
+        self.vals.push(width);
+        self.height += width as u32;
+        self.max_height = self.max_height.max(self.height);
+    }
+
+    fn push_all(&mut self, widths: &[u8]) {
+        for w in widths {
+            self.push(*w);
+        }
+    }
+
+    /// Pops one value and returns its width.
+    fn pop(&mut self) -> Result<u8, Error> {
+        let floor = self.ctrls.last().map_or(0, |c| c.base_vals);
+        if self.vals.len() <= floor {
+            return Err(Error::Invalid("type mismatch: operand stack underflow"));
+        }
+        let w = self.vals.pop().unwrap_or(1);
+        self.height -= w as u32;
+        Ok(w)
+    }
+
+    /// Pops values worth exactly `n` slots.
+    fn pop_slots(&mut self, mut n: u32) -> Result<(), Error> {
+        while n > 0 {
+            let w = self.pop()? as u32;
+            n = n
+                .checked_sub(w)
+                .ok_or(Error::Invalid("type mismatch: operand width"))?;
+        }
+        Ok(())
+    }
+
+    fn pop_types(&mut self, types: &[ValType]) -> Result<(), Error> {
+        self.pop_slots(types.iter().map(|t| slots(*t)).sum())
+    }
+
+    fn push_types(&mut self, types: &[ValType]) {
+        for t in types {
+            self.push(slots(*t) as u8);
+        }
+    }
+
+    fn emit(&mut self, op: Op) {
+        self.ops.push(op);
+    }
+
+    fn here(&self) -> u32 {
+        self.ops.len() as u32
+    }
+
+    /// Marks the rest of the current block dead.
+    fn set_unreachable(&mut self) {
+        let c = self.ctrls.last_mut().expect("inside a block");
+        c.unreachable = true;
+        self.vals.truncate(c.base_vals);
+        self.height = c.base;
+    }
+
+    fn block_sig(&self, bt: BlockType) -> Result<(Vec<u8>, Vec<u8>), Error> {
+        let widths = |ts: &[ValType]| ts.iter().map(|t| slots(*t) as u8).collect();
+        Ok(match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Val(t) => (vec![], vec![slots(t) as u8]),
+            BlockType::Func(idx) => {
+                let ft = self.env.func_type(idx)?;
+                (widths(&ft.params), widths(&ft.results))
+            }
+        })
+    }
+
+    fn open(&mut self, kind: Kind, bt: BlockType, else_fixup: Option<u32>) -> Result<(), Error> {
+        let (params, results) = self.block_sig(bt)?;
+        let param_slots: u32 = params.iter().map(|w| *w as u32).sum();
+        let param_vals = params.len();
+        if self.vals.len() < param_vals + self.top().base_vals || self.height < param_slots {
+            return Err(Error::Invalid("type mismatch: block parameters"));
+        }
+        self.ctrls.push(Ctrl {
+            kind,
+            base: self.height - param_slots,
+            base_vals: self.vals.len() - param_vals,
+            params,
+            results,
+            start: self.here(),
+            fixups: Vec::new(),
+            else_fixup,
+            unreachable: false,
+        });
+        Ok(())
+    }
+
+    /// Resolves a branch to `label` from the current height: the target
+    /// (with a placeholder `to` for forward branches) and whether it is a
+    /// forward branch that needs fixing up.
+    fn branch(&self, label: u32) -> Result<(Target, bool), Error> {
+        let depth = self.ctrls.len();
+        let c = depth
+            .checked_sub(1 + label as usize)
+            .and_then(|i| self.ctrls.get(i))
+            .ok_or(Error::Invalid("unknown label"))?;
+        let (keep, to, forward) = if c.kind == Kind::Loop {
+            (c.params.iter().map(|w| *w as u32).sum(), c.start, false)
+        } else {
+            (c.results.iter().map(|w| *w as u32).sum(), 0, true)
+        };
+        if self.height < keep + c.base {
+            return Err(Error::Invalid("type mismatch: branch operands"));
+        }
+        Ok((
+            Target {
+                to,
+                base: c.base,
+                keep,
+            },
+            forward,
+        ))
+    }
+
+    fn add_fixup(&mut self, label: u32, fixup: Fixup) {
+        let i = self.ctrls.len() - 1 - label as usize;
+        self.ctrls[i].fixups.push(fixup);
+    }
+
+    /// Emits a branch to `label`, conditional on a popped i32 or not.
+    fn emit_branch(&mut self, label: u32, conditional: bool) -> Result<(), Error> {
+        let (t, forward) = self.branch(label)?;
+        let moves = self.height - t.keep != t.base;
+        let op = match (conditional, moves) {
+            (false, false) => Op::Jump { to: t.to },
+            (false, true) => Op::Br(t),
+            (true, false) => Op::JumpIf { to: t.to },
+            (true, true) => Op::BrIf(t),
+        };
+        if forward {
+            self.add_fixup(label, Fixup::Op(self.here()));
+        }
+        self.emit(op);
+        Ok(())
+    }
+
+    fn patch(&mut self, fixup: Fixup, to: u32) {
+        match fixup {
+            Fixup::Op(i) => match &mut self.ops[i as usize] {
+                Op::Jump { to: t } | Op::JumpIf { to: t } | Op::JumpIfNot { to: t } => *t = to,
+                Op::Br(t) | Op::BrIf(t) => t.to = to,
+                _ => {}
+            },
+            Fixup::Table(i) => self.targets[i as usize].to = to,
+        }
+    }
+
+    fn local(&self, idx: u32) -> Result<(u32, u8), Error> {
+        self.locals
+            .get(idx as usize)
+            .copied()
+            .ok_or(Error::Invalid("unknown local"))
+    }
+
+    fn global_width(&self, idx: u32) -> Result<u32, Error> {
+        self.env
+            .globals
+            .get(idx as usize)
+            .map(|t| slots(*t))
+            .ok_or(Error::Invalid("unknown global"))
+    }
+
+    fn instr(&mut self, instr: &Instr) -> Result<(), Error> {
+        match instr {
+            Instr::Unreachable => {
+                self.emit(Op::Unreachable);
+                self.set_unreachable();
+            }
+            Instr::Nop => {}
+            Instr::Block { ty } => self.open(Kind::Block, *ty, None)?,
+            Instr::Loop { ty } => self.open(Kind::Loop, *ty, None)?,
+            Instr::If { ty } => {
+                self.pop_slots(1)?;
+                let at = self.here();
+                self.emit(Op::JumpIfNot { to: 0 });
+                self.open(Kind::If, *ty, Some(at))?;
+            }
+            Instr::Else => {
+                let c = self.ctrls.last().ok_or(Error::Invalid("else outside if"))?;
+                if c.kind != Kind::If {
+                    return Err(Error::Invalid("else outside if"));
+                }
+                if !c.unreachable {
+                    let at = self.here();
+                    self.emit(Op::Jump { to: 0 });
+                    self.ctrls
+                        .last_mut()
+                        .expect("open")
+                        .fixups
+                        .push(Fixup::Op(at));
+                }
+                let here = self.here();
+                let c = self.ctrls.last_mut().expect("open");
+                let else_fixup = c.else_fixup.take();
+                c.kind = Kind::Else;
+                c.unreachable = false;
+                let (base, base_vals, params) = (c.base, c.base_vals, c.params.clone());
+                if let Some(at) = else_fixup {
+                    self.patch(Fixup::Op(at), here);
+                }
+                self.vals.truncate(base_vals);
+                self.height = base;
+                self.push_all(&params);
+            }
+            Instr::End => {
+                let c = self.ctrls.pop().ok_or(Error::Invalid("unmatched end"))?;
+                let here = self.here();
+                if let Some(at) = c.else_fixup {
+                    self.patch(Fixup::Op(at), here);
+                }
+                for f in &c.fixups {
+                    self.patch(*f, here);
+                }
+                self.vals.truncate(c.base_vals);
+                self.height = c.base;
+                self.push_all(&c.results);
+                if self.ctrls.is_empty() {
+                    self.emit(Op::Return);
+                }
+            }
+            Instr::Br { label } => {
+                self.emit_branch(*label, false)?;
+                self.set_unreachable();
+            }
+            Instr::BrIf { label } => {
+                self.pop_slots(1)?;
+                self.emit_branch(*label, true)?;
+            }
+            Instr::BrTable { table } => {
+                self.pop_slots(1)?;
+                let start = self.targets.len() as u32;
+                for label in table.targets.iter().chain([&table.default]) {
+                    let (t, forward) = self.branch(*label)?;
+                    if forward {
+                        self.add_fixup(*label, Fixup::Table(self.targets.len() as u32));
+                    }
+                    self.targets.push(t);
+                }
+                let len = self.targets.len() as u32 - start;
+                self.emit(Op::BrTable { start, len });
+                self.set_unreachable();
+            }
+            Instr::Return => {
+                self.emit(Op::Return);
+                self.set_unreachable();
+            }
+            Instr::Call { func } => {
+                let ft = self.env.type_of_func(*func)?;
+                self.pop_types(&ft.params)?;
+                self.push_types(&ft.results);
+                self.emit(Op::Call { func: *func });
+            }
+            Instr::CallIndirect { ty, table } => {
+                let ft = self.env.func_type(*ty)?;
+                self.pop_slots(1)?;
+                self.pop_types(&ft.params)?;
+                self.push_types(&ft.results);
+                self.emit(Op::CallIndirect {
+                    ty: *ty,
+                    table: *table,
+                });
+            }
+            Instr::ReturnCall { func } => {
+                self.env.type_of_func(*func)?;
+                self.emit(Op::ReturnCall { func: *func });
+                self.set_unreachable();
+            }
+            Instr::ReturnCallIndirect { ty, table } => {
+                self.env.func_type(*ty)?;
+                self.emit(Op::ReturnCallIndirect {
+                    ty: *ty,
+                    table: *table,
+                });
+                self.set_unreachable();
+            }
+            Instr::Drop => {
+                let w = self.pop()?;
+                self.emit(Op::Drop { slots: w as u32 });
+            }
+            Instr::Select | Instr::SelectT { .. } => {
+                self.pop_slots(1)?;
+                let w = self.pop()?;
+                self.pop_slots(w as u32)?;
+                self.push(w);
+                self.emit(Op::Select { slots: w as u32 });
+            }
+            Instr::LocalGet { local } => {
+                let (off, w) = self.local(*local)?;
+                self.push(w);
+                self.emit(if w == 2 {
+                    Op::LocalGet2 { off }
+                } else {
+                    Op::LocalGet { off }
+                });
+            }
+            Instr::LocalSet { local } => {
+                let (off, w) = self.local(*local)?;
+                self.pop_slots(w as u32)?;
+                self.emit(if w == 2 {
+                    Op::LocalSet2 { off }
+                } else {
+                    Op::LocalSet { off }
+                });
+            }
+            Instr::LocalTee { local } => {
+                let (off, w) = self.local(*local)?;
+                self.pop_slots(w as u32)?;
+                self.push(w);
+                self.emit(if w == 2 {
+                    Op::LocalTee2 { off }
+                } else {
+                    Op::LocalTee { off }
+                });
+            }
+            Instr::GlobalGet { global } => {
+                let w = self.global_width(*global)?;
+                self.push(w as u8);
+                self.emit(Op::GlobalGet { global: *global });
+            }
+            Instr::GlobalSet { global } => {
+                let w = self.global_width(*global)?;
+                self.pop_slots(w)?;
+                self.emit(Op::GlobalSet { global: *global });
+            }
+            Instr::I32Const { value } => self.constant(*value as u32 as u64),
+            Instr::I64Const { value } => self.constant(*value as u64),
+            Instr::F32Const { value } => self.constant(value.0 as u64),
+            Instr::F64Const { value } => self.constant(value.0),
+            Instr::RefNull { .. } => self.constant(0),
+            Instr::V128Const { value } => {
+                let v = u128::from_le_bytes(value.0);
+                self.emit(Op::Const { bits: v as u64 });
+                self.emit(Op::Const {
+                    bits: (v >> 64) as u64,
+                });
+                self.push(2);
+            }
+            Instr::RefFunc { func } => {
+                self.push(1);
+                self.emit(Op::RefFunc { func: *func });
+            }
+            other => {
+                let (pops, pushes) = effect(other).ok_or(Error::Unsupported(other.name()))?;
+                self.pop_slots(pops)?;
+                self.push_all(pushes);
+                self.emit(match other {
+                    Instr::I32Add => Op::I32Add,
+                    Instr::I32Sub => Op::I32Sub,
+                    Instr::I32LtU => Op::I32LtU,
+                    Instr::I32Eqz => Op::I32Eqz,
+                    _ => Op::Instr(other.clone()),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn constant(&mut self, bits: u64) {
+        self.push(1);
+        self.emit(Op::Const { bits });
+    }
+}

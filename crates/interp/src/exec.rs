@@ -1,0 +1,469 @@
+//! The interpreter: runs translated code on one value stack and one frame
+//! stack, both on the heap. A WebAssembly call pushes a frame and continues
+//! the same loop, so guest recursion never grows the host stack; only host
+//! functions calling back into WebAssembly nest, and that nesting is bounded.
+
+use std::sync::Arc;
+
+use weft_ast::{FuncType, ValType};
+
+use crate::op::{Code, Op, Target};
+use crate::stack::Stack;
+use crate::store::{Caller, Func, FuncInst, Instance, Store, TypeId};
+use crate::trap::{Error, Trap};
+use crate::value::{Value, slots};
+
+/// How deeply host functions may re-enter WebAssembly: each level costs a
+/// host stack frame of the interpreter loop.
+const MAX_REENTRY: u32 = 100;
+
+/// Stacks kept by the store between calls.
+#[derive(Debug, Default)]
+pub(crate) struct Stacks {
+    stack: Stack,
+    frames: Vec<Frame>,
+}
+
+/// A suspended caller.
+#[derive(Debug)]
+struct Frame {
+    code: Arc<Code>,
+    pc: usize,
+    fp: usize,
+    inst: u32,
+}
+
+/// Calls `f` with `args` from the host.
+pub(crate) fn invoke(store: &mut Store, f: Func, args: &[Value]) -> Result<Vec<Value>, Error> {
+    let func = store
+        .funcs
+        .get(f.0 as usize)
+        .ok_or(Error::BadHandle)?
+        .clone();
+    let ty = store.type_of(func.ty()).clone();
+    if args.len() != ty.params.len() || !args.iter().zip(&ty.params).all(|(a, t)| a.has_type(*t)) {
+        return Err(Error::ArgumentMismatch);
+    }
+    if store.depth >= MAX_REENTRY {
+        return Err(Trap::CallStackExhausted.into());
+    }
+    store.depth += 1;
+    let result = match func {
+        FuncInst::Host { f, .. } => {
+            let mut results: Vec<Value> =
+                ty.results.iter().map(|t| Value::default_for(*t)).collect();
+            let r = f(
+                &mut Caller {
+                    store,
+                    instance: None,
+                },
+                args,
+                &mut results,
+            );
+            r.map(|()| results)
+        }
+        FuncInst::Wasm { code, instance, .. } => run_wasm(store, code, instance, &ty, args),
+    };
+    store.depth -= 1;
+    result.map_err(Error::Trap)
+}
+
+fn run_wasm(
+    store: &mut Store,
+    code: Arc<Code>,
+    instance: u32,
+    ty: &FuncType,
+    args: &[Value],
+) -> Result<Vec<Value>, Trap> {
+    let Stacks {
+        mut stack,
+        mut frames,
+    } = store.spare.take().unwrap_or_default();
+    frames.clear();
+    stack.sp = 0;
+    let need = code.max_height.max(code.result_slots) as usize;
+    if stack.slots.len() < need {
+        stack.slots.resize(need, 0);
+    }
+    for a in args {
+        let (lo, hi) = a.to_slots();
+        stack.push(lo);
+        if slots(a.ty()) == 2 {
+            stack.push(hi);
+        }
+    }
+    let mut m = Machine {
+        store,
+        stack,
+        frames,
+    };
+    let r = m.run(code, instance);
+    let Machine {
+        store,
+        stack,
+        frames,
+    } = m;
+    let results = r.map(|()| {
+        let mut i = 0;
+        ty.results
+            .iter()
+            .map(|t| {
+                let lo = stack.slots[i];
+                let hi = if slots(*t) == 2 {
+                    stack.slots[i + 1]
+                } else {
+                    0
+                };
+                i += slots(*t) as usize;
+                Value::from_slots(*t, lo, hi)
+            })
+            .collect()
+    });
+    store.spare = Some(Stacks { stack, frames });
+    results
+}
+
+struct Machine<'s> {
+    store: &'s mut Store,
+    stack: Stack,
+    frames: Vec<Frame>,
+}
+
+impl Machine<'_> {
+    /// Prepares the frame of `code` at `fp`, whose arguments are in place:
+    /// sizes the stack for the frame's maximum height and zeroes the locals.
+    #[inline]
+    fn enter(&mut self, code: &Code, fp: usize) -> Result<(), Trap> {
+        let need = fp + code.max_height as usize;
+        if need > self.stack.slots.len() {
+            let max = self.store.limits.max_stack_slots as usize;
+            if need > max {
+                return Err(Trap::CallStackExhausted);
+            }
+            let len = need.max(self.stack.slots.len() * 2).min(max);
+            self.stack.slots.resize(len, 0);
+        }
+        let locals = fp + code.param_slots as usize..fp + code.local_slots as usize;
+        self.stack.slots[locals.clone()].fill(0);
+        self.stack.sp = locals.end;
+        Ok(())
+    }
+
+    #[inline]
+    fn fuel(&mut self) -> Result<(), Trap> {
+        if let Some(f) = self.store.fuel.as_mut() {
+            if *f == 0 {
+                return Err(Trap::OutOfFuel);
+            }
+            *f -= 1;
+        }
+        Ok(())
+    }
+
+    #[inline(always)]
+    fn branch(&mut self, fp: usize, t: &Target) {
+        let keep = t.keep as usize;
+        let sp = self.stack.sp;
+        let base = fp + t.base as usize;
+        self.stack.slots.copy_within(sp - keep..sp, base);
+        self.stack.sp = base + keep;
+    }
+
+    /// The store address of the function a `call_indirect` reaches.
+    fn indirect(&mut self, inst: u32, ty: u32, table: u32) -> Result<u32, Trap> {
+        let data = &self.store.instances[inst as usize];
+        let expected = data.types[ty as usize];
+        let tab = &self.store.tables[data.tables[table as usize] as usize];
+        let raw = self.stack.pop();
+        let i = if tab.is64() { raw } else { raw as u32 as u64 };
+        let r = usize::try_from(i)
+            .ok()
+            .and_then(|i| tab.elems.get(i))
+            .ok_or(Trap::UndefinedElement)?;
+        let addr = crate::value::decode_ref(*r).ok_or(Trap::UninitializedElement)?;
+        if self.store.funcs[addr as usize].ty() != expected {
+            return Err(Trap::IndirectCallTypeMismatch);
+        }
+        Ok(addr)
+    }
+
+    /// Calls a host function with the arguments on top of the stack.
+    fn call_host(&mut self, ty: TypeId, f: &crate::store::HostFn, inst: u32) -> Result<(), Trap> {
+        let ty: FuncType = self.store.type_of(ty).clone();
+        let n: usize = ty.params.iter().map(|t| slots(*t) as usize).sum();
+        let mut at = self.stack.sp - n;
+        let args: Vec<Value> = ty
+            .params
+            .iter()
+            .map(|t| {
+                let lo = self.stack.slots[at];
+                let hi = if slots(*t) == 2 {
+                    self.stack.slots[at + 1]
+                } else {
+                    0
+                };
+                at += slots(*t) as usize;
+                Value::from_slots(*t, lo, hi)
+            })
+            .collect();
+        self.stack.sp -= n;
+        let mut results: Vec<Value> = ty.results.iter().map(|t| Value::default_for(*t)).collect();
+        if self.store.depth >= MAX_REENTRY {
+            return Err(Trap::CallStackExhausted);
+        }
+        self.store.depth += 1;
+        let r = f(
+            &mut Caller {
+                store: self.store,
+                instance: Some(Instance(inst)),
+            },
+            &args,
+            &mut results,
+        );
+        self.store.depth -= 1;
+        r?;
+        let need = self.stack.sp + ty.results.len() * 2;
+        if need > self.stack.slots.len() {
+            self.stack.slots.resize(need, 0);
+        }
+        for (v, t) in results.iter().zip(&ty.results) {
+            if !v.has_type(*t) {
+                return Err(Trap::Host(
+                    "host function returned a value of the wrong type".into(),
+                ));
+            }
+            let (lo, hi) = v.to_slots();
+            self.stack.push(lo);
+            if *t == ValType::V128 {
+                self.stack.push(hi);
+            }
+        }
+        Ok(())
+    }
+
+    fn run(&mut self, mut code: Arc<Code>, mut inst: u32) -> Result<(), Trap> {
+        let mut fp = 0usize;
+        let mut pc = 0usize;
+        self.enter(&code, fp)?;
+        // Returns from the current frame: moves the results down to the
+        // frame pointer and resumes the caller, or stops at the entry frame.
+        macro_rules! ret {
+            () => {{
+                let n = code.result_slots as usize;
+                let sp = self.stack.sp;
+                self.stack.slots.copy_within(sp - n..sp, fp);
+                self.stack.sp = fp + n;
+                match self.frames.pop() {
+                    None => return Ok(()),
+                    Some(f) => {
+                        code = f.code;
+                        pc = f.pc;
+                        fp = f.fp;
+                        inst = f.inst;
+                    }
+                }
+            }};
+        }
+        // Calls the function at store address `$addr`, as a tail call or not.
+        macro_rules! call {
+            ($addr:expr, $tail:expr) => {{
+                self.fuel()?;
+                match self.store.funcs[$addr as usize].clone() {
+                    FuncInst::Wasm {
+                        code: callee,
+                        instance: ci,
+                        ..
+                    } => {
+                        if $tail {
+                            let n = callee.param_slots as usize;
+                            let sp = self.stack.sp;
+                            self.stack.slots.copy_within(sp - n..sp, fp);
+                            self.stack.sp = fp + n;
+                            self.enter(&callee, fp)?;
+                            code = callee;
+                        } else {
+                            if self.frames.len() >= self.store.limits.max_call_depth as usize {
+                                return Err(Trap::CallStackExhausted);
+                            }
+                            let new_fp = self.stack.sp - callee.param_slots as usize;
+                            self.enter(&callee, new_fp)?;
+                            let caller = std::mem::replace(&mut code, callee);
+                            self.frames.push(Frame {
+                                code: caller,
+                                pc,
+                                fp,
+                                inst,
+                            });
+                            fp = new_fp;
+                        }
+                        pc = 0;
+                        inst = ci;
+                    }
+                    FuncInst::Host { ty, f } => {
+                        self.call_host(ty, &*f, inst)?;
+                        if $tail {
+                            ret!();
+                        }
+                    }
+                }
+            }};
+        }
+        loop {
+            let op = &code.ops[pc];
+            pc += 1;
+            match op {
+                Op::Unreachable => return Err(Trap::Unreachable),
+                Op::Jump { to } => {
+                    if (*to as usize) < pc {
+                        self.fuel()?;
+                    }
+                    pc = *to as usize;
+                }
+                Op::Br(t) => {
+                    if (t.to as usize) < pc {
+                        self.fuel()?;
+                    }
+                    self.branch(fp, t);
+                    pc = t.to as usize;
+                }
+                Op::JumpIf { to } => {
+                    if self.stack.pop_u32() != 0 {
+                        if (*to as usize) < pc {
+                            self.fuel()?;
+                        }
+                        pc = *to as usize;
+                    }
+                }
+                Op::JumpIfNot { to } => {
+                    if self.stack.pop_u32() == 0 {
+                        pc = *to as usize;
+                    }
+                }
+                Op::BrIf(t) => {
+                    if self.stack.pop_u32() != 0 {
+                        if (t.to as usize) < pc {
+                            self.fuel()?;
+                        }
+                        self.branch(fp, t);
+                        pc = t.to as usize;
+                    }
+                }
+                Op::BrTable { start, len } => {
+                    let i = self.stack.pop_u32().min(len - 1);
+                    let t = code.targets[(start + i) as usize];
+                    if (t.to as usize) < pc {
+                        self.fuel()?;
+                    }
+                    self.branch(fp, &t);
+                    pc = t.to as usize;
+                }
+                Op::Return => ret!(),
+                Op::Call { func } => {
+                    let addr = self.store.instances[inst as usize].funcs[*func as usize];
+                    call!(addr, false);
+                }
+                Op::CallIndirect { ty, table } => {
+                    let addr = self.indirect(inst, *ty, *table)?;
+                    call!(addr, false);
+                }
+                Op::ReturnCall { func } => {
+                    let addr = self.store.instances[inst as usize].funcs[*func as usize];
+                    call!(addr, true);
+                }
+                Op::ReturnCallIndirect { ty, table } => {
+                    let addr = self.indirect(inst, *ty, *table)?;
+                    call!(addr, true);
+                }
+                Op::Drop { slots } => self.stack.sp -= *slots as usize,
+                Op::Select { slots } => {
+                    let c = self.stack.pop_u32();
+                    let n = *slots as usize;
+                    let sp = self.stack.sp;
+                    if c == 0 {
+                        self.stack.slots.copy_within(sp - n..sp, sp - 2 * n);
+                    }
+                    self.stack.sp = sp - n;
+                }
+                Op::LocalGet { off } => {
+                    let v = self.stack.slots[fp + *off as usize];
+                    self.stack.push(v);
+                }
+                Op::LocalSet { off } => {
+                    let v = self.stack.pop();
+                    self.stack.slots[fp + *off as usize] = v;
+                }
+                Op::LocalTee { off } => {
+                    let v = *self.stack.top();
+                    self.stack.slots[fp + *off as usize] = v;
+                }
+                Op::LocalGet2 { off } => {
+                    let at = fp + *off as usize;
+                    let (lo, hi) = (self.stack.slots[at], self.stack.slots[at + 1]);
+                    self.stack.push(lo);
+                    self.stack.push(hi);
+                }
+                Op::LocalSet2 { off } => {
+                    let at = fp + *off as usize;
+                    self.stack.slots[at + 1] = self.stack.pop();
+                    self.stack.slots[at] = self.stack.pop();
+                }
+                Op::LocalTee2 { off } => {
+                    let at = fp + *off as usize;
+                    let sp = self.stack.sp;
+                    self.stack.slots.copy_within(sp - 2..sp, at);
+                }
+                Op::GlobalGet { global } => {
+                    let addr = self.store.instances[inst as usize].globals[*global as usize];
+                    let g = &self.store.globals[addr as usize];
+                    let (lo, hi, wide) = (g.lo, g.hi, g.ty.val == ValType::V128);
+                    self.stack.push(lo);
+                    if wide {
+                        self.stack.push(hi);
+                    }
+                }
+                Op::GlobalSet { global } => {
+                    let addr = self.store.instances[inst as usize].globals[*global as usize];
+                    let g = &mut self.store.globals[addr as usize];
+                    if g.ty.val == ValType::V128 {
+                        g.hi = self.stack.pop();
+                    }
+                    g.lo = self.stack.pop();
+                }
+                Op::Const { bits } => self.stack.push(*bits),
+                Op::RefFunc { func } => {
+                    let addr = self.store.instances[inst as usize].funcs[*func as usize];
+                    self.stack.push(addr as u64 + 1);
+                }
+                Op::I32Add => {
+                    let b = self.stack.pop_u32();
+                    let a = self.stack.top();
+                    *a = (*a as u32).wrapping_add(b) as u64;
+                }
+                Op::I32Sub => {
+                    let b = self.stack.pop_u32();
+                    let a = self.stack.top();
+                    *a = (*a as u32).wrapping_sub(b) as u64;
+                }
+                Op::I32LtU => {
+                    let b = self.stack.pop_u32();
+                    let a = self.stack.top();
+                    *a = ((*a as u32) < b) as u64;
+                }
+                Op::I32Eqz => {
+                    let a = self.stack.top();
+                    *a = (*a as u32 == 0) as u64;
+                }
+                Op::Instr(i) => {
+                    if !crate::num::numeric(&mut self.stack, i)?
+                        && !crate::access::access(self.store, &mut self.stack, inst, i)?
+                        && !crate::simd::simd(&mut self.stack, i)?
+                    {
+                        // The translator only lets through instructions
+                        // that one of the three executes.
+                        return Err(Trap::Host(format!("unimplemented: {}", i.name()).into()));
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,294 @@
+//! Module instances and instantiation, in the order the spec prescribes.
+
+use std::collections::HashMap;
+
+use weft_ast::{
+    CompositeType, DataMode, ElemItems, ElemMode, Expr, ExternKind, ImportDesc, Instr, Limits,
+};
+
+use crate::memory::MemoryInst;
+use crate::module::Module;
+use crate::store::{Extern, FuncInst, GlobalInst, Instance, Store, TypeId};
+use crate::table::TableInst;
+use crate::trap::{Error, Trap};
+
+/// An instance's view of the store: the addresses behind its index spaces.
+pub(crate) struct InstanceData {
+    pub module: Module,
+    /// Canonical id of every type index (non-function types get `u32::MAX`).
+    pub types: Box<[TypeId]>,
+    pub funcs: Vec<u32>,
+    pub tables: Vec<u32>,
+    pub memories: Vec<u32>,
+    pub globals: Vec<u32>,
+    /// Element segments as reference slots; a dropped segment is empty.
+    pub elems: Vec<Box<[u64]>>,
+    /// Whether each data segment was dropped.
+    pub dropped: Vec<bool>,
+    pub exports: HashMap<String, Extern>,
+}
+
+/// Whether `actual` limits fit where `expected` are required.
+fn limits_match(actual: Limits, expected: Limits) -> bool {
+    actual.min >= expected.min
+        && match expected.max {
+            None => true,
+            Some(em) => actual.max.is_some_and(|am| am <= em),
+        }
+}
+
+/// Instantiates `module` with `imports` given in the module's import order.
+pub(crate) fn instantiate(
+    store: &mut Store,
+    module: &Module,
+    imports: &[Extern],
+) -> Result<Instance, Error> {
+    let ast = &module.0.ast;
+    let types: Box<[TypeId]> = ast
+        .types
+        .iter()
+        .map(|t| match &t.composite {
+            CompositeType::Func(f) => store.intern(f),
+            _ => TypeId(u32::MAX),
+        })
+        .collect();
+    let mut data = InstanceData {
+        module: module.clone(),
+        types,
+        funcs: Vec::new(),
+        tables: Vec::new(),
+        memories: Vec::new(),
+        globals: Vec::new(),
+        elems: Vec::new(),
+        dropped: Vec::new(),
+        exports: HashMap::new(),
+    };
+    if imports.len() != ast.imports.len() {
+        return Err(Error::ArgumentMismatch);
+    }
+    for (import, ext) in ast.imports.iter().zip(imports) {
+        let ok = match (import.desc, *ext) {
+            (ImportDesc::Func(ty), Extern::Func(f)) => {
+                let actual = store.funcs.get(f.0 as usize).ok_or(Error::BadHandle)?.ty();
+                data.funcs.push(f.0);
+                data.types.get(ty as usize) == Some(&actual)
+            }
+            (ImportDesc::Table(ty), Extern::Table(t)) => {
+                let actual = store.table_type(t)?;
+                data.tables.push(t.0);
+                actual.elem == ty.elem
+                    && actual.addr == ty.addr
+                    && limits_match(actual.limits, ty.limits)
+            }
+            (ImportDesc::Memory(ty), Extern::Memory(m)) => {
+                let actual = store.memory_type(m)?;
+                data.memories.push(m.0);
+                actual.addr == ty.addr
+                    && actual.shared == ty.shared
+                    && actual.page_size_log2.unwrap_or(16) == ty.page_size_log2.unwrap_or(16)
+                    && limits_match(actual.limits, ty.limits)
+            }
+            (ImportDesc::Global(ty), Extern::Global(g)) => {
+                let actual = store.global_type(g)?;
+                data.globals.push(g.0);
+                actual == ty
+            }
+            _ => false,
+        };
+        if !ok {
+            return Err(Error::IncompatibleImportType {
+                module: import.module.clone(),
+                name: import.name.clone(),
+            });
+        }
+    }
+    let index = store.instances.len() as u32;
+    for (i, f) in ast.funcs.iter().enumerate() {
+        let ty = *data
+            .types
+            .get(f.ty as usize)
+            .ok_or(Error::Invalid("unknown type"))?;
+        store.funcs.push(FuncInst::Wasm {
+            ty,
+            instance: index,
+            code: module.0.codes[i].clone(),
+        });
+        data.funcs.push(store.funcs.len() as u32 - 1);
+    }
+    for g in &ast.globals {
+        let (lo, hi) = eval_const(store, &data, ast.instrs_checked(g.init)?)?;
+        store.globals.push(GlobalInst { ty: g.ty, lo, hi });
+        data.globals.push(store.globals.len() as u32 - 1);
+    }
+    for t in &ast.tables {
+        let init = match t.init {
+            Some(e) => eval_const(store, &data, ast.instrs_checked(e)?)?.0,
+            None => 0,
+        };
+        store
+            .tables
+            .push(TableInst::new(t.ty, init, &store.limits)?);
+        data.tables.push(store.tables.len() as u32 - 1);
+    }
+    for m in &ast.memories {
+        store.memories.push(MemoryInst::new(*m, &store.limits)?);
+        data.memories.push(store.memories.len() as u32 - 1);
+    }
+    for e in &ast.exports {
+        let space = match e.kind {
+            ExternKind::Func => &data.funcs,
+            ExternKind::Table => &data.tables,
+            ExternKind::Memory => &data.memories,
+            ExternKind::Global => &data.globals,
+            ExternKind::Tag => return Err(Error::Unsupported("tag export")),
+        };
+        let addr = *space
+            .get(e.index as usize)
+            .ok_or(Error::Invalid("unknown export index"))?;
+        let ext = match e.kind {
+            ExternKind::Func => Extern::Func(crate::Func(addr)),
+            ExternKind::Table => Extern::Table(crate::Table(addr)),
+            ExternKind::Memory => Extern::Memory(crate::Memory(addr)),
+            _ => Extern::Global(crate::Global(addr)),
+        };
+        data.exports.insert(e.name.clone(), ext);
+    }
+    for e in &ast.elems {
+        let items: Box<[u64]> = match &e.items {
+            ElemItems::Funcs(fs) => fs
+                .iter()
+                .map(|f| data.funcs.get(*f as usize).map(|a| *a as u64 + 1))
+                .collect::<Option<_>>()
+                .ok_or(Error::Invalid("unknown function"))?,
+            ElemItems::Exprs(es) => es
+                .iter()
+                .map(|x| Ok(eval_const(store, &data, ast.instrs_checked(*x)?)?.0))
+                .collect::<Result<_, Error>>()?,
+        };
+        data.elems.push(items);
+    }
+    data.dropped = vec![false; ast.datas.len()];
+    // The instance exists from here on: segment initialization may trap and
+    // leave earlier writes in place, as the spec says.
+    store.instances.push(data);
+    for (i, e) in ast.elems.iter().enumerate() {
+        match e.mode {
+            ElemMode::Active { table, offset } => {
+                let inst = &store.instances[index as usize];
+                let off = eval_const(store, inst, ast.instrs_checked(offset)?)?.0;
+                let inst = &mut store.instances[index as usize];
+                let addr = *inst
+                    .tables
+                    .get(table as usize)
+                    .ok_or(Error::Invalid("unknown table"))?;
+                let tab = &mut store.tables[addr as usize];
+                let items = std::mem::take(&mut inst.elems[i]);
+                let off = if tab.is64() { off } else { off as u32 as u64 };
+                let end = off.checked_add(items.len() as u64);
+                match end {
+                    Some(end) if end <= tab.elems.len() as u64 => {
+                        tab.elems[off as usize..end as usize].copy_from_slice(&items);
+                    }
+                    _ => return Err(Trap::OutOfBoundsTableAccess.into()),
+                }
+            }
+            ElemMode::Declarative => store.instances[index as usize].elems[i] = Box::new([]),
+            ElemMode::Passive => {}
+        }
+    }
+    for (i, d) in ast.datas.iter().enumerate() {
+        if let DataMode::Active { memory, offset } = d.mode {
+            let inst = &store.instances[index as usize];
+            let off = eval_const(store, inst, ast.instrs_checked(offset)?)?.0;
+            let inst = &mut store.instances[index as usize];
+            let addr = *inst
+                .memories
+                .get(memory as usize)
+                .ok_or(Error::Invalid("unknown memory"))?;
+            inst.dropped[i] = true;
+            let mem = &mut store.memories[addr as usize];
+            let off = if mem.is64() { off } else { off as u32 as u64 };
+            let r = mem.range(off, d.init.len() as u64)?;
+            mem.data[r].copy_from_slice(&d.init);
+        }
+    }
+    if let Some(start) = ast.start {
+        let f = *store.instances[index as usize]
+            .funcs
+            .get(start as usize)
+            .ok_or(Error::Invalid("unknown start function"))?;
+        store.call(crate::Func(f), &[])?;
+    }
+    Ok(Instance(index))
+}
+
+/// Evaluates a constant expression to its slots.
+fn eval_const(store: &Store, inst: &InstanceData, code: &[Instr]) -> Result<(u64, u64), Error> {
+    let mut stack: Vec<(u64, u64)> = Vec::new();
+    let pop = |s: &mut Vec<(u64, u64)>| s.pop().ok_or(Error::Invalid("constant expression"));
+    for instr in code {
+        let v = match instr {
+            Instr::I32Const { value } => (*value as u32 as u64, 0),
+            Instr::I64Const { value } => (*value as u64, 0),
+            Instr::F32Const { value } => (value.0 as u64, 0),
+            Instr::F64Const { value } => (value.0, 0),
+            Instr::V128Const { value } => {
+                let v = u128::from_le_bytes(value.0);
+                (v as u64, (v >> 64) as u64)
+            }
+            Instr::RefNull { .. } => (0, 0),
+            Instr::RefFunc { func } => {
+                let f = inst
+                    .funcs
+                    .get(*func as usize)
+                    .ok_or(Error::Invalid("unknown function"))?;
+                (*f as u64 + 1, 0)
+            }
+            Instr::GlobalGet { global } => {
+                let g = inst
+                    .globals
+                    .get(*global as usize)
+                    .ok_or(Error::Invalid("unknown global"))?;
+                let g = &store.globals[*g as usize];
+                (g.lo, g.hi)
+            }
+            Instr::I32Add | Instr::I32Sub | Instr::I32Mul => {
+                let b = pop(&mut stack)?.0 as u32;
+                let a = pop(&mut stack)?.0 as u32;
+                let r = match instr {
+                    Instr::I32Add => a.wrapping_add(b),
+                    Instr::I32Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                };
+                (r as u64, 0)
+            }
+            Instr::I64Add | Instr::I64Sub | Instr::I64Mul => {
+                let b = pop(&mut stack)?.0;
+                let a = pop(&mut stack)?.0;
+                let r = match instr {
+                    Instr::I64Add => a.wrapping_add(b),
+                    Instr::I64Sub => a.wrapping_sub(b),
+                    _ => a.wrapping_mul(b),
+                };
+                (r, 0)
+            }
+            Instr::End => break,
+            _ => return Err(Error::Invalid("constant expression required")),
+        };
+        stack.push(v);
+    }
+    pop(&mut stack)
+}
+
+/// Checked access to a span of code.
+trait InstrsChecked {
+    fn instrs_checked(&self, e: Expr) -> Result<&[Instr], Error>;
+}
+
+impl InstrsChecked for weft_ast::Module {
+    fn instrs_checked(&self, e: Expr) -> Result<&[Instr], Error> {
+        self.code
+            .get(e.start as usize..e.end as usize)
+            .ok_or(Error::Invalid("expression out of range"))
+    }
+}

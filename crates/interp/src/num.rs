@@ -1,0 +1,309 @@
+//! Scalar numeric instructions, exactly as the spec defines them.
+
+use weft_ast::Instr;
+
+use crate::stack::Stack;
+use crate::trap::Trap;
+
+macro_rules! op1 {
+    ($s:ident, $pop:ident, $push:ident, $f:expr) => {{
+        let a = $s.$pop();
+        $s.$push($f(a))
+    }};
+}
+macro_rules! op2 {
+    ($s:ident, $pop:ident, $push:ident, $f:expr) => {{
+        let b = $s.$pop();
+        let a = $s.$pop();
+        $s.$push($f(a, b))
+    }};
+}
+macro_rules! op1t {
+    ($s:ident, $pop:ident, $push:ident, $f:expr) => {{
+        let a = $s.$pop();
+        $s.$push($f(a)?)
+    }};
+}
+macro_rules! op2t {
+    ($s:ident, $pop:ident, $push:ident, $f:expr) => {{
+        let b = $s.$pop();
+        let a = $s.$pop();
+        $s.$push($f(a, b)?)
+    }};
+}
+
+/// Float helpers shared by the scalar and vector instructions.
+pub(crate) mod float {
+    macro_rules! minmax {
+        ($min:ident, $max:ident, $t:ty) => {
+            /// The spec's `fmin`: NaN if either is NaN, and -0 below +0.
+            pub fn $min(a: $t, b: $t) -> $t {
+                if a.is_nan() || b.is_nan() {
+                    // Hardware addition propagates a quiet NaN: an
+                    // arithmetic NaN, canonical when the inputs are.
+                    a + b
+                } else if a == b {
+                    <$t>::from_bits(a.to_bits() | b.to_bits())
+                } else if a < b {
+                    a
+                } else {
+                    b
+                }
+            }
+            /// The spec's `fmax`: NaN if either is NaN, and +0 above -0.
+            pub fn $max(a: $t, b: $t) -> $t {
+                if a.is_nan() || b.is_nan() {
+                    a + b
+                } else if a == b {
+                    <$t>::from_bits(a.to_bits() & b.to_bits())
+                } else if a > b {
+                    a
+                } else {
+                    b
+                }
+            }
+        };
+    }
+    minmax!(min32, max32, f32);
+    minmax!(min64, max64, f64);
+}
+
+use float::{max32, max64, min32, min64};
+
+/// Truncation of a float to an integer type: `invalid conversion to
+/// integer` for NaN, `integer overflow` outside `[min, max_excl)`.
+macro_rules! trunc {
+    ($name:ident, $f:ty, $i:ty, $min:expr, $max_excl:expr) => {
+        fn $name(x: $f) -> Result<$i, Trap> {
+            if x.is_nan() {
+                return Err(Trap::InvalidConversionToInteger);
+            }
+            let t = x.trunc();
+            if t >= $min && t < $max_excl {
+                Ok(t as $i)
+            } else {
+                Err(Trap::IntegerOverflow)
+            }
+        }
+    };
+}
+trunc!(i32_f32_s, f32, i32, -2147483648.0, 2147483648.0);
+trunc!(i32_f32_u, f32, u32, 0.0, 4294967296.0);
+trunc!(i32_f64_s, f64, i32, -2147483648.0, 2147483648.0);
+trunc!(i32_f64_u, f64, u32, 0.0, 4294967296.0);
+trunc!(
+    i64_f32_s,
+    f32,
+    i64,
+    -9223372036854775808.0,
+    9223372036854775808.0
+);
+trunc!(i64_f32_u, f32, u64, 0.0, 18446744073709551616.0);
+trunc!(
+    i64_f64_s,
+    f64,
+    i64,
+    -9223372036854775808.0,
+    9223372036854775808.0
+);
+trunc!(i64_f64_u, f64, u64, 0.0, 18446744073709551616.0);
+
+macro_rules! div {
+    ($name_s:ident, $name_u:ident, $rem_s:ident, $rem_u:ident, $i:ty, $u:ty) => {
+        fn $name_s(a: $i, b: $i) -> Result<$i, Trap> {
+            match b {
+                0 => Err(Trap::IntegerDivideByZero),
+                -1 if a == <$i>::MIN => Err(Trap::IntegerOverflow),
+                _ => Ok(a / b),
+            }
+        }
+        fn $name_u(a: $u, b: $u) -> Result<$u, Trap> {
+            a.checked_div(b).ok_or(Trap::IntegerDivideByZero)
+        }
+        fn $rem_s(a: $i, b: $i) -> Result<$i, Trap> {
+            if b == 0 {
+                Err(Trap::IntegerDivideByZero)
+            } else {
+                Ok(a.wrapping_rem(b))
+            }
+        }
+        fn $rem_u(a: $u, b: $u) -> Result<$u, Trap> {
+            a.checked_rem(b).ok_or(Trap::IntegerDivideByZero)
+        }
+    };
+}
+div!(div32_s, div32_u, rem32_s, rem32_u, i32, u32);
+div!(div64_s, div64_u, rem64_s, rem64_u, i64, u64);
+
+/// Executes a scalar numeric instruction; `Ok(false)` if `instr` is not one.
+#[inline(always)]
+pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
+    use Instr::*;
+    match instr {
+        I32Eqz => op1!(s, pop_i32, push_bool, |a| a == 0),
+        I32Eq => op2!(s, pop_i32, push_bool, |a, b| a == b),
+        I32Ne => op2!(s, pop_i32, push_bool, |a, b| a != b),
+        I32LtS => op2!(s, pop_i32, push_bool, |a, b| a < b),
+        I32LtU => op2!(s, pop_u32, push_bool, |a, b| a < b),
+        I32GtS => op2!(s, pop_i32, push_bool, |a, b| a > b),
+        I32GtU => op2!(s, pop_u32, push_bool, |a, b| a > b),
+        I32LeS => op2!(s, pop_i32, push_bool, |a, b| a <= b),
+        I32LeU => op2!(s, pop_u32, push_bool, |a, b| a <= b),
+        I32GeS => op2!(s, pop_i32, push_bool, |a, b| a >= b),
+        I32GeU => op2!(s, pop_u32, push_bool, |a, b| a >= b),
+        I64Eqz => op1!(s, pop_i64, push_bool, |a| a == 0),
+        I64Eq => op2!(s, pop_i64, push_bool, |a, b| a == b),
+        I64Ne => op2!(s, pop_i64, push_bool, |a, b| a != b),
+        I64LtS => op2!(s, pop_i64, push_bool, |a, b| a < b),
+        I64LtU => op2!(s, pop_u64, push_bool, |a, b| a < b),
+        I64GtS => op2!(s, pop_i64, push_bool, |a, b| a > b),
+        I64GtU => op2!(s, pop_u64, push_bool, |a, b| a > b),
+        I64LeS => op2!(s, pop_i64, push_bool, |a, b| a <= b),
+        I64LeU => op2!(s, pop_u64, push_bool, |a, b| a <= b),
+        I64GeS => op2!(s, pop_i64, push_bool, |a, b| a >= b),
+        I64GeU => op2!(s, pop_u64, push_bool, |a, b| a >= b),
+        F32Eq => op2!(s, pop_f32, push_bool, |a, b| a == b),
+        F32Ne => op2!(s, pop_f32, push_bool, |a, b| a != b),
+        F32Lt => op2!(s, pop_f32, push_bool, |a, b| a < b),
+        F32Gt => op2!(s, pop_f32, push_bool, |a, b| a > b),
+        F32Le => op2!(s, pop_f32, push_bool, |a, b| a <= b),
+        F32Ge => op2!(s, pop_f32, push_bool, |a, b| a >= b),
+        F64Eq => op2!(s, pop_f64, push_bool, |a, b| a == b),
+        F64Ne => op2!(s, pop_f64, push_bool, |a, b| a != b),
+        F64Lt => op2!(s, pop_f64, push_bool, |a, b| a < b),
+        F64Gt => op2!(s, pop_f64, push_bool, |a, b| a > b),
+        F64Le => op2!(s, pop_f64, push_bool, |a, b| a <= b),
+        F64Ge => op2!(s, pop_f64, push_bool, |a, b| a >= b),
+        I32Clz => op1!(s, pop_u32, push_u32, |a: u32| a.leading_zeros()),
+        I32Ctz => op1!(s, pop_u32, push_u32, |a: u32| a.trailing_zeros()),
+        I32Popcnt => op1!(s, pop_u32, push_u32, |a: u32| a.count_ones()),
+        I32Add => op2!(s, pop_i32, push_i32, |a: i32, b| a.wrapping_add(b)),
+        I32Sub => op2!(s, pop_i32, push_i32, |a: i32, b| a.wrapping_sub(b)),
+        I32Mul => op2!(s, pop_i32, push_i32, |a: i32, b| a.wrapping_mul(b)),
+        I32DivS => op2t!(s, pop_i32, push_i32, div32_s),
+        I32DivU => op2t!(s, pop_u32, push_u32, div32_u),
+        I32RemS => op2t!(s, pop_i32, push_i32, rem32_s),
+        I32RemU => op2t!(s, pop_u32, push_u32, rem32_u),
+        I32And => op2!(s, pop_u32, push_u32, |a, b| a & b),
+        I32Or => op2!(s, pop_u32, push_u32, |a, b| a | b),
+        I32Xor => op2!(s, pop_u32, push_u32, |a, b| a ^ b),
+        I32Shl => op2!(s, pop_u32, push_u32, |a: u32, b| a.wrapping_shl(b)),
+        I32ShrS => op2!(s, pop_i32, push_i32, |a: i32, b| a.wrapping_shr(b as u32)),
+        I32ShrU => op2!(s, pop_u32, push_u32, |a: u32, b| a.wrapping_shr(b)),
+        I32Rotl => op2!(s, pop_u32, push_u32, |a: u32, b| a.rotate_left(b)),
+        I32Rotr => op2!(s, pop_u32, push_u32, |a: u32, b| a.rotate_right(b)),
+        I64Clz => op1!(s, pop_u64, push_u64, |a: u64| a.leading_zeros() as u64),
+        I64Ctz => op1!(s, pop_u64, push_u64, |a: u64| a.trailing_zeros() as u64),
+        I64Popcnt => op1!(s, pop_u64, push_u64, |a: u64| a.count_ones() as u64),
+        I64Add => op2!(s, pop_i64, push_i64, |a: i64, b| a.wrapping_add(b)),
+        I64Sub => op2!(s, pop_i64, push_i64, |a: i64, b| a.wrapping_sub(b)),
+        I64Mul => op2!(s, pop_i64, push_i64, |a: i64, b| a.wrapping_mul(b)),
+        I64DivS => op2t!(s, pop_i64, push_i64, div64_s),
+        I64DivU => op2t!(s, pop_u64, push_u64, div64_u),
+        I64RemS => op2t!(s, pop_i64, push_i64, rem64_s),
+        I64RemU => op2t!(s, pop_u64, push_u64, rem64_u),
+        I64And => op2!(s, pop_u64, push_u64, |a, b| a & b),
+        I64Or => op2!(s, pop_u64, push_u64, |a, b| a | b),
+        I64Xor => op2!(s, pop_u64, push_u64, |a, b| a ^ b),
+        I64Shl => op2!(s, pop_u64, push_u64, |a: u64, b| a.wrapping_shl(b as u32)),
+        I64ShrS => op2!(s, pop_i64, push_i64, |a: i64, b| a.wrapping_shr(b as u32)),
+        I64ShrU => op2!(s, pop_u64, push_u64, |a: u64, b| a.wrapping_shr(b as u32)),
+        I64Rotl => op2!(s, pop_u64, push_u64, |a: u64, b| a
+            .rotate_left((b % 64) as u32)),
+        I64Rotr => op2!(s, pop_u64, push_u64, |a: u64, b| a
+            .rotate_right((b % 64) as u32)),
+        F32Abs => op1!(s, pop_f32, push_f32, f32::abs),
+        F32Neg => op1!(s, pop_f32, push_f32, |a: f32| -a),
+        F32Ceil => op1!(s, pop_f32, push_f32, f32::ceil),
+        F32Floor => op1!(s, pop_f32, push_f32, f32::floor),
+        F32Trunc => op1!(s, pop_f32, push_f32, f32::trunc),
+        F32Nearest => op1!(s, pop_f32, push_f32, f32::round_ties_even),
+        F32Sqrt => op1!(s, pop_f32, push_f32, f32::sqrt),
+        F32Add => op2!(s, pop_f32, push_f32, |a, b| a + b),
+        F32Sub => op2!(s, pop_f32, push_f32, |a, b| a - b),
+        F32Mul => op2!(s, pop_f32, push_f32, |a, b| a * b),
+        F32Div => op2!(s, pop_f32, push_f32, |a, b| a / b),
+        F32Min => op2!(s, pop_f32, push_f32, min32),
+        F32Max => op2!(s, pop_f32, push_f32, max32),
+        F32Copysign => op2!(s, pop_f32, push_f32, f32::copysign),
+        F64Abs => op1!(s, pop_f64, push_f64, f64::abs),
+        F64Neg => op1!(s, pop_f64, push_f64, |a: f64| -a),
+        F64Ceil => op1!(s, pop_f64, push_f64, f64::ceil),
+        F64Floor => op1!(s, pop_f64, push_f64, f64::floor),
+        F64Trunc => op1!(s, pop_f64, push_f64, f64::trunc),
+        F64Nearest => op1!(s, pop_f64, push_f64, f64::round_ties_even),
+        F64Sqrt => op1!(s, pop_f64, push_f64, f64::sqrt),
+        F64Add => op2!(s, pop_f64, push_f64, |a, b| a + b),
+        F64Sub => op2!(s, pop_f64, push_f64, |a, b| a - b),
+        F64Mul => op2!(s, pop_f64, push_f64, |a, b| a * b),
+        F64Div => op2!(s, pop_f64, push_f64, |a, b| a / b),
+        F64Min => op2!(s, pop_f64, push_f64, min64),
+        F64Max => op2!(s, pop_f64, push_f64, max64),
+        F64Copysign => op2!(s, pop_f64, push_f64, f64::copysign),
+        I32WrapI64 => op1!(s, pop_i64, push_i32, |a| a as i32),
+        I32TruncF32S => op1t!(s, pop_f32, push_i32, i32_f32_s),
+        I32TruncF32U => op1t!(s, pop_f32, push_u32, i32_f32_u),
+        I32TruncF64S => op1t!(s, pop_f64, push_i32, i32_f64_s),
+        I32TruncF64U => op1t!(s, pop_f64, push_u32, i32_f64_u),
+        I64ExtendI32S => op1!(s, pop_i32, push_i64, |a| a as i64),
+        I64ExtendI32U => op1!(s, pop_u32, push_u64, |a| a as u64),
+        I64TruncF32S => op1t!(s, pop_f32, push_i64, i64_f32_s),
+        I64TruncF32U => op1t!(s, pop_f32, push_u64, i64_f32_u),
+        I64TruncF64S => op1t!(s, pop_f64, push_i64, i64_f64_s),
+        I64TruncF64U => op1t!(s, pop_f64, push_u64, i64_f64_u),
+        F32ConvertI32S => op1!(s, pop_i32, push_f32, |a| a as f32),
+        F32ConvertI32U => op1!(s, pop_u32, push_f32, |a| a as f32),
+        F32ConvertI64S => op1!(s, pop_i64, push_f32, |a| a as f32),
+        F32ConvertI64U => op1!(s, pop_u64, push_f32, |a| a as f32),
+        F32DemoteF64 => op1!(s, pop_f64, push_f32, |a| a as f32),
+        F64ConvertI32S => op1!(s, pop_i32, push_f64, |a| a as f64),
+        F64ConvertI32U => op1!(s, pop_u32, push_f64, |a| a as f64),
+        F64ConvertI64S => op1!(s, pop_i64, push_f64, |a| a as f64),
+        F64ConvertI64U => op1!(s, pop_u64, push_f64, |a| a as f64),
+        F64PromoteF32 => op1!(s, pop_f32, push_f64, |a| a as f64),
+        // Reinterpretations leave the bits alone; only the upper half of a
+        // 32-bit slot must stay zero, which it already is.
+        I32ReinterpretF32 | F32ReinterpretI32 | I64ReinterpretF64 | F64ReinterpretI64 => {}
+        I32Extend8S => op1!(s, pop_i32, push_i32, |a| a as i8 as i32),
+        I32Extend16S => op1!(s, pop_i32, push_i32, |a| a as i16 as i32),
+        I64Extend8S => op1!(s, pop_i64, push_i64, |a| a as i8 as i64),
+        I64Extend16S => op1!(s, pop_i64, push_i64, |a| a as i16 as i64),
+        I64Extend32S => op1!(s, pop_i64, push_i64, |a| a as i32 as i64),
+        // Rust's float-to-int casts saturate and map NaN to zero: exactly
+        // the non-trapping conversions.
+        I32TruncSatF32S => op1!(s, pop_f32, push_i32, |a| a as i32),
+        I32TruncSatF32U => op1!(s, pop_f32, push_u32, |a| a as u32),
+        I32TruncSatF64S => op1!(s, pop_f64, push_i32, |a| a as i32),
+        I32TruncSatF64U => op1!(s, pop_f64, push_u32, |a| a as u32),
+        I64TruncSatF32S => op1!(s, pop_f32, push_i64, |a| a as i64),
+        I64TruncSatF32U => op1!(s, pop_f32, push_u64, |a| a as u64),
+        I64TruncSatF64S => op1!(s, pop_f64, push_i64, |a| a as i64),
+        I64TruncSatF64U => op1!(s, pop_f64, push_u64, |a| a as u64),
+        I64Add128 | I64Sub128 => {
+            let b_hi = s.pop();
+            let b_lo = s.pop();
+            let a_hi = s.pop();
+            let a_lo = s.pop();
+            let a = (a_hi as u128) << 64 | a_lo as u128;
+            let b = (b_hi as u128) << 64 | b_lo as u128;
+            let r = if matches!(instr, I64Add128) {
+                a.wrapping_add(b)
+            } else {
+                a.wrapping_sub(b)
+            };
+            s.push_v128(r);
+        }
+        I64MulWideS => {
+            let b = s.pop_i64() as i128;
+            let a = s.pop_i64() as i128;
+            s.push_v128(a.wrapping_mul(b) as u128);
+        }
+        I64MulWideU => {
+            let b = s.pop_u64() as u128;
+            let a = s.pop_u64() as u128;
+            s.push_v128(a.wrapping_mul(b));
+        }
+        _ => return Ok(false),
+    }
+    Ok(true)
+}

@@ -1,0 +1,103 @@
+//! The interpreter's internal form: one compact op per executed step.
+//!
+//! Control flow is fully resolved: branches carry their target op index and
+//! the stack height (relative to the frame) to which the kept values move,
+//! so nothing is searched at run time. Instructions whose behaviour does not
+//! depend on where they sit (numbers, memory, tables, vectors) are kept as
+//! the AST's own [`Instr`]: their semantics are written once, by matching on
+//! `Instr`, in `exec`.
+
+use weft_ast::Instr;
+
+/// A resolved branch: where to go and which values survive.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Target {
+    /// Index of the next op to execute.
+    pub to: u32,
+    /// Stack height (slots above the frame pointer) where kept values land.
+    pub base: u32,
+    /// How many slots on top of the stack the branch keeps.
+    pub keep: u32,
+}
+
+/// One step of the internal form.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Op {
+    /// Trap with `unreachable`.
+    Unreachable,
+    /// Jump without touching the stack.
+    Jump { to: u32 },
+    /// Branch, moving the top `keep` slots down to `base`.
+    Br(Target),
+    /// Pop an i32; jump without touching the stack if it is not zero.
+    JumpIf { to: u32 },
+    /// Pop an i32; jump if it is zero (the `if` of `if`/`else`).
+    JumpIfNot { to: u32 },
+    /// Pop an i32; branch (moving values) if it is not zero.
+    BrIf(Target),
+    /// Pop an index; take `targets[start + min(index, len - 1)]`, where the
+    /// last of the `len` targets is the default.
+    BrTable { start: u32, len: u32 },
+    /// Return the top `Code::result_slots` slots to the caller.
+    Return,
+    /// Call a function of the instance by its index.
+    Call { func: u32 },
+    /// Call through a table; `ty` is the module's type index.
+    CallIndirect { ty: u32, table: u32 },
+    /// Tail call a function of the instance.
+    ReturnCall { func: u32 },
+    /// Tail call through a table.
+    ReturnCallIndirect { ty: u32, table: u32 },
+    /// Pop `slots` slots.
+    Drop { slots: u32 },
+    /// Pop an i32 and two operands of `slots` slots each; keep the first if
+    /// the i32 is not zero, else the second.
+    Select { slots: u32 },
+    /// Push the one-slot local at frame offset `off`.
+    LocalGet { off: u32 },
+    /// Pop into the one-slot local at `off`.
+    LocalSet { off: u32 },
+    /// Copy the top slot into the local at `off`.
+    LocalTee { off: u32 },
+    /// Push the two-slot local at `off`.
+    LocalGet2 { off: u32 },
+    /// Pop into the two-slot local at `off`.
+    LocalSet2 { off: u32 },
+    /// Copy the top two slots into the local at `off`.
+    LocalTee2 { off: u32 },
+    /// Push a global (one or two slots, as its type says).
+    GlobalGet { global: u32 },
+    /// Pop into a global.
+    GlobalSet { global: u32 },
+    /// Push one slot.
+    Const { bits: u64 },
+    /// Push a reference to a function of the instance.
+    RefFunc { func: u32 },
+    /// `i32.add` (the most frequent instruction, kept off the slow path).
+    I32Add,
+    /// `i32.sub`.
+    I32Sub,
+    /// `i32.lt_u`.
+    I32LtU,
+    /// `i32.eqz`.
+    I32Eqz,
+    /// Any other instruction, executed by its AST form.
+    Instr(Instr),
+}
+
+/// A translated function body.
+#[derive(Debug)]
+pub(crate) struct Code {
+    /// The ops, ending with `Return`.
+    pub ops: Box<[Op]>,
+    /// The targets of every `br_table`, each table's default last.
+    pub targets: Box<[Target]>,
+    /// Slots taken by the parameters.
+    pub param_slots: u32,
+    /// Slots taken by parameters and declared locals together.
+    pub local_slots: u32,
+    /// Slots taken by the results.
+    pub result_slots: u32,
+    /// The largest stack height the body reaches, locals included.
+    pub max_height: u32,
+}

@@ -1,0 +1,315 @@
+//! The store: every function, table, memory and global instance, owned in
+//! one place and referred to by handle.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use weft_ast::{FuncType, GlobalType, MemoryType, TableType, ValType};
+
+use crate::instance::InstanceData;
+use crate::limits::StoreLimits;
+use crate::memory::MemoryInst;
+use crate::op::Code;
+use crate::table::TableInst;
+use crate::trap::{Error, Trap};
+use crate::value::Value;
+
+/// A function of a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Func(pub(crate) u32);
+/// A table of a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Table(pub(crate) u32);
+/// A memory of a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Memory(pub(crate) u32);
+/// A global of a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Global(pub(crate) u32);
+/// A module instance of a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Instance(pub(crate) u32);
+
+/// A canonical function type of a store: two functions have equal ids
+/// exactly when their types are equal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub(crate) struct TypeId(pub u32);
+
+/// An entity that can be imported or exported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Extern {
+    /// A function.
+    Func(Func),
+    /// A table.
+    Table(Table),
+    /// A memory.
+    Memory(Memory),
+    /// A global.
+    Global(Global),
+}
+
+/// What a host function sees of its caller.
+pub struct Caller<'a> {
+    /// The store, for reading and writing memories, tables and globals, and
+    /// for calling back into WebAssembly.
+    pub store: &'a mut Store,
+    /// The instance whose code made the call, if any.
+    pub instance: Option<Instance>,
+}
+
+/// A host function: reads its arguments, writes its results (already sized
+/// and typed with defaults), or traps.
+pub type HostFn = dyn Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync;
+
+/// A function instance.
+#[derive(Clone)]
+pub(crate) enum FuncInst {
+    /// A function defined by a module.
+    Wasm {
+        /// Its canonical type.
+        ty: TypeId,
+        /// The instance it closes over.
+        instance: u32,
+        /// Its translated body.
+        code: Arc<Code>,
+    },
+    /// A function given by the host.
+    Host {
+        /// Its canonical type.
+        ty: TypeId,
+        /// The closure.
+        f: Arc<HostFn>,
+    },
+}
+
+impl FuncInst {
+    pub(crate) fn ty(&self) -> TypeId {
+        match self {
+            FuncInst::Wasm { ty, .. } | FuncInst::Host { ty, .. } => *ty,
+        }
+    }
+}
+
+/// A global instance: its type and its value as slots.
+#[derive(Clone, Debug)]
+pub(crate) struct GlobalInst {
+    pub ty: GlobalType,
+    pub lo: u64,
+    pub hi: u64,
+}
+
+/// The state all instances live in.
+///
+/// Handles ([`Func`], [`Memory`], ...) are plain indices into one store;
+/// using a handle with another store is a logic error that yields
+/// [`Error::BadHandle`] or refers to an unrelated entity, never undefined
+/// behaviour.
+#[derive(Default)]
+pub struct Store {
+    pub(crate) funcs: Vec<FuncInst>,
+    pub(crate) tables: Vec<TableInst>,
+    pub(crate) memories: Vec<MemoryInst>,
+    pub(crate) globals: Vec<GlobalInst>,
+    pub(crate) instances: Vec<InstanceData>,
+    types: Vec<FuncType>,
+    type_ids: HashMap<FuncType, TypeId>,
+    pub(crate) limits: StoreLimits,
+    pub(crate) fuel: Option<u64>,
+    /// Value and frame stacks kept between calls, so that a call allocates
+    /// nothing once the stacks have grown.
+    pub(crate) spare: Option<crate::exec::Stacks>,
+    /// Nesting of host-to-wasm re-entry, bounded by the call depth limit.
+    pub(crate) depth: u32,
+}
+
+impl Store {
+    /// An empty store with default limits.
+    pub fn new() -> Store {
+        Store::default()
+    }
+
+    /// An empty store with the given limits.
+    pub fn with_limits(limits: StoreLimits) -> Store {
+        Store {
+            limits,
+            ..Store::default()
+        }
+    }
+
+    /// Sets the fuel: `Some(n)` allows `n` more units (one per call and
+    /// per backward branch) before [`Trap::OutOfFuel`]; `None` is unlimited.
+    pub fn set_fuel(&mut self, fuel: Option<u64>) {
+        self.fuel = fuel;
+    }
+
+    /// The remaining fuel, if fuel is on.
+    pub fn fuel(&self) -> Option<u64> {
+        self.fuel
+    }
+
+    pub(crate) fn intern(&mut self, ty: &FuncType) -> TypeId {
+        if let Some(id) = self.type_ids.get(ty) {
+            return *id;
+        }
+        let id = TypeId(self.types.len() as u32);
+        self.types.push(ty.clone());
+        self.type_ids.insert(ty.clone(), id);
+        id
+    }
+
+    pub(crate) fn type_of(&self, id: TypeId) -> &FuncType {
+        &self.types[id.0 as usize]
+    }
+
+    /// Creates a host function of the given type.
+    pub fn func<F>(&mut self, ty: FuncType, f: F) -> Func
+    where
+        F: Fn(&mut Caller<'_>, &[Value], &mut [Value]) -> Result<(), Trap> + Send + Sync + 'static,
+    {
+        let ty = self.intern(&ty);
+        self.funcs.push(FuncInst::Host { ty, f: Arc::new(f) });
+        Func(self.funcs.len() as u32 - 1)
+    }
+
+    /// The type of a function.
+    pub fn func_type(&self, f: Func) -> Result<&FuncType, Error> {
+        let inst = self.funcs.get(f.0 as usize).ok_or(Error::BadHandle)?;
+        Ok(self.type_of(inst.ty()))
+    }
+
+    /// Creates a memory of the given type, zero-filled at its minimum size.
+    pub fn memory(&mut self, ty: MemoryType) -> Result<Memory, Error> {
+        let mem = MemoryInst::new(ty, &self.limits)?;
+        self.memories.push(mem);
+        Ok(Memory(self.memories.len() as u32 - 1))
+    }
+
+    /// A memory's bytes.
+    pub fn memory_data(&self, m: Memory) -> Result<&[u8], Error> {
+        Ok(&self
+            .memories
+            .get(m.0 as usize)
+            .ok_or(Error::BadHandle)?
+            .data)
+    }
+
+    /// A memory's bytes, writable.
+    pub fn memory_data_mut(&mut self, m: Memory) -> Result<&mut [u8], Error> {
+        Ok(&mut self
+            .memories
+            .get_mut(m.0 as usize)
+            .ok_or(Error::BadHandle)?
+            .data)
+    }
+
+    /// A memory's current type (its minimum is its current size in pages).
+    pub fn memory_type(&self, m: Memory) -> Result<MemoryType, Error> {
+        Ok(self
+            .memories
+            .get(m.0 as usize)
+            .ok_or(Error::BadHandle)?
+            .current_type())
+    }
+
+    /// Grows a memory by `delta` pages; the old size in pages, or `None` if
+    /// it cannot grow that much.
+    pub fn memory_grow(&mut self, m: Memory, delta: u64) -> Result<Option<u64>, Error> {
+        let limits = self.limits;
+        let mem = self
+            .memories
+            .get_mut(m.0 as usize)
+            .ok_or(Error::BadHandle)?;
+        Ok(mem.grow(delta, &limits))
+    }
+
+    /// Creates a table of the given type with every element `init`.
+    pub fn table(&mut self, ty: TableType, init: Value) -> Result<Table, Error> {
+        if !init.has_type(ValType::Ref(ty.elem)) {
+            return Err(Error::ArgumentMismatch);
+        }
+        let table = TableInst::new(ty, init.to_slots().0, &self.limits)?;
+        self.tables.push(table);
+        Ok(Table(self.tables.len() as u32 - 1))
+    }
+
+    /// A table's current type (its minimum is its current size).
+    pub fn table_type(&self, t: Table) -> Result<TableType, Error> {
+        Ok(self
+            .tables
+            .get(t.0 as usize)
+            .ok_or(Error::BadHandle)?
+            .current_type())
+    }
+
+    /// A table's element, or `None` when out of bounds.
+    pub fn table_get(&self, t: Table, index: u64) -> Result<Option<Value>, Error> {
+        let table = self.tables.get(t.0 as usize).ok_or(Error::BadHandle)?;
+        let elem = ValType::Ref(table.ty.elem);
+        Ok(usize::try_from(index)
+            .ok()
+            .and_then(|i| table.elems.get(i))
+            .map(|slot| Value::from_slots(elem, *slot, 0)))
+    }
+
+    /// Creates a global of the given type and initial value.
+    pub fn global(&mut self, ty: GlobalType, value: Value) -> Result<Global, Error> {
+        if !value.has_type(ty.val) {
+            return Err(Error::ArgumentMismatch);
+        }
+        let (lo, hi) = value.to_slots();
+        self.globals.push(GlobalInst { ty, lo, hi });
+        Ok(Global(self.globals.len() as u32 - 1))
+    }
+
+    /// A global's value.
+    pub fn global_get(&self, g: Global) -> Result<Value, Error> {
+        let g = self.globals.get(g.0 as usize).ok_or(Error::BadHandle)?;
+        Ok(Value::from_slots(g.ty.val, g.lo, g.hi))
+    }
+
+    /// Sets a mutable global.
+    pub fn global_set(&mut self, g: Global, value: Value) -> Result<(), Error> {
+        let g = self.globals.get_mut(g.0 as usize).ok_or(Error::BadHandle)?;
+        if !g.ty.mutable || !value.has_type(g.ty.val) {
+            return Err(Error::ArgumentMismatch);
+        }
+        (g.lo, g.hi) = value.to_slots();
+        Ok(())
+    }
+
+    /// A global's type.
+    pub fn global_type(&self, g: Global) -> Result<GlobalType, Error> {
+        Ok(self.globals.get(g.0 as usize).ok_or(Error::BadHandle)?.ty)
+    }
+
+    /// An instance's export by name.
+    pub fn export(&self, instance: Instance, name: &str) -> Option<Extern> {
+        self.instances
+            .get(instance.0 as usize)?
+            .exports
+            .get(name)
+            .copied()
+    }
+
+    /// An instance's exported function by name.
+    pub fn export_func(&self, instance: Instance, name: &str) -> Option<Func> {
+        match self.export(instance, name)? {
+            Extern::Func(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// An instance's exports, in no particular order.
+    pub fn exports(&self, instance: Instance) -> impl Iterator<Item = (&str, Extern)> {
+        self.instances
+            .get(instance.0 as usize)
+            .into_iter()
+            .flat_map(|i| i.exports.iter().map(|(k, v)| (k.as_str(), *v)))
+    }
+
+    /// Calls a function with arguments of its parameter types and returns
+    /// its results.
+    pub fn call(&mut self, f: Func, args: &[Value]) -> Result<Vec<Value>, Error> {
+        crate::exec::invoke(self, f, args)
+    }
+}

@@ -1,0 +1,125 @@
+//! Traps and the runtime's error type.
+
+use std::fmt;
+
+/// Why execution stopped abnormally. A trap is a value, never a panic; its
+/// `Display` is the phrase the spec testsuite expects.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Trap {
+    /// `unreachable` was executed.
+    Unreachable,
+    /// Integer division or remainder by zero.
+    IntegerDivideByZero,
+    /// Signed division overflow, or a float too large for the integer type.
+    IntegerOverflow,
+    /// A NaN converted to an integer.
+    InvalidConversionToInteger,
+    /// A memory access or bulk memory operation out of bounds.
+    OutOfBoundsMemoryAccess,
+    /// A table access or bulk table operation out of bounds.
+    OutOfBoundsTableAccess,
+    /// `call_indirect` with an index beyond the table's size.
+    UndefinedElement,
+    /// `call_indirect` through a null table entry.
+    UninitializedElement,
+    /// `call_indirect` to a function of another type.
+    IndirectCallTypeMismatch,
+    /// A call through a null function reference.
+    NullFunctionReference,
+    /// The call depth or value stack limit was reached.
+    CallStackExhausted,
+    /// The store's fuel ran out.
+    OutOfFuel,
+    /// A host function failed with this message.
+    Host(Box<str>),
+}
+
+impl Trap {
+    /// The spec's message for this trap.
+    pub fn message(&self) -> &str {
+        match self {
+            Trap::Unreachable => "unreachable",
+            Trap::IntegerDivideByZero => "integer divide by zero",
+            Trap::IntegerOverflow => "integer overflow",
+            Trap::InvalidConversionToInteger => "invalid conversion to integer",
+            Trap::OutOfBoundsMemoryAccess => "out of bounds memory access",
+            Trap::OutOfBoundsTableAccess => "out of bounds table access",
+            Trap::UndefinedElement => "undefined element",
+            Trap::UninitializedElement => "uninitialized element",
+            Trap::IndirectCallTypeMismatch => "indirect call type mismatch",
+            Trap::NullFunctionReference => "null function reference",
+            Trap::CallStackExhausted => "call stack exhausted",
+            Trap::OutOfFuel => "all fuel consumed",
+            Trap::Host(msg) => msg,
+        }
+    }
+}
+
+impl fmt::Display for Trap {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for Trap {}
+
+/// Everything that can go wrong while loading, linking, instantiating or
+/// calling, other than the module being invalid in the first place.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// Execution trapped (also during instantiation: segment initialization
+    /// or the start function).
+    Trap(Trap),
+    /// No definition was given for an import.
+    UnknownImport {
+        /// The import's module name.
+        module: String,
+        /// The import's item name.
+        name: String,
+    },
+    /// The definition given for an import does not match its type.
+    IncompatibleImportType {
+        /// The import's module name.
+        module: String,
+        /// The import's item name.
+        name: String,
+    },
+    /// The module uses an instruction this engine does not execute yet.
+    Unsupported(&'static str),
+    /// The module is malformed in a way the translator noticed (it should
+    /// have been rejected by validation).
+    Invalid(&'static str),
+    /// A call's arguments do not match the function's parameter types.
+    ArgumentMismatch,
+    /// A handle does not name an entity of this store.
+    BadHandle,
+    /// A memory or table would exceed the store's limits.
+    ResourceLimit,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Trap(t) => write!(f, "{t}"),
+            Error::UnknownImport { module, name } => {
+                write!(f, "unknown import \"{module}\" \"{name}\"")
+            }
+            Error::IncompatibleImportType { module, name } => {
+                write!(f, "incompatible import type for \"{module}\" \"{name}\"")
+            }
+            Error::Unsupported(what) => write!(f, "unsupported instruction: {what}"),
+            Error::Invalid(why) => write!(f, "invalid module: {why}"),
+            Error::ArgumentMismatch => f.write_str("type mismatch: arguments do not match"),
+            Error::BadHandle => f.write_str("handle does not belong to this store"),
+            Error::ResourceLimit => f.write_str("resource limit exceeded"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<Trap> for Error {
+    fn from(t: Trap) -> Error {
+        Error::Trap(t)
+    }
+}

@@ -1,0 +1,142 @@
+//! Values as the embedder sees them, and their untyped slot encoding.
+//!
+//! Inside the interpreter every value is one or two untyped 64-bit slots:
+//! numbers and references take one, `v128` takes two (low half first).
+//! References encode as `0` for null and `n + 1` for the `n`-th function or
+//! host reference, so that a zeroed slot is always a valid default value.
+
+use weft_ast::{AbsHeap, HeapType, Ieee32, Ieee64, ValType};
+
+use crate::store::Func;
+
+/// A WebAssembly value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Value {
+    /// A 32-bit integer.
+    I32(i32),
+    /// A 64-bit integer.
+    I64(i64),
+    /// A 32-bit float, by its exact bits.
+    F32(Ieee32),
+    /// A 64-bit float, by its exact bits.
+    F64(Ieee64),
+    /// A 128-bit vector, lane 0 in the low bits.
+    V128(u128),
+    /// A function reference, or null.
+    FuncRef(Option<Func>),
+    /// A host reference (an opaque number chosen by the host), or null.
+    ExternRef(Option<u32>),
+}
+
+impl Value {
+    /// The default value of a type (zero or null).
+    pub fn default_for(ty: ValType) -> Value {
+        Value::from_slots(ty, 0, 0)
+    }
+
+    /// The value's type (references report their nullable abstract type).
+    pub fn ty(&self) -> ValType {
+        match self {
+            Value::I32(_) => ValType::I32,
+            Value::I64(_) => ValType::I64,
+            Value::F32(_) => ValType::F32,
+            Value::F64(_) => ValType::F64,
+            Value::V128(_) => ValType::V128,
+            Value::FuncRef(_) => ValType::FUNCREF,
+            Value::ExternRef(_) => ValType::EXTERNREF,
+        }
+    }
+
+    /// Whether this value belongs to type `ty` (null references belong to
+    /// every nullable reference type of their hierarchy).
+    pub fn has_type(&self, ty: ValType) -> bool {
+        match (self, ty) {
+            (Value::I32(_), ValType::I32)
+            | (Value::I64(_), ValType::I64)
+            | (Value::F32(_), ValType::F32)
+            | (Value::F64(_), ValType::F64)
+            | (Value::V128(_), ValType::V128) => true,
+            (Value::FuncRef(r), ValType::Ref(rt)) => {
+                heap_top(rt.heap) == Some(AbsHeap::Func) && (r.is_some() || rt.nullable)
+            }
+            (Value::ExternRef(r), ValType::Ref(rt)) => {
+                heap_top(rt.heap) == Some(AbsHeap::Extern) && (r.is_some() || rt.nullable)
+            }
+            _ => false,
+        }
+    }
+
+    /// The slot encoding: the low slot and (for `v128`) the high slot.
+    pub(crate) fn to_slots(self) -> (u64, u64) {
+        match self {
+            Value::I32(v) => (v as u32 as u64, 0),
+            Value::I64(v) => (v as u64, 0),
+            Value::F32(v) => (v.0 as u64, 0),
+            Value::F64(v) => (v.0, 0),
+            Value::V128(v) => (v as u64, (v >> 64) as u64),
+            Value::FuncRef(r) => (r.map_or(0, |f| f.0 as u64 + 1), 0),
+            Value::ExternRef(r) => (r.map_or(0, |n| n as u64 + 1), 0),
+        }
+    }
+
+    /// The value of type `ty` that the slots encode.
+    pub(crate) fn from_slots(ty: ValType, lo: u64, hi: u64) -> Value {
+        match ty {
+            ValType::I32 => Value::I32(lo as i32),
+            ValType::I64 => Value::I64(lo as i64),
+            ValType::F32 => Value::F32(Ieee32(lo as u32)),
+            ValType::F64 => Value::F64(Ieee64(lo)),
+            ValType::V128 => Value::V128(lo as u128 | (hi as u128) << 64),
+            ValType::Ref(rt) => match heap_top(rt.heap) {
+                Some(AbsHeap::Extern) => Value::ExternRef(decode_ref(lo)),
+                _ => Value::FuncRef(decode_ref(lo).map(Func)),
+            },
+        }
+    }
+}
+
+/// Decodes a reference slot: `0` is null, `n + 1` is `n`.
+pub(crate) fn decode_ref(slot: u64) -> Option<u32> {
+    slot.checked_sub(1).map(|n| n as u32)
+}
+
+/// The top of an abstract heap type's hierarchy; concrete types are
+/// function types until GC arrives.
+fn heap_top(heap: HeapType) -> Option<AbsHeap> {
+    match heap {
+        HeapType::Abstract(a) => Some(a.top()),
+        HeapType::Concrete(_) => Some(AbsHeap::Func),
+    }
+}
+
+/// How many 64-bit slots a value of this type takes.
+pub(crate) fn slots(ty: ValType) -> u32 {
+    match ty {
+        ValType::V128 => 2,
+        _ => 1,
+    }
+}
+
+impl From<i32> for Value {
+    fn from(v: i32) -> Value {
+        Value::I32(v)
+    }
+}
+
+impl From<i64> for Value {
+    fn from(v: i64) -> Value {
+        Value::I64(v)
+    }
+}
+
+impl From<f32> for Value {
+    fn from(v: f32) -> Value {
+        Value::F32(Ieee32(v.to_bits()))
+    }
+}
+
+impl From<f64> for Value {
+    fn from(v: f64) -> Value {
+        Value::F64(Ieee64(v.to_bits()))
+    }
+}
