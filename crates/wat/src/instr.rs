@@ -162,7 +162,7 @@ impl ModuleParser<'_> {
                                 return Ok(());
                             }
                         }
-                        (Some(Frame::TryHandlers | Frame::IfCond { .. }), _) => {
+                        (Some(Frame::TryHandlers), _) => {
                             return Err(self.c.unexpected());
                         }
                         _ => {
@@ -233,7 +233,8 @@ impl ModuleParser<'_> {
                 }
                 stack.push(Frame::TryDo);
             }
-            "then" | "else" | "end" | "do" | "catch" | "catch_all" | "delegate" => {
+            "then" | "else" | "end" | "do" | "catch" | "catch_all" | "delegate" | "type"
+            | "param" | "result" | "local" | "export" | "import" => {
                 return Err(self.c.error("unexpected token"));
             }
             _ => {

@@ -75,6 +75,9 @@ enum Raw {
     // `(@` with no id: the spec's `empty annotation id`.
     #[token("(@")]
     EmptyAnnot,
+    // A lone `;` (not a comment) is part of the spec's `reserved` tokens.
+    #[token(";")]
+    Semi,
     #[regex(r#"([0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~,\[\]{}]|"([^"\\\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f])*")+"#)]
     Atom,
 }
@@ -138,6 +141,11 @@ pub(crate) fn tokenize(source: &str) -> Result<Vec<Token>, Error> {
             Raw::BlockComment => continue,
             Raw::LParen => Kind::LParen,
             Raw::RParen => Kind::RParen,
+            // Inside a dropped annotation only its parentheses matter.
+            Raw::EmptyAnnot if skip_depth > 0 => {
+                skip_depth += 1;
+                continue;
+            }
             Raw::EmptyAnnot => {
                 return Err(Error::at(source, span.start, "empty annotation id"));
             }
@@ -157,6 +165,7 @@ pub(crate) fn tokenize(source: &str) -> Result<Vec<Token>, Error> {
                 }
             }
             Raw::Atom => classify(source, span.start, text)?,
+            Raw::Semi => Kind::Reserved,
         };
         if skip_depth > 0 {
             match kind {

@@ -164,13 +164,19 @@ impl<'a> ModuleParser<'a> {
             }
             self.c.lparen()?;
             let kw_tok = self.c.peek();
+            if self.c.keyword_at(0).is_none() && !self.c.at_end() && !self.c.peek_rparen() {
+                return Err(self.c.error("unknown operator"));
+            }
             let kw = self.c.keyword()?;
             match kw {
                 "type" => self.collect_type()?,
                 "rec" => {
-                    while self.c.eat_sexpr("type") {
+                    while self.c.peek_sexpr("type") {
+                        let at = self.c.pos;
+                        self.c.pos += 2;
                         self.collect_type()?;
-                        self.c.rparen()?;
+                        self.c.pos = at;
+                        self.c.skip_tree();
                     }
                 }
                 "func" | "table" | "memory" | "global" | "tag" => {

@@ -132,6 +132,8 @@ pub enum CommandKind {
 pub struct ScriptModule {
     /// 1-based line of the module.
     pub line: u32,
+    /// Byte range of the whole `(module ...)` form in the script.
+    pub span: std::ops::Range<usize>,
     /// Its `$id`, if any.
     pub id: Option<String>,
     /// Whether it is `(module definition ...)`: defined, not instantiated.
@@ -310,11 +312,44 @@ pub fn parse_script_with(text: &str, features: Features) -> Result<Script, Error
         lines: LineIndex::new(text),
     };
     let mut commands = Vec::new();
+    // A script may be a module's bare fields: the whole text is one module.
+    if p.c.peek_sexpr_kw().is_some_and(|kw| !COMMANDS.contains(&kw)) {
+        let source = ModuleSource::Text(crate::parse_module_with(text, features));
+        commands.push(Command {
+            line: 1,
+            kind: CommandKind::Module(ScriptModule {
+                line: 1,
+                span: 0..text.len(),
+                id: None,
+                definition: false,
+                source,
+            }),
+        });
+        return Ok(Script { commands });
+    }
     while !p.c.at_end() {
         commands.push(p.command()?);
     }
     Ok(Script { commands })
 }
+
+/// The keywords that start a script command.
+const COMMANDS: &[&str] = &[
+    "module",
+    "register",
+    "invoke",
+    "get",
+    "assert_return",
+    "assert_trap",
+    "assert_exhaustion",
+    "assert_exception",
+    "assert_invalid",
+    "assert_malformed",
+    "assert_unlinkable",
+    "assert_uninstantiable",
+    "thread",
+    "wait",
+];
 
 /// Line numbers of byte offsets.
 struct LineIndex {
@@ -484,6 +519,7 @@ impl ScriptParser<'_> {
     /// `(module definition? $id? (binary|quote)? ...)`.
     fn module(&mut self) -> PResult<ScriptModule> {
         let line = self.line();
+        let span_start = self.c.peek().map_or(0, |t| t.start as usize);
         self.c.lparen()?;
         self.c.expect_keyword("module")?;
         let definition = self.c.eat_keyword("definition");
@@ -515,8 +551,12 @@ impl ScriptParser<'_> {
                 ModuleSource::Text(result)
             }
         };
+        let span_end = self.c.toks[..self.c.pos]
+            .last()
+            .map_or(span_start, |t| t.end as usize);
         Ok(ScriptModule {
             line,
+            span: span_start..span_end,
             id,
             definition,
             source,

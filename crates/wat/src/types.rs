@@ -44,7 +44,7 @@ impl ModuleParser<'_> {
                 self.c.bump();
                 return Ok(RefType::new(true, HeapType::Abstract(h)));
             }
-            return Err(self.c.unexpected());
+            return Err(self.c.error(format!("unknown operator {kw}")));
         }
         if self.c.eat_sexpr("ref") {
             let nullable = self.c.eat_keyword("null");
@@ -109,10 +109,10 @@ impl ModuleParser<'_> {
     /// Limits: a minimum and an optional maximum. 32-bit address spaces
     /// take `u32` bounds.
     pub fn limits(&mut self, addr: AddrType) -> PResult<Limits> {
-        let read = |p: &mut Self| match addr {
-            AddrType::I32 => p.c.number("i32", num::u32).map(u64::from),
-            AddrType::I64 => p.c.number("i64", num::u64),
-        };
+        // Bounds are read as `u64` whatever the address type: too large a
+        // bound for 32 bits is a validation error, not a syntax error.
+        let _ = addr;
+        let read = |p: &mut Self| p.c.number("i64", num::u64);
         let min = read(self)?;
         let max = if self.c.is_int_at(0) {
             Some(read(self)?)
@@ -202,7 +202,7 @@ impl ModuleParser<'_> {
             self.c.rparen()?;
         }
         if self.c.peek_sexpr("param") {
-            return Err(self.c.error("result before parameter"));
+            return Err(self.c.error("unexpected token: result before parameter"));
         }
         Ok((ft, names))
     }
