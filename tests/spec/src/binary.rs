@@ -30,7 +30,9 @@ pub fn check_script(text: &str, features: Features) -> FileReport {
     let commands = match sexpr::read(text) {
         Ok(c) => c,
         Err(e) => {
-            report.failures.push((e.line, format!("script unreadable: {e}")));
+            report
+                .failures
+                .push((e.line, format!("script unreadable: {e}")));
             return report;
         }
     };
@@ -107,7 +109,7 @@ fn check_module(bytes: &[u8], expect: &Expect<'_>, features: Features) -> Result
         }
         (Expect::Decode, Err(e)) => Err(format!("does not decode: {e}")),
         (Expect::Malformed(phrase), Err(e)) => {
-            if e.to_string().contains(phrase) {
+            if crate::phrase::matches(&e.to_string(), phrase) {
                 Ok(())
             } else {
                 Err(format!("rejected with `{e}`, expected `{phrase}`"))

@@ -9,5 +9,6 @@
 
 pub mod binary;
 pub mod expectations;
+pub mod phrase;
 pub mod sexpr;
 pub mod suite;

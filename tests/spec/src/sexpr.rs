@@ -137,14 +137,22 @@ impl Reader<'_> {
                 }
                 _ => {
                     let start = self.pos;
+                    // An atom runs to whitespace, a parenthesis, a string or
+                    // a line comment; it always takes at least one byte.
+                    self.bump();
                     while let Some(c) = self.peek() {
-                        if c.is_ascii_whitespace() || matches!(c, b'(' | b')' | b'"' | b';') {
+                        let comment = c == b';' && self.bytes.get(self.pos + 1) == Some(&b';');
+                        if c.is_ascii_whitespace() || matches!(c, b'(' | b')' | b'"') || comment {
                             break;
                         }
                         self.bump();
                     }
                     let atom = String::from_utf8_lossy(&self.bytes[start..self.pos]).into_owned();
-                    stack.last_mut().expect("top level").0.push(SExpr::Atom(atom));
+                    stack
+                        .last_mut()
+                        .expect("top level")
+                        .0
+                        .push(SExpr::Atom(atom));
                 }
             }
         }
@@ -278,6 +286,7 @@ mod tests {
         assert!(read(")").is_err());
         assert!(read("\"abc").is_err());
         assert!(read("(; open").is_err());
+        assert_eq!(read("a;b ;").unwrap().len(), 2);
         assert!(read("\"\\u{110000}\"").is_err());
     }
 

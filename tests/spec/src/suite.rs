@@ -23,15 +23,37 @@ impl SuiteFile {
     }
 }
 
-/// The proposals each testsuite folder is written against: a spec version's
-/// own set, or everything for the proposal folders (each builds on the
-/// others, and the legacy exception instructions appear there too).
-fn features_of(dir: &str) -> Features {
+/// The proposals each testsuite folder is written against.
+///
+/// Spec versions get their own set. A proposal folder is a snapshot of the
+/// spec repository forked before later proposals merged, so it gets Wasm 2.0
+/// plus the proposal and what it builds on: with multi-memory off, for one,
+/// `memory.size` must still be followed by a zero byte.
+pub fn features_of(dir: &str) -> Features {
+    let wasm2 = Features::WASM2;
     match dir {
         "wasm-v1" => Features::WASM1,
-        "wasm-v2" => Features::WASM2,
-        "wasm-v3" | "wasm-latest" => Features::default(),
-        _ => Features::ALL,
+        "wasm-v2" => wasm2,
+        "wasm-v3" | "wasm-latest" | "proposals/annotations" => Features::default(),
+        "proposals/custom-descriptors" => Features::ALL,
+        "proposals/gc" => Features::WASM3,
+        "proposals/function-references" => wasm2
+            .with(Features::FUNCTION_REFERENCES)
+            .with(Features::TAIL_CALL),
+        "proposals/exceptions" => wasm2.with(Features::EXCEPTIONS),
+        "proposals/memory64" => wasm2.with(Features::MEMORY64),
+        "proposals/multi-memory" => wasm2.with(Features::MULTI_MEMORY),
+        "proposals/tail-call" => wasm2.with(Features::TAIL_CALL),
+        "proposals/extended-const" => wasm2.with(Features::EXTENDED_CONST),
+        "proposals/relaxed-simd" => wasm2.with(Features::RELAXED_SIMD),
+        "proposals/threads" => wasm2.with(Features::THREADS),
+        "proposals/wide-arithmetic" => wasm2.with(Features::WIDE_ARITHMETIC),
+        "proposals/custom-page-sizes" => wasm2
+            .with(Features::CUSTOM_PAGE_SIZES)
+            .with(Features::MULTI_MEMORY)
+            .with(Features::MEMORY64),
+        // The proposals merged into Wasm 2.0.
+        _ => wasm2,
     }
 }
 

@@ -1,0 +1,42 @@
+//! Matching an error message against the phrase a script expects.
+//!
+//! The testsuite's phrases changed over the years: older snapshots (Wasm
+//! 1.0, the proposal folders) use the earlier wording of the same error. A
+//! message matches when it contains the phrase, or the phrase's current
+//! wording.
+
+/// Older phrases and the current wording of the same error.
+const RENAMED: &[(&str, &str)] = &[
+    ("invalid UTF-8 encoding", "malformed UTF-8 encoding"),
+    ("invalid mutability", "malformed mutability"),
+    ("invalid section id", "malformed section id"),
+    ("invalid value type", "malformed value type"),
+    ("zero flag expected", "zero byte expected"),
+    (
+        "junk after last section",
+        "unexpected content after last section",
+    ),
+];
+
+/// Whether `message` reports the error that `expected` names.
+pub fn matches(message: &str, expected: &str) -> bool {
+    if message.contains(expected) {
+        return true;
+    }
+    RENAMED
+        .iter()
+        .any(|(old, new)| *old == expected && message.contains(new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn current_and_renamed_phrases() {
+        assert!(matches("type mismatch at offset 0x10", "type mismatch"));
+        assert!(matches("malformed mutability at 0x3", "invalid mutability"));
+        assert!(!matches("malformed mutability at 0x3", "unexpected end"));
+        assert!(!matches("unexpected end", "invalid mutability"));
+    }
+}
