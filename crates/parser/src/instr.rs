@@ -14,13 +14,16 @@ use crate::reader::Reader;
 use crate::types;
 
 /// What decoding a sequence of instructions needs to know and records.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct CodeCx {
     /// The enabled proposals.
     pub features: Features,
     /// Set when an instruction refers to a data segment (which requires the
     /// data count section).
     pub uses_data: bool,
+    /// The open blocks of the sequence being decoded (kept to reuse its
+    /// allocation).
+    frames: Vec<Frame>,
 }
 
 impl CodeCx {
@@ -29,6 +32,7 @@ impl CodeCx {
         CodeCx {
             features,
             uses_data: false,
+            frames: Vec::new(),
         }
     }
 }
@@ -218,13 +222,16 @@ fn table_idx(r: &mut Reader<'_>, cx: &CodeCx) -> Result<u32> {
 
 /// A memory argument: alignment flags (bit 6: a memory index follows), the
 /// optional memory index and the offset (64-bit with memory64).
+///
+/// Before multi-memory the flags are only the alignment exponent, below 32.
 #[inline]
 fn memarg(r: &mut Reader<'_>, cx: &CodeCx) -> Result<MemArg> {
     let at = r.pos();
     let flags = r.u32()?;
-    let (align, memory) = if flags < 0x40 {
+    let multi = cx.features.contains(Features::MULTI_MEMORY);
+    let (align, memory) = if flags < 0x20 || (multi && flags < 0x40) {
         (flags as u8, 0)
-    } else if flags < 0x80 && cx.features.contains(Features::MULTI_MEMORY) {
+    } else if multi && flags < 0x80 {
         ((flags - 0x40) as u8, r.u32()?)
     } else {
         return Err(r.error_at(at, ErrorKind::MalformedMemop));
@@ -329,33 +336,58 @@ fn prefixed(op: u8, sub: u32) -> Option<u32> {
 
 weft_ast::for_each_instr!(define_decoder);
 
+/// The kind of an open block, as far as the binary grammar cares: which of
+/// `else`, `catch`, `catch_all` and `delegate` may come next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Frame {
+    /// `block`, `loop` or `try_table`: only `end` closes it.
+    Plain,
+    /// `if` before its `else`.
+    If,
+    /// `if` after its `else`.
+    Else,
+    /// Legacy `try` before any handler.
+    Try,
+    /// Legacy `try` after a `catch` or `catch_all`.
+    Catch,
+}
+
 /// Decodes instructions into `code` up to and including the `end` that
-/// closes the sequence. In a function body (`body`), reaching the end of
-/// the function before that `end` is `END opcode expected`.
+/// closes the sequence.
+///
+/// Bodies stay flat, but the decoder follows the nesting as the binary
+/// grammar does, so that an `else` outside an `if` (or a handler outside a
+/// `try`) is `END opcode expected` where the grammar expects the `end`.
 #[inline]
-pub fn expr(r: &mut Reader<'_>, cx: &mut CodeCx, code: &mut Vec<Instr>, body: bool) -> Result<()> {
-    let mut depth = 0u32;
+pub fn expr(r: &mut Reader<'_>, cx: &mut CodeCx, code: &mut Vec<Instr>) -> Result<()> {
+    cx.frames.clear();
     loop {
-        if body && r.at_end() {
-            return Err(r.error(ErrorKind::EndExpected));
-        }
+        let at = r.pos();
         let instr = instr(r, cx)?;
         match instr {
-            Instr::Block { .. }
-            | Instr::Loop { .. }
-            | Instr::If { .. }
-            | Instr::Try { .. }
-            | Instr::TryTable { .. } => depth += 1,
-            Instr::End => {
-                if depth == 0 {
-                    code.push(instr);
-                    return Ok(());
-                }
-                depth -= 1;
+            Instr::Block { .. } | Instr::Loop { .. } | Instr::TryTable { .. } => {
+                cx.frames.push(Frame::Plain)
             }
-            // `delegate` closes a `try`; one outside any is a validation
-            // error, which the decoder leaves to the validator.
-            Instr::Delegate { .. } => depth = depth.saturating_sub(1),
+            Instr::If { .. } => cx.frames.push(Frame::If),
+            Instr::Try { .. } => cx.frames.push(Frame::Try),
+            Instr::End if cx.frames.pop().is_none() => {
+                code.push(instr);
+                return Ok(());
+            }
+            Instr::Else => match cx.frames.last_mut() {
+                Some(f @ Frame::If) => *f = Frame::Else,
+                _ => return Err(r.error_at(at, ErrorKind::EndExpected)),
+            },
+            Instr::Catch { .. } | Instr::CatchAll => match cx.frames.last_mut() {
+                Some(f @ (Frame::Try | Frame::Catch)) => *f = Frame::Catch,
+                _ => return Err(r.error_at(at, ErrorKind::EndExpected)),
+            },
+            Instr::Delegate { .. } => match cx.frames.last() {
+                Some(Frame::Try) => {
+                    cx.frames.pop();
+                }
+                _ => return Err(r.error_at(at, ErrorKind::EndExpected)),
+            },
             _ => {}
         }
         code.push(instr);
@@ -370,7 +402,7 @@ mod tests {
         let mut r = Reader::new(bytes, 0);
         let mut cx = CodeCx::new(features);
         let mut code = Vec::new();
-        expr(&mut r, &mut cx, &mut code, true)?;
+        expr(&mut r, &mut cx, &mut code)?;
         assert!(r.at_end());
         Ok(code)
     }
@@ -494,14 +526,21 @@ mod tests {
 
     #[test]
     fn body_ends() {
-        let err = decode(&[0x41, 0x01, 0x1a], Features::default()).unwrap_err();
+        let err = decode(&[0x41, 0x01, 0x05, 0x0b], Features::default()).unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::EndExpected);
+        assert_eq!(err.offset(), 2);
+        let err = decode(&[0x02, 0x40, 0x05, 0x0b, 0x0b], Features::default()).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::EndExpected);
+        let err = decode(&[0x06, 0x40, 0x05, 0x0b, 0x0b], Features::ALL).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::EndExpected);
+        let code = decode(&[0x04, 0x40, 0x05, 0x0b, 0x0b], Features::default()).unwrap();
+        assert_eq!(code.len(), 4);
         let code = decode(&[0x02, 0x40, 0x0b, 0x0b], Features::default()).unwrap();
         assert_eq!(code.len(), 3);
         let mut r = Reader::new(&[0x02, 0x40, 0x01, 0x02], 0);
         let mut cx = CodeCx::new(Features::default());
         let _ = r.limit(4);
-        let err = expr(&mut r, &mut cx, &mut Vec::new(), false).unwrap_err();
+        let err = expr(&mut r, &mut cx, &mut Vec::new()).unwrap_err();
         assert_eq!(err.kind(), &ErrorKind::UnexpectedEndOfSection);
     }
 }

@@ -49,8 +49,11 @@ pub struct Builder {
     last_order: Option<usize>,
     /// Where a custom section seen now belongs.
     place: Place,
-    /// Whether the code section was seen.
-    code_seen: bool,
+    /// The code section's bodies, matched with the function section at the
+    /// end (a second code section is an order error, reported first).
+    bodies: Vec<(Vec<Locals>, Expr)>,
+    /// Offset of the code section's count, when there is one.
+    code_at: Option<usize>,
     /// Offset of the function section's count, for a late mismatch error.
     funcs_at: usize,
     /// Whether the data section was seen.
@@ -67,7 +70,8 @@ impl Builder {
             cx: CodeCx::new(features),
             last_order: None,
             place: Place::First,
-            code_seen: false,
+            bodies: Vec::new(),
+            code_at: None,
             funcs_at: 0,
             data_seen: false,
             data_count_at: 0,
@@ -126,8 +130,13 @@ impl Builder {
     /// Checks what only the end of the module tells (sections that should
     /// have come) and returns the module. `end` is the input length.
     pub fn finish(mut self, end: usize) -> Result<Module> {
-        if !self.code_seen && !self.module.funcs.is_empty() {
-            return Err(Error::new(self.funcs_at, ErrorKind::FuncCodeMismatch));
+        if self.bodies.len() != self.module.funcs.len() {
+            let at = self.code_at.unwrap_or(self.funcs_at);
+            return Err(Error::new(at, ErrorKind::FuncCodeMismatch));
+        }
+        for (func, (locals, body)) in self.module.funcs.iter_mut().zip(self.bodies) {
+            func.locals = locals;
+            func.body = body;
         }
         if !self.data_seen && self.module.data_count.is_some_and(|n| n != 0) {
             return Err(Error::new(self.data_count_at, ErrorKind::DataCountMismatch));
@@ -235,7 +244,7 @@ impl Builder {
     /// A constant expression into the module's code.
     fn const_expr(&mut self, r: &mut Reader<'_>) -> Result<Expr> {
         let start = self.module.code.len() as u32;
-        instr::expr(r, &mut self.cx, &mut self.module.code, false)?;
+        instr::expr(r, &mut self.cx, &mut self.module.code)?;
         Ok(Expr {
             start,
             end: self.module.code.len() as u32,
@@ -385,33 +394,31 @@ impl Builder {
     }
 
     fn code(&mut self, r: &mut Reader<'_>) -> Result<bool> {
-        self.code_seen = true;
         let at = r.pos();
-        let (n, _) = r.count()?;
-        if n as usize != self.module.funcs.len() {
-            return Err(r.error_at(at, ErrorKind::FuncCodeMismatch));
-        }
-        // Bodies average well over two bytes per instruction; reserving
-        // half the section size avoids most regrowth, and is bounded by the
-        // input.
+        self.code_at = Some(at);
+        let (n, cap) = r.count()?;
+        self.bodies.reserve(cap);
+        // Bodies average more than two bytes per instruction; reserving
+        // half the remaining bytes avoids most regrowth and is bounded by
+        // the input.
         self.module.code.reserve(r.remaining() / 2);
-        for i in 0..n as usize {
+        for _ in 0..n {
             let size = r.len()?;
             let end = r.pos() + size;
-            let saved = r.limit(size);
             let locals = self.locals(r)?;
             let start = self.module.code.len() as u32;
-            instr::expr(r, &mut self.cx, &mut self.module.code, true)?;
+            // Like the reference decoder, a body is not cut off at its
+            // declared size: a missing `end` reads on, and the size is
+            // checked afterwards.
+            instr::expr(r, &mut self.cx, &mut self.module.code)?;
             if r.pos() != end {
                 return Err(r.error(ErrorKind::SectionSizeMismatch));
             }
-            r.restore(saved);
-            let func = &mut self.module.funcs[i];
-            func.locals = locals;
-            func.body = Expr {
+            let body = Expr {
                 start,
                 end: self.module.code.len() as u32,
             };
+            self.bodies.push((locals, body));
         }
         if self.cx.uses_data && self.module.data_count.is_none() {
             return Err(r.error_at(at, ErrorKind::DataCountRequired));
@@ -461,7 +468,9 @@ impl Builder {
                 }
                 _ => return Err(r.error_at(at, ErrorKind::MalformedDataKind)),
             };
-            let len = r.len()?;
+            // Not checked against the input length first: a short segment
+            // is `unexpected end`, as in the reference decoder.
+            let len = r.u32()? as usize;
             let init = r.bytes(len)?.to_vec();
             self.module.datas.push(Data { mode, init });
         }
@@ -473,6 +482,7 @@ impl Builder {
 pub fn parse(bytes: &[u8], features: Features) -> Result<Module> {
     let mut r = Reader::new(bytes, 0);
     header(&mut r)?;
+    r.enter_sections();
     let mut builder = Builder::new(features);
     while !r.at_end() {
         let at = r.pos();
@@ -480,12 +490,20 @@ pub fn parse(bytes: &[u8], features: Features) -> Result<Module> {
         let size = r.len()?;
         builder.check_order(id, at)?;
         let end = r.pos() + size;
-        let saved = r.limit(size);
-        builder.section(id, &mut r)?;
+        if id == SectionId::Custom {
+            // A custom section's payload is whatever its size leaves.
+            let saved = r.limit(size);
+            builder.section(id, &mut r)?;
+            r.restore(saved);
+        } else {
+            // Standard sections are not cut off at their size: as in the
+            // reference decoder, contents that run on are a size mismatch
+            // (or whatever error the bytes after them cause first).
+            builder.section(id, &mut r)?;
+        }
         if r.pos() != end {
             return Err(r.error(ErrorKind::SectionSizeMismatch));
         }
-        r.restore(saved);
     }
     builder.finish(bytes.len())
 }

@@ -84,6 +84,12 @@ impl<'a> Reader<'a> {
         Error::new(self.base + self.buf.len(), kind)
     }
 
+    /// From now on, running out is the end of a section or function (the
+    /// header is behind).
+    pub fn enter_sections(&mut self) {
+        self.in_section = true;
+    }
+
     /// Limits reading to the next `len` bytes (which must be there); returns
     /// the previous limit for [`Reader::restore`].
     pub fn limit(&mut self, len: usize) -> Limit {
@@ -264,11 +270,13 @@ impl<'a> Reader<'a> {
     }
 
     /// A vector count, and a capacity to reserve for it that the remaining
-    /// bytes of the current limit justify (every item takes a byte).
+    /// bytes justify (every item takes at least a byte). The count itself
+    /// is not checked: running out of items is `unexpected end`, as in the
+    /// specification's reference decoder.
     #[inline]
     pub fn count(&mut self) -> Result<(u32, usize)> {
-        let n = self.len()?;
-        Ok((n as u32, n.min(self.remaining())))
+        let n = self.u32()?;
+        Ok((n, (n as usize).min(self.remaining())))
     }
 
     /// A length-prefixed UTF-8 name.

@@ -12,7 +12,9 @@ use weft_ast::Features;
 /// The proposal an abstract heap type comes from.
 fn heap_feature(h: AbsHeap) -> Features {
     match h {
-        AbsHeap::Func | AbsHeap::Extern => Features::REFERENCE_TYPES,
+        // `funcref` is the MVP's table element type.
+        AbsHeap::Func => Features::MVP,
+        AbsHeap::Extern => Features::REFERENCE_TYPES,
         AbsHeap::Exn => Features::EXCEPTIONS,
         // The exceptions proposal's bottom type arrived with GC.
         _ => Features::GC,
@@ -106,14 +108,9 @@ pub fn block_type(r: &mut Reader<'_>, features: Features) -> Result<BlockType> {
             if idx < 0 {
                 return Err(r.error_at(start, ErrorKind::MalformedValType));
             }
+            // Before multi-value a block type is a value type or nothing.
             if !features.contains(Features::MULTI_VALUE) {
-                return Err(r.error_at(
-                    start,
-                    ErrorKind::Disabled {
-                        what: "a type-indexed block type",
-                        feature: Features::MULTI_VALUE,
-                    },
-                ));
+                return Err(r.error_at(start, ErrorKind::MalformedValType));
             }
             Ok(BlockType::Func(idx as u32))
         }
@@ -178,6 +175,9 @@ fn composite_type(
         0x5e if features.contains(Features::GC) => {
             Ok(CompositeType::Array(field_type(r, features)?))
         }
+        // The form is a one-byte signed LEB128 number; a continuation bit
+        // makes it too long.
+        _ if form & 0x80 != 0 => Err(r.error(ErrorKind::IntegerTooLong)),
         _ => Err(r.error_at(start, ErrorKind::MalformedDefinitionType)),
     }
 }
@@ -210,15 +210,22 @@ pub fn sub_type_after(
 }
 
 /// Limits after their flags byte, with the address type the flags give.
-fn limits(r: &mut Reader<'_>, flags: u8) -> Result<(AddrType, Limits)> {
+///
+/// With memory64 the bounds are `u64` whatever the address type (validation
+/// checks the range); before it they are `u32`.
+fn limits(r: &mut Reader<'_>, flags: u8, features: Features) -> Result<(AddrType, Limits)> {
     let addr = if flags & 0x04 != 0 {
         AddrType::I64
     } else {
         AddrType::I32
     };
-    let bound = |r: &mut Reader<'_>| match addr {
-        AddrType::I32 => r.u32().map(u64::from),
-        AddrType::I64 => r.u64(),
+    let wide = features.contains(Features::MEMORY64);
+    let bound = |r: &mut Reader<'_>| {
+        if wide {
+            r.u64()
+        } else {
+            r.u32().map(u64::from)
+        }
     };
     let min = bound(r)?;
     let max = if flags & 0x01 != 0 {
@@ -229,27 +236,42 @@ fn limits(r: &mut Reader<'_>, flags: u8) -> Result<(AddrType, Limits)> {
     Ok((addr, Limits { min, max }))
 }
 
+/// A limits flags byte with only the `allowed` bits.
+///
+/// With memory64 (Wasm 3.0) the flags are a byte and unknown bits are
+/// `malformed limits flags`; before, they were a LEB128 number of as many
+/// bits as there were flags, so unknown bits are `integer too large` and a
+/// continuation bit `integer representation too long`.
+fn limits_flags(r: &mut Reader<'_>, allowed: u8, features: Features) -> Result<u8> {
+    let at = r.pos();
+    let flags = r.u8()?;
+    if flags & !allowed == 0 {
+        return Ok(flags);
+    }
+    Err(if features.contains(Features::MEMORY64) {
+        r.error_at(at, ErrorKind::MalformedLimits)
+    } else if flags & 0x7f & !allowed != 0 {
+        r.error_at(at, ErrorKind::IntegerTooLarge)
+    } else {
+        r.error(ErrorKind::IntegerTooLong)
+    })
+}
+
 /// A table type.
 pub fn table_type(r: &mut Reader<'_>, features: Features) -> Result<TableType> {
     let elem = ref_type(r, features)?;
-    let start = r.pos();
-    let flags = r.u8()?;
     let allowed = if features.contains(Features::MEMORY64) {
         0x05
     } else {
         0x01
     };
-    if flags & !allowed != 0 {
-        return Err(r.error_at(start, ErrorKind::MalformedLimits));
-    }
-    let (addr, limits) = limits(r, flags)?;
+    let flags = limits_flags(r, allowed, features)?;
+    let (addr, limits) = limits(r, flags, features)?;
     Ok(TableType { addr, limits, elem })
 }
 
 /// A memory type.
 pub fn memory_type(r: &mut Reader<'_>, features: Features) -> Result<MemoryType> {
-    let start = r.pos();
-    let flags = r.u8()?;
     let mut allowed = 0x01;
     if features.contains(Features::THREADS) {
         allowed |= 0x02;
@@ -260,10 +282,8 @@ pub fn memory_type(r: &mut Reader<'_>, features: Features) -> Result<MemoryType>
     if features.contains(Features::CUSTOM_PAGE_SIZES) {
         allowed |= 0x08;
     }
-    if flags & !allowed != 0 {
-        return Err(r.error_at(start, ErrorKind::MalformedLimits));
-    }
-    let (addr, limits) = limits(r, flags)?;
+    let flags = limits_flags(r, allowed, features)?;
+    let (addr, limits) = limits(r, flags, features)?;
     let page_size_log2 = if flags & 0x08 != 0 {
         let at = r.pos();
         let log2 = r.u32()?;

@@ -1,0 +1,58 @@
+//! Every `(module binary ...)` of the official testsuite: well-formed ones
+//! decode and survive an encode/decode round trip to an equal AST;
+//! `assert_malformed` ones are rejected with the expected phrase.
+
+mod common;
+
+use common::{LEGACY_SECTION_CUTOFF, all_binary_modules, phrase_matches};
+use weft_parser::parse_with;
+
+#[test]
+fn testsuite_binary_modules() {
+    let modules = all_binary_modules();
+    let (mut decoded, mut round_tripped, mut rejected, mut unsupported) = (0, 0, 0, 0);
+    let mut legacy = 0;
+    let mut failures = Vec::new();
+    for m in &modules {
+        let result = parse_with(&m.bytes, m.features);
+        match (&m.malformed, result) {
+            (None, Ok(module)) => {
+                decoded += 1;
+                let bytes = module.encode();
+                match parse_with(&bytes, m.features) {
+                    Ok(again) if again == module => round_tripped += 1,
+                    Ok(_) => failures.push(format!("{}: round trip changed the AST", m.origin)),
+                    Err(e) => failures.push(format!("{}: re-encoded module fails: {e}", m.origin)),
+                }
+            }
+            (None, Err(e)) if m.unsupported => {
+                unsupported += 1;
+                let _ = e;
+            }
+            (None, Err(e)) => failures.push(format!("{}: rejected: {e}", m.origin)),
+            (Some(phrase), Err(e)) if phrase_matches(&e.to_string(), phrase) => rejected += 1,
+            (Some(phrase), Err(e)) if m.unsupported => {
+                unsupported += 1;
+                let _ = (phrase, e);
+            }
+            (Some(_), Err(_)) if LEGACY_SECTION_CUTOFF.contains(&m.origin.as_str()) => legacy += 1,
+            (Some(phrase), Err(e)) => {
+                failures.push(format!("{}: expected `{phrase}`, got `{e}`", m.origin))
+            }
+            (Some(phrase), Ok(_)) => {
+                failures.push(format!("{}: accepted, expected `{phrase}`", m.origin))
+            }
+        }
+    }
+    for f in &failures {
+        println!("FAIL {f}");
+    }
+    println!(
+        "{} binary modules: {decoded} decoded, {round_tripped} round-tripped, {rejected} rejected as expected, {legacy} rejected with a newer phrase, {unsupported} use unsupported proposals, {} failed",
+        modules.len(),
+        failures.len()
+    );
+    assert!(modules.len() > 1000, "scanner found only {}", modules.len());
+    assert!(failures.is_empty(), "{} failures", failures.len());
+    assert_eq!(legacy, LEGACY_SECTION_CUTOFF.len(), "stale legacy list");
+}
