@@ -66,10 +66,14 @@ impl<'a> Cursor<'a> {
     /// The error for a token that does not fit: `unexpected end` at the
     /// end of the text, `unexpected token` elsewhere.
     pub fn unexpected(&self) -> Error {
-        if self.at_end() {
-            self.error("unexpected end of input")
-        } else {
-            self.error("unexpected token")
+        match self.peek() {
+            None => self.error("unexpected end of input"),
+            // The spec's lexer rejects a reserved token that is not a
+            // number outright, as an unknown operator.
+            Some(t) if t.kind == Kind::Reserved && !looks_numeric(self.text(t)) => {
+                self.error(format!("unknown operator {}", self.text(t)))
+            }
+            Some(_) => self.error("unexpected token"),
         }
     }
 
@@ -245,6 +249,16 @@ impl<'a> Cursor<'a> {
                 self.pos += 1;
                 Ok(v)
             }
+            // A keyword (`nan:canonical`, `offset=1`) where a number is due
+            // is a misplaced token; a reserved atom is not a token at all.
+            Err(NumError::Malformed)
+                if self.kind_at(0) == Some(Kind::Keyword)
+                    && (!text.starts_with("nan:")
+                        || text == "nan:canonical"
+                        || text == "nan:arithmetic") =>
+            {
+                Err(self.error(format!("unexpected token {text}")))
+            }
             Err(NumError::Malformed) => Err(self.error(format!("unknown operator {text}"))),
             Err(NumError::OutOfRange) => Err(self.error(format!("{what} constant out of range"))),
         }
@@ -287,6 +301,11 @@ impl<'a> Cursor<'a> {
             }
         }
     }
+}
+
+/// Whether a reserved atom is a well-formed number of some type.
+fn looks_numeric(text: &str) -> bool {
+    num::f64(text).is_ok() || num::i64(text).is_ok()
 }
 
 /// The name of an `$id` token's text.

@@ -172,7 +172,10 @@ impl ModuleParser<'_> {
                     }
                 }
                 Kind::Keyword if !(single && stack.is_empty()) => {
-                    if matches!(stack.last(), Some(Frame::TryHandlers)) {
+                    if matches!(
+                        stack.last(),
+                        Some(Frame::TryHandlers | Frame::IfCond { .. })
+                    ) {
                         return Err(self.c.unexpected());
                     }
                     self.c.bump();
@@ -360,7 +363,7 @@ impl ModuleParser<'_> {
             }
             "call_indirect" | "return_call_indirect" => {
                 let table = self.opt_index(Ns::Table)?.unwrap_or(0);
-                let (ty, _) = self.type_use()?;
+                let ty = self.anonymous_type_use()?;
                 if kw == "call_indirect" {
                     Instr::CallIndirect { ty, table }
                 } else {
@@ -415,9 +418,16 @@ impl ModuleParser<'_> {
     /// A block type: a type use, or no parameters and at most one result.
     fn block_type(&mut self) -> PResult<BlockType> {
         if self.c.peek_sexpr("type") {
-            return Ok(BlockType::Func(self.type_use()?.0));
+            return Ok(BlockType::Func(self.anonymous_type_use()?));
         }
-        let (ft, _) = self.params_results()?;
+        let at = self.c.pos;
+        let (ft, names) = self.params_results()?;
+        if names.iter().any(Option::is_some) {
+            self.c.pos = at;
+            return Err(self
+                .c
+                .error("unexpected token: named parameter in a block type"));
+        }
         if ft.params.is_empty() && ft.results.len() <= 1 {
             return Ok(match ft.results.first() {
                 Some(t) => BlockType::Val(*t),
@@ -425,6 +435,18 @@ impl ModuleParser<'_> {
             });
         }
         Ok(BlockType::Func(self.implicit_type(ft)))
+    }
+
+    /// A type use whose parameters may not be named (block types,
+    /// `call_indirect`).
+    fn anonymous_type_use(&mut self) -> PResult<u32> {
+        let at = self.c.pos;
+        let (ty, names) = self.type_use()?;
+        if names.iter().any(Option::is_some) {
+            self.c.pos = at;
+            return Err(self.c.error("unexpected token: named parameter"));
+        }
+        Ok(ty)
     }
 
     /// `try_table`'s block type and catch clauses (labels resolved outside
@@ -561,16 +583,14 @@ impl ModuleParser<'_> {
         let mut offset = 0;
         if let Some(kw) = self.c.keyword_at(0) {
             if let Some(v) = kw.strip_prefix("offset=") {
-                let is64 = self
-                    .spaces
-                    .mem64
-                    .get(memory as usize)
-                    .copied()
-                    .unwrap_or(false);
+                // An offset beyond a 32-bit memory's range is a validation
+                // error, not a syntax error.
+                let wide = self.features.contains(Features::MEMORY64);
                 offset = match num::u64(v) {
-                    Ok(o) if is64 || o <= u64::from(u32::MAX) => o,
-                    Ok(_) | Err(num::NumError::OutOfRange) => {
-                        return Err(self.c.error("i32 constant out of range"));
+                    Ok(o) if wide || o <= u64::from(u32::MAX) => o,
+                    Ok(_) => return Err(self.c.error("i32 constant out of range")),
+                    Err(num::NumError::OutOfRange) => {
+                        return Err(self.c.error("i64 constant out of range"));
                     }
                     Err(num::NumError::Malformed) => {
                         return Err(self.c.error(format!("unknown operator {kw}")));
@@ -602,7 +622,11 @@ impl ModuleParser<'_> {
 
     /// A lane index.
     fn lane(&mut self) -> PResult<u8> {
-        if !self.c.is_int_at(0) {
+        let signed = self
+            .c
+            .peek_num_text()
+            .is_some_and(|t| t.starts_with(['+', '-']));
+        if !self.c.is_int_at(0) || signed {
             return Err(self.c.unexpected());
         }
         match self.c.peek_num_text().map(num::u32) {
@@ -610,7 +634,7 @@ impl ModuleParser<'_> {
                 self.c.bump();
                 Ok(v as u8)
             }
-            _ => Err(self.c.error("malformed lane index")),
+            _ => Err(self.c.error("i8 constant out of range")),
         }
     }
 
@@ -625,10 +649,20 @@ impl ModuleParser<'_> {
             "i64x2" | "f64x2" => (2, 8),
             _ => return Err(self.c.error("unexpected token")),
         };
+        let given = (0..=lanes)
+            .take_while(|&i| match self.c.peek_at(i) {
+                Some(t) if t.kind == Kind::Reserved => true,
+                Some(t) if t.kind == Kind::Keyword => {
+                    let s = self.c.text(t);
+                    s.starts_with("nan") || s.starts_with("inf")
+                }
+                _ => false,
+            })
+            .count();
+        if given != lanes {
+            return Err(self.c.error("wrong number of lane literals"));
+        }
         for _ in 0..lanes {
-            if self.c.peek_num_text().is_none() {
-                return Err(self.c.error("wrong number of lane literals"));
-            }
             match (shape, width) {
                 ("i8x16", _) => bytes.push(self.c.number("i8", num::i8)?),
                 ("i16x8", _) => {
@@ -646,9 +680,6 @@ impl ModuleParser<'_> {
                 _ => bytes.extend(self.c.number("f64", num::f64)?.to_le_bytes()),
             }
         }
-        if self.c.kind_at(0) == Some(Kind::Reserved) {
-            return Err(self.c.error("wrong number of lane literals"));
-        }
         let mut v = [0u8; 16];
         v.copy_from_slice(&bytes);
         Ok(Box::new(V128(v)))
@@ -656,15 +687,19 @@ impl ModuleParser<'_> {
 
     /// `i8x16.shuffle`'s sixteen lane indices.
     fn shuffle(&mut self) -> PResult<Box<Shuffle>> {
+        let given = (0..=16)
+            .take_while(|&i| {
+                self.c
+                    .peek_at(i)
+                    .is_some_and(|t| matches!(t.kind, Kind::Reserved | Kind::Keyword))
+            })
+            .count();
+        if given != 16 {
+            return Err(self.c.error("wrong number of lane indices"));
+        }
         let mut lanes = [0u8; 16];
         for lane in &mut lanes {
-            if self.c.peek_num_text().is_none() || self.c.keyword_at(0).is_some() {
-                return Err(self.c.error("invalid lane length"));
-            }
             *lane = self.lane()?;
-        }
-        if self.c.kind_at(0) == Some(Kind::Reserved) {
-            return Err(self.c.error("invalid lane length"));
         }
         Ok(Box::new(Shuffle(lanes)))
     }

@@ -154,6 +154,12 @@ pub(crate) fn tokenize(source: &str) -> Result<Vec<Token>, Error> {
                 if id == "\"\"" {
                     return Err(Error::at(source, span.start, "empty annotation id"));
                 }
+                if id.starts_with('"') {
+                    let ok = unescape(id).is_ok_and(|b| std::str::from_utf8(&b).is_ok());
+                    if !ok {
+                        return Err(Error::at(source, span.start, "malformed UTF-8 encoding"));
+                    }
+                }
                 if skip_depth == 0 && id == "custom" {
                     Kind::Annot
                 } else {

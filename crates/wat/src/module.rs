@@ -77,6 +77,9 @@ pub(crate) struct ModuleParser<'a> {
     /// Whether the instruction being read takes a lane index after its
     /// memory argument.
     pub lane_follows: bool,
+    /// Type uses naming a type index not defined yet, with their token
+    /// position: implicit types may still define them; checked at the end.
+    pub pending_type_uses: Vec<(u32, usize)>,
 }
 
 /// Result of pass 1 for one field: where it starts and its keyword.
@@ -97,6 +100,7 @@ impl<'a> ModuleParser<'a> {
             uses_data_count: false,
             last_type: 0,
             lane_follows: false,
+            pending_type_uses: Vec::new(),
         }
     }
 
@@ -128,6 +132,11 @@ impl<'a> ModuleParser<'a> {
         for (pos, _) in customs {
             self.c.pos = pos;
             self.custom_annotation()?;
+        }
+        let num_types = self.m.types.len() as u32;
+        if let Some(&(_, pos)) = self.pending_type_uses.iter().find(|(t, _)| *t >= num_types) {
+            self.c.pos = pos;
+            return Err(self.c.error("unknown type"));
         }
         self.c.pos = end;
         if self.uses_data_count {

@@ -313,7 +313,10 @@ pub fn parse_script_with(text: &str, features: Features) -> Result<Script, Error
     };
     let mut commands = Vec::new();
     // A script may be a module's bare fields: the whole text is one module.
-    if p.c.peek_sexpr_kw().is_some_and(|kw| !COMMANDS.contains(&kw)) {
+    if p.c
+        .peek_sexpr_kw()
+        .is_some_and(|kw| !COMMANDS.contains(&kw))
+    {
         let source = ModuleSource::Text(crate::parse_module_with(text, features));
         commands.push(Command {
             line: 1,

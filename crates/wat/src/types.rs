@@ -109,10 +109,17 @@ impl ModuleParser<'_> {
     /// Limits: a minimum and an optional maximum. 32-bit address spaces
     /// take `u32` bounds.
     pub fn limits(&mut self, addr: AddrType) -> PResult<Limits> {
-        // Bounds are read as `u64` whatever the address type: too large a
-        // bound for 32 bits is a validation error, not a syntax error.
-        let _ = addr;
-        let read = |p: &mut Self| p.c.number("i64", num::u64);
+        // Since memory64, bounds are read as `u64` whatever the address
+        // type: too large a bound for 32 bits is a validation error. Before,
+        // the grammar itself said `u32`.
+        let wide = addr == AddrType::I64 || self.features.contains(Features::MEMORY64);
+        let read = |p: &mut Self| {
+            if wide {
+                p.c.number("i64", num::u64)
+            } else {
+                p.c.number("i32", num::u32).map(u64::from)
+            }
+        };
         let min = read(self)?;
         let max = if self.c.is_int_at(0) {
             Some(read(self)?)
@@ -223,6 +230,11 @@ impl ModuleParser<'_> {
         let inline = self.c.pos != at;
         match explicit {
             Some(idx) => {
+                // With inline parameters the type must exist to be
+                // compared; without, a bad index is a validation error.
+                if inline && idx >= self.m.types.len() as u32 {
+                    self.pending_type_uses.push((idx, at));
+                }
                 let declared = self.m.func_type(idx).cloned();
                 if inline {
                     if let Some(declared) = &declared {

@@ -35,7 +35,10 @@ pub enum Role {
 
 /// Calls `f` on every module of the commands, threads included, with its
 /// role and the assertion's message (if any).
-pub fn each_module<'a>(commands: &'a [Command], f: &mut impl FnMut(&'a ScriptModule, Role, &'a str)) {
+pub fn each_module<'a>(
+    commands: &'a [Command],
+    f: &mut impl FnMut(&'a ScriptModule, Role, &'a str),
+) {
     for c in commands {
         match &c.kind {
             CommandKind::Module(m) => f(m, Role::Other, ""),
