@@ -152,7 +152,9 @@ impl<'m> Ctx<'m> {
             }
             HeapType::Abstract(a) => {
                 let need = match a {
-                    AbsHeap::Func | AbsHeap::Extern => Features::REFERENCE_TYPES,
+                    // funcref is the MVP's table element type.
+                    AbsHeap::Func => Features::MVP,
+                    AbsHeap::Extern => Features::REFERENCE_TYPES,
                     AbsHeap::Exn | AbsHeap::NoExn => Features::EXCEPTIONS,
                     _ => Features::GC,
                 };

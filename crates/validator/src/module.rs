@@ -259,7 +259,14 @@ fn check_memory_type(ctx: &Ctx<'_>, t: &MemoryType) -> Result<()> {
             format!("memory size must be at most 2^{} pages", 64 - log2),
         ),
     };
-    check_limits(t.limits, 1u128 << (bits - log2), &what)?;
+    // With 1-byte pages the largest size is one less than the address
+    // space, so that the byte length still fits the address type.
+    let max_pages = if log2 == 0 {
+        (1u128 << bits) - 1
+    } else {
+        1u128 << (bits - log2)
+    };
+    check_limits(t.limits, max_pages, &what)?;
     if t.shared {
         if !ctx.features.contains(Features::THREADS) {
             return Err(err("shared memories require the threads proposal"));
@@ -476,7 +483,6 @@ fn check_elems<'m>(ctx: &Ctx<'m>, st: &mut Stacks<'m>) -> Result<()> {
     let visible = const_globals(ctx);
     for (i, el) in ctx.m.elems.iter().enumerate() {
         let at = |e: Error| e.at(Location::Elem(i as u32));
-        ctx.check_ref(el.ty, ctx.m.types.len() as u32).map_err(at)?;
         match &el.items {
             ElemItems::Funcs(fs) => {
                 for &f in fs {
@@ -493,6 +499,9 @@ fn check_elems<'m>(ctx: &Ctx<'m>, st: &mut Stacks<'m>) -> Result<()> {
                 }
             }
             ElemItems::Exprs(es) => {
+                // The function-index forms imply `(ref func)` whatever the
+                // proposals; written types are checked.
+                ctx.check_ref(el.ty, ctx.m.types.len() as u32).map_err(at)?;
                 for &e in es {
                     check_const(ctx, st, e, ValType::Ref(el.ty), visible).map_err(at)?;
                 }

@@ -109,11 +109,12 @@ pub(crate) struct Stacks<'m> {
     pub blocks: Vec<BlockFacts>,
 }
 
-pub(crate) fn mismatch(expected: ValType, found: Ty) -> crate::Error {
+/// The reference interpreter's wording, which some scripts match whole.
+pub(crate) fn mismatch(expected: ValType, found: Option<Ty>) -> crate::Error {
+    let found = found.map(ty_name).unwrap_or_default();
     err(format!(
-        "type mismatch: expected {}, found {}",
+        "type mismatch: instruction requires [{}] but stack has [{found}]",
         val_name(expected),
-        ty_name(found)
     ))
 }
 
@@ -180,11 +181,18 @@ impl<'m> Stacks<'m> {
 
     #[inline]
     pub fn pop_expect(&mut self, ctx: &Ctx<'_>, expect: ValType) -> Result<Ty> {
-        let t = self.pop()?;
+        let frame = self.frame();
+        if self.ops.len() as u32 == frame.height {
+            if frame.unreachable {
+                return Ok(Ty::Unknown);
+            }
+            return Err(mismatch(expect, None));
+        }
+        let t = self.ops.pop().unwrap_or(Ty::Unknown);
         if t == Ty::Val(expect) || ctx.ty_sub(t, expect) {
             Ok(t)
         } else {
-            Err(mismatch(expect, t))
+            Err(mismatch(expect, Some(t)))
         }
     }
 
@@ -222,10 +230,10 @@ impl<'m> Stacks<'m> {
             } else if frame.unreachable {
                 Ty::Unknown
             } else {
-                return Err(err("type mismatch: operand stack is empty"));
+                return Err(mismatch(expect, None));
             };
             if !ctx.ty_sub(t, expect) {
-                return Err(mismatch(expect, t));
+                return Err(mismatch(expect, Some(t)));
             }
         }
         Ok(())
