@@ -1,0 +1,170 @@
+//! Differential test against wasmparser (a dev-dependency oracle): the same
+//! accept/reject verdict on every testsuite module and on mutated variants
+//! (bytes flipped, instructions replaced by `nop`). Disagreements are listed
+//! with both sides' reasons.
+
+mod common;
+
+use common::{Verdict, all_files, ours, script, wasmparser_valid};
+use weft_ast::{Features, Instr};
+
+/// A small deterministic generator, so that failures reproduce.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    compared: usize,
+    both_valid: usize,
+    both_invalid: usize,
+    /// We call it invalid (validator), wasmparser accepts.
+    validator_rejects: Vec<String>,
+    /// We call it valid, wasmparser rejects.
+    validator_accepts: Vec<String>,
+    /// Our parser rejects, wasmparser accepts.
+    parser_rejects: Vec<String>,
+}
+
+impl Tally {
+    fn compare(&mut self, name: &str, bytes: &[u8], features: Features) {
+        self.compared += 1;
+        let mine = ours(bytes, features);
+        let theirs = wasmparser_valid(bytes, features);
+        match (&mine, &theirs) {
+            (Verdict::Valid, Ok(())) => self.both_valid += 1,
+            (Verdict::Invalid(_) | Verdict::Malformed(_), Err(_)) => self.both_invalid += 1,
+            (Verdict::Valid, Err(e)) => self
+                .validator_accepts
+                .push(format!("{name}: we accept, wasmparser: {e}")),
+            (Verdict::Invalid(m), Ok(())) => self
+                .validator_rejects
+                .push(format!("{name}: we reject ({m}), wasmparser accepts")),
+            (Verdict::Malformed(m), Ok(())) => self.parser_rejects.push(format!(
+                "{name}: our parser rejects ({m}), wasmparser accepts"
+            )),
+        }
+    }
+
+    fn print(&self, title: &str) {
+        println!(
+            "{title}: {} compared ({} valid and {} invalid for both); validator accepts what wasmparser rejects: {}; \
+             validator rejects what wasmparser accepts: {}; parser rejects what wasmparser accepts: {}",
+            self.compared,
+            self.both_valid,
+            self.both_invalid,
+            self.validator_accepts.len(),
+            self.validator_rejects.len(),
+            self.parser_rejects.len()
+        );
+        for l in self
+            .validator_accepts
+            .iter()
+            .chain(&self.validator_rejects)
+            .chain(&self.parser_rejects)
+        {
+            println!("  {l}");
+        }
+    }
+
+    fn validator_disagreements(&self) -> usize {
+        self.validator_accepts.len() + self.validator_rejects.len()
+    }
+}
+
+/// Replaces a random instruction by another one of the same module, which
+/// mostly breaks typing in varied ways.
+fn replace_instr(bytes: &[u8], features: Features, rng: &mut XorShift) -> Option<Vec<u8>> {
+    let mut m = weft_parser::parse_with(bytes, features).ok()?;
+    if m.code.is_empty() {
+        return None;
+    }
+    let (k, j) = (rng.below(m.code.len()), rng.below(m.code.len()));
+    m.code[k] = m.code[j].clone();
+    Some(m.encode())
+}
+
+/// Replaces the `k`-th instruction of the module's code by `nop`, which
+/// drops it from the stack's point of view.
+fn drop_instr(bytes: &[u8], features: Features, rng: &mut XorShift) -> Option<Vec<u8>> {
+    let mut m = weft_parser::parse_with(bytes, features).ok()?;
+    if m.code.is_empty() {
+        return None;
+    }
+    let k = rng.below(m.code.len());
+    m.code[k] = Instr::Nop;
+    Some(m.encode())
+}
+
+#[test]
+fn agrees_with_wasmparser() {
+    let mut plain = Tally::default();
+    let mut flipped = Tally::default();
+    let mut dropped = Tally::default();
+    let mut replaced = Tally::default();
+    let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
+    for (file, features) in all_files() {
+        let Some(s) = script(&file, features) else {
+            continue;
+        };
+        for case in &s.cases {
+            plain.compare(&case.name, &case.bytes, features);
+            for n in 0..3 {
+                if case.bytes.len() > 8 {
+                    let mut b = case.bytes.clone();
+                    let at = 8 + rng.below(b.len() - 8);
+                    b[at] ^= 1 + rng.below(255) as u8;
+                    flipped.compare(&format!("{} flip#{n}@{at}", case.name), &b, features);
+                }
+                if let Some(b) = drop_instr(&case.bytes, features, &mut rng) {
+                    dropped.compare(&format!("{} drop#{n}", case.name), &b, features);
+                }
+                if let Some(b) = replace_instr(&case.bytes, features, &mut rng) {
+                    replaced.compare(&format!("{} replace#{n}", case.name), &b, features);
+                }
+            }
+        }
+    }
+    plain.print("testsuite modules");
+    flipped.print("bytes flipped");
+    dropped.print("instructions dropped");
+    replaced.print("instructions replaced");
+    assert!(plain.compared > 10_000);
+    // Measured ceilings; every entry is listed above with its reason.
+    assert!(
+        plain.validator_disagreements() <= MAX_PLAIN,
+        "{}",
+        plain.validator_disagreements()
+    );
+    assert!(
+        flipped.validator_disagreements() <= MAX_FLIPPED,
+        "{}",
+        flipped.validator_disagreements()
+    );
+    assert!(
+        dropped.validator_disagreements() <= MAX_DROPPED,
+        "{}",
+        dropped.validator_disagreements()
+    );
+    assert!(
+        replaced.validator_disagreements() <= MAX_REPLACED,
+        "{}",
+        replaced.validator_disagreements()
+    );
+}
+
+const MAX_PLAIN: usize = 0;
+const MAX_FLIPPED: usize = 0;
+const MAX_DROPPED: usize = 0;
+const MAX_REPLACED: usize = 0;
