@@ -538,3 +538,188 @@ fn huge_counts_do_not_hang_or_allocate() {
     m.funcs[0].locals.clear();
     assert!(validate(&m, Features::default()).is_ok());
 }
+
+#[test]
+fn legacy_try_catch_delegate_typing() {
+    let f = Features::default().with(Features::LEGACY_EXCEPTIONS);
+    let mut m = Module::default();
+    m.push_rec_group([func_type(&[I32], &[])], false);
+    m.push_rec_group([func_type(&[], &[I32])], false);
+    m.tags.push(TagType {
+        attribute: 0,
+        ty: 0,
+    });
+    // try (result i32) ... catch 0 (i32 on the stack) ... catch_all ... end
+    let body = m.push_expr([
+        Instr::Try {
+            ty: BlockType::Val(I32),
+        },
+        Instr::I32Const { value: 1 },
+        Instr::Catch { tag: 0 },
+        Instr::Catch { tag: 0 },
+        Instr::Drop,
+        Instr::I32Const { value: 2 },
+        Instr::CatchAll,
+        Instr::I32Const { value: 3 },
+        Instr::End,
+        Instr::End,
+    ]);
+    m.funcs.push(Func {
+        ty: 1,
+        locals: vec![],
+        body,
+    });
+    let v = validate(&m, f).unwrap();
+    // A catch handler that leaves the wrong type.
+    let mut bad = m.clone();
+    bad.code[body.start as usize + 5] = Instr::F32Const { value: Ieee32(0) };
+    assert!(
+        validate(&bad, f)
+            .unwrap_err()
+            .message()
+            .starts_with("type mismatch")
+    );
+    let b = v.func_facts(0).unwrap().blocks[0];
+    assert_eq!((b.pos, b.end_pos), (0, 8));
+
+    // delegate names a label outside the try; 1 is past the function.
+    let mut m = one_func(
+        &[],
+        &[],
+        &[],
+        vec![
+            Instr::Try {
+                ty: BlockType::Empty,
+            },
+            Instr::Delegate { label: 0 },
+        ],
+    );
+    assert!(validate(&m, f).is_ok());
+    m.code[1] = Instr::Delegate { label: 1 };
+    assert!(
+        validate(&m, f)
+            .unwrap_err()
+            .message()
+            .starts_with("unknown label")
+    );
+}
+
+#[test]
+fn try_table_catch_clauses_match_labels() {
+    let mut m = Module::default();
+    m.push_rec_group([func_type(&[I32], &[])], false);
+    m.push_rec_group([func_type(&[], &[])], false);
+    m.tags.push(TagType {
+        attribute: 0,
+        ty: 0,
+    });
+    let body = m.push_expr([
+        Instr::Block {
+            ty: BlockType::Val(I32),
+        },
+        Instr::TryTable {
+            table: Box::new(TryTable {
+                ty: BlockType::Empty,
+                catches: vec![Catch::One { tag: 0, label: 0 }],
+            }),
+        },
+        Instr::End,
+        Instr::Unreachable,
+        Instr::End,
+        Instr::Drop,
+        Instr::End,
+    ]);
+    m.funcs.push(Func {
+        ty: 1,
+        locals: vec![],
+        body,
+    });
+    assert!(validate(&m, Features::default()).is_ok());
+    // catch_ref also delivers an exnref, which the i32 label cannot take.
+    if let Instr::TryTable { table } = &mut m.code[1] {
+        table.catches[0] = Catch::OneRef { tag: 0, label: 0 };
+    }
+    assert!(error_of(&m).starts_with("type mismatch"));
+    // Tags must not have results.
+    m.tags[0].ty = 1;
+    m.types[1] = func_type(&[], &[I32]);
+    assert!(error_of(&m).contains("non-empty tag result type"));
+}
+
+#[test]
+fn registry_is_shared_across_modules() {
+    use weft_validator::{TypeRegistry, validate_with};
+    let mut reg = TypeRegistry::new();
+    let a = one_func(&[I32], &[I32], &[], vec![Instr::LocalGet { local: 0 }]);
+    let mut b = one_func(&[I32], &[I32], &[], vec![Instr::LocalGet { local: 0 }]);
+    // b has an unrelated type first, then the same signature as a's.
+    b.types.insert(0, func_type(&[], &[]));
+    b.rec_groups.push(RecGroup {
+        start: 1,
+        len: 1,
+        explicit: false,
+    });
+    b.funcs[0].ty = 1;
+    let va = validate_with(&a, Features::default(), &mut reg).unwrap();
+    let vb = validate_with(&b, Features::default(), &mut reg).unwrap();
+    assert_eq!(va.canonical[0], vb.canonical[1]);
+    assert_ne!(vb.canonical[0], vb.canonical[1]);
+    assert!(reg.is_subtype(vb.canonical[1], va.canonical[0]));
+}
+
+#[test]
+fn gc_casts_and_conversions() {
+    let anyref = ValType::Ref(RefType::new(true, HeapType::Abstract(AbsHeap::Any)));
+    let externref = ValType::EXTERNREF;
+    // br_on_cast: the target type must be a subtype of the source type.
+    let cast = |from: AbsHeap, to: AbsHeap| Instr::BrOnCast {
+        cast: Box::new(BrOnCast {
+            label: 0,
+            from: RefType::new(true, HeapType::Abstract(from)),
+            to: RefType::new(true, HeapType::Abstract(to)),
+        }),
+    };
+    let m = one_func(
+        &[anyref],
+        &[anyref],
+        &[],
+        vec![
+            Instr::LocalGet { local: 0 },
+            cast(AbsHeap::Any, AbsHeap::I31),
+        ],
+    );
+    assert!(validate(&m, Features::default()).is_ok());
+    let m = one_func(
+        &[anyref],
+        &[anyref],
+        &[],
+        vec![
+            Instr::LocalGet { local: 0 },
+            cast(AbsHeap::I31, AbsHeap::Any),
+        ],
+    );
+    assert!(error_of(&m).starts_with("type mismatch"));
+    // any.convert_extern keeps nullability and changes hierarchy.
+    let m = one_func(
+        &[externref],
+        &[anyref],
+        &[],
+        vec![Instr::LocalGet { local: 0 }, Instr::AnyConvertExtern],
+    );
+    assert!(validate(&m, Features::default()).is_ok());
+    let m = one_func(
+        &[anyref],
+        &[anyref],
+        &[],
+        vec![Instr::LocalGet { local: 0 }, Instr::AnyConvertExtern],
+    );
+    assert!(error_of(&m).starts_with("type mismatch"));
+    // Without GC these are unknown operators.
+    let m = one_func(
+        &[externref],
+        &[anyref],
+        &[],
+        vec![Instr::LocalGet { local: 0 }, Instr::AnyConvertExtern],
+    );
+    assert!(validate(&m, Features::WASM2).is_err());
+}
