@@ -181,7 +181,8 @@ impl Machine<'_> {
             .and_then(|i| tab.elems.get(i))
             .ok_or(Trap::UndefinedElement)?;
         let addr = crate::value::decode_ref(*r).ok_or(Trap::UninitializedElement)?;
-        if self.store.funcs[addr as usize].ty() != expected {
+        let actual = self.store.funcs[addr as usize].ty();
+        if actual != expected && !self.store.registry.is_subtype(actual, expected) {
             return Err(Trap::IndirectCallTypeMismatch);
         }
         Ok(addr)

@@ -3,7 +3,8 @@
 use std::collections::HashMap;
 
 use weft_ast::{
-    CompositeType, DataMode, ElemItems, ElemMode, Expr, ExternKind, ImportDesc, Instr, Limits,
+    AbsHeap, DataMode, ElemItems, ElemMode, Expr, ExternKind, HeapType, ImportDesc, Instr, Limits,
+    ValType,
 };
 
 use crate::memory::MemoryInst;
@@ -15,7 +16,7 @@ use crate::trap::{Error, Trap};
 /// An instance's view of the store: the addresses behind its index spaces.
 pub(crate) struct InstanceData {
     pub module: Module,
-    /// Canonical id of every type index (non-function types get `u32::MAX`).
+    /// Canonical id of every type index.
     pub types: Box<[TypeId]>,
     pub funcs: Vec<u32>,
     pub tables: Vec<u32>,
@@ -37,6 +38,30 @@ fn limits_match(actual: Limits, expected: Limits) -> bool {
         }
 }
 
+/// Whether `a` is a subtype of `b`, for the abstract heap types (concrete
+/// types match only themselves until the runtime keeps canonical value
+/// types).
+fn val_subtype(a: ValType, b: ValType) -> bool {
+    match (a, b) {
+        (ValType::Ref(a), ValType::Ref(b)) => {
+            (b.nullable || !a.nullable)
+                && match (a.heap, b.heap) {
+                    (x, y) if x == y => true,
+                    (HeapType::Abstract(a), HeapType::Abstract(b)) => {
+                        b == a.top()
+                            || a == b.bottom()
+                            || (b == AbsHeap::Eq
+                                && matches!(a, AbsHeap::I31 | AbsHeap::Struct | AbsHeap::Array))
+                    }
+                    (HeapType::Concrete(_), HeapType::Abstract(b)) => b == AbsHeap::Func,
+                    (HeapType::Abstract(a), HeapType::Concrete(_)) => a == AbsHeap::NoFunc,
+                    _ => false,
+                }
+        }
+        _ => a == b,
+    }
+}
+
 /// Instantiates `module` with `imports` given in the module's import order.
 pub(crate) fn instantiate(
     store: &mut Store,
@@ -44,14 +69,7 @@ pub(crate) fn instantiate(
     imports: &[Extern],
 ) -> Result<Instance, Error> {
     let ast = &module.0.ast;
-    let types: Box<[TypeId]> = ast
-        .types
-        .iter()
-        .map(|t| match &t.composite {
-            CompositeType::Func(f) => store.intern(f),
-            _ => TypeId(u32::MAX),
-        })
-        .collect();
+    let types: Box<[TypeId]> = store.intern_module(ast).into();
     let mut data = InstanceData {
         module: module.clone(),
         types,
@@ -71,7 +89,9 @@ pub(crate) fn instantiate(
             (ImportDesc::Func(ty), Extern::Func(f)) => {
                 let actual = store.funcs.get(f.0 as usize).ok_or(Error::BadHandle)?.ty();
                 data.funcs.push(f.0);
-                data.types.get(ty as usize) == Some(&actual)
+                data.types
+                    .get(ty as usize)
+                    .is_some_and(|t| store.registry.is_subtype(actual, *t))
             }
             (ImportDesc::Table(ty), Extern::Table(t)) => {
                 let actual = store.table_type(t)?;
@@ -91,7 +111,12 @@ pub(crate) fn instantiate(
             (ImportDesc::Global(ty), Extern::Global(g)) => {
                 let actual = store.global_type(g)?;
                 data.globals.push(g.0);
-                actual == ty
+                actual.mutable == ty.mutable
+                    && if ty.mutable {
+                        actual.val == ty.val
+                    } else {
+                        val_subtype(actual.val, ty.val)
+                    }
             }
             _ => false,
         };

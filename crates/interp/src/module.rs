@@ -3,17 +3,14 @@
 
 use std::sync::Arc;
 
-use weft_ast::ImportDesc;
+use weft_ast::{Features, ImportDesc};
 
 use crate::compile::{Env, translate};
 use crate::op::Code;
 use crate::trap::Error;
 
-/// A translated module, cheap to clone and to instantiate many times.
-///
-/// The module must be valid (see `weft_validator::validate`): translation
-/// notices some invalid modules and rejects them with [`Error::Invalid`],
-/// but it checks no types.
+/// A validated and translated module, cheap to clone and to instantiate
+/// many times.
 #[derive(Clone)]
 pub struct Module(pub(crate) Arc<ModuleInner>);
 
@@ -24,8 +21,25 @@ pub(crate) struct ModuleInner {
 }
 
 impl Module {
-    /// Translates every function body of a valid module.
+    /// Validates a module with the default features (Wasm 3.0) and
+    /// translates every function body.
     pub fn new(ast: weft_ast::Module) -> Result<Module, Error> {
+        Module::with_features(ast, Features::default())
+    }
+
+    /// Validates a module with the proposals of `features` and translates
+    /// every function body.
+    pub fn with_features(ast: weft_ast::Module, features: Features) -> Result<Module, Error> {
+        weft_validator::validate(&ast, features).map_err(Error::Validation)?;
+        Module::new_unchecked(ast)
+    }
+
+    /// Translates every function body of a module the caller has already
+    /// validated (`weft_validator::validate`). An invalid module is never
+    /// undefined behaviour: translation rejects what it cannot make sense
+    /// of with [`Error::Invalid`], and anything else it lets through runs
+    /// into a bounds check at worst (a panic, not a wrong memory access).
+    pub fn new_unchecked(ast: weft_ast::Module) -> Result<Module, Error> {
         let mut func_types = Vec::new();
         let mut globals = Vec::new();
         for import in &ast.imports {

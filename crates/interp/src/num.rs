@@ -66,9 +66,33 @@ pub(crate) mod float {
     }
     minmax!(min32, max32, f32);
     minmax!(min64, max64, f64);
+
+    macro_rules! round {
+        ($($name:ident: $t:ty, $f:ident, $quiet:expr;)*) => {$(
+            /// Rounding that turns a signalling NaN into a quiet one (an
+            /// arithmetic NaN), as the spec requires and libm does not.
+            pub fn $name(x: $t) -> $t {
+                if x.is_nan() {
+                    <$t>::from_bits(x.to_bits() | $quiet)
+                } else {
+                    x.$f()
+                }
+            }
+        )*};
+    }
+    round! {
+        ceil32: f32, ceil, 1 << 22;
+        floor32: f32, floor, 1 << 22;
+        trunc32: f32, trunc, 1 << 22;
+        nearest32: f32, round_ties_even, 1 << 22;
+        ceil64: f64, ceil, 1 << 51;
+        floor64: f64, floor, 1 << 51;
+        trunc64: f64, trunc, 1 << 51;
+        nearest64: f64, round_ties_even, 1 << 51;
+    }
 }
 
-use float::{max32, max64, min32, min64};
+use float::*;
 
 /// Truncation of a float to an integer type: `invalid conversion to
 /// integer` for NaN, `integer overflow` outside `[min, max_excl)`.
@@ -79,7 +103,7 @@ macro_rules! trunc {
                 return Err(Trap::InvalidConversionToInteger);
             }
             let t = x.trunc();
-            if t >= $min && t < $max_excl {
+            if ($min..$max_excl).contains(&t) {
                 Ok(t as $i)
             } else {
                 Err(Trap::IntegerOverflow)
@@ -214,10 +238,10 @@ pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
             .rotate_right((b % 64) as u32)),
         F32Abs => op1!(s, pop_f32, push_f32, f32::abs),
         F32Neg => op1!(s, pop_f32, push_f32, |a: f32| -a),
-        F32Ceil => op1!(s, pop_f32, push_f32, f32::ceil),
-        F32Floor => op1!(s, pop_f32, push_f32, f32::floor),
-        F32Trunc => op1!(s, pop_f32, push_f32, f32::trunc),
-        F32Nearest => op1!(s, pop_f32, push_f32, f32::round_ties_even),
+        F32Ceil => op1!(s, pop_f32, push_f32, ceil32),
+        F32Floor => op1!(s, pop_f32, push_f32, floor32),
+        F32Trunc => op1!(s, pop_f32, push_f32, trunc32),
+        F32Nearest => op1!(s, pop_f32, push_f32, nearest32),
         F32Sqrt => op1!(s, pop_f32, push_f32, f32::sqrt),
         F32Add => op2!(s, pop_f32, push_f32, |a, b| a + b),
         F32Sub => op2!(s, pop_f32, push_f32, |a, b| a - b),
@@ -228,10 +252,10 @@ pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         F32Copysign => op2!(s, pop_f32, push_f32, f32::copysign),
         F64Abs => op1!(s, pop_f64, push_f64, f64::abs),
         F64Neg => op1!(s, pop_f64, push_f64, |a: f64| -a),
-        F64Ceil => op1!(s, pop_f64, push_f64, f64::ceil),
-        F64Floor => op1!(s, pop_f64, push_f64, f64::floor),
-        F64Trunc => op1!(s, pop_f64, push_f64, f64::trunc),
-        F64Nearest => op1!(s, pop_f64, push_f64, f64::round_ties_even),
+        F64Ceil => op1!(s, pop_f64, push_f64, ceil64),
+        F64Floor => op1!(s, pop_f64, push_f64, floor64),
+        F64Trunc => op1!(s, pop_f64, push_f64, trunc64),
+        F64Nearest => op1!(s, pop_f64, push_f64, nearest64),
         F64Sqrt => op1!(s, pop_f64, push_f64, f64::sqrt),
         F64Add => op2!(s, pop_f64, push_f64, |a, b| a + b),
         F64Sub => op2!(s, pop_f64, push_f64, |a, b| a - b),

@@ -3,7 +3,7 @@
 
 use weft_ast::Instr;
 
-use crate::num::float::{max32, max64, min32, min64};
+use crate::num::float::*;
 use crate::stack::Stack;
 use crate::trap::Trap;
 
@@ -335,7 +335,7 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
             s,
             u8s,
             from_u8s,
-            |a: u8, b: u8| ((a as u16 + b as u16 + 1) / 2) as u8
+            |a: u8, b: u8| (a as u16 + b as u16).div_ceil(2) as u8
         ),
         I16x8ExtaddPairwiseI8x16S => extadd!(s, i8s, from_i16s, i16),
         I16x8ExtaddPairwiseI8x16U => extadd!(s, u8s, from_u16s, u16),
@@ -370,7 +370,7 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
             s,
             u16s,
             from_u16s,
-            |a: u16, b: u16| ((a as u32 + b as u32 + 1) / 2) as u16
+            |a: u16, b: u16| (a as u32 + b as u32).div_ceil(2) as u16
         ),
         I16x8ExtmulLowI8x16S => extmul!(s, i8s, from_i16s, 0, i16),
         I16x8ExtmulHighI8x16S => extmul!(s, i8s, from_i16s, 8, i16),
@@ -428,10 +428,10 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         F32x4Abs => un!(s, f32s, from_f32s, f32::abs),
         F32x4Neg => un!(s, f32s, from_f32s, |x: f32| -x),
         F32x4Sqrt => un!(s, f32s, from_f32s, f32::sqrt),
-        F32x4Ceil => un!(s, f32s, from_f32s, f32::ceil),
-        F32x4Floor => un!(s, f32s, from_f32s, f32::floor),
-        F32x4Trunc => un!(s, f32s, from_f32s, f32::trunc),
-        F32x4Nearest => un!(s, f32s, from_f32s, f32::round_ties_even),
+        F32x4Ceil => un!(s, f32s, from_f32s, ceil32),
+        F32x4Floor => un!(s, f32s, from_f32s, floor32),
+        F32x4Trunc => un!(s, f32s, from_f32s, trunc32),
+        F32x4Nearest => un!(s, f32s, from_f32s, nearest32),
         F32x4Add => bin!(s, f32s, from_f32s, |a, b| a + b),
         F32x4Sub => bin!(s, f32s, from_f32s, |a, b| a - b),
         F32x4Mul => bin!(s, f32s, from_f32s, |a, b| a * b),
@@ -443,10 +443,10 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         F64x2Abs => un!(s, f64s, from_f64s, f64::abs),
         F64x2Neg => un!(s, f64s, from_f64s, |x: f64| -x),
         F64x2Sqrt => un!(s, f64s, from_f64s, f64::sqrt),
-        F64x2Ceil => un!(s, f64s, from_f64s, f64::ceil),
-        F64x2Floor => un!(s, f64s, from_f64s, f64::floor),
-        F64x2Trunc => un!(s, f64s, from_f64s, f64::trunc),
-        F64x2Nearest => un!(s, f64s, from_f64s, f64::round_ties_even),
+        F64x2Ceil => un!(s, f64s, from_f64s, ceil64),
+        F64x2Floor => un!(s, f64s, from_f64s, floor64),
+        F64x2Trunc => un!(s, f64s, from_f64s, trunc64),
+        F64x2Nearest => un!(s, f64s, from_f64s, nearest64),
         F64x2Add => bin!(s, f64s, from_f64s, |a, b| a + b),
         F64x2Sub => bin!(s, f64s, from_f64s, |a, b| a - b),
         F64x2Mul => bin!(s, f64s, from_f64s, |a, b| a * b),

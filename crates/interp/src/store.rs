@@ -1,10 +1,12 @@
 //! The store: every function, table, memory and global instance, owned in
 //! one place and referred to by handle.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use weft_ast::{FuncType, GlobalType, MemoryType, TableType, ValType};
+use weft_ast::{
+    CompositeType, FuncType, GlobalType, MemoryType, RecGroup, SubType, TableType, ValType,
+};
+use weft_validator::{CanonId, TypeRegistry};
 
 use crate::instance::InstanceData;
 use crate::limits::StoreLimits;
@@ -30,10 +32,10 @@ pub struct Global(pub(crate) u32);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Instance(pub(crate) u32);
 
-/// A canonical function type of a store: two functions have equal ids
-/// exactly when their types are equal.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub(crate) struct TypeId(pub u32);
+/// A canonical type of a store (an id of its [`TypeRegistry`]): two
+/// functions have equal ids exactly when their types are equal, with
+/// iso-recursive equality for recursive types.
+pub(crate) type TypeId = CanonId;
 
 /// An entity that can be imported or exported.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -111,8 +113,8 @@ pub struct Store {
     pub(crate) memories: Vec<MemoryInst>,
     pub(crate) globals: Vec<GlobalInst>,
     pub(crate) instances: Vec<InstanceData>,
-    types: Vec<FuncType>,
-    type_ids: HashMap<FuncType, TypeId>,
+    /// Every type of every module and host function, canonicalized.
+    pub(crate) registry: TypeRegistry,
     pub(crate) limits: StoreLimits,
     pub(crate) fuel: Option<u64>,
     /// Value and frame stacks kept between calls, so that a call allocates
@@ -147,18 +149,51 @@ impl Store {
         self.fuel
     }
 
+    /// Canonicalizes a function type given by the host (a group of its own).
     pub(crate) fn intern(&mut self, ty: &FuncType) -> TypeId {
-        if let Some(id) = self.type_ids.get(ty) {
-            return *id;
-        }
-        let id = TypeId(self.types.len() as u32);
-        self.types.push(ty.clone());
-        self.type_ids.insert(ty.clone(), id);
-        id
+        let types = [SubType::plain(CompositeType::Func(ty.clone()))];
+        let group = RecGroup {
+            start: 0,
+            len: 1,
+            explicit: false,
+        };
+        self.registry.intern_group(&types, group, &[])
     }
 
+    /// The canonical ids of a module's types, by type index.
+    pub(crate) fn intern_module(&mut self, m: &weft_ast::Module) -> Vec<TypeId> {
+        let mut ids = Vec::with_capacity(m.types.len());
+        let covered: u64 = m.rec_groups.iter().map(|g| g.len as u64).sum();
+        let groups: Vec<RecGroup> = if covered == m.types.len() as u64 {
+            m.rec_groups.clone()
+        } else {
+            // A hand-built AST that did not record its groups: one type each.
+            (0..m.types.len() as u32)
+                .map(|start| RecGroup {
+                    start,
+                    len: 1,
+                    explicit: false,
+                })
+                .collect()
+        };
+        for g in groups {
+            let first = self.registry.intern_group(&m.types, g, &ids);
+            ids.extend((0..g.len).map(|k| CanonId(first.0 + k)));
+        }
+        ids
+    }
+
+    /// The function type of a canonical id (the empty type for ids that are
+    /// not function types, which validation never lets reach a call).
     pub(crate) fn type_of(&self, id: TypeId) -> &FuncType {
-        &self.types[id.0 as usize]
+        static EMPTY: FuncType = FuncType {
+            params: Vec::new(),
+            results: Vec::new(),
+        };
+        match self.registry.get(id).map(|t| &t.composite) {
+            Some(CompositeType::Func(f)) => f,
+            _ => &EMPTY,
+        }
     }
 
     /// Creates a host function of the given type.

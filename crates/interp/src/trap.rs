@@ -95,6 +95,8 @@ pub enum Error {
     BadHandle,
     /// A memory or table would exceed the store's limits.
     ResourceLimit,
+    /// The module failed validation.
+    Validation(weft_validator::Error),
 }
 
 impl fmt::Display for Error {
@@ -112,6 +114,7 @@ impl fmt::Display for Error {
             Error::ArgumentMismatch => f.write_str("type mismatch: arguments do not match"),
             Error::BadHandle => f.write_str("handle does not belong to this store"),
             Error::ResourceLimit => f.write_str("resource limit exceeded"),
+            Error::Validation(e) => write!(f, "{e}"),
         }
     }
 }
