@@ -343,7 +343,10 @@ impl Builder {
         let features = self.cx.features;
         let at = r.pos();
         let flags = r.u32()?;
-        if flags > 7 || (flags != 0 && !features.contains(Features::BULK_MEMORY)) {
+        // The flags are decoded whatever the proposals: in a Wasm 1.0 module
+        // the only valid table index, 0, reads the same as flags 0, and the
+        // other segment kinds are the validator's to refuse.
+        if flags > 7 {
             return Err(r.error_at(at, ErrorKind::MalformedElemKind));
         }
         // Bit 0: passive or declarative; bit 1: explicit table (active) or
@@ -458,8 +461,10 @@ impl Builder {
                     memory: 0,
                     offset: self.const_expr(r)?,
                 },
-                1 if self.cx.features.contains(Features::BULK_MEMORY) => DataMode::Passive,
-                2 if self.cx.features.contains(Features::BULK_MEMORY) => {
+                // As for element segments, the kinds are not gated on the
+                // proposals.
+                1 => DataMode::Passive,
+                2 => {
                     let memory = r.u32()?;
                     DataMode::Active {
                         memory,

@@ -393,4 +393,74 @@ mod tests {
         r.restore(saved);
         assert_eq!(r.u8(), Ok(4));
     }
+
+    mod leb128_oracle {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn encoded_u(v: u64) -> Vec<u8> {
+            let mut out = Vec::new();
+            leb128::write::unsigned(&mut out, v).unwrap();
+            out
+        }
+
+        fn encoded_s(v: i64) -> Vec<u8> {
+            let mut out = Vec::new();
+            leb128::write::signed(&mut out, v).unwrap();
+            out
+        }
+
+        proptest! {
+            #[test]
+            fn u32_matches(v: u32) {
+                let bytes = encoded_u(v.into());
+                let mut r = Reader::new(&bytes, 0);
+                prop_assert_eq!(r.u32(), Ok(v));
+                prop_assert!(r.at_end());
+            }
+
+            #[test]
+            fn u64_matches(v: u64) {
+                let bytes = encoded_u(v);
+                let mut r = Reader::new(&bytes, 0);
+                prop_assert_eq!(r.u64(), Ok(v));
+                prop_assert!(r.at_end());
+            }
+
+            #[test]
+            fn i32_matches(v: i32) {
+                let bytes = encoded_s(v.into());
+                let mut r = Reader::new(&bytes, 0);
+                prop_assert_eq!(r.i32(), Ok(v));
+                prop_assert!(r.at_end());
+            }
+
+            #[test]
+            fn i64_matches(v: i64) {
+                let bytes = encoded_s(v);
+                let mut r = Reader::new(&bytes, 0);
+                prop_assert_eq!(r.i64(), Ok(v));
+                prop_assert!(r.at_end());
+            }
+
+            /// Whatever the bytes, a `u32` read agrees with the oracle
+            /// whenever the oracle's value fits and the encoding is within
+            /// five bytes; otherwise it is an error, never a panic.
+            #[test]
+            fn arbitrary_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..12)) {
+                let mut r = Reader::new(&bytes, 0);
+                let ours = r.u32();
+                let mut slice = &bytes[..];
+                let theirs = leb128::read::unsigned(&mut slice);
+                let used = bytes.len() - slice.len();
+                match theirs {
+                    Ok(v) if used <= 5 && v <= u64::from(u32::MAX) => {
+                        prop_assert_eq!(ours, Ok(v as u32));
+                        prop_assert_eq!(r.pos(), used);
+                    }
+                    _ => prop_assert!(ours.is_err()),
+                }
+            }
+        }
+    }
 }

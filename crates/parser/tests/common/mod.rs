@@ -62,6 +62,77 @@ pub fn features_for(parent: &str) -> Features {
     }
 }
 
+/// One text `(module ...)` of a script that the testsuite expects to be
+/// valid (top-level, or under an assertion about instantiation or running).
+#[derive(Debug)]
+pub struct TextModule {
+    /// `parent/file.wast:line`.
+    pub origin: String,
+    /// The module's source text.
+    pub text: String,
+    /// The proposals the script is written for.
+    pub features: Features,
+}
+
+/// Every valid text module of every script of the testsuite (except the
+/// proposals the AST does not model).
+pub fn all_text_modules() -> Vec<TextModule> {
+    let mut out = Vec::new();
+    let files = SpecVersion::all()
+        .iter()
+        .flat_map(spec)
+        .chain(Proposal::all().iter().flat_map(proposal));
+    for file in files {
+        if file.parent() == "custom-descriptors" {
+            continue;
+        }
+        let features = features_for(file.parent());
+        let src = file.raw();
+        let mut lexer = Lexer {
+            src: src.as_bytes(),
+            pos: 0,
+            line: 1,
+        };
+        let Some(items) = parse_list(&mut lexer) else {
+            panic!("cannot scan {}/{}", file.parent(), file.name());
+        };
+        for item in items {
+            let Sexp::List(line, span, list) = item else {
+                continue;
+            };
+            let module = match head(&list) {
+                Some("module") => Some((line, span, list)),
+                Some("assert_unlinkable" | "assert_trap" | "assert_uninstantiable") => {
+                    match list.into_iter().nth(1) {
+                        Some(Sexp::List(l, span, inner)) if head(&inner) == Some("module") => {
+                            Some((l, span, inner))
+                        }
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let Some((line, (start, end), list)) = module else {
+                continue;
+            };
+            let textual = list[1..].iter().all(|item| match item {
+                Sexp::Atom(a) => {
+                    !matches!(a.as_str(), "binary" | "quote" | "definition" | "instance")
+                }
+                _ => true,
+            });
+            if textual {
+                out.push(TextModule {
+                    origin: format!("{}/{}:{}", file.parent(), file.name(), line),
+                    text: src[start..end].to_string(),
+                    features,
+                });
+            }
+        }
+    }
+    out
+}
+
 fn scan_file(file: &TestFile<'_>, out: &mut Vec<BinaryModule>) {
     let features = features_for(file.parent());
     let unsupported = file.parent() == "custom-descriptors";
@@ -75,7 +146,7 @@ fn scan_file(file: &TestFile<'_>, out: &mut Vec<BinaryModule>) {
         None => panic!("cannot scan {}/{}", file.parent(), file.name()),
     };
     for item in items {
-        let Sexp::List(line, list) = item else {
+        let Sexp::List(line, _, list) = item else {
             continue;
         };
         let origin = format!("{}/{}:{}", file.parent(), file.name(), line);
@@ -92,7 +163,7 @@ fn scan_file(file: &TestFile<'_>, out: &mut Vec<BinaryModule>) {
                 }
             }
             Some("assert_malformed") => {
-                if let (Some(Sexp::List(_, module)), Some(Sexp::Str(phrase))) =
+                if let (Some(Sexp::List(_, _, module)), Some(Sexp::Str(phrase))) =
                     (list.get(1), list.last())
                     && head(module) == Some("module")
                     && let Some(bytes) = binary(module)
@@ -113,7 +184,7 @@ fn scan_file(file: &TestFile<'_>, out: &mut Vec<BinaryModule>) {
                 | "assert_uninstantiable"
                 | "assert_exception",
             ) => {
-                if let Some(Sexp::List(_, module)) = list.get(1)
+                if let Some(Sexp::List(_, _, module)) = list.get(1)
                     && head(module) == Some("module")
                     && let Some(bytes) = binary(module)
                 {
@@ -163,7 +234,8 @@ fn binary(list: &[Sexp]) -> Option<Vec<u8>> {
 enum Sexp {
     Atom(String),
     Str(Vec<u8>),
-    List(usize, Vec<Sexp>),
+    /// A list: its line, its byte span in the script, and its items.
+    List(usize, (usize, usize), Vec<Sexp>),
 }
 
 struct Lexer<'a> {
@@ -273,13 +345,14 @@ fn parse_list(lx: &mut Lexer<'_>) -> Option<Vec<Sexp>> {
         match lx.peek() {
             None | Some(b')') => return Some(items),
             Some(b'(') => {
+                let start = lx.pos;
                 lx.bump();
                 let line = lx.line;
                 let inner = parse_list(lx)?;
                 if lx.bump() != Some(b')') {
                     return None;
                 }
-                items.push(Sexp::List(line, inner));
+                items.push(Sexp::List(line, (start, lx.pos), inner));
             }
             Some(b'"') => {
                 lx.bump();

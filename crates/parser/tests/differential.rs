@@ -1,0 +1,134 @@
+//! Differential tests against wasm-tools (dev-dependencies only): the
+//! testsuite's binary modules are accepted or rejected as `wasmparser`'s
+//! validator does, and its text modules, compiled by `wat`, decode, agree
+//! and survive an encode/decode round trip.
+
+mod common;
+
+use common::{all_binary_modules, all_text_modules};
+use wasmparser::{Validator, WasmFeatures};
+use weft_parser::{Features, parse_with};
+
+/// wasmparser's set for a weft feature set.
+fn oracle_features(f: Features) -> WasmFeatures {
+    let pairs = [
+        (Features::MUTABLE_GLOBAL, WasmFeatures::MUTABLE_GLOBAL),
+        (Features::SIGN_EXTENSION, WasmFeatures::SIGN_EXTENSION),
+        (
+            Features::SATURATING_FLOAT_TO_INT,
+            WasmFeatures::SATURATING_FLOAT_TO_INT,
+        ),
+        (Features::MULTI_VALUE, WasmFeatures::MULTI_VALUE),
+        (Features::BULK_MEMORY, WasmFeatures::BULK_MEMORY),
+        (Features::REFERENCE_TYPES, WasmFeatures::REFERENCE_TYPES),
+        (Features::SIMD, WasmFeatures::SIMD),
+        (Features::RELAXED_SIMD, WasmFeatures::RELAXED_SIMD),
+        (Features::TAIL_CALL, WasmFeatures::TAIL_CALL),
+        (Features::EXTENDED_CONST, WasmFeatures::EXTENDED_CONST),
+        (Features::MULTI_MEMORY, WasmFeatures::MULTI_MEMORY),
+        (Features::MEMORY64, WasmFeatures::MEMORY64),
+        (Features::EXCEPTIONS, WasmFeatures::EXCEPTIONS),
+        (
+            Features::FUNCTION_REFERENCES,
+            WasmFeatures::FUNCTION_REFERENCES,
+        ),
+        (Features::GC, WasmFeatures::GC),
+        (Features::THREADS, WasmFeatures::THREADS),
+        (Features::WIDE_ARITHMETIC, WasmFeatures::WIDE_ARITHMETIC),
+        (Features::LEGACY_EXCEPTIONS, WasmFeatures::LEGACY_EXCEPTIONS),
+        (Features::CUSTOM_PAGE_SIZES, WasmFeatures::CUSTOM_PAGE_SIZES),
+    ];
+    let mut out = WasmFeatures::FLOATS | WasmFeatures::GC_TYPES;
+    for (ours, theirs) in pairs {
+        if f.contains(ours) {
+            out |= theirs;
+        }
+    }
+    out
+}
+
+fn oracle_accepts(bytes: &[u8], features: Features) -> bool {
+    Validator::new_with_features(oracle_features(features))
+        .validate_all(bytes)
+        .is_ok()
+}
+
+#[test]
+fn binary_modules_agree_with_wasmparser() {
+    let mut agree = 0;
+    let mut disagreements = Vec::new();
+    for m in all_binary_modules() {
+        if m.unsupported {
+            continue;
+        }
+        let ours = parse_with(&m.bytes, m.features);
+        let theirs = oracle_accepts(&m.bytes, m.features);
+        // Valid modules must be accepted by both; malformed ones rejected by
+        // both. (Modules of `assert_invalid` decode but do not validate, so
+        // the validator is no oracle for them: only ours is checked, by the
+        // spec test.)
+        let expected_ok = m.malformed.is_none();
+        if expected_ok && !theirs {
+            continue;
+        }
+        if ours.is_ok() == theirs {
+            agree += 1;
+        } else {
+            disagreements.push(format!(
+                "{}: weft {:?}, wasmparser {}",
+                m.origin,
+                ours.err().map(|e| e.to_string()),
+                if theirs { "accepts" } else { "rejects" }
+            ));
+        }
+    }
+    for d in &disagreements {
+        println!("DISAGREE {d}");
+    }
+    println!(
+        "binary modules: {agree} agree with wasmparser, {} disagree",
+        disagreements.len()
+    );
+    assert!(agree > 3000);
+    assert!(disagreements.is_empty());
+}
+
+#[test]
+fn text_modules_round_trip_and_agree() {
+    let (mut checked, mut skipped) = (0, 0);
+    let mut failures = Vec::new();
+    for m in all_text_modules() {
+        let Ok(bytes) = wat::parse_str(&m.text) else {
+            // Text the `wat` crate cannot compile (newer syntax).
+            skipped += 1;
+            continue;
+        };
+        if !oracle_accepts(&bytes, m.features) {
+            skipped += 1;
+            continue;
+        }
+        checked += 1;
+        match parse_with(&bytes, m.features) {
+            Ok(module) => {
+                let again = parse_with(&module.encode(), m.features);
+                if again.as_ref() != Ok(&module) {
+                    failures.push(format!(
+                        "{}: round trip differs: {:?}",
+                        m.origin,
+                        again.err()
+                    ));
+                }
+            }
+            Err(e) => failures.push(format!("{}: rejected: {e}", m.origin)),
+        }
+    }
+    for f in &failures {
+        println!("FAIL {f}");
+    }
+    println!(
+        "text modules: {checked} compiled by wat and accepted by wasmparser, {} failed in weft, {skipped} skipped",
+        failures.len()
+    );
+    assert!(checked > 5000, "only {checked} text modules checked");
+    assert!(failures.is_empty());
+}
