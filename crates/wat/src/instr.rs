@@ -376,7 +376,7 @@ impl ModuleParser<'_> {
                 } else {
                     0
                 };
-                self.uses_data_count = true;
+                self.uses_data_count |= self.in_func;
                 let data = self.index(Ns::Data)?;
                 Instr::MemoryInit { data, mem }
             }
@@ -406,10 +406,14 @@ impl ModuleParser<'_> {
                 }
             }
         };
-        if matches!(
-            i,
-            Instr::DataDrop { .. } | Instr::ArrayNewData { .. } | Instr::ArrayInitData { .. }
-        ) {
+        // Data indices in function bodies need the data count section
+        // (the code section comes before the data section).
+        if self.in_func
+            && matches!(
+                i,
+                Instr::DataDrop { .. } | Instr::ArrayNewData { .. } | Instr::ArrayInitData { .. }
+            )
+        {
             self.uses_data_count = true;
         }
         Ok(i)
@@ -566,20 +570,17 @@ impl ModuleParser<'_> {
 
     /// A memory argument: optional memory, `offset=`, `align=`.
     fn memarg(&mut self, natural: u8) -> PResult<MemArg> {
-        let memory = if self.c.kind_at(0) == Some(Kind::Id) {
-            self.index(Ns::Memory)?
-        } else if self.c.is_int_at(0)
-            && (!self.lane_follows
-                || self.c.is_int_at(1)
-                || self
-                    .c
-                    .keyword_at(1)
-                    .is_some_and(|k| k.starts_with("offset=") || k.starts_with("align=")))
-        {
-            self.index(Ns::Memory)?
-        } else {
-            0
-        };
+        // An integer before a lane index is the memory only if another
+        // number or `offset=`/`align=` follows it.
+        let explicit = self.c.kind_at(0) == Some(Kind::Id)
+            || self.c.is_int_at(0)
+                && (!self.lane_follows
+                    || self.c.is_int_at(1)
+                    || self
+                        .c
+                        .keyword_at(1)
+                        .is_some_and(|k| k.starts_with("offset=") || k.starts_with("align=")));
+        let memory = if explicit { self.index(Ns::Memory)? } else { 0 };
         let mut offset = 0;
         if let Some(kw) = self.c.keyword_at(0) {
             if let Some(v) = kw.strip_prefix("offset=") {

@@ -59,7 +59,8 @@ pub(crate) enum RawError {
 #[derive(Logos, Clone, Copy, Debug, PartialEq, Eq)]
 #[logos(error = RawError)]
 #[logos(skip r"[ \t\n\r]+")]
-#[logos(skip(r";;[^\n]*", allow_greedy = true))]
+// A line comment ends at a line feed or a carriage return.
+#[logos(skip(r";;[^\n\r]*", allow_greedy = true))]
 enum Raw {
     #[token("(")]
     LParen,

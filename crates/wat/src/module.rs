@@ -80,6 +80,8 @@ pub(crate) struct ModuleParser<'a> {
     /// Type uses naming a type index not defined yet, with their token
     /// position: implicit types may still define them; checked at the end.
     pub pending_type_uses: Vec<(u32, usize)>,
+    /// Whether a function body (not a constant expression) is being read.
+    pub in_func: bool,
 }
 
 /// Result of pass 1 for one field: where it starts and its keyword.
@@ -101,6 +103,7 @@ impl<'a> ModuleParser<'a> {
             last_type: 0,
             lane_follows: false,
             pending_type_uses: Vec::new(),
+            in_func: false,
         }
     }
 
@@ -486,7 +489,11 @@ impl<'a> ModuleParser<'a> {
             }
             self.c.rparen()?;
         }
-        let body = self.expr()?;
+        self.in_func = true;
+        let body = self.expr();
+        self.in_func = false;
+        let body = body?;
+        self.scope = FuncScope::default();
         if !local_names.is_empty() {
             self.m.names.locals.push((index, local_names));
         }
@@ -747,7 +754,17 @@ impl<'a> ModuleParser<'a> {
     /// `ty`.
     fn elem_items_after_type(&mut self, ty: RefType) -> PResult<(RefType, ElemItems)> {
         if self.is_index_at(0) || self.c.peek_rparen() {
-            Ok((REF_FUNC, ElemItems::Funcs(self.func_indices()?)))
+            let funcs = self.func_indices()?;
+            if ty == RefType::FUNCREF {
+                return Ok((REF_FUNC, ElemItems::Funcs(funcs)));
+            }
+            // A table of typed function references: `(ref func)` items
+            // would not fit it, so the items take the table's type.
+            let exprs = funcs
+                .into_iter()
+                .map(|func| self.m.push_expr([Instr::RefFunc { func }, Instr::End]))
+                .collect();
+            Ok((ty, ElemItems::Exprs(exprs)))
         } else {
             Ok((ty, self.elem_exprs()?))
         }

@@ -146,7 +146,7 @@ pub struct ScriptModule {
 #[derive(Debug)]
 pub enum ModuleSource {
     /// A text module, already parsed (or its parse error).
-    Text(Result<Module, Error>),
+    Text(Result<Box<Module>, Error>),
     /// `(module binary "...")`: the bytes.
     Binary(Vec<u8>),
     /// `(module quote "...")`: the concatenated strings, parsed on demand.
@@ -159,7 +159,7 @@ impl ScriptModule {
     /// them.
     pub fn to_module(&self, features: Features) -> Result<Module, Error> {
         match &self.source {
-            ModuleSource::Text(r) => r.clone(),
+            ModuleSource::Text(r) => r.clone().map(|m| *m),
             ModuleSource::Quote(bytes) => match std::str::from_utf8(bytes) {
                 Ok(text) => crate::parse_module_with(text, features),
                 Err(e) => {
@@ -317,7 +317,7 @@ pub fn parse_script_with(text: &str, features: Features) -> Result<Script, Error
         .peek_sexpr_kw()
         .is_some_and(|kw| !COMMANDS.contains(&kw))
     {
-        let source = ModuleSource::Text(crate::parse_module_with(text, features));
+        let source = ModuleSource::Text(crate::parse_module_with(text, features).map(Box::new));
         commands.push(Command {
             line: 1,
             kind: CommandKind::Module(ScriptModule {
@@ -547,7 +547,7 @@ impl ScriptParser<'_> {
                 let result = parser.parse_fields(id.clone()).and_then(|(m, end)| {
                     let mut c = self.c.clone();
                     c.pos = end;
-                    c.rparen().map(|_| m)
+                    c.rparen().map(|_| Box::new(m))
                 });
                 self.c.pos = start;
                 self.c.skip_to_close();

@@ -255,8 +255,10 @@ impl ModuleParser<'_> {
     /// The index of a plain function type equal to `ft`, added at the end
     /// of the types if there is none.
     pub fn implicit_type(&mut self, ft: FuncType) -> u32 {
+        // Only a type written alone (not in an explicit `rec`) is reused,
+        // as wat and the reference interpreter do.
         for group in &self.m.rec_groups {
-            if group.len != 1 {
+            if group.len != 1 || group.explicit {
                 continue;
             }
             let t = &self.m.types[group.start as usize];

@@ -96,7 +96,10 @@ fn testsuite_scripts_and_modules() {
     );
     assert!(script_failures.is_empty());
     // Floors: raise them as the parser improves, never lower them.
-    assert!(total.module_failures <= MAX_MODULE_FAILURES);
+    assert_eq!(
+        total.module_failures, 0,
+        "every module outside assert_malformed parses"
+    );
     assert!(total.malformed_ok >= MIN_MALFORMED_OK);
 }
 
@@ -111,7 +114,5 @@ fn features_of(name: &str) -> Features {
     }
 }
 
-/// Modules outside `assert_malformed` that may still fail to parse.
-const MAX_MODULE_FAILURES: usize = 0;
 /// Quoted malformed modules that must be rejected with their phrase.
 const MIN_MALFORMED_OK: usize = 3119;

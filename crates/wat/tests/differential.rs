@@ -1,0 +1,140 @@
+//! Differential test against the `wat` crate: for every module of the
+//! testsuite that both parsers accept, the binaries agree once custom
+//! sections (names) are dropped, or, where the bytes legitimately differ,
+//! both decode (with `weft-parser`) to equal modules.
+//!
+//! Intentional byte differences:
+//! - element segments: wat writes the explicit-table forms (flags 2 and 6)
+//!   for `(table ... (elem ...))` and `(elem (table $t) ...)`; weft keeps
+//!   no record of how the table was named and writes the shortest form
+//!   (flags 0 and 4) for table 0. Both decode to the same segment.
+//!
+//! Intentional semantic difference (2 modules of gc/type-subtyping.wast):
+//! an implicit function type reuses an existing type only if that type is
+//! `final` with no supertypes, as the spec's abbreviation defines it; wat
+//! also reuses a non-final `(sub (func))`.
+
+mod common;
+
+use common::{Role, each_module, wast_files};
+use std::collections::BTreeMap;
+use weft_ast::{Features, Module};
+use weft_wat::{ModuleSource, parse_script_with};
+
+/// The binary's sections without the custom ones.
+fn strip_customs(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes[..8.min(bytes.len())].to_vec();
+    let mut i = 8;
+    while i < bytes.len() {
+        let id = bytes[i];
+        let mut size: usize = 0;
+        let mut shift = 0;
+        let mut j = i + 1;
+        while j < bytes.len() {
+            let b = bytes[j];
+            size |= usize::from(b & 0x7f) << shift;
+            shift += 7;
+            j += 1;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        let end = (j + size).min(bytes.len());
+        if id != 0 {
+            out.extend_from_slice(&bytes[i..end]);
+        }
+        i = end;
+    }
+    out
+}
+
+/// A binary decoded without its custom sections and names, for comparison.
+fn decoded(bytes: &[u8]) -> Option<Module> {
+    let mut m = weft_parser::parse_with(&strip_customs(bytes), Features::ALL).ok()?;
+    m.customs.clear();
+    m.names = Default::default();
+    Some(m)
+}
+
+#[test]
+fn binaries_agree_with_wat() {
+    let mut same_ast = 0;
+    let mut compared = 0;
+    let mut differ = 0;
+    let mut only_wat = 0;
+    let mut only_weft = 0;
+    let mut by_file: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (name, text) in wast_files() {
+        let Ok(script) = parse_script_with(text, Features::ALL) else {
+            continue;
+        };
+        let mut problems = Vec::new();
+        each_module(&script.commands, &mut |m, role, _| {
+            if role == Role::Malformed {
+                return;
+            }
+            let source = match &m.source {
+                ModuleSource::Text(_) => text[m.span.clone()].to_string(),
+                ModuleSource::Quote(bytes) => match String::from_utf8(bytes.clone()) {
+                    Ok(s) => s,
+                    Err(_) => return,
+                },
+                ModuleSource::Binary(_) => return,
+            };
+            let ours = m.to_module(Features::ALL).map(|m| m.encode());
+            let theirs = wat::parse_str(&source);
+            match (ours, theirs) {
+                (Ok(ours), Ok(theirs)) => {
+                    compared += 1;
+                    let (a, b) = (strip_customs(&ours), strip_customs(&theirs));
+                    if a != b && decoded(&a).is_some_and(|x| Some(x) == decoded(&b)) {
+                        same_ast += 1;
+                    } else if a != b {
+                        differ += 1;
+                        let at = a
+                            .iter()
+                            .zip(&b)
+                            .position(|(x, y)| x != y)
+                            .unwrap_or(a.len().min(b.len()));
+                        problems.push(format!(
+                            "line {}: differ at byte {at} (ours {} bytes, wat {}): ours {:02x?} wat {:02x?}",
+                            m.line,
+                            a.len(),
+                            b.len(),
+                            &a[at.saturating_sub(4)..(at + 8).min(a.len())],
+                            &b[at.saturating_sub(4)..(at + 8).min(b.len())],
+                        ));
+                    }
+                }
+                (Err(e), Ok(_)) => {
+                    only_wat += 1;
+                    problems.push(format!("line {}: only wat accepts; ours: {e}", m.line));
+                }
+                (Ok(_), Err(e)) => {
+                    only_weft += 1;
+                    let first = e.to_string();
+                    let first = first.lines().next().unwrap_or("");
+                    problems.push(format!("line {}: only weft accepts; wat: {first}", m.line));
+                }
+                (Err(_), Err(_)) => {}
+            }
+        });
+        if !problems.is_empty() {
+            by_file.insert(name, problems);
+        }
+    }
+    for (file, problems) in &by_file {
+        println!("{file}: {} problem(s)", problems.len());
+        for p in problems.iter().take(10) {
+            println!("    {p}");
+        }
+    }
+    println!(
+        "{compared} modules compared: {} identical bytes, {same_ast} equal after decoding, {differ} differ; {only_wat} accepted only by wat, {only_weft} only by weft",
+        compared - same_ast - differ
+    );
+    assert!(differ <= MAX_DIFFER, "{differ} modules differ");
+}
+
+/// Modules whose binaries may still differ from wat's.
+const MAX_DIFFER: usize = 2;
