@@ -21,9 +21,11 @@ mod instr;
 mod module;
 mod names;
 mod reader;
+mod stream;
 mod types;
 
 pub use error::{Error, ErrorKind};
+pub use stream::{Event, StreamParser};
 pub use weft_ast::{Features, Module};
 
 /// Decodes a binary module with the default [`Features`].

@@ -78,6 +78,17 @@ impl Builder {
         }
     }
 
+    /// The proposals accepted.
+    pub fn features(&self) -> Features {
+        self.cx.features
+    }
+
+    /// The module as decoded so far (function bodies are attached at the
+    /// end, by [`Builder::finish`]).
+    pub fn module(&self) -> &Module {
+        &self.module
+    }
+
     /// Checks that a standard section `id` may come now (at `at`).
     pub fn check_order(&mut self, id: SectionId, at: usize) -> Result<()> {
         if let Some(order) = id.order() {

@@ -56,3 +56,48 @@ fn testsuite_binary_modules() {
     assert!(failures.is_empty(), "{} failures", failures.len());
     assert_eq!(legacy, LEGACY_SECTION_CUTOFF.len(), "stale legacy list");
 }
+
+/// Feeds a module to the streaming parser `step` bytes at a time.
+fn stream(
+    bytes: &[u8],
+    step: usize,
+    features: weft_parser::Features,
+) -> Result<weft_ast::Module, weft_parser::Error> {
+    use weft_parser::{Event, StreamParser};
+    let mut parser = StreamParser::new(features);
+    let mut chunks = bytes.chunks(step);
+    loop {
+        match parser.next()? {
+            Event::NeedMore { .. } => match chunks.next() {
+                Some(chunk) => parser.feed(chunk),
+                None => parser.end(),
+            },
+            Event::End(module) => return Ok(*module),
+            Event::Header | Event::Section { .. } => {}
+        }
+    }
+}
+
+/// The streaming parser accepts exactly what the whole-input parser
+/// accepts, with an equal module, whatever the chunk size.
+#[test]
+fn stream_parser_agrees_with_parse() {
+    let mut compared = 0;
+    for (i, m) in all_binary_modules().iter().enumerate() {
+        let whole = parse_with(&m.bytes, m.features);
+        let step = 1 + i % 7;
+        let streamed = stream(&m.bytes, step, m.features);
+        match (&whole, &streamed) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{}", m.origin),
+            (Err(_), Err(_)) => {}
+            _ => panic!(
+                "{}: parse {:?} but stream {:?}",
+                m.origin,
+                whole.as_ref().err(),
+                streamed.as_ref().err()
+            ),
+        }
+        compared += 1;
+    }
+    println!("{compared} binary modules streamed in chunks of 1 to 7 bytes");
+}
