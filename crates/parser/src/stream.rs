@@ -1,6 +1,6 @@
 //! `StreamParser`: a module decoded section by section as its bytes arrive.
 //!
-//! Bytes are fed in chunks of any size; [`StreamParser::next`] reports each
+//! Bytes are fed in chunks of any size; [`StreamParser::next_event`] reports each
 //! section as soon as all of its bytes are there (decoded into the module
 //! being built, which [`StreamParser::module`] shows), and
 //! [`Event::NeedMore`] until then. Only the section being completed is
@@ -14,7 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::module::{self, Builder};
 use crate::reader::Reader;
 
-/// What [`StreamParser::next`] found.
+/// What [`StreamParser::next_event`] found.
 #[derive(Debug)]
 pub enum Event {
     /// More bytes are needed; at least `hint` more (a lower bound, 1 when
@@ -46,12 +46,12 @@ pub enum Event {
 /// let mut sections = 0;
 /// for chunk in bytes.chunks(3) {
 ///     parser.feed(chunk);
-///     while let Event::Header | Event::Section { .. } = parser.next().unwrap() {
+///     while let Event::Header | Event::Section { .. } = parser.next_event().unwrap() {
 ///         sections += 1;
 ///     }
 /// }
 /// parser.end();
-/// let Event::End(module) = parser.next().unwrap() else { panic!() };
+/// let Event::End(module) = parser.next_event().unwrap() else { panic!() };
 /// assert_eq!((sections, module.types.len()), (2, 1));
 /// ```
 #[derive(Debug)]
@@ -100,7 +100,7 @@ impl StreamParser {
     }
 
     /// Decodes as far as the bytes fed allow and reports the next step.
-    pub fn next(&mut self) -> Result<Event> {
+    pub fn next_event(&mut self) -> Result<Event> {
         if self.builder.is_none() {
             return Err(Error::new(self.base, ErrorKind::UnexpectedContent));
         }
@@ -136,7 +136,7 @@ impl StreamParser {
     }
 
     fn section(&mut self) -> Result<Event> {
-        let builder = self.builder.as_mut().expect("checked by next");
+        let builder = self.builder.as_mut().expect("checked by next_event");
         let features = builder.features();
         let mut r = Reader::new(&self.buf, self.base);
         r.enter_sections();
@@ -194,7 +194,7 @@ mod tests {
         let mut seen = Vec::new();
         let mut chunks = bytes.chunks(step);
         loop {
-            match p.next()? {
+            match p.next_event()? {
                 Event::NeedMore { hint } => {
                     assert!(hint >= 1);
                     match chunks.next() {

@@ -67,7 +67,7 @@ fn stream(
     let mut parser = StreamParser::new(features);
     let mut chunks = bytes.chunks(step);
     loop {
-        match parser.next()? {
+        match parser.next_event()? {
             Event::NeedMore { .. } => match chunks.next() {
                 Some(chunk) => parser.feed(chunk),
                 None => parser.end(),
