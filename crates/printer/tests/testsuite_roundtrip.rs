@@ -160,11 +160,30 @@ fn round_trip(original: &Module, opts: &Options, reader: Reader) -> Result<(), F
         ("types", &names_before.types, &names_after.types),
         ("tables", &names_before.tables, &names_after.tables),
         ("memories", &names_before.memories, &names_after.memories),
+        ("tags", &names_before.tags, &names_after.tags),
+        ("elems", &names_before.elems, &names_after.elems),
+        ("datas", &names_before.datas, &names_after.datas),
     ];
     for (what, before, after) in checks {
         let want = expect(before);
         if !want.is_empty() && want != *after {
             return Err(Failure::Names(format!("{what}: {want:?} vs {after:?}")));
+        }
+    }
+    let indirect = [
+        ("locals", &names_before.locals, &names_after.locals),
+        ("fields", &names_before.fields, &names_after.fields),
+        ("labels", &names_before.labels, &names_after.labels),
+    ];
+    for (what, before, after) in indirect {
+        for (outer, inner) in before {
+            let want = expect(inner);
+            let got = after.iter().find(|(o, _)| o == outer).map(|(_, m)| m);
+            if !want.is_empty() && Some(&want) != got {
+                return Err(Failure::Names(format!(
+                    "{what} of {outer}: {want:?} vs {got:?}"
+                )));
+            }
         }
     }
     Ok(())
