@@ -266,3 +266,39 @@ fn weft_wat_round_trip() {
     let (passed, _) = run(&Options::default(), Reader::WeftWat, "weft-wat");
     assert!(passed >= WEFT_WAT_FLOOR, "{passed} < {WEFT_WAT_FLOOR}");
 }
+
+/// Skeletons (bodies and bytes replaced by comments) are still text that
+/// parses, with every option on.
+#[test]
+fn skeletons_parse() {
+    let opts = Options {
+        fold: true,
+        skeleton: true,
+        index_comments: true,
+        ..Options::default()
+    };
+    let mut printed = 0;
+    let mut rejected = Vec::new();
+    for (key, text) in scripts() {
+        for (i, bytes) in modules(text).into_iter().enumerate() {
+            let Ok(module) = weft_parser::parse_with(&bytes, Features::ALL) else {
+                continue;
+            };
+            let mut text = String::new();
+            print_module(&module, &opts, &mut text).expect("printing into a String");
+            printed += 1;
+            if let Err(e) = wat::parse_str(&text) {
+                rejected.push(format!("{key} module {i}: {e}"));
+            }
+        }
+    }
+    eprintln!(
+        "[skeleton] {printed} modules printed, {} rejected",
+        rejected.len()
+    );
+    assert!(
+        rejected.is_empty(),
+        "{:#?}",
+        &rejected[..rejected.len().min(10)]
+    );
+}
