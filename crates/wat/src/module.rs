@@ -82,6 +82,10 @@ pub(crate) struct ModuleParser<'a> {
     pub pending_type_uses: Vec<(u32, usize)>,
     /// Whether a function body (not a constant expression) is being read.
     pub in_func: bool,
+    /// Plain function types by signature, for implicit type uses.
+    pub plain_func_types: std::collections::HashMap<FuncType, u32>,
+    /// Imports of each kind so far (indexed by `ExternKind as usize`).
+    imported: [u32; 5],
 }
 
 /// Result of pass 1 for one field: where it starts and its keyword.
@@ -104,6 +108,8 @@ impl<'a> ModuleParser<'a> {
             lane_follows: false,
             pending_type_uses: Vec::new(),
             in_func: false,
+            plain_func_types: std::collections::HashMap::new(),
+            imported: [0; 5],
         }
     }
 
@@ -119,6 +125,7 @@ impl<'a> ModuleParser<'a> {
             self.c.pos = f.pos;
             self.type_field()?;
         }
+        self.index_plain_func_types();
         let mut customs = Vec::new();
         let mut last_section = None;
         for f in &fields {
@@ -433,8 +440,7 @@ impl<'a> ModuleParser<'a> {
     /// Index a new entry of a space gets (imports and definitions share
     /// the space; imports come first).
     fn next_index(&self, kind: ExternKind) -> u32 {
-        let imported = self.m.num_imports(kind);
-        imported
+        self.imported[kind as usize]
             + match kind {
                 ExternKind::Func => self.m.funcs.len(),
                 ExternKind::Table => self.m.tables.len(),
@@ -444,6 +450,12 @@ impl<'a> ModuleParser<'a> {
             } as u32
     }
 
+    /// Adds an import, counting it in its index space.
+    fn push_import(&mut self, import: Import) {
+        self.imported[import.desc.kind() as usize] += 1;
+        self.m.imports.push(import);
+    }
+
     fn func_field(&mut self) -> PResult<()> {
         let index = self.next_index(ExternKind::Func);
         let id = self.c.opt_id();
@@ -451,7 +463,7 @@ impl<'a> ModuleParser<'a> {
         self.inline_exports(ExternKind::Func, index)?;
         if let Some((module, name)) = self.inline_import()? {
             let (ty, _) = self.type_use()?;
-            self.m.imports.push(Import {
+            self.push_import(Import {
                 module,
                 name,
                 desc: ImportDesc::Func(ty),
@@ -508,7 +520,7 @@ impl<'a> ModuleParser<'a> {
         self.inline_exports(ExternKind::Table, index)?;
         if let Some((module, name)) = self.inline_import()? {
             let ty = self.table_type()?;
-            self.m.imports.push(Import {
+            self.push_import(Import {
                 module,
                 name,
                 desc: ImportDesc::Table(ty),
@@ -576,7 +588,7 @@ impl<'a> ModuleParser<'a> {
         self.inline_exports(ExternKind::Memory, index)?;
         if let Some((module, name)) = self.inline_import()? {
             let ty = self.memory_type()?;
-            self.m.imports.push(Import {
+            self.push_import(Import {
                 module,
                 name,
                 desc: ImportDesc::Memory(ty),
@@ -627,7 +639,7 @@ impl<'a> ModuleParser<'a> {
         self.inline_exports(ExternKind::Global, index)?;
         if let Some((module, name)) = self.inline_import()? {
             let ty = self.global_type()?;
-            self.m.imports.push(Import {
+            self.push_import(Import {
                 module,
                 name,
                 desc: ImportDesc::Global(ty),
@@ -649,7 +661,7 @@ impl<'a> ModuleParser<'a> {
         let (ty, _) = self.type_use()?;
         let tag = TagType { attribute: 0, ty };
         match import {
-            Some((module, name)) => self.m.imports.push(Import {
+            Some((module, name)) => self.push_import(Import {
                 module,
                 name,
                 desc: ImportDesc::Tag(tag),
@@ -697,7 +709,7 @@ impl<'a> ModuleParser<'a> {
             _ => return Err(self.c.unexpected()),
         };
         self.c.rparen()?;
-        self.m.imports.push(Import { module, name, desc });
+        self.push_import(Import { module, name, desc });
         Ok(())
     }
 

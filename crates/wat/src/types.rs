@@ -255,25 +255,34 @@ impl ModuleParser<'_> {
     /// The index of a plain function type equal to `ft`, added at the end
     /// of the types if there is none.
     pub fn implicit_type(&mut self, ft: FuncType) -> u32 {
-        // Only a type written alone (not in an explicit `rec`) is reused,
-        // as wat and the reference interpreter do.
+        if let Some(&idx) = self.plain_func_types.get(&ft) {
+            return idx;
+        }
+        let idx = self.m.types.len() as u32;
+        self.plain_func_types.insert(ft.clone(), idx);
+        self.m
+            .push_rec_group([SubType::plain(CompositeType::Func(ft))], false);
+        idx
+    }
+
+    /// Records the explicit types an implicit type may reuse: a function
+    /// type written alone (not in an explicit `rec`), `final` without
+    /// supertypes, as the spec's abbreviation defines it. The first such
+    /// type of each signature wins.
+    pub fn index_plain_func_types(&mut self) {
         for group in &self.m.rec_groups {
             if group.len != 1 || group.explicit {
                 continue;
             }
             let t = &self.m.types[group.start as usize];
-            if t.is_final && t.supertypes.is_empty() {
-                if let CompositeType::Func(f) = &t.composite {
-                    if *f == ft {
-                        return group.start;
-                    }
-                }
+            if let (true, true, CompositeType::Func(f)) =
+                (t.is_final, t.supertypes.is_empty(), &t.composite)
+            {
+                self.plain_func_types
+                    .entry(f.clone())
+                    .or_insert(group.start);
             }
         }
-        let idx = self.m.types.len() as u32;
-        self.m
-            .push_rec_group([SubType::plain(CompositeType::Func(ft))], false);
-        idx
     }
 
     /// A `(type ...)` or `(rec ...)` field; the cursor is at its `(`.

@@ -1,0 +1,296 @@
+//! Module syntax: abbreviations, index resolution, flattening, errors.
+
+use weft_ast::*;
+use weft_wat::{parse_module, wat2wasm};
+
+fn code(m: &Module, func: usize) -> &[Instr] {
+    m.instrs(m.funcs[func].body)
+}
+
+fn err(text: &str) -> String {
+    parse_module(text).unwrap_err().message().to_string()
+}
+
+fn func_type(params: &[ValType], results: &[ValType]) -> SubType {
+    SubType::plain(CompositeType::Func(FuncType {
+        params: params.to_vec(),
+        results: results.to_vec(),
+    }))
+}
+
+#[test]
+fn implicit_types_go_after_explicit_ones_in_order_of_first_use() {
+    let m = parse_module(
+        "(module (func (param i32)) (type (func)) (func (result i32) i32.const 0) (func (param i32)) (func (type 0)))",
+    )
+    .unwrap();
+    assert_eq!(
+        m.types,
+        [
+            func_type(&[], &[]),
+            func_type(&[ValType::I32], &[]),
+            func_type(&[], &[ValType::I32]),
+        ]
+    );
+    let tys: Vec<u32> = m.funcs.iter().map(|f| f.ty).collect();
+    assert_eq!(tys, [1, 2, 1, 0]);
+}
+
+#[test]
+fn an_equal_explicit_type_is_reused_even_if_defined_later() {
+    let m = parse_module("(func (param i64)) (type $t (func (param i64)))").unwrap();
+    assert_eq!(m.types.len(), 1);
+    assert_eq!(m.funcs[0].ty, 0);
+}
+
+#[test]
+fn folded_instructions_are_flattened() {
+    let m = parse_module(
+        "(func (result i32) (if (result i32) (i32.const 1) (then (i32.const 2)) (else (i32.add (i32.const 3) (i32.const 4)))))",
+    )
+    .unwrap();
+    assert_eq!(
+        code(&m, 0),
+        [
+            Instr::I32Const { value: 1 },
+            Instr::If {
+                ty: BlockType::Val(ValType::I32)
+            },
+            Instr::I32Const { value: 2 },
+            Instr::Else,
+            Instr::I32Const { value: 3 },
+            Instr::I32Const { value: 4 },
+            Instr::I32Add,
+            Instr::End,
+            Instr::End,
+        ]
+    );
+}
+
+#[test]
+fn labels_resolve_by_depth() {
+    let m =
+        parse_module("(func (block $a (loop $b (br $a) (br $b) (br 0))) block $c br $c end $c)")
+            .unwrap();
+    let brs: Vec<u32> = code(&m, 0)
+        .iter()
+        .filter_map(|i| match i {
+            Instr::Br { label } => Some(*label),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(brs, [1, 0, 0, 0]);
+}
+
+#[test]
+fn locals_and_params_by_name() {
+    let m = parse_module(
+        "(func $f (param $a i32) (param i64) (local $b f32) (local f64 f64) local.get $a local.get $b drop drop)",
+    )
+    .unwrap();
+    assert_eq!(
+        &code(&m, 0)[..2],
+        [Instr::LocalGet { local: 0 }, Instr::LocalGet { local: 2 }]
+    );
+    assert_eq!(
+        m.funcs[0].locals,
+        [
+            Locals {
+                count: 1,
+                ty: ValType::F32
+            },
+            Locals {
+                count: 2,
+                ty: ValType::F64
+            }
+        ]
+    );
+    assert_eq!(m.names.funcs, [(0, "f".to_string())]);
+    assert_eq!(
+        m.names.locals,
+        [(0, vec![(0, "a".to_string()), (2, "b".to_string())])]
+    );
+}
+
+#[test]
+fn inline_imports_exports_and_segments() {
+    let m = parse_module(
+        r#"(module
+            (func $imp (import "m" "f") (param i32))
+            (global $g (export "g") (export "h") (mut i32) (i32.const 7))
+            (memory (export "mem") (data "abc" "\01"))
+            (table $t funcref (elem $imp $imp))
+            (func (export "run") (call $imp (global.get $g))))"#,
+    )
+    .unwrap();
+    assert_eq!(m.imports.len(), 1);
+    assert_eq!(m.imports[0].desc, ImportDesc::Func(0));
+    let exports: Vec<(&str, ExternKind, u32)> = m
+        .exports
+        .iter()
+        .map(|e| (e.name.as_str(), e.kind, e.index))
+        .collect();
+    assert_eq!(
+        exports,
+        [
+            ("g", ExternKind::Global, 0),
+            ("h", ExternKind::Global, 0),
+            ("mem", ExternKind::Memory, 0),
+            ("run", ExternKind::Func, 1),
+        ]
+    );
+    assert_eq!(
+        m.memories[0].limits,
+        Limits {
+            min: 1,
+            max: Some(1)
+        }
+    );
+    assert_eq!(m.datas[0].init, b"abc\x01");
+    assert_eq!(m.tables[0].ty.limits.min, 2);
+    assert_eq!(m.elems[0].items, ElemItems::Funcs(vec![0, 0]));
+    assert_eq!(
+        code(&m, 0),
+        [
+            Instr::GlobalGet { global: 0 },
+            Instr::Call { func: 0 },
+            Instr::End
+        ]
+    );
+}
+
+#[test]
+fn struct_fields_by_name_and_call_indirect_order() {
+    let m = parse_module(
+        "(type $s (struct (field $x i32) (field $y i64)))
+         (table $t 1 funcref) (table $u 1 funcref)
+         (func (param (ref $s)) (result i64)
+           (call_indirect $u (param i32) (i32.const 0) (i32.const 0))
+           (struct.get $s $y (local.get 0)))",
+    )
+    .unwrap();
+    let body = code(&m, 0);
+    assert!(body.contains(&Instr::StructGet { ty: 0, field: 1 }));
+    assert!(body.contains(&Instr::CallIndirect { ty: 2, table: 1 }));
+    assert_eq!(
+        m.names.fields,
+        [(0, vec![(0, "x".to_string()), (1, "y".to_string())])]
+    );
+}
+
+#[test]
+fn memory_arguments_and_lanes() {
+    let m = parse_module(
+        "(memory $a 1) (memory $b 1)
+         (func (param v128)
+           (drop (i32.load offset=8 align=2 (i32.const 0)))
+           (drop (i64.load $b (i32.const 0)))
+           (drop (v128.load8_lane 3 (i32.const 0) (local.get 0)))
+           (drop (v128.load8_lane 1 3 (i32.const 0) (local.get 0))))",
+    )
+    .unwrap();
+    let args: Vec<(u8, u64, u32)> = code(&m, 0)
+        .iter()
+        .filter_map(|i| i.memarg().map(|a| (a.align, a.offset, a.memory)))
+        .collect();
+    assert_eq!(args, [(1, 8, 0), (3, 0, 1), (0, 0, 0), (0, 0, 1)]);
+    let lanes: Vec<u8> = code(&m, 0)
+        .iter()
+        .filter_map(|i| match i {
+            Instr::V128Load8Lane { lane, .. } => Some(*lane),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(lanes, [3, 3]);
+}
+
+#[test]
+fn float_constants_are_exact() {
+    let m = parse_module(
+        "(func (drop (f32.const 0x1p-149)) (drop (f64.const -nan:0x4)) (drop (f32.const 1e39)))",
+    );
+    assert!(m.unwrap_err().message().contains("constant out of range"));
+    let m = parse_module("(func (drop (f32.const 0x1p-149)) (drop (f64.const -nan:0x4)))").unwrap();
+    assert_eq!(code(&m, 0)[0], Instr::F32Const { value: Ieee32(1) });
+    assert_eq!(
+        code(&m, 0)[2],
+        Instr::F64Const {
+            value: Ieee64(0xfff0_0000_0000_0004)
+        }
+    );
+}
+
+#[test]
+fn custom_annotations_keep_their_place() {
+    let m = parse_module(r#"(module (@custom "a" (after func) "x\01") (func) (@custom "b" "y"))"#)
+        .unwrap();
+    assert_eq!(
+        m.customs,
+        [
+            Custom {
+                place: Place::After(SectionId::Function),
+                kind: CustomKind::Raw {
+                    name: "a".into(),
+                    data: b"x\x01".to_vec()
+                }
+            },
+            Custom {
+                place: Place::After(SectionId::Data),
+                kind: CustomKind::Raw {
+                    name: "b".into(),
+                    data: b"y".to_vec()
+                }
+            },
+        ]
+    );
+}
+
+#[test]
+fn errors_carry_the_spec_phrases() {
+    assert!(err("(func block $a end $b)").contains("mismatching label"));
+    assert!(err("(func $f) (func $f)").contains("duplicate func"));
+    assert!(err("(func (param $x i32) (local $x i32))").contains("duplicate local"));
+    assert!(err("(func br $nope)").contains("unknown label"));
+    assert!(err("(func i32.frob)").contains("unknown operator"));
+    assert!(err("(func (i32.const 0x1_0000_0000))").contains("constant out of range"));
+    assert!(err("(type $t (func)) (func (type $t) (param i32))").contains("inline function type"));
+    assert!(err("(func (i32.load align=3 (i32.const 0)))").contains("alignment"));
+    assert!(err("(func) (import \"a\" \"b\" (func))").contains("import after function"));
+    assert!(err("(func (call $g))").contains("unknown function"));
+    assert!(err("(func").contains("unexpected end"));
+}
+
+#[test]
+fn errors_say_where() {
+    let text = "(module\n  (func\n    i32.cont 1))";
+    let e = parse_module(text).unwrap_err();
+    assert_eq!((e.line(), e.col()), (3, 14));
+    let rendered = e.render("x.wat", text);
+    assert!(
+        rendered.starts_with("x.wat:3:14: unknown operator"),
+        "{rendered}"
+    );
+    assert!(
+        rendered.ends_with("    i32.cont 1))\n             ^"),
+        "{rendered}"
+    );
+}
+
+#[test]
+fn deep_nesting_neither_overflows_nor_fails() {
+    let depth = 200_000;
+    let text = format!("(func {}{})", "(block ".repeat(depth), ")".repeat(depth));
+    let m = parse_module(&text).unwrap();
+    assert_eq!(m.funcs[0].body.len(), 2 * depth + 1);
+    let text = format!("(func {}", "(i32.add ".repeat(depth));
+    assert!(parse_module(&text).is_err());
+    let text = "(".repeat(depth);
+    assert!(parse_module(&text).is_err());
+}
+
+#[test]
+fn wat2wasm_encodes() {
+    let bytes = wat2wasm("(module (func (export \"f\") (result i32) i32.const 42))").unwrap();
+    assert_eq!(&bytes[..8], b"\0asm\x01\0\0\0");
+    assert!(bytes.windows(2).any(|w| w == [0x41, 42]));
+}
