@@ -1,3 +1,45 @@
-//! The `weft` command (being built).
+//! The `weft` command.
+//!
+//! Each subcommand lives in its own module under `cmd/`, with its clap
+//! arguments and a `run` function; adding one is a new file, one variant of
+//! [`Command`] and one line in [`main`].
 
-fn main() {}
+#![warn(missing_docs)]
+
+mod cmd;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// weft: a WebAssembly toolkit.
+#[derive(Debug, Parser)]
+#[command(name = "weft", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Decode a binary module and encode it again.
+    Parse(cmd::parse::Args),
+    /// Show a binary module's sections, counts, imports and exports.
+    Dump(cmd::dump::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Parse(args) => cmd::parse::run(args),
+        Command::Dump(args) => cmd::dump::run(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,83 @@
+//! The subcommands, one module each, and what they share: the error type,
+//! reading inputs and the `--features` option.
+
+pub mod dump;
+pub mod parse;
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use weft_ast::{Features, UnknownFeature};
+
+/// Why a command failed.
+#[derive(Debug)]
+pub enum Error {
+    /// A file could not be read or written.
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the system said.
+        source: std::io::Error,
+    },
+    /// A binary module is malformed.
+    Binary {
+        /// The file.
+        path: PathBuf,
+        /// Where and what.
+        source: weft_parser::Error,
+    },
+    /// `--features` named an unknown proposal.
+    Features(UnknownFeature),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Binary { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Features(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Binary { source, .. } => Some(source),
+            Error::Features(e) => Some(e),
+        }
+    }
+}
+
+/// The proposals to accept, as a command-line option.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FeatureArgs {
+    /// Proposals to accept: a base (`wasm1`, `wasm2`, `wasm3`, `default`,
+    /// `all`) and/or `+name`/`-name` edits, comma-separated.
+    #[arg(long, default_value = "default")]
+    pub features: String,
+}
+
+impl FeatureArgs {
+    /// The feature set described.
+    pub fn features(&self) -> Result<Features, Error> {
+        Features::parse(&self.features).map_err(Error::Features)
+    }
+}
+
+/// Reads a whole file.
+pub fn read(path: &Path) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// Writes a whole file.
+pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    std::fs::write(path, bytes).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
