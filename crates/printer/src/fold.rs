@@ -37,9 +37,11 @@ struct Node {
 enum Open {
     /// `block`, `loop`, `try_table`: one level of contents.
     Plain,
-    /// `if` (with `then` / `else` inside), legacy `try` (with `do` /
-    /// `catch` inside): contents two levels in.
+    /// `if` (with `then` / `else` inside): contents two levels in.
     Arms,
+    /// The legacy `try`, kept flat: `try`, `catch`, `end` on their own
+    /// lines, one level of contents.
+    Flat,
 }
 
 /// The expressions of one block level not yet printed.
@@ -120,7 +122,7 @@ impl<W: Write> Printer<'_, W> {
         let last = instrs.len().saturating_sub(1);
         for (at, instr) in instrs.iter().enumerate() {
             let depth = match open.last() {
-                Some((Open::Plain, d)) => d + 1,
+                Some((Open::Plain | Open::Flat, d)) => d + 1,
                 Some((Open::Arms, d)) => d + 2,
                 None => base,
             };
@@ -146,12 +148,16 @@ impl<W: Write> Printer<'_, W> {
                     open.push((Open::Arms, depth));
                 }
                 Instr::Try { .. } => {
+                    // The legacy `try` stays flat (`try ... catch ... end`):
+                    // its folded `(do ...)` form is not read by common tools.
                     self.flush(&mut f, instrs, depth)?;
-                    self.open_block(instr, &mut ordinal, depth)?;
+                    self.newline(depth)?;
+                    self.opening = Some(ordinal);
+                    self.instr(instr)?;
+                    self.labels.push(ordinal);
+                    ordinal = ordinal.saturating_add(1);
                     arities.push(self.label_arity(instr));
-                    self.newline(depth + 1)?;
-                    self.w("(do")?;
-                    open.push((Open::Arms, depth));
+                    open.push((Open::Flat, depth));
                 }
                 _ if opens_block(instr) => {
                     self.flush(&mut f, instrs, depth)?;
@@ -159,39 +165,44 @@ impl<W: Write> Printer<'_, W> {
                     arities.push(self.label_arity(instr));
                     open.push((Open::Plain, depth));
                 }
-                Instr::Else | Instr::Catch { .. } | Instr::CatchAll
-                    if matches!(open.last(), Some((Open::Arms, _))) =>
+                Instr::Else if matches!(open.last(), Some((Open::Arms, _))) => {
+                    self.flush(&mut f, instrs, depth)?;
+                    self.newline(depth - 1)?;
+                    self.w(")")?;
+                    self.newline(depth - 1)?;
+                    self.w("(else")?;
+                }
+                Instr::Catch { .. } | Instr::CatchAll
+                    if matches!(open.last(), Some((Open::Flat, _))) =>
                 {
                     self.flush(&mut f, instrs, depth)?;
                     self.newline(depth - 1)?;
-                    self.w(")")?;
-                    self.newline(depth - 1)?;
-                    self.w("(")?;
                     self.instr(instr)?;
                 }
-                Instr::Delegate { .. } if matches!(open.last(), Some((Open::Arms, _))) => {
+                Instr::Delegate { .. } if matches!(open.last(), Some((Open::Flat, _))) => {
                     self.flush(&mut f, instrs, depth)?;
-                    self.newline(depth - 1)?;
-                    self.w(")")?;
                     self.labels.pop();
                     arities.pop();
-                    self.newline(depth - 1)?;
-                    self.w("(")?;
-                    self.instr(instr)?;
-                    self.w(")")?;
-                    self.newline(depth - 2)?;
-                    self.w(")")?;
                     open.pop();
+                    self.newline(depth - 1)?;
+                    self.instr(instr)?;
                 }
                 Instr::End if !open.is_empty() => {
                     self.flush(&mut f, instrs, depth)?;
-                    if let Some((kind, d)) = open.pop() {
-                        if kind == Open::Arms {
-                            self.newline(d + 1)?;
+                    match open.pop() {
+                        Some((Open::Flat, d)) => {
+                            self.newline(d)?;
+                            self.w("end")?;
+                        }
+                        Some((kind, d)) => {
+                            if kind == Open::Arms {
+                                self.newline(d + 1)?;
+                                self.w(")")?;
+                            }
+                            self.newline(d)?;
                             self.w(")")?;
                         }
-                        self.newline(d)?;
-                        self.w(")")?;
+                        None => {}
                     }
                     self.labels.pop();
                     arities.pop();
