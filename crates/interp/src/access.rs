@@ -88,6 +88,84 @@ macro_rules! widen {
     };
 }
 
+/// A scalar load: the slot read at an effective address, or `None` when
+/// out of bounds.
+pub(crate) type LoadFn = fn(&[u8], u64) -> Option<u64>;
+
+/// A scalar store of a slot at an effective address; `false` when out of
+/// bounds.
+pub(crate) type StoreFn = fn(&mut [u8], u64, u64) -> bool;
+
+/// The bytes `[ea, ea + N)` of `data`, if in bounds.
+#[inline(always)]
+fn bytes<const N: usize>(data: &[u8], ea: u64) -> Option<[u8; N]> {
+    let i = usize::try_from(ea).ok()?;
+    data.get(i..i.checked_add(N)?)?.try_into().ok()
+}
+
+/// Writes `b` at `ea`, if in bounds.
+#[inline(always)]
+fn put<const N: usize>(data: &mut [u8], ea: u64, b: [u8; N]) -> bool {
+    let Ok(i) = usize::try_from(ea) else {
+        return false;
+    };
+    match i.checked_add(N).and_then(|end| data.get_mut(i..end)) {
+        Some(d) => {
+            d.copy_from_slice(&b);
+            true
+        }
+        None => false,
+    }
+}
+
+/// The scalar loads as slot functions (with the value's extension), for the
+/// translator's fast memory ops.
+pub(crate) fn load_fn(i: &Instr) -> Option<LoadFn> {
+    use Instr::*;
+    macro_rules! ld {
+        ($n:literal, |$b:ident| $e:expr) => {{
+            fn f(d: &[u8], ea: u64) -> Option<u64> {
+                let $b = bytes::<$n>(d, ea)?;
+                Some($e)
+            }
+            f as LoadFn
+        }};
+    }
+    Some(match i {
+        I32Load { .. } | F32Load { .. } => ld!(4, |b| u32::from_le_bytes(b) as u64),
+        I64Load { .. } | F64Load { .. } => ld!(8, |b| u64::from_le_bytes(b)),
+        I32Load8S { .. } => ld!(1, |b| b[0] as i8 as i32 as u32 as u64),
+        I32Load8U { .. } | I64Load8U { .. } => ld!(1, |b| b[0] as u64),
+        I32Load16S { .. } => ld!(2, |b| i16::from_le_bytes(b) as i32 as u32 as u64),
+        I32Load16U { .. } | I64Load16U { .. } => ld!(2, |b| u16::from_le_bytes(b) as u64),
+        I64Load8S { .. } => ld!(1, |b| b[0] as i8 as i64 as u64),
+        I64Load16S { .. } => ld!(2, |b| i16::from_le_bytes(b) as i64 as u64),
+        I64Load32S { .. } => ld!(4, |b| i32::from_le_bytes(b) as i64 as u64),
+        I64Load32U { .. } => ld!(4, |b| u32::from_le_bytes(b) as u64),
+        _ => return None,
+    })
+}
+
+/// The scalar stores as slot functions (with the value's wrapping).
+pub(crate) fn store_fn(i: &Instr) -> Option<StoreFn> {
+    use Instr::*;
+    macro_rules! st {
+        ($t:ty) => {{
+            fn f(d: &mut [u8], ea: u64, v: u64) -> bool {
+                put(d, ea, (v as $t).to_le_bytes())
+            }
+            f as StoreFn
+        }};
+    }
+    Some(match i {
+        I32Store { .. } | F32Store { .. } | I64Store32 { .. } => st!(u32),
+        I64Store { .. } | F64Store { .. } => st!(u64),
+        I32Store8 { .. } | I64Store8 { .. } => st!(u8),
+        I32Store16 { .. } | I64Store16 { .. } => st!(u16),
+        _ => return None,
+    })
+}
+
 /// Executes a memory or table instruction; `Ok(false)` if `i` is not one.
 pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Result<bool, Trap> {
     use Instr::*;
@@ -97,81 +175,19 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
         inst: inst as usize,
     };
     match i {
-        I32Load { memarg } => {
-            let b = c.load::<4>(*memarg)?;
-            c.s.push_u32(u32::from_le_bytes(b))
+        _ if load_fn(i).is_some() => {
+            let (f, m) = (load_fn(i).expect("checked"), i.memarg().expect("a load"));
+            let (mem, ea) = c.ea(m);
+            let v = f(&mem.data, ea).ok_or(Trap::OutOfBoundsMemoryAccess)?;
+            c.s.push(v)
         }
-        I64Load { memarg } => {
-            let b = c.load::<8>(*memarg)?;
-            c.s.push_u64(u64::from_le_bytes(b))
-        }
-        F32Load { memarg } => {
-            let b = c.load::<4>(*memarg)?;
-            c.s.push_u32(u32::from_le_bytes(b))
-        }
-        F64Load { memarg } => {
-            let b = c.load::<8>(*memarg)?;
-            c.s.push_u64(u64::from_le_bytes(b))
-        }
-        I32Load8S { memarg } => {
-            let b = c.load::<1>(*memarg)?;
-            c.s.push_i32(b[0] as i8 as i32)
-        }
-        I32Load8U { memarg } => {
-            let b = c.load::<1>(*memarg)?;
-            c.s.push_u32(b[0] as u32)
-        }
-        I32Load16S { memarg } => {
-            let b = c.load::<2>(*memarg)?;
-            c.s.push_i32(i16::from_le_bytes(b) as i32)
-        }
-        I32Load16U { memarg } => {
-            let b = c.load::<2>(*memarg)?;
-            c.s.push_u32(u16::from_le_bytes(b) as u32)
-        }
-        I64Load8S { memarg } => {
-            let b = c.load::<1>(*memarg)?;
-            c.s.push_i64(b[0] as i8 as i64)
-        }
-        I64Load8U { memarg } => {
-            let b = c.load::<1>(*memarg)?;
-            c.s.push_u64(b[0] as u64)
-        }
-        I64Load16S { memarg } => {
-            let b = c.load::<2>(*memarg)?;
-            c.s.push_i64(i16::from_le_bytes(b) as i64)
-        }
-        I64Load16U { memarg } => {
-            let b = c.load::<2>(*memarg)?;
-            c.s.push_u64(u16::from_le_bytes(b) as u64)
-        }
-        I64Load32S { memarg } => {
-            let b = c.load::<4>(*memarg)?;
-            c.s.push_i64(i32::from_le_bytes(b) as i64)
-        }
-        I64Load32U { memarg } => {
-            let b = c.load::<4>(*memarg)?;
-            c.s.push_u64(u32::from_le_bytes(b) as u64)
-        }
-        I32Store { memarg } | F32Store { memarg } => {
-            let v = c.s.pop_u32();
-            c.store(*memarg, v.to_le_bytes())?
-        }
-        I64Store { memarg } | F64Store { memarg } => {
-            let v = c.s.pop_u64();
-            c.store(*memarg, v.to_le_bytes())?
-        }
-        I32Store8 { memarg } | I64Store8 { memarg } => {
-            let v = c.s.pop() as u8;
-            c.store(*memarg, [v])?
-        }
-        I32Store16 { memarg } | I64Store16 { memarg } => {
-            let v = c.s.pop() as u16;
-            c.store(*memarg, v.to_le_bytes())?
-        }
-        I64Store32 { memarg } => {
-            let v = c.s.pop() as u32;
-            c.store(*memarg, v.to_le_bytes())?
+        _ if store_fn(i).is_some() => {
+            let (f, m) = (store_fn(i).expect("checked"), i.memarg().expect("a store"));
+            let v = c.s.pop();
+            let (mem, ea) = c.ea(m);
+            if !f(&mut mem.data, ea, v) {
+                return Err(Trap::OutOfBoundsMemoryAccess);
+            }
         }
         MemorySize { mem } => {
             let a = c.mem_addr(*mem);

@@ -6,9 +6,12 @@
 //! `unreachable`, ...) can never run, so it is skipped up to the end of its
 //! block: the translator then needs no polymorphic stack.
 
-use weft_ast::{BlockType, Func, FuncType, Instr, Module, TypeIdx, ValType};
+use weft_ast::{AddrType, BlockType, Func, FuncType, Instr, Module, TypeIdx, ValType};
+
+use weft_ast::Features;
 
 use crate::effect::effect;
+use crate::num::BinFn;
 use crate::op::{Code, Op, Target};
 use crate::trap::Error;
 use crate::value::slots;
@@ -25,6 +28,8 @@ pub(crate) struct Env<'a> {
     pub func_types: &'a [TypeIdx],
     /// Value type of every global, imports first.
     pub globals: &'a [ValType],
+    /// Address type of every memory, imports first.
+    pub memories: &'a [AddrType],
 }
 
 impl Env<'_> {
@@ -91,6 +96,9 @@ struct Translator<'a> {
     ctrls: Vec<Ctrl>,
     /// Frame offset and width of every local.
     locals: Vec<(u32, u8)>,
+    /// The last op index some branch may target: ops before it must not be
+    /// fused with ops after it.
+    barrier: u32,
 }
 
 /// Translates one defined function.
@@ -132,6 +140,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
             unreachable: false,
         }],
         locals,
+        barrier: 0,
     };
     let body = env
         .module
@@ -266,6 +275,7 @@ impl Translator<'_> {
         if self.vals.len() < param_vals + self.top().base_vals || self.height < param_slots {
             return Err(Error::Invalid("type mismatch: block parameters"));
         }
+        self.barrier = self.here();
         self.ctrls.push(Ctrl {
             kind,
             base: self.height - param_slots,
@@ -319,7 +329,7 @@ impl Translator<'_> {
         let op = match (conditional, moves) {
             (false, false) => Op::Jump { to: t.to },
             (false, true) => Op::Br(t),
-            (true, false) => Op::JumpIf { to: t.to },
+            (true, false) => self.cond_jump(t.to, false),
             (true, true) => Op::BrIf(t),
         };
         if forward {
@@ -334,6 +344,9 @@ impl Translator<'_> {
             Fixup::Op(i) => match &mut self.ops[i as usize] {
                 Op::Jump { to: t } | Op::JumpIf { to: t } | Op::JumpIfNot { to: t } => *t = to,
                 Op::Br(t) | Op::BrIf(t) => t.to = to,
+                Op::JumpIfL { to: t, .. }
+                | Op::JumpIfLC { to: t, .. }
+                | Op::JumpIfLL { to: t, .. } => *t = to,
                 _ => {}
             },
             Fixup::Table(i) => self.targets[i as usize].to = to,
@@ -366,8 +379,9 @@ impl Translator<'_> {
             Instr::Loop { ty } => self.open(Kind::Loop, *ty, None)?,
             Instr::If { ty } => {
                 self.pop_slots(1)?;
+                let op = self.cond_jump(0, true);
                 let at = self.here();
-                self.emit(Op::JumpIfNot { to: 0 });
+                self.emit(op);
                 self.open(Kind::If, *ty, Some(at))?;
             }
             Instr::Else => {
@@ -385,6 +399,7 @@ impl Translator<'_> {
                         .push(Fixup::Op(at));
                 }
                 let here = self.here();
+                self.barrier = here;
                 let c = self.ctrls.last_mut().expect("open");
                 let else_fixup = c.else_fixup.take();
                 c.kind = Kind::Else;
@@ -400,6 +415,7 @@ impl Translator<'_> {
             Instr::End => {
                 let c = self.ctrls.pop().ok_or(Error::Invalid("unmatched end"))?;
                 let here = self.here();
+                self.barrier = here;
                 if let Some(at) = c.else_fixup {
                     self.patch(Fixup::Op(at), here);
                 }
@@ -491,6 +507,9 @@ impl Translator<'_> {
             Instr::LocalSet { local } => {
                 let (off, w) = self.local(*local)?;
                 self.pop_slots(w as u32)?;
+                if w == 1 && self.fuse_set(off) {
+                    return Ok(());
+                }
                 self.emit(if w == 2 {
                     Op::LocalSet2 { off }
                 } else {
@@ -538,20 +557,186 @@ impl Translator<'_> {
                 let (pops, pushes) = effect(other).ok_or(Error::Unsupported(other.name()))?;
                 self.pop_slots(pops)?;
                 self.push_all(pushes);
-                self.emit(match other {
-                    Instr::I32Add => Op::I32Add,
-                    Instr::I32Sub => Op::I32Sub,
-                    Instr::I32LtU => Op::I32LtU,
-                    Instr::I32Eqz => Op::I32Eqz,
-                    _ => Op::Instr(other.clone()),
-                });
+                let op = match crate::num::int_bin(other) {
+                    Some((f, wide)) => self.fuse_bin(f, wide),
+                    None => self.memory_op(other).unwrap_or_else(|| classify(other)),
+                };
+                self.emit(op);
             }
         }
         Ok(())
     }
 
+    /// Whether the last `n` ops may be fused into a later one: no branch
+    /// targets any of them but the first.
+    fn last_fusable(&self, n: usize) -> bool {
+        self.ops.len() >= self.barrier as usize + n
+    }
+
+    /// A binary integer operator, fused with the `local.get`s and constants
+    /// just emitted for its operands (they push exactly its two operands).
+    fn fuse_bin(&mut self, f: BinFn, wide: bool) -> Op {
+        let n = self.ops.len();
+        // An i32 operator reads only the low half of its constant, so its
+        // constant is kept sign-extended: then whether it fits an `i32`
+        // immediate no longer depends on the operator's width.
+        let norm = |bits: u64| {
+            if wide {
+                bits
+            } else {
+                bits as u32 as i32 as i64 as u64
+            }
+        };
+        if self.last_fusable(2) {
+            let fused = match (&self.ops[n - 2], &self.ops[n - 1]) {
+                (Op::LocalGet { off: a }, Op::LocalGet { off: b }) => {
+                    Some(Op::BinLL { f, a: *a, b: *b })
+                }
+                (Op::LocalGet { off: a }, Op::Const { bits }) => {
+                    Some(Op::BinLC { f, a: *a, c: *bits })
+                }
+                _ => None,
+            };
+            if let Some(op) = fused {
+                self.ops.truncate(n - 2);
+                return op;
+            }
+        }
+        if self.last_fusable(1) {
+            let fused = match &self.ops[n - 1] {
+                Op::LocalGet { off } => Some(Op::BinL { f, b: *off }),
+                Op::Const { bits } => Some(Op::BinC { f, c: norm(*bits) }),
+                _ => None,
+            };
+            if let Some(op) = fused {
+                self.ops.truncate(n - 1);
+                return op;
+            }
+        }
+        Op::Bin { f }
+    }
+
+    /// Fuses `local.set` into the binary operator just emitted; whether
+    /// it did.
+    fn fuse_set(&mut self, d: u32) -> bool {
+        if !self.last_fusable(1) {
+            return false;
+        }
+        let fused = match self.ops.last() {
+            Some(Op::Bin { f }) => Op::BinSet { f: *f, d },
+            Some(Op::BinLL { f, a, b }) => Op::BinLLSet {
+                f: *f,
+                a: *a,
+                b: *b,
+                d,
+            },
+            Some(Op::BinLC { f, a, c }) if *c as i32 as i64 as u64 == *c => Op::BinLCSet {
+                f: *f,
+                a: *a,
+                c: *c as i32,
+                d,
+            },
+            _ => return false,
+        };
+        self.ops.pop();
+        self.emit(fused);
+        true
+    }
+
+    /// A conditional jump on the value just computed, fused with the op
+    /// that computed it where possible (`i32.eqz` flips the condition).
+    fn cond_jump(&mut self, to: u32, mut if_zero: bool) -> Op {
+        if self.last_fusable(1) && matches!(self.ops.last(), Some(Op::I32Eqz)) {
+            self.ops.pop();
+            if_zero = !if_zero;
+        }
+        if self.last_fusable(1) {
+            let fused = match self.ops.last() {
+                Some(Op::LocalGet { off }) => Some(Op::JumpIfL {
+                    off: *off,
+                    to,
+                    if_zero,
+                }),
+                Some(Op::BinLL { f, a, b }) => Some(Op::JumpIfLL {
+                    f: *f,
+                    a: *a,
+                    b: *b,
+                    to,
+                    if_zero,
+                }),
+                Some(Op::BinLC { f, a, c }) if *c as i32 as i64 as u64 == *c => {
+                    Some(Op::JumpIfLC {
+                        f: *f,
+                        a: *a,
+                        c: *c as i32,
+                        to,
+                        if_zero,
+                    })
+                }
+                _ => None,
+            };
+            if let Some(op) = fused {
+                self.ops.pop();
+                return op;
+            }
+        }
+        if if_zero {
+            Op::JumpIfNot { to }
+        } else {
+            Op::JumpIf { to }
+        }
+    }
+
+    /// A scalar load or store of memory 0 with 32-bit addresses, as a fast
+    /// op.
+    fn memory_op(&self, i: &Instr) -> Option<Op> {
+        let m = i.memarg()?;
+        if m.memory != 0 || self.env.memories.first() != Some(&AddrType::I32) {
+            return None;
+        }
+        let offset = m.offset;
+        if let Some(f) = crate::access::load_fn(i) {
+            return Some(Op::Load { f, offset });
+        }
+        crate::access::store_fn(i).map(|f| Op::Store { f, offset })
+    }
+
     fn constant(&mut self, bits: u64) {
         self.push(1);
         self.emit(Op::Const { bits });
+    }
+}
+
+/// The op that executes an instruction by its AST form, by the module that
+/// implements it.
+fn classify(i: &Instr) -> Op {
+    use Instr::*;
+    let simd = i.feature() == Features::SIMD || i.feature() == Features::RELAXED_SIMD;
+    let access = i.memarg().is_some()
+        || matches!(
+            i,
+            MemorySize { .. }
+                | MemoryGrow { .. }
+                | MemoryInit { .. }
+                | MemoryCopy { .. }
+                | MemoryFill { .. }
+                | DataDrop { .. }
+                | TableGet { .. }
+                | TableSet { .. }
+                | TableSize { .. }
+                | TableGrow { .. }
+                | TableFill { .. }
+                | TableCopy { .. }
+                | TableInit { .. }
+                | ElemDrop { .. }
+                | RefIsNull
+                | RefAsNonNull
+                | RefEq
+        );
+    match i {
+        I32Eqz => Op::I32Eqz,
+        _ if access => Op::Access(i.clone()),
+        _ if simd => Op::Simd(i.clone()),
+        _ => Op::Num(i.clone()),
     }
 }

@@ -42,13 +42,16 @@ impl Module {
     pub fn new_unchecked(ast: weft_ast::Module) -> Result<Module, Error> {
         let mut func_types = Vec::new();
         let mut globals = Vec::new();
+        let mut memories = Vec::new();
         for import in &ast.imports {
             match import.desc {
                 ImportDesc::Func(ty) => func_types.push(ty),
                 ImportDesc::Global(g) => globals.push(g.val),
+                ImportDesc::Memory(m) => memories.push(m.addr),
                 _ => {}
             }
         }
+        memories.extend(ast.memories.iter().map(|m| m.addr));
         func_types.extend(ast.funcs.iter().map(|f| f.ty));
         globals.extend(ast.globals.iter().map(|g| g.ty.val));
         let codes = {
@@ -56,6 +59,7 @@ impl Module {
                 module: &ast,
                 func_types: &func_types,
                 globals: &globals,
+                memories: &memories,
             };
             ast.funcs
                 .iter()

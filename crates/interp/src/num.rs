@@ -165,27 +165,7 @@ pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
     use Instr::*;
     match instr {
         I32Eqz => op1!(s, pop_i32, push_bool, |a| a == 0),
-        I32Eq => op2!(s, pop_i32, push_bool, |a, b| a == b),
-        I32Ne => op2!(s, pop_i32, push_bool, |a, b| a != b),
-        I32LtS => op2!(s, pop_i32, push_bool, |a, b| a < b),
-        I32LtU => op2!(s, pop_u32, push_bool, |a, b| a < b),
-        I32GtS => op2!(s, pop_i32, push_bool, |a, b| a > b),
-        I32GtU => op2!(s, pop_u32, push_bool, |a, b| a > b),
-        I32LeS => op2!(s, pop_i32, push_bool, |a, b| a <= b),
-        I32LeU => op2!(s, pop_u32, push_bool, |a, b| a <= b),
-        I32GeS => op2!(s, pop_i32, push_bool, |a, b| a >= b),
-        I32GeU => op2!(s, pop_u32, push_bool, |a, b| a >= b),
         I64Eqz => op1!(s, pop_i64, push_bool, |a| a == 0),
-        I64Eq => op2!(s, pop_i64, push_bool, |a, b| a == b),
-        I64Ne => op2!(s, pop_i64, push_bool, |a, b| a != b),
-        I64LtS => op2!(s, pop_i64, push_bool, |a, b| a < b),
-        I64LtU => op2!(s, pop_u64, push_bool, |a, b| a < b),
-        I64GtS => op2!(s, pop_i64, push_bool, |a, b| a > b),
-        I64GtU => op2!(s, pop_u64, push_bool, |a, b| a > b),
-        I64LeS => op2!(s, pop_i64, push_bool, |a, b| a <= b),
-        I64LeU => op2!(s, pop_u64, push_bool, |a, b| a <= b),
-        I64GeS => op2!(s, pop_i64, push_bool, |a, b| a >= b),
-        I64GeU => op2!(s, pop_u64, push_bool, |a, b| a >= b),
         F32Eq => op2!(s, pop_f32, push_bool, |a, b| a == b),
         F32Ne => op2!(s, pop_f32, push_bool, |a, b| a != b),
         F32Lt => op2!(s, pop_f32, push_bool, |a, b| a < b),
@@ -201,41 +181,17 @@ pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         I32Clz => op1!(s, pop_u32, push_u32, |a: u32| a.leading_zeros()),
         I32Ctz => op1!(s, pop_u32, push_u32, |a: u32| a.trailing_zeros()),
         I32Popcnt => op1!(s, pop_u32, push_u32, |a: u32| a.count_ones()),
-        I32Add => op2!(s, pop_i32, push_i32, |a: i32, b| a.wrapping_add(b)),
-        I32Sub => op2!(s, pop_i32, push_i32, |a: i32, b| a.wrapping_sub(b)),
-        I32Mul => op2!(s, pop_i32, push_i32, |a: i32, b| a.wrapping_mul(b)),
         I32DivS => op2t!(s, pop_i32, push_i32, div32_s),
         I32DivU => op2t!(s, pop_u32, push_u32, div32_u),
         I32RemS => op2t!(s, pop_i32, push_i32, rem32_s),
         I32RemU => op2t!(s, pop_u32, push_u32, rem32_u),
-        I32And => op2!(s, pop_u32, push_u32, |a, b| a & b),
-        I32Or => op2!(s, pop_u32, push_u32, |a, b| a | b),
-        I32Xor => op2!(s, pop_u32, push_u32, |a, b| a ^ b),
-        I32Shl => op2!(s, pop_u32, push_u32, |a: u32, b| a.wrapping_shl(b)),
-        I32ShrS => op2!(s, pop_i32, push_i32, |a: i32, b| a.wrapping_shr(b as u32)),
-        I32ShrU => op2!(s, pop_u32, push_u32, |a: u32, b| a.wrapping_shr(b)),
-        I32Rotl => op2!(s, pop_u32, push_u32, |a: u32, b| a.rotate_left(b)),
-        I32Rotr => op2!(s, pop_u32, push_u32, |a: u32, b| a.rotate_right(b)),
         I64Clz => op1!(s, pop_u64, push_u64, |a: u64| a.leading_zeros() as u64),
         I64Ctz => op1!(s, pop_u64, push_u64, |a: u64| a.trailing_zeros() as u64),
         I64Popcnt => op1!(s, pop_u64, push_u64, |a: u64| a.count_ones() as u64),
-        I64Add => op2!(s, pop_i64, push_i64, |a: i64, b| a.wrapping_add(b)),
-        I64Sub => op2!(s, pop_i64, push_i64, |a: i64, b| a.wrapping_sub(b)),
-        I64Mul => op2!(s, pop_i64, push_i64, |a: i64, b| a.wrapping_mul(b)),
         I64DivS => op2t!(s, pop_i64, push_i64, div64_s),
         I64DivU => op2t!(s, pop_u64, push_u64, div64_u),
         I64RemS => op2t!(s, pop_i64, push_i64, rem64_s),
         I64RemU => op2t!(s, pop_u64, push_u64, rem64_u),
-        I64And => op2!(s, pop_u64, push_u64, |a, b| a & b),
-        I64Or => op2!(s, pop_u64, push_u64, |a, b| a | b),
-        I64Xor => op2!(s, pop_u64, push_u64, |a, b| a ^ b),
-        I64Shl => op2!(s, pop_u64, push_u64, |a: u64, b| a.wrapping_shl(b as u32)),
-        I64ShrS => op2!(s, pop_i64, push_i64, |a: i64, b| a.wrapping_shr(b as u32)),
-        I64ShrU => op2!(s, pop_u64, push_u64, |a: u64, b| a.wrapping_shr(b as u32)),
-        I64Rotl => op2!(s, pop_u64, push_u64, |a: u64, b| a
-            .rotate_left((b % 64) as u32)),
-        I64Rotr => op2!(s, pop_u64, push_u64, |a: u64, b| a
-            .rotate_right((b % 64) as u32)),
         F32Abs => op1!(s, pop_f32, push_f32, f32::abs),
         F32Neg => op1!(s, pop_f32, push_f32, |a: f32| -a),
         F32Ceil => op1!(s, pop_f32, push_f32, ceil32),
@@ -327,7 +283,91 @@ pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
             let a = s.pop_u64() as u128;
             s.push_v128(a.wrapping_mul(b));
         }
-        _ => return Ok(false),
+        _ => match int_bin(instr) {
+            Some((f, _)) => {
+                let b = s.pop();
+                let a = s.top();
+                *a = f(*a, b);
+            }
+            None => return Ok(false),
+        },
     }
     Ok(true)
+}
+
+/// A non-trapping binary integer operator on slots: both operands and the
+/// result are slot encodings (an i32 zero-extended).
+pub(crate) type BinFn = fn(u64, u64) -> u64;
+
+/// The non-trapping binary integer operators (arithmetic, bitwise, shifts,
+/// rotations, comparisons) of `i32` and `i64` as slot functions: the
+/// translator fuses them with their operands' `local.get` and `const`.
+///
+/// The flag says whether the operator is `i64`'s.
+pub(crate) fn int_bin(instr: &Instr) -> Option<(BinFn, bool)> {
+    use Instr::*;
+    macro_rules! i32op {
+        (|$a:ident, $b:ident| $e:expr) => {{
+            fn f(a: u64, b: u64) -> u64 {
+                let ($a, $b) = (a as u32, b as u32);
+                ($e) as u32 as u64
+            }
+            f as BinFn
+        }};
+    }
+    macro_rules! i64op {
+        (|$a:ident, $b:ident| $e:expr) => {{
+            fn f(a: u64, b: u64) -> u64 {
+                let ($a, $b) = (a, b);
+                ($e) as u64
+            }
+            f as BinFn
+        }};
+    }
+    let f = match instr {
+        I32Eq => i32op!(|a, b| a == b),
+        I32Ne => i32op!(|a, b| a != b),
+        I32LtS => i32op!(|a, b| (a as i32) < (b as i32)),
+        I32LtU => i32op!(|a, b| a < b),
+        I32GtS => i32op!(|a, b| (a as i32) > (b as i32)),
+        I32GtU => i32op!(|a, b| a > b),
+        I32LeS => i32op!(|a, b| (a as i32) <= (b as i32)),
+        I32LeU => i32op!(|a, b| a <= b),
+        I32GeS => i32op!(|a, b| (a as i32) >= (b as i32)),
+        I32GeU => i32op!(|a, b| a >= b),
+        I32Add => i32op!(|a, b| a.wrapping_add(b)),
+        I32Sub => i32op!(|a, b| a.wrapping_sub(b)),
+        I32Mul => i32op!(|a, b| a.wrapping_mul(b)),
+        I32And => i32op!(|a, b| a & b),
+        I32Or => i32op!(|a, b| a | b),
+        I32Xor => i32op!(|a, b| a ^ b),
+        I32Shl => i32op!(|a, b| a.wrapping_shl(b)),
+        I32ShrS => i32op!(|a, b| (a as i32).wrapping_shr(b)),
+        I32ShrU => i32op!(|a, b| a.wrapping_shr(b)),
+        I32Rotl => i32op!(|a, b| a.rotate_left(b)),
+        I32Rotr => i32op!(|a, b| a.rotate_right(b)),
+        I64Eq => i64op!(|a, b| a == b),
+        I64Ne => i64op!(|a, b| a != b),
+        I64LtS => i64op!(|a, b| (a as i64) < (b as i64)),
+        I64LtU => i64op!(|a, b| a < b),
+        I64GtS => i64op!(|a, b| (a as i64) > (b as i64)),
+        I64GtU => i64op!(|a, b| a > b),
+        I64LeS => i64op!(|a, b| (a as i64) <= (b as i64)),
+        I64LeU => i64op!(|a, b| a <= b),
+        I64GeS => i64op!(|a, b| (a as i64) >= (b as i64)),
+        I64GeU => i64op!(|a, b| a >= b),
+        I64Add => i64op!(|a, b| a.wrapping_add(b)),
+        I64Sub => i64op!(|a, b| a.wrapping_sub(b)),
+        I64Mul => i64op!(|a, b| a.wrapping_mul(b)),
+        I64And => i64op!(|a, b| a & b),
+        I64Or => i64op!(|a, b| a | b),
+        I64Xor => i64op!(|a, b| a ^ b),
+        I64Shl => i64op!(|a, b| a.wrapping_shl(b as u32)),
+        I64ShrS => i64op!(|a, b| (a as i64).wrapping_shr(b as u32)),
+        I64ShrU => i64op!(|a, b| a.wrapping_shr(b as u32)),
+        I64Rotl => i64op!(|a, b| a.rotate_left((b % 64) as u32)),
+        I64Rotr => i64op!(|a, b| a.rotate_right((b % 64) as u32)),
+        _ => return None,
+    };
+    Some((f, instr.name().starts_with("i64")))
 }

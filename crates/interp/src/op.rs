@@ -9,6 +9,9 @@
 
 use weft_ast::Instr;
 
+use crate::access::{LoadFn, StoreFn};
+use crate::num::BinFn;
+
 /// A resolved branch: where to go and which values survive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Target {
@@ -21,7 +24,7 @@ pub(crate) struct Target {
 }
 
 /// One step of the internal form.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug)]
 pub(crate) enum Op {
     /// Trap with `unreachable`.
     Unreachable,
@@ -73,16 +76,55 @@ pub(crate) enum Op {
     Const { bits: u64 },
     /// Push a reference to a function of the instance.
     RefFunc { func: u32 },
-    /// `i32.add` (the most frequent instruction, kept off the slow path).
-    I32Add,
-    /// `i32.sub`.
-    I32Sub,
-    /// `i32.lt_u`.
-    I32LtU,
     /// `i32.eqz`.
     I32Eqz,
-    /// Any other instruction, executed by its AST form.
-    Instr(Instr),
+    /// A binary integer operator on the top two slots.
+    Bin { f: BinFn },
+    /// A binary integer operator with a local as its right operand.
+    BinL { f: BinFn, b: u32 },
+    /// A binary integer operator with a constant right operand.
+    BinC { f: BinFn, c: u64 },
+    /// A binary integer operator on two locals, pushing the result.
+    BinLL { f: BinFn, a: u32, b: u32 },
+    /// A binary integer operator on a local and a constant.
+    BinLC { f: BinFn, a: u32, c: u64 },
+    /// `Bin`, storing into the local at `d` instead of pushing.
+    BinSet { f: BinFn, d: u32 },
+    /// `BinLC` (with a constant that sign-extends from 32 bits), storing
+    /// into the local at `d`.
+    BinLCSet { f: BinFn, a: u32, c: i32, d: u32 },
+    /// `BinLL`, storing into the local at `d`.
+    BinLLSet { f: BinFn, a: u32, b: u32, d: u32 },
+    /// Jump if the one-slot local at `off` is zero (`if_zero`) or not.
+    JumpIfL { off: u32, to: u32, if_zero: bool },
+    /// Jump on the result of `BinLC` (a comparison, usually).
+    JumpIfLC {
+        f: BinFn,
+        a: u32,
+        c: i32,
+        to: u32,
+        if_zero: bool,
+    },
+    /// Jump on the result of `BinLL`.
+    JumpIfLL {
+        f: BinFn,
+        a: u32,
+        b: u32,
+        to: u32,
+        if_zero: bool,
+    },
+    /// A load from memory 0 (32-bit addresses) at a popped address plus
+    /// `offset`.
+    Load { f: LoadFn, offset: u64 },
+    /// A store to memory 0 (32-bit addresses) of a popped value at a popped
+    /// address plus `offset`.
+    Store { f: StoreFn, offset: u64 },
+    /// Any other numeric instruction, executed by its AST form.
+    Num(Instr),
+    /// A memory or table instruction, executed by its AST form.
+    Access(Instr),
+    /// A vector instruction, executed by its AST form.
+    Simd(Instr),
 }
 
 /// A translated function body.
