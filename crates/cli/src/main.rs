@@ -27,6 +27,8 @@ enum Command {
     Parse(cmd::parse::Args),
     /// Show a binary module's sections, counts, imports and exports.
     Dump(cmd::dump::Args),
+    /// Print a binary module as text.
+    Print(cmd::print::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Parse(args) => cmd::parse::run(args),
         Command::Dump(args) => cmd::dump::run(args),
+        Command::Print(args) => cmd::print::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,6 +3,7 @@
 
 pub mod dump;
 pub mod parse;
+pub mod print;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
