@@ -1,14 +1,20 @@
 //! Runs the official WebAssembly testsuite through weft.
 //!
-//! Today this is the binary-format skeleton: every `(module binary ...)` of
-//! every script is decoded, re-encoded and decoded again, and every binary
-//! `assert_malformed` must be rejected with its phrase. Per-file pass counts
-//! are held as floors by `expectations.tsv` (see [`expectations`]).
+//! - [`runner`]: runs every command of a script through the text parser,
+//!   binary parser, validator and interpreter;
+//! - [`binary`]: every `(module binary ...)` decodes, re-encodes and decodes
+//!   to an equal AST, and every binary `assert_malformed` is rejected with
+//!   its phrase;
+//! - [`suite`]: the testsuite's files and the proposals each needs;
+//! - [`expectations`]: the committed per-file floors;
+//! - [`report`]: the per-directory table.
 
 #![warn(missing_docs)]
 
 pub mod binary;
 pub mod expectations;
 pub mod phrase;
+pub mod report;
+pub mod runner;
 pub mod sexpr;
 pub mod suite;

@@ -1,0 +1,314 @@
+//! The `.wast` script runner: every command of a script through weft's text
+//! parser, binary parser, validator and interpreter.
+//!
+//! One command is one check. `thread`/`wait` (the threads proposal's
+//! concurrent scripts) are counted as skipped.
+
+use std::collections::HashMap;
+
+use weft_ast::{AbsHeap, Features};
+use weft_interp::{Extern, Instance, Linker, Module, Store, Value};
+use weft_wat::{Action, CommandKind, Expected, ModuleSource, NumPattern, ScriptModule, Shape};
+
+use crate::phrase;
+
+/// The outcome of one script.
+#[derive(Clone, Debug, Default)]
+pub struct Outcome {
+    /// Commands that did what the script expects.
+    pub passed: u32,
+    /// Commands that did not, each with its line and what happened.
+    pub failures: Vec<(u32, String)>,
+    /// Commands not run (`thread`, `wait`).
+    pub skipped: u32,
+}
+
+impl Outcome {
+    /// Number of failed commands.
+    pub fn failed(&self) -> u32 {
+        self.failures.len() as u32
+    }
+}
+
+/// Runs a whole script with the given proposals enabled.
+pub fn run_script(text: &str, features: Features) -> Outcome {
+    let mut outcome = Outcome::default();
+    let script = match weft_wat::parse_script_with(text, features) {
+        Ok(s) => s,
+        Err(e) => {
+            outcome
+                .failures
+                .push((e.line(), format!("script does not parse: {e}")));
+            return outcome;
+        }
+    };
+    let mut runner = Runner::new(features);
+    for command in &script.commands {
+        match runner.command(&command.kind) {
+            Some(Ok(())) => outcome.passed += 1,
+            Some(Err(why)) => outcome.failures.push((command.line, why)),
+            None => outcome.skipped += 1,
+        }
+    }
+    outcome
+}
+
+/// The state a script builds up: a store, the registered modules and the
+/// named instances and definitions.
+struct Runner {
+    features: Features,
+    store: Store,
+    linker: Linker,
+    named: HashMap<String, Instance>,
+    definitions: HashMap<String, Module>,
+    last_definition: Option<Module>,
+    last: Option<Instance>,
+}
+
+type Check = Result<(), String>;
+
+impl Runner {
+    fn new(features: Features) -> Runner {
+        let mut store = Store::new();
+        let mut linker = Linker::new();
+        weft_interp::spectest::define(&mut linker, &mut store)
+            .expect("the spectest module always instantiates");
+        Runner {
+            features,
+            store,
+            linker,
+            named: HashMap::new(),
+            definitions: HashMap::new(),
+            last_definition: None,
+            last: None,
+        }
+    }
+
+    /// Decodes or parses a script module and validates it.
+    fn build(&self, module: &ScriptModule) -> Result<Module, String> {
+        let ast = match &module.source {
+            ModuleSource::Binary(bytes) => {
+                weft_parser::parse_with(bytes, self.features).map_err(|e| e.to_string())?
+            }
+            _ => module.to_module(self.features).map_err(|e| e.to_string())?,
+        };
+        Module::with_features(ast, self.features).map_err(|e| e.to_string())
+    }
+
+    fn instance(&self, name: &Option<String>) -> Result<Instance, String> {
+        match name {
+            Some(n) => self
+                .named
+                .get(n)
+                .copied()
+                .ok_or_else(|| format!("no instance named {n}")),
+            None => self.last.ok_or_else(|| "no instance yet".to_string()),
+        }
+    }
+
+    fn act(&mut self, action: &Action) -> Result<Vec<Value>, String> {
+        match action {
+            Action::Invoke { module, name, args } => {
+                let instance = self.instance(module)?;
+                let func = self
+                    .store
+                    .export_func(instance, name)
+                    .ok_or_else(|| format!("no function export {name}"))?;
+                let args: Vec<Value> = args.iter().map(to_value).collect();
+                self.store.call(func, &args).map_err(|e| e.to_string())
+            }
+            Action::Get { module, name } => {
+                let instance = self.instance(module)?;
+                match self.store.export(instance, name) {
+                    Some(Extern::Global(g)) => {
+                        Ok(vec![self.store.global_get(g).map_err(|e| e.to_string())?])
+                    }
+                    _ => Err(format!("no global export {name}")),
+                }
+            }
+        }
+    }
+
+    fn define(&mut self, module: &ScriptModule) -> Check {
+        let built = self.build(module)?;
+        if module.definition {
+            if let Some(id) = &module.id {
+                self.definitions.insert(id.clone(), built.clone());
+            }
+            self.last_definition = Some(built);
+            return Ok(());
+        }
+        let instance = self
+            .linker
+            .instantiate(&mut self.store, &built)
+            .map_err(|e| e.to_string())?;
+        if let Some(id) = &module.id {
+            self.named.insert(id.clone(), instance);
+        }
+        self.last = Some(instance);
+        Ok(())
+    }
+
+    /// Runs one command; `None` when the command is skipped.
+    fn command(&mut self, kind: &CommandKind) -> Option<Check> {
+        Some(match kind {
+            CommandKind::Module(module) => self.define(module),
+            CommandKind::Instance { instance, module } => {
+                self.instantiate_definition(instance, module)
+            }
+            CommandKind::Register { name, module } => self.instance(module).map(|instance| {
+                self.linker.define_instance(&self.store, name, instance);
+            }),
+            CommandKind::Action(action) => self.act(action).map(|_| ()),
+            CommandKind::AssertReturn { action, results } => match self.act(action) {
+                Ok(values)
+                    if values.len() == results.len()
+                        && results.iter().zip(&values).all(|(e, v)| matches(e, v)) =>
+                {
+                    Ok(())
+                }
+                Ok(values) => Err(format!("got {values:?}, expected {results:?}")),
+                Err(e) => Err(e),
+            },
+            CommandKind::AssertTrap { action, message }
+            | CommandKind::AssertExhaustion { action, message } => match self.act(action) {
+                Ok(values) => Err(format!("returned {values:?}, expected trap `{message}`")),
+                Err(e) => expect_phrase(&e, message),
+            },
+            CommandKind::AssertTrapModule { module, message }
+            | CommandKind::AssertUninstantiable { module, message }
+            | CommandKind::AssertUnlinkable { module, message } => {
+                let result = self.build(module).and_then(|m| {
+                    self.linker
+                        .instantiate(&mut self.store, &m)
+                        .map_err(|e| e.to_string())
+                });
+                match result {
+                    Ok(_) => Err(format!("instantiated, expected `{message}`")),
+                    Err(e) => expect_phrase(&e, message),
+                }
+            }
+            CommandKind::AssertInvalid { module, message } => match self.build(module) {
+                Ok(_) => Err(format!("validated, expected `{message}`")),
+                Err(e) => expect_phrase(&e, message),
+            },
+            CommandKind::AssertMalformed { module, message } => {
+                let result = match &module.source {
+                    ModuleSource::Binary(bytes) => weft_parser::parse_with(bytes, self.features)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
+                    _ => module
+                        .to_module(self.features)
+                        .map(|_| ())
+                        .map_err(|e| e.to_string()),
+                };
+                match result {
+                    Ok(()) => Err(format!("parsed, expected `{message}`")),
+                    Err(e) => expect_phrase(&e, message),
+                }
+            }
+            CommandKind::AssertException { action } => match self.act(action) {
+                Ok(values) => Err(format!("returned {values:?}, expected an exception")),
+                Err(e) if e.contains("exception") => Ok(()),
+                Err(e) => Err(format!("expected an exception, got `{e}`")),
+            },
+            CommandKind::Thread { .. } | CommandKind::Wait { .. } => return None,
+        })
+    }
+
+    fn instantiate_definition(
+        &mut self,
+        instance: &Option<String>,
+        module: &Option<String>,
+    ) -> Check {
+        let definition = match module {
+            Some(n) => self.definitions.get(n).cloned(),
+            None => self.last_definition.clone(),
+        }
+        .ok_or("no module definition")?;
+        let created = self
+            .linker
+            .instantiate(&mut self.store, &definition)
+            .map_err(|e| e.to_string())?;
+        if let Some(id) = instance {
+            self.named.insert(id.clone(), created);
+        }
+        self.last = Some(created);
+        Ok(())
+    }
+}
+
+fn expect_phrase(message: &str, expected: &str) -> Check {
+    if phrase::matches(message, expected) {
+        Ok(())
+    } else {
+        Err(format!("failed with `{message}`, expected `{expected}`"))
+    }
+}
+
+fn to_value(v: &weft_wat::Value) -> Value {
+    match v {
+        weft_wat::Value::I32(x) => Value::I32(*x),
+        weft_wat::Value::I64(x) => Value::I64(*x),
+        weft_wat::Value::F32(x) => Value::F32(*x),
+        weft_wat::Value::F64(x) => Value::F64(*x),
+        weft_wat::Value::V128(x) => Value::V128(u128::from_le_bytes(x.0)),
+        weft_wat::Value::RefNull(Some(AbsHeap::Extern | AbsHeap::NoExtern)) => {
+            Value::ExternRef(None)
+        }
+        weft_wat::Value::RefNull(_) => Value::FuncRef(None),
+        weft_wat::Value::RefExtern(n) | weft_wat::Value::RefHost(n) => Value::ExternRef(Some(*n)),
+    }
+}
+
+/// Whether float bits match a pattern (exact bits, or a NaN class).
+fn num_matches(pattern: NumPattern, bits: u64, width: u32) -> bool {
+    let (sign, quiet, exponent) = if width == 32 {
+        (1u64 << 31, 1u64 << 22, 0x7f80_0000u64)
+    } else {
+        (1u64 << 63, 1u64 << 51, 0x7ff0_0000_0000_0000u64)
+    };
+    let magnitude = bits & !sign;
+    match pattern {
+        NumPattern::Bits(b) => bits == b,
+        NumPattern::CanonicalNan => magnitude == exponent | quiet,
+        NumPattern::ArithmeticNan => magnitude & (exponent | quiet) == exponent | quiet,
+    }
+}
+
+fn matches(expected: &Expected, value: &Value) -> bool {
+    match (expected, value) {
+        (Expected::I32(a), Value::I32(b)) => a == b,
+        (Expected::I64(a), Value::I64(b)) => a == b,
+        (Expected::F32(p), Value::F32(b)) => num_matches(*p, b.0.into(), 32),
+        (Expected::F64(p), Value::F64(b)) => num_matches(*p, b.0, 64),
+        (Expected::V128 { shape, lanes }, Value::V128(x)) => {
+            let (count, width) = match shape {
+                Shape::I8x16 => (16, 8),
+                Shape::I16x8 => (8, 16),
+                Shape::I32x4 | Shape::F32x4 => (4, 32),
+                Shape::I64x2 | Shape::F64x2 => (2, 64),
+            };
+            let float = matches!(shape, Shape::F32x4 | Shape::F64x2);
+            let mask = if width == 64 {
+                u64::MAX
+            } else {
+                (1u64 << width) - 1
+            };
+            lanes.len() == count
+                && lanes.iter().enumerate().all(|(i, p)| {
+                    let lane = (x >> (i as u32 * width)) as u64 & mask;
+                    match p {
+                        NumPattern::Bits(b) if !float => lane == b & mask,
+                        _ => num_matches(*p, lane, width),
+                    }
+                })
+        }
+        (Expected::RefNull(_), Value::FuncRef(None) | Value::ExternRef(None)) => true,
+        (Expected::RefExtern(None), Value::ExternRef(Some(_))) => true,
+        (Expected::RefExtern(Some(n)) | Expected::RefHost(n), Value::ExternRef(Some(m))) => n == m,
+        (Expected::RefFunc, Value::FuncRef(Some(_))) => true,
+        (Expected::Either(options), v) => options.iter().any(|e| matches(e, v)),
+        _ => false,
+    }
+}
