@@ -7,7 +7,7 @@
 //! appended (skipping anything already taken); label names need no
 //! uniqueness, since labels may shadow each other.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use weft_ast::{CompositeType, ExternKind, Module, NameMap, Names};
 
@@ -61,6 +61,9 @@ impl Sparse {
 fn unique(map: &NameMap, size: u32) -> Vec<(u32, Box<str>)> {
     let taken: HashSet<&str> = map.iter().map(|(_, n)| n.as_str()).collect();
     let mut used: HashSet<String> = HashSet::new();
+    // Per repeated name, the next suffix to try: many repeats of one name
+    // must not cost quadratic time.
+    let mut next: HashMap<&str, u32> = HashMap::new();
     let mut out = Vec::new();
     for (index, name) in map {
         if *index >= size || name.is_empty() {
@@ -68,13 +71,13 @@ fn unique(map: &NameMap, size: u32) -> Vec<(u32, Box<str>)> {
         }
         let chosen = if used.contains(name.as_str()) {
             // Find a suffix that no name of this space spells.
-            let mut n = 1u32;
+            let n = next.entry(name.as_str()).or_insert(1);
             loop {
                 let candidate = format!("{name}_{n}");
+                *n += 1;
                 if !taken.contains(candidate.as_str()) && !used.contains(&candidate) {
                     break candidate;
                 }
-                n += 1;
             }
         } else {
             name.clone()
@@ -274,5 +277,13 @@ mod tests {
         assert_eq!(s.get(3), None);
         assert_eq!(s.get(4), Some("$\"a b\""));
         assert_eq!(s.get(9), None);
+    }
+
+    #[test]
+    fn many_repeats_stay_fast() {
+        let map: NameMap = (0..200_000).map(|i| (i, "f".to_string())).collect();
+        let s = Space::dense(&map, 200_000);
+        assert_eq!(s.get(0), Some("$f"));
+        assert_eq!(s.get(199_999), Some("$f_199999"));
     }
 }

@@ -13,6 +13,9 @@ use crate::text;
 /// cannot make the output grow quadratically.
 const MAX_INDENT_DEPTH: usize = 32;
 
+/// Branches further out than this are printed by number.
+const MAX_SHADOW_SCAN: u32 = 64;
+
 /// The label stack entry of a function's own frame, which has no name.
 pub const FRAME: u32 = u32::MAX;
 
@@ -135,7 +138,10 @@ impl<'a, W: Write> Printer<'a, W> {
                 names.get(ordinal)
             }
         };
-        if let Some(pos) = self.labels.len().checked_sub(1 + depth as usize) {
+        // Past a few dozen levels the number is printed without looking for
+        // shadowing names, so that deep nesting stays linear.
+        let pos = self.labels.len().checked_sub(1 + depth as usize);
+        if let Some(pos) = pos.filter(|_| depth <= MAX_SHADOW_SCAN) {
             if let Some(id) = name(self.labels[pos]) {
                 let shadowed = self.labels[pos + 1..].iter().any(|o| name(*o) == Some(id));
                 if !shadowed {
