@@ -740,3 +740,127 @@ fn classify(i: &Instr) -> Op {
         _ => Op::Num(i.clone()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use weft_ast::{CompositeType, SubType};
+
+    /// Translates one function of type `[i32 i32] -> [i32]` with `body`.
+    fn translate_body(body: Vec<Instr>) -> Code {
+        let mut m = Module::default();
+        let ty = FuncType {
+            params: vec![ValType::I32, ValType::I32],
+            results: vec![ValType::I32],
+        };
+        m.push_rec_group([SubType::plain(CompositeType::Func(ty))], false);
+        let body = m.push_expr(body);
+        m.funcs.push(Func {
+            ty: 0,
+            locals: vec![weft_ast::Locals {
+                count: 1,
+                ty: ValType::V128,
+            }],
+            body,
+        });
+        let env = Env {
+            module: &m,
+            func_types: &[0],
+            globals: &[],
+            memories: &[],
+        };
+        translate(&env, &m.funcs[0]).expect("translates")
+    }
+
+    #[test]
+    fn ops_stay_small() {
+        assert_eq!(std::mem::size_of::<Op>(), 24);
+    }
+
+    #[test]
+    fn frame_layout_counts_slots() {
+        let code = translate_body(vec![Instr::LocalGet { local: 0 }, Instr::End]);
+        assert_eq!(code.param_slots, 2);
+        assert_eq!(code.local_slots, 4, "the v128 local takes two slots");
+        assert_eq!(code.result_slots, 1);
+        assert_eq!(code.max_height, 5);
+    }
+
+    #[test]
+    fn branches_are_resolved_with_their_stack_moves() {
+        use Instr::*;
+        // (block (result i32) (i32.const 1) (i32.const 2) (br_if 0 (local.get 0)) drop)
+        let code = translate_body(vec![
+            Block {
+                ty: BlockType::Val(ValType::I32),
+            },
+            I32Const { value: 1 },
+            I32Const { value: 2 },
+            LocalGet { local: 0 },
+            BrIf { label: 0 },
+            Drop,
+            End,
+            End,
+        ]);
+        let ops: Vec<String> = code.ops.iter().map(|o| format!("{o:?}")).collect();
+        assert_eq!(
+            ops,
+            [
+                "Const { bits: 1 }",
+                "Const { bits: 2 }",
+                "LocalGet { off: 0 }",
+                // Taken, it keeps the top slot and moves it to height 4 (just
+                // above the locals), then jumps to the block's end.
+                "BrIf(Target { to: 5, base: 4, keep: 1 })",
+                "Drop { slots: 1 }",
+                "Return",
+            ]
+        );
+    }
+
+    #[test]
+    fn fusion_never_crosses_a_branch_target() {
+        use Instr::*;
+        // local.get 0; loop (result i32): the loop's first op is a branch
+        // target, so the `local.get 0` before it stays separate.
+        let code = translate_body(vec![
+            LocalGet { local: 0 },
+            Loop {
+                ty: BlockType::Val(ValType::I32),
+            },
+            LocalGet { local: 1 },
+            End,
+            I32Add,
+            End,
+        ]);
+        assert!(matches!(code.ops[0], Op::LocalGet { off: 0 }));
+        assert!(matches!(code.ops[1], Op::LocalGet { off: 1 }));
+        assert!(matches!(code.ops[2], Op::Bin { .. }), "{:?}", code.ops);
+        // Without the loop the three fuse into one op.
+        let code = translate_body(vec![
+            LocalGet { local: 0 },
+            LocalGet { local: 1 },
+            I32Add,
+            End,
+        ]);
+        assert!(matches!(code.ops[0], Op::BinLL { a: 0, b: 1, .. }));
+        assert_eq!(code.ops.len(), 2);
+    }
+
+    #[test]
+    fn dead_code_is_skipped() {
+        use Instr::*;
+        let code = translate_body(vec![
+            LocalGet { local: 0 },
+            Return,
+            I32Add,
+            Block {
+                ty: BlockType::Empty,
+            },
+            Drop,
+            End,
+            End,
+        ]);
+        assert_eq!(code.ops.len(), 3, "{:?}", code.ops);
+    }
+}

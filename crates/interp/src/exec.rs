@@ -47,6 +47,9 @@ pub(crate) fn invoke(store: &mut Store, f: Func, args: &[Value]) -> Result<Vec<V
     if store.depth >= MAX_REENTRY {
         return Err(Trap::CallStackExhausted.into());
     }
+    if let Some(fuel) = store.fuel.as_mut() {
+        *fuel = fuel.checked_sub(1).ok_or(Trap::OutOfFuel)?;
+    }
     store.depth += 1;
     let result = match func {
         FuncInst::Host { f, .. } => {

@@ -1,0 +1,532 @@
+//! The runtime's behaviour as an embedder sees it: host functions, linking
+//! errors, instantiation order, limits, fuel and robustness.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use weft_ast::{FuncType, Ieee32, ValType};
+use weft_interp::{Error, Extern, Instance, Linker, Module, Store, StoreLimits, Trap, Value};
+
+fn module(text: &str) -> Module {
+    Module::new(weft_wat::parse_module(text).expect("test module parses")).expect("valid")
+}
+
+fn instantiate(store: &mut Store, text: &str) -> Instance {
+    Linker::new()
+        .instantiate(store, &module(text))
+        .expect("instantiates")
+}
+
+fn call(
+    store: &mut Store,
+    inst: Instance,
+    name: &str,
+    args: &[Value],
+) -> Result<Vec<Value>, Error> {
+    let f = store.export_func(inst, name).expect("exported function");
+    store.call(f, args)
+}
+
+#[test]
+fn runaway_recursion_traps_instead_of_overflowing() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        &mut store,
+        r#"(module (func $f (export "f") (param i64) (result i64)
+             (i64.add (call $f (local.get 0)) (i64.const 1))))"#,
+    );
+    let err = call(&mut store, inst, "f", &[Value::I64(0)]).unwrap_err();
+    assert_eq!(err, Error::Trap(Trap::CallStackExhausted));
+    assert_eq!(err.to_string(), "call stack exhausted");
+    // The store stays usable after the trap.
+    let err = call(&mut store, inst, "f", &[Value::I64(0)]).unwrap_err();
+    assert_eq!(err, Error::Trap(Trap::CallStackExhausted));
+}
+
+#[test]
+fn call_depth_limit_is_configurable() {
+    let text = r#"(module (func $down (export "down") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call $down (i32.sub (local.get 0) (i32.const 1))))))))"#;
+    let limits = StoreLimits {
+        max_call_depth: 100,
+        ..StoreLimits::default()
+    };
+    let mut store = Store::with_limits(limits);
+    let inst = instantiate(&mut store, text);
+    assert_eq!(
+        call(&mut store, inst, "down", &[Value::I32(90)]),
+        Ok(vec![Value::I32(90)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "down", &[Value::I32(200)]),
+        Err(Error::Trap(Trap::CallStackExhausted))
+    );
+    // Deep but finite recursion works with the default limits.
+    let mut store = Store::new();
+    let inst = instantiate(&mut store, text);
+    assert_eq!(
+        call(&mut store, inst, "down", &[Value::I32(20_000)]),
+        Ok(vec![Value::I32(20_000)])
+    );
+}
+
+#[test]
+fn tail_calls_run_in_constant_space() {
+    let mut store = Store::with_limits(StoreLimits {
+        max_call_depth: 10,
+        ..StoreLimits::default()
+    });
+    let inst = instantiate(
+        &mut store,
+        r#"(module (func $count (export "count") (param i64 i64) (result i64)
+             (if (result i64) (i64.eqz (local.get 0))
+               (then (local.get 1))
+               (else (return_call $count (i64.sub (local.get 0) (i64.const 1))
+                                         (i64.add (local.get 1) (i64.const 2)))))))"#,
+    );
+    assert_eq!(
+        call(
+            &mut store,
+            inst,
+            "count",
+            &[Value::I64(1_000_000), Value::I64(0)]
+        ),
+        Ok(vec![Value::I64(2_000_000)])
+    );
+}
+
+#[test]
+fn fuel_stops_infinite_loops() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        &mut store,
+        r#"(module (func (export "spin") (loop $l (br $l))))"#,
+    );
+    store.set_fuel(Some(10_000));
+    assert_eq!(
+        call(&mut store, inst, "spin", &[]),
+        Err(Error::Trap(Trap::OutOfFuel))
+    );
+    assert_eq!(store.fuel(), Some(0));
+    store.set_fuel(Some(5));
+    let inst = instantiate(
+        &mut store,
+        r#"(module (func (export "f") (result i32) (i32.const 7)))"#,
+    );
+    assert_eq!(call(&mut store, inst, "f", &[]), Ok(vec![Value::I32(7)]));
+    assert_eq!(store.fuel(), Some(4), "one unit per call");
+}
+
+#[test]
+fn memory_and_table_growth_respect_limits() {
+    let mut store = Store::with_limits(StoreLimits {
+        max_memory_bytes: 3 * 65536,
+        max_table_elements: 10,
+        ..StoreLimits::default()
+    });
+    let inst = instantiate(
+        &mut store,
+        r#"(module (memory 1) (table 2 funcref)
+             (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+             (func (export "tgrow") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))"#,
+    );
+    assert_eq!(
+        call(&mut store, inst, "grow", &[Value::I32(2)]),
+        Ok(vec![Value::I32(1)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "grow", &[Value::I32(1)]),
+        Ok(vec![Value::I32(-1)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "grow", &[Value::I32(0)]),
+        Ok(vec![Value::I32(3)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "tgrow", &[Value::I32(8)]),
+        Ok(vec![Value::I32(2)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "tgrow", &[Value::I32(1)]),
+        Ok(vec![Value::I32(-1)])
+    );
+    // A declared minimum beyond the limit fails instantiation cleanly.
+    let big = module("(module (memory 4))");
+    assert_eq!(
+        Linker::new().instantiate(&mut store, &big).unwrap_err(),
+        Error::ResourceLimit
+    );
+}
+
+#[test]
+fn host_functions_see_arguments_results_and_the_caller() {
+    let mut store = Store::new();
+    let calls = Arc::new(AtomicU32::new(0));
+    let seen = calls.clone();
+    let add = store.func(
+        FuncType {
+            params: vec![ValType::I32, ValType::F32],
+            results: vec![ValType::I64, ValType::V128],
+        },
+        move |caller, args, results| {
+            // Count calls from wasm (with a calling instance) apart.
+            seen.fetch_add(
+                if caller.instance.is_some() { 1 } else { 100 },
+                Ordering::SeqCst,
+            );
+            let (Value::I32(a), Value::F32(b)) = (args[0], args[1]) else {
+                return Err(Trap::Host("bad arguments".into()));
+            };
+            results[0] = Value::I64(a as i64 + b.value() as i64);
+            results[1] = Value::V128(u128::MAX);
+            Ok(())
+        },
+    );
+    let mut linker = Linker::new();
+    linker.define("host", "add", Extern::Func(add));
+    let inst = linker
+        .instantiate(
+            &mut store,
+            &module(
+                r#"(module (import "host" "add" (func $add (param i32 f32) (result i64 v128)))
+                     (func (export "run") (result i64 i32)
+                       (call $add (i32.const 40) (f32.const 2.5))
+                       (i8x16.extract_lane_u 3)))"#,
+            ),
+        )
+        .unwrap();
+    assert_eq!(
+        call(&mut store, inst, "run", &[]),
+        Ok(vec![Value::I64(42), Value::I32(255)])
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+    // The host can also be called directly.
+    assert_eq!(
+        store.call(add, &[Value::I32(1), Value::F32(Ieee32(2.0f32.to_bits()))]),
+        Ok(vec![Value::I64(3), Value::V128(u128::MAX)])
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 101);
+}
+
+#[test]
+fn host_traps_propagate_and_host_can_reenter() {
+    let mut store = Store::new();
+    let fail = store.func(FuncType::default(), |_, _, _| {
+        Err(Trap::Host("host says no".into()))
+    });
+    // `twice` calls back into the instance's `inc` export.
+    let twice = store.func(
+        FuncType {
+            params: vec![ValType::I32],
+            results: vec![ValType::I32],
+        },
+        |caller, args, results| {
+            let inst = caller.instance.expect("called from wasm");
+            let inc = caller.store.export_func(inst, "inc").expect("inc");
+            let once = caller
+                .store
+                .call(inc, args)
+                .map_err(|e| Trap::Host(e.to_string().into()))?;
+            let again = caller
+                .store
+                .call(inc, &once)
+                .map_err(|e| Trap::Host(e.to_string().into()))?;
+            results[0] = again[0];
+            Ok(())
+        },
+    );
+    let mut linker = Linker::new();
+    linker.define("h", "fail", Extern::Func(fail));
+    linker.define("h", "twice", Extern::Func(twice));
+    let inst = linker
+        .instantiate(
+            &mut store,
+            &module(
+                r#"(module (import "h" "fail" (func $fail)) (import "h" "twice" (func $twice (param i32) (result i32)))
+                     (func (export "inc") (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+                     (func (export "twice") (param i32) (result i32) (call $twice (local.get 0)))
+                     (func (export "fail") (call $fail)))"#,
+            ),
+        )
+        .unwrap();
+    assert_eq!(
+        call(&mut store, inst, "twice", &[Value::I32(5)]),
+        Ok(vec![Value::I32(7)])
+    );
+    let err = call(&mut store, inst, "fail", &[]).unwrap_err();
+    assert_eq!(err.to_string(), "host says no");
+}
+
+#[test]
+fn unbounded_host_reentry_is_bounded() {
+    let mut store = Store::new();
+    let reenter = store.func(FuncType::default(), |caller, _, _| {
+        let inst = caller.instance.expect("from wasm");
+        let f = caller.store.export_func(inst, "f").expect("f");
+        caller
+            .store
+            .call(f, &[])
+            .map(|_| ())
+            .map_err(|e| Trap::Host(e.to_string().into()))
+    });
+    let mut linker = Linker::new();
+    linker.define("h", "reenter", Extern::Func(reenter));
+    let inst = linker
+        .instantiate(
+            &mut store,
+            &module(r#"(module (import "h" "reenter" (func $r)) (func (export "f") (call $r)))"#),
+        )
+        .unwrap();
+    let err = call(&mut store, inst, "f", &[]).unwrap_err();
+    assert!(err.to_string().contains("call stack exhausted"), "{err}");
+}
+
+#[test]
+fn linking_errors_name_the_import() {
+    let mut store = Store::new();
+    let mut linker = Linker::new();
+    weft_interp::spectest::define(&mut linker, &mut store).unwrap();
+    let m = module(r#"(module (import "env" "nothing" (func)))"#);
+    let err = linker.instantiate(&mut store, &m).unwrap_err();
+    assert!(err.to_string().starts_with("unknown import"), "{err}");
+    let cases = [
+        r#"(module (import "spectest" "print_i32" (func (param i64))))"#,
+        r#"(module (import "spectest" "memory" (memory 3)))"#,
+        r#"(module (import "spectest" "memory" (memory 1 1)))"#,
+        r#"(module (import "spectest" "global_i32" (global (mut i32))))"#,
+        r#"(module (import "spectest" "global_i32" (global i64)))"#,
+        r#"(module (import "spectest" "table" (table 10 externref)))"#,
+        r#"(module (import "spectest" "table" (func)))"#,
+    ];
+    for text in cases {
+        let err = linker.instantiate(&mut store, &module(text)).unwrap_err();
+        assert!(
+            matches!(err, Error::IncompatibleImportType { .. }),
+            "{text}: {err}"
+        );
+        assert!(
+            err.to_string().starts_with("incompatible import type"),
+            "{err}"
+        );
+    }
+    // And the right types link.
+    let ok = r#"(module (import "spectest" "print_i32" (func (param i32)))
+        (import "spectest" "memory" (memory 1 2)) (import "spectest" "table" (table 5 funcref))
+        (import "spectest" "global_i32" (global i32)))"#;
+    linker.instantiate(&mut store, &module(ok)).unwrap();
+}
+
+#[test]
+fn instantiation_initializes_in_order_and_traps_out_of_bounds() {
+    let mut store = Store::new();
+    let mem = store
+        .memory(weft_ast::MemoryType {
+            addr: weft_ast::AddrType::I32,
+            limits: weft_ast::Limits { min: 1, max: None },
+            shared: false,
+            page_size_log2: None,
+        })
+        .unwrap();
+    let mut linker = Linker::new();
+    linker.define("env", "mem", Extern::Memory(mem));
+    // The first segment is written, the second is out of bounds: the
+    // instantiation traps and the first write stays (Wasm 2.0 semantics).
+    let m = module(
+        r#"(module (import "env" "mem" (memory 1))
+             (data (i32.const 0) "\2a")
+             (data (i32.const 65535) "\01\02"))"#,
+    );
+    let err = linker.instantiate(&mut store, &m).unwrap_err();
+    assert_eq!(err, Error::Trap(Trap::OutOfBoundsMemoryAccess));
+    assert_eq!(err.to_string(), "out of bounds memory access");
+    assert_eq!(store.memory_data(mem).unwrap()[0], 42);
+    let m = module(r#"(module (table 1 funcref) (func) (elem (i32.const 1) 0 0))"#);
+    assert_eq!(
+        linker.instantiate(&mut store, &m).unwrap_err(),
+        Error::Trap(Trap::OutOfBoundsTableAccess)
+    );
+    // The start function runs after the segments are in place.
+    let m = module(
+        r#"(module (import "env" "mem" (memory 1)) (data (i32.const 8) "\05")
+             (func $start (i32.store8 (i32.const 9) (i32.add (i32.load8_u (i32.const 8)) (i32.const 1))))
+             (start $start))"#,
+    );
+    linker.instantiate(&mut store, &m).unwrap();
+    assert_eq!(&store.memory_data(mem).unwrap()[8..10], &[5, 6]);
+}
+
+#[test]
+fn calls_check_their_arguments() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        &mut store,
+        r#"(module (func (export "f") (param i32) (result i32) (local.get 0)))"#,
+    );
+    assert_eq!(
+        call(&mut store, inst, "f", &[]),
+        Err(Error::ArgumentMismatch)
+    );
+    assert_eq!(
+        call(&mut store, inst, "f", &[Value::I64(1)]),
+        Err(Error::ArgumentMismatch)
+    );
+    assert_eq!(
+        call(&mut store, inst, "f", &[Value::I32(9)]),
+        Ok(vec![Value::I32(9)])
+    );
+}
+
+#[test]
+fn indirect_calls_check_table_entries_and_types() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        &mut store,
+        r#"(module (type $i (func (result i32))) (type $l (func (result i64)))
+             (table 3 funcref) (elem (i32.const 0) $one $wide)
+             (func $one (result i32) (i32.const 1)) (func $wide (result i64) (i64.const 2))
+             (func (export "call") (param i32) (result i32) (call_indirect (type $i) (local.get 0))))"#,
+    );
+    let run = |store: &mut Store, i| call(store, inst, "call", &[Value::I32(i)]);
+    assert_eq!(run(&mut store, 0), Ok(vec![Value::I32(1)]));
+    assert_eq!(
+        run(&mut store, 1),
+        Err(Error::Trap(Trap::IndirectCallTypeMismatch))
+    );
+    assert_eq!(
+        run(&mut store, 2),
+        Err(Error::Trap(Trap::UninitializedElement))
+    );
+    assert_eq!(run(&mut store, 3), Err(Error::Trap(Trap::UndefinedElement)));
+}
+
+#[test]
+fn numeric_traps_carry_spec_messages() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        &mut store,
+        r#"(module (memory 1)
+             (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+             (func (export "trunc") (param f64) (result i64) (i64.trunc_f64_u (local.get 0)))
+             (func (export "load") (param i32) (result i64) (i64.load offset=8 (local.get 0)))
+             (func (export "unreachable") unreachable))"#,
+    );
+    let msg = |r: Result<Vec<Value>, Error>| r.unwrap_err().to_string();
+    assert_eq!(
+        msg(call(
+            &mut store,
+            inst,
+            "div",
+            &[Value::I32(1), Value::I32(0)]
+        )),
+        "integer divide by zero"
+    );
+    assert_eq!(
+        msg(call(
+            &mut store,
+            inst,
+            "div",
+            &[Value::I32(i32::MIN), Value::I32(-1)]
+        )),
+        "integer overflow"
+    );
+    assert_eq!(
+        msg(call(&mut store, inst, "trunc", &[Value::from(f64::NAN)])),
+        "invalid conversion to integer"
+    );
+    assert_eq!(
+        msg(call(&mut store, inst, "trunc", &[Value::from(-1.0f64)])),
+        "integer overflow"
+    );
+    assert_eq!(
+        call(&mut store, inst, "trunc", &[Value::from(-0.9f64)]),
+        Ok(vec![Value::I64(0)])
+    );
+    assert_eq!(
+        msg(call(&mut store, inst, "load", &[Value::I32(65528)])),
+        "out of bounds memory access"
+    );
+    assert_eq!(
+        msg(call(&mut store, inst, "load", &[Value::I32(-1)])),
+        "out of bounds memory access"
+    );
+    assert_eq!(
+        call(&mut store, inst, "load", &[Value::I32(65520)]),
+        Ok(vec![Value::I64(0)])
+    );
+    assert_eq!(
+        msg(call(&mut store, inst, "unreachable", &[])),
+        "unreachable"
+    );
+}
+
+#[test]
+fn invalid_modules_are_errors_not_panics() {
+    // Rejected by validation.
+    let ast = weft_wat::parse_module(r#"(module (func (result i32) (i64.const 0)))"#).unwrap();
+    assert!(matches!(Module::new(ast), Err(Error::Validation(_))));
+    // Malformed bodies that skip validation are still refused cleanly.
+    let mut ast = weft_ast::Module::default();
+    ast.push_rec_group(
+        [weft_ast::SubType::plain(weft_ast::CompositeType::Func(
+            FuncType::default(),
+        ))],
+        false,
+    );
+    let bodies: Vec<Vec<weft_ast::Instr>> = vec![
+        vec![weft_ast::Instr::I32Add, weft_ast::Instr::End],
+        vec![weft_ast::Instr::LocalGet { local: 3 }, weft_ast::Instr::End],
+        vec![weft_ast::Instr::Br { label: 7 }, weft_ast::Instr::End],
+        vec![weft_ast::Instr::Else, weft_ast::Instr::End],
+        vec![weft_ast::Instr::Nop],
+        vec![weft_ast::Instr::End, weft_ast::Instr::End],
+        vec![weft_ast::Instr::Call { func: 9 }, weft_ast::Instr::End],
+    ];
+    for body in bodies {
+        let mut m = ast.clone();
+        let body = m.push_expr(body);
+        m.funcs.push(weft_ast::Func {
+            ty: 0,
+            locals: vec![],
+            body,
+        });
+        assert!(matches!(Module::new_unchecked(m), Err(Error::Invalid(_))));
+    }
+}
+
+#[test]
+fn exports_globals_and_tables_are_reachable_from_the_host() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        &mut store,
+        r#"(module (global $g (export "g") (mut i32) (i32.const 3))
+             (table (export "t") 2 funcref) (memory (export "m") 1)
+             (func $f (export "bump") (global.set $g (i32.add (global.get $g) (i32.const 1))))
+             (elem (i32.const 1) $f))"#,
+    );
+    call(&mut store, inst, "bump", &[]).unwrap();
+    let Some(Extern::Global(g)) = store.export(inst, "g") else {
+        panic!("global export")
+    };
+    assert_eq!(store.global_get(g), Ok(Value::I32(4)));
+    store.global_set(g, Value::I32(10)).unwrap();
+    call(&mut store, inst, "bump", &[]).unwrap();
+    assert_eq!(store.global_get(g), Ok(Value::I32(11)));
+    assert_eq!(
+        store.global_set(g, Value::I64(1)),
+        Err(Error::ArgumentMismatch)
+    );
+    let Some(Extern::Table(t)) = store.export(inst, "t") else {
+        panic!("table export")
+    };
+    assert_eq!(store.table_get(t, 0), Ok(Some(Value::FuncRef(None))));
+    assert_eq!(
+        store.table_get(t, 1),
+        Ok(Some(Value::FuncRef(store.export_func(inst, "bump"))))
+    );
+    assert_eq!(store.table_get(t, 2), Ok(None));
+    let mut names: Vec<&str> = store.exports(inst).map(|(n, _)| n).collect();
+    names.sort();
+    assert_eq!(names, ["bump", "g", "m", "t"]);
+}
