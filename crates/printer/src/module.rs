@@ -236,50 +236,19 @@ impl<W: Write> Printer<'_, W> {
         self.w(")")
     }
 
-    /// Writes the declared locals on one line: unnamed runs grouped, each
-    /// named local on its own.
+    /// Writes the declared locals on one line.
     fn locals(&mut self, f: &Func) -> fmt::Result {
         if f.locals.iter().all(|l| l.count == 0) {
             return Ok(());
         }
         self.newline(2)?;
         let params = self.m.func_type(f.ty).map_or(0, |t| t.params.len());
-        let mut local = u32::try_from(params).unwrap_or(u32::MAX);
-        let mut open = false;
-        let mut first = true;
-        for run in &f.locals {
-            for _ in 0..run.count {
-                let id = self.ids.locals(self.func).get(local);
-                let sep = if first { "" } else { " " };
-                first = false;
-                if let Some(id) = id {
-                    if open {
-                        self.out.write_char(')')?;
-                        open = false;
-                    }
-                    self.out.write_str(sep)?;
-                    self.out.write_str("(local ")?;
-                    self.out.write_str(id)?;
-                    self.out.write_char(' ')?;
-                    self.valtype(run.ty)?;
-                    self.out.write_char(')')?;
-                } else {
-                    if open {
-                        self.out.write_char(' ')?;
-                    } else {
-                        self.out.write_str(sep)?;
-                        self.out.write_str("(local ")?;
-                        open = true;
-                    }
-                    self.valtype(run.ty)?;
-                }
-                local = local.saturating_add(1);
-            }
-        }
-        if open {
-            self.out.write_char(')')?;
-        }
-        Ok(())
+        let first = u32::try_from(params).unwrap_or(u32::MAX);
+        let types = f
+            .locals
+            .iter()
+            .flat_map(|run| std::iter::repeat_n(run.ty, run.count as usize));
+        self.decls("local", first, types, true, false)
     }
 
     fn elem(&mut self, idx: u32, e: &Elem) -> fmt::Result {

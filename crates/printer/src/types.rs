@@ -59,32 +59,64 @@ impl<W: Write> Printer<'_, W> {
     /// Writes parameters: unnamed runs grouped in one `(param ...)`, each
     /// named one in its own.
     pub fn params(&mut self, params: &[ValType], named: bool) -> fmt::Result {
+        self.decls("param", 0, params.iter().copied(), named, true)
+    }
+
+    /// Writes declarations of locals (`kw` is `param` or `local`) numbered
+    /// from `first`: unnamed runs grouped in one parenthesis, each named one
+    /// (or, with index comments and `named`, every one) in its own. `lead` puts a space
+    /// before the first group.
+    pub fn decls(
+        &mut self,
+        kw: &str,
+        first: u32,
+        types: impl Iterator<Item = ValType>,
+        named: bool,
+        lead: bool,
+    ) -> fmt::Result {
         let mut open = false;
-        for (i, t) in params.iter().enumerate() {
+        let mut index = first;
+        let mut sep = lead;
+        for t in types {
             let id = if named {
-                let i = u32::try_from(i).unwrap_or(u32::MAX);
-                self.ids.locals(self.func).get(i)
+                self.ids.locals(self.func).get(index)
             } else {
                 None
             };
-            if let Some(id) = id {
-                if open {
-                    self.out.write_char(')')?;
-                    open = false;
-                }
-                self.out.write_str(" (param ")?;
-                self.out.write_str(id)?;
-                self.out.write_char(' ')?;
-            } else if open {
+            // Index comments number the locals of functions, not the
+            // parameters of type definitions.
+            let comment = named && self.opts.index_comments;
+            let alone = id.is_some() || comment;
+            if open && alone {
+                self.out.write_char(')')?;
+                open = false;
+            }
+            if open {
                 self.out.write_char(' ')?;
             } else {
-                self.out.write_str(" (param ")?;
-                open = true;
+                if sep {
+                    self.out.write_char(' ')?;
+                }
+                self.out.write_char('(')?;
+                self.out.write_str(kw)?;
+                self.out.write_char(' ')?;
+                if let Some(id) = id {
+                    self.out.write_str(id)?;
+                    self.out.write_char(' ')?;
+                }
+                if comment {
+                    self.out.write_str("(;")?;
+                    text::uint(self.out, index.into())?;
+                    self.out.write_str(";) ")?;
+                }
+                open = !alone;
             }
-            self.valtype(*t)?;
+            sep = true;
+            self.valtype(t)?;
             if !open {
                 self.out.write_char(')')?;
             }
+            index = index.saturating_add(1);
         }
         if open {
             self.out.write_char(')')?;

@@ -427,7 +427,9 @@ fn index_comments_and_skeleton() {
         "{text}"
     );
     assert!(
-        text.contains("(func $run (;1;) (type 0) (param $x i32) (result i32) (; body elided ;))"),
+        text.contains(
+            "(func $run (;1;) (type 0) (param $x (;0;) i32) (result i32) (; body elided ;))"
+        ),
         "{text}"
     );
     assert!(
@@ -574,4 +576,17 @@ fn malformed_modules_do_not_panic() {
             assert!(text.starts_with("(module"));
         }
     }
+}
+
+#[test]
+fn index_comments_number_locals() {
+    let opts = Options {
+        index_comments: true,
+        ..Options::default()
+    };
+    let text = print(&sample(), &opts);
+    assert!(
+        text.contains("(func $run (;1;) (type 0) (param $x (;0;) i32) (result i32)\n    (local (;1;) i32) (local $y (;2;) i32)\n"),
+        "{text}"
+    );
 }
