@@ -44,6 +44,13 @@ pub enum Location {
 /// found.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Error {
+    // Boxed so that `Result<(), Error>` is one word and travels in a
+    // register through the per-instruction checks.
+    inner: Box<Inner>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Inner {
     message: String,
     location: Location,
 }
@@ -52,24 +59,26 @@ impl Error {
     /// An error with a message at a location.
     pub fn new(message: impl Into<String>, location: Location) -> Error {
         Error {
-            message: message.into(),
-            location,
+            inner: Box::new(Inner {
+                message: message.into(),
+                location,
+            }),
         }
     }
 
     /// The message: the spec phrase first, then details.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// Where the error was found.
     pub fn location(&self) -> Location {
-        self.location
+        self.inner.location
     }
 
     /// The function index, for errors inside a function.
     pub fn func(&self) -> Option<u32> {
-        match self.location {
+        match self.inner.location {
             Location::Func { func, .. } => Some(func),
             _ => None,
         }
@@ -77,21 +86,21 @@ impl Error {
 
     /// The index of the offending instruction in its body, when known.
     pub fn instr(&self) -> Option<u32> {
-        match self.location {
+        match self.inner.location {
             Location::Func { instr, .. } => instr,
             _ => None,
         }
     }
 
     pub(crate) fn at(mut self, location: Location) -> Error {
-        self.location = location;
+        self.inner.location = location;
         self
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.location {
+        match self.inner.location {
             Location::Module => {}
             Location::Type(i) => write!(f, "type {i}: ")?,
             Location::Import(i) => write!(f, "import {i}: ")?,
@@ -109,7 +118,7 @@ impl fmt::Display for Error {
             Location::Elem(i) => write!(f, "elem segment {i}: ")?,
             Location::Data(i) => write!(f, "data segment {i}: ")?,
         }
-        f.write_str(&self.message)
+        f.write_str(&self.inner.message)
     }
 }
 

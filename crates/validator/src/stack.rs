@@ -107,6 +107,10 @@ pub(crate) struct Stacks<'m> {
     pub init_log: Vec<u32>,
     /// Facts about every block of the current function, in order.
     pub blocks: Vec<BlockFacts>,
+    /// The innermost frame's height and unreachable flag, cached because
+    /// every pop needs them.
+    height: u32,
+    unreachable: bool,
 }
 
 /// The reference interpreter's wording, which some scripts match whole.
@@ -128,6 +132,16 @@ impl<'m> Stacks<'m> {
             inits: Vec::new(),
             init_log: Vec::new(),
             blocks: Vec::new(),
+            height: 0,
+            unreachable: false,
+        }
+    }
+
+    /// Reloads the cached facts of the innermost frame.
+    fn sync(&mut self) {
+        if let Some(f) = self.ctrls.last() {
+            self.height = f.height;
+            self.unreachable = f.unreachable;
         }
     }
 
@@ -140,6 +154,8 @@ impl<'m> Stacks<'m> {
         self.inits.clear();
         self.init_log.clear();
         self.blocks.clear();
+        self.height = 0;
+        self.unreachable = false;
     }
 
     #[inline]
@@ -169,9 +185,8 @@ impl<'m> Stacks<'m> {
 
     #[inline]
     pub fn pop(&mut self) -> Result<Ty> {
-        let frame = self.frame();
-        if self.ops.len() as u32 == frame.height {
-            if frame.unreachable {
+        if self.ops.len() as u32 == self.height {
+            if self.unreachable {
                 return Ok(Ty::Unknown);
             }
             return Err(err("type mismatch: operand stack is empty"));
@@ -181,9 +196,8 @@ impl<'m> Stacks<'m> {
 
     #[inline]
     pub fn pop_expect(&mut self, ctx: &Ctx<'_>, expect: ValType) -> Result<Ty> {
-        let frame = self.frame();
-        if self.ops.len() as u32 == frame.height {
-            if frame.unreachable {
+        if self.ops.len() as u32 == self.height {
+            if self.unreachable {
                 return Ok(Ty::Unknown);
             }
             return Err(mismatch(expect, None));
@@ -207,8 +221,7 @@ impl<'m> Stacks<'m> {
     /// polymorphic stack bottom is reached (`n` comes from the input).
     pub fn pop_n(&mut self, ctx: &Ctx<'_>, expect: ValType, n: u32) -> Result<()> {
         for _ in 0..n {
-            let frame = self.frame();
-            if self.ops.len() as u32 == frame.height && frame.unreachable {
+            if self.ops.len() as u32 == self.height && self.unreachable {
                 return Ok(());
             }
             self.pop_expect(ctx, expect)?;
@@ -250,6 +263,8 @@ impl<'m> Stacks<'m> {
             unreachable: false,
             block,
         });
+        self.height = height;
+        self.unreachable = false;
         self.push_vals(params);
     }
 
@@ -264,6 +279,7 @@ impl<'m> Stacks<'m> {
             ));
         }
         self.ctrls.pop();
+        self.sync();
         self.reset_inits(frame.init_height);
         Ok(frame)
     }
@@ -280,6 +296,7 @@ impl<'m> Stacks<'m> {
         if let Some(frame) = self.ctrls.last_mut() {
             self.ops.truncate(frame.height as usize);
             frame.unreachable = true;
+            self.unreachable = true;
         }
     }
 
