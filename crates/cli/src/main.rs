@@ -29,6 +29,10 @@ enum Command {
     Dump(cmd::dump::Args),
     /// Print a binary module as text.
     Print(cmd::print::Args),
+    /// Run the official spec testsuite (bundled) and print a table by directory.
+    Spec(cmd::spec::Args),
+    /// Run .wast scripts.
+    Wast(cmd::wast::Args),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +41,8 @@ fn main() -> ExitCode {
         Command::Parse(args) => cmd::parse::run(args),
         Command::Dump(args) => cmd::dump::run(args),
         Command::Print(args) => cmd::print::run(args),
+        Command::Spec(args) => cmd::spec::run(args),
+        Command::Wast(args) => cmd::wast::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -4,6 +4,8 @@
 pub mod dump;
 pub mod parse;
 pub mod print;
+pub mod spec;
+pub mod wast;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -29,6 +31,8 @@ pub enum Error {
     },
     /// `--features` named an unknown proposal.
     Features(UnknownFeature),
+    /// Script commands failed (already reported on standard output).
+    Failed(u32),
 }
 
 impl fmt::Display for Error {
@@ -37,6 +41,7 @@ impl fmt::Display for Error {
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Binary { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Features(e) => e.fmt(f),
+            Error::Failed(n) => write!(f, "{n} commands failed"),
         }
     }
 }
@@ -47,6 +52,7 @@ impl std::error::Error for Error {
             Error::Io { source, .. } => Some(source),
             Error::Binary { source, .. } => Some(source),
             Error::Features(e) => Some(e),
+            Error::Failed(_) => None,
         }
     }
 }

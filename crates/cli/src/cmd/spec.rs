@@ -1,0 +1,47 @@
+//! `weft spec`: the official testsuite, bundled into the binary, run
+//! through the whole toolchain; prints passed/failed/skipped commands by
+//! testsuite directory (spec versions and proposals).
+
+use weft_spec::report::Table;
+use weft_spec::{runner, suite};
+
+use super::Error;
+
+/// Arguments of `weft spec`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Run only the files whose `dir/name` contains this text.
+    #[arg(long)]
+    filter: Option<String>,
+    /// List every failing command with its file and line.
+    #[arg(long, short)]
+    verbose: bool,
+    /// Exit with status 1 when any command fails.
+    #[arg(long)]
+    strict: bool,
+}
+
+/// Runs `weft spec`.
+pub fn run(args: Args) -> Result<(), Error> {
+    let mut table = Table::default();
+    for file in suite::all_files() {
+        let key = file.key();
+        if args.filter.as_deref().is_some_and(|f| !key.contains(f)) {
+            continue;
+        }
+        let outcome = runner::run_script(file.text, file.features);
+        if args.verbose {
+            for (line, why) in &outcome.failures {
+                println!("{key}:{line}: {why}");
+            }
+        }
+        table.add(&file.dir, &outcome);
+    }
+    print!("{table}");
+    let [passed, failed, skipped] = table.totals();
+    println!("{passed} passed, {failed} failed, {skipped} skipped");
+    if args.strict && failed > 0 {
+        return Err(Error::Failed(failed));
+    }
+    Ok(())
+}

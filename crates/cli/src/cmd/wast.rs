@@ -1,0 +1,112 @@
+//! `weft wast FILE...`: runs `.wast` scripts and prints each file's result,
+//! then `N passed, M failed` (or, with `--json`, one JSON object per file).
+//! Exits with status 1 when any command fails.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use weft_spec::runner::{self, Outcome};
+
+use super::{Error, FeatureArgs};
+
+/// Arguments of `weft wast`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// The scripts to run.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// One JSON object per file (file, passed, failed, skipped, failures).
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    features: FeatureArgs,
+}
+
+/// Runs `weft wast`.
+pub fn run(args: Args) -> Result<(), Error> {
+    let features = args.features.features()?;
+    let (mut passed, mut failed) = (0, 0);
+    for path in &args.files {
+        let bytes = super::read(path)?;
+        let text = String::from_utf8_lossy(&bytes);
+        let outcome = runner::run_script(&text, features);
+        passed += outcome.passed;
+        failed += outcome.failed();
+        let name = path.display().to_string();
+        if args.json {
+            println!("{}", json(&name, &outcome));
+        } else {
+            for (line, why) in &outcome.failures {
+                println!("{name}:{line}: {why}");
+            }
+            println!(
+                "{name}: {} passed, {} failed, {} skipped",
+                outcome.passed,
+                outcome.failed(),
+                outcome.skipped
+            );
+        }
+    }
+    if !args.json {
+        println!("{passed} passed, {failed} failed");
+    }
+    if failed > 0 {
+        return Err(Error::Failed(failed));
+    }
+    Ok(())
+}
+
+fn json(name: &str, outcome: &Outcome) -> String {
+    let mut out = format!(
+        "{{\"file\":{},\"passed\":{},\"failed\":{},\"skipped\":{},\"failures\":[",
+        json_string(name),
+        outcome.passed,
+        outcome.failed(),
+        outcome.skipped
+    );
+    for (i, (line, why)) in outcome.failures.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        let _ = write!(out, "{{\"line\":{line},\"message\":{}}}", json_string(why));
+    }
+    out.push_str("]}");
+    out
+}
+
+fn json_string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes() {
+        assert_eq!(json_string("a\"b\\c\n\u{1}"), "\"a\\\"b\\\\c\\n\\u0001\"");
+        let outcome = Outcome {
+            passed: 2,
+            failures: vec![(7, "boom".into())],
+            skipped: 1,
+        };
+        assert_eq!(
+            json("x.wast", &outcome),
+            "{\"file\":\"x.wast\",\"passed\":2,\"failed\":1,\"skipped\":1,\"failures\":[{\"line\":7,\"message\":\"boom\"}]}"
+        );
+    }
+}
