@@ -343,7 +343,7 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
         }
         RefAsNonNull => {
             if *c.s.top() == 0 {
-                return Err(Trap::NullFunctionReference);
+                return Err(Trap::NullReference);
             }
         }
         RefEq => {

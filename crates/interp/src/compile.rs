@@ -343,7 +343,7 @@ impl Translator<'_> {
         match fixup {
             Fixup::Op(i) => match &mut self.ops[i as usize] {
                 Op::Jump { to: t } | Op::JumpIf { to: t } | Op::JumpIfNot { to: t } => *t = to,
-                Op::Br(t) | Op::BrIf(t) => t.to = to,
+                Op::Br(t) | Op::BrIf(t) | Op::BrOnNull(t) | Op::BrOnNonNull(t) => t.to = to,
                 Op::JumpIfL { to: t, .. }
                 | Op::JumpIfLC { to: t, .. }
                 | Op::JumpIfLL { to: t, .. } => *t = to,
@@ -483,6 +483,35 @@ impl Translator<'_> {
                     table: *table,
                 });
                 self.set_unreachable();
+            }
+            Instr::CallRef { ty } => {
+                let ft = self.env.func_type(*ty)?;
+                self.pop_slots(1)?;
+                self.pop_types(&ft.params)?;
+                self.push_types(&ft.results);
+                self.emit(Op::CallRef);
+            }
+            Instr::ReturnCallRef { ty } => {
+                self.env.func_type(*ty)?;
+                self.emit(Op::ReturnCallRef);
+                self.set_unreachable();
+            }
+            Instr::BrOnNull { label } => {
+                self.pop_slots(1)?;
+                let (t, forward) = self.branch(*label)?;
+                if forward {
+                    self.add_fixup(*label, Fixup::Op(self.here()));
+                }
+                self.emit(Op::BrOnNull(t));
+                self.push(1);
+            }
+            Instr::BrOnNonNull { label } => {
+                let (t, forward) = self.branch(*label)?;
+                self.pop_slots(1)?;
+                if forward {
+                    self.add_fixup(*label, Fixup::Op(self.here()));
+                }
+                self.emit(Op::BrOnNonNull(t));
             }
             Instr::Drop => {
                 let w = self.pop()?;

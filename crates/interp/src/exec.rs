@@ -378,6 +378,37 @@ impl Machine<'_> {
                     let addr = self.indirect(inst, *ty, *table)?;
                     call!(addr, true);
                 }
+                Op::CallRef => {
+                    let r = self.stack.pop();
+                    let addr = crate::value::decode_ref(r).ok_or(Trap::NullFunctionReference)?;
+                    call!(addr, false);
+                }
+                Op::ReturnCallRef => {
+                    let r = self.stack.pop();
+                    let addr = crate::value::decode_ref(r).ok_or(Trap::NullFunctionReference)?;
+                    call!(addr, true);
+                }
+                Op::BrOnNull(t) => {
+                    if *self.stack.top() == 0 {
+                        self.stack.sp -= 1;
+                        if (t.to as usize) < pc {
+                            self.fuel()?;
+                        }
+                        self.branch(fp, t);
+                        pc = t.to as usize;
+                    }
+                }
+                Op::BrOnNonNull(t) => {
+                    if *self.stack.top() != 0 {
+                        if (t.to as usize) < pc {
+                            self.fuel()?;
+                        }
+                        self.branch(fp, t);
+                        pc = t.to as usize;
+                    } else {
+                        self.stack.sp -= 1;
+                    }
+                }
                 Op::Drop { slots } => self.stack.sp -= *slots as usize,
                 Op::Select { slots } => {
                     let c = self.stack.pop_u32();

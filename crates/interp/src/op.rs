@@ -51,6 +51,15 @@ pub(crate) enum Op {
     ReturnCall { func: u32 },
     /// Tail call through a table.
     ReturnCallIndirect { ty: u32, table: u32 },
+    /// Pop a function reference and call it (`null function reference`
+    /// when null).
+    CallRef,
+    /// Pop a function reference and tail call it.
+    ReturnCallRef,
+    /// Branch, dropping the reference on top, if it is null.
+    BrOnNull(Target),
+    /// Branch, keeping the reference on top, if it is not null; else drop it.
+    BrOnNonNull(Target),
     /// Pop `slots` slots.
     Drop { slots: u32 },
     /// Pop an i32 and two operands of `slots` slots each; keep the first if

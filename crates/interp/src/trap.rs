@@ -26,6 +26,8 @@ pub enum Trap {
     IndirectCallTypeMismatch,
     /// A call through a null function reference.
     NullFunctionReference,
+    /// `ref.as_non_null` (or another cast) of a null reference.
+    NullReference,
     /// The call depth or value stack limit was reached.
     CallStackExhausted,
     /// The store's fuel ran out.
@@ -48,6 +50,7 @@ impl Trap {
             Trap::UninitializedElement => "uninitialized element",
             Trap::IndirectCallTypeMismatch => "indirect call type mismatch",
             Trap::NullFunctionReference => "null function reference",
+            Trap::NullReference => "null reference",
             Trap::CallStackExhausted => "call stack exhausted",
             Trap::OutOfFuel => "all fuel consumed",
             Trap::Host(msg) => msg,
