@@ -107,6 +107,15 @@ impl<'m> Ctx<'m> {
         }
     }
 
+    /// The address type of a memory.
+    #[inline]
+    pub fn mem_addr(&self, idx: u32) -> Result<weft_ast::AddrType> {
+        match self.mems.get(idx as usize) {
+            Some(m) => Ok(m.addr),
+            None => Err(err(format!("unknown memory {idx}"))),
+        }
+    }
+
     pub fn global(&self, idx: u32) -> Result<GlobalType> {
         self.globals
             .get(idx as usize)

@@ -12,6 +12,16 @@ use crate::valid::FuncFacts;
 /// also bounds what validation allocates per function.
 const MAX_LOCALS: u64 = 50_000;
 
+/// The proposals with instructions, legacy exceptions excepted.
+const INSTR_FEATURES: Features = Features::ALL
+    .without(Features::LEGACY_EXCEPTIONS)
+    .without(Features::CUSTOM_PAGE_SIZES)
+    .without(Features::MUTABLE_GLOBAL)
+    .without(Features::MULTI_VALUE)
+    .without(Features::MULTI_MEMORY)
+    .without(Features::MEMORY64)
+    .without(Features::EXTENDED_CONST);
+
 fn span<'m>(ctx: &Ctx<'m>, e: Expr) -> Result<&'m [Instr]> {
     let code: &'m [Instr] = &ctx.m.code;
     code.get(e.start as usize..e.end as usize)
@@ -51,6 +61,9 @@ pub(crate) fn check_body<'m>(
     }
     let body = span(ctx, func.body).map_err(|e| at(e, None))?;
     st.push_ctrl(Kind::Func, Tys::Empty, Tys::Many(&fty.results), u32::MAX);
+    // With every proposal that has instructions on (legacy exceptions
+    // aside, whose instructions check for themselves), skip the check.
+    let check = !ctx.features.contains(INSTR_FEATURES);
     for (k, ins) in body.iter().enumerate() {
         let k = k as u32;
         if st.ctrls.is_empty() {
@@ -59,7 +72,9 @@ pub(crate) fn check_body<'m>(
                 Some(k),
             ));
         }
-        Stacks::check_feature(ctx, ins).map_err(|e| at(e, Some(k)))?;
+        if check {
+            Stacks::check_feature(ctx, ins).map_err(|e| at(e, Some(k)))?;
+        }
         st.instr(ctx, ins, k).map_err(|e| at(e, Some(k)))?;
     }
     if !st.ctrls.is_empty() {

@@ -64,7 +64,7 @@ impl<'m> Stacks<'m> {
             offset,
             memory,
         } = m;
-        let mem = ctx.memory(memory)?;
+        let addr = ctx.mem_addr(memory)?;
         let natural = i.natural_align().unwrap_or(0);
         if atomic {
             if align != natural {
@@ -75,10 +75,10 @@ impl<'m> Stacks<'m> {
         } else if align > natural {
             return Err(err("alignment must not be larger than natural"));
         }
-        if mem.addr == AddrType::I32 && offset > u32::MAX as u64 {
+        if addr == AddrType::I32 && offset > u32::MAX as u64 {
             return Err(err("offset out of range"));
         }
-        Ok(mem.addr.val_type())
+        Ok(addr.val_type())
     }
 
     fn load(&mut self, ctx: &Ctx<'m>, i: &Instr, m: MemArg, t: ValType) -> Result<()> {
@@ -304,8 +304,12 @@ impl<'m> Stacks<'m> {
                 }
                 self.open_block(ctx, Kind::TryTable, table.ty, pos)?;
             }
-            I::Try { ty } => self.open_block(ctx, Kind::Try, *ty, pos)?,
+            I::Try { ty } => {
+                Self::legacy(ctx, i)?;
+                self.open_block(ctx, Kind::Try, *ty, pos)?
+            }
             I::Catch { tag } => {
+                Self::legacy(ctx, i)?;
                 let f = ctx.tag_type(*tag)?;
                 let frame = self.pop_ctrl(ctx)?;
                 if !matches!(frame.kind, Kind::Try | Kind::Catch) {
@@ -315,6 +319,7 @@ impl<'m> Stacks<'m> {
                 self.push_vals(Tys::Many(&f.params));
             }
             I::CatchAll => {
+                Self::legacy(ctx, i)?;
                 let frame = self.pop_ctrl(ctx)?;
                 if !matches!(frame.kind, Kind::Try | Kind::Catch) {
                     return Err(err("catch_all found outside of a try block"));
@@ -322,6 +327,7 @@ impl<'m> Stacks<'m> {
                 self.push_ctrl(Kind::CatchAll, Tys::Empty, frame.results, frame.block);
             }
             I::Delegate { label } => {
+                Self::legacy(ctx, i)?;
                 let frame = self.pop_ctrl(ctx)?;
                 if frame.kind != Kind::Try {
                     return Err(err("delegate found outside of a try block"));
@@ -332,6 +338,7 @@ impl<'m> Stacks<'m> {
                 self.push_vals(frame.results);
             }
             I::Rethrow { label } => {
+                Self::legacy(ctx, i)?;
                 let frame = self.label(*label)?;
                 if !matches!(frame.kind, Kind::Catch | Kind::CatchAll) {
                     return Err(err("invalid rethrow label"));
@@ -481,29 +488,29 @@ impl<'m> Stacks<'m> {
             I::F32Store { memarg } => self.store(ctx, i, *memarg, F32)?,
             I::F64Store { memarg } => self.store(ctx, i, *memarg, F64)?,
             I::MemorySize { mem } => {
-                let a = ctx.memory(*mem)?.addr.val_type();
+                let a = ctx.mem_addr(*mem)?.val_type();
                 self.push_val(a);
             }
             I::MemoryGrow { mem } => {
-                let a = ctx.memory(*mem)?.addr.val_type();
+                let a = ctx.mem_addr(*mem)?.val_type();
                 self.unop(ctx, a, a)?;
             }
             I::MemoryFill { mem } => {
-                let a = ctx.memory(*mem)?.addr.val_type();
+                let a = ctx.mem_addr(*mem)?.val_type();
                 self.pop_expect(ctx, a)?;
                 self.pop_expect(ctx, I32)?;
                 self.pop_expect(ctx, a)?;
             }
             I::MemoryCopy { dst, src } => {
-                let da = ctx.memory(*dst)?.addr.val_type();
-                let sa = ctx.memory(*src)?.addr.val_type();
+                let da = ctx.mem_addr(*dst)?.val_type();
+                let sa = ctx.mem_addr(*src)?.val_type();
                 let n = if da == I64 && sa == I64 { I64 } else { I32 };
                 self.pop_expect(ctx, n)?;
                 self.pop_expect(ctx, sa)?;
                 self.pop_expect(ctx, da)?;
             }
             I::MemoryInit { data, mem } => {
-                let a = ctx.memory(*mem)?.addr.val_type();
+                let a = ctx.mem_addr(*mem)?.val_type();
                 ctx.check_data(*data)?;
                 self.pop_expect(ctx, I32)?;
                 self.pop_expect(ctx, I32)?;
@@ -748,7 +755,7 @@ impl<'m> Stacks<'m> {
                 } else {
                     (AbsHeap::Any, AbsHeap::Extern)
                 };
-                let t = self.pop_expect(ctx, abs(true, from))?;
+                let t = self.pop_expect_ty(ctx, abs(true, from))?;
                 let nullable = match t {
                     Ty::Val(ValType::Ref(r)) => r.nullable,
                     Ty::BotRef => false,
@@ -1321,6 +1328,16 @@ impl<'m> Stacks<'m> {
         }
         self.push_vals(frame.results);
         Ok(())
+    }
+
+    /// The legacy exception instructions check their proposal themselves,
+    /// so that the common feature sets skip the per-instruction check.
+    fn legacy(ctx: &Ctx<'m>, i: &Instr) -> Result<()> {
+        if ctx.features.contains(Features::LEGACY_EXCEPTIONS) {
+            Ok(())
+        } else {
+            Self::check_feature(ctx, i)
+        }
     }
 
     /// Whether a proposal's instructions are enabled.

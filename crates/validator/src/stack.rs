@@ -194,8 +194,22 @@ impl<'m> Stacks<'m> {
         Ok(self.ops.pop().unwrap_or(Ty::Unknown))
     }
 
-    #[inline]
-    pub fn pop_expect(&mut self, ctx: &Ctx<'_>, expect: ValType) -> Result<Ty> {
+    /// Pops an operand that must match `expect`.
+    #[inline(always)]
+    pub fn pop_expect(&mut self, ctx: &Ctx<'_>, expect: ValType) -> Result<()> {
+        // Fast path: the operand is there and has exactly the type.
+        if let Some(&top) = self.ops.last() {
+            if self.ops.len() as u32 > self.height && top == Ty::Val(expect) {
+                self.ops.pop();
+                return Ok(());
+            }
+        }
+        self.pop_expect_ty(ctx, expect).map(|_| ())
+    }
+
+    /// Pops an operand that must match `expect` and returns its type.
+    #[inline(never)]
+    pub fn pop_expect_ty(&mut self, ctx: &Ctx<'_>, expect: ValType) -> Result<Ty> {
         if self.ops.len() as u32 == self.height {
             if self.unreachable {
                 return Ok(Ty::Unknown);
@@ -203,7 +217,7 @@ impl<'m> Stacks<'m> {
             return Err(mismatch(expect, None));
         }
         let t = self.ops.pop().unwrap_or(Ty::Unknown);
-        if t == Ty::Val(expect) || ctx.ty_sub(t, expect) {
+        if ctx.ty_sub(t, expect) {
             Ok(t)
         } else {
             Err(mismatch(expect, Some(t)))
