@@ -1,6 +1,6 @@
 //! The instruction decoder, generated from the one instruction table.
 //!
-//! [`instr`] is a single `match` on the opcode byte and, after a prefix byte
+//! [`expr`] is a single `match` on the opcode byte and, after a prefix byte
 //! (`0xfb` to `0xfe`), its LEB128 sub-opcode. Each immediate is decoded by
 //! its kind: the kinds whose encoding depends on the enabled proposals
 //! (memory and table indices, memory arguments) or that need bookkeeping
@@ -293,39 +293,112 @@ macro_rules! opcode_pattern {
     };
 }
 
+/// What an instruction does to the nesting, by variant name: opens a block,
+/// or must close or continue the innermost one. `End` at the outermost
+/// level finishes the sequence.
+macro_rules! nesting {
+    (Block, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+        $cx.frames.push(Frame::Plain)
+    };
+    (Loop, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+        $cx.frames.push(Frame::Plain)
+    };
+    (TryTable, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+        $cx.frames.push(Frame::Plain)
+    };
+    (If, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+        $cx.frames.push(Frame::If)
+    };
+    (Try, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+        $cx.frames.push(Frame::Try)
+    };
+    (End, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+        if $cx.frames.pop().is_none() {
+            $code.push(Instr::End);
+            return Ok(());
+        }
+    };
+    (Else, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+        match $cx.frames.last_mut() {
+            Some(f @ Frame::If) => *f = Frame::Else,
+            _ => return Err($r.error_at($at, ErrorKind::EndExpected)),
+        }
+    };
+    (Catch, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+        catch_frame($cx, $r, $at)?
+    };
+    (CatchAll, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+        catch_frame($cx, $r, $at)?
+    };
+    (Delegate, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+        match $cx.frames.last() {
+            Some(Frame::Try) => {
+                $cx.frames.pop();
+            }
+            _ => return Err($r.error_at($at, ErrorKind::EndExpected)),
+        }
+    };
+    ($other:ident, $cx:ident, $r:ident, $at:ident, $code:ident) => {};
+}
+
+/// A legacy handler: only inside a `try`.
+fn catch_frame(cx: &mut CodeCx, r: &Reader<'_>, at: usize) -> Result<()> {
+    match cx.frames.last_mut() {
+        Some(f @ (Frame::Try | Frame::Catch)) => {
+            *f = Frame::Catch;
+            Ok(())
+        }
+        _ => Err(r.error_at(at, ErrorKind::EndExpected)),
+    }
+}
+
 macro_rules! define_decoder {
     ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
         $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
-        /// Decodes one instruction.
-        #[inline]
-        pub fn instr(r: &mut Reader<'_>, cx: &mut CodeCx) -> Result<Instr> {
-            let at = r.pos();
-            let op = r.u8()?;
-            let sub = match op {
-                0xfb..=0xfe => r.u32()?,
-                _ => 0,
-            };
-            Ok(match (op, sub) {
-                $( $(
-                    opcode_pattern!($op $($sub)?) => {
-                        if !cx.features.contains(Features::$feature) {
-                            return Err(r.error_at(at, ErrorKind::IllegalOpcode {
-                                op,
-                                sub: prefixed(op, sub),
-                                needs: Some(Features::$feature),
-                            }));
+        /// Decodes instructions into `code` up to and including the `end`
+        /// that closes the sequence.
+        ///
+        /// Bodies stay flat, but the decoder follows the nesting as the
+        /// binary grammar does, so that an `else` outside an `if` (or a
+        /// handler outside a `try`) is `END opcode expected` where the
+        /// grammar expects the `end`.
+        ///
+        /// One `match` per instruction, generated from the table: the
+        /// instruction is built in its arm and pushed straight into `code`.
+        pub fn expr(r: &mut Reader<'_>, cx: &mut CodeCx, code: &mut Vec<Instr>) -> Result<()> {
+            cx.frames.clear();
+            loop {
+                let at = r.pos();
+                let op = r.u8()?;
+                let sub = match op {
+                    0xfb..=0xfe => r.u32()?,
+                    _ => 0,
+                };
+                let instr = match (op, sub) {
+                    $( $(
+                        opcode_pattern!($op $($sub)?) => {
+                            if !cx.features.contains(Features::$feature) {
+                                return Err(r.error_at(at, ErrorKind::IllegalOpcode {
+                                    op,
+                                    sub: prefixed(op, sub),
+                                    needs: Some(Features::$feature),
+                                }));
+                            }
+                            let instr = Instr::$name $({ $($field: imm!($imm, r, cx)),* })?;
+                            nesting!($name, cx, r, at, code);
+                            instr
                         }
-                        Instr::$name $({ $($field: imm!($imm, r, cx)),* })?
+                    )* )*
+                    _ => {
+                        return Err(r.error_at(at, ErrorKind::IllegalOpcode {
+                            op,
+                            sub: prefixed(op, sub),
+                            needs: None,
+                        }));
                     }
-                )* )*
-                _ => {
-                    return Err(r.error_at(at, ErrorKind::IllegalOpcode {
-                        op,
-                        sub: prefixed(op, sub),
-                        needs: None,
-                    }));
-                }
-            })
+                };
+                code.push(instr);
+            }
         }
     };
 }
@@ -333,8 +406,6 @@ macro_rules! define_decoder {
 fn prefixed(op: u8, sub: u32) -> Option<u32> {
     matches!(op, 0xfb..=0xfe).then_some(sub)
 }
-
-weft_ast::for_each_instr!(define_decoder);
 
 /// The kind of an open block, as far as the binary grammar cares: which of
 /// `else`, `catch`, `catch_all` and `delegate` may come next.
@@ -352,47 +423,7 @@ pub enum Frame {
     Catch,
 }
 
-/// Decodes instructions into `code` up to and including the `end` that
-/// closes the sequence.
-///
-/// Bodies stay flat, but the decoder follows the nesting as the binary
-/// grammar does, so that an `else` outside an `if` (or a handler outside a
-/// `try`) is `END opcode expected` where the grammar expects the `end`.
-#[inline]
-pub fn expr(r: &mut Reader<'_>, cx: &mut CodeCx, code: &mut Vec<Instr>) -> Result<()> {
-    cx.frames.clear();
-    loop {
-        let at = r.pos();
-        let instr = instr(r, cx)?;
-        match instr {
-            Instr::Block { .. } | Instr::Loop { .. } | Instr::TryTable { .. } => {
-                cx.frames.push(Frame::Plain)
-            }
-            Instr::If { .. } => cx.frames.push(Frame::If),
-            Instr::Try { .. } => cx.frames.push(Frame::Try),
-            Instr::End if cx.frames.pop().is_none() => {
-                code.push(instr);
-                return Ok(());
-            }
-            Instr::Else => match cx.frames.last_mut() {
-                Some(f @ Frame::If) => *f = Frame::Else,
-                _ => return Err(r.error_at(at, ErrorKind::EndExpected)),
-            },
-            Instr::Catch { .. } | Instr::CatchAll => match cx.frames.last_mut() {
-                Some(f @ (Frame::Try | Frame::Catch)) => *f = Frame::Catch,
-                _ => return Err(r.error_at(at, ErrorKind::EndExpected)),
-            },
-            Instr::Delegate { .. } => match cx.frames.last() {
-                Some(Frame::Try) => {
-                    cx.frames.pop();
-                }
-                _ => return Err(r.error_at(at, ErrorKind::EndExpected)),
-            },
-            _ => {}
-        }
-        code.push(instr);
-    }
-}
+weft_ast::for_each_instr!(define_decoder);
 
 #[cfg(test)]
 mod tests {

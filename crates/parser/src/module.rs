@@ -100,10 +100,10 @@ impl Builder {
         Ok(())
     }
 
-    /// Decodes the contents of section `id`; `r` is limited to them. The
-    /// caller checks the order first ([`Builder::check_order`]) and that
-    /// every byte was used afterwards.
-    pub fn section(&mut self, id: SectionId, r: &mut Reader<'_>) -> Result<()> {
+    /// Decodes the contents of section `id`, which declares `size` bytes.
+    /// The caller checks the order first ([`Builder::check_order`]) and that
+    /// exactly `size` bytes were used afterwards.
+    pub fn section(&mut self, id: SectionId, size: usize, r: &mut Reader<'_>) -> Result<()> {
         let non_empty = match id {
             SectionId::Custom => {
                 self.custom(r)?;
@@ -127,7 +127,7 @@ impl Builder {
                 self.module.data_count = Some(r.u32()?);
                 true
             }
-            SectionId::Code => self.code(r)?,
+            SectionId::Code => self.code(r, size)?,
             SectionId::Data => self.datas(r)?,
         };
         // The encoder leaves empty sections out, so a custom section after
@@ -155,7 +155,6 @@ impl Builder {
         if self.module.code.len() > u32::MAX as usize {
             return Err(Error::new(end, ErrorKind::TooLarge));
         }
-        self.module.code.shrink_to_fit();
         Ok(self.module)
     }
 
@@ -407,15 +406,15 @@ impl Builder {
         Ok(Elem { mode, ty, items })
     }
 
-    fn code(&mut self, r: &mut Reader<'_>) -> Result<bool> {
+    fn code(&mut self, r: &mut Reader<'_>, size: usize) -> Result<bool> {
         let at = r.pos();
         self.code_at = Some(at);
         let (n, cap) = r.count()?;
         self.bodies.reserve(cap);
-        // Bodies average more than two bytes per instruction; reserving
-        // half the remaining bytes avoids most regrowth and is bounded by
-        // the input.
-        self.module.code.reserve(r.remaining() / 2);
+        // Compiled code averages two to three bytes per instruction:
+        // reserving for one instruction per two bytes of the section avoids
+        // regrowth, and the size is bounded by the input.
+        self.module.code.reserve(size.min(r.remaining()) / 2);
         for _ in 0..n {
             let size = r.len()?;
             let end = r.pos() + size;
@@ -509,13 +508,13 @@ pub fn parse(bytes: &[u8], features: Features) -> Result<Module> {
         if id == SectionId::Custom {
             // A custom section's payload is whatever its size leaves.
             let saved = r.limit(size);
-            builder.section(id, &mut r)?;
+            builder.section(id, size, &mut r)?;
             r.restore(saved);
         } else {
             // Standard sections are not cut off at their size: as in the
             // reference decoder, contents that run on are a size mismatch
             // (or whatever error the bytes after them cause first).
-            builder.section(id, &mut r)?;
+            builder.section(id, size, &mut r)?;
         }
         if r.pos() != end {
             return Err(r.error(ErrorKind::SectionSizeMismatch));

@@ -275,8 +275,12 @@ impl<'a> Reader<'a> {
     /// specification's reference decoder.
     #[inline]
     pub fn count(&mut self) -> Result<(u32, usize)> {
+        // Items can be far larger than their one byte (an import is some 80
+        // bytes in memory): cap the reservation too, and let a really long
+        // vector grow as it is read.
+        const MAX_RESERVE: usize = 1 << 12;
         let n = self.u32()?;
-        Ok((n, (n as usize).min(self.remaining())))
+        Ok((n, (n as usize).min(self.remaining()).min(MAX_RESERVE)))
     }
 
     /// A length-prefixed UTF-8 name.

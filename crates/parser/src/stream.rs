@@ -166,7 +166,7 @@ impl StreamParser {
         let contents = &self.buf[header_len..header_len + size];
         let mut r = Reader::new(contents, start);
         r.enter_sections();
-        builder.section(id, &mut r)?;
+        builder.section(id, size, &mut r)?;
         if !r.at_end() {
             return Err(r.error(ErrorKind::SectionSizeMismatch));
         }
