@@ -191,6 +191,12 @@ impl ModuleParser<'_> {
     }
 
     fn push_label(&mut self, name: Option<String>, kind: BlockKind, plain: bool) {
+        // The name section numbers a function's blocks in code order.
+        let idx = self.scope.blocks;
+        self.scope.blocks += 1;
+        if let (Some(n), true) = (&name, self.in_func) {
+            self.scope.label_names.push((idx, n.clone()));
+        }
         self.scope.labels.push(Label { name, kind, plain });
     }
 
@@ -202,6 +208,11 @@ impl ModuleParser<'_> {
 
     /// Opens a folded form whose `(` and keyword have been read.
     fn open_folded(&mut self, kw: &str, stack: &mut Vec<Frame>) -> PResult<()> {
+        if matches!(kw, "try" | "try_table")
+            && !mnemonic_feature(kw).is_some_and(|f| self.features.contains(f))
+        {
+            return Err(self.c.error(format!("unknown operator {kw}")));
+        }
         match kw {
             "block" | "loop" => {
                 let name = self.c.opt_id().map(|n| n.into_owned());
@@ -262,6 +273,9 @@ impl ModuleParser<'_> {
 
     /// One unfolded instruction whose keyword has been read.
     fn plain_instr(&mut self, kw: &str) -> PResult<()> {
+        if !mnemonic_feature(kw).is_some_and(|f| self.features.contains(f)) {
+            return Err(self.c.error(format!("unknown operator {kw}")));
+        }
         match kw {
             "block" | "loop" | "if" | "try" => {
                 let name = self.c.opt_id().map(|n| n.into_owned());
@@ -342,11 +356,17 @@ impl ModuleParser<'_> {
 
     /// An ordinary instruction's immediates, its keyword read.
     fn instr_with_immediates(&mut self, kw: &str) -> PResult<Instr> {
+        if !mnemonic_feature(kw).is_some_and(|f| self.features.contains(f)) {
+            return Err(self.c.error(format!("unknown operator {kw}")));
+        }
         let i = match kw {
             "select" => {
                 let mut types = Vec::new();
                 let mut typed = false;
                 while self.c.eat_sexpr("result") {
+                    if !self.features.contains(Features::REFERENCE_TYPES) {
+                        return Err(self.c.error("unexpected token"));
+                    }
                     typed = true;
                     while !self.c.peek_rparen() {
                         types.push(self.val_type()?);
@@ -816,16 +836,10 @@ macro_rules! text_instrs {
         $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
         impl ModuleParser<'_> {
             /// The instruction spelled `kw` with its immediates read, or
-            /// `None` if no row of the table has that mnemonic.
+            /// `None` if no row of the table has that mnemonic (the caller
+            /// checked its feature).
             #[allow(unreachable_patterns)]
             fn table_instr(&mut self, kw: &str) -> PResult<Option<Instr>> {
-                let feature = match kw {
-                    $( $( $text => Features::$feature, )* )*
-                    _ => return Ok(None),
-                };
-                if !self.features.contains(feature) {
-                    return Ok(None);
-                }
                 Ok(Some(match kw {
                     $( $(
                         $text => Instr::$name $({ $($field: imm!(self, $imm)),* })?,
@@ -838,3 +852,21 @@ macro_rules! text_instrs {
 }
 
 weft_ast::for_each_instr!(text_instrs);
+
+/// Generates the mnemonic-to-proposal lookup (the first row of a mnemonic
+/// with two rows decides; both rows of each share a proposal).
+macro_rules! mnemonic_features {
+    ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
+        $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+        /// The proposal that introduced the instruction spelled `kw`.
+        #[allow(unreachable_patterns)]
+        fn mnemonic_feature(kw: &str) -> Option<Features> {
+            Some(match kw {
+                $( $( $text => Features::$feature, )* )*
+                _ => return None,
+            })
+        }
+    };
+}
+
+weft_ast::for_each_instr!(mnemonic_features);

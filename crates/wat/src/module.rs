@@ -54,6 +54,10 @@ pub(crate) struct FuncScope {
     pub locals: Space,
     /// Enclosing blocks, innermost last.
     pub labels: Vec<Label>,
+    /// Blocks opened so far in the function.
+    pub blocks: u32,
+    /// Names of the labelled blocks, by block number.
+    pub label_names: NameMap,
 }
 
 /// The state of one module's parse.
@@ -505,7 +509,10 @@ impl<'a> ModuleParser<'a> {
         let body = self.expr();
         self.in_func = false;
         let body = body?;
-        self.scope = FuncScope::default();
+        let scope = std::mem::take(&mut self.scope);
+        if !scope.label_names.is_empty() {
+            self.m.names.labels.push((index, scope.label_names));
+        }
         if !local_names.is_empty() {
             self.m.names.locals.push((index, local_names));
         }

@@ -291,21 +291,22 @@ impl ModuleParser<'_> {
         if self.c.eat_keyword("rec") {
             let mut types = Vec::new();
             while self.c.eat_sexpr("type") {
-                types.push(self.type_def()?);
+                let idx = (self.m.types.len() + types.len()) as u32;
+                types.push(self.type_def(idx)?);
                 self.c.rparen()?;
             }
             self.m.push_rec_group(types, true);
         } else {
             self.c.expect_keyword("type")?;
-            let t = self.type_def()?;
+            let t = self.type_def(self.m.types.len() as u32)?;
             self.m.push_rec_group([t], false);
         }
         self.c.rparen()
     }
 
-    /// One type definition after `type`: `$id? (sub ...) | comptype`.
-    fn type_def(&mut self) -> PResult<SubType> {
-        let idx = self.m.types.len() as u32;
+    /// One type definition after `type`, at type index `idx`:
+    /// `$id? (sub ...) | comptype`.
+    fn type_def(&mut self, idx: u32) -> PResult<SubType> {
         if let Some(name) = self.c.opt_id() {
             self.m.names.types.push((idx, name.into_owned()));
         }

@@ -59,6 +59,7 @@ fn decoded(bytes: &[u8]) -> Option<Module> {
 #[test]
 fn binaries_agree_with_wat() {
     let mut same_ast = 0;
+    let mut names_differ = 0;
     let mut compared = 0;
     let mut differ = 0;
     let mut only_wat = 0;
@@ -81,8 +82,22 @@ fn binaries_agree_with_wat() {
                 },
                 ModuleSource::Binary(_) => return,
             };
-            let ours = m.to_module(Features::ALL).map(|m| m.encode());
+            let ours_ast = m.to_module(Features::ALL);
+            let ours = ours_ast.as_ref().map(|m| m.encode()).map_err(Clone::clone);
             let theirs = wat::parse_str(&source);
+            // The `$id`s become the same name section. (Where weft-parser
+            // keeps no names from wat's section, there is nothing to compare.)
+            if let (Ok(ast), Ok(bin)) = (&ours_ast, &theirs) {
+                if let Ok(decoded) = weft_parser::parse_with(bin, Features::ALL) {
+                    if !decoded.names.is_empty() && decoded.names != ast.names {
+                        names_differ += 1;
+                        problems.push(format!(
+                            "line {}: names differ: ours {:?} wat {:?}",
+                            m.line, ast.names, decoded.names
+                        ));
+                    }
+                }
+            }
             match (ours, theirs) {
                 (Ok(ours), Ok(theirs)) => {
                     compared += 1;
@@ -130,10 +145,11 @@ fn binaries_agree_with_wat() {
         }
     }
     println!(
-        "{compared} modules compared: {} identical bytes, {same_ast} equal after decoding, {differ} differ; {only_wat} accepted only by wat, {only_weft} only by weft",
+        "{compared} modules compared: {} identical bytes, {same_ast} equal after decoding, {differ} differ; {only_wat} accepted only by wat, {only_weft} only by weft; names differ in {names_differ}",
         compared - same_ast - differ
     );
     assert!(differ <= MAX_DIFFER, "{differ} modules differ");
+    assert_eq!(names_differ, 0, "name sections differ");
 }
 
 /// Modules whose binaries may still differ from wat's.

@@ -25,9 +25,33 @@ impl Rng {
 
 /// Characters that matter to the grammar, for insertions.
 const PIECES: &[&str] = &[
-    "(", ")", "$", "\"", ";;", "(;", ";)", "(@x", "0x", "-", "nan:0x", "1e", "_", " ", "\\",
-    "block", "end", "else", "then", "(then", "(type", "(param", "(result i32)", "offset=",
-    "align=", "i32.const", "\u{e9}",
+    "(",
+    ")",
+    "$",
+    "\"",
+    ";;",
+    "(;",
+    ";)",
+    "(@x",
+    "0x",
+    "-",
+    "nan:0x",
+    "1e",
+    "_",
+    " ",
+    "\\",
+    "block",
+    "end",
+    "else",
+    "then",
+    "(then",
+    "(type",
+    "(param",
+    "(result i32)",
+    "offset=",
+    "align=",
+    "i32.const",
+    "\u{e9}",
 ];
 
 fn mutate(rng: &mut Rng, text: &str) -> String {
