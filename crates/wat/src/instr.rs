@@ -670,16 +670,7 @@ impl ModuleParser<'_> {
             "i64x2" | "f64x2" => (2, 8),
             _ => return Err(self.c.error("unexpected token")),
         };
-        let given = (0..=lanes)
-            .take_while(|&i| match self.c.peek_at(i) {
-                Some(t) if t.kind == Kind::Reserved => true,
-                Some(t) if t.kind == Kind::Keyword => {
-                    let s = self.c.text(t);
-                    s.starts_with("nan") || s.starts_with("inf")
-                }
-                _ => false,
-            })
-            .count();
+        let given = (0..=lanes).take_while(|&i| self.is_literal_at(i)).count();
         if given != lanes {
             return Err(self.c.error("wrong number of lane literals"));
         }
@@ -706,15 +697,23 @@ impl ModuleParser<'_> {
         Ok(Box::new(V128(v)))
     }
 
+    /// Whether the token `n` places ahead is a number-like literal (a
+    /// reserved atom, `inf` or `nan...`), for counting lanes: a following
+    /// instruction keyword is not one.
+    fn is_literal_at(&self, n: usize) -> bool {
+        match self.c.peek_at(n) {
+            Some(t) if t.kind == Kind::Reserved => true,
+            Some(t) if t.kind == Kind::Keyword => {
+                let s = self.c.text(t);
+                s.starts_with("nan") || s.starts_with("inf")
+            }
+            _ => false,
+        }
+    }
+
     /// `i8x16.shuffle`'s sixteen lane indices.
     fn shuffle(&mut self) -> PResult<Box<Shuffle>> {
-        let given = (0..=16)
-            .take_while(|&i| {
-                self.c
-                    .peek_at(i)
-                    .is_some_and(|t| matches!(t.kind, Kind::Reserved | Kind::Keyword))
-            })
-            .count();
+        let given = (0..=16).take_while(|&i| self.is_literal_at(i)).count();
         if given != 16 {
             return Err(self.c.error("wrong number of lane indices"));
         }

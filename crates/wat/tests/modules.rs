@@ -294,3 +294,24 @@ fn wat2wasm_encodes() {
     assert_eq!(&bytes[..8], b"\0asm\x01\0\0\0");
     assert!(bytes.windows(2).any(|w| w == [0x41, 42]));
 }
+
+#[test]
+fn flat_vector_literals_stop_at_the_next_instruction() {
+    let m = parse_module(
+        "(func (param v128) (result v128)
+           local.get 0 local.get 0
+           i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15
+           v128.const i32x4 1 2 3 4
+           i8x16.swizzle)",
+    )
+    .unwrap();
+    assert_eq!(
+        code(&m, 0)[2],
+        Instr::I8x16Shuffle {
+            lanes: Box::new(Shuffle([
+                0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15
+            ]))
+        }
+    );
+    assert!(matches!(code(&m, 0)[4], Instr::I8x16Swizzle));
+}
