@@ -522,3 +522,272 @@ pub fn parse(bytes: &[u8], features: Features) -> Result<Module> {
     }
     builder.finish(bytes.len())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A module from `(section id, contents)` pairs.
+    fn module(sections: &[(u8, &[u8])]) -> Vec<u8> {
+        let mut out = HEADER.to_vec();
+        for (id, body) in sections {
+            out.push(*id);
+            out.push(body.len() as u8);
+            out.extend_from_slice(body);
+        }
+        out
+    }
+
+    fn parse_all(sections: &[(u8, &[u8])]) -> Result<Module> {
+        parse(&module(sections), Features::ALL)
+    }
+
+    fn kind(r: Result<Module>) -> ErrorKind {
+        r.unwrap_err().kind().clone()
+    }
+
+    const TYPE: (u8, &[u8]) = (1, &[1, 0x60, 0, 0]);
+    const FUNC: (u8, &[u8]) = (3, &[1, 0]);
+    const CODE: (u8, &[u8]) = (10, &[1, 2, 0, 0x0b]);
+
+    #[test]
+    fn all_eight_element_encodings() {
+        let table: (u8, &[u8]) = (4, &[1, 0x70, 0, 1]);
+        let elems: &[u8] = &[
+            8, // eight segments
+            0, 0x41, 0, 0x0b, 1, 0, // 0: active table 0, func indices
+            1, 0, 1, 0, // 1: passive, elemkind, func indices
+            2, 0, 0x41, 0, 0x0b, 0, 1, 0, // 2: active explicit table
+            3, 0, 1, 0, // 3: declarative
+            4, 0x41, 0, 0x0b, 1, 0xd2, 0, 0x0b, // 4: active, expressions
+            5, 0x70, 1, 0xd0, 0x70, 0x0b, // 5: passive, reftype, expressions
+            6, 0, 0x41, 0, 0x0b, 0x70, 0, // 6: active explicit, none
+            7, 0x70, 1, 0xd2, 0, 0x0b, // 7: declarative, expressions
+        ];
+        let m = parse_all(&[TYPE, FUNC, table, (9, elems), CODE]).unwrap();
+        let ref_func = RefType::new(false, HeapType::Abstract(AbsHeap::Func));
+        let tys: Vec<RefType> = m.elems.iter().map(|e| e.ty).collect();
+        assert_eq!(
+            tys,
+            [
+                ref_func,
+                ref_func,
+                ref_func,
+                ref_func,
+                RefType::FUNCREF,
+                RefType::FUNCREF,
+                RefType::FUNCREF,
+                RefType::FUNCREF
+            ]
+        );
+        assert!(matches!(m.elems[1].mode, ElemMode::Passive));
+        assert!(matches!(m.elems[3].mode, ElemMode::Declarative));
+        assert!(matches!(m.elems[4].items, ElemItems::Exprs(ref e) if e.len() == 1));
+        assert_eq!(m.elems[6].items.len(), 0);
+        // Every encoding comes back from the encoder as an equal module.
+        assert_eq!(parse(&m.encode(), Features::ALL).unwrap(), m);
+        // Unknown segment kind and element kind.
+        assert_eq!(
+            kind(parse_all(&[(9, &[1, 8])])),
+            ErrorKind::MalformedElemKind
+        );
+        assert_eq!(
+            kind(parse_all(&[(9, &[1, 1, 1, 0])])),
+            ErrorKind::MalformedElemKind
+        );
+    }
+
+    #[test]
+    fn data_segments_and_count() {
+        let memory: (u8, &[u8]) = (5, &[1, 0, 1]);
+        let data: (u8, &[u8]) = (
+            11,
+            &[3, 0, 0x41, 0, 0x0b, 1, b'a', 1, 0, 2, 0, 0x41, 0, 0x0b, 0],
+        );
+        let m = parse_all(&[memory, (12, &[3]), data]).unwrap();
+        assert_eq!(m.data_count, Some(3));
+        assert_eq!(m.datas[0].init, b"a");
+        assert!(matches!(m.datas[1].mode, DataMode::Passive));
+        assert_eq!(
+            kind(parse_all(&[memory, (12, &[2]), data])),
+            ErrorKind::DataCountMismatch
+        );
+        assert_eq!(
+            kind(parse_all(&[memory, (12, &[1])])),
+            ErrorKind::DataCountMismatch
+        );
+        assert_eq!(
+            kind(parse_all(&[(11, &[1, 3, 0])])),
+            ErrorKind::MalformedDataKind
+        );
+        // data.drop without a data count section.
+        let code: (u8, &[u8]) = (10, &[1, 5, 0, 0xfc, 9, 0, 0x0b]);
+        assert_eq!(
+            kind(parse_all(&[TYPE, FUNC, memory, code, (11, &[0])])),
+            ErrorKind::DataCountRequired
+        );
+    }
+
+    #[test]
+    fn section_order() {
+        assert!(parse_all(&[TYPE, FUNC, (13, &[1, 0, 0]), CODE]).is_ok());
+        // A tag section after the global section, a type section twice, a
+        // data count section after the code section.
+        let global: (u8, &[u8]) = (6, &[1, 0x7f, 0, 0x41, 0, 0x0b]);
+        assert_eq!(
+            kind(parse_all(&[TYPE, global, (13, &[1, 0, 0])])),
+            ErrorKind::UnexpectedContent
+        );
+        assert_eq!(kind(parse_all(&[TYPE, TYPE])), ErrorKind::UnexpectedContent);
+        assert_eq!(
+            kind(parse_all(&[TYPE, FUNC, CODE, (12, &[0])])),
+            ErrorKind::UnexpectedContent
+        );
+        // The tag section does not exist without exceptions.
+        let bytes = module(&[TYPE, (13, &[1, 0, 0])]);
+        assert_eq!(
+            parse(&bytes, Features::WASM2).unwrap_err().kind(),
+            &ErrorKind::MalformedSectionId(13)
+        );
+        assert_eq!(
+            kind(parse_all(&[(14, &[])])),
+            ErrorKind::MalformedSectionId(14)
+        );
+    }
+
+    #[test]
+    fn functions_and_bodies() {
+        assert_eq!(kind(parse_all(&[TYPE, FUNC])), ErrorKind::FuncCodeMismatch);
+        assert_eq!(kind(parse_all(&[TYPE, CODE])), ErrorKind::FuncCodeMismatch);
+        // Two runs of locals adding up to 2^32.
+        let code: (u8, &[u8]) = (
+            10,
+            &[1, 10, 2, 0xff, 0xff, 0xff, 0xff, 0x0f, 0x7f, 1, 0x7e, 0x0b],
+        );
+        let err = parse_all(&[TYPE, FUNC, code]).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::TooManyLocals);
+        // Bytes after a body's `end`.
+        let code: (u8, &[u8]) = (10, &[1, 3, 0, 0x0b, 0x01]);
+        assert_eq!(
+            kind(parse_all(&[TYPE, FUNC, code])),
+            ErrorKind::SectionSizeMismatch
+        );
+        let m = parse_all(&[TYPE, FUNC, (10, &[1, 4, 1, 2, 0x7f, 0x0b])]).unwrap();
+        assert_eq!(
+            m.funcs[0].locals,
+            [Locals {
+                count: 2,
+                ty: ValType::I32
+            }]
+        );
+        assert_eq!(m.instrs(m.funcs[0].body), [Instr::End]);
+    }
+
+    #[test]
+    fn tables_with_initializers() {
+        let table: (u8, &[u8]) = (4, &[1, 0x40, 0, 0x64, 0x70, 0, 1, 0xd2, 0, 0x0b]);
+        let m = parse_all(&[TYPE, FUNC, table, CODE]).unwrap();
+        let init = m.tables[0].init.unwrap();
+        assert_eq!(m.instrs(init), [Instr::RefFunc { func: 0 }, Instr::End]);
+        assert_eq!(parse(&m.encode(), Features::ALL).unwrap(), m);
+        let bad: (u8, &[u8]) = (4, &[1, 0x40, 1, 0x70, 0, 1, 0x0b]);
+        assert_eq!(kind(parse_all(&[bad])), ErrorKind::ZeroByteExpected);
+    }
+
+    #[test]
+    fn custom_sections_keep_their_place() {
+        let empty_memory: (u8, &[u8]) = (5, &[0]);
+        let names: &[u8] = &[4, b'n', b'a', b'm', b'e', 1, 4, 1, 0, 1, b'f'];
+        let m = parse_all(&[
+            (0, &[1, b'a']),
+            TYPE,
+            FUNC,
+            empty_memory,
+            (0, &[1, b'b', 9]),
+            (0, names),
+            CODE,
+            (0, &[4, b'n', b'a', b'm', b'e', 9]),
+        ])
+        .unwrap();
+        let places: Vec<Place> = m.customs.iter().map(|c| c.place).collect();
+        // The empty memory section is not a place: the encoder drops it.
+        assert_eq!(
+            places,
+            [
+                Place::First,
+                Place::After(SectionId::Function),
+                Place::After(SectionId::Function),
+                Place::After(SectionId::Code)
+            ]
+        );
+        assert_eq!(m.customs[2].kind, CustomKind::Names);
+        assert_eq!(Names::get(&m.names.funcs, 0), Some("f"));
+        // A second name section, here malformed, stays raw.
+        assert!(
+            matches!(&m.customs[3].kind, CustomKind::Raw { name, data } if name == "name" && data == &[9])
+        );
+        assert_eq!(parse(&m.encode(), Features::ALL).unwrap(), m);
+        // A custom section's name must fit in it.
+        assert_eq!(
+            kind(parse_all(&[(0, &[3, b'a']), TYPE])),
+            ErrorKind::UnexpectedEndOfSection
+        );
+    }
+
+    #[test]
+    fn imports_and_exports() {
+        let imports: &[u8] = &[
+            5, //
+            1, b'm', 1, b'f', 0, 0, // func
+            1, b'm', 1, b't', 1, 0x70, 0, 0, // table
+            1, b'm', 1, b'm', 2, 3, 1, 2, // shared memory
+            1, b'm', 1, b'g', 3, 0x7e, 1, // mutable global
+            1, b'm', 1, b'e', 4, 0, 0, // tag
+        ];
+        let m = parse_all(&[TYPE, (2, imports)]).unwrap();
+        assert_eq!(m.imports.len(), 5);
+        assert!(matches!(m.imports[2].desc, ImportDesc::Memory(mt) if mt.shared));
+        assert!(matches!(m.imports[4].desc, ImportDesc::Tag(_)));
+        assert_eq!(
+            kind(parse_all(&[(2, &[1, 1, b'm', 1, b'f', 5, 0])])),
+            ErrorKind::MalformedImportKind
+        );
+        assert_eq!(
+            kind(parse_all(&[(7, &[1, 1, b'e', 5, 0])])),
+            ErrorKind::MalformedExportKind
+        );
+        assert_eq!(
+            kind(parse_all(&[(6, &[1, 0x7f, 2, 0x41, 0, 0x0b])])),
+            ErrorKind::MalformedMutability
+        );
+        let err = parse_all(&[(2, &[1, 2, 0xc3, 0x28, 1, b'f', 0, 0])]).unwrap_err();
+        assert_eq!(err.kind(), &ErrorKind::MalformedUtf8);
+        assert_eq!(err.offset(), 12);
+    }
+
+    #[test]
+    fn header_and_framing() {
+        assert_eq!(kind(parse(b"", Features::ALL)), ErrorKind::UnexpectedEnd);
+        assert_eq!(
+            kind(parse(b"\0asm\x01\0\0", Features::ALL)),
+            ErrorKind::UnexpectedEnd
+        );
+        assert_eq!(
+            kind(parse(b"\0wasm\x01\0\0", Features::ALL)),
+            ErrorKind::MagicHeader
+        );
+        assert_eq!(
+            kind(parse(b"\0asm\x02\0\0\0", Features::ALL)),
+            ErrorKind::UnknownVersion(2)
+        );
+        // Section size beyond the input; contents shorter than the size.
+        assert_eq!(
+            kind(parse(b"\0asm\x01\0\0\0\x01\x05\x00", Features::ALL)),
+            ErrorKind::LengthOutOfBounds
+        );
+        assert_eq!(
+            kind(parse(b"\0asm\x01\0\0\0\x01\x02\x00\x00", Features::ALL)),
+            ErrorKind::SectionSizeMismatch
+        );
+    }
+}
