@@ -653,6 +653,14 @@ impl Translator<'_> {
         }
         let fused = match self.ops.last() {
             Some(Op::Bin { f }) => Op::BinSet { f: *f, d },
+            Some(Op::BinL { f, b }) => Op::BinLSet { f: *f, b: *b, d },
+            Some(Op::BinC { f, c }) if *c as i32 as i64 as u64 == *c => Op::BinCSet {
+                f: *f,
+                c: *c as i32,
+                d,
+            },
+            Some(Op::LocalGet { off }) => Op::Copy { a: *off, d },
+            Some(Op::Const { bits }) => Op::ConstSet { bits: *bits, d },
             Some(Op::BinLL { f, a, b }) => Op::BinLLSet {
                 f: *f,
                 a: *a,
@@ -718,13 +726,19 @@ impl Translator<'_> {
 
     /// A scalar load or store of memory 0 with 32-bit addresses, as a fast
     /// op.
-    fn memory_op(&self, i: &Instr) -> Option<Op> {
+    fn memory_op(&mut self, i: &Instr) -> Option<Op> {
         let m = i.memarg()?;
         if m.memory != 0 || self.env.memories.first() != Some(&AddrType::I32) {
             return None;
         }
         let offset = m.offset;
         if let Some(f) = crate::access::load_fn(i) {
+            if self.last_fusable(1)
+                && let Some(&Op::LocalGet { off }) = self.ops.last()
+            {
+                self.ops.pop();
+                return Some(Op::LoadL { f, a: off, offset });
+            }
             return Some(Op::Load { f, offset });
         }
         crate::access::store_fn(i).map(|f| Op::Store { f, offset })
@@ -764,9 +778,9 @@ fn classify(i: &Instr) -> Op {
         );
     match i {
         I32Eqz => Op::I32Eqz,
-        _ if access => Op::Access(i.clone()),
-        _ if simd => Op::Simd(i.clone()),
-        _ => Op::Num(i.clone()),
+        _ if access => Op::Access(Box::new(i.clone())),
+        _ if simd => Op::Simd(Box::new(i.clone())),
+        _ => Op::Num(Box::new(i.clone())),
     }
 }
 

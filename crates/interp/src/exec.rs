@@ -514,6 +514,19 @@ impl Machine<'_> {
                     );
                     self.stack.slots[fp + *d as usize] = v;
                 }
+                Op::BinLSet { f, b, d } => {
+                    let a = self.stack.pop();
+                    let v = f(a, self.stack.slots[fp + *b as usize]);
+                    self.stack.slots[fp + *d as usize] = v;
+                }
+                Op::BinCSet { f, c, d } => {
+                    let a = self.stack.pop();
+                    self.stack.slots[fp + *d as usize] = f(a, *c as i64 as u64);
+                }
+                Op::Copy { a, d } => {
+                    self.stack.slots[fp + *d as usize] = self.stack.slots[fp + *a as usize];
+                }
+                Op::ConstSet { bits, d } => self.stack.slots[fp + *d as usize] = *bits,
                 Op::JumpIfL { off, to, if_zero } => {
                     if (self.stack.slots[fp + *off as usize] as u32 == 0) == *if_zero {
                         if (*to as usize) < pc {
@@ -558,6 +571,14 @@ impl Machine<'_> {
                 Op::Load { f, offset } => {
                     let mem = self.store.instances[inst as usize].memories[0] as usize;
                     let ea = (self.stack.pop() as u32 as u64).saturating_add(*offset);
+                    let v = f(&self.store.memories[mem].data, ea)
+                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                    self.stack.push(v);
+                }
+                Op::LoadL { f, a, offset } => {
+                    let mem = self.store.instances[inst as usize].memories[0] as usize;
+                    let addr = self.stack.slots[fp + *a as usize];
+                    let ea = (addr as u32 as u64).saturating_add(*offset);
                     let v = f(&self.store.memories[mem].data, ea)
                         .ok_or(Trap::OutOfBoundsMemoryAccess)?;
                     self.stack.push(v);

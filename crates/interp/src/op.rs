@@ -104,6 +104,15 @@ pub(crate) enum Op {
     BinLCSet { f: BinFn, a: u32, c: i32, d: u32 },
     /// `BinLL`, storing into the local at `d`.
     BinLLSet { f: BinFn, a: u32, b: u32, d: u32 },
+    /// `BinL`, storing into the local at `d`.
+    BinLSet { f: BinFn, b: u32, d: u32 },
+    /// `BinC` (with a constant that sign-extends from 32 bits), storing into
+    /// the local at `d`.
+    BinCSet { f: BinFn, c: i32, d: u32 },
+    /// Copy the one-slot local at `a` to the one at `d`.
+    Copy { a: u32, d: u32 },
+    /// Store a constant into the one-slot local at `d`.
+    ConstSet { bits: u64, d: u32 },
     /// Jump if the one-slot local at `off` is zero (`if_zero`) or not.
     JumpIfL { off: u32, to: u32, if_zero: bool },
     /// Jump on the result of `BinLC` (a comparison, usually).
@@ -125,15 +134,17 @@ pub(crate) enum Op {
     /// A load from memory 0 (32-bit addresses) at a popped address plus
     /// `offset`.
     Load { f: LoadFn, offset: u64 },
+    /// `Load` from the address in the local at `a`.
+    LoadL { f: LoadFn, a: u32, offset: u64 },
     /// A store to memory 0 (32-bit addresses) of a popped value at a popped
     /// address plus `offset`.
     Store { f: StoreFn, offset: u64 },
     /// Any other numeric instruction, executed by its AST form.
-    Num(Instr),
+    Num(Box<Instr>),
     /// A memory or table instruction, executed by its AST form.
-    Access(Instr),
+    Access(Box<Instr>),
     /// A vector instruction, executed by its AST form.
-    Simd(Instr),
+    Simd(Box<Instr>),
 }
 
 /// A translated function body.
