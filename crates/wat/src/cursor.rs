@@ -19,12 +19,40 @@ pub(crate) struct Cursor<'a> {
     pub toks: &'a [Token],
     /// Index of the next token.
     pub pos: usize,
+    /// `(@name "...")` strings by the index of the token after them.
+    pub names: &'a [(u32, String)],
 }
 
 impl<'a> Cursor<'a> {
-    /// A cursor at the first token.
-    pub fn new(src: &'a str, toks: &'a [Token]) -> Cursor<'a> {
-        Cursor { src, toks, pos: 0 }
+    /// A cursor at the first token of a lexed source.
+    pub fn new(src: &'a str, lexed: &'a crate::lexer::Lexed) -> Cursor<'a> {
+        Cursor {
+            src,
+            toks: &lexed.tokens,
+            pos: 0,
+            names: &lexed.names,
+        }
+    }
+
+    /// The string of an `(@name "...")` annotation just before the next
+    /// token, if there is one.
+    pub fn name_annotation(&self) -> Option<&'a str> {
+        let at = self
+            .names
+            .binary_search_by_key(&(self.pos as u32), |(i, _)| *i)
+            .ok()?;
+        Some(&self.names[at].1)
+    }
+
+    /// Reads an optional `$id` and an optional `(@name "...")` after it;
+    /// the annotation, when present, is the name recorded for the entity.
+    pub fn opt_id_and_name(&mut self) -> (Option<Cow<'a, str>>, Option<Cow<'a, str>>) {
+        let id = self.opt_id();
+        let name = self
+            .name_annotation()
+            .map(Cow::Borrowed)
+            .or_else(|| id.clone());
+        (id, name)
     }
 
     /// The token `n` places ahead, if any.

@@ -109,10 +109,22 @@ fn block_comment(lex: &mut logos::Lexer<Raw>) -> Result<logos::Skip, RawError> {
     Err(RawError::UnclosedComment)
 }
 
+/// A source's tokens, and its `(@name "...")` annotations.
+pub(crate) struct Lexed {
+    /// The tokens the parser reads.
+    pub tokens: Vec<Token>,
+    /// Each `@name` annotation's string, by the index of the token that
+    /// follows it (increasing).
+    pub names: Vec<(u32, String)>,
+}
+
 /// Splits `source` into tokens, dropping comments and unknown annotations.
-pub(crate) fn tokenize(source: &str) -> Result<Vec<Token>, Error> {
+pub(crate) fn tokenize(source: &str) -> Result<Lexed, Error> {
     let mut lex = Raw::lexer(source);
     let mut out = Vec::with_capacity(source.len() / 4);
+    let mut names = Vec::new();
+    // Inside a top-level `(@name ...)`: its string once read.
+    let mut name_capture: Option<Option<String>> = None;
     // Depth of parentheses inside a dropped annotation (0: not in one),
     // with the annotation's start for the `unclosed annotation` error.
     let mut skip_depth = 0usize;
@@ -166,6 +178,9 @@ pub(crate) fn tokenize(source: &str) -> Result<Vec<Token>, Error> {
                 } else {
                     if skip_depth == 0 {
                         skip_start = span.start;
+                        if id == "name" {
+                            name_capture = Some(None);
+                        }
                     }
                     skip_depth += 1;
                     continue;
@@ -178,7 +193,20 @@ pub(crate) fn tokenize(source: &str) -> Result<Vec<Token>, Error> {
             match kind {
                 Kind::LParen | Kind::Annot => skip_depth += 1,
                 Kind::RParen => skip_depth -= 1,
+                Kind::String if skip_depth == 1 && name_capture == Some(None) => {
+                    let bytes = unescape(text)
+                        .map_err(|(off, msg)| Error::at(source, span.start + off, msg))?;
+                    let name = String::from_utf8(bytes)
+                        .map_err(|_| Error::at(source, span.start, "malformed UTF-8 encoding"))?;
+                    name_capture = Some(Some(name));
+                }
                 _ => {}
+            }
+            if skip_depth == 0 {
+                if let Some(Some(name)) = name_capture.take() {
+                    names.push((out.len() as u32, name));
+                }
+                name_capture = None;
             }
             continue;
         }
@@ -191,7 +219,7 @@ pub(crate) fn tokenize(source: &str) -> Result<Vec<Token>, Error> {
     if skip_depth > 0 {
         return Err(Error::at(source, skip_start, "unclosed annotation"));
     }
-    Ok(out)
+    Ok(Lexed { tokens: out, names })
 }
 
 /// Classifies an atom: keyword, id, string or reserved.
@@ -332,11 +360,16 @@ mod tests {
     use super::*;
 
     fn kinds(src: &str) -> Vec<Kind> {
-        tokenize(src).unwrap().into_iter().map(|t| t.kind).collect()
+        tokenize(src)
+            .unwrap()
+            .tokens
+            .into_iter()
+            .map(|t| t.kind)
+            .collect()
     }
 
     fn err(src: &str) -> String {
-        tokenize(src).unwrap_err().message().to_string()
+        tokenize(src).err().unwrap().message().to_string()
     }
 
     #[test]

@@ -39,11 +39,11 @@ pub fn parse_module(text: &str) -> Result<Module, Error> {
 
 /// Parses a module accepting the instructions of `features`.
 pub fn parse_module_with(text: &str, features: Features) -> Result<Module, Error> {
-    let toks = lexer::tokenize(text)?;
-    let mut c = Cursor::new(text, &toks);
+    let lexed = lexer::tokenize(text)?;
+    let mut c = Cursor::new(text, &lexed);
     let wrapped = c.eat_sexpr("module");
     let name = if wrapped {
-        c.opt_id().map(|n| n.into_owned())
+        c.opt_id_and_name().1.map(|n| n.into_owned())
     } else {
         None
     };

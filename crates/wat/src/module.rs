@@ -462,7 +462,7 @@ impl<'a> ModuleParser<'a> {
 
     fn func_field(&mut self) -> PResult<()> {
         let index = self.next_index(ExternKind::Func);
-        let id = self.c.opt_id();
+        let (_, id) = self.c.opt_id_and_name();
         Self::name_of(&mut self.m.names.funcs, index, id);
         self.inline_exports(ExternKind::Func, index)?;
         if let Some((module, name)) = self.inline_import()? {
@@ -522,7 +522,7 @@ impl<'a> ModuleParser<'a> {
 
     fn table_field(&mut self) -> PResult<()> {
         let index = self.next_index(ExternKind::Table);
-        let id = self.c.opt_id();
+        let (_, id) = self.c.opt_id_and_name();
         Self::name_of(&mut self.m.names.tables, index, id);
         self.inline_exports(ExternKind::Table, index)?;
         if let Some((module, name)) = self.inline_import()? {
@@ -590,7 +590,7 @@ impl<'a> ModuleParser<'a> {
 
     fn memory_field(&mut self) -> PResult<()> {
         let index = self.next_index(ExternKind::Memory);
-        let id = self.c.opt_id();
+        let (_, id) = self.c.opt_id_and_name();
         Self::name_of(&mut self.m.names.memories, index, id);
         self.inline_exports(ExternKind::Memory, index)?;
         if let Some((module, name)) = self.inline_import()? {
@@ -641,7 +641,7 @@ impl<'a> ModuleParser<'a> {
 
     fn global_field(&mut self) -> PResult<()> {
         let index = self.next_index(ExternKind::Global);
-        let id = self.c.opt_id();
+        let (_, id) = self.c.opt_id_and_name();
         Self::name_of(&mut self.m.names.globals, index, id);
         self.inline_exports(ExternKind::Global, index)?;
         if let Some((module, name)) = self.inline_import()? {
@@ -661,7 +661,7 @@ impl<'a> ModuleParser<'a> {
 
     fn tag_field(&mut self) -> PResult<()> {
         let index = self.next_index(ExternKind::Tag);
-        let id = self.c.opt_id();
+        let (_, id) = self.c.opt_id_and_name();
         Self::name_of(&mut self.m.names.tags, index, id);
         self.inline_exports(ExternKind::Tag, index)?;
         let import = self.inline_import()?;
@@ -683,7 +683,7 @@ impl<'a> ModuleParser<'a> {
         let name = self.c.name()?;
         self.c.lparen()?;
         let kind = self.c.keyword()?;
-        let id = self.c.opt_id();
+        let (_, id) = self.c.opt_id_and_name();
         let desc = match kind {
             "func" => {
                 let index = self.next_index(ExternKind::Func);
@@ -722,7 +722,7 @@ impl<'a> ModuleParser<'a> {
 
     fn elem_field(&mut self) -> PResult<()> {
         let index = self.m.elems.len() as u32;
-        let id = self.c.opt_id();
+        let (_, id) = self.c.opt_id_and_name();
         Self::name_of(&mut self.m.names.elems, index, id);
         let mode = if self.c.eat_keyword("declare") {
             ElemMode::Declarative
@@ -814,7 +814,7 @@ impl<'a> ModuleParser<'a> {
 
     fn data_field(&mut self) -> PResult<()> {
         let index = self.m.datas.len() as u32;
-        let id = self.c.opt_id();
+        let (_, id) = self.c.opt_id_and_name();
         Self::name_of(&mut self.m.names.datas, index, id);
         let memory = if self.c.eat_sexpr("memory") {
             let t = self.index(Ns::Memory)?;

@@ -304,9 +304,9 @@ pub fn parse_script(text: &str) -> Result<Script, Error> {
 
 /// Parses a `.wast` script; its text modules are parsed with `features`.
 pub fn parse_script_with(text: &str, features: Features) -> Result<Script, Error> {
-    let toks = lexer::tokenize(text)?;
+    let lexed = lexer::tokenize(text)?;
     let mut p = ScriptParser {
-        c: Cursor::new(text, &toks),
+        c: Cursor::new(text, &lexed),
         thread_depth: 0,
         features,
         lines: LineIndex::new(text),
@@ -527,6 +527,11 @@ impl ScriptParser<'_> {
         self.c.expect_keyword("module")?;
         let definition = self.c.eat_keyword("definition");
         let id = self.id();
+        let name = self
+            .c
+            .name_annotation()
+            .map(str::to_string)
+            .or_else(|| id.clone());
         let source = match self.c.keyword_at(0) {
             Some(kind @ ("binary" | "quote")) => {
                 self.c.bump();
@@ -544,7 +549,7 @@ impl ScriptParser<'_> {
             _ => {
                 let start = self.c.pos;
                 let parser = ModuleParser::new(self.c.clone(), self.features);
-                let result = parser.parse_fields(id.clone()).and_then(|(m, end)| {
+                let result = parser.parse_fields(name).and_then(|(m, end)| {
                     let mut c = self.c.clone();
                     c.pos = end;
                     c.rparen().map(|_| Box::new(m))

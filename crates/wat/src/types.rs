@@ -307,7 +307,7 @@ impl ModuleParser<'_> {
     /// One type definition after `type`, at type index `idx`:
     /// `$id? (sub ...) | comptype`.
     fn type_def(&mut self, idx: u32) -> PResult<SubType> {
-        if let Some(name) = self.c.opt_id() {
+        if let (_, Some(name)) = self.c.opt_id_and_name() {
             self.m.names.types.push((idx, name.into_owned()));
         }
         let t = if self.c.eat_sexpr("sub") {

@@ -315,3 +315,18 @@ fn flat_vector_literals_stop_at_the_next_instruction() {
     );
     assert!(matches!(code(&m, 0)[4], Instr::I8x16Swizzle));
 }
+
+#[test]
+fn name_annotations_name_entities() {
+    let m = parse_module(
+        r#"(module $m (@name "the module")
+             (func $f (@name "f!") (call $f))
+             (global (@name "g") i32 (i32.const 0))
+             (func $h (@other "x") (@name 1)))"#,
+    )
+    .unwrap();
+    assert_eq!(m.names.module.as_deref(), Some("the module"));
+    assert_eq!(m.names.funcs, [(0, "f!".to_string()), (1, "h".to_string())]);
+    assert_eq!(m.names.globals, [(0, "g".to_string())]);
+    assert_eq!(code(&m, 0)[0], Instr::Call { func: 0 });
+}
