@@ -108,7 +108,7 @@ impl<'m> Ctx<'m> {
     }
 
     /// The address type of a memory.
-    #[inline]
+    #[inline(always)]
     pub fn mem_addr(&self, idx: u32) -> Result<weft_ast::AddrType> {
         match self.mems.get(idx as usize) {
             Some(m) => Ok(m.addr),

@@ -54,10 +54,10 @@ pub(crate) fn check_body<'m>(
     st.locals.extend_from_slice(&fty.params);
     st.inits.resize(fty.params.len(), true);
     for run in &func.locals {
-        for _ in 0..run.count {
-            st.locals.push(run.ty);
-            st.inits.push(run.ty.is_defaultable());
-        }
+        let n = run.count as usize;
+        st.locals.extend(std::iter::repeat_n(run.ty, n));
+        st.inits
+            .extend(std::iter::repeat_n(run.ty.is_defaultable(), n));
     }
     let body = span(ctx, func.body).map_err(|e| at(e, None))?;
     st.push_ctrl(Kind::Func, Tys::Empty, Tys::Many(&fty.results), u32::MAX);

@@ -24,12 +24,14 @@ fn abs(nullable: bool, h: AbsHeap) -> ValType {
 }
 
 impl<'m> Stacks<'m> {
+    #[inline(always)]
     fn unop(&mut self, ctx: &Ctx<'m>, a: ValType, r: ValType) -> Result<()> {
         self.pop_expect(ctx, a)?;
         self.push_val(r);
         Ok(())
     }
 
+    #[inline(always)]
     fn binop(&mut self, ctx: &Ctx<'m>, a: ValType, r: ValType) -> Result<()> {
         self.pop_expect(ctx, a)?;
         self.pop_expect(ctx, a)?;
@@ -58,6 +60,7 @@ impl<'m> Stacks<'m> {
     }
 
     /// Checks a memory argument and returns the memory's address type.
+    #[inline(always)]
     fn mem_access(&self, ctx: &Ctx<'m>, i: &Instr, m: MemArg, atomic: bool) -> Result<ValType> {
         let MemArg {
             align,
@@ -81,11 +84,13 @@ impl<'m> Stacks<'m> {
         Ok(addr.val_type())
     }
 
+    #[inline(always)]
     fn load(&mut self, ctx: &Ctx<'m>, i: &Instr, m: MemArg, t: ValType) -> Result<()> {
         let a = self.mem_access(ctx, i, m, false)?;
         self.unop(ctx, a, t)
     }
 
+    #[inline(always)]
     fn store(&mut self, ctx: &Ctx<'m>, i: &Instr, m: MemArg, t: ValType) -> Result<()> {
         let a = self.mem_access(ctx, i, m, false)?;
         self.pop_expect(ctx, t)?;

@@ -49,6 +49,71 @@ impl<'m> From<&'m [ValType]> for Tys<'m> {
     }
 }
 
+/// An operand type in one word, so that the common check (the operand has
+/// exactly the expected type) is a single comparison.
+///
+/// Bits 0-7: kind (0 unknown, 1 `(ref bot)`, 2-6 i32 i64 f32 f64 v128,
+/// 7 abstract reference, 8 concrete reference); bit 8: nullable; bits
+/// 16-23: abstract heap code; bits 32-63: type index.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Packed(u64);
+
+impl Packed {
+    #[inline(always)]
+    pub fn of_val(v: ValType) -> Packed {
+        use weft_ast::HeapType;
+        Packed(match v {
+            ValType::I32 => 2,
+            ValType::I64 => 3,
+            ValType::F32 => 4,
+            ValType::F64 => 5,
+            ValType::V128 => 6,
+            ValType::Ref(r) => {
+                let n = (r.nullable as u64) << 8;
+                match r.heap {
+                    HeapType::Abstract(a) => 7 | n | (a as u64) << 16,
+                    HeapType::Concrete(i) => 8 | n | (i as u64) << 32,
+                }
+            }
+        })
+    }
+
+    #[inline(always)]
+    pub fn of(t: Ty) -> Packed {
+        match t {
+            Ty::Unknown => Packed(0),
+            Ty::BotRef => Packed(1),
+            Ty::Val(v) => Packed::of_val(v),
+        }
+    }
+
+    pub fn ty(self) -> Ty {
+        use weft_ast::{AbsHeap, HeapType, RefType};
+        let nullable = self.0 & 0x100 != 0;
+        match self.0 & 0xff {
+            0 => Ty::Unknown,
+            1 => Ty::BotRef,
+            2 => Ty::Val(ValType::I32),
+            3 => Ty::Val(ValType::I64),
+            4 => Ty::Val(ValType::F32),
+            5 => Ty::Val(ValType::F64),
+            6 => Ty::Val(ValType::V128),
+            7 => {
+                // Packed from a valid `AbsHeap`, so the code is known.
+                let heap = AbsHeap::from_code((self.0 >> 16) as u8).unwrap_or(AbsHeap::None);
+                Ty::Val(ValType::Ref(RefType::new(
+                    nullable,
+                    HeapType::Abstract(heap),
+                )))
+            }
+            _ => Ty::Val(ValType::Ref(RefType::new(
+                nullable,
+                HeapType::Concrete((self.0 >> 32) as u32),
+            ))),
+        }
+    }
+}
+
 /// What opened a control frame.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kind {
@@ -95,7 +160,8 @@ impl<'m> Frame<'m> {
 
 /// The state of one function's (or constant expression's) validation.
 pub(crate) struct Stacks<'m> {
-    pub ops: Vec<Ty>,
+    /// Operand types, packed into one word each (see [`Packed`]).
+    pub ops: Vec<Packed>,
     pub ctrls: Vec<Frame<'m>>,
     pub max_height: usize,
     /// Type of every local (parameters first).
@@ -158,15 +224,15 @@ impl<'m> Stacks<'m> {
         self.unreachable = false;
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn push(&mut self, t: Ty) {
-        self.ops.push(t);
+        self.ops.push(Packed::of(t));
         if self.ops.len() > self.max_height {
             self.max_height = self.ops.len();
         }
     }
 
-    #[inline]
+    #[inline(always)]
     pub fn push_val(&mut self, v: ValType) {
         self.push(Ty::Val(v));
     }
@@ -191,7 +257,7 @@ impl<'m> Stacks<'m> {
             }
             return Err(err("type mismatch: operand stack is empty"));
         }
-        Ok(self.ops.pop().unwrap_or(Ty::Unknown))
+        Ok(self.ops.pop().map_or(Ty::Unknown, Packed::ty))
     }
 
     /// Pops an operand that must match `expect`.
@@ -199,7 +265,7 @@ impl<'m> Stacks<'m> {
     pub fn pop_expect(&mut self, ctx: &Ctx<'_>, expect: ValType) -> Result<()> {
         // Fast path: the operand is there and has exactly the type.
         if let Some(&top) = self.ops.last() {
-            if self.ops.len() as u32 > self.height && top == Ty::Val(expect) {
+            if self.ops.len() as u32 > self.height && top == Packed::of_val(expect) {
                 self.ops.pop();
                 return Ok(());
             }
@@ -216,7 +282,7 @@ impl<'m> Stacks<'m> {
             }
             return Err(mismatch(expect, None));
         }
-        let t = self.ops.pop().unwrap_or(Ty::Unknown);
+        let t = self.ops.pop().map_or(Ty::Unknown, Packed::ty);
         if ctx.ty_sub(t, expect) {
             Ok(t)
         } else {
@@ -253,7 +319,7 @@ impl<'m> Stacks<'m> {
             // i-th from the top matches the (n-1-i)-th type.
             let expect = tys.get(n - 1 - i);
             let t = if i < avail {
-                self.ops[self.ops.len() - 1 - i]
+                self.ops[self.ops.len() - 1 - i].ty()
             } else if frame.unreachable {
                 Ty::Unknown
             } else {
@@ -326,6 +392,7 @@ impl<'m> Stacks<'m> {
 
     /// Types of a local; `uninitialized local` for a non-defaultable local
     /// read before it is set.
+    #[inline(always)]
     pub fn local(&self, l: u32) -> Result<ValType> {
         self.locals
             .get(l as usize)
@@ -333,6 +400,7 @@ impl<'m> Stacks<'m> {
             .ok_or_else(|| err(format!("unknown local {l}")))
     }
 
+    #[inline(always)]
     pub fn get_local(&self, l: u32) -> Result<ValType> {
         let ty = self.local(l)?;
         if !self.inits[l as usize] {
@@ -341,6 +409,7 @@ impl<'m> Stacks<'m> {
         Ok(ty)
     }
 
+    #[inline(always)]
     pub fn set_local(&mut self, l: u32) {
         if !self.inits[l as usize] {
             self.inits[l as usize] = true;
