@@ -68,7 +68,9 @@ impl MemoryInst {
         if new > self.ty.limits.max.unwrap_or(space_max).min(space_max) {
             return None;
         }
-        let bytes = new.checked_shl(log2)?;
+        // `checked_shl` only checks the shift amount: multiply instead, so
+        // that 2^48 pages of 64 KiB overflow rather than wrap to zero.
+        let bytes = new.checked_mul(1u64 << log2)?;
         if bytes > limits.max_memory_bytes {
             return None;
         }

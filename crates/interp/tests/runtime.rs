@@ -152,6 +152,19 @@ fn memory_and_table_growth_respect_limits() {
         call(&mut store, inst, "tgrow", &[Value::I32(1)]),
         Ok(vec![Value::I32(-1)])
     );
+    // A 64-bit memory cannot wrap its size around: 2^48 pages of 64 KiB is
+    // more than the address space, not zero bytes.
+    let inst64 = instantiate(
+        &mut store,
+        r#"(module (memory i64 1)
+             (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0))))"#,
+    );
+    for delta in [1i64 << 48, (1 << 48) - 1, i64::MAX, -1] {
+        assert_eq!(
+            call(&mut store, inst64, "grow", &[Value::I64(delta)]),
+            Ok(vec![Value::I64(-1)])
+        );
+    }
     // A declared minimum beyond the limit fails instantiation cleanly.
     let big = module("(module (memory 4))");
     assert_eq!(
