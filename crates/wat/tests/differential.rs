@@ -154,3 +154,91 @@ fn binaries_agree_with_wat() {
 
 /// Modules whose binaries may still differ from wat's.
 const MAX_DIFFER: usize = 2;
+
+/// The sections of a binary without the name section (other custom
+/// sections kept, so `@custom` placement is compared too).
+fn strip_name_section(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes[..8].to_vec();
+    let mut i = 8;
+    while i < bytes.len() {
+        let id = bytes[i];
+        let (mut size, mut shift, mut j) = (0usize, 0, i + 1);
+        loop {
+            let b = bytes[j];
+            size |= usize::from(b & 0x7f) << shift;
+            shift += 7;
+            j += 1;
+            if b & 0x80 == 0 {
+                break;
+            }
+        }
+        let end = j + size;
+        let is_name = id == 0 && bytes[j..end].starts_with(b"\x04name");
+        if !is_name {
+            out.extend_from_slice(&bytes[i..end]);
+        }
+        i = end;
+    }
+    out
+}
+
+/// Syntax the testsuite exercises little or not at all.
+const EXTRA: &[&str] = &[
+    // Legacy exceptions (wat has no folded `try`; see modules.rs).
+    r#"(module (tag $e (param i32)) (func (result i32)
+        try (result i32) i32.const 1 throw $e catch $e catch_all i32.const 2 end
+        block $o try nop delegate $o end))"#,
+    // try_table with every catch kind, br_on_cast, ref.test.
+    r#"(module (type $s (struct (field $a (mut i32)))) (tag $t)
+        (func (param anyref) (result i32)
+          (block $out (result exnref)
+            (try_table (catch $t 0) (catch_ref $t $out) (catch_all 0) (catch_all_ref $out)
+              (nop)) (unreachable))
+          drop
+          (drop (br_on_cast 0 anyref (ref $s) (local.get 0)))
+          (drop (br_on_cast_fail 0 anyref (ref null $s) (local.get 0)))
+          (ref.test (ref null $s) (local.get 0))
+          (struct.set $s $a (ref.cast (ref $s) (local.get 0)) (i32.const 1))))"#,
+    // Typed select, tables and memories of every shape.
+    r#"(module
+        (memory $m i64 1 2 (pagesize 1))
+        (memory $n 1 10 shared)
+        (table $t i64 2 funcref)
+        (table $u (ref null func) (elem (ref.func $f) (item ref.func $f)))
+        (data (memory $n) (i32.const 8) "ab" "\ff")
+        (elem (table $t) (offset (i64.const 0)) func $f)
+        (elem declare funcref (ref.func $f))
+        (func $f (param i32 i32) (result i32)
+          (select (result i32) (local.get 0) (local.get 1) (i32.const 1))
+          (i32.atomic.rmw.add $n offset=4 (i32.const 0) (i32.const 1))
+          drop))"#,
+    // SIMD lanes and shuffles, memory64 offsets.
+    r#"(module (memory i64 1)
+        (func (param v128) (result v128)
+          (v128.store64_lane offset=0x1_0000_0000 align=8 1 (i64.const 0) (local.get 0))
+          (i8x16.shuffle 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 31
+            (v128.const f32x4 nan:0x200000 -inf 0x1p-149 1e38)
+            (i16x8.replace_lane 7 (local.get 0) (i32.const -1)))))"#,
+    // Custom sections by annotation.
+    r#"(module (@custom "first" (before first) "1") (@custom "mid" (after func) "2")
+        (@custom "end" "3") (@custom "before-code" (before code) "4") (func))"#,
+];
+
+#[test]
+fn extra_syntax_agrees_with_wat() {
+    for text in EXTRA {
+        let ours = weft_wat::parse_module_with(text, Features::ALL)
+            .unwrap_or_else(|e| panic!("{}", e.render("extra", text)))
+            .encode();
+        let theirs = wat::parse_str(text).unwrap();
+        let (a, b) = (strip_name_section(&ours), strip_name_section(&theirs));
+        if a != b {
+            // Only the intentional element-segment encoding may differ.
+            let at = a.iter().zip(&b).position(|(x, y)| x != y);
+            assert!(
+                decoded(&a).is_some() && decoded(&a) == decoded(&b),
+                "{text}\nfirst difference at byte {at:?}"
+            );
+        }
+    }
+}

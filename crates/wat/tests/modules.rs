@@ -330,3 +330,41 @@ fn name_annotations_name_entities() {
     assert_eq!(m.names.globals, [(0, "g".to_string())]);
     assert_eq!(code(&m, 0)[0], Instr::Call { func: 0 });
 }
+
+#[test]
+fn folded_legacy_try_is_flattened() {
+    let m = weft_wat::parse_module_with(
+        "(tag $e (param i32))
+         (func (result i32)
+           (try $t (result i32) (do (i32.const 3)) (catch $e) (catch_all (br $t (i32.const 4))))
+           (try (do (nop)) (delegate 0)))",
+        Features::ALL,
+    )
+    .unwrap();
+    let i32_ty = BlockType::Val(ValType::I32);
+    assert_eq!(
+        code(&m, 0),
+        [
+            Instr::Try { ty: i32_ty },
+            Instr::I32Const { value: 3 },
+            Instr::Catch { tag: 0 },
+            Instr::CatchAll,
+            Instr::I32Const { value: 4 },
+            Instr::Br { label: 0 },
+            Instr::End,
+            Instr::Try {
+                ty: BlockType::Empty
+            },
+            Instr::Nop,
+            Instr::Delegate { label: 0 },
+            Instr::End,
+        ]
+    );
+    // Without the legacy proposal, `try` is not an instruction.
+    assert!(
+        parse_module("(func try end)")
+            .unwrap_err()
+            .message()
+            .contains("unknown operator")
+    );
+}
