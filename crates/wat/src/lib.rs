@@ -8,6 +8,22 @@
 //!
 //! Every error is an [`Error`] with a line, a column and a message that
 //! contains the phrase the spec testsuite expects.
+//!
+//! ```
+//! use weft_wat::{parse_module, parse_script, wat2wasm, CommandKind};
+//!
+//! let m = parse_module("(func (export \"one\") (result i32) (i32.const 1))").unwrap();
+//! assert_eq!(m.funcs.len(), 1);
+//! assert_eq!(&wat2wasm("(module)").unwrap(), b"\0asm\x01\0\0\0");
+//!
+//! let text = "(module\n  (func block $a end $b))";
+//! let e = parse_module(text).unwrap_err();
+//! assert_eq!(e.to_string(), "2:22: mismatching label");
+//! assert!(e.render("a.wat", text).starts_with("a.wat:2:22: mismatching label"));
+//!
+//! let script = parse_script("(module) (assert_return (invoke \"f\") (i32.const 1))").unwrap();
+//! assert!(matches!(script.commands[1].kind, CommandKind::AssertReturn { .. }));
+//! ```
 
 #![warn(missing_docs)]
 
