@@ -88,7 +88,7 @@ impl ModuleParser<'_> {
                     match frame {
                         Frame::Plain(i) => self.emit(i),
                         Frame::Block | Frame::TryHandlers => {
-                            self.scope.labels.pop();
+                            self.pop_label();
                             self.emit(Instr::End);
                         }
                         Frame::IfCond { .. } => return Err(self.c.error("unexpected token")),
@@ -102,12 +102,12 @@ impl ModuleParser<'_> {
                                 continue;
                             }
                             self.c.rparen()?;
-                            self.scope.labels.pop();
+                            self.pop_label();
                             self.emit(Instr::End);
                         }
                         Frame::IfElse => {
                             self.c.rparen()?;
-                            self.scope.labels.pop();
+                            self.pop_label();
                             self.emit(Instr::End);
                         }
                         Frame::TryDo | Frame::TryCatch => {
@@ -152,7 +152,7 @@ impl ModuleParser<'_> {
                         }
                         (Some(Frame::TryHandlers), "delegate") => {
                             self.c.pos += 2;
-                            self.scope.labels.pop();
+                            self.pop_label();
                             let label = self.label()?;
                             self.emit(Instr::Delegate { label });
                             self.c.rparen()?;
@@ -197,7 +197,24 @@ impl ModuleParser<'_> {
         if let (Some(n), true) = (&name, self.in_func) {
             self.scope.label_names.push((idx, n.clone()));
         }
+        if let Some(n) = &name {
+            let depth = self.scope.labels.len();
+            self.scope
+                .label_depths
+                .entry(n.clone())
+                .or_default()
+                .push(depth);
+        }
         self.scope.labels.push(Label { name, kind, plain });
+    }
+
+    /// Closes the innermost block.
+    fn pop_label(&mut self) {
+        if let Some(Label { name: Some(n), .. }) = self.scope.labels.pop() {
+            if let Some(depths) = self.scope.label_depths.get_mut(&n) {
+                depths.pop();
+            }
+        }
     }
 
     fn set_label_kind(&mut self, kind: BlockKind) {
@@ -315,7 +332,7 @@ impl ModuleParser<'_> {
                 };
                 let name = l.name.clone();
                 self.check_closing_label(name.as_deref())?;
-                self.scope.labels.pop();
+                self.pop_label();
                 self.emit(Instr::End);
             }
             "catch" | "catch_all" => {
@@ -342,7 +359,7 @@ impl ModuleParser<'_> {
                 if !ok {
                     return Err(self.c.error("unexpected token"));
                 }
-                self.scope.labels.pop();
+                self.pop_label();
                 let label = self.label()?;
                 self.emit(Instr::Delegate { label });
             }
@@ -513,14 +530,17 @@ impl ModuleParser<'_> {
         match self.c.peek() {
             Some(t) if t.kind == Kind::Id => {
                 let name = crate::cursor::id_name(self.c.text(t));
-                let labels = &self.scope.labels;
-                match labels
-                    .iter()
-                    .rposition(|l| l.name.as_deref() == Some(&*name))
-                {
+                // By a map of each name's open depths: a lookup costs the
+                // same however deep the nesting.
+                let at = self
+                    .scope
+                    .label_depths
+                    .get(&*name)
+                    .and_then(|d| d.last().copied());
+                match at {
                     Some(at) => {
                         self.c.bump();
-                        Ok((labels.len() - 1 - at) as u32)
+                        Ok((self.scope.labels.len() - 1 - at) as u32)
                     }
                     None => Err(self.c.error(format!("unknown label ${name}"))),
                 }

@@ -54,6 +54,9 @@ pub(crate) struct FuncScope {
     pub locals: Space,
     /// Enclosing blocks, innermost last.
     pub labels: Vec<Label>,
+    /// For each label name, the depths (indices in `labels`) of the open
+    /// blocks that bear it, innermost last.
+    pub label_depths: std::collections::HashMap<String, Vec<usize>>,
     /// Blocks opened so far in the function.
     pub blocks: u32,
     /// Names of the labelled blocks, by block number.

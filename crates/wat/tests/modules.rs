@@ -368,3 +368,24 @@ fn folded_legacy_try_is_flattened() {
             .contains("unknown operator")
     );
 }
+
+#[test]
+fn deep_labelled_nesting_resolves() {
+    // Every branch names the outermost label (labels are looked up in a
+    // map, so this stays linear).
+    let depth = 50_000;
+    let text = format!(
+        "(func block $out {} end)",
+        "block $in br $out ".repeat(depth) + &"end ".repeat(depth)
+    );
+    let m = parse_module(&text).unwrap();
+    let last_br = code(&m, 0)
+        .iter()
+        .rev()
+        .find_map(|i| match i {
+            Instr::Br { label } => Some(*label),
+            _ => None,
+        })
+        .unwrap();
+    assert_eq!(last_br as usize, depth);
+}
