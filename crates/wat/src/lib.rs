@@ -32,17 +32,23 @@ mod lexer;
 mod num;
 
 pub use error::Error;
+mod collect;
 mod cursor;
+mod fields;
+mod immediates;
 mod instr;
 mod module;
 mod names;
 mod script;
+mod segments;
 mod types;
+mod wast;
 
 pub use script::{
     Action, Command, CommandKind, Expected, ModuleSource, NumPattern, Script, ScriptModule, Shape,
-    Value, parse_script, parse_script_with,
+    Value,
 };
+pub use wast::{parse_script, parse_script_with};
 
 use cursor::Cursor;
 use weft_ast::{Features, Module};
