@@ -12,7 +12,7 @@ use weft_ast::Features;
 
 use crate::effect::effect;
 use crate::num::BinFn;
-use crate::op::{Code, Op, Target};
+use crate::op::{CatchOp, Code, Handler, Op, Target};
 use crate::trap::Error;
 use crate::value::slots;
 
@@ -30,6 +30,8 @@ pub(crate) struct Env<'a> {
     pub globals: &'a [ValType],
     /// Address type of every memory, imports first.
     pub memories: &'a [AddrType],
+    /// Type index of every tag, imports first.
+    pub tags: &'a [TypeIdx],
 }
 
 impl Env<'_> {
@@ -65,6 +67,8 @@ enum Fixup {
     Op(u32),
     /// The `to` of this entry of `Code::targets`.
     Table(u32),
+    /// The target of a catch clause: handler and clause.
+    Catch(u32, u32),
 }
 
 /// An open block.
@@ -83,6 +87,8 @@ struct Ctrl {
     else_fixup: Option<u32>,
     /// Whether the rest of the block is dead code.
     unreachable: bool,
+    /// For a `try_table`, its index in `handlers`.
+    handler: Option<u32>,
 }
 
 struct Translator<'a> {
@@ -96,6 +102,7 @@ struct Translator<'a> {
     ctrls: Vec<Ctrl>,
     /// Frame offset and width of every local.
     locals: Vec<(u32, u8)>,
+    handlers: Vec<Handler>,
     /// The last op index some branch may target: ops before it must not be
     /// fused with ops after it.
     barrier: u32,
@@ -138,9 +145,11 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
             fixups: Vec::new(),
             else_fixup: None,
             unreachable: false,
+            handler: None,
         }],
         locals,
         barrier: 0,
+        handlers: Vec::new(),
     };
     let body = env
         .module
@@ -154,6 +163,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
     Ok(Code {
         ops: t.ops.into_boxed_slice(),
         targets: t.targets.into_boxed_slice(),
+        handlers: t.handlers.into_boxed_slice(),
         param_slots,
         local_slots: off,
         result_slots,
@@ -286,6 +296,7 @@ impl Translator<'_> {
             fixups: Vec::new(),
             else_fixup,
             unreachable: false,
+            handler: None,
         });
         Ok(())
     }
@@ -350,6 +361,7 @@ impl Translator<'_> {
                 _ => {}
             },
             Fixup::Table(i) => self.targets[i as usize].to = to,
+            Fixup::Catch(h, c) => self.handlers[h as usize].catches[c as usize].target.to = to,
         }
     }
 
@@ -416,6 +428,9 @@ impl Translator<'_> {
                 let c = self.ctrls.pop().ok_or(Error::Invalid("unmatched end"))?;
                 let here = self.here();
                 self.barrier = here;
+                if let Some(h) = c.handler {
+                    self.handlers[h as usize].end = here;
+                }
                 if let Some(at) = c.else_fixup {
                     self.patch(Fixup::Op(at), here);
                 }
@@ -513,6 +528,21 @@ impl Translator<'_> {
                 }
                 self.emit(Op::BrOnNonNull(t));
             }
+            Instr::Throw { tag } => {
+                let ty = *self
+                    .env
+                    .tags
+                    .get(*tag as usize)
+                    .ok_or(Error::Invalid("unknown tag"))?;
+                self.env.func_type(ty)?;
+                self.emit(Op::Throw { tag: *tag });
+                self.set_unreachable();
+            }
+            Instr::ThrowRef => {
+                self.emit(Op::ThrowRef);
+                self.set_unreachable();
+            }
+            Instr::TryTable { table } => self.try_table(table)?,
             Instr::Drop => {
                 let w = self.pop()?;
                 self.emit(Op::Drop { slots: w as u32 });
@@ -643,6 +673,64 @@ impl Translator<'_> {
             }
         }
         Op::Bin { f }
+    }
+
+    /// Opens a `try_table` block and registers its handler. Catch labels
+    /// are resolved outside the block; a caught exception resets the stack
+    /// to the block's base and pushes what the clause delivers.
+    fn try_table(&mut self, table: &weft_ast::TryTable) -> Result<(), Error> {
+        let h = self.handlers.len() as u32;
+        let (params, _) = self.block_sig(table.ty)?;
+        let param_slots: u32 = params.iter().map(|w| *w as u32).sum();
+        let height = self
+            .height
+            .checked_sub(param_slots)
+            .ok_or(Error::Invalid("type mismatch: block parameters"))?;
+        let mut catches = Vec::with_capacity(table.catches.len());
+        for (i, c) in table.catches.iter().enumerate() {
+            let label = c.label();
+            let depth = self.ctrls.len();
+            let ctrl = depth
+                .checked_sub(1 + label as usize)
+                .and_then(|i| self.ctrls.get(i))
+                .ok_or(Error::Invalid("unknown label"))?;
+            let base = ctrl.base;
+            let (keep, to, forward) = if ctrl.kind == Kind::Loop {
+                (
+                    ctrl.params.iter().map(|w| *w as u32).sum(),
+                    ctrl.start,
+                    false,
+                )
+            } else {
+                (ctrl.results.iter().map(|w| *w as u32).sum(), 0, true)
+            };
+            let (tag, with_ref) = match *c {
+                weft_ast::Catch::One { tag, .. } => (Some(tag), false),
+                weft_ast::Catch::OneRef { tag, .. } => (Some(tag), true),
+                weft_ast::Catch::All { .. } => (None, false),
+                weft_ast::Catch::AllRef { .. } => (None, true),
+            };
+            // The values delivered sit above the block's base before the
+            // branch moves them.
+            self.max_height = self.max_height.max(height + keep);
+            if forward {
+                self.add_fixup(label, Fixup::Catch(h, i as u32));
+            }
+            catches.push(CatchOp {
+                tag,
+                with_ref,
+                target: Target { to, base, keep },
+            });
+        }
+        self.open(Kind::Block, table.ty, None)?;
+        self.ctrls.last_mut().expect("just opened").handler = Some(h);
+        self.handlers.push(Handler {
+            start: self.here(),
+            end: self.here(),
+            height,
+            catches: catches.into_boxed_slice(),
+        });
+        Ok(())
     }
 
     /// Fuses `local.set` into the binary operator just emitted; whether
@@ -811,6 +899,7 @@ mod tests {
             func_types: &[0],
             globals: &[],
             memories: &[],
+            tags: &[],
         };
         translate(&env, &m.funcs[0]).expect("translates")
     }

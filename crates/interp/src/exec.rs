@@ -7,9 +7,9 @@ use std::sync::Arc;
 
 use weft_ast::{FuncType, ValType};
 
-use crate::op::{Code, Op, Target};
+use crate::op::{CatchOp, Code, Op, Target};
 use crate::stack::Stack;
-use crate::store::{Caller, Func, FuncInst, Instance, Store, TypeId};
+use crate::store::{Caller, ExnInst, Func, FuncInst, Instance, Store, TypeId};
 use crate::trap::{Error, Trap};
 use crate::value::{Value, slots};
 
@@ -245,6 +245,45 @@ impl Machine<'_> {
         Ok(())
     }
 
+    /// Creates an exception of the instance's tag `tag` with the payload
+    /// on top of the stack; its index.
+    fn new_exception(&mut self, inst: u32, tag: u32) -> Result<u32, Trap> {
+        let addr = self.store.instances[inst as usize].tags[tag as usize];
+        let ty = self.store.tags[addr as usize];
+        let n: usize = self
+            .store
+            .type_of(ty)
+            .params
+            .iter()
+            .map(|t| slots(*t) as usize)
+            .sum();
+        if self.store.exns.len() >= self.store.limits.max_exceptions as usize {
+            return Err(Trap::TooManyExceptions);
+        }
+        let sp = self.stack.sp;
+        let payload = self.stack.slots[sp - n..sp].into();
+        self.stack.sp -= n;
+        self.store.exns.push(ExnInst { tag: addr, payload });
+        Ok(self.store.exns.len() as u32 - 1)
+    }
+
+    /// The innermost catch clause of `code` that covers op `at` and catches
+    /// exception `exn`, with its handler's stack height.
+    fn find_catch(&self, code: &Code, at: usize, exn: usize, inst: u32) -> Option<(u32, CatchOp)> {
+        let tag = self.store.exns[exn].tag;
+        let tags = &self.store.instances[inst as usize].tags;
+        code.handlers
+            .iter()
+            .rev()
+            .filter(|h| (h.start as usize..h.end as usize).contains(&at))
+            .find_map(|h| {
+                h.catches
+                    .iter()
+                    .find(|c| c.tag.is_none_or(|t| tags[t as usize] == tag))
+                    .map(|c| (h.height, *c))
+            })
+    }
+
     fn run(&mut self, mut code: Arc<Code>, mut inst: u32) -> Result<(), Trap> {
         let mut fp = 0usize;
         let mut pc = 0usize;
@@ -307,6 +346,38 @@ impl Machine<'_> {
                         self.call_host(ty, &*f, inst)?;
                         if $tail {
                             ret!();
+                        }
+                    }
+                }
+            }};
+        }
+        // Unwinds to the innermost handler that catches exception `$exn`,
+        // popping frames, or returns it to the host uncaught.
+        macro_rules! throw {
+            ($exn:expr) => {{
+                let exn = $exn as usize;
+                loop {
+                    if let Some((height, c)) = self.find_catch(&code, pc - 1, exn, inst) {
+                        self.stack.sp = fp + height as usize;
+                        if c.tag.is_some() {
+                            for v in self.store.exns[exn].payload.iter() {
+                                self.stack.push(*v);
+                            }
+                        }
+                        if c.with_ref {
+                            self.stack.push(exn as u64 + 1);
+                        }
+                        self.branch(fp, &c.target);
+                        pc = c.target.to as usize;
+                        break;
+                    }
+                    match self.frames.pop() {
+                        None => return Err(Trap::UncaughtException),
+                        Some(f) => {
+                            code = f.code;
+                            pc = f.pc;
+                            fp = f.fp;
+                            inst = f.inst;
                         }
                     }
                 }
@@ -408,6 +479,15 @@ impl Machine<'_> {
                     } else {
                         self.stack.sp -= 1;
                     }
+                }
+                Op::Throw { tag } => {
+                    let exn = self.new_exception(inst, *tag)?;
+                    throw!(exn);
+                }
+                Op::ThrowRef => {
+                    let r = self.stack.pop();
+                    let exn = crate::value::decode_ref(r).ok_or(Trap::NullExceptionReference)?;
+                    throw!(exn);
                 }
                 Op::Drop { slots } => self.stack.sp -= *slots as usize,
                 Op::Select { slots } => {

@@ -22,6 +22,7 @@ pub(crate) struct InstanceData {
     pub tables: Vec<u32>,
     pub memories: Vec<u32>,
     pub globals: Vec<u32>,
+    pub tags: Vec<u32>,
     /// Element segments as reference slots; a dropped segment is empty.
     pub elems: Vec<Box<[u64]>>,
     /// Whether each data segment was dropped.
@@ -77,6 +78,7 @@ pub(crate) fn instantiate(
         tables: Vec::new(),
         memories: Vec::new(),
         globals: Vec::new(),
+        tags: Vec::new(),
         elems: Vec::new(),
         dropped: Vec::new(),
         exports: HashMap::new(),
@@ -107,6 +109,11 @@ pub(crate) fn instantiate(
                     && actual.shared == ty.shared
                     && actual.page_size_log2.unwrap_or(16) == ty.page_size_log2.unwrap_or(16)
                     && limits_match(actual.limits, ty.limits)
+            }
+            (ImportDesc::Tag(ty), Extern::Tag(t)) => {
+                let actual = *store.tags.get(t.0 as usize).ok_or(Error::BadHandle)?;
+                data.tags.push(t.0);
+                data.types.get(ty.ty as usize) == Some(&actual)
             }
             (ImportDesc::Global(ty), Extern::Global(g)) => {
                 let actual = store.global_type(g)?;
@@ -140,6 +147,14 @@ pub(crate) fn instantiate(
         });
         data.funcs.push(store.funcs.len() as u32 - 1);
     }
+    for t in &ast.tags {
+        let ty = *data
+            .types
+            .get(t.ty as usize)
+            .ok_or(Error::Invalid("unknown type"))?;
+        store.tags.push(ty);
+        data.tags.push(store.tags.len() as u32 - 1);
+    }
     for g in &ast.globals {
         let (lo, hi) = eval_const(store, &data, ast.instrs_checked(g.init)?)?;
         store.globals.push(GlobalInst { ty: g.ty, lo, hi });
@@ -165,7 +180,7 @@ pub(crate) fn instantiate(
             ExternKind::Table => &data.tables,
             ExternKind::Memory => &data.memories,
             ExternKind::Global => &data.globals,
-            ExternKind::Tag => return Err(Error::Unsupported("tag export")),
+            ExternKind::Tag => &data.tags,
         };
         let addr = *space
             .get(e.index as usize)
@@ -174,7 +189,8 @@ pub(crate) fn instantiate(
             ExternKind::Func => Extern::Func(crate::Func(addr)),
             ExternKind::Table => Extern::Table(crate::Table(addr)),
             ExternKind::Memory => Extern::Memory(crate::Memory(addr)),
-            _ => Extern::Global(crate::Global(addr)),
+            ExternKind::Global => Extern::Global(crate::Global(addr)),
+            ExternKind::Tag => Extern::Tag(crate::Tag(addr)),
         };
         data.exports.insert(e.name.clone(), ext);
     }

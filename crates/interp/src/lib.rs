@@ -96,6 +96,6 @@ mod value;
 pub use limits::StoreLimits;
 pub use linker::Linker;
 pub use module::Module;
-pub use store::{Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table};
+pub use store::{Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table, Tag};
 pub use trap::{Error, Trap};
 pub use value::Value;

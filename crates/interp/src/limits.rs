@@ -11,17 +11,21 @@ pub struct StoreLimits {
     pub max_call_depth: u32,
     /// The most value-stack slots (8 bytes each) all frames may use together.
     pub max_stack_slots: u32,
+    /// The most exceptions a store keeps (exception references may be
+    /// stored anywhere, so thrown exceptions live as long as the store).
+    pub max_exceptions: u32,
 }
 
 impl Default for StoreLimits {
-    /// 1 GiB per memory, ten million table elements, 32768 nested calls and
-    /// a 16 MiB value stack.
+    /// 1 GiB per memory, ten million table elements, 32768 nested calls, a
+    /// 16 MiB value stack and a million exceptions.
     fn default() -> StoreLimits {
         StoreLimits {
             max_memory_bytes: 1 << 30,
             max_table_elements: 10_000_000,
             max_call_depth: 32_768,
             max_stack_slots: 1 << 21,
+            max_exceptions: 1 << 20,
         }
     }
 }

@@ -43,15 +43,18 @@ impl Module {
         let mut func_types = Vec::new();
         let mut globals = Vec::new();
         let mut memories = Vec::new();
+        let mut tags = Vec::new();
         for import in &ast.imports {
             match import.desc {
                 ImportDesc::Func(ty) => func_types.push(ty),
                 ImportDesc::Global(g) => globals.push(g.val),
                 ImportDesc::Memory(m) => memories.push(m.addr),
+                ImportDesc::Tag(t) => tags.push(t.ty),
                 _ => {}
             }
         }
         memories.extend(ast.memories.iter().map(|m| m.addr));
+        tags.extend(ast.tags.iter().map(|t| t.ty));
         func_types.extend(ast.funcs.iter().map(|f| f.ty));
         globals.extend(ast.globals.iter().map(|g| g.ty.val));
         let codes = {
@@ -60,6 +63,7 @@ impl Module {
                 func_types: &func_types,
                 globals: &globals,
                 memories: &memories,
+                tags: &tags,
             };
             ast.funcs
                 .iter()

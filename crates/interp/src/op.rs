@@ -60,6 +60,10 @@ pub(crate) enum Op {
     BrOnNull(Target),
     /// Branch, keeping the reference on top, if it is not null; else drop it.
     BrOnNonNull(Target),
+    /// Throw a new exception of the instance's tag with the payload on top.
+    Throw { tag: u32 },
+    /// Pop an exception reference and throw it again.
+    ThrowRef,
     /// Pop `slots` slots.
     Drop { slots: u32 },
     /// Pop an i32 and two operands of `slots` slots each; keep the first if
@@ -147,6 +151,33 @@ pub(crate) enum Op {
     Simd(Box<Instr>),
 }
 
+/// One catch clause of a `try_table`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CatchOp {
+    /// The instance's tag caught, or `None` for `catch_all(_ref)`.
+    pub tag: Option<u32>,
+    /// Whether the exception reference is pushed (`catch_ref`,
+    /// `catch_all_ref`).
+    pub with_ref: bool,
+    /// Where the clause branches, with the values it pushes.
+    pub target: Target,
+}
+
+/// A `try_table`: the ops it covers and its clauses. Handlers are listed in
+/// the order their blocks open, so that the last one covering an op is the
+/// innermost.
+#[derive(Clone, Debug)]
+pub(crate) struct Handler {
+    /// First op covered.
+    pub start: u32,
+    /// One past the last op covered.
+    pub end: u32,
+    /// Stack height below the block's parameters, where caught values go.
+    pub height: u32,
+    /// The clauses, tried in order.
+    pub catches: Box<[CatchOp]>,
+}
+
 /// A translated function body.
 #[derive(Debug)]
 pub(crate) struct Code {
@@ -154,6 +185,8 @@ pub(crate) struct Code {
     pub ops: Box<[Op]>,
     /// The targets of every `br_table`, each table's default last.
     pub targets: Box<[Target]>,
+    /// The `try_table`s, outer before inner.
+    pub handlers: Box<[Handler]>,
     /// Slots taken by the parameters.
     pub param_slots: u32,
     /// Slots taken by parameters and declared locals together.

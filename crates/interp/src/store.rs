@@ -28,6 +28,9 @@ pub struct Memory(pub(crate) u32);
 /// A global of a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Global(pub(crate) u32);
+/// An exception tag of a store.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Tag(pub(crate) u32);
 /// A module instance of a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Instance(pub(crate) u32);
@@ -48,6 +51,8 @@ pub enum Extern {
     Memory(Memory),
     /// A global.
     Global(Global),
+    /// An exception tag.
+    Tag(Tag),
 }
 
 /// What a host function sees of its caller.
@@ -100,6 +105,13 @@ pub(crate) struct GlobalInst {
     pub hi: u64,
 }
 
+/// An exception: its tag and its payload as slots.
+#[derive(Clone, Debug)]
+pub(crate) struct ExnInst {
+    pub tag: u32,
+    pub payload: Box<[u64]>,
+}
+
 /// The state all instances live in.
 ///
 /// Handles ([`Func`], [`Memory`], ...) are plain indices into one store;
@@ -112,6 +124,10 @@ pub struct Store {
     pub(crate) tables: Vec<TableInst>,
     pub(crate) memories: Vec<MemoryInst>,
     pub(crate) globals: Vec<GlobalInst>,
+    /// Every tag's canonical function type.
+    pub(crate) tags: Vec<TypeId>,
+    /// Every exception thrown so far (exception references index it).
+    pub(crate) exns: Vec<ExnInst>,
     pub(crate) instances: Vec<InstanceData>,
     /// Every type of every module and host function, canonicalized.
     pub(crate) registry: TypeRegistry,
@@ -315,6 +331,14 @@ impl Store {
     /// A global's type.
     pub fn global_type(&self, g: Global) -> Result<GlobalType, Error> {
         Ok(self.globals.get(g.0 as usize).ok_or(Error::BadHandle)?.ty)
+    }
+
+    /// Creates an exception tag whose payload has the parameter types of
+    /// `ty` (its results must be empty).
+    pub fn tag(&mut self, ty: FuncType) -> Tag {
+        let ty = self.intern(&ty);
+        self.tags.push(ty);
+        Tag(self.tags.len() as u32 - 1)
     }
 
     /// An instance's export by name.

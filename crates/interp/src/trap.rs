@@ -30,6 +30,12 @@ pub enum Trap {
     NullReference,
     /// The call depth or value stack limit was reached.
     CallStackExhausted,
+    /// An exception was thrown and not caught by WebAssembly code.
+    UncaughtException,
+    /// `throw_ref` of a null exception reference.
+    NullExceptionReference,
+    /// The store holds as many exceptions as its limits allow.
+    TooManyExceptions,
     /// The store's fuel ran out.
     OutOfFuel,
     /// A host function failed with this message.
@@ -53,6 +59,9 @@ impl Trap {
             Trap::NullReference => "null reference",
             Trap::CallStackExhausted => "call stack exhausted",
             Trap::OutOfFuel => "all fuel consumed",
+            Trap::UncaughtException => "uncaught exception",
+            Trap::NullExceptionReference => "null exception reference",
+            Trap::TooManyExceptions => "too many exceptions",
             Trap::Host(msg) => msg,
         }
     }

@@ -26,6 +26,8 @@ pub enum Value {
     FuncRef(Option<Func>),
     /// A host reference (an opaque number chosen by the host), or null.
     ExternRef(Option<u32>),
+    /// An exception reference (an opaque number of the store), or null.
+    ExnRef(Option<u32>),
 }
 
 impl Value {
@@ -44,6 +46,7 @@ impl Value {
             Value::V128(_) => ValType::V128,
             Value::FuncRef(_) => ValType::FUNCREF,
             Value::ExternRef(_) => ValType::EXTERNREF,
+            Value::ExnRef(_) => ValType::Ref(weft_ast::RefType::EXNREF),
         }
     }
 
@@ -62,6 +65,9 @@ impl Value {
             (Value::ExternRef(r), ValType::Ref(rt)) => {
                 heap_top(rt.heap) == Some(AbsHeap::Extern) && (r.is_some() || rt.nullable)
             }
+            (Value::ExnRef(r), ValType::Ref(rt)) => {
+                heap_top(rt.heap) == Some(AbsHeap::Exn) && (r.is_some() || rt.nullable)
+            }
             _ => false,
         }
     }
@@ -75,7 +81,7 @@ impl Value {
             Value::F64(v) => (v.0, 0),
             Value::V128(v) => (v as u64, (v >> 64) as u64),
             Value::FuncRef(r) => (r.map_or(0, |f| f.0 as u64 + 1), 0),
-            Value::ExternRef(r) => (r.map_or(0, |n| n as u64 + 1), 0),
+            Value::ExternRef(r) | Value::ExnRef(r) => (r.map_or(0, |n| n as u64 + 1), 0),
         }
     }
 
@@ -89,6 +95,7 @@ impl Value {
             ValType::V128 => Value::V128(lo as u128 | (hi as u128) << 64),
             ValType::Ref(rt) => match heap_top(rt.heap) {
                 Some(AbsHeap::Extern) => Value::ExternRef(decode_ref(lo)),
+                Some(AbsHeap::Exn) => Value::ExnRef(decode_ref(lo)),
                 _ => Value::FuncRef(decode_ref(lo).map(Func)),
             },
         }

