@@ -695,7 +695,10 @@ mod tests {
     #[test]
     fn minimal_module() {
         let mut m = Module::default();
-        m.push_rec_group([SubType::plain(CompositeType::Func(FuncType::default()))], false);
+        m.push_rec_group(
+            [SubType::plain(CompositeType::Func(FuncType::default()))],
+            false,
+        );
         let body = m.push_expr([Instr::Nop, Instr::End]);
         m.funcs.push(Func {
             ty: 0,

@@ -146,8 +146,8 @@ impl Features {
                         b'-' => (false, &part[1..]),
                         _ => (true, part),
                     };
-                    let f = Features::by_name(name)
-                        .ok_or_else(|| UnknownFeature(name.to_string()))?;
+                    let f =
+                        Features::by_name(name).ok_or_else(|| UnknownFeature(name.to_string()))?;
                     if add { set.with(f) } else { set.without(f) }
                 }
             };

@@ -323,7 +323,11 @@ mod tests {
             };
         }
         crate::for_each_instr!(check);
-        assert!(seen.len() > 500, "the table lists {} instructions", seen.len());
+        assert!(
+            seen.len() > 500,
+            "the table lists {} instructions",
+            seen.len()
+        );
     }
 
     #[test]
