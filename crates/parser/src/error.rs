@@ -56,13 +56,6 @@ pub enum ErrorKind {
         /// The proposal that defines it, when it exists but is not enabled.
         needs: Option<Features>,
     },
-    /// An instruction or construct of a proposal that is not enabled.
-    Disabled {
-        /// What was found.
-        what: &'static str,
-        /// The proposal it needs.
-        feature: Features,
-    },
     /// A byte that is not a value type.
     MalformedValType,
     /// A byte that is not a reference type.
@@ -154,9 +147,6 @@ impl fmt::Display for ErrorKind {
                     write!(f, " (needs the {needs:?} proposal)")?;
                 }
                 return Ok(());
-            }
-            Disabled { what, feature } => {
-                return write!(f, "{what} requires the {feature:?} proposal");
             }
             MalformedValType => "malformed value type",
             MalformedRefType => "malformed reference type",
