@@ -2,6 +2,7 @@
 //! field is parsed, so that fields may refer forwards.
 
 use crate::cursor::PResult;
+use crate::error::Error;
 use crate::lexer::Kind;
 use crate::module::{ModuleParser, ns_of};
 use crate::names::{Ns, Space};
@@ -21,26 +22,24 @@ impl<'a> ModuleParser<'a> {
         let mut fields = Vec::new();
         // The first kind defined (not imported), for `import after ...`.
         let mut defined: Option<&'static str> = None;
-        while !self.c.at_end() && !self.c.peek_rparen() {
+        while let Some(t) = self.c.peek().filter(|t| t.kind != Kind::RParen) {
             let pos = self.c.pos;
-            if self.c.kind_at(0) == Some(Kind::Annot) {
-                let t = self.c.peek().unwrap_or(crate::lexer::Token {
-                    kind: Kind::Annot,
-                    start: 0,
-                    end: 0,
-                });
-                if self.c.text(t) == "(@custom" {
-                    fields.push(Field { pos, kw: "@custom" });
-                }
+            if t.kind == Kind::Annot {
+                // Only `(@custom` reaches the parser; its place is decided
+                // by the fields around it.
+                fields.push(Field { pos, kw: "@custom" });
                 self.c.skip_tree();
                 continue;
             }
             self.c.lparen()?;
-            let kw_tok = self.c.peek();
+            let kw_tok = self.c.peek().unwrap_or(t);
             if self.c.keyword_at(0).is_none() && !self.c.at_end() && !self.c.peek_rparen() {
                 return Err(self.c.error("unknown operator"));
             }
             let kw = self.c.keyword()?;
+            let src = self.c.src;
+            let import_after =
+                move |d: &str| Error::at(src, kw_tok.start as usize, format!("import after {d}"));
             match kw {
                 "type" => self.collect_type()?,
                 "rec" => {
@@ -53,58 +52,31 @@ impl<'a> ModuleParser<'a> {
                     }
                 }
                 "func" | "table" | "memory" | "global" | "tag" => {
-                    let ns = ns_of(kw);
                     let id = self.c.opt_id();
-                    self.define(ns, id.as_deref())?;
-                    let mut import = false;
-                    let mut is64 = false;
-                    let mut inline_segment = false;
-                    let save = self.c.pos;
-                    while !self.c.at_end() && !self.c.peek_rparen() {
-                        if self.c.peek_sexpr("import") {
-                            import = true;
-                        }
-                        if self.c.peek_sexpr("elem") && kw == "table" {
-                            inline_segment = true;
-                        }
-                        if self.c.peek_sexpr("data") && kw == "memory" {
-                            inline_segment = true;
-                        }
-                        if self.c.eat_keyword("i64") {
-                            is64 = true;
-                            continue;
-                        }
-                        self.c.skip_tree();
-                    }
-                    self.c.pos = save;
-                    if kw == "memory" {
-                        self.spaces.mem64.push(is64);
-                    }
+                    self.define(ns_of(kw), id.as_deref())?;
+                    let (import, inline_segment) = self.field_shape(kw);
                     if inline_segment {
                         let ns = if kw == "table" { Ns::Elem } else { Ns::Data };
                         self.define(ns, None)?;
                     }
-                    if import {
-                        if let Some(d) = defined {
-                            return Err(self.c.error_at(
-                                kw_tok.unwrap_or_else(|| self.c.peek().unwrap_or_default()),
-                                format!("import after {d}"),
-                            ));
+                    match (import, defined) {
+                        (true, Some(d)) => return Err(import_after(d)),
+                        // Tags are not in the rule: the reference
+                        // interpreter checks the four MVP kinds.
+                        (false, None) if kw != "tag" => {
+                            defined = Some(match kw {
+                                "func" => "function",
+                                "table" => "table",
+                                "memory" => "memory",
+                                _ => "global",
+                            });
                         }
-                    } else if kw != "tag" && defined.is_none() {
-                        defined = Some(match kw {
-                            "func" => "function",
-                            "table" => "table",
-                            "memory" => "memory",
-                            _ => "global",
-                        });
+                        _ => {}
                     }
                 }
                 "import" => {
                     if let Some(d) = defined {
-                        return Err(self
-                            .c
-                            .error_at(kw_tok.unwrap_or_default(), format!("import after {d}")));
+                        return Err(import_after(d));
                     }
                     self.c.name()?;
                     self.c.name()?;
@@ -115,9 +87,6 @@ impl<'a> ModuleParser<'a> {
                     }
                     let id = self.c.opt_id();
                     self.define(ns_of(kind), id.as_deref())?;
-                    if kind == "memory" {
-                        self.spaces.mem64.push(self.c.keyword_at(0) == Some("i64"));
-                    }
                 }
                 "elem" | "data" => {
                     let id = self.c.opt_id();
@@ -125,9 +94,7 @@ impl<'a> ModuleParser<'a> {
                 }
                 "export" | "start" => {}
                 _ => {
-                    return Err(self
-                        .c
-                        .error_at(kw_tok.unwrap_or_default(), format!("unknown operator {kw}")));
+                    return Err(self.c.error_at(kw_tok, format!("unknown operator {kw}")));
                 }
             }
             self.c.pos = pos;
@@ -135,6 +102,27 @@ impl<'a> ModuleParser<'a> {
             fields.push(Field { pos, kw });
         }
         Ok(fields)
+    }
+
+    /// Whether the definition field `kw` whose `$id` has been read is an
+    /// inline import, and whether it carries an inline segment (`(elem
+    /// ...)` of a table, `(data ...)` of a memory), which takes an index.
+    /// Leaves the cursor where it was.
+    fn field_shape(&mut self, kw: &str) -> (bool, bool) {
+        let save = self.c.pos;
+        let mut import = false;
+        let mut segment = false;
+        while !self.c.at_end() && !self.c.peek_rparen() {
+            match self.c.peek_sexpr_kw() {
+                Some("import") => import = true,
+                Some("elem") => segment |= kw == "table",
+                Some("data") => segment |= kw == "memory",
+                _ => {}
+            }
+            self.c.skip_tree();
+        }
+        self.c.pos = save;
+        (import, segment)
     }
 
     /// Pass 1 for one `(type ...)` after its keyword: its `$id` and its

@@ -68,9 +68,8 @@ impl Ns {
     }
 }
 
-/// Every module-level index space, and the facts about entries that the
-/// text syntax depends on (address types for `memarg` ranges, struct
-/// field names).
+/// Every module-level index space, and the struct field names (which
+/// resolve within their type).
 #[derive(Default, Debug)]
 pub(crate) struct Spaces {
     /// Types.
@@ -89,8 +88,6 @@ pub(crate) struct Spaces {
     pub elems: Space,
     /// Data segments.
     pub datas: Space,
-    /// Whether each memory has 64-bit addresses.
-    pub mem64: Vec<bool>,
     /// Field names by type index.
     pub fields: HashMap<u32, Space>,
 }
