@@ -115,9 +115,8 @@ impl<'a> ModuleParser<'a> {
     }
 
     /// Parses module fields up to the `)` closing the module (not read) or
-    /// the end of the tokens.
-    /// Returns the module and the position of the closing `)`. `name` is
-    /// the module's `$id`, for the name section.
+    /// the end of the tokens; returns the module and the position of that
+    /// `)`. `name` is the module's name (its `$id` or `@name`).
     pub fn parse_fields(mut self, name: Option<String>) -> PResult<(Module, usize)> {
         self.m.names.module = name;
         let fields = self.collect()?;
@@ -127,22 +126,15 @@ impl<'a> ModuleParser<'a> {
             self.type_field()?;
         }
         self.index_plain_func_types();
-        let mut customs = Vec::new();
-        let mut last_section = None;
         for f in &fields {
             self.c.pos = f.pos;
             match f.kw {
                 "type" | "rec" => {}
-                "@custom" => customs.push((self.c.pos, last_section)),
-                kw => {
-                    self.field(kw)?;
-                    last_section = Some(kw);
-                }
+                // A custom section's place is explicit (or after the last
+                // section), not where the annotation stands.
+                "@custom" => self.custom_annotation()?,
+                kw => self.field(kw)?,
             }
-        }
-        for (pos, _) in customs {
-            self.c.pos = pos;
-            self.custom_annotation()?;
         }
         let num_types = self.m.types.len() as u32;
         if let Some(&(_, pos)) = self.pending_type_uses.iter().find(|(t, _)| *t >= num_types) {
