@@ -672,7 +672,44 @@ impl Translator<'_> {
                 return op;
             }
         }
+        // The left operand from a `local.get` with pure ops after it: read
+        // the local when the operator runs instead (nothing in between can
+        // write a local).
+        if let Some(a) = self.take_local_operand(1) {
+            return Op::BinLR { f, a };
+        }
         Op::Bin { f }
+    }
+
+    /// If the value at `depth` below the top of the stack (0 is the top)
+    /// was pushed by a `local.get` followed only by ops that neither write
+    /// locals nor have effects besides traps, removes that `local.get` and
+    /// returns its local's offset.
+    fn take_local_operand(&mut self, mut depth: u32) -> Option<u32> {
+        let floor = self.barrier as usize;
+        let mut i = self.ops.len();
+        while i > floor {
+            i -= 1;
+            let (pops, pushes) = match &self.ops[i] {
+                Op::LocalGet { .. }
+                | Op::Const { .. }
+                | Op::BinLL { .. }
+                | Op::BinLC { .. }
+                | Op::LoadL { .. } => (0, 1),
+                Op::BinL { .. } | Op::BinC { .. } | Op::Load { .. } | Op::I32Eqz => (1, 1),
+                Op::Bin { .. } | Op::BinLR { .. } => (2, 1),
+                _ => return None,
+            };
+            if depth < pushes {
+                let Op::LocalGet { off } = self.ops[i] else {
+                    return None;
+                };
+                self.ops.remove(i);
+                return Some(off);
+            }
+            depth = depth - pushes + pops;
+        }
+        None
     }
 
     /// Opens a `try_table` block and registers its handler. Catch labels
@@ -742,6 +779,7 @@ impl Translator<'_> {
         let fused = match self.ops.last() {
             Some(Op::Bin { f }) => Op::BinSet { f: *f, d },
             Some(Op::BinL { f, b }) => Op::BinLSet { f: *f, b: *b, d },
+            Some(Op::BinLR { f, a }) => Op::BinLRSet { f: *f, a: *a, d },
             Some(Op::BinC { f, c }) if *c as i32 as i64 as u64 == *c => Op::BinCSet {
                 f: *f,
                 c: *c as i32,
@@ -829,7 +867,12 @@ impl Translator<'_> {
             }
             return Some(Op::Load { f, offset });
         }
-        crate::access::store_fn(i).map(|f| Op::Store { f, offset })
+        let f = crate::access::store_fn(i)?;
+        // The address (below the value) from a `local.get`.
+        if let Some(a) = self.take_local_operand(1) {
+            return Some(Op::StoreL { f, a, offset });
+        }
+        Some(Op::Store { f, offset })
     }
 
     fn constant(&mut self, bits: u64) {
@@ -902,6 +945,47 @@ mod tests {
             tags: &[],
         };
         translate(&env, &m.funcs[0]).expect("translates")
+    }
+
+    /// The ops of the first function of a text module.
+    fn ops_of(text: &str) -> Vec<String> {
+        let m = weft_parser::parse(&wat::parse_str(text).expect("wat")).expect("parses");
+        let env = Env {
+            module: &m,
+            func_types: &[0],
+            globals: &[],
+            memories: &[AddrType::I32],
+            tags: &[],
+        };
+        let code = translate(&env, &m.funcs[0]).expect("translates");
+        code.ops
+            .iter()
+            .map(|o| {
+                let s = format!("{o:?}");
+                s.split([' ', '(']).next().unwrap_or_default().to_string()
+            })
+            .collect()
+    }
+
+    #[test]
+    fn typical_loops_take_few_ops() {
+        let ops = ops_of(
+            r#"(module (memory 1) (func (param i32) (result i32) (local i32 i32)
+                (block $b (loop $l
+                  (br_if $b (i32.eqz (local.get 0)))
+                  (local.set 1 (i32.add (local.get 1) (i32.xor (local.get 0) (i32.const 0x55))))
+                  (i32.store (local.get 1) (i32.add (i32.load (local.get 1)) (local.get 2)))
+                  (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                  (br $l)))
+                (local.get 1)))"#,
+        );
+        assert_eq!(
+            ops,
+            [
+                "JumpIfL", "BinLC", "BinLRSet", "LoadL", "BinL", "StoreL", "BinLCSet", "Jump",
+                "LocalGet", "Return"
+            ]
+        );
     }
 
     #[test]

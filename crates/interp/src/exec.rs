@@ -594,6 +594,16 @@ impl Machine<'_> {
                     );
                     self.stack.slots[fp + *d as usize] = v;
                 }
+                Op::BinLR { f, a } => {
+                    let a = self.stack.slots[fp + *a as usize];
+                    let b = self.stack.top();
+                    *b = f(a, *b);
+                }
+                Op::BinLRSet { f, a, d } => {
+                    let b = self.stack.pop();
+                    let v = f(self.stack.slots[fp + *a as usize], b);
+                    self.stack.slots[fp + *d as usize] = v;
+                }
                 Op::BinLSet { f, b, d } => {
                     let a = self.stack.pop();
                     let v = f(a, self.stack.slots[fp + *b as usize]);
@@ -667,6 +677,15 @@ impl Machine<'_> {
                     let mem = self.store.instances[inst as usize].memories[0] as usize;
                     let v = self.stack.pop();
                     let ea = (self.stack.pop() as u32 as u64).saturating_add(*offset);
+                    if !f(&mut self.store.memories[mem].data, ea, v) {
+                        return Err(Trap::OutOfBoundsMemoryAccess);
+                    }
+                }
+                Op::StoreL { f, a, offset } => {
+                    let mem = self.store.instances[inst as usize].memories[0] as usize;
+                    let v = self.stack.pop();
+                    let addr = self.stack.slots[fp + *a as usize];
+                    let ea = (addr as u32 as u64).saturating_add(*offset);
                     if !f(&mut self.store.memories[mem].data, ea, v) {
                         return Err(Trap::OutOfBoundsMemoryAccess);
                     }

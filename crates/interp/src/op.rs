@@ -97,6 +97,11 @@ pub(crate) enum Op {
     BinL { f: BinFn, b: u32 },
     /// A binary integer operator with a constant right operand.
     BinC { f: BinFn, c: u64 },
+    /// A binary integer operator with a local as its left operand and the
+    /// top slot as its right one.
+    BinLR { f: BinFn, a: u32 },
+    /// `BinLR`, storing into the local at `d`.
+    BinLRSet { f: BinFn, a: u32, d: u32 },
     /// A binary integer operator on two locals, pushing the result.
     BinLL { f: BinFn, a: u32, b: u32 },
     /// A binary integer operator on a local and a constant.
@@ -143,6 +148,8 @@ pub(crate) enum Op {
     /// A store to memory 0 (32-bit addresses) of a popped value at a popped
     /// address plus `offset`.
     Store { f: StoreFn, offset: u64 },
+    /// `Store` to the address in the local at `a`.
+    StoreL { f: StoreFn, a: u32, offset: u64 },
     /// Any other numeric instruction, executed by its AST form.
     Num(Box<Instr>),
     /// A memory or table instruction, executed by its AST form.
