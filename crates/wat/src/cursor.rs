@@ -101,8 +101,15 @@ impl<'a> Cursor<'a> {
             Some(t) if t.kind == Kind::Reserved && !looks_numeric(self.text(t)) => {
                 self.error(format!("unknown operator {}", self.text(t)))
             }
-            Some(_) => self.error("unexpected token"),
+            Some(t) => self.error(format!("unexpected token {}", shown(self.text(t)))),
         }
+    }
+
+    /// [`Cursor::unexpected`], saying what was expected instead.
+    pub fn expected(&self, what: &str) -> Error {
+        let mut e = self.unexpected();
+        e.append(&format!(", expected {what}"));
+        e
     }
 
     /// Moves past one token.
@@ -120,7 +127,7 @@ impl<'a> Cursor<'a> {
             self.pos += 1;
             Ok(())
         } else {
-            Err(self.unexpected())
+            Err(self.expected("`(`"))
         }
     }
 
@@ -130,7 +137,7 @@ impl<'a> Cursor<'a> {
             self.pos += 1;
             Ok(())
         } else {
-            Err(self.unexpected())
+            Err(self.expected("`)`"))
         }
     }
 
@@ -195,7 +202,7 @@ impl<'a> Cursor<'a> {
         if self.eat_keyword(kw) {
             Ok(())
         } else {
-            Err(self.unexpected())
+            Err(self.expected(&format!("`{kw}`")))
         }
     }
 
@@ -328,6 +335,14 @@ impl<'a> Cursor<'a> {
                 _ => {}
             }
         }
+    }
+}
+
+/// A token's text for a message: in backquotes, cut short if long.
+fn shown(text: &str) -> String {
+    match text.char_indices().nth(32) {
+        Some((at, _)) => format!("`{}...`", &text[..at]),
+        None => format!("`{text}`"),
     }
 }
 

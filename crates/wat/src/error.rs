@@ -26,6 +26,11 @@ impl Error {
         }
     }
 
+    /// Adds detail at the end of the message.
+    pub(crate) fn append(&mut self, detail: &str) {
+        self.message.push_str(detail);
+    }
+
     /// Byte offset of the error in the source text.
     pub fn offset(&self) -> usize {
         self.offset

@@ -258,6 +258,10 @@ fn errors_carry_the_spec_phrases() {
     assert!(err("(func) (import \"a\" \"b\" (func))").contains("import after function"));
     assert!(err("(func (call $g))").contains("unknown function"));
     assert!(err("(func").contains("unexpected end"));
+    assert_eq!(
+        err("(module (func) oops)"),
+        "unexpected token `oops`, expected `(`"
+    );
 }
 
 #[test]
