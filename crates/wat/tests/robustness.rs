@@ -74,9 +74,18 @@ fn mutate(rng: &mut Rng, text: &str) -> String {
     s.into_iter().collect()
 }
 
+/// Mutants per module: 4, or `WEFT_WAT_MUTANTS` for a longer soak.
+fn mutants() -> usize {
+    std::env::var("WEFT_WAT_MUTANTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4)
+}
+
 #[test]
 fn mutated_testsuite_modules_never_panic() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let per_module = mutants();
     let mut runs = 0;
     for (_, text) in wast_files() {
         let Ok(script) = parse_script(text) else {
@@ -90,7 +99,7 @@ fn mutated_testsuite_modules_never_panic() {
                 continue;
             }
             let source = &text[m.span.clone()];
-            for _ in 0..4 {
+            for _ in 0..per_module {
                 let broken = mutate(&mut rng, source);
                 // Either result is fine; a panic fails the test.
                 let _ = parse_module_with(&broken, Features::ALL);
