@@ -141,11 +141,14 @@ pub struct ScriptModule {
 /// How a script gives a module.
 #[derive(Debug)]
 pub enum ModuleSource {
-    /// A text module, already parsed (or its parse error).
+    /// A text module, already parsed (or its parse error, positioned in
+    /// the script).
     Text(Result<Box<Module>, Error>),
     /// `(module binary "...")`: the bytes.
     Binary(Vec<u8>),
-    /// `(module quote "...")`: the concatenated strings, parsed on demand.
+    /// `(module quote "...")`: the concatenated strings (bytes: they may
+    /// not be UTF-8, which is then the error), parsed on demand. Errors of a
+    /// quoted module are positioned in this text, not in the script.
     Quote(Vec<u8>),
 }
 
