@@ -415,9 +415,156 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
         V128Store16Lane { memarg, lane } => store_lane::<2>(&mut c, *memarg, *lane)?,
         V128Store32Lane { memarg, lane } => store_lane::<4>(&mut c, *memarg, *lane)?,
         V128Store64Lane { memarg, lane } => store_lane::<8>(&mut c, *memarg, *lane)?,
+        AtomicFence { .. } => {}
+        _ if i.feature() == weft_ast::Features::THREADS => atomic(&mut c, i)?,
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+/// Threads' instructions on a store with a single thread: every access is
+/// trivially atomic; `wait` can only time out and `notify` wakes nobody.
+fn atomic(c: &mut Ctx<'_>, i: &Instr) -> Result<(), Trap> {
+    use Instr::*;
+    let m = i.memarg().ok_or(Trap::UnalignedAtomic)?;
+    let size = 1u64 << i.natural_align().unwrap_or(0);
+    let mask = if size == 8 {
+        u64::MAX
+    } else {
+        (1u64 << (size * 8)) - 1
+    };
+    type Rmw = fn(u64, u64) -> u64;
+    let rmw: Option<Rmw> = match i {
+        I32AtomicRmwAdd { .. }
+        | I64AtomicRmwAdd { .. }
+        | I32AtomicRmw8AddU { .. }
+        | I32AtomicRmw16AddU { .. }
+        | I64AtomicRmw8AddU { .. }
+        | I64AtomicRmw16AddU { .. }
+        | I64AtomicRmw32AddU { .. } => Some(|a, b| a.wrapping_add(b)),
+        I32AtomicRmwSub { .. }
+        | I64AtomicRmwSub { .. }
+        | I32AtomicRmw8SubU { .. }
+        | I32AtomicRmw16SubU { .. }
+        | I64AtomicRmw8SubU { .. }
+        | I64AtomicRmw16SubU { .. }
+        | I64AtomicRmw32SubU { .. } => Some(|a, b| a.wrapping_sub(b)),
+        I32AtomicRmwAnd { .. }
+        | I64AtomicRmwAnd { .. }
+        | I32AtomicRmw8AndU { .. }
+        | I32AtomicRmw16AndU { .. }
+        | I64AtomicRmw8AndU { .. }
+        | I64AtomicRmw16AndU { .. }
+        | I64AtomicRmw32AndU { .. } => Some(|a, b| a & b),
+        I32AtomicRmwOr { .. }
+        | I64AtomicRmwOr { .. }
+        | I32AtomicRmw8OrU { .. }
+        | I32AtomicRmw16OrU { .. }
+        | I64AtomicRmw8OrU { .. }
+        | I64AtomicRmw16OrU { .. }
+        | I64AtomicRmw32OrU { .. } => Some(|a, b| a | b),
+        I32AtomicRmwXor { .. }
+        | I64AtomicRmwXor { .. }
+        | I32AtomicRmw8XorU { .. }
+        | I32AtomicRmw16XorU { .. }
+        | I64AtomicRmw8XorU { .. }
+        | I64AtomicRmw16XorU { .. }
+        | I64AtomicRmw32XorU { .. } => Some(|a, b| a ^ b),
+        I32AtomicRmwXchg { .. }
+        | I64AtomicRmwXchg { .. }
+        | I32AtomicRmw8XchgU { .. }
+        | I32AtomicRmw16XchgU { .. }
+        | I64AtomicRmw8XchgU { .. }
+        | I64AtomicRmw16XchgU { .. }
+        | I64AtomicRmw32XchgU { .. } => Some(|_, b| b),
+        _ => None,
+    };
+    // Operands above the address, in push order.
+    let operands = match i {
+        I32AtomicLoad { .. }
+        | I64AtomicLoad { .. }
+        | I32AtomicLoad8U { .. }
+        | I32AtomicLoad16U { .. }
+        | I64AtomicLoad8U { .. }
+        | I64AtomicLoad16U { .. }
+        | I64AtomicLoad32U { .. } => [0; 2],
+        MemoryAtomicWait32 { .. }
+        | MemoryAtomicWait64 { .. }
+        | I32AtomicRmwCmpxchg { .. }
+        | I64AtomicRmwCmpxchg { .. }
+        | I32AtomicRmw8CmpxchgU { .. }
+        | I32AtomicRmw16CmpxchgU { .. }
+        | I64AtomicRmw8CmpxchgU { .. }
+        | I64AtomicRmw16CmpxchgU { .. }
+        | I64AtomicRmw32CmpxchgU { .. } => {
+            let b = c.s.pop();
+            let a = c.s.pop();
+            [a, b]
+        }
+        _ => [c.s.pop(), 0],
+    };
+    let (mem, ea) = c.ea(m);
+    if ea % size != 0 {
+        return Err(Trap::UnalignedAtomic);
+    }
+    let r = mem.range(ea, size)?;
+    let read = |d: &[u8]| d.iter().rev().fold(0u64, |v, b| v << 8 | *b as u64);
+    let old = read(&mem.data[r.clone()]);
+    let write = |d: &mut [u8], v: u64| {
+        for (k, b) in d.iter_mut().enumerate() {
+            *b = (v >> (8 * k)) as u8;
+        }
+    };
+    let result = match i {
+        MemoryAtomicNotify { .. } => Some(0),
+        MemoryAtomicWait32 { .. } | MemoryAtomicWait64 { .. } => {
+            if !mem.ty.shared {
+                return Err(Trap::ExpectedSharedMemory);
+            }
+            let [expected, timeout] = operands;
+            if old != expected & mask {
+                Some(1)
+            } else if (timeout as i64) < 0 {
+                return Err(Trap::Deadlock);
+            } else {
+                Some(2)
+            }
+        }
+        _ if rmw.is_some() => {
+            let f = rmw.expect("checked");
+            write(&mut mem.data[r], f(old, operands[0]) & mask);
+            Some(old)
+        }
+        I32AtomicRmwCmpxchg { .. }
+        | I64AtomicRmwCmpxchg { .. }
+        | I32AtomicRmw8CmpxchgU { .. }
+        | I32AtomicRmw16CmpxchgU { .. }
+        | I64AtomicRmw8CmpxchgU { .. }
+        | I64AtomicRmw16CmpxchgU { .. }
+        | I64AtomicRmw32CmpxchgU { .. } => {
+            let [expected, replacement] = operands;
+            if old == expected & mask {
+                write(&mut mem.data[r], replacement & mask);
+            }
+            Some(old)
+        }
+        I32AtomicLoad { .. }
+        | I64AtomicLoad { .. }
+        | I32AtomicLoad8U { .. }
+        | I32AtomicLoad16U { .. }
+        | I64AtomicLoad8U { .. }
+        | I64AtomicLoad16U { .. }
+        | I64AtomicLoad32U { .. } => Some(old),
+        _ => {
+            // A store.
+            write(&mut mem.data[r], operands[0]);
+            None
+        }
+    };
+    if let Some(v) = result {
+        c.s.push(v);
+    }
+    Ok(())
 }
 
 /// `v128.loadN_lane`: replaces lane `lane` (of `N`-byte lanes) from memory.

@@ -906,6 +906,7 @@ fn classify(i: &Instr) -> Op {
                 | RefIsNull
                 | RefAsNonNull
                 | RefEq
+                | AtomicFence { .. }
         );
     match i {
         I32Eqz => Op::I32Eqz,

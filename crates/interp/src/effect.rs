@@ -183,6 +183,33 @@ pub(crate) fn effect(instr: &Instr) -> Option<(u32, &'static [u8])> {
         | I32x4RelaxedTruncF64x2SZero
         | I32x4RelaxedTruncF64x2UZero => (2, VEC),
         V128Const { .. } => (0, VEC),
+        // Threads.
+        AtomicFence { .. } => (0, NONE),
+        MemoryAtomicNotify { .. } => (2, ONE),
+        MemoryAtomicWait32 { .. } | MemoryAtomicWait64 { .. } => (3, ONE),
+        I32AtomicLoad { .. }
+        | I64AtomicLoad { .. }
+        | I32AtomicLoad8U { .. }
+        | I32AtomicLoad16U { .. }
+        | I64AtomicLoad8U { .. }
+        | I64AtomicLoad16U { .. }
+        | I64AtomicLoad32U { .. } => (1, ONE),
+        I32AtomicStore { .. }
+        | I64AtomicStore { .. }
+        | I32AtomicStore8 { .. }
+        | I32AtomicStore16 { .. }
+        | I64AtomicStore8 { .. }
+        | I64AtomicStore16 { .. }
+        | I64AtomicStore32 { .. } => (2, NONE),
+        I32AtomicRmwCmpxchg { .. }
+        | I64AtomicRmwCmpxchg { .. }
+        | I32AtomicRmw8CmpxchgU { .. }
+        | I32AtomicRmw16CmpxchgU { .. }
+        | I64AtomicRmw8CmpxchgU { .. }
+        | I64AtomicRmw16CmpxchgU { .. }
+        | I64AtomicRmw32CmpxchgU { .. } => (3, ONE),
+        // Every other atomic is a read-modify-write of an address and an operand.
+        _ if instr.feature() == Features::THREADS => (2, ONE),
         // Every other vector instruction combines two vectors.
         _ if simd => (4, VEC),
         _ => return None,

@@ -10,7 +10,8 @@ use crate::value::Value;
 /// Defines the `spectest` module in `linker`, creating its entities in
 /// `store`: the `print*` functions (which print nothing), the globals
 /// `global_i32`, `global_i64` (666), `global_f32`, `global_f64` (666.6), the
-/// table `table` (10 to 20 funcrefs) and the memory `memory` (1 to 2 pages).
+/// table `table` (10 to 20 funcrefs), the memory `memory` (1 to 2 pages) and
+/// the shared memory `shared_memory` (1 to 2 pages).
 pub fn define(linker: &mut Linker, store: &mut Store) -> Result<(), Error> {
     let prints: [(&str, &[ValType]); 7] = [
         ("print", &[]),
@@ -65,5 +66,15 @@ pub fn define(linker: &mut Linker, store: &mut Store) -> Result<(), Error> {
         page_size_log2: None,
     })?;
     linker.define("spectest", "memory", Extern::Memory(memory));
+    let shared = store.memory(MemoryType {
+        addr: AddrType::I32,
+        limits: Limits {
+            min: 1,
+            max: Some(2),
+        },
+        shared: true,
+        page_size_log2: None,
+    })?;
+    linker.define("spectest", "shared_memory", Extern::Memory(shared));
     Ok(())
 }

@@ -36,6 +36,13 @@ pub enum Trap {
     NullExceptionReference,
     /// The store holds as many exceptions as its limits allow.
     TooManyExceptions,
+    /// An atomic access at an address not a multiple of its size.
+    UnalignedAtomic,
+    /// `memory.atomic.wait` on a memory that is not shared.
+    ExpectedSharedMemory,
+    /// `memory.atomic.wait` without a timeout where no other thread could
+    /// ever notify.
+    Deadlock,
     /// The store's fuel ran out.
     OutOfFuel,
     /// A host function failed with this message.
@@ -59,6 +66,9 @@ impl Trap {
             Trap::NullReference => "null reference",
             Trap::CallStackExhausted => "call stack exhausted",
             Trap::OutOfFuel => "all fuel consumed",
+            Trap::UnalignedAtomic => "unaligned atomic",
+            Trap::ExpectedSharedMemory => "expected shared memory",
+            Trap::Deadlock => "deadlock: wait without timeout and no other thread",
             Trap::UncaughtException => "uncaught exception",
             Trap::NullExceptionReference => "null exception reference",
             Trap::TooManyExceptions => "too many exceptions",

