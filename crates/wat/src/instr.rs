@@ -84,6 +84,10 @@ impl ModuleParser<'_> {
                     let Some(frame) = stack.pop() else {
                         return Ok(());
                     };
+                    if let Frame::IfCond { .. } = frame {
+                        // A folded `if` needs its `(then ...)`.
+                        return Err(self.c.expected("`(then`"));
+                    }
                     self.c.bump();
                     match frame {
                         Frame::Plain(i) => self.emit(i),
@@ -91,7 +95,7 @@ impl ModuleParser<'_> {
                             self.pop_label();
                             self.emit(Instr::End);
                         }
-                        Frame::IfCond { .. } => return Err(self.c.error("unexpected token")),
+                        Frame::IfCond { .. } => {}
                         Frame::IfThen => {
                             if self.c.eat_sexpr("else") {
                                 if let Some(l) = self.scope.labels.last_mut() {
@@ -125,12 +129,11 @@ impl ModuleParser<'_> {
                             .c
                             .error_at(self.c.peek_at(1).unwrap_or(t), "unknown operator"));
                     };
-                    match (stack.last(), kw) {
-                        (Some(Frame::IfCond { .. }), "then") => {
+                    match (stack.last_mut(), kw) {
+                        (Some(Frame::IfCond { name, ty }), "then") => {
                             self.c.pos += 2;
-                            let Some(Frame::IfCond { name, ty }) = stack.pop() else {
-                                unreachable!("matched above")
-                            };
+                            let (name, ty) = (name.take(), *ty);
+                            stack.pop();
                             self.push_label(name, BlockKind::If, false);
                             self.emit(Instr::If { ty });
                             stack.push(Frame::IfThen);
