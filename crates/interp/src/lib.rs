@@ -9,9 +9,17 @@
 //! the runtime panic, and guest recursion runs on a heap-allocated stack
 //! bounded by [`StoreLimits`].
 //!
-//! A [`Module`] translates every function body once into a compact internal
-//! form with resolved branch targets and stack heights, on which the
-//! interpreter runs.
+//! A [`Module`] validates and translates every function body once into a
+//! compact internal form with resolved branch targets and stack heights, on
+//! which the interpreter runs.
+//!
+//! Coverage: all of Wasm 2.0 (with SIMD), and of Wasm 3.0 tail calls,
+//! typed function references, exception handling (`try_table`), memory64,
+//! multiple memories, extended constants, relaxed SIMD (its deterministic
+//! choices) and custom page sizes; also wide arithmetic and the threads
+//! instructions on a single-threaded store. GC and the legacy exception
+//! instructions are not executed yet: [`Module::new`] reports them as
+//! [`Error::Unsupported`].
 //!
 //! ```
 //! use weft_ast::{FuncType, Instr, ValType};

@@ -577,3 +577,12 @@ fn exceptions_are_caught_in_wasm_and_reported_to_the_host_otherwise() {
         Err(Error::IncompatibleImportType { .. })
     ));
 }
+
+#[test]
+fn stores_and_modules_can_move_between_threads() {
+    fn send<T: Send>() {}
+    fn sync<T: Send + Sync>() {}
+    send::<Store>();
+    sync::<Module>();
+    sync::<Linker>();
+}
