@@ -314,7 +314,9 @@ fn eval_const(store: &Store, inst: &InstanceData, code: &[Instr]) -> Result<(u64
                 (r, 0)
             }
             Instr::End => break,
-            _ => return Err(Error::Invalid("constant expression required")),
+            // Validation admits only constant instructions; those not
+            // evaluated here are the GC allocations.
+            other => return Err(Error::Unsupported(other.name())),
         };
         stack.push(v);
     }
