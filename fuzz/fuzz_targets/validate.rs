@@ -1,0 +1,45 @@
+//! Any bytes that decode into `weft_validator`: no panic, hang or unbounded
+//! allocation; the parallel validator gives the sequential one's result;
+//! and the verdict agrees with wasmparser's (the test oracle).
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use weft_parser::{Features, parse_with};
+
+fuzz_target!(|data: &[u8]| {
+    // The first byte picks the proposals, as in `parse_binary`.
+    let Some((&knobs, bytes)) = data.split_first() else {
+        return;
+    };
+    let (features, theirs) = match knobs & 3 {
+        0 => (Features::default(), wasmparser::WasmFeatures::default()),
+        1 => (Features::WASM3, wasmparser::WasmFeatures::WASM3),
+        2 => (Features::WASM2, wasmparser::WasmFeatures::WASM2),
+        _ => (
+            Features::WASM1.with(Features::MUTABLE_GLOBAL),
+            wasmparser::WasmFeatures::WASM1,
+        ),
+    };
+    let Ok(module) = parse_with(bytes, features) else {
+        return;
+    };
+    let ours = weft_validator::validate(&module, features);
+    let parallel = weft_validator::validate_parallel(&module, features);
+    assert_eq!(
+        ours.as_ref().err(),
+        parallel.as_ref().err(),
+        "parallel validation differs"
+    );
+    // wasmparser's defaults include threads and wide arithmetic like ours,
+    // but not the proposals we leave off by default either.
+    let verdict = wasmparser::Validator::new_with_features(theirs).validate_all(bytes);
+    match (&ours, &verdict) {
+        (Ok(_), Ok(_)) | (Err(_), Err(_)) => {}
+        _ => panic!(
+            "weft says {:?}, wasmparser says {:?}",
+            ours.as_ref().err().map(ToString::to_string),
+            verdict.as_ref().err().map(ToString::to_string)
+        ),
+    }
+});
