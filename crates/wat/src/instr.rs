@@ -18,6 +18,34 @@ use crate::names::Ns;
 use crate::num;
 use weft_ast::*;
 
+/// The instructions `plain_instr` handles itself (blocks and their
+/// delimiters); their proposal is checked there.
+const STRUCTURED: &[&str] = &[
+    "block",
+    "loop",
+    "if",
+    "try",
+    "try_table",
+    "else",
+    "end",
+    "catch",
+    "catch_all",
+    "delegate",
+];
+
+/// The instructions whose text differs from their table row, handled by
+/// hand in `instr_with_immediates`; their proposal is checked there (the
+/// generated lookup checks every other row's).
+const OVERRIDDEN: &[&str] = &[
+    "select",
+    "call_indirect",
+    "return_call_indirect",
+    "memory.init",
+    "table.init",
+    "ref.test",
+    "ref.cast",
+];
+
 /// An open folded form, waiting for its `)`.
 enum Frame {
     /// A plain instruction, emitted after its folded operands.
@@ -228,10 +256,8 @@ impl ModuleParser<'_> {
 
     /// Opens a folded form whose `(` and keyword have been read.
     fn open_folded(&mut self, kw: &str, stack: &mut Vec<Frame>) -> PResult<()> {
-        if matches!(kw, "try" | "try_table")
-            && !mnemonic_feature(kw).is_some_and(|f| self.features.contains(f))
-        {
-            return Err(self.c.error(format!("unknown operator {kw}")));
+        if matches!(kw, "try" | "try_table") {
+            self.gate(kw)?;
         }
         match kw {
             "block" | "loop" => {
@@ -293,8 +319,8 @@ impl ModuleParser<'_> {
 
     /// One unfolded instruction whose keyword has been read.
     fn plain_instr(&mut self, kw: &str) -> PResult<()> {
-        if !mnemonic_feature(kw).is_some_and(|f| self.features.contains(f)) {
-            return Err(self.c.error(format!("unknown operator {kw}")));
+        if STRUCTURED.contains(&kw) {
+            self.gate(kw)?;
         }
         match kw {
             "block" | "loop" | "if" | "try" => {
@@ -374,10 +400,20 @@ impl ModuleParser<'_> {
         Ok(())
     }
 
+    /// Rejects an instruction whose proposal is not enabled, as the spec's
+    /// `unknown operator`.
+    fn gate(&self, kw: &str) -> PResult<()> {
+        if mnemonic_feature(kw).is_some_and(|f| self.features.contains(f)) {
+            Ok(())
+        } else {
+            Err(self.c.error(format!("unknown operator {kw}")))
+        }
+    }
+
     /// An ordinary instruction's immediates, its keyword read.
     fn instr_with_immediates(&mut self, kw: &str) -> PResult<Instr> {
-        if !mnemonic_feature(kw).is_some_and(|f| self.features.contains(f)) {
-            return Err(self.c.error(format!("unknown operator {kw}")));
+        if OVERRIDDEN.contains(&kw) {
+            self.gate(kw)?;
         }
         let i = match kw {
             "select" => {
@@ -563,13 +599,18 @@ macro_rules! text_instrs {
         $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
         impl ModuleParser<'_> {
             /// The instruction spelled `kw` with its immediates read, or
-            /// `None` if no row of the table has that mnemonic (the caller
-            /// checked its feature).
+            /// `None` if no row of the table has that mnemonic or its
+            /// proposal is not enabled.
             #[allow(unreachable_patterns)]
             fn table_instr(&mut self, kw: &str) -> PResult<Option<Instr>> {
                 Ok(Some(match kw {
                     $( $(
-                        $text => Instr::$name $({ $($field: imm!(self, $imm)),* })?,
+                        $text => {
+                            if !self.features.contains(Features::$feature) {
+                                return Ok(None);
+                            }
+                            Instr::$name $({ $($field: imm!(self, $imm)),* })?
+                        }
                     )* )*
                     _ => return Ok(None),
                 }))
