@@ -45,6 +45,13 @@ use std::fmt;
 
 use weft_ast::Module;
 
+/// Most locals printed per function. The text format has no way to say
+/// "a million `i32`s" but one by one, so a binary's few bytes could demand
+/// gigabytes of text; past this many (far beyond any engine's limit, e.g.
+/// wasmparser's 50 000) the rest is summarized in a comment and the text
+/// no longer describes the same function.
+pub const MAX_PRINTED_LOCALS: u64 = 1 << 20;
+
 /// How to print a module. The default prints everything, flat.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Options {

@@ -247,8 +247,16 @@ impl<W: Write> Printer<'_, W> {
         let types = f
             .locals
             .iter()
-            .flat_map(|run| std::iter::repeat_n(run.ty, run.count as usize));
-        self.decls("local", first, types, true, false)
+            .flat_map(|run| std::iter::repeat_n(run.ty, run.count as usize))
+            .take(crate::MAX_PRINTED_LOCALS as usize);
+        self.decls("local", first, types, true, false)?;
+        let total: u64 = f.locals.iter().map(|l| u64::from(l.count)).sum();
+        if total > crate::MAX_PRINTED_LOCALS {
+            self.w(" (; ")?;
+            self.num(total - crate::MAX_PRINTED_LOCALS)?;
+            self.w(" more locals not printed ;)")?;
+        }
+        Ok(())
     }
 
     fn elem(&mut self, idx: u32, e: &Elem) -> fmt::Result {

@@ -590,3 +590,22 @@ fn index_comments_number_locals() {
         "{text}"
     );
 }
+
+#[test]
+fn huge_local_counts_are_summarized() {
+    let mut m = with_body(vec![], vec![]);
+    m.funcs[0].locals = vec![
+        Locals {
+            count: u32::MAX,
+            ty: ValType::I64,
+        },
+        Locals {
+            count: u32::MAX,
+            ty: ValType::F32,
+        },
+    ];
+    let text = to_string(&m);
+    assert!(text.len() < 8 * weft_printer::MAX_PRINTED_LOCALS as usize);
+    let rest = 2 * u64::from(u32::MAX) - weft_printer::MAX_PRINTED_LOCALS;
+    assert!(text.contains(&format!("i64) (; {rest} more locals not printed ;)")));
+}
