@@ -609,3 +609,39 @@ fn huge_local_counts_are_summarized() {
     let rest = 2 * u64::from(u32::MAX) - weft_printer::MAX_PRINTED_LOCALS;
     assert!(text.contains(&format!("i64) (; {rest} more locals not printed ;)")));
 }
+
+/// A custom section after the data count section is printed `(before
+/// code)`, which a text parser puts back in the same place.
+#[test]
+fn custom_after_data_count_keeps_its_place() {
+    let mut m = with_body(vec![], vec![Instr::DataDrop { data: 0 }]);
+    m.memories.push(MemoryType {
+        addr: AddrType::I32,
+        limits: Limits { min: 1, max: None },
+        shared: false,
+        page_size_log2: None,
+    });
+    m.datas.push(Data {
+        mode: DataMode::Passive,
+        init: vec![7],
+    });
+    m.data_count = Some(1);
+    for place in [
+        Place::First,
+        Place::After(SectionId::DataCount),
+        Place::After(SectionId::Code),
+        Place::After(SectionId::Data),
+    ] {
+        m.customs = vec![Custom {
+            place,
+            kind: CustomKind::Raw {
+                name: "c".into(),
+                data: vec![0, 1],
+            },
+        }];
+        let text = to_string(&m);
+        let back = weft_parser::parse(&wat::parse_str(&text).unwrap()).unwrap();
+        assert_eq!(back.customs, m.customs, "{text}");
+        assert_eq!(back.data_count, Some(1));
+    }
+}
