@@ -97,7 +97,10 @@ fn spec_testsuite() {
         t.unparsed_scripts
     );
     assert!(t.valid_total > 1000, "the testsuite was not found");
-    // Floors measured on this validator; raise them as it improves.
+    // Floors measured on this validator; raise them as it improves. The one
+    // assert_invalid module accepted (reference-types/unreached-invalid.wast
+    // line 539, br_table to labels of different types in unreachable code)
+    // is valid under Wasm 3.0's br_table rule; wasmparser accepts it too.
     assert!(
         t.valid_ok >= MIN_VALID_OK,
         "valid modules regressed: {}",
@@ -110,5 +113,5 @@ fn spec_testsuite() {
     );
 }
 
-const MIN_VALID_OK: usize = 6972;
-const MIN_INVALID_OK: usize = 8096;
+const MIN_VALID_OK: usize = 7000;
+const MIN_INVALID_OK: usize = 8115;
