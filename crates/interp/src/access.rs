@@ -88,14 +88,6 @@ macro_rules! widen {
     };
 }
 
-/// A scalar load: the slot read at an effective address, or `None` when
-/// out of bounds.
-pub(crate) type LoadFn = fn(&[u8], u64) -> Option<u64>;
-
-/// A scalar store of a slot at an effective address; `false` when out of
-/// bounds.
-pub(crate) type StoreFn = fn(&mut [u8], u64, u64) -> bool;
-
 /// The bytes `[ea, ea + N)` of `data`, if in bounds.
 #[inline(always)]
 fn bytes<const N: usize>(data: &[u8], ea: u64) -> Option<[u8; N]> {
@@ -118,50 +110,99 @@ fn put<const N: usize>(data: &mut [u8], ea: u64, b: [u8; N]) -> bool {
     }
 }
 
-/// The scalar loads as slot functions (with the value's extension), for the
-/// translator's fast memory ops.
+/// The scalar loads, by width and extension, for the translator's fast
+/// memory ops (an enum, so that each op inlines the access).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LoadFn {
+    /// Four bytes, zero-extended (`i32.load`, `f32.load`, `i64.load32_u`).
+    U32,
+    /// Eight bytes.
+    U64,
+    /// One byte, sign-extended to 32 bits.
+    I8To32,
+    /// One byte, zero-extended.
+    U8,
+    /// Two bytes, sign-extended to 32 bits.
+    I16To32,
+    /// Two bytes, zero-extended.
+    U16,
+    /// One byte, sign-extended to 64 bits.
+    I8To64,
+    /// Two bytes, sign-extended to 64 bits.
+    I16To64,
+    /// Four bytes, sign-extended to 64 bits.
+    I32To64,
+}
+
+impl LoadFn {
+    /// The slot read at `ea`, or `None` when out of bounds.
+    #[inline(always)]
+    pub(crate) fn call(self, d: &[u8], ea: u64) -> Option<u64> {
+        Some(match self {
+            LoadFn::U32 => u32::from_le_bytes(bytes(d, ea)?) as u64,
+            LoadFn::U64 => u64::from_le_bytes(bytes(d, ea)?),
+            LoadFn::I8To32 => bytes::<1>(d, ea)?[0] as i8 as i32 as u32 as u64,
+            LoadFn::U8 => bytes::<1>(d, ea)?[0] as u64,
+            LoadFn::I16To32 => i16::from_le_bytes(bytes(d, ea)?) as i32 as u32 as u64,
+            LoadFn::U16 => u16::from_le_bytes(bytes(d, ea)?) as u64,
+            LoadFn::I8To64 => bytes::<1>(d, ea)?[0] as i8 as i64 as u64,
+            LoadFn::I16To64 => i16::from_le_bytes(bytes(d, ea)?) as i64 as u64,
+            LoadFn::I32To64 => i32::from_le_bytes(bytes(d, ea)?) as i64 as u64,
+        })
+    }
+}
+
+/// The scalar stores, by width (the value is wrapped to it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum StoreFn {
+    /// One byte.
+    U8,
+    /// Two bytes.
+    U16,
+    /// Four bytes.
+    U32,
+    /// Eight bytes.
+    U64,
+}
+
+impl StoreFn {
+    /// Writes `v` at `ea`; `false` when out of bounds.
+    #[inline(always)]
+    pub(crate) fn call(self, d: &mut [u8], ea: u64, v: u64) -> bool {
+        match self {
+            StoreFn::U8 => put(d, ea, [v as u8]),
+            StoreFn::U16 => put(d, ea, (v as u16).to_le_bytes()),
+            StoreFn::U32 => put(d, ea, (v as u32).to_le_bytes()),
+            StoreFn::U64 => put(d, ea, v.to_le_bytes()),
+        }
+    }
+}
+
+/// The load an instruction performs, if it is a scalar load.
 pub(crate) fn load_fn(i: &Instr) -> Option<LoadFn> {
     use Instr::*;
-    macro_rules! ld {
-        ($n:literal, |$b:ident| $e:expr) => {{
-            fn f(d: &[u8], ea: u64) -> Option<u64> {
-                let $b = bytes::<$n>(d, ea)?;
-                Some($e)
-            }
-            f as LoadFn
-        }};
-    }
     Some(match i {
-        I32Load { .. } | F32Load { .. } => ld!(4, |b| u32::from_le_bytes(b) as u64),
-        I64Load { .. } | F64Load { .. } => ld!(8, |b| u64::from_le_bytes(b)),
-        I32Load8S { .. } => ld!(1, |b| b[0] as i8 as i32 as u32 as u64),
-        I32Load8U { .. } | I64Load8U { .. } => ld!(1, |b| b[0] as u64),
-        I32Load16S { .. } => ld!(2, |b| i16::from_le_bytes(b) as i32 as u32 as u64),
-        I32Load16U { .. } | I64Load16U { .. } => ld!(2, |b| u16::from_le_bytes(b) as u64),
-        I64Load8S { .. } => ld!(1, |b| b[0] as i8 as i64 as u64),
-        I64Load16S { .. } => ld!(2, |b| i16::from_le_bytes(b) as i64 as u64),
-        I64Load32S { .. } => ld!(4, |b| i32::from_le_bytes(b) as i64 as u64),
-        I64Load32U { .. } => ld!(4, |b| u32::from_le_bytes(b) as u64),
+        I32Load { .. } | F32Load { .. } | I64Load32U { .. } => LoadFn::U32,
+        I64Load { .. } | F64Load { .. } => LoadFn::U64,
+        I32Load8S { .. } => LoadFn::I8To32,
+        I32Load8U { .. } | I64Load8U { .. } => LoadFn::U8,
+        I32Load16S { .. } => LoadFn::I16To32,
+        I32Load16U { .. } | I64Load16U { .. } => LoadFn::U16,
+        I64Load8S { .. } => LoadFn::I8To64,
+        I64Load16S { .. } => LoadFn::I16To64,
+        I64Load32S { .. } => LoadFn::I32To64,
         _ => return None,
     })
 }
 
-/// The scalar stores as slot functions (with the value's wrapping).
+/// The store an instruction performs, if it is a scalar store.
 pub(crate) fn store_fn(i: &Instr) -> Option<StoreFn> {
     use Instr::*;
-    macro_rules! st {
-        ($t:ty) => {{
-            fn f(d: &mut [u8], ea: u64, v: u64) -> bool {
-                put(d, ea, (v as $t).to_le_bytes())
-            }
-            f as StoreFn
-        }};
-    }
     Some(match i {
-        I32Store { .. } | F32Store { .. } | I64Store32 { .. } => st!(u32),
-        I64Store { .. } | F64Store { .. } => st!(u64),
-        I32Store8 { .. } | I64Store8 { .. } => st!(u8),
-        I32Store16 { .. } | I64Store16 { .. } => st!(u16),
+        I32Store { .. } | F32Store { .. } | I64Store32 { .. } => StoreFn::U32,
+        I64Store { .. } | F64Store { .. } => StoreFn::U64,
+        I32Store8 { .. } | I64Store8 { .. } => StoreFn::U8,
+        I32Store16 { .. } | I64Store16 { .. } => StoreFn::U16,
         _ => return None,
     })
 }
@@ -178,14 +219,14 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
         _ if load_fn(i).is_some() => {
             let (f, m) = (load_fn(i).expect("checked"), i.memarg().expect("a load"));
             let (mem, ea) = c.ea(m);
-            let v = f(&mem.data, ea).ok_or(Trap::OutOfBoundsMemoryAccess)?;
+            let v = f.call(&mem.data, ea).ok_or(Trap::OutOfBoundsMemoryAccess)?;
             c.s.push(v)
         }
         _ if store_fn(i).is_some() => {
             let (f, m) = (store_fn(i).expect("checked"), i.memarg().expect("a store"));
             let v = c.s.pop();
             let (mem, ea) = c.ea(m);
-            if !f(&mut mem.data, ea, v) {
+            if !f.call(&mut mem.data, ea, v) {
                 return Err(Trap::OutOfBoundsMemoryAccess);
             }
         }

@@ -552,26 +552,26 @@ impl Machine<'_> {
                 Op::Bin { f } => {
                     let b = self.stack.pop();
                     let a = self.stack.top();
-                    *a = f(*a, b);
+                    *a = f.call(*a, b);
                 }
                 Op::BinL { f, b } => {
                     let b = self.stack.slots[fp + *b as usize];
                     let a = self.stack.top();
-                    *a = f(*a, b);
+                    *a = f.call(*a, b);
                 }
                 Op::BinC { f, c } => {
                     let a = self.stack.top();
-                    *a = f(*a, *c);
+                    *a = f.call(*a, *c);
                 }
                 Op::BinLL { f, a, b } => {
-                    let v = f(
+                    let v = f.call(
                         self.stack.slots[fp + *a as usize],
                         self.stack.slots[fp + *b as usize],
                     );
                     self.stack.push(v);
                 }
                 Op::BinLC { f, a, c } => {
-                    let v = f(self.stack.slots[fp + *a as usize], *c);
+                    let v = f.call(self.stack.slots[fp + *a as usize], *c);
                     self.stack.push(v);
                 }
                 Op::I32Eqz => {
@@ -581,14 +581,14 @@ impl Machine<'_> {
                 Op::BinSet { f, d } => {
                     let b = self.stack.pop();
                     let a = self.stack.pop();
-                    self.stack.slots[fp + *d as usize] = f(a, b);
+                    self.stack.slots[fp + *d as usize] = f.call(a, b);
                 }
                 Op::BinLCSet { f, a, c, d } => {
-                    let v = f(self.stack.slots[fp + *a as usize], *c as i64 as u64);
+                    let v = f.call(self.stack.slots[fp + *a as usize], *c as i64 as u64);
                     self.stack.slots[fp + *d as usize] = v;
                 }
                 Op::BinLLSet { f, a, b, d } => {
-                    let v = f(
+                    let v = f.call(
                         self.stack.slots[fp + *a as usize],
                         self.stack.slots[fp + *b as usize],
                     );
@@ -597,21 +597,21 @@ impl Machine<'_> {
                 Op::BinLR { f, a } => {
                     let a = self.stack.slots[fp + *a as usize];
                     let b = self.stack.top();
-                    *b = f(a, *b);
+                    *b = f.call(a, *b);
                 }
                 Op::BinLRSet { f, a, d } => {
                     let b = self.stack.pop();
-                    let v = f(self.stack.slots[fp + *a as usize], b);
+                    let v = f.call(self.stack.slots[fp + *a as usize], b);
                     self.stack.slots[fp + *d as usize] = v;
                 }
                 Op::BinLSet { f, b, d } => {
                     let a = self.stack.pop();
-                    let v = f(a, self.stack.slots[fp + *b as usize]);
+                    let v = f.call(a, self.stack.slots[fp + *b as usize]);
                     self.stack.slots[fp + *d as usize] = v;
                 }
                 Op::BinCSet { f, c, d } => {
                     let a = self.stack.pop();
-                    self.stack.slots[fp + *d as usize] = f(a, *c as i64 as u64);
+                    self.stack.slots[fp + *d as usize] = f.call(a, *c as i64 as u64);
                 }
                 Op::Copy { a, d } => {
                     self.stack.slots[fp + *d as usize] = self.stack.slots[fp + *a as usize];
@@ -632,7 +632,7 @@ impl Machine<'_> {
                     to,
                     if_zero,
                 } => {
-                    let v = f(self.stack.slots[fp + *a as usize], *c as i64 as u64);
+                    let v = f.call(self.stack.slots[fp + *a as usize], *c as i64 as u64);
                     if (v as u32 == 0) == *if_zero {
                         if (*to as usize) < pc {
                             self.fuel()?;
@@ -647,7 +647,7 @@ impl Machine<'_> {
                     to,
                     if_zero,
                 } => {
-                    let v = f(
+                    let v = f.call(
                         self.stack.slots[fp + *a as usize],
                         self.stack.slots[fp + *b as usize],
                     );
@@ -660,24 +660,26 @@ impl Machine<'_> {
                 }
                 Op::Load { f, offset } => {
                     let mem = self.store.instances[inst as usize].memories[0] as usize;
-                    let ea = (self.stack.pop() as u32 as u64).saturating_add(*offset);
-                    let v = f(&self.store.memories[mem].data, ea)
+                    let ea = self.stack.pop() as u32 as u64 + *offset as u64;
+                    let v = f
+                        .call(&self.store.memories[mem].data, ea)
                         .ok_or(Trap::OutOfBoundsMemoryAccess)?;
                     self.stack.push(v);
                 }
                 Op::LoadL { f, a, offset } => {
                     let mem = self.store.instances[inst as usize].memories[0] as usize;
                     let addr = self.stack.slots[fp + *a as usize];
-                    let ea = (addr as u32 as u64).saturating_add(*offset);
-                    let v = f(&self.store.memories[mem].data, ea)
+                    let ea = addr as u32 as u64 + *offset as u64;
+                    let v = f
+                        .call(&self.store.memories[mem].data, ea)
                         .ok_or(Trap::OutOfBoundsMemoryAccess)?;
                     self.stack.push(v);
                 }
                 Op::Store { f, offset } => {
                     let mem = self.store.instances[inst as usize].memories[0] as usize;
                     let v = self.stack.pop();
-                    let ea = (self.stack.pop() as u32 as u64).saturating_add(*offset);
-                    if !f(&mut self.store.memories[mem].data, ea, v) {
+                    let ea = self.stack.pop() as u32 as u64 + *offset as u64;
+                    if !f.call(&mut self.store.memories[mem].data, ea, v) {
                         return Err(Trap::OutOfBoundsMemoryAccess);
                     }
                 }
@@ -685,8 +687,8 @@ impl Machine<'_> {
                     let mem = self.store.instances[inst as usize].memories[0] as usize;
                     let v = self.stack.pop();
                     let addr = self.stack.slots[fp + *a as usize];
-                    let ea = (addr as u32 as u64).saturating_add(*offset);
-                    if !f(&mut self.store.memories[mem].data, ea, v) {
+                    let ea = addr as u32 as u64 + *offset as u64;
+                    if !f.call(&mut self.store.memories[mem].data, ea, v) {
                         return Err(Trap::OutOfBoundsMemoryAccess);
                     }
                 }

@@ -287,7 +287,7 @@ pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
             Some((f, _)) => {
                 let b = s.pop();
                 let a = s.top();
-                *a = f(*a, b);
+                *a = f.call(*a, b);
             }
             None => return Ok(false),
         },
@@ -295,79 +295,92 @@ pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
     Ok(true)
 }
 
-/// A non-trapping binary integer operator on slots: both operands and the
-/// result are slot encodings (an i32 zero-extended).
-pub(crate) type BinFn = fn(u64, u64) -> u64;
+/// A non-trapping binary integer operator (arithmetic, bitwise, shifts,
+/// rotations, comparisons) of `i32` or `i64`, on slots: both operands and
+/// the result are slot encodings (an i32 zero-extended). The translator
+/// fuses these with their operands' `local.get` and `const`; a small enum
+/// rather than a function pointer, so that each fused op inlines the
+/// operator instead of making an indirect call.
+macro_rules! int_ops {
+    ($($name:ident $kind:ident |$a:ident, $b:ident| $e:expr;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub(crate) enum BinFn {
+            $($name,)*
+        }
 
-/// The non-trapping binary integer operators (arithmetic, bitwise, shifts,
-/// rotations, comparisons) of `i32` and `i64` as slot functions: the
-/// translator fuses them with their operands' `local.get` and `const`.
-///
-/// The flag says whether the operator is `i64`'s.
-pub(crate) fn int_bin(instr: &Instr) -> Option<(BinFn, bool)> {
-    use Instr::*;
-    macro_rules! i32op {
-        (|$a:ident, $b:ident| $e:expr) => {{
-            fn f(a: u64, b: u64) -> u64 {
-                let ($a, $b) = (a as u32, b as u32);
-                ($e) as u32 as u64
+        impl BinFn {
+            /// Applies the operator to two slots.
+            #[inline(always)]
+            pub(crate) fn call(self, a: u64, b: u64) -> u64 {
+                match self {
+                    $(BinFn::$name => int_ops!(@$kind a, b, |$a, $b| $e),)*
+                }
             }
-            f as BinFn
-        }};
-    }
-    macro_rules! i64op {
-        (|$a:ident, $b:ident| $e:expr) => {{
-            fn f(a: u64, b: u64) -> u64 {
-                let ($a, $b) = (a, b);
-                ($e) as u64
+        }
+
+        /// The operator an instruction denotes, if it is one, and whether it
+        /// is `i64`'s.
+        pub(crate) fn int_bin(instr: &Instr) -> Option<(BinFn, bool)> {
+            match instr {
+                $(Instr::$name => Some((BinFn::$name, int_ops!(@wide $kind))),)*
+                _ => None,
             }
-            f as BinFn
-        }};
-    }
-    let f = match instr {
-        I32Eq => i32op!(|a, b| a == b),
-        I32Ne => i32op!(|a, b| a != b),
-        I32LtS => i32op!(|a, b| (a as i32) < (b as i32)),
-        I32LtU => i32op!(|a, b| a < b),
-        I32GtS => i32op!(|a, b| (a as i32) > (b as i32)),
-        I32GtU => i32op!(|a, b| a > b),
-        I32LeS => i32op!(|a, b| (a as i32) <= (b as i32)),
-        I32LeU => i32op!(|a, b| a <= b),
-        I32GeS => i32op!(|a, b| (a as i32) >= (b as i32)),
-        I32GeU => i32op!(|a, b| a >= b),
-        I32Add => i32op!(|a, b| a.wrapping_add(b)),
-        I32Sub => i32op!(|a, b| a.wrapping_sub(b)),
-        I32Mul => i32op!(|a, b| a.wrapping_mul(b)),
-        I32And => i32op!(|a, b| a & b),
-        I32Or => i32op!(|a, b| a | b),
-        I32Xor => i32op!(|a, b| a ^ b),
-        I32Shl => i32op!(|a, b| a.wrapping_shl(b)),
-        I32ShrS => i32op!(|a, b| (a as i32).wrapping_shr(b)),
-        I32ShrU => i32op!(|a, b| a.wrapping_shr(b)),
-        I32Rotl => i32op!(|a, b| a.rotate_left(b)),
-        I32Rotr => i32op!(|a, b| a.rotate_right(b)),
-        I64Eq => i64op!(|a, b| a == b),
-        I64Ne => i64op!(|a, b| a != b),
-        I64LtS => i64op!(|a, b| (a as i64) < (b as i64)),
-        I64LtU => i64op!(|a, b| a < b),
-        I64GtS => i64op!(|a, b| (a as i64) > (b as i64)),
-        I64GtU => i64op!(|a, b| a > b),
-        I64LeS => i64op!(|a, b| (a as i64) <= (b as i64)),
-        I64LeU => i64op!(|a, b| a <= b),
-        I64GeS => i64op!(|a, b| (a as i64) >= (b as i64)),
-        I64GeU => i64op!(|a, b| a >= b),
-        I64Add => i64op!(|a, b| a.wrapping_add(b)),
-        I64Sub => i64op!(|a, b| a.wrapping_sub(b)),
-        I64Mul => i64op!(|a, b| a.wrapping_mul(b)),
-        I64And => i64op!(|a, b| a & b),
-        I64Or => i64op!(|a, b| a | b),
-        I64Xor => i64op!(|a, b| a ^ b),
-        I64Shl => i64op!(|a, b| a.wrapping_shl(b as u32)),
-        I64ShrS => i64op!(|a, b| (a as i64).wrapping_shr(b as u32)),
-        I64ShrU => i64op!(|a, b| a.wrapping_shr(b as u32)),
-        I64Rotl => i64op!(|a, b| a.rotate_left((b % 64) as u32)),
-        I64Rotr => i64op!(|a, b| a.rotate_right((b % 64) as u32)),
-        _ => return None,
+        }
     };
-    Some((f, instr.name().starts_with("i64")))
+    (@i32op $x:ident, $y:ident, |$a:ident, $b:ident| $e:expr) => {{
+        let ($a, $b) = ($x as u32, $y as u32);
+        ($e) as u32 as u64
+    }};
+    (@i64op $x:ident, $y:ident, |$a:ident, $b:ident| $e:expr) => {{
+        let ($a, $b) = ($x, $y);
+        ($e) as u64
+    }};
+    (@wide i32op) => { false };
+    (@wide i64op) => { true };
+}
+
+int_ops! {
+    I32Eq i32op |a, b| a == b;
+    I32Ne i32op |a, b| a != b;
+    I32LtS i32op |a, b| (a as i32) < (b as i32);
+    I32LtU i32op |a, b| a < b;
+    I32GtS i32op |a, b| (a as i32) > (b as i32);
+    I32GtU i32op |a, b| a > b;
+    I32LeS i32op |a, b| (a as i32) <= (b as i32);
+    I32LeU i32op |a, b| a <= b;
+    I32GeS i32op |a, b| (a as i32) >= (b as i32);
+    I32GeU i32op |a, b| a >= b;
+    I32Add i32op |a, b| a.wrapping_add(b);
+    I32Sub i32op |a, b| a.wrapping_sub(b);
+    I32Mul i32op |a, b| a.wrapping_mul(b);
+    I32And i32op |a, b| a & b;
+    I32Or i32op |a, b| a | b;
+    I32Xor i32op |a, b| a ^ b;
+    I32Shl i32op |a, b| a.wrapping_shl(b);
+    I32ShrS i32op |a, b| (a as i32).wrapping_shr(b);
+    I32ShrU i32op |a, b| a.wrapping_shr(b);
+    I32Rotl i32op |a, b| a.rotate_left(b);
+    I32Rotr i32op |a, b| a.rotate_right(b);
+    I64Eq i64op |a, b| a == b;
+    I64Ne i64op |a, b| a != b;
+    I64LtS i64op |a, b| (a as i64) < (b as i64);
+    I64LtU i64op |a, b| a < b;
+    I64GtS i64op |a, b| (a as i64) > (b as i64);
+    I64GtU i64op |a, b| a > b;
+    I64LeS i64op |a, b| (a as i64) <= (b as i64);
+    I64LeU i64op |a, b| a <= b;
+    I64GeS i64op |a, b| (a as i64) >= (b as i64);
+    I64GeU i64op |a, b| a >= b;
+    I64Add i64op |a, b| a.wrapping_add(b);
+    I64Sub i64op |a, b| a.wrapping_sub(b);
+    I64Mul i64op |a, b| a.wrapping_mul(b);
+    I64And i64op |a, b| a & b;
+    I64Or i64op |a, b| a | b;
+    I64Xor i64op |a, b| a ^ b;
+    I64Shl i64op |a, b| a.wrapping_shl(b as u32);
+    I64ShrS i64op |a, b| (a as i64).wrapping_shr(b as u32);
+    I64ShrU i64op |a, b| a.wrapping_shr(b as u32);
+    I64Rotl i64op |a, b| a.rotate_left((b % 64) as u32);
+    I64Rotr i64op |a, b| a.rotate_right((b % 64) as u32);
 }

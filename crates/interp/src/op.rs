@@ -142,14 +142,14 @@ pub(crate) enum Op {
     },
     /// A load from memory 0 (32-bit addresses) at a popped address plus
     /// `offset`.
-    Load { f: LoadFn, offset: u64 },
+    Load { f: LoadFn, offset: u32 },
     /// `Load` from the address in the local at `a`.
-    LoadL { f: LoadFn, a: u32, offset: u64 },
+    LoadL { f: LoadFn, a: u32, offset: u32 },
     /// A store to memory 0 (32-bit addresses) of a popped value at a popped
     /// address plus `offset`.
-    Store { f: StoreFn, offset: u64 },
+    Store { f: StoreFn, offset: u32 },
     /// `Store` to the address in the local at `a`.
-    StoreL { f: StoreFn, a: u32, offset: u64 },
+    StoreL { f: StoreFn, a: u32, offset: u32 },
     /// Any other numeric instruction, executed by its AST form.
     Num(Box<Instr>),
     /// A memory or table instruction, executed by its AST form.
