@@ -429,11 +429,11 @@ pub(crate) fn block_sig<'m>(ctx: &Ctx<'m>, bt: BlockType) -> Result<(Tys<'m>, Ty
         }
         BlockType::Func(idx) => {
             let f: &'m FuncType = ctx.func_type(idx)?;
-            if !ctx.features.contains(Features::MULTI_VALUE)
-                && (!f.params.is_empty() || f.results.len() > 1)
-            {
+            // Before multi-value, a block type is empty or one value type;
+            // the type-index form does not exist.
+            if !ctx.features.contains(Features::MULTI_VALUE) {
                 return Err(err(
-                    "invalid result arity: block types with parameters or several results require multi-value",
+                    "invalid result arity: block types from a type index require multi-value",
                 ));
             }
             Ok((Tys::Many(&f.params), Tys::Many(&f.results)))
