@@ -28,8 +28,8 @@ pub(crate) struct Stacks {
 #[derive(Debug)]
 struct Frame {
     code: Arc<Code>,
-    pc: usize,
-    fp: usize,
+    pc: u32,
+    fp: u32,
     inst: u32,
 }
 
@@ -147,7 +147,11 @@ impl Machine<'_> {
             self.stack.slots.resize(len, 0);
         }
         let locals = fp + code.param_slots as usize..fp + code.local_slots as usize;
-        self.stack.slots[locals.clone()].fill(0);
+        // A loop rather than `fill`: most functions declare few locals, and
+        // a call into `memset` costs more than the stores.
+        for slot in &mut self.stack.slots[locals.clone()] {
+            *slot = 0;
+        }
         self.stack.sp = locals.end;
         Ok(())
     }
@@ -168,7 +172,7 @@ impl Machine<'_> {
         let keep = t.keep as usize;
         let sp = self.stack.sp;
         let base = fp + t.base as usize;
-        self.stack.slots.copy_within(sp - keep..sp, base);
+        move_down(&mut self.stack.slots, sp - keep..sp, base);
         self.stack.sp = base + keep;
     }
 
@@ -294,14 +298,14 @@ impl Machine<'_> {
             () => {{
                 let n = code.result_slots as usize;
                 let sp = self.stack.sp;
-                self.stack.slots.copy_within(sp - n..sp, fp);
+                move_down(&mut self.stack.slots, sp - n..sp, fp);
                 self.stack.sp = fp + n;
                 match self.frames.pop() {
                     None => return Ok(()),
                     Some(f) => {
                         code = f.code;
-                        pc = f.pc;
-                        fp = f.fp;
+                        pc = f.pc as usize;
+                        fp = f.fp as usize;
                         inst = f.inst;
                     }
                 }
@@ -320,7 +324,7 @@ impl Machine<'_> {
                         if $tail {
                             let n = callee.param_slots as usize;
                             let sp = self.stack.sp;
-                            self.stack.slots.copy_within(sp - n..sp, fp);
+                            move_down(&mut self.stack.slots, sp - n..sp, fp);
                             self.stack.sp = fp + n;
                             self.enter(&callee, fp)?;
                             code = callee;
@@ -333,8 +337,8 @@ impl Machine<'_> {
                             let caller = std::mem::replace(&mut code, callee);
                             self.frames.push(Frame {
                                 code: caller,
-                                pc,
-                                fp,
+                                pc: pc as u32,
+                                fp: fp as u32,
                                 inst,
                             });
                             fp = new_fp;
@@ -375,8 +379,8 @@ impl Machine<'_> {
                         None => return Err(Trap::UncaughtException),
                         Some(f) => {
                             code = f.code;
-                            pc = f.pc;
-                            fp = f.fp;
+                            pc = f.pc as usize;
+                            fp = f.fp as usize;
                             inst = f.inst;
                         }
                     }
@@ -495,7 +499,7 @@ impl Machine<'_> {
                     let n = *slots as usize;
                     let sp = self.stack.sp;
                     if c == 0 {
-                        self.stack.slots.copy_within(sp - n..sp, sp - 2 * n);
+                        move_down(&mut self.stack.slots, sp - n..sp, sp - 2 * n);
                     }
                     self.stack.sp = sp - n;
                 }
@@ -718,4 +722,15 @@ impl Machine<'_> {
 #[cold]
 fn unimplemented(i: &weft_ast::Instr) -> Trap {
     Trap::Host(format!("unimplemented: {}", i.name()).into())
+}
+
+/// Moves the slots `from` down to `to` (`to <= from.start`), with the
+/// common one- and two-slot cases kept out of `memmove`.
+#[inline(always)]
+fn move_down(slots: &mut [u64], from: std::ops::Range<usize>, to: usize) {
+    match from.len() {
+        0 => {}
+        1 => slots[to] = slots[from.start],
+        _ => slots.copy_within(from, to),
+    }
 }
