@@ -21,7 +21,7 @@ const MAX_REENTRY: u32 = 100;
 #[derive(Debug, Default)]
 pub(crate) struct Stacks {
     stack: Stack,
-    frames: Vec<Frame>,
+    frames: Frames,
 }
 
 /// A suspended caller.
@@ -31,6 +31,50 @@ struct Frame {
     pc: u32,
     fp: u32,
     inst: u32,
+}
+
+/// The suspended callers, one vector per field: pushing a frame is four
+/// plain stores, where a vector of structs made the compiler assemble the
+/// frame on the host stack and copy it with wide loads that stall on the
+/// narrower stores just made.
+#[derive(Debug, Default)]
+struct Frames {
+    code: Vec<Arc<Code>>,
+    pc: Vec<u32>,
+    fp: Vec<u32>,
+    inst: Vec<u32>,
+}
+
+impl Frames {
+    fn len(&self) -> usize {
+        self.code.len()
+    }
+
+    fn clear(&mut self) {
+        self.code.clear();
+        self.pc.clear();
+        self.fp.clear();
+        self.inst.clear();
+    }
+
+    #[inline(always)]
+    fn push(&mut self, f: Frame) {
+        self.code.push(f.code);
+        self.pc.push(f.pc);
+        self.fp.push(f.fp);
+        self.inst.push(f.inst);
+    }
+
+    #[inline(always)]
+    fn pop(&mut self) -> Option<Frame> {
+        let code = self.code.pop()?;
+        Some(Frame {
+            code,
+            pc: self.pc.pop().unwrap_or(0),
+            fp: self.fp.pop().unwrap_or(0),
+            inst: self.inst.pop().unwrap_or(0),
+        })
+    }
 }
 
 /// Calls `f` with `args` from the host.
@@ -129,7 +173,7 @@ fn run_wasm(
 struct Machine<'s> {
     store: &'s mut Store,
     stack: Stack,
-    frames: Vec<Frame>,
+    frames: Frames,
 }
 
 impl Machine<'_> {
