@@ -161,9 +161,9 @@ impl<'m> Ctx<'m> {
             }
             HeapType::Abstract(a) => {
                 let need = match a {
-                    // funcref is the MVP's table element type.
-                    AbsHeap::Func => Features::MVP,
-                    AbsHeap::Extern => Features::REFERENCE_TYPES,
+                    // (funcref as the MVP's table element type is let
+                    // through by the table check itself.)
+                    AbsHeap::Func | AbsHeap::Extern => Features::REFERENCE_TYPES,
                     AbsHeap::Exn | AbsHeap::NoExn => Features::EXCEPTIONS,
                     _ => Features::GC,
                 };

@@ -37,6 +37,9 @@ pub(crate) fn validate_module(
         num_datas: m.datas.len() as u32,
         declared: Vec::new(),
     };
+    if m.data_count.is_some() && !features.contains(Features::BULK_MEMORY) {
+        return Err(err("data count section requires the bulk-memory proposal"));
+    }
     check_types(&mut ctx, registry)?;
     check_imports(&mut ctx)?;
     for (i, f) in m.funcs.iter().enumerate() {
@@ -224,6 +227,10 @@ fn check_table_type(ctx: &Ctx<'_>, t: &TableType) -> Result<()> {
         AddrType::I64 => u64::MAX as u128,
     };
     check_limits(t.limits, max, "table size must be at most 2^32-1")?;
+    if t.elem == RefType::FUNCREF {
+        // The one element type of the MVP, whatever the proposals.
+        return Ok(());
+    }
     ctx.check_ref(t.elem, ctx.m.types.len() as u32)
 }
 
@@ -481,8 +488,17 @@ fn check_start(ctx: &Ctx<'_>) -> Result<()> {
 
 fn check_elems<'m>(ctx: &Ctx<'m>, st: &mut Stacks<'m>) -> Result<()> {
     let visible = const_globals(ctx);
+    let bulk = ctx.features.contains(Features::BULK_MEMORY);
     for (i, el) in ctx.m.elems.iter().enumerate() {
         let at = |e: Error| e.at(Location::Elem(i as u32));
+        // The MVP has only active segments of function indices.
+        let mvp_form =
+            matches!(el.mode, ElemMode::Active { .. }) && matches!(el.items, ElemItems::Funcs(_));
+        if !bulk && !mvp_form {
+            return Err(at(err(
+                "passive, declarative and expression segments require bulk-memory",
+            )));
+        }
         match &el.items {
             ElemItems::Funcs(fs) => {
                 for &f in fs {
@@ -522,7 +538,14 @@ fn check_elems<'m>(ctx: &Ctx<'m>, st: &mut Stacks<'m>) -> Result<()> {
 
 fn check_datas<'m>(ctx: &Ctx<'m>, st: &mut Stacks<'m>) -> Result<()> {
     let visible = const_globals(ctx);
+    let bulk = ctx.features.contains(Features::BULK_MEMORY);
     for (i, d) in ctx.m.datas.iter().enumerate() {
+        if !bulk && d.mode == DataMode::Passive {
+            return Err(
+                err("passive data segments require the bulk-memory proposal")
+                    .at(Location::Data(i as u32)),
+            );
+        }
         if let DataMode::Active { memory, offset } = d.mode {
             let at = |e: Error| e.at(Location::Data(i as u32));
             let mem = ctx.memory(memory).map_err(at)?;

@@ -113,6 +113,10 @@ fn agrees_with_wasmparser() {
     let mut flipped = Tally::default();
     let mut dropped = Tally::default();
     let mut replaced = Tally::default();
+    // Every module again as Wasm 1.0 and 2.0: the proposals switched off
+    // must be rejected exactly where wasmparser rejects them.
+    let mut older = Tally::default();
+    let wasm1 = Features::WASM1.with(Features::MUTABLE_GLOBAL);
     let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
     for (file, features) in all_files() {
         let Some(s) = script(&file, features) else {
@@ -120,6 +124,12 @@ fn agrees_with_wasmparser() {
         };
         for case in &s.cases {
             plain.compare(&case.name, &case.bytes, features);
+            older.compare(&format!("{} as 1.0", case.name), &case.bytes, wasm1);
+            older.compare(
+                &format!("{} as 2.0", case.name),
+                &case.bytes,
+                Features::WASM2,
+            );
             for n in 0..3 {
                 if case.bytes.len() > 8 {
                     let mut b = case.bytes.clone();
@@ -140,6 +150,7 @@ fn agrees_with_wasmparser() {
     flipped.print("bytes flipped");
     dropped.print("instructions dropped");
     replaced.print("instructions replaced");
+    older.print("as Wasm 1.0 and 2.0");
     assert!(plain.compared > 10_000);
     // Every disagreement is listed above with both sides' reasons; the
     // validator has none, and must keep it that way.
@@ -147,4 +158,5 @@ fn agrees_with_wasmparser() {
     assert_eq!(flipped.validator_disagreements(), 0);
     assert_eq!(dropped.validator_disagreements(), 0);
     assert_eq!(replaced.validator_disagreements(), 0);
+    assert_eq!(older.validator_disagreements(), 0);
 }
