@@ -86,6 +86,15 @@ impl<'a> Cursor<'a> {
         Error::at(self.src, at, msg)
     }
 
+    /// An error at the token just read (a keyword that turned out to be
+    /// unknown points at itself, not at what follows it).
+    pub fn error_prev(&self, msg: impl Into<String>) -> Error {
+        match self.pos.checked_sub(1).and_then(|i| self.toks.get(i)) {
+            Some(&t) => self.error_at(t, msg),
+            None => self.error(msg),
+        }
+    }
+
     /// An error at a given token.
     pub fn error_at(&self, t: Token, msg: impl Into<String>) -> Error {
         Error::at(self.src, t.start as usize, msg)

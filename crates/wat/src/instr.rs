@@ -406,7 +406,7 @@ impl ModuleParser<'_> {
         if mnemonic_feature(kw).is_some_and(|f| self.features.contains(f)) {
             Ok(())
         } else {
-            Err(self.c.error(format!("unknown operator {kw}")))
+            Err(self.c.error_prev(format!("unknown operator {kw}")))
         }
     }
 
@@ -478,7 +478,7 @@ impl ModuleParser<'_> {
                 self.lane_follows = kw.ends_with("_lane");
                 match self.table_instr(kw)? {
                     Some(i) => i,
-                    None => return Err(self.c.error(format!("unknown operator {kw}"))),
+                    None => return Err(self.c.error_prev(format!("unknown operator {kw}"))),
                 }
             }
         };

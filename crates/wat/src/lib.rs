@@ -80,6 +80,19 @@ pub fn parse_module_with(text: &str, features: Features) -> Result<Module, Error
     Ok(module)
 }
 
+/// Parses a module from raw bytes, which must be UTF-8 text: a byte that is
+/// not is reported as `malformed UTF-8 encoding` at its own position.
+pub fn parse_module_bytes_with(bytes: &[u8], features: Features) -> Result<Module, Error> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => parse_module_with(text, features),
+        Err(e) => {
+            // The valid prefix positions the error: its end is the bad byte.
+            let valid = std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default();
+            Err(Error::at(valid, valid.len(), "malformed UTF-8 encoding"))
+        }
+    }
+}
+
 /// Parses a module and encodes it to the binary format.
 pub fn wat2wasm(text: &str) -> Result<Vec<u8>, Error> {
     parse_module(text).map(|m| m.encode())

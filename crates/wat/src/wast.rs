@@ -327,7 +327,7 @@ impl ScriptParser<'_> {
             "ref.null" => Value::RefNull(self.abs_heap()),
             "ref.extern" => Value::RefExtern(self.c.u32()?),
             "ref.host" => Value::RefHost(self.c.u32()?),
-            _ => return Err(self.c.error(format!("unknown operator {kw}"))),
+            _ => return Err(self.c.error_prev(format!("unknown operator {kw}"))),
         };
         self.c.rparen()?;
         Ok(v)
@@ -429,7 +429,7 @@ impl ScriptParser<'_> {
                 }
                 Expected::Either(alts)
             }
-            _ => return Err(self.c.error(format!("unknown operator {kw}"))),
+            _ => return Err(self.c.error_prev(format!("unknown operator {kw}"))),
         };
         self.c.rparen()?;
         Ok(e)

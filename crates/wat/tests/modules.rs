@@ -268,16 +268,14 @@ fn errors_carry_the_spec_phrases() {
 fn errors_say_where() {
     let text = "(module\n  (func\n    i32.cont 1))";
     let e = parse_module(text).unwrap_err();
-    assert_eq!((e.line(), e.col()), (3, 14));
+    // At the unknown keyword itself, not at the token after it.
+    assert_eq!((e.line(), e.col()), (3, 5));
     let rendered = e.render("x.wat", text);
     assert!(
-        rendered.starts_with("x.wat:3:14: unknown operator"),
+        rendered.starts_with("x.wat:3:5: unknown operator"),
         "{rendered}"
     );
-    assert!(
-        rendered.ends_with("    i32.cont 1))\n             ^"),
-        "{rendered}"
-    );
+    assert!(rendered.ends_with("    i32.cont 1))\n    ^"), "{rendered}");
 }
 
 #[test]
@@ -392,4 +390,15 @@ fn deep_labelled_nesting_resolves() {
         })
         .unwrap();
     assert_eq!(last_br as usize, depth);
+}
+
+#[test]
+fn bytes_must_be_utf8_and_errors_say_where() {
+    use weft_wat::parse_module_bytes_with;
+    let f = weft_ast::Features::default();
+    let m = parse_module_bytes_with(b"(func (export \"\xc3\xa9\"))", f).unwrap();
+    assert_eq!(m, parse_module("(func (export \"\u{e9}\"))").unwrap());
+    let e = parse_module_bytes_with(b"(module\n  (func $\xff))", f).unwrap_err();
+    assert_eq!(e.to_string(), "2:10: malformed UTF-8 encoding");
+    assert_eq!(e.offset(), 17);
 }
