@@ -23,7 +23,7 @@ struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Decode a binary module and encode it again.
+    /// Read a module (binary or text) and encode it to the binary format.
     Parse(cmd::parse::Args),
     /// Show a binary module's sections, counts, imports and exports.
     Dump(cmd::dump::Args),

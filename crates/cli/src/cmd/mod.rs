@@ -29,6 +29,15 @@ pub enum Error {
         /// Where and what.
         source: weft_parser::Error,
     },
+    /// A text module is malformed.
+    Text {
+        /// The file.
+        path: PathBuf,
+        /// The text, kept to show the offending line.
+        text: String,
+        /// Where and what.
+        source: weft_wat::Error,
+    },
     /// `--features` named an unknown proposal.
     Features(UnknownFeature),
     /// Script commands failed (already reported on standard output).
@@ -40,6 +49,9 @@ impl fmt::Display for Error {
         match self {
             Error::Io { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Binary { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Text { path, text, source } => {
+                f.write_str(&source.render(&path.display().to_string(), text))
+            }
             Error::Features(e) => e.fmt(f),
             Error::Failed(n) => write!(f, "{n} commands failed"),
         }
@@ -51,6 +63,7 @@ impl std::error::Error for Error {
         match self {
             Error::Io { source, .. } => Some(source),
             Error::Binary { source, .. } => Some(source),
+            Error::Text { source, .. } => Some(source),
             Error::Features(e) => Some(e),
             Error::Failed(_) => None,
         }
