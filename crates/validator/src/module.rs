@@ -135,6 +135,8 @@ fn check_types(ctx: &mut Ctx<'_>, registry: &mut TypeRegistry) -> Result<()> {
     let gc = ctx.features.contains(Features::GC);
     for g in groups(m)? {
         let bound = g.start + g.len;
+        // Before GC there is no recursion: a type sees only earlier ones.
+        let visible = if gc { bound } else { g.start };
         if !gc && (g.explicit || g.len != 1) {
             return Err(err("recursion groups require the gc proposal").at(Location::Type(g.start)));
         }
@@ -153,7 +155,7 @@ fn check_types(ctx: &mut Ctx<'_>, registry: &mut TypeRegistry) -> Result<()> {
             match &t.composite {
                 CompositeType::Func(f) => {
                     for &v in f.params.iter().chain(&f.results) {
-                        ctx.check_val(v, bound).map_err(at)?;
+                        ctx.check_val(v, visible).map_err(at)?;
                     }
                     if f.results.len() > 1 && !ctx.features.contains(Features::MULTI_VALUE) {
                         return Err(at(err(
@@ -164,13 +166,13 @@ fn check_types(ctx: &mut Ctx<'_>, registry: &mut TypeRegistry) -> Result<()> {
                 CompositeType::Struct(fields) => {
                     for f in fields {
                         if let weft_ast::StorageType::Val(v) = f.storage {
-                            ctx.check_val(v, bound).map_err(at)?;
+                            ctx.check_val(v, visible).map_err(at)?;
                         }
                     }
                 }
                 CompositeType::Array(f) => {
                     if let weft_ast::StorageType::Val(v) = f.storage {
-                        ctx.check_val(v, bound).map_err(at)?;
+                        ctx.check_val(v, visible).map_err(at)?;
                     }
                 }
             }

@@ -107,6 +107,25 @@ fn drop_instr(bytes: &[u8], features: Features, rng: &mut XorShift) -> Option<Ve
     Some(m.encode())
 }
 
+/// Proposals switched off one at a time (those wasmparser can turn off
+/// without turning off others it considers prerequisites).
+const WITHOUT: &[(&str, Features)] = &[
+    ("gc", Features::GC),
+    ("exceptions", Features::EXCEPTIONS),
+    ("simd", Features::SIMD.with(Features::RELAXED_SIMD)),
+    ("relaxed-simd", Features::RELAXED_SIMD),
+    ("threads", Features::THREADS),
+    ("memory64", Features::MEMORY64),
+    ("multi-memory", Features::MULTI_MEMORY),
+    ("tail-call", Features::TAIL_CALL),
+    ("extended-const", Features::EXTENDED_CONST),
+    ("wide-arithmetic", Features::WIDE_ARITHMETIC),
+    (
+        "function-references",
+        Features::FUNCTION_REFERENCES.with(Features::GC),
+    ),
+];
+
 #[test]
 fn agrees_with_wasmparser() {
     let mut plain = Tally::default();
@@ -117,6 +136,8 @@ fn agrees_with_wasmparser() {
     // must be rejected exactly where wasmparser rejects them.
     let mut older = Tally::default();
     let wasm1 = Features::WASM1.with(Features::MUTABLE_GLOBAL);
+    // And with single proposals of the default set switched off.
+    let mut without = Tally::default();
     let mut rng = XorShift(0x9e37_79b9_7f4a_7c15);
     for (file, features) in all_files() {
         let Some(s) = script(&file, features) else {
@@ -130,6 +151,13 @@ fn agrees_with_wasmparser() {
                 &case.bytes,
                 Features::WASM2,
             );
+            for &(name, off) in WITHOUT {
+                without.compare(
+                    &format!("{} without {name}", case.name),
+                    &case.bytes,
+                    Features::default().without(off),
+                );
+            }
             for n in 0..3 {
                 if case.bytes.len() > 8 {
                     let mut b = case.bytes.clone();
@@ -151,6 +179,7 @@ fn agrees_with_wasmparser() {
     dropped.print("instructions dropped");
     replaced.print("instructions replaced");
     older.print("as Wasm 1.0 and 2.0");
+    without.print("default without one proposal");
     assert!(plain.compared > 10_000);
     // Every disagreement is listed above with both sides' reasons; the
     // validator has none, and must keep it that way.
@@ -159,4 +188,5 @@ fn agrees_with_wasmparser() {
     assert_eq!(dropped.validator_disagreements(), 0);
     assert_eq!(replaced.validator_disagreements(), 0);
     assert_eq!(older.validator_disagreements(), 0);
+    assert_eq!(without.validator_disagreements(), 0);
 }
