@@ -53,6 +53,8 @@ pub struct Error {
 struct Inner {
     message: String,
     location: Location,
+    /// The mnemonic of the offending instruction, when there is one.
+    op: Option<&'static str>,
 }
 
 impl Error {
@@ -62,6 +64,7 @@ impl Error {
             inner: Box::new(Inner {
                 message: message.into(),
                 location,
+                op: None,
             }),
         }
     }
@@ -92,8 +95,19 @@ impl Error {
         }
     }
 
+    /// The mnemonic of the offending instruction (`i32.add`, ...), for
+    /// errors inside a body.
+    pub fn op(&self) -> Option<&'static str> {
+        self.inner.op
+    }
+
     pub(crate) fn at(mut self, location: Location) -> Error {
         self.inner.location = location;
+        self
+    }
+
+    pub(crate) fn with_op(mut self, op: &'static str) -> Error {
+        self.inner.op = Some(op);
         self
     }
 }
@@ -108,7 +122,10 @@ impl fmt::Display for Error {
             Location::Func {
                 func,
                 instr: Some(n),
-            } => write!(f, "func {func}, instruction {n}: ")?,
+            } => match self.inner.op {
+                Some(op) => write!(f, "func {func}, instruction {n} ({op}): ")?,
+                None => write!(f, "func {func}, instruction {n}: ")?,
+            },
             Location::Table(i) => write!(f, "table {i}: ")?,
             Location::Memory(i) => write!(f, "memory {i}: ")?,
             Location::Tag(i) => write!(f, "tag {i}: ")?,

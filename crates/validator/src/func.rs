@@ -75,7 +75,8 @@ pub(crate) fn check_body<'m>(
         if check {
             Stacks::check_feature(ctx, ins).map_err(|e| at(e, Some(k)))?;
         }
-        st.instr(ctx, ins, k).map_err(|e| at(e, Some(k)))?;
+        st.instr(ctx, ins, k)
+            .map_err(|e| at(e.with_op(ins.name()), Some(k)))?;
     }
     if !st.ctrls.is_empty() {
         return Err(at(err("unexpected end of function: missing end"), None));

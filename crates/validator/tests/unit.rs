@@ -723,3 +723,19 @@ fn gc_casts_and_conversions() {
     );
     assert!(validate(&m, Features::WASM2).is_err());
 }
+
+#[test]
+fn errors_name_the_instruction() {
+    let m = one_func(
+        &[],
+        &[],
+        &[],
+        vec![Instr::I64Const { value: 0 }, Instr::I32Eqz, Instr::Drop],
+    );
+    let e = validate(&m, Features::default()).unwrap_err();
+    assert_eq!(e.op(), Some("i32.eqz"));
+    assert_eq!(
+        e.to_string(),
+        "func 0, instruction 1 (i32.eqz): type mismatch: instruction requires [i32] but stack has [i64]"
+    );
+}
