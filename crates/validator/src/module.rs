@@ -88,11 +88,14 @@ pub(crate) fn validate_module(
 
 fn bodies_parallel(ctx: &Ctx<'_>) -> Result<Vec<FuncFacts>> {
     use rayon::prelude::*;
+    // Coarse chunks: each one sets up its stacks once and then reuses them.
+    let chunk = (ctx.m.funcs.len() / (4 * rayon::current_num_threads())).max(16);
     let results: Vec<Result<FuncFacts>> = ctx
         .m
         .funcs
         .par_iter()
         .enumerate()
+        .with_min_len(chunk)
         .map_init(Stacks::new, |st, (i, f)| {
             check_body(ctx, st, ctx.num_imported_funcs + i as u32, f)
         })
