@@ -103,6 +103,7 @@ struct Translator<'a> {
     /// Frame offset and width of every local.
     locals: Vec<(u32, u8)>,
     handlers: Vec<Handler>,
+    casts: Vec<weft_ast::RefType>,
     /// The last op index some branch may target: ops before it must not be
     /// fused with ops after it.
     barrier: u32,
@@ -150,6 +151,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
         locals,
         barrier: 0,
         handlers: Vec::new(),
+        casts: Vec::new(),
     };
     let body = env
         .module
@@ -164,6 +166,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
         ops: t.ops.into_boxed_slice(),
         targets: t.targets.into_boxed_slice(),
         handlers: t.handlers.into_boxed_slice(),
+        casts: t.casts.into_boxed_slice(),
         param_slots,
         local_slots: off,
         result_slots,
@@ -543,6 +546,28 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             Instr::TryTable { table } => self.try_table(table)?,
+            Instr::BrOnCast { cast } | Instr::BrOnCastFail { cast } => {
+                let (t, forward) = self.branch(cast.label)?;
+                let target = self.targets.len() as u32;
+                if forward {
+                    self.add_fixup(cast.label, Fixup::Table(target));
+                }
+                self.targets.push(t);
+                self.casts.push(cast.to);
+                self.emit(Op::BrOnCast {
+                    target,
+                    cast: self.casts.len() as u32 - 1,
+                    fail: matches!(instr, Instr::BrOnCastFail { .. }),
+                });
+            }
+            i if i.feature() == Features::GC && !matches!(i, Instr::RefEq) => {
+                let (pops, push) = self.gc_effect(i)?;
+                self.pop_slots(pops)?;
+                if let Some(w) = push {
+                    self.push(w);
+                }
+                self.emit(Op::Gc(Box::new(i.clone())));
+            }
             Instr::Drop => {
                 let w = self.pop()?;
                 self.emit(Op::Drop { slots: w as u32 });
@@ -768,6 +793,61 @@ impl Translator<'_> {
             catches: catches.into_boxed_slice(),
         });
         Ok(())
+    }
+
+    /// The slots a GC instruction pops and the width of what it pushes.
+    fn gc_effect(&self, i: &Instr) -> Result<(u32, Option<u8>), Error> {
+        use Instr::*;
+        use weft_ast::CompositeType;
+        let composite = |ty: u32| {
+            self.env
+                .module
+                .types
+                .get(ty as usize)
+                .map(|t| &t.composite)
+                .ok_or(Error::Invalid("unknown type"))
+        };
+        let fields = |ty: u32| match composite(ty)? {
+            CompositeType::Struct(f) => Ok(f),
+            _ => Err(Error::Invalid("not a struct type")),
+        };
+        let elem = |ty: u32| match composite(ty)? {
+            CompositeType::Array(f) => Ok(crate::gc::field_slots(f)),
+            _ => Err(Error::Invalid("not an array type")),
+        };
+        let field = |ty: u32, k: u32| {
+            fields(ty)?
+                .get(k as usize)
+                .map(crate::gc::field_slots)
+                .ok_or(Error::Invalid("unknown field"))
+        };
+        Ok(match i {
+            StructNew { ty } => (
+                fields(*ty)?.iter().map(crate::gc::field_slots).sum(),
+                Some(1),
+            ),
+            StructNewDefault { .. } => (0, Some(1)),
+            StructGet { ty, field: k }
+            | StructGetS { ty, field: k }
+            | StructGetU { ty, field: k } => (1, Some(field(*ty, *k)? as u8)),
+            StructSet { ty, field: k } => (1 + field(*ty, *k)?, None),
+            ArrayNew { ty } => (elem(*ty)? + 1, Some(1)),
+            ArrayNewDefault { .. } | ArrayLen => (1, Some(1)),
+            ArrayNewFixed { ty, len } => {
+                let n = (*len as u64) * elem(*ty)? as u64;
+                (
+                    u32::try_from(n).map_err(|_| Error::Invalid("type mismatch"))?,
+                    Some(1),
+                )
+            }
+            ArrayNewData { .. } | ArrayNewElem { .. } => (2, Some(1)),
+            ArrayGet { ty } | ArrayGetS { ty } | ArrayGetU { ty } => (2, Some(elem(*ty)? as u8)),
+            ArraySet { ty } => (2 + elem(*ty)?, None),
+            ArrayFill { ty } => (3 + elem(*ty)?, None),
+            ArrayCopy { .. } => (5, None),
+            ArrayInitData { .. } | ArrayInitElem { .. } => (4, None),
+            _ => (1, Some(1)),
+        })
     }
 
     /// Fuses `local.set` into the binary operator just emitted; whether

@@ -84,7 +84,10 @@ pub(crate) fn invoke(store: &mut Store, f: Func, args: &[Value]) -> Result<Vec<V
         .get(f.0 as usize)
         .ok_or(Error::BadHandle)?
         .clone();
-    let ty = store.type_of(func.ty()).clone();
+    let mut ty = store.type_of(func.ty()).clone();
+    for t in ty.params.iter_mut().chain(ty.results.iter_mut()) {
+        *t = store.resolve(*t);
+    }
     if args.len() != ty.params.len() || !args.iter().zip(&ty.params).all(|(a, t)| a.has_type(*t)) {
         return Err(Error::ArgumentMismatch);
     }
@@ -241,7 +244,10 @@ impl Machine<'_> {
 
     /// Calls a host function with the arguments on top of the stack.
     fn call_host(&mut self, ty: TypeId, f: &crate::store::HostFn, inst: u32) -> Result<(), Trap> {
-        let ty: FuncType = self.store.type_of(ty).clone();
+        let mut ty: FuncType = self.store.type_of(ty).clone();
+        for t in ty.params.iter_mut().chain(ty.results.iter_mut()) {
+            *t = self.store.resolve(*t);
+        }
         let n: usize = ty.params.iter().map(|t| slots(*t) as usize).sum();
         let mut at = self.stack.sp - n;
         let args: Vec<Value> = ty
@@ -536,6 +542,22 @@ impl Machine<'_> {
                     let r = self.stack.pop();
                     let exn = crate::value::decode_ref(r).ok_or(Trap::NullExceptionReference)?;
                     throw!(exn);
+                }
+                Op::BrOnCast { target, cast, fail } => {
+                    let rt = code.casts[*cast as usize];
+                    if crate::gc::ref_test(self.store, inst, *self.stack.top(), rt) != *fail {
+                        let t = code.targets[*target as usize];
+                        if (t.to as usize) < pc {
+                            self.fuel()?;
+                        }
+                        self.branch(fp, &t);
+                        pc = t.to as usize;
+                    }
+                }
+                Op::Gc(i) => {
+                    if !crate::gc::gc(self.store, &mut self.stack, inst, i)? {
+                        return Err(unimplemented(i));
+                    }
                 }
                 Op::Drop { slots } => self.stack.sp -= *slots as usize,
                 Op::Select { slots } => {

@@ -3,8 +3,8 @@
 use std::collections::HashMap;
 
 use weft_ast::{
-    AbsHeap, DataMode, ElemItems, ElemMode, Expr, ExternKind, HeapType, ImportDesc, Instr, Limits,
-    ValType,
+    AbsHeap, DataMode, ElemItems, ElemMode, Expr, ExternKind, GlobalType, HeapType, ImportDesc,
+    Instr, Limits, ValType,
 };
 
 use crate::memory::MemoryInst;
@@ -37,6 +37,25 @@ fn limits_match(actual: Limits, expected: Limits) -> bool {
             None => true,
             Some(em) => actual.max.is_some_and(|am| am <= em),
         }
+}
+
+/// A value type with its concrete heap type (a module's type index)
+/// replaced by its canonical id, so that types compare across modules.
+fn canon_val(t: ValType, types: &[TypeId]) -> ValType {
+    match t {
+        ValType::Ref(rt) => ValType::Ref(canon_ref(rt, types)),
+        _ => t,
+    }
+}
+
+fn canon_ref(rt: weft_ast::RefType, types: &[TypeId]) -> weft_ast::RefType {
+    match rt.heap {
+        HeapType::Concrete(i) => weft_ast::RefType::new(
+            rt.nullable,
+            HeapType::Concrete(types.get(i as usize).map_or(u32::MAX, |c| c.0)),
+        ),
+        _ => rt,
+    }
 }
 
 /// Whether `a` is a subtype of `b`, for the abstract heap types (concrete
@@ -98,7 +117,7 @@ pub(crate) fn instantiate(
             (ImportDesc::Table(ty), Extern::Table(t)) => {
                 let actual = store.table_type(t)?;
                 data.tables.push(t.0);
-                actual.elem == ty.elem
+                actual.elem == canon_ref(ty.elem, &data.types)
                     && actual.addr == ty.addr
                     && limits_match(actual.limits, ty.limits)
             }
@@ -118,6 +137,10 @@ pub(crate) fn instantiate(
             (ImportDesc::Global(ty), Extern::Global(g)) => {
                 let actual = store.global_type(g)?;
                 data.globals.push(g.0);
+                let ty = GlobalType {
+                    val: canon_val(ty.val, &data.types),
+                    ..ty
+                };
                 actual.mutable == ty.mutable
                     && if ty.mutable {
                         actual.val == ty.val
@@ -157,7 +180,11 @@ pub(crate) fn instantiate(
     }
     for g in &ast.globals {
         let (lo, hi) = eval_const(store, &data, ast.instrs_checked(g.init)?)?;
-        store.globals.push(GlobalInst { ty: g.ty, lo, hi });
+        let ty = GlobalType {
+            val: canon_val(g.ty.val, &data.types),
+            ..g.ty
+        };
+        store.globals.push(GlobalInst { ty, lo, hi });
         data.globals.push(store.globals.len() as u32 - 1);
     }
     for t in &ast.tables {
@@ -209,14 +236,28 @@ pub(crate) fn instantiate(
         data.elems.push(items);
     }
     data.dropped = vec![false; ast.datas.len()];
+    // Segment offsets are constant and have no effects: evaluate them now,
+    // while the instance data is still ours.
+    let mut elem_offsets = Vec::new();
+    for e in &ast.elems {
+        if let ElemMode::Active { offset, .. } = e.mode {
+            elem_offsets.push(eval_const(store, &data, ast.instrs_checked(offset)?)?.0);
+        }
+    }
+    let mut data_offsets = Vec::new();
+    for d in &ast.datas {
+        if let DataMode::Active { offset, .. } = d.mode {
+            data_offsets.push(eval_const(store, &data, ast.instrs_checked(offset)?)?.0);
+        }
+    }
+    let (mut elem_offsets, mut data_offsets) = (elem_offsets.into_iter(), data_offsets.into_iter());
     // The instance exists from here on: segment initialization may trap and
     // leave earlier writes in place, as the spec says.
     store.instances.push(data);
     for (i, e) in ast.elems.iter().enumerate() {
         match e.mode {
-            ElemMode::Active { table, offset } => {
-                let inst = &store.instances[index as usize];
-                let off = eval_const(store, inst, ast.instrs_checked(offset)?)?.0;
+            ElemMode::Active { table, .. } => {
+                let off = elem_offsets.next().unwrap_or(0);
                 let inst = &mut store.instances[index as usize];
                 let addr = *inst
                     .tables
@@ -238,9 +279,8 @@ pub(crate) fn instantiate(
         }
     }
     for (i, d) in ast.datas.iter().enumerate() {
-        if let DataMode::Active { memory, offset } = d.mode {
-            let inst = &store.instances[index as usize];
-            let off = eval_const(store, inst, ast.instrs_checked(offset)?)?.0;
+        if let DataMode::Active { memory, .. } = d.mode {
+            let off = data_offsets.next().unwrap_or(0);
             let inst = &mut store.instances[index as usize];
             let addr = *inst
                 .memories
@@ -264,7 +304,7 @@ pub(crate) fn instantiate(
 }
 
 /// Evaluates a constant expression to its slots.
-fn eval_const(store: &Store, inst: &InstanceData, code: &[Instr]) -> Result<(u64, u64), Error> {
+fn eval_const(store: &mut Store, inst: &InstanceData, code: &[Instr]) -> Result<(u64, u64), Error> {
     let mut stack: Vec<(u64, u64)> = Vec::new();
     let pop = |s: &mut Vec<(u64, u64)>| s.pop().ok_or(Error::Invalid("constant expression"));
     for instr in code {
@@ -313,14 +353,114 @@ fn eval_const(store: &Store, inst: &InstanceData, code: &[Instr]) -> Result<(u64
                 };
                 (r, 0)
             }
+            Instr::RefI31 => {
+                let v = pop(&mut stack)?.0 as u32 & 0x7fff_ffff;
+                (crate::gc::I31_TAG | v as u64, 0)
+            }
+            Instr::AnyConvertExtern => (crate::gc::internalize(pop(&mut stack)?.0), 0),
+            Instr::ExternConvertAny => (crate::gc::externalize(pop(&mut stack)?.0), 0),
+            Instr::StructNew { ty }
+            | Instr::StructNewDefault { ty }
+            | Instr::ArrayNew { ty }
+            | Instr::ArrayNewDefault { ty }
+            | Instr::ArrayNewFixed { ty, .. } => {
+                (const_alloc(store, inst, instr, *ty, &mut stack)?, 0)
+            }
             Instr::End => break,
-            // Validation admits only constant instructions; those not
-            // evaluated here are the GC allocations.
             other => return Err(Error::Unsupported(other.name())),
         };
         stack.push(v);
     }
     pop(&mut stack)
+}
+
+/// Allocates the struct or array of a constant expression from the values
+/// on `stack`; its slot.
+fn const_alloc(
+    store: &mut Store,
+    inst: &InstanceData,
+    instr: &Instr,
+    ty: u32,
+    stack: &mut Vec<(u64, u64)>,
+) -> Result<u64, Error> {
+    use weft_ast::CompositeType;
+    let canon = *inst
+        .types
+        .get(ty as usize)
+        .ok_or(Error::Invalid("unknown type"))?;
+    let composite = &inst
+        .module
+        .0
+        .ast
+        .types
+        .get(ty as usize)
+        .ok_or(Error::Invalid("unknown type"))?
+        .composite;
+    let mut take = |n: usize| -> Result<Vec<(u64, u64)>, Error> {
+        let at = stack
+            .len()
+            .checked_sub(n)
+            .ok_or(Error::Invalid("constant expression"))?;
+        Ok(stack.split_off(at))
+    };
+    let push_val = |slots: &mut Vec<u64>, wide: bool, (lo, hi): (u64, u64)| {
+        slots.push(lo);
+        if wide {
+            slots.push(hi);
+        }
+    };
+    let (array, slots) = match (instr, composite) {
+        (Instr::StructNew { .. }, CompositeType::Struct(fields)) => {
+            let vals = take(fields.len())?;
+            let mut slots = Vec::new();
+            for (f, (lo, hi)) in fields.iter().zip(vals) {
+                let v = (crate::gc::pack(f.storage, lo), hi);
+                push_val(&mut slots, crate::gc::field_slots(f) == 2, v);
+            }
+            (false, slots)
+        }
+        (Instr::StructNewDefault { .. }, CompositeType::Struct(fields)) => {
+            let n: u32 = fields.iter().map(crate::gc::field_slots).sum();
+            (false, vec![0; n as usize])
+        }
+        (Instr::ArrayNew { .. } | Instr::ArrayNewDefault { .. }, CompositeType::Array(f)) => {
+            let n = take(1)?[0].0 as u32 as usize;
+            let v = if matches!(instr, Instr::ArrayNew { .. }) {
+                take(1)?[0]
+            } else {
+                (0, 0)
+            };
+            let v = (crate::gc::pack(f.storage, v.0), v.1);
+            let wide = crate::gc::field_slots(f) == 2;
+            if n as u64 * if wide { 2 } else { 1 } > store.limits.max_gc_slots {
+                return Err(Trap::AllocationLimit.into());
+            }
+            let mut slots = Vec::new();
+            for _ in 0..n {
+                push_val(&mut slots, wide, v);
+            }
+            (true, slots)
+        }
+        (Instr::ArrayNewFixed { len, .. }, CompositeType::Array(f)) => {
+            let vals = take(*len as usize)?;
+            let mut slots = Vec::new();
+            for (lo, hi) in vals {
+                push_val(
+                    &mut slots,
+                    crate::gc::field_slots(f) == 2,
+                    (crate::gc::pack(f.storage, lo), hi),
+                );
+            }
+            (true, slots)
+        }
+        _ => return Err(Error::Invalid("constant expression")),
+    };
+    Ok(crate::gc::alloc(
+        store,
+        canon,
+        array,
+        slots.into_boxed_slice(),
+    )?)
 }
 
 /// Checked access to a span of code.

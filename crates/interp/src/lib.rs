@@ -13,12 +13,14 @@
 //! compact internal form with resolved branch targets and stack heights, on
 //! which the interpreter runs.
 //!
-//! Coverage: all of Wasm 2.0 (with SIMD), and of Wasm 3.0 tail calls,
-//! typed function references, exception handling (`try_table`), memory64,
-//! multiple memories, extended constants, relaxed SIMD (its deterministic
-//! choices) and custom page sizes; also wide arithmetic and the threads
-//! instructions on a single-threaded store. GC and the legacy exception
-//! instructions are not executed yet: [`Module::new`] reports them as
+//! Coverage: all of Wasm 2.0 (with SIMD) and of Wasm 3.0: tail calls,
+//! typed function references, GC (`i31`, structs, arrays, casts; objects
+//! live as long as the store, within [`StoreLimits::max_gc_slots`]),
+//! exception handling (`try_table`), memory64, multiple memories, extended
+//! constants, relaxed SIMD (its deterministic choices); also custom page
+//! sizes, wide arithmetic and the threads instructions on a single-threaded
+//! store. The legacy exception instructions (`try`, `catch`, `rethrow`,
+//! `delegate`) are not executed: [`Module::new`] reports them as
 //! [`Error::Unsupported`].
 //!
 //! ```
@@ -86,6 +88,7 @@ mod access;
 mod compile;
 mod effect;
 mod exec;
+mod gc;
 mod instance;
 mod limits;
 mod linker;
@@ -106,4 +109,4 @@ pub use linker::Linker;
 pub use module::Module;
 pub use store::{Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table, Tag};
 pub use trap::{Error, Trap};
-pub use value::Value;
+pub use value::{AnyRef, Value};

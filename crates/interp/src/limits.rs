@@ -14,11 +14,14 @@ pub struct StoreLimits {
     /// The most exceptions a store keeps (exception references may be
     /// stored anywhere, so thrown exceptions live as long as the store).
     pub max_exceptions: u32,
+    /// The most slots (8 bytes each) all structs and arrays may take
+    /// together (there is no collector yet: they live as long as the store).
+    pub max_gc_slots: u64,
 }
 
 impl Default for StoreLimits {
     /// 1 GiB per memory, ten million table elements, 32768 nested calls, a
-    /// 16 MiB value stack and a million exceptions.
+    /// 16 MiB value stack, a million exceptions and 512 MiB of GC objects.
     fn default() -> StoreLimits {
         StoreLimits {
             max_memory_bytes: 1 << 30,
@@ -26,6 +29,7 @@ impl Default for StoreLimits {
             max_call_depth: 32_768,
             max_stack_slots: 1 << 21,
             max_exceptions: 1 << 20,
+            max_gc_slots: 1 << 26,
         }
     }
 }

@@ -64,6 +64,11 @@ pub(crate) enum Op {
     Throw { tag: u32 },
     /// Pop an exception reference and throw it again.
     ThrowRef,
+    /// Branch to `targets[target]` (keeping the reference on top) if the
+    /// reference belongs to `casts[cast]`, or if it does not when `fail`.
+    BrOnCast { target: u32, cast: u32, fail: bool },
+    /// A GC instruction, executed by its AST form.
+    Gc(Box<Instr>),
     /// Pop `slots` slots.
     Drop { slots: u32 },
     /// Pop an i32 and two operands of `slots` slots each; keep the first if
@@ -194,6 +199,8 @@ pub(crate) struct Code {
     pub targets: Box<[Target]>,
     /// The `try_table`s, outer before inner.
     pub handlers: Box<[Handler]>,
+    /// The target types of `br_on_cast(_fail)`.
+    pub casts: Box<[weft_ast::RefType]>,
     /// Slots taken by the parameters.
     pub param_slots: u32,
     /// Slots taken by parameters and declared locals together.

@@ -14,7 +14,7 @@ use crate::memory::MemoryInst;
 use crate::op::Code;
 use crate::table::TableInst;
 use crate::trap::{Error, Trap};
-use crate::value::Value;
+use crate::value::{AnyRef, Value};
 
 /// A function of a store.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -128,6 +128,10 @@ pub struct Store {
     pub(crate) tags: Vec<TypeId>,
     /// Every exception thrown so far (exception references index it).
     pub(crate) exns: Vec<ExnInst>,
+    /// Every struct and array allocated so far.
+    pub(crate) gc: Vec<crate::gc::GcObj>,
+    /// Slots the objects of `gc` take together (with one per header).
+    pub(crate) gc_slots: u64,
     pub(crate) instances: Vec<InstanceData>,
     /// Every type of every module and host function, canonicalized.
     pub(crate) registry: TypeRegistry,
@@ -197,6 +201,28 @@ impl Store {
             ids.extend((0..g.len).map(|k| CanonId(first.0 + k)));
         }
         ids
+    }
+
+    /// A value type of a canonical function type with its concrete
+    /// reference types replaced by their hierarchy's top (`func` or
+    /// `any`), for converting slots to [`Value`]s.
+    pub(crate) fn resolve(&self, t: ValType) -> ValType {
+        match t {
+            ValType::Ref(rt) => match rt.heap {
+                weft_ast::HeapType::Concrete(id) => {
+                    let top = match self.registry.get(CanonId(id)).map(|t| &t.composite) {
+                        Some(CompositeType::Func(_)) | None => weft_ast::AbsHeap::Func,
+                        Some(_) => weft_ast::AbsHeap::Any,
+                    };
+                    ValType::Ref(weft_ast::RefType::new(
+                        rt.nullable,
+                        weft_ast::HeapType::Abstract(top),
+                    ))
+                }
+                _ => t,
+            },
+            _ => t,
+        }
     }
 
     /// The function type of a canonical id (the empty type for ids that are
@@ -295,7 +321,7 @@ impl Store {
     /// A table's element, or `None` when out of bounds.
     pub fn table_get(&self, t: Table, index: u64) -> Result<Option<Value>, Error> {
         let table = self.tables.get(t.0 as usize).ok_or(Error::BadHandle)?;
-        let elem = ValType::Ref(table.ty.elem);
+        let elem = self.resolve(ValType::Ref(table.ty.elem));
         Ok(usize::try_from(index)
             .ok()
             .and_then(|i| table.elems.get(i))
@@ -315,13 +341,20 @@ impl Store {
     /// A global's value.
     pub fn global_get(&self, g: Global) -> Result<Value, Error> {
         let g = self.globals.get(g.0 as usize).ok_or(Error::BadHandle)?;
-        Ok(Value::from_slots(g.ty.val, g.lo, g.hi))
+        Ok(Value::from_slots(self.resolve(g.ty.val), g.lo, g.hi))
     }
 
     /// Sets a mutable global.
     pub fn global_set(&mut self, g: Global, value: Value) -> Result<(), Error> {
+        let ty = self.resolve(
+            self.globals
+                .get(g.0 as usize)
+                .ok_or(Error::BadHandle)?
+                .ty
+                .val,
+        );
         let g = self.globals.get_mut(g.0 as usize).ok_or(Error::BadHandle)?;
-        if !g.ty.mutable || !value.has_type(g.ty.val) {
+        if !g.ty.mutable || !value.has_type(ty) {
             return Err(Error::ArgumentMismatch);
         }
         (g.lo, g.hi) = value.to_slots();
@@ -339,6 +372,16 @@ impl Store {
         let ty = self.intern(&ty);
         self.tags.push(ty);
         Tag(self.tags.len() as u32 - 1)
+    }
+
+    /// Whether a reference is to a struct.
+    pub fn is_struct(&self, r: AnyRef) -> bool {
+        crate::gc::ref_test_abstract(self, r.0, weft_ast::AbsHeap::Struct)
+    }
+
+    /// Whether a reference is to an array.
+    pub fn is_array(&self, r: AnyRef) -> bool {
+        crate::gc::ref_test_abstract(self, r.0, weft_ast::AbsHeap::Array)
     }
 
     /// An instance's export by name.

@@ -43,6 +43,18 @@ pub enum Trap {
     /// `memory.atomic.wait` without a timeout where no other thread could
     /// ever notify.
     Deadlock,
+    /// A struct access through a null reference.
+    NullStructureReference,
+    /// An array access through a null reference.
+    NullArrayReference,
+    /// `i31.get` of a null reference.
+    NullI31Reference,
+    /// An array index or range beyond the array's length.
+    OutOfBoundsArrayAccess,
+    /// `ref.cast` of a reference not of the target type.
+    CastFailure,
+    /// Structs and arrays would exceed the store's limits.
+    AllocationLimit,
     /// The store's fuel ran out.
     OutOfFuel,
     /// A host function failed with this message.
@@ -66,6 +78,12 @@ impl Trap {
             Trap::NullReference => "null reference",
             Trap::CallStackExhausted => "call stack exhausted",
             Trap::OutOfFuel => "all fuel consumed",
+            Trap::NullStructureReference => "null structure reference",
+            Trap::NullArrayReference => "null array reference",
+            Trap::NullI31Reference => "null i31 reference",
+            Trap::OutOfBoundsArrayAccess => "out of bounds array access",
+            Trap::CastFailure => "cast failure",
+            Trap::AllocationLimit => "allocation limit exceeded",
             Trap::UnalignedAtomic => "unaligned atomic",
             Trap::ExpectedSharedMemory => "expected shared memory",
             Trap::Deadlock => "deadlock: wait without timeout and no other thread",

