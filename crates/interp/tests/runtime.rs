@@ -586,3 +586,58 @@ fn stores_and_modules_can_move_between_threads() {
     sync::<Module>();
     sync::<Linker>();
 }
+
+#[test]
+fn gc_objects_reach_the_host_and_respect_the_allocation_limit() {
+    let mut store = Store::with_limits(StoreLimits {
+        max_gc_slots: 1000,
+        ..StoreLimits::default()
+    });
+    let inst = instantiate(
+        &mut store,
+        r#"(module (type $pair (struct (field (mut i8)) (field i64)))
+             (type $bytes (array (mut i8)))
+             (func (export "pair") (result (ref $pair))
+               (struct.new $pair (i32.const 0x1ff) (i64.const -2)))
+             (func (export "first") (param (ref null $pair)) (result i32)
+               (struct.get_s $pair 0 (local.get 0)))
+             (func (export "bytes") (param i32) (result anyref) (array.new_default $bytes (local.get 0)))
+             (func (export "i31") (param anyref) (result i32) (i31.get_u (ref.cast i31ref (local.get 0)))))"#,
+    );
+    let pair = call(&mut store, inst, "pair", &[]).unwrap();
+    let Value::AnyRef(Some(r)) = pair[0] else {
+        panic!("a struct reference, got {pair:?}")
+    };
+    assert!(store.is_struct(r) && !store.is_array(r));
+    // The packed field was wrapped to 8 bits on the way in: 0xff reads -1.
+    assert_eq!(
+        call(&mut store, inst, "first", &pair),
+        Ok(vec![Value::I32(-1)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "first", &[Value::AnyRef(None)])
+            .unwrap_err()
+            .to_string(),
+        "null structure reference"
+    );
+    assert_eq!(
+        call(
+            &mut store,
+            inst,
+            "i31",
+            &[Value::AnyRef(Some(weft_interp::AnyRef::i31(77)))]
+        ),
+        Ok(vec![Value::I32(77)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "i31", &pair)
+            .unwrap_err()
+            .to_string(),
+        "cast failure"
+    );
+    assert!(call(&mut store, inst, "bytes", &[Value::I32(100)]).is_ok());
+    assert_eq!(
+        call(&mut store, inst, "bytes", &[Value::I32(5000)]),
+        Err(Error::Trap(Trap::AllocationLimit))
+    );
+}
