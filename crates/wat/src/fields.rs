@@ -45,23 +45,23 @@ impl ModuleParser<'_> {
         let (ty, param_names) = self.type_use()?;
         self.scope = FuncScope::default();
         let mut local_names = Vec::new();
-        for (i, name) in param_names.into_iter().enumerate() {
-            if self.scope.locals.define(name.as_deref()).is_err() {
+        for (i, b) in param_names.into_iter().enumerate() {
+            if self.scope.locals.define(b.id.as_deref()).is_err() {
                 return Err(self.c.error("duplicate local"));
             }
-            if let Some(n) = name {
+            if let Some(n) = b.name {
                 local_names.push((i as u32, n));
             }
         }
         let mut locals: Vec<Locals> = Vec::new();
         while self.c.eat_sexpr("local") {
-            if let Some(name) = self.c.opt_id() {
+            if let Some(b) = self.binding() {
                 let idx = self
                     .scope
                     .locals
-                    .define(Some(&name))
+                    .define(b.id.as_deref())
                     .map_err(|_| self.c.error("duplicate local"))?;
-                local_names.push((idx, name.into_owned()));
+                local_names.extend(b.name.map(|n| (idx, n)));
                 let ty = self.val_type()?;
                 push_local(&mut locals, ty);
             } else {

@@ -17,7 +17,7 @@ impl ModuleParser<'_> {
         }
         let at = self.c.pos;
         let (ft, names) = self.params_results()?;
-        if names.iter().any(Option::is_some) {
+        if names.iter().any(|b| b.name.is_some()) {
             self.c.pos = at;
             return Err(self
                 .c
@@ -37,7 +37,7 @@ impl ModuleParser<'_> {
     pub(crate) fn anonymous_type_use(&mut self) -> PResult<u32> {
         let at = self.c.pos;
         let (ty, names) = self.type_use()?;
-        if names.iter().any(Option::is_some) {
+        if names.iter().any(|b| b.name.is_some()) {
             self.c.pos = at;
             return Err(self.c.error("unexpected token: named parameter"));
         }

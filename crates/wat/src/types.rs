@@ -5,6 +5,7 @@ use crate::cursor::PResult;
 use crate::lexer::Kind;
 use crate::module::ModuleParser;
 use crate::num;
+use std::borrow::Cow;
 use weft_ast::*;
 
 impl ModuleParser<'_> {
@@ -185,19 +186,29 @@ impl ModuleParser<'_> {
         })
     }
 
+    /// A parameter's or local's `$id` and `(@name "...")`, when it has
+    /// either: one declared value, named.
+    pub fn binding(&mut self) -> Option<Binding> {
+        let (id, name) = self.c.opt_id_and_name();
+        name.map(|name| Binding {
+            id: id.map(Cow::into_owned),
+            name: Some(name.into_owned()),
+        })
+    }
+
     /// `(param ...)*` and `(result ...)*`: a function type with the
-    /// parameters' names (`None` for anonymous ones).
-    pub fn params_results(&mut self) -> PResult<(FuncType, Vec<Option<String>>)> {
+    /// parameters' ids and names (`None` for anonymous ones).
+    pub fn params_results(&mut self) -> PResult<(FuncType, Vec<Binding>)> {
         let mut ft = FuncType::default();
         let mut names = Vec::new();
         while self.c.eat_sexpr("param") {
-            if let Some(name) = self.c.opt_id() {
+            if let Some(b) = self.binding() {
                 ft.params.push(self.val_type()?);
-                names.push(Some(name.into_owned()));
+                names.push(b);
             } else {
                 while !self.c.peek_rparen() {
                     ft.params.push(self.val_type()?);
-                    names.push(None);
+                    names.push(Binding::default());
                 }
             }
             self.c.rparen()?;
@@ -216,8 +227,8 @@ impl ModuleParser<'_> {
 
     /// A type use: `(type x)?` and inline parameters and results. Returns
     /// the type index (implicit types are added as needed) and the
-    /// parameters' names.
-    pub fn type_use(&mut self) -> PResult<(u32, Vec<Option<String>>)> {
+    /// parameters' ids and names.
+    pub fn type_use(&mut self) -> PResult<(u32, Vec<Binding>)> {
         let explicit = if self.c.eat_sexpr("type") {
             let idx = self.type_index()?;
             self.c.rparen()?;
@@ -245,7 +256,7 @@ impl ModuleParser<'_> {
                     Ok((idx, names))
                 } else {
                     let n = declared.map_or(0, |d| d.params.len());
-                    Ok((idx, vec![None; n]))
+                    Ok((idx, (0..n).map(|_| Binding::default()).collect()))
                 }
             }
             None => Ok((self.implicit_type(ft), names)),
@@ -363,4 +374,14 @@ impl ModuleParser<'_> {
         self.c.rparen()?;
         Ok(t)
     }
+}
+
+/// A parameter or local: the `$id` that refers to it in the body, and its
+/// name in the name section (its `(@name "...")` annotation, else the id).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Binding {
+    /// The `$id`, without the `$`.
+    pub id: Option<String>,
+    /// The name recorded in the name section.
+    pub name: Option<String>,
 }

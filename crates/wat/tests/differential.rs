@@ -242,3 +242,18 @@ fn extra_syntax_agrees_with_wat() {
         }
     }
 }
+
+/// `(@name ...)` on functions, parameters and locals gives the name section
+/// wat gives.
+#[test]
+fn name_annotations_agree_with_wat() {
+    let text = r#"(module $m (@name "M")
+        (func $f (@name "F") (param $x (@name "X") i32) (param (@name "Y") i64)
+          (local $l (@name "L") i32) (local (@name "") f32) (local $k f64)
+          (drop (local.get $x)))
+        (global $g (@name "G") i32 (i32.const 0)))"#;
+    let ours = weft_wat::parse_module_with(text, Features::ALL).unwrap();
+    let theirs = weft_parser::parse_with(&wat::parse_str(text).unwrap(), Features::ALL).unwrap();
+    assert_eq!(ours.names, theirs.names);
+    assert_eq!(ours.names.locals[0].1.len(), 5);
+}

@@ -402,3 +402,31 @@ fn bytes_must_be_utf8_and_errors_say_where() {
     assert_eq!(e.to_string(), "2:10: malformed UTF-8 encoding");
     assert_eq!(e.offset(), 17);
 }
+
+#[test]
+fn name_annotations_name_params_and_locals() {
+    let m = parse_module(
+        r#"(func (param $x (@name "the x") i32) (param (@name "y") i64)
+                 (local $l (@name "L") f32) (local (@name "") f64) (local $k i32)
+             (drop (local.get $x)) (local.set $l (f32.const 0)))"#,
+    )
+    .unwrap();
+    let names = |v: &[(u32, &str)]| -> Vec<(u32, String)> {
+        v.iter().map(|(i, n)| (*i, n.to_string())).collect()
+    };
+    assert_eq!(
+        m.names.locals,
+        [(
+            0,
+            names(&[(0, "the x"), (1, "y"), (2, "L"), (3, ""), (4, "k")])
+        )]
+    );
+    // The ids still refer to their own locals; the annotations are names only.
+    assert_eq!(code(&m, 0)[0], Instr::LocalGet { local: 0 });
+    assert_eq!(code(&m, 0)[3], Instr::LocalSet { local: 2 });
+    // A name annotation declares one value, like an id.
+    assert!(err(r#"(func (param (@name "p") i32 i32))"#).contains("unexpected token"));
+    assert!(err(r#"(func (local $a (@name "p") i32 i32))"#).contains("unexpected token"));
+    // Named parameters stay illegal in block types.
+    assert!(err(r#"(func (block (param (@name "p") i32)))"#).contains("named parameter"));
+}
