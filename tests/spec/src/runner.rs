@@ -163,7 +163,10 @@ impl Runner {
             CommandKind::AssertReturn { action, results } => match self.act(action) {
                 Ok(values)
                     if values.len() == results.len()
-                        && results.iter().zip(&values).all(|(e, v)| matches(e, v)) =>
+                        && results
+                            .iter()
+                            .zip(&values)
+                            .all(|(e, v)| matches(&self.store, e, v)) =>
                 {
                     Ok(())
                 }
@@ -253,10 +256,12 @@ fn to_value(v: &weft_wat::Value) -> Value {
         weft_wat::Value::F32(x) => Value::F32(*x),
         weft_wat::Value::F64(x) => Value::F64(*x),
         weft_wat::Value::V128(x) => Value::V128(u128::from_le_bytes(x.0)),
-        weft_wat::Value::RefNull(Some(AbsHeap::Extern | AbsHeap::NoExtern)) => {
-            Value::ExternRef(None)
-        }
-        weft_wat::Value::RefNull(_) => Value::FuncRef(None),
+        weft_wat::Value::RefNull(heap) => match heap.map(AbsHeap::top) {
+            Some(AbsHeap::Extern) => Value::ExternRef(None),
+            Some(AbsHeap::Exn) => Value::ExnRef(None),
+            Some(AbsHeap::Any) => Value::AnyRef(None),
+            _ => Value::FuncRef(None),
+        },
         weft_wat::Value::RefExtern(n) | weft_wat::Value::RefHost(n) => Value::ExternRef(Some(*n)),
     }
 }
@@ -276,7 +281,7 @@ fn num_matches(pattern: NumPattern, bits: u64, width: u32) -> bool {
     }
 }
 
-fn matches(expected: &Expected, value: &Value) -> bool {
+fn matches(store: &Store, expected: &Expected, value: &Value) -> bool {
     match (expected, value) {
         (Expected::I32(a), Value::I32(b)) => a == b,
         (Expected::I64(a), Value::I64(b)) => a == b,
@@ -304,11 +309,28 @@ fn matches(expected: &Expected, value: &Value) -> bool {
                     }
                 })
         }
-        (Expected::RefNull(_), Value::FuncRef(None) | Value::ExternRef(None)) => true,
+        (
+            Expected::RefNull(_),
+            Value::FuncRef(None)
+            | Value::ExternRef(None)
+            | Value::ExnRef(None)
+            | Value::AnyRef(None),
+        ) => true,
         (Expected::RefExtern(None), Value::ExternRef(Some(_))) => true,
         (Expected::RefExtern(Some(n)) | Expected::RefHost(n), Value::ExternRef(Some(m))) => n == m,
+        (Expected::RefExtern(Some(n)) | Expected::RefHost(n), Value::AnyRef(Some(r))) => {
+            r.as_host() == Some(*n)
+        }
         (Expected::RefFunc, Value::FuncRef(Some(_))) => true,
-        (Expected::Either(options), v) => options.iter().any(|e| matches(e, v)),
+        (Expected::RefExn, Value::ExnRef(Some(_))) => true,
+        (Expected::RefI31, Value::AnyRef(Some(r))) => r.as_i31().is_some(),
+        (Expected::RefStruct, Value::AnyRef(Some(r))) => store.is_struct(*r),
+        (Expected::RefArray, Value::AnyRef(Some(r))) => store.is_array(*r),
+        (Expected::RefEq, Value::AnyRef(Some(r))) => {
+            r.as_i31().is_some() || store.is_struct(*r) || store.is_array(*r)
+        }
+        (Expected::RefAny, Value::AnyRef(Some(_))) => true,
+        (Expected::Either(options), v) => options.iter().any(|e| matches(store, e, v)),
         _ => false,
     }
 }
