@@ -234,7 +234,7 @@ impl Machine<'_> {
             .ok()
             .and_then(|i| tab.elems.get(i))
             .ok_or(Trap::UndefinedElement)?;
-        let addr = crate::value::decode_ref(*r).ok_or(Trap::UninitializedElement)?;
+        let addr = crate::value::decode_ref(*r).ok_or(Trap::UninitializedElement(i))?;
         let actual = self.store.funcs[addr as usize].ty();
         if actual != expected && !self.store.registry.is_subtype(actual, expected) {
             return Err(Trap::IndirectCallTypeMismatch);

@@ -20,8 +20,8 @@ pub enum Trap {
     OutOfBoundsTableAccess,
     /// `call_indirect` with an index beyond the table's size.
     UndefinedElement,
-    /// `call_indirect` through a null table entry.
-    UninitializedElement,
+    /// `call_indirect` through a null table entry, at this index.
+    UninitializedElement(u64),
     /// `call_indirect` to a function of another type.
     IndirectCallTypeMismatch,
     /// A call through a null function reference.
@@ -62,7 +62,8 @@ pub enum Trap {
 }
 
 impl Trap {
-    /// The spec's message for this trap.
+    /// The spec's message for this trap (without the details `Display`
+    /// adds).
     pub fn message(&self) -> &str {
         match self {
             Trap::Unreachable => "unreachable",
@@ -72,7 +73,7 @@ impl Trap {
             Trap::OutOfBoundsMemoryAccess => "out of bounds memory access",
             Trap::OutOfBoundsTableAccess => "out of bounds table access",
             Trap::UndefinedElement => "undefined element",
-            Trap::UninitializedElement => "uninitialized element",
+            Trap::UninitializedElement(_) => "uninitialized element",
             Trap::IndirectCallTypeMismatch => "indirect call type mismatch",
             Trap::NullFunctionReference => "null function reference",
             Trap::NullReference => "null reference",
@@ -96,8 +97,13 @@ impl Trap {
 }
 
 impl fmt::Display for Trap {
+    /// The spec's message; for an uninitialized element the index follows,
+    /// as the reference interpreter writes it.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.message())
+        match self {
+            Trap::UninitializedElement(i) => write!(f, "{} {i}", self.message()),
+            _ => f.write_str(self.message()),
+        }
     }
 }
 

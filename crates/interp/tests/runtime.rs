@@ -409,9 +409,13 @@ fn indirect_calls_check_table_entries_and_types() {
     );
     assert_eq!(
         run(&mut store, 2),
-        Err(Error::Trap(Trap::UninitializedElement))
+        Err(Error::Trap(Trap::UninitializedElement(2)))
     );
     assert_eq!(run(&mut store, 3), Err(Error::Trap(Trap::UndefinedElement)));
+    assert_eq!(
+        run(&mut store, 2).unwrap_err().to_string(),
+        "uninitialized element 2"
+    );
 }
 
 #[test]

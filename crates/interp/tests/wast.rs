@@ -572,7 +572,7 @@ const FLOORS_V2: &[(&str, u32)] = &[
     ("wasm-v2/br.wast", 77),
     ("wasm-v2/br_if.wast", 89),
     ("wasm-v2/br_table.wast", 150),
-    ("wasm-v2/bulk.wast", 116),
+    ("wasm-v2/bulk.wast", 117),
     ("wasm-v2/call.wast", 73),
     ("wasm-v2/call_indirect.wast", 137),
     ("wasm-v2/comments.wast", 8),
