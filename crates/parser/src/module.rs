@@ -49,9 +49,10 @@ pub struct Builder {
     last_order: Option<usize>,
     /// Where a custom section seen now belongs.
     place: Place,
-    /// The code section's bodies, matched with the function section at the
-    /// end (a second code section is an order error, reported first).
-    bodies: Vec<(Vec<Locals>, Expr)>,
+    /// How many bodies the code section had. Matched with the function
+    /// section only at the end, so that a second code section is an order
+    /// error first, as in the reference decoder.
+    bodies: usize,
     /// Offset of the code section's count, when there is one.
     code_at: Option<usize>,
     /// Offset of the function section's count, for a late mismatch error.
@@ -70,7 +71,7 @@ impl Builder {
             cx: CodeCx::new(features),
             last_order: None,
             place: Place::First,
-            bodies: Vec::new(),
+            bodies: 0,
             code_at: None,
             funcs_at: 0,
             data_seen: false,
@@ -83,8 +84,7 @@ impl Builder {
         self.cx.features
     }
 
-    /// The module as decoded so far (function bodies are attached at the
-    /// end, by [`Builder::finish`]).
+    /// The module as decoded so far.
     pub fn module(&self) -> &Module {
         &self.module
     }
@@ -141,13 +141,9 @@ impl Builder {
     /// Checks what only the end of the module tells (sections that should
     /// have come) and returns the module. `end` is the input length.
     pub fn finish(mut self, end: usize) -> Result<Module> {
-        if self.bodies.len() != self.module.funcs.len() {
+        if self.bodies != self.module.funcs.len() {
             let at = self.code_at.unwrap_or(self.funcs_at);
             return Err(Error::new(at, ErrorKind::FuncCodeMismatch));
-        }
-        for (func, (locals, body)) in self.module.funcs.iter_mut().zip(self.bodies) {
-            func.locals = locals;
-            func.body = body;
         }
         if !self.data_seen && self.module.data_count.is_some_and(|n| n != 0) {
             return Err(Error::new(self.data_count_at, ErrorKind::DataCountMismatch));
@@ -409,8 +405,7 @@ impl Builder {
     fn code(&mut self, r: &mut Reader<'_>, size: usize) -> Result<bool> {
         let at = r.pos();
         self.code_at = Some(at);
-        let (n, cap) = r.count()?;
-        self.bodies.reserve(cap);
+        let (n, _) = r.count()?;
         // Compiled code averages two to three bytes per instruction:
         // reserving for one instruction per two bytes of the section avoids
         // regrowth, and the size is bounded by the input.
@@ -431,7 +426,13 @@ impl Builder {
                 start,
                 end: self.module.code.len() as u32,
             };
-            self.bodies.push((locals, body));
+            // Bodies beyond the function section's count are decoded (their
+            // errors come first) and counted, then refused by `finish`.
+            if let Some(func) = self.module.funcs.get_mut(self.bodies) {
+                func.locals = locals;
+                func.body = body;
+            }
+            self.bodies += 1;
         }
         if self.cx.uses_data && self.module.data_count.is_none() {
             return Err(r.error_at(at, ErrorKind::DataCountRequired));
