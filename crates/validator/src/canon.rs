@@ -68,13 +68,14 @@ impl TypeRegistry {
     /// supertype.
     pub fn is_subtype(&self, sub: CanonId, sup: CanonId) -> bool {
         let mut cur = Some(sub);
-        // The chain is finite and acyclic: a supertype always precedes its
-        // subtypes, so ids strictly decrease along it.
-        while let Some(id) = cur {
-            if id == sup {
-                return true;
+        // For validated types the chain is acyclic (a supertype precedes its
+        // subtypes); the step bound keeps unvalidated input from looping.
+        for _ in 0..=self.types.len() {
+            match cur {
+                Some(id) if id == sup => return true,
+                Some(id) => cur = self.supertype(id),
+                None => return false,
             }
-            cur = self.supertype(id);
         }
         false
     }
@@ -84,8 +85,12 @@ impl TypeRegistry {
     /// index before `group.start`). Returns the id of the group's first type;
     /// the group's types get consecutive ids.
     ///
-    /// Every type index that the group mentions must be below
-    /// `group.start + group.len` (the caller validates this first).
+    /// Every type index that the group mentions should be below
+    /// `group.start + group.len` (validation checks this first); other
+    /// indices do not panic but give ids that match nothing.
+    ///
+    /// # Panics
+    /// If `group` lies outside `types`.
     pub fn intern_group(
         &mut self,
         types: &[SubType],
@@ -105,9 +110,9 @@ impl TypeRegistry {
         let first = self.types.len() as u32;
         let to_canon = |idx: u32| -> u32 {
             if idx >= group.start {
-                first + (idx - group.start)
+                first.saturating_add(idx - group.start)
             } else {
-                earlier[idx as usize].0
+                earlier.get(idx as usize).map_or(u32::MAX, |c| c.0)
             }
         };
         for sub in members {
@@ -126,8 +131,9 @@ fn encode_idx(key: &mut Vec<u32>, idx: u32, group: RecGroup, earlier: &[CanonId]
         key.push(REC);
         key.push(idx - group.start);
     } else {
+        // Out of range only for unvalidated input: a key no valid type has.
         key.push(ID);
-        key.push(earlier[idx as usize].0);
+        key.push(earlier.get(idx as usize).map_or(u32::MAX, |c| c.0));
     }
 }
 
