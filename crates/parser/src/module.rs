@@ -140,7 +140,7 @@ impl Builder {
 
     /// Checks what only the end of the module tells (sections that should
     /// have come) and returns the module. `end` is the input length.
-    pub fn finish(mut self, end: usize) -> Result<Module> {
+    pub fn finish(self, end: usize) -> Result<Module> {
         if self.bodies != self.module.funcs.len() {
             let at = self.code_at.unwrap_or(self.funcs_at);
             return Err(Error::new(at, ErrorKind::FuncCodeMismatch));
