@@ -405,6 +405,9 @@ impl Builder {
     fn code(&mut self, r: &mut Reader<'_>, size: usize) -> Result<bool> {
         let at = r.pos();
         self.code_at = Some(at);
+        // Only data indices in the code section need the data count
+        // section, not those of earlier constant expressions.
+        self.cx.uses_data = false;
         let (n, _) = r.count()?;
         // Compiled code averages two to three bytes per instruction:
         // reserving for one instruction per two bytes of the section avoids
@@ -627,6 +630,11 @@ mod tests {
             kind(parse_all(&[TYPE, FUNC, memory, code, (11, &[0])])),
             ErrorKind::DataCountRequired
         );
+        // A data index in a constant expression does not need it.
+        let types: (u8, &[u8]) = (1, &[2, 0x5e, 0x78, 0, 0x60, 0, 0]);
+        let global: (u8, &[u8]) = (6, &[1, 0x63, 0, 0, 0x41, 0, 0x41, 0, 0xfb, 9, 0, 0, 0x0b]);
+        let m = parse_all(&[types, (3, &[1, 1]), global, CODE, (11, &[1, 1, 0])]).unwrap();
+        assert_eq!(m.data_count, None);
     }
 
     #[test]
