@@ -58,6 +58,11 @@ enum Kind {
     Loop,
     If,
     Else,
+    /// The body of a legacy `try`.
+    Try,
+    /// A `catch` or `catch_all` of a legacy `try`: the caught exception's
+    /// reference sits in a hidden slot at the block's base.
+    Catch,
 }
 
 /// An op whose jump target is the end of a block not yet closed.
@@ -192,11 +197,16 @@ impl Translator<'_> {
                         dead_depth += 1;
                         continue;
                     }
-                    Instr::End if dead_depth > 0 => {
+                    Instr::End | Instr::Delegate { .. } if dead_depth > 0 => {
                         dead_depth -= 1;
                         continue;
                     }
-                    Instr::End | Instr::Else if dead_depth == 0 => {}
+                    Instr::End
+                    | Instr::Else
+                    | Instr::Catch { .. }
+                    | Instr::CatchAll
+                    | Instr::Delegate { .. }
+                        if dead_depth == 0 => {}
                     _ => continue,
                 }
             }
@@ -428,10 +438,11 @@ impl Translator<'_> {
                 self.push_all(&params);
             }
             Instr::End => {
+                self.leave_catch()?;
                 let c = self.ctrls.pop().ok_or(Error::Invalid("unmatched end"))?;
                 let here = self.here();
                 self.barrier = here;
-                if let Some(h) = c.handler {
+                if let (Some(h), Kind::Try | Kind::Block) = (c.handler, c.kind) {
                     self.handlers[h as usize].end = here;
                 }
                 if let Some(at) = c.else_fixup {
@@ -546,6 +557,65 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             Instr::TryTable { table } => self.try_table(table)?,
+            Instr::Try { ty } => {
+                self.open(Kind::Try, *ty, None)?;
+                let h = self.handlers.len() as u32;
+                let c = self.ctrls.last_mut().expect("just opened");
+                c.handler = Some(h);
+                let height = c.base;
+                self.handlers.push(Handler {
+                    start: self.here(),
+                    end: self.here(),
+                    height,
+                    catches: Box::new([]),
+                    delegate: None,
+                });
+            }
+            Instr::Catch { tag } => {
+                let ty = *self
+                    .env
+                    .tags
+                    .get(*tag as usize)
+                    .ok_or(Error::Invalid("unknown tag"))?;
+                let params = self.env.func_type(ty)?.params.clone();
+                self.legacy_catch(Some(*tag), &params)?;
+            }
+            Instr::CatchAll => self.legacy_catch(None, &[])?,
+            Instr::Delegate { label } => {
+                let c = self
+                    .ctrls
+                    .last()
+                    .ok_or(Error::Invalid("delegate outside try"))?;
+                let (Kind::Try, Some(h)) = (c.kind, c.handler) else {
+                    return Err(Error::Invalid("delegate outside try"));
+                };
+                // The innermost try body at or outside the label (the label
+                // counts from the block around the `try`) takes over.
+                let depth = self.ctrls.len() - 1;
+                let from = depth.checked_sub(1 + *label as usize).map_or(0, |i| i + 1);
+                let target = self.ctrls[..from]
+                    .iter()
+                    .rev()
+                    .find(|c| c.kind == Kind::Try)
+                    .and_then(|c| c.handler)
+                    .unwrap_or(u32::MAX);
+                self.handlers[h as usize].delegate = Some(target);
+                // Then the block ends as with `end`.
+                self.instr(&Instr::End)?;
+            }
+            Instr::Rethrow { label } => {
+                let c = self
+                    .ctrls
+                    .len()
+                    .checked_sub(1 + *label as usize)
+                    .and_then(|i| self.ctrls.get(i))
+                    .ok_or(Error::Invalid("unknown label"))?;
+                if c.kind != Kind::Catch {
+                    return Err(Error::Invalid("rethrow outside catch"));
+                }
+                self.emit(Op::Rethrow { off: c.base });
+                self.set_unreachable();
+            }
             Instr::BrOnCast { cast } | Instr::BrOnCastFail { cast } => {
                 let (t, forward) = self.branch(cast.label)?;
                 let target = self.targets.len() as u32;
@@ -781,6 +851,7 @@ impl Translator<'_> {
             catches.push(CatchOp {
                 tag,
                 with_ref,
+                legacy: false,
                 target: Target { to, base, keep },
             });
         }
@@ -791,7 +862,90 @@ impl Translator<'_> {
             end: self.here(),
             height,
             catches: catches.into_boxed_slice(),
+            delegate: None,
         });
+        Ok(())
+    }
+
+    /// Leaving a legacy catch body normally: its results move down over
+    /// the hidden exception slot.
+    fn leave_catch(&mut self) -> Result<(), Error> {
+        let Some(c) = self.ctrls.last() else {
+            return Ok(());
+        };
+        if c.kind != Kind::Catch || c.unreachable {
+            return Ok(());
+        }
+        let keep: u32 = c.results.iter().map(|w| *w as u32).sum();
+        let base = c.base;
+        if self.height != base + 1 + keep {
+            return Err(Error::Invalid("type mismatch: catch results"));
+        }
+        // A branch to the next op: the end, where the results belong.
+        let to = self.here() + 1;
+        self.emit(Op::Br(Target { to, base, keep }));
+        self.height -= 1;
+        Ok(())
+    }
+
+    /// Starts a `catch` (with a tag and its payload) or `catch_all` clause
+    /// of the innermost legacy `try`.
+    fn legacy_catch(&mut self, tag: Option<u32>, payload: &[ValType]) -> Result<(), Error> {
+        let c = self
+            .ctrls
+            .last()
+            .ok_or(Error::Invalid("catch outside try"))?;
+        let (Kind::Try | Kind::Catch, Some(h)) = (c.kind, c.handler) else {
+            return Err(Error::Invalid("catch outside try"));
+        };
+        if c.kind == Kind::Try {
+            if !c.unreachable {
+                let at = self.here();
+                self.emit(Op::Jump { to: 0 });
+                self.ctrls
+                    .last_mut()
+                    .expect("open")
+                    .fixups
+                    .push(Fixup::Op(at));
+            }
+            self.handlers[h as usize].end = self.here();
+        } else if !c.unreachable {
+            let keep: u32 = c.results.iter().map(|w| *w as u32).sum();
+            let at = self.here();
+            self.emit(Op::Br(Target {
+                to: 0,
+                base: c.base,
+                keep,
+            }));
+            self.ctrls
+                .last_mut()
+                .expect("open")
+                .fixups
+                .push(Fixup::Op(at));
+        }
+        let here = self.here();
+        self.barrier = here;
+        let c = self.ctrls.last_mut().expect("open");
+        c.kind = Kind::Catch;
+        c.unreachable = false;
+        let (base, base_vals) = (c.base, c.base_vals);
+        self.vals.truncate(base_vals);
+        self.height = base;
+        self.push(1);
+        self.push_types(payload);
+        let keep = self.height - base;
+        let mut catches = std::mem::take(&mut self.handlers[h as usize].catches).into_vec();
+        catches.push(CatchOp {
+            tag,
+            with_ref: true,
+            legacy: true,
+            target: Target {
+                to: here,
+                base,
+                keep,
+            },
+        });
+        self.handlers[h as usize].catches = catches.into_boxed_slice();
         Ok(())
     }
 

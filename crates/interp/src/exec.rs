@@ -326,16 +326,31 @@ impl Machine<'_> {
     fn find_catch(&self, code: &Code, at: usize, exn: usize, inst: u32) -> Option<(u32, CatchOp)> {
         let tag = self.store.exns[exn].tag;
         let tags = &self.store.instances[inst as usize].tags;
-        code.handlers
-            .iter()
-            .rev()
-            .filter(|h| (h.start as usize..h.end as usize).contains(&at))
-            .find_map(|h| {
-                h.catches
-                    .iter()
-                    .find(|c| c.tag.is_none_or(|t| tags[t as usize] == tag))
-                    .map(|c| (h.height, *c))
-            })
+        let mut i = code.handlers.len();
+        while i > 0 {
+            i -= 1;
+            let h = &code.handlers[i];
+            if !(h.start as usize..h.end as usize).contains(&at) {
+                continue;
+            }
+            if let Some(t) = h.delegate {
+                // Continue the search at the delegated-to handler, or leave
+                // the frame.
+                if t == u32::MAX || t as usize >= i {
+                    return None;
+                }
+                i = t as usize + 1;
+                continue;
+            }
+            let found = h
+                .catches
+                .iter()
+                .find(|c| c.tag.is_none_or(|t| tags[t as usize] == tag));
+            if let Some(c) = found {
+                return Some((h.height, *c));
+            }
+        }
+        None
     }
 
     fn run(&mut self, mut code: Arc<Code>, mut inst: u32) -> Result<(), Trap> {
@@ -413,12 +428,15 @@ impl Machine<'_> {
                 loop {
                     if let Some((height, c)) = self.find_catch(&code, pc - 1, exn, inst) {
                         self.stack.sp = fp + height as usize;
+                        if c.legacy {
+                            self.stack.push(exn as u64 + 1);
+                        }
                         if c.tag.is_some() {
                             for v in self.store.exns[exn].payload.iter() {
                                 self.stack.push(*v);
                             }
                         }
-                        if c.with_ref {
+                        if c.with_ref && !c.legacy {
                             self.stack.push(exn as u64 + 1);
                         }
                         self.branch(fp, &c.target);
@@ -536,6 +554,11 @@ impl Machine<'_> {
                 }
                 Op::Throw { tag } => {
                     let exn = self.new_exception(inst, *tag)?;
+                    throw!(exn);
+                }
+                Op::Rethrow { off } => {
+                    let r = self.stack.slots[fp + *off as usize];
+                    let exn = crate::value::decode_ref(r).ok_or(Trap::NullExceptionReference)?;
                     throw!(exn);
                 }
                 Op::ThrowRef => {

@@ -18,10 +18,9 @@
 //! live as long as the store, within [`StoreLimits::max_gc_slots`]),
 //! exception handling (`try_table`), memory64, multiple memories, extended
 //! constants, relaxed SIMD (its deterministic choices); also custom page
-//! sizes, wide arithmetic and the threads instructions on a single-threaded
-//! store. The legacy exception instructions (`try`, `catch`, `rethrow`,
-//! `delegate`) are not executed: [`Module::new`] reports them as
-//! [`Error::Unsupported`].
+//! sizes, wide arithmetic, the legacy exception instructions (`try`,
+//! `catch`, `rethrow`, `delegate`) and the threads instructions on a
+//! single-threaded store.
 //!
 //! ```
 //! use weft_ast::{FuncType, Instr, ValType};

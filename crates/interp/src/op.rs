@@ -69,6 +69,9 @@ pub(crate) enum Op {
     BrOnCast { target: u32, cast: u32, fail: bool },
     /// A GC instruction, executed by its AST form.
     Gc(Box<Instr>),
+    /// Throw again the exception whose reference is in the slot at `off`
+    /// (a legacy catch's hidden slot).
+    Rethrow { off: u32 },
     /// Pop `slots` slots.
     Drop { slots: u32 },
     /// Pop an i32 and two operands of `slots` slots each; keep the first if
@@ -169,8 +172,11 @@ pub(crate) struct CatchOp {
     /// The instance's tag caught, or `None` for `catch_all(_ref)`.
     pub tag: Option<u32>,
     /// Whether the exception reference is pushed (`catch_ref`,
-    /// `catch_all_ref`).
+    /// `catch_all_ref`, and every legacy clause).
     pub with_ref: bool,
+    /// A legacy `catch`: the reference goes below the payload (into the
+    /// clause's hidden slot) rather than above it.
+    pub legacy: bool,
     /// Where the clause branches, with the values it pushes.
     pub target: Target,
 }
@@ -188,6 +194,9 @@ pub(crate) struct Handler {
     pub height: u32,
     /// The clauses, tried in order.
     pub catches: Box<[CatchOp]>,
+    /// For a legacy `try ... delegate`: the handler that takes over, or
+    /// `u32::MAX` for the caller.
+    pub delegate: Option<u32>,
 }
 
 /// A translated function body.

@@ -645,3 +645,83 @@ fn gc_objects_reach_the_host_and_respect_the_allocation_limit() {
         Err(Error::Trap(Trap::AllocationLimit))
     );
 }
+
+#[test]
+fn legacy_exceptions_catch_rethrow_and_delegate() {
+    let features = weft_ast::Features::default() | weft_ast::Features::LEGACY_EXCEPTIONS;
+    let bytes = wat::parse_str(
+        r#"(module
+          (tag $e (param i32))
+          (tag $f)
+          (func $throw (param i32) (throw $e (local.get 0)))
+          ;; catch with payload, catch_all, and normal completion.
+          (func (export "catch") (param i32) (result i32)
+            try (result i32)
+              (if (i32.eqz (local.get 0)) (then (throw $f)))
+              (if (i32.eq (local.get 0) (i32.const 1)) (then (call $throw (i32.const 42))))
+              i32.const 7
+            catch $e
+              i32.const 100
+              i32.add
+            catch_all
+              i32.const -1
+            end)
+          ;; rethrow from a catch body reaches the outer handler.
+          (func (export "rethrow") (result i32)
+            try (result i32)
+              try
+                (call $throw (i32.const 5))
+              catch $e
+                drop
+                rethrow 0
+              end
+              i32.const 0
+            catch $e
+            end)
+          ;; delegate skips the inner catch_all and lands in the outer one.
+          (func (export "delegate") (result i32)
+            try (result i32)
+              try (result i32)
+                try
+                  (throw $f)
+                delegate 1
+                i32.const 0
+              catch_all
+                i32.const 1
+              end
+            catch $f
+              i32.const 2
+            end)
+          ;; delegate to the caller.
+          (func (export "escape") try (throw $f) delegate 0))"#,
+    )
+    .unwrap();
+    let ast = weft_parser::parse_with(&bytes, features).unwrap();
+    let m = Module::with_features(ast, features).unwrap();
+    let mut store = Store::new();
+    let inst = Linker::new().instantiate(&mut store, &m).unwrap();
+    assert_eq!(
+        call(&mut store, inst, "catch", &[Value::I32(2)]),
+        Ok(vec![Value::I32(7)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "catch", &[Value::I32(1)]),
+        Ok(vec![Value::I32(142)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "catch", &[Value::I32(0)]),
+        Ok(vec![Value::I32(-1)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "rethrow", &[]),
+        Ok(vec![Value::I32(5)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "delegate", &[]),
+        Ok(vec![Value::I32(2)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "escape", &[]),
+        Err(Error::Trap(Trap::UncaughtException))
+    );
+}
