@@ -328,6 +328,36 @@ impl Store {
             .map(|slot| Value::from_slots(elem, *slot, 0)))
     }
 
+    /// Sets a table's element; `Ok(false)` when the index is out of bounds.
+    pub fn table_set(&mut self, t: Table, index: u64, value: Value) -> Result<bool, Error> {
+        let elem = self.resolve(ValType::Ref(self.table_type(t)?.elem));
+        if !value.has_type(elem) {
+            return Err(Error::ArgumentMismatch);
+        }
+        let table = &mut self.tables[t.0 as usize];
+        match usize::try_from(index)
+            .ok()
+            .and_then(|i| table.elems.get_mut(i))
+        {
+            Some(slot) => {
+                *slot = value.to_slots().0;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    /// Grows a table by `delta` elements set to `init`; the old size, or
+    /// `None` if it cannot grow that much.
+    pub fn table_grow(&mut self, t: Table, delta: u64, init: Value) -> Result<Option<u64>, Error> {
+        let elem = self.resolve(ValType::Ref(self.table_type(t)?.elem));
+        if !init.has_type(elem) {
+            return Err(Error::ArgumentMismatch);
+        }
+        let limits = self.limits;
+        Ok(self.tables[t.0 as usize].grow(delta, init.to_slots().0, &limits))
+    }
+
     /// Creates a global of the given type and initial value.
     pub fn global(&mut self, ty: GlobalType, value: Value) -> Result<Global, Error> {
         if !value.has_type(ty.val) {

@@ -543,6 +543,17 @@ fn exports_globals_and_tables_are_reachable_from_the_host() {
         Ok(Some(Value::FuncRef(store.export_func(inst, "bump"))))
     );
     assert_eq!(store.table_get(t, 2), Ok(None));
+    assert_eq!(
+        store.table_set(t, 0, Value::FuncRef(store.export_func(inst, "bump"))),
+        Ok(true)
+    );
+    assert_eq!(store.table_set(t, 5, Value::FuncRef(None)), Ok(false));
+    assert_eq!(
+        store.table_set(t, 0, Value::I32(1)),
+        Err(Error::ArgumentMismatch)
+    );
+    assert_eq!(store.table_grow(t, 3, Value::FuncRef(None)), Ok(Some(2)));
+    assert_eq!(store.table_type(t).map(|ty| ty.limits.min), Ok(5));
     let mut names: Vec<&str> = store.exports(inst).map(|(n, _)| n).collect();
     names.sort();
     assert_eq!(names, ["bump", "g", "m", "t"]);
