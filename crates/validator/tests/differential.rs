@@ -151,6 +151,11 @@ fn agrees_with_wasmparser() {
                 &case.bytes,
                 Features::WASM2,
             );
+            without.compare(
+                &format!("{} with all", case.name),
+                &case.bytes,
+                Features::ALL,
+            );
             for &(name, off) in WITHOUT {
                 without.compare(
                     &format!("{} without {name}", case.name),
@@ -179,7 +184,7 @@ fn agrees_with_wasmparser() {
     dropped.print("instructions dropped");
     replaced.print("instructions replaced");
     older.print("as Wasm 1.0 and 2.0");
-    without.print("default without one proposal");
+    without.print("every proposal on, and default without one proposal");
     assert!(plain.compared > 10_000);
     // Every disagreement is listed above with both sides' reasons; the
     // validator has none, and must keep it that way.
