@@ -175,6 +175,7 @@ fn agrees_with_wasmparser() {
                 }
                 if let Some(b) = replace_instr(&case.bytes, features, &mut rng) {
                     replaced.compare(&format!("{} replace#{n}", case.name), &b, features);
+                    older.compare(&format!("{} replace#{n} as 1.0", case.name), &b, wasm1);
                 }
             }
         }
