@@ -42,7 +42,7 @@ pub(crate) fn validate_module(
     }
     check_types(&mut ctx, registry)?;
     check_imports(&mut ctx)?;
-    for (i, f) in m.funcs.iter().enumerate() {
+    for f in &m.funcs {
         let idx = ctx.funcs.len() as u32;
         ctx.func_type(f.ty).map_err(|e| {
             e.at(Location::Func {
@@ -50,7 +50,6 @@ pub(crate) fn validate_module(
                 instr: None,
             })
         })?;
-        let _ = i;
         ctx.funcs.push(f.ty);
     }
     ctx.declared = declared_funcs(&ctx);
@@ -394,7 +393,7 @@ fn const_globals(ctx: &Ctx<'_>) -> u32 {
 }
 
 fn check_tables<'m>(ctx: &mut Ctx<'m>, st: &mut Stacks<'m>) -> Result<()> {
-    for (i, t) in ctx.m.tables.iter().enumerate() {
+    for t in &ctx.m.tables {
         let idx = ctx.tables.len() as u32;
         let at = |e: Error| e.at(Location::Table(idx));
         check_table_type(ctx, &t.ty).map_err(at)?;
@@ -411,7 +410,6 @@ fn check_tables<'m>(ctx: &mut Ctx<'m>, st: &mut Stacks<'m>) -> Result<()> {
             }
             None => {}
         }
-        let _ = i;
         ctx.tables.push(t.ty);
     }
     if ctx.tables.len() > 1 && !ctx.features.contains(Features::REFERENCE_TYPES) {

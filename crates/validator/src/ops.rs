@@ -280,31 +280,30 @@ impl<'m> Stacks<'m> {
             I::TryTable { table } => {
                 for c in &table.catches {
                     let label = self.label(c.label())?.label_types();
-                    let check =
-                        |me: &Self, got: &[ValType], extra: Option<ValType>| -> Result<()> {
-                            let n = got.len() + extra.is_some() as usize;
-                            if n != label.len() {
+                    // What the clause delivers must match the label's types.
+                    let check = |got: &[ValType], extra: Option<ValType>| -> Result<()> {
+                        let n = got.len() + extra.is_some() as usize;
+                        if n != label.len() {
+                            return Err(err(
+                                "type mismatch: catch clause does not match its label",
+                            ));
+                        }
+                        for (k, &t) in got.iter().chain(extra.iter()).enumerate() {
+                            if !ctx.val_sub(t, label.get(k)) {
                                 return Err(err(
                                     "type mismatch: catch clause does not match its label",
                                 ));
                             }
-                            let _ = me;
-                            for (k, &t) in got.iter().chain(extra.iter()).enumerate() {
-                                if !ctx.val_sub(t, label.get(k)) {
-                                    return Err(err(
-                                        "type mismatch: catch clause does not match its label",
-                                    ));
-                                }
-                            }
-                            Ok(())
-                        };
-                    match *c {
-                        Catch::One { tag, .. } => check(self, &ctx.tag_type(tag)?.params, None)?,
-                        Catch::OneRef { tag, .. } => {
-                            check(self, &ctx.tag_type(tag)?.params, Some(EXNREF_NONNULL))?
                         }
-                        Catch::All { .. } => check(self, &[], None)?,
-                        Catch::AllRef { .. } => check(self, &[], Some(EXNREF_NONNULL))?,
+                        Ok(())
+                    };
+                    match *c {
+                        Catch::One { tag, .. } => check(&ctx.tag_type(tag)?.params, None)?,
+                        Catch::OneRef { tag, .. } => {
+                            check(&ctx.tag_type(tag)?.params, Some(EXNREF_NONNULL))?
+                        }
+                        Catch::All { .. } => check(&[], None)?,
+                        Catch::AllRef { .. } => check(&[], Some(EXNREF_NONNULL))?,
                     }
                 }
                 self.open_block(ctx, Kind::TryTable, table.ty, pos)?;
