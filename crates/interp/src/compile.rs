@@ -617,6 +617,11 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             Instr::BrOnCast { cast } | Instr::BrOnCastFail { cast } => {
+                if let weft_ast::HeapType::Concrete(idx) = cast.to.heap
+                    && self.env.module.types.get(idx as usize).is_none()
+                {
+                    return Err(Error::Invalid("unknown type"));
+                }
                 let (t, forward) = self.branch(cast.label)?;
                 let target = self.targets.len() as u32;
                 if forward {
@@ -1000,6 +1005,12 @@ impl Translator<'_> {
             ArrayFill { ty } => (3 + elem(*ty)?, None),
             ArrayCopy { .. } => (5, None),
             ArrayInitData { .. } | ArrayInitElem { .. } => (4, None),
+            RefTest { ty } | RefTestNull { ty } | RefCast { ty } | RefCastNull { ty } => {
+                if let weft_ast::HeapType::Concrete(idx) = ty {
+                    composite(*idx)?;
+                }
+                (1, Some(1))
+            }
             _ => (1, Some(1)),
         })
     }
