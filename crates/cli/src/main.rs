@@ -29,6 +29,8 @@ enum Command {
     Dump(cmd::dump::Args),
     /// Print a binary module as text.
     Print(cmd::print::Args),
+    /// Check a module (binary or text) against the validation rules.
+    Validate(cmd::validate::Args),
     /// Run the official spec testsuite (bundled) and print a table by directory.
     Spec(cmd::spec::Args),
     /// Run .wast scripts.
@@ -41,6 +43,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => cmd::parse::run(args),
         Command::Dump(args) => cmd::dump::run(args),
         Command::Print(args) => cmd::print::run(args),
+        Command::Validate(args) => cmd::validate::run(args),
         Command::Spec(args) => cmd::spec::run(args),
         Command::Wast(args) => cmd::wast::run(args),
     };

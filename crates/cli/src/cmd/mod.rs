@@ -5,6 +5,7 @@ pub mod dump;
 pub mod parse;
 pub mod print;
 pub mod spec;
+pub mod validate;
 pub mod wast;
 
 use std::fmt;
@@ -38,6 +39,13 @@ pub enum Error {
         /// Where and what.
         source: weft_wat::Error,
     },
+    /// A module is not valid.
+    Invalid {
+        /// The file.
+        path: PathBuf,
+        /// What rule it breaks, and where.
+        source: weft_validator::Error,
+    },
     /// `--features` named an unknown proposal.
     Features(UnknownFeature),
     /// Script commands failed (already reported on standard output).
@@ -52,6 +60,7 @@ impl fmt::Display for Error {
             Error::Text { path, text, source } => {
                 f.write_str(&source.render(&path.display().to_string(), text))
             }
+            Error::Invalid { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Features(e) => e.fmt(f),
             Error::Failed(n) => write!(f, "{n} commands failed"),
         }
@@ -64,6 +73,7 @@ impl std::error::Error for Error {
             Error::Io { source, .. } => Some(source),
             Error::Binary { source, .. } => Some(source),
             Error::Text { source, .. } => Some(source),
+            Error::Invalid { source, .. } => Some(source),
             Error::Features(e) => Some(e),
             Error::Failed(_) => None,
         }
@@ -98,6 +108,28 @@ pub fn read(path: &Path) -> Result<Vec<u8>, Error> {
 pub fn write(path: &Path, bytes: &[u8]) -> Result<(), Error> {
     std::fs::write(path, bytes).map_err(|source| Error::Io {
         path: path.to_path_buf(),
+        source,
+    })
+}
+
+/// The magic number every binary module starts with.
+const MAGIC: &[u8] = b"\0asm";
+
+/// Reads a module, binary or text: binary when the file starts with the
+/// magic number, else text.
+pub fn load_module(path: &Path, features: Features) -> Result<weft_ast::Module, Error> {
+    let bytes = read(path)?;
+    if bytes.starts_with(MAGIC) {
+        return weft_parser::parse_with(&bytes, features).map_err(|source| Error::Binary {
+            path: path.to_path_buf(),
+            source,
+        });
+    }
+    weft_wat::parse_module_bytes_with(&bytes, features).map_err(|source| Error::Text {
+        path: path.to_path_buf(),
+        // Only to show the offending line: the lossy replacement keeps
+        // every character before the first bad byte where it was.
+        text: String::from_utf8_lossy(&bytes).into_owned(),
         source,
     })
 }

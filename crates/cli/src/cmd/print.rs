@@ -1,5 +1,5 @@
-//! `weft print IN.wasm [-o OUT.wat] [--fold] [--skeleton] [--index-comments]`:
-//! a binary module as text. The text streams into the output (standard
+//! `weft print IN [-o OUT.wat] [--fold] [--skeleton] [--index-comments]`:
+//! a module (binary or text) as text. The text streams into the output (standard
 //! output without `-o`); nothing is written unless the input decodes.
 
 use std::io::Write;
@@ -10,7 +10,7 @@ use super::{Error, FeatureArgs};
 /// Arguments of `weft print`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The binary module to print.
+    /// The module to print: binary or text.
     input: PathBuf,
     /// Where to write the text (standard output without it).
     #[arg(short, long)]
@@ -34,11 +34,7 @@ pub struct Args {
 /// Runs `weft print`.
 pub fn run(args: Args) -> Result<(), Error> {
     let features = args.features.features()?;
-    let bytes = super::read(&args.input)?;
-    let module = weft_parser::parse_with(&bytes, features).map_err(|source| Error::Binary {
-        path: args.input.clone(),
-        source,
-    })?;
+    let module = super::load_module(&args.input, features)?;
     let options = weft_printer::Options {
         fold: args.fold,
         skeleton: args.skeleton,

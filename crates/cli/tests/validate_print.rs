@@ -1,0 +1,75 @@
+//! `weft validate` and `weft print` as a user runs them, on text input.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// Writes `text` to a fresh file in the temporary directory.
+fn file(name: &str, text: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("weft-cli-vp-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn weft(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn validate_accepts_a_valid_module() {
+    let path = file("ok.wat", "(module (func (result i32) i32.const 1))");
+    let out = weft(&["validate", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = weft(&["validate", "--parallel", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn validate_rejects_with_the_rule_and_place() {
+    let path = file("bad.wat", "(module (func (result i32) i64.const 1))");
+    let out = weft(&["validate", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    assert!(message.contains("type mismatch"), "{message}");
+    assert!(message.contains("func 0"), "{message}");
+}
+
+#[test]
+fn validate_follows_features() {
+    let path = file("two.wat", "(module (memory 1) (memory 1))");
+    let out = weft(&["validate", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = weft(&["validate", "--features", "wasm2", path.to_str().unwrap()]);
+    assert!(!out.status.success());
+    let out = weft(&[
+        "validate",
+        "--features",
+        "wasm2,+multi-memory",
+        path.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn print_reads_text_too() {
+    let path = file(
+        "p.wat",
+        "(module (func $f (export \"f\") (param i32) local.get 0 drop))",
+    );
+    let out = weft(&["print", path.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("(func $f"), "{text}");
+    assert!(text.contains("local.get 0"), "{text}");
+    let again = weft_wat::parse_module(&text).unwrap();
+    let original = weft_wat::parse_module(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(again.encode(), original.encode());
+}
