@@ -70,12 +70,13 @@ impl Features {
     /// Wasm 1.0: no proposal at all. Every set contains it.
     pub const MVP: Features = Features(0);
 
-    /// Wasm 1.0 exactly.
-    pub const WASM1: Features = Features::MVP;
+    /// Wasm 1.0 exactly, as the W3C recommendation has it: the MVP plus
+    /// importing and exporting mutable globals.
+    pub const WASM1: Features = Features::MUTABLE_GLOBAL;
 
     /// Wasm 2.0: 1.0 and the proposals merged into it.
     pub const WASM2: Features = Features(
-        Features::MUTABLE_GLOBAL.0
+        Features::WASM1.0
             | Features::SIGN_EXTENSION.0
             | Features::SATURATING_FLOAT_TO_INT.0
             | Features::MULTI_VALUE.0
