@@ -31,6 +31,7 @@ enum Command {
     Print(cmd::print::Args),
     /// Check a module (binary or text) against the validation rules.
     Validate(cmd::validate::Args),
+    #[cfg(feature = "testsuite")]
     /// Run the official spec testsuite (bundled) and print a table by directory.
     Spec(cmd::spec::Args),
     /// Run .wast scripts.
@@ -44,6 +45,7 @@ fn main() -> ExitCode {
         Command::Dump(args) => cmd::dump::run(args),
         Command::Print(args) => cmd::print::run(args),
         Command::Validate(args) => cmd::validate::run(args),
+        #[cfg(feature = "testsuite")]
         Command::Spec(args) => cmd::spec::run(args),
         Command::Wast(args) => cmd::wast::run(args),
     };

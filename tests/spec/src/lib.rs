@@ -17,4 +17,5 @@ pub mod phrase;
 pub mod report;
 pub mod runner;
 pub mod sexpr;
+#[cfg(feature = "testsuite")]
 pub mod suite;

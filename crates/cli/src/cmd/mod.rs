@@ -4,6 +4,7 @@
 pub mod dump;
 pub mod parse;
 pub mod print;
+#[cfg(feature = "testsuite")]
 pub mod spec;
 pub mod validate;
 pub mod wast;
