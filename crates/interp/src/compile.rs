@@ -42,6 +42,81 @@ impl Env<'_> {
             .ok_or(Error::Invalid("unknown type"))
     }
 
+    /// Number of tables, imports included.
+    fn num_tables(&self) -> usize {
+        self.module.tables.len()
+            + self
+                .module
+                .imports
+                .iter()
+                .filter(|i| matches!(i.desc, weft_ast::ImportDesc::Table(_)))
+                .count()
+    }
+
+    /// Checks that every index an instruction names exists, so that even a
+    /// module that skipped validation cannot make execution index out of
+    /// range.
+    fn check_indices(&self, i: &Instr) -> Result<(), Error> {
+        use Instr::*;
+        let ok = |idx: u32, len: usize| (idx as usize) < len;
+        let mems = self.memories.len();
+        let tables = self.num_tables();
+        let datas = self.module.datas.len();
+        let elems = self.module.elems.len();
+        let types = self.module.types.len();
+        let fine = match i {
+            MemorySize { mem } | MemoryGrow { mem } | MemoryFill { mem } => ok(*mem, mems),
+            MemoryCopy { dst, src } => ok(*dst, mems) && ok(*src, mems),
+            MemoryInit { data, mem } => ok(*data, datas) && ok(*mem, mems),
+            DataDrop { data } => ok(*data, datas),
+            TableGet { table }
+            | TableSet { table }
+            | TableSize { table }
+            | TableGrow { table }
+            | TableFill { table } => ok(*table, tables),
+            TableCopy { dst, src } => ok(*dst, tables) && ok(*src, tables),
+            TableInit { elem, table } => ok(*elem, elems) && ok(*table, tables),
+            ElemDrop { elem } => ok(*elem, elems),
+            CallIndirect { ty, table } | ReturnCallIndirect { ty, table } => {
+                ok(*ty, types) && ok(*table, tables)
+            }
+            RefFunc { func } => ok(*func, self.func_types.len()),
+            StructNew { ty }
+            | StructNewDefault { ty }
+            | StructGet { ty, .. }
+            | StructGetS { ty, .. }
+            | StructGetU { ty, .. }
+            | StructSet { ty, .. }
+            | ArrayNew { ty }
+            | ArrayNewDefault { ty }
+            | ArrayNewFixed { ty, .. }
+            | ArrayGet { ty }
+            | ArrayGetS { ty }
+            | ArrayGetU { ty }
+            | ArraySet { ty }
+            | ArrayFill { ty } => ok(*ty, types),
+            ArrayCopy { dst, src } => ok(*dst, types) && ok(*src, types),
+            ArrayNewData { ty, data } | ArrayInitData { ty, data } => {
+                ok(*ty, types) && ok(*data, datas)
+            }
+            ArrayNewElem { ty, elem } | ArrayInitElem { ty, elem } => {
+                ok(*ty, types) && ok(*elem, elems)
+            }
+            TryTable { table } => table.catches.iter().all(|c| match *c {
+                weft_ast::Catch::One { tag, .. } | weft_ast::Catch::OneRef { tag, .. } => {
+                    ok(tag, self.tags.len())
+                }
+                _ => true,
+            }),
+            _ => i.memarg().is_none_or(|m| ok(m.memory, mems)),
+        };
+        if fine {
+            Ok(())
+        } else {
+            Err(Error::Invalid("index out of range"))
+        }
+    }
+
     /// The type of a function by its index.
     fn type_of_func(&self, func: u32) -> Result<&FuncType, Error> {
         let ty = *self
@@ -394,6 +469,7 @@ impl Translator<'_> {
     }
 
     fn instr(&mut self, instr: &Instr) -> Result<(), Error> {
+        self.env.check_indices(instr)?;
         match instr {
             Instr::Unreachable => {
                 self.emit(Op::Unreachable);

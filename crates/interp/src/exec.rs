@@ -235,7 +235,12 @@ impl Machine<'_> {
             .and_then(|i| tab.elems.get(i))
             .ok_or(Trap::UndefinedElement)?;
         let addr = crate::value::decode_ref(*r).ok_or(Trap::UninitializedElement(i))?;
-        let actual = self.store.funcs[addr as usize].ty();
+        let actual = self
+            .store
+            .funcs
+            .get(addr as usize)
+            .ok_or(Trap::InvalidReference)?
+            .ty();
         if actual != expected && !self.store.registry.is_subtype(actual, expected) {
             return Err(Trap::IndirectCallTypeMismatch);
         }
@@ -380,7 +385,12 @@ impl Machine<'_> {
         macro_rules! call {
             ($addr:expr, $tail:expr) => {{
                 self.fuel()?;
-                match self.store.funcs[$addr as usize].clone() {
+                let callee = self
+                    .store
+                    .funcs
+                    .get($addr as usize)
+                    .ok_or(Trap::InvalidReference)?;
+                match callee.clone() {
                     FuncInst::Wasm {
                         code: callee,
                         instance: ci,
@@ -559,11 +569,17 @@ impl Machine<'_> {
                 Op::Rethrow { off } => {
                     let r = self.stack.slots[fp + *off as usize];
                     let exn = crate::value::decode_ref(r).ok_or(Trap::NullExceptionReference)?;
+                    if exn as usize >= self.store.exns.len() {
+                        return Err(Trap::InvalidReference);
+                    }
                     throw!(exn);
                 }
                 Op::ThrowRef => {
                     let r = self.stack.pop();
                     let exn = crate::value::decode_ref(r).ok_or(Trap::NullExceptionReference)?;
+                    if exn as usize >= self.store.exns.len() {
+                        return Err(Trap::InvalidReference);
+                    }
                     throw!(exn);
                 }
                 Op::BrOnCast { target, cast, fail } => {

@@ -169,12 +169,15 @@ pub(crate) fn ref_test_abstract(store: &Store, slot: u64, a: AbsHeap) -> bool {
 }
 
 /// Pops an `any` slot that must be an object.
-fn pop_obj(s: &mut Stack, null: Trap) -> Result<usize, Trap> {
+fn pop_obj(store: &Store, s: &mut Stack, null: Trap) -> Result<usize, Trap> {
     let r = s.pop();
     if r == 0 {
         return Err(null);
     }
-    Ok(r as usize - 1)
+    match object(store, r) {
+        Some(_) => Ok(r as usize - 1),
+        None => Err(Trap::InvalidReference),
+    }
 }
 
 /// Checks `[start, start + n)` within `len`.
@@ -266,7 +269,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
             let fields = struct_fields(store, inst, *ty);
             let off: u32 = fields[..*field as usize].iter().map(field_slots).sum();
             let f = fields[*field as usize];
-            let o = pop_obj(s, Trap::NullStructureReference)?;
+            let o = pop_obj(store, s, Trap::NullStructureReference)?;
             let obj = &store.gc[o];
             let v = unpack(
                 f.storage,
@@ -291,11 +294,15 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
                 None
             };
             let lo = s.pop();
-            let o = pop_obj(s, Trap::NullStructureReference)?;
-            let obj = &mut store.gc[o];
-            obj.slots[off] = pack(f.storage, lo);
+            let o = pop_obj(store, s, Trap::NullStructureReference)?;
+            let w = field_slots(&f) as usize;
+            let slots = store.gc[o]
+                .slots
+                .get_mut(off..off + w)
+                .ok_or(Trap::InvalidReference)?;
+            slots[0] = pack(f.storage, lo);
             if let Some(hi) = hi {
-                obj.slots[off + 1] = hi;
+                slots[1] = hi;
             }
         }
         ArrayNew { ty } | ArrayNewDefault { ty } => {
@@ -365,7 +372,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
             let elem = array_elem(store, inst, *ty);
             let w = field_slots(&elem) as usize;
             let idx = s.pop_u32() as usize;
-            let o = pop_obj(s, Trap::NullArrayReference)?;
+            let o = pop_obj(store, s, Trap::NullArrayReference)?;
             let obj = &store.gc[o];
             if idx >= obj.slots.len() / w {
                 return Err(Trap::OutOfBoundsArrayAccess);
@@ -385,7 +392,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
             let hi = if w == 2 { Some(s.pop()) } else { None };
             let lo = s.pop();
             let idx = s.pop_u32() as usize;
-            let o = pop_obj(s, Trap::NullArrayReference)?;
+            let o = pop_obj(store, s, Trap::NullArrayReference)?;
             let obj = &mut store.gc[o];
             if idx >= obj.slots.len() / w {
                 return Err(Trap::OutOfBoundsArrayAccess);
@@ -396,7 +403,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
             }
         }
         ArrayLen => {
-            let o = pop_obj(s, Trap::NullArrayReference)?;
+            let o = pop_obj(store, s, Trap::NullArrayReference)?;
             let obj = &store.gc[o];
             let w = store
                 .registry
@@ -418,7 +425,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
                 [pack(elem.storage, s.pop()), 0]
             };
             let d = s.pop_u32() as u64;
-            let o = pop_obj(s, Trap::NullArrayReference)?;
+            let o = pop_obj(store, s, Trap::NullArrayReference)?;
             let obj = &mut store.gc[o];
             if !in_bounds(d, n, obj.slots.len() / w) {
                 return Err(Trap::OutOfBoundsArrayAccess);
@@ -431,9 +438,9 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
             let w = field_slots(&array_elem(store, inst, *dst)) as usize;
             let n = s.pop_u32() as u64;
             let sp = s.pop_u32() as u64;
-            let so = pop_obj(s, Trap::NullArrayReference)?;
+            let so = pop_obj(store, s, Trap::NullArrayReference)?;
             let dp = s.pop_u32() as u64;
-            let d_o = pop_obj(s, Trap::NullArrayReference)?;
+            let d_o = pop_obj(store, s, Trap::NullArrayReference)?;
             let (dlen, slen) = (store.gc[d_o].slots.len() / w, store.gc[so].slots.len() / w);
             if !in_bounds(dp, n, dlen) || !in_bounds(sp, n, slen) {
                 return Err(Trap::OutOfBoundsArrayAccess);
@@ -447,7 +454,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
             let n = s.pop_u32() as u64;
             let sp = s.pop_u32() as u64;
             let dp = s.pop_u32() as u64;
-            let o = pop_obj(s, Trap::NullArrayReference)?;
+            let o = pop_obj(store, s, Trap::NullArrayReference)?;
             if !in_bounds(dp, n, store.gc[o].slots.len() / w) {
                 return Err(Trap::OutOfBoundsArrayAccess);
             }
@@ -464,7 +471,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
             let n = s.pop_u32() as u64;
             let sp = s.pop_u32() as u64;
             let dp = s.pop_u32() as u64;
-            let o = pop_obj(s, Trap::NullArrayReference)?;
+            let o = pop_obj(store, s, Trap::NullArrayReference)?;
             if !in_bounds(dp, n, store.gc[o].slots.len()) {
                 return Err(Trap::OutOfBoundsArrayAccess);
             }

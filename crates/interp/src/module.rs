@@ -35,10 +35,10 @@ impl Module {
     }
 
     /// Translates every function body of a module the caller has already
-    /// validated (`weft_validator::validate`). An invalid module is never
-    /// undefined behaviour: translation rejects what it cannot make sense
-    /// of with [`Error::Invalid`], and anything else it lets through runs
-    /// into a bounds check at worst (a panic, not a wrong memory access).
+    /// validated (`weft_validator::validate`). Translation checks every
+    /// index and the stack heights, rejecting what it cannot make sense of
+    /// with [`Error::Invalid`]; it checks no value types, so an invalid
+    /// module it lets through computes garbage, but stays in bounds.
     pub fn new_unchecked(ast: weft_ast::Module) -> Result<Module, Error> {
         let mut func_types = Vec::new();
         let mut globals = Vec::new();

@@ -55,6 +55,10 @@ pub enum Trap {
     CastFailure,
     /// Structs and arrays would exceed the store's limits.
     AllocationLimit,
+    /// A reference that names nothing in this store: only a module that
+    /// skipped validation, or a host handle from another store, can make
+    /// one.
+    InvalidReference,
     /// The store's fuel ran out.
     OutOfFuel,
     /// A host function failed with this message.
@@ -79,6 +83,7 @@ impl Trap {
             Trap::NullReference => "null reference",
             Trap::CallStackExhausted => "call stack exhausted",
             Trap::OutOfFuel => "all fuel consumed",
+            Trap::InvalidReference => "invalid reference",
             Trap::NullStructureReference => "null structure reference",
             Trap::NullArrayReference => "null array reference",
             Trap::NullI31Reference => "null i31 reference",
