@@ -29,6 +29,8 @@ enum Command {
     Dump(cmd::dump::Args),
     /// Print a binary module as text.
     Print(cmd::print::Args),
+    /// Call an exported function and print its results.
+    Run(cmd::run::Args),
     /// Check a module (binary or text) against the validation rules.
     Validate(cmd::validate::Args),
     #[cfg(feature = "testsuite")]
@@ -44,6 +46,7 @@ fn main() -> ExitCode {
         Command::Parse(args) => cmd::parse::run(args),
         Command::Dump(args) => cmd::dump::run(args),
         Command::Print(args) => cmd::print::run(args),
+        Command::Run(args) => cmd::run::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         #[cfg(feature = "testsuite")]
         Command::Spec(args) => cmd::spec::run(args),

@@ -1,4 +1,5 @@
-//! `weft validate` and `weft print` as a user runs them, on text input.
+//! `weft validate`, `weft print` and `weft run` as a user runs them, on text
+//! input.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -72,4 +73,31 @@ fn print_reads_text_too() {
     let again = weft_wat::parse_module(&text).unwrap();
     let original = weft_wat::parse_module(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(again.encode(), original.encode());
+}
+
+#[test]
+fn run_invokes_and_reports_traps() {
+    let path = file(
+        "run.wat",
+        "(module (func (export \"div\") (param i32 i32) (result i32) \
+         (i32.div_s (local.get 0) (local.get 1))))",
+    );
+    let p = path.to_str().unwrap();
+    let out = weft(&["run", p, "--invoke", "div", "-7", "2"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "-3\n");
+    let out = weft(&["run", p, "--invoke", "div", "1", "0"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("integer divide by zero"),
+        "{}",
+        stderr(&out)
+    );
+    let out = weft(&["run", p, "--invoke", "div", "1"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("takes 2 arguments"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -4,6 +4,7 @@
 pub mod dump;
 pub mod parse;
 pub mod print;
+pub mod run;
 #[cfg(feature = "testsuite")]
 pub mod spec;
 pub mod validate;
@@ -47,6 +48,8 @@ pub enum Error {
         /// What rule it breaks, and where.
         source: weft_validator::Error,
     },
+    /// `weft run` could not instantiate, call, or the call trapped.
+    Run(run::RunError),
     /// `--features` named an unknown proposal.
     Features(UnknownFeature),
     /// Script commands failed (already reported on standard output).
@@ -62,6 +65,7 @@ impl fmt::Display for Error {
                 f.write_str(&source.render(&path.display().to_string(), text))
             }
             Error::Invalid { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Run(e) => e.fmt(f),
             Error::Features(e) => e.fmt(f),
             Error::Failed(n) => write!(f, "{n} commands failed"),
         }
@@ -75,6 +79,7 @@ impl std::error::Error for Error {
             Error::Binary { source, .. } => Some(source),
             Error::Text { source, .. } => Some(source),
             Error::Invalid { source, .. } => Some(source),
+            Error::Run(e) => Some(e),
             Error::Features(e) => Some(e),
             Error::Failed(_) => None,
         }
