@@ -146,12 +146,15 @@ fn run_wasm(
         store,
         stack,
         frames,
+        host_args: Vec::new(),
+        host_results: Vec::new(),
     };
     let r = m.run(code, instance);
     let Machine {
         store,
         stack,
         frames,
+        ..
     } = m;
     let results = r.map(|()| {
         let mut i = 0;
@@ -177,6 +180,9 @@ struct Machine<'s> {
     store: &'s mut Store,
     stack: Stack,
     frames: Frames,
+    /// Buffers for host calls' arguments and results.
+    host_args: Vec<Value>,
+    host_results: Vec<Value>,
 }
 
 impl Machine<'_> {
@@ -247,30 +253,34 @@ impl Machine<'_> {
         Ok(addr)
     }
 
-    /// Calls a host function with the arguments on top of the stack.
+    /// Calls a host function with the arguments on top of the stack. The
+    /// argument and result vectors are the machine's, reused from call to
+    /// call.
     fn call_host(&mut self, ty: TypeId, f: &crate::store::HostFn, inst: u32) -> Result<(), Trap> {
-        let mut ty: FuncType = self.store.type_of(ty).clone();
-        for t in ty.params.iter_mut().chain(ty.results.iter_mut()) {
-            *t = self.store.resolve(*t);
-        }
-        let n: usize = ty.params.iter().map(|t| slots(*t) as usize).sum();
+        let mut args = std::mem::take(&mut self.host_args);
+        let mut results = std::mem::take(&mut self.host_results);
+        args.clear();
+        results.clear();
+        let fty = self.store.type_of(ty);
+        let n: usize = fty.params.iter().map(|t| slots(*t) as usize).sum();
         let mut at = self.stack.sp - n;
-        let args: Vec<Value> = ty
-            .params
-            .iter()
-            .map(|t| {
-                let lo = self.stack.slots[at];
-                let hi = if slots(*t) == 2 {
-                    self.stack.slots[at + 1]
-                } else {
-                    0
-                };
-                at += slots(*t) as usize;
-                Value::from_slots(*t, lo, hi)
-            })
-            .collect();
+        for t in &fty.params {
+            let t = self.store.resolve(*t);
+            let lo = self.stack.slots[at];
+            let hi = if slots(t) == 2 {
+                self.stack.slots[at + 1]
+            } else {
+                0
+            };
+            at += slots(t) as usize;
+            args.push(Value::from_slots(t, lo, hi));
+        }
+        results.extend(
+            fty.results
+                .iter()
+                .map(|t| Value::default_for(self.store.resolve(*t))),
+        );
         self.stack.sp -= n;
-        let mut results: Vec<Value> = ty.results.iter().map(|t| Value::default_for(*t)).collect();
         if self.store.depth >= MAX_REENTRY {
             return Err(Trap::CallStackExhausted);
         }
@@ -285,22 +295,26 @@ impl Machine<'_> {
         );
         self.store.depth -= 1;
         r?;
-        let need = self.stack.sp + ty.results.len() * 2;
+        let need = self.stack.sp + results.len() * 2;
         if need > self.stack.slots.len() {
             self.stack.slots.resize(need, 0);
         }
-        for (v, t) in results.iter().zip(&ty.results) {
-            if !v.has_type(*t) {
+        let fty = self.store.type_of(ty);
+        for (v, t) in results.iter().zip(&fty.results) {
+            let t = self.store.resolve(*t);
+            if !v.has_type(t) {
                 return Err(Trap::Host(
                     "host function returned a value of the wrong type".into(),
                 ));
             }
             let (lo, hi) = v.to_slots();
             self.stack.push(lo);
-            if *t == ValType::V128 {
+            if t == ValType::V128 {
                 self.stack.push(hi);
             }
         }
+        self.host_args = args;
+        self.host_results = results;
         Ok(())
     }
 
