@@ -52,7 +52,18 @@ pub fn features_of(dir: &str) -> Features {
             .with(Features::CUSTOM_PAGE_SIZES)
             .with(Features::MULTI_MEMORY)
             .with(Features::MEMORY64),
-        // The proposals merged into Wasm 2.0.
+        // Proposals from before bulk memory: Wasm 1.0 plus the proposal,
+        // so that instantiation checks every segment before writing any.
+        "proposals/mutable-global" => Features::WASM1,
+        "proposals/multi-value" => Features::WASM1.with(Features::MULTI_VALUE),
+        "proposals/sign-extension-ops" => Features::WASM1.with(Features::SIGN_EXTENSION),
+        "proposals/nontrapping-float-to-int-conversions" => {
+            Features::WASM1.with(Features::SATURATING_FLOAT_TO_INT)
+        }
+        // Newer scripts in these folders use multiple memories and GC types.
+        "proposals/simd" => wasm2.with(Features::MULTI_MEMORY),
+        "proposals/bulk-memory" => Features::default(),
+        // The other proposals merged into Wasm 2.0.
         _ => wasm2,
     }
 }
