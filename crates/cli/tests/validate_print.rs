@@ -101,3 +101,18 @@ fn run_invokes_and_reports_traps() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_closed_pipe_ends_the_report_without_a_panic() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_weft"))
+        .args(["spec", "--filter", "wasm-v2/i32.wast", "-v"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end before weft writes its table.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}

@@ -40,13 +40,15 @@ pub fn features_of(dir: &str) -> Features {
         "proposals/function-references" => wasm2
             .with(Features::FUNCTION_REFERENCES)
             .with(Features::TAIL_CALL),
-        "proposals/exceptions" => wasm2.with(Features::EXCEPTIONS),
+        // Its scripts use tail calls and recursion groups too.
+        "proposals/exceptions" => Features::default(),
         "proposals/memory64" => wasm2.with(Features::MEMORY64),
         "proposals/multi-memory" => wasm2.with(Features::MULTI_MEMORY),
         "proposals/tail-call" => wasm2.with(Features::TAIL_CALL),
         "proposals/extended-const" => wasm2.with(Features::EXTENDED_CONST),
         "proposals/relaxed-simd" => wasm2.with(Features::RELAXED_SIMD),
-        "proposals/threads" => wasm2.with(Features::THREADS),
+        // Forked from Wasm 1.0: one table only.
+        "proposals/threads" => Features::WASM1.with(Features::THREADS),
         "proposals/wide-arithmetic" => wasm2.with(Features::WIDE_ARITHMETIC),
         "proposals/custom-page-sizes" => wasm2
             .with(Features::CUSTOM_PAGE_SIZES)

@@ -42,7 +42,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         }
     };
     let name = args.input.display().to_string();
-    print!("{}", render(&name, &module, &sections));
+    super::emit(format_args!("{}", render(&name, &module, &sections)));
     Ok(())
 }
 

@@ -139,3 +139,11 @@ pub fn load_module(path: &Path, features: Features) -> Result<weft_ast::Module, 
         source,
     })
 }
+
+/// Writes part of a command's report to standard output. A reader that
+/// went away (`weft spec | head`) is not an error: the rest is dropped
+/// instead of the process panicking as `print!` would.
+pub fn emit(text: fmt::Arguments<'_>) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_fmt(text);
+}

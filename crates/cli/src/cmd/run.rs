@@ -60,7 +60,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     let ast = super::load_module(&args.input, features)?;
     let results = call(ast, features, &args).map_err(Error::Run)?;
     for value in results {
-        println!("{}", show(&value));
+        super::emit(format_args!("{}\n", show(&value)));
     }
     Ok(())
 }

@@ -32,14 +32,16 @@ pub fn run(args: Args) -> Result<(), Error> {
         let outcome = runner::run_script(file.text, file.features);
         if args.verbose {
             for (line, why) in &outcome.failures {
-                println!("{key}:{line}: {why}");
+                super::emit(format_args!("{key}:{line}: {why}\n"));
             }
         }
         table.add(&file.dir, &outcome);
     }
-    print!("{table}");
+    super::emit(format_args!("{table}"));
     let [passed, failed, skipped] = table.totals();
-    println!("{passed} passed, {failed} failed, {skipped} skipped");
+    super::emit(format_args!(
+        "{passed} passed, {failed} failed, {skipped} skipped\n"
+    ));
     if args.strict && failed > 0 {
         return Err(Error::Failed(failed));
     }

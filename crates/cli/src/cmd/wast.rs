@@ -34,21 +34,21 @@ pub fn run(args: Args) -> Result<(), Error> {
         failed += outcome.failed();
         let name = path.display().to_string();
         if args.json {
-            println!("{}", json(&name, &outcome));
+            super::emit(format_args!("{}\n", json(&name, &outcome)));
         } else {
             for (line, why) in &outcome.failures {
-                println!("{name}:{line}: {why}");
+                super::emit(format_args!("{name}:{line}: {why}\n"));
             }
-            println!(
-                "{name}: {} passed, {} failed, {} skipped",
+            super::emit(format_args!(
+                "{name}: {} passed, {} failed, {} skipped\n",
                 outcome.passed,
                 outcome.failed(),
                 outcome.skipped
-            );
+            ));
         }
     }
     if !args.json {
-        println!("{passed} passed, {failed} failed");
+        super::emit(format_args!("{passed} passed, {failed} failed\n"));
     }
     if failed > 0 {
         return Err(Error::Failed(failed));
