@@ -163,3 +163,35 @@ fn broken_scripts_are_errors_not_panics() {
         }
     }
 }
+
+#[test]
+fn script_modules_keep_custom_and_name_annotations() {
+    let s = parse_script(
+        r#"(module $a (@name "A") (@custom "c" (before first) "1") (func (param $p (@name "P") i32)))
+           (module definition $d (@custom "d" "2"))
+           (module quote "(@custom \"q\" \"3\")" "(func)")"#,
+    )
+    .unwrap();
+    let modules: Vec<weft_ast::Module> = s
+        .commands
+        .iter()
+        .map(|c| match &c.kind {
+            CommandKind::Module(m) => m.to_module(Features::default()).unwrap(),
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    let custom_names = |m: &weft_ast::Module| -> Vec<String> {
+        m.customs
+            .iter()
+            .filter_map(|c| match &c.kind {
+                weft_ast::CustomKind::Raw { name, .. } => Some(name.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    assert_eq!(custom_names(&modules[0]), ["c"]);
+    assert_eq!(modules[0].names.module.as_deref(), Some("A"));
+    assert_eq!(modules[0].names.locals, [(0, vec![(0, "P".to_string())])]);
+    assert_eq!(custom_names(&modules[1]), ["d"]);
+    assert_eq!(custom_names(&modules[2]), ["q"]);
+}
