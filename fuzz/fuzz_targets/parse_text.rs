@@ -25,6 +25,8 @@ macro_rules! mnemonics {
 const MNEMONICS: &[&str] = weft_ast::for_each_instr!(mnemonics);
 
 /// Everything but instructions: module syntax, types, immediates' forms.
+// Kept as a dense table: one token per line would hide the vocabulary.
+#[rustfmt::skip]
 const WORDS: &[&str] = &[
     "(", ")", "(", ")", "(", ")", "module", "func", "param", "result", "local", "type",
     "import", "export", "table", "memory", "global", "elem", "data", "start", "mut", "rec",
