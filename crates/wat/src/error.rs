@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+/// The longest message kept, in bytes.
+const MAX_MESSAGE: usize = 200;
+
 /// A text-format error: its byte offset in the source, the line and column
 /// derived from it, and a message that contains the phrase the spec
 /// testsuite expects (`unexpected token`, `unknown operator`, ...).
@@ -18,11 +21,22 @@ impl Error {
     pub(crate) fn at(source: &str, offset: usize, message: impl Into<String>) -> Error {
         let offset = offset.min(source.len());
         let (line, col) = line_col(source, offset);
+        let mut message = message.into();
+        // Messages quote tokens, and a token may be megabytes long: the
+        // phrase comes first, so cutting the tail keeps what matters.
+        if message.len() > MAX_MESSAGE {
+            let mut end = MAX_MESSAGE;
+            while !message.is_char_boundary(end) {
+                end -= 1;
+            }
+            message.truncate(end);
+            message.push_str("...");
+        }
         Error {
             offset,
             line,
             col,
-            message: message.into(),
+            message,
         }
     }
 
@@ -107,6 +121,15 @@ mod tests {
             e.render("a.wat", src),
             "a.wat:2:9: unexpected token\n  (func oops))\n        ^"
         );
+    }
+
+    #[test]
+    fn long_messages_are_cut() {
+        let long = format!("unknown operator {}", "\u{e9}".repeat(1000));
+        let e = Error::at("x", 0, long);
+        assert!(e.message().starts_with("unknown operator \u{e9}"));
+        assert!(e.message().ends_with("\u{e9}..."));
+        assert!(e.message().len() <= MAX_MESSAGE + 3);
     }
 
     #[test]

@@ -68,19 +68,83 @@ enum Raw {
     RParen,
     #[token("(;", block_comment)]
     BlockComment,
-    // `(@` followed by an identifier or a string: the annotation's id.
-    #[regex(
-        r#"\(@([0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~]+|"([^"\\\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f])*")"#
-    )]
+    // `(@` and the annotation's id (an identifier or a string), read by
+    // hand; with no id after it, the spec's `empty annotation id`.
+    #[token("(@", annot_id)]
     AnnotStart,
-    // `(@` with no id: the spec's `empty annotation id`.
-    #[token("(@")]
-    EmptyAnnot,
     // A lone `;` (not a comment) is part of the spec's `reserved` tokens.
     #[token(";")]
     Semi,
-    #[regex(r#"([0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~,\[\]{}]|"([^"\\\x00-\x1f\x7f]|\\[^\x00-\x1f\x7f])*")+"#)]
+    // An atom: runs of identifier characters and strings. `logos` matches
+    // its first character only and `atom_rest` reads the rest in a loop:
+    // a regex for the whole atom compiles to mutually recursive states, a
+    // stack frame per character in unoptimised builds.
+    #[regex(r#"[0-9A-Za-z!#$%&'*+\-./:<=>?@\\^_`|~,\[\]{}]"#, atom_rest)]
+    #[token("\"", atom_rest)]
     Atom,
+}
+
+/// Whether `c` may appear in an identifier (`idchar`); `wide` adds the
+/// characters only `reserved` atoms may contain.
+fn is_idchar(c: u8, wide: bool) -> bool {
+    c.is_ascii_alphanumeric()
+        || b"!#$%&'*+-./:<=>?@\\^_`|~".contains(&c)
+        || (wide && b",[]{}".contains(&c))
+}
+
+/// The length of a string after its opening quote, through the closing
+/// one; `None` when it is not closed before a control character or the
+/// end of the text.
+fn string_rest(rest: &[u8]) -> Option<usize> {
+    let control = |c: u8| c < 0x20 || c == 0x7f;
+    let mut i = 0;
+    while let Some(&c) = rest.get(i) {
+        match c {
+            b'"' => return Some(i + 1),
+            // An escape takes the next character whatever it is (the
+            // escape itself is checked when the string is decoded).
+            b'\\' if rest.get(i + 1).is_some_and(|&n| !control(n)) => i += 2,
+            c if control(c) || c == b'\\' => return None,
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// Reads the rest of an atom whose first character is matched.
+fn atom_rest(lex: &mut logos::Lexer<Raw>) -> Result<(), RawError> {
+    let rest = lex.remainder().as_bytes();
+    let mut i = 0;
+    if lex.slice() == "\"" {
+        i = string_rest(rest).ok_or(RawError::Illegal)?;
+    }
+    while let Some(&c) = rest.get(i) {
+        if c == b'"' {
+            // A string that does not close ends the atom before it; the
+            // next token then reports `unclosed string`.
+            match string_rest(&rest[i + 1..]) {
+                Some(n) => i += 1 + n,
+                None => break,
+            }
+        } else if is_idchar(c, true) {
+            i += 1;
+        } else {
+            break;
+        }
+    }
+    lex.bump(i);
+    Ok(())
+}
+
+/// Reads the id after `(@`, if there is one.
+fn annot_id(lex: &mut logos::Lexer<Raw>) {
+    let rest = lex.remainder().as_bytes();
+    let n = if rest.first() == Some(&b'"') {
+        string_rest(&rest[1..]).map_or(0, |n| n + 1)
+    } else {
+        rest.iter().take_while(|&&c| is_idchar(c, false)).count()
+    };
+    lex.bump(n);
 }
 
 /// Skips a (possibly nested) block comment; the opening `(;` is matched.
@@ -155,11 +219,11 @@ pub(crate) fn tokenize(source: &str) -> Result<Lexed, Error> {
             Raw::LParen => Kind::LParen,
             Raw::RParen => Kind::RParen,
             // Inside a dropped annotation only its parentheses matter.
-            Raw::EmptyAnnot if skip_depth > 0 => {
+            Raw::AnnotStart if text.len() == 2 && skip_depth > 0 => {
                 skip_depth += 1;
                 continue;
             }
-            Raw::EmptyAnnot => {
+            Raw::AnnotStart if text.len() == 2 => {
                 return Err(Error::at(source, span.start, "empty annotation id"));
             }
             Raw::AnnotStart => {

@@ -115,3 +115,45 @@ fn mutated_testsuite_modules_never_panic() {
     }
     assert!(runs > 10_000, "only {runs} runs");
 }
+
+/// Tokens of megabytes (a data segment's string, an identifier, a comment,
+/// an annotation) are read without deep recursion, on a small stack.
+#[test]
+fn huge_tokens_do_not_overflow_the_stack() {
+    const N: usize = 4 << 20;
+    let cases: Vec<(String, bool)> = vec![
+        (
+            format!(
+                "(memory 1) (data (i32.const 0) \"{}\")",
+                "a\\00".repeat(N / 3)
+            ),
+            true,
+        ),
+        (format!("(func ${})", "x".repeat(N)), true),
+        // Not an id (strings inside), but one atom all the same.
+        (format!("(func ${})", "x\"y\"".repeat(N / 4)), false),
+        (format!("(module) ;; {}", "z".repeat(N)), true),
+        (format!("(module (;{};))", " ".repeat(N)), true),
+        (format!("(module (@a {}))", "\"s\" ".repeat(N / 4)), true),
+        (format!("(module (@{}))", "b".repeat(N)), true),
+        (format!("(module (@\"{}\"))", "c".repeat(N)), true),
+        (format!("(module {})", "1".repeat(N)), false),
+        (format!("(module \"{}", "d".repeat(N)), false),
+    ];
+    // A thread of its own with a small stack: recursion per character
+    // would need far more than this.
+    std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(move || {
+            for (text, ok) in &cases {
+                let r = parse_module_with(text, Features::default());
+                // Messages are bounded, so they can be shown whole.
+                let shown = r.as_ref().err().map(|e| e.message().to_string());
+                assert!(shown.as_ref().is_none_or(|m| m.len() < 300));
+                assert_eq!(r.is_ok(), *ok, "{:?}: {shown:?}", &text[..40]);
+            }
+        })
+        .unwrap()
+        .join()
+        .unwrap();
+}
