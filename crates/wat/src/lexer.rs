@@ -87,10 +87,41 @@ enum Raw {
 /// Whether `c` may appear in an identifier (`idchar`); `wide` adds the
 /// characters only `reserved` atoms may contain.
 fn is_idchar(c: u8, wide: bool) -> bool {
-    c.is_ascii_alphanumeric()
-        || b"!#$%&'*+-./:<=>?@\\^_`|~".contains(&c)
-        || (wide && b",[]{}".contains(&c))
+    CLASS[usize::from(c)] & if wide { ATOM } else { ID } != 0
 }
+
+/// `CLASS` bit: an identifier character.
+const ID: u8 = 1;
+/// `CLASS` bit: a character of a `reserved` atom (identifier characters
+/// and `,[]{}`).
+const ATOM: u8 = 2;
+
+/// Character classes by byte, so that the atom loop does one load per
+/// character.
+const CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        let b = c as u8;
+        if b.is_ascii_alphanumeric() {
+            t[c] = ID | ATOM;
+        }
+        c += 1;
+    }
+    let punct = b"!#$%&'*+-./:<=>?@\\^_`|~";
+    let mut i = 0;
+    while i < punct.len() {
+        t[punct[i] as usize] = ID | ATOM;
+        i += 1;
+    }
+    let wide = b",[]{}";
+    let mut i = 0;
+    while i < wide.len() {
+        t[wide[i] as usize] = ATOM;
+        i += 1;
+    }
+    t
+};
 
 /// The length of a string after its opening quote, through the closing
 /// one; `None` when it is not closed before a control character or the
