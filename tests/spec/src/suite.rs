@@ -50,10 +50,8 @@ pub fn features_of(dir: &str) -> Features {
         // Forked from Wasm 1.0: one table only.
         "proposals/threads" => Features::WASM1.with(Features::THREADS),
         "proposals/wide-arithmetic" => wasm2.with(Features::WIDE_ARITHMETIC),
-        "proposals/custom-page-sizes" => wasm2
-            .with(Features::CUSTOM_PAGE_SIZES)
-            .with(Features::MULTI_MEMORY)
-            .with(Features::MEMORY64),
+        // A recent proposal: forked from Wasm 3.0.
+        "proposals/custom-page-sizes" => Features::default().with(Features::CUSTOM_PAGE_SIZES),
         // Proposals from before bulk memory: Wasm 1.0 plus the proposal,
         // so that instantiation checks every segment before writing any.
         "proposals/mutable-global" => Features::WASM1,
