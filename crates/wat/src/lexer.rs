@@ -505,6 +505,43 @@ mod tests {
     }
 
     #[test]
+    fn atoms_end_where_the_spec_says() {
+        use Kind::*;
+        let spans = |src: &str| -> Vec<(Kind, u32, u32)> {
+            let lexed = tokenize(src).unwrap();
+            lexed
+                .tokens
+                .iter()
+                .map(|t| (t.kind, t.start, t.end))
+                .collect()
+        };
+        // A string glued to an atom belongs to it; `(`, `)`, `;` and
+        // spaces end it.
+        assert_eq!(
+            spans(r#"a"b\"c"d(e)f;g"#),
+            [
+                (Reserved, 0, 8),
+                (LParen, 8, 9),
+                (Keyword, 9, 10),
+                (RParen, 10, 11),
+                (Keyword, 11, 12),
+                (Reserved, 12, 13),
+                (Keyword, 13, 14),
+            ]
+        );
+        // An escape takes the next character, a quote among them.
+        assert_eq!(spans(r#""a\"b""#), [(String, 0, 6)]);
+        // An unclosed string after an atom is reported at its quote.
+        let e = tokenize("abc\"def").err().unwrap();
+        assert_eq!((e.message(), e.offset()), ("unclosed string", 3));
+        assert_eq!(err("\"a\nb\""), "unclosed string");
+        assert_eq!(err("\"a\\"), "unclosed string");
+        // Annotation ids: identifier characters or one string.
+        assert_eq!(kinds("(@a,b)"), [] as [Kind; 0]);
+        assert_eq!(err("(@\"x"), "empty annotation id");
+    }
+
+    #[test]
     fn escapes() {
         assert_eq!(
             unescape(r#""\t\n\r\"\'\\\41\u{1F600}\u{4_1}""#).unwrap(),
