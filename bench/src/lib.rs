@@ -24,11 +24,11 @@ pub fn corpus() -> Vec<(String, Vec<u8>)> {
             let path = entry.path();
             if path.is_dir() {
                 dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "wasm") {
-                if let Ok(bytes) = std::fs::read(&path) {
-                    let name = path.file_name().unwrap_or_default().to_string_lossy();
-                    files.push((name.into_owned(), bytes));
-                }
+            } else if path.extension().is_some_and(|e| e == "wasm")
+                && let Ok(bytes) = std::fs::read(&path)
+            {
+                let name = path.file_name().unwrap_or_default().to_string_lossy();
+                files.push((name.into_owned(), bytes));
             }
         }
     }

@@ -25,6 +25,10 @@ fn corpus_binaries_round_trip() {
             Err(e) => failures.push(format!("{name}: re-encoded bytes rejected: {e}")),
         }
     }
-    println!("{} of {} corpus binaries round-trip", corpus.len() - failures.len(), corpus.len());
+    println!(
+        "{} of {} corpus binaries round-trip",
+        corpus.len() - failures.len(),
+        corpus.len()
+    );
     assert!(failures.is_empty(), "{failures:#?}");
 }
