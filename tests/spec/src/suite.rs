@@ -60,8 +60,9 @@ pub fn features_of(dir: &str) -> Features {
         "proposals/nontrapping-float-to-int-conversions" => {
             Features::WASM1.with(Features::SATURATING_FLOAT_TO_INT)
         }
-        // Newer scripts in these folders use multiple memories and GC types.
-        "proposals/simd" => wasm2.with(Features::MULTI_MEMORY),
+        // Newer scripts in these folders use multiple memories, 64-bit
+        // offsets and GC types.
+        "proposals/simd" => wasm2.with(Features::MULTI_MEMORY).with(Features::MEMORY64),
         "proposals/bulk-memory" => Features::default(),
         // The other proposals merged into Wasm 2.0.
         _ => wasm2,
