@@ -629,12 +629,12 @@ pub fn encode_names(sink: &mut Vec<u8>, names: &Names) {
                 encode_name_map(&mut b, map);
                 sub(id, b);
             }
-        } else if let Some((_, map)) = indirect.iter().find(|(i, _)| *i == id) {
-            if !map.is_empty() {
-                let mut b = Vec::new();
-                encode_indirect(&mut b, map);
-                sub(id, b);
-            }
+        } else if let Some((_, map)) = indirect.iter().find(|(i, _)| *i == id)
+            && !map.is_empty()
+        {
+            let mut b = Vec::new();
+            encode_indirect(&mut b, map);
+            sub(id, b);
         }
     }
 }

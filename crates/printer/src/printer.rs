@@ -141,12 +141,12 @@ impl<'a, W: Write> Printer<'a, W> {
         // Past a few dozen levels the number is printed without looking for
         // shadowing names, so that deep nesting stays linear.
         let pos = self.labels.len().checked_sub(1 + depth as usize);
-        if let Some(pos) = pos.filter(|_| depth <= MAX_SHADOW_SCAN) {
-            if let Some(id) = name(self.labels[pos]) {
-                let shadowed = self.labels[pos + 1..].iter().any(|o| name(*o) == Some(id));
-                if !shadowed {
-                    return self.out.write_str(id);
-                }
+        if let Some(pos) = pos.filter(|_| depth <= MAX_SHADOW_SCAN)
+            && let Some(id) = name(self.labels[pos])
+        {
+            let shadowed = self.labels[pos + 1..].iter().any(|o| name(*o) == Some(id));
+            if !shadowed {
+                return self.out.write_str(id);
             }
         }
         text::uint(self.out, depth.into())
@@ -154,11 +154,11 @@ impl<'a, W: Write> Printer<'a, W> {
 
     /// Writes ` ` and the `$id` of the block being opened, if it has one.
     pub fn opening_label(&mut self) -> fmt::Result {
-        if let Some(ordinal) = self.opening.take() {
-            if let Some(id) = self.ids.labels(self.func).get(ordinal) {
-                self.out.write_char(' ')?;
-                self.out.write_str(id)?;
-            }
+        if let Some(ordinal) = self.opening.take()
+            && let Some(id) = self.ids.labels(self.func).get(ordinal)
+        {
+            self.out.write_char(' ')?;
+            self.out.write_str(id)?;
         }
         Ok(())
     }

@@ -214,10 +214,10 @@ fn check_limits(l: Limits, max_allowed: u128, what: &str) -> Result<()> {
     if l.min as u128 > max_allowed || l.max.is_some_and(|x| x as u128 > max_allowed) {
         return Err(err(what.to_string()));
     }
-    if let Some(max) = l.max {
-        if l.min > max {
-            return Err(err("size minimum must not be greater than maximum"));
-        }
+    if let Some(max) = l.max
+        && l.min > max
+    {
+        return Err(err("size minimum must not be greater than maximum"));
     }
     Ok(())
 }

@@ -264,11 +264,12 @@ impl<'m> Stacks<'m> {
     #[inline(always)]
     pub fn pop_expect(&mut self, ctx: &Ctx<'_>, expect: ValType) -> Result<()> {
         // Fast path: the operand is there and has exactly the type.
-        if let Some(&top) = self.ops.last() {
-            if self.ops.len() as u32 > self.height && top == Packed::of_val(expect) {
-                self.ops.pop();
-                return Ok(());
-            }
+        if let Some(&top) = self.ops.last()
+            && self.ops.len() as u32 > self.height
+            && top == Packed::of_val(expect)
+        {
+            self.ops.pop();
+            return Ok(());
         }
         self.pop_expect_ty(ctx, expect).map(|_| ())
     }

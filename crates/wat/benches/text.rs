@@ -16,12 +16,12 @@ fn corpus() -> Vec<String> {
             continue;
         };
         for c in &script.commands {
-            if let CommandKind::Module(m) = &c.kind {
-                if matches!(m.source, ModuleSource::Text(Ok(_))) {
-                    let src = &text[m.span.clone()];
-                    if wat::parse_str(src).is_ok() {
-                        out.push(src.to_string());
-                    }
+            if let CommandKind::Module(m) = &c.kind
+                && matches!(m.source, ModuleSource::Text(Ok(_)))
+            {
+                let src = &text[m.span.clone()];
+                if wat::parse_str(src).is_ok() {
+                    out.push(src.to_string());
                 }
             }
         }

@@ -176,37 +176,37 @@ impl ModuleParser<'_> {
                         .is_some_and(|k| k.starts_with("offset=") || k.starts_with("align=")));
         let memory = if explicit { self.index(Ns::Memory)? } else { 0 };
         let mut offset = 0;
-        if let Some(kw) = self.c.keyword_at(0) {
-            if let Some(v) = kw.strip_prefix("offset=") {
-                // An offset beyond a 32-bit memory's range is a validation
-                // error, not a syntax error.
-                let wide = self.features.contains(Features::MEMORY64);
-                offset = match num::u64(v) {
-                    Ok(o) if wide || o <= u64::from(u32::MAX) => o,
-                    Ok(_) => return Err(self.c.error("i32 constant out of range")),
-                    Err(num::NumError::OutOfRange) => {
-                        return Err(self.c.error("i64 constant out of range"));
-                    }
-                    Err(num::NumError::Malformed) => {
-                        return Err(self.c.error(format!("unknown operator {kw}")));
-                    }
-                };
-                self.c.bump();
-            }
+        if let Some(kw) = self.c.keyword_at(0)
+            && let Some(v) = kw.strip_prefix("offset=")
+        {
+            // An offset beyond a 32-bit memory's range is a validation
+            // error, not a syntax error.
+            let wide = self.features.contains(Features::MEMORY64);
+            offset = match num::u64(v) {
+                Ok(o) if wide || o <= u64::from(u32::MAX) => o,
+                Ok(_) => return Err(self.c.error("i32 constant out of range")),
+                Err(num::NumError::OutOfRange) => {
+                    return Err(self.c.error("i64 constant out of range"));
+                }
+                Err(num::NumError::Malformed) => {
+                    return Err(self.c.error(format!("unknown operator {kw}")));
+                }
+            };
+            self.c.bump();
         }
         let mut align = natural;
-        if let Some(kw) = self.c.keyword_at(0) {
-            if let Some(v) = kw.strip_prefix("align=") {
-                let a = match num::u64(v) {
-                    Ok(a) => a,
-                    Err(_) => return Err(self.c.error(format!("unknown operator {kw}"))),
-                };
-                if !a.is_power_of_two() {
-                    return Err(self.c.error("alignment must be a power of two"));
-                }
-                align = a.trailing_zeros() as u8;
-                self.c.bump();
+        if let Some(kw) = self.c.keyword_at(0)
+            && let Some(v) = kw.strip_prefix("align=")
+        {
+            let a = match num::u64(v) {
+                Ok(a) => a,
+                Err(_) => return Err(self.c.error(format!("unknown operator {kw}"))),
+            };
+            if !a.is_power_of_two() {
+                return Err(self.c.error("alignment must be a power of two"));
             }
+            align = a.trailing_zeros() as u8;
+            self.c.bump();
         }
         Ok(MemArg {
             align,

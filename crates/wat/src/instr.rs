@@ -241,10 +241,10 @@ impl ModuleParser<'_> {
 
     /// Closes the innermost block.
     fn pop_label(&mut self) {
-        if let Some(Label { name: Some(n), .. }) = self.scope.labels.pop() {
-            if let Some(depths) = self.scope.label_depths.get_mut(&n) {
-                depths.pop();
-            }
+        if let Some(Label { name: Some(n), .. }) = self.scope.labels.pop()
+            && let Some(depths) = self.scope.label_depths.get_mut(&n)
+        {
+            depths.pop();
         }
     }
 

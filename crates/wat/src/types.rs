@@ -248,10 +248,10 @@ impl ModuleParser<'_> {
                 }
                 let declared = self.m.func_type(idx).cloned();
                 if inline {
-                    if let Some(declared) = &declared {
-                        if *declared != ft {
-                            return Err(self.c.error("inline function type"));
-                        }
+                    if let Some(declared) = &declared
+                        && *declared != ft
+                    {
+                        return Err(self.c.error("inline function type"));
                     }
                     Ok((idx, names))
                 } else {

@@ -87,16 +87,16 @@ fn binaries_agree_with_wat() {
             let theirs = wat::parse_str(&source);
             // The `$id`s become the same name section. (Where weft-parser
             // keeps no names from wat's section, there is nothing to compare.)
-            if let (Ok(ast), Ok(bin)) = (&ours_ast, &theirs) {
-                if let Ok(decoded) = weft_parser::parse_with(bin, Features::ALL) {
-                    if !decoded.names.is_empty() && decoded.names != ast.names {
-                        names_differ += 1;
-                        problems.push(format!(
-                            "line {}: names differ: ours {:?} wat {:?}",
-                            m.line, ast.names, decoded.names
-                        ));
-                    }
-                }
+            if let (Ok(ast), Ok(bin)) = (&ours_ast, &theirs)
+                && let Ok(decoded) = weft_parser::parse_with(bin, Features::ALL)
+                && !decoded.names.is_empty()
+                && decoded.names != ast.names
+            {
+                names_differ += 1;
+                problems.push(format!(
+                    "line {}: names differ: ours {:?} wat {:?}",
+                    m.line, ast.names, decoded.names
+                ));
             }
             match (ours, theirs) {
                 (Ok(ours), Ok(theirs)) => {

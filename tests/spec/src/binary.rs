@@ -58,21 +58,20 @@ fn binary_modules(command: &SExpr) -> Vec<(Vec<u8>, Expect<'_>, u32)> {
         }
         Some("assert_malformed") => {
             let items = command.items();
-            if let (Some(module), Some(SExpr::Str(phrase))) = (items.get(1), items.get(2)) {
-                if let (Some(bytes), Ok(phrase)) = (binary_of(module), std::str::from_utf8(phrase))
-                {
-                    found.push((bytes, Expect::Malformed(phrase), command.line()));
-                }
+            if let (Some(module), Some(SExpr::Str(phrase))) = (items.get(1), items.get(2))
+                && let (Some(bytes), Ok(phrase)) = (binary_of(module), std::str::from_utf8(phrase))
+            {
+                found.push((bytes, Expect::Malformed(phrase), command.line()));
             }
         }
         Some(_) => {
             // assert_invalid, assert_unlinkable, assert_trap, ...: a binary
             // module there is well-formed.
             for item in command.items() {
-                if item.head() == Some("module") {
-                    if let Some(bytes) = binary_of(item) {
-                        found.push((bytes, Expect::Decode, command.line()));
-                    }
+                if item.head() == Some("module")
+                    && let Some(bytes) = binary_of(item)
+                {
+                    found.push((bytes, Expect::Decode, command.line()));
                 }
             }
         }
