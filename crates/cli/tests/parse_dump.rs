@@ -1,26 +1,11 @@
 //! `weft parse` and `weft dump` as a user runs them.
 
-use std::path::PathBuf;
-use std::process::Command;
+mod common;
+
+use common::{temp, weft};
 
 const GOOD: &[u8] = b"\0asm\x01\0\0\0\x01\x04\x01\x60\0\0\x03\x02\x01\0\
     \x07\x05\x01\x01f\0\0\x0a\x04\x01\x02\0\x0b";
-
-/// A fresh path in the temporary directory.
-fn temp(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("weft-cli-test-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    let _ = std::fs::remove_file(&path);
-    path
-}
-
-fn weft(args: &[&std::ffi::OsStr]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_weft"))
-        .args(args)
-        .output()
-        .unwrap()
-}
 
 #[test]
 fn parse_writes_an_equal_module() {
