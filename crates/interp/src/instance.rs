@@ -250,6 +250,9 @@ pub(crate) fn instantiate(
             data_offsets.push(eval_const(store, &data, ast.instrs_checked(offset)?)?.0);
         }
     }
+    if store.segments_checked_first {
+        check_segments_fit(store, &data, ast, &elem_offsets, &data_offsets)?;
+    }
     let (mut elem_offsets, mut data_offsets) = (elem_offsets.into_iter(), data_offsets.into_iter());
     // The instance exists from here on: segment initialization may trap and
     // leave earlier writes in place, as the spec says.
@@ -301,6 +304,49 @@ pub(crate) fn instantiate(
         store.call(crate::Func(f), &[])?;
     }
     Ok(Instance(index))
+}
+
+/// Wasm 1.0's instantiation (see [`Store::set_segments_checked_first`]):
+/// before any segment is written, every active element segment must fit its
+/// table and every active data segment its memory, so that a failed
+/// instantiation leaves imported tables and memories untouched.
+fn check_segments_fit(
+    store: &Store,
+    data: &InstanceData,
+    ast: &weft_ast::Module,
+    elem_offsets: &[u64],
+    data_offsets: &[u64],
+) -> Result<(), Error> {
+    let active_elems = ast.elems.iter().filter_map(|e| match e.mode {
+        ElemMode::Active { table, .. } => Some((table, e)),
+        _ => None,
+    });
+    for ((table, e), off) in active_elems.zip(elem_offsets) {
+        let addr = *data
+            .tables
+            .get(table as usize)
+            .ok_or(Error::Invalid("unknown table"))?;
+        let len = store.tables[addr as usize].elems.len() as u64;
+        let off = *off as u32 as u64;
+        if off + e.items.len() as u64 > len {
+            return Err(Error::SegmentDoesNotFit { data: false });
+        }
+    }
+    let active_datas = ast.datas.iter().filter_map(|d| match d.mode {
+        DataMode::Active { memory, .. } => Some((memory, d)),
+        _ => None,
+    });
+    for ((memory, d), off) in active_datas.zip(data_offsets) {
+        let addr = *data
+            .memories
+            .get(memory as usize)
+            .ok_or(Error::Invalid("unknown memory"))?;
+        let len = store.memories[addr as usize].data.len() as u64;
+        if *off as u32 as u64 + d.init.len() as u64 > len {
+            return Err(Error::SegmentDoesNotFit { data: true });
+        }
+    }
+    Ok(())
 }
 
 /// Evaluates a constant expression to its slots.

@@ -142,6 +142,8 @@ pub struct Store {
     pub(crate) spare: Option<crate::exec::Stacks>,
     /// Nesting of host-to-wasm re-entry, bounded by the call depth limit.
     pub(crate) depth: u32,
+    /// Whether instantiation checks every segment before writing any.
+    pub(crate) segments_checked_first: bool,
 }
 
 impl Store {
@@ -162,6 +164,18 @@ impl Store {
     /// per backward branch) before [`Trap::OutOfFuel`]; `None` is unlimited.
     pub fn set_fuel(&mut self, fuel: Option<u64>) {
         self.fuel = fuel;
+    }
+
+    /// Chooses how instantiation initializes active segments. Off (the
+    /// default, Wasm 2.0 and later): segment by segment, in order, trapping
+    /// with `out of bounds table access`/`out of bounds memory access` at
+    /// the first that does not fit and keeping what earlier ones wrote. On
+    /// (Wasm 1.0 as published): every element segment and every data
+    /// segment is checked first, and one that does not fit fails the
+    /// instantiation with [`Error::SegmentDoesNotFit`] before anything is
+    /// written.
+    pub fn set_segments_checked_first(&mut self, on: bool) {
+        self.segments_checked_first = on;
     }
 
     /// The remaining fuel, if fuel is on.

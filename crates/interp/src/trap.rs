@@ -148,6 +148,13 @@ pub enum Error {
     ResourceLimit,
     /// The module failed validation.
     Validation(weft_validator::Error),
+    /// With [`Store::set_segments_checked_first`](crate::Store::set_segments_checked_first):
+    /// an active element or data segment does not fit its table or memory,
+    /// found before anything was written (Wasm 1.0's instantiation failure).
+    SegmentDoesNotFit {
+        /// A data segment, else an element segment.
+        data: bool,
+    },
 }
 
 impl fmt::Display for Error {
@@ -166,6 +173,10 @@ impl fmt::Display for Error {
             Error::BadHandle => f.write_str("handle does not belong to this store"),
             Error::ResourceLimit => f.write_str("resource limit exceeded"),
             Error::Validation(e) => write!(f, "{e}"),
+            Error::SegmentDoesNotFit { data: true } => f.write_str("data segment does not fit"),
+            Error::SegmentDoesNotFit { data: false } => {
+                f.write_str("elements segment does not fit")
+            }
         }
     }
 }

@@ -371,6 +371,45 @@ fn instantiation_initializes_in_order_and_traps_out_of_bounds() {
 }
 
 #[test]
+fn wasm1_instantiation_checks_every_segment_before_writing() {
+    let mut store = Store::new();
+    store.set_segments_checked_first(true);
+    let mem = store
+        .memory(weft_ast::MemoryType {
+            addr: weft_ast::AddrType::I32,
+            limits: weft_ast::Limits { min: 1, max: None },
+            shared: false,
+            page_size_log2: None,
+        })
+        .unwrap();
+    let mut linker = Linker::new();
+    linker.define("env", "mem", Extern::Memory(mem));
+    // The data segment fits but the element segment does not: nothing is
+    // written, and the failure is Wasm 1.0's, not a trap.
+    let m = module(
+        r#"(module (import "env" "mem" (memory 1))
+             (data (i32.const 0) "\2a")
+             (table 1 funcref) (func) (elem (i32.const 1) 0))"#,
+    );
+    let err = linker.instantiate(&mut store, &m).unwrap_err();
+    assert_eq!(err, Error::SegmentDoesNotFit { data: false });
+    assert_eq!(err.to_string(), "elements segment does not fit");
+    assert_eq!(store.memory_data(mem).unwrap()[0], 0);
+    let m = module(
+        r#"(module (import "env" "mem" (memory 1))
+             (data (i32.const 0) "\2a")
+             (data (i32.const 65535) "\01\02"))"#,
+    );
+    let err = linker.instantiate(&mut store, &m).unwrap_err();
+    assert_eq!(err.to_string(), "data segment does not fit");
+    assert_eq!(store.memory_data(mem).unwrap()[0], 0);
+    // Segments that fit are written as usual.
+    let m = module(r#"(module (import "env" "mem" (memory 1)) (data (i32.const 65535) "\07"))"#);
+    linker.instantiate(&mut store, &m).unwrap();
+    assert_eq!(store.memory_data(mem).unwrap()[65535], 7);
+}
+
+#[test]
 fn calls_check_their_arguments() {
     let mut store = Store::new();
     let inst = instantiate(

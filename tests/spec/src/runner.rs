@@ -30,8 +30,35 @@ impl Outcome {
     }
 }
 
+/// How a script is run: the semantics its snapshot of the spec was written
+/// against.
+#[derive(Clone, Copy, Debug)]
+pub struct Semantics {
+    /// The proposals its modules may use.
+    pub features: Features,
+    /// Wasm 1.0's instantiation: every segment bounds-checked before any is
+    /// written (see `weft_interp::Store::set_segments_checked_first`).
+    pub segments_checked_first: bool,
+}
+
+impl Semantics {
+    /// The current semantics with the given proposals.
+    pub fn new(features: Features) -> Semantics {
+        Semantics {
+            features,
+            segments_checked_first: false,
+        }
+    }
+}
+
 /// Runs a whole script with the given proposals enabled.
 pub fn run_script(text: &str, features: Features) -> Outcome {
+    run_script_with(text, Semantics::new(features))
+}
+
+/// Runs a whole script with the given semantics.
+pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
+    let features = semantics.features;
     let mut outcome = Outcome::default();
     let script = match weft_wat::parse_script_with(text, features) {
         Ok(s) => s,
@@ -43,6 +70,9 @@ pub fn run_script(text: &str, features: Features) -> Outcome {
         }
     };
     let mut runner = Runner::new(features);
+    runner
+        .store
+        .set_segments_checked_first(semantics.segments_checked_first);
     for command in &script.commands {
         match runner.command(&command.kind) {
             Some(Ok(())) => outcome.passed += 1,

@@ -24,7 +24,7 @@ fn main() {
     let mut table = weft_spec::report::Table::default();
     for file in suite::all_files() {
         let key = file.key();
-        let outcome = runner::run_script(file.text, file.features);
+        let outcome = file.run();
         let binary = binary::check_script(file.text, file.features);
         table.add(&file.dir, &outcome);
         if verbose {

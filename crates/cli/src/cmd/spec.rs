@@ -3,7 +3,7 @@
 //! testsuite directory (spec versions and proposals).
 
 use weft_spec::report::Table;
-use weft_spec::{runner, suite};
+use weft_spec::suite;
 
 use super::Error;
 
@@ -29,7 +29,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         if args.filter.as_deref().is_some_and(|f| !key.contains(f)) {
             continue;
         }
-        let outcome = runner::run_script(file.text, file.features);
+        let outcome = file.run();
         if args.verbose {
             for (line, why) in &outcome.failures {
                 super::emit(format_args!("{key}:{line}: {why}\n"));
