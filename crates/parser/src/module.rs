@@ -347,11 +347,26 @@ impl Builder {
     fn elem(&mut self, r: &mut Reader<'_>) -> Result<Elem> {
         const REF_FUNC: RefType = RefType::new(false, HeapType::Abstract(AbsHeap::Func));
         let features = self.cx.features;
+        if !segment_kinds(features) {
+            // Wasm 1.0: a table index (only 0 is valid, which is the
+            // validator's to check), an offset and function indices.
+            let table = r.u32()?;
+            let offset = self.const_expr(r)?;
+            let (count, cap) = r.count()?;
+            let mut items = Vec::with_capacity(cap);
+            for _ in 0..count {
+                items.push(r.u32()?);
+            }
+            return Ok(Elem {
+                mode: ElemMode::Active { table, offset },
+                ty: REF_FUNC,
+                items: ElemItems::Funcs(items),
+            });
+        }
         let at = r.pos();
         let flags = r.u32()?;
-        // The flags are decoded whatever the proposals: in a Wasm 1.0 module
-        // the only valid table index, 0, reads the same as flags 0, and the
-        // other segment kinds are the validator's to refuse.
+        // Segment kinds other than those of the enabled proposals are the
+        // validator's to refuse.
         if flags > 7 {
             return Err(r.error_at(at, ErrorKind::MalformedElemKind));
         }
@@ -468,9 +483,16 @@ impl Builder {
             return Err(r.error_at(at, ErrorKind::DataCountMismatch));
         }
         self.module.datas.reserve(cap);
+        let kinds = segment_kinds(self.cx.features);
         for _ in 0..n {
             let at = r.pos();
             let mode = match r.u32()? {
+                // Wasm 1.0: a memory index (only 0 is valid, which is the
+                // validator's to check) and an offset.
+                memory if !kinds => DataMode::Active {
+                    memory,
+                    offset: self.const_expr(r)?,
+                },
                 0 => DataMode::Active {
                     memory: 0,
                     offset: self.const_expr(r)?,
@@ -495,6 +517,12 @@ impl Builder {
         }
         Ok(n > 0)
     }
+}
+
+/// Whether segments start with a kind (flags), as bulk memory and reference
+/// types made them, rather than with Wasm 1.0's table or memory index.
+fn segment_kinds(features: Features) -> bool {
+    features.contains(Features::BULK_MEMORY) || features.contains(Features::REFERENCE_TYPES)
 }
 
 /// Decodes a whole module.
@@ -599,6 +627,32 @@ mod tests {
             kind(parse_all(&[(9, &[1, 1, 1, 0])])),
             ErrorKind::MalformedElemKind
         );
+    }
+
+    #[test]
+    fn wasm1_segments_start_with_an_index() {
+        let table: (u8, &[u8]) = (4, &[1, 0x70, 0, 1]);
+        // Table index 1 (a flags value with the current encoding): an
+        // active segment of table 1, left for validation to refuse.
+        let elems: (u8, &[u8]) = (9, &[1, 1, 0x41, 0, 0x0b, 1, 0]);
+        let bytes = module(&[TYPE, FUNC, table, elems, CODE]);
+        let m = parse(&bytes, Features::WASM1).unwrap();
+        assert!(matches!(m.elems[0].mode, ElemMode::Active { table: 1, .. }));
+        assert!(matches!(m.elems[0].items, ElemItems::Funcs(ref f) if f == &[0]));
+        // Read with the current encoding, the same bytes are a passive
+        // segment whose element kind (0x41) is malformed.
+        assert_eq!(
+            kind(parse(&bytes, Features::WASM2)),
+            ErrorKind::MalformedElemKind
+        );
+        // Data: memory index 1, offset, bytes.
+        let data: (u8, &[u8]) = (11, &[1, 1, 0x41, 0, 0x0b, 1, b'a']);
+        let m = parse(&module(&[data]), Features::WASM1).unwrap();
+        assert!(matches!(
+            m.datas[0].mode,
+            DataMode::Active { memory: 1, .. }
+        ));
+        assert_eq!(&*m.datas[0].init, b"a");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 
 use std::path::Path;
 use weft_spec::expectations::{self, Floor};
-use weft_spec::{binary, runner, suite};
+use weft_spec::{binary, suite};
 
 fn main() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("expectations.tsv");

@@ -403,11 +403,9 @@ pub fn phrase_matches(message: &str, expected: &str) -> bool {
 pub const LEGACY_SECTION_CUTOFF: &[&str] = &[
     "wasm-v1/binary.wast:424",
     "wasm-v1/binary.wast:570",
-    "wasm-v1/binary.wast:625",
     "wasm-v1/custom.wast:84",
     "multi-value/binary.wast:424",
     "multi-value/binary.wast:570",
-    "multi-value/binary.wast:625",
     "reference-types/binary.wast:1180",
     "reference-types/binary.wast:1326",
     "reference-types/custom.wast:84",
