@@ -292,7 +292,10 @@ fn to_value(v: &weft_wat::Value) -> Value {
             Some(AbsHeap::Any) => Value::AnyRef(None),
             _ => Value::FuncRef(None),
         },
-        weft_wat::Value::RefExtern(n) | weft_wat::Value::RefHost(n) => Value::ExternRef(Some(*n)),
+        weft_wat::Value::RefExtern(n) => Value::ExternRef(Some(*n)),
+        // The GC proposal's host reference lives in the `any` hierarchy: it
+        // is what `any.convert_extern` makes of `ref.extern n`.
+        weft_wat::Value::RefHost(n) => Value::AnyRef(Some(weft_interp::AnyRef::host(*n))),
     }
 }
 
