@@ -4,7 +4,7 @@
 //! decode again to an equal AST. Under `assert_malformed`, it must be
 //! rejected with a message that contains the expected phrase.
 
-use crate::sexpr::{self, SExpr};
+use crate::{scan, sexpr};
 use weft_ast::Features;
 
 /// The outcome of one file's checks.
@@ -36,63 +36,17 @@ pub fn check_script(text: &str, features: Features) -> FileReport {
             return report;
         }
     };
-    for command in &commands {
-        for (bytes, expect, line) in binary_modules(command) {
-            match check_module(&bytes, &expect, features) {
-                Ok(()) => report.passed += 1,
-                Err(why) => report.failures.push((line, why)),
-            }
+    for m in scan::binary_modules(&commands) {
+        let expect = match &m.malformed {
+            None => Expect::Decode,
+            Some(phrase) => Expect::Malformed(phrase),
+        };
+        match check_module(&m.bytes, &expect, features) {
+            Ok(()) => report.passed += 1,
+            Err(why) => report.failures.push((m.line, why)),
         }
     }
     report
-}
-
-/// The binary modules of a command, with what each is expected to do.
-fn binary_modules(command: &SExpr) -> Vec<(Vec<u8>, Expect<'_>, u32)> {
-    let mut found = Vec::new();
-    match command.head() {
-        Some("module") => {
-            if let Some(bytes) = binary_of(command) {
-                found.push((bytes, Expect::Decode, command.line()));
-            }
-        }
-        Some("assert_malformed") => {
-            let items = command.items();
-            if let (Some(module), Some(SExpr::Str(phrase))) = (items.get(1), items.get(2))
-                && let (Some(bytes), Ok(phrase)) = (binary_of(module), std::str::from_utf8(phrase))
-            {
-                found.push((bytes, Expect::Malformed(phrase), command.line()));
-            }
-        }
-        Some(_) => {
-            // assert_invalid, assert_unlinkable, assert_trap, ...: a binary
-            // module there is well-formed.
-            for item in command.items() {
-                if item.head() == Some("module")
-                    && let Some(bytes) = binary_of(item)
-                {
-                    found.push((bytes, Expect::Decode, command.line()));
-                }
-            }
-        }
-        None => {}
-    }
-    found
-}
-
-/// The bytes of a `(module $id? definition? binary "..."*)` form.
-fn binary_of(module: &SExpr) -> Option<Vec<u8>> {
-    let items = module.items();
-    let at = items
-        .iter()
-        .position(|i| matches!(i, SExpr::Atom(a) if a == "binary"))?;
-    let mut bytes = Vec::new();
-    for item in &items[at + 1..] {
-        if let SExpr::Str(s) = item {
-            bytes.extend_from_slice(s);
-        }
-    }
-    Some(bytes)
 }
 
 fn check_module(bytes: &[u8], expect: &Expect<'_>, features: Features) -> Result<(), String> {

@@ -5,6 +5,8 @@
 //! - [`binary`]: every `(module binary ...)` decodes, re-encodes and decodes
 //!   to an equal AST, and every binary `assert_malformed` is rejected with
 //!   its phrase;
+//! - [`scan`]: the binary and text modules of a script (also for other
+//!   crates' tests);
 //! - [`suite`]: the testsuite's files and the proposals each needs;
 //! - [`expectations`]: the committed per-file floors;
 //! - [`report`]: the per-directory table.
@@ -16,6 +18,7 @@ pub mod expectations;
 pub mod phrase;
 pub mod report;
 pub mod runner;
+pub mod scan;
 pub mod sexpr;
 #[cfg(feature = "testsuite")]
 pub mod suite;

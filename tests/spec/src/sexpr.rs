@@ -7,12 +7,14 @@
 //! `weft-wat`.
 
 use std::fmt;
+use std::ops::Range;
 
 /// One S-expression.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SExpr {
-    /// A parenthesized list, with the 1-based line of its `(`.
-    List(Vec<SExpr>, u32),
+    /// A parenthesized list, with the 1-based line of its `(` and its byte
+    /// range in the script, parentheses included.
+    List(Vec<SExpr>, u32, Range<usize>),
     /// A string literal, unescaped to raw bytes.
     Str(Vec<u8>),
     /// Any other token.
@@ -23,7 +25,7 @@ impl SExpr {
     /// The first atom of a list (`module`, `assert_malformed`, ...).
     pub fn head(&self) -> Option<&str> {
         match self {
-            SExpr::List(items, _) => match items.first() {
+            SExpr::List(items, ..) => match items.first() {
                 Some(SExpr::Atom(a)) => Some(a),
                 _ => None,
             },
@@ -34,7 +36,7 @@ impl SExpr {
     /// The items of a list (empty for other forms).
     pub fn items(&self) -> &[SExpr] {
         match self {
-            SExpr::List(items, _) => items,
+            SExpr::List(items, ..) => items,
             _ => &[],
         }
     }
@@ -42,8 +44,16 @@ impl SExpr {
     /// The line of a list, 0 for other forms.
     pub fn line(&self) -> u32 {
         match self {
-            SExpr::List(_, line) => *line,
+            SExpr::List(_, line, _) => *line,
             _ => 0,
+        }
+    }
+
+    /// The byte range of a list in its script (empty for other forms).
+    pub fn span(&self) -> Range<usize> {
+        match self {
+            SExpr::List(_, _, span) => span.clone(),
+            _ => 0..0,
         }
     }
 }
@@ -108,28 +118,29 @@ impl Reader<'_> {
     /// Reads the whole input with an explicit stack, so that deep nesting
     /// cannot overflow the host stack.
     fn read_all(mut self) -> Result<Vec<SExpr>, ReadError> {
-        let mut stack: Vec<(Vec<SExpr>, u32)> = vec![(Vec::new(), 0)];
+        // Each open list: its items, line and starting byte.
+        let mut stack: Vec<(Vec<SExpr>, u32, usize)> = vec![(Vec::new(), 0, 0)];
         loop {
             self.skip_space()?;
             let Some(b) = self.peek() else { break };
             match b {
                 b'(' => {
-                    let line = self.line;
+                    let (line, start) = (self.line, self.pos);
                     self.bump();
                     // Dropping a tree recurses; bound its depth.
                     if stack.len() > MAX_DEPTH {
                         return Err(self.error("nesting too deep"));
                     }
-                    stack.push((Vec::new(), line));
+                    stack.push((Vec::new(), line, start));
                 }
                 b')' => {
                     self.bump();
                     if stack.len() == 1 {
                         return Err(self.error("unbalanced `)`"));
                     }
-                    let (items, line) = stack.pop().expect("stack holds the top level");
+                    let (items, line, start) = stack.pop().expect("stack holds the top level");
                     let parent = &mut stack.last_mut().expect("stack holds the top level").0;
-                    parent.push(SExpr::List(items, line));
+                    parent.push(SExpr::List(items, line, start..self.pos));
                 }
                 b'"' => {
                     let s = self.string()?;
