@@ -37,6 +37,30 @@ impl CodeCx {
     }
 }
 
+/// Sees every instruction of a body right as it is decoded, before it is
+/// stored: a validator checks it while it is still hot in cache, in the
+/// decoder's one loop instead of a second walk over the stored code.
+///
+/// The sink cannot stop decoding: a decode error later in the input comes
+/// first (the module is malformed, not invalid), so a sink that finds a
+/// problem records it and lets decoding go on.
+pub trait InstrSink {
+    /// Body `index` (0 is the first of the code section) starts at byte
+    /// `offset` (its size), with these local declarations.
+    fn body(&mut self, index: u32, locals: &[Locals], offset: usize);
+    /// One instruction, whose opcode is at byte `offset`. The body's last
+    /// one is its final `end`.
+    fn instr(&mut self, instr: &Instr, offset: usize);
+}
+
+/// The sink of plain decoding: sees nothing, costs nothing.
+impl InstrSink for () {
+    #[inline(always)]
+    fn body(&mut self, _: u32, _: &[Locals], _: usize) {}
+    #[inline(always)]
+    fn instr(&mut self, _: &Instr, _: usize) {}
+}
+
 /// An immediate whose encoding depends only on its Rust type.
 pub trait Immediate: Sized {
     /// Decodes the immediate.
@@ -297,40 +321,41 @@ macro_rules! opcode_pattern {
 /// or must close or continue the innermost one. `End` at the outermost
 /// level finishes the sequence.
 macro_rules! nesting {
-    (Block, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+    (Block, $cx:ident, $r:ident, $at:ident, $code:ident, $sink:ident) => {
         $cx.frames.push(Frame::Plain)
     };
-    (Loop, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+    (Loop, $cx:ident, $r:ident, $at:ident, $code:ident, $sink:ident) => {
         $cx.frames.push(Frame::Plain)
     };
-    (TryTable, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+    (TryTable, $cx:ident, $r:ident, $at:ident, $code:ident, $sink:ident) => {
         $cx.frames.push(Frame::Plain)
     };
-    (If, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+    (If, $cx:ident, $r:ident, $at:ident, $code:ident, $sink:ident) => {
         $cx.frames.push(Frame::If)
     };
-    (Try, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+    (Try, $cx:ident, $r:ident, $at:ident, $code:ident, $sink:ident) => {
         $cx.frames.push(Frame::Try)
     };
-    (End, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+    (End, $cx:ident, $r:ident, $at:ident, $code:ident, $sink:ident) => {
         if $cx.frames.pop().is_none() {
+            $sink.instr(&Instr::End, $at);
             $code.push(Instr::End);
             return Ok(());
         }
     };
-    (Else, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+    (Else, $cx:ident, $r:ident, $at:ident, $code:ident, $sink:ident) => {
         match $cx.frames.last_mut() {
             Some(f @ Frame::If) => *f = Frame::Else,
             _ => return Err($r.error_at($at, ErrorKind::EndExpected)),
         }
     };
-    (Catch, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+    (Catch, $cx:ident, $r:ident, $at:ident, $code:ident, $sink:ident) => {
         catch_frame($cx, $r, $at)?
     };
-    (CatchAll, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+    (CatchAll, $cx:ident, $r:ident, $at:ident, $code:ident, $sink:ident) => {
         catch_frame($cx, $r, $at)?
     };
-    (Delegate, $cx:ident, $r:ident, $at:ident, $code:ident) => {
+    (Delegate, $cx:ident, $r:ident, $at:ident, $code:ident, $sink:ident) => {
         match $cx.frames.last() {
             Some(Frame::Try) => {
                 $cx.frames.pop();
@@ -338,7 +363,7 @@ macro_rules! nesting {
             _ => return Err($r.error_at($at, ErrorKind::EndExpected)),
         }
     };
-    ($other:ident, $cx:ident, $r:ident, $at:ident, $code:ident) => {};
+    ($other:ident, $cx:ident, $r:ident, $at:ident, $code:ident, $sink:ident) => {};
 }
 
 /// A legacy handler: only inside a `try`.
@@ -364,8 +389,14 @@ macro_rules! define_decoder {
         /// grammar expects the `end`.
         ///
         /// One `match` per instruction, generated from the table: the
-        /// instruction is built in its arm and pushed straight into `code`.
-        pub fn expr(r: &mut Reader<'_>, cx: &mut CodeCx, code: &mut Vec<Instr>) -> Result<()> {
+        /// instruction is built in its arm, shown to `sink` and pushed
+        /// straight into `code`.
+        pub fn expr_with<S: InstrSink>(
+            r: &mut Reader<'_>,
+            cx: &mut CodeCx,
+            code: &mut Vec<Instr>,
+            sink: &mut S,
+        ) -> Result<()> {
             cx.frames.clear();
             loop {
                 let at = r.pos();
@@ -385,7 +416,7 @@ macro_rules! define_decoder {
                                 }));
                             }
                             let instr = Instr::$name $({ $($field: imm!($imm, r, cx)),* })?;
-                            nesting!($name, cx, r, at, code);
+                            nesting!($name, cx, r, at, code, sink);
                             instr
                         }
                     )* )*
@@ -397,10 +428,18 @@ macro_rules! define_decoder {
                         }));
                     }
                 };
+                sink.instr(&instr, at);
                 code.push(instr);
             }
         }
     };
+}
+
+/// Decodes instructions into `code` up to and including the `end` that
+/// closes the sequence (see [`expr_with`]).
+#[inline]
+pub fn expr(r: &mut Reader<'_>, cx: &mut CodeCx, code: &mut Vec<Instr>) -> Result<()> {
+    expr_with(r, cx, code, &mut ())
 }
 
 fn prefixed(op: u8, sub: u32) -> Option<u32> {

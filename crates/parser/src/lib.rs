@@ -11,11 +11,15 @@
 //! ```
 //!
 //! - [`parse`] / [`parse_with`]: a whole module from bytes;
+//! - [`parse_with_hook`]: the same, with a [`CodeHook`] that sees each
+//!   body's instructions as they are decoded (the validator's one-pass
+//!   path);
 //! - [`StreamParser`]: sections as soon as their bytes arrive;
 //! - [`Error`]: a byte offset and a message with the spec testsuite's phrase.
 
 #![warn(missing_docs)]
 
+mod code;
 mod error;
 mod instr;
 mod module;
@@ -24,7 +28,9 @@ mod reader;
 mod stream;
 mod types;
 
+pub use code::{Bodies, CodeHook, DecodedBody, RawBody};
 pub use error::{Error, ErrorKind};
+pub use instr::InstrSink;
 pub use stream::{Event, StreamParser};
 pub use weft_ast::{Features, Module};
 
@@ -36,4 +42,15 @@ pub fn parse(bytes: &[u8]) -> Result<Module, Error> {
 /// Decodes a binary module accepting the given proposals.
 pub fn parse_with(bytes: &[u8], features: Features) -> Result<Module, Error> {
     module::parse(bytes, features)
+}
+
+/// Decodes a binary module like [`parse_with`], handing the code section's
+/// bodies to `hook` (see [`CodeHook`]): the module is the same, the hook
+/// sees every instruction right as it is decoded.
+pub fn parse_with_hook<H: CodeHook>(
+    bytes: &[u8],
+    features: Features,
+    hook: &mut H,
+) -> Result<Module, Error> {
+    module::parse_with_hook(bytes, features, hook)
 }

@@ -6,6 +6,7 @@
 
 use weft_ast::*;
 
+use crate::code::{Bodies, CodeHook, NoHook};
 use crate::error::{Error, ErrorKind, Result};
 use crate::instr::{self, CodeCx};
 use crate::names;
@@ -104,6 +105,18 @@ impl Builder {
     /// The caller checks the order first ([`Builder::check_order`]) and that
     /// exactly `size` bytes were used afterwards.
     pub fn section(&mut self, id: SectionId, size: usize, r: &mut Reader<'_>) -> Result<()> {
+        self.section_with(id, size, r, &mut NoHook)
+    }
+
+    /// Like [`Builder::section`], with `hook` driving the code section's
+    /// bodies.
+    pub fn section_with<H: CodeHook>(
+        &mut self,
+        id: SectionId,
+        size: usize,
+        r: &mut Reader<'_>,
+        hook: &mut H,
+    ) -> Result<()> {
         let non_empty = match id {
             SectionId::Custom => {
                 self.custom(r)?;
@@ -127,7 +140,7 @@ impl Builder {
                 self.module.data_count = Some(r.u32()?);
                 true
             }
-            SectionId::Code => self.code(r, size)?,
+            SectionId::Code => self.code(r, size, hook)?,
             SectionId::Data => self.datas(r)?,
         };
         // The encoder leaves empty sections out, so a custom section after
@@ -417,33 +430,30 @@ impl Builder {
         Ok(Elem { mode, ty, items })
     }
 
-    fn code(&mut self, r: &mut Reader<'_>, size: usize) -> Result<bool> {
+    fn code<H: CodeHook>(&mut self, r: &mut Reader<'_>, size: usize, hook: &mut H) -> Result<bool> {
         let at = r.pos();
         self.code_at = Some(at);
         // Only data indices in the code section need the data count
         // section, not those of earlier constant expressions.
         self.cx.uses_data = false;
-        let (n, _) = r.count()?;
+        let (n, cap) = r.count()?;
+        // The bodies are appended to the code of the constant expressions
+        // decoded before them, taken out of the module while the hook sees
+        // the module so far; the module keeps a copy of those few constant
+        // expressions meanwhile (bounded by the bytes before this section).
+        let mut code = std::mem::take(&mut self.module.code);
+        self.module.code.clone_from(&code);
         // Compiled code averages two to three bytes per instruction:
         // reserving for one instruction per two bytes of the section avoids
         // regrowth, and the size is bounded by the input.
-        self.module.code.reserve(size.min(r.remaining()) / 2);
-        for _ in 0..n {
-            let size = r.len()?;
-            let end = r.pos() + size;
-            let locals = self.locals(r)?;
-            let start = self.module.code.len() as u32;
-            // Like the reference decoder, a body is not cut off at its
-            // declared size: a missing `end` reads on, and the size is
-            // checked afterwards.
-            instr::expr(r, &mut self.cx, &mut self.module.code)?;
-            if r.pos() != end {
-                return Err(r.error(ErrorKind::SectionSizeMismatch));
-            }
-            let body = Expr {
-                start,
-                end: self.module.code.len() as u32,
-            };
+        code.reserve(size.min(r.remaining()) / 2);
+        let mut bodies = Bodies::new(r, &mut self.cx, &mut code, n, cap);
+        hook.code(&self.module, &mut bodies)?;
+        // Whatever bodies the hook left are decoded plainly.
+        while bodies.next(&mut ())? {}
+        let decoded = bodies.into_decoded();
+        self.module.code = code;
+        for (locals, body) in decoded {
             // Bodies beyond the function section's count are decoded (their
             // errors come first) and counted, then refused by `finish`.
             if let Some(func) = self.module.funcs.get_mut(self.bodies) {
@@ -456,23 +466,6 @@ impl Builder {
             return Err(r.error_at(at, ErrorKind::DataCountRequired));
         }
         Ok(n > 0)
-    }
-
-    fn locals(&mut self, r: &mut Reader<'_>) -> Result<Vec<Locals>> {
-        let (n, cap) = r.count()?;
-        let mut locals = Vec::with_capacity(cap);
-        let mut total = 0u64;
-        for _ in 0..n {
-            let at = r.pos();
-            let count = r.u32()?;
-            total += u64::from(count);
-            if total > u64::from(u32::MAX) {
-                return Err(r.error_at(at, ErrorKind::TooManyLocals));
-            }
-            let ty = types::val_type(r, self.cx.features)?;
-            locals.push(Locals { count, ty });
-        }
-        Ok(locals)
     }
 
     fn datas(&mut self, r: &mut Reader<'_>) -> Result<bool> {
@@ -527,6 +520,15 @@ fn segment_kinds(features: Features) -> bool {
 
 /// Decodes a whole module.
 pub fn parse(bytes: &[u8], features: Features) -> Result<Module> {
+    parse_with_hook(bytes, features, &mut NoHook)
+}
+
+/// Decodes a whole module, with `hook` driving the code section's bodies.
+pub fn parse_with_hook<H: CodeHook>(
+    bytes: &[u8],
+    features: Features,
+    hook: &mut H,
+) -> Result<Module> {
     let mut r = Reader::new(bytes, 0);
     header(&mut r)?;
     r.enter_sections();
@@ -540,13 +542,13 @@ pub fn parse(bytes: &[u8], features: Features) -> Result<Module> {
         if id == SectionId::Custom {
             // A custom section's payload is whatever its size leaves.
             let saved = r.limit(size);
-            builder.section(id, size, &mut r)?;
+            builder.section_with(id, size, &mut r, hook)?;
             r.restore(saved);
         } else {
             // Standard sections are not cut off at their size: as in the
             // reference decoder, contents that run on are a size mismatch
             // (or whatever error the bytes after them cause first).
-            builder.section(id, size, &mut r)?;
+            builder.section_with(id, size, &mut r, hook)?;
         }
         if r.pos() != end {
             return Err(r.error(ErrorKind::SectionSizeMismatch));

@@ -55,6 +55,9 @@ struct Inner {
     location: Location,
     /// The mnemonic of the offending instruction, when there is one.
     op: Option<&'static str>,
+    /// The byte offset in the binary, for errors found while decoding it
+    /// ([`crate::validate_bytes`]).
+    offset: Option<usize>,
 }
 
 impl Error {
@@ -65,6 +68,7 @@ impl Error {
                 message: message.into(),
                 location,
                 op: None,
+                offset: None,
             }),
         }
     }
@@ -101,6 +105,19 @@ impl Error {
         self.inner.op
     }
 
+    /// The byte offset in the binary of what is wrong (the offending
+    /// instruction's opcode, or the start of a body whose declarations are
+    /// wrong), for errors of [`crate::validate_bytes`]; a module built
+    /// from text has none, and [`Error::instr`] points at the instruction.
+    pub fn offset(&self) -> Option<usize> {
+        self.inner.offset
+    }
+
+    pub(crate) fn with_offset(mut self, offset: usize) -> Error {
+        self.inner.offset = Some(offset);
+        self
+    }
+
     pub(crate) fn at(mut self, location: Location) -> Error {
         self.inner.location = location;
         self
@@ -116,24 +133,32 @@ impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.inner.location {
             Location::Module => {}
-            Location::Type(i) => write!(f, "type {i}: ")?,
-            Location::Import(i) => write!(f, "import {i}: ")?,
-            Location::Func { func, instr: None } => write!(f, "func {func}: ")?,
+            Location::Type(i) => write!(f, "type {i}")?,
+            Location::Import(i) => write!(f, "import {i}")?,
+            Location::Func { func, instr: None } => write!(f, "func {func}")?,
             Location::Func {
                 func,
                 instr: Some(n),
-            } => match self.inner.op {
-                Some(op) => write!(f, "func {func}, instruction {n} ({op}): ")?,
-                None => write!(f, "func {func}, instruction {n}: ")?,
-            },
-            Location::Table(i) => write!(f, "table {i}: ")?,
-            Location::Memory(i) => write!(f, "memory {i}: ")?,
-            Location::Tag(i) => write!(f, "tag {i}: ")?,
-            Location::Global(i) => write!(f, "global {i}: ")?,
-            Location::Export(i) => write!(f, "export {i}: ")?,
-            Location::Start => write!(f, "start function: ")?,
-            Location::Elem(i) => write!(f, "elem segment {i}: ")?,
-            Location::Data(i) => write!(f, "data segment {i}: ")?,
+            } => {
+                write!(f, "func {func}, instruction {n}")?;
+                if let Some(op) = self.inner.op {
+                    write!(f, " ({op})")?;
+                }
+            }
+            Location::Table(i) => write!(f, "table {i}")?,
+            Location::Memory(i) => write!(f, "memory {i}")?,
+            Location::Tag(i) => write!(f, "tag {i}")?,
+            Location::Global(i) => write!(f, "global {i}")?,
+            Location::Export(i) => write!(f, "export {i}")?,
+            Location::Start => write!(f, "start function")?,
+            Location::Elem(i) => write!(f, "elem segment {i}")?,
+            Location::Data(i) => write!(f, "data segment {i}")?,
+        }
+        if let Some(at) = self.inner.offset {
+            write!(f, " at offset {at:#x}")?;
+        }
+        if self.inner.location != Location::Module || self.inner.offset.is_some() {
+            f.write_str(": ")?;
         }
         f.write_str(&self.inner.message)
     }

@@ -1,7 +1,7 @@
 //! Function bodies and constant expressions, checked instruction by
 //! instruction over reusable stacks.
 
-use weft_ast::{Expr, Features, Func, Instr, ValType};
+use weft_ast::{Expr, Features, Func, Instr, Locals, TypeIdx, ValType};
 
 use crate::ctx::Ctx;
 use crate::error::{Location, Result, err};
@@ -41,48 +41,79 @@ pub(crate) fn check_body<'m>(
             instr,
         })
     };
+    begin_body(ctx, st, func.ty, &func.locals).map_err(|e| at(e, None))?;
+    let body = span(ctx, func.body).map_err(|e| at(e, None))?;
+    let check = needs_feature_check(ctx);
+    for (k, ins) in body.iter().enumerate() {
+        let k = k as u32;
+        step(ctx, st, ins, k, check).map_err(|e| at(e, Some(k)))?;
+    }
+    end_body(st, func.ty).map_err(|e| at(e, None))
+}
+
+/// Whether each instruction's proposal must be checked: with every
+/// proposal that has instructions on (legacy exceptions aside, whose
+/// instructions check for themselves), the check is skipped.
+pub(crate) fn needs_feature_check(ctx: &Ctx<'_>) -> bool {
+    !ctx.features.contains(INSTR_FEATURES)
+}
+
+/// Sets up the stacks for a body of type `ty` with these local
+/// declarations (the errors have no location yet).
+pub(crate) fn begin_body<'m>(
+    ctx: &Ctx<'m>,
+    st: &mut Stacks<'m>,
+    ty: TypeIdx,
+    locals: &[Locals],
+) -> Result<()> {
     st.reset();
-    let fty = ctx.func_type(func.ty).map_err(|e| at(e, None))?;
+    let fty = ctx.func_type(ty)?;
     let mut total = fty.params.len() as u64;
-    for run in &func.locals {
+    for run in locals {
         total += run.count as u64;
         if total > MAX_LOCALS {
-            return Err(at(err("too many locals"), None));
+            return Err(err("too many locals"));
         }
-        ctx.check_val_all(run.ty).map_err(|e| at(e, None))?;
+        ctx.check_val_all(run.ty)?;
     }
     st.locals.extend_from_slice(&fty.params);
     st.inits.resize(fty.params.len(), true);
-    for run in &func.locals {
+    for run in locals {
         let n = run.count as usize;
         st.locals.extend(std::iter::repeat_n(run.ty, n));
         st.inits
             .extend(std::iter::repeat_n(run.ty.is_defaultable(), n));
     }
-    let body = span(ctx, func.body).map_err(|e| at(e, None))?;
     st.push_ctrl(Kind::Func, Tys::Empty, Tys::Many(&fty.results), u32::MAX);
-    // With every proposal that has instructions on (legacy exceptions
-    // aside, whose instructions check for themselves), skip the check.
-    let check = !ctx.features.contains(INSTR_FEATURES);
-    for (k, ins) in body.iter().enumerate() {
-        let k = k as u32;
-        if st.ctrls.is_empty() {
-            return Err(at(
-                err("operators remaining after end of function"),
-                Some(k),
-            ));
-        }
-        if check {
-            Stacks::check_feature(ctx, ins).map_err(|e| at(e, Some(k)))?;
-        }
-        st.instr(ctx, ins, k)
-            .map_err(|e| at(e.with_op(ins.name()), Some(k)))?;
+    Ok(())
+}
+
+/// Checks instruction `k` of a body (the error carries its mnemonic, not
+/// yet its location).
+#[inline(always)]
+pub(crate) fn step<'m>(
+    ctx: &Ctx<'m>,
+    st: &mut Stacks<'m>,
+    ins: &Instr,
+    k: u32,
+    check: bool,
+) -> Result<()> {
+    if st.ctrls.is_empty() {
+        return Err(err("operators remaining after end of function"));
     }
+    if check {
+        Stacks::check_feature(ctx, ins)?;
+    }
+    st.instr(ctx, ins, k).map_err(|e| e.with_op(ins.name()))
+}
+
+/// The facts of a body whose instructions were all checked.
+pub(crate) fn end_body(st: &mut Stacks<'_>, ty: TypeIdx) -> Result<FuncFacts> {
     if !st.ctrls.is_empty() {
-        return Err(at(err("unexpected end of function: missing end"), None));
+        return Err(err("unexpected end of function: missing end"));
     }
     Ok(FuncFacts {
-        ty: func.ty,
+        ty,
         num_locals: st.locals.len() as u32,
         max_height: st.max_height as u32,
         blocks: std::mem::take(&mut st.blocks),

@@ -37,6 +37,7 @@ mod canon;
 mod ctx;
 mod error;
 mod func;
+mod fused;
 mod module;
 mod ops;
 mod stack;
@@ -44,9 +45,36 @@ mod valid;
 
 pub use canon::{CanonId, TypeRegistry};
 pub use error::{Error, Location};
+pub use fused::BinaryError;
 pub use valid::{BlockFacts, FuncFacts, ValidModule};
 
 use weft_ast::{Features, Module};
+
+/// Decodes a binary module and validates it in one pass: each instruction
+/// is checked right as the decoder produces it, while it is hot in cache.
+///
+/// The module and the [`ValidModule`] are those of [`weft_parser::parse_with`]
+/// then [`validate`], and so is the error (the first decode error anywhere
+/// in the bytes comes before any validation error); a body's validation
+/// error carries its function index, instruction index and byte offset
+/// ([`Error::offset`]).
+pub fn validate_bytes(
+    bytes: &[u8],
+    features: Features,
+) -> Result<(Module, ValidModule), BinaryError> {
+    fused::validate_bytes(bytes, features, false)
+}
+
+/// Like [`validate_bytes`], with the bodies decoded and checked in parallel
+/// (rayon, in chunks of consecutive bodies). The module, the result and
+/// the error are the same as [`validate_bytes`]'s: the first decode error
+/// in the order of the bytes, else the lowest function's validation error.
+pub fn validate_bytes_parallel(
+    bytes: &[u8],
+    features: Features,
+) -> Result<(Module, ValidModule), BinaryError> {
+    fused::validate_bytes(bytes, features, true)
+}
 
 /// Validates a module with the proposals in `features`.
 pub fn validate(module: &Module, features: Features) -> Result<ValidModule, Error> {

@@ -22,6 +22,36 @@ pub(crate) fn validate_module(
     registry: &mut TypeRegistry,
     parallel: bool,
 ) -> std::result::Result<ValidModule, Error> {
+    let mut st = Stacks::new();
+    let ctx = check_before_code(m, features, registry, m.datas.len() as u32, &mut st)?;
+    let funcs = if parallel {
+        bodies_parallel(&ctx)?
+    } else {
+        let mut out = Vec::with_capacity(m.funcs.len());
+        for (i, f) in m.funcs.iter().enumerate() {
+            out.push(check_body(
+                &ctx,
+                &mut st,
+                ctx.num_imported_funcs + i as u32,
+                f,
+            )?);
+        }
+        out
+    };
+    check_after_code(&ctx, funcs)
+}
+
+/// Every check that comes before the bodies', in the order of the rules:
+/// what a binary holds before its code section is all they read. Returns
+/// the context the bodies are checked in; `num_datas` is how many data
+/// segments there are (or will be, by the data count section).
+pub(crate) fn check_before_code<'m>(
+    m: &'m Module,
+    features: Features,
+    registry: &mut TypeRegistry,
+    num_datas: u32,
+    st: &mut Stacks<'m>,
+) -> Result<Ctx<'m>> {
     let mut ctx = Ctx {
         m,
         features,
@@ -34,7 +64,7 @@ pub(crate) fn validate_module(
         num_imported_globals: 0,
         tags: Vec::new(),
         elem_types: m.elems.iter().map(|e| e.ty).collect(),
-        num_datas: m.datas.len() as u32,
+        num_datas,
         declared: Vec::new(),
     };
     if m.data_count.is_some() && !features.contains(Features::BULK_MEMORY) {
@@ -53,31 +83,24 @@ pub(crate) fn validate_module(
         ctx.funcs.push(f.ty);
     }
     ctx.declared = declared_funcs(&ctx);
-    let mut st = Stacks::new();
-    check_tables(&mut ctx, &mut st)?;
+    check_tables(&mut ctx, st)?;
     check_memories(&mut ctx)?;
     check_tags(&mut ctx)?;
-    check_globals(&mut ctx, &mut st)?;
+    check_globals(&mut ctx, st)?;
     check_exports(&ctx)?;
     check_start(&ctx)?;
-    check_elems(&ctx, &mut st)?;
-    let funcs = if parallel {
-        bodies_parallel(&ctx)?
-    } else {
-        let mut out = Vec::with_capacity(m.funcs.len());
-        for (i, f) in m.funcs.iter().enumerate() {
-            out.push(check_body(
-                &ctx,
-                &mut st,
-                ctx.num_imported_funcs + i as u32,
-                f,
-            )?);
-        }
-        out
-    };
-    check_datas(&ctx, &mut st)?;
+    check_elems(&ctx, st)?;
+    Ok(ctx)
+}
+
+/// The checks after the bodies' (data segments), and the result.
+pub(crate) fn check_after_code(
+    ctx: &Ctx<'_>,
+    funcs: Vec<FuncFacts>,
+) -> std::result::Result<ValidModule, Error> {
+    check_datas(ctx, &mut Stacks::new())?;
     Ok(ValidModule {
-        types: m.types.clone(),
+        types: ctx.m.types.clone(),
         canonical: ctx.canon.clone(),
         func_types: ctx.funcs.clone(),
         num_imported_funcs: ctx.num_imported_funcs,

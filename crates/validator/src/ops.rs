@@ -180,7 +180,7 @@ impl<'m> Stacks<'m> {
     }
 
     /// Types an instruction at position `pos` of its body.
-    pub(crate) fn instr(&mut self, ctx: &Ctx<'m>, i: &'m Instr, pos: u32) -> Result<()> {
+    pub(crate) fn instr(&mut self, ctx: &Ctx<'m>, i: &Instr, pos: u32) -> Result<()> {
         use Instr as I;
         match i {
             // ----- control -----

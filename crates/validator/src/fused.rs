@@ -1,0 +1,365 @@
+//! Bytes to a validated module in one pass: the parser decodes, and each
+//! instruction is checked right as it comes out of the decoder, still hot
+//! in cache, instead of in a second walk over the stored code.
+//!
+//! The result and the first error are [`weft_parser::parse_with`] then
+//! [`crate::validate`]'s: a decode error anywhere comes first (the module is
+//! malformed, whatever its bodies), then the module-level checks in the
+//! usual order, the bodies' between the element and the data segments'.
+//! A body error is therefore only recorded, and decoding goes on.
+
+use std::fmt;
+
+use weft_ast::{DataMode, Features, Instr, Locals, Module, TypeIdx};
+use weft_parser::{Bodies, CodeHook, InstrSink};
+
+use crate::canon::TypeRegistry;
+use crate::ctx::{Ctx, Detached};
+use crate::error::{Error, Location};
+use crate::func::{begin_body, end_body, needs_feature_check, step};
+use crate::module::{check_after_code, check_before_code, validate_module};
+use crate::stack::Stacks;
+use crate::valid::{FuncFacts, ValidModule};
+
+/// Why bytes are not a valid module: they do not decode, or the module
+/// they decode to is invalid.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum BinaryError {
+    /// The bytes are not a module (the spec's "malformed").
+    Malformed(weft_parser::Error),
+    /// The module is invalid.
+    Invalid(Error),
+}
+
+impl BinaryError {
+    /// The byte offset of what is wrong, when known (always for a decode
+    /// error; for a body's validation error, the instruction's).
+    pub fn offset(&self) -> Option<usize> {
+        match self {
+            BinaryError::Malformed(e) => Some(e.offset()),
+            BinaryError::Invalid(e) => e.offset(),
+        }
+    }
+}
+
+impl fmt::Display for BinaryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BinaryError::Malformed(e) => e.fmt(f),
+            BinaryError::Invalid(e) => e.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for BinaryError {}
+
+impl From<Error> for BinaryError {
+    fn from(e: Error) -> BinaryError {
+        BinaryError::Invalid(e)
+    }
+}
+
+/// Decodes and validates; see [`crate::validate_bytes`].
+pub(crate) fn validate_bytes(
+    bytes: &[u8],
+    features: Features,
+    parallel: bool,
+) -> Result<(Module, ValidModule), BinaryError> {
+    let mut hook = Hook {
+        features,
+        parallel,
+        registry: TypeRegistry::new(),
+        outcome: None,
+    };
+    let module =
+        weft_parser::parse_with_hook(bytes, features, &mut hook).map_err(BinaryError::Malformed)?;
+    let valid = match hook.outcome {
+        // No code section: nothing was checked yet.
+        None => validate_module(&module, features, &mut TypeRegistry::new(), false)?,
+        Some(Outcome::Checked(ctx, funcs)) => check_after_code(&ctx.attach(&module), funcs)?,
+        Some(Outcome::Failed(e)) => {
+            // `ref.func` in a data segment's offset (invalid there) declares
+            // the function for the bodies, and the data segments come after
+            // the code: the plain path finds the error it would have.
+            if refs_in_data_offsets(&module) {
+                validate_module(&module, features, &mut TypeRegistry::new(), false)?;
+            }
+            return Err(BinaryError::Invalid(e));
+        }
+    };
+    Ok((module, valid))
+}
+
+/// Whether a data segment's offset names a function.
+fn refs_in_data_offsets(m: &Module) -> bool {
+    m.datas.iter().any(|d| match d.mode {
+        DataMode::Active { offset, .. } => m
+            .code
+            .get(offset.start as usize..offset.end as usize)
+            .is_some_and(|c| c.iter().any(|i| matches!(i, Instr::RefFunc { .. }))),
+        DataMode::Passive => false,
+    })
+}
+
+/// What the code section's checks left for the end.
+enum Outcome {
+    /// Everything before the data segments passed: the context and each
+    /// body's facts.
+    Checked(Box<Detached>, Vec<FuncFacts>),
+    /// The first error (a module-level one, or the lowest function's).
+    Failed(Error),
+}
+
+/// The parser's hook: at the code section, the module-level checks, then
+/// the bodies checked as they are decoded.
+struct Hook {
+    features: Features,
+    parallel: bool,
+    registry: TypeRegistry,
+    outcome: Option<Outcome>,
+}
+
+impl CodeHook for Hook {
+    fn code(
+        &mut self,
+        module: &Module,
+        bodies: &mut Bodies<'_, '_>,
+    ) -> Result<(), weft_parser::Error> {
+        let mut st = Stacks::new();
+        // The data count section (before the code) says how many data
+        // segments follow it; with none, bodies that name one fail to
+        // decode anyway.
+        let num_datas = module.data_count.unwrap_or(0);
+        let ctx = match check_before_code(
+            module,
+            self.features,
+            &mut self.registry,
+            num_datas,
+            &mut st,
+        ) {
+            Ok(ctx) => ctx,
+            Err(e) => {
+                self.outcome = Some(Outcome::Failed(e));
+                return Ok(());
+            }
+        };
+        let (facts, error) = if self.parallel {
+            parallel::bodies(&ctx, bodies)?
+        } else {
+            let mut checker = Checker::new(&ctx, st, ctx.m.funcs.len());
+            while bodies.next(&mut checker)? {}
+            checker.finish()
+        };
+        self.outcome = Some(match error {
+            Some(e) => Outcome::Failed(e),
+            None => Outcome::Checked(Box::new(ctx.detach()), facts),
+        });
+        Ok(())
+    }
+}
+
+/// Checks each instruction the decoder shows it, body after body, until
+/// the first error, which it keeps.
+struct Checker<'c, 'm> {
+    ctx: &'c Ctx<'m>,
+    st: Stacks<'m>,
+    check_features: bool,
+    /// Whether the current body is being checked (not after an error, nor
+    /// for bodies beyond the function section's count).
+    active: bool,
+    /// The current body's function index, type, next instruction index.
+    func: u32,
+    ty: TypeIdx,
+    k: u32,
+    facts: Vec<FuncFacts>,
+    error: Option<Error>,
+}
+
+impl<'c, 'm> Checker<'c, 'm> {
+    /// A checker for about `bodies` bodies.
+    fn new(ctx: &'c Ctx<'m>, st: Stacks<'m>, bodies: usize) -> Checker<'c, 'm> {
+        Checker {
+            ctx,
+            st,
+            check_features: needs_feature_check(ctx),
+            active: false,
+            func: 0,
+            ty: 0,
+            k: 0,
+            facts: Vec::with_capacity(bodies),
+            error: None,
+        }
+    }
+
+    /// Records the first error (the lowest function's, since bodies come
+    /// in order) and stops checking.
+    #[cold]
+    fn fail(&mut self, e: Error) {
+        self.active = false;
+        if self.error.is_none() {
+            self.error = Some(e);
+        }
+    }
+
+    /// A body whose final `end` did not close the function frame (the
+    /// decoder and the checks disagree on the nesting; kept for safety).
+    fn unfinished(&mut self) {
+        if self.active {
+            let e = end_body(&mut self.st, self.ty)
+                .err()
+                .unwrap_or_else(|| crate::error::err("unexpected end of function: missing end"));
+            self.fail(e.at(Location::Func {
+                func: self.func,
+                instr: None,
+            }));
+        }
+    }
+
+    /// Each body's facts, or the first error.
+    fn finish(mut self) -> (Vec<FuncFacts>, Option<Error>) {
+        self.unfinished();
+        (self.facts, self.error)
+    }
+}
+
+impl InstrSink for Checker<'_, '_> {
+    fn body(&mut self, index: u32, locals: &[Locals], offset: usize) {
+        self.unfinished();
+        self.active = false;
+        if self.error.is_some() {
+            return;
+        }
+        let Some(f) = self.ctx.m.funcs.get(index as usize) else {
+            return;
+        };
+        self.func = self.ctx.num_imported_funcs + index;
+        self.ty = f.ty;
+        self.k = 0;
+        match begin_body(self.ctx, &mut self.st, f.ty, locals) {
+            Ok(()) => self.active = true,
+            Err(e) => {
+                let e = e
+                    .at(Location::Func {
+                        func: self.func,
+                        instr: None,
+                    })
+                    .with_offset(offset);
+                self.fail(e);
+            }
+        }
+    }
+
+    #[inline(always)]
+    fn instr(&mut self, ins: &Instr, offset: usize) {
+        if !self.active {
+            return;
+        }
+        let k = self.k;
+        self.k += 1;
+        if let Err(e) = step(self.ctx, &mut self.st, ins, k, self.check_features) {
+            let e = e
+                .at(Location::Func {
+                    func: self.func,
+                    instr: Some(k),
+                })
+                .with_offset(offset);
+            self.fail(e);
+            return;
+        }
+        if self.st.ctrls.is_empty() {
+            // The function's own `end`: the body is done.
+            self.active = false;
+            match end_body(&mut self.st, self.ty) {
+                Ok(facts) => self.facts.push(facts),
+                Err(e) => self.fail(e.at(Location::Func {
+                    func: self.func,
+                    instr: None,
+                })),
+            }
+        }
+    }
+}
+
+/// The bodies decoded and checked on rayon's threads, in chunks of
+/// consecutive bodies.
+mod parallel {
+    use rayon::prelude::*;
+    use weft_ast::Instr;
+    use weft_parser::{Bodies, DecodedBody, RawBody};
+
+    use super::Checker;
+    use crate::ctx::Ctx;
+    use crate::error::Error;
+    use crate::stack::Stacks;
+    use crate::valid::FuncFacts;
+
+    /// What one chunk gives back.
+    struct Chunk {
+        code: Vec<Instr>,
+        decoded: Vec<DecodedBody>,
+        /// The chunk's first decode error (it stops the chunk).
+        malformed: Option<weft_parser::Error>,
+        facts: Vec<FuncFacts>,
+        error: Option<Error>,
+    }
+
+    /// Decodes and checks every body; the errors are the serial walk's: the
+    /// first decode error in section order, else the lowest function's
+    /// validation error.
+    pub(super) fn bodies(
+        ctx: &Ctx<'_>,
+        bodies: &mut Bodies<'_, '_>,
+    ) -> Result<(Vec<FuncFacts>, Option<Error>), weft_parser::Error> {
+        let features = bodies.features();
+        let (raw, scan_error) = bodies.split();
+        let threads = rayon::current_num_threads().max(1);
+        // A few chunks per thread, for balance; each sets up its stacks and
+        // its code vector once.
+        let size = raw.len().div_ceil(4 * threads).max(16);
+        let chunks: Vec<Chunk> = raw
+            .par_chunks(size)
+            .map(|chunk| decode_chunk(ctx, features, chunk))
+            .collect();
+        let mut facts = Vec::with_capacity(raw.len());
+        let mut error = None;
+        for mut c in chunks {
+            if let Some(e) = c.malformed {
+                return Err(e);
+            }
+            bodies.push(&mut c.code, c.decoded);
+            if error.is_none() {
+                error = c.error;
+                facts.append(&mut c.facts);
+            }
+        }
+        if let Some(e) = scan_error {
+            return Err(e);
+        }
+        Ok((facts, error))
+    }
+
+    fn decode_chunk(ctx: &Ctx<'_>, features: weft_ast::Features, chunk: &[RawBody<'_>]) -> Chunk {
+        let bytes: usize = chunk.iter().map(RawBody::size).sum();
+        let mut code = Vec::with_capacity(bytes / 2);
+        let mut decoded = Vec::with_capacity(chunk.len());
+        let mut checker = Checker::new(ctx, Stacks::new(), chunk.len());
+        let mut malformed = None;
+        for body in chunk {
+            match body.decode(features, &mut code, &mut checker) {
+                Ok(d) => decoded.push(d),
+                Err(e) => {
+                    malformed = Some(e);
+                    break;
+                }
+            }
+        }
+        let (facts, error) = checker.finish();
+        Chunk {
+            code,
+            decoded,
+            malformed,
+            facts,
+            error,
+        }
+    }
+}
