@@ -1,5 +1,6 @@
-//! Decoding real binaries: weft to a full AST, against wasmparser walking
-//! every payload and operator of the same bytes, in the same run.
+//! Decoding: weft to a full AST, against wasmparser walking every payload
+//! and operator of the same bytes, in the same run: each corpus binary, and
+//! the Wasm 3.0 testsuite's modules as one batch of small ones.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -20,6 +21,28 @@ fn parse(c: &mut Criterion) {
         });
         group.finish();
     }
+    let modules: Vec<_> = weft_bench::testsuite_modules()
+        .into_iter()
+        .filter(|m| weft_parser::parse(m).is_ok() && weft_bench::wasmparser_walk(m).is_ok())
+        .collect();
+    let total: usize = modules.iter().map(Vec::len).sum();
+    let mut group = c.benchmark_group(format!("parse/testsuite-{}-modules", modules.len()));
+    group.throughput(Throughput::Bytes(total as u64));
+    group.bench_function("weft", |b| {
+        b.iter(|| {
+            for m in &modules {
+                black_box(weft_parser::parse(black_box(m)).unwrap());
+            }
+        })
+    });
+    group.bench_function("wasmparser", |b| {
+        b.iter(|| {
+            for m in &modules {
+                black_box(weft_bench::wasmparser_walk(black_box(m)).unwrap());
+            }
+        })
+    });
+    group.finish();
 }
 
 criterion_group! {

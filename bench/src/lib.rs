@@ -107,3 +107,21 @@ pub fn wasmparser_walk(bytes: &[u8]) -> Result<usize, wasmparser::BinaryReaderEr
     }
     Ok(ops)
 }
+
+/// The Wasm 3.0 testsuite's valid text modules, compiled by weft-wat: a
+/// batch of small modules, the other end of the scale from the corpus.
+pub fn testsuite_modules() -> Vec<Vec<u8>> {
+    let files = weft_spec::suite::all_files();
+    let mut out = Vec::new();
+    for file in files.iter().filter(|f| f.dir == "wasm-v3") {
+        let Ok(commands) = weft_spec::sexpr::read(file.text) else {
+            continue;
+        };
+        for (_, text) in weft_spec::scan::text_modules(file.text, &commands) {
+            if let Ok(bytes) = weft_wat::wat2wasm(text) {
+                out.push(bytes);
+            }
+        }
+    }
+    out
+}
