@@ -1,7 +1,9 @@
 //! Validating real binaries: weft-validator over a decoded module, against
 //! wasmparser's `Validator::validate_all` on the same bytes, in the same run.
-//! wasmparser decodes as it validates, so the weft side is measured twice:
-//! validation alone, and decoding plus validation.
+//! wasmparser decodes as it validates, so the weft side is measured three
+//! ways: validation alone, decoding then validation (two passes), and the
+//! one-pass path from bytes (`validate_bytes`, serial and parallel), which
+//! is the like-for-like comparison with `validate_all`.
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -22,6 +24,16 @@ fn validate(c: &mut Criterion) {
             eprintln!("skipping {name}: weft-validator rejects it: {e}");
             continue;
         }
+        match weft_validator::validate_bytes(&bytes, Features::default()) {
+            Ok((m, _)) if m == module => {}
+            other => {
+                eprintln!(
+                    "skipping {name}: the one-pass path disagrees: {:?}",
+                    other.err()
+                );
+                continue;
+            }
+        }
         if wasmparser::Validator::new().validate_all(&bytes).is_err() {
             eprintln!("skipping {name}: wasmparser rejects it");
             continue;
@@ -40,6 +52,17 @@ fn validate(c: &mut Criterion) {
             b.iter(|| {
                 let m = weft_parser::parse(black_box(&bytes)).unwrap();
                 weft_validator::validate(&m, Features::default()).unwrap()
+            })
+        });
+        group.bench_function("weft-fused", |b| {
+            b.iter(|| {
+                weft_validator::validate_bytes(black_box(&bytes), Features::default()).unwrap()
+            })
+        });
+        group.bench_function("weft-fused-parallel", |b| {
+            b.iter(|| {
+                weft_validator::validate_bytes_parallel(black_box(&bytes), Features::default())
+                    .unwrap()
             })
         });
         group.bench_function("wasmparser", |b| {

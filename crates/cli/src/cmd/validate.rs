@@ -2,8 +2,15 @@
 //! or text) and check it against the validation rules of the chosen
 //! proposals. Exit status 0 when valid; otherwise the rule broken and where,
 //! on standard error.
+//!
+//! A binary goes the one-pass way (`weft_validator::validate_bytes`): each
+//! instruction is checked as it is decoded, and a body's error names the
+//! function, the instruction and its byte offset. Text is parsed first, and
+//! its errors point at the instruction by its index in the body.
 
 use std::path::PathBuf;
+
+use weft_validator::BinaryError;
 
 use super::{Error, FeatureArgs};
 
@@ -22,14 +29,31 @@ pub struct Args {
 /// Runs `weft validate`.
 pub fn run(args: Args) -> Result<(), Error> {
     let features = args.features.features()?;
+    let path = args.input.clone();
+    let invalid = |source| Error::Invalid {
+        path: path.clone(),
+        source,
+    };
+    let bytes = super::read(&args.input)?;
+    if bytes.starts_with(b"\0asm") {
+        let checked = if args.parallel {
+            weft_validator::validate_bytes_parallel(&bytes, features)
+        } else {
+            weft_validator::validate_bytes(&bytes, features)
+        };
+        return checked.map(|_| ()).map_err(|e| match e {
+            BinaryError::Malformed(source) => Error::Binary {
+                path: path.clone(),
+                source,
+            },
+            BinaryError::Invalid(source) => invalid(source),
+        });
+    }
     let module = super::load_module(&args.input, features)?;
     let checked = if args.parallel {
         weft_validator::validate_parallel(&module, features)
     } else {
         weft_validator::validate(&module, features)
     };
-    checked.map(|_| ()).map_err(|source| Error::Invalid {
-        path: args.input.clone(),
-        source,
-    })
+    checked.map(|_| ()).map_err(invalid)
 }
