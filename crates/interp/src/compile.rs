@@ -872,8 +872,12 @@ impl Translator<'_> {
                 | Op::BinLL { .. }
                 | Op::BinLC { .. }
                 | Op::LoadL { .. } => (0, 1),
-                Op::BinL { .. } | Op::BinC { .. } | Op::Load { .. } | Op::I32Eqz => (1, 1),
-                Op::Bin { .. } | Op::BinLR { .. } => (2, 1),
+                Op::BinL { .. }
+                | Op::BinC { .. }
+                | Op::BinLR { .. }
+                | Op::Load { .. }
+                | Op::I32Eqz => (1, 1),
+                Op::Bin { .. } => (2, 1),
                 _ => return None,
             };
             if depth < pushes {

@@ -295,8 +295,8 @@ pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
     Ok(true)
 }
 
-/// A non-trapping binary integer operator (arithmetic, bitwise, shifts,
-/// rotations, comparisons) of `i32` or `i64`, on slots: both operands and
+/// A non-trapping binary operator (integer arithmetic, bitwise, shifts,
+/// rotations, comparisons; float arithmetic and comparisons) on slots: both operands and
 /// the result are slot encodings (an i32 zero-extended). The translator
 /// fuses these with their operands' `local.get` and `const`; a small enum
 /// rather than a function pointer, so that each fused op inlines the
@@ -336,8 +336,18 @@ macro_rules! int_ops {
         let ($a, $b) = ($x, $y);
         ($e) as u64
     }};
+    (@f32op $x:ident, $y:ident, |$a:ident, $b:ident| $e:expr) => {{
+        let ($a, $b) = (f32::from_bits($x as u32), f32::from_bits($y as u32));
+        FloatResult::slot($e)
+    }};
+    (@f64op $x:ident, $y:ident, |$a:ident, $b:ident| $e:expr) => {{
+        let ($a, $b) = (f64::from_bits($x), f64::from_bits($y));
+        FloatResult::slot($e)
+    }};
     (@wide i32op) => { false };
     (@wide i64op) => { true };
+    (@wide f32op) => { false };
+    (@wide f64op) => { true };
 }
 
 int_ops! {
@@ -383,4 +393,54 @@ int_ops! {
     I64ShrU i64op |a, b| a.wrapping_shr(b as u32);
     I64Rotl i64op |a, b| a.rotate_left((b % 64) as u32);
     I64Rotr i64op |a, b| a.rotate_right((b % 64) as u32);
+    F32Eq f32op |a, b| a == b;
+    F32Ne f32op |a, b| a != b;
+    F32Lt f32op |a, b| a < b;
+    F32Gt f32op |a, b| a > b;
+    F32Le f32op |a, b| a <= b;
+    F32Ge f32op |a, b| a >= b;
+    F64Eq f64op |a, b| a == b;
+    F64Ne f64op |a, b| a != b;
+    F64Lt f64op |a, b| a < b;
+    F64Gt f64op |a, b| a > b;
+    F64Le f64op |a, b| a <= b;
+    F64Ge f64op |a, b| a >= b;
+    F32Add f32op |a, b| a + b;
+    F32Sub f32op |a, b| a - b;
+    F32Mul f32op |a, b| a * b;
+    F32Div f32op |a, b| a / b;
+    F32Min f32op |a, b| min32(a, b);
+    F32Max f32op |a, b| max32(a, b);
+    F32Copysign f32op |a, b| a.copysign(b);
+    F64Add f64op |a, b| a + b;
+    F64Sub f64op |a, b| a - b;
+    F64Mul f64op |a, b| a * b;
+    F64Div f64op |a, b| a / b;
+    F64Min f64op |a, b| min64(a, b);
+    F64Max f64op |a, b| max64(a, b);
+    F64Copysign f64op |a, b| a.copysign(b);
+}
+
+/// The slot encoding of a float operator's result: a comparison's `bool`
+/// as an i32, a float as its bits (an `f32` zero-extended).
+trait FloatResult {
+    fn slot(self) -> u64;
+}
+impl FloatResult for bool {
+    #[inline(always)]
+    fn slot(self) -> u64 {
+        self as u64
+    }
+}
+impl FloatResult for f32 {
+    #[inline(always)]
+    fn slot(self) -> u64 {
+        self.to_bits() as u64
+    }
+}
+impl FloatResult for f64 {
+    #[inline(always)]
+    fn slot(self) -> u64 {
+        self.to_bits()
+    }
 }

@@ -775,3 +775,21 @@ fn legacy_exceptions_catch_rethrow_and_delegate() {
         Err(Error::Trap(Trap::UncaughtException))
     );
 }
+
+#[test]
+fn fused_operands_skip_ops_by_their_stack_effect() {
+    // The left operand of the multiply is a load whose address ends in an
+    // add with a local operand; an earlier `local.get` must not be taken
+    // for it (a miscount of that add's pops once did).
+    let mut store = Store::new();
+    let inst = instantiate(
+        &mut store,
+        r#"(module (memory 1) (data (i32.const 0) "\03\00\00\00\05\00\00\00")
+            (func (export "f") (param $s i32) (param $b i32) (result i32)
+              (i32.add (local.get $s)
+                (i32.mul (i32.load (i32.const 4))
+                  (i32.load (i32.add (local.get $b) (i32.shl (local.get $b) (i32.const 2))))))))"#,
+    );
+    let r = call(&mut store, inst, "f", &[Value::I32(100), Value::I32(0)]);
+    assert_eq!(r.expect("runs"), vec![Value::I32(100 + 3 * 5)]);
+}
