@@ -137,6 +137,27 @@ impl<'a, 'r> Bodies<'a, 'r> {
         (raw, None)
     }
 
+    /// Decodes a body split off by [`Bodies::split`] into the section's own
+    /// code (the bodies before it must be there already), as
+    /// [`RawBody::decode`] would.
+    pub fn decode_raw<S: InstrSink>(&mut self, raw: &RawBody<'_>, sink: &mut S) -> Result<()> {
+        let b = raw.decode(self.cx.features, self.code, sink)?;
+        self.cx.uses_data |= b.uses_data;
+        self.decoded.push((
+            b.locals,
+            Expr {
+                start: b.start,
+                end: b.end,
+            },
+        ));
+        Ok(())
+    }
+
+    /// Reserves room for `n` more instructions in the section's code.
+    pub fn reserve(&mut self, n: usize) {
+        self.code.reserve(n);
+    }
+
     /// Appends bodies decoded by [`RawBody::decode`] into `code`, in the
     /// order of the section (their indices into `code` are moved to where
     /// `code` lands).

@@ -16,7 +16,7 @@ use weft_parser::{Bodies, CodeHook, InstrSink};
 use crate::canon::TypeRegistry;
 use crate::ctx::{Ctx, Detached};
 use crate::error::{Error, Location};
-use crate::func::{begin_body, end_body, needs_feature_check, step};
+use crate::func::{begin_body, end_body, needs_feature_check, step_open};
 use crate::module::{check_after_code, check_before_code, validate_module};
 use crate::stack::Stacks;
 use crate::valid::{FuncFacts, ValidModule};
@@ -256,7 +256,8 @@ impl InstrSink for Checker<'_, '_> {
         }
         let k = self.k;
         self.k += 1;
-        if let Err(e) = step(self.ctx, &mut self.st, ins, k, self.check_features) {
+        // The frame is open: `active` falls at the `end` that closes it.
+        if let Err(e) = step_open(self.ctx, &mut self.st, ins, k, self.check_features) {
             let e = e
                 .at(Location::Func {
                     func: self.func,
@@ -306,22 +307,47 @@ mod parallel {
     /// Decodes and checks every body; the errors are the serial walk's: the
     /// first decode error in section order, else the lowest function's
     /// validation error.
+    ///
+    /// The bodies are cut into one run of consecutive bodies per thread, of
+    /// about equal bytes. The first run is decoded on this thread straight
+    /// into the module's code; the others into their own vectors, appended
+    /// after it. Few runs, because each but the first costs a copy of its
+    /// code (and fresh pages for it).
     pub(super) fn bodies(
         ctx: &Ctx<'_>,
         bodies: &mut Bodies<'_, '_>,
     ) -> Result<(Vec<FuncFacts>, Option<Error>), weft_parser::Error> {
         let features = bodies.features();
         let (raw, scan_error) = bodies.split();
-        let threads = rayon::current_num_threads().max(1);
-        // A few chunks per thread, for balance; each sets up its stacks and
-        // its code vector once.
-        let size = raw.len().div_ceil(4 * threads).max(16);
-        let chunks: Vec<Chunk> = raw
-            .par_chunks(size)
-            .map(|chunk| decode_chunk(ctx, features, chunk))
-            .collect();
-        let mut facts = Vec::with_capacity(raw.len());
-        let mut error = None;
+        let runs = runs(&raw, rayon::current_num_threads().max(1));
+        let (first, rest) = runs
+            .split_first()
+            .map_or((&[][..], &[][..]), |(f, r)| (*f, r));
+        let ((malformed, facts, error), chunks) = rayon::join(
+            || {
+                let mut checker = Checker::new(ctx, Stacks::new(), first.len());
+                let bytes: usize = first.iter().map(RawBody::size).sum();
+                bodies.reserve(bytes / 2);
+                let mut malformed = None;
+                for body in first {
+                    if let Err(e) = bodies.decode_raw(body, &mut checker) {
+                        malformed = Some(e);
+                        break;
+                    }
+                }
+                let (facts, error) = checker.finish();
+                (malformed, facts, error)
+            },
+            || {
+                rest.par_iter()
+                    .map(|run| decode_chunk(ctx, features, run))
+                    .collect::<Vec<Chunk>>()
+            },
+        );
+        if let Some(e) = malformed {
+            return Err(e);
+        }
+        let (mut facts, mut error) = (facts, error);
         for mut c in chunks {
             if let Some(e) = c.malformed {
                 return Err(e);
@@ -336,6 +362,26 @@ mod parallel {
             return Err(e);
         }
         Ok((facts, error))
+    }
+
+    /// Cuts the bodies into at most `n` runs of consecutive bodies with
+    /// about equal bytes.
+    fn runs<'b, 'r>(raw: &'b [RawBody<'r>], n: usize) -> Vec<&'b [RawBody<'r>]> {
+        let total: usize = raw.iter().map(RawBody::size).sum();
+        let mut out = Vec::with_capacity(n);
+        let (mut start, mut acc) = (0, 0);
+        for (i, b) in raw.iter().enumerate() {
+            acc += b.size();
+            // Cut when this run reaches its share of the bytes.
+            if out.len() + 1 < n && acc * n >= total * (out.len() + 1) {
+                out.push(&raw[start..=i]);
+                start = i + 1;
+            }
+        }
+        if start < raw.len() || out.is_empty() {
+            out.push(&raw[start..]);
+        }
+        out
     }
 
     fn decode_chunk(ctx: &Ctx<'_>, features: weft_ast::Features, chunk: &[RawBody<'_>]) -> Chunk {

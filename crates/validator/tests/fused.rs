@@ -192,17 +192,25 @@ fn parallel_equals_serial_on_many_bodies() {
         one_pass(weft_validator::validate_bytes(&valid, Features::default()))
     );
     bodies[250] = BAD;
-    bodies[170] = BAD;
-    let (bytes, starts) = module(&bodies);
-    for r in [
-        weft_validator::validate_bytes(&bytes, Features::default()),
-        weft_validator::validate_bytes_parallel(&bytes, Features::default()),
-    ] {
-        let Err(BinaryError::Invalid(e)) = r else {
-            panic!("expected invalid");
-        };
-        assert_eq!((e.func(), e.offset()), (Some(170), Some(starts[170] + 4)));
+    // In the first run of bodies or in a later one.
+    for first in [40u32, 170] {
+        bodies[first as usize] = BAD;
+        let (bytes, starts) = module(&bodies);
+        for r in [
+            weft_validator::validate_bytes(&bytes, Features::default()),
+            weft_validator::validate_bytes_parallel(&bytes, Features::default()),
+        ] {
+            let Err(BinaryError::Invalid(e)) = r else {
+                panic!("expected invalid");
+            };
+            assert_eq!(
+                (e.func(), e.offset()),
+                (Some(first), Some(starts[first as usize] + 4))
+            );
+        }
+        bodies[first as usize] = GOOD;
     }
+    bodies[170] = BAD;
     // A decode error after a validation error wins, as in parse then
     // validate: an unknown opcode in body 200.
     bodies[200] = &[0xff, 0x0b];
