@@ -1,7 +1,7 @@
 //! The operand and control stacks of the validation algorithm (the spec's
 //! appendix), reused from one function to the next.
 
-use weft_ast::{BlockType, FuncType, ValType};
+use weft_ast::{AddrType, BlockType, FuncType, ValType};
 
 use crate::ctx::{Ctx, Ty, ty_name, val_name};
 use crate::error::{Result, err};
@@ -416,6 +416,130 @@ impl<'m> Stacks<'m> {
             self.inits[l as usize] = true;
             self.init_log.push(l);
         }
+    }
+}
+
+/// The packed forms of the number types, for the fast path's comparisons.
+const P_I32: Packed = Packed(2);
+const P_I64: Packed = Packed(3);
+
+impl<'m> Stacks<'m> {
+    /// Whether the `n`-th operand from the top (0 is the top) is in the
+    /// innermost frame and has exactly the packed type `p`.
+    #[inline(always)]
+    fn top_is(&self, n: usize, p: Packed) -> bool {
+        let len = self.ops.len();
+        len > self.height as usize + n && self.ops[len - 1 - n] == p
+    }
+
+    /// Types the most frequent instructions when they are certain to be
+    /// valid, without entering [`Stacks::instr`], whose frame (a match over
+    /// every instruction, many registers saved) costs more than their
+    /// checks. `false` when it did nothing: not one of them, or a case the
+    /// full rules must judge (and word the error for).
+    #[inline(always)]
+    pub fn instr_fast(&mut self, ctx: &Ctx<'m>, i: &weft_ast::Instr) -> bool {
+        use weft_ast::Instr as I;
+        match *i {
+            I::LocalGet { local } => {
+                let l = local as usize;
+                match (self.locals.get(l), self.inits.get(l)) {
+                    (Some(&t), Some(true)) => self.push_val(t),
+                    _ => return false,
+                }
+            }
+            I::LocalSet { local } | I::LocalTee { local } => {
+                let Some(&t) = self.locals.get(local as usize) else {
+                    return false;
+                };
+                if !self.top_is(0, Packed::of_val(t)) {
+                    return false;
+                }
+                if matches!(i, I::LocalSet { .. }) {
+                    self.ops.pop();
+                }
+                self.set_local(local);
+            }
+            I::I32Const { .. } => self.push(Ty::Val(ValType::I32)),
+            I::I64Const { .. } => self.push(Ty::Val(ValType::I64)),
+            I::GlobalGet { global } => match ctx.globals.get(global as usize) {
+                Some(g) => self.push_val(g.val),
+                None => return false,
+            },
+            I::Drop => {
+                if self.ops.len() <= self.height as usize {
+                    return false;
+                }
+                self.ops.pop();
+            }
+            I::I32Eqz => return self.top_is(0, P_I32),
+            I::I32Eq
+            | I::I32Ne
+            | I::I32LtS
+            | I::I32LtU
+            | I::I32GtS
+            | I::I32GtU
+            | I::I32LeS
+            | I::I32LeU
+            | I::I32GeS
+            | I::I32GeU
+            | I::I32Add
+            | I::I32Sub
+            | I::I32Mul
+            | I::I32And
+            | I::I32Or
+            | I::I32Xor
+            | I::I32Shl
+            | I::I32ShrS
+            | I::I32ShrU => {
+                if !(self.top_is(0, P_I32) && self.top_is(1, P_I32)) {
+                    return false;
+                }
+                self.ops.pop();
+            }
+            I::I32Load { memarg }
+            | I::I32Load8S { memarg }
+            | I::I32Load8U { memarg }
+            | I::I32Load16S { memarg }
+            | I::I32Load16U { memarg }
+            | I::I64Load { memarg } => {
+                // A 32-bit memory, an offset that fits, an alignment within
+                // the natural one, an i32 address.
+                let ok = matches!(ctx.mems.get(memarg.memory as usize), Some(m) if m.addr == AddrType::I32)
+                    && memarg.offset <= u64::from(u32::MAX)
+                    && i.natural_align().is_some_and(|n| memarg.align <= n)
+                    && self.top_is(0, P_I32);
+                if !ok {
+                    return false;
+                }
+                if matches!(i, I::I64Load { .. }) {
+                    self.ops.pop();
+                    self.push(Ty::Val(ValType::I64));
+                }
+            }
+            I::I32Store { memarg }
+            | I::I32Store8 { memarg }
+            | I::I32Store16 { memarg }
+            | I::I64Store { memarg } => {
+                let value = if matches!(i, I::I64Store { .. }) {
+                    P_I64
+                } else {
+                    P_I32
+                };
+                let ok = matches!(ctx.mems.get(memarg.memory as usize), Some(m) if m.addr == AddrType::I32)
+                    && memarg.offset <= u64::from(u32::MAX)
+                    && i.natural_align().is_some_and(|n| memarg.align <= n)
+                    && self.top_is(0, value)
+                    && self.top_is(1, P_I32);
+                if !ok {
+                    return false;
+                }
+                self.ops.pop();
+                self.ops.pop();
+            }
+            _ => return false,
+        }
+        true
     }
 }
 
