@@ -110,7 +110,9 @@ impl<'a, 'r> Bodies<'a, 'r> {
     /// error that ended the scan early, if any: it counts only when none of
     /// the bodies before it has an error of its own.
     pub fn split(&mut self) -> (Vec<RawBody<'r>>, Option<Error>) {
-        let mut raw = Vec::with_capacity((self.count - self.next) as usize);
+        // The count comes from the input: every body takes a byte at least.
+        let left = ((self.count - self.next) as usize).min(self.r.remaining());
+        let mut raw = Vec::with_capacity(left);
         while self.next < self.count {
             let at = self.r.offset();
             let scanned = self.r.len().and_then(|size| {

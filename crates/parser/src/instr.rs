@@ -389,8 +389,8 @@ macro_rules! define_decoder {
         /// grammar expects the `end`.
         ///
         /// One `match` per instruction, generated from the table: the
-        /// instruction is built in its arm, shown to `sink` and pushed
-        /// straight into `code`.
+        /// instruction is built in its arm, shown to `sink` there and
+        /// pushed straight into `code`.
         pub fn expr_with<S: InstrSink>(
             r: &mut Reader<'_>,
             cx: &mut CodeCx,
@@ -417,6 +417,10 @@ macro_rules! define_decoder {
                             }
                             let instr = Instr::$name $({ $($field: imm!($imm, r, cx)),* })?;
                             nesting!($name, cx, r, at, code, sink);
+                            // In the arm, where the variant is known: a
+                            // sink that matches on it again is folded to
+                            // this one case once inlined.
+                            sink.instr(&instr, at);
                             instr
                         }
                     )* )*
@@ -428,7 +432,6 @@ macro_rules! define_decoder {
                         }));
                     }
                 };
-                sink.instr(&instr, at);
                 code.push(instr);
             }
         }

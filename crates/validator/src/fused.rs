@@ -267,7 +267,9 @@ impl InstrSink for Checker<'_, '_> {
             self.fail(e);
             return;
         }
-        if self.st.ctrls.is_empty() {
+        // Only `end` (or a legacy `delegate`) closes a frame; the test on the
+        // variant folds away in the decoder's other arms.
+        if matches!(ins, Instr::End | Instr::Delegate { .. }) && self.st.ctrls.is_empty() {
             // The function's own `end`: the body is done.
             self.active = false;
             match end_body(&mut self.st, self.ty) {

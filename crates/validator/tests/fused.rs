@@ -236,3 +236,19 @@ fn parallel_equals_serial_on_many_bodies() {
         assert_eq!(r.unwrap_err(), BinaryError::Malformed(want.clone()));
     }
 }
+
+#[test]
+fn huge_body_count_is_an_error_not_an_allocation() {
+    // One function, a code section that claims 2^32-1 bodies and holds one.
+    let mut bytes = b"\0asm\x01\0\0\0".to_vec();
+    bytes.extend_from_slice(&[1, 4, 1, 0x60, 0, 0]);
+    bytes.extend_from_slice(&[3, 2, 1, 0]);
+    bytes.extend_from_slice(&[10, 8, 0xff, 0xff, 0xff, 0xff, 0x0f, 2, 0, 0x0b]);
+    let want = weft_parser::parse(&bytes).unwrap_err();
+    for r in [
+        weft_validator::validate_bytes(&bytes, Features::default()),
+        weft_validator::validate_bytes_parallel(&bytes, Features::default()),
+    ] {
+        assert_eq!(r.unwrap_err(), BinaryError::Malformed(want.clone()));
+    }
+}
