@@ -432,6 +432,70 @@ impl<'m> Stacks<'m> {
         len > self.height as usize + n && self.ops[len - 1 - n] == p
     }
 
+    /// `[a] -> [r]` on an operand of exactly type `a`.
+    #[inline(always)]
+    fn fast_unop(&mut self, a: Packed, r: Packed) -> bool {
+        if !self.top_is(0, a) {
+            return false;
+        }
+        if let Some(top) = self.ops.last_mut() {
+            *top = r;
+        }
+        true
+    }
+
+    /// `[a a] -> [r]` on operands of exactly type `a`.
+    #[inline(always)]
+    fn fast_binop(&mut self, a: Packed, r: Packed) -> bool {
+        if !(self.top_is(0, a) && self.top_is(1, a)) {
+            return false;
+        }
+        self.ops.pop();
+        if let Some(top) = self.ops.last_mut() {
+            *top = r;
+        }
+        true
+    }
+
+    /// Whether a memory argument is certainly valid for a 32-bit memory:
+    /// the memory exists and is 32-bit, the offset fits, the alignment is
+    /// within the natural one.
+    #[inline(always)]
+    fn fast_memarg(ctx: &Ctx<'m>, i: &weft_ast::Instr, m: weft_ast::MemArg) -> bool {
+        matches!(ctx.mems.get(m.memory as usize), Some(t) if t.addr == AddrType::I32)
+            && m.offset <= u64::from(u32::MAX)
+            && i.natural_align().is_some_and(|n| m.align <= n)
+    }
+
+    /// A load of type `r` from an i32 address.
+    #[inline(always)]
+    fn fast_load(
+        &mut self,
+        ctx: &Ctx<'m>,
+        i: &weft_ast::Instr,
+        m: weft_ast::MemArg,
+        r: Packed,
+    ) -> bool {
+        Self::fast_memarg(ctx, i, m) && self.fast_unop(P_I32, r)
+    }
+
+    /// A store of a `v` value to an i32 address.
+    #[inline(always)]
+    fn fast_store(
+        &mut self,
+        ctx: &Ctx<'m>,
+        i: &weft_ast::Instr,
+        m: weft_ast::MemArg,
+        v: Packed,
+    ) -> bool {
+        if !(Self::fast_memarg(ctx, i, m) && self.top_is(0, v) && self.top_is(1, P_I32)) {
+            return false;
+        }
+        self.ops.pop();
+        self.ops.pop();
+        true
+    }
+
     /// Types the most frequent instructions when they are certain to be
     /// valid, without entering [`Stacks::instr`], whose frame (a match over
     /// every instruction, many registers saved) costs more than their
@@ -472,7 +536,16 @@ impl<'m> Stacks<'m> {
                 }
                 self.ops.pop();
             }
-            I::I32Eqz => return self.top_is(0, P_I32),
+            I::Nop => {}
+            I::GlobalSet { global } => match ctx.globals.get(global as usize) {
+                Some(g) if g.mutable && self.top_is(0, Packed::of_val(g.val)) => {
+                    self.ops.pop();
+                }
+                _ => return false,
+            },
+            I::I32Eqz => return self.fast_unop(P_I32, P_I32),
+            I::I64Eqz | I::I32WrapI64 => return self.fast_unop(P_I64, P_I32),
+            I::I64ExtendI32S | I::I64ExtendI32U => return self.fast_unop(P_I32, P_I64),
             I::I32Eq
             | I::I32Ne
             | I::I32LtS
@@ -491,52 +564,45 @@ impl<'m> Stacks<'m> {
             | I::I32Xor
             | I::I32Shl
             | I::I32ShrS
-            | I::I32ShrU => {
-                if !(self.top_is(0, P_I32) && self.top_is(1, P_I32)) {
-                    return false;
-                }
-                self.ops.pop();
-            }
+            | I::I32ShrU => return self.fast_binop(P_I32, P_I32),
+            I::I64Eq
+            | I::I64Ne
+            | I::I64LtS
+            | I::I64LtU
+            | I::I64GtS
+            | I::I64GtU
+            | I::I64LeS
+            | I::I64LeU
+            | I::I64GeS
+            | I::I64GeU => return self.fast_binop(P_I64, P_I32),
+            I::I64Add
+            | I::I64Sub
+            | I::I64Mul
+            | I::I64And
+            | I::I64Or
+            | I::I64Xor
+            | I::I64Shl
+            | I::I64ShrS
+            | I::I64ShrU => return self.fast_binop(P_I64, P_I64),
             I::I32Load { memarg }
             | I::I32Load8S { memarg }
             | I::I32Load8U { memarg }
             | I::I32Load16S { memarg }
-            | I::I32Load16U { memarg }
-            | I::I64Load { memarg } => {
-                // A 32-bit memory, an offset that fits, an alignment within
-                // the natural one, an i32 address.
-                let ok = matches!(ctx.mems.get(memarg.memory as usize), Some(m) if m.addr == AddrType::I32)
-                    && memarg.offset <= u64::from(u32::MAX)
-                    && i.natural_align().is_some_and(|n| memarg.align <= n)
-                    && self.top_is(0, P_I32);
-                if !ok {
-                    return false;
-                }
-                if matches!(i, I::I64Load { .. }) {
-                    self.ops.pop();
-                    self.push(Ty::Val(ValType::I64));
-                }
+            | I::I32Load16U { memarg } => return self.fast_load(ctx, i, memarg, P_I32),
+            I::I64Load { memarg }
+            | I::I64Load8S { memarg }
+            | I::I64Load8U { memarg }
+            | I::I64Load16S { memarg }
+            | I::I64Load16U { memarg }
+            | I::I64Load32S { memarg }
+            | I::I64Load32U { memarg } => return self.fast_load(ctx, i, memarg, P_I64),
+            I::I32Store { memarg } | I::I32Store8 { memarg } | I::I32Store16 { memarg } => {
+                return self.fast_store(ctx, i, memarg, P_I32);
             }
-            I::I32Store { memarg }
-            | I::I32Store8 { memarg }
-            | I::I32Store16 { memarg }
-            | I::I64Store { memarg } => {
-                let value = if matches!(i, I::I64Store { .. }) {
-                    P_I64
-                } else {
-                    P_I32
-                };
-                let ok = matches!(ctx.mems.get(memarg.memory as usize), Some(m) if m.addr == AddrType::I32)
-                    && memarg.offset <= u64::from(u32::MAX)
-                    && i.natural_align().is_some_and(|n| memarg.align <= n)
-                    && self.top_is(0, value)
-                    && self.top_is(1, P_I32);
-                if !ok {
-                    return false;
-                }
-                self.ops.pop();
-                self.ops.pop();
-            }
+            I::I64Store { memarg }
+            | I::I64Store8 { memarg }
+            | I::I64Store16 { memarg }
+            | I::I64Store32 { memarg } => return self.fast_store(ctx, i, memarg, P_I64),
             _ => return false,
         }
         true
