@@ -242,7 +242,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
     if !t.ctrls.is_empty() {
         return Err(Error::Invalid("function body does not end"));
     }
-    Ok(Code {
+    let code = Code {
         ops: t.ops.into_boxed_slice(),
         targets: t.targets.into_boxed_slice(),
         handlers: t.handlers.into_boxed_slice(),
@@ -251,7 +251,56 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
         local_slots: off,
         result_slots,
         max_height: t.max_height,
-    })
+    };
+    if !in_bounds(&code) {
+        return Err(Error::Invalid("translation out of bounds"));
+    }
+    Ok(code)
+}
+
+/// Whether the interpreter may fetch ops and touch frame slots without
+/// bounds checks: the last op is `Return` (so falling through never leaves
+/// the body), every branch target names an op, and every frame offset an
+/// op reads or writes directly lies below the frame's maximum height. The
+/// translator builds code this way; this check makes the interpreter's
+/// unchecked accesses depend on one visible test rather than on every
+/// path of the translator.
+fn in_bounds(code: &Code) -> bool {
+    let len = code.ops.len() as u64;
+    let max = code.max_height as u64;
+    let to_ok = |to: u32| (to as u64) < len;
+    let off_ok = |off: u32, width: u64| off as u64 + width <= max;
+    let ops_ok = code.ops.iter().all(|op| match *op {
+        Op::Jump { to } | Op::JumpIf { to } | Op::JumpIfNot { to } => to_ok(to),
+        Op::Br(t) | Op::BrIf(t) | Op::BrOnNull(t) | Op::BrOnNonNull(t) => to_ok(t.to),
+        Op::JumpIfL { off, to, .. } => to_ok(to) && off_ok(off, 1),
+        Op::JumpIfLC { a, to, .. } => to_ok(to) && off_ok(a, 1),
+        Op::JumpIfLL { a, b, to, .. } => to_ok(to) && off_ok(a, 1) && off_ok(b, 1),
+        Op::LocalGet { off } | Op::LocalSet { off } | Op::LocalTee { off } => off_ok(off, 1),
+        Op::LocalGet2 { off } | Op::LocalSet2 { off } | Op::LocalTee2 { off } => off_ok(off, 2),
+        Op::BinL { b: a, .. }
+        | Op::BinLR { a, .. }
+        | Op::BinLC { a, .. }
+        | Op::BinSet { d: a, .. }
+        | Op::BinCSet { d: a, .. }
+        | Op::ConstSet { d: a, .. }
+        | Op::LoadL { a, .. }
+        | Op::StoreL { a, .. } => off_ok(a, 1),
+        Op::BinLL { a, b, .. }
+        | Op::BinLRSet { a, d: b, .. }
+        | Op::BinLCSet { a, d: b, .. }
+        | Op::BinLSet { b: a, d: b, .. }
+        | Op::Copy { a, d: b } => off_ok(a, 1) && off_ok(b, 1),
+        Op::BinLLSet { a, b, d, .. } => off_ok(a, 1) && off_ok(b, 1) && off_ok(d, 1),
+        _ => true,
+    });
+    ops_ok
+        && matches!(code.ops.last(), Some(Op::Return))
+        && code.targets.iter().all(|t| to_ok(t.to))
+        && code
+            .handlers
+            .iter()
+            .all(|h| h.catches.iter().all(|c| to_ok(c.target.to)))
 }
 
 impl Translator<'_> {

@@ -13,6 +13,8 @@ use crate::store::{Caller, ExnInst, Func, FuncInst, Instance, Store, TypeId};
 use crate::trap::{Error, Trap};
 use crate::value::{Value, slots};
 
+mod fast;
+
 /// How deeply host functions may re-enter WebAssembly: each level costs a
 /// host stack frame of the interpreter loop.
 const MAX_REENTRY: u32 = 100;
@@ -176,6 +178,54 @@ fn run_wasm(
     results
 }
 
+/// Memory 0 of the running instance, as a raw view taken after every op
+/// that may move or resize it (calls, returns, throws, memory and GC
+/// instructions), so that loads and stores skip the walk from the store
+/// through the instance to the memory.
+#[derive(Clone, Copy)]
+struct Mem0 {
+    ptr: *mut u8,
+    len: usize,
+}
+
+impl Mem0 {
+    /// The view of the instance's memory 0 (empty without one).
+    fn of(store: &mut Store, inst: u32) -> Mem0 {
+        let mem = store.instances[inst as usize].memories.first().copied();
+        match mem.and_then(|m| store.memories.get_mut(m as usize)) {
+            Some(m) => Mem0 {
+                ptr: m.data.as_mut_ptr(),
+                len: m.data.len(),
+            },
+            None => Mem0 {
+                ptr: std::ptr::NonNull::dangling().as_ptr(),
+                len: 0,
+            },
+        }
+    }
+
+    /// The bytes, for one op.
+    #[inline(always)]
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: `ptr` and `len` come from the memory's `Vec` (or are a
+        // dangling pointer with length 0), taken since the last op that
+        // could resize, move or free that buffer (`run` takes a new view
+        // after each); `Vec::as_mut_ptr` creates no reference, and no
+        // reference to the buffer exists while the returned slice (which
+        // lives for one load) does.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+
+    /// The bytes, mutably, for one op.
+    #[inline(always)]
+    #[allow(clippy::mut_from_ref)]
+    fn bytes_mut(&self) -> &mut [u8] {
+        // SAFETY: as in `bytes`; the slice lives for one store and no other
+        // slice of the buffer is alive meanwhile.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+}
+
 struct Machine<'s> {
     store: &'s mut Store,
     stack: Stack,
@@ -207,6 +257,26 @@ impl Machine<'_> {
         }
         self.stack.sp = locals.end;
         Ok(())
+    }
+
+    /// Reads the slot at `at`: the frame pointer plus an offset that an op
+    /// names.
+    #[inline(always)]
+    fn get(&self, at: usize) -> u64 {
+        debug_assert!(at < self.stack.slots.len());
+        // SAFETY: `at` is the current frame's pointer plus an offset that
+        // the translator's `in_bounds` check placed below the frame's
+        // `max_height`; `enter` made the slots at least `fp + max_height`
+        // long for this frame, and they never shrink.
+        unsafe { *self.stack.slots.get_unchecked(at) }
+    }
+
+    /// Writes the slot at `at`, as `get` reads it.
+    #[inline(always)]
+    fn set(&mut self, at: usize, v: u64) {
+        debug_assert!(at < self.stack.slots.len());
+        // SAFETY: as in `get`.
+        unsafe { *self.stack.slots.get_unchecked_mut(at) = v }
     }
 
     #[inline]
@@ -376,6 +446,16 @@ impl Machine<'_> {
         let mut fp = 0usize;
         let mut pc = 0usize;
         self.enter(&code, fp)?;
+        // The running code's ops and memory 0, re-taken by `sync!` whenever
+        // the frame, the instance or the memory may have changed.
+        let mut ops: *const Op = code.ops.as_ptr();
+        let mut mem = Mem0::of(self.store, inst);
+        macro_rules! sync {
+            () => {{
+                ops = code.ops.as_ptr();
+                mem = Mem0::of(self.store, inst);
+            }};
+        }
         // Returns from the current frame: moves the results down to the
         // frame pointer and resumes the caller, or stops at the entry frame.
         macro_rules! ret {
@@ -391,6 +471,7 @@ impl Machine<'_> {
                         pc = f.pc as usize;
                         fp = f.fp as usize;
                         inst = f.inst;
+                        sync!();
                     }
                 }
             }};
@@ -434,11 +515,14 @@ impl Machine<'_> {
                         }
                         pc = 0;
                         inst = ci;
+                        sync!();
                     }
                     FuncInst::Host { ty, f } => {
                         self.call_host(ty, &*f, inst)?;
                         if $tail {
                             ret!();
+                        } else {
+                            mem = Mem0::of(self.store, inst);
                         }
                     }
                 }
@@ -465,6 +549,7 @@ impl Machine<'_> {
                         }
                         self.branch(fp, &c.target);
                         pc = c.target.to as usize;
+                        sync!();
                         break;
                     }
                     match self.frames.pop() {
@@ -480,7 +565,17 @@ impl Machine<'_> {
             }};
         }
         loop {
-            let op = &code.ops[pc];
+            pc = self.fast(&code, pc, fp, mem)?;
+            debug_assert!(pc < code.ops.len());
+            // SAFETY: `ops` points at the running code's ops (re-taken by
+            // `sync!` whenever `code` changes; the store keeps every
+            // function's code alive), and `pc` names one of them: it starts
+            // at 0, and the translator's `in_bounds` check guarantees that
+            // every branch target is below the length and that the last op
+            // is `Return`, so stepping past an op that falls through stays
+            // in range; saved and restored `pc`s follow a call op, which is
+            // never last.
+            let op = unsafe { &*ops.add(pc) };
             pc += 1;
             match op {
                 Op::Unreachable => return Err(Trap::Unreachable),
@@ -611,6 +706,7 @@ impl Machine<'_> {
                     if !crate::gc::gc(self.store, &mut self.stack, inst, i)? {
                         return Err(unimplemented(i));
                     }
+                    mem = Mem0::of(self.store, inst);
                 }
                 Op::Drop { slots } => self.stack.sp -= *slots as usize,
                 Op::Select { slots } => {
@@ -623,16 +719,16 @@ impl Machine<'_> {
                     self.stack.sp = sp - n;
                 }
                 Op::LocalGet { off } => {
-                    let v = self.stack.slots[fp + *off as usize];
+                    let v = self.get(fp + *off as usize);
                     self.stack.push(v);
                 }
                 Op::LocalSet { off } => {
                     let v = self.stack.pop();
-                    self.stack.slots[fp + *off as usize] = v;
+                    self.set(fp + *off as usize, v);
                 }
                 Op::LocalTee { off } => {
                     let v = *self.stack.top();
-                    self.stack.slots[fp + *off as usize] = v;
+                    self.set(fp + *off as usize, v);
                 }
                 Op::LocalGet2 { off } => {
                     let at = fp + *off as usize;
@@ -678,7 +774,7 @@ impl Machine<'_> {
                     *a = f.call(*a, b);
                 }
                 Op::BinL { f, b } => {
-                    let b = self.stack.slots[fp + *b as usize];
+                    let b = self.get(fp + *b as usize);
                     let a = self.stack.top();
                     *a = f.call(*a, b);
                 }
@@ -687,14 +783,11 @@ impl Machine<'_> {
                     *a = f.call(*a, *c);
                 }
                 Op::BinLL { f, a, b } => {
-                    let v = f.call(
-                        self.stack.slots[fp + *a as usize],
-                        self.stack.slots[fp + *b as usize],
-                    );
+                    let v = f.call(self.get(fp + *a as usize), self.get(fp + *b as usize));
                     self.stack.push(v);
                 }
                 Op::BinLC { f, a, c } => {
-                    let v = f.call(self.stack.slots[fp + *a as usize], *c);
+                    let v = f.call(self.get(fp + *a as usize), *c);
                     self.stack.push(v);
                 }
                 Op::I32Eqz => {
@@ -704,44 +797,41 @@ impl Machine<'_> {
                 Op::BinSet { f, d } => {
                     let b = self.stack.pop();
                     let a = self.stack.pop();
-                    self.stack.slots[fp + *d as usize] = f.call(a, b);
+                    self.set(fp + *d as usize, f.call(a, b));
                 }
                 Op::BinLCSet { f, a, c, d } => {
-                    let v = f.call(self.stack.slots[fp + *a as usize], *c as i64 as u64);
-                    self.stack.slots[fp + *d as usize] = v;
+                    let v = f.call(self.get(fp + *a as usize), *c as i64 as u64);
+                    self.set(fp + *d as usize, v);
                 }
                 Op::BinLLSet { f, a, b, d } => {
-                    let v = f.call(
-                        self.stack.slots[fp + *a as usize],
-                        self.stack.slots[fp + *b as usize],
-                    );
-                    self.stack.slots[fp + *d as usize] = v;
+                    let v = f.call(self.get(fp + *a as usize), self.get(fp + *b as usize));
+                    self.set(fp + *d as usize, v);
                 }
                 Op::BinLR { f, a } => {
-                    let a = self.stack.slots[fp + *a as usize];
+                    let a = self.get(fp + *a as usize);
                     let b = self.stack.top();
                     *b = f.call(a, *b);
                 }
                 Op::BinLRSet { f, a, d } => {
                     let b = self.stack.pop();
-                    let v = f.call(self.stack.slots[fp + *a as usize], b);
-                    self.stack.slots[fp + *d as usize] = v;
+                    let v = f.call(self.get(fp + *a as usize), b);
+                    self.set(fp + *d as usize, v);
                 }
                 Op::BinLSet { f, b, d } => {
                     let a = self.stack.pop();
-                    let v = f.call(a, self.stack.slots[fp + *b as usize]);
-                    self.stack.slots[fp + *d as usize] = v;
+                    let v = f.call(a, self.get(fp + *b as usize));
+                    self.set(fp + *d as usize, v);
                 }
                 Op::BinCSet { f, c, d } => {
                     let a = self.stack.pop();
-                    self.stack.slots[fp + *d as usize] = f.call(a, *c as i64 as u64);
+                    self.set(fp + *d as usize, f.call(a, *c as i64 as u64));
                 }
                 Op::Copy { a, d } => {
-                    self.stack.slots[fp + *d as usize] = self.stack.slots[fp + *a as usize];
+                    self.set(fp + *d as usize, self.get(fp + *a as usize));
                 }
-                Op::ConstSet { bits, d } => self.stack.slots[fp + *d as usize] = *bits,
+                Op::ConstSet { bits, d } => self.set(fp + *d as usize, *bits),
                 Op::JumpIfL { off, to, if_zero } => {
-                    if (self.stack.slots[fp + *off as usize] as u32 == 0) == *if_zero {
+                    if (self.get(fp + *off as usize) as u32 == 0) == *if_zero {
                         if (*to as usize) < pc {
                             self.fuel()?;
                         }
@@ -755,7 +845,7 @@ impl Machine<'_> {
                     to,
                     if_zero,
                 } => {
-                    let v = f.call(self.stack.slots[fp + *a as usize], *c as i64 as u64);
+                    let v = f.call(self.get(fp + *a as usize), *c as i64 as u64);
                     if (v as u32 == 0) == *if_zero {
                         if (*to as usize) < pc {
                             self.fuel()?;
@@ -770,10 +860,7 @@ impl Machine<'_> {
                     to,
                     if_zero,
                 } => {
-                    let v = f.call(
-                        self.stack.slots[fp + *a as usize],
-                        self.stack.slots[fp + *b as usize],
-                    );
+                    let v = f.call(self.get(fp + *a as usize), self.get(fp + *b as usize));
                     if (v as u32 == 0) == *if_zero {
                         if (*to as usize) < pc {
                             self.fuel()?;
@@ -782,36 +869,32 @@ impl Machine<'_> {
                     }
                 }
                 Op::Load { f, offset } => {
-                    let mem = self.store.instances[inst as usize].memories[0] as usize;
                     let ea = self.stack.pop() as u32 as u64 + *offset as u64;
                     let v = f
-                        .call(&self.store.memories[mem].data, ea)
+                        .call(mem.bytes(), ea)
                         .ok_or(Trap::OutOfBoundsMemoryAccess)?;
                     self.stack.push(v);
                 }
                 Op::LoadL { f, a, offset } => {
-                    let mem = self.store.instances[inst as usize].memories[0] as usize;
-                    let addr = self.stack.slots[fp + *a as usize];
+                    let addr = self.get(fp + *a as usize);
                     let ea = addr as u32 as u64 + *offset as u64;
                     let v = f
-                        .call(&self.store.memories[mem].data, ea)
+                        .call(mem.bytes(), ea)
                         .ok_or(Trap::OutOfBoundsMemoryAccess)?;
                     self.stack.push(v);
                 }
                 Op::Store { f, offset } => {
-                    let mem = self.store.instances[inst as usize].memories[0] as usize;
                     let v = self.stack.pop();
                     let ea = self.stack.pop() as u32 as u64 + *offset as u64;
-                    if !f.call(&mut self.store.memories[mem].data, ea, v) {
+                    if !f.call(mem.bytes_mut(), ea, v) {
                         return Err(Trap::OutOfBoundsMemoryAccess);
                     }
                 }
                 Op::StoreL { f, a, offset } => {
-                    let mem = self.store.instances[inst as usize].memories[0] as usize;
                     let v = self.stack.pop();
-                    let addr = self.stack.slots[fp + *a as usize];
+                    let addr = self.get(fp + *a as usize);
                     let ea = addr as u32 as u64 + *offset as u64;
-                    if !f.call(&mut self.store.memories[mem].data, ea, v) {
+                    if !f.call(mem.bytes_mut(), ea, v) {
                         return Err(Trap::OutOfBoundsMemoryAccess);
                     }
                 }
@@ -824,6 +907,7 @@ impl Machine<'_> {
                     if !crate::access::access(self.store, &mut self.stack, inst, i)? {
                         return Err(unimplemented(i));
                     }
+                    mem = Mem0::of(self.store, inst);
                 }
                 Op::Simd(i) => {
                     if !crate::simd::simd(&mut self.stack, i)? {

@@ -1,0 +1,246 @@
+//! The interpreter's inner loop. Ops that neither call, return, throw nor
+//! reach into the store (beyond memory 0 and fuel) run here, with the stack
+//! pointer and the program counter in locals rather than in the machine's
+//! fields: in the one big loop of `Machine::run` they lived on the host
+//! stack, and every push and pop waited on a store and a load of `sp`. The
+//! loop stops at the first other op and leaves it to `run`.
+
+use super::{Machine, Mem0, move_down, unimplemented};
+use crate::op::{Code, Op};
+use crate::trap::Trap;
+
+impl Machine<'_> {
+    /// Runs ops of `code` from `pc` in the frame at `fp` until one that
+    /// this loop does not execute; that op's index. `mem` is the running
+    /// instance's memory 0.
+    #[inline(never)]
+    pub(super) fn fast(
+        &mut self,
+        code: &Code,
+        mut pc: usize,
+        fp: usize,
+        mem: Mem0,
+    ) -> Result<usize, Trap> {
+        let ops = code.ops.as_ptr();
+        let mut sp = self.stack.sp;
+        macro_rules! local {
+            ($off:expr) => {
+                self.get(fp + $off as usize)
+            };
+        }
+        macro_rules! set_local {
+            ($off:expr, $v:expr) => {{
+                let v = $v;
+                self.set(fp + $off as usize, v);
+            }};
+        }
+        macro_rules! push {
+            ($v:expr) => {{
+                let v = $v;
+                self.stack.slots[sp] = v;
+                sp += 1;
+            }};
+        }
+        macro_rules! pop {
+            () => {{
+                sp -= 1;
+                self.stack.slots[sp]
+            }};
+        }
+        macro_rules! top {
+            () => {
+                self.stack.slots[sp - 1]
+            };
+        }
+        // Jumps to `$to`, charging fuel for backward jumps (loops).
+        macro_rules! jump {
+            ($to:expr) => {{
+                let to = $to as usize;
+                if to < pc {
+                    self.fuel()?;
+                }
+                pc = to;
+            }};
+        }
+        // Branches to a target, moving the kept values down.
+        macro_rules! branch {
+            ($t:expr) => {{
+                let t = $t;
+                let keep = t.keep as usize;
+                let base = fp + t.base as usize;
+                move_down(&mut self.stack.slots, sp - keep..sp, base);
+                sp = base + keep;
+                jump!(t.to);
+            }};
+        }
+        // Runs a helper that works on the machine's stack.
+        macro_rules! on_stack {
+            ($e:expr) => {{
+                self.stack.sp = sp;
+                let r = $e;
+                sp = self.stack.sp;
+                r
+            }};
+        }
+        loop {
+            debug_assert!(pc < code.ops.len());
+            // SAFETY: `ops` points at `code`'s ops, which `code` keeps
+            // alive for this call, and `pc` names one of them: `run` passes
+            // a valid index, and the translator's `in_bounds` check
+            // guarantees that every branch target is below the length and
+            // that the last op is `Return` (which stops this loop), so
+            // stepping past an op that falls through stays in range.
+            let op = unsafe { &*ops.add(pc) };
+            pc += 1;
+            match op {
+                Op::Jump { to } => jump!(*to),
+                Op::Br(t) => branch!(*t),
+                Op::JumpIf { to } => {
+                    if pop!() as u32 != 0 {
+                        jump!(*to);
+                    }
+                }
+                Op::JumpIfNot { to } => {
+                    if pop!() as u32 == 0 {
+                        pc = *to as usize;
+                    }
+                }
+                Op::BrIf(t) => {
+                    if pop!() as u32 != 0 {
+                        branch!(*t);
+                    }
+                }
+                Op::BrTable { start, len } => {
+                    let i = (pop!() as u32).min(len - 1);
+                    branch!(code.targets[(start + i) as usize]);
+                }
+                Op::Drop { slots } => sp -= *slots as usize,
+                Op::Select { slots } => {
+                    let c = pop!() as u32;
+                    let n = *slots as usize;
+                    if c == 0 {
+                        move_down(&mut self.stack.slots, sp - n..sp, sp - 2 * n);
+                    }
+                    sp -= n;
+                }
+                Op::LocalGet { off } => push!(local!(*off)),
+                Op::LocalSet { off } => set_local!(*off, pop!()),
+                Op::LocalTee { off } => set_local!(*off, top!()),
+                Op::LocalGet2 { off } => {
+                    push!(local!(*off));
+                    push!(local!(*off + 1));
+                }
+                Op::LocalSet2 { off } => {
+                    set_local!(*off + 1, pop!());
+                    set_local!(*off, pop!());
+                }
+                Op::LocalTee2 { off } => {
+                    set_local!(*off, self.stack.slots[sp - 2]);
+                    set_local!(*off + 1, top!());
+                }
+                Op::Const { bits } => push!(*bits),
+                Op::I32Eqz => top!() = (top!() as u32 == 0) as u64,
+                Op::Bin { f } => {
+                    let b = pop!();
+                    top!() = f.call(top!(), b);
+                }
+                Op::BinL { f, b } => top!() = f.call(top!(), local!(*b)),
+                Op::BinC { f, c } => top!() = f.call(top!(), *c),
+                Op::BinLR { f, a } => top!() = f.call(local!(*a), top!()),
+                Op::BinLL { f, a, b } => push!(f.call(local!(*a), local!(*b))),
+                Op::BinLC { f, a, c } => push!(f.call(local!(*a), *c)),
+                Op::BinSet { f, d } => {
+                    let b = pop!();
+                    let a = pop!();
+                    set_local!(*d, f.call(a, b));
+                }
+                Op::BinLCSet { f, a, c, d } => {
+                    set_local!(*d, f.call(local!(*a), *c as i64 as u64))
+                }
+                Op::BinLLSet { f, a, b, d } => set_local!(*d, f.call(local!(*a), local!(*b))),
+                Op::BinLRSet { f, a, d } => {
+                    let b = pop!();
+                    set_local!(*d, f.call(local!(*a), b));
+                }
+                Op::BinLSet { f, b, d } => {
+                    let a = pop!();
+                    set_local!(*d, f.call(a, local!(*b)));
+                }
+                Op::BinCSet { f, c, d } => {
+                    let a = pop!();
+                    set_local!(*d, f.call(a, *c as i64 as u64));
+                }
+                Op::Copy { a, d } => set_local!(*d, local!(*a)),
+                Op::ConstSet { bits, d } => set_local!(*d, *bits),
+                Op::JumpIfL { off, to, if_zero } => {
+                    if (local!(*off) as u32 == 0) == *if_zero {
+                        jump!(*to);
+                    }
+                }
+                Op::JumpIfLC {
+                    f,
+                    a,
+                    c,
+                    to,
+                    if_zero,
+                } => {
+                    if (f.call(local!(*a), *c as i64 as u64) as u32 == 0) == *if_zero {
+                        jump!(*to);
+                    }
+                }
+                Op::JumpIfLL {
+                    f,
+                    a,
+                    b,
+                    to,
+                    if_zero,
+                } => {
+                    if (f.call(local!(*a), local!(*b)) as u32 == 0) == *if_zero {
+                        jump!(*to);
+                    }
+                }
+                Op::Load { f, offset } => {
+                    let ea = top!() as u32 as u64 + *offset as u64;
+                    top!() = f
+                        .call(mem.bytes(), ea)
+                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                }
+                Op::LoadL { f, a, offset } => {
+                    let ea = local!(*a) as u32 as u64 + *offset as u64;
+                    let v = f
+                        .call(mem.bytes(), ea)
+                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                    push!(v);
+                }
+                Op::Store { f, offset } => {
+                    let v = pop!();
+                    let ea = pop!() as u32 as u64 + *offset as u64;
+                    if !f.call(mem.bytes_mut(), ea, v) {
+                        return Err(Trap::OutOfBoundsMemoryAccess);
+                    }
+                }
+                Op::StoreL { f, a, offset } => {
+                    let v = pop!();
+                    let ea = local!(*a) as u32 as u64 + *offset as u64;
+                    if !f.call(mem.bytes_mut(), ea, v) {
+                        return Err(Trap::OutOfBoundsMemoryAccess);
+                    }
+                }
+                Op::Num(i) => {
+                    if !on_stack!(crate::num::numeric(&mut self.stack, i))? {
+                        return Err(unimplemented(i));
+                    }
+                }
+                Op::Simd(i) => {
+                    if !on_stack!(crate::simd::simd(&mut self.stack, i))? {
+                        return Err(unimplemented(i));
+                    }
+                }
+                _ => {
+                    self.stack.sp = sp;
+                    return Ok(pc - 1);
+                }
+            }
+        }
+    }
+}
