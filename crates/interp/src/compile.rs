@@ -1233,6 +1233,11 @@ impl Translator<'_> {
         }
         // Validation bounds a 32-bit memory's offsets by 2^32.
         let offset = u32::try_from(m.offset).ok()?;
+        match i {
+            Instr::V128Load { .. } => return Some(Op::V128Load { offset }),
+            Instr::V128Store { .. } => return Some(Op::V128Store { offset }),
+            _ => {}
+        }
         if let Some(f) = crate::access::load_fn(i) {
             if self.last_fusable(1)
                 && let Some(&Op::LocalGet { off }) = self.ops.last()
@@ -1285,6 +1290,7 @@ fn classify(i: &Instr) -> Op {
         );
     match i {
         I32Eqz => Op::I32Eqz,
+        _ if let Some(f) = crate::simd::simd_bin(i) => Op::SimdBin { f },
         _ if access => Op::Access(Box::new(i.clone())),
         _ if simd => Op::Simd(Box::new(i.clone())),
         _ => Op::Num(Box::new(i.clone())),

@@ -11,6 +11,7 @@ use weft_ast::Instr;
 
 use crate::access::{LoadFn, StoreFn};
 use crate::num::BinFn;
+use crate::simd::SimdBinFn;
 
 /// A resolved branch: where to go and which values survive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -158,6 +159,14 @@ pub(crate) enum Op {
     Store { f: StoreFn, offset: u32 },
     /// `Store` to the address in the local at `a`.
     StoreL { f: StoreFn, a: u32, offset: u32 },
+    /// `v128.load` from memory 0 (32-bit addresses) at a popped address
+    /// plus `offset`.
+    V128Load { offset: u32 },
+    /// `v128.store` to memory 0 (32-bit addresses) of a popped vector at a
+    /// popped address plus `offset`.
+    V128Store { offset: u32 },
+    /// A lane-wise binary operator on the top two vectors.
+    SimdBin { f: SimdBinFn },
     /// Any other numeric instruction, executed by its AST form.
     Num(Box<Instr>),
     /// A memory or table instruction, executed by its AST form.

@@ -321,10 +321,8 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         I8x16Shl => shift!(s, u8s, from_u8s, 8, wrapping_shl),
         I8x16ShrS => shift!(s, i8s, from_i8s, 8, wrapping_shr),
         I8x16ShrU => shift!(s, u8s, from_u8s, 8, wrapping_shr),
-        I8x16Add => bin!(s, u8s, from_u8s, u8::wrapping_add),
         I8x16AddSatS => bin!(s, i8s, from_i8s, i8::saturating_add),
         I8x16AddSatU => bin!(s, u8s, from_u8s, u8::saturating_add),
-        I8x16Sub => bin!(s, u8s, from_u8s, u8::wrapping_sub),
         I8x16SubSatS => bin!(s, i8s, from_i8s, i8::saturating_sub),
         I8x16SubSatU => bin!(s, u8s, from_u8s, u8::saturating_sub),
         I8x16MinS => bin!(s, i8s, from_i8s, i8::min),
@@ -355,13 +353,10 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         I16x8Shl => shift!(s, u16s, from_u16s, 16, wrapping_shl),
         I16x8ShrS => shift!(s, i16s, from_i16s, 16, wrapping_shr),
         I16x8ShrU => shift!(s, u16s, from_u16s, 16, wrapping_shr),
-        I16x8Add => bin!(s, u16s, from_u16s, u16::wrapping_add),
         I16x8AddSatS => bin!(s, i16s, from_i16s, i16::saturating_add),
         I16x8AddSatU => bin!(s, u16s, from_u16s, u16::saturating_add),
-        I16x8Sub => bin!(s, u16s, from_u16s, u16::wrapping_sub),
         I16x8SubSatS => bin!(s, i16s, from_i16s, i16::saturating_sub),
         I16x8SubSatU => bin!(s, u16s, from_u16s, u16::saturating_sub),
-        I16x8Mul => bin!(s, u16s, from_u16s, u16::wrapping_mul),
         I16x8MinS => bin!(s, i16s, from_i16s, i16::min),
         I16x8MinU => bin!(s, u16s, from_u16s, u16::min),
         I16x8MaxS => bin!(s, i16s, from_i16s, i16::max),
@@ -387,9 +382,6 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         I32x4Shl => shift!(s, u32s, from_u32s, 32, wrapping_shl),
         I32x4ShrS => shift!(s, i32s, from_i32s, 32, wrapping_shr),
         I32x4ShrU => shift!(s, u32s, from_u32s, 32, wrapping_shr),
-        I32x4Add => bin!(s, u32s, from_u32s, u32::wrapping_add),
-        I32x4Sub => bin!(s, u32s, from_u32s, u32::wrapping_sub),
-        I32x4Mul => bin!(s, u32s, from_u32s, u32::wrapping_mul),
         I32x4MinS => bin!(s, i32s, from_i32s, i32::min),
         I32x4MinU => bin!(s, u32s, from_u32s, u32::min),
         I32x4MaxS => bin!(s, i32s, from_i32s, i32::max),
@@ -418,9 +410,6 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         I64x2Shl => shift!(s, u64s, from_u64s, 64, wrapping_shl),
         I64x2ShrS => shift!(s, i64s, from_i64s, 64, wrapping_shr),
         I64x2ShrU => shift!(s, u64s, from_u64s, 64, wrapping_shr),
-        I64x2Add => bin!(s, u64s, from_u64s, u64::wrapping_add),
-        I64x2Sub => bin!(s, u64s, from_u64s, u64::wrapping_sub),
-        I64x2Mul => bin!(s, u64s, from_u64s, u64::wrapping_mul),
         I64x2ExtmulLowI32x4S => extmul!(s, i32s, from_i64s, 0, i64),
         I64x2ExtmulHighI32x4S => extmul!(s, i32s, from_i64s, 2, i64),
         I64x2ExtmulLowI32x4U => extmul!(s, u32s, from_u64s, 0, u64),
@@ -432,10 +421,6 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         F32x4Floor => un!(s, f32s, from_f32s, floor32),
         F32x4Trunc => un!(s, f32s, from_f32s, trunc32),
         F32x4Nearest => un!(s, f32s, from_f32s, nearest32),
-        F32x4Add => bin!(s, f32s, from_f32s, |a, b| a + b),
-        F32x4Sub => bin!(s, f32s, from_f32s, |a, b| a - b),
-        F32x4Mul => bin!(s, f32s, from_f32s, |a, b| a * b),
-        F32x4Div => bin!(s, f32s, from_f32s, |a, b| a / b),
         F32x4Min | F32x4RelaxedMin => bin!(s, f32s, from_f32s, min32),
         F32x4Max | F32x4RelaxedMax => bin!(s, f32s, from_f32s, max32),
         F32x4Pmin => bin!(s, f32s, from_f32s, pmin32),
@@ -447,10 +432,6 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         F64x2Floor => un!(s, f64s, from_f64s, floor64),
         F64x2Trunc => un!(s, f64s, from_f64s, trunc64),
         F64x2Nearest => un!(s, f64s, from_f64s, nearest64),
-        F64x2Add => bin!(s, f64s, from_f64s, |a, b| a + b),
-        F64x2Sub => bin!(s, f64s, from_f64s, |a, b| a - b),
-        F64x2Mul => bin!(s, f64s, from_f64s, |a, b| a * b),
-        F64x2Div => bin!(s, f64s, from_f64s, |a, b| a / b),
         F64x2Min | F64x2RelaxedMin => bin!(s, f64s, from_f64s, min64),
         F64x2Max | F64x2RelaxedMax => bin!(s, f64s, from_f64s, max64),
         F64x2Pmin => bin!(s, f64s, from_f64s, pmin64),
@@ -533,7 +514,70 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
             });
             s.push_v128(from_i32s(r))
         }
-        _ => return Ok(false),
+        _ => match simd_bin(instr) {
+            Some(f) => {
+                let b = s.pop_v128();
+                let a = s.pop_v128();
+                s.push_v128(f.call(a, b))
+            }
+            None => return Ok(false),
+        },
     }
     Ok(true)
+}
+
+/// The common lane-wise arithmetic operators as a small enum, so that the
+/// interpreter runs them as one op on the stack's slots (see
+/// `Op::SimdBin`) instead of matching the instruction again.
+macro_rules! simd_bins {
+    ($($name:ident $to:ident $from:ident ($f:expr);)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub(crate) enum SimdBinFn {
+            $($name,)*
+        }
+
+        impl SimdBinFn {
+            /// Applies the operator lane by lane.
+            #[inline(always)]
+            pub(crate) fn call(self, a: u128, b: u128) -> u128 {
+                match self {
+                    $(SimdBinFn::$name => {
+                        let (a, b) = ($to(a), $to(b));
+                        $from(std::array::from_fn(|i| ($f)(a[i], b[i])))
+                    })*
+                }
+            }
+        }
+
+        /// The operator an instruction denotes, if it is one of these.
+        pub(crate) fn simd_bin(instr: &Instr) -> Option<SimdBinFn> {
+            match instr {
+                $(Instr::$name => Some(SimdBinFn::$name),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+simd_bins! {
+    I8x16Add u8s from_u8s (u8::wrapping_add);
+    I8x16Sub u8s from_u8s (u8::wrapping_sub);
+    I16x8Add u16s from_u16s (u16::wrapping_add);
+    I16x8Sub u16s from_u16s (u16::wrapping_sub);
+    I16x8Mul u16s from_u16s (u16::wrapping_mul);
+    I32x4Add u32s from_u32s (u32::wrapping_add);
+    I32x4Sub u32s from_u32s (u32::wrapping_sub);
+    I32x4Mul u32s from_u32s (u32::wrapping_mul);
+    I64x2Add u64s from_u64s (u64::wrapping_add);
+    I64x2Sub u64s from_u64s (u64::wrapping_sub);
+    I64x2Mul u64s from_u64s (u64::wrapping_mul);
+    F32x4Add f32s from_f32s (|a, b| a + b);
+    F32x4Sub f32s from_f32s (|a, b| a - b);
+    F32x4Mul f32s from_f32s (|a, b| a * b);
+    F32x4Div f32s from_f32s (|a, b| a / b);
+    F64x2Add f64s from_f64s (|a, b| a + b);
+    F64x2Sub f64s from_f64s (|a, b| a - b);
+    F64x2Mul f64s from_f64s (|a, b| a * b);
+    F64x2Div f64s from_f64s (|a, b| a / b);
 }

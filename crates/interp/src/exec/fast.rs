@@ -226,6 +226,36 @@ impl Machine<'_> {
                         return Err(Trap::OutOfBoundsMemoryAccess);
                     }
                 }
+                Op::V128Load { offset } => {
+                    let ea = top!() as u32 as u64 + *offset as u64;
+                    let b = range16(ea)
+                        .and_then(|r| mem.bytes().get(r))
+                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                    let (lo, hi) = b.split_at(8);
+                    let lo = u64::from_le_bytes(lo.try_into().unwrap_or_default());
+                    let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
+                    top!() = lo;
+                    push!(hi);
+                }
+                Op::V128Store { offset } => {
+                    let hi = pop!();
+                    let lo = pop!();
+                    let ea = pop!() as u32 as u64 + *offset as u64;
+                    let b = range16(ea)
+                        .and_then(|r| mem.bytes_mut().get_mut(r))
+                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                    b[..8].copy_from_slice(&lo.to_le_bytes());
+                    b[8..].copy_from_slice(&hi.to_le_bytes());
+                }
+                Op::SimdBin { f } => {
+                    let s = &mut self.stack.slots[sp - 4..sp];
+                    let a = (s[1] as u128) << 64 | s[0] as u128;
+                    let b = (s[3] as u128) << 64 | s[2] as u128;
+                    let r = f.call(a, b);
+                    s[0] = r as u64;
+                    s[1] = (r >> 64) as u64;
+                    sp -= 2;
+                }
                 Op::Num(i) => {
                     if !on_stack!(crate::num::numeric(&mut self.stack, i))? {
                         return Err(unimplemented(i));
@@ -243,4 +273,11 @@ impl Machine<'_> {
             }
         }
     }
+}
+
+/// The byte range of a 16-byte access at `ea`, if it is addressable.
+#[inline(always)]
+fn range16(ea: u64) -> Option<std::ops::Range<usize>> {
+    let start = usize::try_from(ea).ok()?;
+    Some(start..start.checked_add(16)?)
 }
