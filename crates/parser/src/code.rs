@@ -16,6 +16,11 @@ use crate::types;
 
 /// Drives the decoding of the code section's bodies.
 pub trait CodeHook {
+    /// Whether the module keeps the bodies' instructions: a hook whose
+    /// sinks keep none ([`InstrSink::KEEP_CODE`]) says no, and no room is
+    /// reserved for them.
+    const KEEP_CODE: bool = true;
+
     /// The code section starts: `module` holds every section before it
     /// (types, imports, functions, tables, memories, tags, globals, exports,
     /// start, elements, data count). Decode bodies through `bodies`; those

@@ -45,6 +45,11 @@ impl CodeCx {
 /// first (the module is malformed, not invalid), so a sink that finds a
 /// problem records it and lets decoding go on.
 pub trait InstrSink {
+    /// Whether the decoder stores the instructions it shows. A sink that
+    /// only checks them says no: nothing is written, and the bodies' spans
+    /// in the module are empty.
+    const KEEP_CODE: bool = true;
+
     /// Body `index` (0 is the first of the code section) starts at byte
     /// `offset` (its size), with these local declarations.
     fn body(&mut self, index: u32, locals: &[Locals], offset: usize);
@@ -339,7 +344,9 @@ macro_rules! nesting {
     (End, $cx:ident, $r:ident, $at:ident, $code:ident, $sink:ident) => {
         if $cx.frames.pop().is_none() {
             $sink.instr(&Instr::End, $at);
-            $code.push(Instr::End);
+            if S::KEEP_CODE {
+                $code.push(Instr::End);
+            }
             return Ok(());
         }
     };
@@ -390,7 +397,7 @@ macro_rules! define_decoder {
         ///
         /// One `match` per instruction, generated from the table: the
         /// instruction is built in its arm, shown to `sink` there and
-        /// pushed straight into `code`.
+        /// pushed straight into `code` (unless the sink keeps no code).
         pub fn expr_with<S: InstrSink>(
             r: &mut Reader<'_>,
             cx: &mut CodeCx,
@@ -421,6 +428,12 @@ macro_rules! define_decoder {
                             // sink that matches on it again is folded to
                             // this one case once inlined.
                             sink.instr(&instr, at);
+                            if !S::KEEP_CODE {
+                                // Dropped here, where the variant is known:
+                                // nothing to do for most.
+                                drop(instr);
+                                continue;
+                            }
                             instr
                         }
                     )* )*

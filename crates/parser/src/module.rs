@@ -446,7 +446,9 @@ impl Builder {
         // Compiled code averages two to three bytes per instruction:
         // reserving for one instruction per two bytes of the section avoids
         // regrowth, and the size is bounded by the input.
-        code.reserve(size.min(r.remaining()) / 2);
+        if H::KEEP_CODE {
+            code.reserve(size.min(r.remaining()) / 2);
+        }
         let mut bodies = Bodies::new(r, &mut self.cx, &mut code, n, cap);
         hook.code(&self.module, &mut bodies)?;
         // Whatever bodies the hook left are decoded plainly.

@@ -59,13 +59,14 @@ impl From<Error> for BinaryError {
     }
 }
 
-/// Decodes and validates; see [`crate::validate_bytes`].
-pub(crate) fn validate_bytes(
+/// Decodes and validates; see [`crate::validate_bytes`]. Without `KEEP`,
+/// the module's bodies are left empty ([`crate::check_bytes`]).
+pub(crate) fn validate_bytes<const KEEP: bool>(
     bytes: &[u8],
     features: Features,
     parallel: bool,
 ) -> Result<(Module, ValidModule), BinaryError> {
-    let mut hook = Hook {
+    let mut hook = Hook::<KEEP> {
         features,
         parallel,
         registry: TypeRegistry::new(),
@@ -82,6 +83,10 @@ pub(crate) fn validate_bytes(
             // the function for the bodies, and the data segments come after
             // the code: the plain path finds the error it would have.
             if refs_in_data_offsets(&module) {
+                if !KEEP {
+                    // The plain path needs the bodies.
+                    return validate_bytes::<true>(bytes, features, parallel);
+                }
                 validate_module(&module, features, &mut TypeRegistry::new(), false)?;
             }
             return Err(BinaryError::Invalid(e));
@@ -112,14 +117,16 @@ enum Outcome {
 
 /// The parser's hook: at the code section, the module-level checks, then
 /// the bodies checked as they are decoded.
-struct Hook {
+struct Hook<const KEEP: bool> {
     features: Features,
     parallel: bool,
     registry: TypeRegistry,
     outcome: Option<Outcome>,
 }
 
-impl CodeHook for Hook {
+impl<const KEEP: bool> CodeHook for Hook<KEEP> {
+    const KEEP_CODE: bool = KEEP;
+
     fn code(
         &mut self,
         module: &Module,
@@ -144,9 +151,9 @@ impl CodeHook for Hook {
             }
         };
         let (facts, error) = if self.parallel {
-            parallel::bodies(&ctx, bodies)?
+            parallel::bodies::<KEEP>(&ctx, bodies)?
         } else {
-            let mut checker = Checker::new(&ctx, st, ctx.m.funcs.len());
+            let mut checker = Checker::<KEEP>::new(&ctx, st, ctx.m.funcs.len());
             while bodies.next(&mut checker)? {}
             checker.finish()
         };
@@ -160,7 +167,7 @@ impl CodeHook for Hook {
 
 /// Checks each instruction the decoder shows it, body after body, until
 /// the first error, which it keeps.
-struct Checker<'c, 'm> {
+struct Checker<'c, 'm, const KEEP: bool> {
     ctx: &'c Ctx<'m>,
     st: Stacks<'m>,
     check_features: bool,
@@ -175,9 +182,9 @@ struct Checker<'c, 'm> {
     error: Option<Error>,
 }
 
-impl<'c, 'm> Checker<'c, 'm> {
+impl<'c, 'm, const KEEP: bool> Checker<'c, 'm, KEEP> {
     /// A checker for about `bodies` bodies.
-    fn new(ctx: &'c Ctx<'m>, st: Stacks<'m>, bodies: usize) -> Checker<'c, 'm> {
+    fn new(ctx: &'c Ctx<'m>, st: Stacks<'m>, bodies: usize) -> Checker<'c, 'm, KEEP> {
         Checker {
             ctx,
             st,
@@ -222,7 +229,9 @@ impl<'c, 'm> Checker<'c, 'm> {
     }
 }
 
-impl InstrSink for Checker<'_, '_> {
+impl<const KEEP: bool> InstrSink for Checker<'_, '_, KEEP> {
+    const KEEP_CODE: bool = KEEP;
+
     fn body(&mut self, index: u32, locals: &[Locals], offset: usize) {
         self.unfinished();
         self.active = false;
@@ -315,7 +324,7 @@ mod parallel {
     /// into the module's code; the others into their own vectors, appended
     /// after it. Few runs, because each but the first costs a copy of its
     /// code (and fresh pages for it).
-    pub(super) fn bodies(
+    pub(super) fn bodies<const KEEP: bool>(
         ctx: &Ctx<'_>,
         bodies: &mut Bodies<'_, '_>,
     ) -> Result<(Vec<FuncFacts>, Option<Error>), weft_parser::Error> {
@@ -327,7 +336,7 @@ mod parallel {
             .map_or((&[][..], &[][..]), |(f, r)| (*f, r));
         let ((malformed, facts, error), chunks) = rayon::join(
             || {
-                let mut checker = Checker::new(ctx, Stacks::new(), first.len());
+                let mut checker = Checker::<KEEP>::new(ctx, Stacks::new(), first.len());
                 let bytes: usize = first.iter().map(RawBody::size).sum();
                 bodies.reserve(bytes / 2);
                 let mut malformed = None;
@@ -342,7 +351,7 @@ mod parallel {
             },
             || {
                 rest.par_iter()
-                    .map(|run| decode_chunk(ctx, features, run))
+                    .map(|run| decode_chunk::<KEEP>(ctx, features, run))
                     .collect::<Vec<Chunk>>()
             },
         );
@@ -386,11 +395,15 @@ mod parallel {
         out
     }
 
-    fn decode_chunk(ctx: &Ctx<'_>, features: weft_ast::Features, chunk: &[RawBody<'_>]) -> Chunk {
+    fn decode_chunk<const KEEP: bool>(
+        ctx: &Ctx<'_>,
+        features: weft_ast::Features,
+        chunk: &[RawBody<'_>],
+    ) -> Chunk {
         let bytes: usize = chunk.iter().map(RawBody::size).sum();
         let mut code = Vec::with_capacity(bytes / 2);
         let mut decoded = Vec::with_capacity(chunk.len());
-        let mut checker = Checker::new(ctx, Stacks::new(), chunk.len());
+        let mut checker = Checker::<KEEP>::new(ctx, Stacks::new(), chunk.len());
         let mut malformed = None;
         for body in chunk {
             match body.decode(features, &mut code, &mut checker) {

@@ -62,7 +62,7 @@ pub fn validate_bytes(
     bytes: &[u8],
     features: Features,
 ) -> Result<(Module, ValidModule), BinaryError> {
-    fused::validate_bytes(bytes, features, false)
+    fused::validate_bytes::<true>(bytes, features, false)
 }
 
 /// Like [`validate_bytes`], with the bodies decoded and checked in parallel
@@ -73,12 +73,29 @@ pub fn validate_bytes_parallel(
     bytes: &[u8],
     features: Features,
 ) -> Result<(Module, ValidModule), BinaryError> {
-    fused::validate_bytes(bytes, features, true)
+    fused::validate_bytes::<true>(bytes, features, true)
 }
 
 /// Validates a module with the proposals in `features`.
 pub fn validate(module: &Module, features: Features) -> Result<ValidModule, Error> {
     module::validate_module(module, features, &mut TypeRegistry::new(), false)
+}
+
+/// Checks that bytes are a valid module, in one pass like
+/// [`validate_bytes`], without keeping the bodies' instructions (what a
+/// validator that builds no syntax tree does): the verdict, the error and
+/// the [`ValidModule`] are [`validate_bytes`]'s; only the module is not
+/// returned. For tools that only ask "is it valid" (fuzzers, `weft
+/// validate`), and the like-for-like comparison with wasmparser's
+/// `validate_all`.
+pub fn check_bytes(bytes: &[u8], features: Features) -> Result<ValidModule, BinaryError> {
+    fused::validate_bytes::<false>(bytes, features, false).map(|(_, valid)| valid)
+}
+
+/// Like [`check_bytes`], with the bodies decoded and checked in parallel
+/// (see [`validate_bytes_parallel`]).
+pub fn check_bytes_parallel(bytes: &[u8], features: Features) -> Result<ValidModule, BinaryError> {
+    fused::validate_bytes::<false>(bytes, features, true).map(|(_, valid)| valid)
 }
 
 /// Like [`validate`], with function bodies checked in parallel (rayon). The

@@ -80,6 +80,20 @@ fn fused_path_agrees_with_parse_then_validate() {
                 &case.bytes,
                 s.features,
             ));
+            // Without keeping the code: the same verdict and facts.
+            let checked = match weft_validator::check_bytes(&case.bytes, s.features) {
+                Ok(v) => match &want {
+                    Outcome::Valid(_, f) if *f == facts(v) => None,
+                    _ => Some("valid".to_string()),
+                },
+                Err(e) => {
+                    let got = one_pass(Err(e));
+                    (got != want).then(|| format!("{got:?}"))
+                }
+            };
+            if let Some(got) = checked {
+                failures.push(format!("{}: check_bytes {got}, want {want:?}", case.name));
+            }
             if serial != want {
                 failures.push(format!("{}: serial {serial:?}, want {want:?}", case.name));
             }
@@ -167,6 +181,15 @@ fn body_errors_carry_function_index_and_byte_offset() {
                 .contains(&format!("at offset {:#x}", starts[1] + 4))
         );
     }
+    for r in [
+        weft_validator::check_bytes(&bytes, Features::default()),
+        weft_validator::check_bytes_parallel(&bytes, Features::default()),
+    ] {
+        let Err(BinaryError::Invalid(e)) = r else {
+            panic!("expected invalid");
+        };
+        assert_eq!((e.func(), e.offset()), (Some(1), Some(starts[1] + 4)));
+    }
     // Text and hand-built modules have no offsets: the instruction index
     // points at the instruction.
     let m = weft_parser::parse(&bytes).unwrap();
@@ -183,6 +206,8 @@ fn parallel_equals_serial_on_many_bodies() {
     let serial = weft_validator::validate_bytes(&valid, Features::default()).unwrap();
     let parallel = weft_validator::validate_bytes_parallel(&valid, Features::default()).unwrap();
     assert_eq!(serial.0, parallel.0);
+    let checked = weft_validator::check_bytes_parallel(&valid, Features::default()).unwrap();
+    assert_eq!(facts(checked), facts(parallel.1.clone()));
     assert_eq!(facts(serial.1), facts(parallel.1));
     assert_eq!(
         Outcome::Valid(Box::new(weft_parser::parse(&valid).unwrap()), {
