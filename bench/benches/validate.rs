@@ -2,8 +2,9 @@
 //! wasmparser's `Validator::validate_all` on the same bytes, in the same run.
 //! wasmparser decodes as it validates, so the weft side is measured three
 //! ways: validation alone, decoding then validation (two passes), and the
-//! one-pass path from bytes (`validate_bytes`, serial and parallel), which
-//! is the like-for-like comparison with `validate_all`.
+//! one-pass path from bytes (`validate_bytes`, serial and parallel), and
+//! the one-pass check that keeps no code (`check_bytes`), which is the
+//! like-for-like comparison with `validate_all` (it builds no syntax tree).
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
@@ -62,6 +63,16 @@ fn validate(c: &mut Criterion) {
         group.bench_function("weft-fused-parallel", |b| {
             b.iter(|| {
                 weft_validator::validate_bytes_parallel(black_box(&bytes), Features::default())
+                    .unwrap()
+            })
+        });
+        // What validate_all does: bytes to a verdict, no syntax tree kept.
+        group.bench_function("weft-check", |b| {
+            b.iter(|| weft_validator::check_bytes(black_box(&bytes), Features::default()).unwrap())
+        });
+        group.bench_function("weft-check-parallel", |b| {
+            b.iter(|| {
+                weft_validator::check_bytes_parallel(black_box(&bytes), Features::default())
                     .unwrap()
             })
         });

@@ -3,9 +3,9 @@
 //! proposals. Exit status 0 when valid; otherwise the rule broken and where,
 //! on standard error.
 //!
-//! A binary goes the one-pass way (`weft_validator::validate_bytes`): each
-//! instruction is checked as it is decoded, and a body's error names the
-//! function, the instruction and its byte offset. Text is parsed first, and
+//! A binary goes the one-pass way (`weft_validator::check_bytes`): each
+//! instruction is checked as it is decoded, and not kept; a body's error
+//! names the function, the instruction and its byte offset. Text is parsed first, and
 //! its errors point at the instruction by its index in the body.
 
 use std::path::PathBuf;
@@ -37,9 +37,9 @@ pub fn run(args: Args) -> Result<(), Error> {
     let bytes = super::read(&args.input)?;
     if bytes.starts_with(b"\0asm") {
         let checked = if args.parallel {
-            weft_validator::validate_bytes_parallel(&bytes, features)
+            weft_validator::check_bytes_parallel(&bytes, features)
         } else {
-            weft_validator::validate_bytes(&bytes, features)
+            weft_validator::check_bytes(&bytes, features)
         };
         return checked.map(|_| ()).map_err(|e| match e {
             BinaryError::Malformed(source) => Error::Binary {
