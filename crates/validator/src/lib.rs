@@ -6,6 +6,11 @@
 //! operand stack height and the facts about each block (types, `else` and
 //! `end` positions) that an engine needs for a one-pass translation.
 //!
+//! From bytes, [`validate_bytes`] decodes and validates in one pass (each
+//! instruction checked as the decoder produces it; errors carry the byte
+//! offset), and [`check_bytes`] does the same without keeping the code;
+//! both have a parallel form.
+//!
 //! Function bodies are checked by the spec's algorithm (operand and control
 //! stacks, the polymorphic stack after unconditional branches); types are
 //! canonicalized iso-recursively in a [`TypeRegistry`], which a runtime may
