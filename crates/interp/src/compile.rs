@@ -242,6 +242,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
     if !t.ctrls.is_empty() {
         return Err(Error::Invalid("function body does not end"));
     }
+    rotate_loops(&mut t.ops);
     let code = Code {
         ops: t.ops.into_boxed_slice(),
         targets: t.targets.into_boxed_slice(),
@@ -256,6 +257,57 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
         return Err(Error::Invalid("translation out of bounds"));
     }
     Ok(code)
+}
+
+/// Turns the jump back to a loop's head into the head's exit test,
+/// inverted, when that test leaves the loop to just after the jump: the
+/// usual `(block (loop (br_if 1 cond) ... (br 0)))` then runs one op per
+/// iteration fewer. The test reads only locals, which nothing between the
+/// jump and the head changes; the op count and every target stay as they
+/// were.
+fn rotate_loops(ops: &mut [Op]) {
+    for j in 0..ops.len() {
+        let Op::Jump { to: head } = ops[j] else {
+            continue;
+        };
+        let exit = j as u32 + 1;
+        let body = head + 1;
+        let rotated = match ops.get(head as usize) {
+            Some(&Op::JumpIfL { off, to, if_zero }) if to == exit => Op::JumpIfL {
+                off,
+                to: body,
+                if_zero: !if_zero,
+            },
+            Some(&Op::JumpIfLC {
+                f,
+                a,
+                c,
+                to,
+                if_zero,
+            }) if to == exit => Op::JumpIfLC {
+                f,
+                a,
+                c,
+                to: body,
+                if_zero: !if_zero,
+            },
+            Some(&Op::JumpIfLL {
+                f,
+                a,
+                b,
+                to,
+                if_zero,
+            }) if to == exit => Op::JumpIfLL {
+                f,
+                a,
+                b,
+                to: body,
+                if_zero: !if_zero,
+            },
+            _ => continue,
+        };
+        ops[j] = rotated;
+    }
 }
 
 /// Whether the interpreter may fetch ops and touch frame slots without
@@ -285,7 +337,8 @@ fn in_bounds(code: &Code) -> bool {
         | Op::BinCSet { d: a, .. }
         | Op::ConstSet { d: a, .. }
         | Op::LoadL { a, .. }
-        | Op::StoreL { a, .. } => off_ok(a, 1),
+        | Op::StoreL { a, .. }
+        | Op::StoreLC { a, .. } => off_ok(a, 1),
         Op::BinLL { a, b, .. }
         | Op::BinLRSet { a, d: b, .. }
         | Op::BinLCSet { a, d: b, .. }
@@ -1250,6 +1303,19 @@ impl Translator<'_> {
         let f = crate::access::store_fn(i)?;
         // The address (below the value) from a `local.get`.
         if let Some(a) = self.take_local_operand(1) {
+            // A constant value too.
+            if self.last_fusable(1)
+                && let Some(&Op::Const { bits }) = self.ops.last()
+                && bits as i32 as i64 as u64 == bits
+            {
+                self.ops.pop();
+                return Some(Op::StoreLC {
+                    f,
+                    a,
+                    offset,
+                    c: bits as i32,
+                });
+            }
             return Some(Op::StoreL { f, a, offset });
         }
         Some(Op::Store { f, offset })
@@ -1364,7 +1430,8 @@ mod tests {
         assert_eq!(
             ops,
             [
-                "JumpIfL", "BinLC", "BinLRSet", "LoadL", "BinL", "StoreL", "BinLCSet", "Jump",
+                // The jump back is the head's exit test, inverted.
+                "JumpIfL", "BinLC", "BinLRSet", "LoadL", "BinL", "StoreL", "BinLCSet", "JumpIfL",
                 "LocalGet", "Return"
             ]
         );

@@ -900,7 +900,10 @@ impl Machine<'_> {
                 }
                 // Only the inner loop runs these: go back to it (it
                 // executes the op, so this cannot repeat).
-                Op::V128Load { .. } | Op::V128Store { .. } | Op::SimdBin { .. } => pc -= 1,
+                Op::V128Load { .. }
+                | Op::V128Store { .. }
+                | Op::SimdBin { .. }
+                | Op::StoreLC { .. } => pc -= 1,
                 Op::Num(i) => {
                     if !crate::num::numeric(&mut self.stack, i)? {
                         return Err(unimplemented(i));

@@ -159,6 +159,13 @@ pub(crate) enum Op {
     Store { f: StoreFn, offset: u32 },
     /// `Store` to the address in the local at `a`.
     StoreL { f: StoreFn, a: u32, offset: u32 },
+    /// `StoreL` of a constant (sign-extended from 32 bits).
+    StoreLC {
+        f: StoreFn,
+        a: u32,
+        offset: u32,
+        c: i32,
+    },
     /// `v128.load` from memory 0 (32-bit addresses) at a popped address
     /// plus `offset`.
     V128Load { offset: u32 },

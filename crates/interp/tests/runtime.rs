@@ -793,3 +793,38 @@ fn fused_operands_skip_ops_by_their_stack_effect() {
     let r = call(&mut store, inst, "f", &[Value::I32(100), Value::I32(0)]);
     assert_eq!(r.expect("runs"), vec![Value::I32(100 + 3 * 5)]);
 }
+
+#[test]
+fn rotated_loops_and_constant_stores_keep_their_meaning() {
+    // A counted loop whose jump back becomes its exit test, storing a
+    // constant byte per iteration; fuel still runs out in an endless one.
+    let text = r#"(module (memory 1)
+        (func (export "fill") (param $n i32) (result i32) (local $i i32) (local $sum i32)
+          (block $done (loop $l
+            (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+            (i32.store8 (local.get $i) (i32.const -1))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $l)))
+          (local.set $i (i32.const 0))
+          (block $done (loop $l
+            (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+            (local.set $sum (i32.add (local.get $sum) (i32.load8_u (local.get $i))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br $l)))
+          (local.get $sum))
+        (func (export "spin") (local $i i32)
+          (block $done (loop $l
+            (br_if $done (i32.lt_s (local.get $i) (i32.const 0)))
+            (br $l)))))"#;
+    let mut store = Store::new();
+    let inst = instantiate(&mut store, text);
+    for n in [0, 1, 7] {
+        let r = call(&mut store, inst, "fill", &[Value::I32(n)]);
+        assert_eq!(r.expect("runs"), vec![Value::I32(255 * n)]);
+    }
+    let r = call(&mut store, inst, "fill", &[Value::I32(70_000)]);
+    assert_eq!(r, Err(Error::Trap(Trap::OutOfBoundsMemoryAccess)));
+    store.set_fuel(Some(1000));
+    let r = call(&mut store, inst, "spin", &[]);
+    assert_eq!(r, Err(Error::Trap(Trap::OutOfFuel)));
+}

@@ -226,6 +226,12 @@ impl Machine<'_> {
                         return Err(Trap::OutOfBoundsMemoryAccess);
                     }
                 }
+                Op::StoreLC { f, a, offset, c } => {
+                    let ea = local!(*a) as u32 as u64 + *offset as u64;
+                    if !f.call(mem.bytes_mut(), ea, *c as i64 as u64) {
+                        return Err(Trap::OutOfBoundsMemoryAccess);
+                    }
+                }
                 Op::V128Load { offset } => {
                     let ea = top!() as u32 as u64 + *offset as u64;
                     let b = range16(ea)
