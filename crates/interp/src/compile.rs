@@ -894,6 +894,19 @@ impl Translator<'_> {
                 let (pops, pushes) = effect(other).ok_or(Error::Unsupported(other.name()))?;
                 self.pop_slots(pops)?;
                 self.push_all(pushes);
+                // Conversions that leave a slot's bits alone need no op: an
+                // i32 slot is already its value zero-extended to 64 bits,
+                // and reinterpretations keep the bits.
+                if matches!(
+                    other,
+                    Instr::I64ExtendI32U
+                        | Instr::I32ReinterpretF32
+                        | Instr::F32ReinterpretI32
+                        | Instr::I64ReinterpretF64
+                        | Instr::F64ReinterpretI64
+                ) {
+                    return Ok(());
+                }
                 let op = match crate::num::int_bin(other) {
                     Some((f, wide)) => self.fuse_bin(f, wide),
                     None => self.memory_op(other).unwrap_or_else(|| classify(other)),
