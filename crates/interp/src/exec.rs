@@ -29,7 +29,7 @@ pub(crate) struct Stacks {
 /// A suspended caller.
 #[derive(Debug)]
 struct Frame {
-    code: Arc<Code>,
+    code: CodePtr,
     pc: u32,
     fp: u32,
     inst: u32,
@@ -41,10 +41,53 @@ struct Frame {
 /// narrower stores just made.
 #[derive(Debug, Default)]
 struct Frames {
-    code: Vec<Arc<Code>>,
+    code: Vec<CodePtr>,
     pc: Vec<u32>,
     fp: Vec<u32>,
     inst: Vec<u32>,
+}
+
+/// The code of a suspended caller, by address: a frame holds no reference
+/// count, so calls and returns make no atomic updates. `Machine::run`
+/// keeps each such code alive (see `Pins`) and is the only one to follow
+/// these pointers.
+#[derive(Clone, Copy, Debug)]
+struct CodePtr(*const Code);
+
+// SAFETY: a `CodePtr` is only dereferenced by the `Machine::run` that made
+// it, on the thread running it; one left in the store's spare stacks after
+// a run is never read again (`run` clears the frames first).
+unsafe impl Send for CodePtr {}
+// SAFETY: as for `Send`: a shared `CodePtr` is never dereferenced.
+unsafe impl Sync for CodePtr {}
+
+/// Reference counts that keep alive code which the store might stop
+/// holding: a host function gets `&mut Store` and could replace the whole
+/// store. Before each host call, `Machine::run` pins the code of every
+/// frame not yet pinned and the running code; `frames[i]` for `i <
+/// below.len()` is pinned by `below[i]`, the running code by `current`
+/// when it is `Some`. Every other code pointer was taken from the store's
+/// own `Arc` since the last host call, and the store only ever adds
+/// functions, so it is alive too.
+#[derive(Default)]
+struct Pins {
+    below: Vec<Arc<Code>>,
+    current: Option<Arc<Code>>,
+}
+
+impl Pins {
+    /// A new count for the code at `p`.
+    ///
+    /// # Safety
+    /// `p` must come from `Arc::as_ptr` of an `Arc<Code>` still alive.
+    unsafe fn pin(p: *const Code) -> Arc<Code> {
+        // SAFETY: the caller guarantees `p` is an `Arc`'s, with a live count
+        // that this increment adds to and `from_raw` takes over.
+        unsafe {
+            Arc::increment_strong_count(p);
+            Arc::from_raw(p)
+        }
+    }
 }
 
 impl Frames {
@@ -442,10 +485,26 @@ impl Machine<'_> {
         None
     }
 
-    fn run(&mut self, mut code: Arc<Code>, mut inst: u32) -> Result<(), Trap> {
+    fn run(&mut self, entry: Arc<Code>, mut inst: u32) -> Result<(), Trap> {
         let mut fp = 0usize;
         let mut pc = 0usize;
-        self.enter(&code, fp)?;
+        let mut code: &Code = &entry;
+        let mut pins = Pins {
+            below: Vec::new(),
+            current: Some(entry.clone()),
+        };
+        // The code at a pointer taken from a live `Arc<Code>`, for as long
+        // as `run` needs it.
+        macro_rules! deref {
+            ($p:expr) => {{
+                let p: *const Code = $p;
+                // SAFETY: `p` came from `Arc::as_ptr` of the store's `Arc`
+                // or of a pin, and `Pins` keeps every code a frame or the
+                // running function names alive (see there).
+                unsafe { &*p }
+            }};
+        }
+        self.enter(code, fp)?;
         // The running code's ops and memory 0, re-taken by `sync!` whenever
         // the frame, the instance or the memory may have changed.
         let mut ops: *const Op = code.ops.as_ptr();
@@ -467,7 +526,12 @@ impl Machine<'_> {
                 match self.frames.pop() {
                     None => return Ok(()),
                     Some(f) => {
-                        code = f.code;
+                        code = deref!(f.code.0);
+                        pins.current = if pins.below.len() > self.frames.len() {
+                            pins.below.pop()
+                        } else {
+                            None
+                        };
                         pc = f.pc as usize;
                         fp = f.fp as usize;
                         inst = f.inst;
@@ -485,39 +549,55 @@ impl Machine<'_> {
                     .funcs
                     .get($addr as usize)
                     .ok_or(Trap::InvalidReference)?;
-                match callee.clone() {
+                match callee {
                     FuncInst::Wasm {
                         code: callee,
                         instance: ci,
                         ..
                     } => {
+                        let ci = *ci;
+                        let callee = deref!(Arc::as_ptr(callee));
                         if $tail {
                             let n = callee.param_slots as usize;
                             let sp = self.stack.sp;
                             move_down(&mut self.stack.slots, sp - n..sp, fp);
                             self.stack.sp = fp + n;
-                            self.enter(&callee, fp)?;
-                            code = callee;
+                            self.enter(callee, fp)?;
+                            pins.current = None;
                         } else {
                             if self.frames.len() >= self.store.limits.max_call_depth as usize {
                                 return Err(Trap::CallStackExhausted);
                             }
                             let new_fp = self.stack.sp - callee.param_slots as usize;
-                            self.enter(&callee, new_fp)?;
-                            let caller = std::mem::replace(&mut code, callee);
+                            self.enter(callee, new_fp)?;
+                            if let Some(p) = pins.current.take() {
+                                // Every frame below is pinned (see `Pins`).
+                                pins.below.push(p);
+                            }
                             self.frames.push(Frame {
-                                code: caller,
+                                code: CodePtr(code),
                                 pc: pc as u32,
                                 fp: fp as u32,
                                 inst,
                             });
                             fp = new_fp;
                         }
+                        code = callee;
                         pc = 0;
                         inst = ci;
                         sync!();
                     }
                     FuncInst::Host { ty, f } => {
+                        let (ty, f) = (*ty, f.clone());
+                        for p in &self.frames.code[pins.below.len()..] {
+                            // SAFETY: an unpinned frame's code came from the
+                            // store since the last host call (see `Pins`).
+                            pins.below.push(unsafe { Pins::pin(p.0) });
+                        }
+                        if pins.current.is_none() {
+                            // SAFETY: as above, for the running code.
+                            pins.current = Some(unsafe { Pins::pin(code) });
+                        }
                         self.call_host(ty, &*f, inst)?;
                         if $tail {
                             ret!();
@@ -534,7 +614,7 @@ impl Machine<'_> {
             ($exn:expr) => {{
                 let exn = $exn as usize;
                 loop {
-                    if let Some((height, c)) = self.find_catch(&code, pc - 1, exn, inst) {
+                    if let Some((height, c)) = self.find_catch(code, pc - 1, exn, inst) {
                         self.stack.sp = fp + height as usize;
                         if c.legacy {
                             self.stack.push(exn as u64 + 1);
@@ -555,7 +635,12 @@ impl Machine<'_> {
                     match self.frames.pop() {
                         None => return Err(Trap::UncaughtException),
                         Some(f) => {
-                            code = f.code;
+                            code = deref!(f.code.0);
+                            pins.current = if pins.below.len() > self.frames.len() {
+                                pins.below.pop()
+                            } else {
+                                None
+                            };
                             pc = f.pc as usize;
                             fp = f.fp as usize;
                             inst = f.inst;
@@ -565,7 +650,7 @@ impl Machine<'_> {
             }};
         }
         loop {
-            pc = self.fast(&code, pc, fp, mem)?;
+            pc = self.fast(code, pc, fp, mem)?;
             debug_assert!(pc < code.ops.len());
             // SAFETY: `ops` points at the running code's ops (re-taken by
             // `sync!` whenever `code` changes; the store keeps every
