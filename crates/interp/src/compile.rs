@@ -338,7 +338,9 @@ fn in_bounds(code: &Code) -> bool {
         | Op::ConstSet { d: a, .. }
         | Op::LoadL { a, .. }
         | Op::StoreL { a, .. }
-        | Op::StoreLC { a, .. } => off_ok(a, 1),
+        | Op::StoreLC { a, .. }
+        | Op::LoadSet { d: a, .. } => off_ok(a, 1),
+        Op::LoadLSet { a, d, .. } => off_ok(a, 1) && off_ok(d, 1),
         Op::BinLL { a, b, .. }
         | Op::BinLRSet { a, d: b, .. }
         | Op::BinLCSet { a, d: b, .. }
@@ -1237,6 +1239,17 @@ impl Translator<'_> {
                 f: *f,
                 a: *a,
                 c: *c as i32,
+                d,
+            },
+            Some(Op::Load { f, offset }) => Op::LoadSet {
+                f: *f,
+                offset: *offset,
+                d,
+            },
+            Some(Op::LoadL { f, a, offset }) => Op::LoadLSet {
+                f: *f,
+                a: *a,
+                offset: *offset,
                 d,
             },
             _ => return false,

@@ -988,7 +988,9 @@ impl Machine<'_> {
                 Op::V128Load { .. }
                 | Op::V128Store { .. }
                 | Op::SimdBin { .. }
-                | Op::StoreLC { .. } => pc -= 1,
+                | Op::StoreLC { .. }
+                | Op::LoadSet { .. }
+                | Op::LoadLSet { .. } => pc -= 1,
                 Op::Num(i) => {
                     if !crate::num::numeric(&mut self.stack, i)? {
                         return Err(unimplemented(i));

@@ -159,6 +159,15 @@ pub(crate) enum Op {
     Store { f: StoreFn, offset: u32 },
     /// `Store` to the address in the local at `a`.
     StoreL { f: StoreFn, a: u32, offset: u32 },
+    /// `Load`, storing into the local at `d` instead of pushing.
+    LoadSet { f: LoadFn, offset: u32, d: u32 },
+    /// `LoadL`, storing into the local at `d` instead of pushing.
+    LoadLSet {
+        f: LoadFn,
+        a: u32,
+        offset: u32,
+        d: u32,
+    },
     /// `StoreL` of a constant (sign-extended from 32 bits).
     StoreLC {
         f: StoreFn,

@@ -226,6 +226,20 @@ impl Machine<'_> {
                         return Err(Trap::OutOfBoundsMemoryAccess);
                     }
                 }
+                Op::LoadSet { f, offset, d } => {
+                    let ea = pop!() as u32 as u64 + *offset as u64;
+                    let v = f
+                        .call(mem.bytes(), ea)
+                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                    set_local!(*d, v);
+                }
+                Op::LoadLSet { f, a, offset, d } => {
+                    let ea = local!(*a) as u32 as u64 + *offset as u64;
+                    let v = f
+                        .call(mem.bytes(), ea)
+                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                    set_local!(*d, v);
+                }
                 Op::StoreLC { f, a, offset, c } => {
                     let ea = local!(*a) as u32 as u64 + *offset as u64;
                     if !f.call(mem.bytes_mut(), ea, *c as i64 as u64) {
