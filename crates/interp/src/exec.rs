@@ -2,6 +2,13 @@
 //! stack, both on the heap. A WebAssembly call pushes a frame and continues
 //! the same loop, so guest recursion never grows the host stack; only host
 //! functions calling back into WebAssembly nest, and that nesting is bounded.
+//!
+//! `Machine::run` executes calls, returns, throws and store-wide ops; every
+//! other op runs in the inner loop of `fast`, which keeps the stack pointer
+//! and program counter in registers. The only `unsafe` of the crate is here:
+//! unchecked op fetch and frame-slot access (bounds proved once per function
+//! by the translator's `in_bounds`), a raw view of memory 0, and code held
+//! by address across calls (kept alive as `Pins` explains).
 
 use std::sync::Arc;
 

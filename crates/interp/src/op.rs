@@ -2,10 +2,12 @@
 //!
 //! Control flow is fully resolved: branches carry their target op index and
 //! the stack height (relative to the frame) to which the kept values move,
-//! so nothing is searched at run time. Instructions whose behaviour does not
-//! depend on where they sit (numbers, memory, tables, vectors) are kept as
-//! the AST's own [`Instr`]: their semantics are written once, by matching on
-//! `Instr`, in `exec`.
+//! so nothing is searched at run time. Common operators are enums inside
+//! ops (`BinFn`, `LoadFn`, `StoreFn`, `SimdBinFn`), fused with the
+//! `local.get`s and constants that feed them and the `local.set` that takes
+//! their result. Rarer instructions whose behaviour does not depend on where
+//! they sit (numbers, memory, tables, vectors) are kept as the AST's own
+//! [`Instr`]: their semantics are written once, by matching on `Instr`.
 
 use weft_ast::Instr;
 
