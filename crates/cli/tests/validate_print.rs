@@ -1,5 +1,5 @@
 //! `weft validate`, `weft print` and `weft run` as a user runs them, on text
-//! input.
+//! (and, for `validate`, binary) input.
 
 mod common;
 
@@ -32,6 +32,66 @@ fn validate_rejects_with_the_rule_and_place() {
     let message = stderr(&out);
     assert!(message.contains("type mismatch"), "{message}");
     assert!(message.contains("func 0"), "{message}");
+}
+
+/// Writes `bytes` to a fresh file in the temporary directory.
+fn binary(name: &str, bytes: &[u8]) -> PathBuf {
+    let path = temp(name);
+    std::fs::write(&path, bytes).unwrap();
+    path
+}
+
+/// `(module (func (result i32) i32.const 1 <last>))` in binary: the body's
+/// last instruction before `end` is `last`, at byte offset 0x1a.
+fn one_function(last: u8) -> Vec<u8> {
+    let mut m = b"\0asm\x01\0\0\0".to_vec();
+    m.extend([1, 5, 1, 0x60, 0, 1, 0x7f]); // type section: [] -> [i32]
+    m.extend([3, 2, 1, 0]); // function section
+    m.extend([10, 7, 1, 5, 0, 0x41, 1, last, 0x0b]); // code section
+    m
+}
+
+#[test]
+fn validate_checks_binaries_and_names_the_byte_offset() {
+    let ok = binary("ok.wasm", &one_function(0x01)); // nop
+    let out = weft(&["validate", ok.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bad = binary("bad.wasm", &one_function(0x6a)); // i32.add, one operand
+    for parallel in [false, true] {
+        let mut args = vec!["validate", bad.to_str().unwrap()];
+        if parallel {
+            args.push("--parallel");
+        }
+        let out = weft(&args);
+        assert!(!out.status.success());
+        let message = stderr(&out);
+        assert!(message.contains("type mismatch"), "{message}");
+        assert!(message.contains("func 0"), "{message}");
+        assert!(message.contains("0x1a"), "{message}");
+    }
+    // Malformed bytes: the decoder's phrase.
+    let cut = binary("cut.wasm", &one_function(0x01)[..20]);
+    let message = stderr(&weft(&["validate", cut.to_str().unwrap()]));
+    assert!(message.contains("unexpected end"), "{message}");
+}
+
+#[test]
+fn validate_reports_every_failing_input() {
+    let ok = file("fine.wat", "(module)");
+    let bad1 = file("bad1.wat", "(module (func (result i32) i64.const 1))");
+    let bad2 = binary("bad2.wasm", &one_function(0x6a));
+    let out = weft(&[
+        "validate",
+        bad1.to_str().unwrap(),
+        ok.to_str().unwrap(),
+        bad2.to_str().unwrap(),
+    ]);
+    assert!(!out.status.success());
+    let message = stderr(&out);
+    let first = message.find("bad1.wat").expect("first failure reported");
+    let second = message.find("bad2.wasm").expect("second failure reported");
+    assert!(first < second, "{message}");
+    assert!(!message.contains("fine.wat"), "{message}");
 }
 
 #[test]

@@ -1,14 +1,14 @@
-//! `weft validate IN [--features ...] [--parallel]`: read a module (binary
-//! or text) and check it against the validation rules of the chosen
-//! proposals. Exit status 0 when valid; otherwise the rule broken and where,
-//! on standard error.
+//! `weft validate IN... [--features ...] [--parallel]`: read modules (binary
+//! or text) and check each against the validation rules of the chosen
+//! proposals. Exit status 0 when all are valid; otherwise, for each one that
+//! is not, the rule broken and where, on standard error.
 //!
 //! A binary goes the one-pass way (`weft_validator::check_bytes`): each
 //! instruction is checked as it is decoded, and not kept; a body's error
 //! names the function, the instruction and its byte offset. Text is parsed first, and
 //! its errors point at the instruction by its index in the body.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use weft_validator::BinaryError;
 
@@ -17,8 +17,9 @@ use super::{Error, FeatureArgs};
 /// Arguments of `weft validate`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The module to check: binary or text.
-    input: PathBuf,
+    /// The modules to check: binary or text.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
     /// Check function bodies in parallel (same verdict, same first error).
     #[arg(long)]
     parallel: bool,
@@ -26,17 +27,32 @@ pub struct Args {
     features: FeatureArgs,
 }
 
-/// Runs `weft validate`.
+/// Runs `weft validate`: every input is checked and every failure reported
+/// on standard error, in input order (the last as the command's error).
 pub fn run(args: Args) -> Result<(), Error> {
     let features = args.features.features()?;
-    let path = args.input.clone();
+    let mut failures: Vec<Error> = args
+        .inputs
+        .iter()
+        .filter_map(|input| check(input, features, args.parallel).err())
+        .collect();
+    let last = failures.pop();
+    for e in failures {
+        eprintln!("error: {e}");
+    }
+    last.map_or(Ok(()), Err)
+}
+
+/// Checks one module.
+fn check(input: &Path, features: weft_ast::Features, parallel: bool) -> Result<(), Error> {
+    let path = input.to_path_buf();
     let invalid = |source| Error::Invalid {
         path: path.clone(),
         source,
     };
-    let bytes = super::read(&args.input)?;
+    let bytes = super::read(input)?;
     if bytes.starts_with(b"\0asm") {
-        let checked = if args.parallel {
+        let checked = if parallel {
             weft_validator::check_bytes_parallel(&bytes, features)
         } else {
             weft_validator::check_bytes(&bytes, features)
@@ -49,8 +65,8 @@ pub fn run(args: Args) -> Result<(), Error> {
             BinaryError::Invalid(source) => invalid(source),
         });
     }
-    let module = super::load_module(&args.input, features)?;
-    let checked = if args.parallel {
+    let module = super::load_module(input, features)?;
+    let checked = if parallel {
         weft_validator::validate_parallel(&module, features)
     } else {
         weft_validator::validate(&module, features)
