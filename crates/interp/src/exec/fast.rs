@@ -23,6 +23,8 @@ impl Machine<'_> {
     ) -> Result<usize, Trap> {
         let ops = code.ops.as_ptr();
         let mut sp = self.stack.sp;
+        // Fuel cannot be switched on or off by the ops run here.
+        let metered = self.store.fuel.is_some();
         macro_rules! local {
             ($off:expr) => {
                 self.get(fp + $off as usize)
@@ -56,7 +58,7 @@ impl Machine<'_> {
         macro_rules! jump {
             ($to:expr) => {{
                 let to = $to as usize;
-                if to < pc {
+                if metered && to < pc {
                     self.fuel()?;
                 }
                 pc = to;
