@@ -512,6 +512,10 @@ impl Machine<'_> {
             }};
         }
         self.enter(code, fp)?;
+        // Whether fuel is on and the call depth limit, read again after
+        // each host call (the only code that can change them meanwhile).
+        let mut metered = self.store.fuel.is_some();
+        let mut max_depth = self.store.limits.max_call_depth as usize;
         // The running code's ops and memory 0, re-taken by `sync!` whenever
         // the frame, the instance or the memory may have changed.
         let mut ops: *const Op = code.ops.as_ptr();
@@ -550,7 +554,9 @@ impl Machine<'_> {
         // Calls the function at store address `$addr`, as a tail call or not.
         macro_rules! call {
             ($addr:expr, $tail:expr) => {{
-                self.fuel()?;
+                if metered {
+                    self.fuel()?;
+                }
                 let callee = self
                     .store
                     .funcs
@@ -572,7 +578,7 @@ impl Machine<'_> {
                             self.enter(callee, fp)?;
                             pins.current = None;
                         } else {
-                            if self.frames.len() >= self.store.limits.max_call_depth as usize {
+                            if self.frames.len() >= max_depth {
                                 return Err(Trap::CallStackExhausted);
                             }
                             let new_fp = self.stack.sp - callee.param_slots as usize;
@@ -606,6 +612,8 @@ impl Machine<'_> {
                             pins.current = Some(unsafe { Pins::pin(code) });
                         }
                         self.call_host(ty, &*f, inst)?;
+                        metered = self.store.fuel.is_some();
+                        max_depth = self.store.limits.max_call_depth as usize;
                         if $tail {
                             ret!();
                         } else {
