@@ -19,7 +19,9 @@ fn stand_ins(store: &mut Store, ast: &weft_ast::Module, linker: &mut Linker) {
     for import in &ast.imports {
         let ext = match import.desc {
             ImportDesc::Func(ty) => {
-                let Some(ty) = ast.func_type(ty) else { continue };
+                let Some(ty) = ast.func_type(ty) else {
+                    continue;
+                };
                 // Results arrive filled with their defaults.
                 Extern::Func(store.func(ty.clone(), |_, _, _| Ok(())))
             }

@@ -42,6 +42,10 @@ fuzz_target!(|data: &[u8]| {
     match (&whole, &streamed) {
         (Ok(a), Ok(b)) => assert_eq!(a, &**b, "stream and whole parse differ"),
         (Err(_), Err(_)) => {}
-        _ => panic!("whole parse {:?} but stream {:?}", whole.err(), streamed.err()),
+        _ => panic!(
+            "whole parse {:?} but stream {:?}",
+            whole.err(),
+            streamed.err()
+        ),
     }
 });

@@ -1,6 +1,8 @@
-//! Any bytes that decode into `weft_validator`: no panic, hang or unbounded
-//! allocation; the parallel validator gives the sequential one's result;
-//! and the verdict agrees with wasmparser's (the test oracle).
+//! Any bytes into `weft_validator`: no panic, hang or unbounded allocation;
+//! the one-pass paths (`validate_bytes`, `check_bytes` and their parallel
+//! forms) give decoding then validating's verdict, module and error kind;
+//! the parallel validator gives the sequential one's result; and the
+//! verdict agrees with wasmparser's (the test oracle).
 
 #![no_main]
 
@@ -21,10 +23,39 @@ fuzz_target!(|data: &[u8]| {
             wasmparser::WasmFeatures::WASM1,
         ),
     };
-    let Ok(module) = parse_with(bytes, features) else {
+    let parsed = parse_with(bytes, features);
+    let one_pass = weft_validator::validate_bytes(bytes, features);
+    let checks = [
+        weft_validator::validate_bytes_parallel(bytes, features).map(|(_, v)| v),
+        weft_validator::check_bytes(bytes, features),
+        weft_validator::check_bytes_parallel(bytes, features),
+    ];
+    let Ok(module) = parsed else {
+        assert!(
+            matches!(one_pass, Err(weft_validator::BinaryError::Malformed(_))),
+            "one pass decodes what parse_with rejects"
+        );
+        for c in &checks {
+            assert!(matches!(c, Err(weft_validator::BinaryError::Malformed(_))));
+        }
         return;
     };
     let ours = weft_validator::validate(&module, features);
+    match (&ours, &one_pass) {
+        (Ok(valid), Ok((m, v))) => {
+            assert!(m == &module, "one pass builds another module");
+            assert_eq!(
+                format!("{v:?}"),
+                format!("{valid:?}"),
+                "one pass derives other facts"
+            );
+        }
+        (Err(_), Err(weft_validator::BinaryError::Invalid(_))) => {}
+        _ => panic!("one pass disagrees: {ours:?} vs {one_pass:?}"),
+    }
+    for c in &checks {
+        assert_eq!(c.is_ok(), ours.is_ok(), "a one-pass variant disagrees");
+    }
     let parallel = weft_validator::validate_parallel(&module, features);
     assert_eq!(
         ours.as_ref().err(),
