@@ -22,9 +22,17 @@ pub(crate) enum Ty {
 }
 
 /// Everything the instruction and constant-expression checks need to know
-/// about the module.
+/// about the module: the module itself and its index spaces (reached
+/// through `Deref`, as `ctx.funcs`).
 pub(crate) struct Ctx<'m> {
     pub m: &'m Module,
+    pub spaces: Spaces,
+}
+
+/// The module's index spaces with their types. Kept apart from the module
+/// reference so that the fused path can hold them while the rest of the
+/// module is decoded, and check the data segments once it is.
+pub(crate) struct Spaces {
     pub features: Features,
     /// Canonical id of each type index.
     pub canon: Vec<CanonId>,
@@ -43,62 +51,16 @@ pub(crate) struct Ctx<'m> {
     pub declared: Vec<bool>,
 }
 
-/// A context without its module: what the fused path keeps of the
-/// context the bodies were checked in, to check the data segments once the
-/// rest of the module is decoded.
-pub(crate) struct Detached {
-    features: Features,
-    canon: Vec<CanonId>,
-    funcs: Vec<TypeIdx>,
-    num_imported_funcs: u32,
-    tables: Vec<TableType>,
-    mems: Vec<MemoryType>,
-    globals: Vec<GlobalType>,
-    num_imported_globals: u32,
-    tags: Vec<TypeIdx>,
-    elem_types: Vec<RefType>,
-    num_datas: u32,
-    declared: Vec<bool>,
-}
-
-impl<'m> Ctx<'m> {
-    /// Keeps everything but the module.
-    pub fn detach(self) -> Detached {
-        Detached {
-            features: self.features,
-            canon: self.canon,
-            funcs: self.funcs,
-            num_imported_funcs: self.num_imported_funcs,
-            tables: self.tables,
-            mems: self.mems,
-            globals: self.globals,
-            num_imported_globals: self.num_imported_globals,
-            tags: self.tags,
-            elem_types: self.elem_types,
-            num_datas: self.num_datas,
-            declared: self.declared,
-        }
+impl std::ops::Deref for Ctx<'_> {
+    type Target = Spaces;
+    fn deref(&self) -> &Spaces {
+        &self.spaces
     }
 }
 
-impl Detached {
-    /// The context again, over `m` (the same module, further decoded).
-    pub fn attach(self, m: &Module) -> Ctx<'_> {
-        Ctx {
-            m,
-            features: self.features,
-            canon: self.canon,
-            funcs: self.funcs,
-            num_imported_funcs: self.num_imported_funcs,
-            tables: self.tables,
-            mems: self.mems,
-            globals: self.globals,
-            num_imported_globals: self.num_imported_globals,
-            tags: self.tags,
-            elem_types: self.elem_types,
-            num_datas: self.num_datas,
-            declared: self.declared,
-        }
+impl std::ops::DerefMut for Ctx<'_> {
+    fn deref_mut(&mut self) -> &mut Spaces {
+        &mut self.spaces
     }
 }
 

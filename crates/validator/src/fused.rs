@@ -14,7 +14,7 @@ use weft_ast::{DataMode, Features, Instr, Locals, Module, TypeIdx};
 use weft_parser::{Bodies, CodeHook, InstrSink};
 
 use crate::canon::TypeRegistry;
-use crate::ctx::{Ctx, Detached};
+use crate::ctx::{Ctx, Spaces};
 use crate::error::{Error, Location};
 use crate::func::{begin_body, end_body, needs_feature_check, step_open};
 use crate::module::{check_after_code, check_before_code, validate_module};
@@ -77,7 +77,13 @@ pub(crate) fn validate_bytes<const KEEP: bool>(
     let valid = match hook.outcome {
         // No code section: nothing was checked yet.
         None => validate_module(&module, features, &mut TypeRegistry::new(), false)?,
-        Some(Outcome::Checked(ctx, funcs)) => check_after_code(&ctx.attach(&module), funcs)?,
+        Some(Outcome::Checked(ctx, funcs)) => check_after_code(
+            &Ctx {
+                m: &module,
+                spaces: *ctx,
+            },
+            funcs,
+        )?,
         Some(Outcome::Failed(e)) => {
             // `ref.func` in a data segment's offset (invalid there) declares
             // the function for the bodies, and the data segments come after
@@ -110,7 +116,7 @@ fn refs_in_data_offsets(m: &Module) -> bool {
 enum Outcome {
     /// Everything before the data segments passed: the context and each
     /// body's facts.
-    Checked(Box<Detached>, Vec<FuncFacts>),
+    Checked(Box<Spaces>, Vec<FuncFacts>),
     /// The first error (a module-level one, or the lowest function's).
     Failed(Error),
 }
@@ -159,7 +165,7 @@ impl<const KEEP: bool> CodeHook for Hook<KEEP> {
         };
         self.outcome = Some(match error {
             Some(e) => Outcome::Failed(e),
-            None => Outcome::Checked(Box::new(ctx.detach()), facts),
+            None => Outcome::Checked(Box::new(ctx.spaces), facts),
         });
         Ok(())
     }

@@ -9,7 +9,7 @@ use weft_ast::{
 };
 
 use crate::canon::TypeRegistry;
-use crate::ctx::Ctx;
+use crate::ctx::{Ctx, Spaces};
 use crate::error::{Error, Location, Result, err};
 use crate::func::{check_body, check_const};
 use crate::stack::Stacks;
@@ -52,8 +52,7 @@ pub(crate) fn check_before_code<'m>(
     num_datas: u32,
     st: &mut Stacks<'m>,
 ) -> Result<Ctx<'m>> {
-    let mut ctx = Ctx {
-        m,
+    let spaces = Spaces {
         features,
         canon: Vec::with_capacity(m.types.len()),
         funcs: Vec::new(),
@@ -67,6 +66,7 @@ pub(crate) fn check_before_code<'m>(
         num_datas,
         declared: Vec::new(),
     };
+    let mut ctx = Ctx { m, spaces };
     if m.data_count.is_some() && !features.contains(Features::BULK_MEMORY) {
         return Err(err("data count section requires the bulk-memory proposal"));
     }
@@ -465,7 +465,8 @@ fn check_tags(ctx: &mut Ctx<'_>) -> Result<()> {
 fn check_globals<'m>(ctx: &mut Ctx<'m>, st: &mut Stacks<'m>) -> Result<()> {
     // Every global's type is known up front; each initializer only sees
     // the globals before it (with GC) or the imported ones (before GC).
-    ctx.globals.extend(ctx.m.globals.iter().map(|g| g.ty));
+    let m = ctx.m;
+    ctx.globals.extend(m.globals.iter().map(|g| g.ty));
     let gc = ctx.features.contains(Features::GC);
     for (i, g) in ctx.m.globals.iter().enumerate() {
         let idx = ctx.num_imported_globals + i as u32;
