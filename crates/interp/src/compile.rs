@@ -12,7 +12,7 @@ use weft_ast::Features;
 
 use crate::effect::effect;
 use crate::num::BinFn;
-use crate::op::{CatchOp, Code, Handler, Op, Target};
+use crate::op::{CatchOp, Code, Handler, Op, Target, for_each_specialized, shape};
 use crate::trap::Error;
 use crate::value::slots;
 
@@ -243,6 +243,11 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
         return Err(Error::Invalid("function body does not end"));
     }
     rotate_loops(&mut t.ops);
+    for op in &mut t.ops {
+        if let Some(s) = specialize(op) {
+            *op = s;
+        }
+    }
     let code = Code {
         ops: t.ops.into_boxed_slice(),
         targets: t.targets.into_boxed_slice(),
@@ -322,33 +327,38 @@ fn in_bounds(code: &Code) -> bool {
     let max = code.max_height as u64;
     let to_ok = |to: u32| (to as u64) < len;
     let off_ok = |off: u32, width: u64| off as u64 + width <= max;
-    let ops_ok = code.ops.iter().all(|op| match *op {
-        Op::Jump { to } | Op::JumpIf { to } | Op::JumpIfNot { to } => to_ok(to),
-        Op::Br(t) | Op::BrIf(t) | Op::BrOnNull(t) | Op::BrOnNonNull(t) => to_ok(t.to),
-        Op::JumpIfL { off, to, .. } => to_ok(to) && off_ok(off, 1),
-        Op::JumpIfLC { a, to, .. } => to_ok(to) && off_ok(a, 1),
-        Op::JumpIfLL { a, b, to, .. } => to_ok(to) && off_ok(a, 1) && off_ok(b, 1),
-        Op::LocalGet { off } | Op::LocalSet { off } | Op::LocalTee { off } => off_ok(off, 1),
-        Op::LocalGet2 { off } | Op::LocalSet2 { off } | Op::LocalTee2 { off } => off_ok(off, 2),
-        Op::BinL { b: a, .. }
-        | Op::BinLR { a, .. }
-        | Op::BinLC { a, .. }
-        | Op::BinSet { d: a, .. }
-        | Op::BinCSet { d: a, .. }
-        | Op::ConstSet { d: a, .. }
-        | Op::LoadL { a, .. }
-        | Op::StoreL { a, .. }
-        | Op::StoreLC { a, .. }
-        | Op::LoadSet { d: a, .. } => off_ok(a, 1),
-        Op::LoadLSet { a, d, .. } => off_ok(a, 1) && off_ok(d, 1),
-        Op::BinLL { a, b, .. }
-        | Op::BinLRSet { a, d: b, .. }
-        | Op::BinLCSet { a, d: b, .. }
-        | Op::BinLSet { b: a, d: b, .. }
-        | Op::Copy { a, d: b } => off_ok(a, 1) && off_ok(b, 1),
-        Op::BinLLSet { a, b, d, .. } => off_ok(a, 1) && off_ok(b, 1) && off_ok(d, 1),
-        _ => true,
-    });
+    // A specialized op is checked in its generic form, which has the same
+    // offsets and targets.
+    let ops_ok = code
+        .ops
+        .iter()
+        .all(|op| match *generic(op).as_ref().unwrap_or(op) {
+            Op::Jump { to } | Op::JumpIf { to } | Op::JumpIfNot { to } => to_ok(to),
+            Op::Br(t) | Op::BrIf(t) | Op::BrOnNull(t) | Op::BrOnNonNull(t) => to_ok(t.to),
+            Op::JumpIfL { off, to, .. } => to_ok(to) && off_ok(off, 1),
+            Op::JumpIfLC { a, to, .. } => to_ok(to) && off_ok(a, 1),
+            Op::JumpIfLL { a, b, to, .. } => to_ok(to) && off_ok(a, 1) && off_ok(b, 1),
+            Op::LocalGet { off } | Op::LocalSet { off } | Op::LocalTee { off } => off_ok(off, 1),
+            Op::LocalGet2 { off } | Op::LocalSet2 { off } | Op::LocalTee2 { off } => off_ok(off, 2),
+            Op::BinL { b: a, .. }
+            | Op::BinLR { a, .. }
+            | Op::BinLC { a, .. }
+            | Op::BinSet { d: a, .. }
+            | Op::BinCSet { d: a, .. }
+            | Op::ConstSet { d: a, .. }
+            | Op::LoadL { a, .. }
+            | Op::StoreL { a, .. }
+            | Op::StoreLC { a, .. }
+            | Op::LoadSet { d: a, .. } => off_ok(a, 1),
+            Op::LoadLSet { a, d, .. } => off_ok(a, 1) && off_ok(d, 1),
+            Op::BinLL { a, b, .. }
+            | Op::BinLRSet { a, d: b, .. }
+            | Op::BinLCSet { a, d: b, .. }
+            | Op::BinLSet { b: a, d: b, .. }
+            | Op::Copy { a, d: b } => off_ok(a, 1) && off_ok(b, 1),
+            Op::BinLLSet { a, b, d, .. } => off_ok(a, 1) && off_ok(b, 1) && off_ok(d, 1),
+            _ => true,
+        });
     ops_ok
         && matches!(code.ops.last(), Some(Op::Return))
         && code.targets.iter().all(|t| to_ok(t.to))
@@ -357,6 +367,182 @@ fn in_bounds(code: &Code) -> bool {
             .iter()
             .all(|h| h.catches.iter().all(|c| to_ok(c.target.to)))
 }
+
+/// The forms of an op that has operator-specialized versions: its operands
+/// and destination, the generic op's fields without the operator.
+#[derive(Clone, Copy)]
+enum Shape {
+    S(shape::S),
+    L(shape::L),
+    C(shape::C),
+    LR(shape::LR),
+    LL(shape::LL),
+    LC(shape::LC),
+    Set(shape::Set),
+    LSet(shape::LSet),
+    CSet(shape::CSet),
+    LRSet(shape::LRSet),
+    LLSet(shape::LLSet),
+    LCSet(shape::LCSet),
+    JumpLL(shape::JumpLL),
+    JumpLC(shape::JumpLC),
+}
+
+impl Shape {
+    /// A generic fused op's operator and shape, if it has one.
+    fn of(op: &Op) -> Option<(BinFn, Shape)> {
+        use shape::*;
+        Some(match *op {
+            Op::Bin { f } => (f, Shape::S(S)),
+            Op::BinL { f, b } => (f, Shape::L(L { b })),
+            Op::BinC { f, c } => (f, Shape::C(C { c: imm(f, c)? })),
+            Op::BinLR { f, a } => (f, Shape::LR(LR { a })),
+            Op::BinLL { f, a, b } => (f, Shape::LL(LL { a, b })),
+            Op::BinLC { f, a, c } => (f, Shape::LC(LC { a, c: imm(f, c)? })),
+            Op::BinSet { f, d } => (f, Shape::Set(Set { d })),
+            Op::BinLSet { f, b, d } => (f, Shape::LSet(LSet { b, d })),
+            Op::BinCSet { f, c, d } => (f, Shape::CSet(CSet { c, d })),
+            Op::BinLRSet { f, a, d } => (f, Shape::LRSet(LRSet { a, d })),
+            Op::BinLLSet { f, a, b, d } => (f, Shape::LLSet(LLSet { a, b, d })),
+            Op::BinLCSet { f, a, c, d } => (f, Shape::LCSet(LCSet { a, c, d })),
+            Op::JumpIfLL {
+                f,
+                a,
+                b,
+                to,
+                if_zero,
+            } => (jump_test(f, if_zero)?, Shape::JumpLL(JumpLL { a, b, to })),
+            Op::JumpIfLC {
+                f,
+                a,
+                c,
+                to,
+                if_zero,
+            } => (jump_test(f, if_zero)?, Shape::JumpLC(JumpLC { a, c, to })),
+            _ => return None,
+        })
+    }
+
+    /// The generic op of this shape with operator `f`.
+    fn op(self, f: BinFn) -> Op {
+        match self {
+            Shape::S(_) => Op::Bin { f },
+            Shape::L(s) => Op::BinL { f, b: s.b },
+            Shape::C(s) => Op::BinC {
+                f,
+                c: s.c as i64 as u64,
+            },
+            Shape::LR(s) => Op::BinLR { f, a: s.a },
+            Shape::LL(s) => Op::BinLL { f, a: s.a, b: s.b },
+            Shape::LC(s) => Op::BinLC {
+                f,
+                a: s.a,
+                c: s.c as i64 as u64,
+            },
+            Shape::Set(s) => Op::BinSet { f, d: s.d },
+            Shape::LSet(s) => Op::BinLSet { f, b: s.b, d: s.d },
+            Shape::CSet(s) => Op::BinCSet { f, c: s.c, d: s.d },
+            Shape::LRSet(s) => Op::BinLRSet { f, a: s.a, d: s.d },
+            Shape::LLSet(s) => Op::BinLLSet {
+                f,
+                a: s.a,
+                b: s.b,
+                d: s.d,
+            },
+            Shape::LCSet(s) => Op::BinLCSet {
+                f,
+                a: s.a,
+                c: s.c,
+                d: s.d,
+            },
+            Shape::JumpLL(s) => Op::JumpIfLL {
+                f,
+                a: s.a,
+                b: s.b,
+                to: s.to,
+                if_zero: false,
+            },
+            Shape::JumpLC(s) => Op::JumpIfLC {
+                f,
+                a: s.a,
+                c: s.c,
+                to: s.to,
+                if_zero: false,
+            },
+        }
+    }
+}
+
+/// A constant operand as a 32-bit immediate: an operator on 32-bit values
+/// reads only the low half, so any constant fits; a 64-bit one must
+/// sign-extend from 32 bits.
+fn imm(f: BinFn, c: u64) -> Option<i32> {
+    if !f.wide() {
+        Some(c as u32 as i32)
+    } else if c as i32 as i64 as u64 == c {
+        Some(c as i32)
+    } else {
+        None
+    }
+}
+
+/// The operator whose non-zero result takes a conditional jump that tests
+/// `f`'s result for zero (`if_zero`) or not: `f` itself, or for an integer
+/// comparison its negation. Float comparisons are not negated (NaN makes
+/// both `a < b` and `a >= b` false).
+fn jump_test(f: BinFn, if_zero: bool) -> Option<BinFn> {
+    use BinFn::*;
+    if !if_zero {
+        return Some(f);
+    }
+    Some(match f {
+        I32Eq => I32Ne,
+        I32Ne => I32Eq,
+        I32LtS => I32GeS,
+        I32GeS => I32LtS,
+        I32LtU => I32GeU,
+        I32GeU => I32LtU,
+        I32GtS => I32LeS,
+        I32LeS => I32GtS,
+        I32GtU => I32LeU,
+        I32LeU => I32GtU,
+        I64Eq => I64Ne,
+        I64Ne => I64Eq,
+        I64LtS => I64GeS,
+        I64GeS => I64LtS,
+        I64LtU => I64GeU,
+        I64GeU => I64LtU,
+        I64GtS => I64LeS,
+        I64LeS => I64GtS,
+        I64GtU => I64LeU,
+        I64LeU => I64GtU,
+        _ => return None,
+    })
+}
+
+/// Defines `specialize` (a generic fused op's specialized version, if the
+/// list has one) and `generic` (its inverse).
+macro_rules! specializer {
+    ($($name:ident $shape:ident $f:ident,)*) => {
+        /// The operator-specialized op that does what `op` does, if any.
+        fn specialize(op: &Op) -> Option<Op> {
+            match Shape::of(op)? {
+                $((BinFn::$f, Shape::$shape(s)) => Some(Op::$name(s)),)*
+                _ => None,
+            }
+        }
+
+        /// The generic op that does what the specialized `op` does; `None`
+        /// for an op that is not specialized.
+        fn generic(op: &Op) -> Option<Op> {
+            match *op {
+                $(Op::$name(s) => Some(Shape::$shape(s).op(BinFn::$f)),)*
+                _ => None,
+            }
+        }
+    };
+}
+for_each_specialized!(specializer);
 
 impl Translator<'_> {
     fn body(&mut self, body: &[Instr]) -> Result<(), Error> {
@@ -944,9 +1130,11 @@ impl Translator<'_> {
                 (Op::LocalGet { off: a }, Op::LocalGet { off: b }) => {
                     Some(Op::BinLL { f, a: *a, b: *b })
                 }
-                (Op::LocalGet { off: a }, Op::Const { bits }) => {
-                    Some(Op::BinLC { f, a: *a, c: *bits })
-                }
+                (Op::LocalGet { off: a }, Op::Const { bits }) => Some(Op::BinLC {
+                    f,
+                    a: *a,
+                    c: norm(*bits),
+                }),
                 _ => None,
             };
             if let Some(op) = fused {
@@ -1457,8 +1645,16 @@ mod tests {
             ops,
             [
                 // The jump back is the head's exit test, inverted.
-                "JumpIfL", "BinLC", "BinLRSet", "LoadL", "BinL", "StoreL", "BinLCSet", "JumpIfL",
-                "LocalGet", "Return"
+                "JumpIfL",
+                "I32XorLC",
+                "I32AddLRSet",
+                "LoadL",
+                "I32AddL",
+                "StoreL",
+                "I32SubLCSet",
+                "JumpIfL",
+                "LocalGet",
+                "Return"
             ]
         );
     }
@@ -1526,7 +1722,7 @@ mod tests {
         ]);
         assert!(matches!(code.ops[0], Op::LocalGet { off: 0 }));
         assert!(matches!(code.ops[1], Op::LocalGet { off: 1 }));
-        assert!(matches!(code.ops[2], Op::Bin { .. }), "{:?}", code.ops);
+        assert!(matches!(code.ops[2], Op::I32AddS(_)), "{:?}", code.ops);
         // Without the loop the three fuse into one op.
         let code = translate_body(vec![
             LocalGet { local: 0 },
@@ -1534,7 +1730,10 @@ mod tests {
             I32Add,
             End,
         ]);
-        assert!(matches!(code.ops[0], Op::BinLL { a: 0, b: 1, .. }));
+        assert!(matches!(
+            code.ops[0],
+            Op::I32AddLL(shape::LL { a: 0, b: 1 })
+        ));
         assert_eq!(code.ops.len(), 2);
     }
 

@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use weft_ast::{FuncType, ValType};
 
-use crate::op::{CatchOp, Code, Op, Target};
+use crate::op::{CatchOp, Code, Op, Target, for_each_specialized, specialized_pattern};
 use crate::stack::Stack;
 use crate::store::{Caller, ExnInst, Func, FuncInst, Instance, Store, TypeId};
 use crate::trap::{Error, Trap};
@@ -1005,7 +1005,8 @@ impl Machine<'_> {
                 | Op::SimdBin { .. }
                 | Op::StoreLC { .. }
                 | Op::LoadSet { .. }
-                | Op::LoadLSet { .. } => pc -= 1,
+                | Op::LoadLSet { .. }
+                | for_each_specialized!(specialized_pattern) => pc -= 1,
                 Op::Num(i) => {
                     if !crate::num::numeric(&mut self.stack, i)? {
                         return Err(unimplemented(i));

@@ -317,6 +317,14 @@ macro_rules! int_ops {
                     $(BinFn::$name => int_ops!(@$kind a, b, |$a, $b| $e),)*
                 }
             }
+
+            /// Whether the operator's operands are 64 bits wide (else it
+            /// reads only the low half of each slot).
+            pub(crate) fn wide(self) -> bool {
+                match self {
+                    $(BinFn::$name => int_ops!(@wide $kind),)*
+                }
+            }
         }
 
         /// The operator an instruction denotes, if it is one, and whether it

@@ -26,172 +26,320 @@ pub(crate) struct Target {
     pub keep: u32,
 }
 
-/// One step of the internal form.
-#[derive(Clone, Debug)]
-pub(crate) enum Op {
-    /// Trap with `unreachable`.
-    Unreachable,
-    /// Jump without touching the stack.
-    Jump { to: u32 },
-    /// Branch, moving the top `keep` slots down to `base`.
-    Br(Target),
-    /// Pop an i32; jump without touching the stack if it is not zero.
-    JumpIf { to: u32 },
-    /// Pop an i32; jump if it is zero (the `if` of `if`/`else`).
-    JumpIfNot { to: u32 },
-    /// Pop an i32; branch (moving values) if it is not zero.
-    BrIf(Target),
-    /// Pop an index; take `targets[start + min(index, len - 1)]`, where the
-    /// last of the `len` targets is the default.
-    BrTable { start: u32, len: u32 },
-    /// Return the top `Code::result_slots` slots to the caller.
-    Return,
-    /// Call a function of the instance by its index.
-    Call { func: u32 },
-    /// Call through a table; `ty` is the module's type index.
-    CallIndirect { ty: u32, table: u32 },
-    /// Tail call a function of the instance.
-    ReturnCall { func: u32 },
-    /// Tail call through a table.
-    ReturnCallIndirect { ty: u32, table: u32 },
-    /// Pop a function reference and call it (`null function reference`
-    /// when null).
-    CallRef,
-    /// Pop a function reference and tail call it.
-    ReturnCallRef,
-    /// Branch, dropping the reference on top, if it is null.
-    BrOnNull(Target),
-    /// Branch, keeping the reference on top, if it is not null; else drop it.
-    BrOnNonNull(Target),
-    /// Throw a new exception of the instance's tag with the payload on top.
-    Throw { tag: u32 },
-    /// Pop an exception reference and throw it again.
-    ThrowRef,
-    /// Branch to `targets[target]` (keeping the reference on top) if the
-    /// reference belongs to `casts[cast]`, or if it does not when `fail`.
-    BrOnCast { target: u32, cast: u32, fail: bool },
-    /// A GC instruction, executed by its AST form.
-    Gc(Box<Instr>),
-    /// Throw again the exception whose reference is in the slot at `off`
-    /// (a legacy catch's hidden slot).
-    Rethrow { off: u32 },
-    /// Pop `slots` slots.
-    Drop { slots: u32 },
-    /// Pop an i32 and two operands of `slots` slots each; keep the first if
-    /// the i32 is not zero, else the second.
-    Select { slots: u32 },
-    /// Push the one-slot local at frame offset `off`.
-    LocalGet { off: u32 },
-    /// Pop into the one-slot local at `off`.
-    LocalSet { off: u32 },
-    /// Copy the top slot into the local at `off`.
-    LocalTee { off: u32 },
-    /// Push the two-slot local at `off`.
-    LocalGet2 { off: u32 },
-    /// Pop into the two-slot local at `off`.
-    LocalSet2 { off: u32 },
-    /// Copy the top two slots into the local at `off`.
-    LocalTee2 { off: u32 },
-    /// Push a global (one or two slots, as its type says).
-    GlobalGet { global: u32 },
-    /// Pop into a global.
-    GlobalSet { global: u32 },
-    /// Push one slot.
-    Const { bits: u64 },
-    /// Push a reference to a function of the instance.
-    RefFunc { func: u32 },
-    /// `i32.eqz`.
-    I32Eqz,
-    /// A binary integer operator on the top two slots.
-    Bin { f: BinFn },
-    /// A binary integer operator with a local as its right operand.
-    BinL { f: BinFn, b: u32 },
-    /// A binary integer operator with a constant right operand.
-    BinC { f: BinFn, c: u64 },
-    /// A binary integer operator with a local as its left operand and the
-    /// top slot as its right one.
-    BinLR { f: BinFn, a: u32 },
-    /// `BinLR`, storing into the local at `d`.
-    BinLRSet { f: BinFn, a: u32, d: u32 },
-    /// A binary integer operator on two locals, pushing the result.
-    BinLL { f: BinFn, a: u32, b: u32 },
-    /// A binary integer operator on a local and a constant.
-    BinLC { f: BinFn, a: u32, c: u64 },
-    /// `Bin`, storing into the local at `d` instead of pushing.
-    BinSet { f: BinFn, d: u32 },
-    /// `BinLC` (with a constant that sign-extends from 32 bits), storing
-    /// into the local at `d`.
-    BinLCSet { f: BinFn, a: u32, c: i32, d: u32 },
-    /// `BinLL`, storing into the local at `d`.
-    BinLLSet { f: BinFn, a: u32, b: u32, d: u32 },
-    /// `BinL`, storing into the local at `d`.
-    BinLSet { f: BinFn, b: u32, d: u32 },
-    /// `BinC` (with a constant that sign-extends from 32 bits), storing into
-    /// the local at `d`.
-    BinCSet { f: BinFn, c: i32, d: u32 },
-    /// Copy the one-slot local at `a` to the one at `d`.
-    Copy { a: u32, d: u32 },
-    /// Store a constant into the one-slot local at `d`.
-    ConstSet { bits: u64, d: u32 },
-    /// Jump if the one-slot local at `off` is zero (`if_zero`) or not.
-    JumpIfL { off: u32, to: u32, if_zero: bool },
-    /// Jump on the result of `BinLC` (a comparison, usually).
-    JumpIfLC {
-        f: BinFn,
-        a: u32,
-        c: i32,
-        to: u32,
-        if_zero: bool,
-    },
-    /// Jump on the result of `BinLL`.
-    JumpIfLL {
-        f: BinFn,
-        a: u32,
-        b: u32,
-        to: u32,
-        if_zero: bool,
-    },
-    /// A load from memory 0 (32-bit addresses) at a popped address plus
-    /// `offset`.
-    Load { f: LoadFn, offset: u32 },
-    /// `Load` from the address in the local at `a`.
-    LoadL { f: LoadFn, a: u32, offset: u32 },
-    /// A store to memory 0 (32-bit addresses) of a popped value at a popped
-    /// address plus `offset`.
-    Store { f: StoreFn, offset: u32 },
-    /// `Store` to the address in the local at `a`.
-    StoreL { f: StoreFn, a: u32, offset: u32 },
-    /// `Load`, storing into the local at `d` instead of pushing.
-    LoadSet { f: LoadFn, offset: u32, d: u32 },
-    /// `LoadL`, storing into the local at `d` instead of pushing.
-    LoadLSet {
-        f: LoadFn,
-        a: u32,
-        offset: u32,
-        d: u32,
-    },
-    /// `StoreL` of a constant (sign-extended from 32 bits).
-    StoreLC {
-        f: StoreFn,
-        a: u32,
-        offset: u32,
-        c: i32,
-    },
-    /// `v128.load` from memory 0 (32-bit addresses) at a popped address
-    /// plus `offset`.
-    V128Load { offset: u32 },
-    /// `v128.store` to memory 0 (32-bit addresses) of a popped vector at a
-    /// popped address plus `offset`.
-    V128Store { offset: u32 },
-    /// A lane-wise binary operator on the top two vectors.
-    SimdBin { f: SimdBinFn },
-    /// Any other numeric instruction, executed by its AST form.
-    Num(Box<Instr>),
-    /// A memory or table instruction, executed by its AST form.
-    Access(Box<Instr>),
-    /// A vector instruction, executed by its AST form.
-    Simd(Box<Instr>),
+/// Every operator-specialized op, as `Name Shape Operator,` triples: op
+/// `Name` applies `BinFn::Operator` with its operands and result where
+/// [`shape`]`::Shape` says. The list is passed to `$m!`, so that the op
+/// enum, the translator's mapping and the inner loop's arms all come from
+/// it. A specialized op costs one dispatch where the generic fused op
+/// (`BinLL { f, .. }`, ...) costs two: the op, then its operator. The
+/// operators are the ones that dominate loops; the comparisons have only
+/// the shapes that feed a branch or a push.
+macro_rules! for_each_specialized {
+    ($m:ident) => {
+        $m! {
+            I32AddS S I32Add, I32AddL L I32Add, I32AddC C I32Add, I32AddLR LR I32Add, I32AddLL LL I32Add, I32AddLC LC I32Add, I32AddSet Set I32Add, I32AddLSet LSet I32Add, I32AddCSet CSet I32Add, I32AddLRSet LRSet I32Add, I32AddLLSet LLSet I32Add, I32AddLCSet LCSet I32Add,
+            I32SubS S I32Sub, I32SubL L I32Sub, I32SubC C I32Sub, I32SubLR LR I32Sub, I32SubLL LL I32Sub, I32SubLC LC I32Sub, I32SubSet Set I32Sub, I32SubLSet LSet I32Sub, I32SubCSet CSet I32Sub, I32SubLRSet LRSet I32Sub, I32SubLLSet LLSet I32Sub, I32SubLCSet LCSet I32Sub,
+            I32MulS S I32Mul, I32MulL L I32Mul, I32MulC C I32Mul, I32MulLR LR I32Mul, I32MulLL LL I32Mul, I32MulLC LC I32Mul, I32MulSet Set I32Mul, I32MulLSet LSet I32Mul, I32MulCSet CSet I32Mul, I32MulLRSet LRSet I32Mul, I32MulLLSet LLSet I32Mul, I32MulLCSet LCSet I32Mul,
+            I32AndS S I32And, I32AndL L I32And, I32AndC C I32And, I32AndLR LR I32And, I32AndLL LL I32And, I32AndLC LC I32And, I32AndSet Set I32And, I32AndLSet LSet I32And, I32AndCSet CSet I32And, I32AndLRSet LRSet I32And, I32AndLLSet LLSet I32And, I32AndLCSet LCSet I32And,
+            I32OrS S I32Or, I32OrL L I32Or, I32OrC C I32Or, I32OrLR LR I32Or, I32OrLL LL I32Or, I32OrLC LC I32Or, I32OrSet Set I32Or, I32OrLSet LSet I32Or, I32OrCSet CSet I32Or, I32OrLRSet LRSet I32Or, I32OrLLSet LLSet I32Or, I32OrLCSet LCSet I32Or,
+            I32XorS S I32Xor, I32XorL L I32Xor, I32XorC C I32Xor, I32XorLR LR I32Xor, I32XorLL LL I32Xor, I32XorLC LC I32Xor, I32XorSet Set I32Xor, I32XorLSet LSet I32Xor, I32XorCSet CSet I32Xor, I32XorLRSet LRSet I32Xor, I32XorLLSet LLSet I32Xor, I32XorLCSet LCSet I32Xor,
+            I32ShlS S I32Shl, I32ShlL L I32Shl, I32ShlC C I32Shl, I32ShlLR LR I32Shl, I32ShlLL LL I32Shl, I32ShlLC LC I32Shl, I32ShlSet Set I32Shl, I32ShlLSet LSet I32Shl, I32ShlCSet CSet I32Shl, I32ShlLRSet LRSet I32Shl, I32ShlLLSet LLSet I32Shl, I32ShlLCSet LCSet I32Shl,
+            I32ShrSS S I32ShrS, I32ShrSL L I32ShrS, I32ShrSC C I32ShrS, I32ShrSLR LR I32ShrS, I32ShrSLL LL I32ShrS, I32ShrSLC LC I32ShrS, I32ShrSSet Set I32ShrS, I32ShrSLSet LSet I32ShrS, I32ShrSCSet CSet I32ShrS, I32ShrSLRSet LRSet I32ShrS, I32ShrSLLSet LLSet I32ShrS, I32ShrSLCSet LCSet I32ShrS,
+            I32ShrUS S I32ShrU, I32ShrUL L I32ShrU, I32ShrUC C I32ShrU, I32ShrULR LR I32ShrU, I32ShrULL LL I32ShrU, I32ShrULC LC I32ShrU, I32ShrUSet Set I32ShrU, I32ShrULSet LSet I32ShrU, I32ShrUCSet CSet I32ShrU, I32ShrULRSet LRSet I32ShrU, I32ShrULLSet LLSet I32ShrU, I32ShrULCSet LCSet I32ShrU,
+            I64AddS S I64Add, I64AddL L I64Add, I64AddC C I64Add, I64AddLR LR I64Add, I64AddLL LL I64Add, I64AddLC LC I64Add, I64AddSet Set I64Add, I64AddLSet LSet I64Add, I64AddCSet CSet I64Add, I64AddLRSet LRSet I64Add, I64AddLLSet LLSet I64Add, I64AddLCSet LCSet I64Add,
+            I64SubS S I64Sub, I64SubL L I64Sub, I64SubC C I64Sub, I64SubLR LR I64Sub, I64SubLL LL I64Sub, I64SubLC LC I64Sub, I64SubSet Set I64Sub, I64SubLSet LSet I64Sub, I64SubCSet CSet I64Sub, I64SubLRSet LRSet I64Sub, I64SubLLSet LLSet I64Sub, I64SubLCSet LCSet I64Sub,
+            I64MulS S I64Mul, I64MulL L I64Mul, I64MulC C I64Mul, I64MulLR LR I64Mul, I64MulLL LL I64Mul, I64MulLC LC I64Mul, I64MulSet Set I64Mul, I64MulLSet LSet I64Mul, I64MulCSet CSet I64Mul, I64MulLRSet LRSet I64Mul, I64MulLLSet LLSet I64Mul, I64MulLCSet LCSet I64Mul,
+            F64AddS S F64Add, F64AddL L F64Add, F64AddC C F64Add, F64AddLR LR F64Add, F64AddLL LL F64Add, F64AddLC LC F64Add, F64AddSet Set F64Add, F64AddLSet LSet F64Add, F64AddCSet CSet F64Add, F64AddLRSet LRSet F64Add, F64AddLLSet LLSet F64Add, F64AddLCSet LCSet F64Add,
+            F64SubS S F64Sub, F64SubL L F64Sub, F64SubC C F64Sub, F64SubLR LR F64Sub, F64SubLL LL F64Sub, F64SubLC LC F64Sub, F64SubSet Set F64Sub, F64SubLSet LSet F64Sub, F64SubCSet CSet F64Sub, F64SubLRSet LRSet F64Sub, F64SubLLSet LLSet F64Sub, F64SubLCSet LCSet F64Sub,
+            F64MulS S F64Mul, F64MulL L F64Mul, F64MulC C F64Mul, F64MulLR LR F64Mul, F64MulLL LL F64Mul, F64MulLC LC F64Mul, F64MulSet Set F64Mul, F64MulLSet LSet F64Mul, F64MulCSet CSet F64Mul, F64MulLRSet LRSet F64Mul, F64MulLLSet LLSet F64Mul, F64MulLCSet LCSet F64Mul,
+            I32EqS S I32Eq, I32EqLL LL I32Eq, I32EqLC LC I32Eq, I32EqJumpLL JumpLL I32Eq, I32EqJumpLC JumpLC I32Eq,
+            I32NeS S I32Ne, I32NeLL LL I32Ne, I32NeLC LC I32Ne, I32NeJumpLL JumpLL I32Ne, I32NeJumpLC JumpLC I32Ne,
+            I32LtSS S I32LtS, I32LtSLL LL I32LtS, I32LtSLC LC I32LtS, I32LtSJumpLL JumpLL I32LtS, I32LtSJumpLC JumpLC I32LtS,
+            I32LtUS S I32LtU, I32LtULL LL I32LtU, I32LtULC LC I32LtU, I32LtUJumpLL JumpLL I32LtU, I32LtUJumpLC JumpLC I32LtU,
+            I32GtSS S I32GtS, I32GtSLL LL I32GtS, I32GtSLC LC I32GtS, I32GtSJumpLL JumpLL I32GtS, I32GtSJumpLC JumpLC I32GtS,
+            I32GtUS S I32GtU, I32GtULL LL I32GtU, I32GtULC LC I32GtU, I32GtUJumpLL JumpLL I32GtU, I32GtUJumpLC JumpLC I32GtU,
+            I32LeSS S I32LeS, I32LeSLL LL I32LeS, I32LeSLC LC I32LeS, I32LeSJumpLL JumpLL I32LeS, I32LeSJumpLC JumpLC I32LeS,
+            I32LeUS S I32LeU, I32LeULL LL I32LeU, I32LeULC LC I32LeU, I32LeUJumpLL JumpLL I32LeU, I32LeUJumpLC JumpLC I32LeU,
+            I32GeSS S I32GeS, I32GeSLL LL I32GeS, I32GeSLC LC I32GeS, I32GeSJumpLL JumpLL I32GeS, I32GeSJumpLC JumpLC I32GeS,
+            I32GeUS S I32GeU, I32GeULL LL I32GeU, I32GeULC LC I32GeU, I32GeUJumpLL JumpLL I32GeU, I32GeUJumpLC JumpLC I32GeU,
+        }
+    };
 }
+pub(crate) use for_each_specialized;
+
+/// Expands to the or-pattern of every specialized op.
+macro_rules! specialized_pattern {
+    ($($name:ident $shape:ident $f:ident,)*) => {
+        $(Op::$name(_))|*
+    };
+}
+pub(crate) use specialized_pattern;
+
+/// The operand shapes of specialized ops: where the operands come from and
+/// where the result goes, as the generic fused op of the same name says
+/// (`LL` as `BinLL`, `Set` as `BinSet`, `JumpLL` as `JumpIfLL` jumping when
+/// the result is not zero). Constants are sign-extended from 32 bits; only
+/// 32-bit fields, so that an op stays 16 bytes.
+pub(crate) mod shape {
+    /// Both operands popped, the result pushed (`Bin`).
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct S;
+    /// The top slot and the local at `b`, the result in the top slot.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct L {
+        pub b: u32,
+    }
+    /// The top slot and a constant, the result in the top slot.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct C {
+        pub c: i32,
+    }
+    /// The local at `a` and the top slot, the result in the top slot.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LR {
+        pub a: u32,
+    }
+    /// Two locals, the result pushed.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LL {
+        pub a: u32,
+        pub b: u32,
+    }
+    /// A local and a constant, the result pushed.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LC {
+        pub a: u32,
+        pub c: i32,
+    }
+    /// Both operands popped, the result into the local at `d`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct Set {
+        pub d: u32,
+    }
+    /// The popped slot and the local at `b`, the result into `d`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LSet {
+        pub b: u32,
+        pub d: u32,
+    }
+    /// The popped slot and a constant, the result into `d`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct CSet {
+        pub c: i32,
+        pub d: u32,
+    }
+    /// The local at `a` and the popped slot, the result into `d`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LRSet {
+        pub a: u32,
+        pub d: u32,
+    }
+    /// Two locals, the result into `d`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LLSet {
+        pub a: u32,
+        pub b: u32,
+        pub d: u32,
+    }
+    /// A local and a constant, the result into `d`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LCSet {
+        pub a: u32,
+        pub c: i32,
+        pub d: u32,
+    }
+    /// Two locals; jump to `to` if the result is not zero.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct JumpLL {
+        pub a: u32,
+        pub b: u32,
+        pub to: u32,
+    }
+    /// A local and a constant; jump to `to` if the result is not zero.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct JumpLC {
+        pub a: u32,
+        pub c: i32,
+        pub to: u32,
+    }
+}
+
+/// Defines `Op` with the specialized ops after the generic ones.
+macro_rules! define_op {
+    ($($name:ident $shape:ident $f:ident,)*) => {
+    /// One step of the internal form.
+    #[derive(Clone, Debug)]
+    pub(crate) enum Op {
+        /// Trap with `unreachable`.
+        Unreachable,
+        /// Jump without touching the stack.
+        Jump { to: u32 },
+        /// Branch, moving the top `keep` slots down to `base`.
+        Br(Target),
+        /// Pop an i32; jump without touching the stack if it is not zero.
+        JumpIf { to: u32 },
+        /// Pop an i32; jump if it is zero (the `if` of `if`/`else`).
+        JumpIfNot { to: u32 },
+        /// Pop an i32; branch (moving values) if it is not zero.
+        BrIf(Target),
+        /// Pop an index; take `targets[start + min(index, len - 1)]`, where the
+        /// last of the `len` targets is the default.
+        BrTable { start: u32, len: u32 },
+        /// Return the top `Code::result_slots` slots to the caller.
+        Return,
+        /// Call a function of the instance by its index.
+        Call { func: u32 },
+        /// Call through a table; `ty` is the module's type index.
+        CallIndirect { ty: u32, table: u32 },
+        /// Tail call a function of the instance.
+        ReturnCall { func: u32 },
+        /// Tail call through a table.
+        ReturnCallIndirect { ty: u32, table: u32 },
+        /// Pop a function reference and call it (`null function reference`
+        /// when null).
+        CallRef,
+        /// Pop a function reference and tail call it.
+        ReturnCallRef,
+        /// Branch, dropping the reference on top, if it is null.
+        BrOnNull(Target),
+        /// Branch, keeping the reference on top, if it is not null; else drop it.
+        BrOnNonNull(Target),
+        /// Throw a new exception of the instance's tag with the payload on top.
+        Throw { tag: u32 },
+        /// Pop an exception reference and throw it again.
+        ThrowRef,
+        /// Branch to `targets[target]` (keeping the reference on top) if the
+        /// reference belongs to `casts[cast]`, or if it does not when `fail`.
+        BrOnCast { target: u32, cast: u32, fail: bool },
+        /// A GC instruction, executed by its AST form.
+        Gc(Box<Instr>),
+        /// Throw again the exception whose reference is in the slot at `off`
+        /// (a legacy catch's hidden slot).
+        Rethrow { off: u32 },
+        /// Pop `slots` slots.
+        Drop { slots: u32 },
+        /// Pop an i32 and two operands of `slots` slots each; keep the first if
+        /// the i32 is not zero, else the second.
+        Select { slots: u32 },
+        /// Push the one-slot local at frame offset `off`.
+        LocalGet { off: u32 },
+        /// Pop into the one-slot local at `off`.
+        LocalSet { off: u32 },
+        /// Copy the top slot into the local at `off`.
+        LocalTee { off: u32 },
+        /// Push the two-slot local at `off`.
+        LocalGet2 { off: u32 },
+        /// Pop into the two-slot local at `off`.
+        LocalSet2 { off: u32 },
+        /// Copy the top two slots into the local at `off`.
+        LocalTee2 { off: u32 },
+        /// Push a global (one or two slots, as its type says).
+        GlobalGet { global: u32 },
+        /// Pop into a global.
+        GlobalSet { global: u32 },
+        /// Push one slot.
+        Const { bits: u64 },
+        /// Push a reference to a function of the instance.
+        RefFunc { func: u32 },
+        /// `i32.eqz`.
+        I32Eqz,
+        /// A binary integer operator on the top two slots.
+        Bin { f: BinFn },
+        /// A binary integer operator with a local as its right operand.
+        BinL { f: BinFn, b: u32 },
+        /// A binary integer operator with a constant right operand.
+        BinC { f: BinFn, c: u64 },
+        /// A binary integer operator with a local as its left operand and the
+        /// top slot as its right one.
+        BinLR { f: BinFn, a: u32 },
+        /// `BinLR`, storing into the local at `d`.
+        BinLRSet { f: BinFn, a: u32, d: u32 },
+        /// A binary integer operator on two locals, pushing the result.
+        BinLL { f: BinFn, a: u32, b: u32 },
+        /// A binary integer operator on a local and a constant.
+        BinLC { f: BinFn, a: u32, c: u64 },
+        /// `Bin`, storing into the local at `d` instead of pushing.
+        BinSet { f: BinFn, d: u32 },
+        /// `BinLC` (with a constant that sign-extends from 32 bits), storing
+        /// into the local at `d`.
+        BinLCSet { f: BinFn, a: u32, c: i32, d: u32 },
+        /// `BinLL`, storing into the local at `d`.
+        BinLLSet { f: BinFn, a: u32, b: u32, d: u32 },
+        /// `BinL`, storing into the local at `d`.
+        BinLSet { f: BinFn, b: u32, d: u32 },
+        /// `BinC` (with a constant that sign-extends from 32 bits), storing into
+        /// the local at `d`.
+        BinCSet { f: BinFn, c: i32, d: u32 },
+        /// Copy the one-slot local at `a` to the one at `d`.
+        Copy { a: u32, d: u32 },
+        /// Store a constant into the one-slot local at `d`.
+        ConstSet { bits: u64, d: u32 },
+        /// Jump if the one-slot local at `off` is zero (`if_zero`) or not.
+        JumpIfL { off: u32, to: u32, if_zero: bool },
+        /// Jump on the result of `BinLC` (a comparison, usually).
+        JumpIfLC {
+            f: BinFn,
+            a: u32,
+            c: i32,
+            to: u32,
+            if_zero: bool,
+        },
+        /// Jump on the result of `BinLL`.
+        JumpIfLL {
+            f: BinFn,
+            a: u32,
+            b: u32,
+            to: u32,
+            if_zero: bool,
+        },
+        /// A load from memory 0 (32-bit addresses) at a popped address plus
+        /// `offset`.
+        Load { f: LoadFn, offset: u32 },
+        /// `Load` from the address in the local at `a`.
+        LoadL { f: LoadFn, a: u32, offset: u32 },
+        /// A store to memory 0 (32-bit addresses) of a popped value at a popped
+        /// address plus `offset`.
+        Store { f: StoreFn, offset: u32 },
+        /// `Store` to the address in the local at `a`.
+        StoreL { f: StoreFn, a: u32, offset: u32 },
+        /// `Load`, storing into the local at `d` instead of pushing.
+        LoadSet { f: LoadFn, offset: u32, d: u32 },
+        /// `LoadL`, storing into the local at `d` instead of pushing.
+        LoadLSet {
+            f: LoadFn,
+            a: u32,
+            offset: u32,
+            d: u32,
+        },
+        /// `StoreL` of a constant (sign-extended from 32 bits).
+        StoreLC {
+            f: StoreFn,
+            a: u32,
+            offset: u32,
+            c: i32,
+        },
+        /// `v128.load` from memory 0 (32-bit addresses) at a popped address
+        /// plus `offset`.
+        V128Load { offset: u32 },
+        /// `v128.store` to memory 0 (32-bit addresses) of a popped vector at a
+        /// popped address plus `offset`.
+        V128Store { offset: u32 },
+        /// A lane-wise binary operator on the top two vectors.
+        SimdBin { f: SimdBinFn },
+        /// Any other numeric instruction, executed by its AST form.
+        Num(Box<Instr>),
+        /// A memory or table instruction, executed by its AST form.
+        Access(Box<Instr>),
+        /// A vector instruction, executed by its AST form.
+        Simd(Box<Instr>),
+        $(
+            #[doc = concat!("`", stringify!($f), "` in the [`shape::", stringify!($shape), "`] form.")]
+            $name(shape::$shape),
+        )*
+    }
+    };
+}
+for_each_specialized!(define_op);
 
 /// One catch clause of a `try_table`.
 #[derive(Clone, Copy, Debug)]

@@ -6,7 +6,8 @@
 //! loop stops at the first other op and leaves it to `run`.
 
 use super::{Machine, Mem0, move_down, unimplemented};
-use crate::op::{Code, Op};
+use crate::num::BinFn;
+use crate::op::{Code, Op, for_each_specialized, shape};
 use crate::trap::Trap;
 
 impl Machine<'_> {
@@ -84,6 +85,62 @@ impl Machine<'_> {
                 r
             }};
         }
+        // The body of a specialized op, by its shape (see `op::shape`).
+        macro_rules! spec {
+            (S, $f:expr, $s:ident) => {{
+                let shape::S = $s;
+                let b = pop!();
+                top!() = $f.call(top!(), b);
+            }};
+            (L, $f:expr, $s:ident) => {
+                top!() = $f.call(top!(), local!($s.b))
+            };
+            (C, $f:expr, $s:ident) => {
+                top!() = $f.call(top!(), $s.c as i64 as u64)
+            };
+            (LR, $f:expr, $s:ident) => {
+                top!() = $f.call(local!($s.a), top!())
+            };
+            (LL, $f:expr, $s:ident) => {
+                push!($f.call(local!($s.a), local!($s.b)))
+            };
+            (LC, $f:expr, $s:ident) => {
+                push!($f.call(local!($s.a), $s.c as i64 as u64))
+            };
+            (Set, $f:expr, $s:ident) => {{
+                let b = pop!();
+                let a = pop!();
+                set_local!($s.d, $f.call(a, b));
+            }};
+            (LSet, $f:expr, $s:ident) => {{
+                let a = pop!();
+                set_local!($s.d, $f.call(a, local!($s.b)));
+            }};
+            (CSet, $f:expr, $s:ident) => {{
+                let a = pop!();
+                set_local!($s.d, $f.call(a, $s.c as i64 as u64));
+            }};
+            (LRSet, $f:expr, $s:ident) => {{
+                let b = pop!();
+                set_local!($s.d, $f.call(local!($s.a), b));
+            }};
+            (LLSet, $f:expr, $s:ident) => {
+                set_local!($s.d, $f.call(local!($s.a), local!($s.b)))
+            };
+            (LCSet, $f:expr, $s:ident) => {
+                set_local!($s.d, $f.call(local!($s.a), $s.c as i64 as u64))
+            };
+            (JumpLL, $f:expr, $s:ident) => {
+                if $f.call(local!($s.a), local!($s.b)) as u32 != 0 {
+                    jump!($s.to);
+                }
+            };
+            (JumpLC, $f:expr, $s:ident) => {
+                if $f.call(local!($s.a), $s.c as i64 as u64) as u32 != 0 {
+                    jump!($s.to);
+                }
+            };
+        }
         loop {
             debug_assert!(pc < code.ops.len());
             // SAFETY: `ops` points at `code`'s ops, which `code` keeps
@@ -94,205 +151,213 @@ impl Machine<'_> {
             // stepping past an op that falls through stays in range.
             let op = unsafe { &*ops.add(pc) };
             pc += 1;
-            match op {
-                Op::Jump { to } => jump!(*to),
-                Op::Br(t) => branch!(*t),
-                Op::JumpIf { to } => {
-                    if pop!() as u32 != 0 {
-                        jump!(*to);
-                    }
-                }
-                Op::JumpIfNot { to } => {
-                    if pop!() as u32 == 0 {
-                        pc = *to as usize;
-                    }
-                }
-                Op::BrIf(t) => {
-                    if pop!() as u32 != 0 {
-                        branch!(*t);
-                    }
-                }
-                Op::BrTable { start, len } => {
-                    let i = (pop!() as u32).min(len - 1);
-                    branch!(code.targets[(start + i) as usize]);
-                }
-                Op::Drop { slots } => sp -= *slots as usize,
-                Op::Select { slots } => {
-                    let c = pop!() as u32;
-                    let n = *slots as usize;
-                    if c == 0 {
-                        move_down(&mut self.stack.slots, sp - n..sp, sp - 2 * n);
-                    }
-                    sp -= n;
-                }
-                Op::LocalGet { off } => push!(local!(*off)),
-                Op::LocalSet { off } => set_local!(*off, pop!()),
-                Op::LocalTee { off } => set_local!(*off, top!()),
-                Op::LocalGet2 { off } => {
-                    push!(local!(*off));
-                    push!(local!(*off + 1));
-                }
-                Op::LocalSet2 { off } => {
-                    set_local!(*off + 1, pop!());
-                    set_local!(*off, pop!());
-                }
-                Op::LocalTee2 { off } => {
-                    set_local!(*off, self.stack.slots[sp - 2]);
-                    set_local!(*off + 1, top!());
-                }
-                Op::Const { bits } => push!(*bits),
-                Op::I32Eqz => top!() = (top!() as u32 == 0) as u64,
-                Op::Bin { f } => {
-                    let b = pop!();
-                    top!() = f.call(top!(), b);
-                }
-                Op::BinL { f, b } => top!() = f.call(top!(), local!(*b)),
-                Op::BinC { f, c } => top!() = f.call(top!(), *c),
-                Op::BinLR { f, a } => top!() = f.call(local!(*a), top!()),
-                Op::BinLL { f, a, b } => push!(f.call(local!(*a), local!(*b))),
-                Op::BinLC { f, a, c } => push!(f.call(local!(*a), *c)),
-                Op::BinSet { f, d } => {
-                    let b = pop!();
-                    let a = pop!();
-                    set_local!(*d, f.call(a, b));
-                }
-                Op::BinLCSet { f, a, c, d } => {
-                    set_local!(*d, f.call(local!(*a), *c as i64 as u64))
-                }
-                Op::BinLLSet { f, a, b, d } => set_local!(*d, f.call(local!(*a), local!(*b))),
-                Op::BinLRSet { f, a, d } => {
-                    let b = pop!();
-                    set_local!(*d, f.call(local!(*a), b));
-                }
-                Op::BinLSet { f, b, d } => {
-                    let a = pop!();
-                    set_local!(*d, f.call(a, local!(*b)));
-                }
-                Op::BinCSet { f, c, d } => {
-                    let a = pop!();
-                    set_local!(*d, f.call(a, *c as i64 as u64));
-                }
-                Op::Copy { a, d } => set_local!(*d, local!(*a)),
-                Op::ConstSet { bits, d } => set_local!(*d, *bits),
-                Op::JumpIfL { off, to, if_zero } => {
-                    if (local!(*off) as u32 == 0) == *if_zero {
-                        jump!(*to);
-                    }
-                }
-                Op::JumpIfLC {
-                    f,
-                    a,
-                    c,
-                    to,
-                    if_zero,
-                } => {
-                    if (f.call(local!(*a), *c as i64 as u64) as u32 == 0) == *if_zero {
-                        jump!(*to);
-                    }
-                }
-                Op::JumpIfLL {
-                    f,
-                    a,
-                    b,
-                    to,
-                    if_zero,
-                } => {
-                    if (f.call(local!(*a), local!(*b)) as u32 == 0) == *if_zero {
-                        jump!(*to);
-                    }
-                }
-                Op::Load { f, offset } => {
-                    let ea = top!() as u32 as u64 + *offset as u64;
-                    top!() = f
-                        .call(mem.bytes(), ea)
-                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                }
-                Op::LoadL { f, a, offset } => {
-                    let ea = local!(*a) as u32 as u64 + *offset as u64;
-                    let v = f
-                        .call(mem.bytes(), ea)
-                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                    push!(v);
-                }
-                Op::Store { f, offset } => {
-                    let v = pop!();
-                    let ea = pop!() as u32 as u64 + *offset as u64;
-                    if !f.call(mem.bytes_mut(), ea, v) {
-                        return Err(Trap::OutOfBoundsMemoryAccess);
-                    }
-                }
-                Op::StoreL { f, a, offset } => {
-                    let v = pop!();
-                    let ea = local!(*a) as u32 as u64 + *offset as u64;
-                    if !f.call(mem.bytes_mut(), ea, v) {
-                        return Err(Trap::OutOfBoundsMemoryAccess);
-                    }
-                }
-                Op::LoadSet { f, offset, d } => {
-                    let ea = pop!() as u32 as u64 + *offset as u64;
-                    let v = f
-                        .call(mem.bytes(), ea)
-                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                    set_local!(*d, v);
-                }
-                Op::LoadLSet { f, a, offset, d } => {
-                    let ea = local!(*a) as u32 as u64 + *offset as u64;
-                    let v = f
-                        .call(mem.bytes(), ea)
-                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                    set_local!(*d, v);
-                }
-                Op::StoreLC { f, a, offset, c } => {
-                    let ea = local!(*a) as u32 as u64 + *offset as u64;
-                    if !f.call(mem.bytes_mut(), ea, *c as i64 as u64) {
-                        return Err(Trap::OutOfBoundsMemoryAccess);
-                    }
-                }
-                Op::V128Load { offset } => {
-                    let ea = top!() as u32 as u64 + *offset as u64;
-                    let b = range16(ea)
-                        .and_then(|r| mem.bytes().get(r))
-                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                    let (lo, hi) = b.split_at(8);
-                    let lo = u64::from_le_bytes(lo.try_into().unwrap_or_default());
-                    let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
-                    top!() = lo;
-                    push!(hi);
-                }
-                Op::V128Store { offset } => {
-                    let hi = pop!();
-                    let lo = pop!();
-                    let ea = pop!() as u32 as u64 + *offset as u64;
-                    let b = range16(ea)
-                        .and_then(|r| mem.bytes_mut().get_mut(r))
-                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                    b[..8].copy_from_slice(&lo.to_le_bytes());
-                    b[8..].copy_from_slice(&hi.to_le_bytes());
-                }
-                Op::SimdBin { f } => {
-                    let s = &mut self.stack.slots[sp - 4..sp];
-                    let a = (s[1] as u128) << 64 | s[0] as u128;
-                    let b = (s[3] as u128) << 64 | s[2] as u128;
-                    let r = f.call(a, b);
-                    s[0] = r as u64;
-                    s[1] = (r >> 64) as u64;
-                    sp -= 2;
-                }
-                Op::Num(i) => {
-                    if !on_stack!(crate::num::numeric(&mut self.stack, i))? {
-                        return Err(unimplemented(i));
-                    }
-                }
-                Op::Simd(i) => {
-                    if !on_stack!(crate::simd::simd(&mut self.stack, i))? {
-                        return Err(unimplemented(i));
-                    }
-                }
-                _ => {
-                    self.stack.sp = sp;
-                    return Ok(pc - 1);
-                }
+            // The one match of the loop, with an arm per specialized op (the
+            // list comes from `op::for_each_specialized`).
+            macro_rules! step {
+                ($($name:ident $shape:ident $f:ident,)*) => {
+                        match op {
+                            $(Op::$name(s) => spec!($shape, BinFn::$f, s),)*
+                            Op::Jump { to } => jump!(*to),
+                            Op::Br(t) => branch!(*t),
+                            Op::JumpIf { to } => {
+                                if pop!() as u32 != 0 {
+                                    jump!(*to);
+                                }
+                            }
+                            Op::JumpIfNot { to } => {
+                                if pop!() as u32 == 0 {
+                                    pc = *to as usize;
+                                }
+                            }
+                            Op::BrIf(t) => {
+                                if pop!() as u32 != 0 {
+                                    branch!(*t);
+                                }
+                            }
+                            Op::BrTable { start, len } => {
+                                let i = (pop!() as u32).min(len - 1);
+                                branch!(code.targets[(start + i) as usize]);
+                            }
+                            Op::Drop { slots } => sp -= *slots as usize,
+                            Op::Select { slots } => {
+                                let c = pop!() as u32;
+                                let n = *slots as usize;
+                                if c == 0 {
+                                    move_down(&mut self.stack.slots, sp - n..sp, sp - 2 * n);
+                                }
+                                sp -= n;
+                            }
+                            Op::LocalGet { off } => push!(local!(*off)),
+                            Op::LocalSet { off } => set_local!(*off, pop!()),
+                            Op::LocalTee { off } => set_local!(*off, top!()),
+                            Op::LocalGet2 { off } => {
+                                push!(local!(*off));
+                                push!(local!(*off + 1));
+                            }
+                            Op::LocalSet2 { off } => {
+                                set_local!(*off + 1, pop!());
+                                set_local!(*off, pop!());
+                            }
+                            Op::LocalTee2 { off } => {
+                                set_local!(*off, self.stack.slots[sp - 2]);
+                                set_local!(*off + 1, top!());
+                            }
+                            Op::Const { bits } => push!(*bits),
+                            Op::I32Eqz => top!() = (top!() as u32 == 0) as u64,
+                            Op::Bin { f } => {
+                                let b = pop!();
+                                top!() = f.call(top!(), b);
+                            }
+                            Op::BinL { f, b } => top!() = f.call(top!(), local!(*b)),
+                            Op::BinC { f, c } => top!() = f.call(top!(), *c),
+                            Op::BinLR { f, a } => top!() = f.call(local!(*a), top!()),
+                            Op::BinLL { f, a, b } => push!(f.call(local!(*a), local!(*b))),
+                            Op::BinLC { f, a, c } => push!(f.call(local!(*a), *c)),
+                            Op::BinSet { f, d } => {
+                                let b = pop!();
+                                let a = pop!();
+                                set_local!(*d, f.call(a, b));
+                            }
+                            Op::BinLCSet { f, a, c, d } => {
+                                set_local!(*d, f.call(local!(*a), *c as i64 as u64))
+                            }
+                            Op::BinLLSet { f, a, b, d } => set_local!(*d, f.call(local!(*a), local!(*b))),
+                            Op::BinLRSet { f, a, d } => {
+                                let b = pop!();
+                                set_local!(*d, f.call(local!(*a), b));
+                            }
+                            Op::BinLSet { f, b, d } => {
+                                let a = pop!();
+                                set_local!(*d, f.call(a, local!(*b)));
+                            }
+                            Op::BinCSet { f, c, d } => {
+                                let a = pop!();
+                                set_local!(*d, f.call(a, *c as i64 as u64));
+                            }
+                            Op::Copy { a, d } => set_local!(*d, local!(*a)),
+                            Op::ConstSet { bits, d } => set_local!(*d, *bits),
+                            Op::JumpIfL { off, to, if_zero } => {
+                                if (local!(*off) as u32 == 0) == *if_zero {
+                                    jump!(*to);
+                                }
+                            }
+                            Op::JumpIfLC {
+                                f,
+                                a,
+                                c,
+                                to,
+                                if_zero,
+                            } => {
+                                if (f.call(local!(*a), *c as i64 as u64) as u32 == 0) == *if_zero {
+                                    jump!(*to);
+                                }
+                            }
+                            Op::JumpIfLL {
+                                f,
+                                a,
+                                b,
+                                to,
+                                if_zero,
+                            } => {
+                                if (f.call(local!(*a), local!(*b)) as u32 == 0) == *if_zero {
+                                    jump!(*to);
+                                }
+                            }
+                            Op::Load { f, offset } => {
+                                let ea = top!() as u32 as u64 + *offset as u64;
+                                top!() = f
+                                    .call(mem.bytes(), ea)
+                                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                            }
+                            Op::LoadL { f, a, offset } => {
+                                let ea = local!(*a) as u32 as u64 + *offset as u64;
+                                let v = f
+                                    .call(mem.bytes(), ea)
+                                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                                push!(v);
+                            }
+                            Op::Store { f, offset } => {
+                                let v = pop!();
+                                let ea = pop!() as u32 as u64 + *offset as u64;
+                                if !f.call(mem.bytes_mut(), ea, v) {
+                                    return Err(Trap::OutOfBoundsMemoryAccess);
+                                }
+                            }
+                            Op::StoreL { f, a, offset } => {
+                                let v = pop!();
+                                let ea = local!(*a) as u32 as u64 + *offset as u64;
+                                if !f.call(mem.bytes_mut(), ea, v) {
+                                    return Err(Trap::OutOfBoundsMemoryAccess);
+                                }
+                            }
+                            Op::LoadSet { f, offset, d } => {
+                                let ea = pop!() as u32 as u64 + *offset as u64;
+                                let v = f
+                                    .call(mem.bytes(), ea)
+                                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                                set_local!(*d, v);
+                            }
+                            Op::LoadLSet { f, a, offset, d } => {
+                                let ea = local!(*a) as u32 as u64 + *offset as u64;
+                                let v = f
+                                    .call(mem.bytes(), ea)
+                                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                                set_local!(*d, v);
+                            }
+                            Op::StoreLC { f, a, offset, c } => {
+                                let ea = local!(*a) as u32 as u64 + *offset as u64;
+                                if !f.call(mem.bytes_mut(), ea, *c as i64 as u64) {
+                                    return Err(Trap::OutOfBoundsMemoryAccess);
+                                }
+                            }
+                            Op::V128Load { offset } => {
+                                let ea = top!() as u32 as u64 + *offset as u64;
+                                let b = range16(ea)
+                                    .and_then(|r| mem.bytes().get(r))
+                                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                                let (lo, hi) = b.split_at(8);
+                                let lo = u64::from_le_bytes(lo.try_into().unwrap_or_default());
+                                let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
+                                top!() = lo;
+                                push!(hi);
+                            }
+                            Op::V128Store { offset } => {
+                                let hi = pop!();
+                                let lo = pop!();
+                                let ea = pop!() as u32 as u64 + *offset as u64;
+                                let b = range16(ea)
+                                    .and_then(|r| mem.bytes_mut().get_mut(r))
+                                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                                b[..8].copy_from_slice(&lo.to_le_bytes());
+                                b[8..].copy_from_slice(&hi.to_le_bytes());
+                            }
+                            Op::SimdBin { f } => {
+                                let s = &mut self.stack.slots[sp - 4..sp];
+                                let a = (s[1] as u128) << 64 | s[0] as u128;
+                                let b = (s[3] as u128) << 64 | s[2] as u128;
+                                let r = f.call(a, b);
+                                s[0] = r as u64;
+                                s[1] = (r >> 64) as u64;
+                                sp -= 2;
+                            }
+                            Op::Num(i) => {
+                                if !on_stack!(crate::num::numeric(&mut self.stack, i))? {
+                                    return Err(unimplemented(i));
+                                }
+                            }
+                            Op::Simd(i) => {
+                                if !on_stack!(crate::simd::simd(&mut self.stack, i))? {
+                                    return Err(unimplemented(i));
+                                }
+                            }
+                            _ => {
+                                self.stack.sp = sp;
+                                return Ok(pc - 1);
+                            }
+                        }
+                };
             }
+            for_each_specialized!(step);
         }
     }
 }
