@@ -3,9 +3,10 @@
 //! the same loop, so guest recursion never grows the host stack; only host
 //! functions calling back into WebAssembly nest, and that nesting is bounded.
 //!
-//! `Machine::run` executes calls, returns, throws and store-wide ops; every
-//! other op runs in the inner loop of `fast`, which keeps the stack pointer
-//! and program counter in registers. The only `unsafe` of the crate is here:
+//! `Machine::run` executes host calls, tail calls, throws and store-wide
+//! ops; every other op, calls and returns between WebAssembly functions
+//! included, runs in the inner loop of `fast`, which keeps the stack
+//! pointer, program counter and frame in registers. The only `unsafe` of the crate is here:
 //! unchecked op fetch and frame-slot access (bounds proved once per function
 //! by the translator's `in_bounds`), a raw view of memory 0, and code held
 //! by address across calls (kept alive as `Pins` explains).
@@ -21,6 +22,8 @@ use crate::trap::{Error, Trap};
 use crate::value::{Value, slots};
 
 mod fast;
+
+use fast::Regs;
 
 /// How deeply host functions may re-enter WebAssembly: each level costs a
 /// host stack frame of the interpreter loop.
@@ -200,6 +203,7 @@ fn run_wasm(
         frames,
         host_args: Vec::new(),
         host_results: Vec::new(),
+        pins: Pins::default(),
     };
     let r = m.run(code, instance);
     let Machine {
@@ -283,6 +287,8 @@ struct Machine<'s> {
     /// Buffers for host calls' arguments and results.
     host_args: Vec<Value>,
     host_results: Vec<Value>,
+    /// What keeps the frames' code alive across host calls.
+    pins: Pins,
 }
 
 impl Machine<'_> {
@@ -496,7 +502,7 @@ impl Machine<'_> {
         let mut fp = 0usize;
         let mut pc = 0usize;
         let mut code: &Code = &entry;
-        let mut pins = Pins {
+        self.pins = Pins {
             below: Vec::new(),
             current: Some(entry.clone()),
         };
@@ -516,13 +522,11 @@ impl Machine<'_> {
         // each host call (the only code that can change them meanwhile).
         let mut metered = self.store.fuel.is_some();
         let mut max_depth = self.store.limits.max_call_depth as usize;
-        // The running code's ops and memory 0, re-taken by `sync!` whenever
-        // the frame, the instance or the memory may have changed.
-        let mut ops: *const Op = code.ops.as_ptr();
+        // The running instance's memory 0, re-taken by `sync!` whenever the
+        // instance or the memory may have changed.
         let mut mem = Mem0::of(self.store, inst);
         macro_rules! sync {
             () => {{
-                ops = code.ops.as_ptr();
                 mem = Mem0::of(self.store, inst);
             }};
         }
@@ -538,8 +542,8 @@ impl Machine<'_> {
                     None => return Ok(()),
                     Some(f) => {
                         code = deref!(f.code.0);
-                        pins.current = if pins.below.len() > self.frames.len() {
-                            pins.below.pop()
+                        self.pins.current = if self.pins.below.len() > self.frames.len() {
+                            self.pins.below.pop()
                         } else {
                             None
                         };
@@ -576,16 +580,16 @@ impl Machine<'_> {
                             move_down(&mut self.stack.slots, sp - n..sp, fp);
                             self.stack.sp = fp + n;
                             self.enter(callee, fp)?;
-                            pins.current = None;
+                            self.pins.current = None;
                         } else {
                             if self.frames.len() >= max_depth {
                                 return Err(Trap::CallStackExhausted);
                             }
                             let new_fp = self.stack.sp - callee.param_slots as usize;
                             self.enter(callee, new_fp)?;
-                            if let Some(p) = pins.current.take() {
+                            if let Some(p) = self.pins.current.take() {
                                 // Every frame below is pinned (see `Pins`).
-                                pins.below.push(p);
+                                self.pins.below.push(p);
                             }
                             self.frames.push(Frame {
                                 code: CodePtr(code),
@@ -602,14 +606,14 @@ impl Machine<'_> {
                     }
                     FuncInst::Host { ty, f } => {
                         let (ty, f) = (*ty, f.clone());
-                        for p in &self.frames.code[pins.below.len()..] {
+                        for p in &self.frames.code[self.pins.below.len()..] {
                             // SAFETY: an unpinned frame's code came from the
                             // store since the last host call (see `Pins`).
-                            pins.below.push(unsafe { Pins::pin(p.0) });
+                            self.pins.below.push(unsafe { Pins::pin(p.0) });
                         }
-                        if pins.current.is_none() {
+                        if self.pins.current.is_none() {
                             // SAFETY: as above, for the running code.
-                            pins.current = Some(unsafe { Pins::pin(code) });
+                            self.pins.current = Some(unsafe { Pins::pin(code) });
                         }
                         self.call_host(ty, &*f, inst)?;
                         metered = self.store.fuel.is_some();
@@ -651,8 +655,8 @@ impl Machine<'_> {
                         None => return Err(Trap::UncaughtException),
                         Some(f) => {
                             code = deref!(f.code.0);
-                            pins.current = if pins.below.len() > self.frames.len() {
-                                pins.below.pop()
+                            self.pins.current = if self.pins.below.len() > self.frames.len() {
+                                self.pins.below.pop()
                             } else {
                                 None
                             };
@@ -665,11 +669,21 @@ impl Machine<'_> {
             }};
         }
         loop {
-            pc = self.fast(code, pc, fp, mem)?;
+            let mut regs = Regs {
+                code,
+                pc,
+                fp,
+                inst,
+                mem,
+            };
+            self.fast(&mut regs)?;
+            code = deref!(regs.code);
+            (pc, fp, inst, mem) = (regs.pc, regs.fp, regs.inst, regs.mem);
+            let ops = code.ops.as_ptr();
             debug_assert!(pc < code.ops.len());
-            // SAFETY: `ops` points at the running code's ops (re-taken by
-            // `sync!` whenever `code` changes; the store keeps every
-            // function's code alive), and `pc` names one of them: it starts
+            // SAFETY: `ops` points at the running code's ops (taken just
+            // above; `Pins` keeps that code alive), and `pc` names one of
+            // them: it starts
             // at 0, and the translator's `in_bounds` check guarantees that
             // every branch target is below the length and that the last op
             // is `Return`, so stepping past an op that falls through stays

@@ -5,7 +5,9 @@
 //! so nothing is searched at run time. Common operators are enums inside
 //! ops (`BinFn`, `LoadFn`, `StoreFn`, `SimdBinFn`), fused with the
 //! `local.get`s and constants that feed them and the `local.set` that takes
-//! their result. Rarer instructions whose behaviour does not depend on where
+//! their result; the hottest operators then get one op per operator and
+//! shape (`for_each_specialized`), so that they cost one dispatch rather
+//! than the op's and then the operator's. Rarer instructions whose behaviour does not depend on where
 //! they sit (numbers, memory, tables, vectors) are kept as the AST's own
 //! [`Instr`]: their semantics are written once, by matching on `Instr`.
 

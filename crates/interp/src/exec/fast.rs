@@ -1,28 +1,46 @@
-//! The interpreter's inner loop. Ops that neither call, return, throw nor
-//! reach into the store (beyond memory 0 and fuel) run here, with the stack
-//! pointer and the program counter in locals rather than in the machine's
-//! fields: in the one big loop of `Machine::run` they lived on the host
-//! stack, and every push and pop waited on a store and a load of `sp`. The
-//! loop stops at the first other op and leaves it to `run`.
+//! The interpreter's inner loop. Ops that neither return to the host, tail
+//! call, throw nor reach into the store (beyond memory 0, fuel and calls)
+//! run here, with the stack pointer, the program counter and the frame in
+//! locals rather than in the machine's fields: in the one big loop of
+//! `Machine::run` they lived on the host stack, and every push and pop
+//! waited on a store and a load of `sp`. Calls to WebAssembly functions
+//! (direct or through a table) and returns to a WebAssembly caller stay in
+//! the loop; the loop stops at the first other op and leaves it to `run`.
 
-use super::{Machine, Mem0, move_down, unimplemented};
+use std::sync::Arc;
+
+use super::{CodePtr, Frame, Machine, Mem0, move_down, unimplemented};
 use crate::num::BinFn;
 use crate::op::{Code, Op, for_each_specialized, shape};
+use crate::store::FuncInst;
 use crate::trap::Trap;
 
+/// The running function's state, handed between `run` and `fast`.
+pub(super) struct Regs {
+    /// The running code, by address (kept alive as `Pins` explains).
+    pub code: *const Code,
+    /// The next op to execute.
+    pub pc: usize,
+    /// The frame pointer.
+    pub fp: usize,
+    /// The running instance.
+    pub inst: u32,
+    /// Its memory 0.
+    pub mem: Mem0,
+}
+
 impl Machine<'_> {
-    /// Runs ops of `code` from `pc` in the frame at `fp` until one that
-    /// this loop does not execute; that op's index. `mem` is the running
-    /// instance's memory 0.
+    /// Runs ops from `regs` until one that this loop does not execute, and
+    /// leaves `regs` at that op (with the frame it belongs to).
     #[inline(never)]
-    pub(super) fn fast(
-        &mut self,
-        code: &Code,
-        mut pc: usize,
-        fp: usize,
-        mem: Mem0,
-    ) -> Result<usize, Trap> {
-        let ops = code.ops.as_ptr();
+    pub(super) fn fast(&mut self, regs: &mut Regs) -> Result<(), Trap> {
+        // SAFETY: `regs.code` is the running code, which `run` took from a
+        // live `Arc<Code>` and keeps alive (see `Pins`); so is every code
+        // pointer a frame holds or a callee's `Arc` gives below.
+        let mut code: &Code = unsafe { &*regs.code };
+        let (mut pc, mut fp, mut inst, mut mem) = (regs.pc, regs.fp, regs.inst, regs.mem);
+        let mut ops = code.ops.as_ptr();
+        let max_depth = self.store.limits.max_call_depth as usize;
         let mut sp = self.stack.sp;
         // Fuel cannot be switched on or off by the ops run here.
         let metered = self.store.fuel.is_some();
@@ -85,6 +103,58 @@ impl Machine<'_> {
                 r
             }};
         }
+        // Leaves the loop at the op just fetched, for `run` to execute.
+        macro_rules! exit {
+            () => {{
+                self.stack.sp = sp;
+                *regs = Regs {
+                    code,
+                    pc: pc - 1,
+                    fp,
+                    inst,
+                    mem,
+                };
+                return Ok(());
+            }};
+        }
+        // Calls the WebAssembly function whose code is at `$callee`, of
+        // instance `$ci`, with its arguments on top of the stack: they
+        // become the start of its frame.
+        macro_rules! call {
+            ($callee:expr, $ci:expr) => {{
+                if metered {
+                    self.fuel()?;
+                }
+                if self.frames.len() >= max_depth {
+                    return Err(Trap::CallStackExhausted);
+                }
+                // SAFETY: `$callee` comes from `Arc::as_ptr` of the store's
+                // own `Arc`, alive since the last host call (see `Pins`).
+                let callee: &Code = unsafe { &*$callee };
+                let new_fp = sp - callee.param_slots as usize;
+                self.stack.sp = sp;
+                self.enter(callee, new_fp)?;
+                sp = self.stack.sp;
+                if let Some(p) = self.pins.current.take() {
+                    // Every frame below is pinned (see `Pins`).
+                    self.pins.below.push(p);
+                }
+                self.frames.push(Frame {
+                    code: CodePtr(code),
+                    pc: pc as u32,
+                    fp: fp as u32,
+                    inst,
+                });
+                fp = new_fp;
+                code = callee;
+                ops = code.ops.as_ptr();
+                pc = 0;
+                if $ci != inst {
+                    inst = $ci;
+                    mem = Mem0::of(self.store, inst);
+                }
+            }};
+        }
         // The body of a specialized op, by its shape (see `op::shape`).
         macro_rules! spec {
             (S, $f:expr, $s:ident) => {{
@@ -143,11 +213,13 @@ impl Machine<'_> {
         }
         loop {
             debug_assert!(pc < code.ops.len());
-            // SAFETY: `ops` points at `code`'s ops, which `code` keeps
-            // alive for this call, and `pc` names one of them: `run` passes
-            // a valid index, and the translator's `in_bounds` check
+            // SAFETY: `ops` points at the running `code`'s ops (both
+            // change together at calls and returns; `Pins` keeps the code
+            // alive), and `pc` names one of them: `run` passes a valid
+            // index, a call starts at 0, a return resumes just after a call
+            // op (never the last), and the translator's `in_bounds` check
             // guarantees that every branch target is below the length and
-            // that the last op is `Return` (which stops this loop), so
+            // that the last op is `Return` (which leaves the frame), so
             // stepping past an op that falls through stays in range.
             let op = unsafe { &*ops.add(pc) };
             pc += 1;
@@ -157,6 +229,65 @@ impl Machine<'_> {
                 ($($name:ident $shape:ident $f:ident,)*) => {
                         match op {
                             $(Op::$name(s) => spec!($shape, BinFn::$f, s),)*
+                            Op::Call { func } => {
+                                let addr = self.store.instances[inst as usize].funcs[*func as usize];
+                                match self.store.funcs.get(addr as usize) {
+                                    Some(FuncInst::Wasm {
+                                        code: callee,
+                                        instance,
+                                        ..
+                                    }) => {
+                                        let (callee, ci) = (Arc::as_ptr(callee), *instance);
+                                        call!(callee, ci);
+                                    }
+                                    _ => exit!(),
+                                }
+                            }
+                            Op::CallIndirect { ty, table } => {
+                                self.stack.sp = sp;
+                                let addr = self.indirect(inst, *ty, *table)?;
+                                match self.store.funcs.get(addr as usize) {
+                                    Some(FuncInst::Wasm {
+                                        code: callee,
+                                        instance,
+                                        ..
+                                    }) => {
+                                        let (callee, ci) = (Arc::as_ptr(callee), *instance);
+                                        // The index was popped.
+                                        sp -= 1;
+                                        call!(callee, ci);
+                                    }
+                                    // `run` makes host calls: it pops the index
+                                    // again, which is still in its slot.
+                                    _ => exit!(),
+                                }
+                            }
+                            Op::Return => {
+                                if self.frames.len() == 0 {
+                                    // The entry frame returns to the host.
+                                    exit!();
+                                }
+                                let n = code.result_slots as usize;
+                                move_down(&mut self.stack.slots, sp - n..sp, fp);
+                                sp = fp + n;
+                                if let Some(f) = self.frames.pop() {
+                                    let pins = &mut self.pins;
+                                    pins.current = if pins.below.len() > self.frames.len() {
+                                        pins.below.pop()
+                                    } else {
+                                        None
+                                    };
+                                    // SAFETY: a frame's code is alive (see `Pins`).
+                                    code = unsafe { &*f.code.0 };
+                                    ops = code.ops.as_ptr();
+                                    (pc, fp) = (f.pc as usize, f.fp as usize);
+                                    if f.inst != inst {
+                                        inst = f.inst;
+                                        mem = Mem0::of(self.store, inst);
+                                    }
+                                }
+                            }
+
                             Op::Jump { to } => jump!(*to),
                             Op::Br(t) => branch!(*t),
                             Op::JumpIf { to } => {
@@ -350,10 +481,7 @@ impl Machine<'_> {
                                     return Err(unimplemented(i));
                                 }
                             }
-                            _ => {
-                                self.stack.sp = sp;
-                                return Ok(pc - 1);
-                            }
+                            _ => exit!(),
                         }
                 };
             }
