@@ -253,7 +253,10 @@ fn table_idx(r: &mut Reader<'_>, cx: &CodeCx) -> Result<u32> {
 /// optional memory index and the offset (64-bit with memory64).
 ///
 /// Before multi-memory the flags are only the alignment exponent, below 32.
-#[inline]
+///
+/// Always inlined: called out of line, its packed result was written and
+/// read back through memory at every load and store.
+#[inline(always)]
 fn memarg(r: &mut Reader<'_>, cx: &CodeCx) -> Result<MemArg> {
     let at = r.pos();
     let flags = r.u32()?;

@@ -157,6 +157,17 @@ impl<'a> Reader<'a> {
             self.pos += 1;
             return Ok(u32::from(b));
         }
+        self.u32_long()
+    }
+
+    /// [`Reader::u32`] past its first byte: the short forms that cannot be
+    /// out of range are decoded without the per-byte checks.
+    #[inline(never)]
+    fn u32_long(&mut self) -> Result<u32> {
+        if let Some((v, n)) = leb_short(&self.buf[self.pos.min(self.buf.len())..], 4) {
+            self.pos += n;
+            return Ok(v as u32);
+        }
         self.unsigned(32).map(|v| v as u32)
     }
 
@@ -168,6 +179,16 @@ impl<'a> Reader<'a> {
         {
             self.pos += 1;
             return Ok(u64::from(b));
+        }
+        self.u64_long()
+    }
+
+    /// [`Reader::u64`] past its first byte (see [`Reader::u32_long`]).
+    #[inline(never)]
+    fn u64_long(&mut self) -> Result<u64> {
+        if let Some((v, n)) = leb_short(&self.buf[self.pos.min(self.buf.len())..], 9) {
+            self.pos += n;
+            return Ok(v);
         }
         self.unsigned(64)
     }
@@ -182,6 +203,16 @@ impl<'a> Reader<'a> {
             // Sign-extend the 7-bit value.
             return Ok(i32::from((b << 1) as i8 >> 1));
         }
+        self.i32_long()
+    }
+
+    /// [`Reader::i32`] past its first byte (see [`Reader::u32_long`]).
+    #[inline(never)]
+    fn i32_long(&mut self) -> Result<i32> {
+        if let Some((v, n)) = leb_short(&self.buf[self.pos.min(self.buf.len())..], 4) {
+            self.pos += n;
+            return Ok(sign_extend(v, n) as i32);
+        }
         self.signed(32).map(|v| v as i32)
     }
 
@@ -193,6 +224,16 @@ impl<'a> Reader<'a> {
         {
             self.pos += 1;
             return Ok(i64::from((b << 1) as i8 >> 1));
+        }
+        self.i64_long()
+    }
+
+    /// [`Reader::i64`] past its first byte (see [`Reader::u32_long`]).
+    #[inline(never)]
+    fn i64_long(&mut self) -> Result<i64> {
+        if let Some((v, n)) = leb_short(&self.buf[self.pos.min(self.buf.len())..], 9) {
+            self.pos += n;
+            return Ok(sign_extend(v, n));
         }
         self.signed(64)
     }
@@ -290,6 +331,29 @@ impl<'a> Reader<'a> {
         let bytes = self.bytes(n)?;
         std::str::from_utf8(bytes).map_err(|_| self.error_at(start, ErrorKind::MalformedUtf8))
     }
+}
+
+/// A LEB128 number of at most `max` bytes at the front of `s`, and its
+/// length; `None` when it is longer (or runs out), for the checked decoder
+/// to judge. With `max` bytes at most (28 bits for 32-bit numbers, 63 for
+/// 64-bit ones) no value can be out of range, so there is nothing to check.
+#[inline(always)]
+fn leb_short(s: &[u8], max: usize) -> Option<(u64, usize)> {
+    let mut v = 0u64;
+    for (i, &b) in s.iter().take(max).enumerate() {
+        v |= u64::from(b & 0x7f) << (7 * i);
+        if b < 0x80 {
+            return Some((v, i + 1));
+        }
+    }
+    None
+}
+
+/// Sign-extends an `n`-byte LEB128 number's `7 * n` bits (`n` < 10).
+#[inline(always)]
+fn sign_extend(v: u64, n: usize) -> i64 {
+    let unused = 64 - 7 * n as u32;
+    ((v << unused) as i64) >> unused
 }
 
 /// A saved limit, from [`Reader::limit`].

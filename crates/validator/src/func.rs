@@ -1,11 +1,11 @@
 //! Function bodies and constant expressions, checked instruction by
 //! instruction over reusable stacks.
 
-use weft_ast::{Expr, Features, Func, Instr, Locals, TypeIdx, ValType};
+use weft_ast::{AddrType, Expr, Features, Func, Instr, Locals, TypeIdx, ValType};
 
 use crate::ctx::Ctx;
 use crate::error::{Location, Result, err};
-use crate::stack::{Kind, Stacks, Tys};
+use crate::stack::{Kind, Packed, Stacks, Tys};
 use crate::valid::FuncFacts;
 
 /// The most locals a function may declare, as deployed engines limit it; it
@@ -84,6 +84,11 @@ pub(crate) fn begin_body<'m>(
         st.inits
             .extend(std::iter::repeat_n(run.ty.is_defaultable(), n));
     }
+    if st.inits.iter().all(|&i| i) {
+        st.fast_locals
+            .extend(st.locals.iter().map(|&t| Packed::of_val(t)));
+    }
+    st.mem0_i32 = matches!(ctx.mems.first(), Some(t) if t.addr == AddrType::I32);
     st.push_ctrl(Kind::Func, Tys::Empty, Tys::Many(&fty.results), u32::MAX);
     Ok(())
 }
@@ -132,7 +137,9 @@ pub(crate) fn end_body(st: &mut Stacks<'_>, ty: TypeIdx) -> Result<FuncFacts> {
         ty,
         num_locals: st.locals.len() as u32,
         max_height: st.max_height as u32,
-        blocks: std::mem::take(&mut st.blocks),
+        // Copied out at its exact size: the stacks keep the grown buffer
+        // for the next body, instead of regrowing a fresh one each time.
+        blocks: st.blocks.clone(),
     })
 }
 

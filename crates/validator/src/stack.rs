@@ -1,7 +1,7 @@
 //! The operand and control stacks of the validation algorithm (the spec's
 //! appendix), reused from one function to the next.
 
-use weft_ast::{AddrType, BlockType, FuncType, ValType};
+use weft_ast::{BlockType, FuncType, ValType};
 
 use crate::ctx::{Ctx, Ty, ty_name, val_name};
 use crate::error::{Result, err};
@@ -173,6 +173,13 @@ pub(crate) struct Stacks<'m> {
     pub init_log: Vec<u32>,
     /// Facts about every block of the current function, in order.
     pub blocks: Vec<BlockFacts>,
+    /// Every local's type packed, for the fast path, when all of them are
+    /// defaultable (initialized from the start, so `local.get` has nothing
+    /// to track); empty otherwise, and the full rules judge.
+    pub fast_locals: Vec<Packed>,
+    /// Whether memory 0 exists and is 32-bit, for the fast path's loads
+    /// and stores.
+    pub mem0_i32: bool,
     /// The innermost frame's height and unreachable flag, cached because
     /// every pop needs them.
     height: u32,
@@ -198,6 +205,8 @@ impl<'m> Stacks<'m> {
             inits: Vec::new(),
             init_log: Vec::new(),
             blocks: Vec::new(),
+            fast_locals: Vec::new(),
+            mem0_i32: false,
             height: 0,
             unreachable: false,
         }
@@ -220,13 +229,20 @@ impl<'m> Stacks<'m> {
         self.inits.clear();
         self.init_log.clear();
         self.blocks.clear();
+        self.fast_locals.clear();
+        self.mem0_i32 = false;
         self.height = 0;
         self.unreachable = false;
     }
 
     #[inline(always)]
     pub fn push(&mut self, t: Ty) {
-        self.ops.push(Packed::of(t));
+        self.push_packed(Packed::of(t));
+    }
+
+    #[inline(always)]
+    fn push_packed(&mut self, p: Packed) {
+        self.ops.push(p);
         if self.ops.len() > self.max_height {
             self.max_height = self.ops.len();
         }
@@ -461,34 +477,23 @@ impl<'m> Stacks<'m> {
     /// the memory exists and is 32-bit, the offset fits, the alignment is
     /// within the natural one.
     #[inline(always)]
-    fn fast_memarg(ctx: &Ctx<'m>, i: &weft_ast::Instr, m: weft_ast::MemArg) -> bool {
-        matches!(ctx.mems.get(m.memory as usize), Some(t) if t.addr == AddrType::I32)
+    fn fast_memarg(&self, i: &weft_ast::Instr, m: weft_ast::MemArg) -> bool {
+        m.memory == 0
+            && self.mem0_i32
             && m.offset <= u64::from(u32::MAX)
             && i.natural_align().is_some_and(|n| m.align <= n)
     }
 
     /// A load of type `r` from an i32 address.
     #[inline(always)]
-    fn fast_load(
-        &mut self,
-        ctx: &Ctx<'m>,
-        i: &weft_ast::Instr,
-        m: weft_ast::MemArg,
-        r: Packed,
-    ) -> bool {
-        Self::fast_memarg(ctx, i, m) && self.fast_unop(P_I32, r)
+    fn fast_load(&mut self, i: &weft_ast::Instr, m: weft_ast::MemArg, r: Packed) -> bool {
+        self.fast_memarg(i, m) && self.fast_unop(P_I32, r)
     }
 
     /// A store of a `v` value to an i32 address.
     #[inline(always)]
-    fn fast_store(
-        &mut self,
-        ctx: &Ctx<'m>,
-        i: &weft_ast::Instr,
-        m: weft_ast::MemArg,
-        v: Packed,
-    ) -> bool {
-        if !(Self::fast_memarg(ctx, i, m) && self.top_is(0, v) && self.top_is(1, P_I32)) {
+    fn fast_store(&mut self, i: &weft_ast::Instr, m: weft_ast::MemArg, v: Packed) -> bool {
+        if !(self.fast_memarg(i, m) && self.top_is(0, v) && self.top_is(1, P_I32)) {
             return false;
         }
         self.ops.pop();
@@ -505,24 +510,19 @@ impl<'m> Stacks<'m> {
     pub fn instr_fast(&mut self, ctx: &Ctx<'m>, i: &weft_ast::Instr) -> bool {
         use weft_ast::Instr as I;
         match *i {
-            I::LocalGet { local } => {
-                let l = local as usize;
-                match (self.locals.get(l), self.inits.get(l)) {
-                    (Some(&t), Some(true)) => self.push_val(t),
-                    _ => return false,
-                }
-            }
+            I::LocalGet { local } => match self.fast_locals.get(local as usize) {
+                Some(&p) => self.push_packed(p),
+                None => return false,
+            },
             I::LocalSet { local } | I::LocalTee { local } => {
-                let Some(&t) = self.locals.get(local as usize) else {
-                    return false;
-                };
-                if !self.top_is(0, Packed::of_val(t)) {
-                    return false;
+                // Every local is initialized already (see `fast_locals`).
+                match self.fast_locals.get(local as usize) {
+                    Some(&p) if self.top_is(0, p) => {}
+                    _ => return false,
                 }
                 if matches!(i, I::LocalSet { .. }) {
                     self.ops.pop();
                 }
-                self.set_local(local);
             }
             I::I32Const { .. } => self.push(Ty::Val(ValType::I32)),
             I::I64Const { .. } => self.push(Ty::Val(ValType::I64)),
@@ -588,21 +588,21 @@ impl<'m> Stacks<'m> {
             | I::I32Load8S { memarg }
             | I::I32Load8U { memarg }
             | I::I32Load16S { memarg }
-            | I::I32Load16U { memarg } => return self.fast_load(ctx, i, memarg, P_I32),
+            | I::I32Load16U { memarg } => return self.fast_load(i, memarg, P_I32),
             I::I64Load { memarg }
             | I::I64Load8S { memarg }
             | I::I64Load8U { memarg }
             | I::I64Load16S { memarg }
             | I::I64Load16U { memarg }
             | I::I64Load32S { memarg }
-            | I::I64Load32U { memarg } => return self.fast_load(ctx, i, memarg, P_I64),
+            | I::I64Load32U { memarg } => return self.fast_load(i, memarg, P_I64),
             I::I32Store { memarg } | I::I32Store8 { memarg } | I::I32Store16 { memarg } => {
-                return self.fast_store(ctx, i, memarg, P_I32);
+                return self.fast_store(i, memarg, P_I32);
             }
             I::I64Store { memarg }
             | I::I64Store8 { memarg }
             | I::I64Store16 { memarg }
-            | I::I64Store32 { memarg } => return self.fast_store(ctx, i, memarg, P_I64),
+            | I::I64Store32 { memarg } => return self.fast_store(i, memarg, P_I64),
             _ => return false,
         }
         true
