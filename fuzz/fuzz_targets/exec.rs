@@ -18,7 +18,7 @@ use weft_parser::{Features, parse_with};
 fn stand_ins(store: &mut Store, ast: &weft_ast::Module, linker: &mut Linker) {
     for import in &ast.imports {
         let ext = match import.desc {
-            ImportDesc::Func(ty) => {
+            ImportDesc::Func(ty) | ImportDesc::FuncExact(ty) => {
                 let Some(ty) = ast.func_type(ty) else {
                     continue;
                 };

@@ -142,6 +142,10 @@ impl Encode for HeapType {
         match *self {
             HeapType::Abstract(h) => sink.push(h as u8),
             HeapType::Concrete(idx) => write_i64(sink, idx.into()),
+            HeapType::Exact(idx) => {
+                sink.push(0x62);
+                write_u32(sink, idx);
+            }
         }
     }
 }
@@ -278,6 +282,14 @@ impl Encode for SubType {
             sink.push(if self.is_final { 0x4f } else { 0x50 });
             write_vec(sink, &self.supertypes, |s, t| write_u32(s, *t));
         }
+        if let Some(x) = self.describes {
+            sink.push(0x4c);
+            write_u32(sink, x);
+        }
+        if let Some(x) = self.descriptor {
+            sink.push(0x4d);
+            write_u32(sink, x);
+        }
         self.composite.encode(sink);
     }
 }
@@ -335,9 +347,14 @@ impl Encode for TagType {
 
 impl Encode for ImportDesc {
     fn encode(&self, sink: &mut Vec<u8>) {
-        sink.push(self.kind() as u8);
+        // An exact function import has a kind byte of its own (custom
+        // descriptors); exports never use it.
+        sink.push(match self {
+            ImportDesc::FuncExact(_) => 0x20,
+            _ => self.kind() as u8,
+        });
         match self {
-            ImportDesc::Func(ty) => write_u32(sink, *ty),
+            ImportDesc::Func(ty) | ImportDesc::FuncExact(ty) => write_u32(sink, *ty),
             ImportDesc::Table(t) => t.encode(sink),
             ImportDesc::Memory(m) => m.encode(sink),
             ImportDesc::Global(g) => g.encode(sink),

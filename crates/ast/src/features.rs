@@ -64,6 +64,9 @@ features! {
     LEGACY_EXCEPTIONS = 17, "legacy-exceptions";
     /// Memories with a custom page size.
     CUSTOM_PAGE_SIZES = 18, "custom-page-sizes";
+    /// Custom descriptors: exact reference types, `descriptor`/`describes`
+    /// clauses on struct types and the instructions using them.
+    CUSTOM_DESCRIPTORS = 19, "custom-descriptors";
 }
 
 impl Features {
@@ -99,7 +102,7 @@ impl Features {
     );
 
     /// Every proposal known, the legacy exceptions included.
-    pub const ALL: Features = Features((1 << 19) - 1);
+    pub const ALL: Features = Features((1 << 20) - 1);
 
     /// The empty set: same as [`Features::MVP`].
     pub const fn empty() -> Features {

@@ -110,6 +110,9 @@ pub struct Import {
 pub enum ImportDesc {
     /// A function of the given type index.
     Func(TypeIdx),
+    /// A function of exactly the given type index, none of its subtypes
+    /// (custom descriptors; binary kind `0x20`).
+    FuncExact(TypeIdx),
     /// A table.
     Table(TableType),
     /// A memory.
@@ -121,10 +124,18 @@ pub enum ImportDesc {
 }
 
 impl ImportDesc {
+    /// The type index of a function import, exact or not.
+    pub fn func_type(&self) -> Option<TypeIdx> {
+        match *self {
+            ImportDesc::Func(ty) | ImportDesc::FuncExact(ty) => Some(ty),
+            _ => None,
+        }
+    }
+
     /// The kind of entity imported.
     pub fn kind(&self) -> ExternKind {
         match self {
-            ImportDesc::Func(_) => ExternKind::Func,
+            ImportDesc::Func(_) | ImportDesc::FuncExact(_) => ExternKind::Func,
             ImportDesc::Table(_) => ExternKind::Table,
             ImportDesc::Memory(_) => ExternKind::Memory,
             ImportDesc::Global(_) => ExternKind::Global,
@@ -464,7 +475,7 @@ impl Module {
     pub fn func_type_idx(&self, func: FuncIdx) -> Option<TypeIdx> {
         let mut imported = 0;
         for import in &self.imports {
-            if let ImportDesc::Func(ty) = import.desc {
+            if let Some(ty) = import.desc.func_type() {
                 if imported == func {
                     return Some(ty);
                 }

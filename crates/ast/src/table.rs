@@ -21,7 +21,8 @@
 //! are all [`MemArg`](crate::MemArg) and name the access's natural alignment in
 //! bytes.
 //!
-//! Some mnemonics appear on two rows (`select`, `ref.test`, `ref.cast`):
+//! Some mnemonics appear on two rows (`select`, `ref.test`, `ref.cast`,
+//! `ref.cast_desc_eq`):
 //! their text form picks the row by its immediates.
 
 /// Calls `$m! { table }` with the whole instruction table; see the module
@@ -297,6 +298,15 @@ macro_rules! for_each_instr {
                 "ref.i31" RefI31 0xfb 28;
                 "i31.get_s" I31GetS 0xfb 29;
                 "i31.get_u" I31GetU 0xfb 30;
+            }
+            CUSTOM_DESCRIPTORS {
+                "struct.new_desc" StructNewDesc 0xfb 32 { ty: TypeIdx };
+                "struct.new_default_desc" StructNewDefaultDesc 0xfb 33 { ty: TypeIdx };
+                "ref.get_desc" RefGetDesc 0xfb 34 { ty: TypeIdx };
+                "ref.cast_desc_eq" RefCastDescEq 0xfb 35 { ty: HeapType };
+                "ref.cast_desc_eq" RefCastDescEqNull 0xfb 36 { ty: HeapType };
+                "br_on_cast_desc_eq" BrOnCastDescEq 0xfb 37 { cast: BrOnCastArg };
+                "br_on_cast_desc_eq_fail" BrOnCastDescEqFail 0xfb 38 { cast: BrOnCastArg };
             }
             WIDE_ARITHMETIC {
                 "i64.add128" I64Add128 0xfc 19;

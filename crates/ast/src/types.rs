@@ -66,6 +66,32 @@ pub enum HeapType {
     Abstract(AbsHeap),
     /// A defined type, by index.
     Concrete(TypeIdx),
+    /// A defined type and none of its strict subtypes (custom descriptors:
+    /// `(exact $t)`, binary `0x62` before the index).
+    Exact(TypeIdx),
+}
+
+impl HeapType {
+    /// The type index of a concrete heap type, exact or not.
+    pub fn type_index(self) -> Option<TypeIdx> {
+        match self {
+            HeapType::Concrete(i) | HeapType::Exact(i) => Some(i),
+            HeapType::Abstract(_) => None,
+        }
+    }
+
+    /// Whether this is an exact heap type.
+    pub fn is_exact(self) -> bool {
+        matches!(self, HeapType::Exact(_))
+    }
+
+    /// The same heap type without exactness.
+    pub fn inexact(self) -> HeapType {
+        match self {
+            HeapType::Exact(i) => HeapType::Concrete(i),
+            h => h,
+        }
+    }
 }
 
 /// The abstract heap types, with their binary codes.
@@ -235,6 +261,12 @@ pub struct SubType {
     pub is_final: bool,
     /// Declared supertypes (at most one is valid).
     pub supertypes: Vec<TypeIdx>,
+    /// The `describes` clause (custom descriptors): the type whose
+    /// descriptor this type is (binary `0x4c`).
+    pub describes: Option<TypeIdx>,
+    /// The `descriptor` clause (custom descriptors): the type of this
+    /// type's descriptors (binary `0x4d`).
+    pub descriptor: Option<TypeIdx>,
     /// The structure of the type.
     pub composite: CompositeType,
 }
@@ -245,6 +277,8 @@ impl SubType {
         SubType {
             is_final: true,
             supertypes: Vec::new(),
+            describes: None,
+            descriptor: None,
             composite,
         }
     }

@@ -83,6 +83,9 @@ impl Env<'_> {
             RefFunc { func } => ok(*func, self.func_types.len()),
             StructNew { ty }
             | StructNewDefault { ty }
+            | StructNewDesc { ty }
+            | StructNewDefaultDesc { ty }
+            | RefGetDesc { ty }
             | StructGet { ty, .. }
             | StructGetS { ty, .. }
             | StructGetU { ty, .. }
@@ -983,7 +986,7 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             Instr::BrOnCast { cast } | Instr::BrOnCastFail { cast } => {
-                if let weft_ast::HeapType::Concrete(idx) = cast.to.heap
+                if let Some(idx) = cast.to.heap.type_index()
                     && self.env.module.types.get(idx as usize).is_none()
                 {
                     return Err(Error::Invalid("unknown type"));
@@ -1001,7 +1004,26 @@ impl Translator<'_> {
                     fail: matches!(instr, Instr::BrOnCastFail { .. }),
                 });
             }
-            i if i.feature() == Features::GC && !matches!(i, Instr::RefEq) => {
+            Instr::BrOnCastDescEq { cast } | Instr::BrOnCastDescEqFail { cast } => {
+                // The descriptor is popped before the branch, which keeps
+                // the reference on top.
+                self.pop_slots(1)?;
+                let (t, forward) = self.branch(cast.label)?;
+                let target = self.targets.len() as u32;
+                if forward {
+                    self.add_fixup(cast.label, Fixup::Table(target));
+                }
+                self.targets.push(t);
+                self.casts.push(cast.to);
+                self.emit(Op::BrOnCastDesc {
+                    target,
+                    cast: self.casts.len() as u32 - 1,
+                    fail: matches!(instr, Instr::BrOnCastDescEqFail { .. }),
+                });
+            }
+            i if (i.feature() == Features::GC || i.feature() == Features::CUSTOM_DESCRIPTORS)
+                && !matches!(i, Instr::RefEq) =>
+            {
                 let (pops, push) = self.gc_effect(i)?;
                 self.pop_slots(pops)?;
                 if let Some(w) = push {
@@ -1371,6 +1393,12 @@ impl Translator<'_> {
                 Some(1),
             ),
             StructNewDefault { .. } => (0, Some(1)),
+            StructNewDesc { ty } => (
+                fields(*ty)?.iter().map(crate::gc::field_slots).sum::<u32>() + 1,
+                Some(1),
+            ),
+            StructNewDefaultDesc { .. } | RefGetDesc { .. } => (1, Some(1)),
+            RefCastDescEq { .. } | RefCastDescEqNull { .. } => (2, Some(1)),
             StructGet { ty, field: k }
             | StructGetS { ty, field: k }
             | StructGetU { ty, field: k } => (1, Some(field(*ty, *k)? as u8)),
@@ -1391,8 +1419,8 @@ impl Translator<'_> {
             ArrayCopy { .. } => (5, None),
             ArrayInitData { .. } | ArrayInitElem { .. } => (4, None),
             RefTest { ty } | RefTestNull { ty } | RefCast { ty } | RefCastNull { ty } => {
-                if let weft_ast::HeapType::Concrete(idx) = ty {
-                    composite(*idx)?;
+                if let Some(idx) = ty.type_index() {
+                    composite(idx)?;
                 }
                 (1, Some(1))
             }

@@ -816,6 +816,19 @@ impl Machine<'_> {
                         pc = t.to as usize;
                     }
                 }
+                Op::BrOnCastDesc { target, cast, fail } => {
+                    let nullable = code.casts[*cast as usize].nullable;
+                    let desc = self.stack.pop();
+                    let hit = crate::gc::desc_test(self.store, *self.stack.top(), desc, nullable)?;
+                    if hit != *fail {
+                        let t = code.targets[*target as usize];
+                        if (t.to as usize) < pc {
+                            self.fuel()?;
+                        }
+                        self.branch(fp, &t);
+                        pc = t.to as usize;
+                    }
+                }
                 Op::Gc(i) => {
                     if !crate::gc::gc(self.store, &mut self.stack, inst, i)? {
                         return Err(unimplemented(i));

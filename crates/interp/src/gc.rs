@@ -33,6 +33,9 @@ pub(crate) struct GcObj {
     pub array: bool,
     /// Its fields or elements as slots (a `v128` takes two).
     pub slots: Box<[u64]>,
+    /// Its descriptor's `any` slot, `0` for a type without a descriptor
+    /// (custom descriptors); immutable once allocated.
+    pub desc: u64,
 }
 
 /// Slots a field of this type takes.
@@ -101,12 +104,29 @@ pub(crate) fn alloc(
     array: bool,
     slots: Box<[u64]>,
 ) -> Result<u64, Trap> {
+    alloc_with(store, ty, array, slots, 0)
+}
+
+/// Allocates an object with its descriptor's slot (`0` for none); its
+/// `any` slot.
+pub(crate) fn alloc_with(
+    store: &mut Store,
+    ty: CanonId,
+    array: bool,
+    slots: Box<[u64]>,
+    desc: u64,
+) -> Result<u64, Trap> {
     let used = store.gc_slots.saturating_add(slots.len() as u64 + 1);
     if used > store.limits.max_gc_slots {
         return Err(Trap::AllocationLimit);
     }
     store.gc_slots = used;
-    store.gc.push(GcObj { ty, array, slots });
+    store.gc.push(GcObj {
+        ty,
+        array,
+        slots,
+        desc,
+    });
     Ok(store.gc.len() as u64)
 }
 
@@ -153,7 +173,31 @@ pub(crate) fn ref_test(store: &Store, inst: u32, slot: u64, rt: RefType) -> bool
             };
             actual.is_some_and(|a| a == target || store.registry.is_subtype(a, target))
         }
+        // An exact type: the reference's own type and nothing below it.
+        HeapType::Exact(idx) => {
+            let target = store.instances[inst as usize].types[idx as usize];
+            let actual = match store.registry.get(target).map(|t| &t.composite) {
+                Some(CompositeType::Func(_)) => crate::value::decode_ref(slot)
+                    .and_then(|f| store.funcs.get(f as usize))
+                    .map(|f| f.ty()),
+                _ => object(store, slot).map(|o| o.ty),
+            };
+            actual == Some(target)
+        }
     }
+}
+
+/// The descriptor test of `ref.cast_desc_eq` and `br_on_cast_desc_eq`:
+/// whether the reference in `slot` is null and `nullable` holds, or is a
+/// struct whose descriptor is the one in `desc`. A null descriptor traps.
+pub(crate) fn desc_test(store: &Store, slot: u64, desc: u64, nullable: bool) -> Result<bool, Trap> {
+    if desc == 0 {
+        return Err(Trap::NullDescriptorReference);
+    }
+    if slot == 0 {
+        return Ok(nullable);
+    }
+    Ok(object(store, slot).is_some_and(|o| o.desc == desc))
 }
 
 /// [`ref_test`] for a non-null slot and an abstract heap type.
@@ -247,13 +291,25 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
                 return Err(Trap::CastFailure);
             }
         }
-        StructNew { ty } | StructNewDefault { ty } => {
+        StructNew { ty }
+        | StructNewDefault { ty }
+        | StructNewDesc { ty }
+        | StructNewDefaultDesc { ty } => {
+            // The descriptor is the last operand, above the fields.
+            let desc = if matches!(i, StructNewDesc { .. } | StructNewDefaultDesc { .. }) {
+                match s.pop() {
+                    0 => return Err(Trap::NullDescriptorReference),
+                    d => d,
+                }
+            } else {
+                0
+            };
             let n: u32 = struct_fields(store, inst, *ty)
                 .iter()
                 .map(field_slots)
                 .sum();
             let mut slots = vec![0u64; n as usize].into_boxed_slice();
-            if matches!(i, StructNew { .. }) {
+            if matches!(i, StructNew { .. } | StructNewDesc { .. }) {
                 let sp = s.sp;
                 slots.copy_from_slice(&s.slots[sp - n as usize..sp]);
                 s.sp -= n as usize;
@@ -262,8 +318,20 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
                 }
             }
             let canon = store.instances[inst as usize].types[*ty as usize];
-            let r = alloc(store, canon, false, slots)?;
+            let r = alloc_with(store, canon, false, slots, desc)?;
             s.push(r);
+        }
+        RefGetDesc { .. } => {
+            let o = pop_obj(store, s, Trap::NullReference)?;
+            let d = store.gc[o].desc;
+            s.push(d);
+        }
+        RefCastDescEq { .. } | RefCastDescEqNull { .. } => {
+            let desc = s.pop();
+            let nullable = matches!(i, RefCastDescEqNull { .. });
+            if !desc_test(store, *s.top(), desc, nullable)? {
+                return Err(Trap::DescriptorCastFailure);
+            }
         }
         StructGet { ty, field } | StructGetS { ty, field } | StructGetU { ty, field } => {
             let fields = struct_fields(store, inst, *ty);

@@ -54,6 +54,10 @@ fn canon_ref(rt: weft_ast::RefType, types: &[TypeId]) -> weft_ast::RefType {
             rt.nullable,
             HeapType::Concrete(types.get(i as usize).map_or(u32::MAX, |c| c.0)),
         ),
+        HeapType::Exact(i) => weft_ast::RefType::new(
+            rt.nullable,
+            HeapType::Exact(types.get(i as usize).map_or(u32::MAX, |c| c.0)),
+        ),
         _ => rt,
     }
 }
@@ -67,14 +71,19 @@ fn val_subtype(a: ValType, b: ValType) -> bool {
             (b.nullable || !a.nullable)
                 && match (a.heap, b.heap) {
                     (x, y) if x == y => true,
+                    (HeapType::Exact(x), HeapType::Concrete(y)) => x == y,
                     (HeapType::Abstract(a), HeapType::Abstract(b)) => {
                         b == a.top()
                             || a == b.bottom()
                             || (b == AbsHeap::Eq
                                 && matches!(a, AbsHeap::I31 | AbsHeap::Struct | AbsHeap::Array))
                     }
-                    (HeapType::Concrete(_), HeapType::Abstract(b)) => b == AbsHeap::Func,
-                    (HeapType::Abstract(a), HeapType::Concrete(_)) => a == AbsHeap::NoFunc,
+                    (HeapType::Concrete(_) | HeapType::Exact(_), HeapType::Abstract(b)) => {
+                        b == AbsHeap::Func
+                    }
+                    (HeapType::Abstract(a), HeapType::Concrete(_) | HeapType::Exact(_)) => {
+                        a == AbsHeap::NoFunc
+                    }
                     _ => false,
                 }
         }
@@ -113,6 +122,13 @@ pub(crate) fn instantiate(
                 data.types
                     .get(ty as usize)
                     .is_some_and(|t| store.registry.is_subtype(actual, *t))
+            }
+            // An exact import takes a function of exactly that type, no
+            // subtype (custom descriptors).
+            (ImportDesc::FuncExact(ty), Extern::Func(f)) => {
+                let actual = store.funcs.get(f.0 as usize).ok_or(Error::BadHandle)?.ty();
+                data.funcs.push(f.0);
+                data.types.get(ty as usize) == Some(&actual)
             }
             (ImportDesc::Table(ty), Extern::Table(t)) => {
                 let actual = store.table_type(t)?;
@@ -409,7 +425,9 @@ fn eval_const(store: &mut Store, inst: &InstanceData, code: &[Instr]) -> Result<
             | Instr::StructNewDefault { ty }
             | Instr::ArrayNew { ty }
             | Instr::ArrayNewDefault { ty }
-            | Instr::ArrayNewFixed { ty, .. } => {
+            | Instr::ArrayNewFixed { ty, .. }
+            | Instr::StructNewDesc { ty }
+            | Instr::StructNewDefaultDesc { ty } => {
                 (const_alloc(store, inst, instr, *ty, &mut stack)?, 0)
             }
             Instr::End => break,
@@ -455,8 +473,20 @@ fn const_alloc(
             slots.push(hi);
         }
     };
+    // The descriptor comes last, above the fields.
+    let desc = if matches!(
+        instr,
+        Instr::StructNewDesc { .. } | Instr::StructNewDefaultDesc { .. }
+    ) {
+        match take(1)?[0].0 {
+            0 => return Err(Trap::NullDescriptorReference.into()),
+            d => d,
+        }
+    } else {
+        0
+    };
     let (array, slots) = match (instr, composite) {
-        (Instr::StructNew { .. }, CompositeType::Struct(fields)) => {
+        (Instr::StructNew { .. } | Instr::StructNewDesc { .. }, CompositeType::Struct(fields)) => {
             let vals = take(fields.len())?;
             let mut slots = Vec::new();
             for (f, (lo, hi)) in fields.iter().zip(vals) {
@@ -465,7 +495,10 @@ fn const_alloc(
             }
             (false, slots)
         }
-        (Instr::StructNewDefault { .. }, CompositeType::Struct(fields)) => {
+        (
+            Instr::StructNewDefault { .. } | Instr::StructNewDefaultDesc { .. },
+            CompositeType::Struct(fields),
+        ) => {
             let n: u32 = fields.iter().map(crate::gc::field_slots).sum();
             (false, vec![0; n as usize])
         }
@@ -501,11 +534,12 @@ fn const_alloc(
         }
         _ => return Err(Error::Invalid("constant expression")),
     };
-    Ok(crate::gc::alloc(
+    Ok(crate::gc::alloc_with(
         store,
         canon,
         array,
         slots.into_boxed_slice(),
+        desc,
     )?)
 }
 

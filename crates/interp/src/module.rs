@@ -46,7 +46,7 @@ impl Module {
         let mut tags = Vec::new();
         for import in &ast.imports {
             match import.desc {
-                ImportDesc::Func(ty) => func_types.push(ty),
+                ImportDesc::Func(ty) | ImportDesc::FuncExact(ty) => func_types.push(ty),
                 ImportDesc::Global(g) => globals.push(g.val),
                 ImportDesc::Memory(m) => memories.push(m.addr),
                 ImportDesc::Tag(t) => tags.push(t.ty),

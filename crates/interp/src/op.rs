@@ -213,6 +213,10 @@ macro_rules! define_op {
         /// Branch to `targets[target]` (keeping the reference on top) if the
         /// reference belongs to `casts[cast]`, or if it does not when `fail`.
         BrOnCast { target: u32, cast: u32, fail: bool },
+        /// `br_on_cast_desc_eq(_fail)`: pop a descriptor, then branch as
+        /// `BrOnCast` if the reference on top has that descriptor (custom
+        /// descriptors).
+        BrOnCastDesc { target: u32, cast: u32, fail: bool },
         /// A GC instruction, executed by its AST form.
         Gc(Box<Instr>),
         /// Throw again the exception whose reference is in the slot at `off`

@@ -223,7 +223,7 @@ impl Store {
     pub(crate) fn resolve(&self, t: ValType) -> ValType {
         match t {
             ValType::Ref(rt) => match rt.heap {
-                weft_ast::HeapType::Concrete(id) => {
+                weft_ast::HeapType::Concrete(id) | weft_ast::HeapType::Exact(id) => {
                     let top = match self.registry.get(CanonId(id)).map(|t| &t.composite) {
                         Some(CompositeType::Func(_)) | None => weft_ast::AbsHeap::Func,
                         Some(_) => weft_ast::AbsHeap::Any,

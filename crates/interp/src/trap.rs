@@ -53,6 +53,11 @@ pub enum Trap {
     OutOfBoundsArrayAccess,
     /// `ref.cast` of a reference not of the target type.
     CastFailure,
+    /// `ref.cast_desc_eq` of a reference without the given descriptor
+    /// (custom descriptors).
+    DescriptorCastFailure,
+    /// A null descriptor given to an allocation or a descriptor cast.
+    NullDescriptorReference,
     /// Structs and arrays would exceed the store's limits.
     AllocationLimit,
     /// A reference that names nothing in this store: only a module that
@@ -89,6 +94,8 @@ impl Trap {
             Trap::NullI31Reference => "null i31 reference",
             Trap::OutOfBoundsArrayAccess => "out of bounds array access",
             Trap::CastFailure => "cast failure",
+            Trap::DescriptorCastFailure => "descriptor cast failure",
+            Trap::NullDescriptorReference => "null descriptor reference",
             Trap::AllocationLimit => "allocation limit exceeded",
             Trap::UnalignedAtomic => "unaligned atomic",
             Trap::ExpectedSharedMemory => "expected shared memory",

@@ -161,7 +161,7 @@ pub(crate) fn decode_ref(slot: u64) -> Option<u32> {
 fn heap_top(heap: HeapType) -> Option<AbsHeap> {
     match heap {
         HeapType::Abstract(a) => Some(a.top()),
-        HeapType::Concrete(_) => Some(AbsHeap::Func),
+        HeapType::Concrete(_) | HeapType::Exact(_) => Some(AbsHeap::Func),
     }
 }
 

@@ -232,6 +232,9 @@ impl Builder {
             let at = r.pos();
             let desc = match r.u8()? {
                 0 => ImportDesc::Func(r.u32()?),
+                0x20 if features.contains(Features::CUSTOM_DESCRIPTORS) => {
+                    ImportDesc::FuncExact(r.u32()?)
+                }
                 1 => ImportDesc::Table(types::table_type(r, features)?),
                 2 => ImportDesc::Memory(types::memory_type(r, features)?),
                 3 => ImportDesc::Global(types::global_type(r, features)?),

@@ -35,6 +35,9 @@ pub fn heap_type(r: &mut Reader<'_>, features: Features) -> Result<HeapType> {
     {
         // A one-byte negative s33: an abstract heap type.
         r.u8()?;
+        if b == 0x62 && features.contains(Features::CUSTOM_DESCRIPTORS) {
+            return exact_index(r)?.ok_or_else(|| r.error_at(start, ErrorKind::MalformedHeapType));
+        }
         return abstract_heap(b, features)
             .map(HeapType::Abstract)
             .ok_or_else(|| r.error_at(start, ErrorKind::MalformedHeapType));
@@ -47,11 +50,27 @@ pub fn heap_type(r: &mut Reader<'_>, features: Features) -> Result<HeapType> {
     Ok(HeapType::Concrete(idx as u32))
 }
 
+/// The type index after an exactness prefix `0x62` (custom descriptors),
+/// or `None` when it is not a non-negative s33 (exactness applies to
+/// defined types only; a second prefix is malformed).
+fn exact_index(r: &mut Reader<'_>) -> Result<Option<HeapType>> {
+    let idx = r.s33()?;
+    // A non-negative s33 always fits a u32.
+    Ok((idx >= 0).then_some(HeapType::Exact(idx as u32)))
+}
+
 /// The rest of a reference type after its first byte `b`, or `None` when `b`
 /// does not start one.
 fn ref_type_after(b: u8, r: &mut Reader<'_>, features: Features) -> Result<Option<RefType>> {
     Ok(match b {
         0x63 | 0x64 if features.contains(Features::FUNCTION_REFERENCES) => {
+            if r.peek() == Some(0x62) && features.contains(Features::CUSTOM_DESCRIPTORS) {
+                // A malformed exact type is reported in the caller's terms
+                // (`malformed storage type` in a field), as the reference
+                // decoder does.
+                r.u8()?;
+                return Ok(exact_index(r)?.map(|heap| RefType::new(b == 0x63, heap)));
+            }
             let heap = heap_type(r, features)?;
             Some(RefType::new(b == 0x63, heap))
         }
@@ -199,14 +218,52 @@ pub fn sub_type_after(
             }
             let form_at = r.pos();
             let form = r.u8()?;
+            let (describes, descriptor, composite) = described(form, form_at, r, features)?;
             Ok(SubType {
                 is_final: b == 0x4f,
                 supertypes,
-                composite: composite_type(form, form_at, r, features)?,
+                describes,
+                descriptor,
+                composite,
             })
         }
-        _ => Ok(SubType::plain(composite_type(b, start, r, features)?)),
+        _ => {
+            let (describes, descriptor, composite) = described(b, start, r, features)?;
+            Ok(SubType {
+                describes,
+                descriptor,
+                ..SubType::plain(composite)
+            })
+        }
     }
+}
+
+/// A composite type with its optional `describes` (`0x4c`) and then
+/// `descriptor` (`0x4d`) clauses (custom descriptors), after its first byte
+/// `b`. A repeated or reordered clause lands on the composite form and is
+/// `malformed definition type`.
+fn described(
+    mut b: u8,
+    mut start: usize,
+    r: &mut Reader<'_>,
+    features: Features,
+) -> Result<(Option<u32>, Option<u32>, CompositeType)> {
+    let clause = |tag: u8, b: &mut u8, start: &mut usize, r: &mut Reader<'_>| {
+        if *b != tag || !features.contains(Features::CUSTOM_DESCRIPTORS) {
+            return Ok(None);
+        }
+        let idx = r.u32()?;
+        *start = r.pos();
+        *b = r.u8()?;
+        Ok(Some(idx))
+    };
+    let describes = clause(0x4c, &mut b, &mut start, r)?;
+    let descriptor = clause(0x4d, &mut b, &mut start, r)?;
+    Ok((
+        describes,
+        descriptor,
+        composite_type(b, start, r, features)?,
+    ))
 }
 
 /// Limits after their flags byte, with the address type the flags give.

@@ -72,6 +72,13 @@ pub fn arity(module: &Module, func_results: usize, instr: &Instr) -> Option<(u32
             return None;
         }
         BrOnCast { .. } | BrOnCastFail { .. } => return None,
+        BrOnCastDescEq { .. } | BrOnCastDescEqFail { .. } => return None,
+        StructNewDefaultDesc { .. } | RefGetDesc { .. } => (1, 1),
+        RefCastDescEq { .. } | RefCastDescEqNull { .. } => (2, 1),
+        StructNewDesc { ty } => match &module.types.get(*ty as usize)?.composite {
+            CompositeType::Struct(fields) => (n(fields.len()) + 1, 1),
+            _ => return None,
+        },
         // Structure is handled by the folder itself.
         Block { .. } | Loop { .. } | If { .. } | Else | End | Try { .. } | TryTable { .. } => {
             return None;

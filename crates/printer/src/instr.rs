@@ -180,12 +180,14 @@ impl<W: Write> Printer<'_, W> {
                 }
                 Ok(())
             }
-            Instr::RefTest { ty } | Instr::RefCast { ty } => {
+            Instr::RefTest { ty } | Instr::RefCast { ty } | Instr::RefCastDescEq { ty } => {
                 self.w(instr.name())?;
                 self.w(" ")?;
                 self.reftype(RefType::new(false, *ty))
             }
-            Instr::RefTestNull { ty } | Instr::RefCastNull { ty } => {
+            Instr::RefTestNull { ty }
+            | Instr::RefCastNull { ty }
+            | Instr::RefCastDescEqNull { ty } => {
                 self.w(instr.name())?;
                 self.w(" ")?;
                 self.reftype(RefType::new(true, *ty))

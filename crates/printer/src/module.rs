@@ -181,6 +181,15 @@ impl<W: Write> Printer<'_, W> {
                 self.func = idx;
                 self.functype_use(ty, true)?;
             }
+            ImportDesc::FuncExact(ty) => {
+                self.binder(|i: &Ids| &i.funcs, idx)?;
+                self.func = idx;
+                // Only the type index: inline parameters inside `exact` are
+                // not read by every text parser yet.
+                self.w(" (exact")?;
+                self.typeuse(ty)?;
+                self.w(")")?;
+            }
             ImportDesc::Table(t) => {
                 self.binder(|i: &Ids| &i.tables, idx)?;
                 self.tabletype(t)?;

@@ -150,10 +150,7 @@ impl Ids {
         let imported: Vec<u32> = module
             .imports
             .iter()
-            .filter_map(|i| match i.desc {
-                weft_ast::ImportDesc::Func(ty) => Some(ty),
-                _ => None,
-            })
+            .filter_map(|i| i.desc.func_type())
             .collect();
         let mut locals = Vec::new();
         for (func, map) in &names.locals {

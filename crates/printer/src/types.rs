@@ -42,10 +42,20 @@ impl<W: Write> Printer<'_, W> {
     pub fn heaptype(&mut self, h: HeapType) -> fmt::Result {
         match h {
             HeapType::Abstract(a) => self.w(a.name()),
-            HeapType::Concrete(idx) => match self.ids.types.get(idx) {
-                Some(id) => self.out.write_str(id),
-                None => text::uint(self.out, idx.into()),
-            },
+            HeapType::Concrete(idx) => self.type_ref(idx),
+            HeapType::Exact(idx) => {
+                self.w("(exact ")?;
+                self.type_ref(idx)?;
+                self.w(")")
+            }
+        }
+    }
+
+    /// Writes a type index, by `$id` when it has one.
+    fn type_ref(&mut self, idx: u32) -> fmt::Result {
+        match self.ids.types.get(idx) {
+            Some(id) => self.out.write_str(id),
+            None => text::uint(self.out, idx.into()),
         }
     }
 
@@ -185,6 +195,16 @@ impl<W: Write> Printer<'_, W> {
                 self.index(|i: &Ids| &i.types, *sup)?;
             }
             self.w(" ")?;
+        }
+        if let Some(x) = s.describes {
+            self.w("(describes")?;
+            self.index(|i: &Ids| &i.types, x)?;
+            self.w(") ")?;
+        }
+        if let Some(x) = s.descriptor {
+            self.w("(descriptor")?;
+            self.index(|i: &Ids| &i.types, x)?;
+            self.w(") ")?;
         }
         match &s.composite {
             CompositeType::Func(f) => {

@@ -149,6 +149,10 @@ fn encode_val(key: &mut Vec<u32>, v: ValType, group: RecGroup, earlier: &[CanonI
             match r.heap {
                 HeapType::Abstract(a) => key.push(0x100 | a as u32),
                 HeapType::Concrete(i) => encode_idx(key, i, group, earlier),
+                HeapType::Exact(i) => {
+                    key.push(0x200);
+                    encode_idx(key, i, group, earlier);
+                }
             }
         }
     }
@@ -168,6 +172,16 @@ fn encode_sub(key: &mut Vec<u32>, sub: &SubType, group: RecGroup, earlier: &[Can
     key.push(sub.supertypes.len() as u32);
     for &s in &sub.supertypes {
         encode_idx(key, s, group, earlier);
+    }
+    // The descriptor clauses are part of a type's identity.
+    for clause in [sub.describes, sub.descriptor] {
+        match clause {
+            Some(x) => {
+                key.push(1);
+                encode_idx(key, x, group, earlier);
+            }
+            None => key.push(0),
+        }
     }
     match &sub.composite {
         CompositeType::Func(f) => {
@@ -198,9 +212,11 @@ fn encode_sub(key: &mut Vec<u32>, sub: &SubType, group: RecGroup, earlier: &[Can
 fn map_val(v: ValType, to: &impl Fn(u32) -> u32) -> ValType {
     match v {
         ValType::Ref(mut r) => {
-            if let HeapType::Concrete(i) = r.heap {
-                r.heap = HeapType::Concrete(to(i));
-            }
+            r.heap = match r.heap {
+                HeapType::Concrete(i) => HeapType::Concrete(to(i)),
+                HeapType::Exact(i) => HeapType::Exact(to(i)),
+                abs => abs,
+            };
             ValType::Ref(r)
         }
         other => other,
@@ -232,6 +248,8 @@ fn map_sub(sub: &SubType, to: &impl Fn(u32) -> u32) -> SubType {
     SubType {
         is_final: sub.is_final,
         supertypes: sub.supertypes.iter().map(|&s| to(s)).collect(),
+        describes: sub.describes.map(to),
+        descriptor: sub.descriptor.map(to),
         composite,
     }
 }
@@ -292,11 +310,15 @@ mod tests {
         let base = SubType {
             is_final: false,
             supertypes: vec![],
+            describes: None,
+            descriptor: None,
             composite: CompositeType::Struct(vec![]),
         };
         let derived = SubType {
             is_final: false,
             supertypes: vec![0],
+            describes: None,
+            descriptor: None,
             composite: CompositeType::Struct(vec![]),
         };
         let t = [base, derived];

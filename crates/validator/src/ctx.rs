@@ -39,6 +39,9 @@ pub(crate) struct Spaces {
     /// Type index of each function (imports first).
     pub funcs: Vec<TypeIdx>,
     pub num_imported_funcs: u32,
+    /// Whether each imported function is imported exactly (custom
+    /// descriptors), which makes its `ref.func` exact.
+    pub exact_imports: Vec<bool>,
     pub tables: Vec<TableType>,
     pub mems: Vec<MemoryType>,
     pub globals: Vec<GlobalType>,
@@ -172,6 +175,14 @@ impl<'m> Ctx<'m> {
     /// that its proposal is enabled.
     pub fn check_heap(&self, h: HeapType, bound: u32) -> Result<()> {
         match h {
+            HeapType::Exact(i) => {
+                if !self.features.contains(Features::CUSTOM_DESCRIPTORS) {
+                    return Err(err("exact reference types require custom-descriptors"));
+                }
+                if i >= bound {
+                    return Err(err(format!("unknown type {i}")));
+                }
+            }
             HeapType::Concrete(i) => {
                 if !self.features.contains(Features::FUNCTION_REFERENCES) {
                     return Err(err("concrete reference types require function-references"));
@@ -237,7 +248,7 @@ impl<'m> Ctx<'m> {
     pub fn top(&self, h: HeapType) -> AbsHeap {
         match h {
             HeapType::Abstract(a) => a.top(),
-            HeapType::Concrete(i) => self.concrete_top(i).top(),
+            HeapType::Concrete(i) | HeapType::Exact(i) => self.concrete_top(i).top(),
         }
     }
 
@@ -282,12 +293,19 @@ impl<'m> Ctx<'m> {
                         _ => false,
                     }
             }
-            (HeapType::Concrete(i), HeapType::Abstract(y)) => {
+            (HeapType::Concrete(i) | HeapType::Exact(i), HeapType::Abstract(y)) => {
                 let k = self.concrete_top(i);
                 k == y || (k != Func && matches!(y, Eq | Any))
             }
-            (HeapType::Abstract(x), HeapType::Concrete(j)) => x == self.concrete_top(j).bottom(),
-            (HeapType::Concrete(i), HeapType::Concrete(j)) => self.concrete_sub(i, j),
+            (HeapType::Abstract(x), HeapType::Concrete(j) | HeapType::Exact(j)) => {
+                x == self.concrete_top(j).bottom()
+            }
+            (HeapType::Concrete(i) | HeapType::Exact(i), HeapType::Concrete(j)) => {
+                self.concrete_sub(i, j)
+            }
+            // An exact type holds its own type only: no strict subtype.
+            (HeapType::Exact(i), HeapType::Exact(j)) => self.same_type(i, j),
+            (HeapType::Concrete(_), HeapType::Exact(_)) => false,
         }
     }
 
@@ -375,6 +393,7 @@ pub(crate) fn val_name(v: ValType) -> String {
             let heap = match r.heap {
                 HeapType::Abstract(a) => a.name().to_string(),
                 HeapType::Concrete(i) => i.to_string(),
+                HeapType::Exact(i) => format!("(exact {i})"),
             };
             if r.nullable {
                 format!("(ref null {heap})")

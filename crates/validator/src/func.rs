@@ -204,7 +204,9 @@ pub(crate) fn check_const<'m>(
             | Instr::ArrayNewFixed { .. }
             | Instr::RefI31
             | Instr::AnyConvertExtern
-            | Instr::ExternConvertAny => gc,
+            | Instr::ExternConvertAny
+            | Instr::StructNewDesc { .. }
+            | Instr::StructNewDefaultDesc { .. } => gc,
             _ => false,
         };
         if !allowed {

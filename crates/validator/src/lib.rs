@@ -40,6 +40,7 @@
 
 mod canon;
 mod ctx;
+mod desc;
 mod error;
 mod func;
 mod fused;

@@ -57,6 +57,7 @@ pub(crate) fn check_before_code<'m>(
         canon: Vec::with_capacity(m.types.len()),
         funcs: Vec::new(),
         num_imported_funcs: 0,
+        exact_imports: Vec::new(),
         tables: Vec::new(),
         mems: Vec::new(),
         globals: Vec::new(),
@@ -204,6 +205,7 @@ fn check_types(ctx: &mut Ctx<'_>, registry: &mut TypeRegistry) -> Result<()> {
             if t.supertypes.len() > 1 {
                 return Err(at(err("sub type: at most one supertype")));
             }
+            crate::desc::check_clauses(ctx, g, idx, t).map_err(at)?;
             if let Some(&s) = t.supertypes.first() {
                 if s >= bound {
                     return Err(at(err(format!("unknown type {s}"))));
@@ -227,6 +229,8 @@ fn check_types(ctx: &mut Ctx<'_>, registry: &mut TypeRegistry) -> Result<()> {
                     return Err(err(format!("sub type {idx} does not match super type {s}"))
                         .at(Location::Type(idx)));
                 }
+                crate::desc::check_sub_clauses(ctx, idx, t, s)
+                    .map_err(|e| e.at(Location::Type(idx)))?;
             }
         }
     }
@@ -327,9 +331,11 @@ fn check_imports(ctx: &mut Ctx<'_>) -> Result<()> {
     for (i, imp) in ctx.m.imports.iter().enumerate() {
         let at = |e: Error| e.at(Location::Import(i as u32));
         match imp.desc {
-            ImportDesc::Func(ty) => {
+            ImportDesc::Func(ty) | ImportDesc::FuncExact(ty) => {
                 ctx.func_type(ty).map_err(at)?;
                 ctx.funcs.push(ty);
+                ctx.exact_imports
+                    .push(matches!(imp.desc, ImportDesc::FuncExact(_)));
             }
             ImportDesc::Table(t) => {
                 check_table_type(ctx, &t).map_err(at)?;

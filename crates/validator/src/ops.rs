@@ -23,6 +23,15 @@ fn abs(nullable: bool, h: AbsHeap) -> ValType {
     reft(nullable, HeapType::Abstract(h))
 }
 
+/// `struct.new(_default)` cannot allocate a type with a descriptor: that
+/// takes `struct.new(_default)_desc` (custom descriptors).
+fn no_descriptor(ctx: &Ctx<'_>, ty: u32) -> Result<()> {
+    if ctx.descriptor_of(ty).is_some() {
+        return Err(err("type with descriptor requires descriptor allocation"));
+    }
+    Ok(())
+}
+
 impl<'m> Stacks<'m> {
     #[inline(always)]
     fn unop(&mut self, ctx: &Ctx<'m>, a: ValType, r: ValType) -> Result<()> {
@@ -679,7 +688,12 @@ impl<'m> Stacks<'m> {
                 if !ctx.declared[*func as usize] {
                     return Err(err(format!("undeclared function reference {func}")));
                 }
-                self.push_val(reft(false, HeapType::Concrete(ty)));
+                let heap = if ctx.func_ref_exact(*func) {
+                    HeapType::Exact(ty)
+                } else {
+                    HeapType::Concrete(ty)
+                };
+                self.push_val(reft(false, heap));
             }
             I::RefAsNonNull => match self.pop_ref()? {
                 Some(r) => self.push_val(reft(false, r.heap)),
@@ -731,7 +745,7 @@ impl<'m> Stacks<'m> {
                 let bound = ctx.m.types.len() as u32;
                 ctx.check_ref(from, bound)?;
                 ctx.check_ref(to, bound)?;
-                if !ctx.ref_sub(to, from) {
+                if !ctx.cast_fits(from, to) {
                     return Err(err(
                         "type mismatch: cast type is not a subtype of the source type",
                     ));
@@ -768,25 +782,42 @@ impl<'m> Stacks<'m> {
                 self.push_val(abs(nullable, to));
             }
             I::RefI31 => self.unop(ctx, I32, abs(false, AbsHeap::I31))?,
+
+            // ----- custom descriptors (`desc.rs`) -----
+            I::StructNewDesc { ty } => self.struct_new_desc(ctx, *ty, false)?,
+            I::StructNewDefaultDesc { ty } => self.struct_new_desc(ctx, *ty, true)?,
+            I::RefGetDesc { ty } => self.ref_get_desc(ctx, *ty)?,
+            I::RefCastDescEq { ty } => self.ref_cast_desc_eq(ctx, RefType::new(false, *ty))?,
+            I::RefCastDescEqNull { ty } => self.ref_cast_desc_eq(ctx, RefType::new(true, *ty))?,
+            I::BrOnCastDescEq { cast } | I::BrOnCastDescEqFail { cast } => self
+                .br_on_cast_desc_eq(
+                    ctx,
+                    cast.label,
+                    cast.from,
+                    cast.to,
+                    matches!(i, I::BrOnCastDescEqFail { .. }),
+                )?,
             I::I31GetS | I::I31GetU => self.unop(ctx, abs(true, AbsHeap::I31), I32)?,
 
             // ----- aggregates -----
             I::StructNew { ty } => {
                 let fields = ctx.struct_type(*ty)?;
+                no_descriptor(ctx, *ty)?;
                 for f in fields.iter().rev() {
                     self.pop_expect(ctx, f.storage.unpacked())?;
                 }
-                self.push_val(reft(false, HeapType::Concrete(*ty)));
+                self.push_val(reft(false, ctx.allocated(*ty)));
             }
             I::StructNewDefault { ty } => {
                 let fields = ctx.struct_type(*ty)?;
+                no_descriptor(ctx, *ty)?;
                 if fields
                     .iter()
                     .any(|f| !f.storage.unpacked().is_defaultable())
                 {
                     return Err(err("type mismatch: struct has non-defaultable fields"));
                 }
-                self.push_val(reft(false, HeapType::Concrete(*ty)));
+                self.push_val(reft(false, ctx.allocated(*ty)));
             }
             I::StructGet { ty, field }
             | I::StructGetS { ty, field }
@@ -822,7 +853,7 @@ impl<'m> Stacks<'m> {
                 let f = ctx.array_type(*ty)?;
                 self.pop_expect(ctx, I32)?;
                 self.pop_expect(ctx, f.storage.unpacked())?;
-                self.push_val(reft(false, HeapType::Concrete(*ty)));
+                self.push_val(reft(false, ctx.allocated(*ty)));
             }
             I::ArrayNewDefault { ty } => {
                 let f = ctx.array_type(*ty)?;
@@ -830,12 +861,12 @@ impl<'m> Stacks<'m> {
                     return Err(err("type mismatch: array element is not defaultable"));
                 }
                 self.pop_expect(ctx, I32)?;
-                self.push_val(reft(false, HeapType::Concrete(*ty)));
+                self.push_val(reft(false, ctx.allocated(*ty)));
             }
             I::ArrayNewFixed { ty, len } => {
                 let f = ctx.array_type(*ty)?;
                 self.pop_n(ctx, f.storage.unpacked(), *len)?;
-                self.push_val(reft(false, HeapType::Concrete(*ty)));
+                self.push_val(reft(false, ctx.allocated(*ty)));
             }
             I::ArrayNewData { ty, data } => {
                 let f = ctx.array_type(*ty)?;
@@ -843,7 +874,7 @@ impl<'m> Stacks<'m> {
                     return Err(err("array type is not numeric or vector"));
                 }
                 ctx.check_data(*data)?;
-                self.binop(ctx, I32, reft(false, HeapType::Concrete(*ty)))?;
+                self.binop(ctx, I32, reft(false, ctx.allocated(*ty)))?;
             }
             I::ArrayNewElem { ty, elem } => {
                 let f = ctx.array_type(*ty)?;
@@ -851,7 +882,7 @@ impl<'m> Stacks<'m> {
                 if !ctx.val_sub(ValType::Ref(et), f.storage.unpacked()) {
                     return Err(err("type mismatch: element segment does not fit the array"));
                 }
-                self.binop(ctx, I32, reft(false, HeapType::Concrete(*ty)))?;
+                self.binop(ctx, I32, reft(false, ctx.allocated(*ty)))?;
             }
             I::ArrayGet { ty } | I::ArrayGetS { ty } | I::ArrayGetU { ty } => {
                 let f = ctx.array_type(*ty)?;

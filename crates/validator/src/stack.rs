@@ -73,6 +73,7 @@ impl Packed {
                 match r.heap {
                     HeapType::Abstract(a) => 7 | n | (a as u64) << 16,
                     HeapType::Concrete(i) => 8 | n | (i as u64) << 32,
+                    HeapType::Exact(i) => 9 | n | (i as u64) << 32,
                 }
             }
         })
@@ -106,9 +107,13 @@ impl Packed {
                     HeapType::Abstract(heap),
                 )))
             }
-            _ => Ty::Val(ValType::Ref(RefType::new(
+            8 => Ty::Val(ValType::Ref(RefType::new(
                 nullable,
                 HeapType::Concrete((self.0 >> 32) as u32),
+            ))),
+            _ => Ty::Val(ValType::Ref(RefType::new(
+                nullable,
+                HeapType::Exact((self.0 >> 32) as u32),
             ))),
         }
     }

@@ -412,6 +412,8 @@ fn subtyping_and_canonical_types() {
     let open = |supertypes: Vec<u32>, fields: Vec<FieldType>| SubType {
         is_final: false,
         supertypes,
+        describes: None,
+        descriptor: None,
         composite: CompositeType::Struct(fields),
     };
     let field = |v| FieldType {

@@ -28,18 +28,25 @@ impl ModuleParser<'_> {
         }
     }
 
+    /// An imported function's type: a type use, or `(exact typeuse)`
+    /// (custom descriptors) for an exact function import.
+    fn func_import_desc(&mut self) -> PResult<ImportDesc> {
+        if self.features.contains(Features::CUSTOM_DESCRIPTORS) && self.c.eat_sexpr("exact") {
+            let (ty, _) = self.type_use()?;
+            self.c.rparen()?;
+            return Ok(ImportDesc::FuncExact(ty));
+        }
+        Ok(ImportDesc::Func(self.type_use()?.0))
+    }
+
     pub(crate) fn func_field(&mut self) -> PResult<()> {
         let index = self.next_index(ExternKind::Func);
         let (_, id) = self.c.opt_id_and_name();
         Self::name_of(&mut self.m.names.funcs, index, id);
         self.inline_exports(ExternKind::Func, index)?;
         if let Some((module, name)) = self.inline_import()? {
-            let (ty, _) = self.type_use()?;
-            self.push_import(Import {
-                module,
-                name,
-                desc: ImportDesc::Func(ty),
-            });
+            let desc = self.func_import_desc()?;
+            self.push_import(Import { module, name, desc });
             return Ok(());
         }
         let (ty, param_names) = self.type_use()?;
@@ -256,7 +263,7 @@ impl ModuleParser<'_> {
             "func" => {
                 let index = self.next_index(ExternKind::Func);
                 Self::name_of(&mut self.m.names.funcs, index, id);
-                ImportDesc::Func(self.type_use()?.0)
+                self.func_import_desc()?
             }
             "table" => {
                 let index = self.next_index(ExternKind::Table);

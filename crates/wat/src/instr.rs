@@ -44,6 +44,7 @@ const OVERRIDDEN: &[&str] = &[
     "table.init",
     "ref.test",
     "ref.cast",
+    "ref.cast_desc_eq",
 ];
 
 /// An open folded form, waiting for its `)`.
@@ -472,6 +473,14 @@ impl ModuleParser<'_> {
                     ("ref.test", true) => Instr::RefTestNull { ty: rt.heap },
                     (_, false) => Instr::RefCast { ty: rt.heap },
                     (_, true) => Instr::RefCastNull { ty: rt.heap },
+                }
+            }
+            "ref.cast_desc_eq" => {
+                let rt = self.ref_type()?;
+                if rt.nullable {
+                    Instr::RefCastDescEqNull { ty: rt.heap }
+                } else {
+                    Instr::RefCastDescEq { ty: rt.heap }
                 }
             }
             _ => {

@@ -9,8 +9,18 @@ use std::borrow::Cow;
 use weft_ast::*;
 
 impl ModuleParser<'_> {
-    /// A heap type: an abstract keyword or a type index.
+    /// A heap type: an abstract keyword, a type index or (custom
+    /// descriptors) `(exact typeidx)`.
     pub fn heap_type(&mut self) -> PResult<HeapType> {
+        if self.features.contains(Features::CUSTOM_DESCRIPTORS) && self.c.eat_sexpr("exact") {
+            // Only defined types can be exact.
+            if self.c.keyword_at(0).is_some() || self.c.peek_rparen() {
+                return Err(self.c.unexpected());
+            }
+            let idx = self.type_index()?;
+            self.c.rparen()?;
+            return Ok(HeapType::Exact(idx));
+        }
         if let Some(kw) = self.c.keyword_at(0) {
             if let Some(h) = AbsHeap::ALL.into_iter().find(|h| h.name() == kw) {
                 self.c.bump();
@@ -327,17 +337,45 @@ impl ModuleParser<'_> {
             while matches!(self.c.kind_at(0), Some(Kind::Id | Kind::Reserved)) {
                 supertypes.push(self.type_index()?);
             }
+            let (describes, descriptor) = self.descriptor_clauses()?;
             let composite = self.composite_type(idx)?;
             self.c.rparen()?;
             SubType {
                 is_final,
                 supertypes,
+                describes,
+                descriptor,
                 composite,
             }
         } else {
-            SubType::plain(self.composite_type(idx)?)
+            let (describes, descriptor) = self.descriptor_clauses()?;
+            SubType {
+                describes,
+                descriptor,
+                ..SubType::plain(self.composite_type(idx)?)
+            }
         };
         Ok(t)
+    }
+
+    /// The optional `(describes x)` and then `(descriptor y)` clauses before
+    /// a composite type (custom descriptors). Another order or a repeated
+    /// clause is an unexpected token where the composite type is due.
+    fn descriptor_clauses(&mut self) -> PResult<(Option<u32>, Option<u32>)> {
+        if !self.features.contains(Features::CUSTOM_DESCRIPTORS) {
+            return Ok((None, None));
+        }
+        let clause = |p: &mut Self, kw: &str| -> PResult<Option<u32>> {
+            if !p.c.eat_sexpr(kw) {
+                return Ok(None);
+            }
+            let idx = p.type_index()?;
+            p.c.rparen()?;
+            Ok(Some(idx))
+        };
+        let describes = clause(self, "describes")?;
+        let descriptor = clause(self, "descriptor")?;
+        Ok((describes, descriptor))
     }
 
     /// `(func ...)`, `(struct ...)` or `(array ...)`.

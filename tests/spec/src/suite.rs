@@ -62,7 +62,7 @@ pub fn features_of(dir: &str) -> Features {
         "wasm-v1" => Features::WASM1,
         "wasm-v2" => wasm2,
         "wasm-v3" | "wasm-latest" | "proposals/annotations" => Features::default(),
-        "proposals/custom-descriptors" => Features::ALL,
+        "proposals/custom-descriptors" => Features::default().with(Features::CUSTOM_DESCRIPTORS),
         "proposals/gc" => Features::WASM3,
         "proposals/function-references" => wasm2
             .with(Features::FUNCTION_REFERENCES)

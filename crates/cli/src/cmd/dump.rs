@@ -143,6 +143,9 @@ fn details(out: &mut String, m: &Module) {
             next[kind as usize] += 1;
             let what = match imp.desc {
                 ImportDesc::Func(ty) => format!("func[{idx}] sig={ty}{}", label(&names.funcs, idx)),
+                ImportDesc::FuncExact(ty) => {
+                    format!("func[{idx}] exact sig={ty}{}", label(&names.funcs, idx))
+                }
                 ImportDesc::Table(t) => format!("table[{idx}] {}", table_type(&t)),
                 ImportDesc::Memory(mt) => format!("memory[{idx}] {}", memory_type(&mt)),
                 ImportDesc::Global(g) => format!("global[{idx}] {}", global_type(&g)),
@@ -274,6 +277,7 @@ fn ref_type(r: RefType) -> String {
         HeapType::Abstract(h) if r.nullable => return h.ref_name().into(),
         HeapType::Abstract(h) => h.name().to_string(),
         HeapType::Concrete(i) => i.to_string(),
+        HeapType::Exact(i) => format!("(exact {i})"),
     };
     if r.nullable {
         format!("(ref null {heap})")

@@ -252,6 +252,7 @@ pub fn wasmparser_features(f: Features) -> wasmparser::WasmFeatures {
         (Features::WIDE_ARITHMETIC, W::WIDE_ARITHMETIC),
         (Features::LEGACY_EXCEPTIONS, W::LEGACY_EXCEPTIONS),
         (Features::CUSTOM_PAGE_SIZES, W::CUSTOM_PAGE_SIZES),
+        (Features::CUSTOM_DESCRIPTORS, W::CUSTOM_DESCRIPTORS),
     ];
     let mut w = W::FLOATS | W::GC_TYPES;
     for (ours, theirs) in pairs {
