@@ -318,11 +318,11 @@ impl<'m> Stacks<'m> {
                 self.open_block(ctx, Kind::TryTable, table.ty, pos)?;
             }
             I::Try { ty } => {
-                Self::legacy(ctx, i)?;
+                Self::own_proposal(ctx, i)?;
                 self.open_block(ctx, Kind::Try, *ty, pos)?
             }
             I::Catch { tag } => {
-                Self::legacy(ctx, i)?;
+                Self::own_proposal(ctx, i)?;
                 let f = ctx.tag_type(*tag)?;
                 let frame = self.pop_ctrl(ctx)?;
                 if !matches!(frame.kind, Kind::Try | Kind::Catch) {
@@ -332,7 +332,7 @@ impl<'m> Stacks<'m> {
                 self.push_vals(Tys::Many(&f.params));
             }
             I::CatchAll => {
-                Self::legacy(ctx, i)?;
+                Self::own_proposal(ctx, i)?;
                 let frame = self.pop_ctrl(ctx)?;
                 if !matches!(frame.kind, Kind::Try | Kind::Catch) {
                     return Err(err("catch_all found outside of a try block"));
@@ -340,7 +340,7 @@ impl<'m> Stacks<'m> {
                 self.push_ctrl(Kind::CatchAll, Tys::Empty, frame.results, frame.block);
             }
             I::Delegate { label } => {
-                Self::legacy(ctx, i)?;
+                Self::own_proposal(ctx, i)?;
                 let frame = self.pop_ctrl(ctx)?;
                 if frame.kind != Kind::Try {
                     return Err(err("delegate found outside of a try block"));
@@ -351,7 +351,7 @@ impl<'m> Stacks<'m> {
                 self.push_vals(frame.results);
             }
             I::Rethrow { label } => {
-                Self::legacy(ctx, i)?;
+                Self::own_proposal(ctx, i)?;
                 let frame = self.label(*label)?;
                 if !matches!(frame.kind, Kind::Catch | Kind::CatchAll) {
                     return Err(err("invalid rethrow label"));
@@ -784,19 +784,36 @@ impl<'m> Stacks<'m> {
             I::RefI31 => self.unop(ctx, I32, abs(false, AbsHeap::I31))?,
 
             // ----- custom descriptors (`desc.rs`) -----
-            I::StructNewDesc { ty } => self.struct_new_desc(ctx, *ty, false)?,
-            I::StructNewDefaultDesc { ty } => self.struct_new_desc(ctx, *ty, true)?,
-            I::RefGetDesc { ty } => self.ref_get_desc(ctx, *ty)?,
-            I::RefCastDescEq { ty } => self.ref_cast_desc_eq(ctx, RefType::new(false, *ty))?,
-            I::RefCastDescEqNull { ty } => self.ref_cast_desc_eq(ctx, RefType::new(true, *ty))?,
-            I::BrOnCastDescEq { cast } | I::BrOnCastDescEqFail { cast } => self
-                .br_on_cast_desc_eq(
+            I::StructNewDesc { ty } => {
+                Self::own_proposal(ctx, i)?;
+                self.struct_new_desc(ctx, *ty, false)?
+            }
+            I::StructNewDefaultDesc { ty } => {
+                Self::own_proposal(ctx, i)?;
+                self.struct_new_desc(ctx, *ty, true)?
+            }
+            I::RefGetDesc { ty } => {
+                Self::own_proposal(ctx, i)?;
+                self.ref_get_desc(ctx, *ty)?
+            }
+            I::RefCastDescEq { ty } => {
+                Self::own_proposal(ctx, i)?;
+                self.ref_cast_desc_eq(ctx, RefType::new(false, *ty))?
+            }
+            I::RefCastDescEqNull { ty } => {
+                Self::own_proposal(ctx, i)?;
+                self.ref_cast_desc_eq(ctx, RefType::new(true, *ty))?
+            }
+            I::BrOnCastDescEq { cast } | I::BrOnCastDescEqFail { cast } => {
+                Self::own_proposal(ctx, i)?;
+                self.br_on_cast_desc_eq(
                     ctx,
                     cast.label,
                     cast.from,
                     cast.to,
                     matches!(i, I::BrOnCastDescEqFail { .. }),
-                )?,
+                )?
+            }
             I::I31GetS | I::I31GetU => self.unop(ctx, abs(true, AbsHeap::I31), I32)?,
 
             // ----- aggregates -----
@@ -1365,14 +1382,12 @@ impl<'m> Stacks<'m> {
         Ok(())
     }
 
-    /// The legacy exception instructions check their proposal themselves,
-    /// so that the common feature sets skip the per-instruction check.
-    fn legacy(ctx: &Ctx<'m>, i: &Instr) -> Result<()> {
-        if ctx.features.contains(Features::LEGACY_EXCEPTIONS) {
-            Ok(())
-        } else {
-            Self::check_feature(ctx, i)
-        }
+    /// The instructions of the proposals outside [`crate::func`]'s
+    /// `INSTR_FEATURES` (legacy exceptions, custom descriptors) check their
+    /// proposal themselves, so that the common feature sets, which leave
+    /// those off, skip the per-instruction check.
+    fn own_proposal(ctx: &Ctx<'m>, i: &Instr) -> Result<()> {
+        Self::check_feature(ctx, i)
     }
 
     /// Whether a proposal's instructions are enabled.

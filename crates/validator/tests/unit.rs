@@ -345,6 +345,50 @@ fn features_switch_proposals_off() {
 }
 
 #[test]
+fn proposals_off_by_default_reject_their_instructions() {
+    // Custom descriptors and legacy exceptions are off in the default set;
+    // their instructions check the proposal themselves (the common sets
+    // skip the per-instruction check), so each must still be rejected.
+    let desc = one_func(
+        &[],
+        &[],
+        &[],
+        vec![
+            Instr::RefNull {
+                ty: HeapType::Abstract(AbsHeap::None),
+            },
+            Instr::RefGetDesc { ty: 0 },
+            Instr::Drop,
+        ],
+    );
+    let legacy = one_func(
+        &[],
+        &[],
+        &[],
+        vec![
+            Instr::Try {
+                ty: BlockType::Empty,
+            },
+            Instr::End,
+        ],
+    );
+    for (m, proposal) in [
+        (&desc, "custom-descriptors"),
+        (&legacy, "legacy-exceptions"),
+    ] {
+        let e = error_of(m);
+        assert!(
+            e.starts_with("unknown operator") && e.contains(proposal),
+            "{e}"
+        );
+        // With every proposal on, the instruction is typed instead.
+        if let Err(e) = validate(m, Features::ALL) {
+            assert!(!e.message().starts_with("unknown operator"), "{e}");
+        }
+    }
+}
+
+#[test]
 fn constant_expressions() {
     let mut m = Module::default();
     let init = m.push_expr([
