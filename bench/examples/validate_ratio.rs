@@ -4,7 +4,9 @@
 //! ratio. Less sensitive to a shared machine's noise than two criterion
 //! runs one after the other.
 //!
-//! `cargo run --release --example validate_ratio [-- ROUNDS [FILTER]]`
+//! `cargo run --release --example validate_ratio [-- ROUNDS [FILTER [ONLY]]]`
+//! where ONLY (`check`, `keep` or `peer`) runs just that side, for a
+//! profiler.
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -19,6 +21,8 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(15);
     let filter = args.next().unwrap_or_default();
+    let only = args.next().unwrap_or_default();
+    let runs = |side: &str| only.is_empty() || only == side;
     println!(
         "{:<45} {:>11} {:>11} {:>11} {:>7} {:>7}",
         "file", "check ms", "keep ms", "wasmparser", "check", "keep"
@@ -36,13 +40,21 @@ fn main() {
         let (mut check, mut keep, mut peer) = (Vec::new(), Vec::new(), Vec::new());
         for _ in 0..rounds {
             let t = Instant::now();
-            black_box(weft_validator::check_bytes(black_box(&bytes), Features::default()).ok());
+            if runs("check") {
+                black_box(weft_validator::check_bytes(black_box(&bytes), Features::default()).ok());
+            }
             check.push(t.elapsed());
             let t = Instant::now();
-            black_box(weft_validator::validate_bytes(black_box(&bytes), Features::default()).ok());
+            if runs("keep") {
+                black_box(
+                    weft_validator::validate_bytes(black_box(&bytes), Features::default()).ok(),
+                );
+            }
             keep.push(t.elapsed());
             let t = Instant::now();
-            black_box(wasmparser::Validator::new().validate_all(black_box(&bytes)).ok());
+            if runs("peer") {
+                black_box(wasmparser::Validator::new().validate_all(black_box(&bytes)).ok());
+            }
             peer.push(t.elapsed());
         }
         let (c, k, p) = (median(check), median(keep), median(peer));

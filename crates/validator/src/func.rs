@@ -126,7 +126,7 @@ pub(crate) fn step_open<'m>(
     if check {
         Stacks::check_feature(ctx, ins)?;
     }
-    if st.instr_fast(ctx, ins) {
+    if st.instr_fast(ctx, ins, k) {
         return Ok(());
     }
     st.instr(ctx, ins, k).map_err(|e| e.with_op(ins.name()))

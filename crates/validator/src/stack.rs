@@ -482,23 +482,21 @@ impl<'m> Stacks<'m> {
     /// the memory exists and is 32-bit, the offset fits, the alignment is
     /// within the natural one.
     #[inline(always)]
-    fn fast_memarg(&self, i: &weft_ast::Instr, m: weft_ast::MemArg) -> bool {
-        m.memory == 0
-            && self.mem0_i32
-            && m.offset <= u64::from(u32::MAX)
-            && i.natural_align().is_some_and(|n| m.align <= n)
+    fn fast_memarg(&self, m: weft_ast::MemArg, natural: u8) -> bool {
+        m.memory == 0 && self.mem0_i32 && m.offset <= u64::from(u32::MAX) && m.align <= natural
     }
 
-    /// A load of type `r` from an i32 address.
+    /// A load of type `r` from an i32 address (`natural`: log2 of the
+    /// access width).
     #[inline(always)]
-    fn fast_load(&mut self, i: &weft_ast::Instr, m: weft_ast::MemArg, r: Packed) -> bool {
-        self.fast_memarg(i, m) && self.fast_unop(P_I32, r)
+    fn fast_load(&mut self, m: weft_ast::MemArg, natural: u8, r: Packed) -> bool {
+        self.fast_memarg(m, natural) && self.fast_unop(P_I32, r)
     }
 
     /// A store of a `v` value to an i32 address.
     #[inline(always)]
-    fn fast_store(&mut self, i: &weft_ast::Instr, m: weft_ast::MemArg, v: Packed) -> bool {
-        if !(self.fast_memarg(i, m) && self.top_is(0, v) && self.top_is(1, P_I32)) {
+    fn fast_store(&mut self, m: weft_ast::MemArg, natural: u8, v: Packed) -> bool {
+        if !(self.fast_memarg(m, natural) && self.top_is(0, v) && self.top_is(1, P_I32)) {
             return false;
         }
         self.ops.pop();
@@ -506,15 +504,164 @@ impl<'m> Stacks<'m> {
         true
     }
 
+    /// Whether the innermost frame's operands are exactly `tys`, type for
+    /// type, with nothing below them (what `end` needs).
+    #[inline(always)]
+    fn exactly(&self, tys: Tys<'m>) -> bool {
+        let height = self.height as usize;
+        match tys {
+            Tys::Empty => self.ops.len() == height,
+            Tys::One(v) => self.ops.len() == height + 1 && self.ops[height] == Packed::of_val(v),
+            Tys::Many(s) => {
+                self.ops.len() == height + s.len()
+                    && s.iter()
+                        .zip(&self.ops[height..])
+                        .all(|(&t, &p)| Packed::of_val(t) == p)
+            }
+        }
+    }
+
+    /// Whether the top operands of the innermost frame are `tys`, type
+    /// for type (what a branch or a call needs).
+    #[inline(always)]
+    fn on_top(&self, tys: Tys<'m>) -> bool {
+        match tys {
+            Tys::Empty => true,
+            Tys::One(v) => self.top_is(0, Packed::of_val(v)),
+            Tys::Many(s) => {
+                let len = self.ops.len();
+                len >= self.height as usize + s.len()
+                    && s.iter()
+                        .zip(&self.ops[len - s.len()..])
+                        .all(|(&t, &p)| Packed::of_val(t) == p)
+            }
+        }
+    }
+
+    /// `end` of a frame whose results are exactly on its stack: pops the
+    /// frame and leaves the results where they are. An `if` without `else`
+    /// only when it has neither parameters nor results.
+    #[inline(always)]
+    fn fast_end(&mut self, pos: u32) -> bool {
+        let Some(f) = self.ctrls.last() else {
+            return false;
+        };
+        let simple = match f.kind {
+            Kind::Block | Kind::Loop | Kind::Else | Kind::Func => true,
+            Kind::If => f.params.len() == 0 && f.results.len() == 0,
+            _ => false,
+        };
+        if !simple || !self.exactly(f.results) {
+            return false;
+        }
+        let (kind, block, init_height) = (f.kind, f.block, f.init_height);
+        self.ctrls.pop();
+        self.sync();
+        self.reset_inits(init_height);
+        if kind != Kind::Func
+            && let Some(b) = self.blocks.get_mut(block as usize)
+        {
+            b.end_pos = pos;
+        }
+        true
+    }
+
+    /// `block`, `loop` or `if` of an empty or single number type (the
+    /// types that need no check).
+    #[inline(always)]
+    fn fast_block(&mut self, kind: Kind, ty: BlockType, pos: u32) -> bool {
+        let results = match ty {
+            BlockType::Empty => Tys::Empty,
+            BlockType::Val(v @ (ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64)) => {
+                Tys::One(v)
+            }
+            _ => return false,
+        };
+        if kind == Kind::If {
+            if !self.top_is(0, P_I32) {
+                return false;
+            }
+            self.ops.pop();
+        }
+        let block = self.blocks.len() as u32;
+        self.blocks.push(BlockFacts {
+            pos,
+            else_pos: u32::MAX,
+            end_pos: u32::MAX,
+            height: self.ops.len() as u32,
+            ty,
+            params: 0,
+            results: results.len() as u32,
+        });
+        self.push_ctrl(kind, Tys::Empty, results, block);
+        true
+    }
+
+    /// The types a branch to label `l` carries, when the label exists and
+    /// they are on top of the stack.
+    #[inline(always)]
+    fn fast_branch(&self, l: u32) -> bool {
+        let n = self.ctrls.len();
+        (l as usize) < n && self.on_top(self.ctrls[n - 1 - l as usize].label_types())
+    }
+
+    /// A direct call whose parameters are on top of the stack.
+    #[inline(always)]
+    fn fast_call(&mut self, ctx: &Ctx<'m>, func: u32) -> bool {
+        let Ok(f) = ctx.func_type_of(func) else {
+            return false;
+        };
+        if !self.on_top(Tys::Many(&f.params)) {
+            return false;
+        }
+        self.ops.truncate(self.ops.len() - f.params.len());
+        for &r in &f.results {
+            self.push_packed(Packed::of_val(r));
+        }
+        true
+    }
+
     /// Types the most frequent instructions when they are certain to be
     /// valid, without entering [`Stacks::instr`], whose frame (a match over
     /// every instruction, many registers saved) costs more than their
     /// checks. `false` when it did nothing: not one of them, or a case the
-    /// full rules must judge (and word the error for).
+    /// full rules must judge (and word the error for). `pos` is the
+    /// instruction's index in its body.
     #[inline(always)]
-    pub fn instr_fast(&mut self, ctx: &Ctx<'m>, i: &weft_ast::Instr) -> bool {
+    pub fn instr_fast(&mut self, ctx: &Ctx<'m>, i: &weft_ast::Instr, pos: u32) -> bool {
         use weft_ast::Instr as I;
         match *i {
+            I::End => return self.fast_end(pos),
+            I::Block { ty } => return self.fast_block(Kind::Block, ty, pos),
+            I::Loop { ty } => return self.fast_block(Kind::Loop, ty, pos),
+            I::If { ty } => return self.fast_block(Kind::If, ty, pos),
+            I::Br { label } => {
+                if !self.fast_branch(label) {
+                    return false;
+                }
+                self.set_unreachable();
+            }
+            I::BrIf { label } => {
+                if !self.top_is(0, P_I32) {
+                    return false;
+                }
+                self.ops.pop();
+                if !self.fast_branch(label) {
+                    // Back as it was, for the full rules.
+                    self.ops.push(P_I32);
+                    return false;
+                }
+            }
+            I::Return => {
+                if !self.fast_branch(self.ctrls.len().saturating_sub(1) as u32) {
+                    return false;
+                }
+                self.set_unreachable();
+            }
+            I::Call { func } => return self.fast_call(ctx, func),
+            I::Unreachable => self.set_unreachable(),
+            I::F32Const { .. } => self.push(Ty::Val(ValType::F32)),
+            I::F64Const { .. } => self.push(Ty::Val(ValType::F64)),
             I::LocalGet { local } => match self.fast_locals.get(local as usize) {
                 Some(&p) => self.push_packed(p),
                 None => return false,
@@ -589,25 +736,32 @@ impl<'m> Stacks<'m> {
             | I::I64Shl
             | I::I64ShrS
             | I::I64ShrU => return self.fast_binop(P_I64, P_I64),
-            I::I32Load { memarg }
-            | I::I32Load8S { memarg }
-            | I::I32Load8U { memarg }
-            | I::I32Load16S { memarg }
-            | I::I32Load16U { memarg } => return self.fast_load(i, memarg, P_I32),
-            I::I64Load { memarg }
-            | I::I64Load8S { memarg }
-            | I::I64Load8U { memarg }
-            | I::I64Load16S { memarg }
-            | I::I64Load16U { memarg }
-            | I::I64Load32S { memarg }
-            | I::I64Load32U { memarg } => return self.fast_load(i, memarg, P_I64),
-            I::I32Store { memarg } | I::I32Store8 { memarg } | I::I32Store16 { memarg } => {
-                return self.fast_store(i, memarg, P_I32);
+            // Loads and stores by natural alignment (log2), known here
+            // rather than looked up in the instruction table.
+            I::I32Load8S { memarg } | I::I32Load8U { memarg } => {
+                return self.fast_load(memarg, 0, P_I32);
             }
-            I::I64Store { memarg }
-            | I::I64Store8 { memarg }
-            | I::I64Store16 { memarg }
-            | I::I64Store32 { memarg } => return self.fast_store(i, memarg, P_I64),
+            I::I32Load16S { memarg } | I::I32Load16U { memarg } => {
+                return self.fast_load(memarg, 1, P_I32);
+            }
+            I::I32Load { memarg } => return self.fast_load(memarg, 2, P_I32),
+            I::I64Load8S { memarg } | I::I64Load8U { memarg } => {
+                return self.fast_load(memarg, 0, P_I64);
+            }
+            I::I64Load16S { memarg } | I::I64Load16U { memarg } => {
+                return self.fast_load(memarg, 1, P_I64);
+            }
+            I::I64Load32S { memarg } | I::I64Load32U { memarg } => {
+                return self.fast_load(memarg, 2, P_I64);
+            }
+            I::I64Load { memarg } => return self.fast_load(memarg, 3, P_I64),
+            I::I32Store8 { memarg } => return self.fast_store(memarg, 0, P_I32),
+            I::I32Store16 { memarg } => return self.fast_store(memarg, 1, P_I32),
+            I::I32Store { memarg } => return self.fast_store(memarg, 2, P_I32),
+            I::I64Store8 { memarg } => return self.fast_store(memarg, 0, P_I64),
+            I::I64Store16 { memarg } => return self.fast_store(memarg, 1, P_I64),
+            I::I64Store32 { memarg } => return self.fast_store(memarg, 2, P_I64),
+            I::I64Store { memarg } => return self.fast_store(memarg, 3, P_I64),
             _ => return false,
         }
         true
