@@ -9,7 +9,7 @@
 
 use std::sync::Arc;
 
-use super::{CodePtr, Frame, Machine, Mem0, move_down, unimplemented};
+use super::{CodePtr, Frame, Machine, Mem0, unimplemented};
 use crate::num::BinFn;
 use crate::op::{Code, Op, for_each_specialized, shape};
 use crate::store::FuncInst;
@@ -38,49 +38,121 @@ impl Machine<'_> {
         // live `Arc<Code>` and keeps alive (see `Pins`); so is every code
         // pointer a frame holds or a callee's `Arc` gives below.
         let mut code: &Code = unsafe { &*regs.code };
-        let (mut pc, mut fp, mut inst, mut mem) = (regs.pc, regs.fp, regs.inst, regs.mem);
+        let (mut fp, mut inst, mut mem) = (regs.fp, regs.inst, regs.mem);
         let mut ops = code.ops.as_ptr();
+        // The next op, by address (`ops` plus the op index).
+        // SAFETY: `regs.pc` names an op of `code` (see the fetch below).
+        let mut ip: *const Op = unsafe { ops.add(regs.pc) };
         let max_depth = self.store.limits.max_call_depth as usize;
         let mut sp = self.stack.sp;
         // Fuel cannot be switched on or off by the ops run here.
         let metered = self.store.fuel.is_some();
+        // The value stack by address, so that no op reloads the vector's
+        // pointer and length from the machine: `slots` and `len` are its
+        // buffer and length, `frame` the current frame's first slot. They
+        // are taken again (`resync!`) after anything that may grow the
+        // stack or reach it through `self.stack`.
+        let mut slots: *mut u64 = self.stack.slots.as_mut_ptr();
+        let mut len = self.stack.slots.len();
+        let mut frame: *mut u64 = slots.wrapping_add(fp);
+        macro_rules! resync {
+            () => {{
+                slots = self.stack.slots.as_mut_ptr();
+                len = self.stack.slots.len();
+                frame = slots.wrapping_add(fp);
+            }};
+        }
+        // The frame slot at `$off`, as a place.
+        macro_rules! frame_slot {
+            ($off:expr) => {
+                // SAFETY: `frame` is `slots + fp` and `$off` an offset that
+                // the translator's `in_bounds` check placed below the
+                // frame's `max_height`; `enter` made the stack at least
+                // `fp + max_height` slots long for this frame, it never
+                // shrinks, and `slots` is its buffer since the last change.
+                *unsafe { &mut *frame.add($off as usize) }
+            };
+        }
         macro_rules! local {
             ($off:expr) => {
-                self.get(fp + $off as usize)
+                frame_slot!($off)
             };
         }
         macro_rules! set_local {
             ($off:expr, $v:expr) => {{
                 let v = $v;
-                self.set(fp + $off as usize, v);
+                frame_slot!($off) = v;
             }};
+        }
+        // The stack slot at index `$i`, as a place; checked against the
+        // length, so that a translator bug panics rather than corrupts.
+        macro_rules! slot {
+            ($i:expr) => {
+                *{
+                    let i: usize = $i;
+                    if i >= len {
+                        overrun();
+                    }
+                    // SAFETY: `i` is below the length of the buffer at
+                    // `slots` (both taken since its last change).
+                    unsafe { &mut *slots.add(i) }
+                }
+            };
         }
         macro_rules! push {
             ($v:expr) => {{
                 let v = $v;
-                self.stack.slots[sp] = v;
+                slot!(sp) = v;
                 sp += 1;
             }};
         }
         macro_rules! pop {
             () => {{
-                sp -= 1;
-                self.stack.slots[sp]
+                sp = sp.wrapping_sub(1);
+                slot!(sp)
             }};
         }
         macro_rules! top {
             () => {
-                self.stack.slots[sp - 1]
+                slot!(sp.wrapping_sub(1))
+            };
+        }
+        // Moves the `$n` slots from `$from` down to `$to` (checked).
+        macro_rules! move_down {
+            ($from:expr, $n:expr, $to:expr) => {{
+                let (from, n, to): (usize, usize, usize) = ($from, $n, $to);
+                match n {
+                    0 => {}
+                    1 => slot!(to) = slot!(from),
+                    _ => {
+                        if to > from || from.checked_add(n).is_none_or(|end| end > len) {
+                            overrun();
+                        }
+                        // SAFETY: both ranges lie in the buffer (`to <=
+                        // from`, `from + n <= len`); `copy` allows overlap.
+                        unsafe { std::ptr::copy(slots.add(from), slots.add(to), n) }
+                    }
+                }
+            }};
+        }
+        // The index of the next op.
+        macro_rules! pc {
+            () => {
+                // SAFETY: `ip` points into (or just past an op of) the ops
+                // that start at `ops`.
+                unsafe { ip.offset_from(ops) as usize }
             };
         }
         // Jumps to `$to`, charging fuel for backward jumps (loops).
         macro_rules! jump {
             ($to:expr) => {{
-                let to = $to as usize;
-                if metered && to < pc {
+                // SAFETY: `in_bounds` checked every target of the running
+                // code to be below its op count.
+                let to = unsafe { ops.add($to as usize) };
+                if metered && to < ip {
                     self.fuel()?;
                 }
-                pc = to;
+                ip = to;
             }};
         }
         // Branches to a target, moving the kept values down.
@@ -89,7 +161,7 @@ impl Machine<'_> {
                 let t = $t;
                 let keep = t.keep as usize;
                 let base = fp + t.base as usize;
-                move_down(&mut self.stack.slots, sp - keep..sp, base);
+                move_down!(sp.wrapping_sub(keep), keep, base);
                 sp = base + keep;
                 jump!(t.to);
             }};
@@ -100,6 +172,7 @@ impl Machine<'_> {
                 self.stack.sp = sp;
                 let r = $e;
                 sp = self.stack.sp;
+                resync!();
                 r
             }};
         }
@@ -109,7 +182,7 @@ impl Machine<'_> {
                 self.stack.sp = sp;
                 *regs = Regs {
                     code,
-                    pc: pc - 1,
+                    pc: pc!() - 1,
                     fp,
                     inst,
                     mem,
@@ -141,14 +214,16 @@ impl Machine<'_> {
                 }
                 self.frames.push(Frame {
                     code: CodePtr(code),
-                    pc: pc as u32,
+                    pc: pc!() as u32,
                     fp: fp as u32,
                     inst,
                 });
                 fp = new_fp;
+                // `enter` may have grown the stack.
+                resync!();
                 code = callee;
                 ops = code.ops.as_ptr();
-                pc = 0;
+                ip = ops;
                 if $ci != inst {
                     inst = $ci;
                     mem = Mem0::of(self.store, inst);
@@ -212,7 +287,7 @@ impl Machine<'_> {
             };
         }
         loop {
-            debug_assert!(pc < code.ops.len());
+            debug_assert!(pc!() < code.ops.len());
             // SAFETY: `ops` points at the running `code`'s ops (both
             // change together at calls and returns; `Pins` keeps the code
             // alive), and `pc` names one of them: `run` passes a valid
@@ -221,8 +296,10 @@ impl Machine<'_> {
             // guarantees that every branch target is below the length and
             // that the last op is `Return` (which leaves the frame), so
             // stepping past an op that falls through stays in range.
-            let op = unsafe { &*ops.add(pc) };
-            pc += 1;
+            let op = unsafe { &*ip };
+            // SAFETY: as above, the op after `op` is in range or `op`
+            // leaves the code (one past the end is a valid address anyway).
+            ip = unsafe { ip.add(1) };
             // The one match of the loop, with an arm per specialized op (the
             // list comes from `op::for_each_specialized`).
             macro_rules! step {
@@ -245,6 +322,7 @@ impl Machine<'_> {
                             }
                             Op::CallIndirect { ty, table } => {
                                 self.stack.sp = sp;
+                                // `call!` takes the stack again before using it.
                                 let addr = self.indirect(inst, *ty, *table)?;
                                 match self.store.funcs.get(addr as usize) {
                                     Some(FuncInst::Wasm {
@@ -268,7 +346,7 @@ impl Machine<'_> {
                                     exit!();
                                 }
                                 let n = code.result_slots as usize;
-                                move_down(&mut self.stack.slots, sp - n..sp, fp);
+                                move_down!(sp.wrapping_sub(n), n, fp);
                                 sp = fp + n;
                                 if let Some(f) = self.frames.pop() {
                                     let pins = &mut self.pins;
@@ -280,7 +358,11 @@ impl Machine<'_> {
                                     // SAFETY: a frame's code is alive (see `Pins`).
                                     code = unsafe { &*f.code.0 };
                                     ops = code.ops.as_ptr();
-                                    (pc, fp) = (f.pc as usize, f.fp as usize);
+                                    fp = f.fp as usize;
+                                    frame = slots.wrapping_add(fp);
+                                    // SAFETY: a frame's pc is just after its
+                                    // call op, which is never the last op.
+                                    ip = unsafe { ops.add(f.pc as usize) };
                                     if f.inst != inst {
                                         inst = f.inst;
                                         mem = Mem0::of(self.store, inst);
@@ -297,7 +379,8 @@ impl Machine<'_> {
                             }
                             Op::JumpIfNot { to } => {
                                 if pop!() as u32 == 0 {
-                                    pc = *to as usize;
+                                    // SAFETY: `in_bounds` checked the target.
+                                    ip = unsafe { ops.add(*to as usize) };
                                 }
                             }
                             Op::BrIf(t) => {
@@ -314,7 +397,7 @@ impl Machine<'_> {
                                 let c = pop!() as u32;
                                 let n = *slots as usize;
                                 if c == 0 {
-                                    move_down(&mut self.stack.slots, sp - n..sp, sp - 2 * n);
+                                    move_down!(sp.wrapping_sub(n), n, sp.wrapping_sub(2 * n));
                                 }
                                 sp -= n;
                             }
@@ -330,7 +413,7 @@ impl Machine<'_> {
                                 set_local!(*off, pop!());
                             }
                             Op::LocalTee2 { off } => {
-                                set_local!(*off, self.stack.slots[sp - 2]);
+                                set_local!(*off, slot!(sp.wrapping_sub(2)));
                                 set_local!(*off + 1, top!());
                             }
                             Op::Const { bits } => push!(*bits),
@@ -463,13 +546,12 @@ impl Machine<'_> {
                                 b[8..].copy_from_slice(&hi.to_le_bytes());
                             }
                             Op::SimdBin { f } => {
-                                let s = &mut self.stack.slots[sp - 4..sp];
-                                let a = (s[1] as u128) << 64 | s[0] as u128;
-                                let b = (s[3] as u128) << 64 | s[2] as u128;
+                                let b = (pop!() as u128) << 64;
+                                let b = b | pop!() as u128;
+                                let a = (top!() as u128) << 64 | slot!(sp.wrapping_sub(2)) as u128;
                                 let r = f.call(a, b);
-                                s[0] = r as u64;
-                                s[1] = (r >> 64) as u64;
-                                sp -= 2;
+                                slot!(sp.wrapping_sub(2)) = r as u64;
+                                top!() = (r >> 64) as u64;
                             }
                             Op::Num(i) => {
                                 if !on_stack!(crate::num::numeric(&mut self.stack, i))? {
@@ -481,13 +563,41 @@ impl Machine<'_> {
                                     return Err(unimplemented(i));
                                 }
                             }
-                            _ => exit!(),
+                            // Every other op, named rather than `_`: with the
+                            // match exhaustive, the dispatch needs no range
+                            // check before its jump table.
+                            Op::Unreachable
+                            | Op::ReturnCall { .. }
+                            | Op::ReturnCallIndirect { .. }
+                            | Op::CallRef
+                            | Op::ReturnCallRef
+                            | Op::BrOnNull(_)
+                            | Op::BrOnNonNull(_)
+                            | Op::Throw { .. }
+                            | Op::ThrowRef
+                            | Op::BrOnCast { .. }
+                            | Op::BrOnCastDesc { .. }
+                            | Op::Gc(_)
+                            | Op::Rethrow { .. }
+                            | Op::GlobalGet { .. }
+                            | Op::GlobalSet { .. }
+                            | Op::RefFunc { .. }
+                            | Op::Access(_) => exit!(),
                         }
                 };
             }
             for_each_specialized!(step);
         }
     }
+}
+
+/// Stops on a value stack access out of range: the translator sizes every
+/// frame, so this is a bug, reported as a panic rather than undefined
+/// behaviour.
+#[cold]
+#[inline(never)]
+fn overrun() -> ! {
+    panic!("value stack access out of range")
 }
 
 /// The byte range of a 16-byte access at `ea`, if it is addressable.
