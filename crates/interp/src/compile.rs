@@ -251,6 +251,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
             *op = s;
         }
     }
+    fuse_loop_steps(&mut t.ops, &t.targets, &t.handlers);
     let code = Code {
         ops: t.ops.into_boxed_slice(),
         targets: t.targets.into_boxed_slice(),
@@ -318,6 +319,59 @@ fn rotate_loops(ops: &mut [Op]) {
     }
 }
 
+/// Fuses a counted loop's step into its test: `I32AddLCSet { a: x, d: x }`
+/// then `I32LtUJumpLL { a: x, .. }` (or the signed test) become
+/// `I32AddJumpLtU` (`I32AddJumpLtS`) in place of the first, which skips the
+/// second when it falls through; so the op count and every index stay as
+/// they were. The second must be no branch target, or a branch there would
+/// find the test without the step.
+fn fuse_loop_steps(ops: &mut [Op], targets: &[Target], handlers: &[Handler]) {
+    let mut is_target = vec![false; ops.len() + 1];
+    let mut mark = |to: u32| {
+        if let Some(t) = is_target.get_mut(to as usize) {
+            *t = true;
+        }
+    };
+    for op in ops.iter() {
+        match *generic(op).as_ref().unwrap_or(op) {
+            Op::Jump { to }
+            | Op::JumpIf { to }
+            | Op::JumpIfNot { to }
+            | Op::JumpIfL { to, .. }
+            | Op::JumpIfLC { to, .. }
+            | Op::JumpIfLL { to, .. } => mark(to),
+            Op::Br(t) | Op::BrIf(t) | Op::BrOnNull(t) | Op::BrOnNonNull(t) => mark(t.to),
+            _ => {}
+        }
+    }
+    targets.iter().for_each(|t| mark(t.to));
+    for h in handlers {
+        h.catches.iter().for_each(|c| mark(c.target.to));
+    }
+    for j in 0..ops.len().saturating_sub(1) {
+        let Op::I32AddLCSet(shape::LCSet { a, c, d }) = ops[j] else {
+            continue;
+        };
+        let (to, b, signed) = match ops[j + 1] {
+            Op::I32LtUJumpLL(shape::JumpLL { a: t, b, to }) if t == d => (to, b, false),
+            Op::I32LtSJumpLL(shape::JumpLL { a: t, b, to }) if t == d => (to, b, true),
+            _ => continue,
+        };
+        let (Ok(x), Ok(b)) = (u16::try_from(d), u16::try_from(b)) else {
+            continue;
+        };
+        if a != d || is_target[j + 1] {
+            continue;
+        }
+        let step = shape::Step { x, b, c, to };
+        ops[j] = if signed {
+            Op::I32AddJumpLtS(step)
+        } else {
+            Op::I32AddJumpLtU(step)
+        };
+    }
+}
+
 /// Whether the interpreter may fetch ops and touch frame slots without
 /// bounds checks: the last op is `Return` (so falling through never leaves
 /// the body), every branch target names an op, and every frame offset an
@@ -332,36 +386,48 @@ fn in_bounds(code: &Code) -> bool {
     let off_ok = |off: u32, width: u64| off as u64 + width <= max;
     // A specialized op is checked in its generic form, which has the same
     // offsets and targets.
-    let ops_ok = code
-        .ops
-        .iter()
-        .all(|op| match *generic(op).as_ref().unwrap_or(op) {
-            Op::Jump { to } | Op::JumpIf { to } | Op::JumpIfNot { to } => to_ok(to),
-            Op::Br(t) | Op::BrIf(t) | Op::BrOnNull(t) | Op::BrOnNonNull(t) => to_ok(t.to),
-            Op::JumpIfL { off, to, .. } => to_ok(to) && off_ok(off, 1),
-            Op::JumpIfLC { a, to, .. } => to_ok(to) && off_ok(a, 1),
-            Op::JumpIfLL { a, b, to, .. } => to_ok(to) && off_ok(a, 1) && off_ok(b, 1),
-            Op::LocalGet { off } | Op::LocalSet { off } | Op::LocalTee { off } => off_ok(off, 1),
-            Op::LocalGet2 { off } | Op::LocalSet2 { off } | Op::LocalTee2 { off } => off_ok(off, 2),
-            Op::BinL { b: a, .. }
-            | Op::BinLR { a, .. }
-            | Op::BinLC { a, .. }
-            | Op::BinSet { d: a, .. }
-            | Op::BinCSet { d: a, .. }
-            | Op::ConstSet { d: a, .. }
-            | Op::LoadL { a, .. }
-            | Op::StoreL { a, .. }
-            | Op::StoreLC { a, .. }
-            | Op::LoadSet { d: a, .. } => off_ok(a, 1),
-            Op::LoadLSet { a, d, .. } => off_ok(a, 1) && off_ok(d, 1),
-            Op::BinLL { a, b, .. }
-            | Op::BinLRSet { a, d: b, .. }
-            | Op::BinLCSet { a, d: b, .. }
-            | Op::BinLSet { b: a, d: b, .. }
-            | Op::Copy { a, d: b } => off_ok(a, 1) && off_ok(b, 1),
-            Op::BinLLSet { a, b, d, .. } => off_ok(a, 1) && off_ok(b, 1) && off_ok(d, 1),
-            _ => true,
-        });
+    let ops_ok =
+        code.ops
+            .iter()
+            .enumerate()
+            .all(|(i, op)| match *generic(op).as_ref().unwrap_or(op) {
+                // Falling through skips one op.
+                Op::I32AddJumpLtU(s) | Op::I32AddJumpLtS(s) => {
+                    to_ok(s.to)
+                        && to_ok(i as u32 + 2)
+                        && off_ok(s.x.into(), 1)
+                        && off_ok(s.b.into(), 1)
+                }
+                Op::Jump { to } | Op::JumpIf { to } | Op::JumpIfNot { to } => to_ok(to),
+                Op::Br(t) | Op::BrIf(t) | Op::BrOnNull(t) | Op::BrOnNonNull(t) => to_ok(t.to),
+                Op::JumpIfL { off, to, .. } => to_ok(to) && off_ok(off, 1),
+                Op::JumpIfLC { a, to, .. } => to_ok(to) && off_ok(a, 1),
+                Op::JumpIfLL { a, b, to, .. } => to_ok(to) && off_ok(a, 1) && off_ok(b, 1),
+                Op::LocalGet { off } | Op::LocalSet { off } | Op::LocalTee { off } => {
+                    off_ok(off, 1)
+                }
+                Op::LocalGet2 { off } | Op::LocalSet2 { off } | Op::LocalTee2 { off } => {
+                    off_ok(off, 2)
+                }
+                Op::BinL { b: a, .. }
+                | Op::BinLR { a, .. }
+                | Op::BinLC { a, .. }
+                | Op::BinSet { d: a, .. }
+                | Op::BinCSet { d: a, .. }
+                | Op::ConstSet { d: a, .. }
+                | Op::LoadL { a, .. }
+                | Op::StoreL { a, .. }
+                | Op::StoreLC { a, .. }
+                | Op::LoadSet { d: a, .. } => off_ok(a, 1),
+                Op::LoadLSet { a, d, .. } => off_ok(a, 1) && off_ok(d, 1),
+                Op::BinLL { a, b, .. }
+                | Op::BinLRSet { a, d: b, .. }
+                | Op::BinLCSet { a, d: b, .. }
+                | Op::BinLSet { b: a, d: b, .. }
+                | Op::Copy { a, d: b } => off_ok(a, 1) && off_ok(b, 1),
+                Op::BinLLSet { a, b, d, .. } => off_ok(a, 1) && off_ok(b, 1) && off_ok(d, 1),
+                _ => true,
+            });
     ops_ok
         && matches!(code.ops.last(), Some(Op::Return))
         && code.targets.iter().all(|t| to_ok(t.to))
@@ -1685,6 +1751,50 @@ mod tests {
                 "Return"
             ]
         );
+    }
+
+    #[test]
+    fn a_counted_loop_steps_and_tests_in_one_op() {
+        let text = r#"(module (memory 1) (func (param i32) (result i32) (local i32)
+            (block $b (loop $l
+              (br_if $b (i32.ge_u (local.get 1) (local.get 0)))
+              (i32.store8 (local.get 1) (i32.const 1))
+              (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+              (br $l)))
+            (local.get 1)))"#;
+        let m = weft_parser::parse(&wat::parse_str(text).expect("wat")).expect("parses");
+        let env = Env {
+            module: &m,
+            func_types: &[0],
+            globals: &[],
+            memories: &[AddrType::I32],
+            tags: &[],
+        };
+        let code = translate(&env, &m.funcs[0]).expect("translates");
+        let ops: Vec<String> = code.ops.iter().map(|o| format!("{o:?}")).collect();
+        assert_eq!(
+            ops,
+            [
+                "I32GeUJumpLL(JumpLL { a: 1, b: 0, to: 4 })",
+                "StoreLC { f: U8, a: 1, offset: 0, c: 1 }",
+                // Adds 1 to local 1 and jumps back while it is below local
+                // 0; falling through skips the next op, the unfused test.
+                "I32AddJumpLtU(Step { x: 1, b: 0, c: 1, to: 1 })",
+                "I32LtUJumpLL(JumpLL { a: 1, b: 0, to: 1 })",
+                "LocalGet { off: 1 }",
+                "Return",
+            ]
+        );
+        // A branch to the test keeps the step apart.
+        let ops = ops_of(
+            r#"(module (func (param i32) (result i32) (local i32)
+                (block $b (loop $l
+                  (br_if $b (i32.ge_s (local.get 1) (local.get 0)))
+                  (if (local.get 0) (then (local.set 1 (i32.add (local.get 1) (i32.const 2)))))
+                  (br $l)))
+                (local.get 1)))"#,
+        );
+        assert!(!ops.iter().any(|o| o.starts_with("I32AddJump")), "{ops:?}");
     }
 
     #[test]

@@ -1033,6 +1033,8 @@ impl Machine<'_> {
                 | Op::StoreLC { .. }
                 | Op::LoadSet { .. }
                 | Op::LoadLSet { .. }
+                | Op::I32AddJumpLtU(_)
+                | Op::I32AddJumpLtS(_)
                 | for_each_specialized!(specialized_pattern) => pc -= 1,
                 Op::Num(i) => {
                     if !crate::num::numeric(&mut self.stack, i)? {

@@ -150,6 +150,16 @@ pub(crate) mod shape {
         pub c: i32,
         pub d: u32,
     }
+    /// A loop counter's step and test: add `c` to the local at `x`, then
+    /// jump to `to` if the new value compares true with the local at `b`.
+    /// Offsets are 16 bits, so that the op stays 16 bytes.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct Step {
+        pub x: u16,
+        pub b: u16,
+        pub c: i32,
+        pub to: u32,
+    }
     /// Two locals; jump to `to` if the result is not zero.
     #[derive(Clone, Copy, Debug)]
     pub(crate) struct JumpLL {
@@ -332,6 +342,13 @@ macro_rules! define_op {
         V128Store { offset: u32 },
         /// A lane-wise binary operator on the top two vectors.
         SimdBin { f: SimdBinFn },
+        /// A counted loop's back edge: `I32AddLCSet` of a local to itself
+        /// followed by `I32LtUJumpLL` on that local, in one op; falling
+        /// through skips the next op (the unfused test, kept so that no op
+        /// index moves).
+        I32AddJumpLtU(shape::Step),
+        /// `I32AddJumpLtU` with a signed comparison (`I32LtSJumpLL`).
+        I32AddJumpLtS(shape::Step),
         /// Any other numeric instruction, executed by its AST form.
         Num(Box<Instr>),
         /// A memory or table instruction, executed by its AST form.

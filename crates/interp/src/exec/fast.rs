@@ -553,6 +553,27 @@ impl Machine<'_> {
                                 slot!(sp.wrapping_sub(2)) = r as u64;
                                 top!() = (r >> 64) as u64;
                             }
+                            Op::I32AddJumpLtU(s) => {
+                                let v = BinFn::I32Add.call(local!(s.x), s.c as i64 as u64);
+                                set_local!(s.x, v);
+                                if BinFn::I32LtU.call(v, local!(s.b)) != 0 {
+                                    jump!(s.to);
+                                } else {
+                                    // SAFETY: `in_bounds` checked that the op
+                                    // after the skipped one exists.
+                                    ip = unsafe { ip.add(1) };
+                                }
+                            }
+                            Op::I32AddJumpLtS(s) => {
+                                let v = BinFn::I32Add.call(local!(s.x), s.c as i64 as u64);
+                                set_local!(s.x, v);
+                                if BinFn::I32LtS.call(v, local!(s.b)) != 0 {
+                                    jump!(s.to);
+                                } else {
+                                    // SAFETY: as for `I32AddJumpLtU`.
+                                    ip = unsafe { ip.add(1) };
+                                }
+                            }
                             Op::Num(i) => {
                                 if !on_stack!(crate::num::numeric(&mut self.stack, i))? {
                                     return Err(unimplemented(i));
