@@ -419,6 +419,7 @@ fn in_bounds(code: &Code) -> bool {
                 | Op::StoreL { a, .. }
                 | Op::StoreLC { a, .. }
                 | Op::LoadSet { d: a, .. } => off_ok(a, 1),
+                Op::StoreLL { a, v, .. } => off_ok(a, 1) && off_ok(v, 1),
                 Op::LoadLSet { a, d, .. } => off_ok(a, 1) && off_ok(d, 1),
                 Op::BinLL { a, b, .. }
                 | Op::BinLRSet { a, d: b, .. }
@@ -1254,7 +1255,14 @@ impl Translator<'_> {
     /// was pushed by a `local.get` followed only by ops that neither write
     /// locals nor have effects besides traps, removes that `local.get` and
     /// returns its local's offset.
-    fn take_local_operand(&mut self, mut depth: u32) -> Option<u32> {
+    fn take_local_operand(&mut self, depth: u32) -> Option<u32> {
+        self.take_operand(depth, false).map(|(off, _)| off)
+    }
+
+    /// `take_local_operand`, also taking an `i32.shl` of a local by a
+    /// constant when `scaled` (an address operand): the local's offset and
+    /// the shift (0 for a plain `local.get`).
+    fn take_operand(&mut self, mut depth: u32, scaled: bool) -> Option<(u32, u8)> {
         let floor = self.barrier as usize;
         let mut i = self.ops.len();
         while i > floor {
@@ -1274,11 +1282,17 @@ impl Translator<'_> {
                 _ => return None,
             };
             if depth < pushes {
-                let Op::LocalGet { off } = self.ops[i] else {
-                    return None;
+                let taken = match self.ops[i] {
+                    Op::LocalGet { off } => (off, 0),
+                    Op::BinLC {
+                        f: BinFn::I32Shl,
+                        a,
+                        c,
+                    } if scaled => (a, (c & 31) as u8),
+                    _ => return None,
                 };
                 self.ops.remove(i);
-                return Some(off);
+                return Some(taken);
             }
             depth = depth - pushes + pops;
         }
@@ -1528,8 +1542,14 @@ impl Translator<'_> {
                 offset: *offset,
                 d,
             },
-            Some(Op::LoadL { f, a, offset }) => Op::LoadLSet {
+            Some(Op::LoadL {
+                f,
+                shift,
+                a,
+                offset,
+            }) => Op::LoadLSet {
                 f: *f,
+                shift: *shift,
                 a: *a,
                 offset: *offset,
                 d,
@@ -1600,31 +1620,53 @@ impl Translator<'_> {
             _ => {}
         }
         if let Some(f) = crate::access::load_fn(i) {
-            if self.last_fusable(1)
-                && let Some(&Op::LocalGet { off }) = self.ops.last()
-            {
-                self.ops.pop();
-                return Some(Op::LoadL { f, a: off, offset });
+            // The address from a `local.get`, or a local shifted by a
+            // constant (an index scaled to the element size).
+            if let Some((a, shift)) = self.take_operand(0, true) {
+                return Some(Op::LoadL {
+                    f,
+                    shift,
+                    a,
+                    offset,
+                });
             }
             return Some(Op::Load { f, offset });
         }
         let f = crate::access::store_fn(i)?;
-        // The address (below the value) from a `local.get`.
-        if let Some(a) = self.take_local_operand(1) {
-            // A constant value too.
-            if self.last_fusable(1)
-                && let Some(&Op::Const { bits }) = self.ops.last()
-                && bits as i32 as i64 as u64 == bits
-            {
-                self.ops.pop();
-                return Some(Op::StoreLC {
-                    f,
-                    a,
-                    offset,
-                    c: bits as i32,
-                });
+        // The address (below the value) as for loads.
+        if let Some((a, shift)) = self.take_operand(1, true) {
+            // A constant or local value too.
+            if self.last_fusable(1) {
+                match *self.ops.last()? {
+                    Op::Const { bits } if bits as i32 as i64 as u64 == bits => {
+                        self.ops.pop();
+                        return Some(Op::StoreLC {
+                            f,
+                            shift,
+                            a,
+                            offset,
+                            c: bits as i32,
+                        });
+                    }
+                    Op::LocalGet { off: v } => {
+                        self.ops.pop();
+                        return Some(Op::StoreLL {
+                            f,
+                            shift,
+                            a,
+                            offset,
+                            v,
+                        });
+                    }
+                    _ => {}
+                }
             }
-            return Some(Op::StoreL { f, a, offset });
+            return Some(Op::StoreL {
+                f,
+                shift,
+                a,
+                offset,
+            });
         }
         Some(Op::Store { f, offset })
     }
@@ -1723,6 +1765,21 @@ mod tests {
             .collect()
     }
 
+    /// The ops of the first function of a text module, as `Debug` shows
+    /// them.
+    fn debug_ops(text: &str) -> Vec<String> {
+        let m = weft_parser::parse(&wat::parse_str(text).expect("wat")).expect("parses");
+        let env = Env {
+            module: &m,
+            func_types: &[0],
+            globals: &[],
+            memories: &[AddrType::I32],
+            tags: &[],
+        };
+        let code = translate(&env, &m.funcs[0]).expect("translates");
+        code.ops.iter().map(|o| format!("{o:?}")).collect()
+    }
+
     #[test]
     fn typical_loops_take_few_ops() {
         let ops = ops_of(
@@ -1762,21 +1819,12 @@ mod tests {
               (local.set 1 (i32.add (local.get 1) (i32.const 1)))
               (br $l)))
             (local.get 1)))"#;
-        let m = weft_parser::parse(&wat::parse_str(text).expect("wat")).expect("parses");
-        let env = Env {
-            module: &m,
-            func_types: &[0],
-            globals: &[],
-            memories: &[AddrType::I32],
-            tags: &[],
-        };
-        let code = translate(&env, &m.funcs[0]).expect("translates");
-        let ops: Vec<String> = code.ops.iter().map(|o| format!("{o:?}")).collect();
+        let ops = debug_ops(text);
         assert_eq!(
             ops,
             [
                 "I32GeUJumpLL(JumpLL { a: 1, b: 0, to: 4 })",
-                "StoreLC { f: U8, a: 1, offset: 0, c: 1 }",
+                "StoreLC { f: U8, shift: 0, a: 1, offset: 0, c: 1 }",
                 // Adds 1 to local 1 and jumps back while it is below local
                 // 0; falling through skips the next op, the unfused test.
                 "I32AddJumpLtU(Step { x: 1, b: 0, c: 1, to: 1 })",
@@ -1795,6 +1843,35 @@ mod tests {
                 (local.get 1)))"#,
         );
         assert!(!ops.iter().any(|o| o.starts_with("I32AddJump")), "{ops:?}");
+    }
+
+    #[test]
+    fn scaled_local_addresses_fuse_into_loads_and_stores() {
+        let ops = debug_ops(
+            r#"(module (memory 1) (func (param i32 i32) (result i32) (local i32)
+                (local.set 2 (i32.load (i32.shl (local.get 0) (i32.const 2))))
+                (i32.store (i32.shl (local.get 1) (i32.const 2))
+                  (i32.load offset=4 (i32.shl (local.get 0) (i32.const 2))))
+                (i32.store (i32.shl (local.get 0) (i32.const 2)) (local.get 2))
+                (i32.store (local.get 1) (i32.add (local.get 2) (local.get 0)))
+                (i32.store (i32.shl (local.get 1) (i32.const 34)) (i32.const 7))
+                (local.get 2)))"#,
+        );
+        assert_eq!(
+            ops,
+            [
+                "LoadLSet { f: U32, shift: 2, a: 0, offset: 0, d: 2 }",
+                "LoadL { f: U32, shift: 2, a: 0, offset: 4 }",
+                "StoreL { f: U32, shift: 2, a: 1, offset: 0 }",
+                "StoreLL { f: U32, shift: 2, a: 0, offset: 0, v: 2 }",
+                "I32AddLL(LL { a: 2, b: 0 })",
+                "StoreL { f: U32, shift: 0, a: 1, offset: 0 }",
+                // The shift is taken modulo 32, as `i32.shl` does.
+                "StoreLC { f: U32, shift: 2, a: 1, offset: 0, c: 7 }",
+                "LocalGet { off: 2 }",
+                "Return",
+            ]
+        );
     }
 
     #[test]

@@ -995,42 +995,17 @@ impl Machine<'_> {
                         pc = *to as usize;
                     }
                 }
-                Op::Load { f, offset } => {
-                    let ea = self.stack.pop() as u32 as u64 + *offset as u64;
-                    let v = f
-                        .call(mem.bytes(), ea)
-                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                    self.stack.push(v);
-                }
-                Op::LoadL { f, a, offset } => {
-                    let addr = self.get(fp + *a as usize);
-                    let ea = addr as u32 as u64 + *offset as u64;
-                    let v = f
-                        .call(mem.bytes(), ea)
-                        .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                    self.stack.push(v);
-                }
-                Op::Store { f, offset } => {
-                    let v = self.stack.pop();
-                    let ea = self.stack.pop() as u32 as u64 + *offset as u64;
-                    if !f.call(mem.bytes_mut(), ea, v) {
-                        return Err(Trap::OutOfBoundsMemoryAccess);
-                    }
-                }
-                Op::StoreL { f, a, offset } => {
-                    let v = self.stack.pop();
-                    let addr = self.get(fp + *a as usize);
-                    let ea = addr as u32 as u64 + *offset as u64;
-                    if !f.call(mem.bytes_mut(), ea, v) {
-                        return Err(Trap::OutOfBoundsMemoryAccess);
-                    }
-                }
                 // Only the inner loop runs these: go back to it (it
                 // executes the op, so this cannot repeat).
                 Op::V128Load { .. }
                 | Op::V128Store { .. }
                 | Op::SimdBin { .. }
                 | Op::StoreLC { .. }
+                | Op::Load { .. }
+                | Op::LoadL { .. }
+                | Op::Store { .. }
+                | Op::StoreL { .. }
+                | Op::StoreLL { .. }
                 | Op::LoadSet { .. }
                 | Op::LoadLSet { .. }
                 | Op::I32AddJumpLtU(_)

@@ -311,18 +311,39 @@ macro_rules! define_op {
         /// A load from memory 0 (32-bit addresses) at a popped address plus
         /// `offset`.
         Load { f: LoadFn, offset: u32 },
-        /// `Load` from the address in the local at `a`.
-        LoadL { f: LoadFn, a: u32, offset: u32 },
+        /// `Load` from the address in the local at `a` shifted left by
+        /// `shift` (an `i32.shl` by a constant, fused; 0 without one).
+        LoadL {
+            f: LoadFn,
+            shift: u8,
+            a: u32,
+            offset: u32,
+        },
         /// A store to memory 0 (32-bit addresses) of a popped value at a popped
         /// address plus `offset`.
         Store { f: StoreFn, offset: u32 },
-        /// `Store` to the address in the local at `a`.
-        StoreL { f: StoreFn, a: u32, offset: u32 },
+        /// `Store` to the address in the local at `a` shifted left by
+        /// `shift`.
+        StoreL {
+            f: StoreFn,
+            shift: u8,
+            a: u32,
+            offset: u32,
+        },
+        /// `StoreL` of the value in the local at `v`.
+        StoreLL {
+            f: StoreFn,
+            shift: u8,
+            a: u32,
+            offset: u32,
+            v: u32,
+        },
         /// `Load`, storing into the local at `d` instead of pushing.
         LoadSet { f: LoadFn, offset: u32, d: u32 },
         /// `LoadL`, storing into the local at `d` instead of pushing.
         LoadLSet {
             f: LoadFn,
+            shift: u8,
             a: u32,
             offset: u32,
             d: u32,
@@ -330,6 +351,7 @@ macro_rules! define_op {
         /// `StoreL` of a constant (sign-extended from 32 bits).
         StoreLC {
             f: StoreFn,
+            shift: u8,
             a: u32,
             offset: u32,
             c: i32,

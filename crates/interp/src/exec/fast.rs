@@ -135,6 +135,13 @@ impl Machine<'_> {
                 }
             }};
         }
+        // The effective address of a memory op whose address is the local
+        // at `$a` shifted left by `$shift`.
+        macro_rules! address {
+            ($a:expr, $shift:expr, $offset:expr) => {
+                (local!($a) as u32).wrapping_shl($shift as u32) as u64 + $offset as u64
+            };
+        }
         // The index of the next op.
         macro_rules! pc {
             () => {
@@ -483,8 +490,13 @@ impl Machine<'_> {
                                     .call(mem.bytes(), ea)
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
                             }
-                            Op::LoadL { f, a, offset } => {
-                                let ea = local!(*a) as u32 as u64 + *offset as u64;
+                            Op::LoadL {
+                                f,
+                                shift,
+                                a,
+                                offset,
+                            } => {
+                                let ea = address!(*a, *shift, *offset);
                                 let v = f
                                     .call(mem.bytes(), ea)
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
@@ -497,10 +509,27 @@ impl Machine<'_> {
                                     return Err(Trap::OutOfBoundsMemoryAccess);
                                 }
                             }
-                            Op::StoreL { f, a, offset } => {
+                            Op::StoreL {
+                                f,
+                                shift,
+                                a,
+                                offset,
+                            } => {
                                 let v = pop!();
-                                let ea = local!(*a) as u32 as u64 + *offset as u64;
+                                let ea = address!(*a, *shift, *offset);
                                 if !f.call(mem.bytes_mut(), ea, v) {
+                                    return Err(Trap::OutOfBoundsMemoryAccess);
+                                }
+                            }
+                            Op::StoreLL {
+                                f,
+                                shift,
+                                a,
+                                offset,
+                                v,
+                            } => {
+                                let ea = address!(*a, *shift, *offset);
+                                if !f.call(mem.bytes_mut(), ea, local!(*v)) {
                                     return Err(Trap::OutOfBoundsMemoryAccess);
                                 }
                             }
@@ -511,15 +540,27 @@ impl Machine<'_> {
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
                                 set_local!(*d, v);
                             }
-                            Op::LoadLSet { f, a, offset, d } => {
-                                let ea = local!(*a) as u32 as u64 + *offset as u64;
+                            Op::LoadLSet {
+                                f,
+                                shift,
+                                a,
+                                offset,
+                                d,
+                            } => {
+                                let ea = address!(*a, *shift, *offset);
                                 let v = f
                                     .call(mem.bytes(), ea)
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
                                 set_local!(*d, v);
                             }
-                            Op::StoreLC { f, a, offset, c } => {
-                                let ea = local!(*a) as u32 as u64 + *offset as u64;
+                            Op::StoreLC {
+                                f,
+                                shift,
+                                a,
+                                offset,
+                                c,
+                            } => {
+                                let ea = address!(*a, *shift, *offset);
                                 if !f.call(mem.bytes_mut(), ea, *c as i64 as u64) {
                                     return Err(Trap::OutOfBoundsMemoryAccess);
                                 }
