@@ -26,7 +26,10 @@ fn main() {
         rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
         println!("{name}: {total} instructions");
         for (op, n) in rows.into_iter().take(top) {
-            println!("  {op:<24} {n:>9} {:>6.2}%", n as f64 * 100.0 / total as f64);
+            println!(
+                "  {op:<24} {n:>9} {:>6.2}%",
+                n as f64 * 100.0 / total as f64
+            );
         }
     }
 }

@@ -1,11 +1,12 @@
 //! Interleaved A/B timing of bytes-to-verdict validation: weft's
-//! `check_bytes` and wasmparser's `validate_all` take turns on each corpus
-//! file, so both see the same machine load; prints the medians and their
+//! `check_bytes` (serial and parallel), `validate_bytes` (which also keeps
+//! the syntax tree) and wasmparser's `validate_all` take turns on each
+//! corpus file, so both see the same machine load; prints the medians and their
 //! ratio. Less sensitive to a shared machine's noise than two criterion
 //! runs one after the other.
 //!
 //! `cargo run --release --example validate_ratio [-- ROUNDS [FILTER [ONLY]]]`
-//! where ONLY (`check`, `keep` or `peer`) runs just that side, for a
+//! where ONLY (`check`, `par`, `keep` or `peer`) runs just that side, for a
 //! profiler.
 
 use std::hint::black_box;
@@ -24,8 +25,8 @@ fn main() {
     let only = args.next().unwrap_or_default();
     let runs = |side: &str| only.is_empty() || only == side;
     println!(
-        "{:<45} {:>11} {:>11} {:>11} {:>7} {:>7}",
-        "file", "check ms", "keep ms", "wasmparser", "check", "keep"
+        "{:<45} {:>9} {:>9} {:>9} {:>10} {:>6} {:>6} {:>6}",
+        "file", "check ms", "par ms", "keep ms", "wasmparser", "check", "par", "keep"
     );
     for (name, bytes) in weft_bench::corpus() {
         if !name.contains(&filter) {
@@ -37,13 +38,22 @@ fn main() {
             println!("{name}: skipped (rejected by one side)");
             continue;
         }
-        let (mut check, mut keep, mut peer) = (Vec::new(), Vec::new(), Vec::new());
+        let (mut check, mut par, mut keep, mut peer) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for _ in 0..rounds {
             let t = Instant::now();
             if runs("check") {
                 black_box(weft_validator::check_bytes(black_box(&bytes), Features::default()).ok());
             }
             check.push(t.elapsed());
+            let t = Instant::now();
+            if runs("par") {
+                black_box(
+                    weft_validator::check_bytes_parallel(black_box(&bytes), Features::default())
+                        .ok(),
+                );
+            }
+            par.push(t.elapsed());
             let t = Instant::now();
             if runs("keep") {
                 black_box(
@@ -53,19 +63,25 @@ fn main() {
             keep.push(t.elapsed());
             let t = Instant::now();
             if runs("peer") {
-                black_box(wasmparser::Validator::new().validate_all(black_box(&bytes)).ok());
+                black_box(
+                    wasmparser::Validator::new()
+                        .validate_all(black_box(&bytes))
+                        .ok(),
+                );
             }
             peer.push(t.elapsed());
         }
-        let (c, k, p) = (median(check), median(keep), median(peer));
+        let (c, q, k, p) = (median(check), median(par), median(keep), median(peer));
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!(
-            "{:<45} {:>11.2} {:>11.2} {:>11.2} {:>7.3} {:>7.3}",
+            "{:<45} {:>9.2} {:>9.2} {:>9.2} {:>10.2} {:>6.3} {:>6.3} {:>6.3}",
             name,
             ms(c),
+            ms(q),
             ms(k),
             ms(p),
             ms(c) / ms(p),
+            ms(q) / ms(p),
             ms(k) / ms(p)
         );
     }

@@ -148,8 +148,9 @@ impl<'a, 'r> Bodies<'a, 'r> {
     /// code (the bodies before it must be there already), as
     /// [`RawBody::decode`] would.
     pub fn decode_raw<S: InstrSink>(&mut self, raw: &RawBody<'_>, sink: &mut S) -> Result<()> {
-        let b = raw.decode(self.cx.features, self.code, sink)?;
-        self.cx.uses_data |= b.uses_data;
+        let uses_data = self.cx.uses_data;
+        let b = raw.decode_in(self.cx, self.code, sink)?;
+        self.cx.uses_data = uses_data | b.uses_data;
         self.decoded.push((
             b.locals,
             Expr {
@@ -230,12 +231,24 @@ impl RawBody<'_> {
         code: &mut Vec<Instr>,
         sink: &mut S,
     ) -> Result<DecodedBody> {
+        self.decode_in(&mut CodeCx::new(features), code, sink)
+    }
+
+    /// [`RawBody::decode`] with a decoding context that the caller reuses
+    /// from body to body (its buffers are kept; its `uses_data` is this
+    /// body's alone afterwards).
+    pub fn decode_in<S: InstrSink>(
+        &self,
+        cx: &mut CodeCx,
+        code: &mut Vec<Instr>,
+        sink: &mut S,
+    ) -> Result<DecodedBody> {
         let mut r = self.r.clone();
-        let mut cx = CodeCx::new(features);
-        let locals = locals(&mut r, features)?;
+        cx.uses_data = false;
+        let locals = locals(&mut r, cx.features)?;
         sink.body(self.index, &locals, self.at);
         let start = code.len() as u32;
-        instr::expr_with(&mut r, &mut cx, code, sink)?;
+        instr::expr_with(&mut r, cx, code, sink)?;
         if r.pos() != self.end {
             return Err(r.error(ErrorKind::SectionSizeMismatch));
         }

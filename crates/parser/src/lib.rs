@@ -30,7 +30,7 @@ mod types;
 
 pub use code::{Bodies, CodeHook, DecodedBody, RawBody};
 pub use error::{Error, ErrorKind};
-pub use instr::InstrSink;
+pub use instr::{CodeCx, InstrSink};
 pub use stream::{Event, StreamParser};
 pub use weft_ast::{Features, Module};
 

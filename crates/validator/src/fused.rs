@@ -156,7 +156,8 @@ impl<const KEEP: bool> CodeHook for Hook<KEEP> {
                 return Ok(());
             }
         };
-        let (facts, error) = if self.parallel {
+        // One thread: the serial walk, without the split's extra scan.
+        let (facts, error) = if self.parallel && rayon::current_num_threads() > 1 {
             parallel::bodies::<KEEP>(&ctx, bodies)?
         } else {
             let mut checker = Checker::<KEEP>::new(&ctx, st, ctx.m.funcs.len());
@@ -303,7 +304,7 @@ impl<const KEEP: bool> InstrSink for Checker<'_, '_, KEEP> {
 mod parallel {
     use rayon::prelude::*;
     use weft_ast::Instr;
-    use weft_parser::{Bodies, DecodedBody, RawBody};
+    use weft_parser::{Bodies, CodeCx, DecodedBody, RawBody};
 
     use super::Checker;
     use crate::ctx::Ctx;
@@ -343,8 +344,10 @@ mod parallel {
         let ((malformed, facts, error), chunks) = rayon::join(
             || {
                 let mut checker = Checker::<KEEP>::new(ctx, Stacks::new(), first.len());
-                let bytes: usize = first.iter().map(RawBody::size).sum();
-                bodies.reserve(bytes / 2);
+                if KEEP {
+                    let bytes: usize = first.iter().map(RawBody::size).sum();
+                    bodies.reserve(bytes / 2);
+                }
                 let mut malformed = None;
                 for body in first {
                     if let Err(e) = bodies.decode_raw(body, &mut checker) {
@@ -407,12 +410,14 @@ mod parallel {
         chunk: &[RawBody<'_>],
     ) -> Chunk {
         let bytes: usize = chunk.iter().map(RawBody::size).sum();
-        let mut code = Vec::with_capacity(bytes / 2);
+        // About one instruction per two bytes, when they are kept.
+        let mut code = Vec::with_capacity(if KEEP { bytes / 2 } else { 0 });
         let mut decoded = Vec::with_capacity(chunk.len());
         let mut checker = Checker::<KEEP>::new(ctx, Stacks::new(), chunk.len());
         let mut malformed = None;
+        let mut cx = CodeCx::new(features);
         for body in chunk {
-            match body.decode(features, &mut code, &mut checker) {
+            match body.decode_in(&mut cx, &mut code, &mut checker) {
                 Ok(d) => decoded.push(d),
                 Err(e) => {
                     malformed = Some(e);
