@@ -10,6 +10,7 @@ use weft_ast::{AddrType, BlockType, Func, FuncType, Instr, Module, TypeIdx, ValT
 
 use weft_ast::Features;
 
+use crate::access::{LoadFn, StoreFn};
 use crate::effect::effect;
 use crate::num::BinFn;
 use crate::op::{CatchOp, Code, Handler, Op, Target, for_each_specialized, shape};
@@ -456,11 +457,150 @@ enum Shape {
     LCSet(shape::LCSet),
     JumpLL(shape::JumpLL),
     JumpLC(shape::JumpLC),
+    Load(shape::Load),
+    LoadL(shape::LoadL),
+    LoadSet(shape::LoadSet),
+    LoadLSet(shape::LoadLSet),
+    Store(shape::Store),
+    StoreL(shape::StoreL),
+    StoreLL(shape::StoreLL),
+    StoreLC(shape::StoreLC),
+}
+
+/// What a specialized op fixes besides its shape: the operator, or a
+/// memory op's width.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Key {
+    Bin(BinFn),
+    Load(LoadFn),
+    Store(StoreFn),
+}
+
+/// The `Key` of a specialized op from its list entry: memory shapes name
+/// a width, the others an operator.
+macro_rules! key {
+    (Load $f:ident) => {
+        Key::Load(LoadFn::$f)
+    };
+    (LoadL $f:ident) => {
+        Key::Load(LoadFn::$f)
+    };
+    (LoadSet $f:ident) => {
+        Key::Load(LoadFn::$f)
+    };
+    (LoadLSet $f:ident) => {
+        Key::Load(LoadFn::$f)
+    };
+    (Store $f:ident) => {
+        Key::Store(StoreFn::$f)
+    };
+    (StoreL $f:ident) => {
+        Key::Store(StoreFn::$f)
+    };
+    (StoreLL $f:ident) => {
+        Key::Store(StoreFn::$f)
+    };
+    (StoreLC $f:ident) => {
+        Key::Store(StoreFn::$f)
+    };
+    ($shape:ident $f:ident) => {
+        Key::Bin(BinFn::$f)
+    };
 }
 
 impl Shape {
-    /// A generic fused op's operator and shape, if it has one.
-    fn of(op: &Op) -> Option<(BinFn, Shape)> {
+    /// A generic fused op's operator (or width) and shape, if it has one.
+    fn of(op: &Op) -> Option<(Key, Shape)> {
+        use shape::*;
+        // Memory ops whose local fits the shapes' 16 bits.
+        let mem = match *op {
+            Op::Load { f, offset } => Some((Key::Load(f), Shape::Load(Load { offset }))),
+            Op::LoadL {
+                f,
+                shift,
+                a,
+                offset,
+            } => Some((
+                Key::Load(f),
+                Shape::LoadL(LoadL {
+                    shift,
+                    a: a.try_into().ok()?,
+                    offset,
+                }),
+            )),
+            Op::LoadSet { f, offset, d } => {
+                Some((Key::Load(f), Shape::LoadSet(LoadSet { offset, d })))
+            }
+            Op::LoadLSet {
+                f,
+                shift,
+                a,
+                offset,
+                d,
+            } => Some((
+                Key::Load(f),
+                Shape::LoadLSet(LoadLSet {
+                    shift,
+                    a: a.try_into().ok()?,
+                    offset,
+                    d,
+                }),
+            )),
+            Op::Store { f, offset } => Some((Key::Store(f), Shape::Store(Store { offset }))),
+            Op::StoreL {
+                f,
+                shift,
+                a,
+                offset,
+            } => Some((
+                Key::Store(f),
+                Shape::StoreL(StoreL {
+                    shift,
+                    a: a.try_into().ok()?,
+                    offset,
+                }),
+            )),
+            Op::StoreLL {
+                f,
+                shift,
+                a,
+                offset,
+                v,
+            } => Some((
+                Key::Store(f),
+                Shape::StoreLL(StoreLL {
+                    shift,
+                    a: a.try_into().ok()?,
+                    offset,
+                    v,
+                }),
+            )),
+            Op::StoreLC {
+                f,
+                shift,
+                a,
+                offset,
+                c,
+            } => Some((
+                Key::Store(f),
+                Shape::StoreLC(StoreLC {
+                    shift,
+                    a: a.try_into().ok()?,
+                    offset,
+                    c,
+                }),
+            )),
+            _ => None,
+        };
+        if mem.is_some() {
+            return mem;
+        }
+        let (f, shape) = Self::of_bin(op)?;
+        Some((Key::Bin(f), shape))
+    }
+
+    /// A generic fused binary op's operator and shape, if it has one.
+    fn of_bin(op: &Op) -> Option<(BinFn, Shape)> {
         use shape::*;
         Some(match *op {
             Op::Bin { f } => (f, Shape::S(S)),
@@ -493,9 +633,76 @@ impl Shape {
         })
     }
 
-    /// The generic op of this shape with operator `f`.
-    fn op(self, f: BinFn) -> Op {
-        match self {
+    /// The generic op of this shape with operator (or width) `key`; `None`
+    /// when the two do not belong together.
+    fn op(self, key: Key) -> Option<Op> {
+        let f = match (key, self) {
+            (Key::Load(f), Shape::Load(s)) => {
+                return Some(Op::Load {
+                    f,
+                    offset: s.offset,
+                });
+            }
+            (Key::Load(f), Shape::LoadL(s)) => {
+                return Some(Op::LoadL {
+                    f,
+                    shift: s.shift,
+                    a: s.a.into(),
+                    offset: s.offset,
+                });
+            }
+            (Key::Load(f), Shape::LoadSet(s)) => {
+                return Some(Op::LoadSet {
+                    f,
+                    offset: s.offset,
+                    d: s.d,
+                });
+            }
+            (Key::Load(f), Shape::LoadLSet(s)) => {
+                return Some(Op::LoadLSet {
+                    f,
+                    shift: s.shift,
+                    a: s.a.into(),
+                    offset: s.offset,
+                    d: s.d,
+                });
+            }
+            (Key::Store(f), Shape::Store(s)) => {
+                return Some(Op::Store {
+                    f,
+                    offset: s.offset,
+                });
+            }
+            (Key::Store(f), Shape::StoreL(s)) => {
+                return Some(Op::StoreL {
+                    f,
+                    shift: s.shift,
+                    a: s.a.into(),
+                    offset: s.offset,
+                });
+            }
+            (Key::Store(f), Shape::StoreLL(s)) => {
+                return Some(Op::StoreLL {
+                    f,
+                    shift: s.shift,
+                    a: s.a.into(),
+                    offset: s.offset,
+                    v: s.v,
+                });
+            }
+            (Key::Store(f), Shape::StoreLC(s)) => {
+                return Some(Op::StoreLC {
+                    f,
+                    shift: s.shift,
+                    a: s.a.into(),
+                    offset: s.offset,
+                    c: s.c,
+                });
+            }
+            (Key::Bin(f), _) => f,
+            _ => return None,
+        };
+        Some(match self {
             Shape::S(_) => Op::Bin { f },
             Shape::L(s) => Op::BinL { f, b: s.b },
             Shape::C(s) => Op::BinC {
@@ -539,7 +746,8 @@ impl Shape {
                 to: s.to,
                 if_zero: false,
             },
-        }
+            _ => return None,
+        })
     }
 }
 
@@ -597,7 +805,7 @@ macro_rules! specializer {
         /// The operator-specialized op that does what `op` does, if any.
         fn specialize(op: &Op) -> Option<Op> {
             match Shape::of(op)? {
-                $((BinFn::$f, Shape::$shape(s)) => Some(Op::$name(s)),)*
+                $((key!($shape $f), Shape::$shape(s)) => Some(Op::$name(s)),)*
                 _ => None,
             }
         }
@@ -606,7 +814,7 @@ macro_rules! specializer {
         /// for an op that is not specialized.
         fn generic(op: &Op) -> Option<Op> {
             match *op {
-                $(Op::$name(s) => Some(Shape::$shape(s).op(BinFn::$f)),)*
+                $(Op::$name(s) => Shape::$shape(s).op(key!($shape $f)),)*
                 _ => None,
             }
         }
@@ -1799,9 +2007,9 @@ mod tests {
                 "JumpIfL",
                 "I32XorLC",
                 "I32AddLRSet",
-                "LoadL",
+                "LoadLU32",
                 "I32AddL",
-                "StoreL",
+                "StoreLU32",
                 "I32SubLCSet",
                 "JumpIfL",
                 "LocalGet",
@@ -1824,7 +2032,7 @@ mod tests {
             ops,
             [
                 "I32GeUJumpLL(JumpLL { a: 1, b: 0, to: 4 })",
-                "StoreLC { f: U8, shift: 0, a: 1, offset: 0, c: 1 }",
+                "StoreLCU8(StoreLC { shift: 0, a: 1, offset: 0, c: 1 })",
                 // Adds 1 to local 1 and jumps back while it is below local
                 // 0; falling through skips the next op, the unfused test.
                 "I32AddJumpLtU(Step { x: 1, b: 0, c: 1, to: 1 })",
@@ -1860,15 +2068,34 @@ mod tests {
         assert_eq!(
             ops,
             [
-                "LoadLSet { f: U32, shift: 2, a: 0, offset: 0, d: 2 }",
-                "LoadL { f: U32, shift: 2, a: 0, offset: 4 }",
-                "StoreL { f: U32, shift: 2, a: 1, offset: 0 }",
-                "StoreLL { f: U32, shift: 2, a: 0, offset: 0, v: 2 }",
+                "LoadLSetU32(LoadLSet { shift: 2, a: 0, offset: 0, d: 2 })",
+                "LoadLU32(LoadL { shift: 2, a: 0, offset: 4 })",
+                "StoreLU32(StoreL { shift: 2, a: 1, offset: 0 })",
+                "StoreLLU32(StoreLL { shift: 2, a: 0, offset: 0, v: 2 })",
                 "I32AddLL(LL { a: 2, b: 0 })",
-                "StoreL { f: U32, shift: 0, a: 1, offset: 0 }",
+                "StoreLU32(StoreL { shift: 0, a: 1, offset: 0 })",
                 // The shift is taken modulo 32, as `i32.shl` does.
-                "StoreLC { f: U32, shift: 2, a: 1, offset: 0, c: 7 }",
+                "StoreLCU32(StoreLC { shift: 2, a: 1, offset: 0, c: 7 })",
                 "LocalGet { off: 2 }",
+                "Return",
+            ]
+        );
+    }
+
+    #[test]
+    fn memory_ops_of_common_widths_are_specialized() {
+        let ops = debug_ops(
+            r#"(module (memory 1) (func (param i32 i32) (result i32) (local i32)
+                (i64.store (local.get 0) (i64.load (local.get 1)))
+                (i32.load16_u (local.get 1))))"#,
+        );
+        assert_eq!(
+            ops,
+            [
+                "LoadLU64(LoadL { shift: 0, a: 1, offset: 0 })",
+                "StoreLU64(StoreL { shift: 0, a: 0, offset: 0 })",
+                // Other widths keep the generic op.
+                "LoadL { f: U16, shift: 0, a: 1, offset: 0 }",
                 "Return",
             ]
         );

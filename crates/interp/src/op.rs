@@ -30,7 +30,8 @@ pub(crate) struct Target {
 
 /// Every operator-specialized op, as `Name Shape Operator,` triples: op
 /// `Name` applies `BinFn::Operator` with its operands and result where
-/// [`shape`]`::Shape` says. The list is passed to `$m!`, so that the op
+/// [`shape`]`::Shape` says (for the memory shapes, `Load*` and `Store*`, the
+/// operator is a `LoadFn` or `StoreFn`: the access width). The list is passed to `$m!`, so that the op
 /// enum, the translator's mapping and the inner loop's arms all come from
 /// it. A specialized op costs one dispatch where the generic fused op
 /// (`BinLL { f, .. }`, ...) costs two: the op, then its operator. The
@@ -64,6 +65,14 @@ macro_rules! for_each_specialized {
             I32LeUS S I32LeU, I32LeULL LL I32LeU, I32LeULC LC I32LeU, I32LeUJumpLL JumpLL I32LeU, I32LeUJumpLC JumpLC I32LeU,
             I32GeSS S I32GeS, I32GeSLL LL I32GeS, I32GeSLC LC I32GeS, I32GeSJumpLL JumpLL I32GeS, I32GeSJumpLC JumpLC I32GeS,
             I32GeUS S I32GeU, I32GeULL LL I32GeU, I32GeULC LC I32GeU, I32GeUJumpLL JumpLL I32GeU, I32GeUJumpLC JumpLC I32GeU,
+            LoadU8 Load U8, LoadU32 Load U32, LoadU64 Load U64,
+            LoadLU8 LoadL U8, LoadLU32 LoadL U32, LoadLU64 LoadL U64,
+            LoadSetU8 LoadSet U8, LoadSetU32 LoadSet U32, LoadSetU64 LoadSet U64,
+            LoadLSetU8 LoadLSet U8, LoadLSetU32 LoadLSet U32, LoadLSetU64 LoadLSet U64,
+            StoreU8 Store U8, StoreU32 Store U32, StoreU64 Store U64,
+            StoreLU8 StoreL U8, StoreLU32 StoreL U32, StoreLU64 StoreL U64,
+            StoreLLU8 StoreLL U8, StoreLLU32 StoreLL U32, StoreLLU64 StoreLL U64,
+            StoreLCU8 StoreLC U8, StoreLCU32 StoreLC U32, StoreLCU64 StoreLC U64,
         }
     };
 }
@@ -149,6 +158,62 @@ pub(crate) mod shape {
         pub a: u32,
         pub c: i32,
         pub d: u32,
+    }
+    /// A load at a popped address plus `offset`, the result in its slot.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct Load {
+        pub offset: u32,
+    }
+    /// A load at the local at `a` shifted left by `shift`, plus `offset`;
+    /// the result pushed. The local's offset is 16 bits (and the shift
+    /// 8), so that the shape fits beside the op's tag.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LoadL {
+        pub shift: u8,
+        pub a: u16,
+        pub offset: u32,
+    }
+    /// `Load`, the result into the local at `d`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LoadSet {
+        pub offset: u32,
+        pub d: u32,
+    }
+    /// `LoadL`, the result into the local at `d`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LoadLSet {
+        pub shift: u8,
+        pub a: u16,
+        pub offset: u32,
+        pub d: u32,
+    }
+    /// A store of a popped value at a popped address plus `offset`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct Store {
+        pub offset: u32,
+    }
+    /// A store of a popped value at an address as `LoadL` computes it.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct StoreL {
+        pub shift: u8,
+        pub a: u16,
+        pub offset: u32,
+    }
+    /// `StoreL` of the local at `v`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct StoreLL {
+        pub shift: u8,
+        pub a: u16,
+        pub offset: u32,
+        pub v: u32,
+    }
+    /// `StoreL` of a constant (sign-extended from 32 bits).
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct StoreLC {
+        pub shift: u8,
+        pub a: u16,
+        pub offset: u32,
+        pub c: i32,
     }
     /// A loop counter's step and test: add `c` to the local at `x`, then
     /// jump to `to` if the new value compares true with the local at `b`.

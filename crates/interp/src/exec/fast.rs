@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use super::{CodePtr, Frame, Machine, Mem0, unimplemented};
+use crate::access::{LoadFn, StoreFn};
 use crate::num::BinFn;
 use crate::op::{Code, Op, for_each_specialized, shape};
 use crate::store::FuncInst;
@@ -239,59 +240,112 @@ impl Machine<'_> {
         }
         // The body of a specialized op, by its shape (see `op::shape`).
         macro_rules! spec {
-            (S, $f:expr, $s:ident) => {{
+            (S, $f:ident, $s:ident) => {{
                 let shape::S = $s;
                 let b = pop!();
-                top!() = $f.call(top!(), b);
+                top!() = BinFn::$f.call(top!(), b);
             }};
-            (L, $f:expr, $s:ident) => {
-                top!() = $f.call(top!(), local!($s.b))
+            (L, $f:ident, $s:ident) => {
+                top!() = BinFn::$f.call(top!(), local!($s.b))
             };
-            (C, $f:expr, $s:ident) => {
-                top!() = $f.call(top!(), $s.c as i64 as u64)
+            (C, $f:ident, $s:ident) => {
+                top!() = BinFn::$f.call(top!(), $s.c as i64 as u64)
             };
-            (LR, $f:expr, $s:ident) => {
-                top!() = $f.call(local!($s.a), top!())
+            (LR, $f:ident, $s:ident) => {
+                top!() = BinFn::$f.call(local!($s.a), top!())
             };
-            (LL, $f:expr, $s:ident) => {
-                push!($f.call(local!($s.a), local!($s.b)))
+            (LL, $f:ident, $s:ident) => {
+                push!(BinFn::$f.call(local!($s.a), local!($s.b)))
             };
-            (LC, $f:expr, $s:ident) => {
-                push!($f.call(local!($s.a), $s.c as i64 as u64))
+            (LC, $f:ident, $s:ident) => {
+                push!(BinFn::$f.call(local!($s.a), $s.c as i64 as u64))
             };
-            (Set, $f:expr, $s:ident) => {{
+            (Set, $f:ident, $s:ident) => {{
                 let b = pop!();
                 let a = pop!();
-                set_local!($s.d, $f.call(a, b));
+                set_local!($s.d, BinFn::$f.call(a, b));
             }};
-            (LSet, $f:expr, $s:ident) => {{
+            (LSet, $f:ident, $s:ident) => {{
                 let a = pop!();
-                set_local!($s.d, $f.call(a, local!($s.b)));
+                set_local!($s.d, BinFn::$f.call(a, local!($s.b)));
             }};
-            (CSet, $f:expr, $s:ident) => {{
+            (CSet, $f:ident, $s:ident) => {{
                 let a = pop!();
-                set_local!($s.d, $f.call(a, $s.c as i64 as u64));
+                set_local!($s.d, BinFn::$f.call(a, $s.c as i64 as u64));
             }};
-            (LRSet, $f:expr, $s:ident) => {{
+            (LRSet, $f:ident, $s:ident) => {{
                 let b = pop!();
-                set_local!($s.d, $f.call(local!($s.a), b));
+                set_local!($s.d, BinFn::$f.call(local!($s.a), b));
             }};
-            (LLSet, $f:expr, $s:ident) => {
-                set_local!($s.d, $f.call(local!($s.a), local!($s.b)))
+            (LLSet, $f:ident, $s:ident) => {
+                set_local!($s.d, BinFn::$f.call(local!($s.a), local!($s.b)))
             };
-            (LCSet, $f:expr, $s:ident) => {
-                set_local!($s.d, $f.call(local!($s.a), $s.c as i64 as u64))
+            (LCSet, $f:ident, $s:ident) => {
+                set_local!($s.d, BinFn::$f.call(local!($s.a), $s.c as i64 as u64))
             };
-            (JumpLL, $f:expr, $s:ident) => {
-                if $f.call(local!($s.a), local!($s.b)) as u32 != 0 {
+            (JumpLL, $f:ident, $s:ident) => {
+                if BinFn::$f.call(local!($s.a), local!($s.b)) as u32 != 0 {
                     jump!($s.to);
                 }
             };
-            (JumpLC, $f:expr, $s:ident) => {
-                if $f.call(local!($s.a), $s.c as i64 as u64) as u32 != 0 {
+            (JumpLC, $f:ident, $s:ident) => {
+                if BinFn::$f.call(local!($s.a), $s.c as i64 as u64) as u32 != 0 {
                     jump!($s.to);
                 }
             };
+            (Load, $f:ident, $s:ident) => {{
+                let ea = top!() as u32 as u64 + $s.offset as u64;
+                top!() = LoadFn::$f
+                    .call(mem.bytes(), ea)
+                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+            }};
+            (LoadL, $f:ident, $s:ident) => {{
+                let ea = address!($s.a, $s.shift, $s.offset);
+                let v = LoadFn::$f
+                    .call(mem.bytes(), ea)
+                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                push!(v);
+            }};
+            (LoadSet, $f:ident, $s:ident) => {{
+                let ea = pop!() as u32 as u64 + $s.offset as u64;
+                let v = LoadFn::$f
+                    .call(mem.bytes(), ea)
+                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                set_local!($s.d, v);
+            }};
+            (LoadLSet, $f:ident, $s:ident) => {{
+                let ea = address!($s.a, $s.shift, $s.offset);
+                let v = LoadFn::$f
+                    .call(mem.bytes(), ea)
+                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                set_local!($s.d, v);
+            }};
+            (Store, $f:ident, $s:ident) => {{
+                let v = pop!();
+                let ea = pop!() as u32 as u64 + $s.offset as u64;
+                if !StoreFn::$f.call(mem.bytes_mut(), ea, v) {
+                    return Err(Trap::OutOfBoundsMemoryAccess);
+                }
+            }};
+            (StoreL, $f:ident, $s:ident) => {{
+                let v = pop!();
+                let ea = address!($s.a, $s.shift, $s.offset);
+                if !StoreFn::$f.call(mem.bytes_mut(), ea, v) {
+                    return Err(Trap::OutOfBoundsMemoryAccess);
+                }
+            }};
+            (StoreLL, $f:ident, $s:ident) => {{
+                let ea = address!($s.a, $s.shift, $s.offset);
+                if !StoreFn::$f.call(mem.bytes_mut(), ea, local!($s.v)) {
+                    return Err(Trap::OutOfBoundsMemoryAccess);
+                }
+            }};
+            (StoreLC, $f:ident, $s:ident) => {{
+                let ea = address!($s.a, $s.shift, $s.offset);
+                if !StoreFn::$f.call(mem.bytes_mut(), ea, $s.c as i64 as u64) {
+                    return Err(Trap::OutOfBoundsMemoryAccess);
+                }
+            }};
         }
         loop {
             debug_assert!(pc!() < code.ops.len());
@@ -312,7 +366,7 @@ impl Machine<'_> {
             macro_rules! step {
                 ($($name:ident $shape:ident $f:ident,)*) => {
                         match op {
-                            $(Op::$name(s) => spec!($shape, BinFn::$f, s),)*
+                            $(Op::$name(s) => spec!($shape, $f, s),)*
                             Op::Call { func } => {
                                 let addr = self.store.instances[inst as usize].funcs[*func as usize];
                                 match self.store.funcs.get(addr as usize) {
