@@ -419,7 +419,10 @@ fn in_bounds(code: &Code) -> bool {
                 | Op::LoadL { a, .. }
                 | Op::StoreL { a, .. }
                 | Op::StoreLC { a, .. }
-                | Op::LoadSet { d: a, .. } => off_ok(a, 1),
+                | Op::LoadSet { d: a, .. }
+                | Op::V128LoadL { a, .. } => off_ok(a, 1),
+                Op::SimdBinLR { a, .. } => off_ok(a, 2),
+                Op::SimdBinLRSet { a, d, .. } => off_ok(a, 2) && off_ok(d, 2),
                 Op::StoreLL { a, v, .. } => off_ok(a, 1) && off_ok(v, 1),
                 Op::LoadLSet { a, d, .. } => off_ok(a, 1) && off_ok(d, 1),
                 Op::BinLL { a, b, .. }
@@ -1332,6 +1335,15 @@ impl Translator<'_> {
                 if w == 1 && self.fuse_set(off) {
                     return Ok(());
                 }
+                // A lane-wise operator on a local, into a local.
+                if w == 2
+                    && self.last_fusable(1)
+                    && let Some(&Op::SimdBinLR { f, a }) = self.ops.last()
+                {
+                    self.ops.pop();
+                    self.emit(Op::SimdBinLRSet { f, a, d: off });
+                    return Ok(());
+                }
                 self.emit(if w == 2 {
                     Op::LocalSet2 { off }
                 } else {
@@ -1395,6 +1407,15 @@ impl Translator<'_> {
                 let op = match crate::num::int_bin(other) {
                     Some((f, wide)) => self.fuse_bin(f, wide),
                     None => self.memory_op(other).unwrap_or_else(|| classify(other)),
+                };
+                // A lane-wise operator's left operand from a `v128` local
+                // (an accumulator, usually).
+                let op = match op {
+                    Op::SimdBin { f } => match self.take_local2_operand(1) {
+                        Some(a) => Op::SimdBinLR { f, a },
+                        None => op,
+                    },
+                    op => op,
                 };
                 self.emit(op);
             }
@@ -1470,37 +1491,60 @@ impl Translator<'_> {
     /// `take_local_operand`, also taking an `i32.shl` of a local by a
     /// constant when `scaled` (an address operand): the local's offset and
     /// the shift (0 for a plain `local.get`).
-    fn take_operand(&mut self, mut depth: u32, scaled: bool) -> Option<(u32, u8)> {
+    fn take_operand(&mut self, depth: u32, scaled: bool) -> Option<(u32, u8)> {
+        let i = self.producer(depth)?;
+        let taken = match self.ops[i] {
+            Op::LocalGet { off } => (off, 0),
+            Op::BinLC {
+                f: BinFn::I32Shl,
+                a,
+                c,
+            } if scaled => (a, (c & 31) as u8),
+            _ => return None,
+        };
+        self.ops.remove(i);
+        Some(taken)
+    }
+
+    /// `take_local_operand` for a two-slot (`v128`) local.
+    fn take_local2_operand(&mut self, depth: u32) -> Option<u32> {
+        let i = self.producer(depth)?;
+        let Op::LocalGet2 { off } = self.ops[i] else {
+            return None;
+        };
+        self.ops.remove(i);
+        Some(off)
+    }
+
+    /// The index of the op that pushed the value at `depth` below the top
+    /// of the stack, if only ops that neither write locals nor have
+    /// effects besides traps follow it (since the last branch target).
+    fn producer(&self, mut depth: u32) -> Option<usize> {
         let floor = self.barrier as usize;
         let mut i = self.ops.len();
         while i > floor {
             i -= 1;
+            // Values (not slots) popped and pushed.
             let (pops, pushes) = match &self.ops[i] {
                 Op::LocalGet { .. }
+                | Op::LocalGet2 { .. }
                 | Op::Const { .. }
                 | Op::BinLL { .. }
                 | Op::BinLC { .. }
-                | Op::LoadL { .. } => (0, 1),
+                | Op::LoadL { .. }
+                | Op::V128LoadL { .. } => (0, 1),
                 Op::BinL { .. }
                 | Op::BinC { .. }
                 | Op::BinLR { .. }
                 | Op::Load { .. }
+                | Op::V128Load { .. }
+                | Op::SimdBinLR { .. }
                 | Op::I32Eqz => (1, 1),
-                Op::Bin { .. } => (2, 1),
+                Op::Bin { .. } | Op::SimdBin { .. } => (2, 1),
                 _ => return None,
             };
             if depth < pushes {
-                let taken = match self.ops[i] {
-                    Op::LocalGet { off } => (off, 0),
-                    Op::BinLC {
-                        f: BinFn::I32Shl,
-                        a,
-                        c,
-                    } if scaled => (a, (c & 31) as u8),
-                    _ => return None,
-                };
-                self.ops.remove(i);
-                return Some(taken);
+                return Some(i);
             }
             depth = depth - pushes + pops;
         }
@@ -1823,7 +1867,12 @@ impl Translator<'_> {
         // Validation bounds a 32-bit memory's offsets by 2^32.
         let offset = u32::try_from(m.offset).ok()?;
         match i {
-            Instr::V128Load { .. } => return Some(Op::V128Load { offset }),
+            Instr::V128Load { .. } => {
+                return Some(match self.take_operand(0, true) {
+                    Some((a, shift)) => Op::V128LoadL { shift, a, offset },
+                    None => Op::V128Load { offset },
+                });
+            }
             Instr::V128Store { .. } => return Some(Op::V128Store { offset }),
             _ => {}
         }
@@ -2096,6 +2145,30 @@ mod tests {
                 "StoreLU64(StoreL { shift: 0, a: 0, offset: 0 })",
                 // Other widths keep the generic op.
                 "LoadL { f: U16, shift: 0, a: 1, offset: 0 }",
+                "Return",
+            ]
+        );
+    }
+
+    #[test]
+    fn vector_accumulators_stay_in_their_local() {
+        let ops = debug_ops(
+            r#"(module (memory 1) (func (param i32 i32) (result i32) (local v128)
+                (local.set 2
+                  (i32x4.add (local.get 2)
+                    (i32x4.mul (v128.load (local.get 0))
+                      (v128.load offset=16 (i32.shl (local.get 1) (i32.const 4))))))
+                (local.get 0)))"#,
+        );
+        assert_eq!(
+            ops,
+            [
+                "V128LoadL { shift: 0, a: 0, offset: 0 }",
+                "V128LoadL { shift: 4, a: 1, offset: 16 }",
+                "SimdBin { f: I32x4Mul }",
+                // acc = acc + top, without pushing the local or popping into it.
+                "SimdBinLRSet { f: I32x4Add, a: 2, d: 2 }",
+                "LocalGet { off: 0 }",
                 "Return",
             ]
         );

@@ -1000,6 +1000,9 @@ impl Machine<'_> {
                 Op::V128Load { .. }
                 | Op::V128Store { .. }
                 | Op::SimdBin { .. }
+                | Op::SimdBinLR { .. }
+                | Op::SimdBinLRSet { .. }
+                | Op::V128LoadL { .. }
                 | Op::StoreLC { .. }
                 | Op::Load { .. }
                 | Op::LoadL { .. }

@@ -429,6 +429,14 @@ macro_rules! define_op {
         V128Store { offset: u32 },
         /// A lane-wise binary operator on the top two vectors.
         SimdBin { f: SimdBinFn },
+        /// `SimdBin` with the two-slot local at `a` as its left operand and
+        /// the top vector as its right one, the result in the top vector.
+        SimdBinLR { f: SimdBinFn, a: u32 },
+        /// `SimdBinLR`, storing into the two-slot local at `d`.
+        SimdBinLRSet { f: SimdBinFn, a: u32, d: u32 },
+        /// `v128.load` from the address in the local at `a` shifted left
+        /// by `shift`, plus `offset`.
+        V128LoadL { shift: u8, a: u32, offset: u32 },
         /// A counted loop's back edge: `I32AddLCSet` of a local to itself
         /// followed by `I32LtUJumpLL` on that local, in one op; falling
         /// through skips the next op (the unfused test, kept so that no op

@@ -100,6 +100,61 @@ impl Machine<'_> {
                 }
             };
         }
+        // The vector in the two stack slots from index `$i`, checked as
+        // `slot!`. Vectors move as one 16-byte access: written as two
+        // 8-byte halves and read back whole, a vector would wait for both
+        // stores to leave the store buffer.
+        macro_rules! get128 {
+            ($i:expr) => {{
+                let i: usize = $i;
+                if i.checked_add(1).is_none_or(|hi| hi >= len) {
+                    overrun();
+                }
+                // SAFETY: slots `i` and `i + 1` are below the length of the
+                // buffer at `slots`. The low half is the lower slot, as
+                // everywhere on the stack.
+                let [lo, hi] = unsafe { slots.add(i).cast::<[u64; 2]>().read_unaligned() };
+                (hi as u128) << 64 | lo as u128
+            }};
+        }
+        macro_rules! set128 {
+            ($i:expr, $v:expr) => {{
+                let v: u128 = $v;
+                let i: usize = $i;
+                if i.checked_add(1).is_none_or(|hi| hi >= len) {
+                    overrun();
+                }
+                // SAFETY: as in `get128`.
+                unsafe {
+                    slots
+                        .add(i)
+                        .cast::<[u64; 2]>()
+                        .write_unaligned([v as u64, (v >> 64) as u64])
+                }
+            }};
+        }
+        // The vector in the two-slot local at `$off`.
+        macro_rules! local128 {
+            ($off:expr) => {{
+                let at = frame.wrapping_add($off as usize).cast::<[u64; 2]>();
+                // SAFETY: as in `frame_slot!`, for an offset that `in_bounds`
+                // checked with its second slot.
+                let [lo, hi] = unsafe { at.read_unaligned() };
+                (hi as u128) << 64 | lo as u128
+            }};
+        }
+        macro_rules! set_local128 {
+            ($off:expr, $v:expr) => {{
+                let v: u128 = $v;
+                // SAFETY: as in `local128!`.
+                unsafe {
+                    frame
+                        .add($off as usize)
+                        .cast::<[u64; 2]>()
+                        .write_unaligned([v as u64, (v >> 64) as u64])
+                }
+            }};
+        }
         macro_rules! push {
             ($v:expr) => {{
                 let v = $v;
@@ -466,16 +521,15 @@ impl Machine<'_> {
                             Op::LocalSet { off } => set_local!(*off, pop!()),
                             Op::LocalTee { off } => set_local!(*off, top!()),
                             Op::LocalGet2 { off } => {
-                                push!(local!(*off));
-                                push!(local!(*off + 1));
+                                set128!(sp, local128!(*off));
+                                sp += 2;
                             }
                             Op::LocalSet2 { off } => {
-                                set_local!(*off + 1, pop!());
-                                set_local!(*off, pop!());
+                                sp = sp.wrapping_sub(2);
+                                set_local128!(*off, get128!(sp));
                             }
                             Op::LocalTee2 { off } => {
-                                set_local!(*off, slot!(sp.wrapping_sub(2)));
-                                set_local!(*off + 1, top!());
+                                set_local128!(*off, get128!(sp.wrapping_sub(2)));
                             }
                             Op::Const { bits } => push!(*bits),
                             Op::I32Eqz => top!() = (top!() as u32 == 0) as u64,
@@ -624,29 +678,40 @@ impl Machine<'_> {
                                 let b = range16(ea)
                                     .and_then(|r| mem.bytes().get(r))
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                                let (lo, hi) = b.split_at(8);
-                                let lo = u64::from_le_bytes(lo.try_into().unwrap_or_default());
-                                let hi = u64::from_le_bytes(hi.try_into().unwrap_or_default());
-                                top!() = lo;
-                                push!(hi);
+                                let v = u128::from_le_bytes(b.try_into().unwrap_or_default());
+                                set128!(sp.wrapping_sub(1), v);
+                                sp += 1;
+                            }
+                            Op::V128LoadL { shift, a, offset } => {
+                                let ea = address!(*a, *shift, *offset);
+                                let b = range16(ea)
+                                    .and_then(|r| mem.bytes().get(r))
+                                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                                set128!(sp, u128::from_le_bytes(b.try_into().unwrap_or_default()));
+                                sp += 2;
+                            }
+                            Op::SimdBinLR { f, a } => {
+                                let at = sp.wrapping_sub(2);
+                                set128!(at, f.call(local128!(*a), get128!(at)));
+                            }
+                            Op::SimdBinLRSet { f, a, d } => {
+                                sp = sp.wrapping_sub(2);
+                                set_local128!(*d, f.call(local128!(*a), get128!(sp)));
                             }
                             Op::V128Store { offset } => {
-                                let hi = pop!();
-                                let lo = pop!();
+                                sp = sp.wrapping_sub(2);
+                                let v = get128!(sp);
                                 let ea = pop!() as u32 as u64 + *offset as u64;
                                 let b = range16(ea)
                                     .and_then(|r| mem.bytes_mut().get_mut(r))
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                                b[..8].copy_from_slice(&lo.to_le_bytes());
-                                b[8..].copy_from_slice(&hi.to_le_bytes());
+                                b.copy_from_slice(&v.to_le_bytes());
                             }
                             Op::SimdBin { f } => {
-                                let b = (pop!() as u128) << 64;
-                                let b = b | pop!() as u128;
-                                let a = (top!() as u128) << 64 | slot!(sp.wrapping_sub(2)) as u128;
-                                let r = f.call(a, b);
-                                slot!(sp.wrapping_sub(2)) = r as u64;
-                                top!() = (r >> 64) as u64;
+                                sp = sp.wrapping_sub(2);
+                                let b = get128!(sp);
+                                let at = sp.wrapping_sub(2);
+                                set128!(at, f.call(get128!(at), b));
                             }
                             Op::I32AddJumpLtU(s) => {
                                 let v = BinFn::I32Add.call(local!(s.x), s.c as i64 as u64);
