@@ -421,6 +421,8 @@ fn in_bounds(code: &Code) -> bool {
                 | Op::StoreLC { a, .. }
                 | Op::LoadSet { d: a, .. }
                 | Op::V128LoadL { a, .. } => off_ok(a, 1),
+                Op::I32MulAddLLL { a, b, c } => off_ok(a, 1) && off_ok(b, 1) && off_ok(c, 1),
+                Op::F64MulAddLRSet { a, d } => off_ok(a, 1) && off_ok(d, 1),
                 Op::SimdBinLR { a, .. } => off_ok(a, 2),
                 Op::SimdBinLRSet { a, d, .. } => off_ok(a, 2) && off_ok(d, 2),
                 Op::StoreLL { a, v, .. } => off_ok(a, 1) && off_ok(v, 1),
@@ -517,7 +519,9 @@ impl Shape {
         use shape::*;
         // Memory ops whose local fits the shapes' 16 bits.
         let mem = match *op {
-            Op::Load { f, offset } => Some((Key::Load(f), Shape::Load(Load { offset }))),
+            Op::Load { f, shift, offset } => {
+                Some((Key::Load(f), Shape::Load(Load { shift, offset })))
+            }
             Op::LoadL {
                 f,
                 shift,
@@ -531,9 +535,12 @@ impl Shape {
                     offset,
                 }),
             )),
-            Op::LoadSet { f, offset, d } => {
-                Some((Key::Load(f), Shape::LoadSet(LoadSet { offset, d })))
-            }
+            Op::LoadSet {
+                f,
+                shift,
+                offset,
+                d,
+            } => Some((Key::Load(f), Shape::LoadSet(LoadSet { shift, offset, d }))),
             Op::LoadLSet {
                 f,
                 shift,
@@ -643,6 +650,7 @@ impl Shape {
             (Key::Load(f), Shape::Load(s)) => {
                 return Some(Op::Load {
                     f,
+                    shift: s.shift,
                     offset: s.offset,
                 });
             }
@@ -657,6 +665,7 @@ impl Shape {
             (Key::Load(f), Shape::LoadSet(s)) => {
                 return Some(Op::LoadSet {
                     f,
+                    shift: s.shift,
                     offset: s.offset,
                     d: s.d,
                 });
@@ -1460,6 +1469,21 @@ impl Translator<'_> {
                 return op;
             }
         }
+        // `a * b + c` of three locals.
+        if f == BinFn::I32Add
+            && self.last_fusable(2)
+            && let [
+                Op::BinLL {
+                    f: BinFn::I32Mul,
+                    a,
+                    b,
+                },
+                Op::LocalGet { off: c },
+            ] = self.ops[n - 2..]
+        {
+            self.ops.truncate(n - 2);
+            return Op::I32MulAddLLL { a, b, c };
+        }
         if self.last_fusable(1) {
             let fused = match &self.ops[n - 1] {
                 Op::LocalGet { off } => Some(Op::BinL { f, b: *off }),
@@ -1531,6 +1555,7 @@ impl Translator<'_> {
                 | Op::Const { .. }
                 | Op::BinLL { .. }
                 | Op::BinLC { .. }
+                | Op::I32MulAddLLL { .. }
                 | Op::LoadL { .. }
                 | Op::V128LoadL { .. } => (0, 1),
                 Op::BinL { .. }
@@ -1766,6 +1791,21 @@ impl Translator<'_> {
         if !self.last_fusable(1) {
             return false;
         }
+        // `local + x * y` into a local.
+        let n = self.ops.len();
+        if self.last_fusable(2)
+            && let [
+                Op::Bin { f: BinFn::F64Mul },
+                Op::BinLR {
+                    f: BinFn::F64Add,
+                    a,
+                },
+            ] = self.ops[n - 2..]
+        {
+            self.ops.truncate(n - 2);
+            self.emit(Op::F64MulAddLRSet { a, d });
+            return true;
+        }
         let fused = match self.ops.last() {
             Some(Op::Bin { f }) => Op::BinSet { f: *f, d },
             Some(Op::BinL { f, b }) => Op::BinLSet { f: *f, b: *b, d },
@@ -1789,8 +1829,9 @@ impl Translator<'_> {
                 c: *c as i32,
                 d,
             },
-            Some(Op::Load { f, offset }) => Op::LoadSet {
+            Some(Op::Load { f, shift, offset }) => Op::LoadSet {
                 f: *f,
+                shift: *shift,
                 offset: *offset,
                 d,
             },
@@ -1887,7 +1928,25 @@ impl Translator<'_> {
                     offset,
                 });
             }
-            return Some(Op::Load { f, offset });
+            // An address shifted by a constant (a scaled index).
+            if self.last_fusable(1)
+                && let Some(&Op::BinC {
+                    f: BinFn::I32Shl,
+                    c,
+                }) = self.ops.last()
+            {
+                self.ops.pop();
+                return Some(Op::Load {
+                    f,
+                    shift: (c & 31) as u8,
+                    offset,
+                });
+            }
+            return Some(Op::Load {
+                f,
+                shift: 0,
+                offset,
+            });
         }
         let f = crate::access::store_fn(i)?;
         // The address (below the value) as for loads.
@@ -2168,6 +2227,34 @@ mod tests {
                 "SimdBin { f: I32x4Mul }",
                 // acc = acc + top, without pushing the local or popping into it.
                 "SimdBinLRSet { f: I32x4Add, a: 2, d: 2 }",
+                "LocalGet { off: 0 }",
+                "Return",
+            ]
+        );
+    }
+
+    #[test]
+    fn row_major_indexing_and_dot_products_take_few_ops() {
+        let ops = debug_ops(
+            r#"(module (memory 1) (func (param i32 i32) (result i32) (local i32 f64)
+                (local.set 3
+                  (f64.add (local.get 3)
+                    (f64.mul
+                      (f64.load (i32.shl (i32.add (i32.mul (local.get 0) (local.get 1))
+                                                  (local.get 2))
+                                         (i32.const 3)))
+                      (f64.load offset=8 (local.get 2)))))
+                (local.get 0)))"#,
+        );
+        assert_eq!(
+            ops,
+            [
+                "I32MulAddLLL { a: 0, b: 1, c: 2 }",
+                // The shift of the index is the load's.
+                "LoadU64(Load { shift: 3, offset: 0 })",
+                "LoadLU64(LoadL { shift: 0, a: 2, offset: 8 })",
+                // sum = sum + x * y, both roundings kept.
+                "F64MulAddLRSet { a: 3, d: 3 }",
                 "LocalGet { off: 0 }",
                 "Return",
             ]

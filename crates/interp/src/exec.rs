@@ -1001,6 +1001,8 @@ impl Machine<'_> {
                 | Op::V128Store { .. }
                 | Op::SimdBin { .. }
                 | Op::SimdBinLR { .. }
+                | Op::I32MulAddLLL { .. }
+                | Op::F64MulAddLRSet { .. }
                 | Op::SimdBinLRSet { .. }
                 | Op::V128LoadL { .. }
                 | Op::StoreLC { .. }

@@ -162,6 +162,7 @@ pub(crate) mod shape {
     /// A load at a popped address plus `offset`, the result in its slot.
     #[derive(Clone, Copy, Debug)]
     pub(crate) struct Load {
+        pub shift: u8,
         pub offset: u32,
     }
     /// A load at the local at `a` shifted left by `shift`, plus `offset`;
@@ -176,6 +177,7 @@ pub(crate) mod shape {
     /// `Load`, the result into the local at `d`.
     #[derive(Clone, Copy, Debug)]
     pub(crate) struct LoadSet {
+        pub shift: u8,
         pub offset: u32,
         pub d: u32,
     }
@@ -373,9 +375,10 @@ macro_rules! define_op {
             to: u32,
             if_zero: bool,
         },
-        /// A load from memory 0 (32-bit addresses) at a popped address plus
-        /// `offset`.
-        Load { f: LoadFn, offset: u32 },
+        /// A load from memory 0 (32-bit addresses) at a popped address,
+        /// shifted left by `shift` (an `i32.shl` by a constant, fused; 0
+        /// without one), plus `offset`.
+        Load { f: LoadFn, shift: u8, offset: u32 },
         /// `Load` from the address in the local at `a` shifted left by
         /// `shift` (an `i32.shl` by a constant, fused; 0 without one).
         LoadL {
@@ -404,7 +407,19 @@ macro_rules! define_op {
             v: u32,
         },
         /// `Load`, storing into the local at `d` instead of pushing.
-        LoadSet { f: LoadFn, offset: u32, d: u32 },
+        LoadSet {
+            f: LoadFn,
+            shift: u8,
+            offset: u32,
+            d: u32,
+        },
+        /// `i32.mul` of the locals at `a` and `b` plus the local at `c`
+        /// (a row-major index), pushed.
+        I32MulAddLLL { a: u32, b: u32, c: u32 },
+        /// Pop `y` and `x`; the local at `d` becomes the local at `a` plus
+        /// `x * y` (`f64.add` of a local and an `f64.mul`, rounded twice as
+        /// the two instructions are).
+        F64MulAddLRSet { a: u32, d: u32 },
         /// `LoadL`, storing into the local at `d` instead of pushing.
         LoadLSet {
             f: LoadFn,

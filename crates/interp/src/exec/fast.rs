@@ -349,7 +349,7 @@ impl Machine<'_> {
                 }
             };
             (Load, $f:ident, $s:ident) => {{
-                let ea = top!() as u32 as u64 + $s.offset as u64;
+                let ea = (top!() as u32).wrapping_shl($s.shift as u32) as u64 + $s.offset as u64;
                 top!() = LoadFn::$f
                     .call(mem.bytes(), ea)
                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
@@ -362,7 +362,7 @@ impl Machine<'_> {
                 push!(v);
             }};
             (LoadSet, $f:ident, $s:ident) => {{
-                let ea = pop!() as u32 as u64 + $s.offset as u64;
+                let ea = (pop!() as u32).wrapping_shl($s.shift as u32) as u64 + $s.offset as u64;
                 let v = LoadFn::$f
                     .call(mem.bytes(), ea)
                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
@@ -592,8 +592,9 @@ impl Machine<'_> {
                                     jump!(*to);
                                 }
                             }
-                            Op::Load { f, offset } => {
-                                let ea = top!() as u32 as u64 + *offset as u64;
+                            Op::Load { f, shift, offset } => {
+                                let ea = (top!() as u32).wrapping_shl(*shift as u32) as u64
+                                    + *offset as u64;
                                 top!() = f
                                     .call(mem.bytes(), ea)
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
@@ -641,8 +642,14 @@ impl Machine<'_> {
                                     return Err(Trap::OutOfBoundsMemoryAccess);
                                 }
                             }
-                            Op::LoadSet { f, offset, d } => {
-                                let ea = pop!() as u32 as u64 + *offset as u64;
+                            Op::LoadSet {
+                                f,
+                                shift,
+                                offset,
+                                d,
+                            } => {
+                                let ea = (pop!() as u32).wrapping_shl(*shift as u32) as u64
+                                    + *offset as u64;
                                 let v = f
                                     .call(mem.bytes(), ea)
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
@@ -712,6 +719,16 @@ impl Machine<'_> {
                                 let b = get128!(sp);
                                 let at = sp.wrapping_sub(2);
                                 set128!(at, f.call(get128!(at), b));
+                            }
+                            Op::I32MulAddLLL { a, b, c } => {
+                                let m = BinFn::I32Mul.call(local!(*a), local!(*b));
+                                push!(BinFn::I32Add.call(m, local!(*c)));
+                            }
+                            Op::F64MulAddLRSet { a, d } => {
+                                let y = pop!();
+                                let x = pop!();
+                                let m = BinFn::F64Mul.call(x, y);
+                                set_local!(*d, BinFn::F64Add.call(local!(*a), m));
                             }
                             Op::I32AddJumpLtU(s) => {
                                 let v = BinFn::I32Add.call(local!(s.x), s.c as i64 as u64);
