@@ -144,7 +144,13 @@ impl fmt::Display for ErrorKind {
                     write!(f, " {sub}")?;
                 }
                 if let Some(needs) = needs {
-                    write!(f, " (needs the {needs:?} proposal)")?;
+                    // One proposal, by its command-line name (`--features
+                    // +name` turns it on).
+                    let name = Features::NAMED
+                        .iter()
+                        .find(|(_, flag)| flag == needs)
+                        .map_or("?", |(name, _)| name);
+                    write!(f, " (needs the {name} proposal)")?;
                 }
                 return Ok(());
             }

@@ -750,7 +750,17 @@ mod tests {
                 needs: Some(_)
             }
         ));
-        assert!(err.to_string().contains("illegal opcode"));
+        // The proposal by the name `--features` takes.
+        assert_eq!(
+            err.to_string(),
+            "illegal opcode 06 (needs the legacy-exceptions proposal) at offset 0x0"
+        );
+        let err = decode(&[0xfc, 0x0a, 0x00, 0x00, 0x0b], Features::WASM1).unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("illegal opcode fc 10 (needs the bulk-memory proposal)"),
+            "{err}"
+        );
         let err = decode(&[0xfc, 0x7f, 0x0b], Features::ALL).unwrap_err();
         assert!(matches!(
             err.kind(),

@@ -512,13 +512,18 @@ impl<'m> Stacks<'m> {
         match tys {
             Tys::Empty => self.ops.len() == height,
             Tys::One(v) => self.ops.len() == height + 1 && self.ops[height] == Packed::of_val(v),
-            Tys::Many(s) => {
-                self.ops.len() == height + s.len()
-                    && s.iter()
-                        .zip(&self.ops[height..])
-                        .all(|(&t, &p)| Packed::of_val(t) == p)
-            }
+            Tys::Many(s) => self.ops.len() == height + s.len() && self.match_from(height, s),
         }
+    }
+
+    /// Whether the operands from `start` up are `tys`, type for type (out
+    /// of line: the loop is not worth its code in every decoder arm that
+    /// inlines the fast path).
+    #[inline(never)]
+    fn match_from(&self, start: usize, tys: &[ValType]) -> bool {
+        tys.iter()
+            .zip(&self.ops[start..])
+            .all(|(&t, &p)| Packed::of_val(t) == p)
     }
 
     /// Whether the top operands of the innermost frame are `tys`, type
@@ -530,10 +535,7 @@ impl<'m> Stacks<'m> {
             Tys::One(v) => self.top_is(0, Packed::of_val(v)),
             Tys::Many(s) => {
                 let len = self.ops.len();
-                len >= self.height as usize + s.len()
-                    && s.iter()
-                        .zip(&self.ops[len - s.len()..])
-                        .all(|(&t, &p)| Packed::of_val(t) == p)
+                len >= self.height as usize + s.len() && self.match_from(len - s.len(), s)
             }
         }
     }
@@ -605,8 +607,9 @@ impl<'m> Stacks<'m> {
         (l as usize) < n && self.on_top(self.ctrls[n - 1 - l as usize].label_types())
     }
 
-    /// A direct call whose parameters are on top of the stack.
-    #[inline(always)]
+    /// A direct call whose parameters are on top of the stack (out of
+    /// line, like [`Stacks::match_from`]).
+    #[inline(never)]
     fn fast_call(&mut self, ctx: &Ctx<'m>, func: u32) -> bool {
         let Ok(f) = ctx.func_type_of(func) else {
             return false;
@@ -627,7 +630,13 @@ impl<'m> Stacks<'m> {
     /// checks. `false` when it did nothing: not one of them, or a case the
     /// full rules must judge (and word the error for). `pos` is the
     /// instruction's index in its body.
-    #[inline(always)]
+    ///
+    /// Inlined into each of the decoder's arms, where the match folds to
+    /// the arm's one case; but only when optimizing: unoptimized (and the
+    /// test profile's `opt-level = 1`) builds would compile the whole match
+    /// once per arm, hundreds of times over.
+    #[cfg_attr(debug_assertions, inline(never))]
+    #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn instr_fast(&mut self, ctx: &Ctx<'m>, i: &weft_ast::Instr, pos: u32) -> bool {
         use weft_ast::Instr as I;
         match *i {
