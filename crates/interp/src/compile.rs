@@ -247,6 +247,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
         return Err(Error::Invalid("function body does not end"));
     }
     rotate_loops(&mut t.ops);
+    thread_returns(&mut t.ops);
     for op in &mut t.ops {
         if let Some(s) = specialize(op) {
             *op = s;
@@ -317,6 +318,20 @@ fn rotate_loops(ops: &mut [Op]) {
             _ => continue,
         };
         ops[j] = rotated;
+    }
+}
+
+/// Turns a jump to a `Return` into that `Return`: an `if` whose arms end
+/// the function then returns from the arm instead of jumping to the end
+/// first. A `Jump` moves no values, so the stack the `Return` sees is the
+/// same at either place.
+fn thread_returns(ops: &mut [Op]) {
+    for j in 0..ops.len() {
+        if let Op::Jump { to } = ops[j]
+            && matches!(ops.get(to as usize), Some(Op::Return))
+        {
+            ops[j] = Op::Return;
+        }
     }
 }
 
@@ -2256,6 +2271,27 @@ mod tests {
                 // sum = sum + x * y, both roundings kept.
                 "F64MulAddLRSet { a: 3, d: 3 }",
                 "LocalGet { off: 0 }",
+                "Return",
+            ]
+        );
+    }
+
+    #[test]
+    fn a_jump_to_the_return_returns() {
+        let ops = debug_ops(
+            r#"(module (func (param i32) (result i32)
+                (if (result i32) (local.get 0)
+                  (then (i32.const 1))
+                  (else (i32.const 2)))))"#,
+        );
+        assert_eq!(
+            ops,
+            [
+                "JumpIfL { off: 0, to: 3, if_zero: true }",
+                "Const { bits: 1 }",
+                // Was `Jump { to: 4 }`.
+                "Return",
+                "Const { bits: 2 }",
                 "Return",
             ]
         );

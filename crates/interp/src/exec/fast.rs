@@ -268,9 +268,22 @@ impl Machine<'_> {
                 // own `Arc`, alive since the last host call (see `Pins`).
                 let callee: &Code = unsafe { &*$callee };
                 let new_fp = sp - callee.param_slots as usize;
-                self.stack.sp = sp;
-                self.enter(callee, new_fp)?;
-                sp = self.stack.sp;
+                let locals_end = new_fp + callee.local_slots as usize;
+                if new_fp + callee.max_height as usize <= len {
+                    // The frame fits: zero the declared locals here rather
+                    // than through `enter` and the machine's fields.
+                    for i in sp..locals_end {
+                        slot!(i) = 0;
+                    }
+                    sp = locals_end;
+                } else {
+                    self.stack.sp = sp;
+                    self.enter(callee, new_fp)?;
+                    sp = self.stack.sp;
+                    // `enter` grew the stack (`frame` is set below).
+                    slots = self.stack.slots.as_mut_ptr();
+                    len = self.stack.slots.len();
+                }
                 if let Some(p) = self.pins.current.take() {
                     // Every frame below is pinned (see `Pins`).
                     self.pins.below.push(p);
@@ -282,8 +295,7 @@ impl Machine<'_> {
                     inst,
                 });
                 fp = new_fp;
-                // `enter` may have grown the stack.
-                resync!();
+                frame = slots.wrapping_add(fp);
                 code = callee;
                 ops = code.ops.as_ptr();
                 ip = ops;
