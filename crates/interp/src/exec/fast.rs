@@ -45,7 +45,9 @@ impl Machine<'_> {
         // SAFETY: `regs.pc` names an op of `code` (see the fetch below).
         let mut ip: *const Op = unsafe { ops.add(regs.pc) };
         let max_depth = self.store.limits.max_call_depth as usize;
-        let mut sp = self.stack.sp;
+        // The stack height above the frame pointer: the top of the stack
+        // relative to `frame`, so that pushes and pops need only `frame`.
+        let mut sp = self.stack.sp.wrapping_sub(fp);
         // Fuel cannot be switched on or off by the ops run here.
         let metered = self.store.fuel.is_some();
         // The value stack by address, so that no op reloads the vector's
@@ -54,13 +56,14 @@ impl Machine<'_> {
         // are taken again (`resync!`) after anything that may grow the
         // stack or reach it through `self.stack`.
         let mut slots: *mut u64 = self.stack.slots.as_mut_ptr();
-        let mut len = self.stack.slots.len();
         let mut frame: *mut u64 = slots.wrapping_add(fp);
+        // The slots from `frame` to the end of the buffer.
+        let mut len = self.stack.slots.len().saturating_sub(fp);
         macro_rules! resync {
             () => {{
                 slots = self.stack.slots.as_mut_ptr();
-                len = self.stack.slots.len();
                 frame = slots.wrapping_add(fp);
+                len = self.stack.slots.len().saturating_sub(fp);
             }};
         }
         // The frame slot at `$off`, as a place.
@@ -94,9 +97,10 @@ impl Machine<'_> {
                     if i >= len {
                         overrun();
                     }
-                    // SAFETY: `i` is below the length of the buffer at
-                    // `slots` (both taken since its last change).
-                    unsafe { &mut *slots.add(i) }
+                    // SAFETY: `frame + i` is below the end of the buffer
+                    // at `slots` (`len` counts the slots from `frame` to
+                    // it; all taken since its last change).
+                    unsafe { &mut *frame.add(i) }
                 }
             };
         }
@@ -113,7 +117,7 @@ impl Machine<'_> {
                 // SAFETY: slots `i` and `i + 1` are below the length of the
                 // buffer at `slots`. The low half is the lower slot, as
                 // everywhere on the stack.
-                let [lo, hi] = unsafe { slots.add(i).cast::<[u64; 2]>().read_unaligned() };
+                let [lo, hi] = unsafe { frame.add(i).cast::<[u64; 2]>().read_unaligned() };
                 (hi as u128) << 64 | lo as u128
             }};
         }
@@ -126,7 +130,7 @@ impl Machine<'_> {
                 }
                 // SAFETY: as in `get128`.
                 unsafe {
-                    slots
+                    frame
                         .add(i)
                         .cast::<[u64; 2]>()
                         .write_unaligned([v as u64, (v >> 64) as u64])
@@ -186,7 +190,7 @@ impl Machine<'_> {
                         }
                         // SAFETY: both ranges lie in the buffer (`to <=
                         // from`, `from + n <= len`); `copy` allows overlap.
-                        unsafe { std::ptr::copy(slots.add(from), slots.add(to), n) }
+                        unsafe { std::ptr::copy(frame.add(from), frame.add(to), n) }
                     }
                 }
             }};
@@ -223,7 +227,7 @@ impl Machine<'_> {
             ($t:expr) => {{
                 let t = $t;
                 let keep = t.keep as usize;
-                let base = fp + t.base as usize;
+                let base = t.base as usize;
                 move_down!(sp.wrapping_sub(keep), keep, base);
                 sp = base + keep;
                 jump!(t.to);
@@ -232,9 +236,9 @@ impl Machine<'_> {
         // Runs a helper that works on the machine's stack.
         macro_rules! on_stack {
             ($e:expr) => {{
-                self.stack.sp = sp;
+                self.stack.sp = fp + sp;
                 let r = $e;
-                sp = self.stack.sp;
+                sp = self.stack.sp.wrapping_sub(fp);
                 resync!();
                 r
             }};
@@ -242,7 +246,7 @@ impl Machine<'_> {
         // Leaves the loop at the op just fetched, for `run` to execute.
         macro_rules! exit {
             () => {{
-                self.stack.sp = sp;
+                self.stack.sp = fp + sp;
                 *regs = Regs {
                     code,
                     pc: pc!() - 1,
@@ -267,23 +271,23 @@ impl Machine<'_> {
                 // SAFETY: `$callee` comes from `Arc::as_ptr` of the store's
                 // own `Arc`, alive since the last host call (see `Pins`).
                 let callee: &Code = unsafe { &*$callee };
-                let new_fp = sp - callee.param_slots as usize;
-                let locals_end = new_fp + callee.local_slots as usize;
-                if new_fp + callee.max_height as usize <= len {
+                // The callee's frame, relative to the caller's.
+                let at = sp - callee.param_slots as usize;
+                let new_fp = fp + at;
+                if at + callee.max_height as usize <= len {
                     // The frame fits: zero the declared locals here rather
                     // than through `enter` and the machine's fields.
-                    for i in sp..locals_end {
+                    for i in sp..at + callee.local_slots as usize {
                         slot!(i) = 0;
                     }
-                    sp = locals_end;
                 } else {
-                    self.stack.sp = sp;
+                    self.stack.sp = fp + sp;
                     self.enter(callee, new_fp)?;
-                    sp = self.stack.sp;
                     // `enter` grew the stack (`frame` is set below).
                     slots = self.stack.slots.as_mut_ptr();
-                    len = self.stack.slots.len();
+                    len = self.stack.slots.len() - fp;
                 }
+                sp = callee.local_slots as usize;
                 if let Some(p) = self.pins.current.take() {
                     // Every frame below is pinned (see `Pins`).
                     self.pins.below.push(p);
@@ -296,6 +300,7 @@ impl Machine<'_> {
                 });
                 fp = new_fp;
                 frame = slots.wrapping_add(fp);
+                len -= at;
                 code = callee;
                 ops = code.ops.as_ptr();
                 ip = ops;
@@ -449,7 +454,7 @@ impl Machine<'_> {
                                 }
                             }
                             Op::CallIndirect { ty, table } => {
-                                self.stack.sp = sp;
+                                self.stack.sp = fp + sp;
                                 // `call!` takes the stack again before using it.
                                 let addr = self.indirect(inst, *ty, *table)?;
                                 match self.store.funcs.get(addr as usize) {
@@ -474,8 +479,8 @@ impl Machine<'_> {
                                     exit!();
                                 }
                                 let n = code.result_slots as usize;
-                                move_down!(sp.wrapping_sub(n), n, fp);
-                                sp = fp + n;
+                                move_down!(sp.wrapping_sub(n), n, 0);
+                                sp = n;
                                 if let Some(f) = self.frames.pop() {
                                     let pins = &mut self.pins;
                                     pins.current = if pins.below.len() > self.frames.len() {
@@ -486,8 +491,14 @@ impl Machine<'_> {
                                     // SAFETY: a frame's code is alive (see `Pins`).
                                     code = unsafe { &*f.code.0 };
                                     ops = code.ops.as_ptr();
+                                    // The results are at the callee's frame
+                                    // pointer; the caller's is below it.
+                                    let callee_fp = fp;
                                     fp = f.fp as usize;
+                                    let up = callee_fp.wrapping_sub(fp);
                                     frame = slots.wrapping_add(fp);
+                                    len = len.wrapping_add(up);
+                                    sp = up + n;
                                     // SAFETY: a frame's pc is just after its
                                     // call op, which is never the last op.
                                     ip = unsafe { ops.add(f.pc as usize) };
