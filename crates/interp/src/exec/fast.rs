@@ -51,10 +51,11 @@ impl Machine<'_> {
         // Fuel cannot be switched on or off by the ops run here.
         let metered = self.store.fuel.is_some();
         // The value stack by address, so that no op reloads the vector's
-        // pointer and length from the machine: `slots` and `len` are its
-        // buffer and length, `frame` the current frame's first slot. They
-        // are taken again (`resync!`) after anything that may grow the
-        // stack or reach it through `self.stack`.
+        // pointer and length from the machine: `slots` is its buffer,
+        // `frame` the current frame's first slot and `len` the number of
+        // slots from there to the buffer's end. They are taken again
+        // (`resync!`) after anything that may grow the stack or reach it
+        // through `self.stack`.
         let mut slots: *mut u64 = self.stack.slots.as_mut_ptr();
         let mut frame: *mut u64 = slots.wrapping_add(fp);
         // The slots from `frame` to the end of the buffer.
