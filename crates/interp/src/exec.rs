@@ -76,9 +76,10 @@ unsafe impl Sync for CodePtr {}
 /// store. Before each host call, `Machine::run` pins the code of every
 /// frame not yet pinned and the running code; `frames[i]` for `i <
 /// below.len()` is pinned by `below[i]`, the running code by `current`
-/// when it is `Some`. Every other code pointer was taken from the store's
-/// own `Arc` since the last host call, and the store only ever adds
-/// functions, so it is alive too.
+/// when it is `Some`. Every other code pointer was taken from an `Arc` the
+/// store holds (a function's, or an instance's `calls` entry) since the
+/// last host call, and the store only ever adds functions and instances,
+/// so it is alive too.
 #[derive(Default)]
 struct Pins {
     below: Vec<Arc<Code>>,

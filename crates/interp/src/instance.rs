@@ -1,6 +1,7 @@
 //! Module instances and instantiation, in the order the spec prescribes.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use weft_ast::{
     AbsHeap, DataMode, ElemItems, ElemMode, Expr, ExternKind, GlobalType, HeapType, ImportDesc,
@@ -9,9 +10,13 @@ use weft_ast::{
 
 use crate::memory::MemoryInst;
 use crate::module::Module;
+use crate::op::Code;
 use crate::store::{Extern, FuncInst, GlobalInst, Instance, Store, TypeId};
 use crate::table::TableInst;
 use crate::trap::{Error, Trap};
+
+/// A WebAssembly function as a call reaches it: its code and instance.
+pub(crate) type WasmCallee = (Arc<Code>, u32);
 
 /// An instance's view of the store: the addresses behind its index spaces.
 pub(crate) struct InstanceData {
@@ -19,6 +24,10 @@ pub(crate) struct InstanceData {
     /// Canonical id of every type index.
     pub types: Box<[TypeId]>,
     pub funcs: Vec<u32>,
+    /// For each function index, the code and instance of a WebAssembly
+    /// function (`None` for a host function): a direct call in the inner
+    /// loop reads one entry instead of going through the store's function.
+    pub calls: Box<[Option<WasmCallee>]>,
     pub tables: Vec<u32>,
     pub memories: Vec<u32>,
     pub globals: Vec<u32>,
@@ -103,6 +112,7 @@ pub(crate) fn instantiate(
         module: module.clone(),
         types,
         funcs: Vec::new(),
+        calls: Box::default(),
         tables: Vec::new(),
         memories: Vec::new(),
         globals: Vec::new(),
@@ -186,6 +196,14 @@ pub(crate) fn instantiate(
         });
         data.funcs.push(store.funcs.len() as u32 - 1);
     }
+    data.calls = data
+        .funcs
+        .iter()
+        .map(|&addr| match store.funcs.get(addr as usize) {
+            Some(FuncInst::Wasm { code, instance, .. }) => Some((code.clone(), *instance)),
+            _ => None,
+        })
+        .collect();
     for t in &ast.tags {
         let ty = *data
             .types

@@ -269,8 +269,9 @@ impl Machine<'_> {
                 if self.frames.len() >= max_depth {
                     return Err(Trap::CallStackExhausted);
                 }
-                // SAFETY: `$callee` comes from `Arc::as_ptr` of the store's
-                // own `Arc`, alive since the last host call (see `Pins`).
+                // SAFETY: `$callee` comes from `Arc::as_ptr` of an `Arc` the
+                // store holds (a function's, or an instance's `calls`
+                // entry), alive since the last host call (see `Pins`).
                 let callee: &Code = unsafe { &*$callee };
                 // The callee's frame, relative to the caller's.
                 let at = sp - callee.param_slots as usize;
@@ -441,14 +442,10 @@ impl Machine<'_> {
                         match op {
                             $(Op::$name(s) => spec!($shape, $f, s),)*
                             Op::Call { func } => {
-                                let addr = self.store.instances[inst as usize].funcs[*func as usize];
-                                match self.store.funcs.get(addr as usize) {
-                                    Some(FuncInst::Wasm {
-                                        code: callee,
-                                        instance,
-                                        ..
-                                    }) => {
-                                        let (callee, ci) = (Arc::as_ptr(callee), *instance);
+                                let calls = &self.store.instances[inst as usize].calls;
+                                match calls.get(*func as usize) {
+                                    Some(Some((callee, ci))) => {
+                                        let (callee, ci) = (Arc::as_ptr(callee), *ci);
                                         call!(callee, ci);
                                     }
                                     _ => exit!(),
