@@ -15,6 +15,7 @@ use crate::num::BinFn;
 use crate::op::{Code, Op, for_each_specialized, shape};
 use crate::store::FuncInst;
 use crate::trap::Trap;
+use crate::value::decode_ref;
 
 /// The running function's state, handed between `run` and `fast`.
 pub(super) struct Regs {
@@ -452,6 +453,34 @@ impl Machine<'_> {
                                 }
                             }
                             Op::CallIndirect { ty, table } => {
+                                // The common case here: a 32-bit table whose
+                                // element is a WebAssembly function of
+                                // exactly the expected type. Anything else
+                                // (errors, subtypes, host functions) goes
+                                // the general way below.
+                                let data = &self.store.instances[inst as usize];
+                                let expected = data.types[*ty as usize];
+                                let tab = &self.store.tables[data.tables[*table as usize] as usize];
+                                let i = top!() as u32 as usize;
+                                let hit = match tab.elems.get(i).copied().and_then(decode_ref) {
+                                    Some(addr) if !tab.is64() => match self.store.funcs.get(addr as usize) {
+                                        Some(FuncInst::Wasm {
+                                            ty: actual,
+                                            code: callee,
+                                            instance,
+                                        }) if *actual == expected => {
+                                            Some((Arc::as_ptr(callee), *instance))
+                                        }
+                                        _ => None,
+                                    },
+                                    _ => None,
+                                };
+                                if let Some((callee, ci)) = hit {
+                                    // The index was popped.
+                                    sp -= 1;
+                                    call!(callee, ci);
+                                    continue;
+                                }
                                 self.stack.sp = fp + sp;
                                 // `call!` takes the stack again before using it.
                                 let addr = self.indirect(inst, *ty, *table)?;
