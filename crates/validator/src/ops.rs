@@ -9,7 +9,6 @@ use weft_ast::{
 use crate::ctx::{Ctx, Ty, ty_name};
 use crate::error::{Result, err};
 use crate::stack::{Kind, Stacks, Tys, block_sig};
-use crate::valid::BlockFacts;
 
 use ValType::{F32, F64, I32, I64, V128};
 
@@ -140,17 +139,7 @@ impl<'m> Stacks<'m> {
             self.pop_expect(ctx, I32)?;
         }
         self.pop_vals(ctx, params)?;
-        let block = self.blocks.len() as u32;
-        self.blocks.push(BlockFacts {
-            pos,
-            else_pos: u32::MAX,
-            end_pos: u32::MAX,
-            height: self.ops.len() as u32,
-            ty: bt,
-            params: params.len() as u32,
-            results: results.len() as u32,
-        });
-        self.push_ctrl(kind, params, results, block);
+        self.enter_block(kind, bt, params, results, pos);
         Ok(())
     }
 

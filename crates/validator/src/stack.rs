@@ -585,6 +585,21 @@ impl<'m> Stacks<'m> {
             }
             self.ops.pop();
         }
+        self.enter_block(kind, ty, Tys::Empty, results, pos);
+        true
+    }
+
+    /// Opens a block's frame, its parameters (and an `if`'s condition)
+    /// already popped, and records its facts.
+    #[inline(always)]
+    pub fn enter_block(
+        &mut self,
+        kind: Kind,
+        ty: BlockType,
+        params: Tys<'m>,
+        results: Tys<'m>,
+        pos: u32,
+    ) {
         let block = self.blocks.len() as u32;
         self.blocks.push(BlockFacts {
             pos,
@@ -592,11 +607,10 @@ impl<'m> Stacks<'m> {
             end_pos: u32::MAX,
             height: self.ops.len() as u32,
             ty,
-            params: 0,
+            params: params.len() as u32,
             results: results.len() as u32,
         });
-        self.push_ctrl(kind, Tys::Empty, results, block);
-        true
+        self.push_ctrl(kind, params, results, block);
     }
 
     /// The types a branch to label `l` carries, when the label exists and
