@@ -12,11 +12,11 @@ use crate::valid::FuncFacts;
 /// also bounds what validation allocates per function.
 const MAX_LOCALS: u64 = 50_000;
 
-/// The proposals with instructions, except those whose instructions check
-/// their proposal themselves (`Stacks::own_proposal`): legacy exceptions
-/// and custom descriptors, off in the default feature set, which would
-/// otherwise make every instruction of every body look its proposal up.
-const INSTR_FEATURES: Features = Features::ALL
+/// The proposals with instructions, except legacy exceptions and custom
+/// descriptors: off in the default feature set, they would otherwise make
+/// every instruction of every body look its proposal up. Their
+/// instructions are checked on the full path (`Stacks::instr`).
+pub(crate) const INSTR_FEATURES: Features = Features::ALL
     .without(Features::LEGACY_EXCEPTIONS)
     .without(Features::CUSTOM_DESCRIPTORS)
     .without(Features::CUSTOM_PAGE_SIZES)

@@ -8,6 +8,7 @@ use weft_ast::{
 
 use crate::ctx::{Ctx, Ty, ty_name};
 use crate::error::{Result, err};
+use crate::func::INSTR_FEATURES;
 use crate::stack::{Kind, Stacks, Tys, block_sig};
 
 use ValType::{F32, F64, I32, I64, V128};
@@ -180,6 +181,12 @@ impl<'m> Stacks<'m> {
     /// Types an instruction at position `pos` of its body.
     pub(crate) fn instr(&mut self, ctx: &Ctx<'m>, i: &Instr, pos: u32) -> Result<()> {
         use Instr as I;
+        // The proposals the per-instruction check may skip (see
+        // `INSTR_FEATURES`) are checked here: their instructions never take
+        // the fast path.
+        if !INSTR_FEATURES.contains(i.feature()) {
+            Self::check_feature(ctx, i)?;
+        }
         match i {
             // ----- control -----
             I::Unreachable => self.set_unreachable(),
@@ -306,12 +313,8 @@ impl<'m> Stacks<'m> {
                 }
                 self.open_block(ctx, Kind::TryTable, table.ty, pos)?;
             }
-            I::Try { ty } => {
-                Self::own_proposal(ctx, i)?;
-                self.open_block(ctx, Kind::Try, *ty, pos)?
-            }
+            I::Try { ty } => self.open_block(ctx, Kind::Try, *ty, pos)?,
             I::Catch { tag } => {
-                Self::own_proposal(ctx, i)?;
                 let f = ctx.tag_type(*tag)?;
                 let frame = self.pop_ctrl(ctx)?;
                 if !matches!(frame.kind, Kind::Try | Kind::Catch) {
@@ -321,7 +324,6 @@ impl<'m> Stacks<'m> {
                 self.push_vals(Tys::Many(&f.params));
             }
             I::CatchAll => {
-                Self::own_proposal(ctx, i)?;
                 let frame = self.pop_ctrl(ctx)?;
                 if !matches!(frame.kind, Kind::Try | Kind::Catch) {
                     return Err(err("catch_all found outside of a try block"));
@@ -329,7 +331,6 @@ impl<'m> Stacks<'m> {
                 self.push_ctrl(Kind::CatchAll, Tys::Empty, frame.results, frame.block);
             }
             I::Delegate { label } => {
-                Self::own_proposal(ctx, i)?;
                 let frame = self.pop_ctrl(ctx)?;
                 if frame.kind != Kind::Try {
                     return Err(err("delegate found outside of a try block"));
@@ -340,7 +341,6 @@ impl<'m> Stacks<'m> {
                 self.push_vals(frame.results);
             }
             I::Rethrow { label } => {
-                Self::own_proposal(ctx, i)?;
                 let frame = self.label(*label)?;
                 if !matches!(frame.kind, Kind::Catch | Kind::CatchAll) {
                     return Err(err("invalid rethrow label"));
@@ -773,36 +773,19 @@ impl<'m> Stacks<'m> {
             I::RefI31 => self.unop(ctx, I32, abs(false, AbsHeap::I31))?,
 
             // ----- custom descriptors (`desc.rs`) -----
-            I::StructNewDesc { ty } => {
-                Self::own_proposal(ctx, i)?;
-                self.struct_new_desc(ctx, *ty, false)?
-            }
-            I::StructNewDefaultDesc { ty } => {
-                Self::own_proposal(ctx, i)?;
-                self.struct_new_desc(ctx, *ty, true)?
-            }
-            I::RefGetDesc { ty } => {
-                Self::own_proposal(ctx, i)?;
-                self.ref_get_desc(ctx, *ty)?
-            }
-            I::RefCastDescEq { ty } => {
-                Self::own_proposal(ctx, i)?;
-                self.ref_cast_desc_eq(ctx, RefType::new(false, *ty))?
-            }
-            I::RefCastDescEqNull { ty } => {
-                Self::own_proposal(ctx, i)?;
-                self.ref_cast_desc_eq(ctx, RefType::new(true, *ty))?
-            }
-            I::BrOnCastDescEq { cast } | I::BrOnCastDescEqFail { cast } => {
-                Self::own_proposal(ctx, i)?;
-                self.br_on_cast_desc_eq(
+            I::StructNewDesc { ty } => self.struct_new_desc(ctx, *ty, false)?,
+            I::StructNewDefaultDesc { ty } => self.struct_new_desc(ctx, *ty, true)?,
+            I::RefGetDesc { ty } => self.ref_get_desc(ctx, *ty)?,
+            I::RefCastDescEq { ty } => self.ref_cast_desc_eq(ctx, RefType::new(false, *ty))?,
+            I::RefCastDescEqNull { ty } => self.ref_cast_desc_eq(ctx, RefType::new(true, *ty))?,
+            I::BrOnCastDescEq { cast } | I::BrOnCastDescEqFail { cast } => self
+                .br_on_cast_desc_eq(
                     ctx,
                     cast.label,
                     cast.from,
                     cast.to,
                     matches!(i, I::BrOnCastDescEqFail { .. }),
-                )?
-            }
+                )?,
             I::I31GetS | I::I31GetU => self.unop(ctx, abs(true, AbsHeap::I31), I32)?,
 
             // ----- aggregates -----
@@ -1369,14 +1352,6 @@ impl<'m> Stacks<'m> {
         }
         self.push_vals(frame.results);
         Ok(())
-    }
-
-    /// The instructions of the proposals outside [`crate::func`]'s
-    /// `INSTR_FEATURES` (legacy exceptions, custom descriptors) check their
-    /// proposal themselves, so that the common feature sets, which leave
-    /// those off, skip the per-instruction check.
-    fn own_proposal(ctx: &Ctx<'m>, i: &Instr) -> Result<()> {
-        Self::check_feature(ctx, i)
     }
 
     /// Whether a proposal's instructions are enabled.
