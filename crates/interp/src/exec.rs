@@ -33,28 +33,18 @@ const MAX_REENTRY: u32 = 100;
 #[derive(Debug, Default)]
 pub(crate) struct Stacks {
     stack: Stack,
-    frames: Frames,
+    frames: Vec<Frame>,
 }
 
-/// A suspended caller.
-#[derive(Debug)]
+/// A suspended caller. Plain data (no reference count, no drop), so that
+/// the inner loop can keep the frame stack's depth in a register and write
+/// and read frames in place (see `fast`).
+#[derive(Clone, Copy, Debug)]
 struct Frame {
     code: CodePtr,
     pc: u32,
     fp: u32,
     inst: u32,
-}
-
-/// The suspended callers, one vector per field: pushing a frame is four
-/// plain stores, where a vector of structs made the compiler assemble the
-/// frame on the host stack and copy it with wide loads that stall on the
-/// narrower stores just made.
-#[derive(Debug, Default)]
-struct Frames {
-    code: Vec<CodePtr>,
-    pc: Vec<u32>,
-    fp: Vec<u32>,
-    inst: Vec<u32>,
 }
 
 /// The code of a suspended caller, by address: a frame holds no reference
@@ -73,17 +63,23 @@ unsafe impl Sync for CodePtr {}
 
 /// Reference counts that keep alive code which the store might stop
 /// holding: a host function gets `&mut Store` and could replace the whole
-/// store. Before each host call, `Machine::run` pins the code of every
-/// frame not yet pinned and the running code; `frames[i]` for `i <
-/// below.len()` is pinned by `below[i]`, the running code by `current`
-/// when it is `Some`. Every other code pointer was taken from an `Arc` the
-/// store holds (a function's, or an instance's `calls` entry) since the
-/// last host call, and the store only ever adds functions and instances,
-/// so it is alive too.
+/// store.
+///
+/// The frames' codes and then the running code form one stack, the
+/// running code at index `frames.len()`. `pinned[i]` keeps the code at
+/// index `i` alive, for every `i < pinned.len() <= frames.len() + 1`.
+/// Before each host call, `Machine::run` extends the pins to the whole
+/// stack. A call pins nothing (the running code keeps its index as it
+/// becomes a frame); a return or an unwind, after which index
+/// `frames.len()` is the running code, cuts the pins to `frames.len() + 1`;
+/// a tail call, which replaces the running code, cuts them to
+/// `frames.len()`. Every code not pinned was taken from an `Arc` the store
+/// holds (a function's, or an instance's `calls` entry) since the last host
+/// call, and the store only ever adds functions and instances, so it is
+/// alive too.
 #[derive(Default)]
 struct Pins {
-    below: Vec<Arc<Code>>,
-    current: Option<Arc<Code>>,
+    pinned: Vec<Arc<Code>>,
 }
 
 impl Pins {
@@ -99,37 +95,26 @@ impl Pins {
             Arc::from_raw(p)
         }
     }
-}
 
-impl Frames {
-    fn len(&self) -> usize {
-        self.code.len()
-    }
-
-    fn clear(&mut self) {
-        self.code.clear();
-        self.pc.clear();
-        self.fp.clear();
-        self.inst.clear();
-    }
-
+    /// Drops the pins at index `len` and above.
     #[inline(always)]
-    fn push(&mut self, f: Frame) {
-        self.code.push(f.code);
-        self.pc.push(f.pc);
-        self.fp.push(f.fp);
-        self.inst.push(f.inst);
+    fn cut(&mut self, len: usize) {
+        if self.pinned.len() > len {
+            self.pinned.truncate(len);
+        }
     }
 
-    #[inline(always)]
-    fn pop(&mut self) -> Option<Frame> {
-        let code = self.code.pop()?;
-        Some(Frame {
-            code,
-            pc: self.pc.pop().unwrap_or(0),
-            fp: self.fp.pop().unwrap_or(0),
-            inst: self.inst.pop().unwrap_or(0),
-        })
+    /// Pins every code of `frames` and `running` not yet pinned.
+    ///
+    /// # Safety
+    /// Every code of `frames` from index `pinned.len()` on, and `running`,
+    /// must be alive (as the type's invariant says they are).
+    unsafe fn pin_all(&mut self, frames: &[Frame], running: *const Code) {
+        let unpinned = frames.iter().map(|f| f.code.0).chain([running]);
+        for p in unpinned.skip(self.pinned.len()) {
+            // SAFETY: the caller guarantees these codes are alive.
+            self.pinned.push(unsafe { Pins::pin(p) });
+        }
     }
 }
 
@@ -284,7 +269,7 @@ impl Mem0 {
 struct Machine<'s> {
     store: &'s mut Store,
     stack: Stack,
-    frames: Frames,
+    frames: Vec<Frame>,
     /// Buffers for host calls' arguments and results.
     host_args: Vec<Value>,
     host_results: Vec<Value>,
@@ -504,8 +489,7 @@ impl Machine<'_> {
         let mut pc = 0usize;
         let mut code: &Code = &entry;
         self.pins = Pins {
-            below: Vec::new(),
-            current: Some(entry.clone()),
+            pinned: vec![entry.clone()],
         };
         // The code at a pointer taken from a live `Arc<Code>`, for as long
         // as `run` needs it.
@@ -543,11 +527,7 @@ impl Machine<'_> {
                     None => return Ok(()),
                     Some(f) => {
                         code = deref!(f.code.0);
-                        self.pins.current = if self.pins.below.len() > self.frames.len() {
-                            self.pins.below.pop()
-                        } else {
-                            None
-                        };
+                        self.pins.cut(self.frames.len() + 1);
                         pc = f.pc as usize;
                         fp = f.fp as usize;
                         inst = f.inst;
@@ -581,17 +561,13 @@ impl Machine<'_> {
                             move_down(&mut self.stack.slots, sp - n..sp, fp);
                             self.stack.sp = fp + n;
                             self.enter(callee, fp)?;
-                            self.pins.current = None;
+                            self.pins.cut(self.frames.len());
                         } else {
                             if self.frames.len() >= max_depth {
                                 return Err(Trap::CallStackExhausted);
                             }
                             let new_fp = self.stack.sp - callee.param_slots as usize;
                             self.enter(callee, new_fp)?;
-                            if let Some(p) = self.pins.current.take() {
-                                // Every frame below is pinned (see `Pins`).
-                                self.pins.below.push(p);
-                            }
                             self.frames.push(Frame {
                                 code: CodePtr(code),
                                 pc: pc as u32,
@@ -607,15 +583,9 @@ impl Machine<'_> {
                     }
                     FuncInst::Host { ty, f } => {
                         let (ty, f) = (*ty, f.clone());
-                        for p in &self.frames.code[self.pins.below.len()..] {
-                            // SAFETY: an unpinned frame's code came from the
-                            // store since the last host call (see `Pins`).
-                            self.pins.below.push(unsafe { Pins::pin(p.0) });
-                        }
-                        if self.pins.current.is_none() {
-                            // SAFETY: as above, for the running code.
-                            self.pins.current = Some(unsafe { Pins::pin(code) });
-                        }
+                        // SAFETY: the frames' and the running code are alive
+                        // (see `Pins`).
+                        unsafe { self.pins.pin_all(&self.frames, code) };
                         self.call_host(ty, &*f, inst)?;
                         metered = self.store.fuel.is_some();
                         max_depth = self.store.limits.max_call_depth as usize;
@@ -656,11 +626,7 @@ impl Machine<'_> {
                         None => return Err(Trap::UncaughtException),
                         Some(f) => {
                             code = deref!(f.code.0);
-                            self.pins.current = if self.pins.below.len() > self.frames.len() {
-                                self.pins.below.pop()
-                            } else {
-                                None
-                            };
+                            self.pins.cut(self.frames.len() + 1);
                             pc = f.pc as usize;
                             fp = f.fp as usize;
                             inst = f.inst;

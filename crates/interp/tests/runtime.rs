@@ -273,6 +273,79 @@ fn host_traps_propagate_and_host_can_reenter() {
 }
 
 #[test]
+fn deep_recursion_survives_host_calls_and_reentry_at_every_level() {
+    // `down(n)` recurses to depth `n`, calling the host on the way down at
+    // every tenth level; at the levels that are multiples of 1000 the host
+    // calls `down(n / 2)` again, so frames are pinned, grown and unwound across host calls and
+    // nested runs.
+    let mut store = Store::new();
+    let host = store.func(
+        FuncType {
+            params: vec![ValType::I32],
+            results: vec![ValType::I32],
+        },
+        |caller, args, results| {
+            let Value::I32(n) = args[0] else {
+                return Err(Trap::Host("i32 expected".into()));
+            };
+            results[0] = Value::I32(if n > 0 && n % 1000 == 0 {
+                let inst = caller.instance.expect("from wasm");
+                let down = caller.store.export_func(inst, "down").expect("down");
+                match caller.store.call(down, &[Value::I32(n / 2)]) {
+                    Ok(r) => match r[..] {
+                        [Value::I32(v)] => v,
+                        _ => return Err(Trap::Host("one i32 expected".into())),
+                    },
+                    Err(e) => return Err(Trap::Host(e.to_string().into())),
+                }
+            } else {
+                1
+            });
+            Ok(())
+        },
+    );
+    let mut linker = Linker::new();
+    linker.define("h", "visit", Extern::Func(host));
+    let inst = linker
+        .instantiate(
+            &mut store,
+            &module(
+                r#"(module (import "h" "visit" (func $visit (param i32) (result i32)))
+                     (func $down (export "down") (param i32) (result i32)
+                       (local i32)
+                       (if (i32.eqz (i32.rem_u (local.get 0) (i32.const 10)))
+                         (then (local.set 1 (call $visit (local.get 0)))))
+                       (if (result i32) (i32.eqz (local.get 0))
+                         (then (local.get 1))
+                         (else (i32.add (local.get 1)
+                                 (call $down (i32.sub (local.get 0) (i32.const 1))))))))"#,
+            ),
+        )
+        .unwrap();
+    // The sum over the levels of what the host returned there, computed
+    // the same way in Rust.
+    fn expected(n: i32) -> i32 {
+        (0..=n)
+            .filter(|k| k % 10 == 0)
+            .map(|k| {
+                if k > 0 && k % 1000 == 0 {
+                    expected(k / 2)
+                } else {
+                    1
+                }
+            })
+            .sum()
+    }
+    for n in [0, 9, 10, 63, 64, 65, 500, 1000, 5000] {
+        assert_eq!(
+            call(&mut store, inst, "down", &[Value::I32(n)]),
+            Ok(vec![Value::I32(expected(n))]),
+            "down({n})"
+        );
+    }
+}
+
+#[test]
 fn unbounded_host_reentry_is_bounded() {
     let mut store = Store::new();
     let reenter = store.func(FuncType::default(), |caller, _, _| {

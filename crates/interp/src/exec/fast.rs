@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use super::{CodePtr, Frame, Machine, Mem0, unimplemented};
 use crate::access::{LoadFn, StoreFn};
+use crate::instance::InstanceData;
 use crate::num::BinFn;
 use crate::op::{Code, Op, for_each_specialized, shape};
 use crate::store::FuncInst;
@@ -46,6 +47,19 @@ impl Machine<'_> {
         // SAFETY: `regs.pc` names an op of `code` (see the fetch below).
         let mut ip: *const Op = unsafe { ops.add(regs.pc) };
         let max_depth = self.store.limits.max_call_depth as usize;
+        // The suspended callers by address, as the stack's slots are: the
+        // frame stack's buffer, its capacity and the depth. The vector's
+        // own length is set to `depth` when the loop exits; on a trap the
+        // machine abandons the frames, and the length it still holds is
+        // harmless, for a frame is plain data and every frame below the
+        // larger of the two was written.
+        let mut depth = self.frames.len();
+        let mut saved: *mut Frame = self.frames.as_mut_ptr();
+        let mut room = self.frames.capacity();
+        // The running instance by address. The store's instances are
+        // neither added nor changed while this loop runs: it makes no host
+        // call and leaves every op that could to `run`.
+        let mut data: *const InstanceData = &self.store.instances[inst as usize];
         // The stack height above the frame pointer: the top of the stack
         // relative to `frame`, so that pushes and pops need only `frame`.
         let mut sp = self.stack.sp.wrapping_sub(fp);
@@ -249,6 +263,9 @@ impl Machine<'_> {
         macro_rules! exit {
             () => {{
                 self.stack.sp = fp + sp;
+                // SAFETY: the frames below `depth` were all written (by
+                // `run` or by `call!`), and `depth` is within the capacity.
+                unsafe { self.frames.set_len(depth) };
                 *regs = Regs {
                     code,
                     pc: pc!() - 1,
@@ -267,7 +284,7 @@ impl Machine<'_> {
                 if metered {
                     self.fuel()?;
                 }
-                if self.frames.len() >= max_depth {
+                if depth >= max_depth {
                     return Err(Trap::CallStackExhausted);
                 }
                 // SAFETY: `$callee` comes from `Arc::as_ptr` of an `Arc` the
@@ -291,16 +308,21 @@ impl Machine<'_> {
                     len = self.stack.slots.len() - fp;
                 }
                 sp = callee.local_slots as usize;
-                if let Some(p) = self.pins.current.take() {
-                    // Every frame below is pinned (see `Pins`).
-                    self.pins.below.push(p);
+                if depth == room {
+                    grow_frames(&mut self.frames, depth);
+                    saved = self.frames.as_mut_ptr();
+                    room = self.frames.capacity();
                 }
-                self.frames.push(Frame {
+                let caller = Frame {
                     code: CodePtr(code),
                     pc: pc!() as u32,
                     fp: fp as u32,
                     inst,
-                });
+                };
+                // SAFETY: `depth < room`, the capacity of the buffer at
+                // `saved` (both taken since its last change).
+                unsafe { saved.add(depth).write(caller) };
+                depth += 1;
                 fp = new_fp;
                 frame = slots.wrapping_add(fp);
                 len -= at;
@@ -308,9 +330,16 @@ impl Machine<'_> {
                 ops = code.ops.as_ptr();
                 ip = ops;
                 if $ci != inst {
-                    inst = $ci;
-                    mem = Mem0::of(self.store, inst);
+                    switch!($ci);
                 }
+            }};
+        }
+        // Makes `$i` the running instance.
+        macro_rules! switch {
+            ($i:expr) => {{
+                inst = $i;
+                mem = Mem0::of(self.store, inst);
+                data = &self.store.instances[inst as usize];
             }};
         }
         // The body of a specialized op, by its shape (see `op::shape`).
@@ -443,7 +472,8 @@ impl Machine<'_> {
                         match op {
                             $(Op::$name(s) => spec!($shape, $f, s),)*
                             Op::Call { func } => {
-                                let calls = &self.store.instances[inst as usize].calls;
+                                // SAFETY: `data` is the running instance's (see there).
+                                let calls = unsafe { &(*data).calls };
                                 match calls.get(*func as usize) {
                                     Some(Some((callee, ci))) => {
                                         let (callee, ci) = (Arc::as_ptr(callee), *ci);
@@ -458,7 +488,8 @@ impl Machine<'_> {
                                 // exactly the expected type. Anything else
                                 // (errors, subtypes, host functions) goes
                                 // the general way below.
-                                let data = &self.store.instances[inst as usize];
+                                // SAFETY: as for `Call`.
+                                let data = unsafe { &*data };
                                 let expected = data.types[*ty as usize];
                                 let tab = &self.store.tables[data.tables[*table as usize] as usize];
                                 let i = top!() as u32 as usize;
@@ -501,38 +532,34 @@ impl Machine<'_> {
                                 }
                             }
                             Op::Return => {
-                                if self.frames.len() == 0 {
+                                if depth == 0 {
                                     // The entry frame returns to the host.
                                     exit!();
                                 }
                                 let n = code.result_slots as usize;
                                 move_down!(sp.wrapping_sub(n), n, 0);
-                                sp = n;
-                                if let Some(f) = self.frames.pop() {
-                                    let pins = &mut self.pins;
-                                    pins.current = if pins.below.len() > self.frames.len() {
-                                        pins.below.pop()
-                                    } else {
-                                        None
-                                    };
-                                    // SAFETY: a frame's code is alive (see `Pins`).
-                                    code = unsafe { &*f.code.0 };
-                                    ops = code.ops.as_ptr();
-                                    // The results are at the callee's frame
-                                    // pointer; the caller's is below it.
-                                    let callee_fp = fp;
-                                    fp = f.fp as usize;
-                                    let up = callee_fp.wrapping_sub(fp);
-                                    frame = slots.wrapping_add(fp);
-                                    len = len.wrapping_add(up);
-                                    sp = up + n;
-                                    // SAFETY: a frame's pc is just after its
-                                    // call op, which is never the last op.
-                                    ip = unsafe { ops.add(f.pc as usize) };
-                                    if f.inst != inst {
-                                        inst = f.inst;
-                                        mem = Mem0::of(self.store, inst);
-                                    }
+                                depth -= 1;
+                                // SAFETY: the frame below `depth` was written
+                                // by `run` or by `call!`.
+                                let f = unsafe { saved.add(depth).read() };
+                                // The caller is the running code again.
+                                self.pins.cut(depth + 1);
+                                // SAFETY: a frame's code is alive (see `Pins`).
+                                code = unsafe { &*f.code.0 };
+                                ops = code.ops.as_ptr();
+                                // The results are at the callee's frame
+                                // pointer; the caller's is below it.
+                                let callee_fp = fp;
+                                fp = f.fp as usize;
+                                let up = callee_fp.wrapping_sub(fp);
+                                frame = slots.wrapping_add(fp);
+                                len = len.wrapping_add(up);
+                                sp = up + n;
+                                // SAFETY: a frame's pc is just after its
+                                // call op, which is never the last op.
+                                ip = unsafe { ops.add(f.pc as usize) };
+                                if f.inst != inst {
+                                    switch!(f.inst);
                                 }
                             }
 
@@ -837,6 +864,16 @@ impl Machine<'_> {
             for_each_specialized!(step);
         }
     }
+}
+
+/// Makes room for more frames, keeping the `depth` frames written.
+#[cold]
+#[inline(never)]
+fn grow_frames(frames: &mut Vec<Frame>, depth: usize) {
+    // SAFETY: the frames below `depth` were all written and `depth` is
+    // within the capacity (it equals it here).
+    unsafe { frames.set_len(depth) };
+    frames.reserve(depth.max(64));
 }
 
 /// Stops on a value stack access out of range: the translator sizes every
