@@ -14,6 +14,7 @@ use crate::access::{LoadFn, StoreFn};
 use crate::effect::effect;
 use crate::num::BinFn;
 use crate::op::{CatchOp, Code, Handler, Op, Target, for_each_specialized, shape};
+use crate::simd::SimdBinFn;
 use crate::trap::Error;
 use crate::value::slots;
 
@@ -436,6 +437,7 @@ fn in_bounds(code: &Code) -> bool {
                 | Op::StoreLC { a, .. }
                 | Op::LoadSet { d: a, .. }
                 | Op::V128LoadL { a, .. } => off_ok(a, 1),
+                Op::V128LoadLL { a, b, .. } => off_ok(a, 1) && off_ok(b, 1),
                 Op::I32MulAddLLL { a, b, c } => off_ok(a, 1) && off_ok(b, 1) && off_ok(c, 1),
                 Op::F64MulAddLRSet { a, d } => off_ok(a, 1) && off_ok(d, 1),
                 Op::SimdBinLR { a, .. } => off_ok(a, 2),
@@ -485,6 +487,9 @@ enum Shape {
     StoreL(shape::StoreL),
     StoreLL(shape::StoreLL),
     StoreLC(shape::StoreLC),
+    VS(shape::VS),
+    VLR(shape::VLR),
+    VLRSet(shape::VLRSet),
 }
 
 /// What a specialized op fixes besides its shape: the operator, or a
@@ -494,6 +499,7 @@ enum Key {
     Bin(BinFn),
     Load(LoadFn),
     Store(StoreFn),
+    Simd(SimdBinFn),
 }
 
 /// The `Key` of a specialized op from its list entry: memory shapes name
@@ -522,6 +528,15 @@ macro_rules! key {
     };
     (StoreLC $f:ident) => {
         Key::Store(StoreFn::$f)
+    };
+    (VS $f:ident) => {
+        Key::Simd(SimdBinFn::$f)
+    };
+    (VLR $f:ident) => {
+        Key::Simd(SimdBinFn::$f)
+    };
+    (VLRSet $f:ident) => {
+        Key::Simd(SimdBinFn::$f)
     };
     ($shape:ident $f:ident) => {
         Key::Bin(BinFn::$f)
@@ -615,6 +630,9 @@ impl Shape {
                     c,
                 }),
             )),
+            Op::SimdBin { f } => Some((Key::Simd(f), Shape::VS(VS))),
+            Op::SimdBinLR { f, a } => Some((Key::Simd(f), Shape::VLR(VLR { a }))),
+            Op::SimdBinLRSet { f, a, d } => Some((Key::Simd(f), Shape::VLRSet(VLRSet { a, d }))),
             _ => None,
         };
         if mem.is_some() {
@@ -725,6 +743,11 @@ impl Shape {
                     offset: s.offset,
                     c: s.c,
                 });
+            }
+            (Key::Simd(f), Shape::VS(_)) => return Some(Op::SimdBin { f }),
+            (Key::Simd(f), Shape::VLR(s)) => return Some(Op::SimdBinLR { f, a: s.a }),
+            (Key::Simd(f), Shape::VLRSet(s)) => {
+                return Some(Op::SimdBinLRSet { f, a: s.a, d: s.d });
             }
             (Key::Bin(f), _) => f,
             _ => return None,
@@ -1572,7 +1595,8 @@ impl Translator<'_> {
                 | Op::BinLC { .. }
                 | Op::I32MulAddLLL { .. }
                 | Op::LoadL { .. }
-                | Op::V128LoadL { .. } => (0, 1),
+                | Op::V128LoadL { .. }
+                | Op::V128LoadLL { .. } => (0, 1),
                 Op::BinL { .. }
                 | Op::BinC { .. }
                 | Op::BinLR { .. }
@@ -1924,10 +1948,21 @@ impl Translator<'_> {
         let offset = u32::try_from(m.offset).ok()?;
         match i {
             Instr::V128Load { .. } => {
-                return Some(match self.take_operand(0, true) {
-                    Some((a, shift)) => Op::V128LoadL { shift, a, offset },
-                    None => Op::V128Load { offset },
-                });
+                if let Some((a, shift)) = self.take_operand(0, true) {
+                    return Some(Op::V128LoadL { shift, a, offset });
+                }
+                // A base plus an index, both locals.
+                if self.last_fusable(1)
+                    && let Some(&Op::BinLL {
+                        f: BinFn::I32Add,
+                        a,
+                        b,
+                    }) = self.ops.last()
+                {
+                    self.ops.pop();
+                    return Some(Op::V128LoadLL { a, b, offset });
+                }
+                return Some(Op::V128Load { offset });
             }
             Instr::V128Store { .. } => return Some(Op::V128Store { offset }),
             _ => {}
@@ -2232,6 +2267,10 @@ mod tests {
                   (i32x4.add (local.get 2)
                     (i32x4.mul (v128.load (local.get 0))
                       (v128.load offset=16 (i32.shl (local.get 1) (i32.const 4))))))
+                (local.set 2
+                  (f64x2.sub (local.get 2)
+                    (i16x8.add_sat_s (v128.load (i32.add (local.get 0) (local.get 1)))
+                      (v128.load (i32.add (local.get 0) (i32.const 1))))))
                 (local.get 0)))"#,
         );
         assert_eq!(
@@ -2239,9 +2278,20 @@ mod tests {
             [
                 "V128LoadL { shift: 0, a: 0, offset: 0 }",
                 "V128LoadL { shift: 4, a: 1, offset: 16 }",
-                "SimdBin { f: I32x4Mul }",
+                // Common lane operators have an op of their own per shape.
+                "I32x4MulS(VS)",
                 // acc = acc + top, without pushing the local or popping into it.
-                "SimdBinLRSet { f: I32x4Add, a: 2, d: 2 }",
+                "I32x4AddLRSet(VLRSet { a: 2, d: 2 })",
+                // Not fused across the AST-form op below.
+                "LocalGet2 { off: 2 }",
+                // A base plus an index.
+                "V128LoadLL { a: 0, b: 1, offset: 0 }",
+                "I32AddLC(LC { a: 0, c: 1 })",
+                "V128Load { offset: 0 }",
+                // Other operators run by their AST form.
+                "Simd(I16x8AddSatS)",
+                "F64x2SubS(VS)",
+                "LocalSet2 { off: 2 }",
                 "LocalGet { off: 0 }",
                 "Return",
             ]

@@ -972,6 +972,7 @@ impl Machine<'_> {
                 | Op::F64MulAddLRSet { .. }
                 | Op::SimdBinLRSet { .. }
                 | Op::V128LoadL { .. }
+                | Op::V128LoadLL { .. }
                 | Op::StoreLC { .. }
                 | Op::Load { .. }
                 | Op::LoadL { .. }

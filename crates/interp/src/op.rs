@@ -31,7 +31,8 @@ pub(crate) struct Target {
 /// Every operator-specialized op, as `Name Shape Operator,` triples: op
 /// `Name` applies `BinFn::Operator` with its operands and result where
 /// [`shape`]`::Shape` says (for the memory shapes, `Load*` and `Store*`, the
-/// operator is a `LoadFn` or `StoreFn`: the access width). The list is passed to `$m!`, so that the op
+/// operator is a `LoadFn` or `StoreFn`: the access width; for the vector
+/// shapes, `V*`, a `SimdBinFn`). The list is passed to `$m!`, so that the op
 /// enum, the translator's mapping and the inner loop's arms all come from
 /// it. A specialized op costs one dispatch where the generic fused op
 /// (`BinLL { f, .. }`, ...) costs two: the op, then its operator. The
@@ -73,6 +74,25 @@ macro_rules! for_each_specialized {
             StoreLU8 StoreL U8, StoreLU32 StoreL U32, StoreLU64 StoreL U64,
             StoreLLU8 StoreLL U8, StoreLLU32 StoreLL U32, StoreLLU64 StoreLL U64,
             StoreLCU8 StoreLC U8, StoreLCU32 StoreLC U32, StoreLCU64 StoreLC U64,
+            I8x16AddS VS I8x16Add, I8x16AddLR VLR I8x16Add, I8x16AddLRSet VLRSet I8x16Add,
+            I8x16SubS VS I8x16Sub, I8x16SubLR VLR I8x16Sub, I8x16SubLRSet VLRSet I8x16Sub,
+            I16x8AddS VS I16x8Add, I16x8AddLR VLR I16x8Add, I16x8AddLRSet VLRSet I16x8Add,
+            I16x8SubS VS I16x8Sub, I16x8SubLR VLR I16x8Sub, I16x8SubLRSet VLRSet I16x8Sub,
+            I16x8MulS VS I16x8Mul, I16x8MulLR VLR I16x8Mul, I16x8MulLRSet VLRSet I16x8Mul,
+            I32x4AddS VS I32x4Add, I32x4AddLR VLR I32x4Add, I32x4AddLRSet VLRSet I32x4Add,
+            I32x4SubS VS I32x4Sub, I32x4SubLR VLR I32x4Sub, I32x4SubLRSet VLRSet I32x4Sub,
+            I32x4MulS VS I32x4Mul, I32x4MulLR VLR I32x4Mul, I32x4MulLRSet VLRSet I32x4Mul,
+            I64x2AddS VS I64x2Add, I64x2AddLR VLR I64x2Add, I64x2AddLRSet VLRSet I64x2Add,
+            I64x2SubS VS I64x2Sub, I64x2SubLR VLR I64x2Sub, I64x2SubLRSet VLRSet I64x2Sub,
+            I64x2MulS VS I64x2Mul, I64x2MulLR VLR I64x2Mul, I64x2MulLRSet VLRSet I64x2Mul,
+            F32x4AddS VS F32x4Add, F32x4AddLR VLR F32x4Add, F32x4AddLRSet VLRSet F32x4Add,
+            F32x4SubS VS F32x4Sub, F32x4SubLR VLR F32x4Sub, F32x4SubLRSet VLRSet F32x4Sub,
+            F32x4MulS VS F32x4Mul, F32x4MulLR VLR F32x4Mul, F32x4MulLRSet VLRSet F32x4Mul,
+            F32x4DivS VS F32x4Div, F32x4DivLR VLR F32x4Div, F32x4DivLRSet VLRSet F32x4Div,
+            F64x2AddS VS F64x2Add, F64x2AddLR VLR F64x2Add, F64x2AddLRSet VLRSet F64x2Add,
+            F64x2SubS VS F64x2Sub, F64x2SubLR VLR F64x2Sub, F64x2SubLRSet VLRSet F64x2Sub,
+            F64x2MulS VS F64x2Mul, F64x2MulLR VLR F64x2Mul, F64x2MulLRSet VLRSet F64x2Mul,
+            F64x2DivS VS F64x2Div, F64x2DivLR VLR F64x2Div, F64x2DivLRSet VLRSet F64x2Div,
         }
     };
 }
@@ -216,6 +236,22 @@ pub(crate) mod shape {
         pub a: u16,
         pub offset: u32,
         pub c: i32,
+    }
+    /// Two vectors popped, the result pushed (`SimdBin`).
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct VS;
+    /// The two-slot local at `a` and the vector on top, the result in its
+    /// place (`SimdBinLR`).
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct VLR {
+        pub a: u32,
+    }
+    /// The two-slot local at `a` and the popped vector, the result into the
+    /// two-slot local at `d` (`SimdBinLRSet`).
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct VLRSet {
+        pub a: u32,
+        pub d: u32,
     }
     /// A loop counter's step and test: add `c` to the local at `x`, then
     /// jump to `to` if the new value compares true with the local at `b`.
@@ -452,6 +488,9 @@ macro_rules! define_op {
         /// `v128.load` from the address in the local at `a` shifted left
         /// by `shift`, plus `offset`.
         V128LoadL { shift: u8, a: u32, offset: u32 },
+        /// `v128.load` at the sum of the locals at `a` and `b` (wrapping, as
+        /// `i32.add`) plus `offset`; the vector pushed.
+        V128LoadLL { a: u32, b: u32, offset: u32 },
         /// A counted loop's back edge: `I32AddLCSet` of a local to itself
         /// followed by `I32LtUJumpLL` on that local, in one op; falling
         /// through skips the next op (the unfused test, kept so that no op

@@ -901,3 +901,35 @@ fn rotated_loops_and_constant_stores_keep_their_meaning() {
     let r = call(&mut store, inst, "spin", &[]);
     assert_eq!(r, Err(Error::Trap(Trap::OutOfFuel)));
 }
+
+#[test]
+fn vector_loads_at_a_base_plus_an_index_wrap_and_trap_as_i32_add_does() {
+    // `v128.load (i32.add base index)` runs as one op: the sum wraps at
+    // 2^32 like `i32.add`, the offset is added after, and a vector past the
+    // end traps. Lane 0 of the loaded vector is returned.
+    let text = r#"(module (memory 1)
+        (data (i32.const 16) "\01\00\00\00\02\00\00\00\03\00\00\00\04\00\00\00\05\00\00\00")
+        (func (export "at") (param $base i32) (param $i i32) (result i32)
+          (i32x4.extract_lane 0
+            (i32x4.add (v128.load offset=4 (i32.add (local.get $base) (local.get $i)))
+                       (v128.load (i32.add (local.get $base) (local.get $i)))))))"#;
+    let mut store = Store::new();
+    let inst = instantiate(&mut store, text);
+    let at = |store: &mut Store, base: i32, i: i32| {
+        call(store, inst, "at", &[Value::I32(base), Value::I32(i)])
+    };
+    // Bytes 16.. hold 1, 2, 3, 4, 5: lanes 0 at 16 and at 20.
+    assert_eq!(at(&mut store, 10, 6), Ok(vec![Value::I32(2 + 1)]));
+    // 20 - 4 wraps around to 16.
+    assert_eq!(at(&mut store, 20, -4), Ok(vec![Value::I32(2 + 1)]));
+    assert_eq!(at(&mut store, 65_536 - 20, 0), Ok(vec![Value::I32(0)]));
+    assert_eq!(
+        at(&mut store, 65_536 - 16, 1),
+        Err(Error::Trap(Trap::OutOfBoundsMemoryAccess))
+    );
+    // A wrapped sum far above the memory traps too, offset or not.
+    assert_eq!(
+        at(&mut store, -1, -1),
+        Err(Error::Trap(Trap::OutOfBoundsMemoryAccess))
+    );
+}

@@ -14,6 +14,7 @@ use crate::access::{LoadFn, StoreFn};
 use crate::instance::InstanceData;
 use crate::num::BinFn;
 use crate::op::{Code, Op, for_each_specialized, shape};
+use crate::simd::SimdBinFn;
 use crate::store::FuncInst;
 use crate::trap::Trap;
 use crate::value::decode_ref;
@@ -444,6 +445,21 @@ impl Machine<'_> {
                     return Err(Trap::OutOfBoundsMemoryAccess);
                 }
             }};
+            (VS, $f:ident, $s:ident) => {{
+                let shape::VS = $s;
+                sp = sp.wrapping_sub(2);
+                let b = get128!(sp);
+                let at = sp.wrapping_sub(2);
+                set128!(at, SimdBinFn::$f.call(get128!(at), b));
+            }};
+            (VLR, $f:ident, $s:ident) => {{
+                let at = sp.wrapping_sub(2);
+                set128!(at, SimdBinFn::$f.call(local128!($s.a), get128!(at)));
+            }};
+            (VLRSet, $f:ident, $s:ident) => {{
+                sp = sp.wrapping_sub(2);
+                set_local128!($s.d, SimdBinFn::$f.call(local128!($s.a), get128!(sp)));
+            }};
             (StoreLC, $f:ident, $s:ident) => {{
                 let ea = address!($s.a, $s.shift, $s.offset);
                 if !StoreFn::$f.call(mem.bytes_mut(), ea, $s.c as i64 as u64) {
@@ -768,6 +784,15 @@ impl Machine<'_> {
                             }
                             Op::V128LoadL { shift, a, offset } => {
                                 let ea = address!(*a, *shift, *offset);
+                                let b = range16(ea)
+                                    .and_then(|r| mem.bytes().get(r))
+                                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                                set128!(sp, u128::from_le_bytes(b.try_into().unwrap_or_default()));
+                                sp += 2;
+                            }
+                            Op::V128LoadLL { a, b, offset } => {
+                                let ea = (local!(*a) as u32).wrapping_add(local!(*b) as u32) as u64
+                                    + *offset as u64;
                                 let b = range16(ea)
                                     .and_then(|r| mem.bytes().get(r))
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
