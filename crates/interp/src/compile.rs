@@ -438,6 +438,7 @@ fn in_bounds(code: &Code) -> bool {
                 | Op::LoadSet { d: a, .. }
                 | Op::V128LoadL { a, .. } => off_ok(a, 1),
                 Op::V128LoadLL { a, b, .. } => off_ok(a, 1) && off_ok(b, 1),
+                Op::UnL { a, .. } => off_ok(a, 1),
                 Op::I32MulAddLLL { a, b, c } => off_ok(a, 1) && off_ok(b, 1) && off_ok(c, 1),
                 Op::F64MulAddLRSet { a, d } => off_ok(a, 1) && off_ok(d, 1),
                 Op::SimdBinLR { a, .. } => off_ok(a, 2),
@@ -1451,9 +1452,15 @@ impl Translator<'_> {
                 ) {
                     return Ok(());
                 }
-                let op = match crate::num::int_bin(other) {
-                    Some((f, wide)) => self.fuse_bin(f, wide),
-                    None => self.memory_op(other).unwrap_or_else(|| classify(other)),
+                let op = if let Some((f, wide)) = crate::num::int_bin(other) {
+                    self.fuse_bin(f, wide)
+                } else if let Some(f) = crate::num::un(other) {
+                    match self.take_local_operand(0) {
+                        Some(a) => Op::UnL { f, a },
+                        None => Op::Un { f },
+                    }
+                } else {
+                    self.memory_op(other).unwrap_or_else(|| classify(other))
                 };
                 // A lane-wise operator's left operand from a `v128` local
                 // (an accumulator, usually).
@@ -1596,14 +1603,16 @@ impl Translator<'_> {
                 | Op::I32MulAddLLL { .. }
                 | Op::LoadL { .. }
                 | Op::V128LoadL { .. }
-                | Op::V128LoadLL { .. } => (0, 1),
+                | Op::V128LoadLL { .. }
+                | Op::UnL { .. } => (0, 1),
                 Op::BinL { .. }
                 | Op::BinC { .. }
                 | Op::BinLR { .. }
                 | Op::Load { .. }
                 | Op::V128Load { .. }
                 | Op::SimdBinLR { .. }
-                | Op::I32Eqz => (1, 1),
+                | Op::I32Eqz
+                | Op::Un { .. } => (1, 1),
                 Op::Bin { .. } | Op::SimdBin { .. } => (2, 1),
                 _ => return None,
             };
@@ -2321,6 +2330,33 @@ mod tests {
                 // sum = sum + x * y, both roundings kept.
                 "F64MulAddLRSet { a: 3, d: 3 }",
                 "LocalGet { off: 0 }",
+                "Return",
+            ]
+        );
+    }
+
+    #[test]
+    fn unary_operators_run_as_one_op_with_a_local_operand() {
+        let ops = debug_ops(
+            r#"(module (func (param i32 i32) (result i32) (local i64 f64)
+                (local.set 2 (i64.extend_i32_s (local.get 0)))
+                (local.set 3 (f64.sqrt (f64.convert_i32_u (local.get 1))))
+                (drop (f32.reinterpret_i32 (local.get 0)))
+                (i32.wrap_i64 (i64.popcnt (local.get 2)))))"#,
+        );
+        assert_eq!(
+            ops,
+            [
+                "UnL { f: I64ExtendI32S, a: 0 }",
+                "LocalSet { off: 2 }",
+                "UnL { f: F64ConvertI32U, a: 1 }",
+                "Un { f: F64Sqrt }",
+                "LocalSet { off: 3 }",
+                // A reinterpretation keeps the bits: no op.
+                "LocalGet { off: 0 }",
+                "Drop { slots: 1 }",
+                "UnL { f: I64Popcnt, a: 2 }",
+                "Un { f: I32WrapI64 }",
                 "Return",
             ]
         );

@@ -973,6 +973,8 @@ impl Machine<'_> {
                 | Op::SimdBinLRSet { .. }
                 | Op::V128LoadL { .. }
                 | Op::V128LoadLL { .. }
+                | Op::Un { .. }
+                | Op::UnL { .. }
                 | Op::StoreLC { .. }
                 | Op::Load { .. }
                 | Op::LoadL { .. }

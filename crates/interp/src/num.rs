@@ -163,9 +163,13 @@ div!(div64_s, div64_u, rem64_s, rem64_u, i64, u64);
 #[inline(always)]
 pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
     use Instr::*;
+    if let Some(f) = un(instr) {
+        let a = s.pop();
+        s.push(f.call(a));
+        return Ok(true);
+    }
     match instr {
         I32Eqz => op1!(s, pop_i32, push_bool, |a| a == 0),
-        I64Eqz => op1!(s, pop_i64, push_bool, |a| a == 0),
         F32Eq => op2!(s, pop_f32, push_bool, |a, b| a == b),
         F32Ne => op2!(s, pop_f32, push_bool, |a, b| a != b),
         F32Lt => op2!(s, pop_f32, push_bool, |a, b| a < b),
@@ -178,27 +182,14 @@ pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         F64Gt => op2!(s, pop_f64, push_bool, |a, b| a > b),
         F64Le => op2!(s, pop_f64, push_bool, |a, b| a <= b),
         F64Ge => op2!(s, pop_f64, push_bool, |a, b| a >= b),
-        I32Clz => op1!(s, pop_u32, push_u32, |a: u32| a.leading_zeros()),
-        I32Ctz => op1!(s, pop_u32, push_u32, |a: u32| a.trailing_zeros()),
-        I32Popcnt => op1!(s, pop_u32, push_u32, |a: u32| a.count_ones()),
         I32DivS => op2t!(s, pop_i32, push_i32, div32_s),
         I32DivU => op2t!(s, pop_u32, push_u32, div32_u),
         I32RemS => op2t!(s, pop_i32, push_i32, rem32_s),
         I32RemU => op2t!(s, pop_u32, push_u32, rem32_u),
-        I64Clz => op1!(s, pop_u64, push_u64, |a: u64| a.leading_zeros() as u64),
-        I64Ctz => op1!(s, pop_u64, push_u64, |a: u64| a.trailing_zeros() as u64),
-        I64Popcnt => op1!(s, pop_u64, push_u64, |a: u64| a.count_ones() as u64),
         I64DivS => op2t!(s, pop_i64, push_i64, div64_s),
         I64DivU => op2t!(s, pop_u64, push_u64, div64_u),
         I64RemS => op2t!(s, pop_i64, push_i64, rem64_s),
         I64RemU => op2t!(s, pop_u64, push_u64, rem64_u),
-        F32Abs => op1!(s, pop_f32, push_f32, f32::abs),
-        F32Neg => op1!(s, pop_f32, push_f32, |a: f32| -a),
-        F32Ceil => op1!(s, pop_f32, push_f32, ceil32),
-        F32Floor => op1!(s, pop_f32, push_f32, floor32),
-        F32Trunc => op1!(s, pop_f32, push_f32, trunc32),
-        F32Nearest => op1!(s, pop_f32, push_f32, nearest32),
-        F32Sqrt => op1!(s, pop_f32, push_f32, f32::sqrt),
         F32Add => op2!(s, pop_f32, push_f32, |a, b| a + b),
         F32Sub => op2!(s, pop_f32, push_f32, |a, b| a - b),
         F32Mul => op2!(s, pop_f32, push_f32, |a, b| a * b),
@@ -206,13 +197,6 @@ pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         F32Min => op2!(s, pop_f32, push_f32, min32),
         F32Max => op2!(s, pop_f32, push_f32, max32),
         F32Copysign => op2!(s, pop_f32, push_f32, f32::copysign),
-        F64Abs => op1!(s, pop_f64, push_f64, f64::abs),
-        F64Neg => op1!(s, pop_f64, push_f64, |a: f64| -a),
-        F64Ceil => op1!(s, pop_f64, push_f64, ceil64),
-        F64Floor => op1!(s, pop_f64, push_f64, floor64),
-        F64Trunc => op1!(s, pop_f64, push_f64, trunc64),
-        F64Nearest => op1!(s, pop_f64, push_f64, nearest64),
-        F64Sqrt => op1!(s, pop_f64, push_f64, f64::sqrt),
         F64Add => op2!(s, pop_f64, push_f64, |a, b| a + b),
         F64Sub => op2!(s, pop_f64, push_f64, |a, b| a - b),
         F64Mul => op2!(s, pop_f64, push_f64, |a, b| a * b),
@@ -220,45 +204,17 @@ pub(crate) fn numeric(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
         F64Min => op2!(s, pop_f64, push_f64, min64),
         F64Max => op2!(s, pop_f64, push_f64, max64),
         F64Copysign => op2!(s, pop_f64, push_f64, f64::copysign),
-        I32WrapI64 => op1!(s, pop_i64, push_i32, |a| a as i32),
         I32TruncF32S => op1t!(s, pop_f32, push_i32, i32_f32_s),
         I32TruncF32U => op1t!(s, pop_f32, push_u32, i32_f32_u),
         I32TruncF64S => op1t!(s, pop_f64, push_i32, i32_f64_s),
         I32TruncF64U => op1t!(s, pop_f64, push_u32, i32_f64_u),
-        I64ExtendI32S => op1!(s, pop_i32, push_i64, |a| a as i64),
-        I64ExtendI32U => op1!(s, pop_u32, push_u64, |a| a as u64),
         I64TruncF32S => op1t!(s, pop_f32, push_i64, i64_f32_s),
         I64TruncF32U => op1t!(s, pop_f32, push_u64, i64_f32_u),
         I64TruncF64S => op1t!(s, pop_f64, push_i64, i64_f64_s),
         I64TruncF64U => op1t!(s, pop_f64, push_u64, i64_f64_u),
-        F32ConvertI32S => op1!(s, pop_i32, push_f32, |a| a as f32),
-        F32ConvertI32U => op1!(s, pop_u32, push_f32, |a| a as f32),
-        F32ConvertI64S => op1!(s, pop_i64, push_f32, |a| a as f32),
-        F32ConvertI64U => op1!(s, pop_u64, push_f32, |a| a as f32),
-        F32DemoteF64 => op1!(s, pop_f64, push_f32, |a| a as f32),
-        F64ConvertI32S => op1!(s, pop_i32, push_f64, |a| a as f64),
-        F64ConvertI32U => op1!(s, pop_u32, push_f64, |a| a as f64),
-        F64ConvertI64S => op1!(s, pop_i64, push_f64, |a| a as f64),
-        F64ConvertI64U => op1!(s, pop_u64, push_f64, |a| a as f64),
-        F64PromoteF32 => op1!(s, pop_f32, push_f64, |a| a as f64),
         // Reinterpretations leave the bits alone; only the upper half of a
         // 32-bit slot must stay zero, which it already is.
         I32ReinterpretF32 | F32ReinterpretI32 | I64ReinterpretF64 | F64ReinterpretI64 => {}
-        I32Extend8S => op1!(s, pop_i32, push_i32, |a| a as i8 as i32),
-        I32Extend16S => op1!(s, pop_i32, push_i32, |a| a as i16 as i32),
-        I64Extend8S => op1!(s, pop_i64, push_i64, |a| a as i8 as i64),
-        I64Extend16S => op1!(s, pop_i64, push_i64, |a| a as i16 as i64),
-        I64Extend32S => op1!(s, pop_i64, push_i64, |a| a as i32 as i64),
-        // Rust's float-to-int casts saturate and map NaN to zero: exactly
-        // the non-trapping conversions.
-        I32TruncSatF32S => op1!(s, pop_f32, push_i32, |a| a as i32),
-        I32TruncSatF32U => op1!(s, pop_f32, push_u32, |a| a as u32),
-        I32TruncSatF64S => op1!(s, pop_f64, push_i32, |a| a as i32),
-        I32TruncSatF64U => op1!(s, pop_f64, push_u32, |a| a as u32),
-        I64TruncSatF32S => op1!(s, pop_f32, push_i64, |a| a as i64),
-        I64TruncSatF32U => op1!(s, pop_f32, push_u64, |a| a as u64),
-        I64TruncSatF64S => op1!(s, pop_f64, push_i64, |a| a as i64),
-        I64TruncSatF64U => op1!(s, pop_f64, push_u64, |a| a as u64),
         I64Add128 | I64Sub128 => {
             let b_hi = s.pop();
             let b_lo = s.pop();
@@ -451,4 +407,156 @@ impl FloatResult for f64 {
     fn slot(self) -> u64 {
         self.to_bits()
     }
+}
+
+/// A value's slot encoding: an `i32` (or `u32`, or a comparison's `bool`)
+/// zero-extended, an `f32` as its bits zero-extended, 64-bit values as
+/// they are.
+trait Slot: Sized {
+    /// The value a slot holds.
+    fn from_slot(s: u64) -> Self;
+    /// The slot holding the value.
+    fn to_slot(self) -> u64;
+}
+
+macro_rules! slot_ints {
+    ($($t:ty => $via:ty,)*) => {$(
+        impl Slot for $t {
+            #[inline(always)]
+            fn from_slot(s: u64) -> Self {
+                s as $via as $t
+            }
+            #[inline(always)]
+            fn to_slot(self) -> u64 {
+                self as $via as u64
+            }
+        }
+    )*};
+}
+slot_ints! {
+    u32 => u32,
+    i32 => u32,
+    u64 => u64,
+    i64 => u64,
+}
+
+impl Slot for f32 {
+    #[inline(always)]
+    fn from_slot(s: u64) -> Self {
+        f32::from_bits(s as u32)
+    }
+    #[inline(always)]
+    fn to_slot(self) -> u64 {
+        self.to_bits() as u64
+    }
+}
+
+impl Slot for f64 {
+    #[inline(always)]
+    fn from_slot(s: u64) -> Self {
+        f64::from_bits(s)
+    }
+    #[inline(always)]
+    fn to_slot(self) -> u64 {
+        self.to_bits()
+    }
+}
+
+impl Slot for bool {
+    #[inline(always)]
+    fn from_slot(s: u64) -> Self {
+        s != 0
+    }
+    #[inline(always)]
+    fn to_slot(self) -> u64 {
+        self as u64
+    }
+}
+
+/// A non-trapping unary operator (bit counts, `i64.eqz`, float unary
+/// operators, conversions, sign extensions, saturating truncations) on
+/// slots, as `BinFn` is for binary ones: each entry reads its operand as
+/// the named type and gives the result's slot, with the same semantics as
+/// `numeric`.
+macro_rules! un_ops {
+    ($($name:ident |$a:ident: $t:ty| $e:expr;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub(crate) enum UnFn {
+            $($name,)*
+        }
+
+        impl UnFn {
+            /// Applies the operator to a slot.
+            #[inline(always)]
+            pub(crate) fn call(self, x: u64) -> u64 {
+                match self {
+                    $(UnFn::$name => {
+                        let $a = <$t as Slot>::from_slot(x);
+                        Slot::to_slot($e)
+                    })*
+                }
+            }
+        }
+
+        /// The operator an instruction denotes, if it is one of these.
+        pub(crate) fn un(instr: &Instr) -> Option<UnFn> {
+            match instr {
+                $(Instr::$name => Some(UnFn::$name),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+un_ops! {
+    I64Eqz |a: u64| a == 0;
+    I32Clz |a: u32| a.leading_zeros();
+    I32Ctz |a: u32| a.trailing_zeros();
+    I32Popcnt |a: u32| a.count_ones();
+    I64Clz |a: u64| a.leading_zeros() as u64;
+    I64Ctz |a: u64| a.trailing_zeros() as u64;
+    I64Popcnt |a: u64| a.count_ones() as u64;
+    F32Abs |a: f32| a.abs();
+    F32Neg |a: f32| -a;
+    F32Ceil |a: f32| ceil32(a);
+    F32Floor |a: f32| floor32(a);
+    F32Trunc |a: f32| trunc32(a);
+    F32Nearest |a: f32| nearest32(a);
+    F32Sqrt |a: f32| a.sqrt();
+    F64Abs |a: f64| a.abs();
+    F64Neg |a: f64| -a;
+    F64Ceil |a: f64| ceil64(a);
+    F64Floor |a: f64| floor64(a);
+    F64Trunc |a: f64| trunc64(a);
+    F64Nearest |a: f64| nearest64(a);
+    F64Sqrt |a: f64| a.sqrt();
+    I32WrapI64 |a: u64| a as u32;
+    I64ExtendI32S |a: i32| a as i64;
+    I64ExtendI32U |a: u32| a as u64;
+    F32ConvertI32S |a: i32| a as f32;
+    F32ConvertI32U |a: u32| a as f32;
+    F32ConvertI64S |a: i64| a as f32;
+    F32ConvertI64U |a: u64| a as f32;
+    F32DemoteF64 |a: f64| a as f32;
+    F64ConvertI32S |a: i32| a as f64;
+    F64ConvertI32U |a: u32| a as f64;
+    F64ConvertI64S |a: i64| a as f64;
+    F64ConvertI64U |a: u64| a as f64;
+    F64PromoteF32 |a: f32| a as f64;
+    I32Extend8S |a: i32| a as i8 as i32;
+    I32Extend16S |a: i32| a as i16 as i32;
+    I64Extend8S |a: i64| a as i8 as i64;
+    I64Extend16S |a: i64| a as i16 as i64;
+    I64Extend32S |a: i64| a as i32 as i64;
+    // Rust's float-to-int casts saturate and map NaN to zero: exactly the
+    // non-trapping conversions.
+    I32TruncSatF32S |a: f32| a as i32;
+    I32TruncSatF32U |a: f32| a as u32;
+    I32TruncSatF64S |a: f64| a as i32;
+    I32TruncSatF64U |a: f64| a as u32;
+    I64TruncSatF32S |a: f32| a as i64;
+    I64TruncSatF32U |a: f32| a as u64;
+    I64TruncSatF64S |a: f64| a as i64;
+    I64TruncSatF64U |a: f64| a as u64;
 }

@@ -14,7 +14,7 @@
 use weft_ast::Instr;
 
 use crate::access::{LoadFn, StoreFn};
-use crate::num::BinFn;
+use crate::num::{BinFn, UnFn};
 use crate::simd::SimdBinFn;
 
 /// A resolved branch: where to go and which values survive.
@@ -362,6 +362,11 @@ macro_rules! define_op {
         RefFunc { func: u32 },
         /// `i32.eqz`.
         I32Eqz,
+        /// A non-trapping unary operator on the top slot.
+        Un { f: UnFn },
+        /// A non-trapping unary operator on the local at `a`, the result
+        /// pushed.
+        UnL { f: UnFn, a: u32 },
         /// A binary integer operator on the top two slots.
         Bin { f: BinFn },
         /// A binary integer operator with a local as its right operand.

@@ -626,6 +626,8 @@ impl Machine<'_> {
                             }
                             Op::Const { bits } => push!(*bits),
                             Op::I32Eqz => top!() = (top!() as u32 == 0) as u64,
+                            Op::Un { f } => top!() = f.call(top!()),
+                            Op::UnL { f, a } => push!(f.call(local!(*a))),
                             Op::Bin { f } => {
                                 let b = pop!();
                                 top!() = f.call(top!(), b);
