@@ -488,9 +488,9 @@ enum Shape {
     StoreL(shape::StoreL),
     StoreLL(shape::StoreLL),
     StoreLC(shape::StoreLC),
-    VS(shape::VS),
-    VLR(shape::VLR),
-    VLRSet(shape::VLRSet),
+    VecS(shape::VecS),
+    VecLR(shape::VecLR),
+    VecLRSet(shape::VecLRSet),
 }
 
 /// What a specialized op fixes besides its shape: the operator, or a
@@ -530,13 +530,13 @@ macro_rules! key {
     (StoreLC $f:ident) => {
         Key::Store(StoreFn::$f)
     };
-    (VS $f:ident) => {
+    (VecS $f:ident) => {
         Key::Simd(SimdBinFn::$f)
     };
-    (VLR $f:ident) => {
+    (VecLR $f:ident) => {
         Key::Simd(SimdBinFn::$f)
     };
-    (VLRSet $f:ident) => {
+    (VecLRSet $f:ident) => {
         Key::Simd(SimdBinFn::$f)
     };
     ($shape:ident $f:ident) => {
@@ -631,9 +631,11 @@ impl Shape {
                     c,
                 }),
             )),
-            Op::SimdBin { f } => Some((Key::Simd(f), Shape::VS(VS))),
-            Op::SimdBinLR { f, a } => Some((Key::Simd(f), Shape::VLR(VLR { a }))),
-            Op::SimdBinLRSet { f, a, d } => Some((Key::Simd(f), Shape::VLRSet(VLRSet { a, d }))),
+            Op::SimdBin { f } => Some((Key::Simd(f), Shape::VecS(VecS))),
+            Op::SimdBinLR { f, a } => Some((Key::Simd(f), Shape::VecLR(VecLR { a }))),
+            Op::SimdBinLRSet { f, a, d } => {
+                Some((Key::Simd(f), Shape::VecLRSet(VecLRSet { a, d })))
+            }
             _ => None,
         };
         if mem.is_some() {
@@ -745,9 +747,9 @@ impl Shape {
                     c: s.c,
                 });
             }
-            (Key::Simd(f), Shape::VS(_)) => return Some(Op::SimdBin { f }),
-            (Key::Simd(f), Shape::VLR(s)) => return Some(Op::SimdBinLR { f, a: s.a }),
-            (Key::Simd(f), Shape::VLRSet(s)) => {
+            (Key::Simd(f), Shape::VecS(_)) => return Some(Op::SimdBin { f }),
+            (Key::Simd(f), Shape::VecLR(s)) => return Some(Op::SimdBinLR { f, a: s.a }),
+            (Key::Simd(f), Shape::VecLRSet(s)) => {
                 return Some(Op::SimdBinLRSet { f, a: s.a, d: s.d });
             }
             (Key::Bin(f), _) => f,
@@ -2288,9 +2290,9 @@ mod tests {
                 "V128LoadL { shift: 0, a: 0, offset: 0 }",
                 "V128LoadL { shift: 4, a: 1, offset: 16 }",
                 // Common lane operators have an op of their own per shape.
-                "I32x4MulS(VS)",
+                "I32x4MulS(VecS)",
                 // acc = acc + top, without pushing the local or popping into it.
-                "I32x4AddLRSet(VLRSet { a: 2, d: 2 })",
+                "I32x4AddLRSet(VecLRSet { a: 2, d: 2 })",
                 // Not fused across the AST-form op below.
                 "LocalGet2 { off: 2 }",
                 // A base plus an index.
@@ -2299,7 +2301,7 @@ mod tests {
                 "V128Load { offset: 0 }",
                 // Other operators run by their AST form.
                 "Simd(I16x8AddSatS)",
-                "F64x2SubS(VS)",
+                "F64x2SubS(VecS)",
                 "LocalSet2 { off: 2 }",
                 "LocalGet { off: 0 }",
                 "Return",

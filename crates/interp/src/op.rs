@@ -74,25 +74,25 @@ macro_rules! for_each_specialized {
             StoreLU8 StoreL U8, StoreLU32 StoreL U32, StoreLU64 StoreL U64,
             StoreLLU8 StoreLL U8, StoreLLU32 StoreLL U32, StoreLLU64 StoreLL U64,
             StoreLCU8 StoreLC U8, StoreLCU32 StoreLC U32, StoreLCU64 StoreLC U64,
-            I8x16AddS VS I8x16Add, I8x16AddLR VLR I8x16Add, I8x16AddLRSet VLRSet I8x16Add,
-            I8x16SubS VS I8x16Sub, I8x16SubLR VLR I8x16Sub, I8x16SubLRSet VLRSet I8x16Sub,
-            I16x8AddS VS I16x8Add, I16x8AddLR VLR I16x8Add, I16x8AddLRSet VLRSet I16x8Add,
-            I16x8SubS VS I16x8Sub, I16x8SubLR VLR I16x8Sub, I16x8SubLRSet VLRSet I16x8Sub,
-            I16x8MulS VS I16x8Mul, I16x8MulLR VLR I16x8Mul, I16x8MulLRSet VLRSet I16x8Mul,
-            I32x4AddS VS I32x4Add, I32x4AddLR VLR I32x4Add, I32x4AddLRSet VLRSet I32x4Add,
-            I32x4SubS VS I32x4Sub, I32x4SubLR VLR I32x4Sub, I32x4SubLRSet VLRSet I32x4Sub,
-            I32x4MulS VS I32x4Mul, I32x4MulLR VLR I32x4Mul, I32x4MulLRSet VLRSet I32x4Mul,
-            I64x2AddS VS I64x2Add, I64x2AddLR VLR I64x2Add, I64x2AddLRSet VLRSet I64x2Add,
-            I64x2SubS VS I64x2Sub, I64x2SubLR VLR I64x2Sub, I64x2SubLRSet VLRSet I64x2Sub,
-            I64x2MulS VS I64x2Mul, I64x2MulLR VLR I64x2Mul, I64x2MulLRSet VLRSet I64x2Mul,
-            F32x4AddS VS F32x4Add, F32x4AddLR VLR F32x4Add, F32x4AddLRSet VLRSet F32x4Add,
-            F32x4SubS VS F32x4Sub, F32x4SubLR VLR F32x4Sub, F32x4SubLRSet VLRSet F32x4Sub,
-            F32x4MulS VS F32x4Mul, F32x4MulLR VLR F32x4Mul, F32x4MulLRSet VLRSet F32x4Mul,
-            F32x4DivS VS F32x4Div, F32x4DivLR VLR F32x4Div, F32x4DivLRSet VLRSet F32x4Div,
-            F64x2AddS VS F64x2Add, F64x2AddLR VLR F64x2Add, F64x2AddLRSet VLRSet F64x2Add,
-            F64x2SubS VS F64x2Sub, F64x2SubLR VLR F64x2Sub, F64x2SubLRSet VLRSet F64x2Sub,
-            F64x2MulS VS F64x2Mul, F64x2MulLR VLR F64x2Mul, F64x2MulLRSet VLRSet F64x2Mul,
-            F64x2DivS VS F64x2Div, F64x2DivLR VLR F64x2Div, F64x2DivLRSet VLRSet F64x2Div,
+            I8x16AddS VecS I8x16Add, I8x16AddLR VecLR I8x16Add, I8x16AddLRSet VecLRSet I8x16Add,
+            I8x16SubS VecS I8x16Sub, I8x16SubLR VecLR I8x16Sub, I8x16SubLRSet VecLRSet I8x16Sub,
+            I16x8AddS VecS I16x8Add, I16x8AddLR VecLR I16x8Add, I16x8AddLRSet VecLRSet I16x8Add,
+            I16x8SubS VecS I16x8Sub, I16x8SubLR VecLR I16x8Sub, I16x8SubLRSet VecLRSet I16x8Sub,
+            I16x8MulS VecS I16x8Mul, I16x8MulLR VecLR I16x8Mul, I16x8MulLRSet VecLRSet I16x8Mul,
+            I32x4AddS VecS I32x4Add, I32x4AddLR VecLR I32x4Add, I32x4AddLRSet VecLRSet I32x4Add,
+            I32x4SubS VecS I32x4Sub, I32x4SubLR VecLR I32x4Sub, I32x4SubLRSet VecLRSet I32x4Sub,
+            I32x4MulS VecS I32x4Mul, I32x4MulLR VecLR I32x4Mul, I32x4MulLRSet VecLRSet I32x4Mul,
+            I64x2AddS VecS I64x2Add, I64x2AddLR VecLR I64x2Add, I64x2AddLRSet VecLRSet I64x2Add,
+            I64x2SubS VecS I64x2Sub, I64x2SubLR VecLR I64x2Sub, I64x2SubLRSet VecLRSet I64x2Sub,
+            I64x2MulS VecS I64x2Mul, I64x2MulLR VecLR I64x2Mul, I64x2MulLRSet VecLRSet I64x2Mul,
+            F32x4AddS VecS F32x4Add, F32x4AddLR VecLR F32x4Add, F32x4AddLRSet VecLRSet F32x4Add,
+            F32x4SubS VecS F32x4Sub, F32x4SubLR VecLR F32x4Sub, F32x4SubLRSet VecLRSet F32x4Sub,
+            F32x4MulS VecS F32x4Mul, F32x4MulLR VecLR F32x4Mul, F32x4MulLRSet VecLRSet F32x4Mul,
+            F32x4DivS VecS F32x4Div, F32x4DivLR VecLR F32x4Div, F32x4DivLRSet VecLRSet F32x4Div,
+            F64x2AddS VecS F64x2Add, F64x2AddLR VecLR F64x2Add, F64x2AddLRSet VecLRSet F64x2Add,
+            F64x2SubS VecS F64x2Sub, F64x2SubLR VecLR F64x2Sub, F64x2SubLRSet VecLRSet F64x2Sub,
+            F64x2MulS VecS F64x2Mul, F64x2MulLR VecLR F64x2Mul, F64x2MulLRSet VecLRSet F64x2Mul,
+            F64x2DivS VecS F64x2Div, F64x2DivLR VecLR F64x2Div, F64x2DivLRSet VecLRSet F64x2Div,
         }
     };
 }
@@ -239,17 +239,17 @@ pub(crate) mod shape {
     }
     /// Two vectors popped, the result pushed (`SimdBin`).
     #[derive(Clone, Copy, Debug)]
-    pub(crate) struct VS;
+    pub(crate) struct VecS;
     /// The two-slot local at `a` and the vector on top, the result in its
     /// place (`SimdBinLR`).
     #[derive(Clone, Copy, Debug)]
-    pub(crate) struct VLR {
+    pub(crate) struct VecLR {
         pub a: u32,
     }
     /// The two-slot local at `a` and the popped vector, the result into the
     /// two-slot local at `d` (`SimdBinLRSet`).
     #[derive(Clone, Copy, Debug)]
-    pub(crate) struct VLRSet {
+    pub(crate) struct VecLRSet {
         pub a: u32,
         pub d: u32,
     }

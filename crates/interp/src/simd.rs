@@ -11,22 +11,11 @@ macro_rules! lanes {
     ($to:ident, $from:ident, $t:ty, $n:literal) => {
         #[inline]
         pub(crate) fn $to(v: u128) -> [$t; $n] {
-            const SZ: usize = 16 / $n;
-            let b = v.to_le_bytes();
-            std::array::from_fn(|i| {
-                let mut x = [0u8; SZ];
-                x.copy_from_slice(&b[i * SZ..(i + 1) * SZ]);
-                <$t>::from_le_bytes(x)
-            })
+            bytes_to::lanes(v.to_le_bytes())
         }
         #[inline]
         pub(crate) fn $from(a: [$t; $n]) -> u128 {
-            const SZ: usize = 16 / $n;
-            let mut b = [0u8; 16];
-            for (i, x) in a.iter().enumerate() {
-                b[i * SZ..(i + 1) * SZ].copy_from_slice(&x.to_le_bytes());
-            }
-            u128::from_le_bytes(b)
+            u128::from_le_bytes(bytes_to::bytes(a))
         }
     };
 }
@@ -38,6 +27,54 @@ lanes!(i32s, from_i32s, i32, 4);
 lanes!(u32s, from_u32s, u32, 4);
 lanes!(i64s, from_i64s, i64, 2);
 lanes!(u64s, from_u64s, u64, 2);
+
+/// A vector's 16 little-endian bytes to and from its lanes. Operators
+/// written on lanes taken from bytes compile to the machine's vector
+/// instructions; taken from a `u128` they go through general registers.
+pub(crate) mod bytes_to {
+    /// A lane type: read and written little-endian.
+    pub(crate) trait Lane: Copy + Default {
+        /// Its width in bytes.
+        const SIZE: usize;
+        /// The lane in `b` (exactly `SIZE` bytes).
+        fn read(b: &[u8]) -> Self;
+        /// Writes the lane into `b` (exactly `SIZE` bytes).
+        fn write(self, b: &mut [u8]);
+    }
+
+    macro_rules! lane {
+        ($($t:ty)*) => {$(
+            impl Lane for $t {
+                const SIZE: usize = std::mem::size_of::<$t>();
+                #[inline(always)]
+                fn read(b: &[u8]) -> Self {
+                    <$t>::from_le_bytes(b.try_into().unwrap_or_default())
+                }
+                #[inline(always)]
+                fn write(self, b: &mut [u8]) {
+                    b.copy_from_slice(&self.to_le_bytes());
+                }
+            }
+        )*};
+    }
+    lane!(i8 u8 i16 u16 i32 u32 i64 u64 f32 f64);
+
+    /// The lanes of a vector.
+    #[inline(always)]
+    pub(crate) fn lanes<T: Lane, const N: usize>(b: [u8; 16]) -> [T; N] {
+        std::array::from_fn(|i| T::read(&b[i * T::SIZE..(i + 1) * T::SIZE]))
+    }
+
+    /// The vector of the lanes.
+    #[inline(always)]
+    pub(crate) fn bytes<T: Lane, const N: usize>(a: [T; N]) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        for (i, x) in a.into_iter().enumerate() {
+            x.write(&mut b[i * T::SIZE..(i + 1) * T::SIZE]);
+        }
+        b
+    }
+}
 lanes!(f32s, from_f32s, f32, 4);
 lanes!(f64s, from_f64s, f64, 2);
 
@@ -518,7 +555,9 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
             Some(f) => {
                 let b = s.pop_v128();
                 let a = s.pop_v128();
-                s.push_v128(f.call(a, b))
+                s.push_v128(u128::from_le_bytes(
+                    f.call_bytes(a.to_le_bytes(), b.to_le_bytes()),
+                ))
             }
             None => return Ok(false),
         },
@@ -530,7 +569,7 @@ pub(crate) fn simd(s: &mut Stack, instr: &Instr) -> Result<bool, Trap> {
 /// interpreter runs them as one op on the stack's slots (see
 /// `Op::SimdBin`) instead of matching the instruction again.
 macro_rules! simd_bins {
-    ($($name:ident $to:ident $from:ident ($f:expr);)*) => {
+    ($($name:ident $t:ty, $n:literal ($f:expr);)*) => {
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #[allow(missing_docs)]
         pub(crate) enum SimdBinFn {
@@ -538,13 +577,14 @@ macro_rules! simd_bins {
         }
 
         impl SimdBinFn {
-            /// Applies the operator lane by lane.
+            /// Applies the operator lane by lane to two vectors' bytes.
             #[inline(always)]
-            pub(crate) fn call(self, a: u128, b: u128) -> u128 {
+            pub(crate) fn call_bytes(self, a: [u8; 16], b: [u8; 16]) -> [u8; 16] {
                 match self {
                     $(SimdBinFn::$name => {
-                        let (a, b) = ($to(a), $to(b));
-                        $from(std::array::from_fn(|i| ($f)(a[i], b[i])))
+                        let a: [$t; $n] = bytes_to::lanes(a);
+                        let b: [$t; $n] = bytes_to::lanes(b);
+                        bytes_to::bytes(std::array::from_fn::<$t, $n, _>(|i| ($f)(a[i], b[i])))
                     })*
                 }
             }
@@ -561,23 +601,23 @@ macro_rules! simd_bins {
 }
 
 simd_bins! {
-    I8x16Add u8s from_u8s (u8::wrapping_add);
-    I8x16Sub u8s from_u8s (u8::wrapping_sub);
-    I16x8Add u16s from_u16s (u16::wrapping_add);
-    I16x8Sub u16s from_u16s (u16::wrapping_sub);
-    I16x8Mul u16s from_u16s (u16::wrapping_mul);
-    I32x4Add u32s from_u32s (u32::wrapping_add);
-    I32x4Sub u32s from_u32s (u32::wrapping_sub);
-    I32x4Mul u32s from_u32s (u32::wrapping_mul);
-    I64x2Add u64s from_u64s (u64::wrapping_add);
-    I64x2Sub u64s from_u64s (u64::wrapping_sub);
-    I64x2Mul u64s from_u64s (u64::wrapping_mul);
-    F32x4Add f32s from_f32s (|a, b| a + b);
-    F32x4Sub f32s from_f32s (|a, b| a - b);
-    F32x4Mul f32s from_f32s (|a, b| a * b);
-    F32x4Div f32s from_f32s (|a, b| a / b);
-    F64x2Add f64s from_f64s (|a, b| a + b);
-    F64x2Sub f64s from_f64s (|a, b| a - b);
-    F64x2Mul f64s from_f64s (|a, b| a * b);
-    F64x2Div f64s from_f64s (|a, b| a / b);
+    I8x16Add u8, 16 (u8::wrapping_add);
+    I8x16Sub u8, 16 (u8::wrapping_sub);
+    I16x8Add u16, 8 (u16::wrapping_add);
+    I16x8Sub u16, 8 (u16::wrapping_sub);
+    I16x8Mul u16, 8 (u16::wrapping_mul);
+    I32x4Add u32, 4 (u32::wrapping_add);
+    I32x4Sub u32, 4 (u32::wrapping_sub);
+    I32x4Mul u32, 4 (u32::wrapping_mul);
+    I64x2Add u64, 2 (u64::wrapping_add);
+    I64x2Sub u64, 2 (u64::wrapping_sub);
+    I64x2Mul u64, 2 (u64::wrapping_mul);
+    F32x4Add f32, 4 (|a, b| a + b);
+    F32x4Sub f32, 4 (|a, b| a - b);
+    F32x4Mul f32, 4 (|a, b| a * b);
+    F32x4Div f32, 4 (|a, b| a / b);
+    F64x2Add f64, 2 (|a, b| a + b);
+    F64x2Sub f64, 2 (|a, b| a - b);
+    F64x2Mul f64, 2 (|a, b| a * b);
+    F64x2Div f64, 2 (|a, b| a / b);
 }

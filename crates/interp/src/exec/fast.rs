@@ -121,10 +121,14 @@ impl Machine<'_> {
                 }
             };
         }
-        // The vector in the two stack slots from index `$i`, checked as
-        // `slot!`. Vectors move as one 16-byte access: written as two
+        // The vector in the two stack slots from index `$i`, as its 16
+        // bytes (little-endian, the low half in the lower slot, as
+        // everywhere on the stack), checked as `slot!`. Vectors move as one
+        // 16-byte access, and as bytes rather than a `u128`: written as two
         // 8-byte halves and read back whole, a vector would wait for both
-        // stores to leave the store buffer.
+        // stores to leave the store buffer, and lanes taken from bytes
+        // compile to the machine's vector instructions where a `u128` went
+        // through general registers.
         macro_rules! get128 {
             ($i:expr) => {{
                 let i: usize = $i;
@@ -132,48 +136,34 @@ impl Machine<'_> {
                     overrun();
                 }
                 // SAFETY: slots `i` and `i + 1` are below the length of the
-                // buffer at `slots`. The low half is the lower slot, as
-                // everywhere on the stack.
-                let [lo, hi] = unsafe { frame.add(i).cast::<[u64; 2]>().read_unaligned() };
-                (hi as u128) << 64 | lo as u128
+                // buffer at `slots`.
+                unsafe { read_vector(frame.add(i)) }
             }};
         }
         macro_rules! set128 {
             ($i:expr, $v:expr) => {{
-                let v: u128 = $v;
+                let v: V128 = $v;
                 let i: usize = $i;
                 if i.checked_add(1).is_none_or(|hi| hi >= len) {
                     overrun();
                 }
                 // SAFETY: as in `get128`.
-                unsafe {
-                    frame
-                        .add(i)
-                        .cast::<[u64; 2]>()
-                        .write_unaligned([v as u64, (v >> 64) as u64])
-                }
+                unsafe { write_vector(frame.add(i), v) }
             }};
         }
         // The vector in the two-slot local at `$off`.
         macro_rules! local128 {
             ($off:expr) => {{
-                let at = frame.wrapping_add($off as usize).cast::<[u64; 2]>();
                 // SAFETY: as in `frame_slot!`, for an offset that `in_bounds`
                 // checked with its second slot.
-                let [lo, hi] = unsafe { at.read_unaligned() };
-                (hi as u128) << 64 | lo as u128
+                unsafe { read_vector(frame.add($off as usize)) }
             }};
         }
         macro_rules! set_local128 {
             ($off:expr, $v:expr) => {{
-                let v: u128 = $v;
+                let v: V128 = $v;
                 // SAFETY: as in `local128!`.
-                unsafe {
-                    frame
-                        .add($off as usize)
-                        .cast::<[u64; 2]>()
-                        .write_unaligned([v as u64, (v >> 64) as u64])
-                }
+                unsafe { write_vector(frame.add($off as usize), v) }
             }};
         }
         macro_rules! push {
@@ -445,20 +435,20 @@ impl Machine<'_> {
                     return Err(Trap::OutOfBoundsMemoryAccess);
                 }
             }};
-            (VS, $f:ident, $s:ident) => {{
-                let shape::VS = $s;
+            (VecS, $f:ident, $s:ident) => {{
+                let shape::VecS = $s;
                 sp = sp.wrapping_sub(2);
                 let b = get128!(sp);
                 let at = sp.wrapping_sub(2);
-                set128!(at, SimdBinFn::$f.call(get128!(at), b));
+                set128!(at, SimdBinFn::$f.call_bytes(get128!(at), b));
             }};
-            (VLR, $f:ident, $s:ident) => {{
+            (VecLR, $f:ident, $s:ident) => {{
                 let at = sp.wrapping_sub(2);
-                set128!(at, SimdBinFn::$f.call(local128!($s.a), get128!(at)));
+                set128!(at, SimdBinFn::$f.call_bytes(local128!($s.a), get128!(at)));
             }};
-            (VLRSet, $f:ident, $s:ident) => {{
+            (VecLRSet, $f:ident, $s:ident) => {{
                 sp = sp.wrapping_sub(2);
-                set_local128!($s.d, SimdBinFn::$f.call(local128!($s.a), get128!(sp)));
+                set_local128!($s.d, SimdBinFn::$f.call_bytes(local128!($s.a), get128!(sp)));
             }};
             (StoreLC, $f:ident, $s:ident) => {{
                 let ea = address!($s.a, $s.shift, $s.offset);
@@ -780,7 +770,7 @@ impl Machine<'_> {
                                 let b = range16(ea)
                                     .and_then(|r| mem.bytes().get(r))
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                                let v = u128::from_le_bytes(b.try_into().unwrap_or_default());
+                                let v = b.try_into().unwrap_or_default();
                                 set128!(sp.wrapping_sub(1), v);
                                 sp += 1;
                             }
@@ -789,7 +779,7 @@ impl Machine<'_> {
                                 let b = range16(ea)
                                     .and_then(|r| mem.bytes().get(r))
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                                set128!(sp, u128::from_le_bytes(b.try_into().unwrap_or_default()));
+                                set128!(sp, b.try_into().unwrap_or_default());
                                 sp += 2;
                             }
                             Op::V128LoadLL { a, b, offset } => {
@@ -798,16 +788,16 @@ impl Machine<'_> {
                                 let b = range16(ea)
                                     .and_then(|r| mem.bytes().get(r))
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                                set128!(sp, u128::from_le_bytes(b.try_into().unwrap_or_default()));
+                                set128!(sp, b.try_into().unwrap_or_default());
                                 sp += 2;
                             }
                             Op::SimdBinLR { f, a } => {
                                 let at = sp.wrapping_sub(2);
-                                set128!(at, f.call(local128!(*a), get128!(at)));
+                                set128!(at, f.call_bytes(local128!(*a), get128!(at)));
                             }
                             Op::SimdBinLRSet { f, a, d } => {
                                 sp = sp.wrapping_sub(2);
-                                set_local128!(*d, f.call(local128!(*a), get128!(sp)));
+                                set_local128!(*d, f.call_bytes(local128!(*a), get128!(sp)));
                             }
                             Op::V128Store { offset } => {
                                 sp = sp.wrapping_sub(2);
@@ -816,13 +806,13 @@ impl Machine<'_> {
                                 let b = range16(ea)
                                     .and_then(|r| mem.bytes_mut().get_mut(r))
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                                b.copy_from_slice(&v.to_le_bytes());
+                                b.copy_from_slice(&v);
                             }
                             Op::SimdBin { f } => {
                                 sp = sp.wrapping_sub(2);
                                 let b = get128!(sp);
                                 let at = sp.wrapping_sub(2);
-                                set128!(at, f.call(get128!(at), b));
+                                set128!(at, f.call_bytes(get128!(at), b));
                             }
                             Op::I32MulAddLLL { a, b, c } => {
                                 let m = BinFn::I32Mul.call(local!(*a), local!(*b));
@@ -910,6 +900,46 @@ fn grow_frames(frames: &mut Vec<Frame>, depth: usize) {
 #[inline(never)]
 fn overrun() -> ! {
     panic!("value stack access out of range")
+}
+
+/// A vector as its 16 bytes, little-endian.
+type V128 = [u8; 16];
+
+/// Reads the vector in the two slots at `p`.
+///
+/// # Safety
+/// `p` and `p + 1` must be slots of the value stack.
+#[inline(always)]
+unsafe fn read_vector(p: *const u64) -> V128 {
+    if cfg!(target_endian = "little") {
+        // SAFETY: the caller guarantees the 16 bytes are the two slots;
+        // on a little-endian machine they are the vector's bytes in order.
+        unsafe { p.cast::<V128>().read_unaligned() }
+    } else {
+        // SAFETY: as above.
+        let [lo, hi] = unsafe { p.cast::<[u64; 2]>().read_unaligned() };
+        let mut v = [0; 16];
+        v[..8].copy_from_slice(&lo.to_le_bytes());
+        v[8..].copy_from_slice(&hi.to_le_bytes());
+        v
+    }
+}
+
+/// Writes a vector into the two slots at `p`.
+///
+/// # Safety
+/// As for `read_vector`.
+#[inline(always)]
+unsafe fn write_vector(p: *mut u64, v: V128) {
+    if cfg!(target_endian = "little") {
+        // SAFETY: as in `read_vector`.
+        unsafe { p.cast::<V128>().write_unaligned(v) }
+    } else {
+        let (lo, hi) = v.split_at(8);
+        let halves = [lo, hi].map(|h| u64::from_le_bytes(h.try_into().unwrap_or_default()));
+        // SAFETY: as in `read_vector`.
+        unsafe { p.cast::<[u64; 2]>().write_unaligned(halves) }
+    }
 }
 
 /// The byte range of a 16-byte access at `ea`, if it is addressable.
