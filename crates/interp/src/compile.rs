@@ -436,7 +436,8 @@ fn in_bounds(code: &Code) -> bool {
                 | Op::StoreL { a, .. }
                 | Op::StoreLC { a, .. }
                 | Op::LoadSet { d: a, .. }
-                | Op::V128LoadL { a, .. } => off_ok(a, 1),
+                | Op::V128LoadL { a, .. }
+                | Op::LoadB { a, .. } => off_ok(a, 1),
                 Op::V128LoadLL { a, b, .. } => off_ok(a, 1) && off_ok(b, 1),
                 Op::UnL { a, .. } => off_ok(a, 1),
                 Op::I32MulAddLLL { a, b, c } => off_ok(a, 1) && off_ok(b, 1) && off_ok(c, 1),
@@ -482,6 +483,7 @@ enum Shape {
     JumpLC(shape::JumpLC),
     Load(shape::Load),
     LoadL(shape::LoadL),
+    LoadB(shape::LoadB),
     LoadSet(shape::LoadSet),
     LoadLSet(shape::LoadLSet),
     Store(shape::Store),
@@ -510,6 +512,9 @@ macro_rules! key {
         Key::Load(LoadFn::$f)
     };
     (LoadL $f:ident) => {
+        Key::Load(LoadFn::$f)
+    };
+    (LoadB $f:ident) => {
         Key::Load(LoadFn::$f)
     };
     (LoadSet $f:ident) => {
@@ -561,6 +566,19 @@ impl Shape {
             } => Some((
                 Key::Load(f),
                 Shape::LoadL(LoadL {
+                    shift,
+                    a: a.try_into().ok()?,
+                    offset,
+                }),
+            )),
+            Op::LoadB {
+                f,
+                shift,
+                a,
+                offset,
+            } => Some((
+                Key::Load(f),
+                Shape::LoadB(LoadB {
                     shift,
                     a: a.try_into().ok()?,
                     offset,
@@ -692,6 +710,14 @@ impl Shape {
             }
             (Key::Load(f), Shape::LoadL(s)) => {
                 return Some(Op::LoadL {
+                    f,
+                    shift: s.shift,
+                    a: s.a.into(),
+                    offset: s.offset,
+                });
+            }
+            (Key::Load(f), Shape::LoadB(s)) => {
+                return Some(Op::LoadB {
                     f,
                     shift: s.shift,
                     a: s.a.into(),
@@ -1611,6 +1637,7 @@ impl Translator<'_> {
                 | Op::BinC { .. }
                 | Op::BinLR { .. }
                 | Op::Load { .. }
+                | Op::LoadB { .. }
                 | Op::V128Load { .. }
                 | Op::SimdBinLR { .. }
                 | Op::I32Eqz
@@ -1989,6 +2016,37 @@ impl Translator<'_> {
                     offset,
                 });
             }
+            // A local base plus an index (scaled by a constant or not).
+            if self.last_fusable(1)
+                && let Some(
+                    &(Op::BinLR {
+                        f: BinFn::I32Add,
+                        a,
+                    }
+                    | Op::BinL {
+                        f: BinFn::I32Add,
+                        b: a,
+                    }),
+                ) = self.ops.last()
+            {
+                self.ops.pop();
+                let mut shift = 0;
+                if self.last_fusable(1)
+                    && let Some(&Op::BinC {
+                        f: BinFn::I32Shl,
+                        c,
+                    }) = self.ops.last()
+                {
+                    self.ops.pop();
+                    shift = (c & 31) as u8;
+                }
+                return Some(Op::LoadB {
+                    f,
+                    shift,
+                    a,
+                    offset,
+                });
+            }
             // An address shifted by a constant (a scaled index).
             if self.last_fusable(1)
                 && let Some(&Op::BinC {
@@ -2359,6 +2417,33 @@ mod tests {
                 "Drop { slots: 1 }",
                 "UnL { f: I64Popcnt, a: 2 }",
                 "Un { f: I32WrapI64 }",
+                "Return",
+            ]
+        );
+    }
+
+    #[test]
+    fn loads_at_a_base_plus_a_scaled_index_take_one_op() {
+        let ops = debug_ops(
+            r#"(module (memory 1) (func (param i32 i32) (result i32) (local i32)
+                (local.set 2 (i32.load offset=8
+                  (i32.add (local.get 0) (i32.shl (i32.mul (local.get 1) (local.get 1)) (i32.const 2)))))
+                (i64.load (i32.add (i32.xor (local.get 1) (local.get 2)) (local.get 0)))
+                (drop)
+                (i32.load8_u (i32.add (local.get 0) (i32.add (local.get 1) (local.get 2))))))"#,
+        );
+        assert_eq!(
+            ops,
+            [
+                "I32MulLL(LL { a: 1, b: 1 })",
+                "LoadBU32(LoadB { shift: 2, a: 0, offset: 8 })",
+                "LocalSet { off: 2 }",
+                "I32XorLL(LL { a: 1, b: 2 })",
+                // The base on either side of the add.
+                "LoadBU64(LoadB { shift: 0, a: 0, offset: 0 })",
+                "Drop { slots: 1 }",
+                "I32AddLL(LL { a: 1, b: 2 })",
+                "LoadBU8(LoadB { shift: 0, a: 0, offset: 0 })",
                 "Return",
             ]
         );

@@ -977,6 +977,7 @@ impl Machine<'_> {
                 | Op::UnL { .. }
                 | Op::StoreLC { .. }
                 | Op::Load { .. }
+                | Op::LoadB { .. }
                 | Op::LoadL { .. }
                 | Op::Store { .. }
                 | Op::StoreL { .. }

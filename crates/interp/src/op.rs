@@ -70,6 +70,7 @@ macro_rules! for_each_specialized {
             LoadLU8 LoadL U8, LoadLU32 LoadL U32, LoadLU64 LoadL U64,
             LoadSetU8 LoadSet U8, LoadSetU32 LoadSet U32, LoadSetU64 LoadSet U64,
             LoadLSetU8 LoadLSet U8, LoadLSetU32 LoadLSet U32, LoadLSetU64 LoadLSet U64,
+            LoadBU8 LoadB U8, LoadBU32 LoadB U32, LoadBU64 LoadB U64,
             StoreU8 Store U8, StoreU32 Store U32, StoreU64 Store U64,
             StoreLU8 StoreL U8, StoreLU32 StoreL U32, StoreLU64 StoreL U64,
             StoreLLU8 StoreLL U8, StoreLLU32 StoreLL U32, StoreLLU64 StoreLL U64,
@@ -190,6 +191,15 @@ pub(crate) mod shape {
     /// 8), so that the shape fits beside the op's tag.
     #[derive(Clone, Copy, Debug)]
     pub(crate) struct LoadL {
+        pub shift: u8,
+        pub a: u16,
+        pub offset: u32,
+    }
+    /// A load at the local at `a` plus the popped index shifted left by
+    /// `shift`, plus `offset`; the result in the index's slot. The local's
+    /// offset is 16 bits, as in `LoadL`.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LoadB {
         pub shift: u8,
         pub a: u16,
         pub offset: u32,
@@ -420,6 +430,16 @@ macro_rules! define_op {
         /// shifted left by `shift` (an `i32.shl` by a constant, fused; 0
         /// without one), plus `offset`.
         Load { f: LoadFn, shift: u8, offset: u32 },
+        /// A load at the local at `a` plus a popped index shifted left by
+        /// `shift`, plus `offset` (a base and a scaled index: `i32.add` of a
+        /// local and an `i32.shl` by a constant, fused); the result in the
+        /// index's slot.
+        LoadB {
+            f: LoadFn,
+            shift: u8,
+            a: u32,
+            offset: u32,
+        },
         /// `Load` from the address in the local at `a` shifted left by
         /// `shift` (an `i32.shl` by a constant, fused; 0 without one).
         LoadL {

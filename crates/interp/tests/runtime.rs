@@ -933,3 +933,30 @@ fn vector_loads_at_a_base_plus_an_index_wrap_and_trap_as_i32_add_does() {
         Err(Error::Trap(Trap::OutOfBoundsMemoryAccess))
     );
 }
+
+#[test]
+fn loads_at_a_base_plus_a_scaled_index_wrap_as_i32_add_does() {
+    // `i32.load offset=4 (i32.add base (i32.shl i 2))` runs as one op: the
+    // sum wraps at 2^32 like `i32.add`, and the offset is added after,
+    // without wrapping.
+    let text = r#"(module (memory 1)
+        (data (i32.const 8) "\01\00\00\00\02\00\00\00\03\00\00\00")
+        (func (export "at") (param $base i32) (param $i i32) (result i32)
+          (i32.load offset=4 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2))))))"#;
+    let mut store = Store::new();
+    let inst = instantiate(&mut store, text);
+    let at = |store: &mut Store, base: i32, i: i32| {
+        call(store, inst, "at", &[Value::I32(base), Value::I32(i)])
+    };
+    assert_eq!(at(&mut store, 4, 0), Ok(vec![Value::I32(1)]));
+    assert_eq!(at(&mut store, 4, 2), Ok(vec![Value::I32(3)]));
+    // 16 + (-3 << 2) wraps to 4.
+    assert_eq!(at(&mut store, 16, -3), Ok(vec![Value::I32(1)]));
+    // The shifted index wraps too: 2^30 << 2 is 0.
+    assert_eq!(at(&mut store, 8, 1 << 30), Ok(vec![Value::I32(2)]));
+    // A sum just below 2^32 plus the offset is past the memory.
+    assert_eq!(
+        at(&mut store, -4, 0),
+        Err(Error::Trap(Trap::OutOfBoundsMemoryAccess))
+    );
+}

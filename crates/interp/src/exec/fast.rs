@@ -394,6 +394,13 @@ impl Machine<'_> {
                     .call(mem.bytes(), ea)
                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
             }};
+            (LoadB, $f:ident, $s:ident) => {{
+                let index = (top!() as u32).wrapping_shl($s.shift as u32);
+                let ea = (local!($s.a) as u32).wrapping_add(index) as u64 + $s.offset as u64;
+                top!() = LoadFn::$f
+                    .call(mem.bytes(), ea)
+                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+            }};
             (LoadL, $f:ident, $s:ident) => {{
                 let ea = address!($s.a, $s.shift, $s.offset);
                 let v = LoadFn::$f
@@ -679,6 +686,19 @@ impl Machine<'_> {
                             }
                             Op::Load { f, shift, offset } => {
                                 let ea = (top!() as u32).wrapping_shl(*shift as u32) as u64
+                                    + *offset as u64;
+                                top!() = f
+                                    .call(mem.bytes(), ea)
+                                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
+                            }
+                            Op::LoadB {
+                                f,
+                                shift,
+                                a,
+                                offset,
+                            } => {
+                                let index = (top!() as u32).wrapping_shl(*shift as u32);
+                                let ea = (local!(*a) as u32).wrapping_add(index) as u64
                                     + *offset as u64;
                                 top!() = f
                                     .call(mem.bytes(), ea)
