@@ -440,26 +440,23 @@ slot_ints! {
     i64 => u64,
 }
 
-impl Slot for f32 {
-    #[inline(always)]
-    fn from_slot(s: u64) -> Self {
-        f32::from_bits(s as u32)
-    }
-    #[inline(always)]
-    fn to_slot(self) -> u64 {
-        self.to_bits() as u64
-    }
+macro_rules! slot_floats {
+    ($($t:ty => $bits:ty,)*) => {$(
+        impl Slot for $t {
+            #[inline(always)]
+            fn from_slot(s: u64) -> Self {
+                <$t>::from_bits(s as $bits)
+            }
+            #[inline(always)]
+            fn to_slot(self) -> u64 {
+                self.to_bits() as u64
+            }
+        }
+    )*};
 }
-
-impl Slot for f64 {
-    #[inline(always)]
-    fn from_slot(s: u64) -> Self {
-        f64::from_bits(s)
-    }
-    #[inline(always)]
-    fn to_slot(self) -> u64 {
-        self.to_bits()
-    }
+slot_floats! {
+    f32 => u32,
+    f64 => u64,
 }
 
 impl Slot for bool {
