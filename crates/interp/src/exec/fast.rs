@@ -787,28 +787,19 @@ impl Machine<'_> {
                             }
                             Op::V128Load { offset } => {
                                 let ea = top!() as u32 as u64 + *offset as u64;
-                                let b = range16(ea)
-                                    .and_then(|r| mem.bytes().get(r))
-                                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                                let v = b.try_into().unwrap_or_default();
+                                let v = load16(mem.bytes(), ea)?;
                                 set128!(sp.wrapping_sub(1), v);
                                 sp += 1;
                             }
                             Op::V128LoadL { shift, a, offset } => {
                                 let ea = address!(*a, *shift, *offset);
-                                let b = range16(ea)
-                                    .and_then(|r| mem.bytes().get(r))
-                                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                                set128!(sp, b.try_into().unwrap_or_default());
+                                set128!(sp, load16(mem.bytes(), ea)?);
                                 sp += 2;
                             }
                             Op::V128LoadLL { a, b, offset } => {
                                 let ea = (local!(*a) as u32).wrapping_add(local!(*b) as u32) as u64
                                     + *offset as u64;
-                                let b = range16(ea)
-                                    .and_then(|r| mem.bytes().get(r))
-                                    .ok_or(Trap::OutOfBoundsMemoryAccess)?;
-                                set128!(sp, b.try_into().unwrap_or_default());
+                                set128!(sp, load16(mem.bytes(), ea)?);
                                 sp += 2;
                             }
                             Op::SimdBinLR { f, a } => {
@@ -960,6 +951,17 @@ unsafe fn write_vector(p: *mut u64, v: V128) {
         // SAFETY: as in `read_vector`.
         unsafe { p.cast::<[u64; 2]>().write_unaligned(halves) }
     }
+}
+
+/// The 16 bytes at `ea`: one 16-byte load, where copying the slice into an
+/// array went through a temporary on the host stack.
+#[inline(always)]
+fn load16(bytes: &[u8], ea: u64) -> Result<V128, Trap> {
+    range16(ea)
+        .and_then(|r| bytes.get(r))
+        .and_then(|b| <&V128>::try_from(b).ok())
+        .copied()
+        .ok_or(Trap::OutOfBoundsMemoryAccess)
 }
 
 /// The byte range of a 16-byte access at `ea`, if it is addressable.
