@@ -55,8 +55,13 @@ impl Machine<'_> {
         // harmless, for a frame is plain data and every frame below the
         // larger of the two was written.
         let mut depth = self.frames.len();
+        // How many codes `Pins` holds: only returns change it here.
+        let mut pinned = self.pins.pinned.len();
         let mut saved: *mut Frame = self.frames.as_mut_ptr();
-        let mut room = self.frames.capacity();
+        // The depth at which a call must stop for a check: the smaller of
+        // the depth limit and the frame buffer's capacity, so that a call
+        // makes one comparison for both.
+        let mut limit = self.frames.capacity().min(max_depth);
         // The running instance by address. The store's instances are
         // neither added nor changed while this loop runs: it makes no host
         // call and leaves every op that could to `run`.
@@ -275,8 +280,13 @@ impl Machine<'_> {
                 if metered {
                     self.fuel()?;
                 }
-                if depth >= max_depth {
-                    return Err(Trap::CallStackExhausted);
+                if depth >= limit {
+                    if depth >= max_depth {
+                        return Err(Trap::CallStackExhausted);
+                    }
+                    grow_frames(&mut self.frames, depth);
+                    saved = self.frames.as_mut_ptr();
+                    limit = self.frames.capacity().min(max_depth);
                 }
                 // SAFETY: `$callee` comes from `Arc::as_ptr` of an `Arc` the
                 // store holds (a function's, or an instance's `calls`
@@ -299,19 +309,14 @@ impl Machine<'_> {
                     len = self.stack.slots.len() - fp;
                 }
                 sp = callee.local_slots as usize;
-                if depth == room {
-                    grow_frames(&mut self.frames, depth);
-                    saved = self.frames.as_mut_ptr();
-                    room = self.frames.capacity();
-                }
                 let caller = Frame {
                     code: CodePtr(code),
                     pc: pc!() as u32,
                     fp: fp as u32,
                     inst,
                 };
-                // SAFETY: `depth < room`, the capacity of the buffer at
-                // `saved` (both taken since its last change).
+                // SAFETY: `depth < limit`, at most the capacity of the
+                // buffer at `saved` (both taken since its last change).
                 unsafe { saved.add(depth).write(caller) };
                 depth += 1;
                 fp = new_fp;
@@ -556,7 +561,10 @@ impl Machine<'_> {
                                 // by `run` or by `call!`.
                                 let f = unsafe { saved.add(depth).read() };
                                 // The caller is the running code again.
-                                self.pins.cut(depth + 1);
+                                if pinned > depth + 1 {
+                                    self.pins.cut(depth + 1);
+                                    pinned = depth + 1;
+                                }
                                 // SAFETY: a frame's code is alive (see `Pins`).
                                 code = unsafe { &*f.code.0 };
                                 ops = code.ops.as_ptr();
