@@ -549,115 +549,61 @@ macro_rules! key {
     };
 }
 
+/// Defines `Shape::of_keyed` and `Shape::keyed_op`, the two directions
+/// between the memory and vector ops and their shapes: each entry names the
+/// key (what the specialized op fixes), the generic op, its shape, and the
+/// fields they share besides the key. A field may be narrower in the shape
+/// (a local's offset in 16 bits): such an op has no shape when its value
+/// does not fit.
+macro_rules! keyed_shapes {
+    ($($key:ident $op:ident => $shape:ident { $($field:ident),* };)*) => {
+        impl Shape {
+            /// A memory or vector op's width or operator and shape, if it
+            /// has one.
+            #[allow(clippy::useless_conversion)]
+            fn of_keyed(op: &Op) -> Option<(Key, Shape)> {
+                Some(match *op {
+                    $(Op::$op { f, $($field),* } => (
+                        Key::$key(f),
+                        Shape::$shape(shape::$shape { $($field: $field.try_into().ok()?),* }),
+                    ),)*
+                    _ => return None,
+                })
+            }
+
+            /// The memory or vector op of this shape with `key`, if the
+            /// two belong together.
+            #[allow(clippy::useless_conversion)]
+            fn keyed_op(self, key: Key) -> Option<Op> {
+                Some(match (key, self) {
+                    $((Key::$key(f), Shape::$shape(_s)) => Op::$op { f, $($field: _s.$field.into()),* },)*
+                    _ => return None,
+                })
+            }
+        }
+    };
+}
+
+keyed_shapes! {
+    Load Load => Load { shift, offset };
+    Load LoadL => LoadL { shift, a, offset };
+    Load LoadB => LoadB { shift, a, offset };
+    Load LoadSet => LoadSet { shift, offset, d };
+    Load LoadLSet => LoadLSet { shift, a, offset, d };
+    Store Store => Store { offset };
+    Store StoreL => StoreL { shift, a, offset };
+    Store StoreLL => StoreLL { shift, a, offset, v };
+    Store StoreLC => StoreLC { shift, a, offset, c };
+    Simd SimdBin => VecS {};
+    Simd SimdBinLR => VecLR { a };
+    Simd SimdBinLRSet => VecLRSet { a, d };
+}
+
 impl Shape {
     /// A generic fused op's operator (or width) and shape, if it has one.
     fn of(op: &Op) -> Option<(Key, Shape)> {
-        use shape::*;
-        // Memory ops whose local fits the shapes' 16 bits.
-        let mem = match *op {
-            Op::Load { f, shift, offset } => {
-                Some((Key::Load(f), Shape::Load(Load { shift, offset })))
-            }
-            Op::LoadL {
-                f,
-                shift,
-                a,
-                offset,
-            } => Some((
-                Key::Load(f),
-                Shape::LoadL(LoadL {
-                    shift,
-                    a: a.try_into().ok()?,
-                    offset,
-                }),
-            )),
-            Op::LoadB {
-                f,
-                shift,
-                a,
-                offset,
-            } => Some((
-                Key::Load(f),
-                Shape::LoadB(LoadB {
-                    shift,
-                    a: a.try_into().ok()?,
-                    offset,
-                }),
-            )),
-            Op::LoadSet {
-                f,
-                shift,
-                offset,
-                d,
-            } => Some((Key::Load(f), Shape::LoadSet(LoadSet { shift, offset, d }))),
-            Op::LoadLSet {
-                f,
-                shift,
-                a,
-                offset,
-                d,
-            } => Some((
-                Key::Load(f),
-                Shape::LoadLSet(LoadLSet {
-                    shift,
-                    a: a.try_into().ok()?,
-                    offset,
-                    d,
-                }),
-            )),
-            Op::Store { f, offset } => Some((Key::Store(f), Shape::Store(Store { offset }))),
-            Op::StoreL {
-                f,
-                shift,
-                a,
-                offset,
-            } => Some((
-                Key::Store(f),
-                Shape::StoreL(StoreL {
-                    shift,
-                    a: a.try_into().ok()?,
-                    offset,
-                }),
-            )),
-            Op::StoreLL {
-                f,
-                shift,
-                a,
-                offset,
-                v,
-            } => Some((
-                Key::Store(f),
-                Shape::StoreLL(StoreLL {
-                    shift,
-                    a: a.try_into().ok()?,
-                    offset,
-                    v,
-                }),
-            )),
-            Op::StoreLC {
-                f,
-                shift,
-                a,
-                offset,
-                c,
-            } => Some((
-                Key::Store(f),
-                Shape::StoreLC(StoreLC {
-                    shift,
-                    a: a.try_into().ok()?,
-                    offset,
-                    c,
-                }),
-            )),
-            Op::SimdBin { f } => Some((Key::Simd(f), Shape::VecS(VecS))),
-            Op::SimdBinLR { f, a } => Some((Key::Simd(f), Shape::VecLR(VecLR { a }))),
-            Op::SimdBinLRSet { f, a, d } => {
-                Some((Key::Simd(f), Shape::VecLRSet(VecLRSet { a, d })))
-            }
-            _ => None,
-        };
-        if mem.is_some() {
-            return mem;
+        if let Some(keyed) = Self::of_keyed(op) {
+            return Some(keyed);
         }
         let (f, shape) = Self::of_bin(op)?;
         Some((Key::Bin(f), shape))
@@ -700,86 +646,11 @@ impl Shape {
     /// The generic op of this shape with operator (or width) `key`; `None`
     /// when the two do not belong together.
     fn op(self, key: Key) -> Option<Op> {
-        let f = match (key, self) {
-            (Key::Load(f), Shape::Load(s)) => {
-                return Some(Op::Load {
-                    f,
-                    shift: s.shift,
-                    offset: s.offset,
-                });
-            }
-            (Key::Load(f), Shape::LoadL(s)) => {
-                return Some(Op::LoadL {
-                    f,
-                    shift: s.shift,
-                    a: s.a.into(),
-                    offset: s.offset,
-                });
-            }
-            (Key::Load(f), Shape::LoadB(s)) => {
-                return Some(Op::LoadB {
-                    f,
-                    shift: s.shift,
-                    a: s.a.into(),
-                    offset: s.offset,
-                });
-            }
-            (Key::Load(f), Shape::LoadSet(s)) => {
-                return Some(Op::LoadSet {
-                    f,
-                    shift: s.shift,
-                    offset: s.offset,
-                    d: s.d,
-                });
-            }
-            (Key::Load(f), Shape::LoadLSet(s)) => {
-                return Some(Op::LoadLSet {
-                    f,
-                    shift: s.shift,
-                    a: s.a.into(),
-                    offset: s.offset,
-                    d: s.d,
-                });
-            }
-            (Key::Store(f), Shape::Store(s)) => {
-                return Some(Op::Store {
-                    f,
-                    offset: s.offset,
-                });
-            }
-            (Key::Store(f), Shape::StoreL(s)) => {
-                return Some(Op::StoreL {
-                    f,
-                    shift: s.shift,
-                    a: s.a.into(),
-                    offset: s.offset,
-                });
-            }
-            (Key::Store(f), Shape::StoreLL(s)) => {
-                return Some(Op::StoreLL {
-                    f,
-                    shift: s.shift,
-                    a: s.a.into(),
-                    offset: s.offset,
-                    v: s.v,
-                });
-            }
-            (Key::Store(f), Shape::StoreLC(s)) => {
-                return Some(Op::StoreLC {
-                    f,
-                    shift: s.shift,
-                    a: s.a.into(),
-                    offset: s.offset,
-                    c: s.c,
-                });
-            }
-            (Key::Simd(f), Shape::VecS(_)) => return Some(Op::SimdBin { f }),
-            (Key::Simd(f), Shape::VecLR(s)) => return Some(Op::SimdBinLR { f, a: s.a }),
-            (Key::Simd(f), Shape::VecLRSet(s)) => {
-                return Some(Op::SimdBinLRSet { f, a: s.a, d: s.d });
-            }
-            (Key::Bin(f), _) => f,
-            _ => return None,
+        if let Some(op) = self.keyed_op(key) {
+            return Some(op);
+        }
+        let Key::Bin(f) = key else {
+            return None;
         };
         Some(match self {
             Shape::S(_) => Op::Bin { f },
@@ -2467,6 +2338,83 @@ mod tests {
                 "Const { bits: 2 }",
                 "Return",
             ]
+        );
+    }
+
+    #[test]
+    fn specialized_ops_map_back_to_their_generic_form() {
+        use crate::access::{LoadFn, StoreFn};
+        use crate::simd::SimdBinFn;
+        let ops = [
+            Op::BinLCSet {
+                f: BinFn::I32Add,
+                a: 1,
+                c: -3,
+                d: 2,
+            },
+            Op::JumpIfLL {
+                f: BinFn::I32LtS,
+                a: 1,
+                b: 2,
+                to: 7,
+                if_zero: false,
+            },
+            Op::Load {
+                f: LoadFn::U32,
+                shift: 2,
+                offset: 8,
+            },
+            Op::LoadB {
+                f: LoadFn::U64,
+                shift: 3,
+                a: 4,
+                offset: 0,
+            },
+            Op::LoadLSet {
+                f: LoadFn::U8,
+                shift: 0,
+                a: 1,
+                offset: 5,
+                d: 3,
+            },
+            Op::StoreLC {
+                f: StoreFn::U32,
+                shift: 2,
+                a: 1,
+                offset: 4,
+                c: -1,
+            },
+            Op::SimdBin {
+                f: SimdBinFn::I32x4Mul,
+            },
+            Op::SimdBinLRSet {
+                f: SimdBinFn::F64x2Add,
+                a: 2,
+                d: 4,
+            },
+        ];
+        for op in ops {
+            let special = specialize(&op).unwrap_or_else(|| panic!("{op:?} is specialized"));
+            assert_ne!(format!("{special:?}"), format!("{op:?}"));
+            let back = generic(&special).expect("specialized ops have a generic form");
+            assert_eq!(format!("{back:?}"), format!("{op:?}"));
+        }
+        // A local offset beyond the shapes' 16 bits keeps the generic op.
+        let wide = Op::LoadL {
+            f: LoadFn::U32,
+            shift: 0,
+            a: 70_000,
+            offset: 0,
+        };
+        assert!(specialize(&wide).is_none());
+        // So do widths and operators without specialized ops.
+        assert!(
+            specialize(&Op::Load {
+                f: LoadFn::U16,
+                shift: 0,
+                offset: 0
+            })
+            .is_none()
         );
     }
 
