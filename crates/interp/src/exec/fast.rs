@@ -214,6 +214,15 @@ impl Machine<'_> {
                 (local!($a) as u32).wrapping_shl($shift as u32) as u64 + $offset as u64
             };
         }
+        // The effective address of a `LoadB`: the local at `$a` plus the
+        // index on top shifted left by `$shift` (wrapping, as `i32.add`),
+        // plus `$offset`.
+        macro_rules! based_address {
+            ($a:expr, $shift:expr, $offset:expr) => {{
+                let index = (top!() as u32).wrapping_shl($shift as u32);
+                (local!($a) as u32).wrapping_add(index) as u64 + $offset as u64
+            }};
+        }
         // The index of the next op.
         macro_rules! pc {
             () => {
@@ -400,8 +409,7 @@ impl Machine<'_> {
                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
             }};
             (LoadB, $f:ident, $s:ident) => {{
-                let index = (top!() as u32).wrapping_shl($s.shift as u32);
-                let ea = (local!($s.a) as u32).wrapping_add(index) as u64 + $s.offset as u64;
+                let ea = based_address!($s.a, $s.shift, $s.offset);
                 top!() = LoadFn::$f
                     .call(mem.bytes(), ea)
                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
@@ -705,9 +713,7 @@ impl Machine<'_> {
                                 a,
                                 offset,
                             } => {
-                                let index = (top!() as u32).wrapping_shl(*shift as u32);
-                                let ea = (local!(*a) as u32).wrapping_add(index) as u64
-                                    + *offset as u64;
+                                let ea = based_address!(*a, *shift, *offset);
                                 top!() = f
                                     .call(mem.bytes(), ea)
                                     .ok_or(Trap::OutOfBoundsMemoryAccess)?;
