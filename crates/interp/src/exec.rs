@@ -99,9 +99,7 @@ impl Pins {
     /// Drops the pins at index `len` and above.
     #[inline(always)]
     fn cut(&mut self, len: usize) {
-        if self.pinned.len() > len {
-            self.pinned.truncate(len);
-        }
+        self.pinned.truncate(len);
     }
 
     /// Pins every code of `frames` and `running` not yet pinned.
