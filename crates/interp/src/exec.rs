@@ -5,8 +5,9 @@
 //!
 //! `Machine::run` executes host calls, tail calls, throws and store-wide
 //! ops; every other op, calls and returns between WebAssembly functions
-//! included, runs in the inner loop of `fast`, which keeps the stack
-//! pointer, program counter and frame in registers. The only `unsafe` of the crate is here:
+//! included, runs in the handlers of `threaded`, which pass the stack
+//! pointer, op pointer and frame on in registers. The only `unsafe` of the
+//! crate is here:
 //! unchecked op fetch and frame-slot access (bounds proved once per function
 //! by the translator's `in_bounds`), a raw view of memory 0, and code held
 //! by address across calls (kept alive as `Pins` explains).
@@ -21,9 +22,9 @@ use crate::store::{Caller, ExnInst, Func, FuncInst, Instance, Store, TypeId};
 use crate::trap::{Error, Trap};
 use crate::value::{Value, slots};
 
-mod fast;
+mod threaded;
 
-use fast::Regs;
+use threaded::Regs;
 
 /// How deeply host functions may re-enter WebAssembly: each level costs a
 /// host stack frame of the interpreter loop.
@@ -38,7 +39,7 @@ pub(crate) struct Stacks {
 
 /// A suspended caller. Plain data (no reference count, no drop), so that
 /// the inner loop can keep the frame stack's depth in a register and write
-/// and read frames in place (see `fast`).
+/// and read frames in place (see `threaded`).
 #[derive(Clone, Copy, Debug)]
 struct Frame {
     code: CodePtr,
@@ -240,27 +241,6 @@ impl Mem0 {
                 len: 0,
             },
         }
-    }
-
-    /// The bytes, for one op.
-    #[inline(always)]
-    fn bytes(&self) -> &[u8] {
-        // SAFETY: `ptr` and `len` come from the memory's `Vec` (or are a
-        // dangling pointer with length 0), taken since the last op that
-        // could resize, move or free that buffer (`run` takes a new view
-        // after each); `Vec::as_mut_ptr` creates no reference, and no
-        // reference to the buffer exists while the returned slice (which
-        // lives for one load) does.
-        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
-    }
-
-    /// The bytes, mutably, for one op.
-    #[inline(always)]
-    #[allow(clippy::mut_from_ref)]
-    fn bytes_mut(&self) -> &mut [u8] {
-        // SAFETY: as in `bytes`; the slice lives for one store and no other
-        // slice of the buffer is alive meanwhile.
-        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
     }
 }
 
@@ -641,7 +621,7 @@ impl Machine<'_> {
                 inst,
                 mem,
             };
-            self.fast(&mut regs)?;
+            self.threaded(&mut regs)?;
             code = deref!(regs.code);
             (pc, fp, inst, mem) = (regs.pc, regs.fp, regs.inst, regs.mem);
             let ops = code.ops.as_ptr();

@@ -960,3 +960,61 @@ fn loads_at_a_base_plus_a_scaled_index_wrap_as_i32_add_does() {
         Err(Error::Trap(Trap::OutOfBoundsMemoryAccess))
     );
 }
+
+/// The interpreter's handlers pass control on by tail calls (see
+/// `exec/threaded.rs`): if the compiler ever made one of them a plain call,
+/// each op would leave a host stack frame behind and a long run would
+/// overflow the stack. The bench kernels (calls, indirect calls, loops,
+/// memory, vectors), run for millions of ops on a thread with a small
+/// stack, would then abort this test.
+#[test]
+fn long_runs_keep_the_host_stack_flat() {
+    let kernels = [
+        ("fib", include_str!("../../../bench/kernels/fib.wat"), 22),
+        (
+            "sieve",
+            include_str!("../../../bench/kernels/sieve.wat"),
+            100_000,
+        ),
+        (
+            "matmul",
+            include_str!("../../../bench/kernels/matmul.wat"),
+            24,
+        ),
+        (
+            "hash",
+            include_str!("../../../bench/kernels/hash.wat"),
+            100_000,
+        ),
+        (
+            "sort",
+            include_str!("../../../bench/kernels/sort.wat"),
+            5_000,
+        ),
+        (
+            "dispatch",
+            include_str!("../../../bench/kernels/dispatch.wat"),
+            100_000,
+        ),
+        (
+            "simd",
+            include_str!("../../../bench/kernels/simd.wat"),
+            16_384,
+        ),
+    ];
+    let run = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || {
+            for (name, text, size) in kernels {
+                let mut store = Store::new();
+                let inst = instantiate(&mut store, text);
+                let results = call(&mut store, inst, "run", &[Value::I32(size)]);
+                assert!(
+                    matches!(results.as_deref(), Ok([Value::I64(_)])),
+                    "{name}: {results:?}"
+                );
+            }
+        })
+        .expect("thread starts");
+    run.join().expect("every kernel runs to its end");
+}

@@ -1,0 +1,1381 @@
+//! The interpreter's inner loop, threaded: every op kind has its own
+//! handler function, and each handler ends by calling the next op's
+//! handler in tail position. With optimization LLVM compiles that call to a
+//! jump, so each handler has its own indirect jump to predict (one shared
+//! dispatch jump, as a `loop { match }` has, was most of the loop's time,
+//! and how well it predicted depended on where the linker put it). The
+//! stack pointer, the op pointer, the frame and memory 0 travel in the
+//! handlers' arguments, that is in registers; the rest of the state sits in
+//! a `Ctx` that the first argument points to.
+//!
+//! Without optimization the compiler makes no sibling calls and a chain of
+//! handlers would grow the host stack by a frame per op. `build.rs` sets
+//! `weft_tail` only for optimized builds; without it every handler returns
+//! to a small driver loop that calls the next one (the same handlers, one
+//! `return` instead of a tail call).
+//!
+//! Ops that neither return to the host, tail call, throw nor reach into the
+//! store (beyond memory 0, fuel and calls) run here. Calls to WebAssembly
+//! functions (direct or through a table) and returns to a WebAssembly
+//! caller stay here; the first other op stops the chain and is left to
+//! `Machine::run`.
+
+use std::sync::Arc;
+
+use weft_ast::Instr;
+
+use super::{CodePtr, Frame, Machine, Mem0, unimplemented};
+use crate::access::{LoadFn, StoreFn};
+use crate::instance::InstanceData;
+use crate::num::BinFn;
+use crate::op::{Code, Op, Target, for_each_specialized, shape};
+use crate::simd::SimdBinFn;
+use crate::stack::Stack;
+use crate::store::FuncInst;
+use crate::trap::Trap;
+use crate::value::decode_ref;
+
+/// The running function's state, handed between `run` and `threaded`.
+pub(super) struct Regs {
+    /// The running code, by address (kept alive as `Pins` explains).
+    pub code: *const Code,
+    /// The next op to execute.
+    pub pc: usize,
+    /// The frame pointer.
+    pub fp: usize,
+    /// The running instance.
+    pub inst: u32,
+    /// Its memory 0.
+    pub mem: Mem0,
+}
+
+/// The op a handler executes, by address.
+type Ip = *const Op;
+/// A value stack slot, by address: the top of the stack (one past the last
+/// value) or the frame's first slot.
+type Sp = *mut u64;
+
+/// An op's handler: the context, the op, the top of the stack, the frame,
+/// and memory 0's bytes and length.
+type Handler = fn(&mut Ctx<'_, '_>, Ip, Sp, Sp, *mut u8, usize) -> Flow;
+
+/// What a handler returns: `Done` when the chain stops (at an op for
+/// `run`, or on a trap); `Next` only without `weft_tail`, when the driver
+/// is to run the op in `Ctx::at`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Done,
+    #[cfg_attr(weft_tail, allow(dead_code))]
+    Next,
+}
+
+/// The handlers' arguments, as saved in the context when a chain stops.
+#[derive(Clone, Copy)]
+struct At {
+    ip: Ip,
+    sp: Sp,
+    fp: Sp,
+    mem: *mut u8,
+    len: usize,
+}
+
+/// The state that the handlers share and do not keep in registers: what
+/// changes only at calls, returns and instance switches.
+struct Ctx<'a, 's> {
+    m: &'a mut Machine<'s>,
+    /// The running code.
+    code: *const Code,
+    /// Its ops, by address.
+    ops: *const Op,
+    /// The running instance, its index and by address. The store's
+    /// instances are neither added nor changed while handlers run: they
+    /// make no host call and leave every op that could to `run`.
+    inst: u32,
+    data: *const InstanceData,
+    /// The suspended callers by address: the frame stack's buffer and the
+    /// depth (the vector's own length is set when the chain stops; on a
+    /// trap the machine abandons the frames, and the length it holds is
+    /// harmless, for a frame is plain data and every frame below the
+    /// larger of the two was written).
+    saved: *mut Frame,
+    depth: usize,
+    /// The depth at which a call must stop for a check: the smaller of the
+    /// depth limit and the frame buffer's capacity, so that a call makes
+    /// one comparison for both.
+    limit: usize,
+    max_depth: usize,
+    /// How many codes `Pins` holds: only returns change it here.
+    pinned: usize,
+    /// Whether fuel is metered (no op run here switches it).
+    metered: bool,
+    /// The value stack's buffer and its end, taken again (`Ctx::resync`)
+    /// after anything that may grow the stack.
+    slots: Sp,
+    end: Sp,
+    /// Where the chain stopped (or, without `weft_tail`, the next op to
+    /// run), and why.
+    at: At,
+    outcome: Result<(), Trap>,
+}
+
+impl Ctx<'_, '_> {
+    /// The slot index of the stack address `p`.
+    #[inline(always)]
+    fn index(&self, p: Sp) -> usize {
+        (p as usize).wrapping_sub(self.slots as usize) / size_of::<u64>()
+    }
+
+    /// Takes the stack's buffer again, after the machine's stack pointer
+    /// was set from `sp` and something ran on `self.m.stack`; returns the
+    /// new top and the frame at index `fp`.
+    #[inline(always)]
+    fn resync(&mut self, fp: usize) -> (Sp, Sp) {
+        self.slots = self.m.stack.slots.as_mut_ptr();
+        self.end = self.slots.wrapping_add(self.m.stack.slots.len());
+        (
+            self.slots.wrapping_add(self.m.stack.sp),
+            self.slots.wrapping_add(fp),
+        )
+    }
+
+    /// Makes instance `i` the running one and returns its memory 0.
+    #[inline(always)]
+    fn switch(&mut self, i: u32) -> Mem0 {
+        self.inst = i;
+        self.data = &self.m.store.instances[i as usize];
+        Mem0::of(self.m.store, i)
+    }
+
+    /// Enters `code` at the frame `fp` through `Machine::enter`, which
+    /// grows the stack: returns the frame's new address, or null on a trap
+    /// (set). Out of line, as every call to a function returning a `Trap`
+    /// must be: the result's temporary on the host stack would keep the
+    /// handler from passing control on by a tail call.
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self, code: &Code, fp: Sp, sp: Sp) -> Sp {
+        let at = self.index(fp);
+        self.m.stack.sp = self.index(sp);
+        match self.m.enter(code, at) {
+            Ok(()) => self.resync(at).1,
+            Err(t) => {
+                self.trap(t);
+                std::ptr::null_mut()
+            }
+        }
+    }
+
+    /// Runs `f` (`num::numeric` or `simd::simd`) for instruction `i` on the
+    /// machine's stack with the top at `sp`: false on a trap (set). Out of
+    /// line, as `grow_stack` explains; the caller takes the stack again
+    /// (`resync`).
+    #[inline(never)]
+    fn on_stack(
+        &mut self,
+        sp: Sp,
+        f: fn(&mut Stack, &Instr) -> Result<bool, Trap>,
+        i: &Instr,
+    ) -> bool {
+        self.m.stack.sp = self.index(sp);
+        let t = match f(&mut self.m.stack, i) {
+            Ok(true) => return true,
+            Ok(false) => unimplemented(i),
+            Err(t) => t,
+        };
+        self.trap(t);
+        false
+    }
+
+    /// The function that `call_indirect` through `table` with type `ty`
+    /// calls, by `Machine::indirect`, which pops the index: `None` on a
+    /// trap (set). Out of line, as `grow_stack` explains.
+    #[inline(never)]
+    fn indirect(&mut self, sp: Sp, ty: u32, table: u32) -> Option<u32> {
+        self.m.stack.sp = self.index(sp);
+        match self.m.indirect(self.inst, ty, table) {
+            Ok(addr) => Some(addr),
+            Err(t) => {
+                self.trap(t);
+                None
+            }
+        }
+    }
+
+    /// Stops the chain on a trap.
+    #[cold]
+    #[inline(never)]
+    fn trap(&mut self, t: Trap) -> Flow {
+        self.outcome = Err(t);
+        Flow::Done
+    }
+
+    /// Charges one unit of fuel; false when it ran out (the trap is set).
+    #[inline(always)]
+    fn fuel(&mut self) -> bool {
+        let ok = self.m.fuel().is_ok();
+        if !ok {
+            self.trap_with(|| Trap::OutOfFuel);
+        }
+        ok
+    }
+
+    /// Stops the chain on the trap `t` makes. Where a handler goes on by a
+    /// tail call, it must not build a `Trap` itself: the value's temporary
+    /// on the host stack would keep the compiler from making that call a
+    /// jump.
+    #[cold]
+    #[inline(never)]
+    fn trap_with(&mut self, t: impl FnOnce() -> Trap) -> Flow {
+        self.trap(t())
+    }
+}
+
+impl Machine<'_> {
+    /// Runs ops from `regs` until one that the handlers do not execute, and
+    /// leaves `regs` at that op (with the frame it belongs to).
+    #[inline(never)]
+    pub(super) fn threaded(&mut self, regs: &mut Regs) -> Result<(), Trap> {
+        let slots = self.stack.slots.as_mut_ptr();
+        let end = slots.wrapping_add(self.stack.slots.len());
+        // SAFETY: `regs.code` is the running code, which `run` took from a
+        // live `Arc<Code>` and keeps alive (see `Pins`).
+        let code: &Code = unsafe { &*regs.code };
+        let ops = code.ops.as_ptr();
+        let max_depth = self.store.limits.max_call_depth as usize;
+        let mut c = Ctx {
+            code,
+            ops,
+            inst: regs.inst,
+            data: &self.store.instances[regs.inst as usize],
+            saved: self.frames.as_mut_ptr(),
+            depth: self.frames.len(),
+            limit: self.frames.capacity().min(max_depth),
+            max_depth,
+            pinned: self.pins.pinned.len(),
+            metered: self.store.fuel.is_some(),
+            slots,
+            end,
+            at: At {
+                // SAFETY: `regs.pc` names an op of `code`.
+                ip: unsafe { ops.add(regs.pc) },
+                sp: slots.wrapping_add(self.stack.sp),
+                fp: slots.wrapping_add(regs.fp),
+                mem: regs.mem.ptr,
+                len: regs.mem.len,
+            },
+            outcome: Ok(()),
+            m: self,
+        };
+        loop {
+            let At {
+                ip,
+                sp,
+                fp,
+                mem,
+                len,
+            } = c.at;
+            // SAFETY: `ip` names an op of the running code (see `op`).
+            let flow = handler_of(unsafe { &*ip })(&mut c, ip, sp, fp, mem, len);
+            if flow == Flow::Done {
+                break;
+            }
+        }
+        std::mem::replace(&mut c.outcome, Ok(()))?;
+        let at = c.at;
+        let (fp, pc) = (c.index(at.fp), op_index(&c, at.ip));
+        let m = c.m;
+        m.stack.sp = (at.sp as usize - c.slots as usize) / size_of::<u64>();
+        // SAFETY: the frames below `depth` were all written (by `run` or
+        // by a call here), and `depth` is within the capacity.
+        unsafe { m.frames.set_len(c.depth) };
+        *regs = Regs {
+            code: c.code,
+            pc,
+            fp,
+            inst: c.inst,
+            mem: Mem0 {
+                ptr: at.mem,
+                len: at.len,
+            },
+        };
+        Ok(())
+    }
+}
+
+/// The index of the op at `ip` in the running code.
+fn op_index(c: &Ctx<'_, '_>, ip: Ip) -> usize {
+    (ip as usize - c.ops as usize) / size_of::<Op>()
+}
+
+/// The op at `ip`.
+#[inline(always)]
+fn op<'o>(ip: Ip) -> &'o Op {
+    // SAFETY: `ip` points at an op of the running code (whose ops `Pins`
+    // keeps alive): `run` passes a valid index, a call starts at 0, a
+    // return resumes just after a call op (never the last), and the
+    // translator's `in_bounds` check guarantees that every branch target is
+    // below the length and that the last op is `Return` (which leaves the
+    // frame), so stepping past an op that falls through stays in range.
+    unsafe { &*ip }
+}
+
+/// Where a handler finds that its op is not the kind it handles, which
+/// `handler_of` rules out.
+#[inline(always)]
+fn wrong() -> ! {
+    if cfg!(debug_assertions) {
+        mismatch()
+    }
+    // SAFETY: `handler_of` gives each op the handler of its own kind, and
+    // handlers are only reached through it.
+    unsafe { std::hint::unreachable_unchecked() }
+}
+
+/// Stops on an op in another op's handler (checked with debug assertions).
+/// Out of line: the panic's message arguments, built in a handler, would
+/// keep it from passing control on by a tail call.
+#[cold]
+#[inline(never)]
+fn mismatch() -> ! {
+    panic!("an op reached another op's handler")
+}
+
+/// Stops on a push past the end of the value stack: the translator sizes
+/// every frame, so this is a bug, reported as a panic rather than
+/// undefined behaviour.
+#[cold]
+#[inline(never)]
+fn overrun() -> ! {
+    panic!("value stack access out of range")
+}
+
+/// Runs the op at `$ip` with the given registers: a tail call with
+/// `weft_tail`, else a return to the driver loop.
+macro_rules! next {
+    ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr, $len:expr) => {{
+        let ip: Ip = $ip;
+        #[cfg(weft_tail)]
+        {
+            return handler_of(op(ip))($c, ip, $sp, $fp, $mem, $len);
+        }
+        #[cfg(not(weft_tail))]
+        {
+            $c.at = At {
+                ip,
+                sp: $sp,
+                fp: $fp,
+                mem: $mem,
+                len: $len,
+            };
+            return Flow::Next;
+        }
+    }};
+}
+
+/// Stops the chain at the op at `$ip`, for `run` to execute.
+macro_rules! exit {
+    ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr, $len:expr) => {{
+        $c.at = At {
+            ip: $ip,
+            sp: $sp,
+            fp: $fp,
+            mem: $mem,
+            len: $len,
+        };
+        return Flow::Done;
+    }};
+}
+
+/// The slot at `$p` (a stack address), as a place.
+macro_rules! at {
+    ($p:expr) => {
+        // SAFETY: handlers only name slots of the current frame: locals at
+        // offsets the translator's `in_bounds` check placed below the
+        // frame's `max_height`, and stack slots between the frame and its
+        // top, which the translator's height tracking keeps within
+        // `max_height` (a push checks the end of the buffer anyway); the
+        // call that entered the frame made the stack at least `fp +
+        // max_height` slots long, and the buffer is the stack's since it
+        // last changed (`Ctx::resync`).
+        *unsafe { &mut *$p }
+    };
+}
+
+/// The local at offset `$off` of the frame at `$fp`, as a place.
+macro_rules! local {
+    ($fp:expr, $off:expr) => {
+        at!($fp.wrapping_add($off as usize))
+    };
+}
+
+/// The top slot, as a place.
+macro_rules! top {
+    ($sp:expr) => {
+        at!($sp.wrapping_sub(1))
+    };
+}
+
+/// Pops the top slot.
+macro_rules! pop {
+    ($sp:ident) => {{
+        $sp = $sp.wrapping_sub(1);
+        at!($sp)
+    }};
+}
+
+/// Pushes a slot (checked against the end of the buffer).
+macro_rules! push {
+    ($c:expr, $sp:ident, $v:expr) => {{
+        let v: u64 = $v;
+        if $sp >= $c.end {
+            overrun();
+        }
+        at!($sp) = v;
+        $sp = $sp.wrapping_add(1);
+    }};
+}
+
+/// The vector in the two slots at `$p`.
+macro_rules! vector {
+    ($p:expr) => {{
+        let p: Sp = $p;
+        // SAFETY: as for `at!`, for both slots.
+        unsafe { read_vector(p) }
+    }};
+}
+
+/// Writes the vector `$v` into the two slots at `$p`.
+macro_rules! set_vector {
+    ($p:expr, $v:expr) => {{
+        let (p, v): (Sp, V128) = ($p, $v);
+        // SAFETY: as for `at!`, for both slots.
+        unsafe { write_vector(p, v) }
+    }};
+}
+
+/// The op at index `$to` of the running code.
+macro_rules! target {
+    ($c:expr, $to:expr) => {
+        // SAFETY: `in_bounds` checked every target of the running code to
+        // be below its op count.
+        unsafe { $c.ops.add($to as usize) }
+    };
+}
+
+/// Jumps to op `$to`, charging fuel for a backward jump (a loop).
+macro_rules! jump {
+    ($c:expr, $ip:expr, $to:expr, $sp:expr, $fp:expr, $mem:expr, $len:expr) => {{
+        let to = target!($c, $to);
+        if $c.metered && to <= $ip && !$c.fuel() {
+            return Flow::Done;
+        }
+        next!($c, to, $sp, $fp, $mem, $len)
+    }};
+}
+
+/// The op after `$ip`.
+macro_rules! after {
+    ($ip:expr) => {
+        $ip.wrapping_add(1)
+    };
+}
+
+/// Stops the chain on trap `$t` if `$e` is `None`, else gives its value.
+macro_rules! or_trap {
+    ($c:expr, $e:expr, $t:expr) => {
+        match $e {
+            Some(v) => v,
+            None => return $c.trap_with(|| $t),
+        }
+    };
+}
+
+/// Memory 0's bytes, for one access.
+macro_rules! bytes {
+    ($mem:expr, $len:expr) => {
+        // SAFETY: `mem` and `len` come from `Mem0::of` (the memory's `Vec`
+        // buffer and length, or a dangling pointer and 0), taken since the
+        // last op that could resize, move or free that buffer (`run` takes
+        // a new view after each; the handlers after a call, a return or a
+        // switch of instance); `Vec::as_mut_ptr` creates no reference, and
+        // the slice lives for one access while no other reference to the
+        // buffer exists.
+        unsafe { std::slice::from_raw_parts_mut($mem, $len) }
+    };
+}
+
+/// Branches to `$t`, moving the kept values down.
+#[inline(always)]
+fn branch(
+    c: &mut Ctx<'_, '_>,
+    ip: Ip,
+    t: Target,
+    sp: Sp,
+    fp: Sp,
+    mem: *mut u8,
+    len: usize,
+) -> Flow {
+    let keep = t.keep as usize;
+    let base = fp.wrapping_add(t.base as usize);
+    move_down(sp.wrapping_sub(keep), keep, base);
+    next_or_jump(c, ip, t.to, base.wrapping_add(keep), fp, mem, len)
+}
+
+/// Jumps to op `to` (as `jump!`, as a function for `branch`).
+#[inline(always)]
+fn next_or_jump(
+    c: &mut Ctx<'_, '_>,
+    ip: Ip,
+    to: u32,
+    sp: Sp,
+    fp: Sp,
+    mem: *mut u8,
+    len: usize,
+) -> Flow {
+    jump!(c, ip, to, sp, fp, mem, len)
+}
+
+/// Moves the `n` slots at `from` down to `to`.
+#[inline(always)]
+fn move_down(from: Sp, n: usize, to: Sp) {
+    match n {
+        0 => {}
+        1 => at!(to) = at!(from),
+        // SAFETY: both ranges are slots of the current frame (see `at!`),
+        // `to` at or below `from`; `copy` allows overlap.
+        _ => unsafe { std::ptr::copy(from, to, n) },
+    }
+}
+
+/// Calls the WebAssembly function whose code is at `callee`, of instance
+/// `ci`, with its arguments on top of the stack: they become the start of
+/// its frame. `ip` is the call op.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn call(
+    c: &mut Ctx<'_, '_>,
+    ip: Ip,
+    sp: Sp,
+    fp: Sp,
+    mut mem: *mut u8,
+    mut len: usize,
+    callee: *const Code,
+    ci: u32,
+) -> Flow {
+    if c.metered && !c.fuel() {
+        return Flow::Done;
+    }
+    if c.depth >= c.limit {
+        if c.depth >= c.max_depth {
+            return c.trap_with(|| Trap::CallStackExhausted);
+        }
+        grow_frames(&mut c.m.frames, c.depth);
+        c.saved = c.m.frames.as_mut_ptr();
+        c.limit = c.m.frames.capacity().min(c.max_depth);
+    }
+    // SAFETY: `callee` comes from `Arc::as_ptr` of an `Arc` the store holds
+    // (a function's, or an instance's `calls` entry), alive since the last
+    // host call (see `Pins`).
+    let code: &Code = unsafe { &*callee };
+    let caller = Frame {
+        code: CodePtr(c.code),
+        pc: op_index(c, ip) as u32 + 1,
+        fp: c.index(fp) as u32,
+        inst: c.inst,
+    };
+    let mut new_fp = sp.wrapping_sub(code.param_slots as usize);
+    if (c.end as usize - new_fp as usize) / size_of::<u64>() >= code.max_height as usize {
+        // The frame fits: zero the declared locals here rather than
+        // through `enter` and the machine's fields.
+        let locals = new_fp.wrapping_add(code.local_slots as usize);
+        let mut p = sp;
+        while p < locals {
+            at!(p) = 0;
+            p = p.wrapping_add(1);
+        }
+    } else {
+        new_fp = c.grow_stack(code, new_fp, sp);
+        if new_fp.is_null() {
+            return Flow::Done;
+        }
+    }
+    // SAFETY: `depth < limit`, at most the capacity of the buffer at
+    // `saved` (both taken since its last change).
+    unsafe { c.saved.add(c.depth).write(caller) };
+    c.depth += 1;
+    c.code = code;
+    c.ops = code.ops.as_ptr();
+    if ci != c.inst {
+        Mem0 { ptr: mem, len } = c.switch(ci);
+    }
+    let sp = new_fp.wrapping_add(code.local_slots as usize);
+    next!(c, c.ops, sp, new_fp, mem, len)
+}
+
+/// Makes room for more frames, keeping the `depth` frames written.
+#[cold]
+#[inline(never)]
+fn grow_frames(frames: &mut Vec<Frame>, depth: usize) {
+    // SAFETY: the frames below `depth` were all written and `depth` is
+    // within the capacity (it equals it here).
+    unsafe { frames.set_len(depth) };
+    frames.reserve(depth.max(64));
+}
+
+/// Defines handlers: `name(c, ip, sp, fp, mem, len) Pattern => body`, where
+/// the body sees the op's fields bound by `Pattern` and ends in `next!`,
+/// `jump!`, `exit!` or a return.
+macro_rules! handlers {
+    ($($name:ident($c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) $pat:pat => $body:block)*) => {
+        $(
+            #[allow(unused_mut, unused_variables, non_snake_case)]
+            fn $name($c: &mut Ctx<'_, '_>, $ip: Ip, mut $sp: Sp, $fp: Sp, $mem: *mut u8, $len: usize) -> Flow {
+                let $pat = op($ip) else { wrong() };
+                $body
+            }
+        )*
+    };
+}
+
+/// The handler of every op that `run` executes: stops the chain there.
+fn leave(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, fp: Sp, mem: *mut u8, len: usize) -> Flow {
+    exit!(c, ip, sp, fp, mem, len)
+}
+
+handlers! {
+    call_direct(c, ip, sp, fp, mem, len) Op::Call { func } => {
+        // SAFETY: `data` is the running instance's (see there).
+        let calls = unsafe { &(*c.data).calls };
+        match calls.get(*func as usize) {
+            Some(Some((callee, ci))) => {
+                let (callee, ci) = (Arc::as_ptr(callee), *ci);
+                call(c, ip, sp, fp, mem, len, callee, ci)
+            }
+            _ => exit!(c, ip, sp, fp, mem, len),
+        }
+    }
+    call_indirect(c, ip, sp, fp, mem, len) Op::CallIndirect { ty, table } => {
+        // The common case here: a 32-bit table whose element is a
+        // WebAssembly function of exactly the expected type. Anything else
+        // (errors, subtypes, host functions) goes the general way below.
+        // SAFETY: as for `Call`.
+        let data = unsafe { &*c.data };
+        let expected = data.types[*ty as usize];
+        let store = &*c.m.store;
+        let tab = &store.tables[data.tables[*table as usize] as usize];
+        let i = top!(sp) as u32 as usize;
+        let hit = match tab.elems.get(i).copied().and_then(decode_ref) {
+            Some(addr) if !tab.is64() => match store.funcs.get(addr as usize) {
+                Some(FuncInst::Wasm { ty: actual, code: callee, instance }) if *actual == expected => {
+                    Some((Arc::as_ptr(callee), *instance))
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some((callee, ci)) = hit {
+            // The index is popped.
+            return call(c, ip, sp.wrapping_sub(1), fp, mem, len, callee, ci);
+        }
+        let Some(addr) = c.indirect(sp, *ty, *table) else {
+            return Flow::Done;
+        };
+        match c.m.store.funcs.get(addr as usize) {
+            Some(FuncInst::Wasm { code: callee, instance, .. }) => {
+                let (callee, ci) = (Arc::as_ptr(callee), *instance);
+                // `indirect` popped the index.
+                call(c, ip, sp.wrapping_sub(1), fp, mem, len, callee, ci)
+            }
+            // `run` makes host calls: it pops the index again, which is
+            // still in its slot.
+            _ => exit!(c, ip, sp, fp, mem, len),
+        }
+    }
+    ret(c, ip, sp, fp, mem, len) Op::Return => {
+        if c.depth == 0 {
+            // The entry frame returns to the host.
+            exit!(c, ip, sp, fp, mem, len);
+        }
+        // SAFETY: `c.code` is the running code (alive, see `Pins`).
+        let n = unsafe { (*c.code).result_slots } as usize;
+        move_down(sp.wrapping_sub(n), n, fp);
+        c.depth -= 1;
+        // SAFETY: the frame below `depth` was written by `run` or a call.
+        let f = unsafe { c.saved.add(c.depth).read() };
+        // The caller is the running code again.
+        if c.pinned > c.depth + 1 {
+            c.m.pins.cut(c.depth + 1);
+            c.pinned = c.depth + 1;
+        }
+        c.code = f.code.0;
+        // SAFETY: a frame's code is alive (see `Pins`).
+        c.ops = unsafe { (*f.code.0).ops.as_ptr() };
+        let (mut mem, mut len) = (mem, len);
+        if f.inst != c.inst {
+            Mem0 { ptr: mem, len } = c.switch(f.inst);
+        }
+        // The results are at the callee's frame pointer.
+        // SAFETY: a frame's pc is just after its call op, never the last.
+        let ip = unsafe { c.ops.add(f.pc as usize) };
+        next!(c, ip, fp.wrapping_add(n), c.slots.wrapping_add(f.fp as usize), mem, len)
+    }
+    jump_to(c, ip, sp, fp, mem, len) Op::Jump { to } => {
+        jump!(c, ip, *to, sp, fp, mem, len)
+    }
+    br(c, ip, sp, fp, mem, len) Op::Br(t) => {
+        branch(c, ip, *t, sp, fp, mem, len)
+    }
+    jump_if(c, ip, sp, fp, mem, len) Op::JumpIf { to } => {
+        if pop!(sp) as u32 != 0 {
+            jump!(c, ip, *to, sp, fp, mem, len);
+        }
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    jump_if_not(c, ip, sp, fp, mem, len) Op::JumpIfNot { to } => {
+        // A forward jump (the end of an `if`): no fuel.
+        let next = if pop!(sp) as u32 == 0 { target!(c, *to) } else { after!(ip) };
+        next!(c, next, sp, fp, mem, len)
+    }
+    br_if(c, ip, sp, fp, mem, len) Op::BrIf(t) => {
+        if pop!(sp) as u32 != 0 {
+            return branch(c, ip, *t, sp, fp, mem, len);
+        }
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    br_table(c, ip, sp, fp, mem, len) Op::BrTable { start, len: n } => {
+        let i = (pop!(sp) as u32).min(n - 1);
+        // SAFETY: `c.code` is the running code.
+        let t = unsafe { (&(*c.code).targets)[(start + i) as usize] };
+        branch(c, ip, t, sp, fp, mem, len)
+    }
+    drop_slots(c, ip, sp, fp, mem, len) Op::Drop { slots } => {
+        next!(c, after!(ip), sp.wrapping_sub(*slots as usize), fp, mem, len)
+    }
+    select(c, ip, sp, fp, mem, len) Op::Select { slots } => {
+        let cond = pop!(sp) as u32;
+        let n = *slots as usize;
+        if cond == 0 {
+            move_down(sp.wrapping_sub(n), n, sp.wrapping_sub(2 * n));
+        }
+        next!(c, after!(ip), sp.wrapping_sub(n), fp, mem, len)
+    }
+    local_get(c, ip, sp, fp, mem, len) Op::LocalGet { off } => {
+        push!(c, sp, local!(fp, *off));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    local_set(c, ip, sp, fp, mem, len) Op::LocalSet { off } => {
+        local!(fp, *off) = pop!(sp);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    local_tee(c, ip, sp, fp, mem, len) Op::LocalTee { off } => {
+        local!(fp, *off) = top!(sp);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    local_get2(c, ip, sp, fp, mem, len) Op::LocalGet2 { off } => {
+        if sp.wrapping_add(1) >= c.end {
+            overrun();
+        }
+        set_vector!(sp, vector!(fp.wrapping_add(*off as usize)));
+        next!(c, after!(ip), sp.wrapping_add(2), fp, mem, len)
+    }
+    local_set2(c, ip, sp, fp, mem, len) Op::LocalSet2 { off } => {
+        sp = sp.wrapping_sub(2);
+        set_vector!(fp.wrapping_add(*off as usize), vector!(sp));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    local_tee2(c, ip, sp, fp, mem, len) Op::LocalTee2 { off } => {
+        set_vector!(fp.wrapping_add(*off as usize), vector!(sp.wrapping_sub(2)));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    constant(c, ip, sp, fp, mem, len) Op::Const { bits } => {
+        push!(c, sp, *bits);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    i32_eqz(c, ip, sp, fp, mem, len) Op::I32Eqz => {
+        top!(sp) = (top!(sp) as u32 == 0) as u64;
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    un(c, ip, sp, fp, mem, len) Op::Un { f } => {
+        top!(sp) = f.call(top!(sp));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    un_l(c, ip, sp, fp, mem, len) Op::UnL { f, a } => {
+        push!(c, sp, f.call(local!(fp, *a)));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    bin(c, ip, sp, fp, mem, len) Op::Bin { f } => {
+        let b = pop!(sp);
+        top!(sp) = f.call(top!(sp), b);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    bin_l(c, ip, sp, fp, mem, len) Op::BinL { f, b } => {
+        top!(sp) = f.call(top!(sp), local!(fp, *b));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    bin_c(c, ip, sp, fp, mem, len) Op::BinC { f, c: k } => {
+        top!(sp) = f.call(top!(sp), *k);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    bin_lr(c, ip, sp, fp, mem, len) Op::BinLR { f, a } => {
+        top!(sp) = f.call(local!(fp, *a), top!(sp));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    bin_ll(c, ip, sp, fp, mem, len) Op::BinLL { f, a, b } => {
+        push!(c, sp, f.call(local!(fp, *a), local!(fp, *b)));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    bin_lc(c, ip, sp, fp, mem, len) Op::BinLC { f, a, c: k } => {
+        push!(c, sp, f.call(local!(fp, *a), *k));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    bin_set(c, ip, sp, fp, mem, len) Op::BinSet { f, d } => {
+        let b = pop!(sp);
+        let a = pop!(sp);
+        local!(fp, *d) = f.call(a, b);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    bin_lc_set(c, ip, sp, fp, mem, len) Op::BinLCSet { f, a, c: k, d } => {
+        local!(fp, *d) = f.call(local!(fp, *a), *k as i64 as u64);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    bin_ll_set(c, ip, sp, fp, mem, len) Op::BinLLSet { f, a, b, d } => {
+        local!(fp, *d) = f.call(local!(fp, *a), local!(fp, *b));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    bin_lr_set(c, ip, sp, fp, mem, len) Op::BinLRSet { f, a, d } => {
+        let b = pop!(sp);
+        local!(fp, *d) = f.call(local!(fp, *a), b);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    bin_l_set(c, ip, sp, fp, mem, len) Op::BinLSet { f, b, d } => {
+        let a = pop!(sp);
+        local!(fp, *d) = f.call(a, local!(fp, *b));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    bin_c_set(c, ip, sp, fp, mem, len) Op::BinCSet { f, c: k, d } => {
+        let a = pop!(sp);
+        local!(fp, *d) = f.call(a, *k as i64 as u64);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    copy(c, ip, sp, fp, mem, len) Op::Copy { a, d } => {
+        local!(fp, *d) = local!(fp, *a);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    const_set(c, ip, sp, fp, mem, len) Op::ConstSet { bits, d } => {
+        local!(fp, *d) = *bits;
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    jump_if_l(c, ip, sp, fp, mem, len) Op::JumpIfL { off, to, if_zero } => {
+        if (local!(fp, *off) as u32 == 0) == *if_zero {
+            jump!(c, ip, *to, sp, fp, mem, len);
+        }
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    jump_if_lc(c, ip, sp, fp, mem, len) Op::JumpIfLC { f, a, c: k, to, if_zero } => {
+        if (f.call(local!(fp, *a), *k as i64 as u64) as u32 == 0) == *if_zero {
+            jump!(c, ip, *to, sp, fp, mem, len);
+        }
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    jump_if_ll(c, ip, sp, fp, mem, len) Op::JumpIfLL { f, a, b, to, if_zero } => {
+        if (f.call(local!(fp, *a), local!(fp, *b)) as u32 == 0) == *if_zero {
+            jump!(c, ip, *to, sp, fp, mem, len);
+        }
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    load(c, ip, sp, fp, mem, len) Op::Load { f, shift, offset } => {
+        let ea = (top!(sp) as u32).wrapping_shl(*shift as u32) as u64 + *offset as u64;
+        top!(sp) = or_trap!(c, f.call(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    load_b(c, ip, sp, fp, mem, len) Op::LoadB { f, shift, a, offset } => {
+        let ea = based_address(local!(fp, *a), top!(sp), *shift, *offset);
+        top!(sp) = or_trap!(c, f.call(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    load_l(c, ip, sp, fp, mem, len) Op::LoadL { f, shift, a, offset } => {
+        let ea = address(local!(fp, *a), *shift, *offset);
+        let v = or_trap!(c, f.call(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
+        push!(c, sp, v);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    store(c, ip, sp, fp, mem, len) Op::Store { f, offset } => {
+        let v = pop!(sp);
+        let ea = pop!(sp) as u32 as u64 + *offset as u64;
+        if !f.call(bytes!(mem, len), ea, v) {
+            return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    store_l(c, ip, sp, fp, mem, len) Op::StoreL { f, shift, a, offset } => {
+        let v = pop!(sp);
+        let ea = address(local!(fp, *a), *shift, *offset);
+        if !f.call(bytes!(mem, len), ea, v) {
+            return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    store_ll(c, ip, sp, fp, mem, len) Op::StoreLL { f, shift, a, offset, v } => {
+        let ea = address(local!(fp, *a), *shift, *offset);
+        if !f.call(bytes!(mem, len), ea, local!(fp, *v)) {
+            return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    store_lc(c, ip, sp, fp, mem, len) Op::StoreLC { f, shift, a, offset, c: k } => {
+        let ea = address(local!(fp, *a), *shift, *offset);
+        if !f.call(bytes!(mem, len), ea, *k as i64 as u64) {
+            return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    load_set(c, ip, sp, fp, mem, len) Op::LoadSet { f, shift, offset, d } => {
+        let ea = (pop!(sp) as u32).wrapping_shl(*shift as u32) as u64 + *offset as u64;
+        local!(fp, *d) = or_trap!(c, f.call(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    load_l_set(c, ip, sp, fp, mem, len) Op::LoadLSet { f, shift, a, offset, d } => {
+        let ea = address(local!(fp, *a), *shift, *offset);
+        local!(fp, *d) = or_trap!(c, f.call(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    v128_load(c, ip, sp, fp, mem, len) Op::V128Load { offset } => {
+        if sp >= c.end {
+            overrun();
+        }
+        let ea = top!(sp) as u32 as u64 + *offset as u64;
+        let v = or_trap!(c, load16(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
+        set_vector!(sp.wrapping_sub(1), v);
+        next!(c, after!(ip), sp.wrapping_add(1), fp, mem, len)
+    }
+    v128_load_l(c, ip, sp, fp, mem, len) Op::V128LoadL { shift, a, offset } => {
+        if sp.wrapping_add(1) >= c.end {
+            overrun();
+        }
+        let ea = address(local!(fp, *a), *shift, *offset);
+        let v = or_trap!(c, load16(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
+        set_vector!(sp, v);
+        next!(c, after!(ip), sp.wrapping_add(2), fp, mem, len)
+    }
+    v128_load_ll(c, ip, sp, fp, mem, len) Op::V128LoadLL { a, b, offset } => {
+        if sp.wrapping_add(1) >= c.end {
+            overrun();
+        }
+        let ea = (local!(fp, *a) as u32).wrapping_add(local!(fp, *b) as u32) as u64 + *offset as u64;
+        let v = or_trap!(c, load16(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
+        set_vector!(sp, v);
+        next!(c, after!(ip), sp.wrapping_add(2), fp, mem, len)
+    }
+    v128_store(c, ip, sp, fp, mem, len) Op::V128Store { offset } => {
+        sp = sp.wrapping_sub(2);
+        let v = vector!(sp);
+        let ea = pop!(sp) as u32 as u64 + *offset as u64;
+        let b = or_trap!(
+            c,
+            range16(ea).and_then(|r| bytes!(mem, len).get_mut(r)),
+            Trap::OutOfBoundsMemoryAccess
+        );
+        b.copy_from_slice(&v);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    simd_bin(c, ip, sp, fp, mem, len) Op::SimdBin { f } => {
+        sp = sp.wrapping_sub(2);
+        let b = vector!(sp);
+        let at = sp.wrapping_sub(2);
+        set_vector!(at, f.call_bytes(vector!(at), b));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    simd_bin_lr(c, ip, sp, fp, mem, len) Op::SimdBinLR { f, a } => {
+        let at = sp.wrapping_sub(2);
+        set_vector!(at, f.call_bytes(vector!(fp.wrapping_add(*a as usize)), vector!(at)));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    simd_bin_lr_set(c, ip, sp, fp, mem, len) Op::SimdBinLRSet { f, a, d } => {
+        sp = sp.wrapping_sub(2);
+        let v = f.call_bytes(vector!(fp.wrapping_add(*a as usize)), vector!(sp));
+        set_vector!(fp.wrapping_add(*d as usize), v);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    i32_mul_add_lll(c, ip, sp, fp, mem, len) Op::I32MulAddLLL { a, b, c: k } => {
+        let m = BinFn::I32Mul.call(local!(fp, *a), local!(fp, *b));
+        push!(c, sp, BinFn::I32Add.call(m, local!(fp, *k)));
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    f64_mul_add_lr_set(c, ip, sp, fp, mem, len) Op::F64MulAddLRSet { a, d } => {
+        let y = pop!(sp);
+        let x = pop!(sp);
+        let m = BinFn::F64Mul.call(x, y);
+        local!(fp, *d) = BinFn::F64Add.call(local!(fp, *a), m);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    i32_add_jump_lt_u(c, ip, sp, fp, mem, len) Op::I32AddJumpLtU(s) => {
+        let v = BinFn::I32Add.call(local!(fp, s.x), s.c as i64 as u64);
+        local!(fp, s.x) = v;
+        if BinFn::I32LtU.call(v, local!(fp, s.b)) != 0 {
+            jump!(c, ip, s.to, sp, fp, mem, len);
+        }
+        // The next op is the one this fused with: skipped.
+        // SAFETY: `in_bounds` checked that the op after it exists.
+        next!(c, unsafe { ip.add(2) }, sp, fp, mem, len)
+    }
+    i32_add_jump_lt_s(c, ip, sp, fp, mem, len) Op::I32AddJumpLtS(s) => {
+        let v = BinFn::I32Add.call(local!(fp, s.x), s.c as i64 as u64);
+        local!(fp, s.x) = v;
+        if BinFn::I32LtS.call(v, local!(fp, s.b)) != 0 {
+            jump!(c, ip, s.to, sp, fp, mem, len);
+        }
+        // SAFETY: as for `I32AddJumpLtU`.
+        next!(c, unsafe { ip.add(2) }, sp, fp, mem, len)
+    }
+    num(c, ip, sp, fp, mem, len) Op::Num(i) => {
+        let fpi = c.index(fp);
+        if !c.on_stack(sp, crate::num::numeric, i) {
+            return Flow::Done;
+        }
+        let (sp, fp) = c.resync(fpi);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+    simd(c, ip, sp, fp, mem, len) Op::Simd(i) => {
+        let fpi = c.index(fp);
+        if !c.on_stack(sp, crate::simd::simd, i) {
+            return Flow::Done;
+        }
+        let (sp, fp) = c.resync(fpi);
+        next!(c, after!(ip), sp, fp, mem, len)
+    }
+}
+
+/// The effective address of a memory op whose address is `base` shifted
+/// left by `shift`, plus `offset`.
+#[inline(always)]
+fn address(base: u64, shift: u8, offset: u32) -> u64 {
+    (base as u32).wrapping_shl(shift as u32) as u64 + offset as u64
+}
+
+/// The effective address of a `LoadB`: `base` plus `index` shifted left by
+/// `shift` (wrapping, as `i32.add`), plus `offset`.
+#[inline(always)]
+fn based_address(base: u64, index: u64, shift: u8, offset: u32) -> u64 {
+    let index = (index as u32).wrapping_shl(shift as u32);
+    (base as u32).wrapping_add(index) as u64 + offset as u64
+}
+
+/// Defines the handler of each specialized op, by its shape (see
+/// `op::shape`).
+macro_rules! specialized_handlers {
+    ($($name:ident $shape:ident $f:ident,)*) => {
+        $(
+            #[allow(non_snake_case, unused_mut)]
+            fn $name(c: &mut Ctx<'_, '_>, ip: Ip, mut sp: Sp, fp: Sp, mem: *mut u8, len: usize) -> Flow {
+                let Op::$name(s) = op(ip) else { wrong() };
+                let s = *s;
+                shape_body!($shape, $f, s, c, ip, sp, fp, mem, len);
+                next!(c, after!(ip), sp, fp, mem, len)
+            }
+        )*
+    };
+}
+
+/// The body of a specialized op of shape `$shape` and operator `$f`, with
+/// its fields in `$s`; it falls through to the next op unless it jumps.
+macro_rules! shape_body {
+    (S, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let shape::S = $s;
+        let b = pop!($sp);
+        top!($sp) = BinFn::$f.call(top!($sp), b);
+    }};
+    (L, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+        top!($sp) = BinFn::$f.call(top!($sp), local!($fp, $s.b))
+    };
+    (C, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+        top!($sp) = BinFn::$f.call(top!($sp), $s.c as i64 as u64)
+    };
+    (LR, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+        top!($sp) = BinFn::$f.call(local!($fp, $s.a), top!($sp))
+    };
+    (LL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+        push!(
+            $c,
+            $sp,
+            BinFn::$f.call(local!($fp, $s.a), local!($fp, $s.b))
+        )
+    };
+    (LC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+        push!(
+            $c,
+            $sp,
+            BinFn::$f.call(local!($fp, $s.a), $s.c as i64 as u64)
+        )
+    };
+    (Set, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let b = pop!($sp);
+        let a = pop!($sp);
+        local!($fp, $s.d) = BinFn::$f.call(a, b);
+    }};
+    (LSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let a = pop!($sp);
+        local!($fp, $s.d) = BinFn::$f.call(a, local!($fp, $s.b));
+    }};
+    (CSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let a = pop!($sp);
+        local!($fp, $s.d) = BinFn::$f.call(a, $s.c as i64 as u64);
+    }};
+    (LRSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let b = pop!($sp);
+        local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), b);
+    }};
+    (LLSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+        local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), local!($fp, $s.b))
+    };
+    (LCSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+        local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), $s.c as i64 as u64)
+    };
+    (JumpLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+        if BinFn::$f.call(local!($fp, $s.a), local!($fp, $s.b)) as u32 != 0 {
+            jump!($c, $ip, $s.to, $sp, $fp, $mem, $len);
+        }
+    };
+    (JumpLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+        if BinFn::$f.call(local!($fp, $s.a), $s.c as i64 as u64) as u32 != 0 {
+            jump!($c, $ip, $s.to, $sp, $fp, $mem, $len);
+        }
+    };
+    (Load, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let ea = address(top!($sp), $s.shift, $s.offset);
+        top!($sp) = or_trap!(
+            $c,
+            LoadFn::$f.call(bytes!($mem, $len), ea),
+            Trap::OutOfBoundsMemoryAccess
+        );
+    }};
+    (LoadB, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let ea = based_address(local!($fp, $s.a), top!($sp), $s.shift, $s.offset);
+        top!($sp) = or_trap!(
+            $c,
+            LoadFn::$f.call(bytes!($mem, $len), ea),
+            Trap::OutOfBoundsMemoryAccess
+        );
+    }};
+    (LoadL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
+        let v = or_trap!(
+            $c,
+            LoadFn::$f.call(bytes!($mem, $len), ea),
+            Trap::OutOfBoundsMemoryAccess
+        );
+        push!($c, $sp, v);
+    }};
+    (LoadSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let ea = address(pop!($sp), $s.shift, $s.offset);
+        local!($fp, $s.d) = or_trap!(
+            $c,
+            LoadFn::$f.call(bytes!($mem, $len), ea),
+            Trap::OutOfBoundsMemoryAccess
+        );
+    }};
+    (LoadLSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
+        local!($fp, $s.d) = or_trap!(
+            $c,
+            LoadFn::$f.call(bytes!($mem, $len), ea),
+            Trap::OutOfBoundsMemoryAccess
+        );
+    }};
+    (Store, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let v = pop!($sp);
+        let ea = pop!($sp) as u32 as u64 + $s.offset as u64;
+        if !StoreFn::$f.call(bytes!($mem, $len), ea, v) {
+            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
+    }};
+    (StoreL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let v = pop!($sp);
+        let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
+        if !StoreFn::$f.call(bytes!($mem, $len), ea, v) {
+            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
+    }};
+    (StoreLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
+        if !StoreFn::$f.call(bytes!($mem, $len), ea, local!($fp, $s.v)) {
+            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
+    }};
+    (StoreLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
+        if !StoreFn::$f.call(bytes!($mem, $len), ea, $s.c as i64 as u64) {
+            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
+    }};
+    (VecS, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let shape::VecS = $s;
+        $sp = $sp.wrapping_sub(2);
+        let b = vector!($sp);
+        let at = $sp.wrapping_sub(2);
+        set_vector!(at, SimdBinFn::$f.call_bytes(vector!(at), b));
+    }};
+    (VecLR, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        let at = $sp.wrapping_sub(2);
+        let a = vector!($fp.wrapping_add($s.a as usize));
+        set_vector!(at, SimdBinFn::$f.call_bytes(a, vector!(at)));
+    }};
+    (VecLRSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+        $sp = $sp.wrapping_sub(2);
+        let a = vector!($fp.wrapping_add($s.a as usize));
+        set_vector!(
+            $fp.wrapping_add($s.d as usize),
+            SimdBinFn::$f.call_bytes(a, vector!($sp))
+        );
+    }};
+}
+
+for_each_specialized!(specialized_handlers);
+
+/// The handler of `op`'s kind. Every arm gives a function, so the compiler
+/// makes this match one load from a table of handlers.
+#[inline(always)]
+fn handler_of(op: &Op) -> Handler {
+    macro_rules! table {
+        ($($name:ident $shape:ident $f:ident,)*) => {
+            match op {
+                $(Op::$name(_) => $name,)*
+                Op::Call { .. } => call_direct,
+                Op::CallIndirect { .. } => call_indirect,
+                Op::Return => ret,
+                Op::Jump { .. } => jump_to,
+                Op::Br(_) => br,
+                Op::JumpIf { .. } => jump_if,
+                Op::JumpIfNot { .. } => jump_if_not,
+                Op::BrIf(_) => br_if,
+                Op::BrTable { .. } => br_table,
+                Op::Drop { .. } => drop_slots,
+                Op::Select { .. } => select,
+                Op::LocalGet { .. } => local_get,
+                Op::LocalSet { .. } => local_set,
+                Op::LocalTee { .. } => local_tee,
+                Op::LocalGet2 { .. } => local_get2,
+                Op::LocalSet2 { .. } => local_set2,
+                Op::LocalTee2 { .. } => local_tee2,
+                Op::Const { .. } => constant,
+                Op::I32Eqz => i32_eqz,
+                Op::Un { .. } => un,
+                Op::UnL { .. } => un_l,
+                Op::Bin { .. } => bin,
+                Op::BinL { .. } => bin_l,
+                Op::BinC { .. } => bin_c,
+                Op::BinLR { .. } => bin_lr,
+                Op::BinLL { .. } => bin_ll,
+                Op::BinLC { .. } => bin_lc,
+                Op::BinSet { .. } => bin_set,
+                Op::BinLCSet { .. } => bin_lc_set,
+                Op::BinLLSet { .. } => bin_ll_set,
+                Op::BinLRSet { .. } => bin_lr_set,
+                Op::BinLSet { .. } => bin_l_set,
+                Op::BinCSet { .. } => bin_c_set,
+                Op::Copy { .. } => copy,
+                Op::ConstSet { .. } => const_set,
+                Op::JumpIfL { .. } => jump_if_l,
+                Op::JumpIfLC { .. } => jump_if_lc,
+                Op::JumpIfLL { .. } => jump_if_ll,
+                Op::Load { .. } => load,
+                Op::LoadB { .. } => load_b,
+                Op::LoadL { .. } => load_l,
+                Op::Store { .. } => store,
+                Op::StoreL { .. } => store_l,
+                Op::StoreLL { .. } => store_ll,
+                Op::StoreLC { .. } => store_lc,
+                Op::LoadSet { .. } => load_set,
+                Op::LoadLSet { .. } => load_l_set,
+                Op::V128Load { .. } => v128_load,
+                Op::V128LoadL { .. } => v128_load_l,
+                Op::V128LoadLL { .. } => v128_load_ll,
+                Op::V128Store { .. } => v128_store,
+                Op::SimdBin { .. } => simd_bin,
+                Op::SimdBinLR { .. } => simd_bin_lr,
+                Op::SimdBinLRSet { .. } => simd_bin_lr_set,
+                Op::I32MulAddLLL { .. } => i32_mul_add_lll,
+                Op::F64MulAddLRSet { .. } => f64_mul_add_lr_set,
+                Op::I32AddJumpLtU(_) => i32_add_jump_lt_u,
+                Op::I32AddJumpLtS(_) => i32_add_jump_lt_s,
+                Op::Num(_) => num,
+                Op::Simd(_) => simd,
+                // Every other op is `run`'s.
+                Op::Unreachable
+                | Op::ReturnCall { .. }
+                | Op::ReturnCallIndirect { .. }
+                | Op::CallRef
+                | Op::ReturnCallRef
+                | Op::BrOnNull(_)
+                | Op::BrOnNonNull(_)
+                | Op::Throw { .. }
+                | Op::ThrowRef
+                | Op::BrOnCast { .. }
+                | Op::BrOnCastDesc { .. }
+                | Op::Gc(_)
+                | Op::Rethrow { .. }
+                | Op::GlobalGet { .. }
+                | Op::GlobalSet { .. }
+                | Op::RefFunc { .. }
+                | Op::Access(_) => leave,
+            }
+        };
+    }
+    for_each_specialized!(table)
+}
+
+/// A vector as its 16 bytes, little-endian.
+type V128 = [u8; 16];
+
+/// Reads the vector in the two slots at `p`.
+///
+/// # Safety
+/// `p` and `p + 1` must be slots of the value stack.
+#[inline(always)]
+unsafe fn read_vector(p: *const u64) -> V128 {
+    if cfg!(target_endian = "little") {
+        // SAFETY: the caller guarantees the 16 bytes are the two slots;
+        // on a little-endian machine they are the vector's bytes in order.
+        unsafe { p.cast::<V128>().read_unaligned() }
+    } else {
+        // SAFETY: as above.
+        let [lo, hi] = unsafe { p.cast::<[u64; 2]>().read_unaligned() };
+        let mut v = [0; 16];
+        v[..8].copy_from_slice(&lo.to_le_bytes());
+        v[8..].copy_from_slice(&hi.to_le_bytes());
+        v
+    }
+}
+
+/// Writes a vector into the two slots at `p`.
+///
+/// # Safety
+/// As for `read_vector`.
+#[inline(always)]
+unsafe fn write_vector(p: *mut u64, v: V128) {
+    if cfg!(target_endian = "little") {
+        // SAFETY: as in `read_vector`.
+        unsafe { p.cast::<V128>().write_unaligned(v) }
+    } else {
+        let (lo, hi) = v.split_at(8);
+        let halves = [lo, hi].map(|h| u64::from_le_bytes(h.try_into().unwrap_or_default()));
+        // SAFETY: as in `read_vector`.
+        unsafe { p.cast::<[u64; 2]>().write_unaligned(halves) }
+    }
+}
+
+/// The 16 bytes at `ea`, if addressable: one 16-byte load, where copying
+/// the slice into an array went through a temporary on the host stack.
+#[inline(always)]
+fn load16(bytes: &[u8], ea: u64) -> Option<V128> {
+    range16(ea)
+        .and_then(|r| bytes.get(r))
+        .and_then(|b| <&V128>::try_from(b).ok())
+        .copied()
+}
+
+/// The byte range of a 16-byte access at `ea`, if it is addressable.
+#[inline(always)]
+fn range16(ea: u64) -> Option<std::ops::Range<usize>> {
+    let start = usize::try_from(ea).ok()?;
+    Some(start..start.checked_add(16)?)
+}
