@@ -112,6 +112,10 @@ struct Ctx<'a, 's> {
     /// after anything that may grow the stack.
     slots: Sp,
     end: Sp,
+    /// The code and instance of a call that `call` hands to `call_slow`
+    /// (a sixth and seventh argument would go on the host stack, which
+    /// rules a tail call out).
+    callee: (*const Code, u32),
     /// Where the chain stopped (or, without `weft_tail`, the next op to
     /// run), and why.
     at: At,
@@ -255,6 +259,7 @@ impl Machine<'_> {
             metered: self.store.fuel.is_some(),
             slots,
             end,
+            callee: (std::ptr::null(), 0),
             at: At {
                 // SAFETY: `regs.pc` names an op of `code`.
                 ip: unsafe { ops.add(regs.pc) },
@@ -550,6 +555,11 @@ fn move_down(from: Sp, n: usize, to: Sp) {
 /// Calls the WebAssembly function whose code is at `callee`, of instance
 /// `ci`, with its arguments on top of the stack: they become the start of
 /// its frame. `ip` is the call op.
+///
+/// The common case (no fuel, room for the frame and its slots, the same
+/// instance) makes no call but the tail call to the callee's first op, so
+/// that it needs no registers saved; everything else goes to `call_slow`,
+/// by a tail call too.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn call(
@@ -557,11 +567,72 @@ fn call(
     ip: Ip,
     sp: Sp,
     fp: Sp,
-    mut mem: *mut u8,
-    mut len: usize,
+    mem: *mut u8,
+    len: usize,
     callee: *const Code,
     ci: u32,
 ) -> Flow {
+    // SAFETY: `callee` comes from `Arc::as_ptr` of an `Arc` the store holds
+    // (a function's, or an instance's `calls` entry), alive since the last
+    // host call (see `Pins`).
+    let code: &Code = unsafe { &*callee };
+    let new_fp = sp.wrapping_sub(code.param_slots as usize);
+    let room = (c.end as usize - new_fp as usize) / size_of::<u64>();
+    if c.metered || c.depth >= c.limit || room < code.max_height as usize || ci != c.inst {
+        c.callee = (callee, ci);
+        return call_slow(c, ip, sp, fp, mem, len);
+    }
+    zero_locals(sp, new_fp.wrapping_add(code.local_slots as usize));
+    push_frame(c, ip, fp, code);
+    let sp = new_fp.wrapping_add(code.local_slots as usize);
+    next!(c, c.ops, sp, new_fp, mem, len)
+}
+
+/// Zeroes the slots from `from` up to `to`: a callee's declared locals.
+#[inline(always)]
+fn zero_locals(from: Sp, to: Sp) {
+    let mut p = from;
+    while p < to {
+        // SAFETY: the slots are the callee's frame, which the caller made
+        // sure fits in the buffer. A volatile write, so that the compiler
+        // does not make the loop a call to `memset` (few functions declare
+        // more than a few locals, and a call would cost the handler its
+        // tail call).
+        unsafe { p.write_volatile(0) };
+        p = p.wrapping_add(1);
+    }
+}
+
+/// Saves the caller (at op `ip`, frame `fp`) on the frame stack, whose
+/// depth is below the limit, and makes `code` the running code.
+#[inline(always)]
+fn push_frame(c: &mut Ctx<'_, '_>, ip: Ip, fp: Sp, code: &Code) {
+    let caller = Frame {
+        code: CodePtr(c.code),
+        pc: op_index(c, ip) as u32 + 1,
+        fp: c.index(fp) as u32,
+        inst: c.inst,
+    };
+    // SAFETY: `depth < limit`, at most the capacity of the buffer at
+    // `saved` (both taken since its last change).
+    unsafe { c.saved.add(c.depth).write(caller) };
+    c.depth += 1;
+    c.code = code;
+    c.ops = code.ops.as_ptr();
+}
+
+/// A call in full (to `Ctx::callee`): fuel, the depth limit, growing the
+/// frame or value stack, switching instance.
+#[inline(never)]
+fn call_slow(
+    c: &mut Ctx<'_, '_>,
+    ip: Ip,
+    sp: Sp,
+    fp: Sp,
+    mut mem: *mut u8,
+    mut len: usize,
+) -> Flow {
+    let (callee, ci) = c.callee;
     if c.metered && !c.fuel() {
         return Flow::Done;
     }
@@ -573,43 +644,64 @@ fn call(
         c.saved = c.m.frames.as_mut_ptr();
         c.limit = c.m.frames.capacity().min(c.max_depth);
     }
-    // SAFETY: `callee` comes from `Arc::as_ptr` of an `Arc` the store holds
-    // (a function's, or an instance's `calls` entry), alive since the last
-    // host call (see `Pins`).
+    // SAFETY: as in `call`.
     let code: &Code = unsafe { &*callee };
-    let caller = Frame {
-        code: CodePtr(c.code),
-        pc: op_index(c, ip) as u32 + 1,
-        fp: c.index(fp) as u32,
-        inst: c.inst,
-    };
+    let fpi = c.index(fp);
     let mut new_fp = sp.wrapping_sub(code.param_slots as usize);
-    if (c.end as usize - new_fp as usize) / size_of::<u64>() >= code.max_height as usize {
-        // The frame fits: zero the declared locals here rather than
-        // through `enter` and the machine's fields.
-        let locals = new_fp.wrapping_add(code.local_slots as usize);
-        let mut p = sp;
-        while p < locals {
-            at!(p) = 0;
-            p = p.wrapping_add(1);
-        }
+    let room = (c.end as usize - new_fp as usize) / size_of::<u64>();
+    let mut fp = fp;
+    if room >= code.max_height as usize {
+        zero_locals(sp, new_fp.wrapping_add(code.local_slots as usize));
     } else {
         new_fp = c.grow_stack(code, new_fp, sp);
         if new_fp.is_null() {
             return Flow::Done;
         }
+        fp = c.slots.wrapping_add(fpi);
     }
-    // SAFETY: `depth < limit`, at most the capacity of the buffer at
-    // `saved` (both taken since its last change).
-    unsafe { c.saved.add(c.depth).write(caller) };
-    c.depth += 1;
-    c.code = code;
-    c.ops = code.ops.as_ptr();
+    push_frame(c, ip, fp, code);
     if ci != c.inst {
         Mem0 { ptr: mem, len } = c.switch(ci);
     }
     let sp = new_fp.wrapping_add(code.local_slots as usize);
     next!(c, c.ops, sp, new_fp, mem, len)
+}
+
+/// A return in full: from the entry frame to the host, of several
+/// results, dropping pins, switching instance.
+#[inline(never)]
+fn ret_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, fp: Sp, mut mem: *mut u8, mut len: usize) -> Flow {
+    if c.depth == 0 {
+        // The entry frame returns to the host.
+        exit!(c, ip, sp, fp, mem, len);
+    }
+    // SAFETY: `c.code` is the running code (alive, see `Pins`).
+    let n = unsafe { (*c.code).result_slots } as usize;
+    move_down(sp.wrapping_sub(n), n, fp);
+    c.depth -= 1;
+    // SAFETY: the frame below `depth` was written by `run` or a call.
+    let f = unsafe { c.saved.add(c.depth).read() };
+    // The caller is the running code again.
+    if c.pinned > c.depth + 1 {
+        c.m.pins.cut(c.depth + 1);
+        c.pinned = c.depth + 1;
+    }
+    if f.inst != c.inst {
+        Mem0 { ptr: mem, len } = c.switch(f.inst);
+    }
+    resume(c, f, fp.wrapping_add(n), mem, len)
+}
+
+/// Resumes the caller saved in `f`, with the top of the stack at `sp` (the
+/// results are at the callee's frame pointer).
+#[inline(always)]
+fn resume(c: &mut Ctx<'_, '_>, f: Frame, sp: Sp, mem: *mut u8, len: usize) -> Flow {
+    c.code = f.code.0;
+    // SAFETY: a frame's code is alive (see `Pins`).
+    c.ops = unsafe { (*f.code.0).ops.as_ptr() };
+    // SAFETY: a frame's pc is just after its call op, never the last.
+    let ip = unsafe { c.ops.add(f.pc as usize) };
+    next!(c, ip, sp, c.slots.wrapping_add(f.fp as usize), mem, len)
 }
 
 /// Makes room for more frames, keeping the `depth` frames written.
@@ -692,32 +784,24 @@ handlers! {
         }
     }
     ret(c, ip, sp, fp, mem, len) Op::Return => {
-        if c.depth == 0 {
-            // The entry frame returns to the host.
-            exit!(c, ip, sp, fp, mem, len);
-        }
+        // The common case (at most one result slot, no pins to drop, the
+        // same instance) makes no call but the tail call to the caller's
+        // next op, as in `call`; the rest is `ret_slow`'s.
         // SAFETY: `c.code` is the running code (alive, see `Pins`).
-        let n = unsafe { (*c.code).result_slots } as usize;
-        move_down(sp.wrapping_sub(n), n, fp);
-        c.depth -= 1;
+        let n = unsafe { (*c.code).result_slots };
+        if c.depth == 0 || n > 1 || c.pinned > c.depth {
+            return ret_slow(c, ip, sp, fp, mem, len);
+        }
         // SAFETY: the frame below `depth` was written by `run` or a call.
-        let f = unsafe { c.saved.add(c.depth).read() };
-        // The caller is the running code again.
-        if c.pinned > c.depth + 1 {
-            c.m.pins.cut(c.depth + 1);
-            c.pinned = c.depth + 1;
-        }
-        c.code = f.code.0;
-        // SAFETY: a frame's code is alive (see `Pins`).
-        c.ops = unsafe { (*f.code.0).ops.as_ptr() };
-        let (mut mem, mut len) = (mem, len);
+        let f = unsafe { c.saved.add(c.depth - 1).read() };
         if f.inst != c.inst {
-            Mem0 { ptr: mem, len } = c.switch(f.inst);
+            return ret_slow(c, ip, sp, fp, mem, len);
         }
-        // The results are at the callee's frame pointer.
-        // SAFETY: a frame's pc is just after its call op, never the last.
-        let ip = unsafe { c.ops.add(f.pc as usize) };
-        next!(c, ip, fp.wrapping_add(n), c.slots.wrapping_add(f.fp as usize), mem, len)
+        if n == 1 {
+            at!(fp) = top!(sp);
+        }
+        c.depth -= 1;
+        resume(c, f, fp.wrapping_add(n as usize), mem, len)
     }
     jump_to(c, ip, sp, fp, mem, len) Op::Jump { to } => {
         jump!(c, ip, *to, sp, fp, mem, len)
