@@ -55,9 +55,17 @@ type Ip = *const Op;
 /// value) or the frame's first slot.
 type Sp = *mut u64;
 
-/// An op's handler: the context, the op, the top of the stack, the frame,
-/// and memory 0's bytes and length.
-type Handler = fn(&mut Ctx<'_, '_>, Ip, Sp, Sp, *mut u8, usize) -> Flow;
+/// An op's handler: the context, the op, the top of the stack, a free
+/// register, the frame and memory 0's bytes (its length is in the context,
+/// where a bounds check reads it as one memory operand).
+type Handler = fn(&mut Ctx<'_, '_>, Ip, Sp, Free, Sp, *mut u8) -> Flow;
+
+/// The handlers' fourth argument, always uninitialized: on x86-64 it is
+/// `rcx`, whose low byte is the only register a variable shift can take
+/// its count from. With a live value there, every shift by an op's field
+/// (`i32.shr_u` by a constant, a load at a scaled index) would move that
+/// value out and back.
+type Free = std::mem::MaybeUninit<usize>;
 
 /// What a handler returns: `Done` when the chain stops (at an op for
 /// `run`, or on a trap); `Next` only without `weft_tail`, when the driver
@@ -76,7 +84,6 @@ struct At {
     sp: Sp,
     fp: Sp,
     mem: *mut u8,
-    len: usize,
 }
 
 /// The state that the handlers share and do not keep in registers: what
@@ -108,6 +115,8 @@ struct Ctx<'a, 's> {
     pinned: usize,
     /// Whether fuel is metered (no op run here switches it).
     metered: bool,
+    /// Memory 0's length (its bytes travel in the handlers' arguments).
+    len: usize,
     /// The value stack's buffer and its end, taken again (`Ctx::resync`)
     /// after anything that may grow the stack.
     slots: Sp,
@@ -147,7 +156,9 @@ impl Ctx<'_, '_> {
     fn switch(&mut self, i: u32) -> Mem0 {
         self.inst = i;
         self.data = &self.m.store.instances[i as usize];
-        Mem0::of(self.m.store, i)
+        let mem = Mem0::of(self.m.store, i);
+        self.len = mem.len;
+        mem
     }
 
     /// Enters `code` at the frame `fp` through `Machine::enter`, which
@@ -210,7 +221,11 @@ impl Ctx<'_, '_> {
     #[inline(never)]
     fn trap(&mut self, t: Trap) -> Flow {
         self.outcome = Err(t);
-        Flow::Done
+        // Opaque: were the compiler to see that this always gives `Done`,
+        // it would use the constant in the handlers, and `return
+        // c.trap(..)` would stop being a tail call (the handler would then
+        // align the host stack for the call on every run).
+        std::hint::black_box(Flow::Done)
     }
 
     /// Charges one unit of fuel; false when it ran out (the trap is set).
@@ -257,6 +272,7 @@ impl Machine<'_> {
             max_depth,
             pinned: self.pins.pinned.len(),
             metered: self.store.fuel.is_some(),
+            len: regs.mem.len,
             slots,
             end,
             callee: (std::ptr::null(), 0),
@@ -266,21 +282,14 @@ impl Machine<'_> {
                 sp: slots.wrapping_add(self.stack.sp),
                 fp: slots.wrapping_add(regs.fp),
                 mem: regs.mem.ptr,
-                len: regs.mem.len,
             },
             outcome: Ok(()),
             m: self,
         };
         loop {
-            let At {
-                ip,
-                sp,
-                fp,
-                mem,
-                len,
-            } = c.at;
+            let At { ip, sp, fp, mem } = c.at;
             // SAFETY: `ip` names an op of the running code (see `op`).
-            let flow = handler_of(unsafe { &*ip })(&mut c, ip, sp, fp, mem, len);
+            let flow = handler_of(unsafe { &*ip })(&mut c, ip, sp, Free::uninit(), fp, mem);
             if flow == Flow::Done {
                 break;
             }
@@ -300,7 +309,7 @@ impl Machine<'_> {
             inst: c.inst,
             mem: Mem0 {
                 ptr: at.mem,
-                len: at.len,
+                len: c.len,
             },
         };
         Ok(())
@@ -359,9 +368,11 @@ fn overrun() -> ! {
 macro_rules! next {
     ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr, $len:expr) => {{
         let ip: Ip = $ip;
+        // The length is the context's (see `Free`).
+        let _: usize = $len;
         #[cfg(weft_tail)]
         {
-            return handler_of(op(ip))($c, ip, $sp, $fp, $mem, $len);
+            return handler_of(op(ip))($c, ip, $sp, Free::uninit(), $fp, $mem);
         }
         #[cfg(not(weft_tail))]
         {
@@ -370,7 +381,6 @@ macro_rules! next {
                 sp: $sp,
                 fp: $fp,
                 mem: $mem,
-                len: $len,
             };
             return Flow::Next;
         }
@@ -380,12 +390,12 @@ macro_rules! next {
 /// Stops the chain at the op at `$ip`, for `run` to execute.
 macro_rules! exit {
     ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr, $len:expr) => {{
+        let _: usize = $len;
         $c.at = At {
             ip: $ip,
             sp: $sp,
             fp: $fp,
             mem: $mem,
-            len: $len,
         };
         return Flow::Done;
     }};
@@ -580,7 +590,7 @@ fn call(
     let room = (c.end as usize - new_fp as usize) / size_of::<u64>();
     if c.metered || c.depth >= c.limit || room < code.max_height as usize || ci != c.inst {
         c.callee = (callee, ci);
-        return call_slow(c, ip, sp, fp, mem, len);
+        return call_slow(c, ip, sp, Free::uninit(), fp, mem);
     }
     zero_locals(sp, new_fp.wrapping_add(code.local_slots as usize));
     push_frame(c, ip, fp, code);
@@ -624,14 +634,8 @@ fn push_frame(c: &mut Ctx<'_, '_>, ip: Ip, fp: Sp, code: &Code) {
 /// A call in full (to `Ctx::callee`): fuel, the depth limit, growing the
 /// frame or value stack, switching instance.
 #[inline(never)]
-fn call_slow(
-    c: &mut Ctx<'_, '_>,
-    ip: Ip,
-    sp: Sp,
-    fp: Sp,
-    mut mem: *mut u8,
-    mut len: usize,
-) -> Flow {
+fn call_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mut mem: *mut u8) -> Flow {
+    let mut len = c.len;
     let (callee, ci) = c.callee;
     if c.metered && !c.fuel() {
         return Flow::Done;
@@ -670,7 +674,8 @@ fn call_slow(
 /// A return in full: from the entry frame to the host, of several
 /// results, dropping pins, switching instance.
 #[inline(never)]
-fn ret_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, fp: Sp, mut mem: *mut u8, mut len: usize) -> Flow {
+fn ret_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mut mem: *mut u8) -> Flow {
+    let mut len = c.len;
     if c.depth == 0 {
         // The entry frame returns to the host.
         exit!(c, ip, sp, fp, mem, len);
@@ -721,7 +726,8 @@ macro_rules! handlers {
     ($($name:ident($c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) $pat:pat => $body:block)*) => {
         $(
             #[allow(unused_mut, unused_variables, non_snake_case)]
-            fn $name($c: &mut Ctx<'_, '_>, $ip: Ip, mut $sp: Sp, $fp: Sp, $mem: *mut u8, $len: usize) -> Flow {
+            fn $name($c: &mut Ctx<'_, '_>, $ip: Ip, mut $sp: Sp, _: Free, $fp: Sp, $mem: *mut u8) -> Flow {
+                let $len = $c.len;
                 let $pat = op($ip) else { wrong() };
                 $body
             }
@@ -730,8 +736,8 @@ macro_rules! handlers {
 }
 
 /// The handler of every op that `run` executes: stops the chain there.
-fn leave(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, fp: Sp, mem: *mut u8, len: usize) -> Flow {
-    exit!(c, ip, sp, fp, mem, len)
+fn leave(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mem: *mut u8) -> Flow {
+    exit!(c, ip, sp, fp, mem, c.len)
 }
 
 handlers! {
@@ -790,12 +796,12 @@ handlers! {
         // SAFETY: `c.code` is the running code (alive, see `Pins`).
         let n = unsafe { (*c.code).result_slots };
         if c.depth == 0 || n > 1 || c.pinned > c.depth {
-            return ret_slow(c, ip, sp, fp, mem, len);
+            return ret_slow(c, ip, sp, Free::uninit(), fp, mem);
         }
         // SAFETY: the frame below `depth` was written by `run` or a call.
         let f = unsafe { c.saved.add(c.depth - 1).read() };
         if f.inst != c.inst {
-            return ret_slow(c, ip, sp, fp, mem, len);
+            return ret_slow(c, ip, sp, Free::uninit(), fp, mem);
         }
         if n == 1 {
             at!(fp) = top!(sp);
@@ -1150,7 +1156,8 @@ macro_rules! specialized_handlers {
     ($($name:ident $shape:ident $f:ident,)*) => {
         $(
             #[allow(non_snake_case, unused_mut)]
-            fn $name(c: &mut Ctx<'_, '_>, ip: Ip, mut sp: Sp, fp: Sp, mem: *mut u8, len: usize) -> Flow {
+            fn $name(c: &mut Ctx<'_, '_>, ip: Ip, mut sp: Sp, _: Free, fp: Sp, mem: *mut u8) -> Flow {
+                let len = c.len;
                 let Op::$name(s) = op(ip) else { wrong() };
                 let s = *s;
                 shape_body!($shape, $f, s, c, ip, sp, fp, mem, len);
