@@ -121,6 +121,8 @@ struct Ctx<'a, 's> {
     /// after anything that may grow the stack.
     slots: Sp,
     end: Sp,
+    /// The op a jump with fuel metered comes from (see `metered_jump`).
+    from: Ip,
     /// The code and instance of a call that `call` hands to `call_slow`
     /// (a sixth and seventh argument would go on the host stack, which
     /// rules a tail call out).
@@ -275,6 +277,7 @@ impl Machine<'_> {
             len: regs.mem.len,
             slots,
             end,
+            from: std::ptr::null(),
             callee: (std::ptr::null(), 0),
             at: At {
                 // SAFETY: `regs.pc` names an op of `code`.
@@ -481,11 +484,25 @@ macro_rules! target {
 macro_rules! jump {
     ($c:expr, $ip:expr, $to:expr, $sp:expr, $fp:expr, $mem:expr, $len:expr) => {{
         let to = target!($c, $to);
-        if $c.metered && to <= $ip && !$c.fuel() {
-            return Flow::Done;
+        if $c.metered {
+            // Rare: the comparison and the charge out of line, reached by a
+            // tail call with the jump's origin in the context.
+            $c.from = $ip;
+            let _: usize = $len;
+            return metered_jump($c, to, $sp, Free::uninit(), $fp, $mem);
         }
         next!($c, to, $sp, $fp, $mem, $len)
     }};
+}
+
+/// Goes on at the jump target `ip` with fuel metered: a backward jump (a
+/// loop) from `Ctx::from` costs one unit.
+#[inline(never)]
+fn metered_jump(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mem: *mut u8) -> Flow {
+    if ip <= c.from && !c.fuel() {
+        return Flow::Done;
+    }
+    next!(c, ip, sp, fp, mem, c.len)
 }
 
 /// The op after `$ip`.
