@@ -487,6 +487,7 @@ macro_rules! jump {
         if $c.metered {
             // Rare: the comparison and the charge out of line, reached by a
             // tail call with the jump's origin in the context.
+            std::hint::cold_path();
             $c.from = $ip;
             let _: usize = $len;
             return metered_jump($c, to, $sp, Free::uninit(), $fp, $mem);
@@ -606,6 +607,7 @@ fn call(
     let new_fp = sp.wrapping_sub(code.param_slots as usize);
     let room = (c.end as usize - new_fp as usize) / size_of::<u64>();
     if c.metered || c.depth >= c.limit || room < code.max_height as usize || ci != c.inst {
+        std::hint::cold_path();
         c.callee = (callee, ci);
         return call_slow(c, ip, sp, Free::uninit(), fp, mem);
     }
@@ -813,11 +815,13 @@ handlers! {
         // SAFETY: `c.code` is the running code (alive, see `Pins`).
         let n = unsafe { (*c.code).result_slots };
         if c.depth == 0 || n > 1 || c.pinned > c.depth {
+            std::hint::cold_path();
             return ret_slow(c, ip, sp, Free::uninit(), fp, mem);
         }
         // SAFETY: the frame below `depth` was written by `run` or a call.
         let f = unsafe { c.saved.add(c.depth - 1).read() };
         if f.inst != c.inst {
+            std::hint::cold_path();
             return ret_slow(c, ip, sp, Free::uninit(), fp, mem);
         }
         if n == 1 {
