@@ -124,8 +124,8 @@ struct Ctx<'a, 's> {
     /// The op a jump with fuel metered comes from (see `metered_jump`).
     from: Ip,
     /// The code and instance of a call that `call` hands to `call_slow`
-    /// (a sixth and seventh argument would go on the host stack, which
-    /// rules a tail call out).
+    /// (two more arguments would go on the host stack, which rules a
+    /// tail call out).
     callee: (*const Code, u32),
     /// Where the chain stopped (or, without `weft_tail`, the next op to
     /// run), and why.
@@ -369,10 +369,8 @@ fn overrun() -> ! {
 /// Runs the op at `$ip` with the given registers: a tail call with
 /// `weft_tail`, else a return to the driver loop.
 macro_rules! next {
-    ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr, $len:expr) => {{
+    ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr) => {{
         let ip: Ip = $ip;
-        // The length is the context's (see `Free`).
-        let _: usize = $len;
         #[cfg(weft_tail)]
         {
             return handler_of(op(ip))($c, ip, $sp, Free::uninit(), $fp, $mem);
@@ -392,8 +390,7 @@ macro_rules! next {
 
 /// Stops the chain at the op at `$ip`, for `run` to execute.
 macro_rules! exit {
-    ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr, $len:expr) => {{
-        let _: usize = $len;
+    ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr) => {{
         $c.at = At {
             ip: $ip,
             sp: $sp,
@@ -482,28 +479,28 @@ macro_rules! target {
 
 /// Jumps to op `$to`, charging fuel for a backward jump (a loop).
 macro_rules! jump {
-    ($c:expr, $ip:expr, $to:expr, $sp:expr, $fp:expr, $mem:expr, $len:expr) => {{
+    ($c:expr, $ip:expr, $to:expr, $sp:expr, $fp:expr, $mem:expr) => {{
         let to = target!($c, $to);
         if $c.metered {
-            // Rare: the comparison and the charge out of line, reached by a
-            // tail call with the jump's origin in the context.
-            std::hint::cold_path();
+            // Rare: the comparison and the charge out of line (and cold, so
+            // the common path falls through), reached by a tail call with
+            // the jump's origin in the context.
             $c.from = $ip;
-            let _: usize = $len;
             return metered_jump($c, to, $sp, Free::uninit(), $fp, $mem);
         }
-        next!($c, to, $sp, $fp, $mem, $len)
+        next!($c, to, $sp, $fp, $mem)
     }};
 }
 
 /// Goes on at the jump target `ip` with fuel metered: a backward jump (a
 /// loop) from `Ctx::from` costs one unit.
+#[cold]
 #[inline(never)]
 fn metered_jump(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mem: *mut u8) -> Flow {
     if ip <= c.from && !c.fuel() {
         return Flow::Done;
     }
-    next!(c, ip, sp, fp, mem, c.len)
+    next!(c, ip, sp, fp, mem)
 }
 
 /// The op after `$ip`.
@@ -525,47 +522,31 @@ macro_rules! or_trap {
 
 /// Memory 0's bytes, for one access.
 macro_rules! bytes {
-    ($mem:expr, $len:expr) => {
-        // SAFETY: `mem` and `len` come from `Mem0::of` (the memory's `Vec`
+    ($c:expr, $mem:expr) => {
+        // SAFETY: `mem` and the length come from `Mem0::of` (the memory's `Vec`
         // buffer and length, or a dangling pointer and 0), taken since the
         // last op that could resize, move or free that buffer (`run` takes
         // a new view after each; the handlers after a call, a return or a
         // switch of instance); `Vec::as_mut_ptr` creates no reference, and
         // the slice lives for one access while no other reference to the
         // buffer exists.
-        unsafe { std::slice::from_raw_parts_mut($mem, $len) }
+        unsafe { std::slice::from_raw_parts_mut($mem, $c.len) }
     };
 }
 
 /// Branches to `$t`, moving the kept values down.
 #[inline(always)]
-fn branch(
-    c: &mut Ctx<'_, '_>,
-    ip: Ip,
-    t: Target,
-    sp: Sp,
-    fp: Sp,
-    mem: *mut u8,
-    len: usize,
-) -> Flow {
+fn branch(c: &mut Ctx<'_, '_>, ip: Ip, t: Target, sp: Sp, fp: Sp, mem: *mut u8) -> Flow {
     let keep = t.keep as usize;
     let base = fp.wrapping_add(t.base as usize);
     move_down(sp.wrapping_sub(keep), keep, base);
-    next_or_jump(c, ip, t.to, base.wrapping_add(keep), fp, mem, len)
+    next_or_jump(c, ip, t.to, base.wrapping_add(keep), fp, mem)
 }
 
 /// Jumps to op `to` (as `jump!`, as a function for `branch`).
 #[inline(always)]
-fn next_or_jump(
-    c: &mut Ctx<'_, '_>,
-    ip: Ip,
-    to: u32,
-    sp: Sp,
-    fp: Sp,
-    mem: *mut u8,
-    len: usize,
-) -> Flow {
-    jump!(c, ip, to, sp, fp, mem, len)
+fn next_or_jump(c: &mut Ctx<'_, '_>, ip: Ip, to: u32, sp: Sp, fp: Sp, mem: *mut u8) -> Flow {
+    jump!(c, ip, to, sp, fp, mem)
 }
 
 /// Moves the `n` slots at `from` down to `to`.
@@ -596,7 +577,6 @@ fn call(
     sp: Sp,
     fp: Sp,
     mem: *mut u8,
-    len: usize,
     callee: *const Code,
     ci: u32,
 ) -> Flow {
@@ -607,14 +587,13 @@ fn call(
     let new_fp = sp.wrapping_sub(code.param_slots as usize);
     let room = (c.end as usize - new_fp as usize) / size_of::<u64>();
     if c.metered || c.depth >= c.limit || room < code.max_height as usize || ci != c.inst {
-        std::hint::cold_path();
         c.callee = (callee, ci);
         return call_slow(c, ip, sp, Free::uninit(), fp, mem);
     }
     zero_locals(sp, new_fp.wrapping_add(code.local_slots as usize));
     push_frame(c, ip, fp, code);
     let sp = new_fp.wrapping_add(code.local_slots as usize);
-    next!(c, c.ops, sp, new_fp, mem, len)
+    next!(c, c.ops, sp, new_fp, mem)
 }
 
 /// Zeroes the slots from `from` up to `to`: a callee's declared locals.
@@ -652,9 +631,9 @@ fn push_frame(c: &mut Ctx<'_, '_>, ip: Ip, fp: Sp, code: &Code) {
 
 /// A call in full (to `Ctx::callee`): fuel, the depth limit, growing the
 /// frame or value stack, switching instance.
+#[cold]
 #[inline(never)]
 fn call_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mut mem: *mut u8) -> Flow {
-    let mut len = c.len;
     let (callee, ci) = c.callee;
     if c.metered && !c.fuel() {
         return Flow::Done;
@@ -684,20 +663,20 @@ fn call_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mut mem: *mut
     }
     push_frame(c, ip, fp, code);
     if ci != c.inst {
-        Mem0 { ptr: mem, len } = c.switch(ci);
+        mem = c.switch(ci).ptr;
     }
     let sp = new_fp.wrapping_add(code.local_slots as usize);
-    next!(c, c.ops, sp, new_fp, mem, len)
+    next!(c, c.ops, sp, new_fp, mem)
 }
 
 /// A return in full: from the entry frame to the host, of several
 /// results, dropping pins, switching instance.
+#[cold]
 #[inline(never)]
 fn ret_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mut mem: *mut u8) -> Flow {
-    let mut len = c.len;
     if c.depth == 0 {
         // The entry frame returns to the host.
-        exit!(c, ip, sp, fp, mem, len);
+        exit!(c, ip, sp, fp, mem);
     }
     // SAFETY: `c.code` is the running code (alive, see `Pins`).
     let n = unsafe { (*c.code).result_slots } as usize;
@@ -711,21 +690,21 @@ fn ret_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mut mem: *mut 
         c.pinned = c.depth + 1;
     }
     if f.inst != c.inst {
-        Mem0 { ptr: mem, len } = c.switch(f.inst);
+        mem = c.switch(f.inst).ptr;
     }
-    resume(c, f, fp.wrapping_add(n), mem, len)
+    resume(c, f, fp.wrapping_add(n), mem)
 }
 
 /// Resumes the caller saved in `f`, with the top of the stack at `sp` (the
 /// results are at the callee's frame pointer).
 #[inline(always)]
-fn resume(c: &mut Ctx<'_, '_>, f: Frame, sp: Sp, mem: *mut u8, len: usize) -> Flow {
+fn resume(c: &mut Ctx<'_, '_>, f: Frame, sp: Sp, mem: *mut u8) -> Flow {
     c.code = f.code.0;
     // SAFETY: a frame's code is alive (see `Pins`).
     c.ops = unsafe { (*f.code.0).ops.as_ptr() };
     // SAFETY: a frame's pc is just after its call op, never the last.
     let ip = unsafe { c.ops.add(f.pc as usize) };
-    next!(c, ip, sp, c.slots.wrapping_add(f.fp as usize), mem, len)
+    next!(c, ip, sp, c.slots.wrapping_add(f.fp as usize), mem)
 }
 
 /// Makes room for more frames, keeping the `depth` frames written.
@@ -738,15 +717,14 @@ fn grow_frames(frames: &mut Vec<Frame>, depth: usize) {
     frames.reserve(depth.max(64));
 }
 
-/// Defines handlers: `name(c, ip, sp, fp, mem, len) Pattern => body`, where
+/// Defines handlers: `name(c, ip, sp, fp, mem) Pattern => body`, where
 /// the body sees the op's fields bound by `Pattern` and ends in `next!`,
 /// `jump!`, `exit!` or a return.
 macro_rules! handlers {
-    ($($name:ident($c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) $pat:pat => $body:block)*) => {
+    ($($name:ident($c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) $pat:pat => $body:block)*) => {
         $(
             #[allow(unused_mut, unused_variables, non_snake_case)]
             fn $name($c: &mut Ctx<'_, '_>, $ip: Ip, mut $sp: Sp, _: Free, $fp: Sp, $mem: *mut u8) -> Flow {
-                let $len = $c.len;
                 let $pat = op($ip) else { wrong() };
                 $body
             }
@@ -756,22 +734,22 @@ macro_rules! handlers {
 
 /// The handler of every op that `run` executes: stops the chain there.
 fn leave(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mem: *mut u8) -> Flow {
-    exit!(c, ip, sp, fp, mem, c.len)
+    exit!(c, ip, sp, fp, mem)
 }
 
 handlers! {
-    call_direct(c, ip, sp, fp, mem, len) Op::Call { func } => {
+    call_direct(c, ip, sp, fp, mem) Op::Call { func } => {
         // SAFETY: `data` is the running instance's (see there).
         let calls = unsafe { &(*c.data).calls };
         match calls.get(*func as usize) {
             Some(Some((callee, ci))) => {
                 let (callee, ci) = (Arc::as_ptr(callee), *ci);
-                call(c, ip, sp, fp, mem, len, callee, ci)
+                call(c, ip, sp, fp, mem, callee, ci)
             }
-            _ => exit!(c, ip, sp, fp, mem, len),
+            _ => exit!(c, ip, sp, fp, mem),
         }
     }
-    call_indirect(c, ip, sp, fp, mem, len) Op::CallIndirect { ty, table } => {
+    call_indirect(c, ip, sp, fp, mem) Op::CallIndirect { ty, table } => {
         // The common case here: a 32-bit table whose element is a
         // WebAssembly function of exactly the expected type. Anything else
         // (errors, subtypes, host functions) goes the general way below.
@@ -792,7 +770,7 @@ handlers! {
         };
         if let Some((callee, ci)) = hit {
             // The index is popped.
-            return call(c, ip, sp.wrapping_sub(1), fp, mem, len, callee, ci);
+            return call(c, ip, sp.wrapping_sub(1), fp, mem, callee, ci);
         }
         let Some(addr) = c.indirect(sp, *ty, *table) else {
             return Flow::Done;
@@ -801,358 +779,356 @@ handlers! {
             Some(FuncInst::Wasm { code: callee, instance, .. }) => {
                 let (callee, ci) = (Arc::as_ptr(callee), *instance);
                 // `indirect` popped the index.
-                call(c, ip, sp.wrapping_sub(1), fp, mem, len, callee, ci)
+                call(c, ip, sp.wrapping_sub(1), fp, mem, callee, ci)
             }
             // `run` makes host calls: it pops the index again, which is
             // still in its slot.
-            _ => exit!(c, ip, sp, fp, mem, len),
+            _ => exit!(c, ip, sp, fp, mem),
         }
     }
-    ret(c, ip, sp, fp, mem, len) Op::Return => {
+    ret(c, ip, sp, fp, mem) Op::Return => {
         // The common case (at most one result slot, no pins to drop, the
         // same instance) makes no call but the tail call to the caller's
         // next op, as in `call`; the rest is `ret_slow`'s.
         // SAFETY: `c.code` is the running code (alive, see `Pins`).
         let n = unsafe { (*c.code).result_slots };
         if c.depth == 0 || n > 1 || c.pinned > c.depth {
-            std::hint::cold_path();
             return ret_slow(c, ip, sp, Free::uninit(), fp, mem);
         }
         // SAFETY: the frame below `depth` was written by `run` or a call.
         let f = unsafe { c.saved.add(c.depth - 1).read() };
         if f.inst != c.inst {
-            std::hint::cold_path();
             return ret_slow(c, ip, sp, Free::uninit(), fp, mem);
         }
         if n == 1 {
             at!(fp) = top!(sp);
         }
         c.depth -= 1;
-        resume(c, f, fp.wrapping_add(n as usize), mem, len)
+        resume(c, f, fp.wrapping_add(n as usize), mem)
     }
-    jump_to(c, ip, sp, fp, mem, len) Op::Jump { to } => {
-        jump!(c, ip, *to, sp, fp, mem, len)
+    jump_to(c, ip, sp, fp, mem) Op::Jump { to } => {
+        jump!(c, ip, *to, sp, fp, mem)
     }
-    br(c, ip, sp, fp, mem, len) Op::Br(t) => {
-        branch(c, ip, *t, sp, fp, mem, len)
+    br(c, ip, sp, fp, mem) Op::Br(t) => {
+        branch(c, ip, *t, sp, fp, mem)
     }
-    jump_if(c, ip, sp, fp, mem, len) Op::JumpIf { to } => {
+    jump_if(c, ip, sp, fp, mem) Op::JumpIf { to } => {
         if pop!(sp) as u32 != 0 {
-            jump!(c, ip, *to, sp, fp, mem, len);
+            jump!(c, ip, *to, sp, fp, mem);
         }
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    jump_if_not(c, ip, sp, fp, mem, len) Op::JumpIfNot { to } => {
+    jump_if_not(c, ip, sp, fp, mem) Op::JumpIfNot { to } => {
         // A forward jump (the end of an `if`): no fuel.
         let next = if pop!(sp) as u32 == 0 { target!(c, *to) } else { after!(ip) };
-        next!(c, next, sp, fp, mem, len)
+        next!(c, next, sp, fp, mem)
     }
-    br_if(c, ip, sp, fp, mem, len) Op::BrIf(t) => {
+    br_if(c, ip, sp, fp, mem) Op::BrIf(t) => {
         if pop!(sp) as u32 != 0 {
-            return branch(c, ip, *t, sp, fp, mem, len);
+            return branch(c, ip, *t, sp, fp, mem);
         }
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    br_table(c, ip, sp, fp, mem, len) Op::BrTable { start, len: n } => {
+    br_table(c, ip, sp, fp, mem) Op::BrTable { start, len: n } => {
         let i = (pop!(sp) as u32).min(n - 1);
         // SAFETY: `c.code` is the running code.
         let t = unsafe { (&(*c.code).targets)[(start + i) as usize] };
-        branch(c, ip, t, sp, fp, mem, len)
+        branch(c, ip, t, sp, fp, mem)
     }
-    drop_slots(c, ip, sp, fp, mem, len) Op::Drop { slots } => {
-        next!(c, after!(ip), sp.wrapping_sub(*slots as usize), fp, mem, len)
+    drop_slots(c, ip, sp, fp, mem) Op::Drop { slots } => {
+        next!(c, after!(ip), sp.wrapping_sub(*slots as usize), fp, mem)
     }
-    select(c, ip, sp, fp, mem, len) Op::Select { slots } => {
+    select(c, ip, sp, fp, mem) Op::Select { slots } => {
         let cond = pop!(sp) as u32;
         let n = *slots as usize;
         if cond == 0 {
             move_down(sp.wrapping_sub(n), n, sp.wrapping_sub(2 * n));
         }
-        next!(c, after!(ip), sp.wrapping_sub(n), fp, mem, len)
+        next!(c, after!(ip), sp.wrapping_sub(n), fp, mem)
     }
-    local_get(c, ip, sp, fp, mem, len) Op::LocalGet { off } => {
+    local_get(c, ip, sp, fp, mem) Op::LocalGet { off } => {
         push!(c, sp, local!(fp, *off));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    local_set(c, ip, sp, fp, mem, len) Op::LocalSet { off } => {
+    local_set(c, ip, sp, fp, mem) Op::LocalSet { off } => {
         local!(fp, *off) = pop!(sp);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    local_tee(c, ip, sp, fp, mem, len) Op::LocalTee { off } => {
+    local_tee(c, ip, sp, fp, mem) Op::LocalTee { off } => {
         local!(fp, *off) = top!(sp);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    local_get2(c, ip, sp, fp, mem, len) Op::LocalGet2 { off } => {
+    local_get2(c, ip, sp, fp, mem) Op::LocalGet2 { off } => {
         if sp.wrapping_add(1) >= c.end {
             overrun();
         }
         set_vector!(sp, vector!(fp.wrapping_add(*off as usize)));
-        next!(c, after!(ip), sp.wrapping_add(2), fp, mem, len)
+        next!(c, after!(ip), sp.wrapping_add(2), fp, mem)
     }
-    local_set2(c, ip, sp, fp, mem, len) Op::LocalSet2 { off } => {
+    local_set2(c, ip, sp, fp, mem) Op::LocalSet2 { off } => {
         sp = sp.wrapping_sub(2);
         set_vector!(fp.wrapping_add(*off as usize), vector!(sp));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    local_tee2(c, ip, sp, fp, mem, len) Op::LocalTee2 { off } => {
+    local_tee2(c, ip, sp, fp, mem) Op::LocalTee2 { off } => {
         set_vector!(fp.wrapping_add(*off as usize), vector!(sp.wrapping_sub(2)));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    constant(c, ip, sp, fp, mem, len) Op::Const { bits } => {
+    constant(c, ip, sp, fp, mem) Op::Const { bits } => {
         push!(c, sp, *bits);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    i32_eqz(c, ip, sp, fp, mem, len) Op::I32Eqz => {
+    i32_eqz(c, ip, sp, fp, mem) Op::I32Eqz => {
         top!(sp) = (top!(sp) as u32 == 0) as u64;
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    un(c, ip, sp, fp, mem, len) Op::Un { f } => {
+    un(c, ip, sp, fp, mem) Op::Un { f } => {
         top!(sp) = f.call(top!(sp));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    un_l(c, ip, sp, fp, mem, len) Op::UnL { f, a } => {
+    un_l(c, ip, sp, fp, mem) Op::UnL { f, a } => {
         push!(c, sp, f.call(local!(fp, *a)));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    bin(c, ip, sp, fp, mem, len) Op::Bin { f } => {
+    bin(c, ip, sp, fp, mem) Op::Bin { f } => {
         let b = pop!(sp);
         top!(sp) = f.call(top!(sp), b);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    bin_l(c, ip, sp, fp, mem, len) Op::BinL { f, b } => {
+    bin_l(c, ip, sp, fp, mem) Op::BinL { f, b } => {
         top!(sp) = f.call(top!(sp), local!(fp, *b));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    bin_c(c, ip, sp, fp, mem, len) Op::BinC { f, c: k } => {
+    bin_c(c, ip, sp, fp, mem) Op::BinC { f, c: k } => {
         top!(sp) = f.call(top!(sp), *k);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    bin_lr(c, ip, sp, fp, mem, len) Op::BinLR { f, a } => {
+    bin_lr(c, ip, sp, fp, mem) Op::BinLR { f, a } => {
         top!(sp) = f.call(local!(fp, *a), top!(sp));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    bin_ll(c, ip, sp, fp, mem, len) Op::BinLL { f, a, b } => {
+    bin_ll(c, ip, sp, fp, mem) Op::BinLL { f, a, b } => {
         push!(c, sp, f.call(local!(fp, *a), local!(fp, *b)));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    bin_lc(c, ip, sp, fp, mem, len) Op::BinLC { f, a, c: k } => {
+    bin_lc(c, ip, sp, fp, mem) Op::BinLC { f, a, c: k } => {
         push!(c, sp, f.call(local!(fp, *a), *k));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    bin_set(c, ip, sp, fp, mem, len) Op::BinSet { f, d } => {
+    bin_set(c, ip, sp, fp, mem) Op::BinSet { f, d } => {
         let b = pop!(sp);
         let a = pop!(sp);
         local!(fp, *d) = f.call(a, b);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    bin_lc_set(c, ip, sp, fp, mem, len) Op::BinLCSet { f, a, c: k, d } => {
+    bin_lc_set(c, ip, sp, fp, mem) Op::BinLCSet { f, a, c: k, d } => {
         local!(fp, *d) = f.call(local!(fp, *a), *k as i64 as u64);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    bin_ll_set(c, ip, sp, fp, mem, len) Op::BinLLSet { f, a, b, d } => {
+    bin_ll_set(c, ip, sp, fp, mem) Op::BinLLSet { f, a, b, d } => {
         local!(fp, *d) = f.call(local!(fp, *a), local!(fp, *b));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    bin_lr_set(c, ip, sp, fp, mem, len) Op::BinLRSet { f, a, d } => {
+    bin_lr_set(c, ip, sp, fp, mem) Op::BinLRSet { f, a, d } => {
         let b = pop!(sp);
         local!(fp, *d) = f.call(local!(fp, *a), b);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    bin_l_set(c, ip, sp, fp, mem, len) Op::BinLSet { f, b, d } => {
+    bin_l_set(c, ip, sp, fp, mem) Op::BinLSet { f, b, d } => {
         let a = pop!(sp);
         local!(fp, *d) = f.call(a, local!(fp, *b));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    bin_c_set(c, ip, sp, fp, mem, len) Op::BinCSet { f, c: k, d } => {
+    bin_c_set(c, ip, sp, fp, mem) Op::BinCSet { f, c: k, d } => {
         let a = pop!(sp);
         local!(fp, *d) = f.call(a, *k as i64 as u64);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    copy(c, ip, sp, fp, mem, len) Op::Copy { a, d } => {
+    copy(c, ip, sp, fp, mem) Op::Copy { a, d } => {
         local!(fp, *d) = local!(fp, *a);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    const_set(c, ip, sp, fp, mem, len) Op::ConstSet { bits, d } => {
+    const_set(c, ip, sp, fp, mem) Op::ConstSet { bits, d } => {
         local!(fp, *d) = *bits;
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    jump_if_l(c, ip, sp, fp, mem, len) Op::JumpIfL { off, to, if_zero } => {
+    jump_if_l(c, ip, sp, fp, mem) Op::JumpIfL { off, to, if_zero } => {
         if (local!(fp, *off) as u32 == 0) == *if_zero {
-            jump!(c, ip, *to, sp, fp, mem, len);
+            jump!(c, ip, *to, sp, fp, mem);
         }
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    jump_if_lc(c, ip, sp, fp, mem, len) Op::JumpIfLC { f, a, c: k, to, if_zero } => {
+    jump_if_lc(c, ip, sp, fp, mem) Op::JumpIfLC { f, a, c: k, to, if_zero } => {
         if (f.call(local!(fp, *a), *k as i64 as u64) as u32 == 0) == *if_zero {
-            jump!(c, ip, *to, sp, fp, mem, len);
+            jump!(c, ip, *to, sp, fp, mem);
         }
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    jump_if_ll(c, ip, sp, fp, mem, len) Op::JumpIfLL { f, a, b, to, if_zero } => {
+    jump_if_ll(c, ip, sp, fp, mem) Op::JumpIfLL { f, a, b, to, if_zero } => {
         if (f.call(local!(fp, *a), local!(fp, *b)) as u32 == 0) == *if_zero {
-            jump!(c, ip, *to, sp, fp, mem, len);
+            jump!(c, ip, *to, sp, fp, mem);
         }
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    load(c, ip, sp, fp, mem, len) Op::Load { f, shift, offset } => {
+    load(c, ip, sp, fp, mem) Op::Load { f, shift, offset } => {
         let ea = (top!(sp) as u32).wrapping_shl(*shift as u32) as u64 + *offset as u64;
-        top!(sp) = or_trap!(c, f.call(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
-        next!(c, after!(ip), sp, fp, mem, len)
+        top!(sp) = or_trap!(c, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        next!(c, after!(ip), sp, fp, mem)
     }
-    load_b(c, ip, sp, fp, mem, len) Op::LoadB { f, shift, a, offset } => {
+    load_b(c, ip, sp, fp, mem) Op::LoadB { f, shift, a, offset } => {
         let ea = based_address(local!(fp, *a), top!(sp), *shift, *offset);
-        top!(sp) = or_trap!(c, f.call(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
-        next!(c, after!(ip), sp, fp, mem, len)
+        top!(sp) = or_trap!(c, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        next!(c, after!(ip), sp, fp, mem)
     }
-    load_l(c, ip, sp, fp, mem, len) Op::LoadL { f, shift, a, offset } => {
+    load_l(c, ip, sp, fp, mem) Op::LoadL { f, shift, a, offset } => {
         let ea = address(local!(fp, *a), *shift, *offset);
-        let v = or_trap!(c, f.call(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
+        let v = or_trap!(c, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         push!(c, sp, v);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    store(c, ip, sp, fp, mem, len) Op::Store { f, offset } => {
+    store(c, ip, sp, fp, mem) Op::Store { f, offset } => {
         let v = pop!(sp);
         let ea = pop!(sp) as u32 as u64 + *offset as u64;
-        if !f.call(bytes!(mem, len), ea, v) {
+        if !f.call(bytes!(c, mem), ea, v) {
             return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    store_l(c, ip, sp, fp, mem, len) Op::StoreL { f, shift, a, offset } => {
+    store_l(c, ip, sp, fp, mem) Op::StoreL { f, shift, a, offset } => {
         let v = pop!(sp);
         let ea = address(local!(fp, *a), *shift, *offset);
-        if !f.call(bytes!(mem, len), ea, v) {
+        if !f.call(bytes!(c, mem), ea, v) {
             return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    store_ll(c, ip, sp, fp, mem, len) Op::StoreLL { f, shift, a, offset, v } => {
+    store_ll(c, ip, sp, fp, mem) Op::StoreLL { f, shift, a, offset, v } => {
         let ea = address(local!(fp, *a), *shift, *offset);
-        if !f.call(bytes!(mem, len), ea, local!(fp, *v)) {
+        if !f.call(bytes!(c, mem), ea, local!(fp, *v)) {
             return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    store_lc(c, ip, sp, fp, mem, len) Op::StoreLC { f, shift, a, offset, c: k } => {
+    store_lc(c, ip, sp, fp, mem) Op::StoreLC { f, shift, a, offset, c: k } => {
         let ea = address(local!(fp, *a), *shift, *offset);
-        if !f.call(bytes!(mem, len), ea, *k as i64 as u64) {
+        if !f.call(bytes!(c, mem), ea, *k as i64 as u64) {
             return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    load_set(c, ip, sp, fp, mem, len) Op::LoadSet { f, shift, offset, d } => {
+    load_set(c, ip, sp, fp, mem) Op::LoadSet { f, shift, offset, d } => {
         let ea = (pop!(sp) as u32).wrapping_shl(*shift as u32) as u64 + *offset as u64;
-        local!(fp, *d) = or_trap!(c, f.call(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
-        next!(c, after!(ip), sp, fp, mem, len)
+        local!(fp, *d) = or_trap!(c, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        next!(c, after!(ip), sp, fp, mem)
     }
-    load_l_set(c, ip, sp, fp, mem, len) Op::LoadLSet { f, shift, a, offset, d } => {
+    load_l_set(c, ip, sp, fp, mem) Op::LoadLSet { f, shift, a, offset, d } => {
         let ea = address(local!(fp, *a), *shift, *offset);
-        local!(fp, *d) = or_trap!(c, f.call(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
-        next!(c, after!(ip), sp, fp, mem, len)
+        local!(fp, *d) = or_trap!(c, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        next!(c, after!(ip), sp, fp, mem)
     }
-    v128_load(c, ip, sp, fp, mem, len) Op::V128Load { offset } => {
+    v128_load(c, ip, sp, fp, mem) Op::V128Load { offset } => {
         if sp >= c.end {
             overrun();
         }
         let ea = top!(sp) as u32 as u64 + *offset as u64;
-        let v = or_trap!(c, load16(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
+        let v = or_trap!(c, load16(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         set_vector!(sp.wrapping_sub(1), v);
-        next!(c, after!(ip), sp.wrapping_add(1), fp, mem, len)
+        next!(c, after!(ip), sp.wrapping_add(1), fp, mem)
     }
-    v128_load_l(c, ip, sp, fp, mem, len) Op::V128LoadL { shift, a, offset } => {
+    v128_load_l(c, ip, sp, fp, mem) Op::V128LoadL { shift, a, offset } => {
         if sp.wrapping_add(1) >= c.end {
             overrun();
         }
         let ea = address(local!(fp, *a), *shift, *offset);
-        let v = or_trap!(c, load16(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
+        let v = or_trap!(c, load16(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         set_vector!(sp, v);
-        next!(c, after!(ip), sp.wrapping_add(2), fp, mem, len)
+        next!(c, after!(ip), sp.wrapping_add(2), fp, mem)
     }
-    v128_load_ll(c, ip, sp, fp, mem, len) Op::V128LoadLL { a, b, offset } => {
+    v128_load_ll(c, ip, sp, fp, mem) Op::V128LoadLL { a, b, offset } => {
         if sp.wrapping_add(1) >= c.end {
             overrun();
         }
         let ea = (local!(fp, *a) as u32).wrapping_add(local!(fp, *b) as u32) as u64 + *offset as u64;
-        let v = or_trap!(c, load16(bytes!(mem, len), ea), Trap::OutOfBoundsMemoryAccess);
+        let v = or_trap!(c, load16(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         set_vector!(sp, v);
-        next!(c, after!(ip), sp.wrapping_add(2), fp, mem, len)
+        next!(c, after!(ip), sp.wrapping_add(2), fp, mem)
     }
-    v128_store(c, ip, sp, fp, mem, len) Op::V128Store { offset } => {
+    v128_store(c, ip, sp, fp, mem) Op::V128Store { offset } => {
         sp = sp.wrapping_sub(2);
         let v = vector!(sp);
         let ea = pop!(sp) as u32 as u64 + *offset as u64;
         let b = or_trap!(
             c,
-            range16(ea).and_then(|r| bytes!(mem, len).get_mut(r)),
+            range16(ea).and_then(|r| bytes!(c, mem).get_mut(r)),
             Trap::OutOfBoundsMemoryAccess
         );
         b.copy_from_slice(&v);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    simd_bin(c, ip, sp, fp, mem, len) Op::SimdBin { f } => {
+    simd_bin(c, ip, sp, fp, mem) Op::SimdBin { f } => {
         sp = sp.wrapping_sub(2);
         let b = vector!(sp);
         let at = sp.wrapping_sub(2);
         set_vector!(at, f.call_bytes(vector!(at), b));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    simd_bin_lr(c, ip, sp, fp, mem, len) Op::SimdBinLR { f, a } => {
+    simd_bin_lr(c, ip, sp, fp, mem) Op::SimdBinLR { f, a } => {
         let at = sp.wrapping_sub(2);
         set_vector!(at, f.call_bytes(vector!(fp.wrapping_add(*a as usize)), vector!(at)));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    simd_bin_lr_set(c, ip, sp, fp, mem, len) Op::SimdBinLRSet { f, a, d } => {
+    simd_bin_lr_set(c, ip, sp, fp, mem) Op::SimdBinLRSet { f, a, d } => {
         sp = sp.wrapping_sub(2);
         let v = f.call_bytes(vector!(fp.wrapping_add(*a as usize)), vector!(sp));
         set_vector!(fp.wrapping_add(*d as usize), v);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    i32_mul_add_lll(c, ip, sp, fp, mem, len) Op::I32MulAddLLL { a, b, c: k } => {
+    i32_mul_add_lll(c, ip, sp, fp, mem) Op::I32MulAddLLL { a, b, c: k } => {
         let m = BinFn::I32Mul.call(local!(fp, *a), local!(fp, *b));
         push!(c, sp, BinFn::I32Add.call(m, local!(fp, *k)));
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    f64_mul_add_lr_set(c, ip, sp, fp, mem, len) Op::F64MulAddLRSet { a, d } => {
+    f64_mul_add_lr_set(c, ip, sp, fp, mem) Op::F64MulAddLRSet { a, d } => {
         let y = pop!(sp);
         let x = pop!(sp);
         let m = BinFn::F64Mul.call(x, y);
         local!(fp, *d) = BinFn::F64Add.call(local!(fp, *a), m);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    i32_add_jump_lt_u(c, ip, sp, fp, mem, len) Op::I32AddJumpLtU(s) => {
+    i32_add_jump_lt_u(c, ip, sp, fp, mem) Op::I32AddJumpLtU(s) => {
         let v = BinFn::I32Add.call(local!(fp, s.x), s.c as i64 as u64);
         local!(fp, s.x) = v;
         if BinFn::I32LtU.call(v, local!(fp, s.b)) != 0 {
-            jump!(c, ip, s.to, sp, fp, mem, len);
+            jump!(c, ip, s.to, sp, fp, mem);
         }
         // The next op is the one this fused with: skipped.
         // SAFETY: `in_bounds` checked that the op after it exists.
-        next!(c, unsafe { ip.add(2) }, sp, fp, mem, len)
+        next!(c, unsafe { ip.add(2) }, sp, fp, mem)
     }
-    i32_add_jump_lt_s(c, ip, sp, fp, mem, len) Op::I32AddJumpLtS(s) => {
+    i32_add_jump_lt_s(c, ip, sp, fp, mem) Op::I32AddJumpLtS(s) => {
         let v = BinFn::I32Add.call(local!(fp, s.x), s.c as i64 as u64);
         local!(fp, s.x) = v;
         if BinFn::I32LtS.call(v, local!(fp, s.b)) != 0 {
-            jump!(c, ip, s.to, sp, fp, mem, len);
+            jump!(c, ip, s.to, sp, fp, mem);
         }
         // SAFETY: as for `I32AddJumpLtU`.
-        next!(c, unsafe { ip.add(2) }, sp, fp, mem, len)
+        next!(c, unsafe { ip.add(2) }, sp, fp, mem)
     }
-    num(c, ip, sp, fp, mem, len) Op::Num(i) => {
+    num(c, ip, sp, fp, mem) Op::Num(i) => {
         let fpi = c.index(fp);
         if !c.on_stack(sp, crate::num::numeric, i) {
             return Flow::Done;
         }
         let (sp, fp) = c.resync(fpi);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
-    simd(c, ip, sp, fp, mem, len) Op::Simd(i) => {
+    simd(c, ip, sp, fp, mem) Op::Simd(i) => {
         let fpi = c.index(fp);
         if !c.on_stack(sp, crate::simd::simd, i) {
             return Flow::Done;
         }
         let (sp, fp) = c.resync(fpi);
-        next!(c, after!(ip), sp, fp, mem, len)
+        next!(c, after!(ip), sp, fp, mem)
     }
 }
 
@@ -1178,11 +1154,10 @@ macro_rules! specialized_handlers {
         $(
             #[allow(non_snake_case, unused_mut)]
             fn $name(c: &mut Ctx<'_, '_>, ip: Ip, mut sp: Sp, _: Free, fp: Sp, mem: *mut u8) -> Flow {
-                let len = c.len;
                 let Op::$name(s) = op(ip) else { wrong() };
                 let s = *s;
-                shape_body!($shape, $f, s, c, ip, sp, fp, mem, len);
-                next!(c, after!(ip), sp, fp, mem, len)
+                shape_body!($shape, $f, s, c, ip, sp, fp, mem);
+                next!(c, after!(ip), sp, fp, mem)
             }
         )*
     };
@@ -1191,147 +1166,147 @@ macro_rules! specialized_handlers {
 /// The body of a specialized op of shape `$shape` and operator `$f`, with
 /// its fields in `$s`; it falls through to the next op unless it jumps.
 macro_rules! shape_body {
-    (S, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (S, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let shape::S = $s;
         let b = pop!($sp);
         top!($sp) = BinFn::$f.call(top!($sp), b);
     }};
-    (L, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+    (L, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
         top!($sp) = BinFn::$f.call(top!($sp), local!($fp, $s.b))
     };
-    (C, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+    (C, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
         top!($sp) = BinFn::$f.call(top!($sp), $s.c as i64 as u64)
     };
-    (LR, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+    (LR, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
         top!($sp) = BinFn::$f.call(local!($fp, $s.a), top!($sp))
     };
-    (LL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+    (LL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
         push!(
             $c,
             $sp,
             BinFn::$f.call(local!($fp, $s.a), local!($fp, $s.b))
         )
     };
-    (LC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+    (LC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
         push!(
             $c,
             $sp,
             BinFn::$f.call(local!($fp, $s.a), $s.c as i64 as u64)
         )
     };
-    (Set, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (Set, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let b = pop!($sp);
         let a = pop!($sp);
         local!($fp, $s.d) = BinFn::$f.call(a, b);
     }};
-    (LSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (LSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let a = pop!($sp);
         local!($fp, $s.d) = BinFn::$f.call(a, local!($fp, $s.b));
     }};
-    (CSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (CSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let a = pop!($sp);
         local!($fp, $s.d) = BinFn::$f.call(a, $s.c as i64 as u64);
     }};
-    (LRSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (LRSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let b = pop!($sp);
         local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), b);
     }};
-    (LLSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+    (LLSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
         local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), local!($fp, $s.b))
     };
-    (LCSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+    (LCSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
         local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), $s.c as i64 as u64)
     };
-    (JumpLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+    (JumpLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
         if BinFn::$f.call(local!($fp, $s.a), local!($fp, $s.b)) as u32 != 0 {
-            jump!($c, $ip, $s.to, $sp, $fp, $mem, $len);
+            jump!($c, $ip, $s.to, $sp, $fp, $mem);
         }
     };
-    (JumpLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {
+    (JumpLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
         if BinFn::$f.call(local!($fp, $s.a), $s.c as i64 as u64) as u32 != 0 {
-            jump!($c, $ip, $s.to, $sp, $fp, $mem, $len);
+            jump!($c, $ip, $s.to, $sp, $fp, $mem);
         }
     };
-    (Load, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (Load, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let ea = address(top!($sp), $s.shift, $s.offset);
         top!($sp) = or_trap!(
             $c,
-            LoadFn::$f.call(bytes!($mem, $len), ea),
+            LoadFn::$f.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
     }};
-    (LoadB, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (LoadB, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let ea = based_address(local!($fp, $s.a), top!($sp), $s.shift, $s.offset);
         top!($sp) = or_trap!(
             $c,
-            LoadFn::$f.call(bytes!($mem, $len), ea),
+            LoadFn::$f.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
     }};
-    (LoadL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (LoadL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
         let v = or_trap!(
             $c,
-            LoadFn::$f.call(bytes!($mem, $len), ea),
+            LoadFn::$f.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
         push!($c, $sp, v);
     }};
-    (LoadSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (LoadSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let ea = address(pop!($sp), $s.shift, $s.offset);
         local!($fp, $s.d) = or_trap!(
             $c,
-            LoadFn::$f.call(bytes!($mem, $len), ea),
+            LoadFn::$f.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
     }};
-    (LoadLSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (LoadLSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
         local!($fp, $s.d) = or_trap!(
             $c,
-            LoadFn::$f.call(bytes!($mem, $len), ea),
+            LoadFn::$f.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
     }};
-    (Store, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (Store, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let v = pop!($sp);
         let ea = pop!($sp) as u32 as u64 + $s.offset as u64;
-        if !StoreFn::$f.call(bytes!($mem, $len), ea, v) {
+        if !StoreFn::$f.call(bytes!($c, $mem), ea, v) {
             return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
     }};
-    (StoreL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (StoreL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let v = pop!($sp);
         let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
-        if !StoreFn::$f.call(bytes!($mem, $len), ea, v) {
+        if !StoreFn::$f.call(bytes!($c, $mem), ea, v) {
             return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
     }};
-    (StoreLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (StoreLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
-        if !StoreFn::$f.call(bytes!($mem, $len), ea, local!($fp, $s.v)) {
+        if !StoreFn::$f.call(bytes!($c, $mem), ea, local!($fp, $s.v)) {
             return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
     }};
-    (StoreLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (StoreLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
-        if !StoreFn::$f.call(bytes!($mem, $len), ea, $s.c as i64 as u64) {
+        if !StoreFn::$f.call(bytes!($c, $mem), ea, $s.c as i64 as u64) {
             return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
     }};
-    (VecS, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (VecS, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let shape::VecS = $s;
         $sp = $sp.wrapping_sub(2);
         let b = vector!($sp);
         let at = $sp.wrapping_sub(2);
         set_vector!(at, SimdBinFn::$f.call_bytes(vector!(at), b));
     }};
-    (VecLR, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (VecLR, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let at = $sp.wrapping_sub(2);
         let a = vector!($fp.wrapping_add($s.a as usize));
         set_vector!(at, SimdBinFn::$f.call_bytes(a, vector!(at)));
     }};
-    (VecLRSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident, $len:ident) => {{
+    (VecLRSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         $sp = $sp.wrapping_sub(2);
         let a = vector!($fp.wrapping_add($s.a as usize));
         set_vector!(
