@@ -631,7 +631,6 @@ fn push_frame(c: &mut Ctx<'_, '_>, ip: Ip, fp: Sp, code: &Code) {
 
 /// A call in full (to `Ctx::callee`): fuel, the depth limit, growing the
 /// frame or value stack, switching instance.
-#[cold]
 #[inline(never)]
 fn call_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mut mem: *mut u8) -> Flow {
     let (callee, ci) = c.callee;
@@ -671,7 +670,6 @@ fn call_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mut mem: *mut
 
 /// A return in full: from the entry frame to the host, of several
 /// results, dropping pins, switching instance.
-#[cold]
 #[inline(never)]
 fn ret_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mut mem: *mut u8) -> Flow {
     if c.depth == 0 {
