@@ -643,6 +643,21 @@ impl Shape {
         })
     }
 
+    /// A memory shape's address shift (0 for every other shape).
+    fn shift(self) -> u8 {
+        match self {
+            Shape::Load(s) => s.shift,
+            Shape::LoadL(s) => s.shift,
+            Shape::LoadB(s) => s.shift,
+            Shape::LoadSet(s) => s.shift,
+            Shape::LoadLSet(s) => s.shift,
+            Shape::StoreL(s) => s.shift,
+            Shape::StoreLL(s) => s.shift,
+            Shape::StoreLC(s) => s.shift,
+            _ => 0,
+        }
+    }
+
     /// The generic op of this shape with operator (or width) `key`; `None`
     /// when the two do not belong together.
     fn op(self, key: Key) -> Option<Op> {
@@ -752,9 +767,16 @@ fn jump_test(f: BinFn, if_zero: bool) -> Option<BinFn> {
 /// list has one) and `generic` (its inverse).
 macro_rules! specializer {
     ($($name:ident $shape:ident $f:ident,)*) => {
-        /// The operator-specialized op that does what `op` does, if any.
+        /// The operator-specialized op that does what `op` does, if any. A
+        /// byte access stays generic when its address is shifted: the
+        /// specialized byte ops take no shift (the interpreter's `shift!`),
+        /// which a byte index seldom has.
         fn specialize(op: &Op) -> Option<Op> {
-            match Shape::of(op)? {
+            let (key, shape) = Shape::of(op)?;
+            if matches!(key, Key::Load(LoadFn::U8) | Key::Store(StoreFn::U8)) && shape.shift() != 0 {
+                return None;
+            }
+            match (key, shape) {
                 $((key!($shape $f), Shape::$shape(s)) => Some(Op::$name(s)),)*
                 _ => None,
             }
@@ -2416,6 +2438,24 @@ mod tests {
             })
             .is_none()
         );
+        // A byte access is specialized only unshifted: its ops take no shift.
+        let load = |shift| Op::LoadL {
+            f: LoadFn::U8,
+            shift,
+            a: 1,
+            offset: 0,
+        };
+        assert!(matches!(specialize(&load(0)), Some(Op::LoadLU8(_))));
+        assert!(specialize(&load(2)).is_none());
+        let store = |shift| Op::StoreLC {
+            f: StoreFn::U8,
+            shift,
+            a: 1,
+            offset: 0,
+            c: 7,
+        };
+        assert!(matches!(specialize(&store(0)), Some(Op::StoreLCU8(_))));
+        assert!(specialize(&store(3)).is_none());
     }
 
     #[test]

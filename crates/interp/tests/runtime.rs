@@ -1018,3 +1018,46 @@ fn long_runs_keep_the_host_stack_flat() {
         .expect("thread starts");
     run.join().expect("every kernel runs to its end");
 }
+
+/// Byte accesses at a shifted index (`i32.shl` fused into the address)
+/// stay generic, the others use the unshifted byte ops: both address the
+/// same bytes as the instructions say.
+#[test]
+fn byte_accesses_at_shifted_and_plain_indexes() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        &mut store,
+        r#"(module (memory 1)
+             (data (i32.const 0) "\01\02\03\04\05\06\07\08\09\0a\0b\0c")
+             (func (export "scaled") (param $i i32) (result i32)
+               (i32.store8 (i32.shl (local.get $i) (i32.const 1)) (i32.const 0x55))
+               (i32.load8_u (i32.shl (local.get $i) (i32.const 2))))
+             (func (export "plain") (param $i i32) (result i32)
+               (i32.store8 (local.get $i) (i32.const 0x66))
+               (i32.load8_u (i32.add (local.get $i) (i32.const 1)))))"#,
+    );
+    // scaled(2) writes byte 4 and reads byte 8.
+    assert_eq!(
+        call(&mut store, inst, "scaled", &[Value::I32(2)]),
+        Ok(vec![Value::I32(9)])
+    );
+    // plain(7) writes byte 7 and reads byte 8.
+    assert_eq!(
+        call(&mut store, inst, "plain", &[Value::I32(7)]),
+        Ok(vec![Value::I32(9)])
+    );
+    // scaled(1) reads byte 4, which scaled(2) overwrote.
+    assert_eq!(
+        call(&mut store, inst, "scaled", &[Value::I32(1)]),
+        Ok(vec![Value::I32(0x55)])
+    );
+    // plain(3) reads byte 4 too, and writes byte 3.
+    assert_eq!(
+        call(&mut store, inst, "plain", &[Value::I32(3)]),
+        Ok(vec![Value::I32(0x55)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "scaled", &[Value::I32(0)]),
+        Ok(vec![Value::I32(0x55)])
+    );
+}

@@ -1161,6 +1161,18 @@ macro_rules! specialized_handlers {
     };
 }
 
+/// The shift of a specialized memory op `$s` of width `$f`: a byte access
+/// has none (the translator specializes it only unshifted, see
+/// `compile::specialize`), so that its address costs no shift.
+macro_rules! shift {
+    (U8, $s:ident) => {
+        0u8
+    };
+    ($f:ident, $s:ident) => {
+        $s.shift
+    };
+}
+
 /// The body of a specialized op of shape `$shape` and operator `$f`, with
 /// its fields in `$s`; it falls through to the next op unless it jumps.
 macro_rules! shape_body {
@@ -1226,7 +1238,7 @@ macro_rules! shape_body {
         }
     };
     (Load, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
-        let ea = address(top!($sp), $s.shift, $s.offset);
+        let ea = address(top!($sp), shift!($f, $s), $s.offset);
         top!($sp) = or_trap!(
             $c,
             LoadFn::$f.call(bytes!($c, $mem), ea),
@@ -1234,7 +1246,7 @@ macro_rules! shape_body {
         );
     }};
     (LoadB, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
-        let ea = based_address(local!($fp, $s.a), top!($sp), $s.shift, $s.offset);
+        let ea = based_address(local!($fp, $s.a), top!($sp), shift!($f, $s), $s.offset);
         top!($sp) = or_trap!(
             $c,
             LoadFn::$f.call(bytes!($c, $mem), ea),
@@ -1242,7 +1254,7 @@ macro_rules! shape_body {
         );
     }};
     (LoadL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
-        let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
+        let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         let v = or_trap!(
             $c,
             LoadFn::$f.call(bytes!($c, $mem), ea),
@@ -1251,7 +1263,7 @@ macro_rules! shape_body {
         push!($c, $sp, v);
     }};
     (LoadSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
-        let ea = address(pop!($sp), $s.shift, $s.offset);
+        let ea = address(pop!($sp), shift!($f, $s), $s.offset);
         local!($fp, $s.d) = or_trap!(
             $c,
             LoadFn::$f.call(bytes!($c, $mem), ea),
@@ -1259,7 +1271,7 @@ macro_rules! shape_body {
         );
     }};
     (LoadLSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
-        let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
+        let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         local!($fp, $s.d) = or_trap!(
             $c,
             LoadFn::$f.call(bytes!($c, $mem), ea),
@@ -1275,19 +1287,19 @@ macro_rules! shape_body {
     }};
     (StoreL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
         let v = pop!($sp);
-        let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
+        let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         if !StoreFn::$f.call(bytes!($c, $mem), ea, v) {
             return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
     }};
     (StoreLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
-        let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
+        let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         if !StoreFn::$f.call(bytes!($c, $mem), ea, local!($fp, $s.v)) {
             return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
     }};
     (StoreLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
-        let ea = address(local!($fp, $s.a), $s.shift, $s.offset);
+        let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         if !StoreFn::$f.call(bytes!($c, $mem), ea, $s.c as i64 as u64) {
             return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
