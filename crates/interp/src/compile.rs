@@ -254,7 +254,9 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
             *op = s;
         }
     }
-    fuse_loop_steps(&mut t.ops, &t.targets, &t.handlers);
+    let is_target = branch_targets(&t.ops, &t.targets, &t.handlers);
+    fuse_loop_steps(&mut t.ops, &is_target);
+    pair_accumulators(&mut t.ops, &is_target);
     let code = Code {
         ops: t.ops.into_boxed_slice(),
         targets: t.targets.into_boxed_slice(),
@@ -336,13 +338,10 @@ fn thread_returns(ops: &mut [Op]) {
     }
 }
 
-/// Fuses a counted loop's step into its test: `I32AddLCSet { a: x, d: x }`
-/// then `I32LtUJumpLL { a: x, .. }` (or the signed test) become
-/// `I32AddJumpLtU` (`I32AddJumpLtS`) in place of the first, which skips the
-/// second when it falls through; so the op count and every index stay as
-/// they were. The second must be no branch target, or a branch there would
-/// find the test without the step.
-fn fuse_loop_steps(ops: &mut [Op], targets: &[Target], handlers: &[Handler]) {
+/// Which ops a branch, a `br_table` entry or a catch can reach (one more
+/// entry, for the end): an op fused with the one before it must be none of
+/// them.
+fn branch_targets(ops: &[Op], targets: &[Target], handlers: &[Handler]) -> Vec<bool> {
     let mut is_target = vec![false; ops.len() + 1];
     let mut mark = |to: u32| {
         if let Some(t) = is_target.get_mut(to as usize) {
@@ -365,6 +364,57 @@ fn fuse_loop_steps(ops: &mut [Op], targets: &[Target], handlers: &[Handler]) {
     for h in handlers {
         h.catches.iter().for_each(|c| mark(c.target.to));
     }
+    is_target
+}
+
+/// Pairs an op that leaves a value on top of the stack with the next op,
+/// which pops it, when both have accumulator forms: the first then hands
+/// its result over in a register (`LR` becomes `LRAcc`, ...), the second
+/// takes it from there (`CSet` becomes `AccCSet`, ...), and the value makes
+/// no trip through a stack slot (a store and a load the next op waits
+/// for, which in a loop like `h = (h ^ x) * c` is most of the time). The
+/// second must be no branch target, or a branch there would find no
+/// accumulator. Both keep their operands and their stack effect but for
+/// the one slot, so the op count and every index stay as they were.
+fn pair_accumulators(ops: &mut [Op], is_target: &[bool]) {
+    for j in 0..ops.len().saturating_sub(1) {
+        if is_target[j + 1] {
+            continue;
+        }
+        // Only specialized ops are rewritten: a generic op's own operator
+        // dispatch would cost more than the slot saves.
+        let (Some(a), Some(b)) = (generic(&ops[j]), generic(&ops[j + 1])) else {
+            continue;
+        };
+        let (Some((f, first)), Some((g, second))) = (Shape::of(&a), Shape::of(&b)) else {
+            continue;
+        };
+        let first = match first {
+            Shape::LR(s) => Shape::LRAcc(s),
+            Shape::LL(s) => Shape::LLAcc(s),
+            Shape::LC(s) => Shape::LCAcc(s),
+            _ => continue,
+        };
+        let second = match second {
+            Shape::CSet(s) => Shape::AccCSet(s),
+            Shape::LSet(s) => Shape::AccLSet(s),
+            Shape::LRSet(s) => Shape::AccLRSet(s),
+            _ => continue,
+        };
+        if let (Some(a), Some(b)) = (specialized(f, first), specialized(g, second)) {
+            ops[j] = a;
+            ops[j + 1] = b;
+        }
+    }
+}
+
+/// Fuses a counted loop's step into its test: `I32AddLCSet { a: x, d: x }`
+/// then `I32LtUJumpLL { a: x, .. }` (or the signed test) become
+/// `I32AddJumpLtU` (`I32AddJumpLtS`) in place of the first, which skips the
+/// second when it falls through; so the op count and every index stay as
+/// they were. The second must be no branch target, or a branch there would
+/// find the test without the step.
+fn fuse_loop_steps(ops: &mut [Op], is_target: &[bool]) {
     for j in 0..ops.len().saturating_sub(1) {
         let Op::I32AddLCSet(shape::LCSet { a, c, d }) = ops[j] else {
             continue;
@@ -479,6 +529,12 @@ enum Shape {
     LRSet(shape::LRSet),
     LLSet(shape::LLSet),
     LCSet(shape::LCSet),
+    LRAcc(shape::LRAcc),
+    LLAcc(shape::LLAcc),
+    LCAcc(shape::LCAcc),
+    AccCSet(shape::AccCSet),
+    AccLSet(shape::AccLSet),
+    AccLRSet(shape::AccLRSet),
     JumpLL(shape::JumpLL),
     JumpLC(shape::JumpLC),
     Load(shape::Load),
@@ -674,17 +730,20 @@ impl Shape {
                 f,
                 c: s.c as i64 as u64,
             },
-            Shape::LR(s) => Op::BinLR { f, a: s.a },
-            Shape::LL(s) => Op::BinLL { f, a: s.a, b: s.b },
-            Shape::LC(s) => Op::BinLC {
+            // An accumulator shape's generic op is its stack form: `run`
+            // hands specialized ops back to the handlers, so it runs no
+            // pair, and `in_bounds` checks the same offsets.
+            Shape::LR(s) | Shape::LRAcc(s) => Op::BinLR { f, a: s.a },
+            Shape::LL(s) | Shape::LLAcc(s) => Op::BinLL { f, a: s.a, b: s.b },
+            Shape::LC(s) | Shape::LCAcc(s) => Op::BinLC {
                 f,
                 a: s.a,
                 c: s.c as i64 as u64,
             },
             Shape::Set(s) => Op::BinSet { f, d: s.d },
-            Shape::LSet(s) => Op::BinLSet { f, b: s.b, d: s.d },
-            Shape::CSet(s) => Op::BinCSet { f, c: s.c, d: s.d },
-            Shape::LRSet(s) => Op::BinLRSet { f, a: s.a, d: s.d },
+            Shape::LSet(s) | Shape::AccLSet(s) => Op::BinLSet { f, b: s.b, d: s.d },
+            Shape::CSet(s) | Shape::AccCSet(s) => Op::BinCSet { f, c: s.c, d: s.d },
+            Shape::LRSet(s) | Shape::AccLRSet(s) => Op::BinLRSet { f, a: s.a, d: s.d },
             Shape::LLSet(s) => Op::BinLLSet {
                 f,
                 a: s.a,
@@ -776,6 +835,12 @@ macro_rules! specializer {
             if matches!(key, Key::Load(LoadFn::U8) | Key::Store(StoreFn::U8)) && shape.shift() != 0 {
                 return None;
             }
+            specialized(key, shape)
+        }
+
+        /// The specialized op of operator (or width) `key` and `shape`, if
+        /// the list has one.
+        fn specialized(key: Key, shape: Shape) -> Option<Op> {
             match (key, shape) {
                 $((key!($shape $f), Shape::$shape(s)) => Some(Op::$name(s)),)*
                 _ => None,
@@ -2125,8 +2190,10 @@ mod tests {
             [
                 // The jump back is the head's exit test, inverted.
                 "JumpIfL",
-                "I32XorLC",
-                "I32AddLRSet",
+                // An accumulator pair: the xor hands its result to the add
+                // in a register.
+                "I32XorLCAcc",
+                "I32AddAccLRSet",
                 "LoadLU32",
                 "I32AddL",
                 "StoreLU32",
@@ -2136,6 +2203,35 @@ mod tests {
                 "Return"
             ]
         );
+    }
+
+    #[test]
+    fn accumulator_pairs_form_only_where_no_branch_lands_between() {
+        // `h = (h ^ x) * c`: the xor hands its result to the multiply.
+        let ops = ops_of(
+            r#"(module (func (param i32) (result i32) (local i32)
+                (local.set 1 (i32.mul (i32.xor (local.get 1) (local.get 0)) (i32.const 7)))
+                (local.get 1)))"#,
+        );
+        assert_eq!(ops, ["I32XorLLAcc", "I32MulAccCSet", "LocalGet", "Return"]);
+        // The multiply heads a loop, which a branch reaches with a value
+        // from elsewhere: no pair.
+        let ops = ops_of(
+            r#"(module (func (param i32) (result i32) (local i32)
+                local.get 0
+                i32.const 5
+                i32.xor
+                loop $l (param i32)
+                  i32.const 3
+                  i32.mul
+                  local.set 1
+                  (br_if $l (local.get 1) (i32.lt_u (local.get 1) (i32.const 100)))
+                  drop
+                end
+                local.get 1))"#,
+        );
+        assert!(ops.contains(&"I32XorLC".to_string()), "{ops:?}");
+        assert!(ops.contains(&"I32MulCSet".to_string()), "{ops:?}");
     }
 
     #[test]

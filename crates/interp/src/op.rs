@@ -37,25 +37,42 @@ pub(crate) struct Target {
 /// it. A specialized op costs one dispatch where the generic fused op
 /// (`BinLL { f, .. }`, ...) costs two: the op, then its operator. The
 /// operators are the ones that dominate loops; the comparisons have only
-/// the shapes that feed a branch or a push.
+/// the shapes that feed a branch or a push. The accumulator shapes (`LRAcc`
+/// ... `AccLRSet`) come in pairs, one op handing its result to the next in a
+/// register rather than through a stack slot.
 macro_rules! for_each_specialized {
     ($m:ident) => {
         $m! {
             I32AddS S I32Add, I32AddL L I32Add, I32AddC C I32Add, I32AddLR LR I32Add, I32AddLL LL I32Add, I32AddLC LC I32Add, I32AddSet Set I32Add, I32AddLSet LSet I32Add, I32AddCSet CSet I32Add, I32AddLRSet LRSet I32Add, I32AddLLSet LLSet I32Add, I32AddLCSet LCSet I32Add,
+            I32AddLRAcc LRAcc I32Add, I32AddLLAcc LLAcc I32Add, I32AddLCAcc LCAcc I32Add, I32AddAccCSet AccCSet I32Add, I32AddAccLSet AccLSet I32Add, I32AddAccLRSet AccLRSet I32Add,
             I32SubS S I32Sub, I32SubL L I32Sub, I32SubC C I32Sub, I32SubLR LR I32Sub, I32SubLL LL I32Sub, I32SubLC LC I32Sub, I32SubSet Set I32Sub, I32SubLSet LSet I32Sub, I32SubCSet CSet I32Sub, I32SubLRSet LRSet I32Sub, I32SubLLSet LLSet I32Sub, I32SubLCSet LCSet I32Sub,
+            I32SubLRAcc LRAcc I32Sub, I32SubLLAcc LLAcc I32Sub, I32SubLCAcc LCAcc I32Sub, I32SubAccCSet AccCSet I32Sub, I32SubAccLSet AccLSet I32Sub, I32SubAccLRSet AccLRSet I32Sub,
             I32MulS S I32Mul, I32MulL L I32Mul, I32MulC C I32Mul, I32MulLR LR I32Mul, I32MulLL LL I32Mul, I32MulLC LC I32Mul, I32MulSet Set I32Mul, I32MulLSet LSet I32Mul, I32MulCSet CSet I32Mul, I32MulLRSet LRSet I32Mul, I32MulLLSet LLSet I32Mul, I32MulLCSet LCSet I32Mul,
+            I32MulLRAcc LRAcc I32Mul, I32MulLLAcc LLAcc I32Mul, I32MulLCAcc LCAcc I32Mul, I32MulAccCSet AccCSet I32Mul, I32MulAccLSet AccLSet I32Mul, I32MulAccLRSet AccLRSet I32Mul,
             I32AndS S I32And, I32AndL L I32And, I32AndC C I32And, I32AndLR LR I32And, I32AndLL LL I32And, I32AndLC LC I32And, I32AndSet Set I32And, I32AndLSet LSet I32And, I32AndCSet CSet I32And, I32AndLRSet LRSet I32And, I32AndLLSet LLSet I32And, I32AndLCSet LCSet I32And,
+            I32AndLRAcc LRAcc I32And, I32AndLLAcc LLAcc I32And, I32AndLCAcc LCAcc I32And, I32AndAccCSet AccCSet I32And, I32AndAccLSet AccLSet I32And, I32AndAccLRSet AccLRSet I32And,
             I32OrS S I32Or, I32OrL L I32Or, I32OrC C I32Or, I32OrLR LR I32Or, I32OrLL LL I32Or, I32OrLC LC I32Or, I32OrSet Set I32Or, I32OrLSet LSet I32Or, I32OrCSet CSet I32Or, I32OrLRSet LRSet I32Or, I32OrLLSet LLSet I32Or, I32OrLCSet LCSet I32Or,
+            I32OrLRAcc LRAcc I32Or, I32OrLLAcc LLAcc I32Or, I32OrLCAcc LCAcc I32Or, I32OrAccCSet AccCSet I32Or, I32OrAccLSet AccLSet I32Or, I32OrAccLRSet AccLRSet I32Or,
             I32XorS S I32Xor, I32XorL L I32Xor, I32XorC C I32Xor, I32XorLR LR I32Xor, I32XorLL LL I32Xor, I32XorLC LC I32Xor, I32XorSet Set I32Xor, I32XorLSet LSet I32Xor, I32XorCSet CSet I32Xor, I32XorLRSet LRSet I32Xor, I32XorLLSet LLSet I32Xor, I32XorLCSet LCSet I32Xor,
+            I32XorLRAcc LRAcc I32Xor, I32XorLLAcc LLAcc I32Xor, I32XorLCAcc LCAcc I32Xor, I32XorAccCSet AccCSet I32Xor, I32XorAccLSet AccLSet I32Xor, I32XorAccLRSet AccLRSet I32Xor,
             I32ShlS S I32Shl, I32ShlL L I32Shl, I32ShlC C I32Shl, I32ShlLR LR I32Shl, I32ShlLL LL I32Shl, I32ShlLC LC I32Shl, I32ShlSet Set I32Shl, I32ShlLSet LSet I32Shl, I32ShlCSet CSet I32Shl, I32ShlLRSet LRSet I32Shl, I32ShlLLSet LLSet I32Shl, I32ShlLCSet LCSet I32Shl,
+            I32ShlLRAcc LRAcc I32Shl, I32ShlLLAcc LLAcc I32Shl, I32ShlLCAcc LCAcc I32Shl, I32ShlAccCSet AccCSet I32Shl, I32ShlAccLSet AccLSet I32Shl, I32ShlAccLRSet AccLRSet I32Shl,
             I32ShrSS S I32ShrS, I32ShrSL L I32ShrS, I32ShrSC C I32ShrS, I32ShrSLR LR I32ShrS, I32ShrSLL LL I32ShrS, I32ShrSLC LC I32ShrS, I32ShrSSet Set I32ShrS, I32ShrSLSet LSet I32ShrS, I32ShrSCSet CSet I32ShrS, I32ShrSLRSet LRSet I32ShrS, I32ShrSLLSet LLSet I32ShrS, I32ShrSLCSet LCSet I32ShrS,
+            I32ShrSLRAcc LRAcc I32ShrS, I32ShrSLLAcc LLAcc I32ShrS, I32ShrSLCAcc LCAcc I32ShrS, I32ShrSAccCSet AccCSet I32ShrS, I32ShrSAccLSet AccLSet I32ShrS, I32ShrSAccLRSet AccLRSet I32ShrS,
             I32ShrUS S I32ShrU, I32ShrUL L I32ShrU, I32ShrUC C I32ShrU, I32ShrULR LR I32ShrU, I32ShrULL LL I32ShrU, I32ShrULC LC I32ShrU, I32ShrUSet Set I32ShrU, I32ShrULSet LSet I32ShrU, I32ShrUCSet CSet I32ShrU, I32ShrULRSet LRSet I32ShrU, I32ShrULLSet LLSet I32ShrU, I32ShrULCSet LCSet I32ShrU,
+            I32ShrULRAcc LRAcc I32ShrU, I32ShrULLAcc LLAcc I32ShrU, I32ShrULCAcc LCAcc I32ShrU, I32ShrUAccCSet AccCSet I32ShrU, I32ShrUAccLSet AccLSet I32ShrU, I32ShrUAccLRSet AccLRSet I32ShrU,
             I64AddS S I64Add, I64AddL L I64Add, I64AddC C I64Add, I64AddLR LR I64Add, I64AddLL LL I64Add, I64AddLC LC I64Add, I64AddSet Set I64Add, I64AddLSet LSet I64Add, I64AddCSet CSet I64Add, I64AddLRSet LRSet I64Add, I64AddLLSet LLSet I64Add, I64AddLCSet LCSet I64Add,
+            I64AddLRAcc LRAcc I64Add, I64AddLLAcc LLAcc I64Add, I64AddLCAcc LCAcc I64Add, I64AddAccCSet AccCSet I64Add, I64AddAccLSet AccLSet I64Add, I64AddAccLRSet AccLRSet I64Add,
             I64SubS S I64Sub, I64SubL L I64Sub, I64SubC C I64Sub, I64SubLR LR I64Sub, I64SubLL LL I64Sub, I64SubLC LC I64Sub, I64SubSet Set I64Sub, I64SubLSet LSet I64Sub, I64SubCSet CSet I64Sub, I64SubLRSet LRSet I64Sub, I64SubLLSet LLSet I64Sub, I64SubLCSet LCSet I64Sub,
+            I64SubLRAcc LRAcc I64Sub, I64SubLLAcc LLAcc I64Sub, I64SubLCAcc LCAcc I64Sub, I64SubAccCSet AccCSet I64Sub, I64SubAccLSet AccLSet I64Sub, I64SubAccLRSet AccLRSet I64Sub,
             I64MulS S I64Mul, I64MulL L I64Mul, I64MulC C I64Mul, I64MulLR LR I64Mul, I64MulLL LL I64Mul, I64MulLC LC I64Mul, I64MulSet Set I64Mul, I64MulLSet LSet I64Mul, I64MulCSet CSet I64Mul, I64MulLRSet LRSet I64Mul, I64MulLLSet LLSet I64Mul, I64MulLCSet LCSet I64Mul,
+            I64MulLRAcc LRAcc I64Mul, I64MulLLAcc LLAcc I64Mul, I64MulLCAcc LCAcc I64Mul, I64MulAccCSet AccCSet I64Mul, I64MulAccLSet AccLSet I64Mul, I64MulAccLRSet AccLRSet I64Mul,
             F64AddS S F64Add, F64AddL L F64Add, F64AddC C F64Add, F64AddLR LR F64Add, F64AddLL LL F64Add, F64AddLC LC F64Add, F64AddSet Set F64Add, F64AddLSet LSet F64Add, F64AddCSet CSet F64Add, F64AddLRSet LRSet F64Add, F64AddLLSet LLSet F64Add, F64AddLCSet LCSet F64Add,
+            F64AddLRAcc LRAcc F64Add, F64AddLLAcc LLAcc F64Add, F64AddLCAcc LCAcc F64Add, F64AddAccCSet AccCSet F64Add, F64AddAccLSet AccLSet F64Add, F64AddAccLRSet AccLRSet F64Add,
             F64SubS S F64Sub, F64SubL L F64Sub, F64SubC C F64Sub, F64SubLR LR F64Sub, F64SubLL LL F64Sub, F64SubLC LC F64Sub, F64SubSet Set F64Sub, F64SubLSet LSet F64Sub, F64SubCSet CSet F64Sub, F64SubLRSet LRSet F64Sub, F64SubLLSet LLSet F64Sub, F64SubLCSet LCSet F64Sub,
+            F64SubLRAcc LRAcc F64Sub, F64SubLLAcc LLAcc F64Sub, F64SubLCAcc LCAcc F64Sub, F64SubAccCSet AccCSet F64Sub, F64SubAccLSet AccLSet F64Sub, F64SubAccLRSet AccLRSet F64Sub,
             F64MulS S F64Mul, F64MulL L F64Mul, F64MulC C F64Mul, F64MulLR LR F64Mul, F64MulLL LL F64Mul, F64MulLC LC F64Mul, F64MulSet Set F64Mul, F64MulLSet LSet F64Mul, F64MulCSet CSet F64Mul, F64MulLRSet LRSet F64Mul, F64MulLLSet LLSet F64Mul, F64MulLCSet LCSet F64Mul,
+            F64MulLRAcc LRAcc F64Mul, F64MulLLAcc LLAcc F64Mul, F64MulLCAcc LCAcc F64Mul, F64MulAccCSet AccCSet F64Mul, F64MulAccLSet AccLSet F64Mul, F64MulAccLRSet AccLRSet F64Mul,
             I32EqS S I32Eq, I32EqLL LL I32Eq, I32EqLC LC I32Eq, I32EqJumpLL JumpLL I32Eq, I32EqJumpLC JumpLC I32Eq,
             I32NeS S I32Ne, I32NeLL LL I32Ne, I32NeLC LC I32Ne, I32NeJumpLL JumpLL I32Ne, I32NeJumpLC JumpLC I32Ne,
             I32LtSS S I32LtS, I32LtSLL LL I32LtS, I32LtSLC LC I32LtS, I32LtSJumpLL JumpLL I32LtS, I32LtSJumpLC JumpLC I32LtS,
@@ -160,6 +177,21 @@ pub(crate) mod shape {
         pub c: i32,
         pub d: u32,
     }
+    /// `LR`, the result handed to the next op in a register (an
+    /// accumulator) instead of the stack: the first of an accumulator pair
+    /// (see `compile::pair_accumulators`).
+    pub(crate) type LRAcc = LR;
+    /// `LL`, the result to the accumulator.
+    pub(crate) type LLAcc = LL;
+    /// `LC`, the result to the accumulator.
+    pub(crate) type LCAcc = LC;
+    /// `CSet` with the accumulator in place of the popped slot: the second
+    /// of an accumulator pair.
+    pub(crate) type AccCSet = CSet;
+    /// `LSet` with the accumulator in place of the popped slot.
+    pub(crate) type AccLSet = LSet;
+    /// `LRSet` with the accumulator in place of the popped slot.
+    pub(crate) type AccLRSet = LRSet;
     /// The local at `a` and the popped slot, the result into `d`.
     #[derive(Clone, Copy, Debug)]
     pub(crate) struct LRSet {

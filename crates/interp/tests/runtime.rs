@@ -4,7 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use weft_ast::{FuncType, Ieee32, ValType};
+use weft_ast::{FuncType, Ieee32, Ieee64, ValType};
 use weft_interp::{Error, Extern, Instance, Linker, Module, Store, StoreLimits, Trap, Value};
 
 fn module(text: &str) -> Module {
@@ -1059,5 +1059,69 @@ fn byte_accesses_at_shifted_and_plain_indexes() {
     assert_eq!(
         call(&mut store, inst, "scaled", &[Value::I32(0)]),
         Ok(vec![Value::I32(0x55)])
+    );
+}
+
+/// Accumulator pairs (one op handing its result to the next in a register,
+/// see `compile::pair_accumulators`) compute what the stack would: FNV-1a
+/// and an LCG over a loop, and each pair shape once, checked against the
+/// same arithmetic in Rust.
+#[test]
+fn accumulator_pairs_compute_what_the_stack_would() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        &mut store,
+        r#"(module (memory 1)
+             (func (export "fnv") (param $n i32) (result i32) (local $i i32) (local $h i32) (local $s i32)
+               (local.set $h (i32.const 0x811c9dc5))
+               (local.set $s (i32.const 7))
+               (block $done (loop $next
+                 (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                 (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 1103515245)) (i32.const 12345)))
+                 (i32.store8 (local.get $i) (i32.shr_u (local.get $s) (i32.const 16)))
+                 (local.set $h (i32.mul (i32.xor (local.get $h) (i32.load8_u (local.get $i))) (i32.const 0x01000193)))
+                 (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                 (br $next)))
+               (local.get $h))
+             (func (export "shapes") (param $a i64) (param $b i64) (result i64) (local $x i64) (local $y i64) (local $z i64)
+               ;; LC then LSet, LL then LRSet, LC then CSet (a shift by a constant).
+               (local.set $x (i64.sub (i64.add (local.get $a) (i64.const 7)) (local.get $b)))
+               (local.set $y (i64.sub (local.get $x) (i64.mul (local.get $a) (local.get $b))))
+               (local.set $z (i64.shl (i64.xor (local.get $y) (i64.const -3)) (i64.const 5)))
+               (i64.add (local.get $z) (local.get $x)))
+             (func (export "float") (param $a f64) (param $b f64) (result f64) (local $x f64)
+               (local.set $x (f64.mul (f64.sub (local.get $a) (local.get $b)) (local.get $a)))
+               (local.get $x)))"#,
+    );
+    let n = 1000u32;
+    let (mut h, mut s) = (0x811c_9dc5u32, 7u32);
+    for _ in 0..n {
+        s = s.wrapping_mul(1_103_515_245).wrapping_add(12345);
+        h = (h ^ ((s >> 16) as u8 as u32)).wrapping_mul(0x0100_0193);
+    }
+    assert_eq!(
+        call(&mut store, inst, "fnv", &[Value::I32(n as i32)]),
+        Ok(vec![Value::I32(h as i32)])
+    );
+    let (a, b) = (123_456_789_012i64, -987_654i64);
+    let x = a.wrapping_add(7).wrapping_sub(b);
+    let y = x.wrapping_sub(a.wrapping_mul(b));
+    let z = (y ^ -3).wrapping_shl(5);
+    assert_eq!(
+        call(&mut store, inst, "shapes", &[Value::I64(a), Value::I64(b)]),
+        Ok(vec![Value::I64(z.wrapping_add(x))])
+    );
+    let (fa, fb) = (2.5f64, -0.75f64);
+    assert_eq!(
+        call(
+            &mut store,
+            inst,
+            "float",
+            &[
+                Value::F64(Ieee64(fa.to_bits())),
+                Value::F64(Ieee64(fb.to_bits()))
+            ]
+        ),
+        Ok(vec![Value::F64(Ieee64(((fa - fb) * fa).to_bits()))])
     );
 }

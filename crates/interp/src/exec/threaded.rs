@@ -55,17 +55,19 @@ type Ip = *const Op;
 /// value) or the frame's first slot.
 type Sp = *mut u64;
 
-/// An op's handler: the context, the op, the top of the stack, a free
-/// register, the frame and memory 0's bytes (its length is in the context,
-/// where a bounds check reads it as one memory operand).
-type Handler = fn(&mut Ctx<'_, '_>, Ip, Sp, Free, Sp, *mut u8) -> Flow;
+/// An op's handler: the context, the op, the top of the stack, the
+/// accumulator, the frame and memory 0's bytes (its length is in the
+/// context, where a bounds check reads it as one memory operand).
+type Handler = fn(&mut Ctx<'_, '_>, Ip, Sp, Acc, Sp, *mut u8) -> Flow;
 
-/// The handlers' fourth argument, always uninitialized: on x86-64 it is
-/// `rcx`, whose low byte is the only register a variable shift can take
-/// its count from. With a live value there, every shift by an op's field
-/// (`i32.shr_u` by a constant, a load at a scaled index) would move that
-/// value out and back.
-type Free = std::mem::MaybeUninit<usize>;
+/// The handlers' fourth argument: the value the first op of an accumulator
+/// pair (`shape::LRAcc`, ...) hands to the second, and uninitialized for
+/// every other op. On x86-64 it is `rcx`, whose low byte is the only
+/// register a variable shift can take its count from: a value that every
+/// handler passed on there would have to move out and back around every
+/// shift by an op's field (`i32.shr_u` by a constant, a load at a scaled
+/// index), while a pair's value is dead after its second op.
+type Acc = std::mem::MaybeUninit<u64>;
 
 /// What a handler returns: `Done` when the chain stops (at an op for
 /// `run`, or on a trap); `Next` only without `weft_tail`, when the driver
@@ -82,6 +84,7 @@ enum Flow {
 struct At {
     ip: Ip,
     sp: Sp,
+    acc: Acc,
     fp: Sp,
     mem: *mut u8,
 }
@@ -283,6 +286,7 @@ impl Machine<'_> {
                 // SAFETY: `regs.pc` names an op of `code`.
                 ip: unsafe { ops.add(regs.pc) },
                 sp: slots.wrapping_add(self.stack.sp),
+                acc: Acc::uninit(),
                 fp: slots.wrapping_add(regs.fp),
                 mem: regs.mem.ptr,
             },
@@ -290,9 +294,15 @@ impl Machine<'_> {
             m: self,
         };
         loop {
-            let At { ip, sp, fp, mem } = c.at;
+            let At {
+                ip,
+                sp,
+                acc,
+                fp,
+                mem,
+            } = c.at;
             // SAFETY: `ip` names an op of the running code (see `op`).
-            let flow = handler_of(unsafe { &*ip })(&mut c, ip, sp, Free::uninit(), fp, mem);
+            let flow = handler_of(unsafe { &*ip })(&mut c, ip, sp, acc, fp, mem);
             if flow == Flow::Done {
                 break;
             }
@@ -369,17 +379,26 @@ fn overrun() -> ! {
 /// Runs the op at `$ip` with the given registers: a tail call with
 /// `weft_tail`, else a return to the driver loop.
 macro_rules! next {
-    ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr) => {{
+    ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr) => {
+        next_acc!($c, $ip, $sp, Acc::uninit(), $fp, $mem)
+    };
+}
+
+/// Runs the op at `$ip` as `next!` does, handing it `$acc` (`Acc`).
+macro_rules! next_acc {
+    ($c:expr, $ip:expr, $sp:expr, $acc:expr, $fp:expr, $mem:expr) => {{
         let ip: Ip = $ip;
+        let acc: Acc = $acc;
         #[cfg(weft_tail)]
         {
-            return handler_of(op(ip))($c, ip, $sp, Free::uninit(), $fp, $mem);
+            return handler_of(op(ip))($c, ip, $sp, acc, $fp, $mem);
         }
         #[cfg(not(weft_tail))]
         {
             $c.at = At {
                 ip,
                 sp: $sp,
+                acc,
                 fp: $fp,
                 mem: $mem,
             };
@@ -394,6 +413,7 @@ macro_rules! exit {
         $c.at = At {
             ip: $ip,
             sp: $sp,
+            acc: Acc::uninit(),
             fp: $fp,
             mem: $mem,
         };
@@ -486,7 +506,7 @@ macro_rules! jump {
             // the common path falls through), reached by a tail call with
             // the jump's origin in the context.
             $c.from = $ip;
-            return metered_jump($c, to, $sp, Free::uninit(), $fp, $mem);
+            return metered_jump($c, to, $sp, Acc::uninit(), $fp, $mem);
         }
         next!($c, to, $sp, $fp, $mem)
     }};
@@ -496,7 +516,7 @@ macro_rules! jump {
 /// loop) from `Ctx::from` costs one unit.
 #[cold]
 #[inline(never)]
-fn metered_jump(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mem: *mut u8) -> Flow {
+fn metered_jump(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
     if ip <= c.from && !c.fuel() {
         return Flow::Done;
     }
@@ -588,7 +608,7 @@ fn call(
     let room = (c.end as usize - new_fp as usize) / size_of::<u64>();
     if c.metered || c.depth >= c.limit || room < code.max_height as usize || ci != c.inst {
         c.callee = (callee, ci);
-        return call_slow(c, ip, sp, Free::uninit(), fp, mem);
+        return call_slow(c, ip, sp, Acc::uninit(), fp, mem);
     }
     zero_locals(sp, new_fp.wrapping_add(code.local_slots as usize));
     push_frame(c, ip, fp, code);
@@ -632,7 +652,7 @@ fn push_frame(c: &mut Ctx<'_, '_>, ip: Ip, fp: Sp, code: &Code) {
 /// A call in full (to `Ctx::callee`): fuel, the depth limit, growing the
 /// frame or value stack, switching instance.
 #[inline(never)]
-fn call_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mut mem: *mut u8) -> Flow {
+fn call_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mut mem: *mut u8) -> Flow {
     let (callee, ci) = c.callee;
     if c.metered && !c.fuel() {
         return Flow::Done;
@@ -671,7 +691,7 @@ fn call_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mut mem: *mut
 /// A return in full: from the entry frame to the host, of several
 /// results, dropping pins, switching instance.
 #[inline(never)]
-fn ret_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mut mem: *mut u8) -> Flow {
+fn ret_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mut mem: *mut u8) -> Flow {
     if c.depth == 0 {
         // The entry frame returns to the host.
         exit!(c, ip, sp, fp, mem);
@@ -722,7 +742,7 @@ macro_rules! handlers {
     ($($name:ident($c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) $pat:pat => $body:block)*) => {
         $(
             #[allow(unused_mut, unused_variables, non_snake_case)]
-            fn $name($c: &mut Ctx<'_, '_>, $ip: Ip, mut $sp: Sp, _: Free, $fp: Sp, $mem: *mut u8) -> Flow {
+            fn $name($c: &mut Ctx<'_, '_>, $ip: Ip, mut $sp: Sp, _: Acc, $fp: Sp, $mem: *mut u8) -> Flow {
                 let $pat = op($ip) else { wrong() };
                 $body
             }
@@ -731,7 +751,7 @@ macro_rules! handlers {
 }
 
 /// The handler of every op that `run` executes: stops the chain there.
-fn leave(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Free, fp: Sp, mem: *mut u8) -> Flow {
+fn leave(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
     exit!(c, ip, sp, fp, mem)
 }
 
@@ -791,12 +811,12 @@ handlers! {
         // SAFETY: `c.code` is the running code (alive, see `Pins`).
         let n = unsafe { (*c.code).result_slots };
         if c.depth == 0 || n > 1 || c.pinned > c.depth {
-            return ret_slow(c, ip, sp, Free::uninit(), fp, mem);
+            return ret_slow(c, ip, sp, Acc::uninit(), fp, mem);
         }
         // SAFETY: the frame below `depth` was written by `run` or a call.
         let f = unsafe { c.saved.add(c.depth - 1).read() };
         if f.inst != c.inst {
-            return ret_slow(c, ip, sp, Free::uninit(), fp, mem);
+            return ret_slow(c, ip, sp, Acc::uninit(), fp, mem);
         }
         if n == 1 {
             at!(fp) = top!(sp);
@@ -1150,14 +1170,27 @@ fn based_address(base: u64, index: u64, shift: u8, offset: u32) -> u64 {
 macro_rules! specialized_handlers {
     ($($name:ident $shape:ident $f:ident,)*) => {
         $(
-            #[allow(non_snake_case, unused_mut)]
-            fn $name(c: &mut Ctx<'_, '_>, ip: Ip, mut sp: Sp, _: Free, fp: Sp, mem: *mut u8) -> Flow {
+            #[allow(non_snake_case, unused_mut, unused_variables, unreachable_code)]
+            fn $name(c: &mut Ctx<'_, '_>, ip: Ip, mut sp: Sp, acc: Acc, fp: Sp, mem: *mut u8) -> Flow {
                 let Op::$name(s) = op(ip) else { wrong() };
                 let s = *s;
-                shape_body!($shape, $f, s, c, ip, sp, fp, mem);
+                shape_body!($shape, $f, s, c, ip, sp, acc, fp, mem);
                 next!(c, after!(ip), sp, fp, mem)
             }
         )*
+    };
+}
+
+/// The accumulator's value in the second op of an accumulator pair.
+macro_rules! acc {
+    ($acc:ident) => {
+        // SAFETY: the translator makes an op the second of a pair only
+        // right after the first, and only when no branch, `br_table` entry
+        // or catch leads to it (`compile::pair_accumulators`); `run` hands
+        // both back to the handlers; so the second always runs right after
+        // the first, which hands it an initialized value (in `Ctx::at`
+        // without `weft_tail`).
+        unsafe { $acc.assume_init() }
     };
 }
 
@@ -1176,68 +1209,90 @@ macro_rules! shift {
 /// The body of a specialized op of shape `$shape` and operator `$f`, with
 /// its fields in `$s`; it falls through to the next op unless it jumps.
 macro_rules! shape_body {
-    (S, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (S, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let shape::S = $s;
         let b = pop!($sp);
         top!($sp) = BinFn::$f.call(top!($sp), b);
     }};
-    (L, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
+    (L, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
         top!($sp) = BinFn::$f.call(top!($sp), local!($fp, $s.b))
     };
-    (C, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
+    (C, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
         top!($sp) = BinFn::$f.call(top!($sp), $s.c as i64 as u64)
     };
-    (LR, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
+    (LR, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
         top!($sp) = BinFn::$f.call(local!($fp, $s.a), top!($sp))
     };
-    (LL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
+    (LL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
         push!(
             $c,
             $sp,
             BinFn::$f.call(local!($fp, $s.a), local!($fp, $s.b))
         )
     };
-    (LC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
+    (LC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
         push!(
             $c,
             $sp,
             BinFn::$f.call(local!($fp, $s.a), $s.c as i64 as u64)
         )
     };
-    (Set, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (Set, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let b = pop!($sp);
         let a = pop!($sp);
         local!($fp, $s.d) = BinFn::$f.call(a, b);
     }};
-    (LSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (LSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let a = pop!($sp);
         local!($fp, $s.d) = BinFn::$f.call(a, local!($fp, $s.b));
     }};
-    (CSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (CSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let a = pop!($sp);
         local!($fp, $s.d) = BinFn::$f.call(a, $s.c as i64 as u64);
     }};
-    (LRSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (LRSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let b = pop!($sp);
         local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), b);
     }};
-    (LLSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
+    (LLSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
         local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), local!($fp, $s.b))
     };
-    (LCSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
+    (LCSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
         local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), $s.c as i64 as u64)
     };
-    (JumpLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
+    (LRAcc, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let b = pop!($sp);
+        let v = BinFn::$f.call(local!($fp, $s.a), b);
+        next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
+    }};
+    (LLAcc, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = BinFn::$f.call(local!($fp, $s.a), local!($fp, $s.b));
+        next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
+    }};
+    (LCAcc, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = BinFn::$f.call(local!($fp, $s.a), $s.c as i64 as u64);
+        next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
+    }};
+    (AccCSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
+        local!($fp, $s.d) = BinFn::$f.call(acc!($acc), $s.c as i64 as u64)
+    };
+    (AccLSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
+        local!($fp, $s.d) = BinFn::$f.call(acc!($acc), local!($fp, $s.b))
+    };
+    (AccLRSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
+        local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), acc!($acc))
+    };
+    (JumpLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
         if BinFn::$f.call(local!($fp, $s.a), local!($fp, $s.b)) as u32 != 0 {
             jump!($c, $ip, $s.to, $sp, $fp, $mem);
         }
     };
-    (JumpLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {
+    (JumpLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
         if BinFn::$f.call(local!($fp, $s.a), $s.c as i64 as u64) as u32 != 0 {
             jump!($c, $ip, $s.to, $sp, $fp, $mem);
         }
     };
-    (Load, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (Load, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let ea = address(top!($sp), shift!($f, $s), $s.offset);
         top!($sp) = or_trap!(
             $c,
@@ -1245,7 +1300,7 @@ macro_rules! shape_body {
             Trap::OutOfBoundsMemoryAccess
         );
     }};
-    (LoadB, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (LoadB, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let ea = based_address(local!($fp, $s.a), top!($sp), shift!($f, $s), $s.offset);
         top!($sp) = or_trap!(
             $c,
@@ -1253,7 +1308,7 @@ macro_rules! shape_body {
             Trap::OutOfBoundsMemoryAccess
         );
     }};
-    (LoadL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (LoadL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         let v = or_trap!(
             $c,
@@ -1262,7 +1317,7 @@ macro_rules! shape_body {
         );
         push!($c, $sp, v);
     }};
-    (LoadSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (LoadSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let ea = address(pop!($sp), shift!($f, $s), $s.offset);
         local!($fp, $s.d) = or_trap!(
             $c,
@@ -1270,7 +1325,7 @@ macro_rules! shape_body {
             Trap::OutOfBoundsMemoryAccess
         );
     }};
-    (LoadLSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (LoadLSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         local!($fp, $s.d) = or_trap!(
             $c,
@@ -1278,45 +1333,45 @@ macro_rules! shape_body {
             Trap::OutOfBoundsMemoryAccess
         );
     }};
-    (Store, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (Store, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let v = pop!($sp);
         let ea = pop!($sp) as u32 as u64 + $s.offset as u64;
         if !StoreFn::$f.call(bytes!($c, $mem), ea, v) {
             return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
     }};
-    (StoreL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (StoreL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let v = pop!($sp);
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         if !StoreFn::$f.call(bytes!($c, $mem), ea, v) {
             return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
     }};
-    (StoreLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (StoreLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         if !StoreFn::$f.call(bytes!($c, $mem), ea, local!($fp, $s.v)) {
             return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
     }};
-    (StoreLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (StoreLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         if !StoreFn::$f.call(bytes!($c, $mem), ea, $s.c as i64 as u64) {
             return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
     }};
-    (VecS, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (VecS, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let shape::VecS = $s;
         $sp = $sp.wrapping_sub(2);
         let b = vector!($sp);
         let at = $sp.wrapping_sub(2);
         set_vector!(at, SimdBinFn::$f.call_bytes(vector!(at), b));
     }};
-    (VecLR, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (VecLR, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let at = $sp.wrapping_sub(2);
         let a = vector!($fp.wrapping_add($s.a as usize));
         set_vector!(at, SimdBinFn::$f.call_bytes(a, vector!(at)));
     }};
-    (VecLRSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) => {{
+    (VecLRSet, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         $sp = $sp.wrapping_sub(2);
         let a = vector!($fp.wrapping_add($s.a as usize));
         set_vector!(
