@@ -1114,40 +1114,60 @@ handlers! {
         next!(c, after!(ip), sp, fp, mem)
     }
     i32_add_jump_lt_u(c, ip, sp, fp, mem) Op::I32AddJumpLtU(s) => {
-        let v = BinFn::I32Add.call(local!(fp, s.x), s.c as i64 as u64);
-        local!(fp, s.x) = v;
-        if BinFn::I32LtU.call(v, local!(fp, s.b)) != 0 {
-            jump!(c, ip, s.to, sp, fp, mem);
-        }
-        // The next op is the one this fused with: skipped.
-        // SAFETY: `in_bounds` checked that the op after it exists.
-        next!(c, unsafe { ip.add(2) }, sp, fp, mem)
+        add_jump(c, ip, *s, BinFn::I32LtU, sp, fp, mem)
     }
     i32_add_jump_lt_s(c, ip, sp, fp, mem) Op::I32AddJumpLtS(s) => {
-        let v = BinFn::I32Add.call(local!(fp, s.x), s.c as i64 as u64);
-        local!(fp, s.x) = v;
-        if BinFn::I32LtS.call(v, local!(fp, s.b)) != 0 {
-            jump!(c, ip, s.to, sp, fp, mem);
-        }
-        // SAFETY: as for `I32AddJumpLtU`.
-        next!(c, unsafe { ip.add(2) }, sp, fp, mem)
+        add_jump(c, ip, *s, BinFn::I32LtS, sp, fp, mem)
     }
     num(c, ip, sp, fp, mem) Op::Num(i) => {
-        let fpi = c.index(fp);
-        if !c.on_stack(sp, crate::num::numeric, i) {
-            return Flow::Done;
-        }
-        let (sp, fp) = c.resync(fpi);
-        next!(c, after!(ip), sp, fp, mem)
+        instr(c, ip, crate::num::numeric, i, sp, fp, mem)
     }
     simd(c, ip, sp, fp, mem) Op::Simd(i) => {
-        let fpi = c.index(fp);
-        if !c.on_stack(sp, crate::simd::simd, i) {
-            return Flow::Done;
-        }
-        let (sp, fp) = c.resync(fpi);
-        next!(c, after!(ip), sp, fp, mem)
+        instr(c, ip, crate::simd::simd, i, sp, fp, mem)
     }
+}
+
+/// A counted loop's step and test (`I32AddJumpLtU/S`): `x += c`, then a
+/// jump to `to` while `x lt b` (`lt` the signed or unsigned comparison).
+#[inline(always)]
+fn add_jump(
+    c: &mut Ctx<'_, '_>,
+    ip: Ip,
+    s: shape::Step,
+    lt: BinFn,
+    sp: Sp,
+    fp: Sp,
+    mem: *mut u8,
+) -> Flow {
+    let v = BinFn::I32Add.call(local!(fp, s.x), s.c as i64 as u64);
+    local!(fp, s.x) = v;
+    if lt.call(v, local!(fp, s.b)) != 0 {
+        jump!(c, ip, s.to, sp, fp, mem);
+    }
+    // The next op is the one this fused with: skipped.
+    // SAFETY: `in_bounds` checked that the op after it exists.
+    next!(c, unsafe { ip.add(2) }, sp, fp, mem)
+}
+
+/// An instruction kept as the AST's (`Op::Num`, `Op::Simd`), run by `f` on
+/// the machine's stack.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn instr(
+    c: &mut Ctx<'_, '_>,
+    ip: Ip,
+    f: fn(&mut Stack, &Instr) -> Result<bool, Trap>,
+    i: &Instr,
+    sp: Sp,
+    fp: Sp,
+    mem: *mut u8,
+) -> Flow {
+    let fpi = c.index(fp);
+    if !c.on_stack(sp, f, i) {
+        return Flow::Done;
+    }
+    let (sp, fp) = c.resync(fpi);
+    next!(c, after!(ip), sp, fp, mem)
 }
 
 /// The effective address of a memory op whose address is `base` shifted
