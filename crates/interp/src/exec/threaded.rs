@@ -770,38 +770,12 @@ handlers! {
     call_indirect(c, ip, sp, fp, mem) Op::CallIndirect { ty, table } => {
         // The common case here: a 32-bit table whose element is a
         // WebAssembly function of exactly the expected type. Anything else
-        // (errors, subtypes, host functions) goes the general way below.
-        // SAFETY: as for `Call`.
-        let data = unsafe { &*c.data };
-        let expected = data.types[*ty as usize];
-        let store = &*c.m.store;
-        let tab = &store.tables[data.tables[*table as usize] as usize];
-        let i = top!(sp) as u32 as usize;
-        let hit = match tab.elems.get(i).copied().and_then(decode_ref) {
-            Some(addr) if !tab.is64() => match store.funcs.get(addr as usize) {
-                Some(FuncInst::Wasm { ty: actual, code: callee, instance }) if *actual == expected => {
-                    Some((Arc::as_ptr(callee), *instance))
-                }
-                _ => None,
-            },
-            _ => None,
-        };
-        if let Some((callee, ci)) = hit {
+        // (errors, subtypes, host functions) is `call_indirect_slow`'s, by
+        // a tail call, so that this path saves no registers.
+        match indirect_hit(c, *ty, *table, top!(sp)) {
             // The index is popped.
-            return call(c, ip, sp.wrapping_sub(1), fp, mem, callee, ci);
-        }
-        let Some(addr) = c.indirect(sp, *ty, *table) else {
-            return Flow::Done;
-        };
-        match c.m.store.funcs.get(addr as usize) {
-            Some(FuncInst::Wasm { code: callee, instance, .. }) => {
-                let (callee, ci) = (Arc::as_ptr(callee), *instance);
-                // `indirect` popped the index.
-                call(c, ip, sp.wrapping_sub(1), fp, mem, callee, ci)
-            }
-            // `run` makes host calls: it pops the index again, which is
-            // still in its slot.
-            _ => exit!(c, ip, sp, fp, mem),
+            Some((callee, ci)) => call(c, ip, sp.wrapping_sub(1), fp, mem, callee, ci),
+            None => call_indirect_slow(c, ip, sp, Acc::uninit(), fp, mem),
         }
     }
     ret(c, ip, sp, fp, mem) Op::Return => {
@@ -1124,6 +1098,58 @@ handlers! {
     }
     simd(c, ip, sp, fp, mem) Op::Simd(i) => {
         instr(c, ip, crate::simd::simd, i, sp, fp, mem)
+    }
+}
+
+/// The code and instance that a `call_indirect` of type `ty` through
+/// `table` at index `i` calls, in the common case: a 32-bit table whose
+/// element is a WebAssembly function of exactly that type.
+#[inline(always)]
+fn indirect_hit(c: &Ctx<'_, '_>, ty: u32, table: u32, i: u64) -> Option<(*const Code, u32)> {
+    // SAFETY: `data` is the running instance's (see there).
+    let data = unsafe { &*c.data };
+    let store = &*c.m.store;
+    let expected = *data.types.get(ty as usize)?;
+    let tab = store
+        .tables
+        .get(*data.tables.get(table as usize)? as usize)?;
+    if tab.is64() {
+        return None;
+    }
+    let addr = decode_ref(*tab.elems.get(i as u32 as usize)?)?;
+    match store.funcs.get(addr as usize)? {
+        FuncInst::Wasm {
+            ty: actual,
+            code,
+            instance,
+        } if *actual == expected => Some((Arc::as_ptr(code), *instance)),
+        _ => None,
+    }
+}
+
+/// A `call_indirect` in full: the checks and their traps, subtypes, host
+/// functions (left to `run`).
+#[inline(never)]
+fn call_indirect_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
+    let Op::CallIndirect { ty, table } = op(ip) else {
+        wrong()
+    };
+    let Some(addr) = c.indirect(sp, *ty, *table) else {
+        return Flow::Done;
+    };
+    match c.m.store.funcs.get(addr as usize) {
+        Some(FuncInst::Wasm {
+            code: callee,
+            instance,
+            ..
+        }) => {
+            let (callee, ci) = (Arc::as_ptr(callee), *instance);
+            // `indirect` popped the index.
+            call(c, ip, sp.wrapping_sub(1), fp, mem, callee, ci)
+        }
+        // `run` makes host calls: it pops the index again, which is still
+        // in its slot.
+        _ => exit!(c, ip, sp, fp, mem),
     }
 }
 
