@@ -258,6 +258,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
     fuse_loop_steps(&mut t.ops, &is_target);
     pair_accumulators(&mut t.ops, &is_target);
     let code = Code {
+        entry: t.ops.first().cloned().unwrap_or(Op::Return),
         ops: t.ops.into_boxed_slice(),
         targets: t.targets.into_boxed_slice(),
         handlers: t.handlers.into_boxed_slice(),

@@ -608,6 +608,11 @@ pub(crate) struct Handler {
 pub(crate) struct Code {
     /// The ops, ending with `Return`.
     pub ops: Box<[Op]>,
+    /// A copy of the first op: a call finds the callee's first handler
+    /// from it with one load fewer than through `ops` (on an indirect call
+    /// whose callee the processor mispredicts, those loads are what it
+    /// waits for).
+    pub entry: Op,
     /// The targets of every `br_table`, each table's default last.
     pub targets: Box<[Target]>,
     /// The `try_table`s, outer before inner.

@@ -388,13 +388,25 @@ macro_rules! next {
 macro_rules! next_acc {
     ($c:expr, $ip:expr, $sp:expr, $acc:expr, $fp:expr, $mem:expr) => {{
         let ip: Ip = $ip;
+        next_as!($c, op(ip), ip, $sp, $acc, $fp, $mem)
+    }};
+}
+
+/// Runs the op at `$ip` as `next_acc!` does, by the handler of `$op`: the
+/// op at `$ip` or a copy of it (`Code::entry`).
+macro_rules! next_as {
+    ($c:expr, $op:expr, $ip:expr, $sp:expr, $acc:expr, $fp:expr, $mem:expr) => {{
+        let ip: Ip = $ip;
         let acc: Acc = $acc;
+        let op: &Op = $op;
         #[cfg(weft_tail)]
         {
-            return handler_of(op(ip))($c, ip, $sp, acc, $fp, $mem);
+            return handler_of(op)($c, ip, $sp, acc, $fp, $mem);
         }
         #[cfg(not(weft_tail))]
         {
+            // The driver finds the handler from the op at `ip`, the same kind.
+            let _ = op;
             $c.at = At {
                 ip,
                 sp: $sp,
@@ -613,7 +625,7 @@ fn call(
     zero_locals(sp, new_fp.wrapping_add(code.local_slots as usize));
     push_frame(c, ip, fp, code);
     let sp = new_fp.wrapping_add(code.local_slots as usize);
-    next!(c, c.ops, sp, new_fp, mem)
+    next_as!(c, &code.entry, c.ops, sp, Acc::uninit(), new_fp, mem)
 }
 
 /// Zeroes the slots from `from` up to `to`: a callee's declared locals.
