@@ -37,7 +37,8 @@ pub(crate) struct Target {
 /// it. A specialized op costs one dispatch where the generic fused op
 /// (`BinLL { f, .. }`, ...) costs two: the op, then its operator. The
 /// operators are the ones that dominate loops; the comparisons have only
-/// the shapes that feed a branch or a push. The accumulator shapes (`LRAcc`
+/// the shapes that feed a branch or a push, the rotations (frequent in
+/// hashes) only those with a constant count. The accumulator shapes (`LRAcc`
 /// ... `AccLRSet`) come in pairs, one op handing its result to the next in a
 /// register rather than through a stack slot.
 macro_rules! for_each_specialized {
@@ -61,6 +62,7 @@ macro_rules! for_each_specialized {
             I32ShrSLRAcc LRAcc I32ShrS, I32ShrSLLAcc LLAcc I32ShrS, I32ShrSLCAcc LCAcc I32ShrS, I32ShrSAccCSet AccCSet I32ShrS, I32ShrSAccLSet AccLSet I32ShrS, I32ShrSAccLRSet AccLRSet I32ShrS,
             I32ShrUS S I32ShrU, I32ShrUL L I32ShrU, I32ShrUC C I32ShrU, I32ShrULR LR I32ShrU, I32ShrULL LL I32ShrU, I32ShrULC LC I32ShrU, I32ShrUSet Set I32ShrU, I32ShrULSet LSet I32ShrU, I32ShrUCSet CSet I32ShrU, I32ShrULRSet LRSet I32ShrU, I32ShrULLSet LLSet I32ShrU, I32ShrULCSet LCSet I32ShrU,
             I32ShrULRAcc LRAcc I32ShrU, I32ShrULLAcc LLAcc I32ShrU, I32ShrULCAcc LCAcc I32ShrU, I32ShrUAccCSet AccCSet I32ShrU, I32ShrUAccLSet AccLSet I32ShrU, I32ShrUAccLRSet AccLRSet I32ShrU,
+            I32RotlC C I32Rotl, I32RotlLC LC I32Rotl, I32RotlLCSet LCSet I32Rotl, I32RotrC C I32Rotr, I32RotrLC LC I32Rotr, I32RotrLCSet LCSet I32Rotr,
             I64AddS S I64Add, I64AddL L I64Add, I64AddC C I64Add, I64AddLR LR I64Add, I64AddLL LL I64Add, I64AddLC LC I64Add, I64AddSet Set I64Add, I64AddLSet LSet I64Add, I64AddCSet CSet I64Add, I64AddLRSet LRSet I64Add, I64AddLLSet LLSet I64Add, I64AddLCSet LCSet I64Add,
             I64AddLRAcc LRAcc I64Add, I64AddLLAcc LLAcc I64Add, I64AddLCAcc LCAcc I64Add, I64AddAccCSet AccCSet I64Add, I64AddAccLSet AccLSet I64Add, I64AddAccLRSet AccLRSet I64Add,
             I64SubS S I64Sub, I64SubL L I64Sub, I64SubC C I64Sub, I64SubLR LR I64Sub, I64SubLL LL I64Sub, I64SubLC LC I64Sub, I64SubSet Set I64Sub, I64SubLSet LSet I64Sub, I64SubCSet CSet I64Sub, I64SubLRSet LRSet I64Sub, I64SubLLSet LLSet I64Sub, I64SubLCSet LCSet I64Sub,

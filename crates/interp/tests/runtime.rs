@@ -1125,3 +1125,31 @@ fn accumulator_pairs_compute_what_the_stack_would() {
         Ok(vec![Value::F64(Ieee64(((fa - fb) * fa).to_bits()))])
     );
 }
+
+/// Rotations by a constant count (specialized ops) rotate as the
+/// instructions say, counts taken modulo 32 included.
+#[test]
+fn constant_rotations_rotate() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        &mut store,
+        r#"(module
+             (func (export "rot") (param $x i32) (result i32) (local $y i32)
+               ;; LCSet, then LC and C feeding an add.
+               (local.set $y (i32.rotl (local.get $x) (i32.const 5)))
+               (i32.add
+                 (i32.rotr (local.get $y) (i32.const 35))
+                 (i32.rotl (i32.xor (local.get $x) (local.get $y)) (i32.const 13)))))"#,
+    );
+    for x in [0u32, 1, 0x8000_0001, 0xdead_beef, u32::MAX] {
+        let y = x.rotate_left(5);
+        let want = y
+            .rotate_right(35 % 32)
+            .wrapping_add((x ^ y).rotate_left(13));
+        assert_eq!(
+            call(&mut store, inst, "rot", &[Value::I32(x as i32)]),
+            Ok(vec![Value::I32(want as i32)]),
+            "x = {x:#x}"
+        );
+    }
+}
