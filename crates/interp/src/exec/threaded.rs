@@ -4,9 +4,12 @@
 //! jump, so each handler has its own indirect jump to predict (one shared
 //! dispatch jump, as a `loop { match }` has, was most of the loop's time,
 //! and how well it predicted depended on where the linker put it). The
-//! stack pointer, the op pointer, the frame and memory 0 travel in the
-//! handlers' arguments, that is in registers; the rest of the state sits in
-//! a `Ctx` that the first argument points to.
+//! op pointer, the stack pointer, an accumulator (see `Acc`), the frame and
+//! memory 0's bytes travel in the handlers' arguments, that is in
+//! registers; the rest of the state sits in a `Ctx` that the first
+//! argument points to. Common cases of calls and returns make no call but
+//! the tail call, so that they save no registers; their other cases, and
+//! anything that builds a `Trap`, are out of line.
 //!
 //! Without optimization the compiler makes no sibling calls and a chain of
 //! handlers would grow the host stack by a frame per op. `build.rs` sets
@@ -309,9 +312,9 @@ impl Machine<'_> {
         }
         std::mem::replace(&mut c.outcome, Ok(()))?;
         let at = c.at;
-        let (fp, pc) = (c.index(at.fp), op_index(&c, at.ip));
+        let (sp, fp, pc) = (c.index(at.sp), c.index(at.fp), op_index(&c, at.ip));
         let m = c.m;
-        m.stack.sp = (at.sp as usize - c.slots as usize) / size_of::<u64>();
+        m.stack.sp = sp;
         // SAFETY: the frames below `depth` were all written (by `run` or
         // by a call here), and `depth` is within the capacity.
         unsafe { m.frames.set_len(c.depth) };
