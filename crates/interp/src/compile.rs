@@ -256,7 +256,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
     }
     let is_target = branch_targets(&t.ops, &t.targets, &t.handlers);
     fuse_loop_steps(&mut t.ops, &is_target);
-    pair_accumulators(&mut t.ops, &is_target);
+    pair_accumulators(&mut t.ops, &is_target, result_slots);
     let code = Code {
         entry: t.ops.first().cloned().unwrap_or(Op::Return),
         ops: t.ops.into_boxed_slice(),
@@ -371,23 +371,21 @@ fn branch_targets(ops: &[Op], targets: &[Target], handlers: &[Handler]) -> Vec<b
 /// Pairs an op that leaves a value on top of the stack with the next op,
 /// which pops it, when both have accumulator forms: the first then hands
 /// its result over in a register (`LR` becomes `LRAcc`, ...), the second
-/// takes it from there (`CSet` becomes `AccCSet`, ...), and the value makes
+/// takes it from there (`CSet` becomes `AccCSet`, ...; a `Return` of a
+/// function's one result slot becomes `ReturnAcc`), and the value makes
 /// no trip through a stack slot (a store and a load the next op waits
 /// for, which in a loop like `h = (h ^ x) * c` is most of the time). The
 /// second must be no branch target, or a branch there would find no
 /// accumulator. Both keep their operands and their stack effect but for
 /// the one slot, so the op count and every index stay as they were.
-fn pair_accumulators(ops: &mut [Op], is_target: &[bool]) {
+fn pair_accumulators(ops: &mut [Op], is_target: &[bool], result_slots: u32) {
     for j in 0..ops.len().saturating_sub(1) {
         if is_target[j + 1] {
             continue;
         }
         // Only specialized ops are rewritten: a generic op's own operator
         // dispatch would cost more than the slot saves.
-        let (Some(a), Some(b)) = (generic(&ops[j]), generic(&ops[j + 1])) else {
-            continue;
-        };
-        let (Some((f, first)), Some((g, second))) = (Shape::of(&a), Shape::of(&b)) else {
+        let Some((f, first)) = generic(&ops[j]).as_ref().and_then(Shape::of) else {
             continue;
         };
         let first = match first {
@@ -395,6 +393,17 @@ fn pair_accumulators(ops: &mut [Op], is_target: &[bool]) {
             Shape::LL(s) => Shape::LLAcc(s),
             Shape::LC(s) => Shape::LCAcc(s),
             _ => continue,
+        };
+        // A function's one result, returned right away.
+        if matches!(ops[j + 1], Op::Return) && result_slots == 1 {
+            if let Some(a) = specialized(f, first) {
+                ops[j] = a;
+                ops[j + 1] = Op::ReturnAcc;
+            }
+            continue;
+        }
+        let Some((g, second)) = generic(&ops[j + 1]).as_ref().and_then(Shape::of) else {
+            continue;
         };
         let second = match second {
             Shape::CSet(s) => Shape::AccCSet(s),
@@ -506,7 +515,7 @@ fn in_bounds(code: &Code) -> bool {
                 _ => true,
             });
     ops_ok
-        && matches!(code.ops.last(), Some(Op::Return))
+        && matches!(code.ops.last(), Some(Op::Return | Op::ReturnAcc))
         && code.targets.iter().all(|t| to_ok(t.to))
         && code
             .handlers
@@ -2619,7 +2628,8 @@ mod tests {
         assert!(matches!(code.ops[0], Op::LocalGet { off: 0 }));
         assert!(matches!(code.ops[1], Op::LocalGet { off: 1 }));
         assert!(matches!(code.ops[2], Op::I32AddS(_)), "{:?}", code.ops);
-        // Without the loop the three fuse into one op.
+        // Without the loop the three fuse into one op (which hands its
+        // result to the return in the accumulator).
         let code = translate_body(vec![
             LocalGet { local: 0 },
             LocalGet { local: 1 },
@@ -2628,8 +2638,9 @@ mod tests {
         ]);
         assert!(matches!(
             code.ops[0],
-            Op::I32AddLL(shape::LL { a: 0, b: 1 })
+            Op::I32AddLLAcc(shape::LL { a: 0, b: 1 })
         ));
+        assert!(matches!(code.ops[1], Op::ReturnAcc));
         assert_eq!(code.ops.len(), 2);
     }
 

@@ -682,7 +682,9 @@ impl Machine<'_> {
                     self.branch(fp, &t);
                     pc = t.to as usize;
                 }
-                Op::Return => ret!(),
+                // `ReturnAcc` comes here only through `ret_slow`, which put
+                // the accumulator back on the stack.
+                Op::Return | Op::ReturnAcc => ret!(),
                 Op::Call { func } => {
                     let addr = self.store.instances[inst as usize].funcs[*func as usize];
                     call!(addr, false);

@@ -346,6 +346,10 @@ macro_rules! define_op {
         BrTable { start: u32, len: u32 },
         /// Return the top `Code::result_slots` slots to the caller.
         Return,
+        /// `Return` of a function with one result slot, the result being
+        /// the accumulator that the op before hands over (the second of an
+        /// accumulator pair, see `compile::pair_accumulators`).
+        ReturnAcc,
         /// Call a function of the instance by its index.
         Call { func: u32 },
         /// Call through a table; `ty` is the module's type index.

@@ -1153,3 +1153,62 @@ fn constant_rotations_rotate() {
         );
     }
 }
+
+/// A function whose last op hands its one result to the return in the
+/// accumulator (`ReturnAcc`) returns it on every path: to the host, to a
+/// caller of the same instance, to a caller of another instance, and after
+/// a host call pinned the frames.
+#[test]
+fn results_handed_to_the_return_reach_every_caller() {
+    let mut store = Store::new();
+    let calls = Arc::new(AtomicU32::new(0));
+    let seen = calls.clone();
+    let nop = store.func(
+        FuncType {
+            params: vec![],
+            results: vec![],
+        },
+        move |_, _, _| {
+            seen.fetch_add(1, Ordering::SeqCst);
+            Ok(())
+        },
+    );
+    let adder = instantiate(
+        &mut store,
+        r#"(module (func (export "add") (param i32 i32) (result i32)
+             (i32.add (local.get 0) (local.get 1))))"#,
+    );
+    assert_eq!(
+        call(&mut store, adder, "add", &[Value::I32(40), Value::I32(2)]),
+        Ok(vec![Value::I32(42)])
+    );
+    let mut linker = Linker::new();
+    linker.define("host", "nop", Extern::Func(nop));
+    linker.define_instance(&store, "a", adder);
+    let user = linker
+        .instantiate(
+            &mut store,
+            &module(
+                r#"(module
+                     (import "a" "add" (func $add (param i32 i32) (result i32)))
+                     (import "host" "nop" (func $nop))
+                     (func $mul (param i32 i32) (result i32)
+                       (i32.mul (local.get 0) (local.get 1)))
+                     (func (export "run") (param $n i32) (result i32) (local $i i32) (local $s i32)
+                       (block $done (loop $next
+                         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                         (if (i32.eqz (i32.and (local.get $i) (i32.const 3))) (then (call $nop)))
+                         (local.set $s (call $add (local.get $s) (call $mul (local.get $i) (local.get $i))))
+                         (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                         (br $next)))
+                       (local.get $s)))"#,
+            ),
+        )
+        .unwrap();
+    let want: i32 = (0..100).map(|i| i * i).sum();
+    assert_eq!(
+        call(&mut store, user, "run", &[Value::I32(100)]),
+        Ok(vec![Value::I32(want)])
+    );
+    assert_eq!(calls.load(Ordering::SeqCst), 25);
+}

@@ -451,6 +451,19 @@ macro_rules! at {
     };
 }
 
+/// The accumulator's value in the second op of an accumulator pair.
+macro_rules! acc {
+    ($acc:ident) => {
+        // SAFETY: the translator makes an op the second of a pair only
+        // right after the first, and only when no branch, `br_table` entry
+        // or catch leads to it (`compile::pair_accumulators`); `run` hands
+        // both back to the handlers; so the second always runs right after
+        // the first, which hands it an initialized value (in `Ctx::at`
+        // without `weft_tail`).
+        unsafe { $acc.assume_init() }
+    };
+}
+
 /// The local at offset `$off` of the frame at `$fp`, as a place.
 macro_rules! local {
     ($fp:expr, $off:expr) => {
@@ -768,6 +781,28 @@ macro_rules! handlers {
 /// The handler of every op that `run` executes: stops the chain there.
 fn leave(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
     exit!(c, ip, sp, fp, mem)
+}
+
+/// `ReturnAcc`: `ret` with the one result in the accumulator, which goes
+/// straight into the callee's first slot, where the caller finds it.
+fn ret_acc(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, acc: Acc, fp: Sp, mem: *mut u8) -> Flow {
+    let v = acc!(acc);
+    if c.depth == 0 || c.pinned > c.depth {
+        // The rest is `ret_slow`'s, with the result on the stack as
+        // `Return` has it (its slot is the one the first op of the pair
+        // did not push).
+        at!(sp) = v;
+        return ret_slow(c, ip, sp.wrapping_add(1), Acc::uninit(), fp, mem);
+    }
+    // SAFETY: the frame below `depth` was written by `run` or a call.
+    let f = unsafe { c.saved.add(c.depth - 1).read() };
+    if f.inst != c.inst {
+        at!(sp) = v;
+        return ret_slow(c, ip, sp.wrapping_add(1), Acc::uninit(), fp, mem);
+    }
+    at!(fp) = v;
+    c.depth -= 1;
+    resume(c, f, fp.wrapping_add(1), mem)
 }
 
 handlers! {
@@ -1242,19 +1277,6 @@ macro_rules! specialized_handlers {
     };
 }
 
-/// The accumulator's value in the second op of an accumulator pair.
-macro_rules! acc {
-    ($acc:ident) => {
-        // SAFETY: the translator makes an op the second of a pair only
-        // right after the first, and only when no branch, `br_table` entry
-        // or catch leads to it (`compile::pair_accumulators`); `run` hands
-        // both back to the handlers; so the second always runs right after
-        // the first, which hands it an initialized value (in `Ctx::at`
-        // without `weft_tail`).
-        unsafe { $acc.assume_init() }
-    };
-}
-
 /// The shift of a specialized memory op `$s` of width `$f`: a byte access
 /// has none (the translator specializes it only unshifted, see
 /// `compile::specialize`), so that its address costs no shift.
@@ -1455,6 +1477,7 @@ fn handler_of(op: &Op) -> Handler {
                 Op::Call { .. } => call_direct,
                 Op::CallIndirect { .. } => call_indirect,
                 Op::Return => ret,
+                Op::ReturnAcc => ret_acc,
                 Op::Jump { .. } => jump_to,
                 Op::Br(_) => br,
                 Op::JumpIf { .. } => jump_if,
