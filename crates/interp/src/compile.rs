@@ -371,7 +371,8 @@ fn branch_targets(ops: &[Op], targets: &[Target], handlers: &[Handler]) -> Vec<b
 /// Pairs an op that leaves a value on top of the stack with the next op,
 /// which pops it, when both have accumulator forms: the first then hands
 /// its result over in a register (`LR` becomes `LRAcc`, ...), the second
-/// takes it from there (`CSet` becomes `AccCSet`, ...; a `Return` of a
+/// takes it from there (`CSet` becomes `AccCSet`, a store's value
+/// `StoreL` becomes `AccStoreL`, ...; a `Return` of a
 /// function's one result slot becomes `ReturnAcc`), and the value makes
 /// no trip through a stack slot (a store and a load the next op waits
 /// for, which in a loop like `h = (h ^ x) * c` is most of the time). The
@@ -409,6 +410,7 @@ fn pair_accumulators(ops: &mut [Op], is_target: &[bool], result_slots: u32) {
             Shape::CSet(s) => Shape::AccCSet(s),
             Shape::LSet(s) => Shape::AccLSet(s),
             Shape::LRSet(s) => Shape::AccLRSet(s),
+            Shape::StoreL(s) => Shape::AccStoreL(s),
             _ => continue,
         };
         if let (Some(a), Some(b)) = (specialized(f, first), specialized(g, second)) {
@@ -556,6 +558,7 @@ enum Shape {
     StoreL(shape::StoreL),
     StoreLL(shape::StoreLL),
     StoreLC(shape::StoreLC),
+    AccStoreL(shape::AccStoreL),
     VecS(shape::VecS),
     VecLR(shape::VecLR),
     VecLRSet(shape::VecLRSet),
@@ -599,6 +602,9 @@ macro_rules! key {
         Key::Store(StoreFn::$f)
     };
     (StoreLC $f:ident) => {
+        Key::Store(StoreFn::$f)
+    };
+    (AccStoreL $f:ident) => {
         Key::Store(StoreFn::$f)
     };
     (VecS $f:ident) => {
@@ -717,7 +723,7 @@ impl Shape {
             Shape::LoadB(s) => s.shift,
             Shape::LoadSet(s) => s.shift,
             Shape::LoadLSet(s) => s.shift,
-            Shape::StoreL(s) => s.shift,
+            Shape::StoreL(s) | Shape::AccStoreL(s) => s.shift,
             Shape::StoreLL(s) => s.shift,
             Shape::StoreLC(s) => s.shift,
             _ => 0,
@@ -727,6 +733,11 @@ impl Shape {
     /// The generic op of this shape with operator (or width) `key`; `None`
     /// when the two do not belong together.
     fn op(self, key: Key) -> Option<Op> {
+        if let Shape::AccStoreL(s) = self {
+            // Its generic op is the stack form, as for the other
+            // accumulator shapes.
+            return Shape::StoreL(s).op(key);
+        }
         if let Some(op) = self.keyed_op(key) {
             return Some(op);
         }
@@ -2298,8 +2309,9 @@ mod tests {
                 "LoadLU32(LoadL { shift: 2, a: 0, offset: 4 })",
                 "StoreLU32(StoreL { shift: 2, a: 1, offset: 0 })",
                 "StoreLLU32(StoreLL { shift: 2, a: 0, offset: 0, v: 2 })",
-                "I32AddLL(LL { a: 2, b: 0 })",
-                "StoreLU32(StoreL { shift: 0, a: 1, offset: 0 })",
+                // The stored value comes in the accumulator.
+                "I32AddLLAcc(LL { a: 2, b: 0 })",
+                "StoreLAccU32(StoreL { shift: 0, a: 1, offset: 0 })",
                 // The shift is taken modulo 32, as `i32.shl` does.
                 "StoreLCU32(StoreLC { shift: 2, a: 1, offset: 0, c: 7 })",
                 "LocalGet { off: 2 }",

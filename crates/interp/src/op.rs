@@ -92,6 +92,7 @@ macro_rules! for_each_specialized {
             LoadBU8 LoadB U8, LoadBU32 LoadB U32, LoadBU64 LoadB U64,
             StoreU8 Store U8, StoreU32 Store U32, StoreU64 Store U64,
             StoreLU8 StoreL U8, StoreLU32 StoreL U32, StoreLU64 StoreL U64,
+            StoreLAccU8 AccStoreL U8, StoreLAccU32 AccStoreL U32, StoreLAccU64 AccStoreL U64,
             StoreLLU8 StoreLL U8, StoreLLU32 StoreLL U32, StoreLLU64 StoreLL U64,
             StoreLCU8 StoreLC U8, StoreLCU32 StoreLC U32, StoreLCU64 StoreLC U64,
             I8x16AddS VecS I8x16Add, I8x16AddLR VecLR I8x16Add, I8x16AddLRSet VecLRSet I8x16Add,
@@ -194,6 +195,9 @@ pub(crate) mod shape {
     pub(crate) type AccLSet = LSet;
     /// `LRSet` with the accumulator in place of the popped slot.
     pub(crate) type AccLRSet = LRSet;
+    /// `StoreL` with the accumulator as the value in place of the popped
+    /// slot.
+    pub(crate) type AccStoreL = StoreL;
     /// The local at `a` and the popped slot, the result into `d`.
     #[derive(Clone, Copy, Debug)]
     pub(crate) struct LRSet {

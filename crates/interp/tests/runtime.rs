@@ -1212,3 +1212,34 @@ fn results_handed_to_the_return_reach_every_caller() {
     );
     assert_eq!(calls.load(Ordering::SeqCst), 25);
 }
+
+/// A store whose value comes in the accumulator stores it, at every width,
+/// and traps out of bounds as any store does.
+#[test]
+fn stores_of_an_accumulator_store_and_trap() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        &mut store,
+        r#"(module (memory 1)
+             (func (export "put") (param $p i32) (param $v i64) (result i64)
+               (i64.store (local.get $p) (i64.add (local.get $v) (i64.const 1)))
+               (i32.store (i32.add (local.get $p) (i32.const 8)) (i32.wrap_i64 (local.get $v)))
+               (i32.store8 (local.get $p) (i32.xor (local.get $p) (i32.const 0x5a)))
+               (i64.load (local.get $p))))"#,
+    );
+    let v = 0x0102_0304_0506_0708i64;
+    let want = ((v + 1) as u64 & !0xff) | ((16 ^ 0x5a) as u64);
+    assert_eq!(
+        call(&mut store, inst, "put", &[Value::I32(16), Value::I64(v)]),
+        Ok(vec![Value::I64(want as i64)])
+    );
+    assert_eq!(
+        call(
+            &mut store,
+            inst,
+            "put",
+            &[Value::I32(65_532), Value::I64(v)]
+        ),
+        Err(Error::Trap(Trap::OutOfBoundsMemoryAccess))
+    );
+}

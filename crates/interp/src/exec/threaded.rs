@@ -1430,6 +1430,12 @@ macro_rules! shape_body {
             return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
         }
     }};
+    (AccStoreL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
+        if !StoreFn::$f.call(bytes!($c, $mem), ea, acc!($acc)) {
+            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
+    }};
     (StoreLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         if !StoreFn::$f.call(bytes!($c, $mem), ea, local!($fp, $s.v)) {
