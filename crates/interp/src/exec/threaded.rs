@@ -787,22 +787,28 @@ fn leave(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> F
 /// straight into the callee's first slot, where the caller finds it.
 fn ret_acc(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, acc: Acc, fp: Sp, mem: *mut u8) -> Flow {
     let v = acc!(acc);
+    if let Some(f) = plain_caller(c) {
+        at!(fp) = v;
+        c.depth -= 1;
+        return resume(c, f, fp.wrapping_add(1), mem);
+    }
+    // The rest is `ret_slow`'s, with the result on the stack as `Return`
+    // has it (its slot is the one the first op of the pair did not push).
+    at!(sp) = v;
+    ret_slow(c, ip, sp.wrapping_add(1), Acc::uninit(), fp, mem)
+}
+
+/// The caller a return resumes, when the return needs no more than that:
+/// a WebAssembly caller (not the host) of the same instance, with no pins
+/// to drop.
+#[inline(always)]
+fn plain_caller(c: &Ctx<'_, '_>) -> Option<Frame> {
     if c.depth == 0 || c.pinned > c.depth {
-        // The rest is `ret_slow`'s, with the result on the stack as
-        // `Return` has it (its slot is the one the first op of the pair
-        // did not push).
-        at!(sp) = v;
-        return ret_slow(c, ip, sp.wrapping_add(1), Acc::uninit(), fp, mem);
+        return None;
     }
     // SAFETY: the frame below `depth` was written by `run` or a call.
     let f = unsafe { c.saved.add(c.depth - 1).read() };
-    if f.inst != c.inst {
-        at!(sp) = v;
-        return ret_slow(c, ip, sp.wrapping_add(1), Acc::uninit(), fp, mem);
-    }
-    at!(fp) = v;
-    c.depth -= 1;
-    resume(c, f, fp.wrapping_add(1), mem)
+    (f.inst == c.inst).then_some(f)
 }
 
 handlers! {
@@ -829,24 +835,21 @@ handlers! {
         }
     }
     ret(c, ip, sp, fp, mem) Op::Return => {
-        // The common case (at most one result slot, no pins to drop, the
-        // same instance) makes no call but the tail call to the caller's
-        // next op, as in `call`; the rest is `ret_slow`'s.
+        // The common case (at most one result slot, see `plain_caller`)
+        // makes no call but the tail call to the caller's next op, as in
+        // `call`; the rest is `ret_slow`'s.
         // SAFETY: `c.code` is the running code (alive, see `Pins`).
         let n = unsafe { (*c.code).result_slots };
-        if c.depth == 0 || n > 1 || c.pinned > c.depth {
-            return ret_slow(c, ip, sp, Acc::uninit(), fp, mem);
+        if n <= 1
+            && let Some(f) = plain_caller(c)
+        {
+            if n == 1 {
+                at!(fp) = top!(sp);
+            }
+            c.depth -= 1;
+            return resume(c, f, fp.wrapping_add(n as usize), mem);
         }
-        // SAFETY: the frame below `depth` was written by `run` or a call.
-        let f = unsafe { c.saved.add(c.depth - 1).read() };
-        if f.inst != c.inst {
-            return ret_slow(c, ip, sp, Acc::uninit(), fp, mem);
-        }
-        if n == 1 {
-            at!(fp) = top!(sp);
-        }
-        c.depth -= 1;
-        resume(c, f, fp.wrapping_add(n as usize), mem)
+        ret_slow(c, ip, sp, Acc::uninit(), fp, mem)
     }
     jump_to(c, ip, sp, fp, mem) Op::Jump { to } => {
         jump!(c, ip, *to, sp, fp, mem)
