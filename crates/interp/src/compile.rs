@@ -424,29 +424,35 @@ fn pair_accumulators(ops: &mut [Op], is_target: &[bool], result_slots: u32) {
 /// then `I32LtUJumpLL { a: x, .. }` (or the signed test) become
 /// `I32AddJumpLtU` (`I32AddJumpLtS`) in place of the first, which skips the
 /// second when it falls through; so the op count and every index stay as
-/// they were. The second must be no branch target, or a branch there would
-/// find the test without the step.
+/// they were. A step by another local (`I32AddLLSet` with `x` as either
+/// operand and the destination) becomes `I32AddLJumpLtU` (`...LtS`) the same
+/// way. The second must be no branch target, or a branch there would find
+/// the test without the step.
 fn fuse_loop_steps(ops: &mut [Op], is_target: &[bool]) {
     for j in 0..ops.len().saturating_sub(1) {
-        let Op::I32AddLCSet(shape::LCSet { a, c, d }) = ops[j] else {
-            continue;
-        };
-        let (to, b, signed) = match ops[j + 1] {
-            Op::I32LtUJumpLL(shape::JumpLL { a: t, b, to }) if t == d => (to, b, false),
-            Op::I32LtSJumpLL(shape::JumpLL { a: t, b, to }) if t == d => (to, b, true),
+        // The stepped local and the step: a constant or another local.
+        let (x, by) = match ops[j] {
+            Op::I32AddLCSet(shape::LCSet { a, c, d }) if a == d => (d, Ok(c)),
+            Op::I32AddLLSet(shape::LLSet { a, b, d }) if a == d => (d, Err(b)),
+            Op::I32AddLLSet(shape::LLSet { a, b, d }) if b == d => (d, Err(a)),
             _ => continue,
         };
-        let (Ok(x), Ok(b)) = (u16::try_from(d), u16::try_from(b)) else {
+        let (to, b, signed) = match ops[j + 1] {
+            Op::I32LtUJumpLL(shape::JumpLL { a: t, b, to }) if t == x => (to, b, false),
+            Op::I32LtSJumpLL(shape::JumpLL { a: t, b, to }) if t == x => (to, b, true),
+            _ => continue,
+        };
+        let (Ok(x), Ok(b)) = (u16::try_from(x), u16::try_from(b)) else {
             continue;
         };
-        if a != d || is_target[j + 1] {
+        if is_target[j + 1] {
             continue;
         }
-        let step = shape::Step { x, b, c, to };
-        ops[j] = if signed {
-            Op::I32AddJumpLtS(step)
-        } else {
-            Op::I32AddJumpLtU(step)
+        ops[j] = match (by, signed) {
+            (Ok(c), false) => Op::I32AddJumpLtU(shape::Step { x, b, c, to }),
+            (Ok(c), true) => Op::I32AddJumpLtS(shape::Step { x, b, c, to }),
+            (Err(y), false) => Op::I32AddLJumpLtU(shape::StepL { x, b, y, to }),
+            (Err(y), true) => Op::I32AddLJumpLtS(shape::StepL { x, b, y, to }),
         };
     }
 }
@@ -476,6 +482,13 @@ fn in_bounds(code: &Code) -> bool {
                         && to_ok(i as u32 + 2)
                         && off_ok(s.x.into(), 1)
                         && off_ok(s.b.into(), 1)
+                }
+                Op::I32AddLJumpLtU(s) | Op::I32AddLJumpLtS(s) => {
+                    to_ok(s.to)
+                        && to_ok(i as u32 + 2)
+                        && off_ok(s.x.into(), 1)
+                        && off_ok(s.b.into(), 1)
+                        && off_ok(s.y, 1)
                 }
                 Op::Jump { to } | Op::JumpIf { to } | Op::JumpIfNot { to } => to_ok(to),
                 Op::Br(t) | Op::BrIf(t) | Op::BrOnNull(t) | Op::BrOnNonNull(t) => to_ok(t.to),
@@ -2288,6 +2301,40 @@ mod tests {
                 (local.get 1)))"#,
         );
         assert!(!ops.iter().any(|o| o.starts_with("I32AddJump")), "{ops:?}");
+    }
+
+    #[test]
+    fn a_loop_stepped_by_a_local_steps_and_tests_in_one_op() {
+        // A sieve's inner loop, `j += i` written either way round.
+        for sum in ["(local.get 2) (local.get 1)", "(local.get 1) (local.get 2)"] {
+            let ops = debug_ops(&format!(
+                r#"(module (memory 1) (func (param i32 i32) (local i32)
+                    (block $b (loop $l
+                      (br_if $b (i32.ge_s (local.get 2) (local.get 0)))
+                      (i32.store8 (local.get 2) (i32.const 0))
+                      (local.set 2 (i32.add {sum}))
+                      (br $l)))))"#
+            ));
+            assert_eq!(
+                ops[..4],
+                [
+                    "I32GeSJumpLL(JumpLL { a: 2, b: 0, to: 4 })",
+                    "StoreLCU8(StoreLC { shift: 0, a: 2, offset: 0, c: 0 })",
+                    "I32AddLJumpLtS(StepL { x: 2, b: 0, y: 1, to: 1 })",
+                    "I32LtSJumpLL(JumpLL { a: 2, b: 0, to: 1 })",
+                ],
+                "{sum}"
+            );
+        }
+        // A sum into a third local is no step.
+        let ops = ops_of(
+            r#"(module (func (param i32 i32) (local i32)
+                (block $b (loop $l
+                  (br_if $b (i32.ge_u (local.get 2) (local.get 0)))
+                  (local.set 2 (i32.add (local.get 0) (local.get 1)))
+                  (br $l)))))"#,
+        );
+        assert!(!ops.iter().any(|o| o.starts_with("I32AddLJump")), "{ops:?}");
     }
 
     #[test]

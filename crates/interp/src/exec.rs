@@ -966,6 +966,8 @@ impl Machine<'_> {
                 | Op::LoadLSet { .. }
                 | Op::I32AddJumpLtU(_)
                 | Op::I32AddJumpLtS(_)
+                | Op::I32AddLJumpLtU(_)
+                | Op::I32AddLJumpLtS(_)
                 | for_each_specialized!(specialized_pattern) => pc -= 1,
                 Op::Num(i) => {
                     if !crate::num::numeric(&mut self.stack, i)? {

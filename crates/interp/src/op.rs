@@ -311,6 +311,16 @@ pub(crate) mod shape {
         pub c: i32,
         pub to: u32,
     }
+    /// A loop index's step by another local and its test: add the local at
+    /// `y` to the local at `x`, then jump to `to` if the new value compares
+    /// true with the local at `b` (a sieve's `j += i`).
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct StepL {
+        pub x: u16,
+        pub b: u16,
+        pub y: u32,
+        pub to: u32,
+    }
     /// Two locals; jump to `to` if the result is not zero.
     #[derive(Clone, Copy, Debug)]
     pub(crate) struct JumpLL {
@@ -565,6 +575,11 @@ macro_rules! define_op {
         I32AddJumpLtU(shape::Step),
         /// `I32AddJumpLtU` with a signed comparison (`I32LtSJumpLL`).
         I32AddJumpLtS(shape::Step),
+        /// `I32AddJumpLtU` stepping by a local: `I32AddLLSet` of a local
+        /// and another into the first, then `I32LtUJumpLL` on it.
+        I32AddLJumpLtU(shape::StepL),
+        /// `I32AddLJumpLtU` with a signed comparison (`I32LtSJumpLL`).
+        I32AddLJumpLtS(shape::StepL),
         /// Any other numeric instruction, executed by its AST form.
         Num(Box<Instr>),
         /// A memory or table instruction, executed by its AST form.

@@ -903,6 +903,47 @@ fn rotated_loops_and_constant_stores_keep_their_meaning() {
 }
 
 #[test]
+fn loops_stepped_by_a_local_keep_their_meaning() {
+    // `j += step` while `j < n`, as a sieve strikes multiples: the number
+    // of iterations and the last `j`, under both comparisons. The signed
+    // loop from -10 by 3 runs through 0; the unsigned one does not start.
+    let text = r#"(module
+        (func (export "signed") (param $j i32) (param $step i32) (param $n i32) (result i32 i32)
+          (local $count i32)
+          (block $done (loop $l
+            (br_if $done (i32.ge_s (local.get $j) (local.get $n)))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (local.set $j (i32.add (local.get $step) (local.get $j)))
+            (br $l)))
+          (local.get $count) (local.get $j))
+        (func (export "unsigned") (param $j i32) (param $step i32) (param $n i32) (result i32 i32)
+          (local $count i32)
+          (block $done (loop $l
+            (br_if $done (i32.ge_u (local.get $j) (local.get $n)))
+            (local.set $count (i32.add (local.get $count) (i32.const 1)))
+            (local.set $j (i32.add (local.get $j) (local.get $step)))
+            (br $l)))
+          (local.get $count) (local.get $j)))"#;
+    let mut store = Store::new();
+    let inst = instantiate(&mut store, text);
+    let run = |store: &mut Store, f: &str, j: i32, step: i32, n: i32| {
+        let args = [Value::I32(j), Value::I32(step), Value::I32(n)];
+        call(store, inst, f, &args).expect("runs")
+    };
+    let pair = |a: i32, b: i32| vec![Value::I32(a), Value::I32(b)];
+    assert_eq!(run(&mut store, "signed", -10, 3, 5), pair(5, 5));
+    assert_eq!(run(&mut store, "signed", 0, 3, 0), pair(0, 0));
+    assert_eq!(run(&mut store, "signed", 4, 4, 12), pair(2, 12));
+    // Unsigned: -10 is far above 5, so the loop never runs.
+    assert_eq!(run(&mut store, "unsigned", -10, 3, 5), pair(0, -10));
+    assert_eq!(run(&mut store, "unsigned", 4, 4, 12), pair(2, 12));
+    // Steps of another local's value at each call: the step is read, not
+    // copied into the op.
+    assert_eq!(run(&mut store, "unsigned", 1, 7, 30), pair(5, 36));
+    assert_eq!(run(&mut store, "unsigned", 30, 7, 30), pair(0, 30));
+}
+
+#[test]
 fn vector_loads_at_a_base_plus_an_index_wrap_and_trap_as_i32_add_does() {
     // `v128.load (i32.add base index)` runs as one op: the sum wraps at
     // 2^32 like `i32.add`, the offset is added after, and a vector past the

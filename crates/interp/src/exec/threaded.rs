@@ -1146,6 +1146,12 @@ handlers! {
     i32_add_jump_lt_s(c, ip, sp, fp, mem) Op::I32AddJumpLtS(s) => {
         add_jump(c, ip, *s, BinFn::I32LtS, sp, fp, mem)
     }
+    i32_add_l_jump_lt_u(c, ip, sp, fp, mem) Op::I32AddLJumpLtU(s) => {
+        add_l_jump(c, ip, *s, BinFn::I32LtU, sp, fp, mem)
+    }
+    i32_add_l_jump_lt_s(c, ip, sp, fp, mem) Op::I32AddLJumpLtS(s) => {
+        add_l_jump(c, ip, *s, BinFn::I32LtS, sp, fp, mem)
+    }
     num(c, ip, sp, fp, mem) Op::Num(i) => {
         instr(c, ip, crate::num::numeric, i, sp, fp, mem)
     }
@@ -1219,6 +1225,28 @@ fn add_jump(
     mem: *mut u8,
 ) -> Flow {
     let v = BinFn::I32Add.call(local!(fp, s.x), s.c as i64 as u64);
+    local!(fp, s.x) = v;
+    if lt.call(v, local!(fp, s.b)) != 0 {
+        jump!(c, ip, s.to, sp, fp, mem);
+    }
+    // The next op is the one this fused with: skipped.
+    // SAFETY: `in_bounds` checked that the op after it exists.
+    next!(c, unsafe { ip.add(2) }, sp, fp, mem)
+}
+
+/// A loop index's step by a local and its test (`I32AddLJumpLtU/S`):
+/// `x += y`, then a jump to `to` while `x lt b`.
+#[inline(always)]
+fn add_l_jump(
+    c: &mut Ctx<'_, '_>,
+    ip: Ip,
+    s: shape::StepL,
+    lt: BinFn,
+    sp: Sp,
+    fp: Sp,
+    mem: *mut u8,
+) -> Flow {
+    let v = BinFn::I32Add.call(local!(fp, s.x), local!(fp, s.y));
     local!(fp, s.x) = v;
     if lt.call(v, local!(fp, s.b)) != 0 {
         jump!(c, ip, s.to, sp, fp, mem);
@@ -1542,6 +1570,8 @@ fn handler_of(op: &Op) -> Handler {
                 Op::F64MulAddLRSet { .. } => f64_mul_add_lr_set,
                 Op::I32AddJumpLtU(_) => i32_add_jump_lt_u,
                 Op::I32AddJumpLtS(_) => i32_add_jump_lt_s,
+                Op::I32AddLJumpLtU(_) => i32_add_l_jump_lt_u,
+                Op::I32AddLJumpLtS(_) => i32_add_l_jump_lt_s,
                 Op::Num(_) => num,
                 Op::Simd(_) => simd,
                 // Every other op is `run`'s.
