@@ -85,10 +85,16 @@ macro_rules! for_each_specialized {
             I32LeUS S I32LeU, I32LeULL LL I32LeU, I32LeULC LC I32LeU, I32LeUJumpLL JumpLL I32LeU, I32LeUJumpLC JumpLC I32LeU,
             I32GeSS S I32GeS, I32GeSLL LL I32GeS, I32GeSLC LC I32GeS, I32GeSJumpLL JumpLL I32GeS, I32GeSJumpLC JumpLC I32GeS,
             I32GeUS S I32GeU, I32GeULL LL I32GeU, I32GeULC LC I32GeU, I32GeUJumpLL JumpLL I32GeU, I32GeUJumpLC JumpLC I32GeU,
+            I32EqAccJumpLL AccJumpLL I32Eq, I32NeAccJumpLL AccJumpLL I32Ne,
+            I32LtSAccJumpLL AccJumpLL I32LtS, I32LtUAccJumpLL AccJumpLL I32LtU,
+            I32GtSAccJumpLL AccJumpLL I32GtS, I32GtUAccJumpLL AccJumpLL I32GtU,
+            I32LeSAccJumpLL AccJumpLL I32LeS, I32LeUAccJumpLL AccJumpLL I32LeU,
+            I32GeSAccJumpLL AccJumpLL I32GeS, I32GeUAccJumpLL AccJumpLL I32GeU,
             LoadU8 Load U8, LoadU32 Load U32, LoadU64 Load U64,
             LoadLU8 LoadL U8, LoadLU32 LoadL U32, LoadLU64 LoadL U64,
             LoadSetU8 LoadSet U8, LoadSetU32 LoadSet U32, LoadSetU64 LoadSet U64,
             LoadLSetU8 LoadLSet U8, LoadLSetU32 LoadLSet U32, LoadLSetU64 LoadLSet U64,
+            LoadLSetAccU8 LoadLSetAcc U8, LoadLSetAccU32 LoadLSetAcc U32, LoadLSetAccU64 LoadLSetAcc U64,
             LoadBU8 LoadB U8, LoadBU32 LoadB U32, LoadBU64 LoadB U64,
             StoreU8 Store U8, StoreU32 Store U32, StoreU64 Store U64,
             StoreLU8 StoreL U8, StoreLU32 StoreL U32, StoreLU64 StoreL U64,
@@ -198,6 +204,13 @@ pub(crate) mod shape {
     /// `StoreL` with the accumulator as the value in place of the popped
     /// slot.
     pub(crate) type AccStoreL = StoreL;
+    /// `LoadLSet` that also hands the loaded value to the next op in the
+    /// accumulator: the first of a pair whose second reads the local just
+    /// set (`AccJumpLL`).
+    pub(crate) type LoadLSetAcc = LoadLSet;
+    /// `JumpLL` with the accumulator in place of the local at `a`, which
+    /// the op before set to the same value.
+    pub(crate) type AccJumpLL = JumpLL;
     /// The local at `a` and the popped slot, the result into `d`.
     #[derive(Clone, Copy, Debug)]
     pub(crate) struct LRSet {

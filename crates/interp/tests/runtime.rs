@@ -944,6 +944,69 @@ fn loops_stepped_by_a_local_keep_their_meaning() {
 }
 
 #[test]
+fn loaded_values_tested_right_away_compare_as_the_stack_would() {
+    // `t = load(4 * j); if (t OP pivot)` (and `pivot OP t`) counted over an
+    // array, for every comparison: the load hands `t` to the jump in a
+    // register. The array straddles the signed and unsigned orders.
+    let values: [i32; 7] = [-7, -1, 0, 1, 5, i32::MIN, i32::MAX];
+    let data: String = values
+        .iter()
+        .flat_map(|v| v.to_le_bytes())
+        .map(|b| format!("\\{b:02x}"))
+        .collect();
+    type Compare = fn(i32, i32) -> bool;
+    let ops: [(&str, Compare); 10] = [
+        ("eq", |a, b| a == b),
+        ("ne", |a, b| a != b),
+        ("lt_s", |a, b| a < b),
+        ("lt_u", |a, b| (a as u32) < b as u32),
+        ("gt_s", |a, b| a > b),
+        ("gt_u", |a, b| (a as u32) > b as u32),
+        ("le_s", |a, b| a <= b),
+        ("le_u", |a, b| (a as u32) <= b as u32),
+        ("ge_s", |a, b| a >= b),
+        ("ge_u", |a, b| (a as u32) >= b as u32),
+    ];
+    for (name, f) in ops {
+        for swapped in [false, true] {
+            let test = if swapped {
+                format!("(i32.{name} (local.get $pivot) (local.get $t))")
+            } else {
+                format!("(i32.{name} (local.get $t) (local.get $pivot))")
+            };
+            let text = format!(
+                r#"(module (memory 1) (data (i32.const 0) "{data}")
+                    (func (export "count") (param $pivot i32) (param $n i32) (result i32)
+                      (local $j i32) (local $t i32) (local $count i32)
+                      (block $done (loop $l
+                        (br_if $done (i32.ge_s (local.get $j) (local.get $n)))
+                        (local.set $t (i32.load (i32.shl (local.get $j) (i32.const 2))))
+                        (if {test}
+                          (then (local.set $count (i32.add (local.get $count) (i32.const 1)))))
+                        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+                        (br $l)))
+                      (local.get $count)))"#
+            );
+            let mut store = Store::new();
+            let inst = instantiate(&mut store, &text);
+            for &pivot in &values {
+                let expected = values
+                    .iter()
+                    .filter(|&&t| if swapped { f(pivot, t) } else { f(t, pivot) })
+                    .count() as i32;
+                let args = [Value::I32(pivot), Value::I32(values.len() as i32)];
+                let r = call(&mut store, inst, "count", &args);
+                assert_eq!(r, Ok(vec![Value::I32(expected)]), "{test}, pivot {pivot}");
+            }
+            // Past the end of memory the load traps before any jump.
+            let args = [Value::I32(0), Value::I32(20_000)];
+            let r = call(&mut store, inst, "count", &args);
+            assert_eq!(r, Err(Error::Trap(Trap::OutOfBoundsMemoryAccess)));
+        }
+    }
+}
+
+#[test]
 fn vector_loads_at_a_base_plus_an_index_wrap_and_trap_as_i32_add_does() {
     // `v128.load (i32.add base index)` runs as one op: the sum wraps at
     // 2^32 like `i32.add`, the offset is added after, and a vector past the

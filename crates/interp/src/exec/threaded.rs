@@ -1401,6 +1401,11 @@ macro_rules! shape_body {
             jump!($c, $ip, $s.to, $sp, $fp, $mem);
         }
     };
+    (AccJumpLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
+        if BinFn::$f.call(acc!($acc), local!($fp, $s.b)) as u32 != 0 {
+            jump!($c, $ip, $s.to, $sp, $fp, $mem);
+        }
+    };
     (JumpLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
         if BinFn::$f.call(local!($fp, $s.a), $s.c as i64 as u64) as u32 != 0 {
             jump!($c, $ip, $s.to, $sp, $fp, $mem);
@@ -1446,6 +1451,16 @@ macro_rules! shape_body {
             LoadFn::$f.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
+    }};
+    (LoadLSetAcc, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
+        let v = or_trap!(
+            $c,
+            LoadFn::$f.call(bytes!($c, $mem), ea),
+            Trap::OutOfBoundsMemoryAccess
+        );
+        local!($fp, $s.d) = v;
+        next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
     }};
     (Store, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let v = pop!($sp);
