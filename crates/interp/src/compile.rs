@@ -577,6 +577,11 @@ fn in_bounds(code: &Code) -> bool {
                 Op::V128LoadLL { a, b, .. } => off_ok(a, 1) && off_ok(b, 1),
                 Op::UnL { a, .. } => off_ok(a, 1),
                 Op::I32MulAddLLL { a, b, c } => off_ok(a, 1) && off_ok(b, 1) && off_ok(c, 1),
+                Op::I32MulAddLCCSet { a, d, .. } => off_ok(a.into(), 1) && off_ok(d.into(), 1),
+                Op::BinLLoad { a, b, .. } => off_ok(a.into(), 1) && off_ok(b.into(), 1),
+                Op::BinLLoadSet { a, b, d, .. } => {
+                    off_ok(a.into(), 1) && off_ok(b.into(), 1) && off_ok(d.into(), 1)
+                }
                 Op::F64MulAddLRSet { a, d } => off_ok(a, 1) && off_ok(d, 1),
                 Op::SimdBinLR { a, .. } => off_ok(a, 2),
                 Op::SimdBinLRSet { a, d, .. } => off_ok(a, 2) && off_ok(d, 2),
@@ -635,6 +640,12 @@ enum Shape {
     AccStoreL(shape::AccStoreL),
     LoadLSetAcc(shape::LoadLSetAcc),
     AccJumpLL(shape::AccJumpLL),
+    LLoadU8(shape::LLoadU8),
+    LLoadU32(shape::LLoadU32),
+    LLoadU64(shape::LLoadU64),
+    LLoadSetU8(shape::LLoadSetU8),
+    LLoadSetU32(shape::LLoadSetU32),
+    LLoadSetU64(shape::LLoadSetU64),
     VecS(shape::VecS),
     VecLR(shape::VecLR),
     VecLRSet(shape::VecLRSet),
@@ -783,6 +794,52 @@ impl Shape {
                 to,
                 if_zero,
             } => (jump_test(f, if_zero)?, Shape::JumpLL(JumpLL { a, b, to })),
+            Op::BinLLoad {
+                f,
+                load,
+                a,
+                b,
+                shift,
+                offset,
+            } => {
+                let s = LLoad {
+                    a,
+                    b,
+                    shift,
+                    offset,
+                };
+                let shape = match load {
+                    LoadFn::U8 => Shape::LLoadU8(s),
+                    LoadFn::U32 => Shape::LLoadU32(s),
+                    LoadFn::U64 => Shape::LLoadU64(s),
+                    _ => return None,
+                };
+                (f, shape)
+            }
+            Op::BinLLoadSet {
+                f,
+                load,
+                a,
+                b,
+                d,
+                shift,
+                offset,
+            } => {
+                let s = LLoadSet {
+                    a,
+                    b,
+                    d,
+                    shift,
+                    offset,
+                };
+                let shape = match load {
+                    LoadFn::U8 => Shape::LLoadSetU8(s),
+                    LoadFn::U32 => Shape::LLoadSetU32(s),
+                    LoadFn::U64 => Shape::LLoadSetU64(s),
+                    _ => return None,
+                };
+                (f, shape)
+            }
             Op::JumpIfLC {
                 f,
                 a,
@@ -867,6 +924,33 @@ impl Shape {
                 to: s.to,
                 if_zero: false,
             },
+            Shape::LLoadU8(s) | Shape::LLoadU32(s) | Shape::LLoadU64(s) => Op::BinLLoad {
+                f,
+                load: match self {
+                    Shape::LLoadU8(_) => LoadFn::U8,
+                    Shape::LLoadU32(_) => LoadFn::U32,
+                    _ => LoadFn::U64,
+                },
+                a: s.a,
+                b: s.b,
+                shift: s.shift,
+                offset: s.offset,
+            },
+            Shape::LLoadSetU8(s) | Shape::LLoadSetU32(s) | Shape::LLoadSetU64(s) => {
+                Op::BinLLoadSet {
+                    f,
+                    load: match self {
+                        Shape::LLoadSetU8(_) => LoadFn::U8,
+                        Shape::LLoadSetU32(_) => LoadFn::U32,
+                        _ => LoadFn::U64,
+                    },
+                    a: s.a,
+                    b: s.b,
+                    d: s.d,
+                    shift: s.shift,
+                    offset: s.offset,
+                }
+            }
             Shape::JumpLC(s) => Op::JumpIfLC {
                 f,
                 a: s.a,
@@ -1634,9 +1718,38 @@ impl Translator<'_> {
         // the local when the operator runs instead (nothing in between can
         // write a local).
         if let Some(a) = self.take_local_operand(1) {
-            return Op::BinLR { f, a };
+            return self.fuse_load_operand(f, a).unwrap_or(Op::BinLR { f, a });
         }
         Op::Bin { f }
+    }
+
+    /// `BinLLoad` of `f`, the local at `a` and the load just emitted (at a
+    /// local's address), in place of that load, if a specialized op does
+    /// it: `h ^ a[i]` in one op.
+    fn fuse_load_operand(&mut self, f: BinFn, a: u32) -> Option<Op> {
+        if !self.last_fusable(1) {
+            return None;
+        }
+        let Some(&Op::LoadL {
+            f: load,
+            shift,
+            a: b,
+            offset,
+        }) = self.ops.last()
+        else {
+            return None;
+        };
+        let op = Op::BinLLoad {
+            f,
+            load,
+            a: u16::try_from(a).ok()?,
+            b: u16::try_from(b).ok()?,
+            shift,
+            offset,
+        };
+        specialize(&op)?;
+        self.ops.pop();
+        Some(op)
     }
 
     /// If the value at `depth` below the top of the stack (0 is the top)
@@ -1691,6 +1804,7 @@ impl Translator<'_> {
                 | Op::BinLL { .. }
                 | Op::BinLC { .. }
                 | Op::I32MulAddLLL { .. }
+                | Op::BinLLoad { .. }
                 | Op::LoadL { .. }
                 | Op::V128LoadL { .. }
                 | Op::V128LoadLL { .. }
@@ -1930,8 +2044,32 @@ impl Translator<'_> {
         if !self.last_fusable(1) {
             return false;
         }
-        // `local + x * y` into a local.
         let n = self.ops.len();
+        // `a * c1 + c2` into a local.
+        if self.last_fusable(2)
+            && let [
+                Op::BinLC {
+                    f: BinFn::I32Mul,
+                    a,
+                    c: c1,
+                },
+                Op::BinC {
+                    f: BinFn::I32Add,
+                    c: c2,
+                },
+            ] = self.ops[n - 2..]
+            && let (Ok(a), Ok(d16)) = (u16::try_from(a), u16::try_from(d))
+        {
+            self.ops.truncate(n - 2);
+            self.emit(Op::I32MulAddLCCSet {
+                a,
+                d: d16,
+                c1: c1 as i32,
+                c2: c2 as i32,
+            });
+            return true;
+        }
+        // `local + x * y` into a local.
         if self.last_fusable(2)
             && let [
                 Op::Bin { f: BinFn::F64Mul },
@@ -1953,6 +2091,22 @@ impl Translator<'_> {
                 f: *f,
                 c: *c as i32,
                 d,
+            },
+            Some(&Op::BinLLoad {
+                f,
+                load,
+                a,
+                b,
+                shift,
+                offset,
+            }) if u16::try_from(d).is_ok() => Op::BinLLoadSet {
+                f,
+                load,
+                a,
+                b,
+                d: d as u16,
+                shift,
+                offset,
             },
             Some(Op::LocalGet { off }) => Op::Copy { a: *off, d },
             Some(Op::Const { bits }) => Op::ConstSet { bits: *bits, d },
@@ -2384,6 +2538,34 @@ mod tests {
         );
         assert!(ops.contains(&"LoadLSetU32".to_string()), "{ops:?}");
         assert!(!ops.iter().any(|o| o.contains("Acc")), "{ops:?}");
+    }
+
+    #[test]
+    fn an_operator_takes_a_loaded_operand_in_one_op() {
+        // `h ^ a[i]` pushed, `sum += a[i]` into a local, and an LCG step:
+        // one op each.
+        let ops = debug_ops(
+            r#"(module (memory 1) (func (param i32 i32) (result i32) (local i64)
+                (local.set 2 (i64.add (local.get 2) (i64.load8_u offset=3 (local.get 0))))
+                (local.set 1 (i32.add (i32.mul (local.get 1) (i32.const 1103515245)) (i32.const 12345)))
+                (i32.xor (local.get 1) (i32.load (i32.shl (local.get 0) (i32.const 2))))))"#,
+        );
+        assert_eq!(
+            ops,
+            [
+                "I64AddLLoadSetU8(LLoadSet { a: 2, b: 0, d: 2, shift: 0, offset: 3 })",
+                "I32MulAddLCCSet { a: 1, d: 1, c1: 1103515245, c2: 12345 }",
+                "I32XorLLoadU32(LLoad { a: 1, b: 0, shift: 2, offset: 0 })",
+                "Return",
+            ]
+        );
+        // No specialized op for a multiply by a loaded value: the load and
+        // the operator stay apart.
+        let ops = ops_of(
+            r#"(module (memory 1) (func (param i32 i32) (result i32)
+                (i32.mul (local.get 1) (i32.load (local.get 0)))))"#,
+        );
+        assert_eq!(ops, ["LoadLU32", "I32MulLRAcc", "ReturnAcc"]);
     }
 
     #[test]

@@ -949,6 +949,9 @@ impl Machine<'_> {
                 | Op::SimdBin { .. }
                 | Op::SimdBinLR { .. }
                 | Op::I32MulAddLLL { .. }
+                | Op::I32MulAddLCCSet { .. }
+                | Op::BinLLoad { .. }
+                | Op::BinLLoadSet { .. }
                 | Op::F64MulAddLRSet { .. }
                 | Op::SimdBinLRSet { .. }
                 | Op::V128LoadL { .. }

@@ -92,6 +92,14 @@ macro_rules! for_each_specialized {
             I32GeSAccJumpLL AccJumpLL I32GeS, I32GeUAccJumpLL AccJumpLL I32GeU,
             LoadU8 Load U8, LoadU32 Load U32, LoadU64 Load U64,
             LoadLU8 LoadL U8, LoadLU32 LoadL U32, LoadLU64 LoadL U64,
+            I32AddLLoadU8 LLoadU8 I32Add, I32AddLLoadSetU8 LLoadSetU8 I32Add, I32AddLLoadU32 LLoadU32 I32Add, I32AddLLoadSetU32 LLoadSetU32 I32Add,
+            I32SubLLoadU8 LLoadU8 I32Sub, I32SubLLoadSetU8 LLoadSetU8 I32Sub, I32SubLLoadU32 LLoadU32 I32Sub, I32SubLLoadSetU32 LLoadSetU32 I32Sub,
+            I32XorLLoadU8 LLoadU8 I32Xor, I32XorLLoadSetU8 LLoadSetU8 I32Xor, I32XorLLoadU32 LLoadU32 I32Xor, I32XorLLoadSetU32 LLoadSetU32 I32Xor,
+            I32AndLLoadU8 LLoadU8 I32And, I32AndLLoadSetU8 LLoadSetU8 I32And, I32AndLLoadU32 LLoadU32 I32And, I32AndLLoadSetU32 LLoadSetU32 I32And,
+            I32OrLLoadU8 LLoadU8 I32Or, I32OrLLoadSetU8 LLoadSetU8 I32Or, I32OrLLoadU32 LLoadU32 I32Or, I32OrLLoadSetU32 LLoadSetU32 I32Or,
+            I64AddLLoadU8 LLoadU8 I64Add, I64AddLLoadSetU8 LLoadSetU8 I64Add, I64AddLLoadU32 LLoadU32 I64Add, I64AddLLoadSetU32 LLoadSetU32 I64Add, I64AddLLoadU64 LLoadU64 I64Add, I64AddLLoadSetU64 LLoadSetU64 I64Add,
+            I64XorLLoadU8 LLoadU8 I64Xor, I64XorLLoadSetU8 LLoadSetU8 I64Xor, I64XorLLoadU64 LLoadU64 I64Xor, I64XorLLoadSetU64 LLoadSetU64 I64Xor,
+            F64AddLLoadU64 LLoadU64 F64Add, F64AddLLoadSetU64 LLoadSetU64 F64Add,
             LoadSetU8 LoadSet U8, LoadSetU32 LoadSet U32, LoadSetU64 LoadSet U64,
             LoadLSetU8 LoadLSet U8, LoadLSetU32 LoadLSet U32, LoadLSetU64 LoadLSet U64,
             LoadLSetAccU8 LoadLSetAcc U8, LoadLSetAccU32 LoadLSetAcc U32, LoadLSetAccU64 LoadLSetAcc U64,
@@ -314,6 +322,37 @@ pub(crate) mod shape {
         pub a: u32,
         pub d: u32,
     }
+    /// The local at `a` and a value loaded from the address in the local
+    /// at `b` shifted left by `shift`, plus `offset` (`BinLLoad`); the
+    /// result pushed. Offsets are 16 bits, so that the op stays 16 bytes.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LLoad {
+        pub a: u16,
+        pub b: u16,
+        pub shift: u8,
+        pub offset: u32,
+    }
+    /// `LLoad` of a byte (`LoadFn::U8`).
+    pub(crate) type LLoadU8 = LLoad;
+    /// `LLoad` of 32 bits (`LoadFn::U32`).
+    pub(crate) type LLoadU32 = LLoad;
+    /// `LLoad` of 64 bits (`LoadFn::U64`).
+    pub(crate) type LLoadU64 = LLoad;
+    /// `LLoad`, the result into the local at `d` (`BinLLoadSet`).
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct LLoadSet {
+        pub a: u16,
+        pub b: u16,
+        pub d: u16,
+        pub shift: u8,
+        pub offset: u32,
+    }
+    /// `LLoadSet` of a byte.
+    pub(crate) type LLoadSetU8 = LLoadSet;
+    /// `LLoadSet` of 32 bits.
+    pub(crate) type LLoadSetU32 = LLoadSet;
+    /// `LLoadSet` of 64 bits.
+    pub(crate) type LLoadSetU64 = LLoadSet;
     /// A loop counter's step and test: add `c` to the local at `x`, then
     /// jump to `to` if the new value compares true with the local at `b`.
     /// Offsets are 16 bits, so that the op stays 16 bytes.
@@ -542,6 +581,33 @@ macro_rules! define_op {
         /// `i32.mul` of the locals at `a` and `b` plus the local at `c`
         /// (a row-major index), pushed.
         I32MulAddLLL { a: u32, b: u32, c: u32 },
+        /// `f` of the local at `a` and the value `load` reads at the
+        /// address in the local at `b` shifted left by `shift`, plus
+        /// `offset` (a sum or hash over an array: `h ^ a[i]`); the result
+        /// pushed. Offsets are 16 bits, so that the op stays 16 bytes.
+        BinLLoad {
+            f: BinFn,
+            load: LoadFn,
+            a: u16,
+            b: u16,
+            shift: u8,
+            offset: u32,
+        },
+        /// `BinLLoad`, the result into the local at `d`.
+        BinLLoadSet {
+            f: BinFn,
+            load: LoadFn,
+            a: u16,
+            b: u16,
+            d: u16,
+            shift: u8,
+            offset: u32,
+        },
+        /// `a * c1 + c2` (32 bits) of the local at `a` into the local at
+        /// `d`: a linear congruential generator's step, or an index
+        /// scaled and offset. Offsets are 16 bits, so that the op stays 16
+        /// bytes.
+        I32MulAddLCCSet { a: u16, d: u16, c1: i32, c2: i32 },
         /// Pop `y` and `x`; the local at `d` becomes the local at `a` plus
         /// `x * y` (`f64.add` of a local and an `f64.mul`, rounded twice as
         /// the two instructions are).

@@ -1007,6 +1007,110 @@ fn loaded_values_tested_right_away_compare_as_the_stack_would() {
 }
 
 #[test]
+fn operators_on_loaded_values_compute_what_the_stack_would() {
+    // `x OP load(4 * i + 1)`, pushed and stored into a local, for every
+    // operator and width that runs as one op; the bytes at 1.. are
+    // 0x81 0x82 ... so that sign and zero extension differ.
+    let data: String = (1..=24u8).map(|b| format!("\\{:02x}", 0x80 + b)).collect();
+    let word = |at: usize, width: usize| -> u64 {
+        (0..width).fold(0u64, |v, k| v | (0x81 + (at + k) as u64 - 1) << (8 * k))
+    };
+    type Apply = fn(u64, u64) -> u64;
+    let cases: [(&str, &str, &str, usize, Apply); 13] = [
+        ("i32", "add", "i32.load8_u", 1, |x, y| {
+            (x as u32).wrapping_add(y as u32) as u64
+        }),
+        ("i32", "add", "i32.load", 4, |x, y| {
+            (x as u32).wrapping_add(y as u32) as u64
+        }),
+        ("i32", "sub", "i32.load8_u", 1, |x, y| {
+            (x as u32).wrapping_sub(y as u32) as u64
+        }),
+        ("i32", "sub", "i32.load", 4, |x, y| {
+            (x as u32).wrapping_sub(y as u32) as u64
+        }),
+        ("i32", "xor", "i32.load8_u", 1, |x, y| {
+            (x as u32 ^ y as u32) as u64
+        }),
+        ("i32", "xor", "i32.load", 4, |x, y| {
+            (x as u32 ^ y as u32) as u64
+        }),
+        ("i32", "and", "i32.load", 4, |x, y| {
+            (x as u32 & y as u32) as u64
+        }),
+        ("i32", "or", "i32.load8_u", 1, |x, y| {
+            (x as u32 | y as u32) as u64
+        }),
+        ("i64", "add", "i64.load8_u", 1, |x, y| x.wrapping_add(y)),
+        ("i64", "add", "i64.load32_u", 4, |x, y| x.wrapping_add(y)),
+        ("i64", "add", "i64.load", 8, |x, y| x.wrapping_add(y)),
+        ("i64", "xor", "i64.load", 8, |x, y| x ^ y),
+        ("i64", "xor", "i64.load8_u", 1, |x, y| x ^ y),
+    ];
+    for (ty, op, load, width, apply) in cases {
+        let text = format!(
+            r#"(module (memory 1) (data (i32.const 1) "{data}")
+                (func (export "push") (param $x {ty}) (param $i i32) (result {ty})
+                  ({ty}.{op} (local.get $x) ({load} offset=1 (i32.shl (local.get $i) (i32.const 2)))))
+                (func (export "set") (param $x {ty}) (param $i i32) (result {ty}) (local $r {ty})
+                  (local.set $r ({ty}.{op} (local.get $x) ({load} offset=1 (i32.shl (local.get $i) (i32.const 2)))))
+                  (local.get $r)))"#
+        );
+        let mut store = Store::new();
+        let inst = instantiate(&mut store, &text);
+        let x: u64 = 0x0123_4567_89ab_cdef;
+        let arg = |v: u64| {
+            if ty == "i32" {
+                Value::I32(v as i32)
+            } else {
+                Value::I64(v as i64)
+            }
+        };
+        for i in [0usize, 2] {
+            let expected = apply(x, word(4 * i + 1, width));
+            for f in ["push", "set"] {
+                let r = call(&mut store, inst, f, &[arg(x), Value::I32(i as i32)]);
+                assert_eq!(r, Ok(vec![arg(expected)]), "{ty}.{op} {load} {f} at {i}");
+            }
+        }
+        // The last bytes of memory are in bounds; one past them is not.
+        let last = (65_536 - 1 - width) / 4;
+        for f in ["push", "set"] {
+            let r = call(&mut store, inst, f, &[arg(x), Value::I32(last as i32)]);
+            assert!(r.is_ok(), "{ty}.{op} {load} {f} at the end: {r:?}");
+            let r = call(&mut store, inst, f, &[arg(x), Value::I32(16_384)]);
+            assert_eq!(r, Err(Error::Trap(Trap::OutOfBoundsMemoryAccess)));
+        }
+    }
+}
+
+#[test]
+fn linear_congruential_steps_wrap_at_32_bits() {
+    let text = r#"(module
+        (func (export "lcg") (param $s i32) (param $n i32) (result i32)
+          (block $done (loop $l
+            (br_if $done (i32.eqz (local.get $n)))
+            (local.set $s (i32.add (i32.mul (local.get $s) (i32.const 1103515245)) (i32.const -12345)))
+            (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+            (br $l)))
+          (local.get $s)))"#;
+    let mut store = Store::new();
+    let inst = instantiate(&mut store, text);
+    for (seed, n) in [(42u32, 0), (42, 1), (7, 1000), (u32::MAX, 3)] {
+        let expected = (0..n).fold(seed, |s, _| {
+            s.wrapping_mul(1103515245).wrapping_add(-12345i32 as u32)
+        });
+        let r = call(
+            &mut store,
+            inst,
+            "lcg",
+            &[Value::I32(seed as i32), Value::I32(n)],
+        );
+        assert_eq!(r, Ok(vec![Value::I32(expected as i32)]), "{seed} {n}");
+    }
+}
+
+#[test]
 fn vector_loads_at_a_base_plus_an_index_wrap_and_trap_as_i32_add_does() {
     // `v128.load (i32.add base index)` runs as one op: the sum wraps at
     // 2^32 like `i32.add`, the offset is added after, and a vector past the

@@ -1133,6 +1133,23 @@ handlers! {
         push!(c, sp, BinFn::I32Add.call(m, local!(fp, *k)));
         next!(c, after!(ip), sp, fp, mem)
     }
+    bin_l_load(c, ip, sp, fp, mem) Op::BinLLoad { f, load, a, b, shift, offset } => {
+        let ea = address(local!(fp, *b), *shift, *offset);
+        let v = or_trap!(c, load.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        push!(c, sp, f.call(local!(fp, *a), v));
+        next!(c, after!(ip), sp, fp, mem)
+    }
+    bin_l_load_set(c, ip, sp, fp, mem) Op::BinLLoadSet { f, load, a, b, d, shift, offset } => {
+        let ea = address(local!(fp, *b), *shift, *offset);
+        let v = or_trap!(c, load.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        local!(fp, *d) = f.call(local!(fp, *a), v);
+        next!(c, after!(ip), sp, fp, mem)
+    }
+    i32_mul_add_lcc_set(c, ip, sp, fp, mem) Op::I32MulAddLCCSet { a, d, c1, c2 } => {
+        let m = BinFn::I32Mul.call(local!(fp, *a), *c1 as u32 as u64);
+        local!(fp, *d) = BinFn::I32Add.call(m, *c2 as u32 as u64);
+        next!(c, after!(ip), sp, fp, mem)
+    }
     f64_mul_add_lr_set(c, ip, sp, fp, mem) Op::F64MulAddLRSet { a, d } => {
         let y = pop!(sp);
         let x = pop!(sp);
@@ -1320,6 +1337,19 @@ macro_rules! shift {
     };
 }
 
+/// The value an `LLoad` or `LLoadSet` op `$s` loads (width `$w`), or a
+/// trap.
+macro_rules! l_load {
+    ($w:ident, $s:ident, $c:ident, $fp:ident, $mem:ident) => {{
+        let ea = address(local!($fp, $s.b), $s.shift, $s.offset);
+        or_trap!(
+            $c,
+            LoadFn::$w.call(bytes!($c, $mem), ea),
+            Trap::OutOfBoundsMemoryAccess
+        )
+    }};
+}
+
 /// The body of a specialized op of shape `$shape` and operator `$f`, with
 /// its fields in `$s`; it falls through to the next op unless it jumps.
 macro_rules! shape_body {
@@ -1462,6 +1492,30 @@ macro_rules! shape_body {
         local!($fp, $s.d) = v;
         next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
     }};
+    (LLoadU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = l_load!(U8, $s, $c, $fp, $mem);
+        push!($c, $sp, BinFn::$f.call(local!($fp, $s.a), v));
+    }};
+    (LLoadSetU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = l_load!(U8, $s, $c, $fp, $mem);
+        local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), v);
+    }};
+    (LLoadU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = l_load!(U32, $s, $c, $fp, $mem);
+        push!($c, $sp, BinFn::$f.call(local!($fp, $s.a), v));
+    }};
+    (LLoadSetU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = l_load!(U32, $s, $c, $fp, $mem);
+        local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), v);
+    }};
+    (LLoadU64, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = l_load!(U64, $s, $c, $fp, $mem);
+        push!($c, $sp, BinFn::$f.call(local!($fp, $s.a), v));
+    }};
+    (LLoadSetU64, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = l_load!(U64, $s, $c, $fp, $mem);
+        local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), v);
+    }};
     (Store, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let v = pop!($sp);
         let ea = pop!($sp) as u32 as u64 + $s.offset as u64;
@@ -1582,6 +1636,9 @@ fn handler_of(op: &Op) -> Handler {
                 Op::SimdBinLR { .. } => simd_bin_lr,
                 Op::SimdBinLRSet { .. } => simd_bin_lr_set,
                 Op::I32MulAddLLL { .. } => i32_mul_add_lll,
+                Op::I32MulAddLCCSet { .. } => i32_mul_add_lcc_set,
+                Op::BinLLoad { .. } => bin_l_load,
+                Op::BinLLoadSet { .. } => bin_l_load_set,
                 Op::F64MulAddLRSet { .. } => f64_mul_add_lr_set,
                 Op::I32AddJumpLtU(_) => i32_add_jump_lt_u,
                 Op::I32AddJumpLtS(_) => i32_add_jump_lt_s,
