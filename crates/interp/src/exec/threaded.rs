@@ -105,6 +105,12 @@ struct Ctx<'a, 's> {
     /// make no host call and leave every op that could to `run`.
     inst: u32,
     data: *const InstanceData,
+    /// The elements of its table 0 (empty without one), for
+    /// `call_indirect`: no op run here changes a table (table
+    /// instructions are `run`'s), so they stay put until the chain stops
+    /// or the instance changes.
+    table0: *const u64,
+    table0_len: usize,
     /// The suspended callers by address: the frame stack's buffer and the
     /// depth (the vector's own length is set when the chain stops; on a
     /// trap the machine abandons the frames, and the length it holds is
@@ -159,11 +165,27 @@ impl Ctx<'_, '_> {
         )
     }
 
+    /// Takes the running instance's table 0 (see `Ctx::table0`).
+    #[inline(always)]
+    fn take_table0(&mut self) {
+        // SAFETY: `data` is the running instance's (see there).
+        let data = unsafe { &*self.data };
+        let store = &*self.m.store;
+        let elems = data
+            .tables
+            .first()
+            .and_then(|&t| store.tables.get(t as usize))
+            .map_or(&[][..], |t| &t.elems[..]);
+        self.table0 = elems.as_ptr();
+        self.table0_len = elems.len();
+    }
+
     /// Makes instance `i` the running one and returns its memory 0.
     #[inline(always)]
     fn switch(&mut self, i: u32) -> Mem0 {
         self.inst = i;
         self.data = &self.m.store.instances[i as usize];
+        self.take_table0();
         let mem = Mem0::of(self.m.store, i);
         self.len = mem.len;
         mem
@@ -274,6 +296,8 @@ impl Machine<'_> {
             ops,
             inst: regs.inst,
             data: &self.store.instances[regs.inst as usize],
+            table0: std::ptr::null(),
+            table0_len: 0,
             saved: self.frames.as_mut_ptr(),
             depth: self.frames.len(),
             limit: self.frames.capacity().min(max_depth),
@@ -296,6 +320,7 @@ impl Machine<'_> {
             outcome: Ok(()),
             m: self,
         };
+        c.take_table0();
         loop {
             let At {
                 ip,
@@ -824,8 +849,8 @@ handlers! {
         }
     }
     call_indirect(c, ip, sp, fp, mem) Op::CallIndirect { ty, table } => {
-        // The common case here: a 32-bit table whose element is a
-        // WebAssembly function of exactly the expected type. Anything else
+        // The common case here: an element that is a WebAssembly function
+        // of exactly the expected type. Anything else
         // (errors, subtypes, host functions) is `call_indirect_slow`'s, by
         // a tail call, so that this path saves no registers.
         match indirect_hit(c, *ty, *table, top!(sp)) {
@@ -1178,21 +1203,30 @@ handlers! {
 }
 
 /// The code and instance that a `call_indirect` of type `ty` through
-/// `table` at index `i` calls, in the common case: a 32-bit table whose
-/// element is a WebAssembly function of exactly that type.
+/// `table` at index `i` calls, in the common case: an element that is a
+/// WebAssembly function of exactly that type.
 #[inline(always)]
 fn indirect_hit(c: &Ctx<'_, '_>, ty: u32, table: u32, i: u64) -> Option<(*const Code, u32)> {
     // SAFETY: `data` is the running instance's (see there).
     let data = unsafe { &*c.data };
     let store = &*c.m.store;
     let expected = *data.types.get(ty as usize)?;
-    let tab = store
-        .tables
-        .get(*data.tables.get(table as usize)? as usize)?;
-    if tab.is64() {
-        return None;
-    }
-    let addr = decode_ref(*tab.elems.get(i as u32 as usize)?)?;
+    // An i32 slot holds its value zero-extended, so that the index of
+    // either table type is the slot as it is.
+    let i = usize::try_from(i).ok()?;
+    let elem = if table == 0 {
+        if i >= c.table0_len {
+            return None;
+        }
+        // SAFETY: `table0` holds `table0_len` elements (see `Ctx::table0`).
+        unsafe { *c.table0.add(i) }
+    } else {
+        let tab = store
+            .tables
+            .get(*data.tables.get(table as usize)? as usize)?;
+        *tab.elems.get(i)?
+    };
+    let addr = decode_ref(elem)?;
     match store.funcs.get(addr as usize)? {
         FuncInst::Wasm {
             ty: actual,
