@@ -518,6 +518,18 @@ fn fuse_loop_steps(ops: &mut [Op], is_target: &[bool]) {
     }
 }
 
+/// The op for `local.set d (add (local.get a) (mul x y))` of vectors with
+/// the same lanes, if there is one (a dot product's step).
+fn vector_mul_add(mul: SimdBinFn, add: SimdBinFn, a: u32, d: u32) -> Option<Op> {
+    use SimdBinFn::*;
+    Some(match (mul, add) {
+        (I32x4Mul, I32x4Add) => Op::I32x4MulAddLRSet { a, d },
+        (F32x4Mul, F32x4Add) => Op::F32x4MulAddLRSet { a, d },
+        (F64x2Mul, F64x2Add) => Op::F64x2MulAddLRSet { a, d },
+        _ => return None,
+    })
+}
+
 /// Whether the interpreter may fetch ops and touch frame slots without
 /// bounds checks: the last op is `Return` (so falling through never leaves
 /// the body), every branch target names an op, and every frame offset an
@@ -585,6 +597,9 @@ fn in_bounds(code: &Code) -> bool {
                 Op::F64MulAddLRSet { a, d } => off_ok(a, 1) && off_ok(d, 1),
                 Op::SimdBinLR { a, .. } => off_ok(a, 2),
                 Op::SimdBinLRSet { a, d, .. } => off_ok(a, 2) && off_ok(d, 2),
+                Op::I32x4MulAddLRSet { a, d }
+                | Op::F32x4MulAddLRSet { a, d }
+                | Op::F64x2MulAddLRSet { a, d } => off_ok(a, 2) && off_ok(d, 2),
                 Op::StoreLL { a, v, .. } => off_ok(a, 1) && off_ok(v, 1),
                 Op::LoadLSet { a, d, .. } => off_ok(a, 1) && off_ok(d, 1),
                 Op::BinLL { a, b, .. }
@@ -1556,6 +1571,17 @@ impl Translator<'_> {
                 self.pop_slots(w as u32)?;
                 if w == 1 && self.fuse_set(off) {
                     return Ok(());
+                }
+                // `acc + x * y` of vectors, into a local.
+                if w == 2 && self.last_fusable(2) {
+                    let n = self.ops.len();
+                    if let [Op::SimdBin { f: mul }, Op::SimdBinLR { f: add, a }] = self.ops[n - 2..]
+                        && let Some(op) = vector_mul_add(mul, add, a, off)
+                    {
+                        self.ops.truncate(n - 2);
+                        self.emit(op);
+                        return Ok(());
+                    }
                 }
                 // A lane-wise operator on a local, into a local.
                 if w == 2
@@ -2687,12 +2713,39 @@ mod tests {
     }
 
     #[test]
+    fn a_vector_dot_product_step_is_one_op() {
+        for (lanes, op) in [
+            ("i32x4", "I32x4MulAddLRSet { a: 2, d: 2 }"),
+            ("f32x4", "F32x4MulAddLRSet { a: 2, d: 2 }"),
+            ("f64x2", "F64x2MulAddLRSet { a: 2, d: 2 }"),
+        ] {
+            let text = r#"(module (memory 1) (func (param i32 i32) (result i32) (local v128)
+                (local.set 2
+                  (LANES.add (local.get 2)
+                    (LANES.mul (v128.load (local.get 0)) (v128.load (local.get 1)))))
+                (local.get 0)))"#;
+            let ops = debug_ops(&text.replace("LANES", lanes));
+            assert_eq!(ops[2], op, "{lanes}");
+            assert_eq!(ops.len(), 5, "{ops:?}");
+        }
+        // Lanes of different shapes are two ops.
+        let ops = ops_of(
+            r#"(module (memory 1) (func (param i32 i32) (result i32) (local v128)
+                (local.set 2
+                  (i16x8.add (local.get 2)
+                    (i32x4.mul (v128.load (local.get 0)) (v128.load (local.get 1)))))
+                (local.get 0)))"#,
+        );
+        assert_eq!(ops[2..4], ["I32x4MulS", "I16x8AddLRSet"]);
+    }
+
+    #[test]
     fn vector_accumulators_stay_in_their_local() {
         let ops = debug_ops(
             r#"(module (memory 1) (func (param i32 i32) (result i32) (local v128)
                 (local.set 2
                   (i32x4.add (local.get 2)
-                    (i32x4.mul (v128.load (local.get 0))
+                    (i32x4.sub (v128.load (local.get 0))
                       (v128.load offset=16 (i32.shl (local.get 1) (i32.const 4))))))
                 (local.set 2
                   (f64x2.sub (local.get 2)
@@ -2706,7 +2759,7 @@ mod tests {
                 "V128LoadL { shift: 0, a: 0, offset: 0 }",
                 "V128LoadL { shift: 4, a: 1, offset: 16 }",
                 // Common lane operators have an op of their own per shape.
-                "I32x4MulS(VecS)",
+                "I32x4SubS(VecS)",
                 // acc = acc + top, without pushing the local or popping into it.
                 "I32x4AddLRSet(VecLRSet { a: 2, d: 2 })",
                 // Not fused across the AST-form op below.

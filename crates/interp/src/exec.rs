@@ -950,6 +950,9 @@ impl Machine<'_> {
                 | Op::SimdBinLR { .. }
                 | Op::I32MulAddLLL { .. }
                 | Op::I32MulAddLCCSet { .. }
+                | Op::I32x4MulAddLRSet { .. }
+                | Op::F32x4MulAddLRSet { .. }
+                | Op::F64x2MulAddLRSet { .. }
                 | Op::BinLLoad { .. }
                 | Op::BinLLoadSet { .. }
                 | Op::F64MulAddLRSet { .. }

@@ -612,6 +612,15 @@ macro_rules! define_op {
         /// `x * y` (`f64.add` of a local and an `f64.mul`, rounded twice as
         /// the two instructions are).
         F64MulAddLRSet { a: u32, d: u32 },
+        /// Pop vectors `y` and `x`; the two-slot local at `d` becomes the
+        /// one at `a` plus `x * y`, lane by lane (`i32x4.add` of a local
+        /// and an `i32x4.mul`: a dot product's step).
+        I32x4MulAddLRSet { a: u32, d: u32 },
+        /// `I32x4MulAddLRSet` of `f32x4` lanes (rounded twice, as the two
+        /// instructions are).
+        F32x4MulAddLRSet { a: u32, d: u32 },
+        /// `I32x4MulAddLRSet` of `f64x2` lanes (rounded twice).
+        F64x2MulAddLRSet { a: u32, d: u32 },
         /// `LoadL`, storing into the local at `d` instead of pushing.
         LoadLSet {
             f: LoadFn,

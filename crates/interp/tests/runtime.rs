@@ -1213,6 +1213,81 @@ fn linear_congruential_steps_wrap_at_32_bits() {
 }
 
 #[test]
+fn vector_dot_product_steps_compute_what_the_stack_would() {
+    // `acc = acc + x * y` per lane, fused, against the lanes computed here
+    // (wrapping for i32x4, rounded after the multiply and after the add for
+    // the float lanes); NaN lanes come out as NaN.
+    let text = r#"(module (memory 1)
+        (data (i32.const 0) "\07\00\00\00\ff\ff\ff\ff\00\00\00\80\03\00\00\00")
+        (data (i32.const 16) "\05\00\00\00\02\00\00\00\02\00\00\00\ff\ff\ff\7f")
+        (func (export "i32x4") (param $acc v128) (result v128)
+          (local.set $acc (i32x4.add (local.get $acc)
+            (i32x4.mul (v128.load (i32.const 0)) (v128.load (i32.const 16)))))
+          (local.get $acc))
+        (func (export "f32x4") (param $acc v128) (param $x v128) (param $y v128) (result v128)
+          (v128.store (i32.const 32) (local.get $x))
+          (v128.store (i32.const 48) (local.get $y))
+          (local.set $acc (f32x4.add (local.get $acc)
+            (f32x4.mul (v128.load (i32.const 32)) (v128.load (i32.const 48)))))
+          (local.get $acc))
+        (func (export "f64x2") (param $acc v128) (param $x v128) (param $y v128) (result v128)
+          (v128.store (i32.const 32) (local.get $x))
+          (v128.store (i32.const 48) (local.get $y))
+          (local.set $acc (f64x2.add (local.get $acc)
+            (f64x2.mul (v128.load (i32.const 32)) (v128.load (i32.const 48)))))
+          (local.get $acc)))"#;
+    let mut store = Store::new();
+    let inst = instantiate(&mut store, text);
+    let i32x4 = |l: [i32; 4]| {
+        Value::V128(
+            l.iter()
+                .rev()
+                .fold(0u128, |v, &x| v << 32 | x as u32 as u128),
+        )
+    };
+    let r = call(&mut store, inst, "i32x4", &[i32x4([1, 2, 3, 4])]);
+    let expected = [
+        1 + 7 * 5,
+        2 + -2,
+        3i32.wrapping_add(i32::MIN.wrapping_mul(2)),
+        4i32.wrapping_add(3i32.wrapping_mul(i32::MAX)),
+    ];
+    assert_eq!(r, Ok(vec![i32x4(expected)]));
+    let f32x4 = |l: [f32; 4]| {
+        Value::V128(
+            l.iter()
+                .rev()
+                .fold(0u128, |v, x| v << 32 | x.to_bits() as u128),
+        )
+    };
+    let (acc, x, y) = (
+        [1.5f32, 1e30, -0.0, 2.0],
+        [2.0f32, 1e30, 0.0, 3.0],
+        [0.25f32, 1e10, -1.0, 0.1],
+    );
+    let expected: Vec<f32> = (0..4).map(|k| acc[k] + x[k] * y[k]).collect();
+    let r = call(&mut store, inst, "f32x4", &[f32x4(acc), f32x4(x), f32x4(y)]);
+    assert_eq!(
+        r,
+        Ok(vec![f32x4([
+            expected[0],
+            expected[1],
+            expected[2],
+            expected[3]
+        ])])
+    );
+    let f64x2 = |l: [f64; 2]| Value::V128((l[1].to_bits() as u128) << 64 | l[0].to_bits() as u128);
+    let (acc, x, y) = ([0.1f64, 1.0], [0.2f64, f64::INFINITY], [0.3f64, 0.0]);
+    let r = call(&mut store, inst, "f64x2", &[f64x2(acc), f64x2(x), f64x2(y)]);
+    let Ok(r) = r else { panic!("{r:?}") };
+    let Value::V128(bits) = r[0] else {
+        panic!("{r:?}")
+    };
+    assert_eq!(f64::from_bits(bits as u64), 0.1 + 0.2 * 0.3);
+    assert!(f64::from_bits((bits >> 64) as u64).is_nan());
+}
+
+#[test]
 fn vector_loads_at_a_base_plus_an_index_wrap_and_trap_as_i32_add_does() {
     // `v128.load (i32.add base index)` runs as one op: the sum wraps at
     // 2^32 like `i32.add`, the offset is added after, and a vector past the

@@ -1153,6 +1153,27 @@ handlers! {
         set_vector!(fp.wrapping_add(*d as usize), v);
         next!(c, after!(ip), sp, fp, mem)
     }
+    i32x4_mul_add_lr_set(c, ip, sp, fp, mem) Op::I32x4MulAddLRSet { a, d } => {
+        sp = sp.wrapping_sub(4);
+        let m = SimdBinFn::I32x4Mul.call_bytes(vector!(sp), vector!(sp.wrapping_add(2)));
+        let v = SimdBinFn::I32x4Add.call_bytes(vector!(fp.wrapping_add(*a as usize)), m);
+        set_vector!(fp.wrapping_add(*d as usize), v);
+        next!(c, after!(ip), sp, fp, mem)
+    }
+    f32x4_mul_add_lr_set(c, ip, sp, fp, mem) Op::F32x4MulAddLRSet { a, d } => {
+        sp = sp.wrapping_sub(4);
+        let m = SimdBinFn::F32x4Mul.call_bytes(vector!(sp), vector!(sp.wrapping_add(2)));
+        let v = SimdBinFn::F32x4Add.call_bytes(vector!(fp.wrapping_add(*a as usize)), m);
+        set_vector!(fp.wrapping_add(*d as usize), v);
+        next!(c, after!(ip), sp, fp, mem)
+    }
+    f64x2_mul_add_lr_set(c, ip, sp, fp, mem) Op::F64x2MulAddLRSet { a, d } => {
+        sp = sp.wrapping_sub(4);
+        let m = SimdBinFn::F64x2Mul.call_bytes(vector!(sp), vector!(sp.wrapping_add(2)));
+        let v = SimdBinFn::F64x2Add.call_bytes(vector!(fp.wrapping_add(*a as usize)), m);
+        set_vector!(fp.wrapping_add(*d as usize), v);
+        next!(c, after!(ip), sp, fp, mem)
+    }
     i32_mul_add_lll(c, ip, sp, fp, mem) Op::I32MulAddLLL { a, b, c: k } => {
         let m = BinFn::I32Mul.call(local!(fp, *a), local!(fp, *b));
         push!(c, sp, BinFn::I32Add.call(m, local!(fp, *k)));
@@ -1670,6 +1691,9 @@ fn handler_of(op: &Op) -> Handler {
                 Op::SimdBinLR { .. } => simd_bin_lr,
                 Op::SimdBinLRSet { .. } => simd_bin_lr_set,
                 Op::I32MulAddLLL { .. } => i32_mul_add_lll,
+                Op::I32x4MulAddLRSet { .. } => i32x4_mul_add_lr_set,
+                Op::F32x4MulAddLRSet { .. } => f32x4_mul_add_lr_set,
+                Op::F64x2MulAddLRSet { .. } => f64x2_mul_add_lr_set,
                 Op::I32MulAddLCCSet { .. } => i32_mul_add_lcc_set,
                 Op::BinLLoad { .. } => bin_l_load,
                 Op::BinLLoadSet { .. } => bin_l_load_set,
