@@ -591,6 +591,7 @@ fn in_bounds(code: &Code) -> bool {
                 Op::I32MulAddLLL { a, b, c } => off_ok(a, 1) && off_ok(b, 1) && off_ok(c, 1),
                 Op::I32MulAddLCCSet { a, d, .. } => off_ok(a.into(), 1) && off_ok(d.into(), 1),
                 Op::BinLLoad { a, b, .. } => off_ok(a.into(), 1) && off_ok(b.into(), 1),
+                Op::StoreLBin { a, v, .. } => off_ok(a.into(), 1) && off_ok(v.into(), 1),
                 Op::BinLLoadSet { a, b, d, .. } => {
                     off_ok(a.into(), 1) && off_ok(b.into(), 1) && off_ok(d.into(), 1)
                 }
@@ -655,6 +656,8 @@ enum Shape {
     AccStoreL(shape::AccStoreL),
     LoadLSetAcc(shape::LoadLSetAcc),
     AccJumpLL(shape::AccJumpLL),
+    StoreLBinU8(shape::StoreLBinU8),
+    StoreLBinU32(shape::StoreLBinU32),
     LLoadU8(shape::LLoadU8),
     LLoadU32(shape::LLoadU32),
     LLoadU64(shape::LLoadU64),
@@ -831,6 +834,22 @@ impl Shape {
                 };
                 (f, shape)
             }
+            Op::StoreLBin {
+                store,
+                f,
+                a,
+                v,
+                c,
+                offset,
+            } => {
+                let s = StoreLBin { a, v, c, offset };
+                let shape = match store {
+                    StoreFn::U8 => Shape::StoreLBinU8(s),
+                    StoreFn::U32 => Shape::StoreLBinU32(s),
+                    _ => return None,
+                };
+                (f, shape)
+            }
             Op::BinLLoadSet {
                 f,
                 load,
@@ -938,6 +957,17 @@ impl Shape {
                 b: s.b,
                 to: s.to,
                 if_zero: false,
+            },
+            Shape::StoreLBinU8(s) | Shape::StoreLBinU32(s) => Op::StoreLBin {
+                store: match self {
+                    Shape::StoreLBinU8(_) => StoreFn::U8,
+                    _ => StoreFn::U32,
+                },
+                f,
+                a: s.a,
+                v: s.v,
+                c: s.c,
+                offset: s.offset,
             },
             Shape::LLoadU8(s) | Shape::LLoadU32(s) | Shape::LLoadU64(s) => Op::BinLLoad {
                 f,
@@ -2325,6 +2355,25 @@ impl Translator<'_> {
                             c: bits as i32,
                         });
                     }
+                    // An operator's result on a local and a constant (a
+                    // byte of a shifted value), where a specialized op
+                    // does it all.
+                    Op::BinLC { f: g, a: v, c } if shift == 0 && c as i32 as i64 as u64 == c => {
+                        if let (Ok(a), Ok(v)) = (u16::try_from(a), u16::try_from(v)) {
+                            let op = Op::StoreLBin {
+                                store: f,
+                                f: g,
+                                a,
+                                v,
+                                c: c as i32,
+                                offset,
+                            };
+                            if specialize(&op).is_some() {
+                                self.ops.pop();
+                                return Some(op);
+                            }
+                        }
+                    }
                     Op::LocalGet { off: v } => {
                         self.ops.pop();
                         return Some(Op::StoreLL {
@@ -2592,6 +2641,35 @@ mod tests {
                 (i32.mul (local.get 1) (i32.load (local.get 0)))))"#,
         );
         assert_eq!(ops, ["LoadLU32", "I32MulLRAcc", "ReturnAcc"]);
+    }
+
+    #[test]
+    fn a_store_of_a_shifted_local_is_one_op() {
+        let ops = debug_ops(
+            r#"(module (memory 1) (func (param i32 i32) (result i32)
+                (i32.store8 offset=1 (local.get 0) (i32.shr_u (local.get 1) (i32.const 16)))
+                (i32.store (local.get 0) (i32.shr_s (local.get 1) (i32.const 8)))
+                (i32.store (i32.shl (local.get 0) (i32.const 2)) (i32.shr_s (local.get 1) (i32.const 8)))
+                (i32.store8 (local.get 0) (i32.mul (local.get 1) (i32.const 3)))
+                (local.get 0)))"#,
+        );
+        assert_eq!(
+            ops[..2],
+            [
+                "I32ShrUStoreLBinU8(StoreLBin { a: 0, v: 1, c: 16, offset: 1 })",
+                "I32ShrSStoreLBinU32(StoreLBin { a: 0, v: 1, c: 8, offset: 0 })",
+            ]
+        );
+        // A scaled address, or an operator without such an op: two ops
+        // (an accumulator pair).
+        let names: Vec<&str> = ops[2..6]
+            .iter()
+            .map(|o| o.split(['(', ' ']).next().unwrap_or_default())
+            .collect();
+        assert_eq!(
+            names,
+            ["I32ShrSLCAcc", "StoreLAccU32", "I32MulLCAcc", "StoreLAccU8"]
+        );
     }
 
     #[test]

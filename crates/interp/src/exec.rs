@@ -954,6 +954,7 @@ impl Machine<'_> {
                 | Op::F32x4MulAddLRSet { .. }
                 | Op::F64x2MulAddLRSet { .. }
                 | Op::BinLLoad { .. }
+                | Op::StoreLBin { .. }
                 | Op::BinLLoadSet { .. }
                 | Op::F64MulAddLRSet { .. }
                 | Op::SimdBinLRSet { .. }

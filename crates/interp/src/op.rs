@@ -100,6 +100,8 @@ macro_rules! for_each_specialized {
             I64AddLLoadU8 LLoadU8 I64Add, I64AddLLoadSetU8 LLoadSetU8 I64Add, I64AddLLoadU32 LLoadU32 I64Add, I64AddLLoadSetU32 LLoadSetU32 I64Add, I64AddLLoadU64 LLoadU64 I64Add, I64AddLLoadSetU64 LLoadSetU64 I64Add,
             I64XorLLoadU8 LLoadU8 I64Xor, I64XorLLoadSetU8 LLoadSetU8 I64Xor, I64XorLLoadU64 LLoadU64 I64Xor, I64XorLLoadSetU64 LLoadSetU64 I64Xor,
             F64AddLLoadU64 LLoadU64 F64Add, F64AddLLoadSetU64 LLoadSetU64 F64Add,
+            I32ShrUStoreLBinU8 StoreLBinU8 I32ShrU, I32ShrSStoreLBinU8 StoreLBinU8 I32ShrS, I32AndStoreLBinU8 StoreLBinU8 I32And,
+            I32ShrUStoreLBinU32 StoreLBinU32 I32ShrU, I32ShrSStoreLBinU32 StoreLBinU32 I32ShrS, I32AndStoreLBinU32 StoreLBinU32 I32And,
             LoadSetU8 LoadSet U8, LoadSetU32 LoadSet U32, LoadSetU64 LoadSet U64,
             LoadLSetU8 LoadLSet U8, LoadLSetU32 LoadLSet U32, LoadLSetU64 LoadLSet U64,
             LoadLSetAccU8 LoadLSetAcc U8, LoadLSetAccU32 LoadLSetAcc U32, LoadLSetAccU64 LoadLSetAcc U64,
@@ -353,6 +355,21 @@ pub(crate) mod shape {
     pub(crate) type LLoadSetU32 = LLoadSet;
     /// `LLoadSet` of 64 bits.
     pub(crate) type LLoadSetU64 = LLoadSet;
+    /// A store at the address in the local at `a` plus `offset` of an
+    /// operator's result on the local at `v` and the constant `c`
+    /// (`StoreLBin`: a byte of a shifted value, `store8(p, x >> 8)`).
+    /// Offsets are 16 bits, so that the op stays 16 bytes.
+    #[derive(Clone, Copy, Debug)]
+    pub(crate) struct StoreLBin {
+        pub a: u16,
+        pub v: u16,
+        pub c: i32,
+        pub offset: u32,
+    }
+    /// `StoreLBin` of a byte (`StoreFn::U8`).
+    pub(crate) type StoreLBinU8 = StoreLBin;
+    /// `StoreLBin` of 32 bits (`StoreFn::U32`).
+    pub(crate) type StoreLBinU32 = StoreLBin;
     /// A loop counter's step and test: add `c` to the local at `x`, then
     /// jump to `to` if the new value compares true with the local at `b`.
     /// Offsets are 16 bits, so that the op stays 16 bytes.
@@ -601,6 +618,17 @@ macro_rules! define_op {
             b: u16,
             d: u16,
             shift: u8,
+            offset: u32,
+        },
+        /// `f` of the local at `v` and the constant `c` (sign-extended),
+        /// stored by `store` at the address in the local at `a` plus
+        /// `offset`. Offsets are 16 bits, so that the op stays 16 bytes.
+        StoreLBin {
+            store: StoreFn,
+            f: BinFn,
+            a: u16,
+            v: u16,
+            c: i32,
             offset: u32,
         },
         /// `a * c1 + c2` (32 bits) of the local at `a` into the local at

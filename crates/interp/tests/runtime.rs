@@ -1288,6 +1288,43 @@ fn vector_dot_product_steps_compute_what_the_stack_would() {
 }
 
 #[test]
+fn stores_of_a_shifted_local_store_its_bits_and_trap() {
+    let text = r#"(module (memory 1)
+        (func (export "put") (param $p i32) (param $x i32) (result i64)
+          (i32.store8 offset=1 (local.get $p) (i32.shr_u (local.get $x) (i32.const 8)))
+          (i32.store8 offset=2 (local.get $p) (i32.and (local.get $x) (i32.const 0x7f)))
+          (i32.store offset=4 (local.get $p) (i32.shr_s (local.get $x) (i32.const 4)))
+          (i64.load (local.get $p))))"#;
+    let mut store = Store::new();
+    let inst = instantiate(&mut store, text);
+    let x: i32 = -0x1234_5679;
+    let r = call(&mut store, inst, "put", &[Value::I32(0), Value::I32(x)]);
+    let bytes: [u8; 8] = {
+        let mut b = [0u8; 8];
+        b[1] = ((x as u32) >> 8) as u8;
+        b[2] = (x & 0x7f) as u8;
+        b[4..].copy_from_slice(&(x >> 4).to_le_bytes());
+        b
+    };
+    assert_eq!(r, Ok(vec![Value::I64(i64::from_le_bytes(bytes))]));
+    // The byte one past the end traps, whichever store reaches it.
+    let r = call(
+        &mut store,
+        inst,
+        "put",
+        &[Value::I32(65_535), Value::I32(x)],
+    );
+    assert_eq!(r, Err(Error::Trap(Trap::OutOfBoundsMemoryAccess)));
+    let r = call(
+        &mut store,
+        inst,
+        "put",
+        &[Value::I32(65_532), Value::I32(x)],
+    );
+    assert_eq!(r, Err(Error::Trap(Trap::OutOfBoundsMemoryAccess)));
+}
+
+#[test]
 fn vector_loads_at_a_base_plus_an_index_wrap_and_trap_as_i32_add_does() {
     // `v128.load (i32.add base index)` runs as one op: the sum wraps at
     // 2^32 like `i32.add`, the offset is added after, and a vector past the

@@ -1179,6 +1179,14 @@ handlers! {
         push!(c, sp, BinFn::I32Add.call(m, local!(fp, *k)));
         next!(c, after!(ip), sp, fp, mem)
     }
+    store_l_bin(c, ip, sp, fp, mem) Op::StoreLBin { store, f, a, v, c: k, offset } => {
+        let v = f.call(local!(fp, *v), *k as i64 as u64);
+        let ea = address(local!(fp, *a), 0, *offset);
+        if !store.call(bytes!(c, mem), ea, v) {
+            return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
+        next!(c, after!(ip), sp, fp, mem)
+    }
     bin_l_load(c, ip, sp, fp, mem) Op::BinLLoad { f, load, a, b, shift, offset } => {
         let ea = address(local!(fp, *b), *shift, *offset);
         let v = or_trap!(c, load.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
@@ -1571,6 +1579,20 @@ macro_rules! shape_body {
         let v = l_load!(U64, $s, $c, $fp, $mem);
         local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), v);
     }};
+    (StoreLBinU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = BinFn::$f.call(local!($fp, $s.v), $s.c as i64 as u64);
+        let ea = address(local!($fp, $s.a), 0, $s.offset);
+        if !StoreFn::U8.call(bytes!($c, $mem), ea, v) {
+            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
+    }};
+    (StoreLBinU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = BinFn::$f.call(local!($fp, $s.v), $s.c as i64 as u64);
+        let ea = address(local!($fp, $s.a), 0, $s.offset);
+        if !StoreFn::U32.call(bytes!($c, $mem), ea, v) {
+            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
+    }};
     (Store, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let v = pop!($sp);
         let ea = pop!($sp) as u32 as u64 + $s.offset as u64;
@@ -1696,6 +1718,7 @@ fn handler_of(op: &Op) -> Handler {
                 Op::F64x2MulAddLRSet { .. } => f64x2_mul_add_lr_set,
                 Op::I32MulAddLCCSet { .. } => i32_mul_add_lcc_set,
                 Op::BinLLoad { .. } => bin_l_load,
+                Op::StoreLBin { .. } => store_l_bin,
                 Op::BinLLoadSet { .. } => bin_l_load_set,
                 Op::F64MulAddLRSet { .. } => f64_mul_add_lr_set,
                 Op::I32AddJumpLtU(_) => i32_add_jump_lt_u,
