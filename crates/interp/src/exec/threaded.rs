@@ -1400,16 +1400,29 @@ macro_rules! shift {
     };
 }
 
-/// The value an `LLoad` or `LLoadSet` op `$s` loads (width `$w`), or a
-/// trap.
+/// The result of an `LLoad` or `LLoadSet` op `$s` (operator `$f`, load
+/// width `$w`): `$f` of its local and the loaded value; or a trap.
 macro_rules! l_load {
-    ($w:ident, $s:ident, $c:ident, $fp:ident, $mem:ident) => {{
+    ($w:ident, $f:ident, $s:ident, $c:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.b), $s.shift, $s.offset);
-        or_trap!(
+        let v = or_trap!(
             $c,
             LoadFn::$w.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
-        )
+        );
+        BinFn::$f.call(local!($fp, $s.a), v)
+    }};
+}
+
+/// A `StoreLBin` op `$s` (operator `$f`, store width `$w`): stores `$f` of
+/// its local and constant, or traps.
+macro_rules! store_l_bin {
+    ($w:ident, $f:ident, $s:ident, $c:ident, $fp:ident, $mem:ident) => {{
+        let v = BinFn::$f.call(local!($fp, $s.v), $s.c as i64 as u64);
+        let ea = address(local!($fp, $s.a), 0, $s.offset);
+        if !StoreFn::$w.call(bytes!($c, $mem), ea, v) {
+            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+        }
     }};
 }
 
@@ -1555,44 +1568,30 @@ macro_rules! shape_body {
         local!($fp, $s.d) = v;
         next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
     }};
-    (LLoadU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
-        let v = l_load!(U8, $s, $c, $fp, $mem);
-        push!($c, $sp, BinFn::$f.call(local!($fp, $s.a), v));
-    }};
-    (LLoadSetU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
-        let v = l_load!(U8, $s, $c, $fp, $mem);
-        local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), v);
-    }};
-    (LLoadU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
-        let v = l_load!(U32, $s, $c, $fp, $mem);
-        push!($c, $sp, BinFn::$f.call(local!($fp, $s.a), v));
-    }};
-    (LLoadSetU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
-        let v = l_load!(U32, $s, $c, $fp, $mem);
-        local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), v);
-    }};
-    (LLoadU64, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
-        let v = l_load!(U64, $s, $c, $fp, $mem);
-        push!($c, $sp, BinFn::$f.call(local!($fp, $s.a), v));
-    }};
-    (LLoadSetU64, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
-        let v = l_load!(U64, $s, $c, $fp, $mem);
-        local!($fp, $s.d) = BinFn::$f.call(local!($fp, $s.a), v);
-    }};
-    (StoreLBinU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
-        let v = BinFn::$f.call(local!($fp, $s.v), $s.c as i64 as u64);
-        let ea = address(local!($fp, $s.a), 0, $s.offset);
-        if !StoreFn::U8.call(bytes!($c, $mem), ea, v) {
-            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
-        }
-    }};
-    (StoreLBinU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
-        let v = BinFn::$f.call(local!($fp, $s.v), $s.c as i64 as u64);
-        let ea = address(local!($fp, $s.a), 0, $s.offset);
-        if !StoreFn::U32.call(bytes!($c, $mem), ea, v) {
-            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
-        }
-    }};
+    (LLoadU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
+        push!($c, $sp, l_load!(U8, $f, $s, $c, $fp, $mem))
+    };
+    (LLoadSetU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
+        local!($fp, $s.d) = l_load!(U8, $f, $s, $c, $fp, $mem)
+    };
+    (LLoadU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
+        push!($c, $sp, l_load!(U32, $f, $s, $c, $fp, $mem))
+    };
+    (LLoadSetU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
+        local!($fp, $s.d) = l_load!(U32, $f, $s, $c, $fp, $mem)
+    };
+    (LLoadU64, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
+        push!($c, $sp, l_load!(U64, $f, $s, $c, $fp, $mem))
+    };
+    (LLoadSetU64, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
+        local!($fp, $s.d) = l_load!(U64, $f, $s, $c, $fp, $mem)
+    };
+    (StoreLBinU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
+        store_l_bin!(U8, $f, $s, $c, $fp, $mem)
+    };
+    (StoreLBinU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
+        store_l_bin!(U32, $f, $s, $c, $fp, $mem)
+    };
     (Store, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let v = pop!($sp);
         let ea = pop!($sp) as u32 as u64 + $s.offset as u64;
