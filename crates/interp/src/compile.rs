@@ -400,6 +400,9 @@ fn pair_accumulators(ops: &mut [Op], is_target: &[bool], result_slots: u32) {
             Shape::LR(s) => Shape::LRAcc(s),
             Shape::LL(s) => Shape::LLAcc(s),
             Shape::LC(s) => Shape::LCAcc(s),
+            Shape::LLoadU8(s) => Shape::LLoadAccU8(s),
+            Shape::LLoadU32(s) => Shape::LLoadAccU32(s),
+            Shape::LLoadU64(s) => Shape::LLoadAccU64(s),
             _ => continue,
         };
         // A function's one result, returned right away.
@@ -659,6 +662,9 @@ enum Shape {
     StoreLBinU8(shape::StoreLBinU8),
     StoreLBinU32(shape::StoreLBinU32),
     LLoadU8(shape::LLoadU8),
+    LLoadAccU8(shape::LLoadAccU8),
+    LLoadAccU32(shape::LLoadAccU32),
+    LLoadAccU64(shape::LLoadAccU64),
     LLoadU32(shape::LLoadU32),
     LLoadU64(shape::LLoadU64),
     LLoadSetU8(shape::LLoadSetU8),
@@ -969,11 +975,17 @@ impl Shape {
                 c: s.c,
                 offset: s.offset,
             },
-            Shape::LLoadU8(s) | Shape::LLoadU32(s) | Shape::LLoadU64(s) => Op::BinLLoad {
+            // An accumulator form's generic op is its stack form, as above.
+            Shape::LLoadU8(s)
+            | Shape::LLoadU32(s)
+            | Shape::LLoadU64(s)
+            | Shape::LLoadAccU8(s)
+            | Shape::LLoadAccU32(s)
+            | Shape::LLoadAccU64(s) => Op::BinLLoad {
                 f,
                 load: match self {
-                    Shape::LLoadU8(_) => LoadFn::U8,
-                    Shape::LLoadU32(_) => LoadFn::U32,
+                    Shape::LLoadU8(_) | Shape::LLoadAccU8(_) => LoadFn::U8,
+                    Shape::LLoadU32(_) | Shape::LLoadAccU32(_) => LoadFn::U32,
                     _ => LoadFn::U64,
                 },
                 a: s.a,
@@ -2630,9 +2642,21 @@ mod tests {
             [
                 "I64AddLLoadSetU8(LLoadSet { a: 2, b: 0, d: 2, shift: 0, offset: 3 })",
                 "I32MulAddLCCSet { a: 1, d: 1, c1: 1103515245, c2: 12345 }",
-                "I32XorLLoadU32(LLoad { a: 1, b: 0, shift: 2, offset: 0 })",
-                "Return",
+                // Its result goes to the return in the accumulator.
+                "I32XorLLoadAccU32(LLoad { a: 1, b: 0, shift: 2, offset: 0 })",
+                "ReturnAcc",
             ]
+        );
+        // `h = (h ^ a[i]) * c`: the loaded operand's result goes to the
+        // multiply in the accumulator.
+        let ops = ops_of(
+            r#"(module (memory 1) (func (param i32 i32) (result i32)
+                (local.set 1 (i32.mul (i32.xor (local.get 1) (i32.load8_u (local.get 0))) (i32.const 7)))
+                (local.get 1)))"#,
+        );
+        assert_eq!(
+            ops,
+            ["I32XorLLoadAccU8", "I32MulAccCSet", "LocalGet", "Return"]
         );
         // No specialized op for a multiply by a loaded value: the load and
         // the operator stay apart.

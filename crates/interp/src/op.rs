@@ -93,13 +93,21 @@ macro_rules! for_each_specialized {
             LoadU8 Load U8, LoadU32 Load U32, LoadU64 Load U64,
             LoadLU8 LoadL U8, LoadLU32 LoadL U32, LoadLU64 LoadL U64,
             I32AddLLoadU8 LLoadU8 I32Add, I32AddLLoadSetU8 LLoadSetU8 I32Add, I32AddLLoadU32 LLoadU32 I32Add, I32AddLLoadSetU32 LLoadSetU32 I32Add,
+            I32AddLLoadAccU8 LLoadAccU8 I32Add, I32AddLLoadAccU32 LLoadAccU32 I32Add,
             I32SubLLoadU8 LLoadU8 I32Sub, I32SubLLoadSetU8 LLoadSetU8 I32Sub, I32SubLLoadU32 LLoadU32 I32Sub, I32SubLLoadSetU32 LLoadSetU32 I32Sub,
+            I32SubLLoadAccU8 LLoadAccU8 I32Sub, I32SubLLoadAccU32 LLoadAccU32 I32Sub,
             I32XorLLoadU8 LLoadU8 I32Xor, I32XorLLoadSetU8 LLoadSetU8 I32Xor, I32XorLLoadU32 LLoadU32 I32Xor, I32XorLLoadSetU32 LLoadSetU32 I32Xor,
+            I32XorLLoadAccU8 LLoadAccU8 I32Xor, I32XorLLoadAccU32 LLoadAccU32 I32Xor,
             I32AndLLoadU8 LLoadU8 I32And, I32AndLLoadSetU8 LLoadSetU8 I32And, I32AndLLoadU32 LLoadU32 I32And, I32AndLLoadSetU32 LLoadSetU32 I32And,
+            I32AndLLoadAccU8 LLoadAccU8 I32And, I32AndLLoadAccU32 LLoadAccU32 I32And,
             I32OrLLoadU8 LLoadU8 I32Or, I32OrLLoadSetU8 LLoadSetU8 I32Or, I32OrLLoadU32 LLoadU32 I32Or, I32OrLLoadSetU32 LLoadSetU32 I32Or,
+            I32OrLLoadAccU8 LLoadAccU8 I32Or, I32OrLLoadAccU32 LLoadAccU32 I32Or,
             I64AddLLoadU8 LLoadU8 I64Add, I64AddLLoadSetU8 LLoadSetU8 I64Add, I64AddLLoadU32 LLoadU32 I64Add, I64AddLLoadSetU32 LLoadSetU32 I64Add, I64AddLLoadU64 LLoadU64 I64Add, I64AddLLoadSetU64 LLoadSetU64 I64Add,
+            I64AddLLoadAccU8 LLoadAccU8 I64Add, I64AddLLoadAccU32 LLoadAccU32 I64Add, I64AddLLoadAccU64 LLoadAccU64 I64Add,
             I64XorLLoadU8 LLoadU8 I64Xor, I64XorLLoadSetU8 LLoadSetU8 I64Xor, I64XorLLoadU64 LLoadU64 I64Xor, I64XorLLoadSetU64 LLoadSetU64 I64Xor,
+            I64XorLLoadAccU8 LLoadAccU8 I64Xor, I64XorLLoadAccU64 LLoadAccU64 I64Xor,
             F64AddLLoadU64 LLoadU64 F64Add, F64AddLLoadSetU64 LLoadSetU64 F64Add,
+            F64AddLLoadAccU64 LLoadAccU64 F64Add,
             I32ShrUStoreLBinU8 StoreLBinU8 I32ShrU, I32ShrSStoreLBinU8 StoreLBinU8 I32ShrS, I32AndStoreLBinU8 StoreLBinU8 I32And,
             I32ShrUStoreLBinU32 StoreLBinU32 I32ShrU, I32ShrSStoreLBinU32 StoreLBinU32 I32ShrS, I32AndStoreLBinU32 StoreLBinU32 I32And,
             LoadSetU8 LoadSet U8, LoadSetU32 LoadSet U32, LoadSetU64 LoadSet U64,
@@ -340,6 +348,13 @@ pub(crate) mod shape {
     pub(crate) type LLoadU32 = LLoad;
     /// `LLoad` of 64 bits (`LoadFn::U64`).
     pub(crate) type LLoadU64 = LLoad;
+    /// `LLoad` of a byte, the result to the accumulator (the first of a
+    /// pair, see `compile::pair_accumulators`).
+    pub(crate) type LLoadAccU8 = LLoad;
+    /// `LLoad` of 32 bits, the result to the accumulator.
+    pub(crate) type LLoadAccU32 = LLoad;
+    /// `LLoad` of 64 bits, the result to the accumulator.
+    pub(crate) type LLoadAccU64 = LLoad;
     /// `LLoad`, the result into the local at `d` (`BinLLoadSet`).
     #[derive(Clone, Copy, Debug)]
     pub(crate) struct LLoadSet {

@@ -1156,6 +1156,11 @@ fn operators_on_loaded_values_compute_what_the_stack_would() {
                   ({ty}.{op} (local.get $x) ({load} offset=1 (i32.shl (local.get $i) (i32.const 2)))))
                 (func (export "set") (param $x {ty}) (param $i i32) (result {ty}) (local $r {ty})
                   (local.set $r ({ty}.{op} (local.get $x) ({load} offset=1 (i32.shl (local.get $i) (i32.const 2)))))
+                  (local.get $r))
+                (func (export "times3") (param $x {ty}) (param $i i32) (result {ty}) (local $r {ty})
+                  (local.set $r ({ty}.mul
+                    ({ty}.{op} (local.get $x) ({load} offset=1 (i32.shl (local.get $i) (i32.const 2))))
+                    ({ty}.const 3)))
                   (local.get $r)))"#
         );
         let mut store = Store::new();
@@ -1174,10 +1179,18 @@ fn operators_on_loaded_values_compute_what_the_stack_would() {
                 let r = call(&mut store, inst, f, &[arg(x), Value::I32(i as i32)]);
                 assert_eq!(r, Ok(vec![arg(expected)]), "{ty}.{op} {load} {f} at {i}");
             }
+            // Handed to the multiply in the accumulator.
+            let times3 = if ty == "i32" {
+                (expected as u32).wrapping_mul(3) as u64
+            } else {
+                expected.wrapping_mul(3)
+            };
+            let r = call(&mut store, inst, "times3", &[arg(x), Value::I32(i as i32)]);
+            assert_eq!(r, Ok(vec![arg(times3)]), "{ty}.{op} {load} times3 at {i}");
         }
         // The last bytes of memory are in bounds; one past them is not.
         let last = (65_536 - 1 - width) / 4;
-        for f in ["push", "set"] {
+        for f in ["push", "set", "times3"] {
             let r = call(&mut store, inst, f, &[arg(x), Value::I32(last as i32)]);
             assert!(r.is_ok(), "{ty}.{op} {load} {f} at the end: {r:?}");
             let r = call(&mut store, inst, f, &[arg(x), Value::I32(16_384)]);

@@ -1568,6 +1568,18 @@ macro_rules! shape_body {
         local!($fp, $s.d) = v;
         next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
     }};
+    (LLoadAccU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = l_load!(U8, $f, $s, $c, $fp, $mem);
+        next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
+    }};
+    (LLoadAccU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = l_load!(U32, $f, $s, $c, $fp, $mem);
+        next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
+    }};
+    (LLoadAccU64, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
+        let v = l_load!(U64, $f, $s, $c, $fp, $mem);
+        next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
+    }};
     (LLoadU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
         push!($c, $sp, l_load!(U8, $f, $s, $c, $fp, $mem))
     };
