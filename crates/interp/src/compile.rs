@@ -257,6 +257,9 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
     let is_target = branch_targets(&t.ops, &t.targets, &t.handlers);
     fuse_loop_steps(&mut t.ops, &is_target);
     pair_accumulators(&mut t.ops, &is_target, result_slots);
+    if result_slots == 1 {
+        return_locals(&mut t.ops);
+    }
     let code = Code {
         entry: t.ops.first().cloned().unwrap_or(Op::Return),
         ops: t.ops.into_boxed_slice(),
@@ -484,6 +487,17 @@ fn mirror(f: BinFn) -> Option<BinFn> {
     })
 }
 
+/// Turns a `local.get` right before a `Return` of a function's one result
+/// slot into `ReturnLocal`, which returns the local without pushing it;
+/// the `Return` stays, for any branch to it.
+fn return_locals(ops: &mut [Op]) {
+    for j in 0..ops.len().saturating_sub(1) {
+        if let (Op::LocalGet { off }, Op::Return) = (&ops[j], &ops[j + 1]) {
+            ops[j] = Op::ReturnLocal { off: *off };
+        }
+    }
+}
+
 /// Fuses a counted loop's step into its test: `I32AddLCSet { a: x, d: x }`
 /// then `I32LtUJumpLL { a: x, .. }` (or the signed test) become
 /// `I32AddJumpLtU` (`I32AddJumpLtS`) in place of the first, which skips the
@@ -604,6 +618,7 @@ fn in_bounds(code: &Code) -> bool {
                 Op::I32x4MulAddLRSet { a, d }
                 | Op::F32x4MulAddLRSet { a, d }
                 | Op::F64x2MulAddLRSet { a, d } => off_ok(a, 2) && off_ok(d, 2),
+                Op::ReturnLocal { off } => off_ok(off, 1),
                 Op::StoreLL { a, v, .. } => off_ok(a, 1) && off_ok(v, 1),
                 Op::LoadLSet { a, d, .. } => off_ok(a, 1) && off_ok(d, 1),
                 Op::BinLL { a, b, .. }
@@ -2544,7 +2559,7 @@ mod tests {
                 "StoreLU32",
                 "I32SubLCSet",
                 "JumpIfL",
-                "LocalGet",
+                "ReturnLocal",
                 "Return"
             ]
         );
@@ -2558,7 +2573,10 @@ mod tests {
                 (local.set 1 (i32.mul (i32.xor (local.get 1) (local.get 0)) (i32.const 7)))
                 (local.get 1)))"#,
         );
-        assert_eq!(ops, ["I32XorLLAcc", "I32MulAccCSet", "LocalGet", "Return"]);
+        assert_eq!(
+            ops,
+            ["I32XorLLAcc", "I32MulAccCSet", "ReturnLocal", "Return"]
+        );
         // The multiply heads a loop, which a branch reaches with a value
         // from elsewhere: no pair.
         let ops = ops_of(
@@ -2656,7 +2674,7 @@ mod tests {
         );
         assert_eq!(
             ops,
-            ["I32XorLLoadAccU8", "I32MulAccCSet", "LocalGet", "Return"]
+            ["I32XorLLoadAccU8", "I32MulAccCSet", "ReturnLocal", "Return"]
         );
         // No specialized op for a multiply by a loaded value: the load and
         // the operator stay apart.
@@ -2697,6 +2715,29 @@ mod tests {
     }
 
     #[test]
+    fn a_local_returned_right_away_is_returned_from_its_slot() {
+        let ops = ops_of(
+            r#"(module (func (param i32) (result i32)
+                (if (i32.lt_u (local.get 0) (i32.const 2)) (then (return (local.get 0))))
+                (local.get 0)))"#,
+        );
+        assert_eq!(
+            ops,
+            [
+                "I32GeUJumpLC",
+                "ReturnLocal",
+                "Return",
+                "ReturnLocal",
+                "Return"
+            ]
+        );
+        // Not with two results.
+        let ops =
+            ops_of(r#"(module (func (param i32) (result i32 i32) (local.get 0) (local.get 0)))"#);
+        assert_eq!(ops, ["LocalGet", "LocalGet", "Return"]);
+    }
+
+    #[test]
     fn a_counted_loop_steps_and_tests_in_one_op() {
         let text = r#"(module (memory 1) (func (param i32) (result i32) (local i32)
             (block $b (loop $l
@@ -2715,7 +2756,7 @@ mod tests {
                 // 0; falling through skips the next op, the unfused test.
                 "I32AddJumpLtU(Step { x: 1, b: 0, c: 1, to: 1 })",
                 "I32LtUJumpLL(JumpLL { a: 1, b: 0, to: 1 })",
-                "LocalGet { off: 1 }",
+                "ReturnLocal { off: 1 }",
                 "Return",
             ]
         );
@@ -2789,7 +2830,7 @@ mod tests {
                 "StoreLAccU32(StoreL { shift: 0, a: 1, offset: 0 })",
                 // The shift is taken modulo 32, as `i32.shl` does.
                 "StoreLCU32(StoreLC { shift: 2, a: 1, offset: 0, c: 7 })",
-                "LocalGet { off: 2 }",
+                "ReturnLocal { off: 2 }",
                 "Return",
             ]
         );
@@ -2874,7 +2915,7 @@ mod tests {
                 "Simd(I16x8AddSatS)",
                 "F64x2SubS(VecS)",
                 "LocalSet2 { off: 2 }",
-                "LocalGet { off: 0 }",
+                "ReturnLocal { off: 0 }",
                 "Return",
             ]
         );
@@ -2902,7 +2943,7 @@ mod tests {
                 "LoadLU64(LoadL { shift: 0, a: 2, offset: 8 })",
                 // sum = sum + x * y, both roundings kept.
                 "F64MulAddLRSet { a: 3, d: 3 }",
-                "LocalGet { off: 0 }",
+                "ReturnLocal { off: 0 }",
                 "Return",
             ]
         );

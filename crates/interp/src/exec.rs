@@ -685,6 +685,13 @@ impl Machine<'_> {
                 // `ReturnAcc` comes here only through `ret_slow`, which put
                 // the accumulator back on the stack.
                 Op::Return | Op::ReturnAcc => ret!(),
+                // The handlers leave a `ReturnLocal` here in every case but
+                // a return to a plain caller.
+                Op::ReturnLocal { off } => {
+                    let v = self.get(fp + *off as usize);
+                    self.stack.push(v);
+                    ret!()
+                }
                 Op::Call { func } => {
                     let addr = self.store.instances[inst as usize].funcs[*func as usize];
                     call!(addr, false);

@@ -448,6 +448,11 @@ macro_rules! define_op {
         /// the accumulator that the op before hands over (the second of an
         /// accumulator pair, see `compile::pair_accumulators`).
         ReturnAcc,
+        /// `local.get` of the one-slot local at `off` then `Return`, in a
+        /// function with one result slot: the callee's value goes straight
+        /// into its first slot, where the caller finds it (half the calls
+        /// of a recursion end this way). The `Return` stays after it.
+        ReturnLocal { off: u32 },
         /// Call a function of the instance by its index.
         Call { func: u32 },
         /// Call through a table; `ty` is the module's type index.

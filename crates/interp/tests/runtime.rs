@@ -1648,6 +1648,68 @@ fn results_handed_to_the_return_reach_every_caller() {
     assert_eq!(calls.load(Ordering::SeqCst), 25);
 }
 
+/// A function's one result returned straight from a local (`local.get`
+/// then the return, as half the calls of a recursion end) reaches every
+/// kind of caller: the host, a caller in the same instance, one in another
+/// instance, and callers whose frames a host call pinned.
+#[test]
+fn results_returned_from_a_local_reach_every_caller() {
+    let mut store = Store::new();
+    let nop = store.func(
+        FuncType {
+            params: vec![],
+            results: vec![],
+        },
+        |_, _, _| Ok(()),
+    );
+    let picker = instantiate(
+        &mut store,
+        r#"(module (func (export "pick") (param i32 i32) (result i32)
+             (if (local.get 0) (then (return (local.get 1))))
+             (local.get 0)))"#,
+    );
+    let pick = |store: &mut Store, a: i32, b: i32| {
+        call(store, picker, "pick", &[Value::I32(a), Value::I32(b)])
+    };
+    assert_eq!(pick(&mut store, 1, 7), Ok(vec![Value::I32(7)]));
+    assert_eq!(pick(&mut store, 0, 7), Ok(vec![Value::I32(0)]));
+    let mut linker = Linker::new();
+    linker.define("host", "nop", Extern::Func(nop));
+    linker.define_instance(&store, "p", picker);
+    let user = linker
+        .instantiate(
+            &mut store,
+            &module(
+                r#"(module
+                     (import "p" "pick" (func $pick (param i32 i32) (result i32)))
+                     (import "host" "nop" (func $nop))
+                     (func $fib (param i32) (result i32)
+                       (if (i32.lt_u (local.get 0) (i32.const 2)) (then (return (local.get 0))))
+                       (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                                (call $fib (i32.sub (local.get 0) (i32.const 2)))))
+                     (func (export "run") (param $n i32) (result i32) (local $i i32) (local $s i32)
+                       (block $done (loop $next
+                         (br_if $done (i32.ge_u (local.get $i) (local.get $n)))
+                         (if (i32.eqz (i32.and (local.get $i) (i32.const 3))) (then (call $nop)))
+                         (local.set $s (i32.add (local.get $s)
+                           (i32.add (call $fib (i32.and (local.get $i) (i32.const 15)))
+                                    (call $pick (i32.and (local.get $i) (i32.const 1)) (local.get $i)))))
+                         (local.set $i (i32.add (local.get $i) (i32.const 1)))
+                         (br $next)))
+                       (local.get $s)))"#,
+            ),
+        )
+        .unwrap();
+    let fib = |n: i32| (0..n).fold((0, 1), |(a, b), _| (b, a + b)).0;
+    let want: i32 = (0..100)
+        .map(|i| fib(i & 15) + if i & 1 == 1 { i } else { 0 })
+        .sum();
+    assert_eq!(
+        call(&mut store, user, "run", &[Value::I32(100)]),
+        Ok(vec![Value::I32(want)])
+    );
+}
+
 /// A store whose value comes in the accumulator stores it, at every width,
 /// and traps out of bounds as any store does.
 #[test]

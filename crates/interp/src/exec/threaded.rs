@@ -823,6 +823,21 @@ fn ret_acc(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, acc: Acc, fp: Sp, mem: *mut u8) 
     ret_slow(c, ip, sp.wrapping_add(1), Acc::uninit(), fp, mem)
 }
 
+/// `ReturnLocal`: `ret` with the one result in a local, which goes straight
+/// into the callee's first slot; any return but to a plain caller is
+/// `run`'s.
+fn ret_local(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
+    let Op::ReturnLocal { off } = *op(ip) else {
+        wrong()
+    };
+    if let Some(f) = plain_caller(c) {
+        at!(fp) = local!(fp, off);
+        c.depth -= 1;
+        return resume(c, f, fp.wrapping_add(1), mem);
+    }
+    exit!(c, ip, sp, fp, mem)
+}
+
 /// The caller a return resumes, when the return needs no more than that:
 /// a WebAssembly caller (not the host) of the same instance, with no pins
 /// to drop.
@@ -1672,6 +1687,7 @@ fn handler_of(op: &Op) -> Handler {
                 Op::CallIndirect { .. } => call_indirect,
                 Op::Return => ret,
                 Op::ReturnAcc => ret_acc,
+                Op::ReturnLocal { .. } => ret_local,
                 Op::Jump { .. } => jump_to,
                 Op::Br(_) => br,
                 Op::JumpIf { .. } => jump_if,
