@@ -1233,10 +1233,10 @@ handlers! {
         add_jump(c, ip, *s, BinFn::I32LtS, sp, fp, mem)
     }
     i32_add_l_jump_lt_u(c, ip, sp, fp, mem) Op::I32AddLJumpLtU(s) => {
-        add_l_jump(c, ip, *s, BinFn::I32LtU, sp, fp, mem)
+        add_l_jump(c, ip, s, BinFn::I32LtU, sp, fp, mem)
     }
     i32_add_l_jump_lt_s(c, ip, sp, fp, mem) Op::I32AddLJumpLtS(s) => {
-        add_l_jump(c, ip, *s, BinFn::I32LtS, sp, fp, mem)
+        add_l_jump(c, ip, s, BinFn::I32LtS, sp, fp, mem)
     }
     num(c, ip, sp, fp, mem) Op::Num(i) => {
         instr(c, ip, crate::num::numeric, i, sp, fp, mem)
@@ -1335,7 +1335,7 @@ fn add_jump(
 fn add_l_jump(
     c: &mut Ctx<'_, '_>,
     ip: Ip,
-    s: shape::StepL,
+    s: &shape::StepL,
     lt: BinFn,
     sp: Sp,
     fp: Sp,
@@ -1344,7 +1344,12 @@ fn add_l_jump(
     let v = BinFn::I32Add.call(local!(fp, s.x), local!(fp, s.y));
     local!(fp, s.x) = v;
     if lt.call(v, local!(fp, s.b)) != 0 {
-        jump!(c, ip, s.to, sp, fp, mem);
+        // Read only here: loaded before the test, the target would hold a
+        // register that the sum then takes from a callee-saved one,
+        // pushed and popped on every iteration.
+        // SAFETY: `s` is the running op's field, a valid reference.
+        let to = unsafe { std::ptr::read_volatile(&s.to) };
+        jump!(c, ip, to, sp, fp, mem);
     }
     // The next op is the one this fused with: skipped.
     // SAFETY: `in_bounds` checked that the op after it exists.
