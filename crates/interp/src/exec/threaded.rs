@@ -1169,24 +1169,15 @@ handlers! {
         next!(c, after!(ip), sp, fp, mem)
     }
     i32x4_mul_add_lr_set(c, ip, sp, fp, mem) Op::I32x4MulAddLRSet { a, d } => {
-        sp = sp.wrapping_sub(4);
-        let m = SimdBinFn::I32x4Mul.call_bytes(vector!(sp), vector!(sp.wrapping_add(2)));
-        let v = SimdBinFn::I32x4Add.call_bytes(vector!(fp.wrapping_add(*a as usize)), m);
-        set_vector!(fp.wrapping_add(*d as usize), v);
+        let sp = vector_mul_add(sp, fp, *a, *d, SimdBinFn::I32x4Mul, SimdBinFn::I32x4Add);
         next!(c, after!(ip), sp, fp, mem)
     }
     f32x4_mul_add_lr_set(c, ip, sp, fp, mem) Op::F32x4MulAddLRSet { a, d } => {
-        sp = sp.wrapping_sub(4);
-        let m = SimdBinFn::F32x4Mul.call_bytes(vector!(sp), vector!(sp.wrapping_add(2)));
-        let v = SimdBinFn::F32x4Add.call_bytes(vector!(fp.wrapping_add(*a as usize)), m);
-        set_vector!(fp.wrapping_add(*d as usize), v);
+        let sp = vector_mul_add(sp, fp, *a, *d, SimdBinFn::F32x4Mul, SimdBinFn::F32x4Add);
         next!(c, after!(ip), sp, fp, mem)
     }
     f64x2_mul_add_lr_set(c, ip, sp, fp, mem) Op::F64x2MulAddLRSet { a, d } => {
-        sp = sp.wrapping_sub(4);
-        let m = SimdBinFn::F64x2Mul.call_bytes(vector!(sp), vector!(sp.wrapping_add(2)));
-        let v = SimdBinFn::F64x2Add.call_bytes(vector!(fp.wrapping_add(*a as usize)), m);
-        set_vector!(fp.wrapping_add(*d as usize), v);
+        let sp = vector_mul_add(sp, fp, *a, *d, SimdBinFn::F64x2Mul, SimdBinFn::F64x2Add);
         next!(c, after!(ip), sp, fp, mem)
     }
     i32_mul_add_lll(c, ip, sp, fp, mem) Op::I32MulAddLLL { a, b, c: k } => {
@@ -1327,6 +1318,18 @@ fn add_jump(
     // The next op is the one this fused with: skipped.
     // SAFETY: `in_bounds` checked that the op after it exists.
     next!(c, unsafe { ip.add(2) }, sp, fp, mem)
+}
+
+/// A dot product's step (`...MulAddLRSet`): pops vectors `x` and `y`; the
+/// two-slot local at `d` becomes the one at `a` plus `x * y` (`mul` and
+/// `add` of the op's lanes). Returns the new top of the stack.
+#[inline(always)]
+fn vector_mul_add(sp: Sp, fp: Sp, a: u32, d: u32, mul: SimdBinFn, add: SimdBinFn) -> Sp {
+    let sp = sp.wrapping_sub(4);
+    let m = mul.call_bytes(vector!(sp), vector!(sp.wrapping_add(2)));
+    let v = add.call_bytes(vector!(fp.wrapping_add(a as usize)), m);
+    set_vector!(fp.wrapping_add(d as usize), v);
+    sp
 }
 
 /// A loop index's step by a local and its test (`I32AddLJumpLtU/S`):
