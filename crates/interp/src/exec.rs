@@ -137,6 +137,7 @@ pub(crate) fn invoke(store: &mut Store, f: Func, args: &[Value]) -> Result<Vec<V
     if let Some(fuel) = store.fuel.as_mut() {
         *fuel = fuel.checked_sub(1).ok_or(Trap::OutOfFuel)?;
     }
+    let id = store.id;
     store.depth += 1;
     let result = match func {
         FuncInst::Host { f, .. } => {
@@ -150,12 +151,27 @@ pub(crate) fn invoke(store: &mut Store, f: Func, args: &[Value]) -> Result<Vec<V
                 args,
                 &mut results,
             );
-            r.map(|()| results)
+            r.and_then(|()| kept(store, id)).map(|()| results)
         }
         FuncInst::Wasm { code, instance, .. } => run_wasm(store, code, instance, &ty, args),
     };
-    store.depth -= 1;
+    // A store put in this one's place (the call trapped then) has its own
+    // depth.
+    if store.id == id {
+        store.depth -= 1;
+    }
     result.map_err(Error::Trap)
+}
+
+/// `Ok` if `store` is still the store `id` names, after a host function
+/// had it; the trap that ends the call if the function put another store
+/// in its place (the running code's instances and frames were this one's).
+fn kept(store: &Store, id: crate::store::StoreId) -> Result<(), Trap> {
+    if store.id == id {
+        Ok(())
+    } else {
+        Err(Trap::Host("a host function replaced the store".into()))
+    }
 }
 
 fn run_wasm(
@@ -374,6 +390,7 @@ impl Machine<'_> {
         if self.store.depth >= MAX_REENTRY {
             return Err(Trap::CallStackExhausted);
         }
+        let id = self.store.id;
         self.store.depth += 1;
         let r = f(
             &mut Caller {
@@ -383,6 +400,7 @@ impl Machine<'_> {
             &args,
             &mut results,
         );
+        kept(self.store, id)?;
         self.store.depth -= 1;
         r?;
         let need = self.stack.sp + results.len() * 2;

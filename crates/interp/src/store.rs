@@ -58,7 +58,9 @@ pub enum Extern {
 /// What a host function sees of its caller.
 pub struct Caller<'a> {
     /// The store, for reading and writing memories, tables and globals, and
-    /// for calling back into WebAssembly.
+    /// for calling back into WebAssembly. Putting another store in its
+    /// place ends the running call with a trap ("a host function replaced
+    /// the store"), as the running code's instances were this one's.
     pub store: &'a mut Store,
     /// The instance whose code made the call, if any.
     pub instance: Option<Instance>,
@@ -144,6 +146,21 @@ pub struct Store {
     pub(crate) depth: u32,
     /// Whether instantiation checks every segment before writing any.
     pub(crate) segments_checked_first: bool,
+    /// This store's identity: a host function holds `&mut Store` and may
+    /// put another store in its place, which the running code (whose
+    /// instances, frames and memories were this one's) must notice.
+    pub(crate) id: StoreId,
+}
+
+/// A store's identity, new for every store made.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct StoreId(u64);
+
+impl Default for StoreId {
+    fn default() -> StoreId {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        StoreId(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+    }
 }
 
 impl Store {

@@ -633,6 +633,63 @@ fn indirect_calls_through_a_64_bit_table_take_the_whole_index() {
 }
 
 #[test]
+fn a_host_function_that_replaces_the_store_ends_the_call_with_a_trap() {
+    // The host function puts a fresh store in the caller's place. Whether
+    // it was called from WebAssembly, from the host, or as a start
+    // function, the call ends with a trap (the running code's instances and
+    // frames were the old store's) instead of a panic, and the store in
+    // place afterwards works.
+    let replace = |store: &mut Store| {
+        store.func(
+            FuncType {
+                params: vec![],
+                results: vec![],
+            },
+            |caller, _, _| {
+                *caller.store = Store::new();
+                Ok(())
+            },
+        )
+    };
+    let replaced = Err(Error::Trap(Trap::Host(
+        "a host function replaced the store".into(),
+    )));
+    let text = r#"(module (import "h" "replace" (func $replace))
+        (memory 1)
+        (func (export "run") (result i32)
+          (i32.store (i32.const 0) (i32.const 7))
+          (call $replace)
+          (i32.load (i32.const 0))))"#;
+
+    let mut store = Store::new();
+    let f = replace(&mut store);
+    let mut linker = Linker::new();
+    linker.define("h", "replace", Extern::Func(f));
+    let inst = linker
+        .instantiate(&mut store, &module(text))
+        .expect("instantiates");
+    assert_eq!(call(&mut store, inst, "run", &[]), replaced);
+    // Straight from the host.
+    let f = replace(&mut store);
+    assert_eq!(store.call(f, &[]), replaced);
+    // As a start function.
+    let f = replace(&mut store);
+    let mut linker = Linker::new();
+    linker.define("h", "replace", Extern::Func(f));
+    let started = module(r#"(module (import "h" "replace" (func $r)) (start $r))"#);
+    assert_eq!(
+        linker.instantiate(&mut store, &started).map(|_| ()),
+        replaced.map(|_: Vec<Value>| ())
+    );
+    // The store in place runs code.
+    let inst = instantiate(
+        &mut store,
+        r#"(module (func (export "f") (result i32) (i32.const 5)))"#,
+    );
+    assert_eq!(call(&mut store, inst, "f", &[]), Ok(vec![Value::I32(5)]));
+}
+
+#[test]
 fn numeric_traps_carry_spec_messages() {
     let mut store = Store::new();
     let inst = instantiate(
