@@ -101,6 +101,11 @@ impl Features {
             | Features::GC.0,
     );
 
+    /// What deployed engines accept, and [`Features::default`]: Wasm 3.0
+    /// plus threads and wide arithmetic.
+    pub const DEFAULT: Features =
+        Features(Features::WASM3.0 | Features::THREADS.0 | Features::WIDE_ARITHMETIC.0);
+
     /// Every proposal known, the legacy exceptions included.
     pub const ALL: Features = Features((1 << 20) - 1);
 
@@ -132,39 +137,63 @@ impl Features {
             .map(|(_, f)| *f)
     }
 
-    /// A feature set from a command-line description: a base (`wasm1`,
-    /// `wasm2`, `wasm3`, `all`, `default`) and/or `+name`/`-name` edits,
-    /// separated by commas.
+    /// The presets [`Features::parse`] knows by name, each with its set.
+    pub const PRESETS: &[(&str, Features)] = &[
+        ("wasm1", Features::WASM1),
+        ("mvp", Features::WASM1),
+        ("wasm2", Features::WASM2),
+        ("wasm3", Features::WASM3),
+        ("default", Features::DEFAULT),
+        ("all", Features::ALL),
+    ];
+
+    /// A proposal or preset by its command-line name.
+    fn named(name: &str) -> Option<Features> {
+        Features::PRESETS
+            .iter()
+            .chain(Features::NAMED)
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| *f)
+    }
+
+    /// A feature set from a command-line description: comma-separated
+    /// parts, each a preset (`wasm1`, `wasm2`, `wasm3`, `default`, `all`)
+    /// or a proposal name, to start from, or such a name after `+` or `-`
+    /// to add or remove. `all,-all` is the empty set; `-simd` alone is the
+    /// default without SIMD.
     pub fn parse(spec: &str) -> Result<Features, UnknownFeature> {
         let mut set = Features::default();
         for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-            set = match part {
-                "wasm1" | "mvp" => Features::WASM1,
-                "wasm2" => Features::WASM2,
-                "wasm3" => Features::WASM3,
-                "all" => Features::ALL,
-                "default" => Features::default(),
-                _ => {
-                    let (add, name) = match part.as_bytes()[0] {
-                        b'+' => (true, &part[1..]),
-                        b'-' => (false, &part[1..]),
-                        _ => (true, part),
-                    };
-                    let f =
-                        Features::by_name(name).ok_or_else(|| UnknownFeature(name.to_string()))?;
-                    if add { set.with(f) } else { set.without(f) }
-                }
+            let (edit, name) = match part.as_bytes()[0] {
+                b'+' => (Some(true), &part[1..]),
+                b'-' => (Some(false), &part[1..]),
+                _ => (None, part),
+            };
+            let f = Features::named(name).ok_or_else(|| UnknownFeature(name.to_string()))?;
+            let preset = Features::PRESETS.iter().any(|(n, _)| *n == name);
+            set = match edit {
+                Some(true) => set.with(f),
+                Some(false) => set.without(f),
+                // A preset names the whole set; a bare proposal name adds it.
+                None if preset => f,
+                None => set.with(f),
             };
         }
         Ok(set)
+    }
+
+    /// The command-line names of the proposals in this set.
+    pub fn names(self) -> impl Iterator<Item = &'static str> {
+        Features::NAMED
+            .iter()
+            .filter(move |(_, f)| self.contains(*f))
+            .map(|(n, _)| *n)
     }
 }
 
 impl Default for Features {
     fn default() -> Features {
-        Features::WASM3
-            .with(Features::THREADS)
-            .with(Features::WIDE_ARITHMETIC)
+        Features::DEFAULT
     }
 }
 
@@ -197,8 +226,18 @@ impl fmt::Debug for Features {
 pub struct UnknownFeature(pub String);
 
 impl fmt::Display for UnknownFeature {
+    /// Names the unknown feature and lists the known ones.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "unknown feature `{}`", self.0)
+        write!(f, "unknown feature `{}`; known: ", self.0)?;
+        let presets = Features::PRESETS.iter().map(|(n, _)| *n);
+        let names = presets.chain(Features::NAMED.iter().map(|(n, _)| *n));
+        for (i, name) in names.enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            f.write_str(name)?;
+        }
+        Ok(())
     }
 }
 
@@ -227,5 +266,20 @@ mod tests {
             Features::parse("+nope"),
             Err(UnknownFeature("nope".to_string()))
         );
+    }
+
+    #[test]
+    fn presets_can_be_edited_too() {
+        assert_eq!(Features::parse("all,-all"), Ok(Features::empty()));
+        assert_eq!(
+            Features::parse("-simd"),
+            Ok(Features::default().without(Features::SIMD))
+        );
+        assert_eq!(Features::parse("wasm1,+wasm2"), Ok(Features::WASM2));
+        assert_eq!(Features::parse("default"), Ok(Features::default()));
+        assert_eq!(Features::parse("gc"), Ok(Features::default()));
+        let e = UnknownFeature("nope".into()).to_string();
+        assert!(e.starts_with("unknown feature `nope`; known: wasm1"), "{e}");
+        assert!(e.contains("legacy-exceptions"), "{e}");
     }
 }

@@ -82,6 +82,65 @@ impl Ieee64 {
     }
 }
 
+impl std::fmt::Display for Ieee32 {
+    /// The text format's spelling, which reads back to the same bits:
+    /// `inf`, `nan`, `-nan:0x1` (a payload other than the canonical one is
+    /// spelled out, the sign always), `-0`, and otherwise the shortest
+    /// decimal that round-trips.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        float_text(f, self.0.into(), 32)
+    }
+}
+
+impl std::fmt::Display for Ieee64 {
+    /// The text format's spelling; see [`Ieee32`]'s.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        float_text(f, self.0, 64)
+    }
+}
+
+/// Writes a float of `width` bits, given by its bits, in the text format.
+fn float_text(out: &mut std::fmt::Formatter<'_>, bits: u64, width: u32) -> std::fmt::Result {
+    use std::fmt::Write;
+    let (exp_bits, mantissa_bits) = if width == 32 { (8, 23) } else { (11, 52) };
+    let sign = bits >> (width - 1) & 1 == 1;
+    let exp = (bits >> mantissa_bits) & ((1 << exp_bits) - 1);
+    let mantissa = bits & ((1 << mantissa_bits) - 1);
+    if exp == (1 << exp_bits) - 1 {
+        if sign {
+            out.write_char('-')?;
+        }
+        if mantissa == 0 {
+            return out.write_str("inf");
+        }
+        out.write_str("nan")?;
+        // The canonical NaN has only the top mantissa bit set; any other
+        // payload must be spelled out.
+        if mantissa != 1 << (mantissa_bits - 1) {
+            write!(out, ":0x{mantissa:x}")?;
+        }
+        return Ok(());
+    }
+    // Rust's float formatting prints the shortest decimal that reads back
+    // to the same value; plain notation for everyday magnitudes, exponent
+    // notation where plain would be long (the text format accepts both).
+    if width == 32 {
+        let v = f32::from_bits(bits as u32);
+        if v != 0.0 && !(1e-5..1e21).contains(&v.abs()) {
+            write!(out, "{v:e}")
+        } else {
+            write!(out, "{v}")
+        }
+    } else {
+        let v = f64::from_bits(bits);
+        if v != 0.0 && !(1e-5..1e21).contains(&v.abs()) {
+            write!(out, "{v:e}")
+        } else {
+            write!(out, "{v}")
+        }
+    }
+}
+
 /// A 128-bit vector constant, little-endian bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
 pub struct V128(pub [u8; 16]);

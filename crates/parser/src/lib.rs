@@ -15,6 +15,7 @@
 //!   body's instructions as they are decoded (the validator's one-pass
 //!   path);
 //! - [`StreamParser`]: sections as soon as their bytes arrive;
+//! - [`section_frames`]: each section's id and range by its framing alone;
 //! - [`Error`]: a byte offset and a message with the spec testsuite's phrase.
 
 #![warn(missing_docs)]
@@ -25,12 +26,14 @@ mod instr;
 mod module;
 mod names;
 mod reader;
+mod sections;
 mod stream;
 mod types;
 
 pub use code::{Bodies, CodeHook, DecodedBody, RawBody};
 pub use error::{Error, ErrorKind};
 pub use instr::{CodeCx, InstrSink};
+pub use sections::{SectionFrame, section_frames};
 pub use stream::{Event, StreamParser};
 pub use weft_ast::{Features, Module};
 

@@ -44,58 +44,14 @@ pub fn hex_fixed<W: Write>(out: &mut W, value: u64, digits: u32) -> fmt::Result 
 }
 
 /// Writes a 32-bit float, given by its bits, so that it parses back to the
-/// same bits: `inf`, `nan`, `nan:0x..` payloads, `-0`, and otherwise the
-/// shortest decimal that round-trips.
+/// same bits (weft-ast's text spelling of floats).
 pub fn f32_bits<W: Write>(out: &mut W, bits: u32) -> fmt::Result {
-    float(out, bits.into(), 32)
+    write!(out, "{}", weft_ast::Ieee32(bits))
 }
 
 /// Writes a 64-bit float, given by its bits; see [`f32_bits`].
 pub fn f64_bits<W: Write>(out: &mut W, bits: u64) -> fmt::Result {
-    float(out, bits, 64)
-}
-
-fn float<W: Write>(out: &mut W, bits: u64, width: u32) -> fmt::Result {
-    let (exp_bits, mantissa_bits) = if width == 32 { (8, 23) } else { (11, 52) };
-    let sign = bits >> (width - 1) & 1 == 1;
-    let exp = (bits >> mantissa_bits) & ((1 << exp_bits) - 1);
-    let mantissa = bits & ((1 << mantissa_bits) - 1);
-    if exp == (1 << exp_bits) - 1 {
-        if sign {
-            out.write_char('-')?;
-        }
-        if mantissa == 0 {
-            return out.write_str("inf");
-        }
-        out.write_str("nan")?;
-        // The canonical NaN has only the top mantissa bit set; any other
-        // payload must be spelled out.
-        if mantissa != 1 << (mantissa_bits - 1) {
-            out.write_str(":0x")?;
-            write!(out, "{mantissa:x}")?;
-        }
-        return Ok(());
-    }
-    // Rust's float formatting prints the shortest decimal that reads back
-    // to the same value; plain notation for everyday magnitudes, exponent
-    // notation where plain would be long (the text format accepts both).
-    if width == 32 {
-        let v = f32::from_bits(bits as u32);
-        let a = v.abs();
-        if a != 0.0 && !(1e-5..1e21).contains(&a) {
-            write!(out, "{v:e}")
-        } else {
-            write!(out, "{v}")
-        }
-    } else {
-        let v = f64::from_bits(bits);
-        let a = v.abs();
-        if a != 0.0 && !(1e-5..1e21).contains(&a) {
-            write!(out, "{v:e}")
-        } else {
-            write!(out, "{v}")
-        }
-    }
+    write!(out, "{}", weft_ast::Ieee64(bits))
 }
 
 /// Whether a byte may appear raw inside a text-format string: printable

@@ -97,3 +97,39 @@ pub fn parse_module_bytes_with(bytes: &[u8], features: Features) -> Result<Modul
 pub fn wat2wasm(text: &str) -> Result<Vec<u8>, Error> {
     parse_module(text).map(|m| m.encode())
 }
+
+/// Number literals as the text format spells them, read exactly (`_`
+/// separators, `0x` hex, hex floats, `inf`, `nan`, `-nan:0x1` payloads):
+/// for tools that take values outside a module, such as `weft run`'s
+/// arguments. `None` when the text is no such literal or out of range.
+pub mod literal {
+    /// An `i32` (`-2^31..2^32`; the unsigned half wraps).
+    pub fn i32(text: &str) -> Option<i32> {
+        crate::num::i32(text).ok()
+    }
+
+    /// An `i64` (`-2^63..2^64`; the unsigned half wraps).
+    pub fn i64(text: &str) -> Option<i64> {
+        crate::num::i64(text).ok()
+    }
+
+    /// An `f32`'s bits.
+    pub fn f32(text: &str) -> Option<u32> {
+        crate::num::f32(text).ok()
+    }
+
+    /// An `f64`'s bits.
+    pub fn f64(text: &str) -> Option<u64> {
+        crate::num::f64(text).ok()
+    }
+
+    /// An `i8` lane (`-128..=255`), as its bits.
+    pub fn i8(text: &str) -> Option<u8> {
+        crate::num::i8(text).ok()
+    }
+
+    /// An `i16` lane (`-2^15..2^16`), as its bits.
+    pub fn i16(text: &str) -> Option<u16> {
+        crate::num::i16(text).ok()
+    }
+}
