@@ -207,6 +207,9 @@ pub(crate) fn store_fn(i: &Instr) -> Option<StoreFn> {
     })
 }
 
+/// Bytes of a bulk memory operation that one unit of fuel pays for.
+pub(crate) const BYTES_PER_UNIT: u64 = 16;
+
 /// Executes a memory or table instruction; `Ok(false)` if `i` is not one.
 pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Result<bool, Trap> {
     use Instr::*;
@@ -237,11 +240,9 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
         }
         MemoryGrow { mem } => {
             let a = c.mem_addr(*mem);
-            let limits = c.store.limits;
-            let m = &mut c.store.memories[a];
-            let wide = m.is64();
+            let wide = c.store.memories[a].is64();
             let delta = pop_index(c.s, wide);
-            let r = match m.grow(delta, &limits) {
+            let r = match c.store.grow_memory(a, delta) {
                 Some(old) => old,
                 None if wide => u64::MAX,
                 None => u32::MAX as u64,
@@ -255,6 +256,8 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
             let val = c.s.pop() as u8;
             let d = pop_index(c.s, m.is64());
             let r = m.range(d, n)?;
+            c.store.charge_bulk(n, BYTES_PER_UNIT)?;
+            let m = &mut c.store.memories[a];
             m.data[r].fill(val);
         }
         MemoryCopy { dst, src } => {
@@ -263,6 +266,7 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
             let n = pop_index(c.s, d64 && s64);
             let sp = pop_index(c.s, s64);
             let dp = pop_index(c.s, d64);
+            c.store.charge_bulk(n, BYTES_PER_UNIT)?;
             if da == sa {
                 let m = &mut c.store.memories[da];
                 let sr = m.range(sp, n)?;
@@ -280,6 +284,7 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
             let n = c.s.pop_u32() as u64;
             let sp = c.s.pop_u32() as u64;
             let dp = pop_index(c.s, c.store.memories[a].is64());
+            c.store.charge_bulk(n, BYTES_PER_UNIT)?;
             let idata = &c.store.instances[c.inst];
             let bytes: &[u8] = if idata.dropped[*data as usize] {
                 &[]
@@ -323,11 +328,12 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
             c.s.push_u64(n)
         }
         TableGrow { table } => {
-            let limits = c.store.limits;
             let wide = c.table(*table).is64();
             let n = pop_index(c.s, wide);
             let init = c.s.pop();
-            let r = match c.table(*table).grow(n, init, &limits) {
+            let addr = c.table_addr(*table);
+            c.store.charge_bulk(n, 1)?;
+            let r = match c.store.grow_table(addr, n, init) {
                 Some(old) => old,
                 None if wide => u64::MAX,
                 None => u32::MAX as u64,
@@ -339,6 +345,7 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
             let n = pop_index(c.s, wide);
             let v = c.s.pop();
             let d = pop_index(c.s, wide);
+            c.store.charge_bulk(n, 1)?;
             let t = c.table(*table);
             if !in_bounds(d, n, t.elems.len()) {
                 return Err(Trap::OutOfBoundsTableAccess);
@@ -351,6 +358,7 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
             let n = pop_index(c.s, d64 && s64);
             let sp = pop_index(c.s, s64);
             let dp = pop_index(c.s, d64);
+            c.store.charge_bulk(n, 1)?;
             let ok = in_bounds(sp, n, c.store.tables[sa].elems.len())
                 && in_bounds(dp, n, c.store.tables[da].elems.len());
             if !ok {
@@ -369,6 +377,7 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
             let n = c.s.pop_u32() as u64;
             let sp = c.s.pop_u32() as u64;
             let dp = pop_index(c.s, c.store.tables[ta].is64());
+            c.store.charge_bulk(n, 1)?;
             let seg = &c.store.instances[c.inst].elems[*elem as usize];
             let t = &mut c.store.tables[ta];
             if !in_bounds(sp, n, seg.len()) || !in_bounds(dp, n, t.elems.len()) {

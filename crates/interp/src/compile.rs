@@ -178,7 +178,7 @@ struct Ctrl {
 
 struct Translator<'a> {
     env: &'a Env<'a>,
-    ops: Vec<Op>,
+    ops: Emitted,
     targets: Vec<Target>,
     /// The slot width of every value on the operand stack.
     vals: Vec<u8>,
@@ -194,8 +194,65 @@ struct Translator<'a> {
     barrier: u32,
 }
 
-/// Translates one defined function.
-pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
+/// How far back [`Translator::producer`] looks for the op that pushed an
+/// operand. Bounded so that translation stays linear in the body's size:
+/// an unbounded scan per operator (and the `Vec::remove` after it) made a
+/// body of N constants and N - 1 additions quadratic. Fusable producers sit
+/// a few ops back in real code (`local.get a; <short expression>; op`).
+const PRODUCER_WINDOW: usize = 16;
+
+/// The ops emitted so far, each with the index in the body of the
+/// instruction whose translation emitted it (for a fused op, the last of
+/// the instructions it stands for: the operator, the load, the jump, which
+/// is the one that may trap). Every change of length goes through here so
+/// that the two stay in step; the ops themselves are a slice to the rest of
+/// the translator.
+#[derive(Default)]
+struct Emitted {
+    ops: Vec<Op>,
+    instrs: Vec<u32>,
+    /// The instruction being translated.
+    current: u32,
+}
+
+impl Emitted {
+    fn push(&mut self, op: Op) {
+        self.ops.push(op);
+        self.instrs.push(self.current);
+    }
+
+    fn pop(&mut self) -> Option<Op> {
+        self.instrs.pop();
+        self.ops.pop()
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.ops.truncate(len);
+        self.instrs.truncate(len);
+    }
+
+    fn remove(&mut self, i: usize) -> Op {
+        self.instrs.remove(i);
+        self.ops.remove(i)
+    }
+}
+
+impl std::ops::Deref for Emitted {
+    type Target = [Op];
+    fn deref(&self) -> &[Op] {
+        &self.ops
+    }
+}
+
+impl std::ops::DerefMut for Emitted {
+    fn deref_mut(&mut self) -> &mut [Op] {
+        &mut self.ops
+    }
+}
+
+/// Translates one defined function: `index` is its index in the module's
+/// function space (imports first), which its code keeps for backtraces.
+pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, Error> {
     let ty = env.func_type(func.ty)?;
     let declared: u64 = func.locals.iter().map(|l| l.count as u64).sum();
     if declared + ty.params.len() as u64 > MAX_LOCALS {
@@ -216,7 +273,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
     let result_slots = results.iter().map(|w| *w as u32).sum();
     let mut t = Translator {
         env,
-        ops: Vec::new(),
+        ops: Emitted::default(),
         targets: Vec::new(),
         vals: Vec::new(),
         height: off,
@@ -249,7 +306,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
     }
     rotate_loops(&mut t.ops);
     thread_returns(&mut t.ops);
-    for op in &mut t.ops {
+    for op in t.ops.iter_mut() {
         if let Some(s) = specialize(op) {
             *op = s;
         }
@@ -262,7 +319,9 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func) -> Result<Code, Error> {
     }
     let code = Code {
         entry: t.ops.first().cloned().unwrap_or(Op::Return),
-        ops: t.ops.into_boxed_slice(),
+        func: index,
+        instrs: t.ops.instrs.into_boxed_slice(),
+        ops: t.ops.ops.into_boxed_slice(),
         targets: t.targets.into_boxed_slice(),
         handlers: t.handlers.into_boxed_slice(),
         casts: t.casts.into_boxed_slice(),
@@ -1123,7 +1182,8 @@ impl Translator<'_> {
     fn body(&mut self, body: &[Instr]) -> Result<(), Error> {
         // Nesting depth inside dead code being skipped.
         let mut dead_depth = 0u32;
-        for instr in body {
+        for (at, instr) in body.iter().enumerate() {
+            self.ops.current = at as u32;
             if self.ctrls.is_empty() {
                 return Err(Error::Invalid("instructions after the function's end"));
             }
@@ -1873,9 +1933,10 @@ impl Translator<'_> {
 
     /// The index of the op that pushed the value at `depth` below the top
     /// of the stack, if only ops that neither write locals nor have
-    /// effects besides traps follow it (since the last branch target).
+    /// effects besides traps follow it (since the last branch target),
+    /// among the last [`PRODUCER_WINDOW`] ops.
     fn producer(&self, mut depth: u32) -> Option<usize> {
-        let floor = self.barrier as usize;
+        let floor = (self.barrier as usize).max(self.ops.len().saturating_sub(PRODUCER_WINDOW));
         let mut i = self.ops.len();
         while i > floor {
             i -= 1;
@@ -2495,7 +2556,7 @@ mod tests {
             memories: &[],
             tags: &[],
         };
-        translate(&env, &m.funcs[0]).expect("translates")
+        translate(&env, &m.funcs[0], 0).expect("translates")
     }
 
     /// The ops of the first function of a text module.
@@ -2508,7 +2569,7 @@ mod tests {
             memories: &[AddrType::I32],
             tags: &[],
         };
-        let code = translate(&env, &m.funcs[0]).expect("translates");
+        let code = translate(&env, &m.funcs[0], 0).expect("translates");
         code.ops
             .iter()
             .map(|o| {
@@ -2529,8 +2590,50 @@ mod tests {
             memories: &[AddrType::I32],
             tags: &[],
         };
-        let code = translate(&env, &m.funcs[0]).expect("translates");
+        let code = translate(&env, &m.funcs[0], 0).expect("translates");
         code.ops.iter().map(|o| format!("{o:?}")).collect()
+    }
+
+    /// The operand a fused op takes from a `local.get` is looked for among
+    /// the last few ops only: a scan back over the whole body for every
+    /// operator made translation quadratic in the operand stack's depth.
+    #[test]
+    fn operand_producers_are_looked_for_a_bounded_way_back() {
+        // `local.get 0`, then a pure expression of `n` constant additions,
+        // then the operator taking both.
+        let body = |n: usize| {
+            let mut body = vec![Instr::LocalGet { local: 0 }, Instr::I32Const { value: 1 }];
+            for _ in 0..n {
+                body.extend([Instr::I32Const { value: 1 }, Instr::I32Add]);
+            }
+            body.extend([Instr::I32Add, Instr::Return, Instr::End]);
+            body
+        };
+        // Whether the last operator reads local 0 itself (an `LR` shape:
+        // `BinLR`, or its specialized `I32AddLR...` forms).
+        let reads_the_local = |n: usize| {
+            let code = translate_body(body(n));
+            let ops: Vec<String> = code.ops.iter().map(|o| format!("{o:?}")).collect();
+            (ops.iter().any(|o| o.contains("LR")), ops)
+        };
+        // A few ops back: the local is read by the operator itself.
+        let (yes, ops) = reads_the_local(3);
+        assert!(yes, "{ops:?}");
+        // Beyond the window: the operator takes both operands from the stack.
+        let (yes, ops) = reads_the_local(PRODUCER_WINDOW + 4);
+        assert!(!yes, "{ops:?}");
+    }
+
+    /// A body of a million constants summed by as many additions (an
+    /// operand stack a million deep) translates: every step is linear.
+    #[test]
+    fn a_million_deep_operand_stack_translates() {
+        let n = 1_000_000;
+        let mut body = vec![Instr::I32Const { value: 1 }; n];
+        body.extend(std::iter::repeat_n(Instr::I32Add, n - 1));
+        body.extend([Instr::Return, Instr::End]);
+        let code = translate_body(body);
+        assert!(code.max_height as usize >= n);
     }
 
     #[test]

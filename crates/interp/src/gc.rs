@@ -6,9 +6,10 @@
 //! object as its index plus one. Slots of the `extern` hierarchy encode a
 //! host reference `n` as `n + 1` and an internalized `any` value with bit 61
 //! set. Objects live in the store for as long as it does (there is no
-//! collector yet), bounded by [`StoreLimits::max_gc_slots`].
+//! collector yet), bounded by [`StoreLimits::max_gc_bytes`], which counts
+//! each object as it is held ([`object_bytes`]).
 //!
-//! [`StoreLimits::max_gc_slots`]: crate::StoreLimits::max_gc_slots
+//! [`StoreLimits::max_gc_bytes`]: crate::StoreLimits::max_gc_bytes
 
 use weft_ast::{AbsHeap, CompositeType, FieldType, HeapType, Instr, RefType, StorageType, ValType};
 use weft_validator::CanonId;
@@ -97,6 +98,24 @@ fn array_elem(store: &Store, inst: u32, ty: u32) -> FieldType {
     }
 }
 
+/// The bytes an object of `slots` field slots takes as the store holds it:
+/// its header in the store's object table, counted twice because that
+/// table's buffer doubles as it grows, and its fields' allocation (the
+/// allocator's 8-byte header, rounded up to its 16-byte granule, 32 at
+/// least). One `i32` field: 96 bytes.
+pub(crate) fn object_bytes(slots: usize) -> u64 {
+    let header = 2 * size_of::<GcObj>() as u64;
+    let fields = match slots as u64 {
+        0 => 0,
+        n => n
+            .saturating_mul(8)
+            .saturating_add(8)
+            .max(32)
+            .next_multiple_of(16),
+    };
+    header.saturating_add(fields)
+}
+
 /// Allocates an object; its `any` slot.
 pub(crate) fn alloc(
     store: &mut Store,
@@ -116,11 +135,11 @@ pub(crate) fn alloc_with(
     slots: Box<[u64]>,
     desc: u64,
 ) -> Result<u64, Trap> {
-    let used = store.gc_slots.saturating_add(slots.len() as u64 + 1);
-    if used > store.limits.max_gc_slots {
+    let used = store.gc_bytes.saturating_add(object_bytes(slots.len()));
+    if used > store.limits.max_gc_bytes {
         return Err(Trap::AllocationLimit);
     }
-    store.gc_slots = used;
+    store.gc_bytes = used;
     store.gc.push(GcObj {
         ty,
         array,
@@ -385,9 +404,10 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
                 (true, _) => [pack(elem.storage, s.pop()), 0],
                 _ => [0, 0],
             };
-            if (n as u64).saturating_mul(w as u64) > store.limits.max_gc_slots {
+            if object_bytes(n.saturating_mul(w)) > store.limits.max_gc_bytes {
                 return Err(Trap::AllocationLimit);
             }
+            store.charge_bulk(n as u64, 1)?;
             let mut slots = Vec::with_capacity(n * w);
             for _ in 0..n {
                 slots.extend_from_slice(&init[..w]);
@@ -420,6 +440,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
                 &idata.module.0.ast.datas[*data as usize].init
             };
             let slots = data_elems(bytes, off, n, elem)?;
+            store.charge_bulk(n, 1)?;
             let canon = store.instances[inst as usize].types[*ty as usize];
             let r = alloc(store, canon, true, slots.into_boxed_slice())?;
             s.push(r);
@@ -432,6 +453,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
                 return Err(Trap::OutOfBoundsTableAccess);
             }
             let slots: Box<[u64]> = seg[off as usize..(off + n) as usize].into();
+            store.charge_bulk(n, 1)?;
             let canon = store.instances[inst as usize].types[*ty as usize];
             let r = alloc(store, canon, true, slots)?;
             s.push(r);
@@ -498,6 +520,8 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
             if !in_bounds(d, n, obj.slots.len() / w) {
                 return Err(Trap::OutOfBoundsArrayAccess);
             }
+            store.charge_bulk(n, 1)?;
+            let obj = &mut store.gc[o];
             for k in d as usize..(d + n) as usize {
                 obj.slots[k * w..k * w + w].copy_from_slice(&v[..w]);
             }
@@ -513,6 +537,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
             if !in_bounds(dp, n, dlen) || !in_bounds(sp, n, slen) {
                 return Err(Trap::OutOfBoundsArrayAccess);
             }
+            store.charge_bulk(n, 1)?;
             let src: Vec<u64> = store.gc[so].slots[sp as usize * w..(sp + n) as usize * w].to_vec();
             store.gc[d_o].slots[dp as usize * w..(dp + n) as usize * w].copy_from_slice(&src);
         }
@@ -533,6 +558,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
                 &idata.module.0.ast.datas[*data as usize].init
             };
             let vals = data_elems(bytes, sp, n, elem)?;
+            store.charge_bulk(n, 1)?;
             store.gc[o].slots[dp as usize * w..dp as usize * w + vals.len()].copy_from_slice(&vals);
         }
         ArrayInitElem { elem, .. } => {
@@ -548,6 +574,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
                 return Err(Trap::OutOfBoundsTableAccess);
             }
             let vals: Vec<u64> = seg[sp as usize..(sp + n) as usize].to_vec();
+            store.charge_bulk(n, 1)?;
             store.gc[o].slots[dp as usize..(dp + n) as usize].copy_from_slice(&vals);
         }
         _ => return Ok(false),

@@ -8,11 +8,9 @@ use weft_ast::{
     Instr, Limits, ValType,
 };
 
-use crate::memory::MemoryInst;
 use crate::module::Module;
 use crate::op::Code;
 use crate::store::{Extern, FuncInst, GlobalInst, Instance, Store, TypeId};
-use crate::table::TableInst;
 use crate::trap::{Error, Trap};
 
 /// A WebAssembly function as a call reaches it: its code and instance.
@@ -226,14 +224,10 @@ pub(crate) fn instantiate(
             Some(e) => eval_const(store, &data, ast.instrs_checked(e)?)?.0,
             None => 0,
         };
-        store
-            .tables
-            .push(TableInst::new(t.ty, init, &store.limits)?);
-        data.tables.push(store.tables.len() as u32 - 1);
+        data.tables.push(store.add_table(t.ty, init)?);
     }
     for m in &ast.memories {
-        store.memories.push(MemoryInst::new(*m, &store.limits)?);
-        data.memories.push(store.memories.len() as u32 - 1);
+        data.memories.push(store.add_memory(*m)?);
     }
     for e in &ast.exports {
         let space = match e.kind {
@@ -529,7 +523,9 @@ fn const_alloc(
             };
             let v = (crate::gc::pack(f.storage, v.0), v.1);
             let wide = crate::gc::field_slots(f) == 2;
-            if n as u64 * if wide { 2 } else { 1 } > store.limits.max_gc_slots {
+            if crate::gc::object_bytes(n.saturating_mul(if wide { 2 } else { 1 }))
+                > store.limits.max_gc_bytes
+            {
                 return Err(Trap::AllocationLimit.into());
             }
             let mut slots = Vec::new();

@@ -15,7 +15,7 @@
 //!
 //! Coverage: all of Wasm 2.0 (with SIMD) and of Wasm 3.0: tail calls,
 //! typed function references, GC (`i31`, structs, arrays, casts; objects
-//! live as long as the store, within [`StoreLimits::max_gc_slots`]),
+//! live as long as the store, within [`StoreLimits::max_gc_bytes`]),
 //! exception handling (`try_table`), memory64, multiple memories, extended
 //! constants, relaxed SIMD (its deterministic choices); also custom page
 //! sizes, wide arithmetic, the legacy exception instructions (`try`,
@@ -87,6 +87,7 @@
 #![deny(clippy::undocumented_unsafe_blocks)]
 
 mod access;
+mod backtrace;
 mod compile;
 mod effect;
 #[allow(unsafe_code)]
@@ -107,9 +108,10 @@ mod table;
 mod trap;
 mod value;
 
-pub use limits::StoreLimits;
+pub use backtrace::TrapFrame;
+pub use limits::{Resource, StoreLimits};
 pub use linker::Linker;
 pub use module::Module;
 pub use store::{Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table, Tag};
 pub use trap::{Error, Trap};
-pub use value::{AnyRef, Value};
+pub use value::{AnyRef, Value, ValueText};

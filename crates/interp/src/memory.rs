@@ -2,8 +2,7 @@
 
 use weft_ast::{AddrType, Limits, MemoryType};
 
-use crate::limits::StoreLimits;
-use crate::trap::{Error, Trap};
+use crate::trap::Trap;
 
 /// A linear memory: its type and its bytes.
 #[derive(Clone, Debug)]
@@ -13,17 +12,18 @@ pub(crate) struct MemoryInst {
 }
 
 impl MemoryInst {
-    /// A zeroed memory of the type's minimum size.
-    pub fn new(ty: MemoryType, limits: &StoreLimits) -> Result<MemoryInst, Error> {
+    /// A zeroed memory of the type's minimum size, if its bytes fit in
+    /// `budget` (what the store's limit leaves); else how many it needs.
+    pub fn new(ty: MemoryType, budget: u64) -> Result<MemoryInst, u64> {
         let page_log2 = ty.page_size_log2.unwrap_or(16);
-        let bytes = ty
-            .limits
-            .min
-            .checked_shl(page_log2)
-            .filter(|b| b >> page_log2 == ty.limits.min)
-            .filter(|b| *b <= limits.max_memory_bytes)
-            .ok_or(Error::ResourceLimit)?;
-        let bytes = usize::try_from(bytes).map_err(|_| Error::ResourceLimit)?;
+        let bytes = ty.limits.min.saturating_mul(1u64 << page_log2);
+        if bytes > budget {
+            return Err(bytes);
+        }
+        let bytes = usize::try_from(bytes).map_err(|_| u64::MAX)?;
+        // A zeroed allocation: its pages come from the system as they are
+        // touched, so a large memory costs address space, not resident
+        // memory, until used.
         Ok(MemoryInst {
             ty,
             data: vec![0; bytes],
@@ -55,8 +55,9 @@ impl MemoryInst {
         self.ty.addr == AddrType::I64
     }
 
-    /// Grows by `delta` pages; the old size, or `None` on failure.
-    pub fn grow(&mut self, delta: u64, limits: &StoreLimits) -> Option<u64> {
+    /// Grows by `delta` pages if the new bytes fit in `budget` (what the
+    /// store's limit leaves); the old size, or `None` on failure.
+    pub fn grow(&mut self, delta: u64, budget: u64) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
         let log2 = self.page_log2();
@@ -71,7 +72,7 @@ impl MemoryInst {
         // `checked_shl` only checks the shift amount: multiply instead, so
         // that 2^48 pages of 64 KiB overflow rather than wrap to zero.
         let bytes = new.checked_mul(1u64 << log2)?;
-        if bytes > limits.max_memory_bytes {
+        if bytes - self.data.len() as u64 > budget {
             return None;
         }
         let bytes = usize::try_from(bytes).ok()?;

@@ -65,9 +65,11 @@ impl Module {
                 memories: &memories,
                 tags: &tags,
             };
+            let imported = func_types.len() - ast.funcs.len();
             ast.funcs
                 .iter()
-                .map(|f| translate(&env, f).map(Arc::new))
+                .enumerate()
+                .map(|(i, f)| translate(&env, f, (imported + i) as u32).map(Arc::new))
                 .collect::<Result<Vec<_>, _>>()?
         };
         Ok(Module(Arc::new(ModuleInner { ast, codes })))

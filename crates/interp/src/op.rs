@@ -769,6 +769,11 @@ pub(crate) struct Handler {
 pub(crate) struct Code {
     /// The ops, ending with `Return`.
     pub ops: Box<[Op]>,
+    /// For each op, the index in the function's body of the instruction it
+    /// came from (the last one, for a fused op): where a trap happened.
+    pub instrs: Box<[u32]>,
+    /// The function's index in its module's function space.
+    pub func: u32,
     /// A copy of the first op: a call finds the callee's first handler
     /// from it with one load fewer than through `ops` (on an indirect call
     /// whose callee the processor mispredicts, those loads are what it

@@ -10,8 +10,9 @@ use crate::value::Value;
 /// Defines the `spectest` module in `linker`, creating its entities in
 /// `store`: the `print*` functions (which print nothing), the globals
 /// `global_i32`, `global_i64` (666), `global_f32`, `global_f64` (666.6), the
-/// table `table` (10 to 20 funcrefs), the memory `memory` (1 to 2 pages) and
-/// the shared memory `shared_memory` (1 to 2 pages).
+/// tables `table` and `table64` (10 to 20 funcrefs, 32- and 64-bit), the
+/// memory `memory` (1 to 2 pages) and the shared memory `shared_memory` (1
+/// to 2 pages), as the current spec interpreter's `spectest` does.
 pub fn define(linker: &mut Linker, store: &mut Store) -> Result<(), Error> {
     let prints: [(&str, &[ValType]); 7] = [
         ("print", &[]),
@@ -44,18 +45,21 @@ pub fn define(linker: &mut Linker, store: &mut Store) -> Result<(), Error> {
         let g = store.global(ty, v)?;
         linker.define("spectest", name, Extern::Global(g));
     }
-    let table = store.table(
-        TableType {
-            addr: AddrType::I32,
-            limits: Limits {
-                min: 10,
-                max: Some(20),
+    // `table` and, for memory64's 64-bit tables, `table64`.
+    for (name, addr) in [("table", AddrType::I32), ("table64", AddrType::I64)] {
+        let table = store.table(
+            TableType {
+                addr,
+                limits: Limits {
+                    min: 10,
+                    max: Some(20),
+                },
+                elem: RefType::FUNCREF,
             },
-            elem: RefType::FUNCREF,
-        },
-        Value::FuncRef(None),
-    )?;
-    linker.define("spectest", "table", Extern::Table(table));
+            Value::FuncRef(None),
+        )?;
+        linker.define("spectest", name, Extern::Table(table));
+    }
     let memory = store.memory(MemoryType {
         addr: AddrType::I32,
         limits: Limits {

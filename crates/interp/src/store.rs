@@ -9,7 +9,7 @@ use weft_ast::{
 use weft_validator::{CanonId, TypeRegistry};
 
 use crate::instance::InstanceData;
-use crate::limits::StoreLimits;
+use crate::limits::{Resource, StoreLimits, Usage};
 use crate::memory::MemoryInst;
 use crate::op::Code;
 use crate::table::TableInst;
@@ -132,18 +132,23 @@ pub struct Store {
     pub(crate) exns: Vec<ExnInst>,
     /// Every struct and array allocated so far.
     pub(crate) gc: Vec<crate::gc::GcObj>,
-    /// Slots the objects of `gc` take together (with one per header).
-    pub(crate) gc_slots: u64,
+    /// Bytes the objects of `gc` take together (see `gc::object_bytes`).
+    pub(crate) gc_bytes: u64,
     pub(crate) instances: Vec<InstanceData>,
     /// Every type of every module and host function, canonicalized.
     pub(crate) registry: TypeRegistry,
     pub(crate) limits: StoreLimits,
+    /// What the store holds against its limits.
+    pub(crate) usage: Usage,
     pub(crate) fuel: Option<u64>,
     /// Value and frame stacks kept between calls, so that a call allocates
     /// nothing once the stacks have grown.
     pub(crate) spare: Option<crate::exec::Stacks>,
     /// Nesting of host-to-wasm re-entry, bounded by the call depth limit.
     pub(crate) depth: u32,
+    /// The frames the last trap passed through, innermost first (see
+    /// [`Store::trap_backtrace`]).
+    pub(crate) trap_frames: Vec<crate::TrapFrame>,
     /// Whether instantiation checks every segment before writing any.
     pub(crate) segments_checked_first: bool,
     /// This store's identity: a host function holds `&mut Store` and may
@@ -193,6 +198,29 @@ impl Store {
     /// written.
     pub fn set_segments_checked_first(&mut self, on: bool) {
         self.segments_checked_first = on;
+    }
+
+    /// Charges the fuel of a bulk operation touching `len` bytes (of
+    /// memory, `per` = 16) or elements (of a table or an array, `per` =
+    /// 1): one unit per `per`, so that fuel bounds its work as it bounds a
+    /// loop's. Charged before the work; nothing when fuel is off.
+    pub(crate) fn charge_bulk(&mut self, len: u64, per: u64) -> Result<(), Trap> {
+        if let Some(fuel) = self.fuel.as_mut() {
+            let units = len.div_ceil(per);
+            if units > *fuel {
+                *fuel = 0;
+                return Err(Trap::OutOfFuel);
+            }
+            *fuel -= units;
+        }
+        Ok(())
+    }
+
+    /// The WebAssembly frames the last trap of a call from the host passed
+    /// through, innermost first (across host functions that called back
+    /// into WebAssembly); empty after a call that did not trap.
+    pub fn trap_backtrace(&self) -> &[crate::TrapFrame] {
+        &self.trap_frames
     }
 
     /// The remaining fuel, if fuel is on.
@@ -287,9 +315,66 @@ impl Store {
 
     /// Creates a memory of the given type, zero-filled at its minimum size.
     pub fn memory(&mut self, ty: MemoryType) -> Result<Memory, Error> {
-        let mem = MemoryInst::new(ty, &self.limits)?;
+        self.add_memory(ty).map(Memory)
+    }
+
+    /// Adds a memory of type `ty` within the store's limit: its address.
+    pub(crate) fn add_memory(&mut self, ty: MemoryType) -> Result<u32, Error> {
+        let (limit, used) = (self.limits.max_memory_bytes, self.usage.memory_bytes);
+        let mem = MemoryInst::new(ty, limit.saturating_sub(used)).map_err(|needed| {
+            Error::ResourceLimit {
+                resource: Resource::MemoryBytes,
+                limit,
+                needed: used.saturating_add(needed),
+            }
+        })?;
+        self.usage.memory_bytes += mem.data.len() as u64;
         self.memories.push(mem);
-        Ok(Memory(self.memories.len() as u32 - 1))
+        Ok(self.memories.len() as u32 - 1)
+    }
+
+    /// Grows memory `addr` by `delta` pages within the store's limit: the
+    /// old size, or `None` (as `memory.grow` gives -1).
+    pub(crate) fn grow_memory(&mut self, addr: usize, delta: u64) -> Option<u64> {
+        let budget = self
+            .limits
+            .max_memory_bytes
+            .saturating_sub(self.usage.memory_bytes);
+        let mem = &mut self.memories[addr];
+        let before = mem.data.len();
+        let old = mem.grow(delta, budget);
+        self.usage.memory_bytes += (mem.data.len() - before) as u64;
+        old
+    }
+
+    /// Adds a table of type `ty`, every element `init`, within the store's
+    /// limit: its address.
+    pub(crate) fn add_table(&mut self, ty: TableType, init: u64) -> Result<u32, Error> {
+        let (limit, used) = (self.limits.max_table_elements, self.usage.table_elements);
+        let table = TableInst::new(ty, init, limit.saturating_sub(used)).map_err(|needed| {
+            Error::ResourceLimit {
+                resource: Resource::TableElements,
+                limit,
+                needed: used.saturating_add(needed),
+            }
+        })?;
+        self.usage.table_elements += table.elems.len() as u64;
+        self.tables.push(table);
+        Ok(self.tables.len() as u32 - 1)
+    }
+
+    /// Grows table `addr` by `delta` elements set to `init` within the
+    /// store's limit: the old size, or `None` (as `table.grow` gives -1).
+    pub(crate) fn grow_table(&mut self, addr: usize, delta: u64, init: u64) -> Option<u64> {
+        let budget = self
+            .limits
+            .max_table_elements
+            .saturating_sub(self.usage.table_elements);
+        let table = &mut self.tables[addr];
+        let before = table.elems.len();
+        let old = table.grow(delta, init, budget);
+        self.usage.table_elements += (table.elems.len() - before) as u64;
+        old
     }
 
     /// A memory's bytes.
@@ -322,12 +407,10 @@ impl Store {
     /// Grows a memory by `delta` pages; the old size in pages, or `None` if
     /// it cannot grow that much.
     pub fn memory_grow(&mut self, m: Memory, delta: u64) -> Result<Option<u64>, Error> {
-        let limits = self.limits;
-        let mem = self
-            .memories
-            .get_mut(m.0 as usize)
-            .ok_or(Error::BadHandle)?;
-        Ok(mem.grow(delta, &limits))
+        if m.0 as usize >= self.memories.len() {
+            return Err(Error::BadHandle);
+        }
+        Ok(self.grow_memory(m.0 as usize, delta))
     }
 
     /// Creates a table of the given type with every element `init`.
@@ -335,9 +418,7 @@ impl Store {
         if !init.has_type(ValType::Ref(ty.elem)) {
             return Err(Error::ArgumentMismatch);
         }
-        let table = TableInst::new(ty, init.to_slots().0, &self.limits)?;
-        self.tables.push(table);
-        Ok(Table(self.tables.len() as u32 - 1))
+        self.add_table(ty, init.to_slots().0).map(Table)
     }
 
     /// A table's current type (its minimum is its current size).
@@ -385,8 +466,7 @@ impl Store {
         if !init.has_type(elem) {
             return Err(Error::ArgumentMismatch);
         }
-        let limits = self.limits;
-        Ok(self.tables[t.0 as usize].grow(delta, init.to_slots().0, &limits))
+        Ok(self.grow_table(t.0 as usize, delta, init.to_slots().0))
     }
 
     /// Creates a global of the given type and initial value.

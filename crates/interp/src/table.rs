@@ -2,9 +2,6 @@
 
 use weft_ast::{AddrType, Limits, TableType};
 
-use crate::limits::StoreLimits;
-use crate::trap::Error;
-
 /// A table: its type and its elements as reference slots (0 is null).
 #[derive(Clone, Debug)]
 pub(crate) struct TableInst {
@@ -13,16 +10,18 @@ pub(crate) struct TableInst {
 }
 
 impl TableInst {
-    /// A table of the type's minimum size, every element `init`.
-    pub fn new(ty: TableType, init: u64, limits: &StoreLimits) -> Result<TableInst, Error> {
-        if ty.limits.min > limits.max_table_elements {
-            return Err(Error::ResourceLimit);
+    /// A table of the type's minimum size, every element `init`, if its
+    /// elements fit in `budget` (what the store's limit leaves); else how
+    /// many it needs.
+    pub fn new(ty: TableType, init: u64, budget: u64) -> Result<TableInst, u64> {
+        if ty.limits.min > budget {
+            return Err(ty.limits.min);
         }
-        let n = usize::try_from(ty.limits.min).map_err(|_| Error::ResourceLimit)?;
-        Ok(TableInst {
-            ty,
-            elems: vec![init; n],
-        })
+        let n = usize::try_from(ty.limits.min).map_err(|_| u64::MAX)?;
+        let mut elems = Vec::new();
+        elems.try_reserve_exact(n).map_err(|_| n as u64)?;
+        elems.resize(n, init);
+        Ok(TableInst { ty, elems })
     }
 
     /// The type with the current size as its minimum.
@@ -41,17 +40,16 @@ impl TableInst {
         self.ty.addr == AddrType::I64
     }
 
-    /// Grows by `delta` elements set to `init`; the old size, or `None`.
-    pub fn grow(&mut self, delta: u64, init: u64, limits: &StoreLimits) -> Option<u64> {
+    /// Grows by `delta` elements set to `init`, if they fit in `budget`
+    /// (what the store's limit leaves); the old size, or `None`.
+    pub fn grow(&mut self, delta: u64, init: u64, budget: u64) -> Option<u64> {
         let old = self.elems.len() as u64;
         let new = old.checked_add(delta)?;
         let space_max = match self.ty.addr {
             AddrType::I32 => u32::MAX as u64,
             AddrType::I64 => u64::MAX,
         };
-        if new > self.ty.limits.max.unwrap_or(space_max).min(space_max)
-            || new > limits.max_table_elements
-        {
+        if new > self.ty.limits.max.unwrap_or(space_max).min(space_max) || delta > budget {
             return None;
         }
         let new = usize::try_from(new).ok()?;

@@ -96,7 +96,9 @@ impl Trap {
             Trap::CastFailure => "cast failure",
             Trap::DescriptorCastFailure => "descriptor cast failure",
             Trap::NullDescriptorReference => "null descriptor reference",
-            Trap::AllocationLimit => "allocation limit exceeded",
+            Trap::AllocationLimit => {
+                "allocation limit exceeded (the store's limit on bytes of GC objects)"
+            }
             Trap::UnalignedAtomic => "unaligned atomic",
             Trap::ExpectedSharedMemory => "expected shared memory",
             Trap::Deadlock => "deadlock: wait without timeout and no other thread",
@@ -151,8 +153,15 @@ pub enum Error {
     ArgumentMismatch,
     /// A handle does not name an entity of this store.
     BadHandle,
-    /// A memory or table would exceed the store's limits.
-    ResourceLimit,
+    /// A memory or table would take the store past one of its limits.
+    ResourceLimit {
+        /// What the limit bounds.
+        resource: crate::limits::Resource,
+        /// The limit.
+        limit: u64,
+        /// What the store would have held.
+        needed: u64,
+    },
     /// The module failed validation.
     Validation(weft_validator::Error),
     /// With [`Store::set_segments_checked_first`](crate::Store::set_segments_checked_first):
@@ -178,7 +187,16 @@ impl fmt::Display for Error {
             Error::Invalid(why) => write!(f, "invalid module: {why}"),
             Error::ArgumentMismatch => f.write_str("type mismatch: arguments do not match"),
             Error::BadHandle => f.write_str("handle does not belong to this store"),
-            Error::ResourceLimit => f.write_str("resource limit exceeded"),
+            Error::ResourceLimit {
+                resource,
+                limit,
+                needed,
+            } => write!(
+                f,
+                "resource limit exceeded: the store would hold {}, over its limit of {}",
+                resource.amount(*needed),
+                resource.amount(*limit)
+            ),
             Error::Validation(e) => write!(f, "{e}"),
             Error::SegmentDoesNotFit { data: true } => f.write_str("data segment does not fit"),
             Error::SegmentDoesNotFit { data: false } => {

@@ -42,7 +42,7 @@ fn exercise(text: &str, invalid: bool) -> usize {
             max_call_depth: 2000,
             max_stack_slots: 1 << 16,
             max_exceptions: 1 << 12,
-            max_gc_slots: 1 << 20,
+            max_gc_bytes: 1 << 23,
         });
         store.set_fuel(Some(200_000));
         let mut linker = Linker::new();

@@ -5,7 +5,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU32, Ordering};
 
 use weft_ast::{FuncType, Ieee32, Ieee64, ValType};
-use weft_interp::{Error, Extern, Instance, Linker, Module, Store, StoreLimits, Trap, Value};
+use weft_interp::{
+    Error, Extern, Instance, Linker, Module, Resource, Store, StoreLimits, Trap, Value,
+};
 
 fn module(text: &str) -> Module {
     Module::new(weft_wat::parse_module(text).expect("test module parses")).expect("valid")
@@ -154,23 +156,110 @@ fn memory_and_table_growth_respect_limits() {
     );
     // A 64-bit memory cannot wrap its size around: 2^48 pages of 64 KiB is
     // more than the address space, not zero bytes.
+    let mut store64 = Store::new();
     let inst64 = instantiate(
-        &mut store,
+        &mut store64,
         r#"(module (memory i64 1)
              (func (export "grow") (param i64) (result i64) (memory.grow (local.get 0))))"#,
     );
     for delta in [1i64 << 48, (1 << 48) - 1, i64::MAX, -1] {
         assert_eq!(
-            call(&mut store, inst64, "grow", &[Value::I64(delta)]),
+            call(&mut store64, inst64, "grow", &[Value::I64(delta)]),
             Ok(vec![Value::I64(-1)])
         );
     }
-    // A declared minimum beyond the limit fails instantiation cleanly.
+    // A declared minimum beyond the limit fails instantiation cleanly,
+    // naming the limit: the store holds 3 pages already.
     let big = module("(module (memory 4))");
+    let err = Linker::new().instantiate(&mut store, &big).unwrap_err();
     assert_eq!(
-        Linker::new().instantiate(&mut store, &big).unwrap_err(),
-        Error::ResourceLimit
+        err,
+        Error::ResourceLimit {
+            resource: Resource::MemoryBytes,
+            limit: 3 * 65536,
+            needed: 7 * 65536,
+        }
     );
+    assert_eq!(
+        err.to_string(),
+        "resource limit exceeded: the store would hold 448 KiB of linear memory, \
+         over its limit of 192 KiB of linear memory"
+    );
+}
+
+/// The limits bound what the whole store holds, not each memory or table:
+/// with several memories (multi-memory) or instances, the sum counts.
+#[test]
+fn limits_bound_the_whole_store() {
+    let mut store = Store::with_limits(StoreLimits {
+        max_memory_bytes: 4 << 16,
+        max_table_elements: 10,
+        ..StoreLimits::default()
+    });
+    let inst = instantiate(
+        &mut store,
+        r#"(module (memory $a 1) (memory $b 1) (table $s 4 funcref) (table $t 4 funcref)
+             (func (export "grow_a") (param i32) (result i32) (memory.grow $a (local.get 0)))
+             (func (export "grow_b") (param i32) (result i32) (memory.grow $b (local.get 0)))
+             (func (export "tgrow") (param i32) (result i32)
+               (table.grow $t (ref.null func) (local.get 0))))"#,
+    );
+    // Two pages in use: two more in all, whichever memory takes them.
+    assert_eq!(
+        call(&mut store, inst, "grow_a", &[Value::I32(1)]),
+        Ok(vec![Value::I32(1)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "grow_b", &[Value::I32(2)]),
+        Ok(vec![Value::I32(-1)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "grow_b", &[Value::I32(1)]),
+        Ok(vec![Value::I32(1)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "grow_a", &[Value::I32(1)]),
+        Ok(vec![Value::I32(-1)])
+    );
+    // Eight elements in use: two more.
+    assert_eq!(
+        call(&mut store, inst, "tgrow", &[Value::I32(3)]),
+        Ok(vec![Value::I32(-1)])
+    );
+    assert_eq!(
+        call(&mut store, inst, "tgrow", &[Value::I32(2)]),
+        Ok(vec![Value::I32(4)])
+    );
+    // Another instance's memory counts too.
+    let err = Linker::new()
+        .instantiate(&mut store, &module("(module (memory 1))"))
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::ResourceLimit {
+            resource: Resource::MemoryBytes,
+            ..
+        }
+    ));
+    let err = Linker::new()
+        .instantiate(&mut store, &module("(module (table 1 funcref))"))
+        .unwrap_err();
+    assert!(matches!(
+        err,
+        Error::ResourceLimit {
+            resource: Resource::TableElements,
+            limit: 10,
+            needed: 11,
+        }
+    ));
+    // The host's own memories count as well.
+    let page = weft_ast::MemoryType {
+        addr: weft_ast::AddrType::I32,
+        limits: weft_ast::Limits { min: 1, max: None },
+        shared: false,
+        page_size_log2: None,
+    };
+    assert!(store.memory(page).is_err());
 }
 
 #[test]
@@ -876,7 +965,7 @@ fn stores_and_modules_can_move_between_threads() {
 #[test]
 fn gc_objects_reach_the_host_and_respect_the_allocation_limit() {
     let mut store = Store::with_limits(StoreLimits {
-        max_gc_slots: 1000,
+        max_gc_bytes: 8000,
         ..StoreLimits::default()
     });
     let inst = instantiate(

@@ -198,13 +198,13 @@ impl Ctx<'_, '_> {
     /// handler from passing control on by a tail call.
     #[cold]
     #[inline(never)]
-    fn grow_stack(&mut self, code: &Code, fp: Sp, sp: Sp) -> Sp {
+    fn grow_stack(&mut self, ip: Ip, code: &Code, fp: Sp, sp: Sp) -> Sp {
         let at = self.index(fp);
         self.m.stack.sp = self.index(sp);
         match self.m.enter(code, at) {
             Ok(()) => self.resync(at).1,
             Err(t) => {
-                self.trap(t);
+                self.trap(ip, t);
                 std::ptr::null_mut()
             }
         }
@@ -217,6 +217,7 @@ impl Ctx<'_, '_> {
     #[inline(never)]
     fn on_stack(
         &mut self,
+        ip: Ip,
         sp: Sp,
         f: fn(&mut Stack, &Instr) -> Result<bool, Trap>,
         i: &Instr,
@@ -227,7 +228,7 @@ impl Ctx<'_, '_> {
             Ok(false) => unimplemented(i),
             Err(t) => t,
         };
-        self.trap(t);
+        self.trap(ip, t);
         false
     }
 
@@ -235,12 +236,12 @@ impl Ctx<'_, '_> {
     /// calls, by `Machine::indirect`, which pops the index: `None` on a
     /// trap (set). Out of line, as `grow_stack` explains.
     #[inline(never)]
-    fn indirect(&mut self, sp: Sp, ty: u32, table: u32) -> Option<u32> {
+    fn indirect(&mut self, ip: Ip, sp: Sp, ty: u32, table: u32) -> Option<u32> {
         self.m.stack.sp = self.index(sp);
         match self.m.indirect(self.inst, ty, table) {
             Ok(addr) => Some(addr),
             Err(t) => {
-                self.trap(t);
+                self.trap(ip, t);
                 None
             }
         }
@@ -249,7 +250,10 @@ impl Ctx<'_, '_> {
     /// Stops the chain on a trap.
     #[cold]
     #[inline(never)]
-    fn trap(&mut self, t: Trap) -> Flow {
+    fn trap(&mut self, ip: Ip, t: Trap) -> Flow {
+        // Where: the op at `ip` of the running code (`threaded` hands it to
+        // `run`, which records the backtrace).
+        self.at.ip = ip;
         self.outcome = Err(t);
         // Opaque: were the compiler to see that this always gives `Done`,
         // it would use the constant in the handlers, and `return
@@ -260,10 +264,10 @@ impl Ctx<'_, '_> {
 
     /// Charges one unit of fuel; false when it ran out (the trap is set).
     #[inline(always)]
-    fn fuel(&mut self) -> bool {
+    fn fuel(&mut self, ip: Ip) -> bool {
         let ok = self.m.fuel().is_ok();
         if !ok {
-            self.trap_with(|| Trap::OutOfFuel);
+            self.trap_with(ip, || Trap::OutOfFuel);
         }
         ok
     }
@@ -274,8 +278,8 @@ impl Ctx<'_, '_> {
     /// jump.
     #[cold]
     #[inline(never)]
-    fn trap_with(&mut self, t: impl FnOnce() -> Trap) -> Flow {
-        self.trap(t())
+    fn trap_with(&mut self, ip: Ip, t: impl FnOnce() -> Trap) -> Flow {
+        self.trap(ip, t())
     }
 }
 
@@ -335,7 +339,9 @@ impl Machine<'_> {
                 break;
             }
         }
-        std::mem::replace(&mut c.outcome, Ok(()))?;
+        // On a trap too, `regs` and the frames are left where the chain
+        // stopped (at the op that trapped), for `run`'s backtrace.
+        let outcome = std::mem::replace(&mut c.outcome, Ok(()));
         let at = c.at;
         let (sp, fp, pc) = (c.index(at.sp), c.index(at.fp), op_index(&c, at.ip));
         let m = c.m;
@@ -353,7 +359,7 @@ impl Machine<'_> {
                 len: c.len,
             },
         };
-        Ok(())
+        outcome
     }
 }
 
@@ -570,7 +576,7 @@ macro_rules! jump {
 #[cold]
 #[inline(never)]
 fn metered_jump(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
-    if ip <= c.from && !c.fuel() {
+    if ip <= c.from && !c.fuel(c.from) {
         return Flow::Done;
     }
     next!(c, ip, sp, fp, mem)
@@ -585,10 +591,10 @@ macro_rules! after {
 
 /// Stops the chain on trap `$t` if `$e` is `None`, else gives its value.
 macro_rules! or_trap {
-    ($c:expr, $e:expr, $t:expr) => {
+    ($c:expr, $ip:expr, $e:expr, $t:expr) => {
         match $e {
             Some(v) => v,
-            None => return $c.trap_with(|| $t),
+            None => return $c.trap_with($ip, || $t),
         }
     };
 }
@@ -707,12 +713,12 @@ fn push_frame(c: &mut Ctx<'_, '_>, ip: Ip, fp: Sp, code: &Code) {
 #[inline(never)]
 fn call_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mut mem: *mut u8) -> Flow {
     let (callee, ci) = c.callee;
-    if c.metered && !c.fuel() {
+    if c.metered && !c.fuel(ip) {
         return Flow::Done;
     }
     if c.depth >= c.limit {
         if c.depth >= c.max_depth {
-            return c.trap_with(|| Trap::CallStackExhausted);
+            return c.trap_with(ip, || Trap::CallStackExhausted);
         }
         grow_frames(&mut c.m.frames, c.depth);
         c.saved = c.m.frames.as_mut_ptr();
@@ -727,7 +733,7 @@ fn call_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mut mem: *mut 
     if room >= code.max_height as usize {
         zero_locals(sp, new_fp.wrapping_add(code.local_slots as usize));
     } else {
-        new_fp = c.grow_stack(code, new_fp, sp);
+        new_fp = c.grow_stack(ip, code, new_fp, sp);
         if new_fp.is_null() {
             return Flow::Done;
         }
@@ -1057,17 +1063,17 @@ handlers! {
     }
     load(c, ip, sp, fp, mem) Op::Load { f, shift, offset } => {
         let ea = (top!(sp) as u32).wrapping_shl(*shift as u32) as u64 + *offset as u64;
-        top!(sp) = or_trap!(c, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        top!(sp) = or_trap!(c, ip, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         next!(c, after!(ip), sp, fp, mem)
     }
     load_b(c, ip, sp, fp, mem) Op::LoadB { f, shift, a, offset } => {
         let ea = based_address(local!(fp, *a), top!(sp), *shift, *offset);
-        top!(sp) = or_trap!(c, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        top!(sp) = or_trap!(c, ip, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         next!(c, after!(ip), sp, fp, mem)
     }
     load_l(c, ip, sp, fp, mem) Op::LoadL { f, shift, a, offset } => {
         let ea = address(local!(fp, *a), *shift, *offset);
-        let v = or_trap!(c, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        let v = or_trap!(c, ip, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         push!(c, sp, v);
         next!(c, after!(ip), sp, fp, mem)
     }
@@ -1075,7 +1081,7 @@ handlers! {
         let v = pop!(sp);
         let ea = pop!(sp) as u32 as u64 + *offset as u64;
         if !f.call(bytes!(c, mem), ea, v) {
-            return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+            return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
         }
         next!(c, after!(ip), sp, fp, mem)
     }
@@ -1083,32 +1089,32 @@ handlers! {
         let v = pop!(sp);
         let ea = address(local!(fp, *a), *shift, *offset);
         if !f.call(bytes!(c, mem), ea, v) {
-            return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+            return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
         }
         next!(c, after!(ip), sp, fp, mem)
     }
     store_ll(c, ip, sp, fp, mem) Op::StoreLL { f, shift, a, offset, v } => {
         let ea = address(local!(fp, *a), *shift, *offset);
         if !f.call(bytes!(c, mem), ea, local!(fp, *v)) {
-            return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+            return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
         }
         next!(c, after!(ip), sp, fp, mem)
     }
     store_lc(c, ip, sp, fp, mem) Op::StoreLC { f, shift, a, offset, c: k } => {
         let ea = address(local!(fp, *a), *shift, *offset);
         if !f.call(bytes!(c, mem), ea, *k as i64 as u64) {
-            return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+            return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
         }
         next!(c, after!(ip), sp, fp, mem)
     }
     load_set(c, ip, sp, fp, mem) Op::LoadSet { f, shift, offset, d } => {
         let ea = (pop!(sp) as u32).wrapping_shl(*shift as u32) as u64 + *offset as u64;
-        local!(fp, *d) = or_trap!(c, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        local!(fp, *d) = or_trap!(c, ip, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         next!(c, after!(ip), sp, fp, mem)
     }
     load_l_set(c, ip, sp, fp, mem) Op::LoadLSet { f, shift, a, offset, d } => {
         let ea = address(local!(fp, *a), *shift, *offset);
-        local!(fp, *d) = or_trap!(c, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        local!(fp, *d) = or_trap!(c, ip, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         next!(c, after!(ip), sp, fp, mem)
     }
     v128_load(c, ip, sp, fp, mem) Op::V128Load { offset } => {
@@ -1116,7 +1122,7 @@ handlers! {
             overrun();
         }
         let ea = top!(sp) as u32 as u64 + *offset as u64;
-        let v = or_trap!(c, load16(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        let v = or_trap!(c, ip, load16(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         set_vector!(sp.wrapping_sub(1), v);
         next!(c, after!(ip), sp.wrapping_add(1), fp, mem)
     }
@@ -1125,7 +1131,7 @@ handlers! {
             overrun();
         }
         let ea = address(local!(fp, *a), *shift, *offset);
-        let v = or_trap!(c, load16(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        let v = or_trap!(c, ip, load16(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         set_vector!(sp, v);
         next!(c, after!(ip), sp.wrapping_add(2), fp, mem)
     }
@@ -1134,7 +1140,7 @@ handlers! {
             overrun();
         }
         let ea = (local!(fp, *a) as u32).wrapping_add(local!(fp, *b) as u32) as u64 + *offset as u64;
-        let v = or_trap!(c, load16(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        let v = or_trap!(c, ip, load16(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         set_vector!(sp, v);
         next!(c, after!(ip), sp.wrapping_add(2), fp, mem)
     }
@@ -1144,6 +1150,7 @@ handlers! {
         let ea = pop!(sp) as u32 as u64 + *offset as u64;
         let b = or_trap!(
             c,
+            ip,
             range16(ea).and_then(|r| bytes!(c, mem).get_mut(r)),
             Trap::OutOfBoundsMemoryAccess
         );
@@ -1189,19 +1196,19 @@ handlers! {
         let v = f.call(local!(fp, *v), *k as i64 as u64);
         let ea = address(local!(fp, *a), 0, *offset);
         if !store.call(bytes!(c, mem), ea, v) {
-            return c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+            return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
         }
         next!(c, after!(ip), sp, fp, mem)
     }
     bin_l_load(c, ip, sp, fp, mem) Op::BinLLoad { f, load, a, b, shift, offset } => {
         let ea = address(local!(fp, *b), *shift, *offset);
-        let v = or_trap!(c, load.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        let v = or_trap!(c, ip, load.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         push!(c, sp, f.call(local!(fp, *a), v));
         next!(c, after!(ip), sp, fp, mem)
     }
     bin_l_load_set(c, ip, sp, fp, mem) Op::BinLLoadSet { f, load, a, b, d, shift, offset } => {
         let ea = address(local!(fp, *b), *shift, *offset);
-        let v = or_trap!(c, load.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
+        let v = or_trap!(c, ip, load.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
         local!(fp, *d) = f.call(local!(fp, *a), v);
         next!(c, after!(ip), sp, fp, mem)
     }
@@ -1279,7 +1286,7 @@ fn call_indirect_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: 
     let Op::CallIndirect { ty, table } = op(ip) else {
         wrong()
     };
-    let Some(addr) = c.indirect(sp, *ty, *table) else {
+    let Some(addr) = c.indirect(ip, sp, *ty, *table) else {
         return Flow::Done;
     };
     match c.m.store.funcs.get(addr as usize) {
@@ -1373,7 +1380,7 @@ fn instr(
     mem: *mut u8,
 ) -> Flow {
     let fpi = c.index(fp);
-    if !c.on_stack(sp, f, i) {
+    if !c.on_stack(ip, sp, f, i) {
         return Flow::Done;
     }
     let (sp, fp) = c.resync(fpi);
@@ -1426,10 +1433,11 @@ macro_rules! shift {
 /// The result of an `LLoad` or `LLoadSet` op `$s` (operator `$f`, load
 /// width `$w`): `$f` of its local and the loaded value; or a trap.
 macro_rules! l_load {
-    ($w:ident, $f:ident, $s:ident, $c:ident, $fp:ident, $mem:ident) => {{
+    ($w:ident, $f:ident, $s:ident, $c:ident, $ip:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.b), $s.shift, $s.offset);
         let v = or_trap!(
             $c,
+            $ip,
             LoadFn::$w.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
@@ -1440,11 +1448,11 @@ macro_rules! l_load {
 /// A `StoreLBin` op `$s` (operator `$f`, store width `$w`): stores `$f` of
 /// its local and constant, or traps.
 macro_rules! store_l_bin {
-    ($w:ident, $f:ident, $s:ident, $c:ident, $fp:ident, $mem:ident) => {{
+    ($w:ident, $f:ident, $s:ident, $c:ident, $ip:ident, $fp:ident, $mem:ident) => {{
         let v = BinFn::$f.call(local!($fp, $s.v), $s.c as i64 as u64);
         let ea = address(local!($fp, $s.a), 0, $s.offset);
         if !StoreFn::$w.call(bytes!($c, $mem), ea, v) {
-            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+            return $c.trap_with($ip, || Trap::OutOfBoundsMemoryAccess);
         }
     }};
 }
@@ -1544,6 +1552,7 @@ macro_rules! shape_body {
         let ea = address(top!($sp), shift!($f, $s), $s.offset);
         top!($sp) = or_trap!(
             $c,
+            $ip,
             LoadFn::$f.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
@@ -1552,6 +1561,7 @@ macro_rules! shape_body {
         let ea = based_address(local!($fp, $s.a), top!($sp), shift!($f, $s), $s.offset);
         top!($sp) = or_trap!(
             $c,
+            $ip,
             LoadFn::$f.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
@@ -1560,6 +1570,7 @@ macro_rules! shape_body {
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         let v = or_trap!(
             $c,
+            $ip,
             LoadFn::$f.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
@@ -1569,6 +1580,7 @@ macro_rules! shape_body {
         let ea = address(pop!($sp), shift!($f, $s), $s.offset);
         local!($fp, $s.d) = or_trap!(
             $c,
+            $ip,
             LoadFn::$f.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
@@ -1577,6 +1589,7 @@ macro_rules! shape_body {
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         local!($fp, $s.d) = or_trap!(
             $c,
+            $ip,
             LoadFn::$f.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
@@ -1585,6 +1598,7 @@ macro_rules! shape_body {
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         let v = or_trap!(
             $c,
+            $ip,
             LoadFn::$f.call(bytes!($c, $mem), ea),
             Trap::OutOfBoundsMemoryAccess
         );
@@ -1592,71 +1606,71 @@ macro_rules! shape_body {
         next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
     }};
     (LLoadAccU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
-        let v = l_load!(U8, $f, $s, $c, $fp, $mem);
+        let v = l_load!(U8, $f, $s, $c, $ip, $fp, $mem);
         next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
     }};
     (LLoadAccU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
-        let v = l_load!(U32, $f, $s, $c, $fp, $mem);
+        let v = l_load!(U32, $f, $s, $c, $ip, $fp, $mem);
         next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
     }};
     (LLoadAccU64, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
-        let v = l_load!(U64, $f, $s, $c, $fp, $mem);
+        let v = l_load!(U64, $f, $s, $c, $ip, $fp, $mem);
         next_acc!($c, after!($ip), $sp, Acc::new(v), $fp, $mem)
     }};
     (LLoadU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
-        push!($c, $sp, l_load!(U8, $f, $s, $c, $fp, $mem))
+        push!($c, $sp, l_load!(U8, $f, $s, $c, $ip, $fp, $mem))
     };
     (LLoadSetU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
-        local!($fp, $s.d) = l_load!(U8, $f, $s, $c, $fp, $mem)
+        local!($fp, $s.d) = l_load!(U8, $f, $s, $c, $ip, $fp, $mem)
     };
     (LLoadU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
-        push!($c, $sp, l_load!(U32, $f, $s, $c, $fp, $mem))
+        push!($c, $sp, l_load!(U32, $f, $s, $c, $ip, $fp, $mem))
     };
     (LLoadSetU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
-        local!($fp, $s.d) = l_load!(U32, $f, $s, $c, $fp, $mem)
+        local!($fp, $s.d) = l_load!(U32, $f, $s, $c, $ip, $fp, $mem)
     };
     (LLoadU64, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
-        push!($c, $sp, l_load!(U64, $f, $s, $c, $fp, $mem))
+        push!($c, $sp, l_load!(U64, $f, $s, $c, $ip, $fp, $mem))
     };
     (LLoadSetU64, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
-        local!($fp, $s.d) = l_load!(U64, $f, $s, $c, $fp, $mem)
+        local!($fp, $s.d) = l_load!(U64, $f, $s, $c, $ip, $fp, $mem)
     };
     (StoreLBinU8, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
-        store_l_bin!(U8, $f, $s, $c, $fp, $mem)
+        store_l_bin!(U8, $f, $s, $c, $ip, $fp, $mem)
     };
     (StoreLBinU32, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {
-        store_l_bin!(U32, $f, $s, $c, $fp, $mem)
+        store_l_bin!(U32, $f, $s, $c, $ip, $fp, $mem)
     };
     (Store, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let v = pop!($sp);
         let ea = pop!($sp) as u32 as u64 + $s.offset as u64;
         if !StoreFn::$f.call(bytes!($c, $mem), ea, v) {
-            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+            return $c.trap_with($ip, || Trap::OutOfBoundsMemoryAccess);
         }
     }};
     (StoreL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let v = pop!($sp);
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         if !StoreFn::$f.call(bytes!($c, $mem), ea, v) {
-            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+            return $c.trap_with($ip, || Trap::OutOfBoundsMemoryAccess);
         }
     }};
     (AccStoreL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         if !StoreFn::$f.call(bytes!($c, $mem), ea, acc!($acc)) {
-            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+            return $c.trap_with($ip, || Trap::OutOfBoundsMemoryAccess);
         }
     }};
     (StoreLL, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         if !StoreFn::$f.call(bytes!($c, $mem), ea, local!($fp, $s.v)) {
-            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+            return $c.trap_with($ip, || Trap::OutOfBoundsMemoryAccess);
         }
     }};
     (StoreLC, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
         let ea = address(local!($fp, $s.a), shift!($f, $s), $s.offset);
         if !StoreFn::$f.call(bytes!($c, $mem), ea, $s.c as i64 as u64) {
-            return $c.trap_with(|| Trap::OutOfBoundsMemoryAccess);
+            return $c.trap_with($ip, || Trap::OutOfBoundsMemoryAccess);
         }
     }};
     (VecS, $f:ident, $s:ident, $c:ident, $ip:ident, $sp:ident, $acc:ident, $fp:ident, $mem:ident) => {{
