@@ -10,7 +10,7 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// weft: a WebAssembly toolkit.
 #[derive(Debug, Parser)]
@@ -25,9 +25,9 @@ struct Cli {
 enum Command {
     /// Read a module (binary or text) and encode it to the binary format.
     Parse(cmd::parse::Args),
-    /// Show a binary module's sections, counts, imports and exports.
+    /// Show a module's sections, counts, imports and exports.
     Dump(cmd::dump::Args),
-    /// Print a binary module as text.
+    /// Print a module (binary or text) as text.
     Print(cmd::print::Args),
     /// Call an exported function and print its results.
     Run(cmd::run::Args),
@@ -41,7 +41,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let argv = cmd::run::normalize_args(std::env::args_os().collect(), &Cli::command());
+    let cli = Cli::parse_from(argv);
     let result = match cli.command {
         Command::Parse(args) => cmd::parse::run(args),
         Command::Dump(args) => cmd::dump::run(args),

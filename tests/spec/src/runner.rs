@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use weft_ast::{AbsHeap, Features};
-use weft_interp::{Extern, Instance, Linker, Module, Store, Value};
+use weft_interp::{Extern, Instance, Linker, Module, Store, StoreLimits, Value};
 use weft_wat::{Action, CommandKind, Expected, ModuleSource, NumPattern, ScriptModule, Shape};
 
 use crate::phrase;
@@ -39,14 +39,22 @@ pub struct Semantics {
     /// Wasm 1.0's instantiation: every segment bounds-checked before any is
     /// written (see `weft_interp::Store::set_segments_checked_first`).
     pub segments_checked_first: bool,
+    /// Fuel for each command (instantiation and start function, or
+    /// action), so that no command runs forever; `None` runs unmetered.
+    pub fuel: Option<u64>,
+    /// The limits of the script's store.
+    pub limits: StoreLimits,
 }
 
 impl Semantics {
-    /// The current semantics with the given proposals.
+    /// The current semantics with the given proposals, unmetered, with the
+    /// default limits.
     pub fn new(features: Features) -> Semantics {
         Semantics {
             features,
             segments_checked_first: false,
+            fuel: None,
+            limits: StoreLimits::default(),
         }
     }
 }
@@ -69,11 +77,12 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
             return outcome;
         }
     };
-    let mut runner = Runner::new(features);
+    let mut runner = Runner::new(features, semantics.limits);
     runner
         .store
         .set_segments_checked_first(semantics.segments_checked_first);
     for command in &script.commands {
+        runner.store.set_fuel(semantics.fuel);
         match runner.command(&command.kind) {
             Some(Ok(())) => outcome.passed += 1,
             Some(Err(why)) => outcome.failures.push((command.line, why)),
@@ -98,8 +107,8 @@ struct Runner {
 type Check = Result<(), String>;
 
 impl Runner {
-    fn new(features: Features) -> Runner {
-        let mut store = Store::new();
+    fn new(features: Features, limits: StoreLimits) -> Runner {
+        let mut store = Store::with_limits(limits);
         let mut linker = Linker::new();
         weft_interp::spectest::define(&mut linker, &mut store)
             .expect("the spectest module always instantiates");

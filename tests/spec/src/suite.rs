@@ -30,13 +30,16 @@ impl SuiteFile {
 
     /// Runs the script with its folder's semantics.
     pub fn run(&self) -> Outcome {
-        runner::run_script_with(
-            self.text,
-            Semantics {
-                features: self.features,
-                segments_checked_first: self.segments_checked_first,
-            },
-        )
+        runner::run_script_with(self.text, self.semantics())
+    }
+
+    /// Its folder's semantics: proposals and instantiation rule, unmetered,
+    /// default limits.
+    pub fn semantics(&self) -> Semantics {
+        Semantics {
+            segments_checked_first: self.segments_checked_first,
+            ..Semantics::new(self.features)
+        }
     }
 }
 

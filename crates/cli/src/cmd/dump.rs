@@ -1,80 +1,90 @@
-//! `weft dump IN.wasm`: an overview of a binary module, in the spirit of
+//! `weft dump IN`: an overview of a module, in the spirit of
 //! `wasm-objdump -x`: every section with its offset and size and the number
 //! of items, then each section's items (types, imports, functions, tables,
 //! memories, tags, globals, exports, start, segments, custom sections).
+//! A text module is shown as weft encodes it. The section table comes from
+//! the sections' framing alone, so it is shown even when a section's
+//! contents are malformed (the error follows, and the exit status says so).
 
 use std::fmt::Write as _;
-use std::ops::Range;
 use std::path::PathBuf;
 
 use weft_ast::*;
-use weft_parser::{Event, StreamParser};
+use weft_parser::SectionFrame;
 
 use super::{Error, FeatureArgs};
 
 /// Arguments of `weft dump`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: weft dump module.wasm")]
 pub struct Args {
-    /// The binary module to show.
+    /// The module to show: binary or text (shown as weft encodes it), `-`
+    /// for standard input.
     input: PathBuf,
+    /// Proposals to accept (default: `all`, every encoding weft knows).
     #[command(flatten)]
     features: FeatureArgs,
 }
 
 /// Runs `weft dump`.
 pub fn run(args: Args) -> Result<(), Error> {
-    let features = args.features.features()?;
-    let bytes = super::read(&args.input)?;
-    let binary = |source| Error::Binary {
+    let features = args.features.decoding()?;
+    let mut bytes = super::read(&args.input)?;
+    if !super::is_binary(&args.input, &bytes) || !bytes.starts_with(b"\0asm") {
+        // Text, or a `.wasm` without the magic number (which `decode`
+        // reports as such).
+        bytes = super::decode(&args.input, &bytes, features)?.encode();
+    }
+    let name = args.input.display().to_string();
+    let (frames, framing_error) = weft_parser::section_frames(&bytes);
+    let decoded = match framing_error {
+        Some(e) => Err(e),
+        None => weft_parser::parse_with(&bytes, features),
+    };
+    super::emit(format_args!(
+        "{}",
+        render(&name, decoded.as_ref().ok(), &frames)
+    ))?;
+    decoded.map(|_| ()).map_err(|source| Error::Binary {
         path: args.input.clone(),
         source,
-    };
-    // The streaming parser reports where each section lies.
-    let mut parser = StreamParser::new(features);
-    parser.feed(&bytes);
-    parser.end();
-    let mut sections = Vec::new();
-    let module = loop {
-        match parser.next_event().map_err(binary)? {
-            Event::Section { id, range } => sections.push((id, range)),
-            Event::End(module) => break module,
-            Event::Header | Event::NeedMore { .. } => {}
-        }
-    };
-    let name = args.input.display().to_string();
-    super::emit(format_args!("{}", render(&name, &module, &sections)));
-    Ok(())
+    })
 }
 
-/// The whole overview as text.
-pub fn render(file: &str, m: &Module, sections: &[(SectionId, Range<usize>)]) -> String {
+/// The whole overview as text: the section table, and the details when
+/// the module decoded.
+pub fn render(file: &str, m: Option<&Module>, sections: &[SectionFrame]) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "{file}: file format wasm 0x1\n\nSections:\n");
-    let mut customs = m.customs.iter();
-    for (id, range) in sections {
+    for frame in sections {
+        let id = SectionId::from_code(frame.id);
+        let range = &frame.range;
         let _ = write!(
             out,
             "{:>9} start={:#010x} end={:#010x} (size={:#010x})",
-            section_name(*id),
+            id.map_or("Unknown", section_name),
             range.start,
             range.end,
             range.len()
         );
-        match id {
-            SectionId::Custom => {
-                let name = customs.next().map_or("?", custom_name);
+        match (id, m) {
+            (Some(SectionId::Custom), _) => {
+                let name = frame.custom_name.as_deref().unwrap_or("?");
                 let _ = writeln!(out, " {name:?}");
             }
-            SectionId::Start => {
+            (Some(SectionId::Start), Some(m)) => {
                 let _ = writeln!(out, " start: {}", m.start.unwrap_or(0));
             }
-            _ => {
-                let _ = writeln!(out, " count: {}", count(m, *id));
+            (Some(id), Some(m)) => {
+                let _ = writeln!(out, " count: {}", count(m, id));
             }
+            _ => out.push('\n'),
         }
     }
-    let _ = writeln!(out, "\nSection Details:\n");
-    details(&mut out, m);
+    if let Some(m) = m {
+        let _ = writeln!(out, "\nSection Details:\n");
+        details(&mut out, m);
+    }
     out
 }
 
@@ -261,7 +271,7 @@ fn details(out: &mut String, m: &Module) {
     }
 }
 
-fn val_type(v: ValType) -> String {
+pub(crate) fn val_type(v: ValType) -> String {
     match v {
         ValType::I32 => "i32".into(),
         ValType::I64 => "i64".into(),
@@ -377,18 +387,10 @@ mod tests {
             \x07\x05\x01\x01g\x00\x01\
             \x0a\x06\x01\x04\x00\x20\x00\x0b\
             \x00\x04\x03abc";
-        let mut p = StreamParser::default();
-        p.feed(bytes);
-        p.end();
-        let mut sections = Vec::new();
-        let module = loop {
-            match p.next_event().unwrap() {
-                Event::Section { id, range } => sections.push((id, range)),
-                Event::End(m) => break m,
-                _ => {}
-            }
-        };
-        let text = render("t.wasm", &module, &sections);
+        let (frames, err) = weft_parser::section_frames(bytes);
+        assert!(err.is_none());
+        let module = weft_parser::parse(bytes).unwrap();
+        let text = render("t.wasm", Some(&module), &frames);
         assert!(
             text.contains("     Type start=0x0000000a end=0x00000010 (size=0x00000006) count: 1"),
             "{text}"
@@ -408,5 +410,9 @@ mod tests {
             "{text}"
         );
         assert!(text.contains(" - func[1] -> \"g\""), "{text}");
+        // Without a decoded module, the table alone.
+        let text = render("t.wasm", None, &frames);
+        assert!(text.contains("     Type start=0x0000000a end=0x00000010 (size=0x00000006)\n"));
+        assert!(!text.contains("Section Details"));
     }
 }

@@ -1,18 +1,21 @@
 //! `weft print IN [-o OUT.wat] [--fold] [--skeleton] [--index-comments]`:
-//! a module (binary or text) as text. The text streams into the output (standard
-//! output without `-o`); nothing is written unless the input decodes.
+//! a module (binary or text) as text. The text streams into the output
+//! (standard output without `-o` or with `-o -`); nothing is written unless
+//! the input decodes.
 
-use std::io::Write;
 use std::path::PathBuf;
 
 use super::{Error, FeatureArgs};
 
 /// Arguments of `weft print`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: weft print module.wasm --fold -o module.wat")]
 pub struct Args {
-    /// The module to print: binary or text.
+    /// The module to print: binary or text (a file named `*.wasm` is
+    /// binary, anything else is told apart by content), `-` for standard
+    /// input.
     input: PathBuf,
-    /// Where to write the text (standard output without it).
+    /// Where to write the text (standard output without it, or with `-`).
     #[arg(short, long)]
     output: Option<PathBuf>,
     /// Fold instructions into S-expressions where operand counts are known.
@@ -27,13 +30,14 @@ pub struct Args {
     /// Leave custom sections out instead of printing `(@custom ...)`.
     #[arg(long)]
     no_custom: bool,
+    /// Proposals to accept (default: `all`, every encoding weft knows).
     #[command(flatten)]
     features: FeatureArgs,
 }
 
 /// Runs `weft print`.
 pub fn run(args: Args) -> Result<(), Error> {
-    let features = args.features.features()?;
+    let features = args.features.decoding()?;
     let module = super::load_module(&args.input, features)?;
     let options = weft_printer::Options {
         fold: args.fold,
@@ -42,24 +46,8 @@ pub fn run(args: Args) -> Result<(), Error> {
         custom_annotations: !args.no_custom,
         ..weft_printer::Options::default()
     };
-    let (path, result) = match &args.output {
-        Some(path) => {
-            let written = std::fs::File::create(path).and_then(|mut file| {
-                weft_printer::print_module_io(&module, &options, &mut file)?;
-                file.flush()
-            });
-            (path.clone(), written)
-        }
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            let written = match weft_printer::print_module_io(&module, &options, &mut stdout) {
-                // A reader that stops early (`weft print x.wasm | head`) is
-                // not an error.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other,
-            };
-            (PathBuf::from("<stdout>"), written)
-        }
-    };
-    result.map_err(|source| Error::Io { path, source })
+    let output = args.output.unwrap_or_else(|| PathBuf::from("-"));
+    super::write_with(&output, |out| {
+        weft_printer::print_module_io(&module, &options, &mut &mut *out)
+    })
 }

@@ -1,32 +1,48 @@
 //! `weft run IN --invoke NAME [ARGS...]`: instantiate a module (binary or
-//! text; the `spectest` module is there for its imports) and call one of its
-//! exported functions with arguments read by the function's parameter
-//! types. Prints the results, one per line; a trap is reported on standard
-//! error with a non-zero exit status.
+//! text; the `spectest` module is there for its imports, and `--preload`
+//! adds others) and call one of its exported functions with arguments read
+//! by the function's parameter types, in the text format's syntax. Prints
+//! the results, one per line, in the same syntax; a trap is reported on
+//! standard error, with the wasm frames it passed through, and a non-zero
+//! exit status.
+//!
+//! Options may stand anywhere on the line (`main` moves them in front, see
+//! [`normalize_args`]), and arguments that look like flags (`-1`, `-inf`,
+//! `-nan:0x1`) are arguments.
 
+use std::ffi::OsString;
 use std::fmt;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use weft_ast::ValType;
-use weft_interp::{Linker, Store, Value};
+use weft_interp::{AnyRef, Linker, Store, Value};
 
-use super::{Error, FeatureArgs};
+use super::{Error, FeatureArgs, LimitArgs};
 
 /// Arguments of `weft run`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Examples:\n  weft run fib.wat --invoke fib 30\n  \
+    weft run m.wasm --invoke f -- -1 -inf nan:0x1 --fuel 1000000\n  \
+    weft run app.wasm --preload env=lib.wasm --invoke main")]
 pub struct Args {
-    /// The module to run: binary or text.
+    /// The module to run: binary or text, `-` for standard input.
     input: PathBuf,
     /// The exported function to call.
     #[arg(long)]
     invoke: String,
-    /// Its arguments: integers (decimal or 0x hex), floats (`1.5`, `inf`,
-    /// `nan`), `v128` as 0x and 32 hex digits, `null` for references.
-    #[arg(allow_hyphen_values = true)]
+    /// Its arguments, in the text format's syntax, one per parameter:
+    /// integers (`-1`, `0xff`, `1_000`), floats (`1.5`, `-inf`, `nan`,
+    /// `-nan:0x1`, `0x1p-3`), vectors (`"i32x4 1 2 3 4"`, any lane shape,
+    /// or `0x` and 32 hex digits), references (`null` or `ref.null`,
+    /// `ref.extern N` for host reference N, `ref.i31 N`).
     args: Vec<String>,
-    /// Stop after this much fuel (roughly one unit per instruction).
-    #[arg(long)]
-    fuel: Option<u64>,
+    /// Instantiate another module first and provide its exports to the
+    /// imports of module NAME (repeatable; in order, each may import the
+    /// ones before).
+    #[arg(long, value_name = "NAME=FILE")]
+    preload: Vec<String>,
+    #[command(flatten)]
+    limits: LimitArgs,
     #[command(flatten)]
     features: FeatureArgs,
 }
@@ -34,18 +50,49 @@ pub struct Args {
 /// Why a run failed after the module was read.
 #[derive(Debug)]
 pub enum RunError {
-    /// The module could not be loaded or instantiated, or the call trapped.
-    Engine(weft_interp::Error),
+    /// The module could not be loaded or instantiated, or the call trapped;
+    /// with the wasm frames a trap passed through, innermost first.
+    Engine {
+        /// What went wrong.
+        error: weft_interp::Error,
+        /// The backtrace, already rendered (empty without one).
+        frames: Vec<String>,
+    },
     /// No exported function has that name.
     NoSuchExport(String),
     /// An argument does not fit its parameter type, or the count is wrong.
     BadArgument(String),
 }
 
+impl RunError {
+    fn engine(error: weft_interp::Error) -> RunError {
+        RunError::Engine {
+            error,
+            frames: Vec::new(),
+        }
+    }
+}
+
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RunError::Engine(e) => e.fmt(f),
+            RunError::Engine { error, frames } => {
+                match error {
+                    weft_interp::Error::UnknownImport { .. } => write!(
+                        f,
+                        "{error}: `weft run` provides the module `spectest`; \
+                         give others with `--preload NAME=FILE`"
+                    )?,
+                    _ => error.fmt(f)?,
+                }
+                if !frames.is_empty() {
+                    f.write_str("\nwasm backtrace:")?;
+                    for (i, frame) in frames.iter().enumerate() {
+                        write!(f, "\n  {i:>2}: {frame}")?;
+                    }
+                }
+                Ok(())
+            }
             RunError::NoSuchExport(name) => write!(f, "no exported function named `{name}`"),
             RunError::BadArgument(why) => f.write_str(why),
         }
@@ -58,32 +105,61 @@ impl std::error::Error for RunError {}
 pub fn run(args: Args) -> Result<(), Error> {
     let features = args.features.features()?;
     let ast = super::load_module(&args.input, features)?;
-    let results = call(ast, features, &args).map_err(Error::Run)?;
+    let mut store = Store::with_limits(args.limits.store_limits());
+    let mut linker = Linker::new();
+    let wrap = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source| Error::Run { path, source }
+    };
+    weft_interp::spectest::define(&mut linker, &mut store)
+        .map_err(|e| wrap(&args.input)(RunError::engine(e)))?;
+    for preload in &args.preload {
+        let (name, file) = preload
+            .split_once('=')
+            .ok_or_else(|| Error::Usage(format!("--preload `{preload}`: expected NAME=FILE")))?;
+        let file = Path::new(file);
+        let module = super::load_module(file, features)?;
+        let instance = instantiate(&mut store, &linker, module, features).map_err(wrap(file))?;
+        linker.define_instance(&store, name, instance);
+    }
+    let results = call(&mut store, &linker, ast, features, &args).map_err(wrap(&args.input))?;
     for value in results {
-        super::emit(format_args!("{}\n", show(&value)));
+        super::emit(format_args!("{}\n", value.text(&store)))?;
     }
     Ok(())
 }
 
+fn instantiate(
+    store: &mut Store,
+    linker: &Linker,
+    ast: weft_ast::Module,
+    features: weft_ast::Features,
+) -> Result<weft_interp::Instance, RunError> {
+    let module = weft_interp::Module::with_features(ast, features).map_err(RunError::engine)?;
+    store.set_fuel(None);
+    linker
+        .instantiate(store, &module)
+        .map_err(|e| with_backtrace(store, e))
+}
+
 fn call(
+    store: &mut Store,
+    linker: &Linker,
     ast: weft_ast::Module,
     features: weft_ast::Features,
     args: &Args,
 ) -> Result<Vec<Value>, RunError> {
-    let module = weft_interp::Module::with_features(ast, features).map_err(RunError::Engine)?;
-    let mut store = Store::new();
-    store.set_fuel(args.fuel);
-    let mut linker = Linker::new();
-    weft_interp::spectest::define(&mut linker, &mut store).map_err(RunError::Engine)?;
+    store.set_fuel(args.limits.fuel);
+    let module = weft_interp::Module::with_features(ast, features).map_err(RunError::engine)?;
     let instance = linker
-        .instantiate(&mut store, &module)
-        .map_err(RunError::Engine)?;
+        .instantiate(store, &module)
+        .map_err(|e| with_backtrace(store, e))?;
     let func = store
         .export_func(instance, &args.invoke)
         .ok_or_else(|| RunError::NoSuchExport(args.invoke.clone()))?;
     let params = store
         .func_type(func)
-        .map_err(RunError::Engine)?
+        .map_err(RunError::engine)?
         .params
         .clone();
     if params.len() != args.args.len() {
@@ -99,75 +175,174 @@ fn call(
         .zip(&args.args)
         .map(|(ty, text)| argument(*ty, text))
         .collect::<Result<Vec<_>, _>>()?;
-    store.call(func, &values).map_err(RunError::Engine)
+    store.set_fuel(args.limits.fuel);
+    store
+        .call(func, &values)
+        .map_err(|e| with_backtrace(store, e))
 }
 
-/// Reads one argument as a value of type `ty`.
+/// An engine error with the backtrace the store kept of its trap.
+fn with_backtrace(store: &Store, error: weft_interp::Error) -> RunError {
+    let frames = match error {
+        weft_interp::Error::Trap(_) => store
+            .trap_backtrace()
+            .iter()
+            .map(|f| f.to_string())
+            .collect(),
+        _ => Vec::new(),
+    };
+    RunError::Engine { error, frames }
+}
+
+/// Reads one argument as a value of type `ty`, in the text format's
+/// syntax.
 fn argument(ty: ValType, text: &str) -> Result<Value, RunError> {
-    let bad = || RunError::BadArgument(format!("`{text}` is not a valid {ty:?} argument"));
-    let t = text.replace('_', "");
+    let bad = || {
+        let ty = super::dump::val_type(ty);
+        RunError::BadArgument(format!("`{text}` is not a valid {ty} argument"))
+    };
+    let t = text.trim();
     Ok(match ty {
-        ValType::I32 => {
-            let v = integer(&t).ok_or_else(bad)?;
-            if !(i64::from(i32::MIN)..=i64::from(u32::MAX)).contains(&v) {
-                return Err(bad());
-            }
-            Value::I32(v as i32)
-        }
-        ValType::I64 => Value::I64(integer(&t).ok_or_else(bad)?),
-        ValType::F32 => Value::F32(weft_ast::Ieee32(
-            t.parse::<f32>().map_err(|_| bad())?.to_bits(),
-        )),
-        ValType::F64 => Value::F64(weft_ast::Ieee64(
-            t.parse::<f64>().map_err(|_| bad())?.to_bits(),
-        )),
-        ValType::V128 => {
-            let hex = t.strip_prefix("0x").ok_or_else(bad)?;
-            Value::V128(u128::from_str_radix(hex, 16).map_err(|_| bad())?)
-        }
-        ValType::Ref(_) if t == "null" => Value::default_for(ty),
-        ValType::Ref(_) => return Err(bad()),
+        ValType::I32 => Value::I32(weft_wat::literal::i32(t).ok_or_else(bad)?),
+        ValType::I64 => Value::I64(weft_wat::literal::i64(t).ok_or_else(bad)?),
+        ValType::F32 => Value::F32(weft_ast::Ieee32(weft_wat::literal::f32(t).ok_or_else(bad)?)),
+        ValType::F64 => Value::F64(weft_ast::Ieee64(weft_wat::literal::f64(t).ok_or_else(bad)?)),
+        ValType::V128 => Value::V128(vector(t).ok_or_else(bad)?),
+        ValType::Ref(_) => reference(ty, t).ok_or_else(bad)?,
     })
 }
 
-/// A decimal or `0x` hex integer, signed, or unsigned up to 64 bits.
-fn integer(t: &str) -> Option<i64> {
-    let (negative, digits) = match t.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, t.strip_prefix('+').unwrap_or(t)),
-    };
-    let magnitude = match digits.strip_prefix("0x") {
-        Some(hex) => u64::from_str_radix(hex, 16).ok()?,
-        None => digits.parse::<u64>().ok()?,
-    };
-    if negative {
-        0i64.checked_sub_unsigned(magnitude)
-    } else {
-        Some(magnitude as i64)
+/// A `v128` argument: a lane shape and its lanes (`i32x4 1 2 3 4`), or
+/// `0x` and up to 32 hex digits.
+fn vector(t: &str) -> Option<u128> {
+    if let Some(hex) = t.strip_prefix("0x") {
+        return u128::from_str_radix(&hex.replace('_', ""), 16).ok();
     }
+    let mut words = t.split_whitespace();
+    let shape = words.next()?;
+    let lanes: Vec<&str> = words.collect();
+    let (count, bits): (usize, u32) = match shape {
+        "i8x16" => (16, 8),
+        "i16x8" => (8, 16),
+        "i32x4" | "f32x4" => (4, 32),
+        "i64x2" | "f64x2" => (2, 64),
+        _ => return None,
+    };
+    if lanes.len() != count {
+        return None;
+    }
+    let mut v = 0u128;
+    for (i, lane) in lanes.iter().enumerate() {
+        let bits_of_lane: u64 = match shape {
+            "i8x16" => weft_wat::literal::i8(lane)?.into(),
+            "i16x8" => weft_wat::literal::i16(lane)?.into(),
+            "i32x4" => weft_wat::literal::i32(lane)? as u32 as u64,
+            "i64x2" => weft_wat::literal::i64(lane)? as u64,
+            "f32x4" => weft_wat::literal::f32(lane)?.into(),
+            _ => weft_wat::literal::f64(lane)?,
+        };
+        v |= u128::from(bits_of_lane) << (i as u32 * bits);
+    }
+    Some(v)
 }
 
-/// A result as text: integers in decimal, floats as Rust prints them (NaN
-/// with its bits), vectors in hex, references by kind.
-fn show(value: &Value) -> String {
-    match value {
-        Value::I32(v) => v.to_string(),
-        Value::I64(v) => v.to_string(),
-        Value::F32(v) if v.value().is_nan() => format!("nan:0x{:08x}", v.0),
-        Value::F64(v) if v.value().is_nan() => format!("nan:0x{:016x}", v.0),
-        Value::F32(v) => v.value().to_string(),
-        Value::F64(v) => v.value().to_string(),
-        Value::V128(v) => format!("0x{v:032x}"),
-        other => format!("{other:?}"),
+/// A reference argument of type `ty`: `null`/`ref.null [heap]`, or a host
+/// reference `ref.extern N` (for `externref`), `ref.host N` or
+/// `ref.i31 N` (for `anyref`), parentheses optional.
+fn reference(ty: ValType, t: &str) -> Option<Value> {
+    let t = t
+        .strip_prefix('(')
+        .and_then(|t| t.strip_suffix(')'))
+        .unwrap_or(t);
+    let mut words = t.split_whitespace();
+    let (head, arg) = (words.next()?, words.next());
+    if words.next().is_some() {
+        return None;
     }
+    let null = Value::default_for(ty);
+    let n = || arg.and_then(weft_wat::literal::i32).map(|n| n as u32);
+    let value = match (head, null) {
+        ("null" | "ref.null", _) => null,
+        ("ref.extern", Value::ExternRef(_)) => Value::ExternRef(Some(n()?)),
+        ("ref.host", Value::AnyRef(_)) => Value::AnyRef(Some(AnyRef::host(n()?))),
+        ("ref.i31", Value::AnyRef(_)) => Value::AnyRef(Some(AnyRef::i31(n()?))),
+        _ => return None,
+    };
+    value.has_type(ty).then_some(value)
+}
+
+/// Moves the options of `weft run` in front of its positional arguments,
+/// with `--` between them: options are then options wherever they stood
+/// (`weft run m.wat --invoke f 1 2 --fuel 10`), and positional arguments
+/// that look like flags (`-1`, `-inf`) are arguments. A `--` of the user's
+/// own still ends the options. Other subcommands are left as they are.
+pub fn normalize_args(argv: Vec<OsString>, cli: &clap::Command) -> Vec<OsString> {
+    let Some(run) = cli.find_subcommand("run") else {
+        return argv;
+    };
+    if argv.get(1).is_none_or(|a| a != "run") {
+        return argv;
+    }
+    let takes_value = |arg: &clap::Arg| arg.get_action().takes_values();
+    let mut options = Vec::new();
+    let mut positionals = Vec::new();
+    let mut rest = argv[2..].iter();
+    while let Some(token) = rest.next() {
+        let text = token.to_string_lossy();
+        if text == "--" {
+            positionals.extend(rest.by_ref().cloned());
+            break;
+        }
+        if let Some(long) = text.strip_prefix("--") {
+            let (name, inline_value) = match long.split_once('=') {
+                Some((name, _)) => (name, true),
+                None => (long, false),
+            };
+            options.push(token.clone());
+            let known = run.get_arguments().find(|a| a.get_long() == Some(name));
+            if known.is_some_and(takes_value)
+                && !inline_value
+                && let Some(value) = rest.next()
+            {
+                options.push(value.clone());
+            }
+            continue;
+        }
+        let short = text
+            .strip_prefix('-')
+            .filter(|s| s.chars().count() == 1)
+            .and_then(|s| s.chars().next());
+        let known = short.and_then(|c| {
+            run.get_arguments()
+                .find(|a| a.get_short() == Some(c))
+                .map(|a| (a.get_action().takes_values(), c))
+        });
+        match known {
+            Some((value, _)) => {
+                options.push(token.clone());
+                if value && let Some(v) = rest.next() {
+                    options.push(v.clone());
+                }
+            }
+            // `-h` is clap's own; anything else starting with `-` is a value.
+            None if text == "-h" => options.push(token.clone()),
+            None => positionals.push(token.clone()),
+        }
+    }
+    let mut out: Vec<OsString> = argv[..2].to_vec();
+    out.extend(options);
+    out.push("--".into());
+    out.extend(positionals);
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use weft_ast::Ieee32;
 
     #[test]
-    fn reads_arguments_by_type() {
+    fn reads_arguments_in_the_text_syntax() {
         assert_eq!(argument(ValType::I32, "-1").unwrap(), Value::I32(-1));
         assert_eq!(
             argument(ValType::I32, "0xffffffff").unwrap(),
@@ -186,7 +361,86 @@ mod tests {
             argument(ValType::F64, "1.5").unwrap(),
             Value::F64(weft_ast::Ieee64(1.5f64.to_bits()))
         );
+        assert_eq!(
+            argument(ValType::F32, "-nan:0x1").unwrap(),
+            Value::F32(Ieee32(0xff80_0001))
+        );
+        assert_eq!(
+            argument(ValType::F32, "-inf").unwrap(),
+            Value::F32(Ieee32(f32::NEG_INFINITY.to_bits()))
+        );
         assert!(argument(ValType::F32, "x").is_err());
-        assert_eq!(show(&Value::I32(-7)), "-7");
+        assert_eq!(
+            argument(ValType::V128, "i32x4 1 2 3 -1").unwrap(),
+            Value::V128(0xffffffff_00000003_00000002_00000001)
+        );
+        assert_eq!(
+            argument(ValType::V128, "f64x2 1 -0").unwrap(),
+            Value::V128((1f64.to_bits() as u128) | ((-0f64).to_bits() as u128) << 64)
+        );
+        assert!(argument(ValType::V128, "i32x4 1 2 3").is_err());
+        assert_eq!(
+            argument(ValType::EXTERNREF, "ref.null extern").unwrap(),
+            Value::ExternRef(None)
+        );
+        assert_eq!(
+            argument(ValType::EXTERNREF, "(ref.extern 7)").unwrap(),
+            Value::ExternRef(Some(7))
+        );
+        assert!(argument(ValType::FUNCREF, "ref.extern 7").is_err());
+    }
+
+    #[test]
+    fn results_print_in_the_text_syntax_and_read_back() {
+        let store = Store::new();
+        let show = |v: Value| v.text(&store).to_string();
+        assert_eq!(show(Value::I32(-7)), "-7");
+        assert_eq!(show(Value::F32(Ieee32(0xff80_0001))), "-nan:0x1");
+        assert_eq!(show(Value::F32(Ieee32(0x7fc0_0000))), "nan");
+        assert_eq!(show(Value::ExternRef(None)), "ref.null extern");
+        assert_eq!(show(Value::AnyRef(Some(AnyRef::i31(5)))), "(ref.i31 5)");
+        assert_eq!(show(Value::FuncRef(None)), "ref.null func");
+        for (ty, v) in [
+            (ValType::F32, Value::F32(Ieee32(0xff80_0001))),
+            (
+                ValType::F64,
+                Value::F64(weft_ast::Ieee64(0x7ff0_0000_0000_0001)),
+            ),
+            (
+                ValType::V128,
+                Value::V128(0x0123_4567_89ab_cdef_0011_2233_4455_6677),
+            ),
+            (ValType::EXTERNREF, Value::ExternRef(Some(3))),
+        ] {
+            assert_eq!(argument(ty, &show(v)).unwrap(), v, "{}", show(v));
+        }
+    }
+
+    #[test]
+    fn options_stand_anywhere_and_negative_values_are_arguments() {
+        let cli = <crate::Cli as clap::CommandFactory>::command();
+        let norm = |args: &[&str]| -> Vec<String> {
+            let argv = args.iter().map(OsString::from).collect();
+            normalize_args(argv, &cli)
+                .into_iter()
+                .map(|a| a.into_string().unwrap())
+                .collect()
+        };
+        assert_eq!(
+            norm(&[
+                "weft", "run", "m.wat", "--invoke", "f", "1", "-2", "--fuel", "10", "-inf"
+            ]),
+            [
+                "weft", "run", "--invoke", "f", "--fuel", "10", "--", "m.wat", "1", "-2", "-inf"
+            ]
+        );
+        assert_eq!(
+            norm(&["weft", "run", "--fuel=5", "m.wat", "--", "--fuel", "-h"]),
+            ["weft", "run", "--fuel=5", "--", "m.wat", "--fuel", "-h"]
+        );
+        assert_eq!(
+            norm(&["weft", "print", "-", "-o", "-"]),
+            ["weft", "print", "-", "-o", "-"]
+        );
     }
 }

@@ -3,12 +3,14 @@
 //! testsuite directory (spec versions and proposals).
 
 use weft_spec::report::Table;
+use weft_spec::runner;
 use weft_spec::suite;
 
-use super::Error;
+use super::{Error, LimitArgs};
 
 /// Arguments of `weft spec`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: weft spec --filter proposals/gc -v")]
 pub struct Args {
     /// Run only the files whose `dir/name` contains this text.
     #[arg(long)]
@@ -19,29 +21,40 @@ pub struct Args {
     /// Exit with status 1 when any command fails.
     #[arg(long)]
     strict: bool,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// Runs `weft spec`.
 pub fn run(args: Args) -> Result<(), Error> {
     let mut table = Table::default();
+    let mut files = 0;
     for file in suite::all_files() {
         let key = file.key();
         if args.filter.as_deref().is_some_and(|f| !key.contains(f)) {
             continue;
         }
-        let outcome = file.run();
+        files += 1;
+        let semantics = args.limits.apply(file.semantics());
+        let outcome = runner::run_script_with(file.text, semantics);
         if args.verbose {
             for (line, why) in &outcome.failures {
-                super::emit(format_args!("{key}:{line}: {why}\n"));
+                super::emit(format_args!("{key}:{line}: {why}\n"))?;
             }
         }
         table.add(&file.dir, &outcome);
     }
-    super::emit(format_args!("{table}"));
+    if files == 0 {
+        return Err(Error::Usage(format!(
+            "no testsuite file matches `{}`",
+            args.filter.as_deref().unwrap_or_default()
+        )));
+    }
+    super::emit(format_args!("{table}"))?;
     let [passed, failed, skipped] = table.totals();
     super::emit(format_args!(
         "{passed} passed, {failed} failed, {skipped} skipped\n"
-    ));
+    ))?;
     if args.strict && failed > 0 {
         return Err(Error::Failed(failed));
     }

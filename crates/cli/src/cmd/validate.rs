@@ -16,8 +16,9 @@ use super::{Error, FeatureArgs};
 
 /// Arguments of `weft validate`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: weft validate module.wasm --features +legacy-exceptions")]
 pub struct Args {
-    /// The modules to check: binary or text.
+    /// The modules to check: binary or text, `-` for standard input.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Check function bodies in parallel (same verdict, same first error).
@@ -51,7 +52,7 @@ fn check(input: &Path, features: weft_ast::Features, parallel: bool) -> Result<(
         source,
     };
     let bytes = super::read(input)?;
-    if bytes.starts_with(b"\0asm") {
+    if super::is_binary(input, &bytes) && bytes.starts_with(b"\0asm") {
         let checked = if parallel {
             weft_validator::check_bytes_parallel(&bytes, features)
         } else {
@@ -65,7 +66,7 @@ fn check(input: &Path, features: weft_ast::Features, parallel: bool) -> Result<(
             BinaryError::Invalid(source) => invalid(source),
         });
     }
-    let module = super::load_module(input, features)?;
+    let module = super::decode(input, &bytes, features)?;
     let checked = if parallel {
         weft_validator::validate_parallel(&module, features)
     } else {

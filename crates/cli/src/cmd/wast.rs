@@ -7,10 +7,11 @@ use std::path::PathBuf;
 
 use weft_spec::runner::{self, Outcome};
 
-use super::{Error, FeatureArgs};
+use super::{Error, FeatureArgs, LimitArgs};
 
 /// Arguments of `weft wast`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: weft wast tests/*.wast --fuel 10000000")]
 pub struct Args {
     /// The scripts to run.
     #[arg(required = true)]
@@ -20,6 +21,8 @@ pub struct Args {
     json: bool,
     #[command(flatten)]
     features: FeatureArgs,
+    #[command(flatten)]
+    limits: LimitArgs,
 }
 
 /// Runs `weft wast`.
@@ -28,27 +31,37 @@ pub fn run(args: Args) -> Result<(), Error> {
     let (mut passed, mut failed) = (0, 0);
     for path in &args.files {
         let bytes = super::read(path)?;
-        let text = String::from_utf8_lossy(&bytes);
-        let outcome = runner::run_script(&text, features);
+        let text = String::from_utf8(bytes).map_err(|e| Error::Io {
+            path: path.clone(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "malformed UTF-8 encoding at byte {}",
+                    e.utf8_error().valid_up_to()
+                ),
+            ),
+        })?;
+        let semantics = args.limits.apply(runner::Semantics::new(features));
+        let outcome = runner::run_script_with(&text, semantics);
         passed += outcome.passed;
         failed += outcome.failed();
         let name = path.display().to_string();
         if args.json {
-            super::emit(format_args!("{}\n", json(&name, &outcome)));
+            super::emit(format_args!("{}\n", json(&name, &outcome)))?;
         } else {
             for (line, why) in &outcome.failures {
-                super::emit(format_args!("{name}:{line}: {why}\n"));
+                super::emit(format_args!("{name}:{line}: {why}\n"))?;
             }
             super::emit(format_args!(
                 "{name}: {} passed, {} failed, {} skipped\n",
                 outcome.passed,
                 outcome.failed(),
                 outcome.skipped
-            ));
+            ))?;
         }
     }
     if !args.json {
-        super::emit(format_args!("{passed} passed, {failed} failed\n"));
+        super::emit(format_args!("{passed} passed, {failed} failed\n"))?;
     }
     if failed > 0 {
         return Err(Error::Failed(failed));
