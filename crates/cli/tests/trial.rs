@@ -160,6 +160,42 @@ fn a_trap_says_where() {
     assert!(err.contains("1: func 1, instruction 1 (call)"), "{err}");
 }
 
+/// Item 11: a trap in a binary module gives each frame's byte offset.
+#[test]
+fn a_trap_in_a_binary_gives_byte_offsets() {
+    let bytes = weft_wat::wat2wasm(
+        r#"(module
+          (func $div (param i32) (result i32) (i32.div_u (i32.const 1) (local.get 0)))
+          (func (export "main") (param i32) (result i32) (call $div (local.get 0))))"#,
+    )
+    .unwrap();
+    let module = file("trap.wasm", &bytes);
+    let out = weft(&["run", module.to_str().unwrap(), "--invoke", "main", "0"]);
+    let err = stderr(&out);
+    let offset_of = |frame: &str| -> usize {
+        let line = err.lines().find(|l| l.contains(frame)).expect(frame);
+        let hex = line.rsplit("at offset 0x").next().unwrap();
+        usize::from_str_radix(hex, 16).unwrap()
+    };
+    assert_eq!(bytes[offset_of("(i32.div_u)")], 0x6e, "{err}");
+    assert_eq!(bytes[offset_of("(call)")], 0x10, "{err}");
+}
+
+/// Item 11: a segment that does not fit says which, where and how big.
+#[test]
+fn a_segment_that_does_not_fit_says_so() {
+    let module = file(
+        "segment.wat",
+        b"(module (memory 1) (data (i32.const 0) \"a\") (data (i32.const 65535) \"bc\") (func (export \"f\")))",
+    );
+    let out = weft(&["run", module.to_str().unwrap(), "--invoke", "f"]);
+    let err = stderr(&out);
+    assert!(
+        err.contains("out of bounds memory access: data segment 1 (2 bytes at 65535) does not fit"),
+        "{err}"
+    );
+}
+
 /// Items 3 and 13: limits name themselves; unknown imports say what is
 /// provided and how to provide more.
 #[test]

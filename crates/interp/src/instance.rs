@@ -302,7 +302,15 @@ pub(crate) fn instantiate(
                     Some(end) if end <= tab.elems.len() as u64 => {
                         tab.elems[off as usize..end as usize].copy_from_slice(&items);
                     }
-                    _ => return Err(Trap::OutOfBoundsTableAccess.into()),
+                    _ => {
+                        return Err(Error::SegmentTrap {
+                            trap: Trap::OutOfBoundsTableAccess,
+                            index: i as u32,
+                            offset: off,
+                            len: items.len() as u64,
+                            size: tab.elems.len() as u64,
+                        });
+                    }
                 }
             }
             ElemMode::Declarative => store.instances[index as usize].elems[i] = Box::new([]),
@@ -320,7 +328,15 @@ pub(crate) fn instantiate(
             inst.dropped[i] = true;
             let mem = &mut store.memories[addr as usize];
             let off = if mem.is64() { off } else { off as u32 as u64 };
-            let r = mem.range(off, d.init.len() as u64)?;
+            let r = mem
+                .range(off, d.init.len() as u64)
+                .map_err(|trap| Error::SegmentTrap {
+                    trap,
+                    index: i as u32,
+                    offset: off,
+                    len: d.init.len() as u64,
+                    size: mem.data.len() as u64,
+                })?;
             mem.data[r].copy_from_slice(&d.init);
         }
     }

@@ -164,6 +164,20 @@ pub enum Error {
     },
     /// The module failed validation.
     Validation(weft_validator::Error),
+    /// Instantiation trapped writing an active segment that does not fit
+    /// its memory or table (the segments before it stay written).
+    SegmentTrap {
+        /// The trap: out of bounds memory or table access.
+        trap: Trap,
+        /// The segment's index among the data (or element) segments.
+        index: u32,
+        /// Where it was to be written.
+        offset: u64,
+        /// Its length in bytes (or elements).
+        len: u64,
+        /// The memory's size in bytes (or the table's in elements).
+        size: u64,
+    },
     /// With [`Store::set_segments_checked_first`](crate::Store::set_segments_checked_first):
     /// an active element or data segment does not fit its table or memory,
     /// found before anything was written (Wasm 1.0's instantiation failure).
@@ -198,6 +212,23 @@ impl fmt::Display for Error {
                 resource.amount(*limit)
             ),
             Error::Validation(e) => write!(f, "{e}"),
+            Error::SegmentTrap {
+                trap,
+                index,
+                offset,
+                len,
+                size,
+            } => {
+                let (kind, unit, of) = match trap {
+                    Trap::OutOfBoundsMemoryAccess => ("data", "bytes", "memory"),
+                    _ => ("element", "elements", "table"),
+                };
+                write!(
+                    f,
+                    "{trap}: {kind} segment {index} ({len} {unit} at {offset}) does not fit \
+                     its {of} of {size} {unit}"
+                )
+            }
             Error::SegmentDoesNotFit { data: true } => f.write_str("data segment does not fit"),
             Error::SegmentDoesNotFit { data: false } => {
                 f.write_str("elements segment does not fit")

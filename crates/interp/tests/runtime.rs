@@ -514,13 +514,27 @@ fn instantiation_initializes_in_order_and_traps_out_of_bounds() {
              (data (i32.const 65535) "\01\02"))"#,
     );
     let err = linker.instantiate(&mut store, &m).unwrap_err();
-    assert_eq!(err, Error::Trap(Trap::OutOfBoundsMemoryAccess));
-    assert_eq!(err.to_string(), "out of bounds memory access");
+    assert!(matches!(
+        err,
+        Error::SegmentTrap {
+            trap: Trap::OutOfBoundsMemoryAccess,
+            index: 1,
+            offset: 65535,
+            len: 2,
+            size: 65536,
+        }
+    ));
+    assert_eq!(
+        err.to_string(),
+        "out of bounds memory access: data segment 1 (2 bytes at 65535) does not fit \
+         its memory of 65536 bytes"
+    );
     assert_eq!(store.memory_data(mem).unwrap()[0], 42);
     let m = module(r#"(module (table 1 funcref) (func) (elem (i32.const 1) 0 0))"#);
     assert_eq!(
-        linker.instantiate(&mut store, &m).unwrap_err(),
-        Error::Trap(Trap::OutOfBoundsTableAccess)
+        linker.instantiate(&mut store, &m).unwrap_err().to_string(),
+        "out of bounds table access: element segment 0 (2 elements at 1) does not fit \
+         its table of 1 elements"
     );
     // The start function runs after the segments are in place.
     let m = module(

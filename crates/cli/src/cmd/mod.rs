@@ -3,6 +3,7 @@
 //! file or `-` for standard output) and the `--features` option.
 
 pub mod dump;
+pub mod locate;
 pub mod parse;
 pub mod print;
 pub mod run;

@@ -104,7 +104,15 @@ impl std::error::Error for RunError {}
 /// Runs `weft run`.
 pub fn run(args: Args) -> Result<(), Error> {
     let features = args.features.features()?;
-    let ast = super::load_module(&args.input, features)?;
+    let bytes = super::read(&args.input)?;
+    let ast = super::decode(&args.input, &bytes, features)?;
+    // Where a trap's instructions lie, for a binary module: their byte
+    // offsets, found again in its bytes.
+    let mut source = Source {
+        binary: super::is_binary(&args.input, &bytes).then_some(bytes.as_slice()),
+        features,
+        preloaded: Vec::new(),
+    };
     let mut store = Store::with_limits(args.limits.store_limits());
     let mut linker = Linker::new();
     let wrap = |path: &Path| {
@@ -121,8 +129,9 @@ pub fn run(args: Args) -> Result<(), Error> {
         let module = super::load_module(file, features)?;
         let instance = instantiate(&mut store, &linker, module, features).map_err(wrap(file))?;
         linker.define_instance(&store, name, instance);
+        source.preloaded.push(instance);
     }
-    let results = call(&mut store, &linker, ast, features, &args).map_err(wrap(&args.input))?;
+    let results = call(&mut store, &linker, ast, &source, &args).map_err(wrap(&args.input))?;
     for value in results {
         super::emit(format_args!("{}\n", value.text(&store)))?;
     }
@@ -139,21 +148,32 @@ fn instantiate(
     store.set_fuel(None);
     linker
         .instantiate(store, &module)
-        .map_err(|e| with_backtrace(store, e))
+        .map_err(|e| with_backtrace(store, e, None))
+}
+
+/// The module `weft run` runs, as far as a backtrace needs it.
+struct Source<'a> {
+    /// Its bytes, when binary.
+    binary: Option<&'a [u8]>,
+    features: weft_ast::Features,
+    /// The instances of `--preload` modules, whose frames are not this
+    /// module's.
+    preloaded: Vec<weft_interp::Instance>,
 }
 
 fn call(
     store: &mut Store,
     linker: &Linker,
     ast: weft_ast::Module,
-    features: weft_ast::Features,
+    source: &Source<'_>,
     args: &Args,
 ) -> Result<Vec<Value>, RunError> {
     store.set_fuel(args.limits.fuel);
-    let module = weft_interp::Module::with_features(ast, features).map_err(RunError::engine)?;
+    let module =
+        weft_interp::Module::with_features(ast, source.features).map_err(RunError::engine)?;
     let instance = linker
         .instantiate(store, &module)
-        .map_err(|e| with_backtrace(store, e))?;
+        .map_err(|e| with_backtrace(store, e, Some(source)))?;
     let func = store
         .export_func(instance, &args.invoke)
         .ok_or_else(|| RunError::NoSuchExport(args.invoke.clone()))?;
@@ -178,16 +198,32 @@ fn call(
     store.set_fuel(args.limits.fuel);
     store
         .call(func, &values)
-        .map_err(|e| with_backtrace(store, e))
+        .map_err(|e| with_backtrace(store, e, Some(source)))
 }
 
-/// An engine error with the backtrace the store kept of its trap.
-fn with_backtrace(store: &Store, error: weft_interp::Error) -> RunError {
+/// An engine error with the backtrace the store kept of its trap; frames of
+/// the module run (not of a preloaded one) with the byte offset of their
+/// instruction when it is binary.
+fn with_backtrace(
+    store: &Store,
+    error: weft_interp::Error,
+    source: Option<&Source<'_>>,
+) -> RunError {
     let frames = match error {
         weft_interp::Error::Trap(_) => store
             .trap_backtrace()
             .iter()
-            .map(|f| f.to_string())
+            .map(|f| {
+                let offset = source
+                    .filter(|s| !s.preloaded.contains(&f.instance))
+                    .and_then(|s| {
+                        super::locate::instr_offset(s.binary?, s.features, f.func, f.instr)
+                    });
+                match offset {
+                    Some(at) => format!("{f} at offset {at:#x}"),
+                    None => f.to_string(),
+                }
+            })
             .collect(),
         _ => Vec::new(),
     };
