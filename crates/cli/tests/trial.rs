@@ -389,7 +389,10 @@ fn wast_fuel_bounds_a_script_that_loops_forever() {
     let out = weft(&["wast", script.to_str().unwrap(), "--fuel", "100000"]);
     assert!(!out.status.success());
     let text = stdout(&out);
-    assert!(text.contains("all fuel consumed"), "{text}");
+    assert!(
+        text.contains("all fuel consumed (at func 0, instruction 1 (br))"),
+        "{text}"
+    );
     assert!(text.contains("3 passed, 1 failed"), "{text}");
 }
 

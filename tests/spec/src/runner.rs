@@ -154,7 +154,21 @@ impl Runner {
                     .export_func(instance, name)
                     .ok_or_else(|| format!("no function export {name}"))?;
                 let args: Vec<Value> = args.iter().map(to_value).collect();
-                self.store.call(func, &args).map_err(|e| e.to_string())
+                self.store.call(func, &args).map_err(|e| {
+                    // Where a trap happened, innermost frame first.
+                    let frames: Vec<String> = self
+                        .store
+                        .trap_backtrace()
+                        .iter()
+                        .map(|f| f.to_string())
+                        .collect();
+                    match (&e, frames.is_empty()) {
+                        (weft_interp::Error::Trap(_), false) => {
+                            format!("{e} (at {})", frames.join(" <- "))
+                        }
+                        _ => e.to_string(),
+                    }
+                })
             }
             Action::Get { module, name } => {
                 let instance = self.instance(module)?;
@@ -209,12 +223,18 @@ impl Runner {
                 {
                     Ok(())
                 }
-                Ok(values) => Err(format!("got {values:?}, expected {results:?}")),
+                Ok(values) => Err(format!(
+                    "got {}, expected {results:?}",
+                    texts(&self.store, &values)
+                )),
                 Err(e) => Err(e),
             },
             CommandKind::AssertTrap { action, message }
             | CommandKind::AssertExhaustion { action, message } => match self.act(action) {
-                Ok(values) => Err(format!("returned {values:?}, expected trap `{message}`")),
+                Ok(values) => Err(format!(
+                    "returned {}, expected trap `{message}`",
+                    texts(&self.store, &values)
+                )),
                 Err(e) => expect_phrase(&e, message),
             },
             CommandKind::AssertTrapModule { module, message }
@@ -278,6 +298,12 @@ impl Runner {
         self.last = Some(created);
         Ok(())
     }
+}
+
+/// Values in the text format's syntax, `[1, -nan:0x1, ref.null extern]`.
+fn texts(store: &Store, values: &[Value]) -> String {
+    let texts: Vec<String> = values.iter().map(|v| v.text(store).to_string()).collect();
+    format!("[{}]", texts.join(", "))
 }
 
 fn expect_phrase(message: &str, expected: &str) -> Check {
