@@ -271,12 +271,20 @@ fn features_are_listed_edited_and_checked() {
     );
     let simd = file(
         "simd.wat",
-        b"(module (func (result v128) (v128.const i64x2 0 0)))",
+        b"(module (func (result i32) (i32x4.extract_lane 0 (v128.const i64x2 0 0))))",
     );
     let s = simd.to_str().unwrap();
     assert!(weft(&["validate", s]).status.success());
     let out = weft(&["validate", s, "--features", "-simd"]);
     assert!(!out.status.success(), "-simd had no effect");
+    // A rule a proposal lifts names the flag that turns it on.
+    let m64 = file("m64.wat", b"(module (memory i64 1))");
+    let out = weft(&["validate", m64.to_str().unwrap(), "--features", "-memory64"]);
+    assert!(
+        stderr(&out).contains("(use --features +memory64)"),
+        "{}",
+        stderr(&out)
+    );
     let out = weft(&["validate", s, "--features", "nope"]);
     assert!(stderr(&out).contains("known: wasm1"), "{}", stderr(&out));
     let empty = file("empty.wat", b"(module)");

@@ -85,7 +85,17 @@ impl fmt::Display for Error {
             Error::Text { path, text, source } => {
                 f.write_str(&source.render(&path.display().to_string(), text))
             }
-            Error::Invalid { path, source } => write!(f, "{}: {source}", path.display()),
+            Error::Invalid { path, source } => {
+                write!(f, "{}: {source}", path.display())?;
+                // A rule that a proposal lifts says how to turn it on.
+                let message = source.to_string();
+                for (name, _) in Features::NAMED {
+                    if message.contains(&format!("the {name} proposal")) {
+                        write!(f, " (use --features +{name})")?;
+                    }
+                }
+                Ok(())
+            }
             Error::Run { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Features(e) => e.fmt(f),
             Error::Usage(why) => f.write_str(why),
