@@ -86,32 +86,22 @@
 #![deny(unsafe_code)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
-mod access;
-mod backtrace;
-mod compile;
-mod effect;
-#[allow(unsafe_code)]
-mod exec;
-mod gc;
-mod instance;
+mod interpreter;
 mod limits;
-mod linker;
-mod memory;
-mod module;
-mod num;
-mod op;
-mod simd;
-pub mod spectest;
+mod ops;
+mod runtime;
 mod stack;
-mod store;
-mod table;
 mod trap;
 mod value;
 
-pub use backtrace::TrapFrame;
+pub use runtime::spectest;
+
 pub use limits::{Resource, StoreLimits};
-pub use linker::Linker;
-pub use module::Module;
-pub use store::{Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table, Tag};
+pub use runtime::backtrace::TrapFrame;
+pub use runtime::linker::Linker;
+pub use runtime::module::Module;
+pub use runtime::store::{
+    Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table, Tag,
+};
 pub use trap::{Error, Trap};
 pub use value::{AnyRef, Value, ValueText};

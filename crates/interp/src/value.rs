@@ -7,7 +7,7 @@
 
 use weft_ast::{AbsHeap, HeapType, Ieee32, Ieee64, ValType};
 
-use crate::store::Func;
+use crate::runtime::store::Func;
 
 /// A WebAssembly value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -46,25 +46,25 @@ pub struct AnyRef(pub(crate) u64);
 impl AnyRef {
     /// The `i31` with the low 31 bits of `v`.
     pub fn i31(v: u32) -> AnyRef {
-        AnyRef(crate::gc::I31_TAG | (v & 0x7fff_ffff) as u64)
+        AnyRef(crate::ops::gc::I31_TAG | (v & 0x7fff_ffff) as u64)
     }
 
     /// Host reference `n` internalized (`any.convert_extern`).
     pub fn host(n: u32) -> AnyRef {
-        AnyRef(crate::gc::EXT_TAG | (n as u64 + 1))
+        AnyRef(crate::ops::gc::EXT_TAG | (n as u64 + 1))
     }
 
     /// The host reference this internalizes, if it is one.
     pub fn as_host(self) -> Option<u32> {
-        let e = self.0 & !crate::gc::EXT_TAG;
-        (self.0 & crate::gc::EXT_TAG != 0 && e & crate::gc::ANY_TAG == 0)
+        let e = self.0 & !crate::ops::gc::EXT_TAG;
+        (self.0 & crate::ops::gc::EXT_TAG != 0 && e & crate::ops::gc::ANY_TAG == 0)
             .then(|| decode_ref(e))
             .flatten()
     }
 
     /// The value of an `i31` (unsigned), if this is one.
     pub fn as_i31(self) -> Option<u32> {
-        (self.0 & crate::gc::I31_TAG != 0).then_some(self.0 as u32 & 0x7fff_ffff)
+        (self.0 & crate::ops::gc::I31_TAG != 0).then_some(self.0 as u32 & 0x7fff_ffff)
     }
 }
 

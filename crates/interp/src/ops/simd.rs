@@ -3,7 +3,7 @@
 
 use weft_ast::Instr;
 
-use crate::num::float::*;
+use crate::ops::num::float::*;
 use crate::stack::Stack;
 use crate::trap::Trap;
 

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use crate::store::Instance;
+use crate::runtime::store::Instance;
 
 /// One WebAssembly frame a trap passed through.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -8,9 +8,9 @@ use weft_ast::{
     Instr, Limits, ValType,
 };
 
-use crate::module::Module;
-use crate::op::Code;
-use crate::store::{Extern, FuncInst, GlobalInst, Instance, Store, TypeId};
+use crate::interpreter::ir::Code;
+use crate::runtime::module::Module;
+use crate::runtime::store::{Extern, FuncInst, GlobalInst, Instance, Store, TypeId};
 use crate::trap::{Error, Trap};
 
 /// A WebAssembly function as a call reaches it: its code and instance.
@@ -445,10 +445,10 @@ fn eval_const(store: &mut Store, inst: &InstanceData, code: &[Instr]) -> Result<
             }
             Instr::RefI31 => {
                 let v = pop(&mut stack)?.0 as u32 & 0x7fff_ffff;
-                (crate::gc::I31_TAG | v as u64, 0)
+                (crate::ops::gc::I31_TAG | v as u64, 0)
             }
-            Instr::AnyConvertExtern => (crate::gc::internalize(pop(&mut stack)?.0), 0),
-            Instr::ExternConvertAny => (crate::gc::externalize(pop(&mut stack)?.0), 0),
+            Instr::AnyConvertExtern => (crate::ops::gc::internalize(pop(&mut stack)?.0), 0),
+            Instr::ExternConvertAny => (crate::ops::gc::externalize(pop(&mut stack)?.0), 0),
             Instr::StructNew { ty }
             | Instr::StructNewDefault { ty }
             | Instr::ArrayNew { ty }
@@ -518,8 +518,8 @@ fn const_alloc(
             let vals = take(fields.len())?;
             let mut slots = Vec::new();
             for (f, (lo, hi)) in fields.iter().zip(vals) {
-                let v = (crate::gc::pack(f.storage, lo), hi);
-                push_val(&mut slots, crate::gc::field_slots(f) == 2, v);
+                let v = (crate::ops::gc::pack(f.storage, lo), hi);
+                push_val(&mut slots, crate::ops::gc::field_slots(f) == 2, v);
             }
             (false, slots)
         }
@@ -527,7 +527,7 @@ fn const_alloc(
             Instr::StructNewDefault { .. } | Instr::StructNewDefaultDesc { .. },
             CompositeType::Struct(fields),
         ) => {
-            let n: u32 = fields.iter().map(crate::gc::field_slots).sum();
+            let n: u32 = fields.iter().map(crate::ops::gc::field_slots).sum();
             (false, vec![0; n as usize])
         }
         (Instr::ArrayNew { .. } | Instr::ArrayNewDefault { .. }, CompositeType::Array(f)) => {
@@ -537,9 +537,9 @@ fn const_alloc(
             } else {
                 (0, 0)
             };
-            let v = (crate::gc::pack(f.storage, v.0), v.1);
-            let wide = crate::gc::field_slots(f) == 2;
-            if crate::gc::object_bytes(n.saturating_mul(if wide { 2 } else { 1 }))
+            let v = (crate::ops::gc::pack(f.storage, v.0), v.1);
+            let wide = crate::ops::gc::field_slots(f) == 2;
+            if crate::ops::gc::object_bytes(n.saturating_mul(if wide { 2 } else { 1 }))
                 > store.limits.max_gc_bytes
             {
                 return Err(Trap::AllocationLimit.into());
@@ -556,15 +556,15 @@ fn const_alloc(
             for (lo, hi) in vals {
                 push_val(
                     &mut slots,
-                    crate::gc::field_slots(f) == 2,
-                    (crate::gc::pack(f.storage, lo), hi),
+                    crate::ops::gc::field_slots(f) == 2,
+                    (crate::ops::gc::pack(f.storage, lo), hi),
                 );
             }
             (true, slots)
         }
         _ => return Err(Error::Invalid("constant expression")),
     };
-    Ok(crate::gc::alloc_with(
+    Ok(crate::ops::gc::alloc_with(
         store,
         canon,
         array,

@@ -8,11 +8,11 @@ use weft_ast::{
 };
 use weft_validator::{CanonId, TypeRegistry};
 
-use crate::instance::InstanceData;
+use crate::interpreter::ir::Code;
 use crate::limits::{Resource, StoreLimits, Usage};
-use crate::memory::MemoryInst;
-use crate::op::Code;
-use crate::table::TableInst;
+use crate::runtime::instance::InstanceData;
+use crate::runtime::memory::MemoryInst;
+use crate::runtime::table::TableInst;
 use crate::trap::{Error, Trap};
 use crate::value::{AnyRef, Value};
 
@@ -131,7 +131,7 @@ pub struct Store {
     /// Every exception thrown so far (exception references index it).
     pub(crate) exns: Vec<ExnInst>,
     /// Every struct and array allocated so far.
-    pub(crate) gc: Vec<crate::gc::GcObj>,
+    pub(crate) gc: Vec<crate::ops::gc::GcObj>,
     /// Bytes the objects of `gc` take together (see `gc::object_bytes`).
     pub(crate) gc_bytes: u64,
     pub(crate) instances: Vec<InstanceData>,
@@ -143,7 +143,7 @@ pub struct Store {
     pub(crate) fuel: Option<u64>,
     /// Value and frame stacks kept between calls, so that a call allocates
     /// nothing once the stacks have grown.
-    pub(crate) spare: Option<crate::exec::Stacks>,
+    pub(crate) spare: Option<crate::interpreter::exec::Stacks>,
     /// Nesting of host-to-wasm re-entry, bounded by the call depth limit.
     pub(crate) depth: u32,
     /// The frames the last trap passed through, innermost first (see
@@ -517,12 +517,12 @@ impl Store {
 
     /// Whether a reference is to a struct.
     pub fn is_struct(&self, r: AnyRef) -> bool {
-        crate::gc::ref_test_abstract(self, r.0, weft_ast::AbsHeap::Struct)
+        crate::ops::gc::ref_test_abstract(self, r.0, weft_ast::AbsHeap::Struct)
     }
 
     /// Whether a reference is to an array.
     pub fn is_array(&self, r: AnyRef) -> bool {
-        crate::gc::ref_test_abstract(self, r.0, weft_ast::AbsHeap::Array)
+        crate::ops::gc::ref_test_abstract(self, r.0, weft_ast::AbsHeap::Array)
     }
 
     /// An instance's export by name.
@@ -553,6 +553,6 @@ impl Store {
     /// Calls a function with arguments of its parameter types and returns
     /// its results.
     pub fn call(&mut self, f: Func, args: &[Value]) -> Result<Vec<Value>, Error> {
-        crate::exec::invoke(self, f, args)
+        crate::interpreter::exec::invoke(self, f, args)
     }
 }

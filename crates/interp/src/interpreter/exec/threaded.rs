@@ -28,13 +28,13 @@ use std::sync::Arc;
 use weft_ast::Instr;
 
 use super::{CodePtr, Frame, Machine, Mem0, unimplemented};
-use crate::access::{LoadFn, StoreFn};
-use crate::instance::InstanceData;
-use crate::num::BinFn;
-use crate::op::{Code, Op, Target, for_each_specialized, shape};
-use crate::simd::SimdBinFn;
+use crate::interpreter::ir::{Code, Op, Target, for_each_specialized, shape};
+use crate::ops::access::{LoadFn, StoreFn};
+use crate::ops::num::BinFn;
+use crate::ops::simd::SimdBinFn;
+use crate::runtime::instance::InstanceData;
+use crate::runtime::store::FuncInst;
 use crate::stack::Stack;
-use crate::store::FuncInst;
 use crate::trap::Trap;
 use crate::value::decode_ref;
 
@@ -1237,10 +1237,10 @@ handlers! {
         add_l_jump(c, ip, s, BinFn::I32LtS, sp, fp, mem)
     }
     num(c, ip, sp, fp, mem) Op::Num(i) => {
-        instr(c, ip, crate::num::numeric, i, sp, fp, mem)
+        instr(c, ip, crate::ops::num::numeric, i, sp, fp, mem)
     }
     simd(c, ip, sp, fp, mem) Op::Simd(i) => {
-        instr(c, ip, crate::simd::simd, i, sp, fp, mem)
+        instr(c, ip, crate::ops::simd::simd, i, sp, fp, mem)
     }
 }
 

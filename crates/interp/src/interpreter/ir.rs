@@ -13,9 +13,9 @@
 
 use weft_ast::Instr;
 
-use crate::access::{LoadFn, StoreFn};
-use crate::num::{BinFn, UnFn};
-use crate::simd::SimdBinFn;
+use crate::ops::access::{LoadFn, StoreFn};
+use crate::ops::num::{BinFn, UnFn};
+use crate::ops::simd::SimdBinFn;
 
 /// A resolved branch: where to go and which values survive.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -3,11 +3,13 @@
 
 use weft_ast::{Instr, MemArg};
 
-use crate::memory::MemoryInst;
-use crate::simd::{from_i16s, from_i32s, from_i64s, from_u8s, from_u16s, from_u32s, from_u64s};
+use crate::ops::simd::{
+    from_i16s, from_i32s, from_i64s, from_u8s, from_u16s, from_u32s, from_u64s,
+};
+use crate::runtime::memory::MemoryInst;
+use crate::runtime::store::Store;
+use crate::runtime::table::TableInst;
 use crate::stack::Stack;
-use crate::store::Store;
-use crate::table::TableInst;
 use crate::trap::Trap;
 
 /// Pops an address or length of a memory or table with 64-bit (`wide`) or

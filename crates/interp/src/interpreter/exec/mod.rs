@@ -16,9 +16,11 @@ use std::sync::Arc;
 
 use weft_ast::{FuncType, ValType};
 
-use crate::op::{CatchOp, Code, Op, Target, for_each_specialized, specialized_pattern};
+use crate::interpreter::ir::{
+    CatchOp, Code, Op, Target, for_each_specialized, specialized_pattern,
+};
+use crate::runtime::store::{Caller, ExnInst, Func, FuncInst, Instance, Store, TypeId};
 use crate::stack::Stack;
-use crate::store::{Caller, ExnInst, Func, FuncInst, Instance, Store, TypeId};
 use crate::trap::{Error, Trap};
 use crate::value::{Value, slots};
 
@@ -169,7 +171,7 @@ pub(crate) fn invoke(store: &mut Store, f: Func, args: &[Value]) -> Result<Vec<V
 /// `Ok` if `store` is still the store `id` names, after a host function
 /// had it; the trap that ends the call if the function put another store
 /// in its place (the running code's instances and frames were this one's).
-fn kept(store: &Store, id: crate::store::StoreId) -> Result<(), Trap> {
+fn kept(store: &Store, id: crate::runtime::store::StoreId) -> Result<(), Trap> {
     if store.id == id {
         Ok(())
     } else {
@@ -365,7 +367,12 @@ impl Machine<'_> {
     /// Calls a host function with the arguments on top of the stack. The
     /// argument and result vectors are the machine's, reused from call to
     /// call.
-    fn call_host(&mut self, ty: TypeId, f: &crate::store::HostFn, inst: u32) -> Result<(), Trap> {
+    fn call_host(
+        &mut self,
+        ty: TypeId,
+        f: &crate::runtime::store::HostFn,
+        inst: u32,
+    ) -> Result<(), Trap> {
         let mut args = std::mem::take(&mut self.host_args);
         let mut results = std::mem::take(&mut self.host_results);
         args.clear();
@@ -811,7 +818,9 @@ impl Machine<'_> {
                     }
                     Op::BrOnCast { target, cast, fail } => {
                         let rt = code.casts[*cast as usize];
-                        if crate::gc::ref_test(self.store, inst, *self.stack.top(), rt) != *fail {
+                        if crate::ops::gc::ref_test(self.store, inst, *self.stack.top(), rt)
+                            != *fail
+                        {
                             let t = code.targets[*target as usize];
                             if (t.to as usize) < pc {
                                 t!(self.fuel());
@@ -823,7 +832,7 @@ impl Machine<'_> {
                     Op::BrOnCastDesc { target, cast, fail } => {
                         let nullable = code.casts[*cast as usize].nullable;
                         let desc = self.stack.pop();
-                        let hit = t!(crate::gc::desc_test(
+                        let hit = t!(crate::ops::gc::desc_test(
                             self.store,
                             *self.stack.top(),
                             desc,
@@ -839,7 +848,7 @@ impl Machine<'_> {
                         }
                     }
                     Op::Gc(i) => {
-                        if !t!(crate::gc::gc(self.store, &mut self.stack, inst, i)) {
+                        if !t!(crate::ops::gc::gc(self.store, &mut self.stack, inst, i)) {
                             break 'run unimplemented(i);
                         }
                         mem = Mem0::of(self.store, inst);
@@ -1039,18 +1048,23 @@ impl Machine<'_> {
                     | Op::I32AddLJumpLtS(_)
                     | for_each_specialized!(specialized_pattern) => pc -= 1,
                     Op::Num(i) => {
-                        if !t!(crate::num::numeric(&mut self.stack, i)) {
+                        if !t!(crate::ops::num::numeric(&mut self.stack, i)) {
                             break 'run unimplemented(i);
                         }
                     }
                     Op::Access(i) => {
-                        if !t!(crate::access::access(self.store, &mut self.stack, inst, i)) {
+                        if !t!(crate::ops::access::access(
+                            self.store,
+                            &mut self.stack,
+                            inst,
+                            i
+                        )) {
                             break 'run unimplemented(i);
                         }
                         mem = Mem0::of(self.store, inst);
                     }
                     Op::Simd(i) => {
-                        if !t!(crate::simd::simd(&mut self.stack, i)) {
+                        if !t!(crate::ops::simd::simd(&mut self.stack, i)) {
                             break 'run unimplemented(i);
                         }
                     }
@@ -1081,7 +1095,7 @@ impl Machine<'_> {
             let code = unsafe { &*code };
             let op = pc.saturating_sub(1);
             let instr = code.instrs.get(op).copied().unwrap_or(0);
-            let frame = crate::backtrace::frame(self.store, inst, code.func, instr);
+            let frame = crate::runtime::backtrace::frame(self.store, inst, code.func, instr);
             self.store.trap_frames.push(frame);
         }
     }

@@ -2,8 +2,8 @@
 
 use std::collections::HashMap;
 
-use crate::module::Module;
-use crate::store::{Extern, Instance, Store};
+use crate::runtime::module::Module;
+use crate::runtime::store::{Extern, Instance, Store};
 use crate::trap::Error;
 
 /// Definitions for imports, by module name and item name.
@@ -59,6 +59,6 @@ impl Linker {
                     })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        crate::instance::instantiate(store, module, &imports)
+        crate::runtime::instance::instantiate(store, module, &imports)
     }
 }

@@ -2,8 +2,8 @@
 
 use weft_ast::{AddrType, FuncType, GlobalType, Limits, MemoryType, RefType, TableType, ValType};
 
-use crate::linker::Linker;
-use crate::store::{Extern, Store};
+use crate::runtime::linker::Linker;
+use crate::runtime::store::{Extern, Store};
 use crate::trap::Error;
 use crate::value::Value;
 

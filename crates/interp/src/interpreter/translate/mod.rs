@@ -10,13 +10,15 @@ use weft_ast::{AddrType, BlockType, Func, FuncType, Instr, Module, TypeIdx, ValT
 
 use weft_ast::Features;
 
-use crate::access::{LoadFn, StoreFn};
-use crate::effect::effect;
-use crate::num::BinFn;
-use crate::op::{CatchOp, Code, Handler, Op, Target, for_each_specialized, shape};
-use crate::simd::SimdBinFn;
+use crate::ops::access::{LoadFn, StoreFn};
+mod effect;
+
+use crate::interpreter::ir::{CatchOp, Code, Handler, Op, Target, for_each_specialized, shape};
+use crate::ops::num::BinFn;
+use crate::ops::simd::SimdBinFn;
 use crate::trap::Error;
 use crate::value::slots;
+use effect::effect;
 
 /// A hard bound on the locals of one function, so that a hostile local
 /// count cannot size an allocation (engines use the same limit).
@@ -1769,9 +1771,9 @@ impl Translator<'_> {
                 ) {
                     return Ok(());
                 }
-                let op = if let Some((f, wide)) = crate::num::int_bin(other) {
+                let op = if let Some((f, wide)) = crate::ops::num::int_bin(other) {
                     self.fuse_bin(f, wide)
-                } else if let Some(f) = crate::num::un(other) {
+                } else if let Some(f) = crate::ops::num::un(other) {
                     match self.take_local_operand(0) {
                         Some(a) => Op::UnL { f, a },
                         None => Op::Un { f },
@@ -2132,23 +2134,27 @@ impl Translator<'_> {
             _ => Err(Error::Invalid("not a struct type")),
         };
         let elem = |ty: u32| match composite(ty)? {
-            CompositeType::Array(f) => Ok(crate::gc::field_slots(f)),
+            CompositeType::Array(f) => Ok(crate::ops::gc::field_slots(f)),
             _ => Err(Error::Invalid("not an array type")),
         };
         let field = |ty: u32, k: u32| {
             fields(ty)?
                 .get(k as usize)
-                .map(crate::gc::field_slots)
+                .map(crate::ops::gc::field_slots)
                 .ok_or(Error::Invalid("unknown field"))
         };
         Ok(match i {
             StructNew { ty } => (
-                fields(*ty)?.iter().map(crate::gc::field_slots).sum(),
+                fields(*ty)?.iter().map(crate::ops::gc::field_slots).sum(),
                 Some(1),
             ),
             StructNewDefault { .. } => (0, Some(1)),
             StructNewDesc { ty } => (
-                fields(*ty)?.iter().map(crate::gc::field_slots).sum::<u32>() + 1,
+                fields(*ty)?
+                    .iter()
+                    .map(crate::ops::gc::field_slots)
+                    .sum::<u32>()
+                    + 1,
                 Some(1),
             ),
             StructNewDefaultDesc { .. } | RefGetDesc { .. } => (1, Some(1)),
@@ -2365,7 +2371,7 @@ impl Translator<'_> {
             Instr::V128Store { .. } => return Some(Op::V128Store { offset }),
             _ => {}
         }
-        if let Some(f) = crate::access::load_fn(i) {
+        if let Some(f) = crate::ops::access::load_fn(i) {
             // The address from a `local.get`, or a local shifted by a
             // constant (an index scaled to the element size).
             if let Some((a, shift)) = self.take_operand(0, true) {
@@ -2427,7 +2433,7 @@ impl Translator<'_> {
                 offset,
             });
         }
-        let f = crate::access::store_fn(i)?;
+        let f = crate::ops::access::store_fn(i)?;
         // The address (below the value) as for loads.
         if let Some((a, shift)) = self.take_operand(1, true) {
             // A constant or local value too.
@@ -2520,7 +2526,7 @@ fn classify(i: &Instr) -> Op {
         );
     match i {
         I32Eqz => Op::I32Eqz,
-        _ if let Some(f) = crate::simd::simd_bin(i) => Op::SimdBin { f },
+        _ if let Some(f) = crate::ops::simd::simd_bin(i) => Op::SimdBin { f },
         _ if access => Op::Access(Box::new(i.clone())),
         _ if simd => Op::Simd(Box::new(i.clone())),
         _ => Op::Num(Box::new(i.clone())),
@@ -3129,8 +3135,8 @@ mod tests {
 
     #[test]
     fn specialized_ops_map_back_to_their_generic_form() {
-        use crate::access::{LoadFn, StoreFn};
-        use crate::simd::SimdBinFn;
+        use crate::ops::access::{LoadFn, StoreFn};
+        use crate::ops::simd::SimdBinFn;
         let ops = [
             Op::BinLCSet {
                 f: BinFn::I32Add,

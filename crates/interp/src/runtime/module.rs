@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use weft_ast::{Features, ImportDesc};
 
-use crate::compile::{Env, translate};
-use crate::op::Code;
+use crate::interpreter::ir::Code;
+use crate::interpreter::translate::{Env, translate};
 use crate::trap::Error;
 
 /// A validated and translated module, cheap to clone and to instantiate

@@ -14,8 +14,8 @@
 use weft_ast::{AbsHeap, CompositeType, FieldType, HeapType, Instr, RefType, StorageType, ValType};
 use weft_validator::CanonId;
 
+use crate::runtime::store::Store;
 use crate::stack::Stack;
-use crate::store::Store;
 use crate::trap::Trap;
 
 /// The tag of an `i31` in an `any` slot.

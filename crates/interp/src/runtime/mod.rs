@@ -1,0 +1,42 @@
+//! The runtime: the spec's store model, shared by every engine.
+//!
+//! A [`Store`](store::Store) owns function, table, memory, global, tag and
+//! exception instances and the GC heap; instances and the host refer to
+//! them by handle. A [`Linker`](linker::Linker) resolves imports and
+//! instantiates a [`Module`](module::Module). Nothing here executes code:
+//! engines (the interpreter in `crate::interpreter`) run function bodies
+//! against the store, and instantiation calls into them only to run a start
+//! function.
+//!
+//! # What compiled code reads
+//!
+//! An engine reaches the running instance's entities through the store by
+//! address (`u32` indices into the store's vectors, which only grow):
+//!
+//! - **memories**: `Store::memories[a].data`, a `Vec<u8>` whose pointer and
+//!   length change when the memory grows (`memory.grow`, a host
+//!   `Store::memory_grow`, any call that may reach one): an engine that
+//!   caches them takes them again after such ops;
+//! - **tables**: `Store::tables[a].elems`, reference slots (0 is null,
+//!   `n + 1` is function `n`), re-taken the same way;
+//! - **globals**: `Store::globals[a]`, a value as one or two slots;
+//! - **functions**: `Store::funcs[a]`, a host closure or a module's
+//!   translated code with the instance it closes over; an instance's
+//!   function index space is `InstanceData::funcs` (store addresses);
+//! - **fuel**: `Store::fuel` (`None` when unmetered), charged one unit per
+//!   call and loop iteration and by length for bulk operations
+//!   (`Store::charge_bulk`);
+//! - **the stack limit**: `StoreLimits::max_call_depth` frames and
+//!   `max_stack_slots` value slots; exceeding either is `call stack
+//!   exhausted`.
+//!
+//! Values cross the boundary in their slot encoding (`crate::value`).
+
+pub(crate) mod backtrace;
+pub(crate) mod instance;
+pub(crate) mod linker;
+pub(crate) mod memory;
+pub(crate) mod module;
+pub mod spectest;
+pub(crate) mod store;
+pub(crate) mod table;
