@@ -86,6 +86,7 @@
 #![deny(unsafe_code)]
 #![deny(clippy::undocumented_unsafe_blocks)]
 
+mod entry;
 mod interpreter;
 mod limits;
 mod ops;
@@ -103,5 +104,6 @@ pub use runtime::module::Module;
 pub use runtime::store::{
     Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table, Tag,
 };
+pub use runtime::value_text::ValueText;
 pub use trap::{Error, Trap};
-pub use value::{AnyRef, Value, ValueText};
+pub use value::{AnyRef, Value};

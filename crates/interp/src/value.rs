@@ -7,7 +7,14 @@
 
 use weft_ast::{AbsHeap, HeapType, Ieee32, Ieee64, ValType};
 
-use crate::runtime::store::Func;
+use crate::runtime::handles::Func;
+
+/// The tag of an `i31` in an `any` slot.
+pub(crate) const I31_TAG: u64 = 1 << 63;
+/// The tag of an externalized host reference in an `any` slot.
+pub(crate) const EXT_TAG: u64 = 1 << 62;
+/// The tag of an internalized `any` value in an `extern` slot.
+pub(crate) const ANY_TAG: u64 = 1 << 61;
 
 /// A WebAssembly value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -46,25 +53,25 @@ pub struct AnyRef(pub(crate) u64);
 impl AnyRef {
     /// The `i31` with the low 31 bits of `v`.
     pub fn i31(v: u32) -> AnyRef {
-        AnyRef(crate::ops::gc::I31_TAG | (v & 0x7fff_ffff) as u64)
+        AnyRef(I31_TAG | (v & 0x7fff_ffff) as u64)
     }
 
     /// Host reference `n` internalized (`any.convert_extern`).
     pub fn host(n: u32) -> AnyRef {
-        AnyRef(crate::ops::gc::EXT_TAG | (n as u64 + 1))
+        AnyRef(EXT_TAG | (n as u64 + 1))
     }
 
     /// The host reference this internalizes, if it is one.
     pub fn as_host(self) -> Option<u32> {
-        let e = self.0 & !crate::ops::gc::EXT_TAG;
-        (self.0 & crate::ops::gc::EXT_TAG != 0 && e & crate::ops::gc::ANY_TAG == 0)
+        let e = self.0 & !EXT_TAG;
+        (self.0 & EXT_TAG != 0 && e & ANY_TAG == 0)
             .then(|| decode_ref(e))
             .flatten()
     }
 
     /// The value of an `i31` (unsigned), if this is one.
     pub fn as_i31(self) -> Option<u32> {
-        (self.0 & crate::ops::gc::I31_TAG != 0).then_some(self.0 as u32 & 0x7fff_ffff)
+        (self.0 & I31_TAG != 0).then_some(self.0 as u32 & 0x7fff_ffff)
     }
 }
 
@@ -165,6 +172,14 @@ fn heap_top(heap: HeapType) -> Option<AbsHeap> {
     }
 }
 
+/// Slots a field of this type takes.
+pub(crate) fn field_slots(f: &weft_ast::FieldType) -> u32 {
+    match f.storage {
+        weft_ast::StorageType::Val(ValType::V128) => 2,
+        _ => 1,
+    }
+}
+
 /// How many 64-bit slots a value of this type takes.
 pub(crate) fn slots(ty: ValType) -> u32 {
     match ty {
@@ -194,61 +209,5 @@ impl From<f32> for Value {
 impl From<f64> for Value {
     fn from(v: f64) -> Value {
         Value::F64(Ieee64(v.to_bits()))
-    }
-}
-
-/// A value in the text format's syntax, as `.wast` scripts write results:
-/// numbers as literals (`-7`, `1.5`, `-nan:0x1`, `i32x4 0x00000001 ...`),
-/// references as `ref.null extern`, `(ref.i31 5)`, `(ref.struct)`,
-/// `(ref.array)`, `(ref.func)`, `(ref.extern 3)`, `(ref.host 3)` (an
-/// internalized host reference), `(ref.exn)`. Made by [`Value::text`].
-pub struct ValueText<'a> {
-    value: Value,
-    store: &'a crate::Store,
-}
-
-impl Value {
-    /// This value in the text format's syntax; the store tells structs
-    /// from arrays.
-    pub fn text(self, store: &crate::Store) -> ValueText<'_> {
-        ValueText { value: self, store }
-    }
-}
-
-impl std::fmt::Display for ValueText<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.value {
-            Value::I32(v) => write!(f, "{v}"),
-            Value::I64(v) => write!(f, "{v}"),
-            Value::F32(v) => write!(f, "{v}"),
-            Value::F64(v) => write!(f, "{v}"),
-            Value::V128(v) => {
-                f.write_str("i32x4")?;
-                for lane in 0..4 {
-                    write!(f, " 0x{:08x}", (v >> (32 * lane)) as u32)?;
-                }
-                Ok(())
-            }
-            Value::FuncRef(None) => f.write_str("ref.null func"),
-            Value::FuncRef(Some(_)) => f.write_str("(ref.func)"),
-            Value::ExternRef(None) => f.write_str("ref.null extern"),
-            Value::ExternRef(Some(n)) => write!(f, "(ref.extern {n})"),
-            Value::ExnRef(None) => f.write_str("ref.null exn"),
-            Value::ExnRef(Some(_)) => f.write_str("(ref.exn)"),
-            Value::AnyRef(None) => f.write_str("ref.null any"),
-            Value::AnyRef(Some(r)) => {
-                if let Some(v) = r.as_i31() {
-                    write!(f, "(ref.i31 {v})")
-                } else if let Some(n) = r.as_host() {
-                    write!(f, "(ref.host {n})")
-                } else if self.store.is_struct(r) {
-                    f.write_str("(ref.struct)")
-                } else if self.store.is_array(r) {
-                    f.write_str("(ref.array)")
-                } else {
-                    f.write_str("(ref.any)")
-                }
-            }
-        }
     }
 }

@@ -13,7 +13,7 @@
 
 use weft_ast::Instr;
 
-use crate::ops::access::{LoadFn, StoreFn};
+use crate::ops::mem::{LoadFn, StoreFn};
 use crate::ops::num::{BinFn, UnFn};
 use crate::ops::simd::SimdBinFn;
 
@@ -750,7 +750,7 @@ pub(crate) struct CatchOp {
 /// the order their blocks open, so that the last one covering an op is the
 /// innermost.
 #[derive(Clone, Debug)]
-pub(crate) struct Handler {
+pub(crate) struct TryScope {
     /// First op covered.
     pub start: u32,
     /// One past the last op covered.
@@ -782,7 +782,7 @@ pub(crate) struct Code {
     /// The targets of every `br_table`, each table's default last.
     pub targets: Box<[Target]>,
     /// The `try_table`s, outer before inner.
-    pub handlers: Box<[Handler]>,
+    pub handlers: Box<[TryScope]>,
     /// The target types of `br_on_cast(_fail)`.
     pub casts: Box<[weft_ast::RefType]>,
     /// Slots taken by the parameters.

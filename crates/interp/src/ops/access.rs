@@ -3,6 +3,7 @@
 
 use weft_ast::{Instr, MemArg};
 
+use crate::ops::mem::{load_fn, store_fn};
 use crate::ops::simd::{
     from_i16s, from_i32s, from_i64s, from_u8s, from_u16s, from_u32s, from_u64s,
 };
@@ -37,13 +38,13 @@ fn in_bounds(start: u64, n: u64, len: usize) -> bool {
     start.checked_add(n).is_some_and(|end| end <= len as u64)
 }
 
-struct Ctx<'a> {
+struct Access<'a> {
     store: &'a mut Store,
     s: &'a mut Stack,
     inst: usize,
 }
 
-impl Ctx<'_> {
+impl Access<'_> {
     fn mem_addr(&self, idx: u32) -> usize {
         self.store.instances[self.inst].memories[idx as usize] as usize
     }
@@ -90,132 +91,13 @@ macro_rules! widen {
     };
 }
 
-/// The bytes `[ea, ea + N)` of `data`, if in bounds.
-#[inline(always)]
-fn bytes<const N: usize>(data: &[u8], ea: u64) -> Option<[u8; N]> {
-    let i = usize::try_from(ea).ok()?;
-    data.get(i..i.checked_add(N)?)?.try_into().ok()
-}
-
-/// Writes `b` at `ea`, if in bounds.
-#[inline(always)]
-fn put<const N: usize>(data: &mut [u8], ea: u64, b: [u8; N]) -> bool {
-    let Ok(i) = usize::try_from(ea) else {
-        return false;
-    };
-    match i.checked_add(N).and_then(|end| data.get_mut(i..end)) {
-        Some(d) => {
-            d.copy_from_slice(&b);
-            true
-        }
-        None => false,
-    }
-}
-
-/// The scalar loads, by width and extension, for the translator's fast
-/// memory ops (an enum, so that each op inlines the access).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum LoadFn {
-    /// Four bytes, zero-extended (`i32.load`, `f32.load`, `i64.load32_u`).
-    U32,
-    /// Eight bytes.
-    U64,
-    /// One byte, sign-extended to 32 bits.
-    I8To32,
-    /// One byte, zero-extended.
-    U8,
-    /// Two bytes, sign-extended to 32 bits.
-    I16To32,
-    /// Two bytes, zero-extended.
-    U16,
-    /// One byte, sign-extended to 64 bits.
-    I8To64,
-    /// Two bytes, sign-extended to 64 bits.
-    I16To64,
-    /// Four bytes, sign-extended to 64 bits.
-    I32To64,
-}
-
-impl LoadFn {
-    /// The slot read at `ea`, or `None` when out of bounds.
-    #[inline(always)]
-    pub(crate) fn call(self, d: &[u8], ea: u64) -> Option<u64> {
-        Some(match self {
-            LoadFn::U32 => u32::from_le_bytes(bytes(d, ea)?) as u64,
-            LoadFn::U64 => u64::from_le_bytes(bytes(d, ea)?),
-            LoadFn::I8To32 => bytes::<1>(d, ea)?[0] as i8 as i32 as u32 as u64,
-            LoadFn::U8 => bytes::<1>(d, ea)?[0] as u64,
-            LoadFn::I16To32 => i16::from_le_bytes(bytes(d, ea)?) as i32 as u32 as u64,
-            LoadFn::U16 => u16::from_le_bytes(bytes(d, ea)?) as u64,
-            LoadFn::I8To64 => bytes::<1>(d, ea)?[0] as i8 as i64 as u64,
-            LoadFn::I16To64 => i16::from_le_bytes(bytes(d, ea)?) as i64 as u64,
-            LoadFn::I32To64 => i32::from_le_bytes(bytes(d, ea)?) as i64 as u64,
-        })
-    }
-}
-
-/// The scalar stores, by width (the value is wrapped to it).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum StoreFn {
-    /// One byte.
-    U8,
-    /// Two bytes.
-    U16,
-    /// Four bytes.
-    U32,
-    /// Eight bytes.
-    U64,
-}
-
-impl StoreFn {
-    /// Writes `v` at `ea`; `false` when out of bounds.
-    #[inline(always)]
-    pub(crate) fn call(self, d: &mut [u8], ea: u64, v: u64) -> bool {
-        match self {
-            StoreFn::U8 => put(d, ea, [v as u8]),
-            StoreFn::U16 => put(d, ea, (v as u16).to_le_bytes()),
-            StoreFn::U32 => put(d, ea, (v as u32).to_le_bytes()),
-            StoreFn::U64 => put(d, ea, v.to_le_bytes()),
-        }
-    }
-}
-
-/// The load an instruction performs, if it is a scalar load.
-pub(crate) fn load_fn(i: &Instr) -> Option<LoadFn> {
-    use Instr::*;
-    Some(match i {
-        I32Load { .. } | F32Load { .. } | I64Load32U { .. } => LoadFn::U32,
-        I64Load { .. } | F64Load { .. } => LoadFn::U64,
-        I32Load8S { .. } => LoadFn::I8To32,
-        I32Load8U { .. } | I64Load8U { .. } => LoadFn::U8,
-        I32Load16S { .. } => LoadFn::I16To32,
-        I32Load16U { .. } | I64Load16U { .. } => LoadFn::U16,
-        I64Load8S { .. } => LoadFn::I8To64,
-        I64Load16S { .. } => LoadFn::I16To64,
-        I64Load32S { .. } => LoadFn::I32To64,
-        _ => return None,
-    })
-}
-
-/// The store an instruction performs, if it is a scalar store.
-pub(crate) fn store_fn(i: &Instr) -> Option<StoreFn> {
-    use Instr::*;
-    Some(match i {
-        I32Store { .. } | F32Store { .. } | I64Store32 { .. } => StoreFn::U32,
-        I64Store { .. } | F64Store { .. } => StoreFn::U64,
-        I32Store8 { .. } | I64Store8 { .. } => StoreFn::U8,
-        I32Store16 { .. } | I64Store16 { .. } => StoreFn::U16,
-        _ => return None,
-    })
-}
-
 /// Bytes of a bulk memory operation that one unit of fuel pays for.
 pub(crate) const BYTES_PER_UNIT: u64 = 16;
 
 /// Executes a memory or table instruction; `Ok(false)` if `i` is not one.
 pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Result<bool, Trap> {
     use Instr::*;
-    let mut c = Ctx {
+    let mut c = Access {
         store,
         s,
         inst: inst as usize,
@@ -476,7 +358,7 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
 
 /// Threads' instructions on a store with a single thread: every access is
 /// trivially atomic; `wait` can only time out and `notify` wakes nobody.
-fn atomic(c: &mut Ctx<'_>, i: &Instr) -> Result<(), Trap> {
+fn atomic(c: &mut Access<'_>, i: &Instr) -> Result<(), Trap> {
     use Instr::*;
     let m = i.memarg().ok_or(Trap::UnalignedAtomic)?;
     let size = 1u64 << i.natural_align().unwrap_or(0);
@@ -620,7 +502,7 @@ fn atomic(c: &mut Ctx<'_>, i: &Instr) -> Result<(), Trap> {
 }
 
 /// `v128.loadN_lane`: replaces lane `lane` (of `N`-byte lanes) from memory.
-fn load_lane<const N: usize>(c: &mut Ctx<'_>, m: MemArg, lane: u8) -> Result<(), Trap> {
+fn load_lane<const N: usize>(c: &mut Access<'_>, m: MemArg, lane: u8) -> Result<(), Trap> {
     let mut v = c.s.pop_v128().to_le_bytes();
     let b = c.load::<N>(m)?;
     let at = (lane as usize % (16 / N)) * N;
@@ -630,7 +512,7 @@ fn load_lane<const N: usize>(c: &mut Ctx<'_>, m: MemArg, lane: u8) -> Result<(),
 }
 
 /// `v128.storeN_lane`: writes lane `lane` (of `N`-byte lanes) to memory.
-fn store_lane<const N: usize>(c: &mut Ctx<'_>, m: MemArg, lane: u8) -> Result<(), Trap> {
+fn store_lane<const N: usize>(c: &mut Access<'_>, m: MemArg, lane: u8) -> Result<(), Trap> {
     let v = c.s.pop_v128().to_le_bytes();
     let at = (lane as usize % (16 / N)) * N;
     let mut b = [0u8; N];

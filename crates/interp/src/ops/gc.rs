@@ -18,34 +18,10 @@ use crate::runtime::store::Store;
 use crate::stack::Stack;
 use crate::trap::Trap;
 
-/// The tag of an `i31` in an `any` slot.
-pub(crate) const I31_TAG: u64 = 1 << 63;
-/// The tag of an externalized host reference in an `any` slot.
-pub(crate) const EXT_TAG: u64 = 1 << 62;
-/// The tag of an internalized `any` value in an `extern` slot.
-pub(crate) const ANY_TAG: u64 = 1 << 61;
+pub(crate) use crate::runtime::heap::{GcObj, object_bytes};
+pub(crate) use crate::value::{ANY_TAG, EXT_TAG, I31_TAG};
 
-/// A struct or an array.
-#[derive(Clone, Debug)]
-pub(crate) struct GcObj {
-    /// Its canonical type.
-    pub ty: CanonId,
-    /// Whether it is an array.
-    pub array: bool,
-    /// Its fields or elements as slots (a `v128` takes two).
-    pub slots: Box<[u64]>,
-    /// Its descriptor's `any` slot, `0` for a type without a descriptor
-    /// (custom descriptors); immutable once allocated.
-    pub desc: u64,
-}
-
-/// Slots a field of this type takes.
-pub(crate) fn field_slots(f: &FieldType) -> u32 {
-    match f.storage {
-        StorageType::Val(ValType::V128) => 2,
-        _ => 1,
-    }
-}
+pub(crate) use crate::value::field_slots;
 
 /// Bytes an element of this type takes in a data segment.
 fn storage_bytes(s: StorageType) -> usize {
@@ -96,24 +72,6 @@ fn array_elem(store: &Store, inst: u32, ty: u32) -> FieldType {
             mutable: false,
         },
     }
-}
-
-/// The bytes an object of `slots` field slots takes as the store holds it:
-/// its header in the store's object table, counted twice because that
-/// table's buffer doubles as it grows, and its fields' allocation (the
-/// allocator's 8-byte header, rounded up to its 16-byte granule, 32 at
-/// least). One `i32` field: 96 bytes.
-pub(crate) fn object_bytes(slots: usize) -> u64 {
-    let header = 2 * size_of::<GcObj>() as u64;
-    let fields = match slots as u64 {
-        0 => 0,
-        n => n
-            .saturating_mul(8)
-            .saturating_add(8)
-            .max(32)
-            .next_multiple_of(16),
-    };
-    header.saturating_add(fields)
 }
 
 /// Allocates an object; its `any` slot.
@@ -580,4 +538,16 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
         _ => return Ok(false),
     }
     Ok(true)
+}
+
+impl Store {
+    /// Whether a reference is to a struct.
+    pub fn is_struct(&self, r: crate::AnyRef) -> bool {
+        ref_test_abstract(self, r.0, AbsHeap::Struct)
+    }
+
+    /// Whether a reference is to an array.
+    pub fn is_array(&self, r: crate::AnyRef) -> bool {
+        ref_test_abstract(self, r.0, AbsHeap::Array)
+    }
 }

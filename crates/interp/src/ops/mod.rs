@@ -5,5 +5,6 @@
 
 pub(crate) mod access;
 pub(crate) mod gc;
+pub(crate) mod mem;
 pub(crate) mod num;
 pub(crate) mod simd;

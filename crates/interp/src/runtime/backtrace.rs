@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use crate::runtime::store::Instance;
+use crate::runtime::handles::Instance;
 
 /// One WebAssembly frame a trap passed through.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,33 +37,5 @@ impl fmt::Display for TrapFrame {
             write!(f, " ${name}")?;
         }
         write!(f, ", instruction {} ({})", self.instr, self.mnemonic)
-    }
-}
-
-/// The frame of function `func` of instance `inst` at instruction `instr`
-/// of its body, named from the instance's module.
-pub(crate) fn frame(store: &crate::Store, inst: u32, func: u32, instr: u32) -> TrapFrame {
-    let ast = &store.instances[inst as usize].module.0.ast;
-    let imported = ast
-        .imports
-        .iter()
-        .filter(|i| {
-            matches!(
-                i.desc,
-                weft_ast::ImportDesc::Func(_) | weft_ast::ImportDesc::FuncExact(_)
-            )
-        })
-        .count();
-    let mnemonic = (func as usize)
-        .checked_sub(imported)
-        .and_then(|i| ast.funcs.get(i))
-        .and_then(|f| ast.code.get(f.body.start as usize + instr as usize))
-        .map_or("?", |i| i.name());
-    TrapFrame {
-        instance: Instance(inst),
-        func,
-        name: weft_ast::Names::get(&ast.names.funcs, func).map(Into::into),
-        instr,
-        mnemonic,
     }
 }

@@ -59,6 +59,6 @@ impl Linker {
                     })
             })
             .collect::<Result<Vec<_>, _>>()?;
-        crate::runtime::instance::instantiate(store, module, &imports)
+        crate::runtime::instantiate::instantiate(store, module, &imports)
     }
 }

@@ -33,10 +33,13 @@
 //! Values cross the boundary in their slot encoding (`crate::value`).
 
 pub(crate) mod backtrace;
-pub(crate) mod instance;
+pub(crate) mod handles;
+pub(crate) mod heap;
+pub(crate) mod instantiate;
 pub(crate) mod linker;
 pub(crate) mod memory;
 pub(crate) mod module;
 pub mod spectest;
 pub(crate) mod store;
 pub(crate) mod table;
+pub(crate) mod value_text;

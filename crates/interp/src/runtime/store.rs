@@ -10,49 +10,44 @@ use weft_validator::{CanonId, TypeRegistry};
 
 use crate::interpreter::ir::Code;
 use crate::limits::{Resource, StoreLimits, Usage};
-use crate::runtime::instance::InstanceData;
+use std::collections::HashMap;
+
+use crate::runtime::backtrace::TrapFrame;
 use crate::runtime::memory::MemoryInst;
+use crate::runtime::module::Module;
 use crate::runtime::table::TableInst;
 use crate::trap::{Error, Trap};
-use crate::value::{AnyRef, Value};
+use crate::value::Value;
 
-/// A function of a store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Func(pub(crate) u32);
-/// A table of a store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Table(pub(crate) u32);
-/// A memory of a store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Memory(pub(crate) u32);
-/// A global of a store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Global(pub(crate) u32);
-/// An exception tag of a store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Tag(pub(crate) u32);
-/// A module instance of a store.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Instance(pub(crate) u32);
+pub use crate::runtime::handles::{Extern, Func, Global, Instance, Memory, Table, Tag};
 
 /// A canonical type of a store (an id of its [`TypeRegistry`]): two
 /// functions have equal ids exactly when their types are equal, with
 /// iso-recursive equality for recursive types.
 pub(crate) type TypeId = CanonId;
 
-/// An entity that can be imported or exported.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Extern {
-    /// A function.
-    Func(Func),
-    /// A table.
-    Table(Table),
-    /// A memory.
-    Memory(Memory),
-    /// A global.
-    Global(Global),
-    /// An exception tag.
-    Tag(Tag),
+/// A WebAssembly function as a call reaches it: its code and instance.
+pub(crate) type WasmCallee = (Arc<Code>, u32);
+
+/// An instance's view of the store: the addresses behind its index spaces.
+pub(crate) struct InstanceData {
+    pub module: Module,
+    /// Canonical id of every type index.
+    pub types: Box<[TypeId]>,
+    pub funcs: Vec<u32>,
+    /// For each function index, the code and instance of a WebAssembly
+    /// function (`None` for a host function): a direct call in the inner
+    /// loop reads one entry instead of going through the store's function.
+    pub calls: Box<[Option<WasmCallee>]>,
+    pub tables: Vec<u32>,
+    pub memories: Vec<u32>,
+    pub globals: Vec<u32>,
+    pub tags: Vec<u32>,
+    /// Element segments as reference slots; a dropped segment is empty.
+    pub elems: Vec<Box<[u64]>>,
+    /// Whether each data segment was dropped.
+    pub dropped: Vec<bool>,
+    pub exports: HashMap<String, Extern>,
 }
 
 /// What a host function sees of its caller.
@@ -131,7 +126,7 @@ pub struct Store {
     /// Every exception thrown so far (exception references index it).
     pub(crate) exns: Vec<ExnInst>,
     /// Every struct and array allocated so far.
-    pub(crate) gc: Vec<crate::ops::gc::GcObj>,
+    pub(crate) gc: Vec<crate::runtime::heap::GcObj>,
     /// Bytes the objects of `gc` take together (see `gc::object_bytes`).
     pub(crate) gc_bytes: u64,
     pub(crate) instances: Vec<InstanceData>,
@@ -143,7 +138,7 @@ pub struct Store {
     pub(crate) fuel: Option<u64>,
     /// Value and frame stacks kept between calls, so that a call allocates
     /// nothing once the stacks have grown.
-    pub(crate) spare: Option<crate::interpreter::exec::Stacks>,
+    pub(crate) spare: Option<crate::interpreter::exec::state::Stacks>,
     /// Nesting of host-to-wasm re-entry, bounded by the call depth limit.
     pub(crate) depth: u32,
     /// The frames the last trap passed through, innermost first (see
@@ -515,16 +510,6 @@ impl Store {
         Tag(self.tags.len() as u32 - 1)
     }
 
-    /// Whether a reference is to a struct.
-    pub fn is_struct(&self, r: AnyRef) -> bool {
-        crate::ops::gc::ref_test_abstract(self, r.0, weft_ast::AbsHeap::Struct)
-    }
-
-    /// Whether a reference is to an array.
-    pub fn is_array(&self, r: AnyRef) -> bool {
-        crate::ops::gc::ref_test_abstract(self, r.0, weft_ast::AbsHeap::Array)
-    }
-
     /// An instance's export by name.
     pub fn export(&self, instance: Instance, name: &str) -> Option<Extern> {
         self.instances
@@ -550,9 +535,31 @@ impl Store {
             .flat_map(|i| i.exports.iter().map(|(k, v)| (k.as_str(), *v)))
     }
 
-    /// Calls a function with arguments of its parameter types and returns
-    /// its results.
-    pub fn call(&mut self, f: Func, args: &[Value]) -> Result<Vec<Value>, Error> {
-        crate::interpreter::exec::invoke(self, f, args)
+    /// The frame of function `func` of instance `inst` at instruction `instr`
+    /// of its body, named from the instance's module.
+    pub(crate) fn trap_frame(&self, inst: u32, func: u32, instr: u32) -> TrapFrame {
+        let ast = &self.instances[inst as usize].module.0.ast;
+        let imported = ast
+            .imports
+            .iter()
+            .filter(|i| {
+                matches!(
+                    i.desc,
+                    weft_ast::ImportDesc::Func(_) | weft_ast::ImportDesc::FuncExact(_)
+                )
+            })
+            .count();
+        let mnemonic = (func as usize)
+            .checked_sub(imported)
+            .and_then(|i| ast.funcs.get(i))
+            .and_then(|f| ast.code.get(f.body.start as usize + instr as usize))
+            .map_or("?", |i| i.name());
+        TrapFrame {
+            instance: Instance(inst),
+            func,
+            name: weft_ast::Names::get(&ast.names.funcs, func).map(Into::into),
+            instr,
+            mnemonic,
+        }
     }
 }

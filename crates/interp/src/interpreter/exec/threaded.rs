@@ -6,7 +6,7 @@
 //! and how well it predicted depended on where the linker put it). The
 //! op pointer, the stack pointer, an accumulator (see `Acc`), the frame and
 //! memory 0's bytes travel in the handlers' arguments, that is in
-//! registers; the rest of the state sits in a `Ctx` that the first
+//! registers; the rest of the state sits in a `Chain` that the first
 //! argument points to. Common cases of calls and returns make no call but
 //! the tail call, so that they save no registers; their other cases, and
 //! anything that builds a `Trap`, are out of line.
@@ -27,13 +27,14 @@ use std::sync::Arc;
 
 use weft_ast::Instr;
 
-use super::{CodePtr, Frame, Machine, Mem0, unimplemented};
+use super::state::{CodePtr, Frame};
+use super::{Machine, Mem0, unimplemented};
 use crate::interpreter::ir::{Code, Op, Target, for_each_specialized, shape};
-use crate::ops::access::{LoadFn, StoreFn};
+use crate::ops::mem::{LoadFn, StoreFn};
 use crate::ops::num::BinFn;
 use crate::ops::simd::SimdBinFn;
-use crate::runtime::instance::InstanceData;
 use crate::runtime::store::FuncInst;
+use crate::runtime::store::InstanceData;
 use crate::stack::Stack;
 use crate::trap::Trap;
 use crate::value::decode_ref;
@@ -61,7 +62,7 @@ type Sp = *mut u64;
 /// An op's handler: the context, the op, the top of the stack, the
 /// accumulator, the frame and memory 0's bytes (its length is in the
 /// context, where a bounds check reads it as one memory operand).
-type Handler = fn(&mut Ctx<'_, '_>, Ip, Sp, Acc, Sp, *mut u8) -> Flow;
+type OpHandler = fn(&mut Chain<'_, '_>, Ip, Sp, Acc, Sp, *mut u8) -> Flow;
 
 /// The handlers' fourth argument: the value the first op of an accumulator
 /// pair (`shape::LRAcc`, ...) hands to the second, and uninitialized for
@@ -74,7 +75,7 @@ type Acc = std::mem::MaybeUninit<u64>;
 
 /// What a handler returns: `Done` when the chain stops (at an op for
 /// `run`, or on a trap); `Next` only without `weft_tail`, when the driver
-/// is to run the op in `Ctx::at`.
+/// is to run the op in `Chain::at`.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Flow {
     Done,
@@ -94,7 +95,7 @@ struct At {
 
 /// The state that the handlers share and do not keep in registers: what
 /// changes only at calls, returns and instance switches.
-struct Ctx<'a, 's> {
+struct Chain<'a, 's> {
     m: &'a mut Machine<'s>,
     /// The running code.
     code: *const Code,
@@ -129,7 +130,7 @@ struct Ctx<'a, 's> {
     metered: bool,
     /// Memory 0's length (its bytes travel in the handlers' arguments).
     len: usize,
-    /// The value stack's buffer and its end, taken again (`Ctx::resync`)
+    /// The value stack's buffer and its end, taken again (`Chain::resync`)
     /// after anything that may grow the stack.
     slots: Sp,
     end: Sp,
@@ -145,7 +146,7 @@ struct Ctx<'a, 's> {
     outcome: Result<(), Trap>,
 }
 
-impl Ctx<'_, '_> {
+impl Chain<'_, '_> {
     /// The slot index of the stack address `p`.
     #[inline(always)]
     fn index(&self, p: Sp) -> usize {
@@ -165,7 +166,7 @@ impl Ctx<'_, '_> {
         )
     }
 
-    /// Takes the running instance's table 0 (see `Ctx::table0`).
+    /// Takes the running instance's table 0 (see `Chain::table0`).
     #[inline(always)]
     fn take_table0(&mut self) {
         // SAFETY: `data` is the running instance's (see there).
@@ -295,7 +296,7 @@ impl Machine<'_> {
         let code: &Code = unsafe { &*regs.code };
         let ops = code.ops.as_ptr();
         let max_depth = self.store.limits.max_call_depth as usize;
-        let mut c = Ctx {
+        let mut c = Chain {
             code,
             ops,
             inst: regs.inst,
@@ -364,7 +365,7 @@ impl Machine<'_> {
 }
 
 /// The index of the op at `ip` in the running code.
-fn op_index(c: &Ctx<'_, '_>, ip: Ip) -> usize {
+fn op_index(c: &Chain<'_, '_>, ip: Ip) -> usize {
     (ip as usize - c.ops as usize) / size_of::<Op>()
 }
 
@@ -477,7 +478,7 @@ macro_rules! at {
         // `max_height` (a push checks the end of the buffer anyway); the
         // call that entered the frame made the stack at least `fp +
         // max_height` slots long, and the buffer is the stack's since it
-        // last changed (`Ctx::resync`).
+        // last changed (`Chain::resync`).
         *unsafe { &mut *$p }
     };
 }
@@ -489,7 +490,7 @@ macro_rules! acc {
         // right after the first, and only when no branch, `br_table` entry
         // or catch leads to it (`compile::pair_accumulators`); `run` hands
         // both back to the handlers; so the second always runs right after
-        // the first, which hands it an initialized value (in `Ctx::at`
+        // the first, which hands it an initialized value (in `Chain::at`
         // without `weft_tail`).
         unsafe { $acc.assume_init() }
     };
@@ -572,10 +573,10 @@ macro_rules! jump {
 }
 
 /// Goes on at the jump target `ip` with fuel metered: a backward jump (a
-/// loop) from `Ctx::from` costs one unit.
+/// loop) from `Chain::from` costs one unit.
 #[cold]
 #[inline(never)]
-fn metered_jump(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
+fn metered_jump(c: &mut Chain<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
     if ip <= c.from && !c.fuel(c.from) {
         return Flow::Done;
     }
@@ -615,7 +616,7 @@ macro_rules! bytes {
 
 /// Branches to `$t`, moving the kept values down.
 #[inline(always)]
-fn branch(c: &mut Ctx<'_, '_>, ip: Ip, t: Target, sp: Sp, fp: Sp, mem: *mut u8) -> Flow {
+fn branch(c: &mut Chain<'_, '_>, ip: Ip, t: Target, sp: Sp, fp: Sp, mem: *mut u8) -> Flow {
     let keep = t.keep as usize;
     let base = fp.wrapping_add(t.base as usize);
     move_down(sp.wrapping_sub(keep), keep, base);
@@ -624,7 +625,7 @@ fn branch(c: &mut Ctx<'_, '_>, ip: Ip, t: Target, sp: Sp, fp: Sp, mem: *mut u8) 
 
 /// Jumps to op `to` (as `jump!`, as a function for `branch`).
 #[inline(always)]
-fn next_or_jump(c: &mut Ctx<'_, '_>, ip: Ip, to: u32, sp: Sp, fp: Sp, mem: *mut u8) -> Flow {
+fn next_or_jump(c: &mut Chain<'_, '_>, ip: Ip, to: u32, sp: Sp, fp: Sp, mem: *mut u8) -> Flow {
     jump!(c, ip, to, sp, fp, mem)
 }
 
@@ -651,7 +652,7 @@ fn move_down(from: Sp, n: usize, to: Sp) {
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn call(
-    c: &mut Ctx<'_, '_>,
+    c: &mut Chain<'_, '_>,
     ip: Ip,
     sp: Sp,
     fp: Sp,
@@ -693,7 +694,7 @@ fn zero_locals(from: Sp, to: Sp) {
 /// Saves the caller (at op `ip`, frame `fp`) on the frame stack, whose
 /// depth is below the limit, and makes `code` the running code.
 #[inline(always)]
-fn push_frame(c: &mut Ctx<'_, '_>, ip: Ip, fp: Sp, code: &Code) {
+fn push_frame(c: &mut Chain<'_, '_>, ip: Ip, fp: Sp, code: &Code) {
     let caller = Frame {
         code: CodePtr(c.code),
         pc: op_index(c, ip) as u32 + 1,
@@ -708,10 +709,10 @@ fn push_frame(c: &mut Ctx<'_, '_>, ip: Ip, fp: Sp, code: &Code) {
     c.ops = code.ops.as_ptr();
 }
 
-/// A call in full (to `Ctx::callee`): fuel, the depth limit, growing the
+/// A call in full (to `Chain::callee`): fuel, the depth limit, growing the
 /// frame or value stack, switching instance.
 #[inline(never)]
-fn call_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mut mem: *mut u8) -> Flow {
+fn call_slow(c: &mut Chain<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mut mem: *mut u8) -> Flow {
     let (callee, ci) = c.callee;
     if c.metered && !c.fuel(ip) {
         return Flow::Done;
@@ -750,7 +751,7 @@ fn call_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mut mem: *mut 
 /// A return in full: from the entry frame to the host, of several
 /// results, dropping pins, switching instance.
 #[inline(never)]
-fn ret_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mut mem: *mut u8) -> Flow {
+fn ret_slow(c: &mut Chain<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mut mem: *mut u8) -> Flow {
     if c.depth == 0 {
         // The entry frame returns to the host.
         exit!(c, ip, sp, fp, mem);
@@ -775,7 +776,7 @@ fn ret_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mut mem: *mut u
 /// Resumes the caller saved in `f`, with the top of the stack at `sp` (the
 /// results are at the callee's frame pointer).
 #[inline(always)]
-fn resume(c: &mut Ctx<'_, '_>, f: Frame, sp: Sp, mem: *mut u8) -> Flow {
+fn resume(c: &mut Chain<'_, '_>, f: Frame, sp: Sp, mem: *mut u8) -> Flow {
     c.code = f.code.0;
     // SAFETY: a frame's code is alive (see `Pins`).
     c.ops = unsafe { (*f.code.0).ops.as_ptr() };
@@ -801,7 +802,7 @@ macro_rules! handlers {
     ($($name:ident($c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) $pat:pat => $body:block)*) => {
         $(
             #[allow(unused_mut, unused_variables, non_snake_case)]
-            fn $name($c: &mut Ctx<'_, '_>, $ip: Ip, mut $sp: Sp, _: Acc, $fp: Sp, $mem: *mut u8) -> Flow {
+            fn $name($c: &mut Chain<'_, '_>, $ip: Ip, mut $sp: Sp, _: Acc, $fp: Sp, $mem: *mut u8) -> Flow {
                 let $pat = op($ip) else { wrong() };
                 $body
             }
@@ -810,13 +811,13 @@ macro_rules! handlers {
 }
 
 /// The handler of every op that `run` executes: stops the chain there.
-fn leave(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
+fn leave(c: &mut Chain<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
     exit!(c, ip, sp, fp, mem)
 }
 
 /// `ReturnAcc`: `ret` with the one result in the accumulator, which goes
 /// straight into the callee's first slot, where the caller finds it.
-fn ret_acc(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, acc: Acc, fp: Sp, mem: *mut u8) -> Flow {
+fn ret_acc(c: &mut Chain<'_, '_>, ip: Ip, sp: Sp, acc: Acc, fp: Sp, mem: *mut u8) -> Flow {
     let v = acc!(acc);
     if let Some(f) = plain_caller(c) {
         at!(fp) = v;
@@ -832,7 +833,7 @@ fn ret_acc(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, acc: Acc, fp: Sp, mem: *mut u8) 
 /// `ReturnLocal`: `ret` with the one result in a local, which goes straight
 /// into the callee's first slot; any return but to a plain caller is
 /// `run`'s.
-fn ret_local(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
+fn ret_local(c: &mut Chain<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
     let Op::ReturnLocal { off } = *op(ip) else {
         wrong()
     };
@@ -848,7 +849,7 @@ fn ret_local(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) 
 /// a WebAssembly caller (not the host) of the same instance, with no pins
 /// to drop.
 #[inline(always)]
-fn plain_caller(c: &Ctx<'_, '_>) -> Option<Frame> {
+fn plain_caller(c: &Chain<'_, '_>) -> Option<Frame> {
     if c.depth == 0 || c.pinned > c.depth {
         return None;
     }
@@ -1248,7 +1249,7 @@ handlers! {
 /// `table` at index `i` calls, in the common case: an element that is a
 /// WebAssembly function of exactly that type.
 #[inline(always)]
-fn indirect_hit(c: &Ctx<'_, '_>, ty: u32, table: u32, i: u64) -> Option<(*const Code, u32)> {
+fn indirect_hit(c: &Chain<'_, '_>, ty: u32, table: u32, i: u64) -> Option<(*const Code, u32)> {
     // SAFETY: `data` is the running instance's (see there).
     let data = unsafe { &*c.data };
     let store = &*c.m.store;
@@ -1260,7 +1261,7 @@ fn indirect_hit(c: &Ctx<'_, '_>, ty: u32, table: u32, i: u64) -> Option<(*const 
         if i >= c.table0_len {
             return None;
         }
-        // SAFETY: `table0` holds `table0_len` elements (see `Ctx::table0`).
+        // SAFETY: `table0` holds `table0_len` elements (see `Chain::table0`).
         unsafe { *c.table0.add(i) }
     } else {
         let tab = store
@@ -1282,7 +1283,7 @@ fn indirect_hit(c: &Ctx<'_, '_>, ty: u32, table: u32, i: u64) -> Option<(*const 
 /// A `call_indirect` in full: the checks and their traps, subtypes, host
 /// functions (left to `run`).
 #[inline(never)]
-fn call_indirect_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
+fn call_indirect_slow(c: &mut Chain<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
     let Op::CallIndirect { ty, table } = op(ip) else {
         wrong()
     };
@@ -1309,7 +1310,7 @@ fn call_indirect_slow(c: &mut Ctx<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: 
 /// jump to `to` while `x lt b` (`lt` the signed or unsigned comparison).
 #[inline(always)]
 fn add_jump(
-    c: &mut Ctx<'_, '_>,
+    c: &mut Chain<'_, '_>,
     ip: Ip,
     s: shape::Step,
     lt: BinFn,
@@ -1343,7 +1344,7 @@ fn vector_mul_add(sp: Sp, fp: Sp, a: u32, d: u32, mul: SimdBinFn, add: SimdBinFn
 /// `x += y`, then a jump to `to` while `x lt b`.
 #[inline(always)]
 fn add_l_jump(
-    c: &mut Ctx<'_, '_>,
+    c: &mut Chain<'_, '_>,
     ip: Ip,
     s: &shape::StepL,
     lt: BinFn,
@@ -1371,7 +1372,7 @@ fn add_l_jump(
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn instr(
-    c: &mut Ctx<'_, '_>,
+    c: &mut Chain<'_, '_>,
     ip: Ip,
     f: fn(&mut Stack, &Instr) -> Result<bool, Trap>,
     i: &Instr,
@@ -1408,7 +1409,7 @@ macro_rules! specialized_handlers {
     ($($name:ident $shape:ident $f:ident,)*) => {
         $(
             #[allow(non_snake_case, unused_mut, unused_variables, unreachable_code)]
-            fn $name(c: &mut Ctx<'_, '_>, ip: Ip, mut sp: Sp, acc: Acc, fp: Sp, mem: *mut u8) -> Flow {
+            fn $name(c: &mut Chain<'_, '_>, ip: Ip, mut sp: Sp, acc: Acc, fp: Sp, mem: *mut u8) -> Flow {
                 let Op::$name(s) = op(ip) else { wrong() };
                 let s = *s;
                 shape_body!($shape, $f, s, c, ip, sp, acc, fp, mem);
@@ -1700,7 +1701,7 @@ for_each_specialized!(specialized_handlers);
 /// The handler of `op`'s kind. Every arm gives a function, so the compiler
 /// makes this match one load from a table of handlers.
 #[inline(always)]
-fn handler_of(op: &Op) -> Handler {
+fn handler_of(op: &Op) -> OpHandler {
     macro_rules! table {
         ($($name:ident $shape:ident $f:ident,)*) => {
             match op {

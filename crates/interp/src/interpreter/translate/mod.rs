@@ -10,10 +10,10 @@ use weft_ast::{AddrType, BlockType, Func, FuncType, Instr, Module, TypeIdx, ValT
 
 use weft_ast::Features;
 
-use crate::ops::access::{LoadFn, StoreFn};
+use crate::ops::mem::{LoadFn, StoreFn};
 mod effect;
 
-use crate::interpreter::ir::{CatchOp, Code, Handler, Op, Target, for_each_specialized, shape};
+use crate::interpreter::ir::{CatchOp, Code, Op, Target, TryScope, for_each_specialized, shape};
 use crate::ops::num::BinFn;
 use crate::ops::simd::SimdBinFn;
 use crate::trap::Error;
@@ -189,7 +189,7 @@ struct Translator<'a> {
     ctrls: Vec<Ctrl>,
     /// Frame offset and width of every local.
     locals: Vec<(u32, u8)>,
-    handlers: Vec<Handler>,
+    handlers: Vec<TryScope>,
     casts: Vec<weft_ast::RefType>,
     /// The last op index some branch may target: ops before it must not be
     /// fused with ops after it.
@@ -406,7 +406,7 @@ fn thread_returns(ops: &mut [Op]) {
 /// Which ops a branch, a `br_table` entry or a catch can reach (one more
 /// entry, for the end): an op fused with the one before it must be none of
 /// them.
-fn branch_targets(ops: &[Op], targets: &[Target], handlers: &[Handler]) -> Vec<bool> {
+fn branch_targets(ops: &[Op], targets: &[Target], handlers: &[TryScope]) -> Vec<bool> {
     let mut is_target = vec![false; ops.len() + 1];
     let mut mark = |to: u32| {
         if let Some(t) = is_target.get_mut(to as usize) {
@@ -1566,7 +1566,7 @@ impl Translator<'_> {
                 let c = self.ctrls.last_mut().expect("just opened");
                 c.handler = Some(h);
                 let height = c.base;
-                self.handlers.push(Handler {
+                self.handlers.push(TryScope {
                     start: self.here(),
                     end: self.here(),
                     height,
@@ -2025,7 +2025,7 @@ impl Translator<'_> {
         }
         self.open(Kind::Block, table.ty, None)?;
         self.ctrls.last_mut().expect("just opened").handler = Some(h);
-        self.handlers.push(Handler {
+        self.handlers.push(TryScope {
             start: self.here(),
             end: self.here(),
             height,
@@ -2134,25 +2134,25 @@ impl Translator<'_> {
             _ => Err(Error::Invalid("not a struct type")),
         };
         let elem = |ty: u32| match composite(ty)? {
-            CompositeType::Array(f) => Ok(crate::ops::gc::field_slots(f)),
+            CompositeType::Array(f) => Ok(crate::value::field_slots(f)),
             _ => Err(Error::Invalid("not an array type")),
         };
         let field = |ty: u32, k: u32| {
             fields(ty)?
                 .get(k as usize)
-                .map(crate::ops::gc::field_slots)
+                .map(crate::value::field_slots)
                 .ok_or(Error::Invalid("unknown field"))
         };
         Ok(match i {
             StructNew { ty } => (
-                fields(*ty)?.iter().map(crate::ops::gc::field_slots).sum(),
+                fields(*ty)?.iter().map(crate::value::field_slots).sum(),
                 Some(1),
             ),
             StructNewDefault { .. } => (0, Some(1)),
             StructNewDesc { ty } => (
                 fields(*ty)?
                     .iter()
-                    .map(crate::ops::gc::field_slots)
+                    .map(crate::value::field_slots)
                     .sum::<u32>()
                     + 1,
                 Some(1),
@@ -2371,7 +2371,7 @@ impl Translator<'_> {
             Instr::V128Store { .. } => return Some(Op::V128Store { offset }),
             _ => {}
         }
-        if let Some(f) = crate::ops::access::load_fn(i) {
+        if let Some(f) = crate::ops::mem::load_fn(i) {
             // The address from a `local.get`, or a local shifted by a
             // constant (an index scaled to the element size).
             if let Some((a, shift)) = self.take_operand(0, true) {
@@ -2433,7 +2433,7 @@ impl Translator<'_> {
                 offset,
             });
         }
-        let f = crate::ops::access::store_fn(i)?;
+        let f = crate::ops::mem::store_fn(i)?;
         // The address (below the value) as for loads.
         if let Some((a, shift)) = self.take_operand(1, true) {
             // A constant or local value too.
@@ -3135,7 +3135,7 @@ mod tests {
 
     #[test]
     fn specialized_ops_map_back_to_their_generic_form() {
-        use crate::ops::access::{LoadFn, StoreFn};
+        use crate::ops::mem::{LoadFn, StoreFn};
         use crate::ops::simd::SimdBinFn;
         let ops = [
             Op::BinLCSet {

@@ -1,41 +1,18 @@
-//! Module instances and instantiation, in the order the spec prescribes.
+//! Instantiation, in the order the spec prescribes: imports checked,
+//! entities allocated, element then data segments written, the start
+//! function run. An instance's data itself lives with the store's other
+//! entities (`store::InstanceData`).
 
 use std::collections::HashMap;
-use std::sync::Arc;
 
 use weft_ast::{
     AbsHeap, DataMode, ElemItems, ElemMode, Expr, ExternKind, GlobalType, HeapType, ImportDesc,
     Instr, Limits, ValType,
 };
 
-use crate::interpreter::ir::Code;
 use crate::runtime::module::Module;
-use crate::runtime::store::{Extern, FuncInst, GlobalInst, Instance, Store, TypeId};
+use crate::runtime::store::{Extern, FuncInst, GlobalInst, Instance, InstanceData, Store, TypeId};
 use crate::trap::{Error, Trap};
-
-/// A WebAssembly function as a call reaches it: its code and instance.
-pub(crate) type WasmCallee = (Arc<Code>, u32);
-
-/// An instance's view of the store: the addresses behind its index spaces.
-pub(crate) struct InstanceData {
-    pub module: Module,
-    /// Canonical id of every type index.
-    pub types: Box<[TypeId]>,
-    pub funcs: Vec<u32>,
-    /// For each function index, the code and instance of a WebAssembly
-    /// function (`None` for a host function): a direct call in the inner
-    /// loop reads one entry instead of going through the store's function.
-    pub calls: Box<[Option<WasmCallee>]>,
-    pub tables: Vec<u32>,
-    pub memories: Vec<u32>,
-    pub globals: Vec<u32>,
-    pub tags: Vec<u32>,
-    /// Element segments as reference slots; a dropped segment is empty.
-    pub elems: Vec<Box<[u64]>>,
-    /// Whether each data segment was dropped.
-    pub dropped: Vec<bool>,
-    pub exports: HashMap<String, Extern>,
-}
 
 /// Whether `actual` limits fit where `expected` are required.
 fn limits_match(actual: Limits, expected: Limits) -> bool {

@@ -1,0 +1,15 @@
+//! Calls from the host into WebAssembly: the one place that knows which
+//! engine runs a function's code. The store itself runs nothing (it is
+//! data below every engine); this `impl` sits above them.
+
+use crate::runtime::store::{Func, Store};
+use crate::trap::Error;
+use crate::value::Value;
+
+impl Store {
+    /// Calls a function with arguments of its parameter types and returns
+    /// its results.
+    pub fn call(&mut self, f: Func, args: &[Value]) -> Result<Vec<Value>, Error> {
+        crate::interpreter::exec::invoke(self, f, args)
+    }
+}
