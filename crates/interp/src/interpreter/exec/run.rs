@@ -1,0 +1,614 @@
+//! The interpreter's outer loop: `Machine::run` hands ops to the threaded
+//! handlers and executes what they leave (host calls, tail calls, throws,
+//! store-wide ops, `Op::Num`/`Access`/`Simd` kept as the AST's
+//! instructions); a trap leaves the loop with the frames it passed through
+//! (`record_trap`).
+
+use super::*;
+
+impl Machine<'_> {
+    pub(super) fn run(&mut self, entry: Arc<Code>, mut inst: u32) -> Result<(), Trap> {
+        // A host function may put another store in this one's place: the
+        // frames are then no longer this store's to describe.
+        let id = self.store.id;
+        let mut fp = 0usize;
+        let mut pc = 0usize;
+        let mut code: &Code = &entry;
+        self.pins = Pins {
+            pinned: vec![entry.clone()],
+        };
+        // The code at a pointer taken from a live `Arc<Code>`, for as long
+        // as `run` needs it.
+        macro_rules! deref {
+            ($p:expr) => {{
+                let p: *const Code = $p;
+                // SAFETY: `p` came from `Arc::as_ptr` of the store's `Arc`
+                // or of a pin, and `Pins` keeps every code a frame or the
+                // running function names alive (see there).
+                unsafe { &*p }
+            }};
+        }
+        let trap: Trap = 'run: {
+            // `?` and `return Err` of the body: the trap leaves the block, and
+            // the backtrace is taken where it happened.
+            macro_rules! t {
+                ($e:expr) => {
+                    match $e {
+                        Ok(v) => v,
+                        Err(e) => break 'run e,
+                    }
+                };
+            }
+            t!(self.enter(code, fp));
+            // Whether fuel is on and the call depth limit, read again after
+            // each host call (the only code that can change them meanwhile).
+            let mut metered = self.store.fuel.is_some();
+            let mut max_depth = self.store.limits.max_call_depth as usize;
+            // The running instance's memory 0, re-taken by `sync!` whenever the
+            // instance or the memory may have changed.
+            let mut mem = Mem0::of(self.store, inst);
+            macro_rules! sync {
+                () => {{
+                    mem = Mem0::of(self.store, inst);
+                }};
+            }
+            // Returns from the current frame: moves the results down to the
+            // frame pointer and resumes the caller, or stops at the entry frame.
+            macro_rules! ret {
+                () => {{
+                    let n = code.result_slots as usize;
+                    let sp = self.stack.sp;
+                    move_down(&mut self.stack.slots, sp - n..sp, fp);
+                    self.stack.sp = fp + n;
+                    match self.frames.pop() {
+                        None => return Ok(()),
+                        Some(f) => {
+                            code = deref!(f.code.0);
+                            self.pins.cut(self.frames.len() + 1);
+                            pc = f.pc as usize;
+                            fp = f.fp as usize;
+                            inst = f.inst;
+                            sync!();
+                        }
+                    }
+                }};
+            }
+            // Calls the function at store address `$addr`, as a tail call or not.
+            macro_rules! call {
+                ($addr:expr, $tail:expr) => {{
+                    if metered {
+                        t!(self.fuel());
+                    }
+                    let callee = t!(self
+                        .store
+                        .funcs
+                        .get($addr as usize)
+                        .ok_or(Trap::InvalidReference));
+                    match callee {
+                        FuncInst::Wasm {
+                            code: callee,
+                            instance: ci,
+                            ..
+                        } => {
+                            let ci = *ci;
+                            let callee = deref!(Arc::as_ptr(callee));
+                            if $tail {
+                                let n = callee.param_slots as usize;
+                                let sp = self.stack.sp;
+                                move_down(&mut self.stack.slots, sp - n..sp, fp);
+                                self.stack.sp = fp + n;
+                                t!(self.enter(callee, fp));
+                                self.pins.cut(self.frames.len());
+                            } else {
+                                if self.frames.len() >= max_depth {
+                                    break 'run Trap::CallStackExhausted;
+                                }
+                                let new_fp = self.stack.sp - callee.param_slots as usize;
+                                t!(self.enter(callee, new_fp));
+                                self.frames.push(Frame {
+                                    code: CodePtr(code),
+                                    pc: pc as u32,
+                                    fp: fp as u32,
+                                    inst,
+                                });
+                                fp = new_fp;
+                            }
+                            code = callee;
+                            pc = 0;
+                            inst = ci;
+                            sync!();
+                        }
+                        FuncInst::Host { ty, f } => {
+                            let (ty, f) = (*ty, f.clone());
+                            // SAFETY: the frames' and the running code are alive
+                            // (see `Pins`).
+                            unsafe { self.pins.pin_all(&self.frames, code) };
+                            t!(self.call_host(ty, &*f, inst));
+                            metered = self.store.fuel.is_some();
+                            max_depth = self.store.limits.max_call_depth as usize;
+                            if $tail {
+                                ret!();
+                            } else {
+                                mem = Mem0::of(self.store, inst);
+                            }
+                        }
+                    }
+                }};
+            }
+            // Unwinds to the innermost handler that catches exception `$exn`,
+            // popping frames, or returns it to the host uncaught.
+            macro_rules! throw {
+                ($exn:expr) => {{
+                    let exn = $exn as usize;
+                    loop {
+                        if let Some((height, c)) = self.find_catch(code, pc - 1, exn, inst) {
+                            self.stack.sp = fp + height as usize;
+                            if c.legacy {
+                                self.stack.push(exn as u64 + 1);
+                            }
+                            if c.tag.is_some() {
+                                for v in self.store.exns[exn].payload.iter() {
+                                    self.stack.push(*v);
+                                }
+                            }
+                            if c.with_ref && !c.legacy {
+                                self.stack.push(exn as u64 + 1);
+                            }
+                            self.branch(fp, &c.target);
+                            pc = c.target.to as usize;
+                            sync!();
+                            break;
+                        }
+                        match self.frames.pop() {
+                            None => break 'run Trap::UncaughtException,
+                            Some(f) => {
+                                code = deref!(f.code.0);
+                                self.pins.cut(self.frames.len() + 1);
+                                pc = f.pc as usize;
+                                fp = f.fp as usize;
+                                inst = f.inst;
+                            }
+                        }
+                    }
+                }};
+            }
+            loop {
+                let mut regs = Regs {
+                    code,
+                    pc,
+                    fp,
+                    inst,
+                    mem,
+                };
+                let stopped = self.threaded(&mut regs);
+                code = deref!(regs.code);
+                (pc, fp, inst, mem) = (regs.pc, regs.fp, regs.inst, regs.mem);
+                if let Err(trap) = stopped {
+                    // `regs` is at the op that trapped; `pc` is one past it
+                    // everywhere else.
+                    pc += 1;
+                    break 'run trap;
+                }
+                let ops = code.ops.as_ptr();
+                debug_assert!(pc < code.ops.len());
+                // SAFETY: `ops` points at the running code's ops (taken just
+                // above; `Pins` keeps that code alive), and `pc` names one of
+                // them: it starts
+                // at 0, and the translator's `in_bounds` check guarantees that
+                // every branch target is below the length and that the last op
+                // is `Return`, so stepping past an op that falls through stays
+                // in range; saved and restored `pc`s follow a call op, which is
+                // never last.
+                let op = unsafe { &*ops.add(pc) };
+                pc += 1;
+                match op {
+                    Op::Unreachable => break 'run Trap::Unreachable,
+                    Op::Jump { to } => {
+                        if (*to as usize) < pc {
+                            t!(self.fuel());
+                        }
+                        pc = *to as usize;
+                    }
+                    Op::Br(t) => {
+                        if (t.to as usize) < pc {
+                            t!(self.fuel());
+                        }
+                        self.branch(fp, t);
+                        pc = t.to as usize;
+                    }
+                    Op::JumpIf { to } => {
+                        if self.stack.pop_u32() != 0 {
+                            if (*to as usize) < pc {
+                                t!(self.fuel());
+                            }
+                            pc = *to as usize;
+                        }
+                    }
+                    Op::JumpIfNot { to } => {
+                        if self.stack.pop_u32() == 0 {
+                            pc = *to as usize;
+                        }
+                    }
+                    Op::BrIf(t) => {
+                        if self.stack.pop_u32() != 0 {
+                            if (t.to as usize) < pc {
+                                t!(self.fuel());
+                            }
+                            self.branch(fp, t);
+                            pc = t.to as usize;
+                        }
+                    }
+                    Op::BrTable { start, len } => {
+                        let i = self.stack.pop_u32().min(len - 1);
+                        let t = code.targets[(start + i) as usize];
+                        if (t.to as usize) < pc {
+                            t!(self.fuel());
+                        }
+                        self.branch(fp, &t);
+                        pc = t.to as usize;
+                    }
+                    // `ReturnAcc` comes here only through `ret_slow`, which put
+                    // the accumulator back on the stack.
+                    Op::Return | Op::ReturnAcc => ret!(),
+                    // The handlers leave a `ReturnLocal` here in every case but
+                    // a return to a plain caller.
+                    Op::ReturnLocal { off } => {
+                        let v = self.get(fp + *off as usize);
+                        self.stack.push(v);
+                        ret!()
+                    }
+                    Op::Call { func } => {
+                        let addr = self.store.instances[inst as usize].funcs[*func as usize];
+                        call!(addr, false);
+                    }
+                    Op::CallIndirect { ty, table } => {
+                        let addr = t!(self.indirect(inst, *ty, *table));
+                        call!(addr, false);
+                    }
+                    Op::ReturnCall { func } => {
+                        let addr = self.store.instances[inst as usize].funcs[*func as usize];
+                        call!(addr, true);
+                    }
+                    Op::ReturnCallIndirect { ty, table } => {
+                        let addr = t!(self.indirect(inst, *ty, *table));
+                        call!(addr, true);
+                    }
+                    Op::CallRef => {
+                        let r = self.stack.pop();
+                        let addr =
+                            t!(crate::value::decode_ref(r).ok_or(Trap::NullFunctionReference));
+                        call!(addr, false);
+                    }
+                    Op::ReturnCallRef => {
+                        let r = self.stack.pop();
+                        let addr =
+                            t!(crate::value::decode_ref(r).ok_or(Trap::NullFunctionReference));
+                        call!(addr, true);
+                    }
+                    Op::BrOnNull(t) => {
+                        if *self.stack.top() == 0 {
+                            self.stack.sp -= 1;
+                            if (t.to as usize) < pc {
+                                t!(self.fuel());
+                            }
+                            self.branch(fp, t);
+                            pc = t.to as usize;
+                        }
+                    }
+                    Op::BrOnNonNull(t) => {
+                        if *self.stack.top() != 0 {
+                            if (t.to as usize) < pc {
+                                t!(self.fuel());
+                            }
+                            self.branch(fp, t);
+                            pc = t.to as usize;
+                        } else {
+                            self.stack.sp -= 1;
+                        }
+                    }
+                    Op::Throw { tag } => {
+                        let exn = t!(self.new_exception(inst, *tag));
+                        throw!(exn);
+                    }
+                    Op::Rethrow { off } => {
+                        let r = self.stack.slots[fp + *off as usize];
+                        let exn =
+                            t!(crate::value::decode_ref(r).ok_or(Trap::NullExceptionReference));
+                        if exn as usize >= self.store.exns.len() {
+                            break 'run Trap::InvalidReference;
+                        }
+                        throw!(exn);
+                    }
+                    Op::ThrowRef => {
+                        let r = self.stack.pop();
+                        let exn =
+                            t!(crate::value::decode_ref(r).ok_or(Trap::NullExceptionReference));
+                        if exn as usize >= self.store.exns.len() {
+                            break 'run Trap::InvalidReference;
+                        }
+                        throw!(exn);
+                    }
+                    Op::BrOnCast { target, cast, fail } => {
+                        let rt = code.casts[*cast as usize];
+                        if crate::ops::gc::ref_test(self.store, inst, *self.stack.top(), rt)
+                            != *fail
+                        {
+                            let t = code.targets[*target as usize];
+                            if (t.to as usize) < pc {
+                                t!(self.fuel());
+                            }
+                            self.branch(fp, &t);
+                            pc = t.to as usize;
+                        }
+                    }
+                    Op::BrOnCastDesc { target, cast, fail } => {
+                        let nullable = code.casts[*cast as usize].nullable;
+                        let desc = self.stack.pop();
+                        let hit = t!(crate::ops::gc::desc_test(
+                            self.store,
+                            *self.stack.top(),
+                            desc,
+                            nullable
+                        ));
+                        if hit != *fail {
+                            let t = code.targets[*target as usize];
+                            if (t.to as usize) < pc {
+                                t!(self.fuel());
+                            }
+                            self.branch(fp, &t);
+                            pc = t.to as usize;
+                        }
+                    }
+                    Op::Gc(i) => {
+                        if !t!(crate::ops::gc::gc(self.store, &mut self.stack, inst, i)) {
+                            break 'run unimplemented(i);
+                        }
+                        mem = Mem0::of(self.store, inst);
+                    }
+                    Op::Drop { slots } => self.stack.sp -= *slots as usize,
+                    Op::Select { slots } => {
+                        let c = self.stack.pop_u32();
+                        let n = *slots as usize;
+                        let sp = self.stack.sp;
+                        if c == 0 {
+                            move_down(&mut self.stack.slots, sp - n..sp, sp - 2 * n);
+                        }
+                        self.stack.sp = sp - n;
+                    }
+                    Op::LocalGet { off } => {
+                        let v = self.get(fp + *off as usize);
+                        self.stack.push(v);
+                    }
+                    Op::LocalSet { off } => {
+                        let v = self.stack.pop();
+                        self.set(fp + *off as usize, v);
+                    }
+                    Op::LocalTee { off } => {
+                        let v = *self.stack.top();
+                        self.set(fp + *off as usize, v);
+                    }
+                    Op::LocalGet2 { off } => {
+                        let at = fp + *off as usize;
+                        let (lo, hi) = (self.stack.slots[at], self.stack.slots[at + 1]);
+                        self.stack.push(lo);
+                        self.stack.push(hi);
+                    }
+                    Op::LocalSet2 { off } => {
+                        let at = fp + *off as usize;
+                        self.stack.slots[at + 1] = self.stack.pop();
+                        self.stack.slots[at] = self.stack.pop();
+                    }
+                    Op::LocalTee2 { off } => {
+                        let at = fp + *off as usize;
+                        let sp = self.stack.sp;
+                        self.stack.slots.copy_within(sp - 2..sp, at);
+                    }
+                    Op::GlobalGet { global } => {
+                        let addr = self.store.instances[inst as usize].globals[*global as usize];
+                        let g = &self.store.globals[addr as usize];
+                        let (lo, hi, wide) = (g.lo, g.hi, g.ty.val == ValType::V128);
+                        self.stack.push(lo);
+                        if wide {
+                            self.stack.push(hi);
+                        }
+                    }
+                    Op::GlobalSet { global } => {
+                        let addr = self.store.instances[inst as usize].globals[*global as usize];
+                        let g = &mut self.store.globals[addr as usize];
+                        if g.ty.val == ValType::V128 {
+                            g.hi = self.stack.pop();
+                        }
+                        g.lo = self.stack.pop();
+                    }
+                    Op::Const { bits } => self.stack.push(*bits),
+                    Op::RefFunc { func } => {
+                        let addr = self.store.instances[inst as usize].funcs[*func as usize];
+                        self.stack.push(addr as u64 + 1);
+                    }
+                    Op::Bin { f } => {
+                        let b = self.stack.pop();
+                        let a = self.stack.top();
+                        *a = f.call(*a, b);
+                    }
+                    Op::BinL { f, b } => {
+                        let b = self.get(fp + *b as usize);
+                        let a = self.stack.top();
+                        *a = f.call(*a, b);
+                    }
+                    Op::BinC { f, c } => {
+                        let a = self.stack.top();
+                        *a = f.call(*a, *c);
+                    }
+                    Op::BinLL { f, a, b } => {
+                        let v = f.call(self.get(fp + *a as usize), self.get(fp + *b as usize));
+                        self.stack.push(v);
+                    }
+                    Op::BinLC { f, a, c } => {
+                        let v = f.call(self.get(fp + *a as usize), *c);
+                        self.stack.push(v);
+                    }
+                    Op::I32Eqz => {
+                        let a = self.stack.top();
+                        *a = (*a as u32 == 0) as u64;
+                    }
+                    Op::BinSet { f, d } => {
+                        let b = self.stack.pop();
+                        let a = self.stack.pop();
+                        self.set(fp + *d as usize, f.call(a, b));
+                    }
+                    Op::BinLCSet { f, a, c, d } => {
+                        let v = f.call(self.get(fp + *a as usize), *c as i64 as u64);
+                        self.set(fp + *d as usize, v);
+                    }
+                    Op::BinLLSet { f, a, b, d } => {
+                        let v = f.call(self.get(fp + *a as usize), self.get(fp + *b as usize));
+                        self.set(fp + *d as usize, v);
+                    }
+                    Op::BinLR { f, a } => {
+                        let a = self.get(fp + *a as usize);
+                        let b = self.stack.top();
+                        *b = f.call(a, *b);
+                    }
+                    Op::BinLRSet { f, a, d } => {
+                        let b = self.stack.pop();
+                        let v = f.call(self.get(fp + *a as usize), b);
+                        self.set(fp + *d as usize, v);
+                    }
+                    Op::BinLSet { f, b, d } => {
+                        let a = self.stack.pop();
+                        let v = f.call(a, self.get(fp + *b as usize));
+                        self.set(fp + *d as usize, v);
+                    }
+                    Op::BinCSet { f, c, d } => {
+                        let a = self.stack.pop();
+                        self.set(fp + *d as usize, f.call(a, *c as i64 as u64));
+                    }
+                    Op::Copy { a, d } => {
+                        self.set(fp + *d as usize, self.get(fp + *a as usize));
+                    }
+                    Op::ConstSet { bits, d } => self.set(fp + *d as usize, *bits),
+                    Op::JumpIfL { off, to, if_zero } => {
+                        if (self.get(fp + *off as usize) as u32 == 0) == *if_zero {
+                            if (*to as usize) < pc {
+                                t!(self.fuel());
+                            }
+                            pc = *to as usize;
+                        }
+                    }
+                    Op::JumpIfLC {
+                        f,
+                        a,
+                        c,
+                        to,
+                        if_zero,
+                    } => {
+                        let v = f.call(self.get(fp + *a as usize), *c as i64 as u64);
+                        if (v as u32 == 0) == *if_zero {
+                            if (*to as usize) < pc {
+                                t!(self.fuel());
+                            }
+                            pc = *to as usize;
+                        }
+                    }
+                    Op::JumpIfLL {
+                        f,
+                        a,
+                        b,
+                        to,
+                        if_zero,
+                    } => {
+                        let v = f.call(self.get(fp + *a as usize), self.get(fp + *b as usize));
+                        if (v as u32 == 0) == *if_zero {
+                            if (*to as usize) < pc {
+                                t!(self.fuel());
+                            }
+                            pc = *to as usize;
+                        }
+                    }
+                    // Only the inner loop runs these: go back to it (it
+                    // executes the op, so this cannot repeat).
+                    Op::V128Load { .. }
+                    | Op::V128Store { .. }
+                    | Op::SimdBin { .. }
+                    | Op::SimdBinLR { .. }
+                    | Op::I32MulAddLLL { .. }
+                    | Op::I32MulAddLCCSet { .. }
+                    | Op::I32x4MulAddLRSet { .. }
+                    | Op::F32x4MulAddLRSet { .. }
+                    | Op::F64x2MulAddLRSet { .. }
+                    | Op::BinLLoad { .. }
+                    | Op::StoreLBin { .. }
+                    | Op::BinLLoadSet { .. }
+                    | Op::F64MulAddLRSet { .. }
+                    | Op::SimdBinLRSet { .. }
+                    | Op::V128LoadL { .. }
+                    | Op::V128LoadLL { .. }
+                    | Op::Un { .. }
+                    | Op::UnL { .. }
+                    | Op::StoreLC { .. }
+                    | Op::Load { .. }
+                    | Op::LoadB { .. }
+                    | Op::LoadL { .. }
+                    | Op::Store { .. }
+                    | Op::StoreL { .. }
+                    | Op::StoreLL { .. }
+                    | Op::LoadSet { .. }
+                    | Op::LoadLSet { .. }
+                    | Op::I32AddJumpLtU(_)
+                    | Op::I32AddJumpLtS(_)
+                    | Op::I32AddLJumpLtU(_)
+                    | Op::I32AddLJumpLtS(_)
+                    | for_each_specialized!(specialized_pattern) => pc -= 1,
+                    Op::Num(i) => {
+                        if !t!(crate::ops::num::numeric(&mut self.stack, i)) {
+                            break 'run unimplemented(i);
+                        }
+                    }
+                    Op::Access(i) => {
+                        if !t!(crate::ops::access::access(
+                            self.store,
+                            &mut self.stack,
+                            inst,
+                            i
+                        )) {
+                            break 'run unimplemented(i);
+                        }
+                        mem = Mem0::of(self.store, inst);
+                    }
+                    Op::Simd(i) => {
+                        if !t!(crate::ops::simd::simd(&mut self.stack, i)) {
+                            break 'run unimplemented(i);
+                        }
+                    }
+                }
+            }
+        };
+        if self.store.id == id {
+            self.record_trap(code, pc, inst);
+        }
+        Err(trap)
+    }
+
+    /// Adds the frames a trap passed through to the store's backtrace:
+    /// the running function at the op before `pc` in `code`, then every
+    /// suspended caller at its call.
+    #[cold]
+    pub(super) fn record_trap(&mut self, code: &Code, pc: usize, inst: u32) {
+        let here = (code as *const Code, pc, inst);
+        let callers = self
+            .frames
+            .iter()
+            .rev()
+            .map(|f| (f.code.0, f.pc as usize, f.inst));
+        for (code, pc, inst) in std::iter::once(here).chain(callers) {
+            // SAFETY: `code` is the running code or a suspended caller's,
+            // which `Pins` and the store's modules keep alive while `run`
+            // runs (see `deref!` there).
+            let code = unsafe { &*code };
+            let op = pc.saturating_sub(1);
+            let instr = code.instrs.get(op).copied().unwrap_or(0);
+            let frame = self.store.trap_frame(inst, code.func, instr);
+            self.store.trap_frames.push(frame);
+        }
+    }
+}

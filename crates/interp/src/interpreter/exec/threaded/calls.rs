@@ -1,0 +1,311 @@
+//! Calls and returns between WebAssembly functions, kept in the handlers:
+//! the common case makes no call but the tail call to the callee's first
+//! op (so no registers are saved), and everything else (fuel, the depth
+//! limit, growing the stacks, another instance, several results, the entry
+//! frame's return) is out of line (`call_slow`, `ret_slow`), reached by a
+//! tail call too.
+
+use super::*;
+
+/// Calls the WebAssembly function whose code is at `callee`, of instance
+/// `ci`, with its arguments on top of the stack: they become the start of
+/// its frame. `ip` is the call op.
+///
+/// The common case (no fuel, room for the frame and its slots, the same
+/// instance) makes no call but the tail call to the callee's first op, so
+/// that it needs no registers saved; everything else goes to `call_slow`,
+/// by a tail call too.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+pub(super) fn call(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    sp: Sp,
+    fp: Sp,
+    mem: *mut u8,
+    callee: *const Code,
+    ci: u32,
+) -> Flow {
+    // SAFETY: `callee` comes from `Arc::as_ptr` of an `Arc` the store holds
+    // (a function's, or an instance's `calls` entry), alive since the last
+    // host call (see `Pins`).
+    let code: &Code = unsafe { &*callee };
+    let new_fp = sp.wrapping_sub(code.param_slots as usize);
+    let room = (c.end as usize - new_fp as usize) / size_of::<u64>();
+    if c.metered || c.depth >= c.limit || room < code.max_height as usize || ci != c.inst {
+        c.callee = (callee, ci);
+        return call_slow(c, ip, sp, Acc::uninit(), fp, mem);
+    }
+    zero_locals(sp, new_fp.wrapping_add(code.local_slots as usize));
+    push_frame(c, ip, fp, code);
+    let sp = new_fp.wrapping_add(code.local_slots as usize);
+    next_as!(c, &code.entry, c.ops, sp, Acc::uninit(), new_fp, mem)
+}
+
+/// Zeroes the slots from `from` up to `to`: a callee's declared locals.
+#[inline(always)]
+pub(super) fn zero_locals(from: Sp, to: Sp) {
+    let mut p = from;
+    while p < to {
+        // SAFETY: the slots are the callee's frame, which the caller made
+        // sure fits in the buffer. A volatile write, so that the compiler
+        // does not make the loop a call to `memset` (few functions declare
+        // more than a few locals, and a call would cost the handler its
+        // tail call).
+        unsafe { p.write_volatile(0) };
+        p = p.wrapping_add(1);
+    }
+}
+
+/// Saves the caller (at op `ip`, frame `fp`) on the frame stack, whose
+/// depth is below the limit, and makes `code` the running code.
+#[inline(always)]
+pub(super) fn push_frame(c: &mut Chain<'_, '_>, ip: Ip, fp: Sp, code: &Code) {
+    let caller = Frame {
+        code: CodePtr(c.code),
+        pc: op_index(c, ip) as u32 + 1,
+        fp: c.index(fp) as u32,
+        inst: c.inst,
+    };
+    // SAFETY: `depth < limit`, at most the capacity of the buffer at
+    // `saved` (both taken since its last change).
+    unsafe { c.saved.add(c.depth).write(caller) };
+    c.depth += 1;
+    c.code = code;
+    c.ops = code.ops.as_ptr();
+}
+
+/// A call in full (to `Chain::callee`): fuel, the depth limit, growing the
+/// frame or value stack, switching instance.
+#[inline(never)]
+pub(super) fn call_slow(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    sp: Sp,
+    _: Acc,
+    fp: Sp,
+    mut mem: *mut u8,
+) -> Flow {
+    let (callee, ci) = c.callee;
+    if c.metered && !c.fuel(ip) {
+        return Flow::Done;
+    }
+    if c.depth >= c.limit {
+        if c.depth >= c.max_depth {
+            return c.trap_with(ip, || Trap::CallStackExhausted);
+        }
+        grow_frames(&mut c.m.frames, c.depth);
+        c.saved = c.m.frames.as_mut_ptr();
+        c.limit = c.m.frames.capacity().min(c.max_depth);
+    }
+    // SAFETY: as in `call`.
+    let code: &Code = unsafe { &*callee };
+    let fpi = c.index(fp);
+    let mut new_fp = sp.wrapping_sub(code.param_slots as usize);
+    let room = (c.end as usize - new_fp as usize) / size_of::<u64>();
+    let mut fp = fp;
+    if room >= code.max_height as usize {
+        zero_locals(sp, new_fp.wrapping_add(code.local_slots as usize));
+    } else {
+        new_fp = c.grow_stack(ip, code, new_fp, sp);
+        if new_fp.is_null() {
+            return Flow::Done;
+        }
+        fp = c.slots.wrapping_add(fpi);
+    }
+    push_frame(c, ip, fp, code);
+    if ci != c.inst {
+        mem = c.switch(ci).ptr;
+    }
+    let sp = new_fp.wrapping_add(code.local_slots as usize);
+    next!(c, c.ops, sp, new_fp, mem)
+}
+
+/// A return in full: from the entry frame to the host, of several
+/// results, dropping pins, switching instance.
+#[inline(never)]
+pub(super) fn ret_slow(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    sp: Sp,
+    _: Acc,
+    fp: Sp,
+    mut mem: *mut u8,
+) -> Flow {
+    if c.depth == 0 {
+        // The entry frame returns to the host.
+        exit!(c, ip, sp, fp, mem);
+    }
+    // SAFETY: `c.code` is the running code (alive, see `Pins`).
+    let n = unsafe { (*c.code).result_slots } as usize;
+    move_down(sp.wrapping_sub(n), n, fp);
+    c.depth -= 1;
+    // SAFETY: the frame below `depth` was written by `run` or a call.
+    let f = unsafe { c.saved.add(c.depth).read() };
+    // The caller is the running code again.
+    if c.pinned > c.depth + 1 {
+        c.m.pins.cut(c.depth + 1);
+        c.pinned = c.depth + 1;
+    }
+    if f.inst != c.inst {
+        mem = c.switch(f.inst).ptr;
+    }
+    resume(c, f, fp.wrapping_add(n), mem)
+}
+
+/// Resumes the caller saved in `f`, with the top of the stack at `sp` (the
+/// results are at the callee's frame pointer).
+#[inline(always)]
+pub(super) fn resume(c: &mut Chain<'_, '_>, f: Frame, sp: Sp, mem: *mut u8) -> Flow {
+    c.code = f.code.0;
+    // SAFETY: a frame's code is alive (see `Pins`).
+    c.ops = unsafe { (*f.code.0).ops.as_ptr() };
+    // SAFETY: a frame's pc is just after its call op, never the last.
+    let ip = unsafe { c.ops.add(f.pc as usize) };
+    next!(c, ip, sp, c.slots.wrapping_add(f.fp as usize), mem)
+}
+
+/// Makes room for more frames, keeping the `depth` frames written.
+#[cold]
+#[inline(never)]
+pub(super) fn grow_frames(frames: &mut Vec<Frame>, depth: usize) {
+    // SAFETY: the frames below `depth` were all written and `depth` is
+    // within the capacity (it equals it here).
+    unsafe { frames.set_len(depth) };
+    frames.reserve(depth.max(64));
+}
+
+/// The handler of every op that `run` executes: stops the chain there.
+pub(super) fn leave(c: &mut Chain<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
+    exit!(c, ip, sp, fp, mem)
+}
+
+/// `ReturnAcc`: `ret` with the one result in the accumulator, which goes
+/// straight into the callee's first slot, where the caller finds it.
+pub(super) fn ret_acc(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    sp: Sp,
+    acc: Acc,
+    fp: Sp,
+    mem: *mut u8,
+) -> Flow {
+    let v = acc!(acc);
+    if let Some(f) = plain_caller(c) {
+        at!(fp) = v;
+        c.depth -= 1;
+        return resume(c, f, fp.wrapping_add(1), mem);
+    }
+    // The rest is `ret_slow`'s, with the result on the stack as `Return`
+    // has it (its slot is the one the first op of the pair did not push).
+    at!(sp) = v;
+    ret_slow(c, ip, sp.wrapping_add(1), Acc::uninit(), fp, mem)
+}
+
+/// `ReturnLocal`: `ret` with the one result in a local, which goes straight
+/// into the callee's first slot; any return but to a plain caller is
+/// `run`'s.
+pub(super) fn ret_local(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    sp: Sp,
+    _: Acc,
+    fp: Sp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::ReturnLocal { off } = *op(ip) else {
+        wrong()
+    };
+    if let Some(f) = plain_caller(c) {
+        at!(fp) = local!(fp, off);
+        c.depth -= 1;
+        return resume(c, f, fp.wrapping_add(1), mem);
+    }
+    exit!(c, ip, sp, fp, mem)
+}
+
+/// The caller a return resumes, when the return needs no more than that:
+/// a WebAssembly caller (not the host) of the same instance, with no pins
+/// to drop.
+#[inline(always)]
+pub(super) fn plain_caller(c: &Chain<'_, '_>) -> Option<Frame> {
+    if c.depth == 0 || c.pinned > c.depth {
+        return None;
+    }
+    // SAFETY: the frame below `depth` was written by `run` or a call.
+    let f = unsafe { c.saved.add(c.depth - 1).read() };
+    (f.inst == c.inst).then_some(f)
+}
+
+/// The code and instance that a `call_indirect` of type `ty` through
+/// `table` at index `i` calls, in the common case: an element that is a
+/// WebAssembly function of exactly that type.
+#[inline(always)]
+pub(super) fn indirect_hit(
+    c: &Chain<'_, '_>,
+    ty: u32,
+    table: u32,
+    i: u64,
+) -> Option<(*const Code, u32)> {
+    // SAFETY: `data` is the running instance's (see there).
+    let data = unsafe { &*c.data };
+    let store = &*c.m.store;
+    let expected = *data.types.get(ty as usize)?;
+    // An i32 slot holds its value zero-extended, so that the index of
+    // either table type is the slot as it is.
+    let i = usize::try_from(i).ok()?;
+    let elem = if table == 0 {
+        if i >= c.table0_len {
+            return None;
+        }
+        // SAFETY: `table0` holds `table0_len` elements (see `Chain::table0`).
+        unsafe { *c.table0.add(i) }
+    } else {
+        let tab = store
+            .tables
+            .get(*data.tables.get(table as usize)? as usize)?;
+        *tab.elems.get(i)?
+    };
+    let addr = decode_ref(elem)?;
+    match store.funcs.get(addr as usize)? {
+        FuncInst::Wasm {
+            ty: actual,
+            code,
+            instance,
+        } if *actual == expected => Some((Arc::as_ptr(code), *instance)),
+        _ => None,
+    }
+}
+
+/// A `call_indirect` in full: the checks and their traps, subtypes, host
+/// functions (left to `run`).
+#[inline(never)]
+pub(super) fn call_indirect_slow(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    sp: Sp,
+    _: Acc,
+    fp: Sp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::CallIndirect { ty, table } = op(ip) else {
+        wrong()
+    };
+    let Some(addr) = c.indirect(ip, sp, *ty, *table) else {
+        return Flow::Done;
+    };
+    match c.m.store.funcs.get(addr as usize) {
+        Some(FuncInst::Wasm {
+            code: callee,
+            instance,
+            ..
+        }) => {
+            let (callee, ci) = (Arc::as_ptr(callee), *instance);
+            // `indirect` popped the index.
+            call(c, ip, sp.wrapping_sub(1), fp, mem, callee, ci)
+        }
+        // `run` makes host calls: it pops the index again, which is still
+        // in its slot.
+        _ => exit!(c, ip, sp, fp, mem),
+    }
+}

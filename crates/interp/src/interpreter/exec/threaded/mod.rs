@@ -1,0 +1,825 @@
+//! The interpreter's inner loop, threaded: every op kind has its own
+//! handler function, and each handler ends by calling the next op's
+//! handler in tail position. With optimization LLVM compiles that call to a
+//! jump, so each handler has its own indirect jump to predict (one shared
+//! dispatch jump, as a `loop { match }` has, was most of the loop's time,
+//! and how well it predicted depended on where the linker put it). The
+//! op pointer, the stack pointer, an accumulator (see `Acc`), the frame and
+//! memory 0's bytes travel in the handlers' arguments, that is in
+//! registers; the rest of the state sits in a `Chain` that the first
+//! argument points to. Common cases of calls and returns make no call but
+//! the tail call, so that they save no registers; their other cases, and
+//! anything that builds a `Trap`, are out of line.
+//!
+//! Without optimization the compiler makes no sibling calls and a chain of
+//! handlers would grow the host stack by a frame per op. `build.rs` sets
+//! `weft_tail` only for optimized builds; without it every handler returns
+//! to a small driver loop that calls the next one (the same handlers, one
+//! `return` instead of a tail call).
+//!
+//! Ops that neither return to the host, tail call, throw nor reach into the
+//! store (beyond memory 0, fuel and calls) run here. Calls to WebAssembly
+//! functions (direct or through a table) and returns to a WebAssembly
+//! caller stay here; the first other op stops the chain and is left to
+//! `Machine::run`.
+
+use std::sync::Arc;
+
+use weft_ast::Instr;
+
+use super::state::{CodePtr, Frame};
+use super::{Machine, Mem0, unimplemented};
+use crate::interpreter::ir::{Code, Op, Target, for_each_specialized, shape};
+use crate::ops::mem::{LoadFn, StoreFn};
+use crate::ops::num::BinFn;
+use crate::ops::simd::SimdBinFn;
+use crate::runtime::store::FuncInst;
+use crate::runtime::store::InstanceData;
+use crate::stack::Stack;
+use crate::trap::Trap;
+use crate::value::decode_ref;
+
+/// The running function's state, handed between `run` and `threaded`.
+pub(super) struct Regs {
+    /// The running code, by address (kept alive as `Pins` explains).
+    pub code: *const Code,
+    /// The next op to execute.
+    pub pc: usize,
+    /// The frame pointer.
+    pub fp: usize,
+    /// The running instance.
+    pub inst: u32,
+    /// Its memory 0.
+    pub mem: Mem0,
+}
+
+/// The op a handler executes, by address.
+type Ip = *const Op;
+/// A value stack slot, by address: the top of the stack (one past the last
+/// value) or the frame's first slot.
+type Sp = *mut u64;
+
+/// An op's handler: the context, the op, the top of the stack, the
+/// accumulator, the frame and memory 0's bytes (its length is in the
+/// context, where a bounds check reads it as one memory operand).
+type OpHandler = fn(&mut Chain<'_, '_>, Ip, Sp, Acc, Sp, *mut u8) -> Flow;
+
+/// The handlers' fourth argument: the value the first op of an accumulator
+/// pair (`shape::LRAcc`, ...) hands to the second, and uninitialized for
+/// every other op. On x86-64 it is `rcx`, whose low byte is the only
+/// register a variable shift can take its count from: a value that every
+/// handler passed on there would have to move out and back around every
+/// shift by an op's field (`i32.shr_u` by a constant, a load at a scaled
+/// index), while a pair's value is dead after its second op.
+type Acc = std::mem::MaybeUninit<u64>;
+
+/// What a handler returns: `Done` when the chain stops (at an op for
+/// `run`, or on a trap); `Next` only without `weft_tail`, when the driver
+/// is to run the op in `Chain::at`.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flow {
+    Done,
+    #[cfg_attr(weft_tail, allow(dead_code))]
+    Next,
+}
+
+/// The handlers' arguments, as saved in the context when a chain stops.
+#[derive(Clone, Copy)]
+struct At {
+    ip: Ip,
+    sp: Sp,
+    acc: Acc,
+    fp: Sp,
+    mem: *mut u8,
+}
+
+/// The state that the handlers share and do not keep in registers: what
+/// changes only at calls, returns and instance switches.
+struct Chain<'a, 's> {
+    m: &'a mut Machine<'s>,
+    /// The running code.
+    code: *const Code,
+    /// Its ops, by address.
+    ops: *const Op,
+    /// The running instance, its index and by address. The store's
+    /// instances are neither added nor changed while handlers run: they
+    /// make no host call and leave every op that could to `run`.
+    inst: u32,
+    data: *const InstanceData,
+    /// The elements of its table 0 (empty without one), for
+    /// `call_indirect`: no op run here changes a table (table
+    /// instructions are `run`'s), so they stay put until the chain stops
+    /// or the instance changes.
+    table0: *const u64,
+    table0_len: usize,
+    /// The suspended callers by address: the frame stack's buffer and the
+    /// depth (the vector's own length is set when the chain stops; on a
+    /// trap the machine abandons the frames, and the length it holds is
+    /// harmless, for a frame is plain data and every frame below the
+    /// larger of the two was written).
+    saved: *mut Frame,
+    depth: usize,
+    /// The depth at which a call must stop for a check: the smaller of the
+    /// depth limit and the frame buffer's capacity, so that a call makes
+    /// one comparison for both.
+    limit: usize,
+    max_depth: usize,
+    /// How many codes `Pins` holds: only returns change it here.
+    pinned: usize,
+    /// Whether fuel is metered (no op run here switches it).
+    metered: bool,
+    /// Memory 0's length (its bytes travel in the handlers' arguments).
+    len: usize,
+    /// The value stack's buffer and its end, taken again (`Chain::resync`)
+    /// after anything that may grow the stack.
+    slots: Sp,
+    end: Sp,
+    /// The op a jump with fuel metered comes from (see `metered_jump`).
+    from: Ip,
+    /// The code and instance of a call that `call` hands to `call_slow`
+    /// (two more arguments would go on the host stack, which rules a
+    /// tail call out).
+    callee: (*const Code, u32),
+    /// Where the chain stopped (or, without `weft_tail`, the next op to
+    /// run), and why.
+    at: At,
+    outcome: Result<(), Trap>,
+}
+
+impl Chain<'_, '_> {
+    /// The slot index of the stack address `p`.
+    #[inline(always)]
+    fn index(&self, p: Sp) -> usize {
+        (p as usize).wrapping_sub(self.slots as usize) / size_of::<u64>()
+    }
+
+    /// Takes the stack's buffer again, after the machine's stack pointer
+    /// was set from `sp` and something ran on `self.m.stack`; returns the
+    /// new top and the frame at index `fp`.
+    #[inline(always)]
+    fn resync(&mut self, fp: usize) -> (Sp, Sp) {
+        self.slots = self.m.stack.slots.as_mut_ptr();
+        self.end = self.slots.wrapping_add(self.m.stack.slots.len());
+        (
+            self.slots.wrapping_add(self.m.stack.sp),
+            self.slots.wrapping_add(fp),
+        )
+    }
+
+    /// Takes the running instance's table 0 (see `Chain::table0`).
+    #[inline(always)]
+    fn take_table0(&mut self) {
+        // SAFETY: `data` is the running instance's (see there).
+        let data = unsafe { &*self.data };
+        let store = &*self.m.store;
+        let elems = data
+            .tables
+            .first()
+            .and_then(|&t| store.tables.get(t as usize))
+            .map_or(&[][..], |t| &t.elems[..]);
+        self.table0 = elems.as_ptr();
+        self.table0_len = elems.len();
+    }
+
+    /// Makes instance `i` the running one and returns its memory 0.
+    #[inline(always)]
+    fn switch(&mut self, i: u32) -> Mem0 {
+        self.inst = i;
+        self.data = &self.m.store.instances[i as usize];
+        self.take_table0();
+        let mem = Mem0::of(self.m.store, i);
+        self.len = mem.len;
+        mem
+    }
+
+    /// Enters `code` at the frame `fp` through `Machine::enter`, which
+    /// grows the stack: returns the frame's new address, or null on a trap
+    /// (set). Out of line, as every call to a function returning a `Trap`
+    /// must be: the result's temporary on the host stack would keep the
+    /// handler from passing control on by a tail call.
+    #[cold]
+    #[inline(never)]
+    fn grow_stack(&mut self, ip: Ip, code: &Code, fp: Sp, sp: Sp) -> Sp {
+        let at = self.index(fp);
+        self.m.stack.sp = self.index(sp);
+        match self.m.enter(code, at) {
+            Ok(()) => self.resync(at).1,
+            Err(t) => {
+                self.trap(ip, t);
+                std::ptr::null_mut()
+            }
+        }
+    }
+
+    /// Runs `f` (`num::numeric` or `simd::simd`) for instruction `i` on the
+    /// machine's stack with the top at `sp`: false on a trap (set). Out of
+    /// line, as `grow_stack` explains; the caller takes the stack again
+    /// (`resync`).
+    #[inline(never)]
+    fn on_stack(
+        &mut self,
+        ip: Ip,
+        sp: Sp,
+        f: fn(&mut Stack, &Instr) -> Result<bool, Trap>,
+        i: &Instr,
+    ) -> bool {
+        self.m.stack.sp = self.index(sp);
+        let t = match f(&mut self.m.stack, i) {
+            Ok(true) => return true,
+            Ok(false) => unimplemented(i),
+            Err(t) => t,
+        };
+        self.trap(ip, t);
+        false
+    }
+
+    /// The function that `call_indirect` through `table` with type `ty`
+    /// calls, by `Machine::indirect`, which pops the index: `None` on a
+    /// trap (set). Out of line, as `grow_stack` explains.
+    #[inline(never)]
+    fn indirect(&mut self, ip: Ip, sp: Sp, ty: u32, table: u32) -> Option<u32> {
+        self.m.stack.sp = self.index(sp);
+        match self.m.indirect(self.inst, ty, table) {
+            Ok(addr) => Some(addr),
+            Err(t) => {
+                self.trap(ip, t);
+                None
+            }
+        }
+    }
+
+    /// Stops the chain on a trap.
+    #[cold]
+    #[inline(never)]
+    fn trap(&mut self, ip: Ip, t: Trap) -> Flow {
+        // Where: the op at `ip` of the running code (`threaded` hands it to
+        // `run`, which records the backtrace).
+        self.at.ip = ip;
+        self.outcome = Err(t);
+        // Opaque: were the compiler to see that this always gives `Done`,
+        // it would use the constant in the handlers, and `return
+        // c.trap(..)` would stop being a tail call (the handler would then
+        // align the host stack for the call on every run).
+        std::hint::black_box(Flow::Done)
+    }
+
+    /// Charges one unit of fuel; false when it ran out (the trap is set).
+    #[inline(always)]
+    fn fuel(&mut self, ip: Ip) -> bool {
+        let ok = self.m.fuel().is_ok();
+        if !ok {
+            self.trap_with(ip, || Trap::OutOfFuel);
+        }
+        ok
+    }
+
+    /// Stops the chain on the trap `t` makes. Where a handler goes on by a
+    /// tail call, it must not build a `Trap` itself: the value's temporary
+    /// on the host stack would keep the compiler from making that call a
+    /// jump.
+    #[cold]
+    #[inline(never)]
+    fn trap_with(&mut self, ip: Ip, t: impl FnOnce() -> Trap) -> Flow {
+        self.trap(ip, t())
+    }
+}
+
+impl Machine<'_> {
+    /// Runs ops from `regs` until one that the handlers do not execute, and
+    /// leaves `regs` at that op (with the frame it belongs to).
+    #[inline(never)]
+    pub(super) fn threaded(&mut self, regs: &mut Regs) -> Result<(), Trap> {
+        let slots = self.stack.slots.as_mut_ptr();
+        let end = slots.wrapping_add(self.stack.slots.len());
+        // SAFETY: `regs.code` is the running code, which `run` took from a
+        // live `Arc<Code>` and keeps alive (see `Pins`).
+        let code: &Code = unsafe { &*regs.code };
+        let ops = code.ops.as_ptr();
+        let max_depth = self.store.limits.max_call_depth as usize;
+        let mut c = Chain {
+            code,
+            ops,
+            inst: regs.inst,
+            data: &self.store.instances[regs.inst as usize],
+            table0: std::ptr::null(),
+            table0_len: 0,
+            saved: self.frames.as_mut_ptr(),
+            depth: self.frames.len(),
+            limit: self.frames.capacity().min(max_depth),
+            max_depth,
+            pinned: self.pins.pinned.len(),
+            metered: self.store.fuel.is_some(),
+            len: regs.mem.len,
+            slots,
+            end,
+            from: std::ptr::null(),
+            callee: (std::ptr::null(), 0),
+            at: At {
+                // SAFETY: `regs.pc` names an op of `code`.
+                ip: unsafe { ops.add(regs.pc) },
+                sp: slots.wrapping_add(self.stack.sp),
+                acc: Acc::uninit(),
+                fp: slots.wrapping_add(regs.fp),
+                mem: regs.mem.ptr,
+            },
+            outcome: Ok(()),
+            m: self,
+        };
+        c.take_table0();
+        loop {
+            let At {
+                ip,
+                sp,
+                acc,
+                fp,
+                mem,
+            } = c.at;
+            // SAFETY: `ip` names an op of the running code (see `op`).
+            let flow = handler_of(unsafe { &*ip })(&mut c, ip, sp, acc, fp, mem);
+            if flow == Flow::Done {
+                break;
+            }
+        }
+        // On a trap too, `regs` and the frames are left where the chain
+        // stopped (at the op that trapped), for `run`'s backtrace.
+        let outcome = std::mem::replace(&mut c.outcome, Ok(()));
+        let at = c.at;
+        let (sp, fp, pc) = (c.index(at.sp), c.index(at.fp), op_index(&c, at.ip));
+        let m = c.m;
+        m.stack.sp = sp;
+        // SAFETY: the frames below `depth` were all written (by `run` or
+        // by a call here), and `depth` is within the capacity.
+        unsafe { m.frames.set_len(c.depth) };
+        *regs = Regs {
+            code: c.code,
+            pc,
+            fp,
+            inst: c.inst,
+            mem: Mem0 {
+                ptr: at.mem,
+                len: c.len,
+            },
+        };
+        outcome
+    }
+}
+
+/// The index of the op at `ip` in the running code.
+fn op_index(c: &Chain<'_, '_>, ip: Ip) -> usize {
+    (ip as usize - c.ops as usize) / size_of::<Op>()
+}
+
+/// The op at `ip`.
+#[inline(always)]
+fn op<'o>(ip: Ip) -> &'o Op {
+    // SAFETY: `ip` points at an op of the running code (whose ops `Pins`
+    // keeps alive): `run` passes a valid index, a call starts at 0, a
+    // return resumes just after a call op (never the last), and the
+    // translator's `in_bounds` check guarantees that every branch target is
+    // below the length and that the last op is `Return` (which leaves the
+    // frame), so stepping past an op that falls through stays in range.
+    unsafe { &*ip }
+}
+
+/// Where a handler finds that its op is not the kind it handles, which
+/// `handler_of` rules out.
+#[inline(always)]
+fn wrong() -> ! {
+    if cfg!(debug_assertions) {
+        mismatch()
+    }
+    // SAFETY: `handler_of` gives each op the handler of its own kind, and
+    // handlers are only reached through it.
+    unsafe { std::hint::unreachable_unchecked() }
+}
+
+/// Stops on an op in another op's handler (checked with debug assertions).
+/// Out of line: the panic's message arguments, built in a handler, would
+/// keep it from passing control on by a tail call.
+#[cold]
+#[inline(never)]
+fn mismatch() -> ! {
+    panic!("an op reached another op's handler")
+}
+
+/// Stops on a push past the end of the value stack: the translator sizes
+/// every frame, so this is a bug, reported as a panic rather than
+/// undefined behaviour.
+#[cold]
+#[inline(never)]
+fn overrun() -> ! {
+    panic!("value stack access out of range")
+}
+
+/// Runs the op at `$ip` with the given registers: a tail call with
+/// `weft_tail`, else a return to the driver loop.
+macro_rules! next {
+    ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr) => {
+        next_acc!($c, $ip, $sp, Acc::uninit(), $fp, $mem)
+    };
+}
+
+/// Runs the op at `$ip` as `next!` does, handing it `$acc` (`Acc`).
+macro_rules! next_acc {
+    ($c:expr, $ip:expr, $sp:expr, $acc:expr, $fp:expr, $mem:expr) => {{
+        let ip: Ip = $ip;
+        next_as!($c, op(ip), ip, $sp, $acc, $fp, $mem)
+    }};
+}
+
+/// Runs the op at `$ip` as `next_acc!` does, by the handler of `$op`: the
+/// op at `$ip` or a copy of it (`Code::entry`).
+macro_rules! next_as {
+    ($c:expr, $op:expr, $ip:expr, $sp:expr, $acc:expr, $fp:expr, $mem:expr) => {{
+        let ip: Ip = $ip;
+        let acc: Acc = $acc;
+        let op: &Op = $op;
+        #[cfg(weft_tail)]
+        {
+            return handler_of(op)($c, ip, $sp, acc, $fp, $mem);
+        }
+        #[cfg(not(weft_tail))]
+        {
+            // The driver finds the handler from the op at `ip`, the same kind.
+            let _ = op;
+            $c.at = At {
+                ip,
+                sp: $sp,
+                acc,
+                fp: $fp,
+                mem: $mem,
+            };
+            return Flow::Next;
+        }
+    }};
+}
+
+/// Stops the chain at the op at `$ip`, for `run` to execute.
+macro_rules! exit {
+    ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr) => {{
+        $c.at = At {
+            ip: $ip,
+            sp: $sp,
+            acc: Acc::uninit(),
+            fp: $fp,
+            mem: $mem,
+        };
+        return Flow::Done;
+    }};
+}
+
+/// The slot at `$p` (a stack address), as a place.
+macro_rules! at {
+    ($p:expr) => {
+        // SAFETY: handlers only name slots of the current frame: locals at
+        // offsets the translator's `in_bounds` check placed below the
+        // frame's `max_height`, and stack slots between the frame and its
+        // top, which the translator's height tracking keeps within
+        // `max_height` (a push checks the end of the buffer anyway); the
+        // call that entered the frame made the stack at least `fp +
+        // max_height` slots long, and the buffer is the stack's since it
+        // last changed (`Chain::resync`).
+        *unsafe { &mut *$p }
+    };
+}
+
+/// The accumulator's value in the second op of an accumulator pair.
+macro_rules! acc {
+    ($acc:ident) => {
+        // SAFETY: the translator makes an op the second of a pair only
+        // right after the first, and only when no branch, `br_table` entry
+        // or catch leads to it (`compile::pair_accumulators`); `run` hands
+        // both back to the handlers; so the second always runs right after
+        // the first, which hands it an initialized value (in `Chain::at`
+        // without `weft_tail`).
+        unsafe { $acc.assume_init() }
+    };
+}
+
+/// The local at offset `$off` of the frame at `$fp`, as a place.
+macro_rules! local {
+    ($fp:expr, $off:expr) => {
+        at!($fp.wrapping_add($off as usize))
+    };
+}
+
+/// The top slot, as a place.
+macro_rules! top {
+    ($sp:expr) => {
+        at!($sp.wrapping_sub(1))
+    };
+}
+
+/// Pops the top slot.
+macro_rules! pop {
+    ($sp:ident) => {{
+        $sp = $sp.wrapping_sub(1);
+        at!($sp)
+    }};
+}
+
+/// Pushes a slot (checked against the end of the buffer).
+macro_rules! push {
+    ($c:expr, $sp:ident, $v:expr) => {{
+        let v: u64 = $v;
+        if $sp >= $c.end {
+            overrun();
+        }
+        at!($sp) = v;
+        $sp = $sp.wrapping_add(1);
+    }};
+}
+
+/// The vector in the two slots at `$p`.
+macro_rules! vector {
+    ($p:expr) => {{
+        let p: Sp = $p;
+        // SAFETY: as for `at!`, for both slots.
+        unsafe { read_vector(p) }
+    }};
+}
+
+/// Writes the vector `$v` into the two slots at `$p`.
+macro_rules! set_vector {
+    ($p:expr, $v:expr) => {{
+        let (p, v): (Sp, V128) = ($p, $v);
+        // SAFETY: as for `at!`, for both slots.
+        unsafe { write_vector(p, v) }
+    }};
+}
+
+/// The op at index `$to` of the running code.
+macro_rules! target {
+    ($c:expr, $to:expr) => {
+        // SAFETY: `in_bounds` checked every target of the running code to
+        // be below its op count.
+        unsafe { $c.ops.add($to as usize) }
+    };
+}
+
+/// Jumps to op `$to`, charging fuel for a backward jump (a loop).
+macro_rules! jump {
+    ($c:expr, $ip:expr, $to:expr, $sp:expr, $fp:expr, $mem:expr) => {{
+        let to = target!($c, $to);
+        if $c.metered {
+            // Rare: the comparison and the charge out of line (and cold, so
+            // the common path falls through), reached by a tail call with
+            // the jump's origin in the context.
+            $c.from = $ip;
+            return metered_jump($c, to, $sp, Acc::uninit(), $fp, $mem);
+        }
+        next!($c, to, $sp, $fp, $mem)
+    }};
+}
+
+/// Goes on at the jump target `ip` with fuel metered: a backward jump (a
+/// loop) from `Chain::from` costs one unit.
+#[cold]
+#[inline(never)]
+fn metered_jump(c: &mut Chain<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
+    if ip <= c.from && !c.fuel(c.from) {
+        return Flow::Done;
+    }
+    next!(c, ip, sp, fp, mem)
+}
+
+/// The op after `$ip`.
+macro_rules! after {
+    ($ip:expr) => {
+        $ip.wrapping_add(1)
+    };
+}
+
+/// Stops the chain on trap `$t` if `$e` is `None`, else gives its value.
+macro_rules! or_trap {
+    ($c:expr, $ip:expr, $e:expr, $t:expr) => {
+        match $e {
+            Some(v) => v,
+            None => return $c.trap_with($ip, || $t),
+        }
+    };
+}
+
+/// Memory 0's bytes, for one access.
+macro_rules! bytes {
+    ($c:expr, $mem:expr) => {
+        // SAFETY: `mem` and the length come from `Mem0::of` (the memory's `Vec`
+        // buffer and length, or a dangling pointer and 0), taken since the
+        // last op that could resize, move or free that buffer (`run` takes
+        // a new view after each; the handlers after a call, a return or a
+        // switch of instance); `Vec::as_mut_ptr` creates no reference, and
+        // the slice lives for one access while no other reference to the
+        // buffer exists.
+        unsafe { std::slice::from_raw_parts_mut($mem, $c.len) }
+    };
+}
+
+/// Branches to `$t`, moving the kept values down.
+#[inline(always)]
+fn branch(c: &mut Chain<'_, '_>, ip: Ip, t: Target, sp: Sp, fp: Sp, mem: *mut u8) -> Flow {
+    let keep = t.keep as usize;
+    let base = fp.wrapping_add(t.base as usize);
+    move_down(sp.wrapping_sub(keep), keep, base);
+    next_or_jump(c, ip, t.to, base.wrapping_add(keep), fp, mem)
+}
+
+/// Jumps to op `to` (as `jump!`, as a function for `branch`).
+#[inline(always)]
+fn next_or_jump(c: &mut Chain<'_, '_>, ip: Ip, to: u32, sp: Sp, fp: Sp, mem: *mut u8) -> Flow {
+    jump!(c, ip, to, sp, fp, mem)
+}
+
+/// Moves the `n` slots at `from` down to `to`.
+#[inline(always)]
+fn move_down(from: Sp, n: usize, to: Sp) {
+    match n {
+        0 => {}
+        1 => at!(to) = at!(from),
+        // SAFETY: both ranges are slots of the current frame (see `at!`),
+        // `to` at or below `from`; `copy` allows overlap.
+        _ => unsafe { std::ptr::copy(from, to, n) },
+    }
+}
+
+/// Defines handlers: `name(c, ip, sp, fp, mem) Pattern => body`, where
+/// the body sees the op's fields bound by `Pattern` and ends in `next!`,
+/// `jump!`, `exit!` or a return.
+macro_rules! handlers {
+    ($($name:ident($c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) $pat:pat => $body:block)*) => {
+        $(
+            #[allow(unused_mut, unused_variables, non_snake_case)]
+            pub(super) fn $name($c: &mut Chain<'_, '_>, $ip: Ip, mut $sp: Sp, _: Acc, $fp: Sp, $mem: *mut u8) -> Flow {
+                let $pat = op($ip) else { wrong() };
+                $body
+            }
+        )*
+    };
+}
+
+mod calls;
+mod handlers;
+mod specialized;
+
+use calls::*;
+use handlers::*;
+use specialized::*;
+
+/// The handler of `op`'s kind. Every arm gives a function, so the compiler
+/// makes this match one load from a table of handlers.
+#[inline(always)]
+fn handler_of(op: &Op) -> OpHandler {
+    macro_rules! table {
+        ($($name:ident $shape:ident $f:ident,)*) => {
+            match op {
+                $(Op::$name(_) => $name,)*
+                Op::Call { .. } => call_direct,
+                Op::CallIndirect { .. } => call_indirect,
+                Op::Return => ret,
+                Op::ReturnAcc => ret_acc,
+                Op::ReturnLocal { .. } => ret_local,
+                Op::Jump { .. } => jump_to,
+                Op::Br(_) => br,
+                Op::JumpIf { .. } => jump_if,
+                Op::JumpIfNot { .. } => jump_if_not,
+                Op::BrIf(_) => br_if,
+                Op::BrTable { .. } => br_table,
+                Op::Drop { .. } => drop_slots,
+                Op::Select { .. } => select,
+                Op::LocalGet { .. } => local_get,
+                Op::LocalSet { .. } => local_set,
+                Op::LocalTee { .. } => local_tee,
+                Op::LocalGet2 { .. } => local_get2,
+                Op::LocalSet2 { .. } => local_set2,
+                Op::LocalTee2 { .. } => local_tee2,
+                Op::Const { .. } => constant,
+                Op::I32Eqz => i32_eqz,
+                Op::Un { .. } => un,
+                Op::UnL { .. } => un_l,
+                Op::Bin { .. } => bin,
+                Op::BinL { .. } => bin_l,
+                Op::BinC { .. } => bin_c,
+                Op::BinLR { .. } => bin_lr,
+                Op::BinLL { .. } => bin_ll,
+                Op::BinLC { .. } => bin_lc,
+                Op::BinSet { .. } => bin_set,
+                Op::BinLCSet { .. } => bin_lc_set,
+                Op::BinLLSet { .. } => bin_ll_set,
+                Op::BinLRSet { .. } => bin_lr_set,
+                Op::BinLSet { .. } => bin_l_set,
+                Op::BinCSet { .. } => bin_c_set,
+                Op::Copy { .. } => copy,
+                Op::ConstSet { .. } => const_set,
+                Op::JumpIfL { .. } => jump_if_l,
+                Op::JumpIfLC { .. } => jump_if_lc,
+                Op::JumpIfLL { .. } => jump_if_ll,
+                Op::Load { .. } => load,
+                Op::LoadB { .. } => load_b,
+                Op::LoadL { .. } => load_l,
+                Op::Store { .. } => store,
+                Op::StoreL { .. } => store_l,
+                Op::StoreLL { .. } => store_ll,
+                Op::StoreLC { .. } => store_lc,
+                Op::LoadSet { .. } => load_set,
+                Op::LoadLSet { .. } => load_l_set,
+                Op::V128Load { .. } => v128_load,
+                Op::V128LoadL { .. } => v128_load_l,
+                Op::V128LoadLL { .. } => v128_load_ll,
+                Op::V128Store { .. } => v128_store,
+                Op::SimdBin { .. } => simd_bin,
+                Op::SimdBinLR { .. } => simd_bin_lr,
+                Op::SimdBinLRSet { .. } => simd_bin_lr_set,
+                Op::I32MulAddLLL { .. } => i32_mul_add_lll,
+                Op::I32x4MulAddLRSet { .. } => i32x4_mul_add_lr_set,
+                Op::F32x4MulAddLRSet { .. } => f32x4_mul_add_lr_set,
+                Op::F64x2MulAddLRSet { .. } => f64x2_mul_add_lr_set,
+                Op::I32MulAddLCCSet { .. } => i32_mul_add_lcc_set,
+                Op::BinLLoad { .. } => bin_l_load,
+                Op::StoreLBin { .. } => store_l_bin,
+                Op::BinLLoadSet { .. } => bin_l_load_set,
+                Op::F64MulAddLRSet { .. } => f64_mul_add_lr_set,
+                Op::I32AddJumpLtU(_) => i32_add_jump_lt_u,
+                Op::I32AddJumpLtS(_) => i32_add_jump_lt_s,
+                Op::I32AddLJumpLtU(_) => i32_add_l_jump_lt_u,
+                Op::I32AddLJumpLtS(_) => i32_add_l_jump_lt_s,
+                Op::Num(_) => num,
+                Op::Simd(_) => simd,
+                // Every other op is `run`'s.
+                Op::Unreachable
+                | Op::ReturnCall { .. }
+                | Op::ReturnCallIndirect { .. }
+                | Op::CallRef
+                | Op::ReturnCallRef
+                | Op::BrOnNull(_)
+                | Op::BrOnNonNull(_)
+                | Op::Throw { .. }
+                | Op::ThrowRef
+                | Op::BrOnCast { .. }
+                | Op::BrOnCastDesc { .. }
+                | Op::Gc(_)
+                | Op::Rethrow { .. }
+                | Op::GlobalGet { .. }
+                | Op::GlobalSet { .. }
+                | Op::RefFunc { .. }
+                | Op::Access(_) => leave,
+            }
+        };
+    }
+    for_each_specialized!(table)
+}
+
+/// A vector as its 16 bytes, little-endian.
+type V128 = [u8; 16];
+
+/// Reads the vector in the two slots at `p`.
+///
+/// # Safety
+/// `p` and `p + 1` must be slots of the value stack.
+#[inline(always)]
+unsafe fn read_vector(p: *const u64) -> V128 {
+    if cfg!(target_endian = "little") {
+        // SAFETY: the caller guarantees the 16 bytes are the two slots;
+        // on a little-endian machine they are the vector's bytes in order.
+        unsafe { p.cast::<V128>().read_unaligned() }
+    } else {
+        // SAFETY: as above.
+        let [lo, hi] = unsafe { p.cast::<[u64; 2]>().read_unaligned() };
+        let mut v = [0; 16];
+        v[..8].copy_from_slice(&lo.to_le_bytes());
+        v[8..].copy_from_slice(&hi.to_le_bytes());
+        v
+    }
+}
+
+/// Writes a vector into the two slots at `p`.
+///
+/// # Safety
+/// As for `read_vector`.
+#[inline(always)]
+unsafe fn write_vector(p: *mut u64, v: V128) {
+    if cfg!(target_endian = "little") {
+        // SAFETY: as in `read_vector`.
+        unsafe { p.cast::<V128>().write_unaligned(v) }
+    } else {
+        let (lo, hi) = v.split_at(8);
+        let halves = [lo, hi].map(|h| u64::from_le_bytes(h.try_into().unwrap_or_default()));
+        // SAFETY: as in `read_vector`.
+        unsafe { p.cast::<[u64; 2]>().write_unaligned(halves) }
+    }
+}
+
+/// The 16 bytes at `ea`, if addressable: one 16-byte load, where copying
+/// the slice into an array went through a temporary on the host stack.
+#[inline(always)]
+fn load16(bytes: &[u8], ea: u64) -> Option<V128> {
+    range16(ea)
+        .and_then(|r| bytes.get(r))
+        .and_then(|b| <&V128>::try_from(b).ok())
+        .copied()
+}
+
+/// The byte range of a 16-byte access at `ea`, if it is addressable.
+#[inline(always)]
+fn range16(ea: u64) -> Option<std::ops::Range<usize>> {
+    let start = usize::try_from(ea).ok()?;
+    Some(start..start.checked_add(16)?)
+}
