@@ -143,14 +143,6 @@ macro_rules! for_each_specialized {
 }
 pub(crate) use for_each_specialized;
 
-/// Expands to the or-pattern of every specialized op.
-macro_rules! specialized_pattern {
-    ($($name:ident $shape:ident $f:ident,)*) => {
-        $(Op::$name(_))|*
-    };
-}
-pub(crate) use specialized_pattern;
-
 /// The operand shapes of specialized ops: where the operands come from and
 /// where the result goes, as the generic fused op of the same name says
 /// (`LL` as `BinLL`, `Set` as `BinSet`, `JumpLL` as `JumpIfLL` jumping when

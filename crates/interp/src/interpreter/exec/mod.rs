@@ -16,9 +16,7 @@ use std::sync::Arc;
 
 use weft_ast::{FuncType, ValType};
 
-use crate::interpreter::ir::{
-    CatchOp, Code, Op, Target, for_each_specialized, specialized_pattern,
-};
+use crate::interpreter::ir::{CatchOp, Code, Op, Target};
 use crate::runtime::store::{Caller, ExnInst, Func, FuncInst, Instance, Store, TypeId};
 use crate::stack::Stack;
 use crate::trap::{Error, Trap};
@@ -228,14 +226,6 @@ impl Machine<'_> {
         // `max_height`; `enter` made the slots at least `fp + max_height`
         // long for this frame, and they never shrink.
         unsafe { *self.stack.slots.get_unchecked(at) }
-    }
-
-    /// Writes the slot at `at`, as `get` reads it.
-    #[inline(always)]
-    fn set(&mut self, at: usize, v: u64) {
-        debug_assert!(at < self.stack.slots.len());
-        // SAFETY: as in `get`.
-        unsafe { *self.stack.slots.get_unchecked_mut(at) = v }
     }
 
     #[inline]

@@ -203,50 +203,6 @@ impl Machine<'_> {
                 pc += 1;
                 match op {
                     Op::Unreachable => break 'run Trap::Unreachable,
-                    Op::Jump { to } => {
-                        if (*to as usize) < pc {
-                            t!(self.fuel());
-                        }
-                        pc = *to as usize;
-                    }
-                    Op::Br(t) => {
-                        if (t.to as usize) < pc {
-                            t!(self.fuel());
-                        }
-                        self.branch(fp, t);
-                        pc = t.to as usize;
-                    }
-                    Op::JumpIf { to } => {
-                        if self.stack.pop_u32() != 0 {
-                            if (*to as usize) < pc {
-                                t!(self.fuel());
-                            }
-                            pc = *to as usize;
-                        }
-                    }
-                    Op::JumpIfNot { to } => {
-                        if self.stack.pop_u32() == 0 {
-                            pc = *to as usize;
-                        }
-                    }
-                    Op::BrIf(t) => {
-                        if self.stack.pop_u32() != 0 {
-                            if (t.to as usize) < pc {
-                                t!(self.fuel());
-                            }
-                            self.branch(fp, t);
-                            pc = t.to as usize;
-                        }
-                    }
-                    Op::BrTable { start, len } => {
-                        let i = self.stack.pop_u32().min(len - 1);
-                        let t = code.targets[(start + i) as usize];
-                        if (t.to as usize) < pc {
-                            t!(self.fuel());
-                        }
-                        self.branch(fp, &t);
-                        pc = t.to as usize;
-                    }
                     // `ReturnAcc` comes here only through `ret_slow`, which put
                     // the accumulator back on the stack.
                     Op::Return | Op::ReturnAcc => ret!(),
@@ -365,44 +321,6 @@ impl Machine<'_> {
                         }
                         mem = Mem0::of(self.store, inst);
                     }
-                    Op::Drop { slots } => self.stack.sp -= *slots as usize,
-                    Op::Select { slots } => {
-                        let c = self.stack.pop_u32();
-                        let n = *slots as usize;
-                        let sp = self.stack.sp;
-                        if c == 0 {
-                            move_down(&mut self.stack.slots, sp - n..sp, sp - 2 * n);
-                        }
-                        self.stack.sp = sp - n;
-                    }
-                    Op::LocalGet { off } => {
-                        let v = self.get(fp + *off as usize);
-                        self.stack.push(v);
-                    }
-                    Op::LocalSet { off } => {
-                        let v = self.stack.pop();
-                        self.set(fp + *off as usize, v);
-                    }
-                    Op::LocalTee { off } => {
-                        let v = *self.stack.top();
-                        self.set(fp + *off as usize, v);
-                    }
-                    Op::LocalGet2 { off } => {
-                        let at = fp + *off as usize;
-                        let (lo, hi) = (self.stack.slots[at], self.stack.slots[at + 1]);
-                        self.stack.push(lo);
-                        self.stack.push(hi);
-                    }
-                    Op::LocalSet2 { off } => {
-                        let at = fp + *off as usize;
-                        self.stack.slots[at + 1] = self.stack.pop();
-                        self.stack.slots[at] = self.stack.pop();
-                    }
-                    Op::LocalTee2 { off } => {
-                        let at = fp + *off as usize;
-                        let sp = self.stack.sp;
-                        self.stack.slots.copy_within(sp - 2..sp, at);
-                    }
                     Op::GlobalGet { global } => {
                         let addr = self.store.instances[inst as usize].globals[*global as usize];
                         let g = &self.store.globals[addr as usize];
@@ -420,149 +338,9 @@ impl Machine<'_> {
                         }
                         g.lo = self.stack.pop();
                     }
-                    Op::Const { bits } => self.stack.push(*bits),
                     Op::RefFunc { func } => {
                         let addr = self.store.instances[inst as usize].funcs[*func as usize];
                         self.stack.push(addr as u64 + 1);
-                    }
-                    Op::Bin { f } => {
-                        let b = self.stack.pop();
-                        let a = self.stack.top();
-                        *a = f.call(*a, b);
-                    }
-                    Op::BinL { f, b } => {
-                        let b = self.get(fp + *b as usize);
-                        let a = self.stack.top();
-                        *a = f.call(*a, b);
-                    }
-                    Op::BinC { f, c } => {
-                        let a = self.stack.top();
-                        *a = f.call(*a, *c);
-                    }
-                    Op::BinLL { f, a, b } => {
-                        let v = f.call(self.get(fp + *a as usize), self.get(fp + *b as usize));
-                        self.stack.push(v);
-                    }
-                    Op::BinLC { f, a, c } => {
-                        let v = f.call(self.get(fp + *a as usize), *c);
-                        self.stack.push(v);
-                    }
-                    Op::I32Eqz => {
-                        let a = self.stack.top();
-                        *a = (*a as u32 == 0) as u64;
-                    }
-                    Op::BinSet { f, d } => {
-                        let b = self.stack.pop();
-                        let a = self.stack.pop();
-                        self.set(fp + *d as usize, f.call(a, b));
-                    }
-                    Op::BinLCSet { f, a, c, d } => {
-                        let v = f.call(self.get(fp + *a as usize), *c as i64 as u64);
-                        self.set(fp + *d as usize, v);
-                    }
-                    Op::BinLLSet { f, a, b, d } => {
-                        let v = f.call(self.get(fp + *a as usize), self.get(fp + *b as usize));
-                        self.set(fp + *d as usize, v);
-                    }
-                    Op::BinLR { f, a } => {
-                        let a = self.get(fp + *a as usize);
-                        let b = self.stack.top();
-                        *b = f.call(a, *b);
-                    }
-                    Op::BinLRSet { f, a, d } => {
-                        let b = self.stack.pop();
-                        let v = f.call(self.get(fp + *a as usize), b);
-                        self.set(fp + *d as usize, v);
-                    }
-                    Op::BinLSet { f, b, d } => {
-                        let a = self.stack.pop();
-                        let v = f.call(a, self.get(fp + *b as usize));
-                        self.set(fp + *d as usize, v);
-                    }
-                    Op::BinCSet { f, c, d } => {
-                        let a = self.stack.pop();
-                        self.set(fp + *d as usize, f.call(a, *c as i64 as u64));
-                    }
-                    Op::Copy { a, d } => {
-                        self.set(fp + *d as usize, self.get(fp + *a as usize));
-                    }
-                    Op::ConstSet { bits, d } => self.set(fp + *d as usize, *bits),
-                    Op::JumpIfL { off, to, if_zero } => {
-                        if (self.get(fp + *off as usize) as u32 == 0) == *if_zero {
-                            if (*to as usize) < pc {
-                                t!(self.fuel());
-                            }
-                            pc = *to as usize;
-                        }
-                    }
-                    Op::JumpIfLC {
-                        f,
-                        a,
-                        c,
-                        to,
-                        if_zero,
-                    } => {
-                        let v = f.call(self.get(fp + *a as usize), *c as i64 as u64);
-                        if (v as u32 == 0) == *if_zero {
-                            if (*to as usize) < pc {
-                                t!(self.fuel());
-                            }
-                            pc = *to as usize;
-                        }
-                    }
-                    Op::JumpIfLL {
-                        f,
-                        a,
-                        b,
-                        to,
-                        if_zero,
-                    } => {
-                        let v = f.call(self.get(fp + *a as usize), self.get(fp + *b as usize));
-                        if (v as u32 == 0) == *if_zero {
-                            if (*to as usize) < pc {
-                                t!(self.fuel());
-                            }
-                            pc = *to as usize;
-                        }
-                    }
-                    // Only the inner loop runs these: go back to it (it
-                    // executes the op, so this cannot repeat).
-                    Op::V128Load { .. }
-                    | Op::V128Store { .. }
-                    | Op::SimdBin { .. }
-                    | Op::SimdBinLR { .. }
-                    | Op::I32MulAddLLL { .. }
-                    | Op::I32MulAddLCCSet { .. }
-                    | Op::I32x4MulAddLRSet { .. }
-                    | Op::F32x4MulAddLRSet { .. }
-                    | Op::F64x2MulAddLRSet { .. }
-                    | Op::BinLLoad { .. }
-                    | Op::StoreLBin { .. }
-                    | Op::BinLLoadSet { .. }
-                    | Op::F64MulAddLRSet { .. }
-                    | Op::SimdBinLRSet { .. }
-                    | Op::V128LoadL { .. }
-                    | Op::V128LoadLL { .. }
-                    | Op::Un { .. }
-                    | Op::UnL { .. }
-                    | Op::StoreLC { .. }
-                    | Op::Load { .. }
-                    | Op::LoadB { .. }
-                    | Op::LoadL { .. }
-                    | Op::Store { .. }
-                    | Op::StoreL { .. }
-                    | Op::StoreLL { .. }
-                    | Op::LoadSet { .. }
-                    | Op::LoadLSet { .. }
-                    | Op::I32AddJumpLtU(_)
-                    | Op::I32AddJumpLtS(_)
-                    | Op::I32AddLJumpLtU(_)
-                    | Op::I32AddLJumpLtS(_)
-                    | for_each_specialized!(specialized_pattern) => pc -= 1,
-                    Op::Num(i) => {
-                        if !t!(crate::ops::num::numeric(&mut self.stack, i)) {
-                            break 'run unimplemented(i);
-                        }
                     }
                     Op::Access(i) => {
                         if !t!(crate::ops::access::access(
@@ -575,10 +353,12 @@ impl Machine<'_> {
                         }
                         mem = Mem0::of(self.store, inst);
                     }
-                    Op::Simd(i) => {
-                        if !t!(crate::ops::simd::simd(&mut self.stack, i)) {
-                            break 'run unimplemented(i);
-                        }
+                    // Every other op runs in the handlers, which execute it
+                    // rather than leave it here (`threaded::left_to_run`):
+                    // go back to them.
+                    _ => {
+                        debug_assert!(!threaded::left_to_run(op), "{op:?}");
+                        pc -= 1;
                     }
                 }
             }

@@ -664,6 +664,12 @@ use calls::*;
 use handlers::*;
 use specialized::*;
 
+/// Whether `op` is one the handlers leave to `Machine::run` every time
+/// (its handler is `leave`); `run` must execute those itself.
+pub(super) fn left_to_run(op: &Op) -> bool {
+    std::ptr::fn_addr_eq(handler_of(op), leave as OpHandler)
+}
+
 /// The handler of `op`'s kind. Every arm gives a function, so the compiler
 /// makes this match one load from a table of handlers.
 #[inline(always)]
