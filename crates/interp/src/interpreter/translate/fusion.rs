@@ -4,6 +4,23 @@
 //! one op instead of several. Shaped as methods the lowering calls at the
 //! instruction that completes a pattern, each looking back a bounded way
 //! (`PRODUCER_WINDOW`) so that translation stays linear.
+//!
+//! What fuses: integer and float operators (`num::BinFn`) with the
+//! `local.get`/`const` feeding them, with `local.set` and with conditional
+//! jumps; loads and stores of memory 0 with their local address, which may
+//! be a local shifted by a constant (a scaled index, `shift` in the op) or
+//! a local base plus an index (`LoadB`), a store's value a local
+//! (`StoreLL`); `v128.load` at a local address or the sum of two locals,
+//! and a lane-wise operator with a `v128` local as left operand and
+//! destination (`SimdBinLRSet`: an accumulator stays in its local);
+//! non-trapping unary operators (`num::UnFn`) on the top slot or a local;
+//! `a * b + c` of three locals (`I32MulAddLLL`), `local + x * y` into a
+//! local (`F64MulAddLRSet`, and of lanes, `I32x4MulAddLRSet`...: a dot
+//! product's step), `a * c1 + c2` into a local (`I32MulAddLCCSet`: an
+//! LCG's step), an operator on a local and a value loaded at a local's
+//! address (`BinLLoad`, `BinLLoadSet`: `h ^ a[i]`), and a store at a
+//! local's address of a local shifted or masked by a constant
+//! (`StoreLBin`); the last three only where a specialized op exists.
 
 use super::*;
 

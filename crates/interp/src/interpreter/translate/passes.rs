@@ -3,6 +3,21 @@
 //! loop rotation, jumps to returns, counted-loop steps, accumulator pairs.
 //! They run after lowering because they need the whole body: a loop's
 //! head and its back edge, and which ops some branch targets.
+//!
+//! Loops are rotated (the jump back is the head's inverted exit test); a
+//! counted loop's `i += c` (or `+= step`, a local) then `i < n` test is
+//! one op (`I32AddJumpLtU/S`, `I32AddLJumpLtU/S`, which skip the unfused
+//! test kept after them); a jump to a `Return` becomes that `Return`.
+//! Accumulator pairs (`pair_accumulators`): a specialized op leaving its
+//! result on top (`LR`, `LL`, `LC` shapes) followed by one popping it
+//! (`CSet`, `LSet`, `LRSet`, a store at a local address, or the `Return`
+//! of a function's one result slot), the second no branch target, hand the
+//! value over in the handlers' fourth register instead of a stack slot (in
+//! `h = (h ^ x) * c` the store and reload were on the loop's critical
+//! path); a load into a local followed by a jump comparing that local does
+//! the same while still setting the local (`LoadLSetAcc` + `AccJumpLL`).
+//! Their generic forms are the stack forms, and `run` never runs one half
+//! alone.
 
 use super::*;
 

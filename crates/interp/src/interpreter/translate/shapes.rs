@@ -3,6 +3,14 @@
 //! (`I32AddLCSet`, `LoadLU32`, ...), generated from the one list
 //! `ir::for_each_specialized`; `specialize`/`generic` map between the two
 //! forms, and `Shape`/`Key` take a generic op apart.
+//!
+//! Specialized are the fused ops of the hot integer and f64 operators, the
+//! memory ops of the common widths (8, 32, 64 bits; a byte access only
+//! unshifted, its ops taking no shift) and the common lane-wise operators:
+//! such an op costs one dispatch instead of two (the op's, then the
+//! operator's). A jump on an integer comparison's zero result uses the
+//! negated comparison. `checks::in_bounds` checks a specialized op in its
+//! generic form.
 
 use super::*;
 

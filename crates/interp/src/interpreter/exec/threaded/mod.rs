@@ -17,6 +17,21 @@
 //! to a small driver loop that calls the next one (the same handlers, one
 //! `return` instead of a tail call).
 //!
+//! `handler_of` is an exhaustive match from op to handler, which the
+//! compiler makes one table load. The fourth register argument (`rcx` on
+//! x86-64) holds a value only between the two ops of an accumulator pair,
+//! so that shifts, which need `cl`, find it free. What only calls, returns
+//! and instance switches change, and memory 0's length, sit in the `Chain`,
+//! with the running instance's table 0 (taken when the chain starts and at
+//! every instance switch: no op run here changes a table), which
+//! `call_indirect` reads without three dependent loads through the
+//! instance and the store. Pushes are checked against the buffer's end;
+//! other stack and local accesses rely on the translator (`in_bounds`,
+//! frame heights). Vectors move between slots as one 16-byte access.
+//! The tests run the tail-call form, and a test runs the bench kernels on
+//! a 512 KiB thread, which would overflow if a handler ever stopped tail
+//! calling; `.ci/run` also tests the loop form.
+//!
 //! Ops that neither return to the host, tail call, throw nor reach into the
 //! store (beyond memory 0, fuel and calls) run here. Calls to WebAssembly
 //! functions (direct or through a table) and returns to a WebAssembly
