@@ -150,48 +150,48 @@ pub(crate) use for_each_specialized;
 /// 32-bit fields, so that an op stays 16 bytes.
 pub(crate) mod shape {
     /// Both operands popped, the result pushed (`Bin`).
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct S;
     /// The top slot and the local at `b`, the result in the top slot.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct L {
         pub b: u32,
     }
     /// The top slot and a constant, the result in the top slot.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct C {
         pub c: i32,
     }
     /// The local at `a` and the top slot, the result in the top slot.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LR {
         pub a: u32,
     }
     /// Two locals, the result pushed.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LL {
         pub a: u32,
         pub b: u32,
     }
     /// A local and a constant, the result pushed.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LC {
         pub a: u32,
         pub c: i32,
     }
     /// Both operands popped, the result into the local at `d`.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct Set {
         pub d: u32,
     }
     /// The popped slot and the local at `b`, the result into `d`.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LSet {
         pub b: u32,
         pub d: u32,
     }
     /// The popped slot and a constant, the result into `d`.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct CSet {
         pub c: i32,
         pub d: u32,
@@ -222,27 +222,27 @@ pub(crate) mod shape {
     /// the op before set to the same value.
     pub(crate) type AccJumpLL = JumpLL;
     /// The local at `a` and the popped slot, the result into `d`.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LRSet {
         pub a: u32,
         pub d: u32,
     }
     /// Two locals, the result into `d`.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LLSet {
         pub a: u32,
         pub b: u32,
         pub d: u32,
     }
     /// A local and a constant, the result into `d`.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LCSet {
         pub a: u32,
         pub c: i32,
         pub d: u32,
     }
     /// A load at a popped address plus `offset`, the result in its slot.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct Load {
         pub shift: u8,
         pub offset: u32,
@@ -250,7 +250,7 @@ pub(crate) mod shape {
     /// A load at the local at `a` shifted left by `shift`, plus `offset`;
     /// the result pushed. The local's offset is 16 bits (and the shift
     /// 8), so that the shape fits beside the op's tag.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LoadL {
         pub shift: u8,
         pub a: u16,
@@ -259,21 +259,21 @@ pub(crate) mod shape {
     /// A load at the local at `a` plus the popped index shifted left by
     /// `shift`, plus `offset`; the result in the index's slot. The local's
     /// offset is 16 bits, as in `LoadL`.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LoadB {
         pub shift: u8,
         pub a: u16,
         pub offset: u32,
     }
     /// `Load`, the result into the local at `d`.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LoadSet {
         pub shift: u8,
         pub offset: u32,
         pub d: u32,
     }
     /// `LoadL`, the result into the local at `d`.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LoadLSet {
         pub shift: u8,
         pub a: u16,
@@ -281,19 +281,19 @@ pub(crate) mod shape {
         pub d: u32,
     }
     /// A store of a popped value at a popped address plus `offset`.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct Store {
         pub offset: u32,
     }
     /// A store of a popped value at an address as `LoadL` computes it.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct StoreL {
         pub shift: u8,
         pub a: u16,
         pub offset: u32,
     }
     /// `StoreL` of the local at `v`.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct StoreLL {
         pub shift: u8,
         pub a: u16,
@@ -301,7 +301,7 @@ pub(crate) mod shape {
         pub v: u32,
     }
     /// `StoreL` of a constant (sign-extended from 32 bits).
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct StoreLC {
         pub shift: u8,
         pub a: u16,
@@ -309,17 +309,17 @@ pub(crate) mod shape {
         pub c: i32,
     }
     /// Two vectors popped, the result pushed (`SimdBin`).
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct VecS;
     /// The two-slot local at `a` and the vector on top, the result in its
     /// place (`SimdBinLR`).
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct VecLR {
         pub a: u32,
     }
     /// The two-slot local at `a` and the popped vector, the result into the
     /// two-slot local at `d` (`SimdBinLRSet`).
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct VecLRSet {
         pub a: u32,
         pub d: u32,
@@ -327,7 +327,7 @@ pub(crate) mod shape {
     /// The local at `a` and a value loaded from the address in the local
     /// at `b` shifted left by `shift`, plus `offset` (`BinLLoad`); the
     /// result pushed. Offsets are 16 bits, so that the op stays 16 bytes.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LLoad {
         pub a: u16,
         pub b: u16,
@@ -348,7 +348,7 @@ pub(crate) mod shape {
     /// `LLoad` of 64 bits, the result to the accumulator.
     pub(crate) type LLoadAccU64 = LLoad;
     /// `LLoad`, the result into the local at `d` (`BinLLoadSet`).
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct LLoadSet {
         pub a: u16,
         pub b: u16,
@@ -366,7 +366,7 @@ pub(crate) mod shape {
     /// operator's result on the local at `v` and the constant `c`
     /// (`StoreLBin`: a byte of a shifted value, `store8(p, x >> 8)`).
     /// Offsets are 16 bits, so that the op stays 16 bytes.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct StoreLBin {
         pub a: u16,
         pub v: u16,
@@ -380,7 +380,7 @@ pub(crate) mod shape {
     /// A loop counter's step and test: add `c` to the local at `x`, then
     /// jump to `to` if the new value compares true with the local at `b`.
     /// Offsets are 16 bits, so that the op stays 16 bytes.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct Step {
         pub x: u16,
         pub b: u16,
@@ -390,7 +390,7 @@ pub(crate) mod shape {
     /// A loop index's step by another local and its test: add the local at
     /// `y` to the local at `x`, then jump to `to` if the new value compares
     /// true with the local at `b` (a sieve's `j += i`).
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct StepL {
         pub x: u16,
         pub b: u16,
@@ -398,18 +398,73 @@ pub(crate) mod shape {
         pub to: u32,
     }
     /// Two locals; jump to `to` if the result is not zero.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct JumpLL {
         pub a: u32,
         pub b: u32,
         pub to: u32,
     }
     /// A local and a constant; jump to `to` if the result is not zero.
-    #[derive(Clone, Copy, Debug)]
+    #[derive(Clone, Copy, Debug, Default)]
     pub(crate) struct JumpLC {
         pub a: u32,
         pub c: i32,
         pub to: u32,
+    }
+
+    /// What a shape's fields reach: the frame slots it reads or writes
+    /// (offset and width) and the op it may jump to. Declared here, beside
+    /// the fields, so that `in_bounds` checks every specialized op from its
+    /// shape alone (a new shape must say what it reaches to compile).
+    pub(crate) trait Reach {
+        /// Calls `slot(offset, width)` for every frame slot and `op(to)`
+        /// for every op index named; true when all say so.
+        fn reach(&self, slot: impl Fn(u32, u32) -> bool, op: impl Fn(u32) -> bool) -> bool;
+    }
+
+    macro_rules! reach {
+        ($($shape:ident: [$($f:ident $w:literal),*] [$($t:ident),*];)*) => {$(
+            impl Reach for $shape {
+                #[allow(unused_variables)]
+                fn reach(&self, slot: impl Fn(u32, u32) -> bool, op: impl Fn(u32) -> bool) -> bool {
+                    true $(&& slot(self.$f.into(), $w))* $(&& op(self.$t))*
+                }
+            }
+        )*};
+    }
+
+    reach! {
+        S: [] [];
+        L: [b 1] [];
+        C: [] [];
+        LR: [a 1] [];
+        LL: [a 1, b 1] [];
+        LC: [a 1] [];
+        Set: [d 1] [];
+        LSet: [b 1, d 1] [];
+        CSet: [d 1] [];
+        LRSet: [a 1, d 1] [];
+        LLSet: [a 1, b 1, d 1] [];
+        LCSet: [a 1, d 1] [];
+        Load: [] [];
+        LoadL: [a 1] [];
+        LoadB: [a 1] [];
+        LoadSet: [d 1] [];
+        LoadLSet: [a 1, d 1] [];
+        Store: [] [];
+        StoreL: [a 1] [];
+        StoreLL: [a 1, v 1] [];
+        StoreLC: [a 1] [];
+        VecS: [] [];
+        VecLR: [a 2] [];
+        VecLRSet: [a 2, d 2] [];
+        LLoad: [a 1, b 1] [];
+        LLoadSet: [a 1, b 1, d 1] [];
+        StoreLBin: [a 1, v 1] [];
+        Step: [x 1, b 1] [to];
+        StepL: [x 1, b 1, y 1] [to];
+        JumpLL: [a 1, b 1] [to];
+        JumpLC: [a 1] [to];
     }
 }
 

@@ -88,45 +88,44 @@ impl Env<'_> {
 
 /// Whether the interpreter may fetch ops and touch frame slots without
 /// bounds checks: the last op is `Return` (so falling through never leaves
-/// the body), every branch target names an op, and every frame offset an
-/// op reads or writes directly lies below the frame's maximum height. The
+/// the body), every branch target names an op, every table index (`br_table`
+/// targets, cast types) names an entry, and every frame offset an op reads
+/// or writes directly lies below the frame's maximum height. The
 /// translator builds code this way; this check makes the interpreter's
 /// unchecked accesses depend on one visible test rather than on every
-/// path of the translator.
+/// path of the translator. The match is exhaustive: a new op must say what
+/// it reaches (a specialized op, through its shape's `Reach`).
 pub(super) fn in_bounds(code: &Code) -> bool {
     let len = code.ops.len() as u64;
     let max = code.max_height as u64;
     let to_ok = |to: u32| (to as u64) < len;
-    let off_ok = |off: u32, width: u64| off as u64 + width <= max;
-    // A specialized op is checked in its generic form, which has the same
-    // offsets and targets.
-    let ops_ok =
-        code.ops
-            .iter()
-            .enumerate()
-            .all(|(i, op)| match *generic(op).as_ref().unwrap_or(op) {
-                // Falling through skips one op.
-                Op::I32AddJumpLtU(s) | Op::I32AddJumpLtS(s) => {
-                    to_ok(s.to)
-                        && to_ok(i as u32 + 2)
-                        && off_ok(s.x.into(), 1)
-                        && off_ok(s.b.into(), 1)
-                }
-                Op::I32AddLJumpLtU(s) | Op::I32AddLJumpLtS(s) => {
-                    to_ok(s.to)
-                        && to_ok(i as u32 + 2)
-                        && off_ok(s.x.into(), 1)
-                        && off_ok(s.b.into(), 1)
-                        && off_ok(s.y, 1)
-                }
+    let off_ok = |off: u32, width: u32| off as u64 + width as u64 <= max;
+    let target_ok = |t: u32| (t as usize) < code.targets.len();
+    macro_rules! check {
+        ($($name:ident $shape:ident $f:ident,)*) => {
+            |(i, op): (usize, &Op)| match *op {
+                $(Op::$name(s) => shape::Reach::reach(&s, off_ok, to_ok),)*
+                // Falling through skips the unfused test kept after them.
+                Op::I32AddJumpLtU(s)
+                | Op::I32AddJumpLtS(s) => shape::Reach::reach(&s, off_ok, to_ok) && to_ok(i as u32 + 2),
+                Op::I32AddLJumpLtU(s)
+                | Op::I32AddLJumpLtS(s) => shape::Reach::reach(&s, off_ok, to_ok) && to_ok(i as u32 + 2),
                 Op::Jump { to } | Op::JumpIf { to } | Op::JumpIfNot { to } => to_ok(to),
                 Op::Br(t) | Op::BrIf(t) | Op::BrOnNull(t) | Op::BrOnNonNull(t) => to_ok(t.to),
+                Op::BrTable { start, len } => {
+                    len >= 1 && (start as u64 + len as u64) <= code.targets.len() as u64
+                }
+                Op::BrOnCast { target, cast, .. } | Op::BrOnCastDesc { target, cast, .. } => {
+                    target_ok(target) && (cast as usize) < code.casts.len()
+                }
                 Op::JumpIfL { off, to, .. } => to_ok(to) && off_ok(off, 1),
                 Op::JumpIfLC { a, to, .. } => to_ok(to) && off_ok(a, 1),
                 Op::JumpIfLL { a, b, to, .. } => to_ok(to) && off_ok(a, 1) && off_ok(b, 1),
-                Op::LocalGet { off } | Op::LocalSet { off } | Op::LocalTee { off } => {
-                    off_ok(off, 1)
-                }
+                Op::LocalGet { off }
+                | Op::LocalSet { off }
+                | Op::LocalTee { off }
+                | Op::ReturnLocal { off }
+                | Op::Rethrow { off } => off_ok(off, 1),
                 Op::LocalGet2 { off } | Op::LocalSet2 { off } | Op::LocalTee2 { off } => {
                     off_ok(off, 2)
                 }
@@ -141,9 +140,9 @@ pub(super) fn in_bounds(code: &Code) -> bool {
                 | Op::StoreLC { a, .. }
                 | Op::LoadSet { d: a, .. }
                 | Op::V128LoadL { a, .. }
-                | Op::LoadB { a, .. } => off_ok(a, 1),
+                | Op::LoadB { a, .. }
+                | Op::UnL { a, .. } => off_ok(a, 1),
                 Op::V128LoadLL { a, b, .. } => off_ok(a, 1) && off_ok(b, 1),
-                Op::UnL { a, .. } => off_ok(a, 1),
                 Op::I32MulAddLLL { a, b, c } => off_ok(a, 1) && off_ok(b, 1) && off_ok(c, 1),
                 Op::I32MulAddLCCSet { a, d, .. } => off_ok(a.into(), 1) && off_ok(d.into(), 1),
                 Op::BinLLoad { a, b, .. } => off_ok(a.into(), 1) && off_ok(b.into(), 1),
@@ -153,11 +152,10 @@ pub(super) fn in_bounds(code: &Code) -> bool {
                 }
                 Op::F64MulAddLRSet { a, d } => off_ok(a, 1) && off_ok(d, 1),
                 Op::SimdBinLR { a, .. } => off_ok(a, 2),
-                Op::SimdBinLRSet { a, d, .. } => off_ok(a, 2) && off_ok(d, 2),
-                Op::I32x4MulAddLRSet { a, d }
+                Op::SimdBinLRSet { a, d, .. }
+                | Op::I32x4MulAddLRSet { a, d }
                 | Op::F32x4MulAddLRSet { a, d }
                 | Op::F64x2MulAddLRSet { a, d } => off_ok(a, 2) && off_ok(d, 2),
-                Op::ReturnLocal { off } => off_ok(off, 1),
                 Op::StoreLL { a, v, .. } => off_ok(a, 1) && off_ok(v, 1),
                 Op::LoadLSet { a, d, .. } => off_ok(a, 1) && off_ok(d, 1),
                 Op::BinLL { a, b, .. }
@@ -166,9 +164,44 @@ pub(super) fn in_bounds(code: &Code) -> bool {
                 | Op::BinLSet { b: a, d: b, .. }
                 | Op::Copy { a, d: b } => off_ok(a, 1) && off_ok(b, 1),
                 Op::BinLLSet { a, b, d, .. } => off_ok(a, 1) && off_ok(b, 1) && off_ok(d, 1),
-                _ => true,
-            });
-    ops_ok
+                // No frame offset, no jump target: they work on the top of
+                // the stack (pushes checked against the buffer's end), the
+                // store, or another function.
+                Op::Unreachable
+                | Op::Return
+                | Op::ReturnAcc
+                | Op::Call { .. }
+                | Op::CallIndirect { .. }
+                | Op::ReturnCall { .. }
+                | Op::ReturnCallIndirect { .. }
+                | Op::CallRef
+                | Op::ReturnCallRef
+                | Op::Throw { .. }
+                | Op::ThrowRef
+                | Op::Gc(_)
+                | Op::Drop { .. }
+                | Op::Select { .. }
+                | Op::GlobalGet { .. }
+                | Op::GlobalSet { .. }
+                | Op::Const { .. }
+                | Op::RefFunc { .. }
+                | Op::Bin { .. }
+                | Op::BinC { .. }
+                | Op::I32Eqz
+                | Op::Un { .. }
+                | Op::Load { .. }
+                | Op::Store { .. }
+                | Op::V128Load { .. }
+                | Op::V128Store { .. }
+                | Op::SimdBin { .. }
+                | Op::Num(_)
+                | Op::Access(_)
+                | Op::Simd(_) => true,
+            }
+        };
+    }
+    let op_ok = for_each_specialized!(check);
+    code.ops.iter().enumerate().all(op_ok)
         && matches!(code.ops.last(), Some(Op::Return | Op::ReturnAcc))
         && code.targets.iter().all(|t| to_ok(t.to))
         && code

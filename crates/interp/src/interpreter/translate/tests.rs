@@ -789,3 +789,60 @@ fn dead_code_is_skipped() {
     ]);
     assert_eq!(code.ops.len(), 3, "{:?}", code.ops);
 }
+
+/// A code of `op` then `Return`, with frames `max_height` slots high.
+fn code_of(op: Op, max_height: u32) -> Code {
+    Code {
+        entry: op.clone(),
+        ops: vec![op, Op::Return].into_boxed_slice(),
+        instrs: vec![0, 1].into_boxed_slice(),
+        func: 0,
+        targets: Box::new([]),
+        handlers: Box::new([]),
+        casts: Box::new([]),
+        param_slots: 0,
+        local_slots: 0,
+        result_slots: 0,
+        max_height,
+    }
+}
+
+/// `in_bounds` checks every specialized op by what its shape declares it
+/// reaches (`shape::Reach`), and that declaration agrees with the generic
+/// form's explicit check, op by op, for every op of the list.
+#[test]
+fn in_bounds_checks_every_specialized_op_by_its_shape() {
+    macro_rules! every {
+        ($($name:ident $shape:ident $f:ident,)*) => {
+            vec![$(Op::$name(Default::default())),*]
+        };
+    }
+    let ops: Vec<Op> = for_each_specialized!(every);
+    assert!(ops.len() > 100, "{}", ops.len());
+    let mut reaching = 0;
+    for op in ops {
+        let generic = generic(&op).unwrap_or_else(|| panic!("{op:?} has a generic form"));
+        // Every field 0: room for every slot, every jump to op 0.
+        assert!(in_bounds(&code_of(op.clone(), 4)), "{op:?}");
+        // No room at all: rejected exactly when the generic form is.
+        let specialized = in_bounds(&code_of(op.clone(), 0));
+        assert_eq!(specialized, in_bounds(&code_of(generic, 0)), "{op:?}");
+        reaching += usize::from(!specialized);
+    }
+    // Most specialized ops name a frame slot.
+    assert!(reaching > 50, "{reaching}");
+}
+
+/// Ops that name table entries are checked against the tables.
+#[test]
+fn in_bounds_checks_table_indices() {
+    assert!(!in_bounds(&code_of(Op::BrTable { start: 0, len: 1 }, 0)));
+    let cast = Op::BrOnCast {
+        target: 0,
+        cast: 0,
+        fail: false,
+    };
+    assert!(!in_bounds(&code_of(cast, 0)));
+    assert!(!in_bounds(&code_of(Op::Rethrow { off: 0 }, 0)));
+    assert!(in_bounds(&code_of(Op::Rethrow { off: 0 }, 1)));
+}

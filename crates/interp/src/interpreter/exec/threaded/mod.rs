@@ -94,7 +94,7 @@ type Acc = std::mem::MaybeUninit<u64>;
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Flow {
     Done,
-    #[cfg_attr(weft_tail, allow(dead_code))]
+    #[cfg_attr(all(weft_tail, not(debug_assertions)), allow(dead_code))]
     Next,
 }
 
@@ -449,11 +449,11 @@ macro_rules! next_as {
         let ip: Ip = $ip;
         let acc: Acc = $acc;
         let op: &Op = $op;
-        #[cfg(weft_tail)]
+        #[cfg(all(weft_tail, not(debug_assertions)))]
         {
             return handler_of(op)($c, ip, $sp, acc, $fp, $mem);
         }
-        #[cfg(not(weft_tail))]
+        #[cfg(not(all(weft_tail, not(debug_assertions))))]
         {
             // The driver finds the handler from the op at `ip`, the same kind.
             let _ = op;
