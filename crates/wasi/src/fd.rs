@@ -59,7 +59,8 @@ impl Entry {
     }
 
     /// The open file for a file operation needing `needed` rights:
-    /// `EBADF` for a directory, `ESPIPE` for a stream, else the rights.
+    /// `EBADF` for a directory, `ESPIPE` for a stream (which has no
+    /// position, whatever its rights), else the rights.
     pub fn file(&self, needed: u64) -> Result<&File, Errno> {
         match &self.kind {
             Kind::File(f) => {
@@ -67,10 +68,7 @@ impl Entry {
                 Ok(f)
             }
             Kind::Dir { .. } => Err(Errno::Badf),
-            Kind::Stdin(_) | Kind::Out { .. } => {
-                self.need(needed)?;
-                Err(Errno::Spipe)
-            }
+            Kind::Stdin(_) | Kind::Out { .. } => Err(Errno::Spipe),
         }
     }
 
