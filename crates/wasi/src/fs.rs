@@ -20,11 +20,14 @@ use crate::path::resolve;
 use crate::stdio::write_out;
 use crate::sys::{self, SetTime, Stat};
 
-fn need(base: u64, needed: u64) -> Result<(), Errno> {
+/// `Ok` if the base rights hold `needed`, else `EBADF`: what reading or
+/// writing a descriptor without the right to is (as reading a file opened
+/// write-only is in POSIX, and as wasmtime answers).
+fn need_rw(base: u64, needed: u64) -> Result<(), Errno> {
     if base & needed == needed {
         Ok(())
     } else {
-        Err(Errno::NotCapable)
+        Err(Errno::Badf)
     }
 }
 
@@ -238,18 +241,16 @@ pub(crate) fn fd_filestat_set_size(ctx: &mut WasiCtx, _mem: &mut Mem<'_>, a: &Ar
 
 pub(crate) fn fd_filestat_set_times(ctx: &mut WasiCtx, _mem: &mut Mem<'_>, a: &Args<'_>) -> Res {
     let e = ctx.fds.get(a.u32(0))?;
-    e.need(rights::FD_FILESTAT_SET_TIMES)?;
     let (atim, mtim) = set_times(a.u64(1), a.u64(2), a.u32(3))?;
+    e.need(rights::FD_FILESTAT_SET_TIMES)?;
     let fd = e.host_fd().ok_or(Errno::NotSup)?;
     Ok(sys::futimens(fd, atim, mtim)?)
 }
 
 pub(crate) fn fd_pread(ctx: &mut WasiCtx, mem: &mut Mem<'_>, a: &Args<'_>) -> Res {
     let e = ctx.fds.get(a.u32(0))?;
-    if let Kind::Dir { .. } = e.kind {
-        return Err(Errno::IsDir.into());
-    }
-    let f = e.file(rights::FD_READ | rights::FD_SEEK)?;
+    need_rw(e.base, rights::FD_READ)?;
+    let f = e.file(rights::FD_SEEK)?;
     let offset = a.u64(3);
     if i64::try_from(offset).is_err() {
         return Err(Errno::Inval.into());
@@ -263,10 +264,8 @@ pub(crate) fn fd_pread(ctx: &mut WasiCtx, mem: &mut Mem<'_>, a: &Args<'_>) -> Re
 
 pub(crate) fn fd_pwrite(ctx: &mut WasiCtx, mem: &mut Mem<'_>, a: &Args<'_>) -> Res {
     let e = ctx.fds.get(a.u32(0))?;
-    if let Kind::Dir { .. } = e.kind {
-        return Err(Errno::IsDir.into());
-    }
-    let f = e.file(rights::FD_WRITE | rights::FD_SEEK)?;
+    need_rw(e.base, rights::FD_WRITE)?;
+    let f = e.file(rights::FD_SEEK)?;
     let offset = a.u64(3);
     if i64::try_from(offset).is_err() {
         return Err(Errno::Inval.into());
@@ -299,26 +298,24 @@ pub(crate) fn fd_prestat_dir_name(ctx: &mut WasiCtx, mem: &mut Mem<'_>, a: &Args
 
 pub(crate) fn fd_read(ctx: &mut WasiCtx, mem: &mut Mem<'_>, a: &Args<'_>) -> Res {
     let e = ctx.fds.get_mut(a.u32(0))?;
-    need(e.base, rights::FD_READ)?;
+    need_rw(e.base, rights::FD_READ)?;
     let n = match &mut e.kind {
         Kind::File(f) => scatter(mem, a.u32(1), a.u32(2), |buf, _| Ok((&*f).read(buf)?))?,
         Kind::Stdin(input) => scatter(mem, a.u32(1), a.u32(2), |buf, _| input.read(buf))?,
-        Kind::Dir { .. } => return Err(Errno::IsDir.into()),
-        Kind::Out { .. } => return Err(Errno::Badf.into()),
+        Kind::Dir { .. } | Kind::Out { .. } => return Err(Errno::Badf.into()),
     };
     mem.put_u32(a.u32(3), n)
 }
 
 pub(crate) fn fd_write(ctx: &mut WasiCtx, mem: &mut Mem<'_>, a: &Args<'_>) -> Res {
     let e = ctx.fds.get_mut(a.u32(0))?;
-    need(e.base, rights::FD_WRITE)?;
+    need_rw(e.base, rights::FD_WRITE)?;
     let n = match &e.kind {
         Kind::File(f) => gather(mem, a.u32(1), a.u32(2), |buf, _| Ok((&*f).write(buf)?))?,
         Kind::Out { out, stderr } => gather(mem, a.u32(1), a.u32(2), |buf, _| {
             write_out(out, *stderr, buf)
         })?,
-        Kind::Dir { .. } => return Err(Errno::IsDir.into()),
-        Kind::Stdin(_) => return Err(Errno::Badf.into()),
+        Kind::Dir { .. } | Kind::Stdin(_) => return Err(Errno::Badf.into()),
     };
     mem.put_u32(a.u32(3), n)
 }
@@ -326,9 +323,11 @@ pub(crate) fn fd_write(ctx: &mut WasiCtx, mem: &mut Mem<'_>, a: &Args<'_>) -> Re
 pub(crate) fn fd_readdir(ctx: &mut WasiCtx, mem: &mut Mem<'_>, a: &Args<'_>) -> Res {
     let e = ctx.fds.get_mut(a.u32(0))?;
     let Kind::Dir { file, listing } = &mut e.kind else {
-        return Err(Errno::NotDir.into());
+        return Err(Errno::Badf.into());
     };
-    need(e.base, rights::FD_READDIR)?;
+    if e.base & rights::FD_READDIR == 0 {
+        return Err(Errno::NotCapable.into());
+    }
     let (buf, buf_len, cookie) = (a.u32(1), a.u32(2), a.u64(3));
     // Cookie 0 starts over, with the directory as it is now.
     if cookie == 0 || listing.is_none() {

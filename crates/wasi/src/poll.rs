@@ -20,20 +20,26 @@ use crate::mem::{Mem, Res};
 use crate::stdio::InStream;
 use crate::sys;
 
-/// What a subscription is waiting for, and whether it has happened.
+/// What a subscription is waiting for, and whether it has happened. A
+/// subscription that cannot be waited on (a closed descriptor, a stream in
+/// the wrong direction, an unknown clock) fails the whole call with its
+/// errno, as wasmtime does.
 enum State {
     /// Happened (an fd event carries the bytes available, if known, and
     /// whether the stream is at its end).
     Ready { nbytes: u64, hangup: bool },
-    /// Failed with this error, reported in its event.
-    Error(Errno),
     /// A clock not yet reached: this much longer.
     Waiting(Duration),
     /// The host's standard input, not known to be readable.
     Stdin,
 }
 
-/// The state of subscription `i` at `ptr`, `start` being when the call
+const READY: State = State::Ready {
+    nbytes: 0,
+    hangup: false,
+};
+
+/// The state of the subscription at `ptr`, `start` being when the call
 /// began (relative timeouts count from it). `stdin_ready` says whether the
 /// host's standard input was found readable.
 fn state(ctx: &WasiCtx, mem: &Mem<'_>, ptr: u32, start: Instant, stdin_ready: bool) -> Res<State> {
@@ -43,45 +49,30 @@ fn state(ctx: &WasiCtx, mem: &Mem<'_>, ptr: u32, start: Instant, stdin_ready: bo
             let id = mem.u32(ptr + 16)?;
             let timeout = mem.u64(ptr + 24)?;
             let flags = mem.u16(ptr + 40)?;
-            let Some(clock) = Clock::from_id(id) else {
-                return Ok(State::Error(Errno::Inval));
-            };
+            let clock = Clock::from_id(id).ok_or(Errno::Inval)?;
             let left = if flags & subclockflags::ABSTIME != 0 {
-                let Some(now) = ctx.clocks.now(clock) else {
-                    return Ok(State::Error(Errno::NotSup));
-                };
+                let now = ctx.clocks.now(clock).ok_or(Errno::NotSup)?;
                 Duration::from_nanos(timeout.saturating_sub(now))
             } else {
                 Duration::from_nanos(timeout).saturating_sub(start.elapsed())
             };
             Ok(if left.is_zero() {
-                State::Ready {
-                    nbytes: 0,
-                    hangup: false,
-                }
+                READY
             } else {
                 State::Waiting(left)
             })
         }
         eventtype::FD_READ | eventtype::FD_WRITE => {
-            let fd = mem.u32(ptr + 16)?;
-            let e = match ctx.fds.get(fd) {
-                Ok(e) => e,
-                Err(err) => return Ok(State::Error(err)),
-            };
-            if e.need(abi::rights::POLL_FD_READWRITE).is_err() {
-                return Ok(State::Error(Errno::NotCapable));
-            }
+            let e = ctx.fds.get(mem.u32(ptr + 16)?)?;
             let read = tag == eventtype::FD_READ;
             Ok(match &e.kind {
-                Kind::Stdin(InStream::Inherit) if read && !stdin_ready => State::Stdin,
-                Kind::Stdin(input) if read => {
-                    let nbytes = input.available().unwrap_or(0);
-                    State::Ready {
-                        nbytes,
-                        hangup: matches!(input, InStream::Null),
-                    }
-                }
+                Kind::Out { .. } if read => return Err(Errno::Badf.into()),
+                Kind::Stdin(_) if !read => return Err(Errno::Badf.into()),
+                Kind::Stdin(InStream::Inherit) if !stdin_ready => State::Stdin,
+                Kind::Stdin(input) => State::Ready {
+                    nbytes: input.available().unwrap_or(0),
+                    hangup: matches!(input, InStream::Null),
+                },
                 Kind::File(f) if read => {
                     let size = sys::fstat(f.as_fd()).map_or(0, |s| s.size);
                     let pos = std::io::Seek::stream_position(&mut &*f).unwrap_or(size);
@@ -90,19 +81,7 @@ fn state(ctx: &WasiCtx, mem: &Mem<'_>, ptr: u32, start: Instant, stdin_ready: bo
                         hangup: false,
                     }
                 }
-                Kind::Stdin(_) | Kind::Out { .. } | Kind::File(_) | Kind::Dir { .. } => {
-                    if matches!(
-                        (&e.kind, read),
-                        (Kind::Out { .. }, true) | (Kind::Stdin(_), false)
-                    ) {
-                        State::Error(Errno::Badf)
-                    } else {
-                        State::Ready {
-                            nbytes: 0,
-                            hangup: false,
-                        }
-                    }
-                }
+                Kind::Out { .. } | Kind::File(_) | Kind::Dir { .. } => READY,
             })
         }
         _ => Err(Errno::Inval.into()),
@@ -133,7 +112,7 @@ pub(crate) fn poll_oneoff(ctx: &mut WasiCtx, mem: &mut Mem<'_>, a: &Args<'_>) ->
                 start,
                 stdin_ready,
             )? {
-                State::Ready { .. } | State::Error(_) => any_ready = true,
+                State::Ready { .. } => any_ready = true,
                 State::Waiting(d) => wait = Some(wait.map_or(d, |w| w.min(d))),
                 State::Stdin => on_stdin = true,
             }
@@ -153,15 +132,12 @@ pub(crate) fn poll_oneoff(ctx: &mut WasiCtx, mem: &mut Mem<'_>, a: &Args<'_>) ->
         for i in 0..n {
             let sub = subs + i * abi::SUBSCRIPTION_SIZE;
             let st = state(ctx, mem, sub, start, stdin_ready)?;
-            let (errno, nbytes, hangup) = match st {
-                State::Ready { nbytes, hangup } => (Errno::Success, nbytes, hangup),
-                State::Error(e) => (e, 0, false),
-                State::Waiting(_) | State::Stdin => continue,
+            let State::Ready { nbytes, hangup } = st else {
+                continue;
             };
             let tag = mem.u8(sub + 8)?;
             let mut ev = [0u8; abi::EVENT_SIZE as usize];
             ev[0..8].copy_from_slice(&mem.u64(sub)?.to_le_bytes());
-            ev[8..10].copy_from_slice(&errno.raw().to_le_bytes());
             ev[10] = tag;
             if tag != eventtype::CLOCK {
                 ev[16..24].copy_from_slice(&nbytes.to_le_bytes());

@@ -1,12 +1,15 @@
-//! A C program compiled with clang and wasi-libc (`tests/c/demo.c`, built
-//! by `tests/c/build.sh` into the committed `demo.wasm`) behaves as under
-//! wasmtime: the expected output below is what wasmtime 51 printed for the
-//! same arguments, environment, directory and input.
+//! C programs compiled with clang and wasi-libc (`tests/c/*.c`, built by
+//! `tests/c/build.sh` into the committed `.wasm` files) behave as under
+//! wasmtime: the expected outputs are what wasmtime 51 printed for the same
+//! arguments, environment, directory and input. `demo` is a typical
+//! program; `errnos` calls WASI functions in the corner cases where an
+//! implementation must choose an errno.
 
 use weft_interp::{Linker, Module, Store};
 use weft_wasi::{Input, Output, OutputPipe, WasiCtx};
 
 const DEMO: &[u8] = include_bytes!("c/demo.wasm");
+const ERRNOS: &[u8] = include_bytes!("c/errnos.wasm");
 
 struct Run {
     code: i32,
@@ -15,6 +18,10 @@ struct Run {
 }
 
 fn run(dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> Run {
+    run_program(DEMO, dir, args, stdin)
+}
+
+fn run_program(wasm: &[u8], dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> Run {
     let stdout = OutputPipe::new();
     let stderr = OutputPipe::new();
     let ctx = WasiCtx::builder()
@@ -27,7 +34,7 @@ fn run(dir: &std::path::Path, args: &[&str], stdin: &[u8]) -> Run {
         .stderr(Output::Pipe(stderr.clone()))
         .build()
         .unwrap();
-    let module = Module::new(weft_parser::parse(DEMO).unwrap()).unwrap();
+    let module = Module::new(weft_parser::parse(wasm).unwrap()).unwrap();
     let mut store = Store::new();
     let mut linker = Linker::new();
     weft_wasi::add_to_linker(&mut linker, &mut store, ctx);
@@ -93,5 +100,14 @@ fn c_program_without_arguments_or_input_exits_zero() {
         r.stdout
     );
     assert!(r.stdout.ends_with("stdin: end of file\n"), "{}", r.stdout);
+    assert_eq!(r.code, 0);
+}
+
+#[test]
+fn errnos_of_corner_cases_are_wasmtimes() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::create_dir(tmp.path().join("data")).unwrap();
+    let r = run_program(ERRNOS, tmp.path(), &[], b"");
+    assert_eq!(r.stdout, include_str!("c/errnos.expected"));
     assert_eq!(r.code, 0);
 }

@@ -1,7 +1,10 @@
 #!/bin/sh
-# Rebuilds demo.wasm from demo.c (Debian: apt-get install clang lld
-# wasi-libc libclang-rt-dev-wasm32). The .wasm is committed so that the test
-# needs no C toolchain.
+# Rebuilds the test programs from their C sources (Debian: apt-get install
+# clang lld wasi-libc libclang-rt-dev-wasm32). The .wasm files are
+# committed so that the tests need no C toolchain.
 set -e
 cd "$(dirname "$0")"
-clang --target=wasm32-wasi --sysroot=/usr -O2 -s -o demo.wasm demo.c
+for p in demo errnos; do
+    clang --target=wasm32-wasi --sysroot=/usr -O2 -s -o $p.wasm $p.c
+    chmod -x $p.wasm
+done
