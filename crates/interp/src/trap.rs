@@ -68,6 +68,11 @@ pub enum Trap {
     OutOfFuel,
     /// A host function failed with this message.
     Host(Box<str>),
+    /// A host function ended the program with this exit code (WASI's
+    /// `proc_exit`): not a failure of the code, but it unwinds every frame
+    /// like a trap, and WebAssembly cannot catch it. The embedder reads
+    /// the code from the error.
+    Exit(i32),
 }
 
 impl Trap {
@@ -106,16 +111,18 @@ impl Trap {
             Trap::NullExceptionReference => "null exception reference",
             Trap::TooManyExceptions => "too many exceptions",
             Trap::Host(msg) => msg,
+            Trap::Exit(_) => "program exited",
         }
     }
 }
 
 impl fmt::Display for Trap {
     /// The spec's message; for an uninitialized element the index follows,
-    /// as the reference interpreter writes it.
+    /// as the reference interpreter writes it, and for an exit its code.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Trap::UninitializedElement(i) => write!(f, "{} {i}", self.message()),
+            Trap::Exit(code) => write!(f, "{} with code {code}", self.message()),
             _ => f.write_str(self.message()),
         }
     }
