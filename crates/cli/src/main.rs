@@ -55,6 +55,8 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
+        // A program's own exit code, as the program gave it.
+        Err(cmd::Error::Exit(code)) => std::process::exit(code),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE

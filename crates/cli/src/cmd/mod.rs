@@ -64,6 +64,8 @@ pub enum Error {
     Usage(String),
     /// Script commands failed (already reported on standard output).
     Failed(u32),
+    /// A WASI program ended with this exit code (not 0).
+    Exit(i32),
 }
 
 impl fmt::Display for Error {
@@ -100,6 +102,7 @@ impl fmt::Display for Error {
             Error::Features(e) => e.fmt(f),
             Error::Usage(why) => f.write_str(why),
             Error::Failed(n) => write!(f, "{n} commands failed"),
+            Error::Exit(code) => write!(f, "the program exited with code {code}"),
         }
     }
 }
@@ -113,7 +116,7 @@ impl std::error::Error for Error {
             Error::Invalid { source, .. } => Some(source),
             Error::Run { source, .. } => Some(source),
             Error::Features(e) => Some(e),
-            Error::Usage(_) | Error::Failed(_) => None,
+            Error::Usage(_) | Error::Failed(_) | Error::Exit(_) => None,
         }
     }
 }

@@ -1,10 +1,12 @@
-//! `weft run IN --invoke NAME [ARGS...]`: instantiate a module (binary or
-//! text; the `spectest` module is there for its imports, and `--preload`
-//! adds others) and call one of its exported functions with arguments read
-//! by the function's parameter types, in the text format's syntax. Prints
-//! the results, one per line, in the same syntax; a trap is reported on
-//! standard error, with the wasm frames it passed through, and a non-zero
-//! exit status.
+//! `weft run IN [ARGS...]`: run a WASI command (its `_start`, with WASI
+//! preview1 over the host's standard streams, the `--dir`s and `--env`s
+//! given and `ARGS` as its arguments) and exit with its exit code; or
+//! `weft run IN --invoke NAME [ARGS...]`: call one exported function with
+//! arguments read by its parameter types, in the text format's syntax, and
+//! print the results, one per line, in the same syntax. Imports come from
+//! WASI, the `spectest` module and `--preload`ed modules. A trap is
+//! reported on standard error, with the wasm frames it passed through, and
+//! a non-zero exit status.
 //!
 //! Options may stand anywhere on the line (`main` moves them in front, see
 //! [`normalize_args`]), and arguments that look like flags (`-1`, `-inf`,
@@ -21,16 +23,29 @@ use super::{Error, FeatureArgs, LimitArgs};
 
 /// Arguments of `weft run`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Examples:\n  weft run fib.wat --invoke fib 30\n  \
+#[command(
+    after_help = "Examples:\n  weft run hello.wasm --dir .::/data --env LANG=C -- in.txt\n  \
+    weft run fib.wat --invoke fib 30\n  \
     weft run m.wasm --invoke f -- -1 -inf nan:0x1 --fuel 1000000\n  \
-    weft run app.wasm --preload env=lib.wasm --invoke main")]
+    weft run app.wasm --preload env=lib.wasm --invoke main"
+)]
 pub struct Args {
     /// The module to run: binary or text, `-` for standard input.
     input: PathBuf,
-    /// The exported function to call.
+    /// The exported function to call; without it, the module's `_start`
+    /// runs as a WASI command.
     #[arg(long)]
-    invoke: String,
-    /// Its arguments, in the text format's syntax, one per parameter:
+    invoke: Option<String>,
+    /// A directory the program may use: `HOST` (seen under that path) or
+    /// `HOST::GUEST` (seen as GUEST); repeatable. Nothing else of the host's
+    /// file system is reachable.
+    #[arg(long, value_name = "HOST[::GUEST]")]
+    dir: Vec<String>,
+    /// An environment variable the program sees (repeatable).
+    #[arg(long, value_name = "NAME=VALUE")]
+    env: Vec<String>,
+    /// For a command, its arguments (after the program's name); with
+    /// `--invoke`, the function's, in the text format's syntax, one per parameter:
     /// integers (`-1`, `0xff`, `1_000`), floats (`1.5`, `-inf`, `nan`,
     /// `-nan:0x1`, `0x1p-3`), vectors (`"i32x4 1 2 3 4"`, any lane shape,
     /// or `0x` and 32 hex digits), references (`null` or `ref.null`,
@@ -62,6 +77,8 @@ pub enum RunError {
     NoSuchExport(String),
     /// An argument does not fit its parameter type, or the count is wrong.
     BadArgument(String),
+    /// Without `--invoke`, the module exports no `_start: [] -> []`.
+    NotACommand,
 }
 
 impl RunError {
@@ -80,8 +97,8 @@ impl fmt::Display for RunError {
                 match error {
                     weft_interp::Error::UnknownImport { .. } => write!(
                         f,
-                        "{error}: `weft run` provides the module `spectest`; \
-                         give others with `--preload NAME=FILE`"
+                        "{error}: `weft run` provides the modules `wasi_snapshot_preview1` and \
+                         `spectest`; give others with `--preload NAME=FILE`"
                     )?,
                     _ => error.fmt(f)?,
                 }
@@ -95,6 +112,10 @@ impl fmt::Display for RunError {
             }
             RunError::NoSuchExport(name) => write!(f, "no exported function named `{name}`"),
             RunError::BadArgument(why) => f.write_str(why),
+            RunError::NotACommand => f.write_str(
+                "not a WASI command (no exported `_start: [] -> []`): call a function with \
+                 `--invoke NAME`",
+            ),
         }
     }
 }
@@ -121,6 +142,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     };
     weft_interp::spectest::define(&mut linker, &mut store)
         .map_err(|e| wrap(&args.input)(RunError::engine(e)))?;
+    weft_wasi::add_to_linker(&mut linker, &mut store, wasi_context(&args)?);
     for preload in &args.preload {
         let (name, file) = preload
             .split_once('=')
@@ -131,11 +153,59 @@ pub fn run(args: Args) -> Result<(), Error> {
         linker.define_instance(&store, name, instance);
         source.preloaded.push(instance);
     }
-    let results = call(&mut store, &linker, ast, &source, &args).map_err(wrap(&args.input))?;
-    for value in results {
-        super::emit(format_args!("{}\n", value.text(&store)))?;
+    let outcome = call(&mut store, &linker, ast, &source, &args).map_err(wrap(&args.input))?;
+    match outcome {
+        Outcome::Results(results) => {
+            for value in results {
+                super::emit(format_args!("{}\n", value.text(&store)))?;
+            }
+            Ok(())
+        }
+        Outcome::Exit(0) => Ok(()),
+        Outcome::Exit(code) => Err(Error::Exit(code)),
     }
-    Ok(())
+}
+
+/// The WASI context of a run: the host's standard streams, the program's
+/// name (the input as given) and arguments, and what `--dir` and `--env`
+/// grant.
+fn wasi_context(args: &Args) -> Result<weft_wasi::WasiCtx, Error> {
+    let mut ctx = weft_wasi::WasiCtx::builder()
+        .inherit_stdio()
+        .arg(args.input.display().to_string());
+    if args.invoke.is_none() {
+        ctx = ctx.args(args.args.iter().cloned());
+    }
+    for dir in &args.dir {
+        let (host, guest) = dir.split_once("::").unwrap_or((dir, dir));
+        ctx = ctx.preopened_dir(host, guest);
+    }
+    for var in &args.env {
+        let (name, value) = var
+            .split_once('=')
+            .ok_or_else(|| Error::Usage(format!("--env `{var}`: expected NAME=VALUE")))?;
+        ctx = ctx.env(name, value);
+    }
+    ctx.build().map_err(|e| Error::Usage(format!("--dir: {e}")))
+}
+
+/// How a run ended without an error.
+enum Outcome {
+    /// `--invoke`'s results.
+    Results(Vec<Value>),
+    /// A command's exit code (`proc_exit`'s, or 0 when `_start` returns).
+    Exit(i32),
+}
+
+/// The exit code a WASI program gave, if `error` is its `proc_exit`.
+fn exit_code(error: &RunError) -> Option<i32> {
+    match error {
+        RunError::Engine {
+            error: weft_interp::Error::Trap(weft_interp::Trap::Exit(code)),
+            ..
+        } => Some(*code),
+        _ => None,
+    }
 }
 
 fn instantiate(
@@ -167,16 +237,43 @@ fn call(
     ast: weft_ast::Module,
     source: &Source<'_>,
     args: &Args,
-) -> Result<Vec<Value>, RunError> {
+) -> Result<Outcome, RunError> {
+    run_module(store, linker, ast, source, args)
+        .or_else(|e| exit_code(&e).map(Outcome::Exit).ok_or(e))
+}
+
+fn run_module(
+    store: &mut Store,
+    linker: &Linker,
+    ast: weft_ast::Module,
+    source: &Source<'_>,
+    args: &Args,
+) -> Result<Outcome, RunError> {
     store.set_fuel(args.limits.fuel);
     let module =
         weft_interp::Module::with_features(ast, source.features).map_err(RunError::engine)?;
     let instance = linker
         .instantiate(store, &module)
         .map_err(|e| with_backtrace(store, e, Some(source)))?;
+    let Some(invoke) = &args.invoke else {
+        // A command: its `_start`.
+        let start = store
+            .export_func(instance, "_start")
+            .filter(|f| {
+                store
+                    .func_type(*f)
+                    .is_ok_and(|t| t.params.is_empty() && t.results.is_empty())
+            })
+            .ok_or(RunError::NotACommand)?;
+        store.set_fuel(args.limits.fuel);
+        store
+            .call(start, &[])
+            .map_err(|e| with_backtrace(store, e, Some(source)))?;
+        return Ok(Outcome::Exit(0));
+    };
     let func = store
-        .export_func(instance, &args.invoke)
-        .ok_or_else(|| RunError::NoSuchExport(args.invoke.clone()))?;
+        .export_func(instance, invoke)
+        .ok_or_else(|| RunError::NoSuchExport(invoke.clone()))?;
     let params = store
         .func_type(func)
         .map_err(RunError::engine)?
@@ -184,8 +281,7 @@ fn call(
         .clone();
     if params.len() != args.args.len() {
         return Err(RunError::BadArgument(format!(
-            "`{}` takes {} arguments, {} given",
-            args.invoke,
+            "`{invoke}` takes {} arguments, {} given",
             params.len(),
             args.args.len()
         )));
@@ -198,6 +294,7 @@ fn call(
     store.set_fuel(args.limits.fuel);
     store
         .call(func, &values)
+        .map(Outcome::Results)
         .map_err(|e| with_backtrace(store, e, Some(source)))
 }
 
