@@ -148,7 +148,10 @@ pub fn run(args: Args) -> Result<(), Error> {
     let mut linker = Linker::new();
     let wrap = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| Error::Run { path, source }
+        move |source| Error::Run {
+            path,
+            source: Box::new(source),
+        }
     };
     let mut preloads = Vec::new();
     for preload in &args.preload {
