@@ -358,10 +358,7 @@ fn with_backtrace(
 /// Reads one argument as a value of type `ty`, in the text format's
 /// syntax.
 fn argument(ty: ValType, text: &str) -> Result<Value, RunError> {
-    let bad = || {
-        let ty = super::dump::val_type(ty);
-        RunError::BadArgument(format!("`{text}` is not a valid {ty} argument"))
-    };
+    let bad = || RunError::BadArgument(format!("`{text}` is not a valid {ty} argument"));
     let t = text.trim();
     Ok(match ty {
         ValType::I32 => Value::I32(weft_wat::literal::i32(t).ok_or_else(bad)?),
