@@ -36,6 +36,30 @@ pub fn corpus() -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// The corpus for a test: its files, or `None` (after saying SKIPPED on
+/// standard error) when it is absent and `WEFT_CORPUS_SKIP` is set. A test
+/// on an absent corpus fails otherwise, naming the folder it looked in, so
+/// that it never passes silently having checked nothing.
+pub fn corpus_for_test(test: &str) -> Option<Vec<(String, Vec<u8>)>> {
+    let corpus = corpus();
+    if !corpus.is_empty() {
+        return Some(corpus);
+    }
+    let dir = corpus_dir();
+    if std::env::var_os("WEFT_CORPUS_SKIP").is_some() {
+        eprintln!(
+            "SKIPPED {test}: no .wasm file in {} (WEFT_CORPUS_SKIP is set)",
+            dir.display()
+        );
+        return None;
+    }
+    panic!(
+        "{test}: no .wasm file in {}: run shared/corpus/fetch.sh, point WEFT_CORPUS at a \
+         corpus, or set WEFT_CORPUS_SKIP=1 to skip the corpus tests",
+        dir.display()
+    );
+}
+
 /// wasmparser's full walk: every payload, every item of every section and
 /// every operator of every body. Returns the number of operators seen.
 pub fn wasmparser_walk(bytes: &[u8]) -> Result<usize, wasmparser::BinaryReaderError> {

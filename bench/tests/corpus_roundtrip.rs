@@ -3,11 +3,9 @@
 
 #[test]
 fn corpus_binaries_round_trip() {
-    let corpus = weft_bench::corpus();
-    if corpus.is_empty() {
-        eprintln!("no corpus: run shared/corpus/fetch.sh");
+    let Some(corpus) = weft_bench::corpus_for_test("corpus_binaries_round_trip") else {
         return;
-    }
+    };
     let mut failures = Vec::new();
     for (name, bytes) in &corpus {
         let module = match weft_parser::parse(bytes) {

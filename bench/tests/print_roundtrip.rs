@@ -3,11 +3,9 @@
 
 #[test]
 fn corpus_text_round_trips() {
-    let corpus = weft_bench::corpus();
-    if corpus.is_empty() {
-        eprintln!("no corpus: run shared/corpus/fetch.sh");
+    let Some(corpus) = weft_bench::corpus_for_test("corpus_text_round_trips") else {
         return;
-    }
+    };
     let mut failures = Vec::new();
     let mut checked = 0;
     for (name, bytes) in &corpus {

@@ -95,6 +95,17 @@ fn testsuite_scripts_and_modules() {
         total.malformed_accepted
     );
     assert!(script_failures.is_empty());
+    // Every script's modules were walked: a walk that found none cannot pass.
+    assert!(
+        total.modules > 14_000,
+        "only {} modules parsed",
+        total.modules
+    );
+    assert!(
+        total.malformed > 3_000,
+        "only {} malformed modules",
+        total.malformed
+    );
     // Floors: raise them as the parser improves, never lower them.
     assert_eq!(
         total.module_failures, 0,

@@ -8,7 +8,7 @@
 //! - [`scan`]: the binary and text modules of a script (also for other
 //!   crates' tests);
 //! - [`suite`]: the testsuite's files and the proposals each needs;
-//! - [`expectations`]: the committed per-file floors;
+//! - [`expectations`]: the committed outcome of every file, exactly;
 //! - [`report`]: the per-directory table.
 
 #![warn(missing_docs)]

