@@ -53,6 +53,19 @@ pub(crate) enum LoadFn {
 }
 
 impl LoadFn {
+    /// Every load, in declaration order (`f as usize` indexes it).
+    pub(crate) const ALL: &[LoadFn] = &[
+        LoadFn::U32,
+        LoadFn::U64,
+        LoadFn::I8To32,
+        LoadFn::U8,
+        LoadFn::I16To32,
+        LoadFn::U16,
+        LoadFn::I8To64,
+        LoadFn::I16To64,
+        LoadFn::I32To64,
+    ];
+
     /// The slot read at `ea`, or `None` when out of bounds.
     #[inline(always)]
     pub(crate) fn call(self, d: &[u8], ea: u64) -> Option<u64> {
@@ -84,6 +97,9 @@ pub(crate) enum StoreFn {
 }
 
 impl StoreFn {
+    /// Every store, in declaration order (`f as usize` indexes it).
+    pub(crate) const ALL: &[StoreFn] = &[StoreFn::U8, StoreFn::U16, StoreFn::U32, StoreFn::U64];
+
     /// Writes `v` at `ea`; `false` when out of bounds.
     #[inline(always)]
     pub(crate) fn call(self, d: &mut [u8], ea: u64, v: u64) -> bool {

@@ -266,19 +266,14 @@ macro_rules! int_ops {
         }
 
         impl BinFn {
+            /// Every operator, in declaration order (`f as usize` indexes it).
+            pub(crate) const ALL: &[BinFn] = &[$(BinFn::$name),*];
+
             /// Applies the operator to two slots.
             #[inline(always)]
             pub(crate) fn call(self, a: u64, b: u64) -> u64 {
                 match self {
                     $(BinFn::$name => int_ops!(@$kind a, b, |$a, $b| $e),)*
-                }
-            }
-
-            /// Whether the operator's operands are 64 bits wide (else it
-            /// reads only the low half of each slot).
-            pub(crate) fn wide(self) -> bool {
-                match self {
-                    $(BinFn::$name => int_ops!(@wide $kind),)*
                 }
             }
         }
@@ -314,76 +309,87 @@ macro_rules! int_ops {
     (@wide f64op) => { true };
 }
 
-int_ops! {
-    I32Eq i32op |a, b| a == b;
-    I32Ne i32op |a, b| a != b;
-    I32LtS i32op |a, b| (a as i32) < (b as i32);
-    I32LtU i32op |a, b| a < b;
-    I32GtS i32op |a, b| (a as i32) > (b as i32);
-    I32GtU i32op |a, b| a > b;
-    I32LeS i32op |a, b| (a as i32) <= (b as i32);
-    I32LeU i32op |a, b| a <= b;
-    I32GeS i32op |a, b| (a as i32) >= (b as i32);
-    I32GeU i32op |a, b| a >= b;
-    I32Add i32op |a, b| a.wrapping_add(b);
-    I32Sub i32op |a, b| a.wrapping_sub(b);
-    I32Mul i32op |a, b| a.wrapping_mul(b);
-    I32And i32op |a, b| a & b;
-    I32Or i32op |a, b| a | b;
-    I32Xor i32op |a, b| a ^ b;
-    I32Shl i32op |a, b| a.wrapping_shl(b);
-    I32ShrS i32op |a, b| (a as i32).wrapping_shr(b);
-    I32ShrU i32op |a, b| a.wrapping_shr(b);
-    I32Rotl i32op |a, b| a.rotate_left(b);
-    I32Rotr i32op |a, b| a.rotate_right(b);
-    I64Eq i64op |a, b| a == b;
-    I64Ne i64op |a, b| a != b;
-    I64LtS i64op |a, b| (a as i64) < (b as i64);
-    I64LtU i64op |a, b| a < b;
-    I64GtS i64op |a, b| (a as i64) > (b as i64);
-    I64GtU i64op |a, b| a > b;
-    I64LeS i64op |a, b| (a as i64) <= (b as i64);
-    I64LeU i64op |a, b| a <= b;
-    I64GeS i64op |a, b| (a as i64) >= (b as i64);
-    I64GeU i64op |a, b| a >= b;
-    I64Add i64op |a, b| a.wrapping_add(b);
-    I64Sub i64op |a, b| a.wrapping_sub(b);
-    I64Mul i64op |a, b| a.wrapping_mul(b);
-    I64And i64op |a, b| a & b;
-    I64Or i64op |a, b| a | b;
-    I64Xor i64op |a, b| a ^ b;
-    I64Shl i64op |a, b| a.wrapping_shl(b as u32);
-    I64ShrS i64op |a, b| (a as i64).wrapping_shr(b as u32);
-    I64ShrU i64op |a, b| a.wrapping_shr(b as u32);
-    I64Rotl i64op |a, b| a.rotate_left((b % 64) as u32);
-    I64Rotr i64op |a, b| a.rotate_right((b % 64) as u32);
-    F32Eq f32op |a, b| a == b;
-    F32Ne f32op |a, b| a != b;
-    F32Lt f32op |a, b| a < b;
-    F32Gt f32op |a, b| a > b;
-    F32Le f32op |a, b| a <= b;
-    F32Ge f32op |a, b| a >= b;
-    F64Eq f64op |a, b| a == b;
-    F64Ne f64op |a, b| a != b;
-    F64Lt f64op |a, b| a < b;
-    F64Gt f64op |a, b| a > b;
-    F64Le f64op |a, b| a <= b;
-    F64Ge f64op |a, b| a >= b;
-    F32Add f32op |a, b| a + b;
-    F32Sub f32op |a, b| a - b;
-    F32Mul f32op |a, b| a * b;
-    F32Div f32op |a, b| a / b;
-    F32Min f32op |a, b| min32(a, b);
-    F32Max f32op |a, b| max32(a, b);
-    F32Copysign f32op |a, b| a.copysign(b);
-    F64Add f64op |a, b| a + b;
-    F64Sub f64op |a, b| a - b;
-    F64Mul f64op |a, b| a * b;
-    F64Div f64op |a, b| a / b;
-    F64Min f64op |a, b| min64(a, b);
-    F64Max f64op |a, b| max64(a, b);
-    F64Copysign f64op |a, b| a.copysign(b);
+/// Every non-trapping binary operator, as `Name kind |a, b| expr;` rows,
+/// passed to `$m!`: `BinFn` and its semantics here, and the interpreter's
+/// handler table (one handler per operator) there, come from this one
+/// list.
+macro_rules! for_each_bin_fn {
+    ($m:ident) => {
+        $m! {
+            I32Eq i32op |a, b| a == b;
+            I32Ne i32op |a, b| a != b;
+            I32LtS i32op |a, b| (a as i32) < (b as i32);
+            I32LtU i32op |a, b| a < b;
+            I32GtS i32op |a, b| (a as i32) > (b as i32);
+            I32GtU i32op |a, b| a > b;
+            I32LeS i32op |a, b| (a as i32) <= (b as i32);
+            I32LeU i32op |a, b| a <= b;
+            I32GeS i32op |a, b| (a as i32) >= (b as i32);
+            I32GeU i32op |a, b| a >= b;
+            I32Add i32op |a, b| a.wrapping_add(b);
+            I32Sub i32op |a, b| a.wrapping_sub(b);
+            I32Mul i32op |a, b| a.wrapping_mul(b);
+            I32And i32op |a, b| a & b;
+            I32Or i32op |a, b| a | b;
+            I32Xor i32op |a, b| a ^ b;
+            I32Shl i32op |a, b| a.wrapping_shl(b);
+            I32ShrS i32op |a, b| (a as i32).wrapping_shr(b);
+            I32ShrU i32op |a, b| a.wrapping_shr(b);
+            I32Rotl i32op |a, b| a.rotate_left(b);
+            I32Rotr i32op |a, b| a.rotate_right(b);
+            I64Eq i64op |a, b| a == b;
+            I64Ne i64op |a, b| a != b;
+            I64LtS i64op |a, b| (a as i64) < (b as i64);
+            I64LtU i64op |a, b| a < b;
+            I64GtS i64op |a, b| (a as i64) > (b as i64);
+            I64GtU i64op |a, b| a > b;
+            I64LeS i64op |a, b| (a as i64) <= (b as i64);
+            I64LeU i64op |a, b| a <= b;
+            I64GeS i64op |a, b| (a as i64) >= (b as i64);
+            I64GeU i64op |a, b| a >= b;
+            I64Add i64op |a, b| a.wrapping_add(b);
+            I64Sub i64op |a, b| a.wrapping_sub(b);
+            I64Mul i64op |a, b| a.wrapping_mul(b);
+            I64And i64op |a, b| a & b;
+            I64Or i64op |a, b| a | b;
+            I64Xor i64op |a, b| a ^ b;
+            I64Shl i64op |a, b| a.wrapping_shl(b as u32);
+            I64ShrS i64op |a, b| (a as i64).wrapping_shr(b as u32);
+            I64ShrU i64op |a, b| a.wrapping_shr(b as u32);
+            I64Rotl i64op |a, b| a.rotate_left((b % 64) as u32);
+            I64Rotr i64op |a, b| a.rotate_right((b % 64) as u32);
+            F32Eq f32op |a, b| a == b;
+            F32Ne f32op |a, b| a != b;
+            F32Lt f32op |a, b| a < b;
+            F32Gt f32op |a, b| a > b;
+            F32Le f32op |a, b| a <= b;
+            F32Ge f32op |a, b| a >= b;
+            F64Eq f64op |a, b| a == b;
+            F64Ne f64op |a, b| a != b;
+            F64Lt f64op |a, b| a < b;
+            F64Gt f64op |a, b| a > b;
+            F64Le f64op |a, b| a <= b;
+            F64Ge f64op |a, b| a >= b;
+            F32Add f32op |a, b| a + b;
+            F32Sub f32op |a, b| a - b;
+            F32Mul f32op |a, b| a * b;
+            F32Div f32op |a, b| a / b;
+            F32Min f32op |a, b| min32(a, b);
+            F32Max f32op |a, b| max32(a, b);
+            F32Copysign f32op |a, b| a.copysign(b);
+            F64Add f64op |a, b| a + b;
+            F64Sub f64op |a, b| a - b;
+            F64Mul f64op |a, b| a * b;
+            F64Div f64op |a, b| a / b;
+            F64Min f64op |a, b| min64(a, b);
+            F64Max f64op |a, b| max64(a, b);
+            F64Copysign f64op |a, b| a.copysign(b);
+        }
+    };
 }
+pub(crate) use for_each_bin_fn;
+
+for_each_bin_fn!(int_ops);
 
 /// The slot encoding of a float operator's result: a comparison's `bool`
 /// as an i32, a float as its bits (an `f32` zero-extended).
@@ -484,6 +490,9 @@ macro_rules! un_ops {
         }
 
         impl UnFn {
+            /// Every operator, in declaration order (`f as usize` indexes it).
+            pub(crate) const ALL: &[UnFn] = &[$(UnFn::$name),*];
+
             /// Applies the operator to a slot.
             #[inline(always)]
             pub(crate) fn call(self, x: u64) -> u64 {
@@ -506,54 +515,226 @@ macro_rules! un_ops {
     };
 }
 
-un_ops! {
-    I64Eqz |a: u64| a == 0;
-    I32Clz |a: u32| a.leading_zeros();
-    I32Ctz |a: u32| a.trailing_zeros();
-    I32Popcnt |a: u32| a.count_ones();
-    I64Clz |a: u64| a.leading_zeros() as u64;
-    I64Ctz |a: u64| a.trailing_zeros() as u64;
-    I64Popcnt |a: u64| a.count_ones() as u64;
-    F32Abs |a: f32| a.abs();
-    F32Neg |a: f32| -a;
-    F32Ceil |a: f32| ceil32(a);
-    F32Floor |a: f32| floor32(a);
-    F32Trunc |a: f32| trunc32(a);
-    F32Nearest |a: f32| nearest32(a);
-    F32Sqrt |a: f32| a.sqrt();
-    F64Abs |a: f64| a.abs();
-    F64Neg |a: f64| -a;
-    F64Ceil |a: f64| ceil64(a);
-    F64Floor |a: f64| floor64(a);
-    F64Trunc |a: f64| trunc64(a);
-    F64Nearest |a: f64| nearest64(a);
-    F64Sqrt |a: f64| a.sqrt();
-    I32WrapI64 |a: u64| a as u32;
-    I64ExtendI32S |a: i32| a as i64;
-    I64ExtendI32U |a: u32| a as u64;
-    F32ConvertI32S |a: i32| a as f32;
-    F32ConvertI32U |a: u32| a as f32;
-    F32ConvertI64S |a: i64| a as f32;
-    F32ConvertI64U |a: u64| a as f32;
-    F32DemoteF64 |a: f64| a as f32;
-    F64ConvertI32S |a: i32| a as f64;
-    F64ConvertI32U |a: u32| a as f64;
-    F64ConvertI64S |a: i64| a as f64;
-    F64ConvertI64U |a: u64| a as f64;
-    F64PromoteF32 |a: f32| a as f64;
-    I32Extend8S |a: i32| a as i8 as i32;
-    I32Extend16S |a: i32| a as i16 as i32;
-    I64Extend8S |a: i64| a as i8 as i64;
-    I64Extend16S |a: i64| a as i16 as i64;
-    I64Extend32S |a: i64| a as i32 as i64;
-    // Rust's float-to-int casts saturate and map NaN to zero: exactly the
-    // non-trapping conversions.
-    I32TruncSatF32S |a: f32| a as i32;
-    I32TruncSatF32U |a: f32| a as u32;
-    I32TruncSatF64S |a: f64| a as i32;
-    I32TruncSatF64U |a: f64| a as u32;
-    I64TruncSatF32S |a: f32| a as i64;
-    I64TruncSatF32U |a: f32| a as u64;
-    I64TruncSatF64S |a: f64| a as i64;
-    I64TruncSatF64U |a: f64| a as u64;
+/// Every non-trapping unary operator, as `Name |a: T| expr;` rows, passed
+/// to `$m!` (as `for_each_bin_fn` is for binary ones).
+macro_rules! for_each_un_fn {
+    ($m:ident) => {
+        $m! {
+            I32Eqz |a: u32| a == 0;
+            I64Eqz |a: u64| a == 0;
+            I32Clz |a: u32| a.leading_zeros();
+            I32Ctz |a: u32| a.trailing_zeros();
+            I32Popcnt |a: u32| a.count_ones();
+            I64Clz |a: u64| a.leading_zeros() as u64;
+            I64Ctz |a: u64| a.trailing_zeros() as u64;
+            I64Popcnt |a: u64| a.count_ones() as u64;
+            F32Abs |a: f32| a.abs();
+            F32Neg |a: f32| -a;
+            F32Ceil |a: f32| ceil32(a);
+            F32Floor |a: f32| floor32(a);
+            F32Trunc |a: f32| trunc32(a);
+            F32Nearest |a: f32| nearest32(a);
+            F32Sqrt |a: f32| a.sqrt();
+            F64Abs |a: f64| a.abs();
+            F64Neg |a: f64| -a;
+            F64Ceil |a: f64| ceil64(a);
+            F64Floor |a: f64| floor64(a);
+            F64Trunc |a: f64| trunc64(a);
+            F64Nearest |a: f64| nearest64(a);
+            F64Sqrt |a: f64| a.sqrt();
+            I32WrapI64 |a: u64| a as u32;
+            I64ExtendI32S |a: i32| a as i64;
+            I64ExtendI32U |a: u32| a as u64;
+            F32ConvertI32S |a: i32| a as f32;
+            F32ConvertI32U |a: u32| a as f32;
+            F32ConvertI64S |a: i64| a as f32;
+            F32ConvertI64U |a: u64| a as f32;
+            F32DemoteF64 |a: f64| a as f32;
+            F64ConvertI32S |a: i32| a as f64;
+            F64ConvertI32U |a: u32| a as f64;
+            F64ConvertI64S |a: i64| a as f64;
+            F64ConvertI64U |a: u64| a as f64;
+            F64PromoteF32 |a: f32| a as f64;
+            I32Extend8S |a: i32| a as i8 as i32;
+            I32Extend16S |a: i32| a as i16 as i32;
+            I64Extend8S |a: i64| a as i8 as i64;
+            I64Extend16S |a: i64| a as i16 as i64;
+            I64Extend32S |a: i64| a as i32 as i64;
+            // Rust's float-to-int casts saturate and map NaN to zero: exactly the
+            // non-trapping conversions.
+            I32TruncSatF32S |a: f32| a as i32;
+            I32TruncSatF32U |a: f32| a as u32;
+            I32TruncSatF64S |a: f64| a as i32;
+            I32TruncSatF64U |a: f64| a as u32;
+            I64TruncSatF32S |a: f32| a as i64;
+            I64TruncSatF32U |a: f32| a as u64;
+            I64TruncSatF64S |a: f64| a as i64;
+            I64TruncSatF64U |a: f64| a as u64;
+        }
+    };
+}
+pub(crate) use for_each_un_fn;
+
+for_each_un_fn!(un_ops);
+
+/// The trapping operators: integer division and remainder (binary) and
+/// float-to-integer truncation (unary), on slots, each with its trap.
+macro_rules! trapping_ops {
+    ($($name:ident $kind:ident $f:ident $ta:ty => $tr:ty;)*) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[allow(missing_docs)]
+        pub(crate) enum TrapFn {
+            $($name,)*
+        }
+
+        impl TrapFn {
+            /// Every operator, in declaration order (`f as usize` indexes it).
+            pub(crate) const ALL: &[TrapFn] = &[$(TrapFn::$name),*];
+
+            /// Applies the operator to one slot (`b` is ignored by the
+            /// unary ones) or traps.
+            #[inline(always)]
+            pub(crate) fn call(self, a: u64, b: u64) -> Result<u64, Trap> {
+                match self {
+                    $(TrapFn::$name => trapping_ops!(@$kind $f a, b, $ta, $tr),)*
+                }
+            }
+
+            /// The result, or `None` where the operator traps: no `Trap`
+            /// value is made (a handler that made one could not pass
+            /// control on by a tail call); `call` says which trap.
+            #[inline(always)]
+            pub(crate) fn checked(self, a: u64, b: u64) -> Option<u64> {
+                match self {
+                    $(TrapFn::$name => checked::$f(a, b),)*
+                }
+            }
+
+            /// Whether the operator takes two operands.
+            pub(crate) fn binary(self) -> bool {
+                match self {
+                    $(TrapFn::$name => trapping_ops!(@arity $kind),)*
+                }
+            }
+        }
+
+        /// The trapping operator an instruction denotes, if it is one.
+        pub(crate) fn trapping(instr: &Instr) -> Option<TrapFn> {
+            match instr {
+                $(Instr::$name => Some(TrapFn::$name),)*
+                _ => None,
+            }
+        }
+
+        /// Every trapping operator as a callback list, for the
+        /// interpreter's handler table.
+        macro_rules! for_each_trap_fn {
+            ($m:ident) => { $m! { $($name)* } };
+        }
+        pub(crate) use for_each_trap_fn;
+    };
+    (@bin $f:ident $a:ident, $b:ident, $ta:ty, $tr:ty) => {
+        $f(<$ta as Slot>::from_slot($a), <$ta as Slot>::from_slot($b)).map(<$tr as Slot>::to_slot)
+    };
+    (@un $f:ident $a:ident, $b:ident, $ta:ty, $tr:ty) => {
+        $f(<$ta as Slot>::from_slot($a)).map(<$tr as Slot>::to_slot)
+    };
+    (@arity bin) => { true };
+    (@arity un) => { false };
+}
+
+trapping_ops! {
+    I32DivS bin div32_s i32 => i32;
+    I32DivU bin div32_u u32 => u32;
+    I32RemS bin rem32_s i32 => i32;
+    I32RemU bin rem32_u u32 => u32;
+    I64DivS bin div64_s i64 => i64;
+    I64DivU bin div64_u u64 => u64;
+    I64RemS bin rem64_s i64 => i64;
+    I64RemU bin rem64_u u64 => u64;
+    I32TruncF32S un i32_f32_s f32 => i32;
+    I32TruncF32U un i32_f32_u f32 => u32;
+    I32TruncF64S un i32_f64_s f64 => i32;
+    I32TruncF64U un i32_f64_u f64 => u32;
+    I64TruncF32S un i64_f32_s f32 => i64;
+    I64TruncF32U un i64_f32_u f32 => u64;
+    I64TruncF64S un i64_f64_s f64 => i64;
+    I64TruncF64U un i64_f64_u f64 => u64;
+}
+
+/// The trapping operators without `Trap`s: `None` exactly where the
+/// operator traps (see `TrapFn::checked`), on slots.
+mod checked {
+    macro_rules! div {
+        ($div_s:ident, $div_u:ident, $rem_s:ident, $rem_u:ident, $i:ty, $u:ty) => {
+            #[inline(always)]
+            pub fn $div_s(a: u64, b: u64) -> Option<u64> {
+                let (a, b) = (a as $i, b as $i);
+                if b == 0 || (b == -1 && a == <$i>::MIN) {
+                    None
+                } else {
+                    Some((a / b) as $u as u64)
+                }
+            }
+            #[inline(always)]
+            pub fn $div_u(a: u64, b: u64) -> Option<u64> {
+                (a as $u).checked_div(b as $u).map(|r| r as u64)
+            }
+            #[inline(always)]
+            pub fn $rem_s(a: u64, b: u64) -> Option<u64> {
+                let (a, b) = (a as $i, b as $i);
+                if b == 0 {
+                    None
+                } else {
+                    Some(a.wrapping_rem(b) as $u as u64)
+                }
+            }
+            #[inline(always)]
+            pub fn $rem_u(a: u64, b: u64) -> Option<u64> {
+                (a as $u).checked_rem(b as $u).map(|r| r as u64)
+            }
+        };
+    }
+    div!(div32_s, div32_u, rem32_s, rem32_u, i32, u32);
+    div!(div64_s, div64_u, rem64_s, rem64_u, i64, u64);
+
+    macro_rules! trunc {
+        ($name:ident, $f:ty, $bits:ty, $i:ty, $u:ty, $min:expr, $max_excl:expr) => {
+            #[inline(always)]
+            pub fn $name(a: u64, _: u64) -> Option<u64> {
+                let x = <$f>::from_bits(a as $bits);
+                let t = x.trunc();
+                // NaN fails the range test too.
+                if ($min..$max_excl).contains(&t) {
+                    Some(t as $i as $u as u64)
+                } else {
+                    None
+                }
+            }
+        };
+    }
+    trunc!(i32_f32_s, f32, u32, i32, u32, -2147483648.0, 2147483648.0);
+    trunc!(i32_f32_u, f32, u32, u32, u32, 0.0, 4294967296.0);
+    trunc!(i32_f64_s, f64, u64, i32, u32, -2147483648.0, 2147483648.0);
+    trunc!(i32_f64_u, f64, u64, u32, u32, 0.0, 4294967296.0);
+    trunc!(
+        i64_f32_s,
+        f32,
+        u32,
+        i64,
+        u64,
+        -9223372036854775808.0,
+        9223372036854775808.0
+    );
+    trunc!(i64_f32_u, f32, u32, u64, u64, 0.0, 18446744073709551616.0);
+    trunc!(
+        i64_f64_s,
+        f64,
+        u64,
+        i64,
+        u64,
+        -9223372036854775808.0,
+        9223372036854775808.0
+    );
+    trunc!(i64_f64_u, f64, u64, u64, u64, 0.0, 18446744073709551616.0);
 }

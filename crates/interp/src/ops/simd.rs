@@ -577,6 +577,9 @@ macro_rules! simd_bins {
         }
 
         impl SimdBinFn {
+            /// Every operator, in declaration order (`f as usize` indexes it).
+            pub(crate) const ALL: &[SimdBinFn] = &[$(SimdBinFn::$name),*];
+
             /// Applies the operator lane by lane to two vectors' bytes.
             #[inline(always)]
             pub(crate) fn call_bytes(self, a: [u8; 16], b: [u8; 16]) -> [u8; 16] {
@@ -589,6 +592,13 @@ macro_rules! simd_bins {
                 }
             }
         }
+
+        /// Every operator as a callback list, for the interpreter's
+        /// handler table.
+        macro_rules! for_each_simd_bin_fn {
+            ($m:ident) => { $m! { $($name)* } };
+        }
+        pub(crate) use for_each_simd_bin_fn;
 
         /// The operator an instruction denotes, if it is one of these.
         pub(crate) fn simd_bin(instr: &Instr) -> Option<SimdBinFn> {

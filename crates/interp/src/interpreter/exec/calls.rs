@@ -5,12 +5,18 @@
 use super::*;
 
 impl Machine<'_> {
-    /// The store address of the function a `call_indirect` reaches.
-    pub(super) fn indirect(&mut self, inst: u32, ty: u32, table: u32) -> Result<u32, Trap> {
+    /// The store address of the function a `call_indirect` reaches at
+    /// index `raw` (a slot of the table's address type).
+    pub(super) fn indirect(
+        &mut self,
+        inst: u32,
+        ty: u32,
+        table: u32,
+        raw: u64,
+    ) -> Result<u32, Trap> {
         let data = &self.store.instances[inst as usize];
         let expected = data.types[ty as usize];
         let tab = &self.store.tables[data.tables[table as usize] as usize];
-        let raw = self.stack.pop();
         let i = if tab.is64() { raw } else { raw as u32 as u64 };
         let r = usize::try_from(i)
             .ok()

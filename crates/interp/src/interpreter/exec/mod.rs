@@ -30,6 +30,7 @@ mod threaded;
 
 use state::{CodePtr, Frame, Pins, Stacks};
 use threaded::Regs;
+pub(crate) use threaded::handler_of;
 
 /// How deeply host functions may re-enter WebAssembly: each level costs a
 /// host stack frame of the interpreter loop.
@@ -239,13 +240,12 @@ impl Machine<'_> {
         Ok(())
     }
 
+    /// Takes a branch target's values: moves its `n` slots from `src` to
+    /// `dst` of the frame at `fp`.
     #[inline(always)]
-    fn branch(&mut self, fp: usize, t: &Target) {
-        let keep = t.keep as usize;
-        let sp = self.stack.sp;
-        let base = fp + t.base as usize;
-        move_down(&mut self.stack.slots, sp - keep..sp, base);
-        self.stack.sp = base + keep;
+    fn take(&mut self, fp: usize, t: &Target) {
+        let (src, dst, n) = (fp + t.src as usize, fp + t.dst as usize, t.n as usize);
+        self.stack.slots.copy_within(src..src + n, dst);
     }
 }
 
@@ -255,15 +255,4 @@ impl Machine<'_> {
 #[cold]
 fn unimplemented(i: &weft_ast::Instr) -> Trap {
     Trap::Host(format!("unimplemented: {}", i.name()).into())
-}
-
-/// Moves the slots `from` down to `to` (`to <= from.start`), with the
-/// common one- and two-slot cases kept out of `memmove`.
-#[inline(always)]
-fn move_down(slots: &mut [u64], from: std::ops::Range<usize>, to: usize) {
-    match from.len() {
-        0 => {}
-        1 => slots[to] = slots[from.start],
-        _ => slots.copy_within(from, to),
-    }
 }

@@ -52,13 +52,14 @@ impl Machine<'_> {
                     mem = Mem0::of(self.store, inst);
                 }};
             }
-            // Returns from the current frame: moves the results down to the
-            // frame pointer and resumes the caller, or stops at the entry frame.
+            // Returns from the current frame: moves the results at `$base`
+            // down to the frame pointer and resumes the caller, or stops at
+            // the entry frame.
             macro_rules! ret {
-                () => {{
+                ($base:expr) => {{
                     let n = code.result_slots as usize;
-                    let sp = self.stack.sp;
-                    move_down(&mut self.stack.slots, sp - n..sp, fp);
+                    let from = fp + $base as usize;
+                    self.stack.slots.copy_within(from..from + n, fp);
                     self.stack.sp = fp + n;
                     match self.frames.pop() {
                         None => return Ok(()),
@@ -73,9 +74,10 @@ impl Machine<'_> {
                     }
                 }};
             }
-            // Calls the function at store address `$addr`, as a tail call or not.
+            // Calls the function at store address `$addr` with its
+            // arguments at frame slot `$base`, as a tail call or not.
             macro_rules! call {
-                ($addr:expr, $tail:expr) => {{
+                ($addr:expr, $base:expr, $tail:expr) => {{
                     if metered {
                         t!(self.fuel());
                     }
@@ -84,6 +86,7 @@ impl Machine<'_> {
                         .funcs
                         .get($addr as usize)
                         .ok_or(Trap::InvalidReference));
+                    let base = fp + $base as usize;
                     match callee {
                         FuncInst::Wasm {
                             code: callee,
@@ -94,24 +97,21 @@ impl Machine<'_> {
                             let callee = deref!(Arc::as_ptr(callee));
                             if $tail {
                                 let n = callee.param_slots as usize;
-                                let sp = self.stack.sp;
-                                move_down(&mut self.stack.slots, sp - n..sp, fp);
-                                self.stack.sp = fp + n;
+                                self.stack.slots.copy_within(base..base + n, fp);
                                 t!(self.enter(callee, fp));
                                 self.pins.cut(self.frames.len());
                             } else {
                                 if self.frames.len() >= max_depth {
                                     break 'run Trap::CallStackExhausted;
                                 }
-                                let new_fp = self.stack.sp - callee.param_slots as usize;
-                                t!(self.enter(callee, new_fp));
+                                t!(self.enter(callee, base));
                                 self.frames.push(Frame {
                                     code: CodePtr(code),
                                     pc: pc as u32,
                                     fp: fp as u32,
                                     inst,
                                 });
-                                fp = new_fp;
+                                fp = base;
                             }
                             code = callee;
                             pc = 0;
@@ -120,6 +120,16 @@ impl Machine<'_> {
                         }
                         FuncInst::Host { ty, f } => {
                             let (ty, f) = (*ty, f.clone());
+                            // The arguments on top of the stack, as the host
+                            // call takes them; the results come back at `base`.
+                            let n: usize = self
+                                .store
+                                .type_of(ty)
+                                .params
+                                .iter()
+                                .map(|t| slots(*t) as usize)
+                                .sum();
+                            self.stack.sp = base + n;
                             // SAFETY: the frames' and the running code are alive
                             // (see `Pins`).
                             unsafe { self.pins.pin_all(&self.frames, code) };
@@ -127,12 +137,24 @@ impl Machine<'_> {
                             metered = self.store.fuel.is_some();
                             max_depth = self.store.limits.max_call_depth as usize;
                             if $tail {
-                                ret!();
+                                ret!($base);
                             } else {
                                 mem = Mem0::of(self.store, inst);
                             }
                         }
                     }
+                }};
+            }
+            // Takes branch target `$t` (moving its values), charging fuel
+            // for a backward one.
+            macro_rules! take {
+                ($t:expr) => {{
+                    let t: Target = $t;
+                    if (t.to as usize) < pc {
+                        t!(self.fuel());
+                    }
+                    self.take(fp, &t);
+                    pc = t.to as usize;
                 }};
             }
             // Unwinds to the innermost handler that catches exception `$exn`,
@@ -154,7 +176,7 @@ impl Machine<'_> {
                             if c.with_ref && !c.legacy {
                                 self.stack.push(exn as u64 + 1);
                             }
-                            self.branch(fp, &c.target);
+                            self.take(fp, &c.target);
                             pc = c.target.to as usize;
                             sync!();
                             break;
@@ -199,75 +221,66 @@ impl Machine<'_> {
                 // is `Return`, so stepping past an op that falls through stays
                 // in range; saved and restored `pc`s follow a call op, which is
                 // never last.
-                let op = unsafe { &*ops.add(pc) };
+                let op = unsafe { &(*ops.add(pc)).op };
                 pc += 1;
                 match op {
                     Op::Unreachable => break 'run Trap::Unreachable,
-                    // `ReturnAcc` comes here only through `ret_slow`, which put
-                    // the accumulator back on the stack.
-                    Op::Return | Op::ReturnAcc => ret!(),
-                    // The handlers leave a `ReturnLocal` here in every case but
-                    // a return to a plain caller.
-                    Op::ReturnLocal { off } => {
-                        let v = self.get(fp + *off as usize);
-                        self.stack.push(v);
-                        ret!()
-                    }
-                    Op::Call { func } => {
+                    // The handlers leave a return here when it goes back to
+                    // the host; they have not moved the results.
+                    Op::Return { base } => ret!(*base),
+                    Op::Call { func, base } | Op::ReturnCall { func, base } => {
                         let addr = self.store.instances[inst as usize].funcs[*func as usize];
-                        call!(addr, false);
+                        call!(addr, *base, matches!(op, Op::ReturnCall { .. }));
                     }
-                    Op::CallIndirect { ty, table } => {
-                        let addr = t!(self.indirect(inst, *ty, *table));
-                        call!(addr, false);
+                    Op::CallIndirect {
+                        ty,
+                        base,
+                        index,
+                        table,
                     }
-                    Op::ReturnCall { func } => {
-                        let addr = self.store.instances[inst as usize].funcs[*func as usize];
-                        call!(addr, true);
+                    | Op::ReturnCallIndirect {
+                        ty,
+                        base,
+                        index,
+                        table,
+                    } => {
+                        let i = self.get(fp + *index as usize);
+                        let addr = t!(self.indirect(inst, *ty, *table as u32, i));
+                        call!(addr, *base, matches!(op, Op::ReturnCallIndirect { .. }));
                     }
-                    Op::ReturnCallIndirect { ty, table } => {
-                        let addr = t!(self.indirect(inst, *ty, *table));
-                        call!(addr, true);
-                    }
-                    Op::CallRef => {
-                        let r = self.stack.pop();
+                    Op::CallRef { base, r } | Op::ReturnCallRef { base, r } => {
+                        let r = self.get(fp + *r as usize);
                         let addr =
                             t!(crate::value::decode_ref(r).ok_or(Trap::NullFunctionReference));
-                        call!(addr, false);
+                        call!(addr, *base, matches!(op, Op::ReturnCallRef { .. }));
                     }
-                    Op::ReturnCallRef => {
-                        let r = self.stack.pop();
-                        let addr =
-                            t!(crate::value::decode_ref(r).ok_or(Trap::NullFunctionReference));
-                        call!(addr, true);
-                    }
-                    Op::BrOnNull(t) => {
-                        if *self.stack.top() == 0 {
-                            self.stack.sp -= 1;
-                            if (t.to as usize) < pc {
-                                t!(self.fuel());
-                            }
-                            self.branch(fp, t);
-                            pc = t.to as usize;
+                    Op::BrOnNull { r, target } => {
+                        if self.get(fp + *r as usize) == 0 {
+                            take!(code.targets[*target as usize]);
                         }
                     }
-                    Op::BrOnNonNull(t) => {
-                        if *self.stack.top() != 0 {
-                            if (t.to as usize) < pc {
-                                t!(self.fuel());
-                            }
-                            self.branch(fp, t);
-                            pc = t.to as usize;
-                        } else {
-                            self.stack.sp -= 1;
+                    Op::BrOnNonNull { r, target } => {
+                        if self.get(fp + *r as usize) != 0 {
+                            take!(code.targets[*target as usize]);
                         }
                     }
-                    Op::Throw { tag } => {
+                    Op::Throw { tag, base } => {
+                        let n: usize = {
+                            let addr = self.store.instances[inst as usize].tags[*tag as usize];
+                            let ty = self.store.tags[addr as usize];
+                            self.store
+                                .type_of(ty)
+                                .params
+                                .iter()
+                                .map(|t| slots(*t) as usize)
+                                .sum()
+                        };
+                        self.stack.sp = fp + *base as usize + n;
                         let exn = t!(self.new_exception(inst, *tag));
                         throw!(exn);
                     }
                     Op::Rethrow { off } => {
-                        let r = self.stack.slots[fp + *off as usize];
+                        let r = self.get(fp + *off as usize);
                         let exn =
                             t!(crate::value::decode_ref(r).ok_or(Trap::NullExceptionReference));
                         if exn as usize >= self.store.exns.len() {
@@ -275,8 +288,8 @@ impl Machine<'_> {
                         }
                         throw!(exn);
                     }
-                    Op::ThrowRef => {
-                        let r = self.stack.pop();
+                    Op::ThrowRef { r } => {
+                        let r = self.get(fp + *r as usize);
                         let exn =
                             t!(crate::value::decode_ref(r).ok_or(Trap::NullExceptionReference));
                         if exn as usize >= self.store.exns.len() {
@@ -284,72 +297,48 @@ impl Machine<'_> {
                         }
                         throw!(exn);
                     }
-                    Op::BrOnCast { target, cast, fail } => {
+                    Op::BrOnCast {
+                        r,
+                        target,
+                        cast,
+                        fail,
+                    } => {
                         let rt = code.casts[*cast as usize];
-                        if crate::ops::gc::ref_test(self.store, inst, *self.stack.top(), rt)
-                            != *fail
-                        {
-                            let t = code.targets[*target as usize];
-                            if (t.to as usize) < pc {
-                                t!(self.fuel());
-                            }
-                            self.branch(fp, &t);
-                            pc = t.to as usize;
+                        let v = self.get(fp + *r as usize);
+                        if crate::ops::gc::ref_test(self.store, inst, v, rt) != *fail {
+                            take!(code.targets[*target as usize]);
                         }
                     }
-                    Op::BrOnCastDesc { target, cast, fail } => {
+                    Op::BrOnCastDesc {
+                        r,
+                        target,
+                        cast,
+                        fail,
+                    } => {
                         let nullable = code.casts[*cast as usize].nullable;
-                        let desc = self.stack.pop();
-                        let hit = t!(crate::ops::gc::desc_test(
-                            self.store,
-                            *self.stack.top(),
-                            desc,
-                            nullable
-                        ));
+                        let v = self.get(fp + *r as usize);
+                        let desc = self.get(fp + *r as usize + 1);
+                        let hit = t!(crate::ops::gc::desc_test(self.store, v, desc, nullable));
                         if hit != *fail {
-                            let t = code.targets[*target as usize];
-                            if (t.to as usize) < pc {
-                                t!(self.fuel());
-                            }
-                            self.branch(fp, &t);
-                            pc = t.to as usize;
+                            take!(code.targets[*target as usize]);
                         }
                     }
-                    Op::Gc(i) => {
-                        if !t!(crate::ops::gc::gc(self.store, &mut self.stack, inst, i)) {
-                            break 'run unimplemented(i);
+                    Op::Gc { instr, top } => {
+                        self.stack.sp = fp + *top as usize;
+                        if !t!(crate::ops::gc::gc(self.store, &mut self.stack, inst, instr)) {
+                            break 'run unimplemented(instr);
                         }
                         mem = Mem0::of(self.store, inst);
                     }
-                    Op::GlobalGet { global } => {
-                        let addr = self.store.instances[inst as usize].globals[*global as usize];
-                        let g = &self.store.globals[addr as usize];
-                        let (lo, hi, wide) = (g.lo, g.hi, g.ty.val == ValType::V128);
-                        self.stack.push(lo);
-                        if wide {
-                            self.stack.push(hi);
-                        }
-                    }
-                    Op::GlobalSet { global } => {
-                        let addr = self.store.instances[inst as usize].globals[*global as usize];
-                        let g = &mut self.store.globals[addr as usize];
-                        if g.ty.val == ValType::V128 {
-                            g.hi = self.stack.pop();
-                        }
-                        g.lo = self.stack.pop();
-                    }
-                    Op::RefFunc { func } => {
-                        let addr = self.store.instances[inst as usize].funcs[*func as usize];
-                        self.stack.push(addr as u64 + 1);
-                    }
-                    Op::Access(i) => {
+                    Op::Access { instr, top } => {
+                        self.stack.sp = fp + *top as usize;
                         if !t!(crate::ops::access::access(
                             self.store,
                             &mut self.stack,
                             inst,
-                            i
+                            instr
                         )) {
-                            break 'run unimplemented(i);
+                            break 'run unimplemented(instr);
                         }
                         mem = Mem0::of(self.store, inst);
                     }

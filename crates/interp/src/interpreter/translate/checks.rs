@@ -88,124 +88,80 @@ impl Env<'_> {
 
 /// Whether the interpreter may fetch ops and touch frame slots without
 /// bounds checks: the last op is `Return` (so falling through never leaves
-/// the body), every branch target names an op, every table index (`br_table`
-/// targets, cast types) names an entry, and every frame offset an op reads
-/// or writes directly lies below the frame's maximum height. The
-/// translator builds code this way; this check makes the interpreter's
-/// unchecked accesses depend on one visible test rather than on every
-/// path of the translator. The match is exhaustive: a new op must say what
-/// it reaches (a specialized op, through its shape's `Reach`).
+/// the body), every jump names an op, every table entry (`br_table` and
+/// branch targets, cast types) exists, and every frame slot an op reads or
+/// writes lies below the frame's size. The translator builds code this
+/// way; this check makes the executor's unchecked accesses depend on one
+/// visible test rather than on every path of the translator. The match is
+/// exhaustive: a new op must say what it reaches.
 pub(super) fn in_bounds(code: &Code) -> bool {
     let len = code.ops.len() as u64;
     let max = code.max_height as u64;
-    let to_ok = |to: u32| (to as u64) < len;
-    let off_ok = |off: u32, width: u32| off as u64 + width as u64 <= max;
-    let target_ok = |t: u32| (t as usize) < code.targets.len();
-    macro_rules! check {
-        ($($name:ident $shape:ident $f:ident,)*) => {
-            |(i, op): (usize, &Op)| match *op {
-                $(Op::$name(s) => shape::Reach::reach(&s, off_ok, to_ok),)*
-                // Falling through skips the unfused test kept after them.
-                Op::I32AddJumpLtU(s)
-                | Op::I32AddJumpLtS(s) => shape::Reach::reach(&s, off_ok, to_ok) && to_ok(i as u32 + 2),
-                Op::I32AddLJumpLtU(s)
-                | Op::I32AddLJumpLtS(s) => shape::Reach::reach(&s, off_ok, to_ok) && to_ok(i as u32 + 2),
-                Op::Jump { to } | Op::JumpIf { to } | Op::JumpIfNot { to } => to_ok(to),
-                Op::Br(t) | Op::BrIf(t) | Op::BrOnNull(t) | Op::BrOnNonNull(t) => to_ok(t.to),
-                Op::BrTable { start, len } => {
-                    len >= 1 && (start as u64 + len as u64) <= code.targets.len() as u64
-                }
-                Op::BrOnCast { target, cast, .. } | Op::BrOnCastDesc { target, cast, .. } => {
-                    target_ok(target) && (cast as usize) < code.casts.len()
-                }
-                Op::JumpIfL { off, to, .. } => to_ok(to) && off_ok(off, 1),
-                Op::JumpIfLC { a, to, .. } => to_ok(to) && off_ok(a, 1),
-                Op::JumpIfLL { a, b, to, .. } => to_ok(to) && off_ok(a, 1) && off_ok(b, 1),
-                Op::LocalGet { off }
-                | Op::LocalSet { off }
-                | Op::LocalTee { off }
-                | Op::ReturnLocal { off }
-                | Op::Rethrow { off } => off_ok(off, 1),
-                Op::LocalGet2 { off } | Op::LocalSet2 { off } | Op::LocalTee2 { off } => {
-                    off_ok(off, 2)
-                }
-                Op::BinL { b: a, .. }
-                | Op::BinLR { a, .. }
-                | Op::BinLC { a, .. }
-                | Op::BinSet { d: a, .. }
-                | Op::BinCSet { d: a, .. }
-                | Op::ConstSet { d: a, .. }
-                | Op::LoadL { a, .. }
-                | Op::StoreL { a, .. }
-                | Op::StoreLC { a, .. }
-                | Op::LoadSet { d: a, .. }
-                | Op::V128LoadL { a, .. }
-                | Op::LoadB { a, .. }
-                | Op::UnL { a, .. } => off_ok(a, 1),
-                Op::V128LoadLL { a, b, .. } => off_ok(a, 1) && off_ok(b, 1),
-                Op::I32MulAddLLL { a, b, c } => off_ok(a, 1) && off_ok(b, 1) && off_ok(c, 1),
-                Op::I32MulAddLCCSet { a, d, .. } => off_ok(a.into(), 1) && off_ok(d.into(), 1),
-                Op::BinLLoad { a, b, .. } => off_ok(a.into(), 1) && off_ok(b.into(), 1),
-                Op::StoreLBin { a, v, .. } => off_ok(a.into(), 1) && off_ok(v.into(), 1),
-                Op::BinLLoadSet { a, b, d, .. } => {
-                    off_ok(a.into(), 1) && off_ok(b.into(), 1) && off_ok(d.into(), 1)
-                }
-                Op::F64MulAddLRSet { a, d } => off_ok(a, 1) && off_ok(d, 1),
-                Op::SimdBinLR { a, .. } => off_ok(a, 2),
-                Op::SimdBinLRSet { a, d, .. }
-                | Op::I32x4MulAddLRSet { a, d }
-                | Op::F32x4MulAddLRSet { a, d }
-                | Op::F64x2MulAddLRSet { a, d } => off_ok(a, 2) && off_ok(d, 2),
-                Op::StoreLL { a, v, .. } => off_ok(a, 1) && off_ok(v, 1),
-                Op::LoadLSet { a, d, .. } => off_ok(a, 1) && off_ok(d, 1),
-                Op::BinLL { a, b, .. }
-                | Op::BinLRSet { a, d: b, .. }
-                | Op::BinLCSet { a, d: b, .. }
-                | Op::BinLSet { b: a, d: b, .. }
-                | Op::Copy { a, d: b } => off_ok(a, 1) && off_ok(b, 1),
-                Op::BinLLSet { a, b, d, .. } => off_ok(a, 1) && off_ok(b, 1) && off_ok(d, 1),
-                // No frame offset, no jump target: they work on the top of
-                // the stack (pushes checked against the buffer's end), the
-                // store, or another function.
-                Op::Unreachable
-                | Op::Return
-                | Op::ReturnAcc
-                | Op::Call { .. }
-                | Op::CallIndirect { .. }
-                | Op::ReturnCall { .. }
-                | Op::ReturnCallIndirect { .. }
-                | Op::CallRef
-                | Op::ReturnCallRef
-                | Op::Throw { .. }
-                | Op::ThrowRef
-                | Op::Gc(_)
-                | Op::Drop { .. }
-                | Op::Select { .. }
-                | Op::GlobalGet { .. }
-                | Op::GlobalSet { .. }
-                | Op::Const { .. }
-                | Op::RefFunc { .. }
-                | Op::Bin { .. }
-                | Op::BinC { .. }
-                | Op::I32Eqz
-                | Op::Un { .. }
-                | Op::Load { .. }
-                | Op::Store { .. }
-                | Op::V128Load { .. }
-                | Op::V128Store { .. }
-                | Op::SimdBin { .. }
-                | Op::Num(_)
-                | Op::Access(_)
-                | Op::Simd(_) => true,
-            }
-        };
-    }
-    let op_ok = for_each_specialized!(check);
-    code.ops.iter().enumerate().all(op_ok)
-        && matches!(code.ops.last(), Some(Op::Return | Op::ReturnAcc))
-        && code.targets.iter().all(|t| to_ok(t.to))
-        && code
-            .handlers
-            .iter()
-            .all(|h| h.catches.iter().all(|c| to_ok(c.target.to)))
+    let to = |to: u32| (to as u64) < len;
+    let at = |slot: u32, width: u64| slot as u64 + width <= max;
+    let s = |slot: u32| at(slot, 1);
+    let target = |t: u32| (t as usize) < code.targets.len();
+    let moves = |t: &Target| to(t.to) && at(t.src, t.n as u64) && at(t.dst, t.n as u64);
+    let op_ok = |inst: &crate::interpreter::ir::Inst| match inst.op {
+        Op::Unreachable => true,
+        Op::Jump { to: t } => to(t),
+        Op::JumpIf { c, to: t } | Op::JumpIfNot { c, to: t } => s(c) && to(t),
+        Op::JumpCmp { a, b, to: t, .. } => s(a) && s(b) && to(t),
+        Op::JumpCmpI { a, to: t, .. } => s(a) && to(t),
+        Op::Br { target: t } => target(t),
+        Op::BrIf { c, target: t } => s(c) && target(t),
+        Op::BrTable { index, start, len } => {
+            s(index) && len >= 1 && start as u64 + len as u64 <= code.targets.len() as u64
+        }
+        Op::Return { base } => at(base, code.result_slots as u64),
+        Op::Call { base, .. } | Op::ReturnCall { base, .. } | Op::Throw { base, .. } => {
+            base as u64 <= max
+        }
+        Op::CallIndirect { base, index, .. } | Op::ReturnCallIndirect { base, index, .. } => {
+            base as u64 <= max && s(index)
+        }
+        Op::CallRef { base, r } | Op::ReturnCallRef { base, r } => base as u64 <= max && s(r),
+        Op::BrOnNull { r, target: t } | Op::BrOnNonNull { r, target: t } => s(r) && target(t),
+        Op::ThrowRef { r } => s(r),
+        Op::Rethrow { off } => s(off),
+        Op::BrOnCast {
+            r, target: t, cast, ..
+        } => s(r) && target(t) && (cast as usize) < code.casts.len(),
+        Op::BrOnCastDesc {
+            r, target: t, cast, ..
+        } => at(r, 2) && target(t) && (cast as usize) < code.casts.len(),
+        Op::Copy { d, s: from } => s(d) && s(from),
+        Op::Copy2 { d, s: from } => at(d, 2) && at(from, 2),
+        Op::Const { d, .. } | Op::RefFunc { d, .. } => s(d),
+        Op::Select { at: a, w } => at(a, 2 * w as u64 + 1),
+        Op::GlobalGet { d, wide, .. } => at(d, 1 + wide as u64),
+        Op::GlobalSet { s: from, wide, .. } => at(from, 1 + wide as u64),
+        Op::Bin { d, a, b, .. } | Op::Trapping { d, a, b, .. } => s(d) && s(a) && s(b),
+        Op::BinI { d, a, .. } | Op::Un { d, a, .. } => s(d) && s(a),
+        Op::Load { d, addr, .. } => s(d) && s(addr),
+        Op::Store { addr, val, .. } => s(addr) && s(val),
+        Op::V128Load { d, addr, .. } => at(d, 2) && s(addr),
+        Op::V128Store { addr, val, .. } => s(addr) && at(val, 2),
+        Op::SimdBin { d, a, b, .. } => at(d, 2) && at(a, 2) && at(b, 2),
+        Op::Num { top, .. }
+        | Op::Simd { top, .. }
+        | Op::Access { top, .. }
+        | Op::Gc { top, .. } => top as u64 <= max,
+    };
+    code.ops.iter().all(op_ok)
+        && matches!(code.ops.last().map(|i| &i.op), Some(Op::Return { .. }))
+        && code.targets.iter().all(moves)
+        && code.handlers.iter().all(|h| {
+            // A legacy catch keeps the exception in the slot at the
+            // handler's height; the others deliver their values there,
+            // as `moves` checks.
+            h.catches.iter().all(|c| {
+                moves(&c.target)
+                    && if c.legacy {
+                        s(h.height)
+                    } else {
+                        at(h.height, 0)
+                    }
+            })
+        })
 }

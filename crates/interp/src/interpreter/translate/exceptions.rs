@@ -52,7 +52,12 @@ impl Translator<'_> {
                 tag,
                 with_ref,
                 legacy: false,
-                target: Target { to, base, keep },
+                target: Target {
+                    to,
+                    src: height,
+                    dst: base,
+                    n: keep,
+                },
             });
         }
         self.open(Kind::Block, table.ty, None)?;
@@ -81,10 +86,19 @@ impl Translator<'_> {
         if self.height != base + 1 + keep {
             return Err(Error::Invalid("type mismatch: catch results"));
         }
+        self.home_top_slots(keep)?;
         // A branch to the next op: the end, where the results belong.
         let to = self.here() + 1;
-        self.emit(Op::Br(Target { to, base, keep }));
-        self.height -= 1;
+        self.targets.push(Target {
+            to,
+            src: base + 1,
+            dst: base,
+            n: keep,
+        });
+        self.emit(Op::Br {
+            target: self.targets.len() as u32 - 1,
+        });
+        // `end` then takes the stack from the block's base, results home.
         Ok(())
     }
 
@@ -104,6 +118,10 @@ impl Translator<'_> {
         };
         if c.kind == Kind::Try {
             if !c.unreachable {
+                // The try body's results go home, where the end finds
+                // them.
+                let len = self.vals.len();
+                self.home(c.base_vals..len);
                 let at = self.here();
                 self.emit(Op::Jump { to: 0 });
                 self.ctrls
@@ -114,28 +132,32 @@ impl Translator<'_> {
             }
             self.handlers[h as usize].end = self.here();
         } else if !c.unreachable {
+            // Another clause follows a catch body: its results move down
+            // over the hidden slot, then to the end.
             let keep: u32 = c.results.iter().map(|w| *w as u32).sum();
-            let at = self.here();
-            self.emit(Op::Br(Target {
+            let base = c.base;
+            self.home_top_slots(keep)?;
+            self.targets.push(Target {
                 to: 0,
-                base: c.base,
-                keep,
-            }));
+                src: base + 1,
+                dst: base,
+                n: keep,
+            });
+            let target = self.targets.len() as u32 - 1;
+            self.emit(Op::Br { target });
             self.ctrls
                 .last_mut()
                 .expect("open")
                 .fixups
-                .push(Fixup::Op(at));
+                .push(Fixup::Table(target));
         }
-        let here = self.here();
-        self.barrier = here;
+        let here = self.begin_arm()?;
         let c = self.ctrls.last_mut().expect("open");
         c.kind = Kind::Catch;
         c.unreachable = false;
-        let (base, base_vals) = (c.base, c.base_vals);
-        self.vals.truncate(base_vals);
+        let base = c.base;
         self.height = base;
-        self.push(1);
+        self.push_home(1);
         self.push_types(payload);
         let keep = self.height - base;
         let mut catches = std::mem::take(&mut self.handlers[h as usize].catches).into_vec();
@@ -145,8 +167,9 @@ impl Translator<'_> {
             legacy: true,
             target: Target {
                 to: here,
-                base,
-                keep,
+                src: base,
+                dst: base,
+                n: keep,
             },
         });
         self.handlers[h as usize].catches = catches.into_boxed_slice();

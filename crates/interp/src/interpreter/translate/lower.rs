@@ -1,12 +1,24 @@
-//! Lowering: each instruction of the body to ops, tracking the stack
-//! height in slots and the open blocks, resolving every branch to a target
-//! op index and a stack move (`Translator::instr`, the one big match over
-//! `Instr`). Code after an unconditional transfer is skipped to the end of
-//! its block, so no polymorphic stack is needed. Fusion (`fusion.rs`) hooks
-//! in where an operator, a `local.set` or a jump can absorb the ops just
-//! emitted for its operands.
+//! Lowering: each instruction to register ops (`Translator::instr`, the one
+//! big match over `Instr`). Control instructions resolve their labels;
+//! operators with a register form read their operands where they are and
+//! write home (or, retargeted, into the local a `local.set` names); every
+//! other instruction keeps its AST form and finds its operands home, in a
+//! row, as the value stack it was written for (`generic`).
+
+use weft_ast::Features;
 
 use super::*;
+use crate::ops::mem::{load_fn, store_fn};
+use crate::ops::num::{BinFn, int_bin, trapping, un};
+
+/// Which executor family runs an instruction kept as the AST's.
+#[derive(Clone, Copy)]
+enum Generic {
+    Num,
+    Simd,
+    Access,
+    Gc,
+}
 
 impl Translator<'_> {
     pub(super) fn body(&mut self, body: &[Instr]) -> Result<(), Error> {
@@ -45,187 +57,60 @@ impl Translator<'_> {
         Ok(())
     }
 
-    pub(super) fn top(&self) -> &Ctrl {
-        self.ctrls.last().expect("checked non-empty by the caller")
-    }
-
-    pub(super) fn push(&mut self, width: u8) {
-        self.vals.push(width);
-        self.height += width as u32;
-        self.max_height = self.max_height.max(self.height);
-    }
-
-    pub(super) fn push_all(&mut self, widths: &[u8]) {
-        for w in widths {
-            self.push(*w);
-        }
-    }
-
-    /// Pops one value and returns its width.
-    pub(super) fn pop(&mut self) -> Result<u8, Error> {
-        let floor = self.ctrls.last().map_or(0, |c| c.base_vals);
-        if self.vals.len() <= floor {
-            return Err(Error::Invalid("type mismatch: operand stack underflow"));
-        }
-        let w = self.vals.pop().unwrap_or(1);
-        self.height -= w as u32;
-        Ok(w)
-    }
-
-    /// Pops values worth exactly `n` slots.
-    pub(super) fn pop_slots(&mut self, mut n: u32) -> Result<(), Error> {
-        while n > 0 {
-            let w = self.pop()? as u32;
-            n = n
-                .checked_sub(w)
-                .ok_or(Error::Invalid("type mismatch: operand width"))?;
-        }
-        Ok(())
-    }
-
-    pub(super) fn pop_types(&mut self, types: &[ValType]) -> Result<(), Error> {
-        self.pop_slots(types.iter().map(|t| slots(*t)).sum())
-    }
-
-    pub(super) fn push_types(&mut self, types: &[ValType]) {
-        for t in types {
-            self.push(slots(*t) as u8);
-        }
-    }
-
-    pub(super) fn emit(&mut self, op: Op) {
-        self.ops.push(op);
-    }
-
-    pub(super) fn here(&self) -> u32 {
-        self.ops.len() as u32
-    }
-
-    /// Marks the rest of the current block dead.
-    pub(super) fn set_unreachable(&mut self) {
-        let c = self.ctrls.last_mut().expect("inside a block");
-        c.unreachable = true;
-        self.vals.truncate(c.base_vals);
-        self.height = c.base;
-    }
-
-    pub(super) fn block_sig(&self, bt: BlockType) -> Result<(Vec<u8>, Vec<u8>), Error> {
-        let widths = |ts: &[ValType]| ts.iter().map(|t| slots(*t) as u8).collect();
-        Ok(match bt {
-            BlockType::Empty => (vec![], vec![]),
-            BlockType::Val(t) => (vec![], vec![slots(t) as u8]),
-            BlockType::Func(idx) => {
-                let ft = self.env.func_type(idx)?;
-                (widths(&ft.params), widths(&ft.results))
-            }
-        })
-    }
-
-    pub(super) fn open(
+    /// An instruction kept as the AST's: its operands (`pops` slots) home
+    /// in a row, the op, its results home.
+    fn generic(
         &mut self,
-        kind: Kind,
-        bt: BlockType,
-        else_fixup: Option<u32>,
+        family: Generic,
+        instr: &Instr,
+        pops: u32,
+        pushes: &[u8],
     ) -> Result<(), Error> {
-        let (params, results) = self.block_sig(bt)?;
-        let param_slots: u32 = params.iter().map(|w| *w as u32).sum();
-        let param_vals = params.len();
-        if self.vals.len() < param_vals + self.top().base_vals || self.height < param_slots {
-            return Err(Error::Invalid("type mismatch: block parameters"));
-        }
-        self.barrier = self.here();
-        self.ctrls.push(Ctrl {
-            kind,
-            base: self.height - param_slots,
-            base_vals: self.vals.len() - param_vals,
-            params,
-            results,
-            start: self.here(),
-            fixups: Vec::new(),
-            else_fixup,
-            unreachable: false,
-            handler: None,
+        let at = self.pop_home_slots(pops)?;
+        let top = at + pops;
+        let instr = Box::new(instr.clone());
+        self.push_homes(pushes);
+        self.emit(match family {
+            Generic::Num => Op::Num { instr, top },
+            Generic::Simd => Op::Simd { instr, top },
+            Generic::Access => Op::Access { instr, top },
+            Generic::Gc => Op::Gc { instr, top },
         });
         Ok(())
     }
 
-    /// Resolves a branch to `label` from the current height: the target
-    /// (with a placeholder `to` for forward branches) and whether it is a
-    /// forward branch that needs fixing up.
-    pub(super) fn branch(&self, label: u32) -> Result<(Target, bool), Error> {
-        let depth = self.ctrls.len();
-        let c = depth
-            .checked_sub(1 + label as usize)
-            .and_then(|i| self.ctrls.get(i))
-            .ok_or(Error::Invalid("unknown label"))?;
-        let (keep, to, forward) = if c.kind == Kind::Loop {
-            (c.params.iter().map(|w| *w as u32).sum(), c.start, false)
-        } else {
-            (c.results.iter().map(|w| *w as u32).sum(), 0, true)
+    /// A binary operator with a register form.
+    fn binary(&mut self, f: BinFn, wide: bool) -> Result<(), Error> {
+        let b = self.pop()?;
+        let a = self.pop()?;
+        // An immediate: the constant as an i32 that sign-extends to it (an
+        // i32 operator reads only the low half, so any i32 does).
+        let imm = |v: Val| match v.loc {
+            Loc::Const(bits) if !wide => Some(bits as u32 as i32),
+            Loc::Const(bits) if bits as i64 == bits as i32 as i64 => Some(bits as i32),
+            _ => None,
         };
-        if self.height < keep + c.base {
-            return Err(Error::Invalid("type mismatch: branch operands"));
-        }
-        Ok((
-            Target {
-                to,
-                base: c.base,
-                keep,
-            },
-            forward,
-        ))
-    }
-
-    pub(super) fn add_fixup(&mut self, label: u32, fixup: Fixup) {
-        let i = self.ctrls.len() - 1 - label as usize;
-        self.ctrls[i].fixups.push(fixup);
-    }
-
-    /// Emits a branch to `label`, conditional on a popped i32 or not.
-    pub(super) fn emit_branch(&mut self, label: u32, conditional: bool) -> Result<(), Error> {
-        let (t, forward) = self.branch(label)?;
-        let moves = self.height - t.keep != t.base;
-        let op = match (conditional, moves) {
-            (false, false) => Op::Jump { to: t.to },
-            (false, true) => Op::Br(t),
-            (true, false) => self.cond_jump(t.to, false),
-            (true, true) => Op::BrIf(t),
+        let op = match (imm(a), imm(b)) {
+            (_, Some(imm)) if !matches!(a.loc, Loc::Const(_)) => {
+                let a = self.read(a);
+                BinFnOp::Imm(a, imm)
+            }
+            (Some(imm), None) if commutes(f) => {
+                let b = self.read(b);
+                BinFnOp::Imm(b, imm)
+            }
+            _ => {
+                let a = self.read(a);
+                let b = self.read(b);
+                BinFnOp::Reg(a, b)
+            }
         };
-        if forward {
-            self.add_fixup(label, Fixup::Op(self.here()));
-        }
-        self.emit(op);
+        let d = self.push_result(1);
+        self.emit_result(match op {
+            BinFnOp::Reg(a, b) => Op::Bin { f, d, a, b },
+            BinFnOp::Imm(a, imm) => Op::BinI { f, d, a, imm },
+        });
         Ok(())
-    }
-
-    pub(super) fn patch(&mut self, fixup: Fixup, to: u32) {
-        match fixup {
-            Fixup::Op(i) => match &mut self.ops[i as usize] {
-                Op::Jump { to: t } | Op::JumpIf { to: t } | Op::JumpIfNot { to: t } => *t = to,
-                Op::Br(t) | Op::BrIf(t) | Op::BrOnNull(t) | Op::BrOnNonNull(t) => t.to = to,
-                Op::JumpIfL { to: t, .. }
-                | Op::JumpIfLC { to: t, .. }
-                | Op::JumpIfLL { to: t, .. } => *t = to,
-                _ => {}
-            },
-            Fixup::Table(i) => self.targets[i as usize].to = to,
-            Fixup::Catch(h, c) => self.handlers[h as usize].catches[c as usize].target.to = to,
-        }
-    }
-
-    pub(super) fn local(&self, idx: u32) -> Result<(u32, u8), Error> {
-        self.locals
-            .get(idx as usize)
-            .copied()
-            .ok_or(Error::Invalid("unknown local"))
-    }
-
-    pub(super) fn global_width(&self, idx: u32) -> Result<u32, Error> {
-        self.env
-            .globals
-            .get(idx as usize)
-            .map(|t| slots(*t))
-            .ok_or(Error::Invalid("unknown global"))
     }
 
     pub(super) fn instr(&mut self, instr: &Instr) -> Result<(), Error> {
@@ -239,10 +124,12 @@ impl Translator<'_> {
             Instr::Block { ty } => self.open(Kind::Block, *ty, None)?,
             Instr::Loop { ty } => self.open(Kind::Loop, *ty, None)?,
             Instr::If { ty } => {
-                self.pop_slots(1)?;
-                let op = self.cond_jump(0, true);
+                let c = self.pop()?;
+                let jump = self.cond_jump(c, 0, true);
+                // The stack goes home before the jump: both arms find it so.
+                self.home_all();
                 let at = self.here();
-                self.emit(op);
+                self.emit(jump);
                 self.open(Kind::If, *ty, Some(at))?;
             }
             Instr::Else => {
@@ -251,6 +138,10 @@ impl Translator<'_> {
                     return Err(Error::Invalid("else outside if"));
                 }
                 if !c.unreachable {
+                    // The then-arm's results go where the `if` leaves them.
+                    let n = self.vals.len() - c.base_vals;
+                    let len = self.vals.len();
+                    self.home(len - n..len);
                     let at = self.here();
                     self.emit(Op::Jump { to: 0 });
                     self.ctrls
@@ -259,25 +150,40 @@ impl Translator<'_> {
                         .fixups
                         .push(Fixup::Op(at));
                 }
-                let here = self.here();
-                self.barrier = here;
+                let here = self.begin_arm()?;
                 let c = self.ctrls.last_mut().expect("open");
                 let else_fixup = c.else_fixup.take();
                 c.kind = Kind::Else;
                 c.unreachable = false;
-                let (base, base_vals, params) = (c.base, c.base_vals, c.params.clone());
+                let (base, params) = (c.base, c.params.clone());
                 if let Some(at) = else_fixup {
                     self.patch(Fixup::Op(at), here);
                 }
-                self.vals.truncate(base_vals);
                 self.height = base;
-                self.push_all(&params);
+                self.push_homes(&params);
             }
             Instr::End => {
+                // The function's end, reached only by falling through: the
+                // results are returned from where they are.
+                let top = self.top();
+                if self.ctrls.len() == 1 && !top.unreachable && top.fixups.is_empty() {
+                    let base = self.return_values()?;
+                    self.ctrls.pop();
+                    self.emit(Op::Return { base });
+                    return Ok(());
+                }
+                // The block's results go home, where every branch to its
+                // end puts them.
+                if !self.top().unreachable {
+                    let n = self.vals.len() - self.top().base_vals;
+                    let len = self.vals.len();
+                    self.home(len - n..len);
+                }
                 self.leave_catch()?;
                 let c = self.ctrls.pop().ok_or(Error::Invalid("unmatched end"))?;
                 let here = self.here();
                 self.barrier = here;
+                self.producer = None;
                 if let (Some(h), Kind::Try | Kind::Block) = (c.handler, c.kind) {
                     self.handlers[h as usize].end = here;
                 }
@@ -287,96 +193,133 @@ impl Translator<'_> {
                 for f in &c.fixups {
                     self.patch(*f, here);
                 }
-                self.vals.truncate(c.base_vals);
+                while self.vals.len() > c.base_vals {
+                    let v = self.vals.pop().expect("checked");
+                    if let Loc::Local(off) = v.loc {
+                        self.local_reads[off as usize] -= 1;
+                    }
+                }
                 self.height = c.base;
-                self.push_all(&c.results);
+                self.push_homes(&c.results);
                 if self.ctrls.is_empty() {
-                    self.emit(Op::Return);
+                    self.emit(Op::Return { base: c.base });
                 }
             }
             Instr::Br { label } => {
-                self.emit_branch(*label, false)?;
+                self.emit_br(*label)?;
                 self.set_unreachable();
             }
             Instr::BrIf { label } => {
-                self.pop_slots(1)?;
-                self.emit_branch(*label, true)?;
+                let c = self.pop()?;
+                self.emit_br_if(*label, c)?;
             }
             Instr::BrTable { table } => {
-                self.pop_slots(1)?;
+                let index = self.pop()?;
+                let index = self.read(index);
+                let keep = self.label(table.default)?.1;
+                self.home_top_slots(keep)?;
                 let start = self.targets.len() as u32;
                 for label in table.targets.iter().chain([&table.default]) {
-                    let (t, forward) = self.branch(*label)?;
-                    if forward {
-                        self.add_fixup(*label, Fixup::Table(self.targets.len() as u32));
-                    }
-                    self.targets.push(t);
+                    let (t, forward) = self.branch_target(*label)?;
+                    self.add_target(*label, t, forward);
                 }
                 let len = self.targets.len() as u32 - start;
-                self.emit(Op::BrTable { start, len });
+                self.emit(Op::BrTable { index, start, len });
                 self.set_unreachable();
             }
             Instr::Return => {
-                self.emit(Op::Return);
+                let base = self.return_values()?;
+                self.emit(Op::Return { base });
                 self.set_unreachable();
             }
             Instr::Call { func } => {
                 let ft = self.env.type_of_func(*func)?;
-                self.pop_types(&ft.params)?;
-                self.push_types(&ft.results);
-                self.emit(Op::Call { func: *func });
+                let (params, results) = (ft.params.clone(), ft.results.clone());
+                let base = self.pop_home_types(&params)?;
+                self.height = base;
+                self.push_types(&results);
+                self.emit(Op::Call { func: *func, base });
             }
             Instr::CallIndirect { ty, table } => {
                 let ft = self.env.func_type(*ty)?;
-                self.pop_slots(1)?;
-                self.pop_types(&ft.params)?;
-                self.push_types(&ft.results);
+                let (params, results) = (ft.params.clone(), ft.results.clone());
+                let index = self.pop()?;
+                let index = self.read_kept(index);
+                let base = self.pop_home_types(&params)?;
+                self.push_types(&results);
                 self.emit(Op::CallIndirect {
                     ty: *ty,
-                    table: *table,
+                    base,
+                    index,
+                    table: table_index(*table)?,
                 });
             }
             Instr::ReturnCall { func } => {
-                self.env.type_of_func(*func)?;
-                self.emit(Op::ReturnCall { func: *func });
+                let ft = self.env.type_of_func(*func)?;
+                let params = ft.params.clone();
+                let base = self.pop_home_types(&params)?;
+                self.emit(Op::ReturnCall { func: *func, base });
                 self.set_unreachable();
             }
             Instr::ReturnCallIndirect { ty, table } => {
-                self.env.func_type(*ty)?;
+                let params = self.env.func_type(*ty)?.params.clone();
+                let index = self.pop()?;
+                let index = self.read_kept(index);
+                let base = self.pop_home_types(&params)?;
                 self.emit(Op::ReturnCallIndirect {
                     ty: *ty,
-                    table: *table,
+                    base,
+                    index,
+                    table: table_index(*table)?,
                 });
                 self.set_unreachable();
             }
             Instr::CallRef { ty } => {
                 let ft = self.env.func_type(*ty)?;
-                self.pop_slots(1)?;
-                self.pop_types(&ft.params)?;
-                self.push_types(&ft.results);
-                self.emit(Op::CallRef);
+                let (params, results) = (ft.params.clone(), ft.results.clone());
+                let r = self.pop()?;
+                let r = self.read_kept(r);
+                let base = self.pop_home_types(&params)?;
+                self.push_types(&results);
+                self.emit(Op::CallRef { base, r });
             }
             Instr::ReturnCallRef { ty } => {
-                self.env.func_type(*ty)?;
-                self.emit(Op::ReturnCallRef);
+                let params = self.env.func_type(*ty)?.params.clone();
+                let r = self.pop()?;
+                let r = self.read_kept(r);
+                let base = self.pop_home_types(&params)?;
+                self.emit(Op::ReturnCallRef { base, r });
                 self.set_unreachable();
             }
             Instr::BrOnNull { label } => {
-                self.pop_slots(1)?;
-                let (t, forward) = self.branch(*label)?;
-                if forward {
-                    self.add_fixup(*label, Fixup::Op(self.here()));
+                // The reference stays where it is when the branch is not
+                // taken; the label's values below it go home.
+                let r_val = self.pop()?;
+                let r = self.read(r_val);
+                let keep = self.label(*label)?.1;
+                self.home_top_slots(keep)?;
+                let (t, forward) = self.branch_target(*label)?;
+                let target = self.add_target(*label, t, forward);
+                self.emit(Op::BrOnNull { r, target });
+                let loc = match r_val.loc {
+                    Loc::Const(_) => Loc::Home,
+                    loc => loc,
+                };
+                if let Loc::Local(off) = loc {
+                    self.local_reads[off as usize] += 1;
                 }
-                self.emit(Op::BrOnNull(t));
-                self.push(1);
+                self.vals.push(Val { loc, ..r_val });
+                self.height += 1;
             }
             Instr::BrOnNonNull { label } => {
-                let (t, forward) = self.branch(*label)?;
-                self.pop_slots(1)?;
-                if forward {
-                    self.add_fixup(*label, Fixup::Op(self.here()));
-                }
-                self.emit(Op::BrOnNonNull(t));
+                // Taken, the reference goes along as the last kept value.
+                let keep = self.label(*label)?.1;
+                self.home_top_slots(keep)?;
+                let (t, forward) = self.branch_target(*label)?;
+                let r = t.src + t.n - 1;
+                let target = self.add_target(*label, t, forward);
+                self.pop()?;
+                self.emit(Op::BrOnNonNull { r, target });
             }
             Instr::Throw { tag } => {
                 let ty = *self
@@ -384,12 +327,15 @@ impl Translator<'_> {
                     .tags
                     .get(*tag as usize)
                     .ok_or(Error::Invalid("unknown tag"))?;
-                self.env.func_type(ty)?;
-                self.emit(Op::Throw { tag: *tag });
+                let params = self.env.func_type(ty)?.params.clone();
+                let base = self.pop_home_types(&params)?;
+                self.emit(Op::Throw { tag: *tag, base });
                 self.set_unreachable();
             }
             Instr::ThrowRef => {
-                self.emit(Op::ThrowRef);
+                let r = self.pop()?;
+                let r = self.read(r);
+                self.emit(Op::ThrowRef { r });
                 self.set_unreachable();
             }
             Instr::TryTable { table } => self.try_table(table)?,
@@ -458,31 +404,34 @@ impl Translator<'_> {
                 {
                     return Err(Error::Invalid("unknown type"));
                 }
-                let (t, forward) = self.branch(cast.label)?;
-                let target = self.targets.len() as u32;
-                if forward {
-                    self.add_fixup(cast.label, Fixup::Table(target));
-                }
-                self.targets.push(t);
+                // The reference is the last kept value when taken, and
+                // stays on top when not.
+                let keep = self.label(cast.label)?.1;
+                self.home_top_slots(keep.max(1))?;
+                let r = self.height - 1;
+                let (t, forward) = self.branch_target(cast.label)?;
+                let target = self.add_target(cast.label, t, forward);
                 self.casts.push(cast.to);
                 self.emit(Op::BrOnCast {
+                    r,
                     target,
                     cast: self.casts.len() as u32 - 1,
                     fail: matches!(instr, Instr::BrOnCastFail { .. }),
                 });
             }
             Instr::BrOnCastDescEq { cast } | Instr::BrOnCastDescEqFail { cast } => {
-                // The descriptor is popped before the branch, which keeps
-                // the reference on top.
-                self.pop_slots(1)?;
-                let (t, forward) = self.branch(cast.label)?;
-                let target = self.targets.len() as u32;
-                if forward {
-                    self.add_fixup(cast.label, Fixup::Table(target));
-                }
-                self.targets.push(t);
+                // The descriptor, on top, is popped before the branch,
+                // which keeps the reference below it (the label's last
+                // value).
+                let keep = self.label(cast.label)?.1;
+                self.home_top_slots(keep.max(1) + 1)?;
+                let r = self.height - 2;
+                self.pop()?;
+                let (t, forward) = self.branch_target(cast.label)?;
+                let target = self.add_target(cast.label, t, forward);
                 self.casts.push(cast.to);
                 self.emit(Op::BrOnCastDesc {
+                    r,
                     target,
                     cast: self.casts.len() as u32 - 1,
                     fail: matches!(instr, Instr::BrOnCastDescEqFail { .. }),
@@ -492,141 +441,250 @@ impl Translator<'_> {
                 && !matches!(i, Instr::RefEq) =>
             {
                 let (pops, push) = self.gc_effect(i)?;
-                self.pop_slots(pops)?;
-                if let Some(w) = push {
-                    self.push(w);
-                }
-                self.emit(Op::Gc(Box::new(i.clone())));
+                let pushes: &[u8] = match push {
+                    Some(1) => &[1],
+                    Some(_) => &[2],
+                    None => &[],
+                };
+                self.generic(Generic::Gc, i, pops, pushes)?;
             }
             Instr::Drop => {
-                let w = self.pop()?;
-                self.emit(Op::Drop { slots: w as u32 });
+                self.pop()?;
             }
             Instr::Select | Instr::SelectT { .. } => {
-                self.pop_slots(1)?;
-                let w = self.pop()?;
-                self.pop_slots(w as u32)?;
-                self.push(w);
-                self.emit(Op::Select { slots: w as u32 });
+                let w = self
+                    .vals
+                    .len()
+                    .checked_sub(2)
+                    .map(|i| self.vals[i].width)
+                    .ok_or(Error::Invalid("type mismatch: select"))?;
+                let at = self.pop_home_slots(2 * w as u32 + 1)?;
+                self.push_home(w);
+                self.emit(Op::Select { at, w: w as u32 });
             }
             Instr::LocalGet { local } => {
                 let (off, w) = self.local(*local)?;
-                self.push(w);
-                self.emit(if w == 2 {
-                    Op::LocalGet2 { off }
-                } else {
-                    Op::LocalGet { off }
-                });
+                self.push_local(off, w);
             }
-            Instr::LocalSet { local } => {
+            Instr::LocalSet { local } | Instr::LocalTee { local } => {
                 let (off, w) = self.local(*local)?;
-                self.pop_slots(w as u32)?;
-                if w == 1 && self.fuse_set(off) {
-                    return Ok(());
-                }
-                // `acc + x * y` of vectors, into a local.
-                if w == 2 && self.last_fusable(2) {
-                    let n = self.ops.len();
-                    if let [Op::SimdBin { f: mul }, Op::SimdBinLR { f: add, a }] = self.ops[n - 2..]
-                        && let Some(op) = vector_mul_add(mul, add, a, off)
-                    {
-                        self.ops.truncate(n - 2);
-                        self.emit(op);
-                        return Ok(());
+                self.before_write(off, w);
+                if !self.retarget(off) {
+                    let v = self.pop()?;
+                    if v.width != w {
+                        return Err(Error::Invalid("type mismatch: local width"));
+                    }
+                    match v.loc {
+                        Loc::Local(s) if s == off => {}
+                        Loc::Const(bits) => self.emit(Op::Const { d: off, bits }),
+                        _ => {
+                            let s = self.read(v);
+                            self.emit(if w == 2 {
+                                Op::Copy2 { d: off, s }
+                            } else {
+                                Op::Copy { d: off, s }
+                            });
+                        }
                     }
                 }
-                // A lane-wise operator on a local, into a local.
-                if w == 2
-                    && self.last_fusable(1)
-                    && let Some(&Op::SimdBinLR { f, a }) = self.ops.last()
-                {
-                    self.ops.pop();
-                    self.emit(Op::SimdBinLRSet { f, a, d: off });
-                    return Ok(());
+                if matches!(instr, Instr::LocalTee { .. }) {
+                    self.push_local(off, w);
                 }
-                self.emit(if w == 2 {
-                    Op::LocalSet2 { off }
-                } else {
-                    Op::LocalSet { off }
-                });
-            }
-            Instr::LocalTee { local } => {
-                let (off, w) = self.local(*local)?;
-                self.pop_slots(w as u32)?;
-                self.push(w);
-                self.emit(if w == 2 {
-                    Op::LocalTee2 { off }
-                } else {
-                    Op::LocalTee { off }
-                });
             }
             Instr::GlobalGet { global } => {
                 let w = self.global_width(*global)?;
-                self.push(w as u8);
-                self.emit(Op::GlobalGet { global: *global });
+                let d = self.push_result(w as u8);
+                self.emit_result(Op::GlobalGet {
+                    d,
+                    global: *global,
+                    wide: w == 2,
+                });
             }
             Instr::GlobalSet { global } => {
                 let w = self.global_width(*global)?;
-                self.pop_slots(w)?;
-                self.emit(Op::GlobalSet { global: *global });
+                let v = self.pop()?;
+                if v.width as u32 != w {
+                    return Err(Error::Invalid("type mismatch: global width"));
+                }
+                let s = self.read(v);
+                self.emit(Op::GlobalSet {
+                    s,
+                    global: *global,
+                    wide: w == 2,
+                });
             }
-            Instr::I32Const { value } => self.constant(*value as u32 as u64),
-            Instr::I64Const { value } => self.constant(*value as u64),
-            Instr::F32Const { value } => self.constant(value.0 as u64),
-            Instr::F64Const { value } => self.constant(value.0),
-            Instr::RefNull { .. } => self.constant(0),
+            Instr::I32Const { value } => self.push_const(*value as u32 as u64),
+            Instr::I64Const { value } => self.push_const(*value as u64),
+            Instr::F32Const { value } => self.push_const(value.0 as u64),
+            Instr::F64Const { value } => self.push_const(value.0),
+            Instr::RefNull { .. } => self.push_const(0),
             Instr::V128Const { value } => {
                 let v = u128::from_le_bytes(value.0);
-                self.emit(Op::Const { bits: v as u64 });
+                let d = self.push_home(2);
+                self.emit(Op::Const { d, bits: v as u64 });
                 self.emit(Op::Const {
+                    d: d + 1,
                     bits: (v >> 64) as u64,
                 });
-                self.push(2);
             }
             Instr::RefFunc { func } => {
-                self.push(1);
-                self.emit(Op::RefFunc { func: *func });
+                let d = self.push_result(1);
+                self.emit_result(Op::RefFunc { d, func: *func });
             }
-            other => {
-                let (pops, pushes) = effect(other).ok_or(Error::Unsupported(other.name()))?;
-                self.pop_slots(pops)?;
-                self.push_all(pushes);
-                // Conversions that leave a slot's bits alone need no op: an
-                // i32 slot is already its value zero-extended to 64 bits,
-                // and reinterpretations keep the bits.
-                if matches!(
-                    other,
-                    Instr::I64ExtendI32U
-                        | Instr::I32ReinterpretF32
-                        | Instr::F32ReinterpretI32
-                        | Instr::I64ReinterpretF64
-                        | Instr::F64ReinterpretI64
-                ) {
-                    return Ok(());
+            // Conversions that leave a slot's bits alone need no op: an i32
+            // slot is already its value zero-extended to 64 bits, and
+            // reinterpretations keep the bits.
+            Instr::I64ExtendI32U
+            | Instr::I32ReinterpretF32
+            | Instr::F32ReinterpretI32
+            | Instr::I64ReinterpretF64
+            | Instr::F64ReinterpretI64 => {
+                let v = self.pop()?;
+                self.vals.push(v);
+                self.height += v.width as u32;
+                if let Loc::Local(off) = v.loc {
+                    self.local_reads[off as usize] += 1;
                 }
-                let op = if let Some((f, wide)) = crate::ops::num::int_bin(other) {
-                    self.fuse_bin(f, wide)
-                } else if let Some(f) = crate::ops::num::un(other) {
-                    match self.take_local_operand(0) {
-                        Some(a) => Op::UnL { f, a },
-                        None => Op::Un { f },
-                    }
-                } else {
-                    self.memory_op(other).unwrap_or_else(|| classify(other))
-                };
-                // A lane-wise operator's left operand from a `v128` local
-                // (an accumulator, usually).
-                let op = match op {
-                    Op::SimdBin { f } => match self.take_local2_operand(1) {
-                        Some(a) => Op::SimdBinLR { f, a },
-                        None => op,
-                    },
-                    op => op,
-                };
-                self.emit(op);
             }
+            other => self.operator(other)?,
         }
         Ok(())
+    }
+
+    /// An instruction that is neither control nor a local's: an operator
+    /// or a memory access with a register form, else the AST's form.
+    fn operator(&mut self, i: &Instr) -> Result<(), Error> {
+        let (pops, pushes) = effect(i).ok_or(Error::Unsupported(i.name()))?;
+        if let Some((f, wide)) = int_bin(i) {
+            return self.binary(f, wide);
+        }
+        if let Some(f) = un(i) {
+            let a = self.pop()?;
+            let a = self.read(a);
+            let d = self.push_result(1);
+            self.emit_result(Op::Un { f, d, a });
+            return Ok(());
+        }
+        if let Some(f) = trapping(i) {
+            let (b, a) = if f.binary() {
+                let b = self.pop()?;
+                let b = self.read(b);
+                let a = self.pop()?;
+                (b, self.read(a))
+            } else {
+                let a = self.pop()?;
+                (0, self.read(a))
+            };
+            let b = if f.binary() { b } else { a };
+            let d = self.push_result(1);
+            self.emit_result(Op::Trapping { f, d, a, b });
+            return Ok(());
+        }
+        if self.memory_op(i)? {
+            return Ok(());
+        }
+        if let Some(f) = crate::ops::simd::simd_bin(i) {
+            let b = self.pop()?;
+            let b = self.read(b);
+            let a = self.pop()?;
+            let a = self.read(a);
+            let d = self.push_result(2);
+            self.emit_result(Op::SimdBin { f, d, a, b });
+            return Ok(());
+        }
+        let family = if i.feature() == Features::SIMD || i.feature() == Features::RELAXED_SIMD {
+            if access(i) {
+                Generic::Access
+            } else {
+                Generic::Simd
+            }
+        } else if access(i) {
+            Generic::Access
+        } else {
+            Generic::Num
+        };
+        self.generic(family, i, pops, pushes)
+    }
+
+    /// A scalar or `v128` load or store of a 32-bit memory 0 with a 32-bit
+    /// offset, as a register op: `true` when done.
+    fn memory_op(&mut self, i: &Instr) -> Result<bool, Error> {
+        let Some(m) = i.memarg() else {
+            return Ok(false);
+        };
+        if m.memory != 0 || self.env.memories.first() != Some(&AddrType::I32) {
+            return Ok(false);
+        }
+        let Ok(offset) = u32::try_from(m.offset) else {
+            return Ok(false);
+        };
+        if let Some(f) = load_fn(i) {
+            let a = self.pop()?;
+            let addr = self.read(a);
+            let d = self.push_result(1);
+            self.emit_result(Op::Load { f, d, addr, offset });
+            return Ok(true);
+        }
+        if let Some(f) = store_fn(i) {
+            let v = self.pop()?;
+            let val = self.read(v);
+            let a = self.pop()?;
+            let addr = self.read(a);
+            self.emit(Op::Store {
+                f,
+                addr,
+                val,
+                offset,
+            });
+            return Ok(true);
+        }
+        match i {
+            Instr::V128Load { .. } => {
+                let a = self.pop()?;
+                let addr = self.read(a);
+                let d = self.push_result(2);
+                self.emit_result(Op::V128Load { d, addr, offset });
+                Ok(true)
+            }
+            Instr::V128Store { .. } => {
+                let v = self.pop()?;
+                let val = self.read(v);
+                let a = self.pop()?;
+                let addr = self.read(a);
+                self.emit(Op::V128Store { addr, val, offset });
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// The slot of a value an op reads after its other operands went home
+    /// (a call's table index or function reference): a constant is
+    /// written home first; where the value is is kept.
+    fn read_kept(&mut self, v: Val) -> u32 {
+        self.read(v)
+    }
+
+    /// The results of the function, where a `Return` finds them: the slot
+    /// of the first. One value is read where it is (a local's slots are in
+    /// a row too); several go home.
+    fn return_values(&mut self) -> Result<u32, Error> {
+        let n: u32 = self.ctrls[0].results.iter().map(|w| *w as u32).sum();
+        let count = self.ctrls[0].results.len();
+        if count == 1 {
+            let v = *self
+                .vals
+                .last()
+                .ok_or(Error::Invalid("type mismatch: return"))?;
+            if !matches!(v.loc, Loc::Const(_)) {
+                return Ok(match v.loc {
+                    Loc::Local(off) => off,
+                    _ => v.at,
+                });
+            }
+        }
+        self.home_top_slots(n)?;
+        Ok(self.height - n)
     }
 
     /// The slots a GC instruction pops and the width of what it pushes.
@@ -699,19 +757,50 @@ impl Translator<'_> {
             _ => (1, Some(1)),
         })
     }
-
-    pub(super) fn constant(&mut self, bits: u64) {
-        self.push(1);
-        self.emit(Op::Const { bits });
-    }
 }
 
-/// The op that executes an instruction by its AST form, by the module that
-/// implements it.
-pub(super) fn classify(i: &Instr) -> Op {
+/// How a binary operator takes its operands.
+enum BinFnOp {
+    /// Two slots.
+    Reg(u32, u32),
+    /// A slot and an immediate.
+    Imm(u32, i32),
+}
+
+/// Whether `f(a, b) = f(b, a)`, so that a constant left operand can be the
+/// immediate.
+fn commutes(f: BinFn) -> bool {
+    use BinFn::*;
+    matches!(
+        f,
+        I32Eq
+            | I32Ne
+            | I32Add
+            | I32Mul
+            | I32And
+            | I32Or
+            | I32Xor
+            | I64Eq
+            | I64Ne
+            | I64Add
+            | I64Mul
+            | I64And
+            | I64Or
+            | I64Xor
+    )
+}
+
+/// A call's table index as the op keeps it.
+fn table_index(table: u32) -> Result<u16, Error> {
+    u16::try_from(table)
+        .map_err(|_| Error::Unsupported("call_indirect through table 65536 or above"))
+}
+
+/// Whether an instruction kept as the AST's needs the store (memories,
+/// tables, references to them): `crate::ops::access` runs it.
+fn access(i: &Instr) -> bool {
     use Instr::*;
-    let simd = i.feature() == Features::SIMD || i.feature() == Features::RELAXED_SIMD;
-    let access = i.memarg().is_some()
+    i.memarg().is_some()
         || matches!(
             i,
             MemorySize { .. }
@@ -732,12 +821,5 @@ pub(super) fn classify(i: &Instr) -> Op {
                 | RefAsNonNull
                 | RefEq
                 | AtomicFence { .. }
-        );
-    match i {
-        I32Eqz => Op::I32Eqz,
-        _ if let Some(f) = crate::ops::simd::simd_bin(i) => Op::SimdBin { f },
-        _ if access => Op::Access(Box::new(i.clone())),
-        _ if simd => Op::Simd(Box::new(i.clone())),
-        _ => Op::Num(Box::new(i.clone())),
-    }
+        )
 }

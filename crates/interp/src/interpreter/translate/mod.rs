@@ -1,35 +1,37 @@
-//! Translation of a validated function body into the internal form.
+//! Translation of a validated function body into register code (see
+//! `ir.rs`).
 //!
-//! One pass over the flat instruction sequence tracks the stack height (in
-//! slots) and the open blocks, resolving every branch to a target op index
-//! and a stack move. Code after an unconditional transfer (`br`, `return`,
-//! `unreachable`, ...) can never run, so it is skipped up to the end of its
-//! block: the translator then needs no polymorphic stack.
+//! One pass over the flat instruction sequence keeps an abstract operand
+//! stack: each entry says where its value is now — in its own stack slot
+//! (its "home": the frame slot at its static height), in a local, or a
+//! constant not yet written anywhere. Operators read their operands where
+//! they are and write their result home; a `local.set` right after can
+//! instead retarget that write to the local. A value leaves a local for
+//! its home only when it must: before the local is overwritten while the
+//! stack still reads it, before a block boundary (every path into a label
+//! finds the stack at home), and where an op needs operands in a row (the
+//! arguments of a call, the operands of an instruction kept as the AST's).
+//! Code after an unconditional transfer (`br`, `return`, `unreachable`,
+//! ...) can never run and is skipped to the end of its block.
+//!
+//! Files: `lower.rs` (each instruction), `exceptions.rs` (`try_table`,
+//! legacy `try`), `checks.rs` (indices, and the bounds the executor relies
+//! on), `effect.rs` (slot effects of instructions kept as the AST's).
 
 use weft_ast::{AddrType, BlockType, Func, FuncType, Instr, Module, TypeIdx, ValType};
 
-use weft_ast::Features;
-
-use crate::ops::mem::{LoadFn, StoreFn};
 mod checks;
 mod effect;
 mod exceptions;
-mod fusion;
 mod lower;
-mod passes;
-mod shapes;
 #[cfg(test)]
 mod tests;
 
-use crate::interpreter::ir::{CatchOp, Code, Op, Target, TryScope, for_each_specialized, shape};
-use crate::ops::num::BinFn;
-use crate::ops::simd::SimdBinFn;
+use crate::interpreter::ir::{CatchOp, Code, Inst, Op, Target, TryScope};
 use crate::trap::Error;
 use crate::value::slots;
 use checks::in_bounds;
 use effect::effect;
-use passes::*;
-use shapes::*;
 
 /// A hard bound on the locals of one function, so that a hostile local
 /// count cannot size an allocation (engines use the same limit).
@@ -94,7 +96,7 @@ enum Fixup {
 /// An open block.
 struct Ctrl {
     kind: Kind,
-    /// Height in slots below the block's parameters.
+    /// Frame slot of the stack height below the block's parameters.
     base: u32,
     /// Number of values (not slots) below the block's parameters.
     base_vals: usize,
@@ -103,45 +105,64 @@ struct Ctrl {
     /// For a loop, the index of its first op.
     start: u32,
     fixups: Vec<Fixup>,
-    /// For an `if`, the `JumpIfNot` that skips to the `else` branch.
+    /// For an `if`, the op that skips to the `else` branch.
     else_fixup: Option<u32>,
     /// Whether the rest of the block is dead code.
     unreachable: bool,
-    /// For a `try_table`, its index in `handlers`.
+    /// For a `try_table` or legacy `try`, its index in `handlers`.
     handler: Option<u32>,
+}
+
+/// Where a value on the abstract stack is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Loc {
+    /// In its own stack slot.
+    Home,
+    /// In the local at this frame slot.
+    Local(u32),
+    /// A one-slot constant, not written anywhere yet.
+    Const(u64),
+}
+
+/// A value on the abstract stack.
+#[derive(Clone, Copy, Debug)]
+struct Val {
+    /// Its home: the frame slot of its stack position.
+    at: u32,
+    /// Slots it takes (2 for a `v128`).
+    width: u8,
+    loc: Loc,
 }
 
 struct Translator<'a> {
     env: &'a Env<'a>,
     ops: Emitted,
     targets: Vec<Target>,
-    /// The slot width of every value on the operand stack.
-    vals: Vec<u8>,
+    vals: Vec<Val>,
+    /// The frame slot above the stack's top value.
     height: u32,
     max_height: u32,
     ctrls: Vec<Ctrl>,
     /// Frame offset and width of every local.
     locals: Vec<(u32, u8)>,
+    /// For every frame slot of the locals, how many stack values read it
+    /// there (`Loc::Local`): a write to the local must first move those
+    /// home.
+    local_reads: Vec<u32>,
     handlers: Vec<TryScope>,
     casts: Vec<weft_ast::RefType>,
-    /// The last op index some branch may target: ops before it must not be
-    /// fused with ops after it.
+    /// Ops before this index may be branch targets' predecessors: an op
+    /// at or after it, written by the instruction just before, may still be
+    /// changed (its result retargeted, a comparison turned into a jump).
     barrier: u32,
+    /// The op that just wrote the top value home, if it is the last op:
+    /// its index, for retargeting.
+    producer: Option<u32>,
 }
 
-/// How far back [`Translator::producer`] looks for the op that pushed an
-/// operand. Bounded so that translation stays linear in the body's size:
-/// an unbounded scan per operator (and the `Vec::remove` after it) made a
-/// body of N constants and N - 1 additions quadratic. Fusable producers sit
-/// a few ops back in real code (`local.get a; <short expression>; op`).
-const PRODUCER_WINDOW: usize = 16;
-
 /// The ops emitted so far, each with the index in the body of the
-/// instruction whose translation emitted it (for a fused op, the last of
-/// the instructions it stands for: the operator, the load, the jump, which
-/// is the one that may trap). Every change of length goes through here so
-/// that the two stay in step; the ops themselves are a slice to the rest of
-/// the translator.
+/// instruction whose translation emitted it (where a trap happened). Every
+/// change of length goes through here so that the two stay in step.
 #[derive(Default)]
 struct Emitted {
     ops: Vec<Op>,
@@ -159,16 +180,6 @@ impl Emitted {
     fn pop(&mut self) -> Option<Op> {
         self.instrs.pop();
         self.ops.pop()
-    }
-
-    fn truncate(&mut self, len: usize) {
-        self.ops.truncate(len);
-        self.instrs.truncate(len);
-    }
-
-    fn remove(&mut self, i: usize) -> Op {
-        self.instrs.remove(i);
-        self.ops.remove(i)
     }
 }
 
@@ -226,7 +237,9 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
             handler: None,
         }],
         locals,
+        local_reads: vec![0; off as usize],
         barrier: 0,
+        producer: None,
         handlers: Vec::new(),
         casts: Vec::new(),
     };
@@ -239,24 +252,23 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
     if !t.ctrls.is_empty() {
         return Err(Error::Invalid("function body does not end"));
     }
-    rotate_loops(&mut t.ops);
-    thread_returns(&mut t.ops);
-    for op in t.ops.iter_mut() {
-        if let Some(s) = specialize(op) {
-            *op = s;
-        }
-    }
-    let is_target = branch_targets(&t.ops, &t.targets, &t.handlers);
-    fuse_loop_steps(&mut t.ops, &is_target);
-    pair_accumulators(&mut t.ops, &is_target, result_slots);
-    if result_slots == 1 {
-        return_locals(&mut t.ops);
-    }
+    let ops: Box<[Inst]> = t
+        .ops
+        .ops
+        .into_iter()
+        .map(|op| Inst {
+            handler: crate::interpreter::exec::handler_of(&op),
+            op,
+        })
+        .collect();
     let code = Code {
-        entry: t.ops.first().cloned().unwrap_or(Op::Return),
+        entry: ops.first().map_or(
+            crate::interpreter::exec::handler_of(&Op::Unreachable),
+            |i| i.handler,
+        ),
         func: index,
         instrs: t.ops.instrs.into_boxed_slice(),
-        ops: t.ops.ops.into_boxed_slice(),
+        ops,
         targets: t.targets.into_boxed_slice(),
         handlers: t.handlers.into_boxed_slice(),
         casts: t.casts.into_boxed_slice(),
@@ -269,4 +281,531 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
         return Err(Error::Invalid("translation out of bounds"));
     }
     Ok(code)
+}
+
+impl Translator<'_> {
+    pub(super) fn top(&self) -> &Ctrl {
+        self.ctrls.last().expect("checked non-empty by the caller")
+    }
+
+    pub(super) fn emit(&mut self, op: Op) {
+        self.producer = None;
+        self.ops.push(op);
+    }
+
+    pub(super) fn here(&self) -> u32 {
+        self.ops.len() as u32
+    }
+
+    /// A new arm of the innermost block begins here (`else`, a legacy
+    /// `catch`): nothing falls through into it, so no fusion reaches across
+    /// it, and its operand stack starts as the block's did. Gives the arm's
+    /// first op index.
+    pub(super) fn begin_arm(&mut self) -> Result<u32, Error> {
+        let here = self.here();
+        self.barrier = here;
+        self.producer = None;
+        let base_vals = self.top().base_vals;
+        while self.vals.len() > base_vals {
+            self.pop()?;
+        }
+        Ok(here)
+    }
+
+    /// Pushes a value of `width` slots that the next op writes home; its
+    /// home slot.
+    fn push_home(&mut self, width: u8) -> u32 {
+        let at = self.height;
+        self.vals.push(Val {
+            at,
+            width,
+            loc: Loc::Home,
+        });
+        self.height += width as u32;
+        self.max_height = self.max_height.max(self.height);
+        at
+    }
+
+    /// `push_home` for the result of the op about to be emitted, which may
+    /// then be retargeted (`retarget`).
+    fn push_result(&mut self, width: u8) -> u32 {
+        let at = self.push_home(width);
+        self.producer = Some(self.here());
+        at
+    }
+
+    /// Emits `op`, which writes the value `push_result` just pushed.
+    fn emit_result(&mut self, op: Op) {
+        let producer = self.producer;
+        self.ops.push(op);
+        self.producer = producer;
+    }
+
+    /// Pushes homes for values of these widths (the results of an op that
+    /// wrote them in a row).
+    fn push_homes(&mut self, widths: &[u8]) {
+        for w in widths {
+            self.push_home(*w);
+        }
+    }
+
+    fn push_types(&mut self, types: &[ValType]) {
+        for t in types {
+            self.push_home(slots(*t) as u8);
+        }
+    }
+
+    /// Pushes the value of local `idx`, read where it is.
+    fn push_local(&mut self, off: u32, width: u8) {
+        let at = self.height;
+        self.vals.push(Val {
+            at,
+            width,
+            loc: Loc::Local(off),
+        });
+        self.local_reads[off as usize] += 1;
+        self.height += width as u32;
+        self.max_height = self.max_height.max(self.height);
+        self.producer = None;
+    }
+
+    /// Pushes a one-slot constant, written nowhere yet.
+    fn push_const(&mut self, bits: u64) {
+        let at = self.height;
+        self.vals.push(Val {
+            at,
+            width: 1,
+            loc: Loc::Const(bits),
+        });
+        self.height += 1;
+        self.max_height = self.max_height.max(self.height);
+        self.producer = None;
+    }
+
+    /// Pops one value.
+    fn pop(&mut self) -> Result<Val, Error> {
+        let floor = self.ctrls.last().map_or(0, |c| c.base_vals);
+        if self.vals.len() <= floor {
+            return Err(Error::Invalid("type mismatch: operand stack underflow"));
+        }
+        let v = self.vals.pop().expect("checked");
+        if let Loc::Local(off) = v.loc {
+            self.local_reads[off as usize] -= 1;
+        }
+        self.height -= v.width as u32;
+        Ok(v)
+    }
+
+    /// Pops values worth exactly `n` slots, first putting them home (in a
+    /// row, where an op that reads the stack finds them); the slot of the
+    /// first.
+    fn pop_home_slots(&mut self, mut n: u32) -> Result<u32, Error> {
+        let mut count = 0;
+        let mut slots = 0;
+        while slots < n {
+            let i = self
+                .vals
+                .len()
+                .checked_sub(count + 1)
+                .filter(|i| *i >= self.ctrls.last().map_or(0, |c| c.base_vals))
+                .ok_or(Error::Invalid("type mismatch: operand stack underflow"))?;
+            slots += self.vals[i].width as u32;
+            count += 1;
+        }
+        if slots != n {
+            return Err(Error::Invalid("type mismatch: operand width"));
+        }
+        let first = self.vals.len() - count;
+        self.home(first..self.vals.len());
+        let at = self.height - n;
+        while n > 0 {
+            n -= self.pop()?.width as u32;
+        }
+        Ok(at)
+    }
+
+    /// Pops the values of these types home (see `pop_home_slots`).
+    fn pop_home_types(&mut self, types: &[ValType]) -> Result<u32, Error> {
+        self.pop_home_slots(types.iter().map(|t| slots(*t)).sum())
+    }
+
+    /// The slot an operand is read from: where it is, a constant written
+    /// home first.
+    fn read(&mut self, v: Val) -> u32 {
+        match v.loc {
+            Loc::Home => v.at,
+            Loc::Local(off) => off,
+            Loc::Const(bits) => {
+                self.emit(Op::Const { d: v.at, bits });
+                v.at
+            }
+        }
+    }
+
+    /// Writes the values at these stack indices home.
+    fn home(&mut self, range: std::ops::Range<usize>) {
+        for i in range {
+            let v = self.vals[i];
+            match v.loc {
+                Loc::Home => continue,
+                Loc::Local(off) => {
+                    self.emit(if v.width == 2 {
+                        Op::Copy2 { d: v.at, s: off }
+                    } else {
+                        Op::Copy { d: v.at, s: off }
+                    });
+                    self.local_reads[off as usize] -= 1;
+                }
+                Loc::Const(bits) => self.emit(Op::Const { d: v.at, bits }),
+            }
+            self.vals[i].loc = Loc::Home;
+        }
+    }
+
+    /// Writes every value on the stack home: at a block boundary, every
+    /// path in must find the stack the same way.
+    fn home_all(&mut self) {
+        self.home(0..self.vals.len());
+    }
+
+    /// Before local `off` (of `width` slots) is written: the stack values
+    /// that still read it there go home.
+    fn before_write(&mut self, off: u32, width: u8) {
+        let reads: u32 = (off..off + width as u32)
+            .map(|s| self.local_reads[s as usize])
+            .sum();
+        if reads == 0 {
+            return;
+        }
+        for i in 0..self.vals.len() {
+            if let Loc::Local(o) = self.vals[i].loc
+                && o < off + width as u32
+                && off < o + self.vals[i].width as u32
+            {
+                self.home(i..i + 1);
+            }
+        }
+    }
+
+    /// If the top value was just written home by the last op, and nothing
+    /// can branch between the two, makes that op write it to `slot`
+    /// instead and pops the value: `true`. (A `local.set` after an
+    /// operator then costs nothing.)
+    fn retarget(&mut self, slot: u32) -> bool {
+        let Some(p) = self.producer else {
+            return false;
+        };
+        let Some(top) = self.vals.last() else {
+            return false;
+        };
+        if top.loc != Loc::Home || p + 1 != self.here() || p < self.barrier {
+            return false;
+        }
+        let Some(d) = dest(&mut self.ops[p as usize]) else {
+            return false;
+        };
+        if *d != top.at {
+            return false;
+        }
+        *d = slot;
+        self.producer = None;
+        let _ = self.pop();
+        true
+    }
+
+    /// Marks the rest of the current block dead.
+    pub(super) fn set_unreachable(&mut self) {
+        let base_vals = self.top().base_vals;
+        while self.vals.len() > base_vals {
+            let _ = self.pop();
+        }
+        let c = self.ctrls.last_mut().expect("inside a block");
+        c.unreachable = true;
+        self.height = c.base;
+        self.producer = None;
+    }
+
+    pub(super) fn block_sig(&self, bt: BlockType) -> Result<(Vec<u8>, Vec<u8>), Error> {
+        let widths = |ts: &[ValType]| ts.iter().map(|t| slots(*t) as u8).collect();
+        Ok(match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Val(t) => (vec![], vec![slots(t) as u8]),
+            BlockType::Func(idx) => {
+                let ft = self.env.func_type(idx)?;
+                (widths(&ft.params), widths(&ft.results))
+            }
+        })
+    }
+
+    /// Opens a block; the whole stack goes home first (a label's paths
+    /// must agree on where values are).
+    pub(super) fn open(
+        &mut self,
+        kind: Kind,
+        bt: BlockType,
+        else_fixup: Option<u32>,
+    ) -> Result<(), Error> {
+        let (params, results) = self.block_sig(bt)?;
+        let param_slots: u32 = params.iter().map(|w| *w as u32).sum();
+        let param_vals = params.len();
+        let floor = self.top().base_vals;
+        if self.vals.len() < param_vals + floor || self.height < param_slots {
+            return Err(Error::Invalid("type mismatch: block parameters"));
+        }
+        self.home_all();
+        self.barrier = self.here();
+        self.producer = None;
+        self.ctrls.push(Ctrl {
+            kind,
+            base: self.height - param_slots,
+            base_vals: self.vals.len() - param_vals,
+            params,
+            results,
+            start: self.here(),
+            fixups: Vec::new(),
+            else_fixup,
+            unreachable: false,
+            handler: None,
+        });
+        Ok(())
+    }
+
+    /// The label `label` refers to: its block, and the slots a branch
+    /// keeps (its results, or a loop's parameters).
+    fn label(&self, label: u32) -> Result<(&Ctrl, u32), Error> {
+        let c = self
+            .ctrls
+            .len()
+            .checked_sub(1 + label as usize)
+            .and_then(|i| self.ctrls.get(i))
+            .ok_or(Error::Invalid("unknown label"))?;
+        let keep = if c.kind == Kind::Loop {
+            c.params.iter().map(|w| *w as u32).sum()
+        } else {
+            c.results.iter().map(|w| *w as u32).sum()
+        };
+        Ok((c, keep))
+    }
+
+    /// A branch to `label` of the values on top of the stack, which are
+    /// home: the target (with a placeholder `to` for forward branches) and
+    /// whether it must be fixed up.
+    fn branch_target(&mut self, label: u32) -> Result<(Target, bool), Error> {
+        let (c, keep) = self.label(label)?;
+        let (to, forward, dst) = (c.start, c.kind != Kind::Loop, c.base);
+        if self.height < keep + dst {
+            return Err(Error::Invalid("type mismatch: branch operands"));
+        }
+        Ok((
+            Target {
+                to: if forward { 0 } else { to },
+                src: self.height - keep,
+                dst,
+                n: keep,
+            },
+            forward,
+        ))
+    }
+
+    /// Registers `t`, the target of a branch to `label`, in the targets
+    /// table (patched at the label's end when it is forward); its index.
+    pub(super) fn add_target(&mut self, label: u32, t: Target, forward: bool) -> u32 {
+        let target = self.targets.len() as u32;
+        if forward {
+            self.add_fixup(label, Fixup::Table(target));
+        }
+        self.targets.push(t);
+        target
+    }
+
+    pub(super) fn add_fixup(&mut self, label: u32, fixup: Fixup) {
+        let i = self.ctrls.len() - 1 - label as usize;
+        self.ctrls[i].fixups.push(fixup);
+    }
+
+    /// Puts the top `keep` slots' values home; the number of values.
+    fn home_top_slots(&mut self, keep: u32) -> Result<usize, Error> {
+        let mut count = 0;
+        let mut slots = 0;
+        while slots < keep {
+            let v = self
+                .vals
+                .len()
+                .checked_sub(count + 1)
+                .map(|i| self.vals[i])
+                .ok_or(Error::Invalid("type mismatch: branch operands"))?;
+            slots += v.width as u32;
+            count += 1;
+        }
+        let n = self.vals.len();
+        self.home(n - count..n);
+        Ok(count)
+    }
+
+    /// An unconditional branch to `label`.
+    fn emit_br(&mut self, label: u32) -> Result<(), Error> {
+        let (_, keep) = self.label(label)?;
+        self.home_top_slots(keep)?;
+        let (t, forward) = self.branch_target(label)?;
+        if t.src == t.dst || t.n == 0 {
+            if forward {
+                self.add_fixup(label, Fixup::Op(self.here()));
+            }
+            self.emit(Op::Jump { to: t.to });
+        } else {
+            let target = self.add_target(label, t, forward);
+            self.emit(Op::Br { target });
+        }
+        Ok(())
+    }
+
+    /// A conditional branch to `label` on the value `c` (just popped).
+    fn emit_br_if(&mut self, label: u32, c: Val) -> Result<(), Error> {
+        let (_, keep) = self.label(label)?;
+        self.home_top_slots(keep)?;
+        let (t, forward) = self.branch_target(label)?;
+        if t.src == t.dst || t.n == 0 {
+            let op = self.cond_jump(c, t.to, false);
+            if forward {
+                self.add_fixup(label, Fixup::Op(self.here()));
+            }
+            self.emit(op);
+        } else {
+            let c = self.read(c);
+            let target = self.add_target(label, t, forward);
+            self.emit(Op::BrIf { c, target });
+        }
+        Ok(())
+    }
+
+    /// A jump to `to` when the i32 `c` is not zero (or is zero, with
+    /// `if_zero`): a comparison just computed into `c` becomes the jump's
+    /// own test, an `i32.eqz` flips it.
+    fn cond_jump(&mut self, c: Val, to: u32, mut if_zero: bool) -> Op {
+        use crate::ops::num::UnFn;
+        let last = self.ops.len().checked_sub(1);
+        let fusable = c.loc == Loc::Home
+            && last
+                .is_some_and(|l| l as u32 >= self.barrier && dest_of(&self.ops[l]) == Some(c.at));
+        if fusable {
+            // The comparison's own result slot is dead after the jump: the
+            // value was popped.
+            match self.ops.last().cloned() {
+                Some(Op::Un {
+                    f: UnFn::I32Eqz, a, ..
+                }) => {
+                    self.ops.pop();
+                    if_zero = !if_zero;
+                    return if if_zero {
+                        Op::JumpIfNot { c: a, to }
+                    } else {
+                        Op::JumpIf { c: a, to }
+                    };
+                }
+                Some(Op::Bin { f, a, b, .. }) => {
+                    if let Some(f) = jump_test(f, if_zero) {
+                        self.ops.pop();
+                        return Op::JumpCmp { f, a, b, to };
+                    }
+                }
+                Some(Op::BinI { f, a, imm, .. }) => {
+                    if let Some(f) = jump_test(f, if_zero) {
+                        self.ops.pop();
+                        return Op::JumpCmpI { f, a, imm, to };
+                    }
+                }
+                _ => {}
+            }
+        }
+        let c = self.read(c);
+        if if_zero {
+            Op::JumpIfNot { c, to }
+        } else {
+            Op::JumpIf { c, to }
+        }
+    }
+
+    pub(super) fn patch(&mut self, fixup: Fixup, to: u32) {
+        match fixup {
+            Fixup::Op(i) => match &mut self.ops[i as usize] {
+                Op::Jump { to: t }
+                | Op::JumpIf { to: t, .. }
+                | Op::JumpIfNot { to: t, .. }
+                | Op::JumpCmp { to: t, .. }
+                | Op::JumpCmpI { to: t, .. } => *t = to,
+                _ => {}
+            },
+            Fixup::Table(i) => self.targets[i as usize].to = to,
+            Fixup::Catch(h, c) => self.handlers[h as usize].catches[c as usize].target.to = to,
+        }
+    }
+
+    pub(super) fn local(&self, idx: u32) -> Result<(u32, u8), Error> {
+        self.locals
+            .get(idx as usize)
+            .copied()
+            .ok_or(Error::Invalid("unknown local"))
+    }
+
+    pub(super) fn global_width(&self, idx: u32) -> Result<u32, Error> {
+        self.env
+            .globals
+            .get(idx as usize)
+            .map(|t| slots(*t))
+            .ok_or(Error::Invalid("unknown global"))
+    }
+}
+
+/// The slot an op writes its one result to, if it is such an op.
+fn dest_of(op: &Op) -> Option<u32> {
+    dest(&mut op.clone()).map(|d| *d)
+}
+
+/// The destination field of an op that writes one result (see `dest_of`).
+fn dest(op: &mut Op) -> Option<&mut u32> {
+    match op {
+        Op::Copy { d, .. }
+        | Op::Copy2 { d, .. }
+        | Op::Const { d, .. }
+        | Op::GlobalGet { d, .. }
+        | Op::RefFunc { d, .. }
+        | Op::Bin { d, .. }
+        | Op::BinI { d, .. }
+        | Op::Un { d, .. }
+        | Op::Trapping { d, .. }
+        | Op::Load { d, .. }
+        | Op::V128Load { d, .. }
+        | Op::SimdBin { d, .. } => Some(d),
+        _ => None,
+    }
+}
+
+/// The integer comparison that makes a jump when `f` of the operands is
+/// non-zero (or, with `if_zero`, zero), if `f` is one.
+fn jump_test(f: crate::ops::num::BinFn, if_zero: bool) -> Option<crate::ops::num::BinFn> {
+    use crate::ops::num::BinFn::*;
+    let (f, negated) = match f {
+        I32Eq => (I32Eq, I32Ne),
+        I32Ne => (I32Ne, I32Eq),
+        I32LtS => (I32LtS, I32GeS),
+        I32LtU => (I32LtU, I32GeU),
+        I32GtS => (I32GtS, I32LeS),
+        I32GtU => (I32GtU, I32LeU),
+        I32LeS => (I32LeS, I32GtS),
+        I32LeU => (I32LeU, I32GtU),
+        I32GeS => (I32GeS, I32LtS),
+        I32GeU => (I32GeU, I32LtU),
+        I64Eq => (I64Eq, I64Ne),
+        I64Ne => (I64Ne, I64Eq),
+        I64LtS => (I64LtS, I64GeS),
+        I64LtU => (I64LtU, I64GeU),
+        I64GtS => (I64GtS, I64LeS),
+        I64GtU => (I64GtU, I64LeU),
+        I64LeS => (I64LeS, I64GtS),
+        I64LeU => (I64LeU, I64GtU),
+        I64GeS => (I64GeS, I64LtS),
+        I64GeU => (I64GeU, I64LtU),
+        _ => return None,
+    };
+    Some(if if_zero { negated } else { f })
 }

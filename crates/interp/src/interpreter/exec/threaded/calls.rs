@@ -8,43 +8,52 @@
 use super::*;
 
 /// Calls the WebAssembly function whose code is at `callee`, of instance
-/// `ci`, with its arguments on top of the stack: they become the start of
-/// its frame. `ip` is the call op.
+/// `ci`, whose frame starts at `new_fp`, where its arguments are. `ip` is
+/// the call op.
 ///
-/// The common case (no fuel, room for the frame and its slots, the same
-/// instance) makes no call but the tail call to the callee's first op, so
-/// that it needs no registers saved; everything else goes to `call_slow`,
-/// by a tail call too.
+/// The common case (no fuel, room for the frame, the same instance) makes
+/// no call but the tail call to the callee's first op, so that it needs no
+/// registers saved; everything else goes to `call_slow`, by a tail call
+/// too.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 pub(super) fn call(
     c: &mut Chain<'_, '_>,
     ip: Ip,
-    sp: Sp,
-    fp: Sp,
+    fp: Fp,
     mem: *mut u8,
     callee: *const Code,
     ci: u32,
+    new_fp: Fp,
 ) -> Flow {
     // SAFETY: `callee` comes from `Arc::as_ptr` of an `Arc` the store holds
     // (a function's, or an instance's `calls` entry), alive since the last
     // host call (see `Pins`).
     let code: &Code = unsafe { &*callee };
-    let new_fp = sp.wrapping_sub(code.param_slots as usize);
-    let room = (c.end as usize - new_fp as usize) / size_of::<u64>();
+    let room = (c.end as usize).saturating_sub(new_fp as usize) / size_of::<u64>();
     if c.metered || c.depth >= c.limit || room < code.max_height as usize || ci != c.inst {
-        c.callee = (callee, ci);
-        return call_slow(c, ip, sp, Acc::uninit(), fp, mem);
+        c.callee = (callee, ci, new_fp);
+        return call_slow(c, ip, fp, mem);
     }
-    zero_locals(sp, new_fp.wrapping_add(code.local_slots as usize));
+    zero_locals(
+        new_fp.wrapping_add(code.param_slots as usize),
+        new_fp.wrapping_add(code.local_slots as usize),
+    );
     push_frame(c, ip, fp, code);
-    let sp = new_fp.wrapping_add(code.local_slots as usize);
-    next_as!(c, &code.entry, c.ops, sp, Acc::uninit(), new_fp, mem)
+    next_by!(c, handler_ptr(code.entry), c.ops, new_fp, mem)
+}
+
+/// The handler a `HandlerPtr` names.
+#[inline(always)]
+fn handler_ptr(h: HandlerPtr) -> OpHandler {
+    // SAFETY: every `HandlerPtr` was made by `handler_of` from an
+    // `OpHandler`.
+    unsafe { std::mem::transmute::<usize, OpHandler>(h.0) }
 }
 
 /// Zeroes the slots from `from` up to `to`: a callee's declared locals.
 #[inline(always)]
-pub(super) fn zero_locals(from: Sp, to: Sp) {
+pub(super) fn zero_locals(from: Fp, to: Fp) {
     let mut p = from;
     while p < to {
         // SAFETY: the slots are the callee's frame, which the caller made
@@ -60,7 +69,7 @@ pub(super) fn zero_locals(from: Sp, to: Sp) {
 /// Saves the caller (at op `ip`, frame `fp`) on the frame stack, whose
 /// depth is below the limit, and makes `code` the running code.
 #[inline(always)]
-pub(super) fn push_frame(c: &mut Chain<'_, '_>, ip: Ip, fp: Sp, code: &Code) {
+pub(super) fn push_frame(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, code: &Code) {
     let caller = Frame {
         code: CodePtr(c.code),
         pc: op_index(c, ip) as u32 + 1,
@@ -78,15 +87,8 @@ pub(super) fn push_frame(c: &mut Chain<'_, '_>, ip: Ip, fp: Sp, code: &Code) {
 /// A call in full (to `Chain::callee`): fuel, the depth limit, growing the
 /// frame or value stack, switching instance.
 #[inline(never)]
-pub(super) fn call_slow(
-    c: &mut Chain<'_, '_>,
-    ip: Ip,
-    sp: Sp,
-    _: Acc,
-    fp: Sp,
-    mut mem: *mut u8,
-) -> Flow {
-    let (callee, ci) = c.callee;
+pub(super) fn call_slow(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mut mem: *mut u8) -> Flow {
+    let (callee, ci, mut new_fp) = c.callee;
     if c.metered && !c.fuel(ip) {
         return Flow::Done;
     }
@@ -101,13 +103,15 @@ pub(super) fn call_slow(
     // SAFETY: as in `call`.
     let code: &Code = unsafe { &*callee };
     let fpi = c.index(fp);
-    let mut new_fp = sp.wrapping_sub(code.param_slots as usize);
-    let room = (c.end as usize - new_fp as usize) / size_of::<u64>();
+    let room = (c.end as usize).saturating_sub(new_fp as usize) / size_of::<u64>();
     let mut fp = fp;
     if room >= code.max_height as usize {
-        zero_locals(sp, new_fp.wrapping_add(code.local_slots as usize));
+        zero_locals(
+            new_fp.wrapping_add(code.param_slots as usize),
+            new_fp.wrapping_add(code.local_slots as usize),
+        );
     } else {
-        new_fp = c.grow_stack(ip, code, new_fp, sp);
+        new_fp = c.grow_stack(ip, code, new_fp);
         if new_fp.is_null() {
             return Flow::Done;
         }
@@ -117,28 +121,14 @@ pub(super) fn call_slow(
     if ci != c.inst {
         mem = c.switch(ci).ptr;
     }
-    let sp = new_fp.wrapping_add(code.local_slots as usize);
-    next!(c, c.ops, sp, new_fp, mem)
+    next!(c, c.ops, new_fp, mem)
 }
 
-/// A return in full: from the entry frame to the host, of several
-/// results, dropping pins, switching instance.
+/// A return in full, to a caller below the entry frame: dropping pins,
+/// switching instance. The results are at the frame's start already.
 #[inline(never)]
-pub(super) fn ret_slow(
-    c: &mut Chain<'_, '_>,
-    ip: Ip,
-    sp: Sp,
-    _: Acc,
-    fp: Sp,
-    mut mem: *mut u8,
-) -> Flow {
-    if c.depth == 0 {
-        // The entry frame returns to the host.
-        exit!(c, ip, sp, fp, mem);
-    }
-    // SAFETY: `c.code` is the running code (alive, see `Pins`).
-    let n = unsafe { (*c.code).result_slots } as usize;
-    move_down(sp.wrapping_sub(n), n, fp);
+pub(super) fn ret_slow(c: &mut Chain<'_, '_>, mut mem: *mut u8) -> Flow {
+    debug_assert!(c.depth > 0, "the entry frame's return is run's");
     c.depth -= 1;
     // SAFETY: the frame below `depth` was written by `run` or a call.
     let f = unsafe { c.saved.add(c.depth).read() };
@@ -150,19 +140,19 @@ pub(super) fn ret_slow(
     if f.inst != c.inst {
         mem = c.switch(f.inst).ptr;
     }
-    resume(c, f, fp.wrapping_add(n), mem)
+    resume(c, f, mem)
 }
 
-/// Resumes the caller saved in `f`, with the top of the stack at `sp` (the
-/// results are at the callee's frame pointer).
+/// Resumes the caller saved in `f` (the results are at the callee's frame
+/// pointer, where the caller's call op put the arguments).
 #[inline(always)]
-pub(super) fn resume(c: &mut Chain<'_, '_>, f: Frame, sp: Sp, mem: *mut u8) -> Flow {
+pub(super) fn resume(c: &mut Chain<'_, '_>, f: Frame, mem: *mut u8) -> Flow {
     c.code = f.code.0;
     // SAFETY: a frame's code is alive (see `Pins`).
     c.ops = unsafe { (*f.code.0).ops.as_ptr() };
     // SAFETY: a frame's pc is just after its call op, never the last.
     let ip = unsafe { c.ops.add(f.pc as usize) };
-    next!(c, ip, sp, c.slots.wrapping_add(f.fp as usize), mem)
+    next!(c, ip, c.slots.wrapping_add(f.fp as usize), mem)
 }
 
 /// Makes room for more frames, keeping the `depth` frames written.
@@ -176,52 +166,8 @@ pub(super) fn grow_frames(frames: &mut Vec<Frame>, depth: usize) {
 }
 
 /// The handler of every op that `run` executes: stops the chain there.
-pub(super) fn leave(c: &mut Chain<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
-    exit!(c, ip, sp, fp, mem)
-}
-
-/// `ReturnAcc`: `ret` with the one result in the accumulator, which goes
-/// straight into the callee's first slot, where the caller finds it.
-pub(super) fn ret_acc(
-    c: &mut Chain<'_, '_>,
-    ip: Ip,
-    sp: Sp,
-    acc: Acc,
-    fp: Sp,
-    mem: *mut u8,
-) -> Flow {
-    let v = acc!(acc);
-    if let Some(f) = plain_caller(c) {
-        at!(fp) = v;
-        c.depth -= 1;
-        return resume(c, f, fp.wrapping_add(1), mem);
-    }
-    // The rest is `ret_slow`'s, with the result on the stack as `Return`
-    // has it (its slot is the one the first op of the pair did not push).
-    at!(sp) = v;
-    ret_slow(c, ip, sp.wrapping_add(1), Acc::uninit(), fp, mem)
-}
-
-/// `ReturnLocal`: `ret` with the one result in a local, which goes straight
-/// into the callee's first slot; any return but to a plain caller is
-/// `run`'s.
-pub(super) fn ret_local(
-    c: &mut Chain<'_, '_>,
-    ip: Ip,
-    sp: Sp,
-    _: Acc,
-    fp: Sp,
-    mem: *mut u8,
-) -> Flow {
-    let Op::ReturnLocal { off } = *op(ip) else {
-        wrong()
-    };
-    if let Some(f) = plain_caller(c) {
-        at!(fp) = local!(fp, off);
-        c.depth -= 1;
-        return resume(c, f, fp.wrapping_add(1), mem);
-    }
-    exit!(c, ip, sp, fp, mem)
+pub(super) fn leave(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    exit!(c, ip, fp, mem)
 }
 
 /// The caller a return resumes, when the return needs no more than that:
@@ -280,18 +226,18 @@ pub(super) fn indirect_hit(
 /// A `call_indirect` in full: the checks and their traps, subtypes, host
 /// functions (left to `run`).
 #[inline(never)]
-pub(super) fn call_indirect_slow(
-    c: &mut Chain<'_, '_>,
-    ip: Ip,
-    sp: Sp,
-    _: Acc,
-    fp: Sp,
-    mem: *mut u8,
-) -> Flow {
-    let Op::CallIndirect { ty, table } = op(ip) else {
+pub(super) fn call_indirect_slow(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::CallIndirect {
+        ty,
+        base,
+        index,
+        table,
+    } = *op(ip)
+    else {
         wrong()
     };
-    let Some(addr) = c.indirect(ip, sp, *ty, *table) else {
+    let i = slot!(fp, index);
+    let Some(addr) = c.indirect(ip, ty, table as u32, i) else {
         return Flow::Done;
     };
     match c.m.store.funcs.get(addr as usize) {
@@ -301,11 +247,9 @@ pub(super) fn call_indirect_slow(
             ..
         }) => {
             let (callee, ci) = (Arc::as_ptr(callee), *instance);
-            // `indirect` popped the index.
-            call(c, ip, sp.wrapping_sub(1), fp, mem, callee, ci)
+            call(c, ip, fp, mem, callee, ci, fp.wrapping_add(base as usize))
         }
-        // `run` makes host calls: it pops the index again, which is still
-        // in its slot.
-        _ => exit!(c, ip, sp, fp, mem),
+        // `run` makes host calls.
+        _ => exit!(c, ip, fp, mem),
     }
 }

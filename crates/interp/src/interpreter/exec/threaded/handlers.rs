@@ -1,490 +1,383 @@
-//! The handlers of the plain ops: numbers, locals, branches, memory 0
-//! through the cached raw view, common vector operators, and the helpers
-//! they share. One function per op kind (`handlers!`), so that each has
-//! its own indirect jump to predict.
+//! The handlers: control, data movement, memory 0 through the cached raw
+//! view, globals, and the operator families. A family's handler is generic
+//! over its operator's index (`const F: usize`), and its table holds one
+//! instance per operator of the family's list (`ops::num::for_each_bin_fn`
+//! and its kin): each handler does its operator inline, with no second
+//! dispatch on it.
 
 use super::*;
+use crate::ops::mem::{LoadFn, StoreFn};
+use crate::ops::num::{BinFn, TrapFn, UnFn};
+use crate::ops::simd::SimdBinFn;
 
 handlers! {
-    call_direct(c, ip, sp, fp, mem) Op::Call { func } => {
+    call_direct(c, ip, fp, mem) Op::Call { func, base } => {
         // SAFETY: `data` is the running instance's (see there).
         let calls = unsafe { &(*c.data).calls };
         match calls.get(*func as usize) {
             Some(Some((callee, ci))) => {
                 let (callee, ci) = (Arc::as_ptr(callee), *ci);
-                call(c, ip, sp, fp, mem, callee, ci)
+                call(c, ip, fp, mem, callee, ci, fp.wrapping_add(*base as usize))
             }
-            _ => exit!(c, ip, sp, fp, mem),
+            // A host function: `run`'s.
+            _ => exit!(c, ip, fp, mem),
         }
     }
-    call_indirect(c, ip, sp, fp, mem) Op::CallIndirect { ty, table } => {
+    call_indirect(c, ip, fp, mem) Op::CallIndirect { ty, base, index, table } => {
         // The common case here: an element that is a WebAssembly function
-        // of exactly the expected type. Anything else
-        // (errors, subtypes, host functions) is `call_indirect_slow`'s, by
-        // a tail call, so that this path saves no registers.
-        match indirect_hit(c, *ty, *table, top!(sp)) {
-            // The index is popped.
-            Some((callee, ci)) => call(c, ip, sp.wrapping_sub(1), fp, mem, callee, ci),
-            None => call_indirect_slow(c, ip, sp, Acc::uninit(), fp, mem),
+        // of exactly the expected type. Anything else (errors, subtypes,
+        // host functions) is `call_indirect_slow`'s, by a tail call, so
+        // that this path saves no registers.
+        match indirect_hit(c, *ty, *table as u32, slot!(fp, *index)) {
+            Some((callee, ci)) => call(c, ip, fp, mem, callee, ci, fp.wrapping_add(*base as usize)),
+            None => call_indirect_slow(c, ip, fp, mem),
         }
     }
-    ret(c, ip, sp, fp, mem) Op::Return => {
-        // The common case (at most one result slot, see `plain_caller`)
-        // makes no call but the tail call to the caller's next op, as in
-        // `call`; the rest is `ret_slow`'s.
+    ret(c, ip, fp, mem) Op::Return { base } => {
+        if c.depth == 0 {
+            // The entry frame returns to the host: `run` takes the results
+            // from where they are.
+            exit!(c, ip, fp, mem);
+        }
+        // The results go to the frame's start, where the caller finds them.
         // SAFETY: `c.code` is the running code (alive, see `Pins`).
-        let n = unsafe { (*c.code).result_slots };
-        if n <= 1
-            && let Some(f) = plain_caller(c)
-        {
-            if n == 1 {
-                at!(fp) = top!(sp);
+        let n = unsafe { (*c.code).result_slots } as usize;
+        if *base != 0 {
+            match n {
+                0 => {}
+                1 => slot!(fp, 0) = slot!(fp, *base),
+                // SAFETY: both ranges are slots of the frame (`in_bounds`
+                // checked `base + result_slots`); `copy` allows overlap.
+                _ => unsafe { std::ptr::copy(fp.wrapping_add(*base as usize), fp, n) },
             }
+        }
+        // The common case makes no call but the tail call to the caller's
+        // next op, as in `call`; the rest is `ret_slow`'s.
+        if let Some(f) = plain_caller(c) {
             c.depth -= 1;
-            return resume(c, f, fp.wrapping_add(n as usize), mem);
+            return resume(c, f, mem);
         }
-        ret_slow(c, ip, sp, Acc::uninit(), fp, mem)
+        ret_slow(c, mem)
     }
-    jump_to(c, ip, sp, fp, mem) Op::Jump { to } => {
-        jump!(c, ip, *to, sp, fp, mem)
+    jump_to(c, ip, fp, mem) Op::Jump { to } => {
+        jump!(c, ip, *to, fp, mem)
     }
-    br(c, ip, sp, fp, mem) Op::Br(t) => {
-        branch(c, ip, *t, sp, fp, mem)
-    }
-    jump_if(c, ip, sp, fp, mem) Op::JumpIf { to } => {
-        if pop!(sp) as u32 != 0 {
-            jump!(c, ip, *to, sp, fp, mem);
+    jump_if(c, ip, fp, mem) Op::JumpIf { c: cond, to } => {
+        if slot!(fp, *cond) as u32 != 0 {
+            jump!(c, ip, *to, fp, mem);
         }
-        next!(c, after!(ip), sp, fp, mem)
+        next!(c, after!(ip), fp, mem)
     }
-    jump_if_not(c, ip, sp, fp, mem) Op::JumpIfNot { to } => {
-        // A forward jump (the end of an `if`): no fuel.
-        let next = if pop!(sp) as u32 == 0 { target!(c, *to) } else { after!(ip) };
-        next!(c, next, sp, fp, mem)
-    }
-    br_if(c, ip, sp, fp, mem) Op::BrIf(t) => {
-        if pop!(sp) as u32 != 0 {
-            return branch(c, ip, *t, sp, fp, mem);
+    jump_if_not(c, ip, fp, mem) Op::JumpIfNot { c: cond, to } => {
+        if slot!(fp, *cond) as u32 == 0 {
+            jump!(c, ip, *to, fp, mem);
         }
-        next!(c, after!(ip), sp, fp, mem)
+        next!(c, after!(ip), fp, mem)
     }
-    br_table(c, ip, sp, fp, mem) Op::BrTable { start, len: n } => {
-        let i = (pop!(sp) as u32).min(n - 1);
-        // SAFETY: `c.code` is the running code.
-        let t = unsafe { (&(*c.code).targets)[(start + i) as usize] };
-        branch(c, ip, t, sp, fp, mem)
+    br(c, ip, fp, mem) Op::Br { target } => {
+        branch(c, ip, branch_target!(c, *target), fp, mem)
     }
-    drop_slots(c, ip, sp, fp, mem) Op::Drop { slots } => {
-        next!(c, after!(ip), sp.wrapping_sub(*slots as usize), fp, mem)
-    }
-    select(c, ip, sp, fp, mem) Op::Select { slots } => {
-        let cond = pop!(sp) as u32;
-        let n = *slots as usize;
-        if cond == 0 {
-            move_down(sp.wrapping_sub(n), n, sp.wrapping_sub(2 * n));
+    br_if(c, ip, fp, mem) Op::BrIf { c: cond, target } => {
+        if slot!(fp, *cond) as u32 != 0 {
+            return branch(c, ip, branch_target!(c, *target), fp, mem);
         }
-        next!(c, after!(ip), sp.wrapping_sub(n), fp, mem)
+        next!(c, after!(ip), fp, mem)
     }
-    local_get(c, ip, sp, fp, mem) Op::LocalGet { off } => {
-        push!(c, sp, local!(fp, *off));
-        next!(c, after!(ip), sp, fp, mem)
+    br_table(c, ip, fp, mem) Op::BrTable { index, start, len } => {
+        let i = (slot!(fp, *index) as u32).min(len - 1);
+        branch(c, ip, branch_target!(c, start + i), fp, mem)
     }
-    local_set(c, ip, sp, fp, mem) Op::LocalSet { off } => {
-        local!(fp, *off) = pop!(sp);
-        next!(c, after!(ip), sp, fp, mem)
+    copy(c, ip, fp, mem) Op::Copy { d, s } => {
+        slot!(fp, *d) = slot!(fp, *s);
+        next!(c, after!(ip), fp, mem)
     }
-    local_tee(c, ip, sp, fp, mem) Op::LocalTee { off } => {
-        local!(fp, *off) = top!(sp);
-        next!(c, after!(ip), sp, fp, mem)
+    copy2(c, ip, fp, mem) Op::Copy2 { d, s } => {
+        set_vector!(fp.wrapping_add(*d as usize), vector!(fp.wrapping_add(*s as usize)));
+        next!(c, after!(ip), fp, mem)
     }
-    local_get2(c, ip, sp, fp, mem) Op::LocalGet2 { off } => {
-        if sp.wrapping_add(1) >= c.end {
-            overrun();
+    constant(c, ip, fp, mem) Op::Const { d, bits } => {
+        slot!(fp, *d) = *bits;
+        next!(c, after!(ip), fp, mem)
+    }
+    select(c, ip, fp, mem) Op::Select { at, w } => {
+        let (at, w) = (*at as usize, *w as usize);
+        if slot!(fp, at + 2 * w) as u32 == 0 {
+            slot!(fp, at) = slot!(fp, at + w);
+            if w == 2 {
+                slot!(fp, at + 1) = slot!(fp, at + 3);
+            }
         }
-        set_vector!(sp, vector!(fp.wrapping_add(*off as usize)));
-        next!(c, after!(ip), sp.wrapping_add(2), fp, mem)
+        next!(c, after!(ip), fp, mem)
     }
-    local_set2(c, ip, sp, fp, mem) Op::LocalSet2 { off } => {
-        sp = sp.wrapping_sub(2);
-        set_vector!(fp.wrapping_add(*off as usize), vector!(sp));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    local_tee2(c, ip, sp, fp, mem) Op::LocalTee2 { off } => {
-        set_vector!(fp.wrapping_add(*off as usize), vector!(sp.wrapping_sub(2)));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    constant(c, ip, sp, fp, mem) Op::Const { bits } => {
-        push!(c, sp, *bits);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    i32_eqz(c, ip, sp, fp, mem) Op::I32Eqz => {
-        top!(sp) = (top!(sp) as u32 == 0) as u64;
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    un(c, ip, sp, fp, mem) Op::Un { f } => {
-        top!(sp) = f.call(top!(sp));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    un_l(c, ip, sp, fp, mem) Op::UnL { f, a } => {
-        push!(c, sp, f.call(local!(fp, *a)));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin(c, ip, sp, fp, mem) Op::Bin { f } => {
-        let b = pop!(sp);
-        top!(sp) = f.call(top!(sp), b);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_l(c, ip, sp, fp, mem) Op::BinL { f, b } => {
-        top!(sp) = f.call(top!(sp), local!(fp, *b));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_c(c, ip, sp, fp, mem) Op::BinC { f, c: k } => {
-        top!(sp) = f.call(top!(sp), *k);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_lr(c, ip, sp, fp, mem) Op::BinLR { f, a } => {
-        top!(sp) = f.call(local!(fp, *a), top!(sp));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_ll(c, ip, sp, fp, mem) Op::BinLL { f, a, b } => {
-        push!(c, sp, f.call(local!(fp, *a), local!(fp, *b)));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_lc(c, ip, sp, fp, mem) Op::BinLC { f, a, c: k } => {
-        push!(c, sp, f.call(local!(fp, *a), *k));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_set(c, ip, sp, fp, mem) Op::BinSet { f, d } => {
-        let b = pop!(sp);
-        let a = pop!(sp);
-        local!(fp, *d) = f.call(a, b);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_lc_set(c, ip, sp, fp, mem) Op::BinLCSet { f, a, c: k, d } => {
-        local!(fp, *d) = f.call(local!(fp, *a), *k as i64 as u64);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_ll_set(c, ip, sp, fp, mem) Op::BinLLSet { f, a, b, d } => {
-        local!(fp, *d) = f.call(local!(fp, *a), local!(fp, *b));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_lr_set(c, ip, sp, fp, mem) Op::BinLRSet { f, a, d } => {
-        let b = pop!(sp);
-        local!(fp, *d) = f.call(local!(fp, *a), b);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_l_set(c, ip, sp, fp, mem) Op::BinLSet { f, b, d } => {
-        let a = pop!(sp);
-        local!(fp, *d) = f.call(a, local!(fp, *b));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_c_set(c, ip, sp, fp, mem) Op::BinCSet { f, c: k, d } => {
-        let a = pop!(sp);
-        local!(fp, *d) = f.call(a, *k as i64 as u64);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    copy(c, ip, sp, fp, mem) Op::Copy { a, d } => {
-        local!(fp, *d) = local!(fp, *a);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    const_set(c, ip, sp, fp, mem) Op::ConstSet { bits, d } => {
-        local!(fp, *d) = *bits;
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    jump_if_l(c, ip, sp, fp, mem) Op::JumpIfL { off, to, if_zero } => {
-        if (local!(fp, *off) as u32 == 0) == *if_zero {
-            jump!(c, ip, *to, sp, fp, mem);
+    global_get(c, ip, fp, mem) Op::GlobalGet { d, global, wide } => {
+        // SAFETY: `data` is the running instance's (see there).
+        let addr = unsafe { *(&*c.data).globals.get_unchecked(*global as usize) };
+        let g = &c.m.store.globals[addr as usize];
+        slot!(fp, *d) = g.lo;
+        if *wide {
+            slot!(fp, *d + 1) = g.hi;
         }
-        next!(c, after!(ip), sp, fp, mem)
+        next!(c, after!(ip), fp, mem)
     }
-    jump_if_lc(c, ip, sp, fp, mem) Op::JumpIfLC { f, a, c: k, to, if_zero } => {
-        if (f.call(local!(fp, *a), *k as i64 as u64) as u32 == 0) == *if_zero {
-            jump!(c, ip, *to, sp, fp, mem);
+    global_set(c, ip, fp, mem) Op::GlobalSet { s, global, wide } => {
+        // SAFETY: as in `global_get`.
+        let addr = unsafe { *(&*c.data).globals.get_unchecked(*global as usize) };
+        let (lo, hi) = (slot!(fp, *s), if *wide { slot!(fp, *s + 1) } else { 0 });
+        let g = &mut c.m.store.globals[addr as usize];
+        g.lo = lo;
+        if *wide {
+            g.hi = hi;
         }
-        next!(c, after!(ip), sp, fp, mem)
+        next!(c, after!(ip), fp, mem)
     }
-    jump_if_ll(c, ip, sp, fp, mem) Op::JumpIfLL { f, a, b, to, if_zero } => {
-        if (f.call(local!(fp, *a), local!(fp, *b)) as u32 == 0) == *if_zero {
-            jump!(c, ip, *to, sp, fp, mem);
-        }
-        next!(c, after!(ip), sp, fp, mem)
+    ref_func(c, ip, fp, mem) Op::RefFunc { d, func } => {
+        // SAFETY: as in `global_get`.
+        let addr = unsafe { *(&*c.data).funcs.get_unchecked(*func as usize) };
+        slot!(fp, *d) = addr as u64 + 1;
+        next!(c, after!(ip), fp, mem)
     }
-    load(c, ip, sp, fp, mem) Op::Load { f, shift, offset } => {
-        let ea = (top!(sp) as u32).wrapping_shl(*shift as u32) as u64 + *offset as u64;
-        top!(sp) = or_trap!(c, ip, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    load_b(c, ip, sp, fp, mem) Op::LoadB { f, shift, a, offset } => {
-        let ea = based_address(local!(fp, *a), top!(sp), *shift, *offset);
-        top!(sp) = or_trap!(c, ip, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    load_l(c, ip, sp, fp, mem) Op::LoadL { f, shift, a, offset } => {
-        let ea = address(local!(fp, *a), *shift, *offset);
-        let v = or_trap!(c, ip, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
-        push!(c, sp, v);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    store(c, ip, sp, fp, mem) Op::Store { f, offset } => {
-        let v = pop!(sp);
-        let ea = pop!(sp) as u32 as u64 + *offset as u64;
-        if !f.call(bytes!(c, mem), ea, v) {
-            return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
-        }
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    store_l(c, ip, sp, fp, mem) Op::StoreL { f, shift, a, offset } => {
-        let v = pop!(sp);
-        let ea = address(local!(fp, *a), *shift, *offset);
-        if !f.call(bytes!(c, mem), ea, v) {
-            return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
-        }
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    store_ll(c, ip, sp, fp, mem) Op::StoreLL { f, shift, a, offset, v } => {
-        let ea = address(local!(fp, *a), *shift, *offset);
-        if !f.call(bytes!(c, mem), ea, local!(fp, *v)) {
-            return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
-        }
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    store_lc(c, ip, sp, fp, mem) Op::StoreLC { f, shift, a, offset, c: k } => {
-        let ea = address(local!(fp, *a), *shift, *offset);
-        if !f.call(bytes!(c, mem), ea, *k as i64 as u64) {
-            return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
-        }
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    load_set(c, ip, sp, fp, mem) Op::LoadSet { f, shift, offset, d } => {
-        let ea = (pop!(sp) as u32).wrapping_shl(*shift as u32) as u64 + *offset as u64;
-        local!(fp, *d) = or_trap!(c, ip, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    load_l_set(c, ip, sp, fp, mem) Op::LoadLSet { f, shift, a, offset, d } => {
-        let ea = address(local!(fp, *a), *shift, *offset);
-        local!(fp, *d) = or_trap!(c, ip, f.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    v128_load(c, ip, sp, fp, mem) Op::V128Load { offset } => {
-        if sp >= c.end {
-            overrun();
-        }
-        let ea = top!(sp) as u32 as u64 + *offset as u64;
+    v128_load(c, ip, fp, mem) Op::V128Load { d, addr, offset } => {
+        let ea = slot!(fp, *addr) as u32 as u64 + *offset as u64;
         let v = or_trap!(c, ip, load16(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
-        set_vector!(sp.wrapping_sub(1), v);
-        next!(c, after!(ip), sp.wrapping_add(1), fp, mem)
+        set_vector!(fp.wrapping_add(*d as usize), v);
+        next!(c, after!(ip), fp, mem)
     }
-    v128_load_l(c, ip, sp, fp, mem) Op::V128LoadL { shift, a, offset } => {
-        if sp.wrapping_add(1) >= c.end {
-            overrun();
-        }
-        let ea = address(local!(fp, *a), *shift, *offset);
-        let v = or_trap!(c, ip, load16(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
-        set_vector!(sp, v);
-        next!(c, after!(ip), sp.wrapping_add(2), fp, mem)
-    }
-    v128_load_ll(c, ip, sp, fp, mem) Op::V128LoadLL { a, b, offset } => {
-        if sp.wrapping_add(1) >= c.end {
-            overrun();
-        }
-        let ea = (local!(fp, *a) as u32).wrapping_add(local!(fp, *b) as u32) as u64 + *offset as u64;
-        let v = or_trap!(c, ip, load16(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
-        set_vector!(sp, v);
-        next!(c, after!(ip), sp.wrapping_add(2), fp, mem)
-    }
-    v128_store(c, ip, sp, fp, mem) Op::V128Store { offset } => {
-        sp = sp.wrapping_sub(2);
-        let v = vector!(sp);
-        let ea = pop!(sp) as u32 as u64 + *offset as u64;
-        let b = or_trap!(
+    v128_store(c, ip, fp, mem) Op::V128Store { addr, val, offset } => {
+        let ea = slot!(fp, *addr) as u32 as u64 + *offset as u64;
+        let v = vector!(fp.wrapping_add(*val as usize));
+        let place = or_trap!(
             c,
             ip,
             range16(ea).and_then(|r| bytes!(c, mem).get_mut(r)),
             Trap::OutOfBoundsMemoryAccess
         );
-        b.copy_from_slice(&v);
-        next!(c, after!(ip), sp, fp, mem)
+        place.copy_from_slice(&v);
+        next!(c, after!(ip), fp, mem)
     }
-    simd_bin(c, ip, sp, fp, mem) Op::SimdBin { f } => {
-        sp = sp.wrapping_sub(2);
-        let b = vector!(sp);
-        let at = sp.wrapping_sub(2);
-        set_vector!(at, f.call_bytes(vector!(at), b));
-        next!(c, after!(ip), sp, fp, mem)
+    num(c, ip, fp, mem) Op::Num { instr, top } => {
+        generic(c, ip, fp, mem, *top, crate::ops::num::numeric, instr)
     }
-    simd_bin_lr(c, ip, sp, fp, mem) Op::SimdBinLR { f, a } => {
-        let at = sp.wrapping_sub(2);
-        set_vector!(at, f.call_bytes(vector!(fp.wrapping_add(*a as usize)), vector!(at)));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    simd_bin_lr_set(c, ip, sp, fp, mem) Op::SimdBinLRSet { f, a, d } => {
-        sp = sp.wrapping_sub(2);
-        let v = f.call_bytes(vector!(fp.wrapping_add(*a as usize)), vector!(sp));
-        set_vector!(fp.wrapping_add(*d as usize), v);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    i32x4_mul_add_lr_set(c, ip, sp, fp, mem) Op::I32x4MulAddLRSet { a, d } => {
-        let sp = vector_mul_add(sp, fp, *a, *d, SimdBinFn::I32x4Mul, SimdBinFn::I32x4Add);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    f32x4_mul_add_lr_set(c, ip, sp, fp, mem) Op::F32x4MulAddLRSet { a, d } => {
-        let sp = vector_mul_add(sp, fp, *a, *d, SimdBinFn::F32x4Mul, SimdBinFn::F32x4Add);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    f64x2_mul_add_lr_set(c, ip, sp, fp, mem) Op::F64x2MulAddLRSet { a, d } => {
-        let sp = vector_mul_add(sp, fp, *a, *d, SimdBinFn::F64x2Mul, SimdBinFn::F64x2Add);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    i32_mul_add_lll(c, ip, sp, fp, mem) Op::I32MulAddLLL { a, b, c: k } => {
-        let m = BinFn::I32Mul.call(local!(fp, *a), local!(fp, *b));
-        push!(c, sp, BinFn::I32Add.call(m, local!(fp, *k)));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    store_l_bin(c, ip, sp, fp, mem) Op::StoreLBin { store, f, a, v, c: k, offset } => {
-        let v = f.call(local!(fp, *v), *k as i64 as u64);
-        let ea = address(local!(fp, *a), 0, *offset);
-        if !store.call(bytes!(c, mem), ea, v) {
-            return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
-        }
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_l_load(c, ip, sp, fp, mem) Op::BinLLoad { f, load, a, b, shift, offset } => {
-        let ea = address(local!(fp, *b), *shift, *offset);
-        let v = or_trap!(c, ip, load.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
-        push!(c, sp, f.call(local!(fp, *a), v));
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    bin_l_load_set(c, ip, sp, fp, mem) Op::BinLLoadSet { f, load, a, b, d, shift, offset } => {
-        let ea = address(local!(fp, *b), *shift, *offset);
-        let v = or_trap!(c, ip, load.call(bytes!(c, mem), ea), Trap::OutOfBoundsMemoryAccess);
-        local!(fp, *d) = f.call(local!(fp, *a), v);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    i32_mul_add_lcc_set(c, ip, sp, fp, mem) Op::I32MulAddLCCSet { a, d, c1, c2 } => {
-        let m = BinFn::I32Mul.call(local!(fp, *a), *c1 as u32 as u64);
-        local!(fp, *d) = BinFn::I32Add.call(m, *c2 as u32 as u64);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    f64_mul_add_lr_set(c, ip, sp, fp, mem) Op::F64MulAddLRSet { a, d } => {
-        let y = pop!(sp);
-        let x = pop!(sp);
-        let m = BinFn::F64Mul.call(x, y);
-        local!(fp, *d) = BinFn::F64Add.call(local!(fp, *a), m);
-        next!(c, after!(ip), sp, fp, mem)
-    }
-    i32_add_jump_lt_u(c, ip, sp, fp, mem) Op::I32AddJumpLtU(s) => {
-        add_jump(c, ip, *s, BinFn::I32LtU, sp, fp, mem)
-    }
-    i32_add_jump_lt_s(c, ip, sp, fp, mem) Op::I32AddJumpLtS(s) => {
-        add_jump(c, ip, *s, BinFn::I32LtS, sp, fp, mem)
-    }
-    i32_add_l_jump_lt_u(c, ip, sp, fp, mem) Op::I32AddLJumpLtU(s) => {
-        add_l_jump(c, ip, s, BinFn::I32LtU, sp, fp, mem)
-    }
-    i32_add_l_jump_lt_s(c, ip, sp, fp, mem) Op::I32AddLJumpLtS(s) => {
-        add_l_jump(c, ip, s, BinFn::I32LtS, sp, fp, mem)
-    }
-    num(c, ip, sp, fp, mem) Op::Num(i) => {
-        instr(c, ip, crate::ops::num::numeric, i, sp, fp, mem)
-    }
-    simd(c, ip, sp, fp, mem) Op::Simd(i) => {
-        instr(c, ip, crate::ops::simd::simd, i, sp, fp, mem)
+    simd(c, ip, fp, mem) Op::Simd { instr, top } => {
+        generic(c, ip, fp, mem, *top, crate::ops::simd::simd, instr)
     }
 }
 
-/// A counted loop's step and test (`I32AddJumpLtU/S`): `x += c`, then a
-/// jump to `to` while `x lt b` (`lt` the signed or unsigned comparison).
+/// An instruction kept as the AST's, run by `f` on the machine's stack
+/// whose top is at frame slot `top`.
 #[inline(always)]
-pub(super) fn add_jump(
+fn generic(
     c: &mut Chain<'_, '_>,
     ip: Ip,
-    s: shape::Step,
-    lt: BinFn,
-    sp: Sp,
-    fp: Sp,
+    fp: Fp,
     mem: *mut u8,
-) -> Flow {
-    let v = BinFn::I32Add.call(local!(fp, s.x), s.c as i64 as u64);
-    local!(fp, s.x) = v;
-    if lt.call(v, local!(fp, s.b)) != 0 {
-        jump!(c, ip, s.to, sp, fp, mem);
-    }
-    // The next op is the one this fused with: skipped.
-    // SAFETY: `in_bounds` checked that the op after it exists.
-    next!(c, unsafe { ip.add(2) }, sp, fp, mem)
-}
-
-/// A dot product's step (`...MulAddLRSet`): pops vectors `x` and `y`; the
-/// two-slot local at `d` becomes the one at `a` plus `x * y` (`mul` and
-/// `add` of the op's lanes). Returns the new top of the stack.
-#[inline(always)]
-pub(super) fn vector_mul_add(sp: Sp, fp: Sp, a: u32, d: u32, mul: SimdBinFn, add: SimdBinFn) -> Sp {
-    let sp = sp.wrapping_sub(4);
-    let m = mul.call_bytes(vector!(sp), vector!(sp.wrapping_add(2)));
-    let v = add.call_bytes(vector!(fp.wrapping_add(a as usize)), m);
-    set_vector!(fp.wrapping_add(d as usize), v);
-    sp
-}
-
-/// A loop index's step by a local and its test (`I32AddLJumpLtU/S`):
-/// `x += y`, then a jump to `to` while `x lt b`.
-#[inline(always)]
-pub(super) fn add_l_jump(
-    c: &mut Chain<'_, '_>,
-    ip: Ip,
-    s: &shape::StepL,
-    lt: BinFn,
-    sp: Sp,
-    fp: Sp,
-    mem: *mut u8,
-) -> Flow {
-    let v = BinFn::I32Add.call(local!(fp, s.x), local!(fp, s.y));
-    local!(fp, s.x) = v;
-    if lt.call(v, local!(fp, s.b)) != 0 {
-        // Read only here: loaded before the test, the target would hold a
-        // register that the sum then takes from a callee-saved one,
-        // pushed and popped on every iteration.
-        // SAFETY: `s` is the running op's field, a valid reference.
-        let to = unsafe { std::ptr::read_volatile(&s.to) };
-        jump!(c, ip, to, sp, fp, mem);
-    }
-    // The next op is the one this fused with: skipped.
-    // SAFETY: `in_bounds` checked that the op after it exists.
-    next!(c, unsafe { ip.add(2) }, sp, fp, mem)
-}
-
-/// An instruction kept as the AST's (`Op::Num`, `Op::Simd`), run by `f` on
-/// the machine's stack.
-#[inline(always)]
-#[allow(clippy::too_many_arguments)]
-pub(super) fn instr(
-    c: &mut Chain<'_, '_>,
-    ip: Ip,
+    top: u32,
     f: fn(&mut Stack, &Instr) -> Result<bool, Trap>,
     i: &Instr,
-    sp: Sp,
-    fp: Sp,
-    mem: *mut u8,
 ) -> Flow {
     let fpi = c.index(fp);
-    if !c.on_stack(ip, sp, f, i) {
+    if !c.on_stack(ip, fp, top, f, i) {
         return Flow::Done;
     }
-    let (sp, fp) = c.resync(fpi);
-    next!(c, after!(ip), sp, fp, mem)
+    let fp = c.resync(fpi);
+    next!(c, after!(ip), fp, mem)
 }
 
-/// The effective address of a memory op whose address is `base` shifted
-/// left by `shift`, plus `offset`.
-#[inline(always)]
-pub(super) fn address(base: u64, shift: u8, offset: u32) -> u64 {
-    (base as u32).wrapping_shl(shift as u32) as u64 + offset as u64
+/// `Op::Bin` of operator `BinFn::ALL[F]`.
+fn bin<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::Bin { d, a, b, .. } = *op(ip) else {
+        wrong()
+    };
+    slot!(fp, d) = BinFn::ALL[F].call(slot!(fp, a), slot!(fp, b));
+    next!(c, after!(ip), fp, mem)
 }
 
-/// The effective address of a `LoadB`: `base` plus `index` shifted left by
-/// `shift` (wrapping, as `i32.add`), plus `offset`.
-#[inline(always)]
-pub(super) fn based_address(base: u64, index: u64, shift: u8, offset: u32) -> u64 {
-    let index = (index as u32).wrapping_shl(shift as u32);
-    (base as u32).wrapping_add(index) as u64 + offset as u64
+/// `Op::BinI` of operator `BinFn::ALL[F]`.
+fn bin_i<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::BinI { d, a, imm, .. } = *op(ip) else {
+        wrong()
+    };
+    slot!(fp, d) = BinFn::ALL[F].call(slot!(fp, a), imm as i64 as u64);
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::JumpCmp` of comparison `BinFn::ALL[F]`.
+fn jump_cmp<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::JumpCmp { a, b, to, .. } = *op(ip) else {
+        wrong()
+    };
+    if BinFn::ALL[F].call(slot!(fp, a), slot!(fp, b)) != 0 {
+        jump!(c, ip, to, fp, mem);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::JumpCmpI` of comparison `BinFn::ALL[F]`.
+fn jump_cmp_i<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::JumpCmpI { a, imm, to, .. } = *op(ip) else {
+        wrong()
+    };
+    if BinFn::ALL[F].call(slot!(fp, a), imm as i64 as u64) != 0 {
+        jump!(c, ip, to, fp, mem);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::Un` of operator `UnFn::ALL[F]`.
+fn un<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::Un { d, a, .. } = *op(ip) else {
+        wrong()
+    };
+    slot!(fp, d) = UnFn::ALL[F].call(slot!(fp, a));
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::Trapping` of operator `TrapFn::ALL[F]`.
+fn trapping<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::Trapping { d, a, b, .. } = *op(ip) else {
+        wrong()
+    };
+    let f = TrapFn::ALL[F];
+    let (a, b) = (slot!(fp, a), slot!(fp, b));
+    let v = or_trap!(
+        c,
+        ip,
+        f.checked(a, b),
+        f.call(a, b).err().unwrap_or(Trap::Unreachable)
+    );
+    slot!(fp, d) = v;
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::Load` of width `LoadFn::ALL[F]`.
+fn load<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::Load {
+        d, addr, offset, ..
+    } = *op(ip)
+    else {
+        wrong()
+    };
+    let ea = slot!(fp, addr) as u32 as u64 + offset as u64;
+    let v = or_trap!(
+        c,
+        ip,
+        LoadFn::ALL[F].call(bytes!(c, mem), ea),
+        Trap::OutOfBoundsMemoryAccess
+    );
+    slot!(fp, d) = v;
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::Store` of width `StoreFn::ALL[F]`.
+fn store<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::Store {
+        addr, val, offset, ..
+    } = *op(ip)
+    else {
+        wrong()
+    };
+    let ea = slot!(fp, addr) as u32 as u64 + offset as u64;
+    if !StoreFn::ALL[F].call(bytes!(c, mem), ea, slot!(fp, val)) {
+        return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::SimdBin` of operator `SimdBinFn::ALL[F]`.
+fn simd_bin<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::SimdBin { d, a, b, .. } = *op(ip) else {
+        wrong()
+    };
+    let v = SimdBinFn::ALL[F].call_bytes(
+        vector!(fp.wrapping_add(a as usize)),
+        vector!(fp.wrapping_add(b as usize)),
+    );
+    set_vector!(fp.wrapping_add(d as usize), v);
+    next!(c, after!(ip), fp, mem)
+}
+
+/// The tables of one handler per operator, from the operator lists.
+macro_rules! bin_tables {
+    ($($name:ident $kind:ident |$a:ident, $b:ident| $e:expr;)*) => {
+        /// `Op::Bin` by operator.
+        pub(super) static BIN: &[OpHandler] = &[$(bin::<{ BinFn::$name as usize }>),*];
+        /// `Op::BinI` by operator.
+        pub(super) static BIN_I: &[OpHandler] = &[$(bin_i::<{ BinFn::$name as usize }>),*];
+        /// `Op::JumpCmp` by operator.
+        pub(super) static JUMP_CMP: &[OpHandler] = &[$(jump_cmp::<{ BinFn::$name as usize }>),*];
+        /// `Op::JumpCmpI` by operator.
+        pub(super) static JUMP_CMP_I: &[OpHandler] =
+            &[$(jump_cmp_i::<{ BinFn::$name as usize }>),*];
+    };
+}
+crate::ops::num::for_each_bin_fn!(bin_tables);
+
+macro_rules! un_table {
+    ($($name:ident |$a:ident: $t:ty| $e:expr;)*) => {
+        /// `Op::Un` by operator.
+        pub(super) static UN: &[OpHandler] = &[$(un::<{ UnFn::$name as usize }>),*];
+    };
+}
+crate::ops::num::for_each_un_fn!(un_table);
+
+macro_rules! trap_table {
+    ($($name:ident)*) => {
+        /// `Op::Trapping` by operator.
+        pub(super) static TRAPPING: &[OpHandler] = &[$(trapping::<{ TrapFn::$name as usize }>),*];
+    };
+}
+crate::ops::num::for_each_trap_fn!(trap_table);
+
+macro_rules! simd_table {
+    ($($name:ident)*) => {
+        /// `Op::SimdBin` by operator.
+        pub(super) static SIMD_BIN: &[OpHandler] =
+            &[$(simd_bin::<{ SimdBinFn::$name as usize }>),*];
+    };
+}
+crate::ops::simd::for_each_simd_bin_fn!(simd_table);
+
+/// `Op::Load` by width, in `LoadFn::ALL`'s order.
+pub(super) static LOAD: &[OpHandler] = &[
+    load::<{ LoadFn::U32 as usize }>,
+    load::<{ LoadFn::U64 as usize }>,
+    load::<{ LoadFn::I8To32 as usize }>,
+    load::<{ LoadFn::U8 as usize }>,
+    load::<{ LoadFn::I16To32 as usize }>,
+    load::<{ LoadFn::U16 as usize }>,
+    load::<{ LoadFn::I8To64 as usize }>,
+    load::<{ LoadFn::I16To64 as usize }>,
+    load::<{ LoadFn::I32To64 as usize }>,
+];
+
+/// `Op::Store` by width, in `StoreFn::ALL`'s order.
+pub(super) static STORE: &[OpHandler] = &[
+    store::<{ StoreFn::U8 as usize }>,
+    store::<{ StoreFn::U16 as usize }>,
+    store::<{ StoreFn::U32 as usize }>,
+    store::<{ StoreFn::U64 as usize }>,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every operator has its handler, at its own index.
+    #[test]
+    fn tables_cover_every_operator() {
+        assert_eq!(BIN.len(), BinFn::ALL.len());
+        assert_eq!(UN.len(), UnFn::ALL.len());
+        assert_eq!(TRAPPING.len(), TrapFn::ALL.len());
+        assert_eq!(SIMD_BIN.len(), SimdBinFn::ALL.len());
+        assert_eq!(LOAD.len(), LoadFn::ALL.len());
+        assert_eq!(STORE.len(), StoreFn::ALL.len());
+        for (i, f) in BinFn::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i);
+        }
+        for (i, f) in LoadFn::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i);
+        }
+        for (i, f) in StoreFn::ALL.iter().enumerate() {
+            assert_eq!(*f as usize, i);
+        }
+    }
 }

@@ -1,42 +1,40 @@
-//! The interpreter's inner loop, threaded: every op kind has its own
-//! handler function, and each handler ends by calling the next op's
-//! handler in tail position. With optimization LLVM compiles that call to a
-//! jump, so each handler has its own indirect jump to predict (one shared
-//! dispatch jump, as a `loop { match }` has, was most of the loop's time,
-//! and how well it predicted depended on where the linker put it). The
-//! op pointer, the stack pointer, an accumulator (see `Acc`), the frame and
-//! memory 0's bytes travel in the handlers' arguments, that is in
-//! registers; the rest of the state sits in a `Chain` that the first
-//! argument points to. Common cases of calls and returns make no call but
-//! the tail call, so that they save no registers; their other cases, and
-//! anything that builds a `Trap`, are out of line.
+//! The interpreter's inner loop, threaded: every op has its handler
+//! stored beside it (`ir::Inst`), and each handler ends by calling the next
+//! op's handler in tail position. With optimization LLVM compiles that call
+//! to a jump, so each handler has its own indirect jump to predict (one
+//! shared dispatch jump, as a `loop { match }` has, was most of a loop's
+//! time, and how well it predicted depended on where the linker put it),
+//! and dispatch is one load. The op pointer, the frame and memory 0's
+//! bytes travel in the handlers' arguments, that is in registers; the rest
+//! of the state sits in a `Chain` that the first argument points to. Ops
+//! name their operands as frame slots (register code, see `ir.rs`), so no
+//! stack pointer travels at all. Common cases of calls and returns make no
+//! call but the tail call, so that they save no registers; their other
+//! cases, and anything that builds a `Trap`, are out of line.
 //!
 //! Without optimization the compiler makes no sibling calls and a chain of
 //! handlers would grow the host stack by a frame per op. `build.rs` sets
 //! `weft_tail` only for optimized builds; without it every handler returns
 //! to a small driver loop that calls the next one (the same handlers, one
-//! `return` instead of a tail call).
+//! `return` instead of a tail call). The tests run the tail-call form, and
+//! `tests/stack_flat.rs` runs long programs on a small thread, which would
+//! overflow if a handler ever stopped tail calling; `.ci/run` also tests
+//! the loop form.
 //!
-//! `handler_of` is an exhaustive match from op to handler, which the
-//! compiler makes one table load. The fourth register argument (`rcx` on
-//! x86-64) holds a value only between the two ops of an accumulator pair,
-//! so that shifts, which need `cl`, find it free. What only calls, returns
-//! and instance switches change, and memory 0's length, sit in the `Chain`,
-//! with the running instance's table 0 (taken when the chain starts and at
-//! every instance switch: no op run here changes a table), which
-//! `call_indirect` reads without three dependent loads through the
-//! instance and the store. Pushes are checked against the buffer's end;
-//! other stack and local accesses rely on the translator (`in_bounds`,
-//! frame heights). Vectors move between slots as one 16-byte access.
-//! The tests run the tail-call form, and a test runs the bench kernels on
-//! a 512 KiB thread, which would overflow if a handler ever stopped tail
-//! calling; `.ci/run` also tests the loop form.
+//! The handlers of operators come in families, one handler per operator of
+//! a list declared once (`ops::num::for_each_bin_fn`, ...), made by
+//! const-generic instantiation (`handlers.rs`): each does its operator
+//! inline. What only calls, returns and instance switches change, and
+//! memory 0's length, sit in the `Chain`, with the running instance's
+//! table 0, which `call_indirect` reads without three dependent loads
+//! through the instance and the store. Frame accesses rely on the
+//! translator (`in_bounds`, frame sizes).
 //!
 //! Ops that neither return to the host, tail call, throw nor reach into the
-//! store (beyond memory 0, fuel and calls) run here. Calls to WebAssembly
-//! functions (direct or through a table) and returns to a WebAssembly
-//! caller stay here; the first other op stops the chain and is left to
-//! `Machine::run`.
+//! store (beyond memory 0, globals, fuel and calls) run here. Calls to
+//! WebAssembly functions (direct or through a table) and returns to a
+//! WebAssembly caller stay here; the first other op stops the chain and is
+//! left to `Machine::run`.
 
 use std::sync::Arc;
 
@@ -44,10 +42,7 @@ use weft_ast::Instr;
 
 use super::state::{CodePtr, Frame};
 use super::{Machine, Mem0, unimplemented};
-use crate::interpreter::ir::{Code, Op, Target, for_each_specialized, shape};
-use crate::ops::mem::{LoadFn, StoreFn};
-use crate::ops::num::BinFn;
-use crate::ops::simd::SimdBinFn;
+use crate::interpreter::ir::{Code, HandlerPtr, Inst, Op, Target};
 use crate::runtime::store::FuncInst;
 use crate::runtime::store::InstanceData;
 use crate::stack::Stack;
@@ -68,31 +63,21 @@ pub(super) struct Regs {
     pub mem: Mem0,
 }
 
-/// The op a handler executes, by address.
-type Ip = *const Op;
-/// A value stack slot, by address: the top of the stack (one past the last
-/// value) or the frame's first slot.
-type Sp = *mut u64;
+/// The op a handler executes, with its handler, by address.
+type Ip = *const Inst;
+/// A value stack slot, by address: a frame's first slot.
+type Fp = *mut u64;
 
-/// An op's handler: the context, the op, the top of the stack, the
-/// accumulator, the frame and memory 0's bytes (its length is in the
-/// context, where a bounds check reads it as one memory operand).
-type OpHandler = fn(&mut Chain<'_, '_>, Ip, Sp, Acc, Sp, *mut u8) -> Flow;
-
-/// The handlers' fourth argument: the value the first op of an accumulator
-/// pair (`shape::LRAcc`, ...) hands to the second, and uninitialized for
-/// every other op. On x86-64 it is `rcx`, whose low byte is the only
-/// register a variable shift can take its count from: a value that every
-/// handler passed on there would have to move out and back around every
-/// shift by an op's field (`i32.shr_u` by a constant, a load at a scaled
-/// index), while a pair's value is dead after its second op.
-type Acc = std::mem::MaybeUninit<u64>;
+/// An op's handler: the context, the op, the frame and memory 0's bytes
+/// (its length is in the context, where a bounds check reads it as one
+/// memory operand).
+pub(crate) type OpHandler = fn(&mut Chain<'_, '_>, Ip, Fp, *mut u8) -> Flow;
 
 /// What a handler returns: `Done` when the chain stops (at an op for
 /// `run`, or on a trap); `Next` only without `weft_tail`, when the driver
 /// is to run the op in `Chain::at`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Flow {
+pub(crate) enum Flow {
     Done,
     #[cfg_attr(all(weft_tail, not(debug_assertions)), allow(dead_code))]
     Next,
@@ -102,20 +87,18 @@ enum Flow {
 #[derive(Clone, Copy)]
 struct At {
     ip: Ip,
-    sp: Sp,
-    acc: Acc,
-    fp: Sp,
+    fp: Fp,
     mem: *mut u8,
 }
 
 /// The state that the handlers share and do not keep in registers: what
 /// changes only at calls, returns and instance switches.
-struct Chain<'a, 's> {
+pub(crate) struct Chain<'a, 's> {
     m: &'a mut Machine<'s>,
     /// The running code.
     code: *const Code,
     /// Its ops, by address.
-    ops: *const Op,
+    ops: Ip,
     /// The running instance, its index and by address. The store's
     /// instances are neither added nor changed while handlers run: they
     /// make no host call and leave every op that could to `run`.
@@ -147,14 +130,14 @@ struct Chain<'a, 's> {
     len: usize,
     /// The value stack's buffer and its end, taken again (`Chain::resync`)
     /// after anything that may grow the stack.
-    slots: Sp,
-    end: Sp,
+    slots: Fp,
+    end: Fp,
     /// The op a jump with fuel metered comes from (see `metered_jump`).
     from: Ip,
-    /// The code and instance of a call that `call` hands to `call_slow`
-    /// (two more arguments would go on the host stack, which rules a
-    /// tail call out).
-    callee: (*const Code, u32),
+    /// The code and instance of a call that `call` hands to `call_slow`,
+    /// and the callee's frame (more arguments would go on the host stack,
+    /// which rules a tail call out).
+    callee: (*const Code, u32, Fp),
     /// Where the chain stopped (or, without `weft_tail`, the next op to
     /// run), and why.
     at: At,
@@ -164,21 +147,18 @@ struct Chain<'a, 's> {
 impl Chain<'_, '_> {
     /// The slot index of the stack address `p`.
     #[inline(always)]
-    fn index(&self, p: Sp) -> usize {
+    fn index(&self, p: Fp) -> usize {
         (p as usize).wrapping_sub(self.slots as usize) / size_of::<u64>()
     }
 
-    /// Takes the stack's buffer again, after the machine's stack pointer
-    /// was set from `sp` and something ran on `self.m.stack`; returns the
-    /// new top and the frame at index `fp`.
+    /// Takes the stack's buffer again after something ran on
+    /// `self.m.stack` that may have grown it; returns the frame at index
+    /// `fp`.
     #[inline(always)]
-    fn resync(&mut self, fp: usize) -> (Sp, Sp) {
+    fn resync(&mut self, fp: usize) -> Fp {
         self.slots = self.m.stack.slots.as_mut_ptr();
         self.end = self.slots.wrapping_add(self.m.stack.slots.len());
-        (
-            self.slots.wrapping_add(self.m.stack.sp),
-            self.slots.wrapping_add(fp),
-        )
+        self.slots.wrapping_add(fp)
     }
 
     /// Takes the running instance's table 0 (see `Chain::table0`).
@@ -214,11 +194,10 @@ impl Chain<'_, '_> {
     /// handler from passing control on by a tail call.
     #[cold]
     #[inline(never)]
-    fn grow_stack(&mut self, ip: Ip, code: &Code, fp: Sp, sp: Sp) -> Sp {
+    fn grow_stack(&mut self, ip: Ip, code: &Code, fp: Fp) -> Fp {
         let at = self.index(fp);
-        self.m.stack.sp = self.index(sp);
         match self.m.enter(code, at) {
-            Ok(()) => self.resync(at).1,
+            Ok(()) => self.resync(at),
             Err(t) => {
                 self.trap(ip, t);
                 std::ptr::null_mut()
@@ -227,18 +206,18 @@ impl Chain<'_, '_> {
     }
 
     /// Runs `f` (`num::numeric` or `simd::simd`) for instruction `i` on the
-    /// machine's stack with the top at `sp`: false on a trap (set). Out of
-    /// line, as `grow_stack` explains; the caller takes the stack again
-    /// (`resync`).
+    /// machine's stack with the top at frame slot `top` of `fp`: false on a
+    /// trap (set). Out of line, as `grow_stack` explains.
     #[inline(never)]
     fn on_stack(
         &mut self,
         ip: Ip,
-        sp: Sp,
+        fp: Fp,
+        top: u32,
         f: fn(&mut Stack, &Instr) -> Result<bool, Trap>,
         i: &Instr,
     ) -> bool {
-        self.m.stack.sp = self.index(sp);
+        self.m.stack.sp = self.index(fp) + top as usize;
         let t = match f(&mut self.m.stack, i) {
             Ok(true) => return true,
             Ok(false) => unimplemented(i),
@@ -248,13 +227,12 @@ impl Chain<'_, '_> {
         false
     }
 
-    /// The function that `call_indirect` through `table` with type `ty`
-    /// calls, by `Machine::indirect`, which pops the index: `None` on a
+    /// The function that `call_indirect` with type `ty` through `table` at
+    /// the index in `index` calls, by `Machine::indirect`: `None` on a
     /// trap (set). Out of line, as `grow_stack` explains.
     #[inline(never)]
-    fn indirect(&mut self, ip: Ip, sp: Sp, ty: u32, table: u32) -> Option<u32> {
-        self.m.stack.sp = self.index(sp);
-        match self.m.indirect(self.inst, ty, table) {
+    fn indirect(&mut self, ip: Ip, ty: u32, table: u32, index: u64) -> Option<u32> {
+        match self.m.indirect(self.inst, ty, table, index) {
             Ok(addr) => Some(addr),
             Err(t) => {
                 self.trap(ip, t);
@@ -328,12 +306,10 @@ impl Machine<'_> {
             slots,
             end,
             from: std::ptr::null(),
-            callee: (std::ptr::null(), 0),
+            callee: (std::ptr::null(), 0, std::ptr::null_mut()),
             at: At {
                 // SAFETY: `regs.pc` names an op of `code`.
                 ip: unsafe { ops.add(regs.pc) },
-                sp: slots.wrapping_add(self.stack.sp),
-                acc: Acc::uninit(),
                 fp: slots.wrapping_add(regs.fp),
                 mem: regs.mem.ptr,
             },
@@ -342,15 +318,8 @@ impl Machine<'_> {
         };
         c.take_table0();
         loop {
-            let At {
-                ip,
-                sp,
-                acc,
-                fp,
-                mem,
-            } = c.at;
-            // SAFETY: `ip` names an op of the running code (see `op`).
-            let flow = handler_of(unsafe { &*ip })(&mut c, ip, sp, acc, fp, mem);
+            let At { ip, fp, mem } = c.at;
+            let flow = handler(ip)(&mut c, ip, fp, mem);
             if flow == Flow::Done {
                 break;
             }
@@ -359,9 +328,8 @@ impl Machine<'_> {
         // stopped (at the op that trapped), for `run`'s backtrace.
         let outcome = std::mem::replace(&mut c.outcome, Ok(()));
         let at = c.at;
-        let (sp, fp, pc) = (c.index(at.sp), c.index(at.fp), op_index(&c, at.ip));
+        let (fp, pc) = (c.index(at.fp), op_index(&c, at.ip));
         let m = c.m;
-        m.stack.sp = sp;
         // SAFETY: the frames below `depth` were all written (by `run` or
         // by a call here), and `depth` is within the capacity.
         unsafe { m.frames.set_len(c.depth) };
@@ -381,7 +349,7 @@ impl Machine<'_> {
 
 /// The index of the op at `ip` in the running code.
 fn op_index(c: &Chain<'_, '_>, ip: Ip) -> usize {
-    (ip as usize - c.ops as usize) / size_of::<Op>()
+    (ip as usize - c.ops as usize) / size_of::<Inst>()
 }
 
 /// The op at `ip`.
@@ -393,7 +361,15 @@ fn op<'o>(ip: Ip) -> &'o Op {
     // translator's `in_bounds` check guarantees that every branch target is
     // below the length and that the last op is `Return` (which leaves the
     // frame), so stepping past an op that falls through stays in range.
-    unsafe { &*ip }
+    unsafe { &(*ip).op }
+}
+
+/// The handler stored with the op at `ip`.
+#[inline(always)]
+fn handler(ip: Ip) -> OpHandler {
+    // SAFETY: as in `op` for the address; every `HandlerPtr` was made by
+    // `handler_of` from an `OpHandler`, the type it is turned back into.
+    unsafe { std::mem::transmute::<usize, OpHandler>((*ip).handler.0) }
 }
 
 /// Where a handler finds that its op is not the kind it handles, which
@@ -403,8 +379,8 @@ fn wrong() -> ! {
     if cfg!(debug_assertions) {
         mismatch()
     }
-    // SAFETY: `handler_of` gives each op the handler of its own kind, and
-    // handlers are only reached through it.
+    // SAFETY: `handler_of` gives each op the handler of its own kind and
+    // operator, and handlers are only reached through it.
     unsafe { std::hint::unreachable_unchecked() }
 }
 
@@ -417,50 +393,31 @@ fn mismatch() -> ! {
     panic!("an op reached another op's handler")
 }
 
-/// Stops on a push past the end of the value stack: the translator sizes
-/// every frame, so this is a bug, reported as a panic rather than
-/// undefined behaviour.
-#[cold]
-#[inline(never)]
-fn overrun() -> ! {
-    panic!("value stack access out of range")
-}
-
 /// Runs the op at `$ip` with the given registers: a tail call with
 /// `weft_tail`, else a return to the driver loop.
 macro_rules! next {
-    ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr) => {
-        next_acc!($c, $ip, $sp, Acc::uninit(), $fp, $mem)
-    };
-}
-
-/// Runs the op at `$ip` as `next!` does, handing it `$acc` (`Acc`).
-macro_rules! next_acc {
-    ($c:expr, $ip:expr, $sp:expr, $acc:expr, $fp:expr, $mem:expr) => {{
+    ($c:expr, $ip:expr, $fp:expr, $mem:expr) => {{
         let ip: Ip = $ip;
-        next_as!($c, op(ip), ip, $sp, $acc, $fp, $mem)
+        next_by!($c, handler(ip), ip, $fp, $mem)
     }};
 }
 
-/// Runs the op at `$ip` as `next_acc!` does, by the handler of `$op`: the
-/// op at `$ip` or a copy of it (`Code::entry`).
-macro_rules! next_as {
-    ($c:expr, $op:expr, $ip:expr, $sp:expr, $acc:expr, $fp:expr, $mem:expr) => {{
+/// Runs the op at `$ip` as `next!` does, by the handler `$h` (the op's
+/// own, or `Code::entry`).
+macro_rules! next_by {
+    ($c:expr, $h:expr, $ip:expr, $fp:expr, $mem:expr) => {{
         let ip: Ip = $ip;
-        let acc: Acc = $acc;
-        let op: &Op = $op;
+        let h: OpHandler = $h;
         #[cfg(all(weft_tail, not(debug_assertions)))]
         {
-            return handler_of(op)($c, ip, $sp, acc, $fp, $mem);
+            return h($c, ip, $fp, $mem);
         }
         #[cfg(not(all(weft_tail, not(debug_assertions))))]
         {
-            // The driver finds the handler from the op at `ip`, the same kind.
-            let _ = op;
+            // The driver finds the handler from the op at `ip`.
+            let _ = h;
             $c.at = At {
                 ip,
-                sp: $sp,
-                acc,
                 fp: $fp,
                 mem: $mem,
             };
@@ -471,11 +428,9 @@ macro_rules! next_as {
 
 /// Stops the chain at the op at `$ip`, for `run` to execute.
 macro_rules! exit {
-    ($c:expr, $ip:expr, $sp:expr, $fp:expr, $mem:expr) => {{
+    ($c:expr, $ip:expr, $fp:expr, $mem:expr) => {{
         $c.at = At {
             ip: $ip,
-            sp: $sp,
-            acc: Acc::uninit(),
             fp: $fp,
             mem: $mem,
         };
@@ -483,73 +438,23 @@ macro_rules! exit {
     }};
 }
 
-/// The slot at `$p` (a stack address), as a place.
-macro_rules! at {
-    ($p:expr) => {
-        // SAFETY: handlers only name slots of the current frame: locals at
-        // offsets the translator's `in_bounds` check placed below the
-        // frame's `max_height`, and stack slots between the frame and its
-        // top, which the translator's height tracking keeps within
-        // `max_height` (a push checks the end of the buffer anyway); the
-        // call that entered the frame made the stack at least `fp +
-        // max_height` slots long, and the buffer is the stack's since it
-        // last changed (`Chain::resync`).
-        *unsafe { &mut *$p }
-    };
-}
-
-/// The accumulator's value in the second op of an accumulator pair.
-macro_rules! acc {
-    ($acc:ident) => {
-        // SAFETY: the translator makes an op the second of a pair only
-        // right after the first, and only when no branch, `br_table` entry
-        // or catch leads to it (`compile::pair_accumulators`); `run` hands
-        // both back to the handlers; so the second always runs right after
-        // the first, which hands it an initialized value (in `Chain::at`
-        // without `weft_tail`).
-        unsafe { $acc.assume_init() }
-    };
-}
-
-/// The local at offset `$off` of the frame at `$fp`, as a place.
-macro_rules! local {
+/// The frame slot `$off` of the frame at `$fp`, as a place.
+macro_rules! slot {
     ($fp:expr, $off:expr) => {
-        at!($fp.wrapping_add($off as usize))
+        // SAFETY: handlers only name slots of the current frame, at
+        // offsets the translator's `in_bounds` check placed below the
+        // frame's size; the call that entered the frame made the stack at
+        // least `fp + max_height` slots long, and the buffer is the
+        // stack's since it last changed (`Chain::resync`).
+        *unsafe { &mut *$fp.wrapping_add($off as usize) }
     };
-}
-
-/// The top slot, as a place.
-macro_rules! top {
-    ($sp:expr) => {
-        at!($sp.wrapping_sub(1))
-    };
-}
-
-/// Pops the top slot.
-macro_rules! pop {
-    ($sp:ident) => {{
-        $sp = $sp.wrapping_sub(1);
-        at!($sp)
-    }};
-}
-
-/// Pushes a slot (checked against the end of the buffer).
-macro_rules! push {
-    ($c:expr, $sp:ident, $v:expr) => {{
-        let v: u64 = $v;
-        if $sp >= $c.end {
-            overrun();
-        }
-        at!($sp) = v;
-        $sp = $sp.wrapping_add(1);
-    }};
 }
 
 /// The vector in the two slots at `$p`.
 macro_rules! vector {
     ($p:expr) => {{
-        let p: Sp = $p;
-        // SAFETY: as for `at!`, for both slots.
+        let p: Fp = $p;
+        // SAFETY: as for `slot!`, for both slots.
         unsafe { read_vector(p) }
     }};
 }
@@ -557,8 +462,8 @@ macro_rules! vector {
 /// Writes the vector `$v` into the two slots at `$p`.
 macro_rules! set_vector {
     ($p:expr, $v:expr) => {{
-        let (p, v): (Sp, V128) = ($p, $v);
-        // SAFETY: as for `at!`, for both slots.
+        let (p, v): (Fp, V128) = ($p, $v);
+        // SAFETY: as for `slot!`, for both slots.
         unsafe { write_vector(p, v) }
     }};
 }
@@ -574,16 +479,16 @@ macro_rules! target {
 
 /// Jumps to op `$to`, charging fuel for a backward jump (a loop).
 macro_rules! jump {
-    ($c:expr, $ip:expr, $to:expr, $sp:expr, $fp:expr, $mem:expr) => {{
+    ($c:expr, $ip:expr, $to:expr, $fp:expr, $mem:expr) => {{
         let to = target!($c, $to);
         if $c.metered {
             // Rare: the comparison and the charge out of line (and cold, so
             // the common path falls through), reached by a tail call with
             // the jump's origin in the context.
             $c.from = $ip;
-            return metered_jump($c, to, $sp, Acc::uninit(), $fp, $mem);
+            return metered_jump($c, to, $fp, $mem);
         }
-        next!($c, to, $sp, $fp, $mem)
+        next!($c, to, $fp, $mem)
     }};
 }
 
@@ -591,11 +496,11 @@ macro_rules! jump {
 /// loop) from `Chain::from` costs one unit.
 #[cold]
 #[inline(never)]
-fn metered_jump(c: &mut Chain<'_, '_>, ip: Ip, sp: Sp, _: Acc, fp: Sp, mem: *mut u8) -> Flow {
+fn metered_jump(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
     if ip <= c.from && !c.fuel(c.from) {
         return Flow::Done;
     }
-    next!(c, ip, sp, fp, mem)
+    next!(c, ip, fp, mem)
 }
 
 /// The op after `$ip`.
@@ -629,41 +534,46 @@ macro_rules! bytes {
     };
 }
 
-/// Branches to `$t`, moving the kept values down.
+/// Takes branch target `$t`: moves its values, then jumps.
 #[inline(always)]
-fn branch(c: &mut Chain<'_, '_>, ip: Ip, t: Target, sp: Sp, fp: Sp, mem: *mut u8) -> Flow {
-    let keep = t.keep as usize;
-    let base = fp.wrapping_add(t.base as usize);
-    move_down(sp.wrapping_sub(keep), keep, base);
-    next_or_jump(c, ip, t.to, base.wrapping_add(keep), fp, mem)
-}
-
-/// Jumps to op `to` (as `jump!`, as a function for `branch`).
-#[inline(always)]
-fn next_or_jump(c: &mut Chain<'_, '_>, ip: Ip, to: u32, sp: Sp, fp: Sp, mem: *mut u8) -> Flow {
-    jump!(c, ip, to, sp, fp, mem)
+fn branch(c: &mut Chain<'_, '_>, ip: Ip, t: Target, fp: Fp, mem: *mut u8) -> Flow {
+    move_down(
+        fp.wrapping_add(t.src as usize),
+        t.n as usize,
+        fp.wrapping_add(t.dst as usize),
+    );
+    jump!(c, ip, t.to, fp, mem)
 }
 
 /// Moves the `n` slots at `from` down to `to`.
 #[inline(always)]
-fn move_down(from: Sp, n: usize, to: Sp) {
+fn move_down(from: Fp, n: usize, to: Fp) {
     match n {
         0 => {}
-        1 => at!(to) = at!(from),
-        // SAFETY: both ranges are slots of the current frame (see `at!`),
+        1 => slot!(to, 0) = slot!(from, 0),
+        // SAFETY: both ranges are slots of the current frame (see `slot!`),
         // `to` at or below `from`; `copy` allows overlap.
         _ => unsafe { std::ptr::copy(from, to, n) },
     }
 }
 
-/// Defines handlers: `name(c, ip, sp, fp, mem) Pattern => body`, where
-/// the body sees the op's fields bound by `Pattern` and ends in `next!`,
+/// The branch target `$i` of the running code.
+macro_rules! branch_target {
+    ($c:expr, $i:expr) => {
+        // SAFETY: `in_bounds` checked every target index of the running
+        // code; `c.code` is the running code (alive, see `Pins`).
+        unsafe { *(&*$c.code).targets.get_unchecked($i as usize) }
+    };
+}
+
+/// Defines handlers: `name(c, ip, fp, mem) Pattern => body`, where the
+/// body sees the op's fields bound by `Pattern` and ends in `next!`,
 /// `jump!`, `exit!` or a return.
 macro_rules! handlers {
-    ($($name:ident($c:ident, $ip:ident, $sp:ident, $fp:ident, $mem:ident) $pat:pat => $body:block)*) => {
+    ($($name:ident($c:ident, $ip:ident, $fp:ident, $mem:ident) $pat:pat => $body:block)*) => {
         $(
             #[allow(unused_mut, unused_variables, non_snake_case)]
-            pub(super) fn $name($c: &mut Chain<'_, '_>, $ip: Ip, mut $sp: Sp, _: Acc, $fp: Sp, $mem: *mut u8) -> Flow {
+            pub(super) fn $name($c: &mut Chain<'_, '_>, $ip: Ip, $fp: Fp, $mem: *mut u8) -> Flow {
                 let $pat = op($ip) else { wrong() };
                 $body
             }
@@ -673,119 +583,70 @@ macro_rules! handlers {
 
 mod calls;
 mod handlers;
-mod specialized;
 
 use calls::*;
 use handlers::*;
-use specialized::*;
 
 /// Whether `op` is one the handlers leave to `Machine::run` every time
 /// (its handler is `leave`); `run` must execute those itself.
 pub(super) fn left_to_run(op: &Op) -> bool {
-    std::ptr::fn_addr_eq(handler_of(op), leave as OpHandler)
+    std::ptr::fn_addr_eq(handler_fn(op), leave as OpHandler)
 }
 
-/// The handler of `op`'s kind. Every arm gives a function, so the compiler
-/// makes this match one load from a table of handlers.
-#[inline(always)]
-fn handler_of(op: &Op) -> OpHandler {
-    macro_rules! table {
-        ($($name:ident $shape:ident $f:ident,)*) => {
-            match op {
-                $(Op::$name(_) => $name,)*
-                Op::Call { .. } => call_direct,
-                Op::CallIndirect { .. } => call_indirect,
-                Op::Return => ret,
-                Op::ReturnAcc => ret_acc,
-                Op::ReturnLocal { .. } => ret_local,
-                Op::Jump { .. } => jump_to,
-                Op::Br(_) => br,
-                Op::JumpIf { .. } => jump_if,
-                Op::JumpIfNot { .. } => jump_if_not,
-                Op::BrIf(_) => br_if,
-                Op::BrTable { .. } => br_table,
-                Op::Drop { .. } => drop_slots,
-                Op::Select { .. } => select,
-                Op::LocalGet { .. } => local_get,
-                Op::LocalSet { .. } => local_set,
-                Op::LocalTee { .. } => local_tee,
-                Op::LocalGet2 { .. } => local_get2,
-                Op::LocalSet2 { .. } => local_set2,
-                Op::LocalTee2 { .. } => local_tee2,
-                Op::Const { .. } => constant,
-                Op::I32Eqz => i32_eqz,
-                Op::Un { .. } => un,
-                Op::UnL { .. } => un_l,
-                Op::Bin { .. } => bin,
-                Op::BinL { .. } => bin_l,
-                Op::BinC { .. } => bin_c,
-                Op::BinLR { .. } => bin_lr,
-                Op::BinLL { .. } => bin_ll,
-                Op::BinLC { .. } => bin_lc,
-                Op::BinSet { .. } => bin_set,
-                Op::BinLCSet { .. } => bin_lc_set,
-                Op::BinLLSet { .. } => bin_ll_set,
-                Op::BinLRSet { .. } => bin_lr_set,
-                Op::BinLSet { .. } => bin_l_set,
-                Op::BinCSet { .. } => bin_c_set,
-                Op::Copy { .. } => copy,
-                Op::ConstSet { .. } => const_set,
-                Op::JumpIfL { .. } => jump_if_l,
-                Op::JumpIfLC { .. } => jump_if_lc,
-                Op::JumpIfLL { .. } => jump_if_ll,
-                Op::Load { .. } => load,
-                Op::LoadB { .. } => load_b,
-                Op::LoadL { .. } => load_l,
-                Op::Store { .. } => store,
-                Op::StoreL { .. } => store_l,
-                Op::StoreLL { .. } => store_ll,
-                Op::StoreLC { .. } => store_lc,
-                Op::LoadSet { .. } => load_set,
-                Op::LoadLSet { .. } => load_l_set,
-                Op::V128Load { .. } => v128_load,
-                Op::V128LoadL { .. } => v128_load_l,
-                Op::V128LoadLL { .. } => v128_load_ll,
-                Op::V128Store { .. } => v128_store,
-                Op::SimdBin { .. } => simd_bin,
-                Op::SimdBinLR { .. } => simd_bin_lr,
-                Op::SimdBinLRSet { .. } => simd_bin_lr_set,
-                Op::I32MulAddLLL { .. } => i32_mul_add_lll,
-                Op::I32x4MulAddLRSet { .. } => i32x4_mul_add_lr_set,
-                Op::F32x4MulAddLRSet { .. } => f32x4_mul_add_lr_set,
-                Op::F64x2MulAddLRSet { .. } => f64x2_mul_add_lr_set,
-                Op::I32MulAddLCCSet { .. } => i32_mul_add_lcc_set,
-                Op::BinLLoad { .. } => bin_l_load,
-                Op::StoreLBin { .. } => store_l_bin,
-                Op::BinLLoadSet { .. } => bin_l_load_set,
-                Op::F64MulAddLRSet { .. } => f64_mul_add_lr_set,
-                Op::I32AddJumpLtU(_) => i32_add_jump_lt_u,
-                Op::I32AddJumpLtS(_) => i32_add_jump_lt_s,
-                Op::I32AddLJumpLtU(_) => i32_add_l_jump_lt_u,
-                Op::I32AddLJumpLtS(_) => i32_add_l_jump_lt_s,
-                Op::Num(_) => num,
-                Op::Simd(_) => simd,
-                // Every other op is `run`'s.
-                Op::Unreachable
-                | Op::ReturnCall { .. }
-                | Op::ReturnCallIndirect { .. }
-                | Op::CallRef
-                | Op::ReturnCallRef
-                | Op::BrOnNull(_)
-                | Op::BrOnNonNull(_)
-                | Op::Throw { .. }
-                | Op::ThrowRef
-                | Op::BrOnCast { .. }
-                | Op::BrOnCastDesc { .. }
-                | Op::Gc(_)
-                | Op::Rethrow { .. }
-                | Op::GlobalGet { .. }
-                | Op::GlobalSet { .. }
-                | Op::RefFunc { .. }
-                | Op::Access(_) => leave,
-            }
-        };
+/// The handler of `op`, as the code keeps it beside the op.
+pub(crate) fn handler_of(op: &Op) -> HandlerPtr {
+    HandlerPtr(handler_fn(op) as usize)
+}
+
+/// The handler of `op`: of its kind, and for an operator family, of its
+/// operator.
+fn handler_fn(op: &Op) -> OpHandler {
+    match *op {
+        Op::Call { .. } => call_direct,
+        Op::CallIndirect { .. } => call_indirect,
+        Op::Return { .. } => ret,
+        Op::Jump { .. } => jump_to,
+        Op::JumpIf { .. } => jump_if,
+        Op::JumpIfNot { .. } => jump_if_not,
+        Op::JumpCmp { f, .. } => JUMP_CMP[f as usize],
+        Op::JumpCmpI { f, .. } => JUMP_CMP_I[f as usize],
+        Op::Br { .. } => br,
+        Op::BrIf { .. } => br_if,
+        Op::BrTable { .. } => br_table,
+        Op::Copy { .. } => copy,
+        Op::Copy2 { .. } => copy2,
+        Op::Const { .. } => constant,
+        Op::Select { .. } => select,
+        Op::GlobalGet { .. } => global_get,
+        Op::GlobalSet { .. } => global_set,
+        Op::RefFunc { .. } => ref_func,
+        Op::Bin { f, .. } => BIN[f as usize],
+        Op::BinI { f, .. } => BIN_I[f as usize],
+        Op::Un { f, .. } => UN[f as usize],
+        Op::Trapping { f, .. } => TRAPPING[f as usize],
+        Op::Load { f, .. } => LOAD[f as usize],
+        Op::Store { f, .. } => STORE[f as usize],
+        Op::V128Load { .. } => v128_load,
+        Op::V128Store { .. } => v128_store,
+        Op::SimdBin { f, .. } => SIMD_BIN[f as usize],
+        Op::Num { .. } => num,
+        Op::Simd { .. } => simd,
+        // Every other op is `run`'s.
+        Op::Unreachable
+        | Op::ReturnCall { .. }
+        | Op::ReturnCallIndirect { .. }
+        | Op::CallRef { .. }
+        | Op::ReturnCallRef { .. }
+        | Op::BrOnNull { .. }
+        | Op::BrOnNonNull { .. }
+        | Op::Throw { .. }
+        | Op::ThrowRef { .. }
+        | Op::BrOnCast { .. }
+        | Op::BrOnCastDesc { .. }
+        | Op::Gc { .. }
+        | Op::Rethrow { .. }
+        | Op::Access { .. } => leave,
     }
-    for_each_specialized!(table)
 }
 
 /// A vector as its 16 bytes, little-endian.
