@@ -55,7 +55,10 @@ fn main() {
     }
     if !logs.is_empty() {
         let geomean = (logs.iter().sum::<f64>() / logs.len() as f64).exp();
-        println!("geomean weft/wasmi: {geomean:.3} over {} programs", logs.len());
+        println!(
+            "geomean weft/wasmi: {geomean:.3} over {} programs",
+            logs.len()
+        );
     }
 }
 

@@ -146,7 +146,9 @@ pub const PROGRAMS: &[Program] = &[
 pub fn folder() -> Option<PathBuf> {
     let dir = std::env::var_os("WEFT_BENCH_WASM")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench-wasm"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench-wasm")
+        });
     if dir.join("execute").is_dir() {
         Some(dir)
     } else {
@@ -174,7 +176,9 @@ impl Program {
     pub fn binary(&self, dir: &std::path::Path) -> Vec<u8> {
         let bytes = self.bytes(dir);
         if self.kernel {
-            wat::parse_bytes(&bytes).expect("wat reads the kernel").into_owned()
+            wat::parse_bytes(&bytes)
+                .expect("wat reads the kernel")
+                .into_owned()
         } else {
             bytes
         }
@@ -315,14 +319,16 @@ impl Engine for Weft {
     }
 
     fn write(&mut self, at: usize, bytes: &[u8]) {
-        let Some(weft_interp::Extern::Memory(m)) = self.store.export(self.instance, "memory") else {
+        let Some(weft_interp::Extern::Memory(m)) = self.store.export(self.instance, "memory")
+        else {
             panic!("weft: no exported memory");
         };
         self.store.memory_data_mut(m).expect("memory")[at..at + bytes.len()].copy_from_slice(bytes);
     }
 
     fn read(&self, at: usize, len: usize) -> Vec<u8> {
-        let Some(weft_interp::Extern::Memory(m)) = self.store.export(self.instance, "memory") else {
+        let Some(weft_interp::Extern::Memory(m)) = self.store.export(self.instance, "memory")
+        else {
             panic!("weft: no exported memory");
         };
         self.store.memory_data(m).expect("memory")[at..at + len].to_vec()
