@@ -167,6 +167,17 @@ impl ModuleParser<'_> {
                             self.emit(Instr::If { ty });
                             stack.push(Frame::IfThen);
                         }
+                        // After `catch_all` only the closing `)` may come,
+                        // and `delegate` only instead of every handler (as
+                        // the legacy proposal's grammar says, so that the
+                        // binary written is one a decoder reads back).
+                        (Some(Frame::TryHandlers), "catch" | "catch_all" | "delegate")
+                            if !self.handler_may_follow(kw) =>
+                        {
+                            return Err(self
+                                .c
+                                .error_at(self.c.peek_at(1).unwrap_or(t), "unexpected token"));
+                        }
                         (Some(Frame::TryHandlers), "catch") => {
                             self.c.pos += 2;
                             let tag = self.index(Ns::Tag)?;
@@ -177,7 +188,7 @@ impl ModuleParser<'_> {
                         }
                         (Some(Frame::TryHandlers), "catch_all") => {
                             self.c.pos += 2;
-                            self.set_label_kind(BlockKind::Catch);
+                            self.set_label_kind(BlockKind::CatchAll);
                             self.emit(Instr::CatchAll);
                             stack.pop();
                             stack.push(Frame::TryCatch);
@@ -246,6 +257,18 @@ impl ModuleParser<'_> {
             && let Some(depths) = self.scope.label_depths.get_mut(&n)
         {
             depths.pop();
+        }
+    }
+
+    /// Whether the legacy handler `kw` (`catch`, `catch_all` or
+    /// `delegate`) may come next in the innermost block: `catch` and
+    /// `catch_all` after the `try` body or a `catch`, `delegate` only
+    /// right after the body.
+    fn handler_may_follow(&self, kw: &str) -> bool {
+        let kind = self.scope.labels.last().map(|l| l.kind);
+        match kw {
+            "delegate" => kind == Some(BlockKind::Try),
+            _ => matches!(kind, Some(BlockKind::Try | BlockKind::Catch)),
         }
     }
 
@@ -366,28 +389,23 @@ impl ModuleParser<'_> {
                 self.emit(Instr::End);
             }
             "catch" | "catch_all" => {
-                let ok = self.scope.labels.last().is_some_and(|l| {
-                    l.plain && matches!(l.kind, BlockKind::Try | BlockKind::Catch)
-                });
-                if !ok {
-                    return Err(self.c.error("unexpected token"));
+                let plain = self.scope.labels.last().is_some_and(|l| l.plain);
+                if !plain || !self.handler_may_follow(kw) {
+                    return Err(self.c.error_prev("unexpected token"));
                 }
-                self.set_label_kind(BlockKind::Catch);
                 if kw == "catch" {
+                    self.set_label_kind(BlockKind::Catch);
                     let tag = self.index(Ns::Tag)?;
                     self.emit(Instr::Catch { tag });
                 } else {
+                    self.set_label_kind(BlockKind::CatchAll);
                     self.emit(Instr::CatchAll);
                 }
             }
             "delegate" => {
-                let ok = self
-                    .scope
-                    .labels
-                    .last()
-                    .is_some_and(|l| l.plain && l.kind == BlockKind::Try);
-                if !ok {
-                    return Err(self.c.error("unexpected token"));
+                let plain = self.scope.labels.last().is_some_and(|l| l.plain);
+                if !plain || !self.handler_may_follow(kw) {
+                    return Err(self.c.error_prev("unexpected token"));
                 }
                 self.pop_label();
                 let label = self.label()?;

@@ -43,8 +43,10 @@ pub(crate) enum BlockKind {
     Else,
     /// Legacy `try`, before a handler.
     Try,
-    /// Legacy `try`, after `catch` or `catch_all`.
+    /// Legacy `try`, after a `catch`.
     Catch,
+    /// Legacy `try`, after its `catch_all`: only `end` may follow.
+    CatchAll,
 }
 
 /// What the body parser knows about the function it is in.

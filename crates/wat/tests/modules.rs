@@ -371,6 +371,51 @@ fn folded_legacy_try_is_flattened() {
     );
 }
 
+/// Legacy `try` forms the proposal's grammar rules out (a second
+/// `catch_all`, a handler after `catch_all`, `delegate` after a handler)
+/// are malformed, with the phrase of the legacy exception tests; every
+/// form the parser does accept encodes to a binary that weft-parser reads
+/// back to the same code.
+#[test]
+fn malformed_legacy_try_forms_are_rejected() {
+    let parse = |body: &str| {
+        weft_wat::parse_module_with(&format!("(tag $e) (func {body})"), Features::ALL)
+    };
+    let malformed = [
+        "try catch_all catch_all end",
+        "try catch_all catch $e end",
+        "try catch $e delegate 0",
+        "try catch_all delegate 0",
+        "try delegate delegate 0",
+        "(try (do) (catch_all) (catch_all))",
+        "(try (do) (catch_all) (catch $e))",
+        "(try (do) (catch $e) (delegate 0))",
+        "(try (do) (catch_all) (delegate 0))",
+        "(catch_all)",
+        "(delegate 0)",
+    ];
+    for body in malformed {
+        let e = parse(body).expect_err(body);
+        assert!(e.message().contains("unexpected token"), "{body}: {e}");
+    }
+    let well_formed = [
+        "try end",
+        "try catch $e catch $e catch_all end",
+        "try catch_all end",
+        "try delegate 0",
+        "(try (do))",
+        "(try (do) (catch $e) (catch $e) (catch_all))",
+        "(try (do (nop)) (delegate 0))",
+        "block try catch $e try delegate 1 end end",
+    ];
+    for body in well_formed {
+        let m = parse(body).unwrap_or_else(|e| panic!("{body}: {e}"));
+        let back = weft_parser::parse_with(&m.encode(), Features::ALL)
+            .unwrap_or_else(|e| panic!("{body}: {e}"));
+        assert_eq!(back.code, m.code, "{body}");
+    }
+}
+
 #[test]
 fn deep_labelled_nesting_resolves() {
     // Every branch names the outermost label (labels are looked up in a
