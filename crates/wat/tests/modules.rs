@@ -378,9 +378,8 @@ fn folded_legacy_try_is_flattened() {
 /// back to the same code.
 #[test]
 fn malformed_legacy_try_forms_are_rejected() {
-    let parse = |body: &str| {
-        weft_wat::parse_module_with(&format!("(tag $e) (func {body})"), Features::ALL)
-    };
+    let parse =
+        |body: &str| weft_wat::parse_module_with(&format!("(tag $e) (func {body})"), Features::ALL);
     let malformed = [
         "try catch_all catch_all end",
         "try catch_all catch $e end",
