@@ -278,6 +278,30 @@ fn errors_say_where() {
     assert!(rendered.ends_with("    i32.cont 1))\n    ^"), "{rendered}");
 }
 
+/// A huge one-line file: the rendered error shows a window of the line,
+/// not the line, and still gives the real column.
+#[test]
+fn errors_in_a_huge_line_show_a_window() {
+    let n = 4_000_000;
+    let text = format!("(module (func {}oops))", "nop ".repeat(n));
+    let e = parse_module(&text).unwrap_err();
+    let col = 15 + 4 * n;
+    assert_eq!((e.line(), e.col() as usize), (1, col));
+    let rendered = e.render("big.wat", &text);
+    assert!(rendered.len() < 400, "{} bytes", rendered.len());
+    assert!(
+        rendered.starts_with(&format!("big.wat:1:{col}: unknown operator")),
+        "{rendered}"
+    );
+    let mut lines = rendered.lines().skip(1);
+    let (shown, caret) = (lines.next().unwrap(), lines.next().unwrap());
+    assert!(
+        shown.starts_with("...") && shown.ends_with("nop nop oops))"),
+        "{shown}"
+    );
+    assert_eq!(&shown[caret.len() - 1..], "oops))");
+}
+
 #[test]
 fn deep_nesting_neither_overflows_nor_fails() {
     let depth = 200_000;
