@@ -6,6 +6,7 @@
 //! - the instruction table ([`for_each_instr!`]), from which [`Instr`], the
 //!   encoder here and the decoder, text parser and printer elsewhere derive;
 //! - [`Features`]: the proposals a parser or validator accepts;
+//! - [`FuncBranchHints`]: the branch hinting proposal's code metadata;
 //! - [`encode`]: the AST to the binary format.
 //!
 //! ```
@@ -34,6 +35,7 @@ mod table;
 pub mod encode;
 mod features;
 mod instr;
+mod metadata;
 mod module;
 mod names;
 pub mod types;
@@ -41,6 +43,7 @@ pub mod types;
 pub use encode::Encode;
 pub use features::{Features, UnknownFeature};
 pub use instr::*;
+pub use metadata::{BRANCH_HINT_SECTION, BranchHint, FuncBranchHints};
 pub use module::*;
 pub use names::{IndirectNameMap, NameMap, Names};
 pub use types::*;

@@ -40,6 +40,8 @@ impl ModuleParser<'_> {
     }
 
     pub(crate) fn func_field(&mut self) -> PResult<()> {
+        // The field's `(` and keyword are read.
+        self.enter_func(self.c.pos - 2)?;
         let index = self.next_index(ExternKind::Func);
         let (_, id) = self.c.opt_id_and_name();
         Self::name_of(&mut self.m.names.funcs, index, id);
@@ -84,6 +86,7 @@ impl ModuleParser<'_> {
         let body = self.expr();
         self.in_func = false;
         let body = body?;
+        self.leave_func(index, body)?;
         let scope = std::mem::take(&mut self.scope);
         if !scope.label_names.is_empty() {
             self.m.names.labels.push((index, scope.label_names));

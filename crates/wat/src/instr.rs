@@ -33,6 +33,10 @@ const STRUCTURED: &[&str] = &[
     "delegate",
 ];
 
+/// The keywords after `(` that continue a folded form rather than start an
+/// instruction: a branch hint before them waits for the next instruction.
+const FOLDED_PARTS: &[&str] = &["then", "else", "do", "catch", "catch_all", "delegate"];
+
 /// The instructions whose text differs from their table row, handled by
 /// hand in `instr_with_immediates`; their proposal is checked there (the
 /// generated lookup checks every other row's).
@@ -51,10 +55,18 @@ const OVERRIDDEN: &[&str] = &[
 enum Frame {
     /// A plain instruction, emitted after its folded operands.
     Plain(Instr),
+    /// A folded `br_if` with a branch hint (likely), emitted after its
+    /// operands.
+    Hinted(Instr, bool),
     /// The body of a folded `block`, `loop` or `try_table`.
     Block,
-    /// A folded `if` before `(then`: its operands are being read.
-    IfCond { name: Option<String>, ty: BlockType },
+    /// A folded `if` before `(then`: its operands are being read; with
+    /// its branch hint, if any (likely).
+    IfCond {
+        name: Option<String>,
+        ty: BlockType,
+        hint: Option<bool>,
+    },
     /// Inside `(then ...)`.
     IfThen,
     /// Inside `(else ...)`.
@@ -120,6 +132,10 @@ impl ModuleParser<'_> {
                     self.c.bump();
                     match frame {
                         Frame::Plain(i) => self.emit(i),
+                        Frame::Hinted(i, likely) => {
+                            self.emit(i);
+                            self.func_hints.push((self.m.code.len() as u32 - 1, likely));
+                        }
                         Frame::Block | Frame::TryHandlers => {
                             self.pop_label();
                             self.emit(Instr::End);
@@ -158,13 +174,19 @@ impl ModuleParser<'_> {
                             .c
                             .error_at(self.c.peek_at(1).unwrap_or(t), "unknown operator"));
                     };
+                    if self.next_hint_tok as usize <= self.c.pos && !FOLDED_PARTS.contains(&kw) {
+                        self.take_hint(self.c.pos)?;
+                    }
                     match (stack.last_mut(), kw) {
-                        (Some(Frame::IfCond { name, ty }), "then") => {
+                        (Some(Frame::IfCond { name, ty, hint }), "then") => {
                             self.c.pos += 2;
-                            let (name, ty) = (name.take(), *ty);
+                            let (name, ty, hint) = (name.take(), *ty, *hint);
                             stack.pop();
                             self.push_label(name, BlockKind::If, false);
                             self.emit(Instr::If { ty });
+                            if let Some(likely) = hint {
+                                self.func_hints.push((self.m.code.len() as u32 - 1, likely));
+                            }
                             stack.push(Frame::IfThen);
                         }
                         // After `catch_all` only the closing `)` may come,
@@ -221,9 +243,22 @@ impl ModuleParser<'_> {
                     ) {
                         return Err(self.c.unexpected());
                     }
+                    // A branch hint before an instruction (not before
+                    // `end` or another part of a block) is its own.
+                    let hinted = self.next_hint_tok as usize <= self.c.pos
+                        && !matches!(
+                            self.c.text(t),
+                            "end" | "else" | "catch" | "catch_all" | "delegate"
+                        );
+                    if hinted {
+                        self.take_hint(self.c.pos)?;
+                    }
                     self.c.bump();
                     let kw = self.c.text(t);
                     self.plain_instr(kw)?;
+                    if hinted {
+                        self.attach_hint(kw)?;
+                    }
                 }
                 Kind::Reserved | Kind::Id | Kind::String if stack.is_empty() && !single => {
                     return Ok(());
@@ -283,6 +318,18 @@ impl ModuleParser<'_> {
         if matches!(kw, "try" | "try_table") {
             self.gate(kw)?;
         }
+        // A branch hint before the form: only `if` and `br_if` take one.
+        let hint = match self.pending_hint.take() {
+            Some((likely, _)) if matches!(kw, "if" | "br_if") => Some(likely),
+            Some((_, at)) => {
+                return Err(crate::Error::at(
+                    self.c.src,
+                    at as usize,
+                    "@metadata.code.branch_hint annotation: invalid target",
+                ));
+            }
+            None => None,
+        };
         match kw {
             "block" | "loop" => {
                 let name = self.c.opt_id().map(|n| n.into_owned());
@@ -305,7 +352,7 @@ impl ModuleParser<'_> {
             "if" => {
                 let name = self.c.opt_id().map(|n| n.into_owned());
                 let ty = self.block_type()?;
-                stack.push(Frame::IfCond { name, ty });
+                stack.push(Frame::IfCond { name, ty, hint });
             }
             "try" => {
                 let name = self.c.opt_id().map(|n| n.into_owned());
@@ -323,7 +370,10 @@ impl ModuleParser<'_> {
             }
             _ => {
                 let i = self.instr_with_immediates(kw)?;
-                stack.push(Frame::Plain(i));
+                stack.push(match hint {
+                    Some(likely) => Frame::Hinted(i, likely),
+                    None => Frame::Plain(i),
+                });
             }
         }
         Ok(())

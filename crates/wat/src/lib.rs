@@ -67,8 +67,10 @@ pub fn parse_module_with(text: &str, features: Features) -> Result<Module, Error
     let name = if wrapped {
         c.opt_id_and_name().1.map(|n| n.into_owned())
     } else {
-        None
+        // Bare fields: an `@name` before them all names the module.
+        c.name_annotation().map(str::to_string)
     };
+    let start = c.pos;
     let (module, end) = module::ModuleParser::new(c.clone(), features).parse_fields(name)?;
     c.pos = end;
     if wrapped {
@@ -76,6 +78,21 @@ pub fn parse_module_with(text: &str, features: Features) -> Result<Module, Error
     }
     if !c.at_end() {
         return Err(c.unexpected());
+    }
+    // Annotations around the module (the parser checked those inside).
+    if let Some(e) = c.annotation_error(0, c.toks.len()) {
+        return Err(e);
+    }
+    if let Some(h) = lexed
+        .hints
+        .iter()
+        .find(|h| (h.tok as usize) < start || (h.tok as usize) > end)
+    {
+        return Err(Error::at(
+            text,
+            h.at as usize,
+            "@metadata.code.branch_hint annotation: not in a function",
+        ));
     }
     Ok(module)
 }

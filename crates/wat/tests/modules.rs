@@ -348,7 +348,7 @@ fn name_annotations_name_entities() {
         r#"(module $m (@name "the module")
              (func $f (@name "f!") (call $f))
              (global (@name "g") i32 (i32.const 0))
-             (func $h (@other "x") (@name 1)))"#,
+             (func $h (@other "x")))"#,
     )
     .unwrap();
     assert_eq!(m.names.module.as_deref(), Some("the module"));
