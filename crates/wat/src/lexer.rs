@@ -553,8 +553,16 @@ pub(crate) fn unescape(token: &str) -> Result<Vec<u8>, (usize, &'static str)> {
                     .position(|c| *c == b'}')
                     .ok_or((at, "illegal escape"))?;
                 let digits = &inner[i + 1..i + close];
-                let value = parse_hex_digits(digits).ok_or((at, "illegal escape"))?;
-                let c = char::from_u32(value).ok_or((at, "illegal escape"))?;
+                // Hex digits that are no Unicode scalar value (a surrogate,
+                // past U+10FFFF, or too many digits for any) are a bad code
+                // point rather than a bad escape.
+                let value = parse_hex_digits(digits);
+                let c = match value {
+                    Some(v) => char::from_u32(v),
+                    None if is_hex_number(digits) => None,
+                    None => return Err((at, "illegal escape")),
+                }
+                .ok_or((at, "malformed UTF-8 codepoint"))?;
                 let mut buf = [0; 4];
                 out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
                 i += close + 1;
@@ -596,6 +604,15 @@ fn parse_hex_digits(digits: &[u8]) -> Option<u32> {
         value = value.checked_mul(16)?.checked_add(hex_val(d).into())?;
     }
     Some(value)
+}
+
+/// Whether `digits` are hex digits with `_` only between two of them.
+fn is_hex_number(digits: &[u8]) -> bool {
+    !digits.is_empty()
+        && digits[0] != b'_'
+        && digits[digits.len() - 1] != b'_'
+        && !digits.windows(2).any(|w| w == b"__")
+        && digits.iter().all(|d| *d == b'_' || d.is_ascii_hexdigit())
 }
 
 fn hex_val(d: u8) -> u8 {
@@ -704,8 +721,21 @@ mod tests {
             b"\t\n\r\"'\\A\xF0\x9F\x98\x80A"
         );
         assert!(unescape(r#""\q""#).is_err());
-        assert!(unescape(r#""\u{110000}""#).is_err());
-        assert!(unescape(r#""\u{d800}""#).is_err());
+        // Not a Unicode scalar value: the spec's own phrase.
+        for bad in [
+            r#""\u{110000}""#,
+            r#""\u{d800}""#,
+            r#""\u{DFFF}""#,
+            r#""\u{1_0000_0000}""#,
+        ] {
+            assert_eq!(
+                unescape(bad),
+                Err((1, "malformed UTF-8 codepoint")),
+                "{bad}"
+            );
+        }
+        assert_eq!(unescape(r#""\u{_1}""#), Err((1, "illegal escape")));
+        assert_eq!(unescape(r#""\u{x}""#), Err((1, "illegal escape")));
         assert!(unescape(r#""\4""#).is_err());
     }
 }
