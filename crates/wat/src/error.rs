@@ -40,6 +40,13 @@ impl Error {
         }
     }
 
+    /// An error at byte `offset` of `source` (line and column in
+    /// characters computed from it), for findings about a text made after
+    /// parsing it: see [`crate::SourceMap`].
+    pub fn new(source: &str, offset: usize, message: impl Into<String>) -> Error {
+        Error::at(source, offset, message)
+    }
+
     /// Adds detail at the end of the message.
     pub(crate) fn append(&mut self, detail: &str) {
         self.message.push_str(detail);

@@ -8,10 +8,17 @@ use weft_ast::*;
 impl ModuleParser<'_> {
     /// Reads the inline `(export "name")`s of a field.
     pub(crate) fn inline_exports(&mut self, kind: ExternKind, index: u32) -> PResult<()> {
-        while self.c.eat_sexpr("export") {
+        loop {
+            let at = self.here();
+            if !self.c.eat_sexpr("export") {
+                break;
+            }
             let name = self.c.name()?;
             self.c.rparen()?;
             self.m.exports.push(Export { name, kind, index });
+            if let Some(map) = self.map.as_mut() {
+                map.exports.resize(self.m.exports.len(), at);
+            }
         }
         Ok(())
     }

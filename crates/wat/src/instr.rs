@@ -53,11 +53,12 @@ const OVERRIDDEN: &[&str] = &[
 
 /// An open folded form, waiting for its `)`.
 enum Frame {
-    /// A plain instruction, emitted after its folded operands.
-    Plain(Instr),
+    /// A plain instruction, emitted after its folded operands; with the
+    /// offset of its text.
+    Plain(Instr, u32),
     /// A folded `br_if` with a branch hint (likely), emitted after its
-    /// operands.
-    Hinted(Instr, bool),
+    /// operands; with the offset of its text.
+    Hinted(Instr, bool, u32),
     /// The body of a folded `block`, `loop` or `try_table`.
     Block,
     /// A folded `if` before `(then`: its operands are being read; with
@@ -66,6 +67,7 @@ enum Frame {
         name: Option<String>,
         ty: BlockType,
         hint: Option<bool>,
+        at: u32,
     },
     /// Inside `(then ...)`.
     IfThen,
@@ -87,7 +89,9 @@ impl ModuleParser<'_> {
         if !self.scope.labels.is_empty() {
             return Err(self.c.unexpected());
         }
-        self.m.code.push(Instr::End);
+        // The implicit `end`: at the closing `)`.
+        self.cur_at = self.c.peek().map_or(self.c.src.len() as u32, |t| t.start);
+        self.emit(Instr::End);
         Ok(Expr {
             start,
             end: self.m.code.len() as u32,
@@ -101,15 +105,21 @@ impl ModuleParser<'_> {
             return Err(self.c.unexpected());
         }
         self.instrs(true)?;
-        self.m.code.push(Instr::End);
+        self.emit(Instr::End);
         Ok(Expr {
             start,
             end: self.m.code.len() as u32,
         })
     }
 
+    /// Appends an instruction whose text starts at `cur_at`.
     fn emit(&mut self, i: Instr) {
         self.m.code.push(i);
+        if let Some(map) = self.map.as_mut() {
+            // Code made up by abbreviations in between takes the offset of
+            // this instruction.
+            map.instrs.resize(self.m.code.len(), self.cur_at);
+        }
     }
 
     /// The instruction loop. With `single`, stops after one complete
@@ -120,6 +130,7 @@ impl ModuleParser<'_> {
             let Some(t) = self.c.peek() else {
                 return Err(self.c.unexpected());
             };
+            self.cur_at = t.start;
             match t.kind {
                 Kind::RParen => {
                     let Some(frame) = stack.pop() else {
@@ -131,8 +142,12 @@ impl ModuleParser<'_> {
                     }
                     self.c.bump();
                     match frame {
-                        Frame::Plain(i) => self.emit(i),
-                        Frame::Hinted(i, likely) => {
+                        Frame::Plain(i, at) => {
+                            self.cur_at = at;
+                            self.emit(i);
+                        }
+                        Frame::Hinted(i, likely, at) => {
+                            self.cur_at = at;
                             self.emit(i);
                             self.func_hints.push((self.m.code.len() as u32 - 1, likely));
                         }
@@ -142,6 +157,9 @@ impl ModuleParser<'_> {
                         }
                         Frame::IfCond { .. } => {}
                         Frame::IfThen => {
+                            if let Some(t) = self.c.peek_at(1) {
+                                self.cur_at = t.start;
+                            }
                             if self.c.eat_sexpr("else") {
                                 if let Some(l) = self.scope.labels.last_mut() {
                                     l.kind = BlockKind::Else;
@@ -174,13 +192,18 @@ impl ModuleParser<'_> {
                             .c
                             .error_at(self.c.peek_at(1).unwrap_or(t), "unknown operator"));
                     };
+                    // A folded form's instruction is at its keyword.
+                    if let Some(k) = self.c.peek_at(1) {
+                        self.cur_at = k.start;
+                    }
                     if self.next_hint_tok as usize <= self.c.pos && !FOLDED_PARTS.contains(&kw) {
                         self.take_hint(self.c.pos)?;
                     }
                     match (stack.last_mut(), kw) {
-                        (Some(Frame::IfCond { name, ty, hint }), "then") => {
+                        (Some(Frame::IfCond { name, ty, hint, at }), "then") => {
                             self.c.pos += 2;
                             let (name, ty, hint) = (name.take(), *ty, *hint);
+                            self.cur_at = *at;
                             stack.pop();
                             self.push_label(name, BlockKind::If, false);
                             self.emit(Instr::If { ty });
@@ -352,7 +375,12 @@ impl ModuleParser<'_> {
             "if" => {
                 let name = self.c.opt_id().map(|n| n.into_owned());
                 let ty = self.block_type()?;
-                stack.push(Frame::IfCond { name, ty, hint });
+                stack.push(Frame::IfCond {
+                    name,
+                    ty,
+                    hint,
+                    at: self.cur_at,
+                });
             }
             "try" => {
                 let name = self.c.opt_id().map(|n| n.into_owned());
@@ -370,9 +398,10 @@ impl ModuleParser<'_> {
             }
             _ => {
                 let i = self.instr_with_immediates(kw)?;
+                let at = self.cur_at;
                 stack.push(match hint {
-                    Some(likely) => Frame::Hinted(i, likely),
-                    None => Frame::Plain(i),
+                    Some(likely) => Frame::Hinted(i, likely, at),
+                    None => Frame::Plain(i, at),
                 });
             }
         }

@@ -17,6 +17,7 @@
 use crate::cursor::{Cursor, PResult};
 use crate::lexer::Kind;
 use crate::names::{Ns, Space, Spaces};
+use crate::source_map::SourceMap;
 use std::borrow::Cow;
 use weft_ast::*;
 
@@ -107,7 +108,12 @@ pub(crate) struct ModuleParser<'a> {
     /// of the instruction, likely.
     pub func_hints: Vec<(u32, bool)>,
     /// Token position of the `(` of the function being read.
-    func_tok: usize,
+    pub func_tok: usize,
+    /// When a source map is asked for: where each instruction and each
+    /// entity read so far came from.
+    pub map: Option<SourceMap>,
+    /// Source offset of the text of the instruction being read.
+    pub cur_at: u32,
 }
 
 impl<'a> ModuleParser<'a> {
@@ -120,6 +126,8 @@ impl<'a> ModuleParser<'a> {
             pending_hint: None,
             func_hints: Vec::new(),
             func_tok: 0,
+            map: None,
+            cur_at: 0,
             c,
             m: Module::default(),
             features,
@@ -138,7 +146,21 @@ impl<'a> ModuleParser<'a> {
     /// Parses module fields up to the `)` closing the module (not read) or
     /// the end of the tokens; returns the module and the position of that
     /// `)`. `name` is the module's name (its `$id` or `@name`).
-    pub fn parse_fields(mut self, name: Option<String>) -> PResult<(Module, usize)> {
+    pub fn parse_fields(self, name: Option<String>) -> PResult<(Module, usize)> {
+        self.parse_fields_mapped(name, false)
+            .map(|(m, end, _)| (m, end))
+    }
+
+    /// [`ModuleParser::parse_fields`], with the [`SourceMap`] of the
+    /// module's code when `map` is set.
+    pub fn parse_fields_mapped(
+        mut self,
+        name: Option<String>,
+        map: bool,
+    ) -> PResult<(Module, usize, Option<SourceMap>)> {
+        if map {
+            self.map = Some(SourceMap::default());
+        }
         self.m.names.module = name;
         let start = self.c.pos;
         let fields = self.collect()?;
@@ -146,6 +168,7 @@ impl<'a> ModuleParser<'a> {
         for f in fields.iter().filter(|f| f.kw == "type" || f.kw == "rec") {
             self.c.pos = f.pos;
             self.type_field()?;
+            self.mark_field(f.pos);
         }
         self.index_plain_func_types();
         for f in &fields {
@@ -157,6 +180,7 @@ impl<'a> ModuleParser<'a> {
                 "@custom" => self.custom_annotation()?,
                 kw => self.field(kw)?,
             }
+            self.mark_field(f.pos);
         }
         let num_types = self.m.types.len() as u32;
         if let Some(&(_, pos)) = self.pending_type_uses.iter().find(|(t, _)| *t >= num_types) {
@@ -179,6 +203,10 @@ impl<'a> ModuleParser<'a> {
                 kind: CustomKind::BranchHints,
             });
         }
+        let map = self.map.take().map(|mut map| {
+            map.instrs.resize(self.m.code.len(), self.cur_at);
+            map
+        });
         if self.uses_data_count {
             self.m.data_count = Some(self.m.datas.len() as u32);
         }
@@ -188,7 +216,46 @@ impl<'a> ModuleParser<'a> {
                 kind: CustomKind::Names,
             });
         }
-        Ok((self.m, end))
+        Ok((self.m, end, map))
+    }
+
+    /// When a source map is asked for, gives whatever the field whose `(`
+    /// is at token `pos` made (and was not placed more precisely while it
+    /// was read: an inline export, a type of a `rec`) the field's offset.
+    fn mark_field(&mut self, pos: usize) {
+        if self.map.is_none() {
+            return;
+        }
+        let at = self.c.toks.get(pos).map_or(0, |t| t.start);
+        let spaces = [
+            ExternKind::Func,
+            ExternKind::Table,
+            ExternKind::Memory,
+            ExternKind::Global,
+            ExternKind::Tag,
+        ]
+        .map(|k| self.next_index(k) as usize);
+        let m = &self.m;
+        let Some(map) = self.map.as_mut() else {
+            return;
+        };
+        map.types.resize(m.types.len(), at);
+        map.imports.resize(m.imports.len(), at);
+        for (space, len) in map.spaces.iter_mut().zip(spaces) {
+            space.resize(len, at);
+        }
+        map.exports.resize(m.exports.len(), at);
+        map.elems.resize(m.elems.len(), at);
+        map.datas.resize(m.datas.len(), at);
+        if m.start.is_some() && map.start.is_none() {
+            map.start = Some(at);
+        }
+    }
+
+    /// The source offset of the next token (the end of the text when
+    /// there is none).
+    pub(crate) fn here(&self) -> u32 {
+        self.c.peek().map_or(self.c.src.len() as u32, |t| t.start)
     }
 
     /// Defines an entry in a space, reporting a duplicate `$id`.
