@@ -163,6 +163,9 @@ fn every_entity_is_at_its_field() {
     assert!(map.error("(module)", &m, Item::Start, None, "x").is_none());
 }
 
+/// An `Item` variant, as a function of its index.
+type ItemOf = fn(u32) -> Item;
+
 #[test]
 fn every_testsuite_module_is_mapped_whole() {
     use weft_ast::ExternKind;
@@ -190,7 +193,7 @@ fn every_testsuite_module_is_mapped_whole() {
             assert_eq!(map.instr(m.code.len()), None, "{here}");
             // One place per entity of every kind, and no more.
             let space = |k: ExternKind, defined: usize| m.num_imports(k) as usize + defined;
-            let kinds: [(fn(u32) -> Item, usize); 10] = [
+            let kinds: [(ItemOf, usize); 10] = [
                 (Item::Type, m.types.len()),
                 (Item::Import, m.imports.len()),
                 (Item::Func, space(ExternKind::Func, m.funcs.len())),
