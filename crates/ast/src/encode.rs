@@ -409,6 +409,10 @@ impl ModuleEncoder<'_> {
                     write_name(&mut body, "name");
                     encode_names(&mut body, &m.names);
                 }
+                CustomKind::BranchHints => {
+                    write_name(&mut body, crate::metadata::BRANCH_HINT_SECTION);
+                    self.branch_hints(&mut body);
+                }
             }
             self.section(SectionId::Custom, &body);
         }
@@ -511,11 +515,7 @@ impl ModuleEncoder<'_> {
             SectionId::Code => {
                 write_vec(&mut body, &m.funcs, |s, f| {
                     let mut func = Vec::with_capacity(f.body.len() * 3 + 4);
-                    write_vec(&mut func, &f.locals, |s, l| {
-                        write_u32(s, l.count);
-                        l.ty.encode(s);
-                    });
-                    self.expr(&mut func, f.body);
+                    self.func_body(&mut func, f, |_, _| {});
                     write_u32(s, func.len() as u32);
                     s.extend_from_slice(&func);
                 });
@@ -545,6 +545,14 @@ impl ModuleEncoder<'_> {
         if present {
             self.section(id, &body);
         }
+    }
+
+    fn func_body(&self, sink: &mut Vec<u8>, f: &Func, at: impl FnMut(usize, usize)) {
+        encode_func_body(self.module, f, sink, at);
+    }
+
+    fn branch_hints(&self, sink: &mut Vec<u8>) {
+        encode_branch_hints(self.module, sink);
     }
 
     fn elem(&self, s: &mut Vec<u8>, e: &Elem) {
@@ -600,6 +608,72 @@ impl ModuleEncoder<'_> {
             }
         }
     }
+}
+
+/// Appends a defined function's body as the code section holds it (after
+/// its size): local declarations, then instructions. `at` sees each
+/// instruction's index in the body and the offset it starts at, counted
+/// from the start of the body (the branch hint section's offsets).
+///
+/// # Panics
+/// If the body's span lies outside [`Module::code`].
+pub fn encode_func_body(
+    module: &Module,
+    f: &Func,
+    sink: &mut Vec<u8>,
+    mut at: impl FnMut(usize, usize),
+) {
+    let start = sink.len();
+    write_vec(sink, &f.locals, |s, l| {
+        write_u32(s, l.count);
+        l.ty.encode(s);
+    });
+    for (i, instr) in module.instrs(f.body).iter().enumerate() {
+        at(i, sink.len() - start);
+        instr.encode(sink);
+    }
+}
+
+/// Appends the payload of the branch hint section (after its name) for
+/// [`Module::branch_hints`]: by function, each hint's instruction as the
+/// byte offset at which [`encode_func_body`] writes it. Hints naming no
+/// instruction of a defined function (an AST built by hand) are left out.
+pub fn encode_branch_hints(module: &Module, sink: &mut Vec<u8>) {
+    let m = module;
+    let imported = m.num_imports(ExternKind::Func);
+    let mut funcs: Vec<(u32, Vec<(u32, u8)>)> = Vec::new();
+    let mut scratch = Vec::new();
+    for fh in &m.branch_hints {
+        let Some(f) = fh
+            .func
+            .checked_sub(imported)
+            .and_then(|i| m.funcs.get(i as usize))
+        else {
+            continue;
+        };
+        let mut offsets = vec![None; f.body.len()];
+        scratch.clear();
+        encode_func_body(m, f, &mut scratch, |i, off| {
+            offsets[i] = u32::try_from(off).ok();
+        });
+        let hints: Vec<(u32, u8)> = fh
+            .hints
+            .iter()
+            .filter_map(|h| Some((offsets.get(h.instr as usize).copied()??, h.value())))
+            .collect();
+        if !hints.is_empty() {
+            funcs.push((fh.func, hints));
+        }
+    }
+    write_vec(sink, &funcs, |s, (func, hints)| {
+        write_u32(s, *func);
+        write_vec(s, hints, |s, (offset, value)| {
+            write_u32(s, *offset);
+            // The size of the hint's value: one byte.
+            write_u32(s, 1);
+            s.push(*value);
+        });
+    });
 }
 
 fn encode_name_map(sink: &mut Vec<u8>, map: &NameMap) {

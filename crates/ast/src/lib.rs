@@ -8,6 +8,7 @@
 //! - [`Sig`]: the table's signature column as data ([`Instr::signature`],
 //!   [`INSTRUCTIONS`]);
 //! - [`Features`]: the proposals a parser or validator accepts;
+//! - [`FuncBranchHints`]: the branch hinting proposal's code metadata;
 //! - [`encode`]: the AST to the binary format.
 //!
 //! ```
@@ -36,6 +37,7 @@ mod table;
 pub mod encode;
 mod features;
 mod instr;
+mod metadata;
 mod module;
 mod names;
 pub mod sig;
@@ -44,6 +46,7 @@ pub mod types;
 pub use encode::Encode;
 pub use features::{Features, UnknownFeature};
 pub use instr::*;
+pub use metadata::{BRANCH_HINT_SECTION, BranchHint, FuncBranchHints};
 pub use module::*;
 pub use names::{IndirectNameMap, NameMap, Names};
 pub use sig::{InstrInfo, Nullability, Sig, SigHeap, SigRef, SigType};

@@ -1,6 +1,7 @@
 //! `Module`: a whole module's contents, section by section.
 
 use crate::instr::{FuncIdx, Instr, MemIdx, TableIdx};
+use crate::metadata::FuncBranchHints;
 use crate::names::Names;
 use crate::types::{
     FuncType, GlobalType, MemoryType, RecGroup, RefType, SubType, TableType, TagType, TypeIdx,
@@ -48,6 +49,10 @@ pub struct Module {
     pub customs: Vec<Custom>,
     /// Names from the name section or from text `$id`s.
     pub names: Names,
+    /// Branch hints (the `metadata.code.branch_hint` section, or text
+    /// `(@metadata.code.branch_hint ...)` annotations), by increasing
+    /// function index; written where [`CustomKind::BranchHints`] stands.
+    pub branch_hints: Vec<FuncBranchHints>,
     /// Every instruction of every body and constant expression.
     pub code: Vec<Instr>,
 }
@@ -423,6 +428,20 @@ pub enum CustomKind {
     },
     /// The name section, decoded into [`Module::names`].
     Names,
+    /// The branch hint section (`metadata.code.branch_hint`), decoded into
+    /// [`Module::branch_hints`].
+    BranchHints,
+}
+
+impl CustomKind {
+    /// The custom section's name.
+    pub fn name(&self) -> &str {
+        match self {
+            CustomKind::Raw { name, .. } => name,
+            CustomKind::Names => "name",
+            CustomKind::BranchHints => crate::metadata::BRANCH_HINT_SECTION,
+        }
+    }
 }
 
 impl Module {

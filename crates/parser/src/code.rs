@@ -48,9 +48,10 @@ pub struct Bodies<'a, 'r> {
     count: u32,
     /// How many bodies were decoded or split off so far.
     next: u32,
-    /// Each decoded body's locals and instructions (indices into `code`,
-    /// which starts with the constant expressions before the section).
-    decoded: Vec<(Vec<Locals>, Expr)>,
+    /// Each decoded body's locals, instructions (indices into `code`,
+    /// which starts with the constant expressions before the section) and
+    /// size in bytes.
+    decoded: Vec<(Vec<Locals>, Expr, u32)>,
 }
 
 impl<'a, 'r> Bodies<'a, 'r> {
@@ -104,7 +105,7 @@ impl<'a, 'r> Bodies<'a, 'r> {
             start,
             end: self.code.len() as u32,
         };
-        self.decoded.push((locals, body));
+        self.decoded.push((locals, body, size as u32));
         self.next += 1;
         Ok(true)
     }
@@ -157,6 +158,7 @@ impl<'a, 'r> Bodies<'a, 'r> {
                 start: b.start,
                 end: b.end,
             },
+            b.size,
         ));
         Ok(())
     }
@@ -178,11 +180,11 @@ impl<'a, 'r> Bodies<'a, 'r> {
                 start: base + b.start,
                 end: base + b.end,
             };
-            self.decoded.push((b.locals, body));
+            self.decoded.push((b.locals, body, b.size));
         }
     }
 
-    pub(crate) fn into_decoded(self) -> Vec<(Vec<Locals>, Expr)> {
+    pub(crate) fn into_decoded(self) -> Vec<(Vec<Locals>, Expr, u32)> {
         self.decoded
     }
 }
@@ -209,6 +211,8 @@ pub struct DecodedBody {
     start: u32,
     end: u32,
     uses_data: bool,
+    /// The body's size in bytes (locals and instructions).
+    size: u32,
 }
 
 impl RawBody<'_> {
@@ -257,6 +261,7 @@ impl RawBody<'_> {
             start,
             end: code.len() as u32,
             uses_data: cx.uses_data,
+            size: self.size() as u32,
         })
     }
 }

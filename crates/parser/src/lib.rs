@@ -22,6 +22,7 @@
 
 mod code;
 mod error;
+mod hints;
 mod instr;
 mod module;
 mod names;

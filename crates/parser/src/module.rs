@@ -8,6 +8,7 @@ use weft_ast::*;
 
 use crate::code::{Bodies, CodeHook, NoHook};
 use crate::error::{Error, ErrorKind, Result};
+use crate::hints;
 use crate::instr::{self, CodeCx};
 use crate::names;
 use crate::reader::Reader;
@@ -62,6 +63,12 @@ pub struct Builder {
     data_seen: bool,
     /// Offset of the data count section, for a late mismatch error.
     data_count_at: usize,
+    /// A branch hint section read before the code section, waiting for
+    /// the bodies: its index in the module's custom sections, its payload
+    /// and its entries.
+    hints: Option<(usize, Vec<u8>, hints::Entries)>,
+    /// Each body's size in bytes, kept only while `hints` waits.
+    body_sizes: Vec<u32>,
 }
 
 impl Builder {
@@ -77,6 +84,8 @@ impl Builder {
             funcs_at: 0,
             data_seen: false,
             data_count_at: 0,
+            hints: None,
+            body_sizes: Vec::new(),
         }
     }
 
@@ -153,7 +162,7 @@ impl Builder {
 
     /// Checks what only the end of the module tells (sections that should
     /// have come) and returns the module. `end` is the input length.
-    pub fn finish(self, end: usize) -> Result<Module> {
+    pub fn finish(mut self, end: usize) -> Result<Module> {
         if self.bodies != self.module.funcs.len() {
             let at = self.code_at.unwrap_or(self.funcs_at);
             return Err(Error::new(at, ErrorKind::FuncCodeMismatch));
@@ -164,6 +173,14 @@ impl Builder {
         if self.module.code.len() > u32::MAX as usize {
             return Err(Error::new(end, ErrorKind::TooLarge));
         }
+        if let Some((at, payload, entries)) = self.hints.take()
+            && !hints::resolve(&mut self.module, &self.body_sizes, &entries, &payload)
+        {
+            self.module.customs[at].kind = CustomKind::Raw {
+                name: BRANCH_HINT_SECTION.to_string(),
+                data: payload,
+            };
+        }
         Ok(self.module)
     }
 
@@ -171,12 +188,22 @@ impl Builder {
         let name = r.name()?;
         let data = r.bytes(r.remaining())?;
         // Only the first well-formed name section is decoded; any other is
-        // kept as bytes so that nothing is lost.
+        // kept as bytes so that nothing is lost. Likewise the first branch
+        // hint section before the code section, once the bodies tell where
+        // its offsets point (`finish`).
         let kind = match name {
             "name" if !self.has_name_section() => names::decode(data).map(|names| {
                 self.module.names = names;
                 CustomKind::Names
             }),
+            BRANCH_HINT_SECTION
+                if self.code_at.is_none() && !self.has(&CustomKind::BranchHints) =>
+            {
+                hints::read(data).map(|entries| {
+                    self.hints = Some((self.module.customs.len(), data.to_vec(), entries));
+                    CustomKind::BranchHints
+                })
+            }
             _ => None,
         };
         let kind = kind.unwrap_or_else(|| CustomKind::Raw {
@@ -191,10 +218,12 @@ impl Builder {
     }
 
     fn has_name_section(&self) -> bool {
-        self.module
-            .customs
-            .iter()
-            .any(|c| c.kind == CustomKind::Names)
+        self.has(&CustomKind::Names)
+    }
+
+    /// Whether a custom section of this kind was decoded.
+    fn has(&self, kind: &CustomKind) -> bool {
+        self.module.customs.iter().any(|c| c.kind == *kind)
     }
 
     fn types(&mut self, r: &mut Reader<'_>) -> Result<bool> {
@@ -458,7 +487,10 @@ impl Builder {
         while bodies.next(&mut ())? {}
         let decoded = bodies.into_decoded();
         self.module.code = code;
-        for (locals, body) in decoded {
+        for (locals, body, size) in decoded {
+            if self.hints.is_some() {
+                self.body_sizes.push(size);
+            }
             // Bodies beyond the function section's count are decoded (their
             // errors come first) and counted, then refused by `finish`.
             if let Some(func) = self.module.funcs.get_mut(self.bodies) {

@@ -60,6 +60,7 @@ impl<W: Write> Printer<'_, W> {
                 }
                 _ if opens_block(instr) => {
                     self.newline(depth)?;
+                    self.hint(at)?;
                     self.opening = Some(ordinal);
                     self.instr(instr)?;
                     self.labels.push(ordinal);
@@ -67,6 +68,7 @@ impl<W: Write> Printer<'_, W> {
                 }
                 _ => {
                     self.newline(depth)?;
+                    self.hint(at)?;
                     self.instr(instr)?;
                 }
             }

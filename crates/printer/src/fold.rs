@@ -137,6 +137,9 @@ impl<W: Write> Printer<'_, W> {
                         self.tree(&f.nodes, root, instrs, depth)?;
                     }
                     f.pending.clear();
+                    // The hint goes before the folded `(if`, which is
+                    // where the instruction's text starts.
+                    self.hint_line(at, depth)?;
                     self.open_block(instr, &mut ordinal, depth)?;
                     arities.push(self.label_arity(instr));
                     if let Some(cond) = cond {
@@ -152,6 +155,7 @@ impl<W: Write> Printer<'_, W> {
                     // its folded `(do ...)` form is not read by common tools.
                     self.flush(&mut f, instrs, depth)?;
                     self.newline(depth)?;
+                    self.hint(at)?;
                     self.opening = Some(ordinal);
                     self.instr(instr)?;
                     self.labels.push(ordinal);
@@ -161,6 +165,7 @@ impl<W: Write> Printer<'_, W> {
                 }
                 _ if opens_block(instr) => {
                     self.flush(&mut f, instrs, depth)?;
+                    self.hint_line(at, depth)?;
                     self.open_block(instr, &mut ordinal, depth)?;
                     arities.push(self.label_arity(instr));
                     open.push((Open::Plain, depth));
@@ -217,6 +222,7 @@ impl<W: Write> Printer<'_, W> {
                         // does not match the structure: print it flat.
                         self.flush(&mut f, instrs, depth)?;
                         self.newline(depth)?;
+                        self.hint(at)?;
                         self.instr(instr)?;
                     }
                 },
@@ -281,6 +287,7 @@ impl<W: Write> Printer<'_, W> {
         depth: usize,
     ) -> Result<bool, fmt::Error> {
         self.newline(depth)?;
+        self.hint(nodes[id as usize].at as usize)?;
         self.w("(")?;
         self.node_instr(nodes, id, instrs)?;
         let first = nodes[id as usize].first_child;
@@ -293,7 +300,9 @@ impl<W: Write> Printer<'_, W> {
         }
         child = first;
         while child != NONE {
-            self.w(" (")?;
+            self.w(" ")?;
+            self.hint(nodes[child as usize].at as usize)?;
+            self.w("(")?;
             self.node_instr(nodes, child, instrs)?;
             self.w(")")?;
             child = nodes[child as usize].next_sibling;

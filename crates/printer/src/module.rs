@@ -235,12 +235,14 @@ impl<W: Write> Printer<'_, W> {
             return self.w(" (; body elided ;))");
         }
         self.locals(f)?;
+        self.enter_func_hints(idx);
         let body = self.expr_instrs(f.body);
         if self.opts.fold {
             self.folded_body(body, 2)?;
         } else {
             self.flat_body(body, 2)?;
         }
+        self.hints = &[];
         self.newline(1)?;
         self.w(")")
     }
@@ -348,7 +350,8 @@ impl<W: Write> Printer<'_, W> {
         let m = self.m;
         for custom in m.customs.iter().filter(|c| c.place == place) {
             let CustomKind::Raw { name, data } = &custom.kind else {
-                // The name section is printed as `$id`s.
+                // The name section is printed as `$id`s, branch hints as
+                // annotations on their instructions.
                 continue;
             };
             self.newline(1)?;

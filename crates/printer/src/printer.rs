@@ -3,7 +3,7 @@
 
 use std::fmt::{self, Write};
 
-use weft_ast::Module;
+use weft_ast::{BranchHint, Module};
 
 use crate::Options;
 use crate::names::{Ids, Space};
@@ -38,6 +38,9 @@ pub struct Printer<'a, W: Write> {
     /// The ordinal of the block being opened, so that its block type can be
     /// preceded by its label's name.
     pub opening: Option<u32>,
+    /// The branch hints of the function being printed, by instruction
+    /// index (none unless custom annotations are printed).
+    pub hints: &'a [BranchHint],
 }
 
 impl<'a, W: Write> Printer<'a, W> {
@@ -51,6 +54,59 @@ impl<'a, W: Write> Printer<'a, W> {
             func: 0,
             labels: Vec::new(),
             opening: None,
+            hints: &[],
+        }
+    }
+
+    /// Enters function `idx` for its body: its branch hints, when custom
+    /// annotations are printed.
+    pub fn enter_func_hints(&mut self, idx: u32) {
+        let m: &'a Module = self.m;
+        self.hints = match m.branch_hints.binary_search_by_key(&idx, |f| f.func) {
+            Ok(i) if self.opts.custom_annotations => &m.branch_hints[i].hints,
+            _ => &[],
+        };
+    }
+
+    /// The branch hint annotation of the instruction at index `at` of the
+    /// body, if it has one.
+    pub fn hint_text(&self, at: usize) -> Option<&'static str> {
+        if self.hints.is_empty() {
+            return None;
+        }
+        let i = self
+            .hints
+            .binary_search_by_key(&at, |h| h.instr as usize)
+            .ok()?;
+        Some(if self.hints[i].likely {
+            "(@metadata.code.branch_hint \"\\01\")"
+        } else {
+            "(@metadata.code.branch_hint \"\\00\")"
+        })
+    }
+
+    /// Writes the branch hint annotation of the instruction at index `at`
+    /// and a space, when it has one.
+    pub fn hint(&mut self, at: usize) -> fmt::Result {
+        match self.hint_text(at) {
+            Some(text) => {
+                self.w(text)?;
+                self.w(" ")
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Writes the branch hint annotation of the instruction at index `at`
+    /// on a line of its own at `depth`, when it has one (before a folded
+    /// form, which starts on the next line).
+    pub fn hint_line(&mut self, at: usize, depth: usize) -> fmt::Result {
+        match self.hint_text(at) {
+            Some(text) => {
+                self.newline(depth)?;
+                self.w(text)
+            }
+            None => Ok(()),
         }
     }
 

@@ -110,6 +110,26 @@ pub fn validate_parallel(module: &Module, features: Features) -> Result<ValidMod
     module::validate_module(module, features, &mut TypeRegistry::new(), true)
 }
 
+/// Like [`validate`], but an invalid module gives every error that does not
+/// follow from another: a module-level error (types, imports, globals,
+/// exports, elements...) alone, since the bodies are checked in the context
+/// those rules build; else the first error of each invalid body, in
+/// function order (each body is checked on its own, as if the others were
+/// valid), then the data segments' error, if any. The list is never empty;
+/// its first error is [`validate`]'s.
+pub fn validate_all_errors(module: &Module, features: Features) -> Result<ValidModule, Vec<Error>> {
+    module::validate_module_all(module, features, &mut TypeRegistry::new(), false)
+}
+
+/// Like [`validate_all_errors`], with function bodies checked in parallel
+/// (rayon); the same result and errors, in the same order.
+pub fn validate_all_errors_parallel(
+    module: &Module,
+    features: Features,
+) -> Result<ValidModule, Vec<Error>> {
+    module::validate_module_all(module, features, &mut TypeRegistry::new(), true)
+}
+
 /// Like [`validate`], canonicalizing types in a caller's registry, so that
 /// [`ValidModule::canonical`] ids compare across every module validated
 /// with it.

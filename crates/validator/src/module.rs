@@ -41,6 +41,48 @@ pub(crate) fn validate_module(
     check_after_code(&ctx, funcs)
 }
 
+/// Validates everything like [`validate_module`], going on past a body's
+/// error to the next body: the errors are the module-level one that stops
+/// everything (the bodies are checked in the context it leaves unfinished),
+/// else every invalid body's first error in function order (each body is
+/// checked on its own, in the context the module-level checks built, so no
+/// error comes from another), then the data segments' when they fail.
+pub(crate) fn validate_module_all(
+    m: &Module,
+    features: Features,
+    registry: &mut TypeRegistry,
+    parallel: bool,
+) -> std::result::Result<ValidModule, Vec<Error>> {
+    let mut st = Stacks::new();
+    let ctx = check_before_code(m, features, registry, m.datas.len() as u32, &mut st)
+        .map_err(|e| vec![e])?;
+    let results: Vec<Result<FuncFacts>> = if parallel {
+        bodies_results_parallel(&ctx)
+    } else {
+        m.funcs
+            .iter()
+            .enumerate()
+            .map(|(i, f)| check_body(&ctx, &mut st, ctx.num_imported_funcs + i as u32, f))
+            .collect()
+    };
+    let mut funcs = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok(facts) => funcs.push(facts),
+            Err(e) => errors.push(e),
+        }
+    }
+    if let Err(e) = check_datas(&ctx, &mut st) {
+        errors.push(e);
+    }
+    if errors.is_empty() {
+        check_after_code(&ctx, funcs).map_err(|e| vec![e])
+    } else {
+        Err(errors)
+    }
+}
+
 /// Every check that comes before the bodies', in the order of the rules:
 /// what a binary holds before its code section is all they read. Returns
 /// the context the bodies are checked in; `num_datas` is how many data
@@ -110,11 +152,16 @@ pub(crate) fn check_after_code(
 }
 
 fn bodies_parallel(ctx: &Ctx<'_>) -> Result<Vec<FuncFacts>> {
+    // The first error in function order, as the sequential walk reports it.
+    bodies_results_parallel(ctx).into_iter().collect()
+}
+
+/// Each body's facts or error, checked on rayon's threads.
+fn bodies_results_parallel(ctx: &Ctx<'_>) -> Vec<Result<FuncFacts>> {
     use rayon::prelude::*;
     // Coarse chunks: each one sets up its stacks once and then reuses them.
     let chunk = (ctx.m.funcs.len() / (4 * rayon::current_num_threads())).max(16);
-    let results: Vec<Result<FuncFacts>> = ctx
-        .m
+    ctx.m
         .funcs
         .par_iter()
         .enumerate()
@@ -122,9 +169,7 @@ fn bodies_parallel(ctx: &Ctx<'_>) -> Result<Vec<FuncFacts>> {
         .map_init(Stacks::new, |st, (i, f)| {
             check_body(ctx, st, ctx.num_imported_funcs + i as u32, f)
         })
-        .collect();
-    // The first error in function order, as the sequential walk reports it.
-    results.into_iter().collect()
+        .collect()
 }
 
 /// The recursion groups, made to cover every type even for a hand-built

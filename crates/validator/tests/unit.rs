@@ -785,3 +785,89 @@ fn errors_name_the_instruction() {
         "func 0, instruction 1 (i32.eqz): type mismatch: instruction requires [i32] but stack has [i64]"
     );
 }
+
+/// Adds a function of type 0 with this body (an `end` appended).
+fn add_func(m: &mut Module, body: Vec<Instr>) {
+    let body = m.push_expr(body.into_iter().chain([Instr::End]));
+    m.funcs.push(Func {
+        ty: 0,
+        locals: Vec::new(),
+        body,
+    });
+}
+
+#[test]
+fn all_errors_gives_each_invalid_body_its_first_error() {
+    use weft_validator::{validate_all_errors, validate_all_errors_parallel};
+    // Type 0: [] -> [].
+    let mut m = one_func(&[], &[], &[], vec![Instr::Nop]);
+    // 1: an `i32.add` on an empty stack (the `drop` after it follows from it).
+    add_func(&mut m, vec![Instr::I32Add, Instr::Drop]);
+    add_func(&mut m, vec![]);
+    // 3: an unknown local, after a valid start.
+    add_func(
+        &mut m,
+        vec![
+            Instr::I32Const { value: 1 },
+            Instr::Drop,
+            Instr::LocalGet { local: 4 },
+            Instr::F32Neg,
+        ],
+    );
+    // A data segment for a memory that is not there.
+    let offset = m.push_expr([Instr::I32Const { value: 0 }, Instr::End]);
+    m.datas.push(Data {
+        mode: DataMode::Active { memory: 0, offset },
+        init: vec![1],
+    });
+    let errors = validate_all_errors(&m, Features::default()).unwrap_err();
+    let places: Vec<Location> = errors.iter().map(|e| e.location()).collect();
+    assert_eq!(
+        places,
+        [
+            Location::Func {
+                func: 1,
+                instr: Some(0)
+            },
+            Location::Func {
+                func: 3,
+                instr: Some(2)
+            },
+            Location::Data(0),
+        ]
+    );
+    assert!(errors[0].message().contains("type mismatch"));
+    assert!(errors[1].message().contains("unknown local"));
+    assert!(errors[2].message().contains("unknown memory"));
+    // The first is the one `validate` stops at; in parallel, the same.
+    assert_eq!(validate(&m, Features::default()).unwrap_err(), errors[0]);
+    assert_eq!(
+        validate_all_errors_parallel(&m, Features::default()).unwrap_err(),
+        errors
+    );
+}
+
+#[test]
+fn all_errors_stops_at_a_module_level_error() {
+    use weft_validator::validate_all_errors;
+    // A global initialized with the wrong type, and an invalid body.
+    let mut m = one_func(&[], &[], &[], vec![Instr::I32Add]);
+    let init = m.push_expr([Instr::F32Const { value: Ieee32(0) }, Instr::End]);
+    m.globals.push(Global {
+        ty: GlobalType {
+            val: I32,
+            mutable: false,
+        },
+        init,
+    });
+    let errors = validate_all_errors(&m, Features::default()).unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].location(), Location::Global(0));
+    assert_eq!(validate(&m, Features::default()).unwrap_err(), errors[0]);
+    // A valid module: the same result as `validate`.
+    let m = one_func(&[I32], &[I32], &[], vec![Instr::LocalGet { local: 0 }]);
+    let all = validate_all_errors(&m, Features::default()).unwrap();
+    let one = validate(&m, Features::default()).unwrap();
+    assert_eq!(all.func_facts(0), one.func_facts(0));
+    assert_eq!(all.func_types, one.func_types);
+}

@@ -31,6 +31,10 @@ impl<'a> ModuleParser<'a> {
                 self.c.skip_tree();
                 continue;
             }
+            // A custom section is a module field: one inside a field is
+            // misplaced.
+            let end = self.skip_field()?;
+            self.c.pos = pos;
             self.c.lparen()?;
             let kw_tok = self.c.peek().unwrap_or(t);
             if self.c.keyword_at(0).is_none() && !self.c.at_end() && !self.c.peek_rparen() {
@@ -97,11 +101,31 @@ impl<'a> ModuleParser<'a> {
                     return Err(self.c.error_at(kw_tok, format!("unknown operator {kw}")));
                 }
             }
-            self.c.pos = pos;
-            self.c.skip_tree();
+            self.c.pos = end;
             fields.push(Field { pos, kw });
         }
         Ok(fields)
+    }
+
+    /// Moves past the field at the cursor and returns where it ends; a
+    /// `(@custom` inside it is misplaced.
+    fn skip_field(&mut self) -> PResult<usize> {
+        let mut depth = 0usize;
+        while let Some(t) = self.c.bump() {
+            match t.kind {
+                Kind::LParen => depth += 1,
+                Kind::Annot if depth > 0 => {
+                    return Err(self.c.error_at(t, "misplaced @custom annotation"));
+                }
+                Kind::Annot => depth += 1,
+                Kind::RParen => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            if depth == 0 {
+                break;
+            }
+        }
+        Ok(self.c.pos)
     }
 
     /// Whether the definition field `kw` whose `$id` has been read is an

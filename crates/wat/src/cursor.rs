@@ -3,7 +3,7 @@
 //! numbers).
 
 use crate::error::Error;
-use crate::lexer::{Kind, Token, unescape};
+use crate::lexer::{HintAnnot, Kind, NameAnnot, Token, unescape};
 use crate::num::{self, NumError};
 use std::borrow::Cow;
 
@@ -19,8 +19,12 @@ pub(crate) struct Cursor<'a> {
     pub toks: &'a [Token],
     /// Index of the next token.
     pub pos: usize,
-    /// `(@name "...")` strings by the index of the token after them.
-    pub names: &'a [(u32, String)],
+    /// `(@name "...")` annotations by the index of the token after them.
+    pub names: &'a [NameAnnot],
+    /// Branch hint annotations by the index of the token after them.
+    pub hints: &'a [HintAnnot],
+    /// Annotations with wrong contents, by token index.
+    pub annot_errors: &'a [(u32, Error)],
 }
 
 impl<'a> Cursor<'a> {
@@ -31,17 +35,40 @@ impl<'a> Cursor<'a> {
             toks: &lexed.tokens,
             pos: 0,
             names: &lexed.names,
+            hints: &lexed.hints,
+            annot_errors: &lexed.annot_errors,
         }
     }
 
     /// The string of an `(@name "...")` annotation just before the next
-    /// token, if there is one.
+    /// token, if there is one; it counts as read (well placed).
     pub fn name_annotation(&self) -> Option<&'a str> {
         let at = self
             .names
-            .binary_search_by_key(&(self.pos as u32), |(i, _)| *i)
+            .binary_search_by_key(&(self.pos as u32), |n| n.tok)
             .ok()?;
-        Some(&self.names[at].1)
+        let n = &self.names[at];
+        n.used.set(true);
+        Some(&n.name)
+    }
+
+    /// The first problem with the annotations of the tokens `from..=to`
+    /// (a module's): an annotation whose contents are wrong, else an
+    /// `@name` annotation that named nothing.
+    pub fn annotation_error(&self, from: usize, to: usize) -> Option<Error> {
+        let (from, to) = (from as u32, to as u32);
+        let first = self.annot_errors.partition_point(|(t, _)| *t < from);
+        if let Some((t, e)) = self.annot_errors.get(first)
+            && *t <= to
+        {
+            return Some(e.clone());
+        }
+        let first = self.names.partition_point(|n| n.tok < from);
+        self.names[first..]
+            .iter()
+            .take_while(|n| n.tok <= to)
+            .find(|n| !n.used.get())
+            .map(|n| Error::at(self.src, n.at as usize, "misplaced @name annotation"))
     }
 
     /// Reads an optional `$id` and an optional `(@name "...")` after it;

@@ -40,6 +40,13 @@ impl Error {
         }
     }
 
+    /// An error at byte `offset` of `source` (line and column in
+    /// characters computed from it), for findings about a text made after
+    /// parsing it: see [`crate::SourceMap`].
+    pub fn new(source: &str, offset: usize, message: impl Into<String>) -> Error {
+        Error::at(source, offset, message)
+    }
+
     /// Adds detail at the end of the message.
     pub(crate) fn append(&mut self, detail: &str) {
         self.message.push_str(detail);
@@ -67,21 +74,78 @@ impl Error {
 
     /// `file:line:col: message`, then the source line and a caret under the
     /// column. `source` must be the text the error came from.
+    ///
+    /// A long line is shown as a window of at most 80 characters around
+    /// the column, with `...` where it is cut, so that a huge
+    /// one-line file does not end up whole on the terminal; the line and
+    /// column in the heading are the real ones. Control characters other
+    /// than tabs are shown as `\u{fffd}` (one column each), tabs are kept
+    /// under the caret so that it lines up.
     pub fn render(&self, file_name: &str, source: &str) -> String {
-        let text = source
-            .lines()
-            .nth(self.line.saturating_sub(1) as usize)
-            .unwrap_or("");
-        let caret_pad: String = text
-            .chars()
-            .take(self.col.saturating_sub(1) as usize)
-            .map(|c| if c == '\t' { '\t' } else { ' ' })
-            .collect();
         format!(
-            "{file_name}:{}:{}: {}\n{text}\n{caret_pad}^",
-            self.line, self.col, self.message
+            "{file_name}:{}:{}: {}\n{}",
+            self.line,
+            self.col,
+            self.message,
+            snippet(source, self.offset)
         )
     }
+}
+
+/// Most characters of a source line shown under an error.
+pub(crate) const WINDOW: usize = 80;
+
+/// The source line holding byte `offset` (a window of it when long), and a
+/// caret under the offset's character on the next line.
+pub(crate) fn snippet(source: &str, offset: usize) -> String {
+    let mut offset = offset.min(source.len());
+    while !source.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let start = source[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = source[offset..]
+        .find('\n')
+        .map_or(source.len(), |i| offset + i);
+    let line = source[start..end]
+        .strip_suffix('\r')
+        .unwrap_or(&source[start..end]);
+    // Characters before the caret and in the whole line; the window is
+    // placed so that the caret sits near its middle, or as far along as
+    // the line allows.
+    let col = source[start..offset.min(start + line.len())]
+        .chars()
+        .count();
+    let len = col + line[(offset - start).min(line.len())..].chars().count();
+    let (first, last) = if len <= WINDOW {
+        (0, len)
+    } else {
+        let first = col.saturating_sub(WINDOW / 2).min(len - WINDOW);
+        (first, first + WINDOW)
+    };
+    let mut out = String::with_capacity(2 * (WINDOW + 8));
+    let mut pad = String::with_capacity(WINDOW + 8);
+    if first > 0 {
+        out.push_str("...");
+        pad.push_str("   ");
+    }
+    for (i, c) in line.chars().enumerate().skip(first).take(last - first) {
+        let shown = match c {
+            '\t' => '\t',
+            c if c.is_control() => '\u{fffd}',
+            c => c,
+        };
+        out.push(shown);
+        if i < col {
+            pad.push(if c == '\t' { '\t' } else { ' ' });
+        }
+    }
+    if last < len {
+        out.push_str("...");
+    }
+    out.push('\n');
+    out.push_str(&pad);
+    out.push('^');
+    out
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -121,6 +185,55 @@ mod tests {
             e.render("a.wat", src),
             "a.wat:2:9: unexpected token\n  (func oops))\n        ^"
         );
+    }
+
+    #[test]
+    fn long_lines_are_shown_as_a_window_around_the_column() {
+        // Two hundred columns; the error at column 121 (byte 120).
+        let line: String = (0..200)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
+        let src = format!("first\n{line}\nlast");
+        let e = Error::at(&src, 6 + 120, "boom");
+        assert_eq!((e.line(), e.col()), (2, 121));
+        let r = e.render("a.wat", &src);
+        let mut lines = r.lines();
+        assert_eq!(lines.next(), Some("a.wat:2:121: boom"));
+        let shown = lines.next().unwrap();
+        let caret = lines.next().unwrap();
+        assert_eq!(shown, format!("...{}...", &line[80..160]));
+        // The caret sits under the error's character.
+        assert_eq!(caret.len(), 3 + 40 + 1);
+        assert_eq!(shown.as_bytes()[caret.len() - 1], line.as_bytes()[120]);
+        // Near either end, the window stops at the end of the line.
+        let r = Error::at(&src, 6 + 2, "x").render("a", &src);
+        assert!(r.ends_with(&format!("\n{}...\n  ^", &line[..80])), "{r}");
+        let r = Error::at(&src, 6 + 199, "x").render("a", &src);
+        let tail = format!("\n...{}\n{}^", &line[120..], " ".repeat(3 + 79));
+        assert!(r.ends_with(&tail), "{r}");
+        // A short line is shown whole.
+        let r = Error::at(&src, 1, "x").render("a", &src);
+        assert!(r.ends_with("\nfirst\n ^"), "{r}");
+    }
+
+    #[test]
+    fn the_window_counts_characters_and_keeps_tabs() {
+        // Multi-byte characters are one column each; a tab stays a tab
+        // under the caret; control characters are not sent raw.
+        let line = format!("\t{}\u{7}x{}", "\u{e9}".repeat(100), "\u{e9}".repeat(100));
+        let at = line.find('x').unwrap();
+        let e = Error::at(&line, at, "here");
+        assert_eq!(e.col(), 103);
+        let r = e.render("f", &line);
+        let shown = r.lines().nth(1).unwrap();
+        let caret = r.lines().nth(2).unwrap();
+        assert_eq!(shown.chars().count(), 3 + 80 + 3);
+        assert!(!shown.contains('\u{7}') && shown.contains('\u{fffd}'));
+        let col = caret.chars().count() - 1;
+        assert_eq!(shown.chars().nth(col), Some('x'));
+        let short = "\tab x";
+        let r = Error::at(short, 4, "y").render("f", short);
+        assert!(r.ends_with("\tab x\n\t   ^"), "{r}");
     }
 
     #[test]

@@ -8,10 +8,17 @@ use weft_ast::*;
 impl ModuleParser<'_> {
     /// Reads the inline `(export "name")`s of a field.
     pub(crate) fn inline_exports(&mut self, kind: ExternKind, index: u32) -> PResult<()> {
-        while self.c.eat_sexpr("export") {
+        loop {
+            let at = self.here();
+            if !self.c.eat_sexpr("export") {
+                break;
+            }
             let name = self.c.name()?;
             self.c.rparen()?;
             self.m.exports.push(Export { name, kind, index });
+            if let Some(map) = self.map.as_mut() {
+                map.exports.resize(self.m.exports.len(), at);
+            }
         }
         Ok(())
     }
@@ -40,6 +47,8 @@ impl ModuleParser<'_> {
     }
 
     pub(crate) fn func_field(&mut self) -> PResult<()> {
+        // The field's `(` and keyword are read.
+        self.enter_func(self.c.pos - 2)?;
         let index = self.next_index(ExternKind::Func);
         let (_, id) = self.c.opt_id_and_name();
         Self::name_of(&mut self.m.names.funcs, index, id);
@@ -84,6 +93,7 @@ impl ModuleParser<'_> {
         let body = self.expr();
         self.in_func = false;
         let body = body?;
+        self.leave_func(index, body)?;
         let scope = std::mem::take(&mut self.scope);
         if !scope.label_names.is_empty() {
             self.m.names.labels.push((index, scope.label_names));

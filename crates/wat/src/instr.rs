@@ -33,6 +33,10 @@ const STRUCTURED: &[&str] = &[
     "delegate",
 ];
 
+/// The keywords after `(` that continue a folded form rather than start an
+/// instruction: a branch hint before them waits for the next instruction.
+const FOLDED_PARTS: &[&str] = &["then", "else", "do", "catch", "catch_all", "delegate"];
+
 /// The instructions whose text differs from their table row, handled by
 /// hand in `instr_with_immediates`; their proposal is checked there (the
 /// generated lookup checks every other row's).
@@ -49,12 +53,22 @@ const OVERRIDDEN: &[&str] = &[
 
 /// An open folded form, waiting for its `)`.
 enum Frame {
-    /// A plain instruction, emitted after its folded operands.
-    Plain(Instr),
+    /// A plain instruction, emitted after its folded operands; with the
+    /// offset of its text.
+    Plain(Instr, u32),
+    /// A folded `br_if` with a branch hint (likely), emitted after its
+    /// operands; with the offset of its text.
+    Hinted(Instr, bool, u32),
     /// The body of a folded `block`, `loop` or `try_table`.
     Block,
-    /// A folded `if` before `(then`: its operands are being read.
-    IfCond { name: Option<String>, ty: BlockType },
+    /// A folded `if` before `(then`: its operands are being read; with
+    /// its branch hint, if any (likely).
+    IfCond {
+        name: Option<String>,
+        ty: BlockType,
+        hint: Option<bool>,
+        at: u32,
+    },
     /// Inside `(then ...)`.
     IfThen,
     /// Inside `(else ...)`.
@@ -75,7 +89,9 @@ impl ModuleParser<'_> {
         if !self.scope.labels.is_empty() {
             return Err(self.c.unexpected());
         }
-        self.m.code.push(Instr::End);
+        // The implicit `end`: at the closing `)`.
+        self.cur_at = self.c.peek().map_or(self.c.src.len() as u32, |t| t.start);
+        self.emit(Instr::End);
         Ok(Expr {
             start,
             end: self.m.code.len() as u32,
@@ -89,15 +105,21 @@ impl ModuleParser<'_> {
             return Err(self.c.unexpected());
         }
         self.instrs(true)?;
-        self.m.code.push(Instr::End);
+        self.emit(Instr::End);
         Ok(Expr {
             start,
             end: self.m.code.len() as u32,
         })
     }
 
+    /// Appends an instruction whose text starts at `cur_at`.
     fn emit(&mut self, i: Instr) {
         self.m.code.push(i);
+        if let Some(map) = self.map.as_mut() {
+            // Code made up by abbreviations in between takes the offset of
+            // this instruction.
+            map.instrs.resize(self.m.code.len(), self.cur_at);
+        }
     }
 
     /// The instruction loop. With `single`, stops after one complete
@@ -108,6 +130,7 @@ impl ModuleParser<'_> {
             let Some(t) = self.c.peek() else {
                 return Err(self.c.unexpected());
             };
+            self.cur_at = t.start;
             match t.kind {
                 Kind::RParen => {
                     let Some(frame) = stack.pop() else {
@@ -119,13 +142,24 @@ impl ModuleParser<'_> {
                     }
                     self.c.bump();
                     match frame {
-                        Frame::Plain(i) => self.emit(i),
+                        Frame::Plain(i, at) => {
+                            self.cur_at = at;
+                            self.emit(i);
+                        }
+                        Frame::Hinted(i, likely, at) => {
+                            self.cur_at = at;
+                            self.emit(i);
+                            self.func_hints.push((self.m.code.len() as u32 - 1, likely));
+                        }
                         Frame::Block | Frame::TryHandlers => {
                             self.pop_label();
                             self.emit(Instr::End);
                         }
                         Frame::IfCond { .. } => {}
                         Frame::IfThen => {
+                            if let Some(t) = self.c.peek_at(1) {
+                                self.cur_at = t.start;
+                            }
                             if self.c.eat_sexpr("else") {
                                 if let Some(l) = self.scope.labels.last_mut() {
                                     l.kind = BlockKind::Else;
@@ -158,14 +192,36 @@ impl ModuleParser<'_> {
                             .c
                             .error_at(self.c.peek_at(1).unwrap_or(t), "unknown operator"));
                     };
+                    // A folded form's instruction is at its keyword.
+                    if let Some(k) = self.c.peek_at(1) {
+                        self.cur_at = k.start;
+                    }
+                    if self.next_hint_tok as usize <= self.c.pos && !FOLDED_PARTS.contains(&kw) {
+                        self.take_hint(self.c.pos)?;
+                    }
                     match (stack.last_mut(), kw) {
-                        (Some(Frame::IfCond { name, ty }), "then") => {
+                        (Some(Frame::IfCond { name, ty, hint, at }), "then") => {
                             self.c.pos += 2;
-                            let (name, ty) = (name.take(), *ty);
+                            let (name, ty, hint) = (name.take(), *ty, *hint);
+                            self.cur_at = *at;
                             stack.pop();
                             self.push_label(name, BlockKind::If, false);
                             self.emit(Instr::If { ty });
+                            if let Some(likely) = hint {
+                                self.func_hints.push((self.m.code.len() as u32 - 1, likely));
+                            }
                             stack.push(Frame::IfThen);
+                        }
+                        // After `catch_all` only the closing `)` may come,
+                        // and `delegate` only instead of every handler (as
+                        // the legacy proposal's grammar says, so that the
+                        // binary written is one a decoder reads back).
+                        (Some(Frame::TryHandlers), "catch" | "catch_all" | "delegate")
+                            if !self.handler_may_follow(kw) =>
+                        {
+                            return Err(self
+                                .c
+                                .error_at(self.c.peek_at(1).unwrap_or(t), "unexpected token"));
                         }
                         (Some(Frame::TryHandlers), "catch") => {
                             self.c.pos += 2;
@@ -177,7 +233,7 @@ impl ModuleParser<'_> {
                         }
                         (Some(Frame::TryHandlers), "catch_all") => {
                             self.c.pos += 2;
-                            self.set_label_kind(BlockKind::Catch);
+                            self.set_label_kind(BlockKind::CatchAll);
                             self.emit(Instr::CatchAll);
                             stack.pop();
                             stack.push(Frame::TryCatch);
@@ -210,9 +266,22 @@ impl ModuleParser<'_> {
                     ) {
                         return Err(self.c.unexpected());
                     }
+                    // A branch hint before an instruction (not before
+                    // `end` or another part of a block) is its own.
+                    let hinted = self.next_hint_tok as usize <= self.c.pos
+                        && !matches!(
+                            self.c.text(t),
+                            "end" | "else" | "catch" | "catch_all" | "delegate"
+                        );
+                    if hinted {
+                        self.take_hint(self.c.pos)?;
+                    }
                     self.c.bump();
                     let kw = self.c.text(t);
                     self.plain_instr(kw)?;
+                    if hinted {
+                        self.attach_hint(kw)?;
+                    }
                 }
                 Kind::Reserved | Kind::Id | Kind::String if stack.is_empty() && !single => {
                     return Ok(());
@@ -249,6 +318,18 @@ impl ModuleParser<'_> {
         }
     }
 
+    /// Whether the legacy handler `kw` (`catch`, `catch_all` or
+    /// `delegate`) may come next in the innermost block: `catch` and
+    /// `catch_all` after the `try` body or a `catch`, `delegate` only
+    /// right after the body.
+    fn handler_may_follow(&self, kw: &str) -> bool {
+        let kind = self.scope.labels.last().map(|l| l.kind);
+        match kw {
+            "delegate" => kind == Some(BlockKind::Try),
+            _ => matches!(kind, Some(BlockKind::Try | BlockKind::Catch)),
+        }
+    }
+
     fn set_label_kind(&mut self, kind: BlockKind) {
         if let Some(l) = self.scope.labels.last_mut() {
             l.kind = kind;
@@ -260,6 +341,18 @@ impl ModuleParser<'_> {
         if matches!(kw, "try" | "try_table") {
             self.gate(kw)?;
         }
+        // A branch hint before the form: only `if` and `br_if` take one.
+        let hint = match self.pending_hint.take() {
+            Some((likely, _)) if matches!(kw, "if" | "br_if") => Some(likely),
+            Some((_, at)) => {
+                return Err(crate::Error::at(
+                    self.c.src,
+                    at as usize,
+                    "@metadata.code.branch_hint annotation: invalid target",
+                ));
+            }
+            None => None,
+        };
         match kw {
             "block" | "loop" => {
                 let name = self.c.opt_id().map(|n| n.into_owned());
@@ -282,7 +375,12 @@ impl ModuleParser<'_> {
             "if" => {
                 let name = self.c.opt_id().map(|n| n.into_owned());
                 let ty = self.block_type()?;
-                stack.push(Frame::IfCond { name, ty });
+                stack.push(Frame::IfCond {
+                    name,
+                    ty,
+                    hint,
+                    at: self.cur_at,
+                });
             }
             "try" => {
                 let name = self.c.opt_id().map(|n| n.into_owned());
@@ -300,7 +398,11 @@ impl ModuleParser<'_> {
             }
             _ => {
                 let i = self.instr_with_immediates(kw)?;
-                stack.push(Frame::Plain(i));
+                let at = self.cur_at;
+                stack.push(match hint {
+                    Some(likely) => Frame::Hinted(i, likely, at),
+                    None => Frame::Plain(i, at),
+                });
             }
         }
         Ok(())
@@ -366,28 +468,23 @@ impl ModuleParser<'_> {
                 self.emit(Instr::End);
             }
             "catch" | "catch_all" => {
-                let ok = self.scope.labels.last().is_some_and(|l| {
-                    l.plain && matches!(l.kind, BlockKind::Try | BlockKind::Catch)
-                });
-                if !ok {
-                    return Err(self.c.error("unexpected token"));
+                let plain = self.scope.labels.last().is_some_and(|l| l.plain);
+                if !plain || !self.handler_may_follow(kw) {
+                    return Err(self.c.error_prev("unexpected token"));
                 }
-                self.set_label_kind(BlockKind::Catch);
                 if kw == "catch" {
+                    self.set_label_kind(BlockKind::Catch);
                     let tag = self.index(Ns::Tag)?;
                     self.emit(Instr::Catch { tag });
                 } else {
+                    self.set_label_kind(BlockKind::CatchAll);
                     self.emit(Instr::CatchAll);
                 }
             }
             "delegate" => {
-                let ok = self
-                    .scope
-                    .labels
-                    .last()
-                    .is_some_and(|l| l.plain && l.kind == BlockKind::Try);
-                if !ok {
-                    return Err(self.c.error("unexpected token"));
+                let plain = self.scope.labels.last().is_some_and(|l| l.plain);
+                if !plain || !self.handler_may_follow(kw) {
+                    return Err(self.c.error_prev("unexpected token"));
                 }
                 self.pop_label();
                 let label = self.label()?;

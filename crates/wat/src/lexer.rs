@@ -9,7 +9,10 @@
 //! malformed number reports the spec's `unknown operator`.
 //!
 //! Annotations other than `@custom` are dropped here, so the parser never
-//! sees them; `@custom` is kept as a token for the module parser.
+//! sees them; `@custom` is kept as a token for the module parser, and the
+//! contents of `@name` and `@metadata.code.branch_hint` are kept aside,
+//! each by the index of the token after it (errors in them too: they
+//! belong to the module that holds them).
 
 use crate::error::Error;
 use logos::Logos;
@@ -204,27 +207,115 @@ fn block_comment(lex: &mut logos::Lexer<Raw>) -> Result<logos::Skip, RawError> {
     Err(RawError::UnclosedComment)
 }
 
-/// A source's tokens, and its `(@name "...")` annotations.
+/// A source's tokens, and the annotations the parser reads besides
+/// `(@custom ...)` (which stays in the tokens).
 pub(crate) struct Lexed {
     /// The tokens the parser reads.
     pub tokens: Vec<Token>,
-    /// Each `@name` annotation's string, by the index of the token that
-    /// follows it (increasing).
-    pub names: Vec<(u32, String)>,
+    /// `(@name "...")` annotations, by increasing token index.
+    pub names: Vec<NameAnnot>,
+    /// `(@metadata.code.branch_hint "...")` annotations, by increasing
+    /// token index.
+    pub hints: Vec<HintAnnot>,
+    /// Annotations whose contents are wrong, by increasing token index:
+    /// the error belongs to the module that holds them (in a script, the
+    /// other modules still parse), so the module parser reports it.
+    pub annot_errors: Vec<(u32, Error)>,
+}
+
+/// A `(@name "...")` annotation.
+#[derive(Debug)]
+pub(crate) struct NameAnnot {
+    /// Index of the token that follows it.
+    pub tok: u32,
+    /// The name.
+    pub name: String,
+    /// Offset of its `(@name` in the source.
+    pub at: u32,
+    /// Whether the parser read it as the name of something: one left
+    /// unread is misplaced.
+    pub used: std::cell::Cell<bool>,
+}
+
+/// A `(@metadata.code.branch_hint "\00")` annotation.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct HintAnnot {
+    /// Index of the token that follows it.
+    pub tok: u32,
+    /// `"\01"` (likely) rather than `"\00"`.
+    pub likely: bool,
+    /// Offset of its `(@metadata...` in the source.
+    pub at: u32,
+}
+
+/// The id of the branch hinting proposal's annotation.
+const BRANCH_HINT: &str = "metadata.code.branch_hint";
+
+/// What is known of the annotation being read whose contents matter.
+struct Capture {
+    /// `true` for `@name`, `false` for a branch hint.
+    name: bool,
+    /// Offset of its `(@`.
+    at: usize,
+    /// Items read so far (strings, atoms and parenthesized groups).
+    items: u32,
+    /// The strings' bytes, one after the other.
+    bytes: Vec<u8>,
+    /// The first thing wrong, with its offset.
+    bad: Option<(usize, &'static str)>,
+}
+
+impl Capture {
+    /// One item of the annotation's contents.
+    fn item(&mut self, at: usize, string: Option<Vec<u8>>) {
+        self.items += 1;
+        if self.bad.is_some() {
+            return;
+        }
+        match (self.name, string) {
+            (true, Some(_)) | (true, None) if self.items > 1 => {
+                self.bad = Some((at, "@name annotation: unexpected token"));
+            }
+            (true, None) => self.bad = Some((at, "@name annotation: string expected")),
+            (false, None) => {
+                self.bad = Some((
+                    at,
+                    "@metadata.code.branch_hint annotation: unexpected token",
+                ));
+            }
+            (_, Some(bytes)) => self.bytes.extend(bytes),
+        }
+    }
+}
+
+/// Whether the tokens before an `@name` annotation are `(module`,
+/// `(module $id` or `(module definition $id?`: a second one there is a
+/// second module name.
+fn after_module_keyword(source: &str, out: &[Token]) -> bool {
+    let text = |t: &Token| &source[t.start as usize..t.end as usize];
+    let mut rest = out;
+    if rest.last().is_some_and(|t| t.kind == Kind::Id) {
+        rest = &rest[..rest.len() - 1];
+    }
+    if rest.last().is_some_and(|t| text(t) == "definition") {
+        rest = &rest[..rest.len() - 1];
+    }
+    matches!(rest, [.., l, m] if l.kind == Kind::LParen && text(m) == "module")
 }
 
 /// Splits `source` into tokens, dropping comments and unknown annotations.
 pub(crate) fn tokenize(source: &str) -> Result<Lexed, Error> {
     let mut lex = Raw::lexer(source);
     let mut out = Vec::with_capacity(source.len() / 4);
-    let mut names = Vec::new();
-    // Inside a top-level `(@name ...)`: its string once read.
-    let mut name_capture: Option<Option<String>> = None;
+    let mut names: Vec<NameAnnot> = Vec::new();
+    let mut hints: Vec<HintAnnot> = Vec::new();
+    let mut annot_errors = Vec::new();
+    // Inside a top-level `(@name ...)` or branch hint: what it holds.
+    let mut capture: Option<Capture> = None;
     // Depth of parentheses inside a dropped annotation (0: not in one),
     // with the annotation's start for the `unclosed annotation` error.
     let mut skip_depth = 0usize;
     let mut skip_start = 0usize;
-    // Depth of parentheses inside a kept annotation.
     while let Some(raw) = lex.next() {
         let span = lex.span();
         let text = lex.slice();
@@ -251,6 +342,11 @@ pub(crate) fn tokenize(source: &str) -> Result<Lexed, Error> {
             Raw::RParen => Kind::RParen,
             // Inside a dropped annotation only its parentheses matter.
             Raw::AnnotStart if text.len() == 2 && skip_depth > 0 => {
+                if skip_depth == 1
+                    && let Some(c) = &mut capture
+                {
+                    c.item(span.start, None);
+                }
                 skip_depth += 1;
                 continue;
             }
@@ -273,9 +369,19 @@ pub(crate) fn tokenize(source: &str) -> Result<Lexed, Error> {
                 } else {
                     if skip_depth == 0 {
                         skip_start = span.start;
-                        if id == "name" {
-                            name_capture = Some(None);
+                        if id == "name" || id == BRANCH_HINT {
+                            capture = Some(Capture {
+                                name: id == "name",
+                                at: span.start,
+                                items: 0,
+                                bytes: Vec::new(),
+                                bad: None,
+                            });
                         }
+                    } else if skip_depth == 1
+                        && let Some(c) = &mut capture
+                    {
+                        c.item(span.start, None);
                     }
                     skip_depth += 1;
                     continue;
@@ -285,23 +391,68 @@ pub(crate) fn tokenize(source: &str) -> Result<Lexed, Error> {
             Raw::Semi => Kind::Reserved,
         };
         if skip_depth > 0 {
+            if skip_depth == 1
+                && kind != Kind::RParen
+                && let Some(c) = &mut capture
+            {
+                let string = if kind == Kind::String {
+                    Some(
+                        unescape(text)
+                            .map_err(|(off, msg)| Error::at(source, span.start + off, msg))?,
+                    )
+                } else {
+                    None
+                };
+                c.item(span.start, string);
+            }
             match kind {
                 Kind::LParen | Kind::Annot => skip_depth += 1,
                 Kind::RParen => skip_depth -= 1,
-                Kind::String if skip_depth == 1 && name_capture == Some(None) => {
-                    let bytes = unescape(text)
-                        .map_err(|(off, msg)| Error::at(source, span.start + off, msg))?;
-                    let name = String::from_utf8(bytes)
-                        .map_err(|_| Error::at(source, span.start, "malformed UTF-8 encoding"))?;
-                    name_capture = Some(Some(name));
-                }
                 _ => {}
             }
-            if skip_depth == 0 {
-                if let Some(Some(name)) = name_capture.take() {
-                    names.push((out.len() as u32, name));
+            if skip_depth == 0
+                && let Some(c) = capture.take()
+            {
+                let tok = out.len() as u32;
+                let error = |at: usize, msg: &str| (tok, Error::at(source, at, msg));
+                if let Some((at, msg)) = c.bad {
+                    annot_errors.push(error(at, msg));
+                } else if c.name {
+                    match String::from_utf8(c.bytes) {
+                        _ if c.items == 0 => {
+                            annot_errors.push(error(c.at, "@name annotation: string expected"));
+                        }
+                        Err(_) => annot_errors.push(error(c.at, "malformed UTF-8 encoding")),
+                        Ok(_) if names.last().is_some_and(|n| n.tok == tok) => {
+                            annot_errors.push(error(
+                                c.at,
+                                if after_module_keyword(source, &out) {
+                                    "@name annotation: multiple module names"
+                                } else {
+                                    "@name annotation: multiple names"
+                                },
+                            ));
+                        }
+                        Ok(name) => names.push(NameAnnot {
+                            tok,
+                            name,
+                            at: c.at as u32,
+                            used: std::cell::Cell::new(false),
+                        }),
+                    }
+                } else {
+                    match c.bytes[..] {
+                        [v @ (0 | 1)] => hints.push(HintAnnot {
+                            tok,
+                            likely: v == 1,
+                            at: c.at as u32,
+                        }),
+                        _ => annot_errors.push(error(
+                            c.at,
+                            "@metadata.code.branch_hint annotation: invalid hint value",
+                        )),
+                    }
                 }
-                name_capture = None;
             }
             continue;
         }
@@ -314,7 +465,12 @@ pub(crate) fn tokenize(source: &str) -> Result<Lexed, Error> {
     if skip_depth > 0 {
         return Err(Error::at(source, skip_start, "unclosed annotation"));
     }
-    Ok(Lexed { tokens: out, names })
+    Ok(Lexed {
+        tokens: out,
+        names,
+        hints,
+        annot_errors,
+    })
 }
 
 /// Classifies an atom: keyword, id, string or reserved.
@@ -397,8 +553,16 @@ pub(crate) fn unescape(token: &str) -> Result<Vec<u8>, (usize, &'static str)> {
                     .position(|c| *c == b'}')
                     .ok_or((at, "illegal escape"))?;
                 let digits = &inner[i + 1..i + close];
-                let value = parse_hex_digits(digits).ok_or((at, "illegal escape"))?;
-                let c = char::from_u32(value).ok_or((at, "illegal escape"))?;
+                // Hex digits that are no Unicode scalar value (a surrogate,
+                // past U+10FFFF, or too many digits for any) are a bad code
+                // point rather than a bad escape.
+                let value = parse_hex_digits(digits);
+                let c = match value {
+                    Some(v) => char::from_u32(v),
+                    None if is_hex_number(digits) => None,
+                    None => return Err((at, "illegal escape")),
+                }
+                .ok_or((at, "malformed UTF-8 codepoint"))?;
                 let mut buf = [0; 4];
                 out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
                 i += close + 1;
@@ -440,6 +604,15 @@ fn parse_hex_digits(digits: &[u8]) -> Option<u32> {
         value = value.checked_mul(16)?.checked_add(hex_val(d).into())?;
     }
     Some(value)
+}
+
+/// Whether `digits` are hex digits with `_` only between two of them.
+fn is_hex_number(digits: &[u8]) -> bool {
+    !digits.is_empty()
+        && digits[0] != b'_'
+        && digits[digits.len() - 1] != b'_'
+        && !digits.windows(2).any(|w| w == b"__")
+        && digits.iter().all(|d| *d == b'_' || d.is_ascii_hexdigit())
 }
 
 fn hex_val(d: u8) -> u8 {
@@ -548,8 +721,21 @@ mod tests {
             b"\t\n\r\"'\\A\xF0\x9F\x98\x80A"
         );
         assert!(unescape(r#""\q""#).is_err());
-        assert!(unescape(r#""\u{110000}""#).is_err());
-        assert!(unescape(r#""\u{d800}""#).is_err());
+        // Not a Unicode scalar value: the spec's own phrase.
+        for bad in [
+            r#""\u{110000}""#,
+            r#""\u{d800}""#,
+            r#""\u{DFFF}""#,
+            r#""\u{1_0000_0000}""#,
+        ] {
+            assert_eq!(
+                unescape(bad),
+                Err((1, "malformed UTF-8 codepoint")),
+                "{bad}"
+            );
+        }
+        assert_eq!(unescape(r#""\u{_1}""#), Err((1, "illegal escape")));
+        assert_eq!(unescape(r#""\u{x}""#), Err((1, "illegal escape")));
         assert!(unescape(r#""\4""#).is_err());
     }
 }

@@ -41,6 +41,7 @@ mod module;
 mod names;
 mod script;
 mod segments;
+mod source_map;
 mod types;
 mod wast;
 
@@ -48,6 +49,7 @@ pub use script::{
     Action, Command, CommandKind, Expected, ModuleSource, NumPattern, Script, ScriptModule, Shape,
     Value,
 };
+pub use source_map::{Item, SourceMap};
 pub use wast::{parse_script, parse_script_with};
 
 use cursor::Cursor;
@@ -61,15 +63,43 @@ pub fn parse_module(text: &str) -> Result<Module, Error> {
 
 /// Parses a module accepting the instructions of `features`.
 pub fn parse_module_with(text: &str, features: Features) -> Result<Module, Error> {
+    parse(text, features, false).map(|(m, _)| m)
+}
+
+/// Parses a module like [`parse_module_with`], and gives where in `text`
+/// each instruction came from, so that an error found later (by a
+/// validator) can point at its line and column:
+///
+/// ```
+/// use weft_wat::parse_module_with_source_map;
+///
+/// let text = "(module\n  (func $f (result i32)\n    i64.const 1))";
+/// let (m, map) = parse_module_with_source_map(text, Default::default()).unwrap();
+/// // Say a validator found the body's first instruction wrong:
+/// let e = map.func_error(text, &m, 0, Some(0), "type mismatch").unwrap();
+/// assert_eq!(e.to_string(), "3:5: func $f: type mismatch");
+/// ```
+pub fn parse_module_with_source_map(
+    text: &str,
+    features: Features,
+) -> Result<(Module, SourceMap), Error> {
+    parse(text, features, true).map(|(m, map)| (m, map.unwrap_or_default()))
+}
+
+/// The module of `text`, and its source map when `map` is set.
+fn parse(text: &str, features: Features, map: bool) -> Result<(Module, Option<SourceMap>), Error> {
     let lexed = lexer::tokenize(text)?;
     let mut c = Cursor::new(text, &lexed);
     let wrapped = c.eat_sexpr("module");
     let name = if wrapped {
         c.opt_id_and_name().1.map(|n| n.into_owned())
     } else {
-        None
+        // Bare fields: an `@name` before them all names the module.
+        c.name_annotation().map(str::to_string)
     };
-    let (module, end) = module::ModuleParser::new(c.clone(), features).parse_fields(name)?;
+    let start = c.pos;
+    let (module, end, source_map) =
+        module::ModuleParser::new(c.clone(), features).parse_fields_mapped(name, map)?;
     c.pos = end;
     if wrapped {
         c.rparen()?;
@@ -77,7 +107,22 @@ pub fn parse_module_with(text: &str, features: Features) -> Result<Module, Error
     if !c.at_end() {
         return Err(c.unexpected());
     }
-    Ok(module)
+    // Annotations around the module (the parser checked those inside).
+    if let Some(e) = c.annotation_error(0, c.toks.len()) {
+        return Err(e);
+    }
+    if let Some(h) = lexed
+        .hints
+        .iter()
+        .find(|h| (h.tok as usize) < start || (h.tok as usize) > end)
+    {
+        return Err(Error::at(
+            text,
+            h.at as usize,
+            "@metadata.code.branch_hint annotation: not in a function",
+        ));
+    }
+    Ok((module, source_map))
 }
 
 /// Parses a module from raw bytes, which must be UTF-8 text: a byte that is

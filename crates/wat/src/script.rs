@@ -93,6 +93,24 @@ pub enum CommandKind {
         /// The expected message.
         message: String,
     },
+    /// `(assert_malformed_custom module "msg")`: the module is malformed
+    /// in a custom section or an annotation (custom annotations and
+    /// branch hinting proposals).
+    AssertMalformedCustom {
+        /// The module.
+        module: ScriptModule,
+        /// The expected message.
+        message: String,
+    },
+    /// `(assert_invalid_custom module "msg")`: a custom section or an
+    /// annotation breaks its proposal's rules (a branch hint on an
+    /// instruction that does not branch).
+    AssertInvalidCustom {
+        /// The module.
+        module: ScriptModule,
+        /// The expected message.
+        message: String,
+    },
     /// `(assert_unlinkable module "msg")`: linking fails.
     AssertUnlinkable {
         /// The module.
@@ -120,6 +138,13 @@ pub enum CommandKind {
     Wait {
         /// The thread's name.
         thread: String,
+    },
+    /// A command this parser does not know (`(script ...)`, `(input ...)`,
+    /// a newer assertion): read past, so that the rest of the script
+    /// still runs; a runner counts it as skipped.
+    Unknown {
+        /// Its keyword.
+        name: String,
     },
 }
 

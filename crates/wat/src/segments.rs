@@ -141,44 +141,63 @@ impl ModuleParser<'_> {
         Ok(())
     }
 
-    /// `(@custom "name" (before|after place)? "data"*)` at the cursor.
+    /// `(@custom "name" place? "bytes"*)` at the cursor, as the custom annotations
+    /// proposal reads it (errors `@custom annotation: ...`): the place is
+    /// `(before S)` or `(after S)`, S a section keyword, `first` (the type
+    /// section) or `last` (the data section); without one, after the last
+    /// section.
     pub(crate) fn custom_annotation(&mut self) -> PResult<()> {
-        self.c.bump();
-        let name = self.c.name()?;
+        let err = |p: &Self, at: Option<crate::lexer::Token>, what: &str| {
+            let msg = format!("@custom annotation: {what}");
+            match at {
+                Some(t) => p.c.error_at(t, msg),
+                None => p.c.error(msg),
+            }
+        };
+        let open = self.c.bump();
+        if !self.c.peek_string() {
+            return Err(err(self, open, "missing section name"));
+        }
+        let name_tok = self.c.peek();
+        let name = String::from_utf8(self.c.string()?)
+            .map_err(|_| err(self, name_tok, "malformed UTF-8 encoding"))?;
         let mut place = Place::After(SectionId::Data);
         if self.c.kind_at(0) == Some(Kind::LParen) {
-            self.c.lparen()?;
-            let before = match self.c.keyword()? {
-                "before" => true,
-                "after" => false,
-                _ => return Err(self.c.unexpected()),
+            let paren = self.c.bump();
+            let before = match self.c.keyword_at(0) {
+                Some("before") => true,
+                Some("after") => false,
+                _ => return Err(err(self, paren, "malformed placement")),
             };
-            let sec = self.c.keyword()?;
-            place = match (before, sec) {
-                (true, "first") => Place::First,
-                (false, "last") => Place::After(SectionId::Data),
-                _ => {
-                    let id = SectionId::ORDER
-                        .into_iter()
-                        .find(|s| s.name() == sec)
-                        .ok_or_else(|| self.c.unexpected())?;
-                    if before {
-                        match id.order() {
-                            Some(0) | None => Place::First,
-                            Some(i) => Place::After(SectionId::ORDER[i - 1]),
-                        }
-                    } else {
-                        Place::After(id)
-                    }
-                }
+            self.c.bump();
+            let id = match self.c.keyword_at(0) {
+                Some("first") => SectionId::Type,
+                Some("last") => SectionId::Data,
+                Some(kw) => match SectionId::ORDER.into_iter().find(|s| s.name() == kw) {
+                    Some(id) => id,
+                    None => return Err(err(self, paren, "malformed section kind")),
+                },
+                None => return Err(err(self, paren, "malformed section kind")),
             };
-            self.c.rparen()?;
+            self.c.bump();
+            if !self.c.peek_rparen() {
+                return Err(err(self, None, "unexpected token"));
+            }
+            self.c.bump();
+            place = match (before, id.order()) {
+                (false, _) => Place::After(id),
+                (true, Some(0) | None) => Place::First,
+                (true, Some(i)) => Place::After(SectionId::ORDER[i - 1]),
+            };
         }
         let mut data = Vec::new();
         while self.c.peek_string() {
             data.extend(self.c.string()?);
         }
-        self.c.rparen()?;
+        if !self.c.peek_rparen() {
+            return Err(err(self, None, "unexpected token"));
+        }
+        self.c.bump();
         self.m.customs.push(Custom {
             place,
             kind: CustomKind::Raw { name, data },

@@ -311,8 +311,16 @@ impl ModuleParser<'_> {
         self.c.lparen()?;
         if self.c.eat_keyword("rec") {
             let mut types = Vec::new();
-            while self.c.eat_sexpr("type") {
+            loop {
+                let at = self.here();
+                if !self.c.eat_sexpr("type") {
+                    break;
+                }
                 let idx = (self.m.types.len() + types.len()) as u32;
+                if let Some(map) = self.map.as_mut() {
+                    // Each type of the group at its own `(type`.
+                    map.types.resize(idx as usize + 1, at);
+                }
                 types.push(self.type_def(idx)?);
                 self.c.rparen()?;
             }

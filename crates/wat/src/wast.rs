@@ -25,10 +25,11 @@ pub fn parse_script_with(text: &str, features: Features) -> Result<Script, Error
     };
     let mut commands = Vec::new();
     // A script may be a module's bare fields: the whole text is one module.
-    if p.c
-        .peek_sexpr_kw()
-        .is_some_and(|kw| !COMMANDS.contains(&kw))
-    {
+    let bare = p.c.kind_at(0) == Some(lexer::Kind::Annot)
+        || p.c
+            .peek_sexpr_kw()
+            .is_some_and(|kw| MODULE_FIELDS.contains(&kw));
+    if bare {
         let source = ModuleSource::Text(crate::parse_module_with(text, features).map(Box::new));
         commands.push(Command {
             line: 1,
@@ -48,12 +49,16 @@ pub fn parse_script_with(text: &str, features: Features) -> Result<Script, Error
     Ok(Script { commands })
 }
 
-/// The keywords that start a script command.
-const COMMANDS: &[&str] = &[
-    "module",
-    "register",
-    "invoke",
-    "get",
+/// The keywords of module fields: a text starting with one is a module's
+/// bare fields rather than a script. Any other keyword starts a command,
+/// known or not.
+const MODULE_FIELDS: &[&str] = &[
+    "type", "rec", "import", "func", "table", "memory", "global", "tag", "export", "start", "elem",
+    "data",
+];
+
+/// The assertions read by [`ScriptParser::assertion`].
+const ASSERTIONS: &[&str] = &[
     "assert_return",
     "assert_trap",
     "assert_exhaustion",
@@ -62,8 +67,8 @@ const COMMANDS: &[&str] = &[
     "assert_malformed",
     "assert_unlinkable",
     "assert_uninstantiable",
-    "thread",
-    "wait",
+    "assert_malformed_custom",
+    "assert_invalid_custom",
 ];
 
 /// Line numbers of byte offsets.
@@ -171,14 +176,39 @@ impl ScriptParser<'_> {
                     commands,
                 }
             }
-            _ => {
+            _ if ASSERTIONS.contains(&kw) => {
                 self.c.pos += 2;
                 let kind = self.assertion(kw)?;
                 self.c.rparen()?;
                 kind
             }
+            _ => {
+                // Not a command of this parser: read past it whole.
+                self.skip_command()?;
+                CommandKind::Unknown {
+                    name: kw.to_string(),
+                }
+            }
         };
         Ok(Command { line, kind })
+    }
+
+    /// Reads past one parenthesized command, which must be closed.
+    fn skip_command(&mut self) -> PResult<()> {
+        let mut depth = 0usize;
+        while let Some(t) = self.c.bump() {
+            match t.kind {
+                lexer::Kind::LParen | lexer::Kind::Annot => depth += 1,
+                lexer::Kind::RParen => {
+                    depth -= 1;
+                    if depth == 0 {
+                        return Ok(());
+                    }
+                }
+                _ => {}
+            }
+        }
+        Err(self.c.unexpected())
     }
 
     fn assertion(&mut self, kw: &str) -> PResult<CommandKind> {
@@ -212,13 +242,19 @@ impl ScriptParser<'_> {
             "assert_invalid"
             | "assert_malformed"
             | "assert_unlinkable"
-            | "assert_uninstantiable" => {
+            | "assert_uninstantiable"
+            | "assert_malformed_custom"
+            | "assert_invalid_custom" => {
                 let module = self.module()?;
                 let message = self.message()?;
                 match kw {
                     "assert_invalid" => CommandKind::AssertInvalid { module, message },
                     "assert_malformed" => CommandKind::AssertMalformed { module, message },
                     "assert_unlinkable" => CommandKind::AssertUnlinkable { module, message },
+                    "assert_malformed_custom" => {
+                        CommandKind::AssertMalformedCustom { module, message }
+                    }
+                    "assert_invalid_custom" => CommandKind::AssertInvalidCustom { module, message },
                     _ => CommandKind::AssertUninstantiable { module, message },
                 }
             }

@@ -288,6 +288,48 @@ fn extra_syntax_agrees_with_wat() {
     }
 }
 
+/// Branch hint annotations give wat's `metadata.code.branch_hint` section,
+/// byte for byte and in the same place (right before the code section,
+/// after the custom sections placed there).
+#[test]
+fn branch_hints_agree_with_wat() {
+    let texts = [
+        r#"(module
+          (import "m" "f" (func $imported))
+          (@custom "before-code" (before code) "4")
+          (func $a (param i32) (result i32)
+            (local i64 i64)
+            (@metadata.code.branch_hint "\01")
+            (if (result i32) (local.get 0)
+              (then
+                (block $b
+                  (@metadata.code.branch_hint "\00")
+                  (br_if $b (local.get 0))
+                  local.get 0
+                  (@metadata.code.branch_hint "\01") br_if $b)
+                (i32.const 1))
+              (else (i32.const 2))))
+          (func $b)
+          (func $c (param i32)
+            (i64.const 0x7fff_ffff_ffff) drop
+            local.get 0
+            (@metadata.code.branch_hint "\00") if end))"#,
+        r#"(module (func (param i32)
+          (block (@metadata.code.branch_hint "\01") (br_if 0 (i32.eqz (local.get 0))))))"#,
+    ];
+    for text in texts {
+        let m = weft_wat::parse_module(text).unwrap_or_else(|e| panic!("{}", e.render("t", text)));
+        assert!(!m.branch_hints.is_empty(), "{text}");
+        let ours = strip_name_section(&m.encode());
+        let theirs = strip_name_section(&wat::parse_str(text).unwrap());
+        assert!(
+            ours.windows(25).any(|w| w == b"metadata.code.branch_hint"),
+            "{text}"
+        );
+        assert_eq!(ours, theirs, "{text}");
+    }
+}
+
 /// `(@name ...)` on functions, parameters and locals gives the name section
 /// wat gives.
 #[test]

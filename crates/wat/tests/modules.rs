@@ -278,6 +278,30 @@ fn errors_say_where() {
     assert!(rendered.ends_with("    i32.cont 1))\n    ^"), "{rendered}");
 }
 
+/// A huge one-line file: the rendered error shows a window of the line,
+/// not the line, and still gives the real column.
+#[test]
+fn errors_in_a_huge_line_show_a_window() {
+    let n = 4_000_000;
+    let text = format!("(module (func {}oops))", "nop ".repeat(n));
+    let e = parse_module(&text).unwrap_err();
+    let col = 15 + 4 * n;
+    assert_eq!((e.line(), e.col() as usize), (1, col));
+    let rendered = e.render("big.wat", &text);
+    assert!(rendered.len() < 400, "{} bytes", rendered.len());
+    assert!(
+        rendered.starts_with(&format!("big.wat:1:{col}: unknown operator")),
+        "{rendered}"
+    );
+    let mut lines = rendered.lines().skip(1);
+    let (shown, caret) = (lines.next().unwrap(), lines.next().unwrap());
+    assert!(
+        shown.starts_with("...") && shown.ends_with("nop nop oops))"),
+        "{shown}"
+    );
+    assert_eq!(&shown[caret.len() - 1..], "oops))");
+}
+
 #[test]
 fn deep_nesting_neither_overflows_nor_fails() {
     let depth = 200_000;
@@ -324,7 +348,7 @@ fn name_annotations_name_entities() {
         r#"(module $m (@name "the module")
              (func $f (@name "f!") (call $f))
              (global (@name "g") i32 (i32.const 0))
-             (func $h (@other "x") (@name 1)))"#,
+             (func $h (@other "x")))"#,
     )
     .unwrap();
     assert_eq!(m.names.module.as_deref(), Some("the module"));
@@ -369,6 +393,50 @@ fn folded_legacy_try_is_flattened() {
             .message()
             .contains("unknown operator")
     );
+}
+
+/// Legacy `try` forms the proposal's grammar rules out (a second
+/// `catch_all`, a handler after `catch_all`, `delegate` after a handler)
+/// are malformed, with the phrase of the legacy exception tests; every
+/// form the parser does accept encodes to a binary that weft-parser reads
+/// back to the same code.
+#[test]
+fn malformed_legacy_try_forms_are_rejected() {
+    let parse =
+        |body: &str| weft_wat::parse_module_with(&format!("(tag $e) (func {body})"), Features::ALL);
+    let malformed = [
+        "try catch_all catch_all end",
+        "try catch_all catch $e end",
+        "try catch $e delegate 0",
+        "try catch_all delegate 0",
+        "try delegate delegate 0",
+        "(try (do) (catch_all) (catch_all))",
+        "(try (do) (catch_all) (catch $e))",
+        "(try (do) (catch $e) (delegate 0))",
+        "(try (do) (catch_all) (delegate 0))",
+        "(catch_all)",
+        "(delegate 0)",
+    ];
+    for body in malformed {
+        let e = parse(body).expect_err(body);
+        assert!(e.message().contains("unexpected token"), "{body}: {e}");
+    }
+    let well_formed = [
+        "try end",
+        "try catch $e catch $e catch_all end",
+        "try catch_all end",
+        "try delegate 0",
+        "(try (do))",
+        "(try (do) (catch $e) (catch $e) (catch_all))",
+        "(try (do (nop)) (delegate 0))",
+        "block try catch $e try delegate 1 end end",
+    ];
+    for body in well_formed {
+        let m = parse(body).unwrap_or_else(|e| panic!("{body}: {e}"));
+        let back = weft_parser::parse_with(&m.encode(), Features::ALL)
+            .unwrap_or_else(|e| panic!("{body}: {e}"));
+        assert_eq!(back.code, m.code, "{body}");
+    }
 }
 
 #[test]

@@ -5,10 +5,12 @@ use std::fmt;
 
 use crate::runner::Outcome;
 
-/// Command counts by testsuite directory.
+/// Command counts by testsuite directory, and the skipped commands by
+/// keyword.
 #[derive(Clone, Debug, Default)]
 pub struct Table {
     rows: BTreeMap<String, [u32; 3]>,
+    skipped: BTreeMap<String, u32>,
 }
 
 impl Table {
@@ -18,6 +20,9 @@ impl Table {
         row[0] += outcome.passed;
         row[1] += outcome.failed();
         row[2] += outcome.skipped;
+        for (_, name) in &outcome.skips {
+            *self.skipped.entry(name.clone()).or_default() += 1;
+        }
     }
 
     /// Totals over every directory: passed, failed, skipped.
@@ -45,7 +50,16 @@ impl fmt::Display for Table {
         for (dir, row) in &self.rows {
             line(f, dir, *row)?;
         }
-        line(f, "total", self.totals())
+        line(f, "total", self.totals())?;
+        if !self.skipped.is_empty() {
+            let names: Vec<String> = self
+                .skipped
+                .iter()
+                .map(|(name, n)| format!("{name} ({n})"))
+                .collect();
+            writeln!(f, "skipped commands: {}", names.join(", "))?;
+        }
+        Ok(())
     }
 }
 

@@ -2,7 +2,9 @@
 //! parser, binary parser, validator and interpreter.
 //!
 //! One command is one check. `thread`/`wait` (the threads proposal's
-//! concurrent scripts) are counted as skipped.
+//! concurrent scripts) and commands the script parser does not know
+//! (`script`, `input`, a newer assertion) are counted as skipped, by name,
+//! rather than failing the script.
 
 use std::collections::HashMap;
 
@@ -19,14 +21,32 @@ pub struct Outcome {
     pub passed: u32,
     /// Commands that did not, each with its line and what happened.
     pub failures: Vec<(u32, String)>,
-    /// Commands not run (`thread`, `wait`).
+    /// Commands not run (`thread`, `wait`, unknown commands).
     pub skipped: u32,
+    /// Each command not run: its line and its keyword (`skipped` is how
+    /// many there are).
+    pub skips: Vec<(u32, String)>,
 }
 
 impl Outcome {
     /// Number of failed commands.
     pub fn failed(&self) -> u32 {
         self.failures.len() as u32
+    }
+
+    /// The keywords of the skipped commands, each once with its count, in
+    /// order of first appearance: `thread (2), wait (2)`; empty when none
+    /// was skipped.
+    pub fn skipped_names(&self) -> String {
+        let mut names: Vec<(&str, u32)> = Vec::new();
+        for (_, name) in &self.skips {
+            match names.iter_mut().find(|(n, _)| n == name) {
+                Some((_, count)) => *count += 1,
+                None => names.push((name, 1)),
+            }
+        }
+        let shown: Vec<String> = names.iter().map(|(n, c)| format!("{n} ({c})")).collect();
+        shown.join(", ")
     }
 }
 
@@ -86,7 +106,16 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
         match runner.command(&command.kind) {
             Some(Ok(())) => outcome.passed += 1,
             Some(Err(why)) => outcome.failures.push((command.line, why)),
-            None => outcome.skipped += 1,
+            None => {
+                outcome.skipped += 1;
+                let name = match &command.kind {
+                    CommandKind::Thread { .. } => "thread",
+                    CommandKind::Wait { .. } => "wait",
+                    CommandKind::Unknown { name } => name,
+                    _ => "command",
+                };
+                outcome.skips.push((command.line, name.to_string()));
+            }
         }
     }
     outcome
@@ -250,11 +279,17 @@ impl Runner {
                     Err(e) => expect_phrase(&e, message),
                 }
             }
-            CommandKind::AssertInvalid { module, message } => match self.build(module) {
+            // A custom section or annotation that breaks its proposal's
+            // rules: weft's parsers report it (a text annotation while
+            // parsing, as there is no AST for a misplaced one), so any
+            // error on the way to a validated module counts.
+            CommandKind::AssertInvalid { module, message }
+            | CommandKind::AssertInvalidCustom { module, message } => match self.build(module) {
                 Ok(_) => Err(format!("validated, expected `{message}`")),
                 Err(e) => expect_phrase(&e, message),
             },
-            CommandKind::AssertMalformed { module, message } => {
+            CommandKind::AssertMalformed { module, message }
+            | CommandKind::AssertMalformedCustom { module, message } => {
                 let result = match &module.source {
                     ModuleSource::Binary(bytes) => weft_parser::parse_with(bytes, self.features)
                         .map(|_| ())
@@ -274,7 +309,9 @@ impl Runner {
                 Err(e) if e.contains("exception") => Ok(()),
                 Err(e) => Err(format!("expected an exception, got `{e}`")),
             },
-            CommandKind::Thread { .. } | CommandKind::Wait { .. } => return None,
+            CommandKind::Thread { .. } | CommandKind::Wait { .. } | CommandKind::Unknown { .. } => {
+                return None;
+            }
         })
     }
 

@@ -108,10 +108,7 @@ fn section_name(id: SectionId) -> &'static str {
 }
 
 fn custom_name(c: &Custom) -> &str {
-    match &c.kind {
-        CustomKind::Raw { name, .. } => name,
-        CustomKind::Names => "name",
-    }
+    c.kind.name()
 }
 
 /// The number of items a section declared.
@@ -265,7 +262,7 @@ fn details(out: &mut String, m: &Module) {
     for c in &m.customs {
         let size = match &c.kind {
             CustomKind::Raw { data, .. } => format!("size={}", data.len()),
-            CustomKind::Names => "decoded".to_string(),
+            CustomKind::Names | CustomKind::BranchHints => "decoded".to_string(),
         };
         let _ = writeln!(out, "Custom:\n - name: {:?} {size}", custom_name(c));
     }

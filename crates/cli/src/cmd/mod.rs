@@ -88,15 +88,8 @@ impl fmt::Display for Error {
                 f.write_str(&source.render(&path.display().to_string(), text))
             }
             Error::Invalid { path, source } => {
-                write!(f, "{}: {source}", path.display())?;
-                // A rule that a proposal lifts says how to turn it on.
                 let message = source.to_string();
-                for (name, _) in Features::NAMED {
-                    if message.contains(&format!("the {name} proposal")) {
-                        write!(f, " (use --features +{name})")?;
-                    }
-                }
-                Ok(())
+                write!(f, "{}: {message}{}", path.display(), feature_hint(&message))
             }
             Error::Run { path, source } => write!(f, "{}: {source}", path.display()),
             Error::Features(e) => e.fmt(f),
@@ -105,6 +98,16 @@ impl fmt::Display for Error {
             Error::Exit(code) => write!(f, "the program exited with code {code}"),
         }
     }
+}
+
+/// For a validation message about a rule that a proposal lifts, how to
+/// turn the proposal on (` (use --features +name)`); else nothing.
+pub fn feature_hint(message: &str) -> String {
+    Features::NAMED
+        .iter()
+        .filter(|(name, _)| message.contains(&format!("the {name} proposal")))
+        .map(|(name, _)| format!(" (use --features +{name})"))
+        .collect()
 }
 
 impl std::error::Error for Error {

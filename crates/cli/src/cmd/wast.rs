@@ -52,8 +52,12 @@ pub fn run(args: Args) -> Result<(), Error> {
             for (line, why) in &outcome.failures {
                 super::emit(format_args!("{name}:{line}: {why}\n"))?;
             }
+            let skips = match outcome.skipped_names() {
+                names if names.is_empty() => String::new(),
+                names => format!(" ({names})"),
+            };
             super::emit(format_args!(
-                "{name}: {} passed, {} failed, {} skipped\n",
+                "{name}: {} passed, {} failed, {} skipped{skips}\n",
                 outcome.passed,
                 outcome.failed(),
                 outcome.skipped
@@ -116,6 +120,7 @@ mod tests {
             passed: 2,
             failures: vec![(7, "boom".into())],
             skipped: 1,
+            skips: vec![(9, "thread".into())],
         };
         assert_eq!(
             json("x.wast", &outcome),

@@ -44,8 +44,12 @@ pub fn each_module<'a>(
     for c in commands {
         match &c.kind {
             CommandKind::Module(m) => f(m, Role::Other, ""),
-            CommandKind::AssertMalformed { module, message } => f(module, Role::Malformed, message),
+            CommandKind::AssertMalformed { module, message }
+            | CommandKind::AssertMalformedCustom { module, message } => {
+                f(module, Role::Malformed, message)
+            }
             CommandKind::AssertInvalid { module, message }
+            | CommandKind::AssertInvalidCustom { module, message }
             | CommandKind::AssertUnlinkable { module, message }
             | CommandKind::AssertUninstantiable { module, message }
             | CommandKind::AssertTrapModule { module, message } => f(module, Role::Other, message),
