@@ -194,10 +194,7 @@ impl Translator<'_> {
                     self.patch(*f, here);
                 }
                 while self.vals.len() > c.base_vals {
-                    let v = self.vals.pop().expect("checked");
-                    if let Loc::Local(off) = v.loc {
-                        self.local_reads[off as usize] -= 1;
-                    }
+                    self.pop_val();
                 }
                 self.height = c.base;
                 self.push_homes(&c.results);
@@ -305,10 +302,7 @@ impl Translator<'_> {
                     Loc::Const(_) => Loc::Home,
                     loc => loc,
                 };
-                if let Loc::Local(off) = loc {
-                    self.local_reads[off as usize] += 1;
-                }
-                self.vals.push(Val { loc, ..r_val });
+                self.push_val(Val { loc, ..r_val });
                 self.height += 1;
             }
             Instr::BrOnNonNull { label } => {
@@ -468,16 +462,23 @@ impl Translator<'_> {
             }
             Instr::LocalSet { local } | Instr::LocalTee { local } => {
                 let (off, w) = self.local(*local)?;
-                self.before_write(off, w);
-                if !self.retarget(off) {
+                // The op that just computed the value writes it to the
+                // local instead, unless the stack still reads the local
+                // (those reads go home first, after that op).
+                if self.local_reads[off as usize] > 0 || !self.retarget(off) {
                     let v = self.pop()?;
                     if v.width != w {
                         return Err(Error::Invalid("type mismatch: local width"));
                     }
                     match v.loc {
+                        // The local keeps its value.
                         Loc::Local(s) if s == off => {}
-                        Loc::Const(bits) => self.emit(Op::Const { d: off, bits }),
+                        Loc::Const(bits) => {
+                            self.before_write(off);
+                            self.emit(Op::Const { d: off, bits });
+                        }
                         _ => {
+                            self.before_write(off);
                             let s = self.read(v);
                             self.emit(if w == 2 {
                                 Op::Copy2 { d: off, s }
@@ -540,11 +541,8 @@ impl Translator<'_> {
             | Instr::I64ReinterpretF64
             | Instr::F64ReinterpretI64 => {
                 let v = self.pop()?;
-                self.vals.push(v);
+                self.push_val(v);
                 self.height += v.width as u32;
-                if let Loc::Local(off) = v.loc {
-                    self.local_reads[off as usize] += 1;
-                }
             }
             other => self.operator(other)?,
         }

@@ -149,6 +149,14 @@ struct Translator<'a> {
     /// there (`Loc::Local`): a write to the local must first move those
     /// home.
     local_reads: Vec<u32>,
+    /// For the same slots, the stack indices of values that read them, and
+    /// perhaps of values since popped: a write to the local homes exactly
+    /// these (so that each pushed read is looked at once, not the whole
+    /// stack at every write).
+    local_readers: Vec<Vec<u32>>,
+    /// Every value below this stack index is home (so that putting the
+    /// whole stack home at each block boundary looks only above it).
+    home_below: usize,
     handlers: Vec<TryScope>,
     casts: Vec<weft_ast::RefType>,
     /// Ops before this index may be branch targets' predecessors: an op
@@ -238,6 +246,8 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
         }],
         locals,
         local_reads: vec![0; off as usize],
+        local_readers: vec![Vec::new(); off as usize],
+        home_below: 0,
         barrier: 0,
         producer: None,
         handlers: Vec::new(),
@@ -316,7 +326,7 @@ impl Translator<'_> {
     /// home slot.
     fn push_home(&mut self, width: u8) -> u32 {
         let at = self.height;
-        self.vals.push(Val {
+        self.push_val(Val {
             at,
             width,
             loc: Loc::Home,
@@ -358,12 +368,11 @@ impl Translator<'_> {
     /// Pushes the value of local `idx`, read where it is.
     fn push_local(&mut self, off: u32, width: u8) {
         let at = self.height;
-        self.vals.push(Val {
+        self.push_val(Val {
             at,
             width,
             loc: Loc::Local(off),
         });
-        self.local_reads[off as usize] += 1;
         self.height += width as u32;
         self.max_height = self.max_height.max(self.height);
         self.producer = None;
@@ -372,7 +381,7 @@ impl Translator<'_> {
     /// Pushes a one-slot constant, written nowhere yet.
     fn push_const(&mut self, bits: u64) {
         let at = self.height;
-        self.vals.push(Val {
+        self.push_val(Val {
             at,
             width: 1,
             loc: Loc::Const(bits),
@@ -388,12 +397,33 @@ impl Translator<'_> {
         if self.vals.len() <= floor {
             return Err(Error::Invalid("type mismatch: operand stack underflow"));
         }
-        let v = self.vals.pop().expect("checked");
+        let v = self.pop_val().expect("checked");
+        self.height -= v.width as u32;
+        Ok(v)
+    }
+
+    /// Pushes `v` onto the abstract stack, keeping the books of who reads
+    /// which local and of what is home (`height` is the caller's).
+    fn push_val(&mut self, v: Val) {
+        let i = self.vals.len();
+        if v.loc != Loc::Home {
+            self.home_below = self.home_below.min(i);
+        }
+        if let Loc::Local(off) = v.loc {
+            self.local_reads[off as usize] += 1;
+            self.local_readers[off as usize].push(i as u32);
+        }
+        self.vals.push(v);
+    }
+
+    /// Pops the top value off the abstract stack, keeping the books
+    /// (`height` is the caller's).
+    fn pop_val(&mut self) -> Option<Val> {
+        let v = self.vals.pop()?;
         if let Loc::Local(off) = v.loc {
             self.local_reads[off as usize] -= 1;
         }
-        self.height -= v.width as u32;
-        Ok(v)
+        Some(v)
     }
 
     /// Pops values worth exactly `n` slots, first putting them home (in a
@@ -465,26 +495,25 @@ impl Translator<'_> {
     /// Writes every value on the stack home: at a block boundary, every
     /// path in must find the stack the same way.
     fn home_all(&mut self) {
-        self.home(0..self.vals.len());
+        let len = self.vals.len();
+        self.home(self.home_below.min(len)..len);
+        self.home_below = len;
     }
 
-    /// Before local `off` (of `width` slots) is written: the stack values
-    /// that still read it there go home.
-    fn before_write(&mut self, off: u32, width: u8) {
-        let reads: u32 = (off..off + width as u32)
-            .map(|s| self.local_reads[s as usize])
-            .sum();
-        if reads == 0 {
-            return;
-        }
-        for i in 0..self.vals.len() {
-            if let Loc::Local(o) = self.vals[i].loc
-                && o < off + width as u32
-                && off < o + self.vals[i].width as u32
-            {
-                self.home(i..i + 1);
+    /// Before the local at frame slot `off` is written: the stack values
+    /// that still read it there go home. (Reads are counted at a local's
+    /// first slot, and locals do not overlap.)
+    fn before_write(&mut self, off: u32) {
+        let readers = std::mem::take(&mut self.local_readers[off as usize]);
+        if self.local_reads[off as usize] > 0 {
+            for i in readers {
+                let i = i as usize;
+                if i < self.vals.len() && self.vals[i].loc == Loc::Local(off) {
+                    self.home(i..i + 1);
+                }
             }
         }
+        debug_assert_eq!(self.local_reads[off as usize], 0);
     }
 
     /// If the top value was just written home by the last op, and nothing

@@ -63,6 +63,43 @@ fn a_million_deep_operand_stack_translates() {
     assert!(code.max_height as usize >= n);
 }
 
+/// Writes of a local and block boundaries under an operand stack of
+/// 300,000 local reads and more translate in linear time: a write looks only at the
+/// values that read that local, a boundary only at what is not home yet
+/// (scanning the whole stack at each took minutes here).
+#[test]
+fn local_writes_and_blocks_under_a_deep_stack_are_linear() {
+    let n = 300_000;
+    let mut body = vec![Instr::LocalGet { local: 0 }; n];
+    // Each round leaves a read of local 1 that its write must home.
+    for _ in 0..n {
+        body.extend([
+            Instr::LocalGet { local: 1 },
+            Instr::LocalGet { local: 0 },
+            Instr::LocalSet { local: 1 },
+        ]);
+    }
+    for _ in 0..n {
+        body.extend([
+            Instr::Block {
+                ty: BlockType::Empty,
+            },
+            Instr::End,
+        ]);
+    }
+    body.extend(std::iter::repeat_n(Instr::Drop, 2 * n - 1));
+    body.push(Instr::End);
+    let code = translate_body(body);
+    // Each write homes its one read of local 1 and copies local 0; the
+    // first block homes the n reads of local 0; nothing else moves.
+    let copies = code
+        .ops
+        .iter()
+        .filter(|i| matches!(i.op, Op::Copy { .. }))
+        .count();
+    assert_eq!(copies, 3 * n);
+}
+
 /// `local.get` and constants make no op: the operator reads the locals
 /// and takes the constant as an immediate, and its result goes straight
 /// into the local a `local.set` names.
