@@ -5,6 +5,10 @@
 //! ratio. Less sensitive to a shared machine's noise than two criterion
 //! runs one after the other.
 //!
+//! The last column is the ratio of the fastest `check_bytes` round to the
+//! fastest `validate_all` round: on a machine other jobs share, the
+//! fastest rounds are the least disturbed.
+//!
 //! `cargo run --release --example validate_ratio [-- ROUNDS [FILTER [ONLY]]]`
 //! where ONLY (`check`, `par`, `keep` or `peer`) runs just that side, for a
 //! profiler.
@@ -18,6 +22,10 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
+fn fastest(v: &[Duration]) -> Duration {
+    v.iter().copied().min().unwrap_or_default()
+}
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(15);
@@ -25,8 +33,8 @@ fn main() {
     let only = args.next().unwrap_or_default();
     let runs = |side: &str| only.is_empty() || only == side;
     println!(
-        "{:<45} {:>9} {:>9} {:>9} {:>10} {:>6} {:>6} {:>6}",
-        "file", "check ms", "par ms", "keep ms", "wasmparser", "check", "par", "keep"
+        "{:<45} {:>9} {:>9} {:>9} {:>10} {:>6} {:>6} {:>6} {:>9}",
+        "file", "check ms", "par ms", "keep ms", "wasmparser", "check", "par", "keep", "fastest"
     );
     for (name, bytes) in weft_bench::corpus() {
         if !name.contains(&filter) {
@@ -71,10 +79,11 @@ fn main() {
             }
             peer.push(t.elapsed());
         }
+        let fast = fastest(&check).as_secs_f64() / fastest(&peer).as_secs_f64();
         let (c, q, k, p) = (median(check), median(par), median(keep), median(peer));
         let ms = |d: Duration| d.as_secs_f64() * 1e3;
         println!(
-            "{:<45} {:>9.2} {:>9.2} {:>9.2} {:>10.2} {:>6.3} {:>6.3} {:>6.3}",
+            "{:<45} {:>9.2} {:>9.2} {:>9.2} {:>10.2} {:>6.3} {:>6.3} {:>6.3} {:>9.3}",
             name,
             ms(c),
             ms(q),
@@ -82,7 +91,8 @@ fn main() {
             ms(p),
             ms(c) / ms(p),
             ms(q) / ms(p),
-            ms(k) / ms(p)
+            ms(k) / ms(p),
+            fast
         );
     }
 }

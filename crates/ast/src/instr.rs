@@ -282,6 +282,7 @@ macro_rules! define_instr {
 
         impl Instr {
             /// The text mnemonic.
+            #[inline]
             pub fn name(&self) -> &'static str {
                 match self {
                     $( $( Instr::$name { .. } => $text, )* )*
@@ -290,6 +291,7 @@ macro_rules! define_instr {
 
             /// The proposal that introduced this instruction
             /// ([`Features::MVP`] for Wasm 1.0).
+            #[inline]
             pub fn feature(&self) -> Features {
                 match self {
                     $( $( Instr::$name { .. } => Features::$feature, )* )*
@@ -298,6 +300,7 @@ macro_rules! define_instr {
 
             /// The binary opcode: a byte, and for prefixed instructions the
             /// LEB128 sub-opcode that follows it.
+            #[inline]
             pub fn opcode(&self) -> (u8, Option<u32>) {
                 match self {
                     $( $( Instr::$name { .. } => ($op, sub_opcode!($($sub)?)), )* )*
@@ -306,6 +309,7 @@ macro_rules! define_instr {
 
             /// Log2 of the natural alignment of a memory access, if this
             /// instruction accesses memory through a `memarg`.
+            #[inline]
             pub fn natural_align(&self) -> Option<u8> {
                 match self {
                     $( $( Instr::$name { .. } => natural_align!($($($imm)*)?), )* )*
@@ -314,6 +318,7 @@ macro_rules! define_instr {
 
             /// The signature, from the table's last column: fixed types,
             /// or placeholders the immediates determine (see [`Sig`]).
+            #[inline]
             pub fn signature(&self) -> &'static Sig {
                 match self {
                     $( $( Instr::$name { .. } => {
@@ -326,6 +331,7 @@ macro_rules! define_instr {
             /// The lane index, for the vector instructions that have one
             /// (`extract_lane`, `replace_lane`, lane loads and stores).
             #[allow(unused_variables)]
+            #[inline]
             pub fn lane(&self) -> Option<Lane> {
                 match self {
                     $( $( Instr::$name $({ $($field),* })? => lane_of!($($($field : $imm)*)?), )* )*
@@ -333,6 +339,7 @@ macro_rules! define_instr {
             }
 
             /// Whether the instruction has immediates.
+            #[inline]
             pub fn has_immediates(&self) -> bool {
                 match self {
                     $( $( Instr::$name { .. } => has_immediates!($($($field)*)?), )* )*
@@ -341,6 +348,7 @@ macro_rules! define_instr {
 
             /// The memory argument, for instructions that have one.
             #[allow(unused_variables)]
+            #[inline]
             pub fn memarg(&self) -> Option<MemArg> {
                 match self {
                     $( $( Instr::$name $({ $($field),* })? => memarg_of!($($($field : $imm)*)?), )* )*

@@ -42,8 +42,9 @@
 //! | `fields` | `Fields` | every field of struct `ty`, unpacked, in order |
 //! | `items` | `Items` | `len` times array `ty`'s element type |
 //!
-//! After the signature a row may carry flags (identifiers); none is defined
-//! yet, and consumers must accept and may ignore them.
+//! After the signature a row may carry flags (identifiers), which
+//! consumers must accept and may ignore: `hot` (see the table's
+//! documentation).
 //!
 //! [`for_each_instr!`]: crate::for_each_instr
 
@@ -144,6 +145,7 @@ pub enum SigHeap {
 
 impl SigType {
     /// The type, when it is fixed.
+    #[inline]
     pub const fn val(self) -> Option<ValType> {
         match self {
             SigType::Val(v) => Some(v),
@@ -153,6 +155,7 @@ impl SigType {
 
     /// Whether the placeholder stands for a sequence of types (of a
     /// length the immediates or the context decide).
+    #[inline]
     pub const fn is_sequence(self) -> bool {
         matches!(
             self,
@@ -181,17 +184,20 @@ pub struct Sig {
 
 impl Sig {
     /// Whether every operand and result is a fixed value type.
+    #[inline]
     pub const fn is_fixed(&self) -> bool {
         all_fixed(self.params) && all_fixed(self.results)
     }
 
     /// The operand types, if the signature is fixed.
+    #[inline]
     pub fn fixed_params(&self) -> Option<impl ExactSizeIterator<Item = ValType> + '_> {
         self.is_fixed()
             .then(|| self.params.iter().map(|t| t.val().unwrap_or(ValType::I32)))
     }
 
     /// The result types, if the signature is fixed.
+    #[inline]
     pub fn fixed_results(&self) -> Option<impl ExactSizeIterator<Item = ValType> + '_> {
         self.is_fixed()
             .then(|| self.results.iter().map(|t| t.val().unwrap_or(ValType::I32)))
@@ -199,6 +205,7 @@ impl Sig {
 
     /// How many operands it pops and results it pushes, when no
     /// placeholder stands for a sequence.
+    #[inline]
     pub const fn arity(&self) -> Option<(usize, usize)> {
         if has_sequence(self.params) || has_sequence(self.results) {
             None
@@ -208,6 +215,7 @@ impl Sig {
     }
 }
 
+#[inline]
 const fn all_fixed(tys: &[SigType]) -> bool {
     let mut i = 0;
     while i < tys.len() {
@@ -219,6 +227,7 @@ const fn all_fixed(tys: &[SigType]) -> bool {
     true
 }
 
+#[inline]
 const fn has_sequence(tys: &[SigType]) -> bool {
     let mut i = 0;
     while i < tys.len() {

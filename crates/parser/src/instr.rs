@@ -315,6 +315,20 @@ macro_rules! imm {
     };
 }
 
+/// The first block for a row flagged `hot` in the table (an instruction
+/// frequent in real code), else the second.
+macro_rules! by_frequency {
+    ((hot $($rest:ident)*) $hot:block $cold:block) => {
+        $hot
+    };
+    (($other:ident $($rest:ident)*) $hot:block $cold:block) => {
+        by_frequency!(($($rest)*) $hot $cold)
+    };
+    (() $hot:block $cold:block) => {
+        $cold
+    };
+}
+
 /// The `(opcode, sub-opcode)` pattern of a row; unprefixed rows have 0.
 macro_rules! opcode_pattern {
     ($op:literal) => {
@@ -400,8 +414,10 @@ macro_rules! define_decoder {
         /// grammar expects the `end`.
         ///
         /// One `match` per instruction, generated from the table: the
-        /// instruction is built in its arm, shown to `sink` there and
-        /// pushed straight into `code` (unless the sink keeps no code).
+        /// instruction is built in its arm; a frequent one (flagged `hot`
+        /// in the table) is shown to `sink` there, every other after the
+        /// match, at one shared call site; then it is pushed into `code`
+        /// (unless the sink keeps no code).
         pub fn expr_with<S: InstrSink>(
             r: &mut Reader<'_>,
             cx: &mut CodeCx,
@@ -428,17 +444,23 @@ macro_rules! define_decoder {
                             }
                             let instr = Instr::$name $({ $($field: imm!($imm, r, cx)),* })?;
                             nesting!($name, cx, r, at, code, sink);
-                            // In the arm, where the variant is known: a
-                            // sink that matches on it again is folded to
-                            // this one case once inlined.
-                            sink.instr(&instr, at);
-                            if !S::KEEP_CODE {
-                                // Dropped here, where the variant is known:
-                                // nothing to do for most.
-                                drop(instr);
+                            by_frequency!(($($flag)*) {
+                                // A frequent instruction is shown to the
+                                // sink in its own arm, where the variant is
+                                // known: a sink that matches on it again is
+                                // folded to this one case once inlined.
+                                sink.instr(&instr, at);
+                                if S::KEEP_CODE {
+                                    code.push(instr);
+                                } else {
+                                    // Dropped here, where the variant is
+                                    // known: nothing to do.
+                                    drop(instr);
+                                }
                                 continue;
-                            }
-                            instr
+                            } {
+                                instr
+                            })
                         }
                     )* )*
                     _ => {
@@ -449,7 +471,14 @@ macro_rules! define_decoder {
                         }));
                     }
                 };
-                code.push(instr);
+                // Every other instruction is shown to the sink here, at one
+                // call site: a sink inlined into every arm would be compiled
+                // once per row (hundreds of times) for little gain on rare
+                // instructions.
+                sink.instr(&instr, at);
+                if S::KEEP_CODE {
+                    code.push(instr);
+                }
             }
         }
     };

@@ -466,13 +466,10 @@ impl<'m> Stacks<'m> {
     #[inline(always)]
     fn fast_sig(&mut self, i: &weft_ast::Instr) -> bool {
         let sig = i.signature();
-        let plain = match i.memarg() {
-            Some(m) => {
-                i.feature() != weft_ast::Features::THREADS
-                    && i.lane().is_none()
-                    && self.fast_memarg(m, i.natural_align().unwrap_or(0))
-            }
-            None => !i.has_immediates(),
+        let plain = match shape(i) {
+            Shape::Plain => true,
+            Shape::Access { memarg, natural } => self.fast_memarg(memarg, natural),
+            Shape::Other => false,
         };
         if !plain {
             return false;
@@ -645,10 +642,11 @@ impl<'m> Stacks<'m> {
     /// full rules must judge (and word the error for). `pos` is the
     /// instruction's index in its body.
     ///
-    /// Inlined into each of the decoder's arms, where the match folds to
-    /// the arm's one case; but only when optimizing: unoptimized (and the
-    /// test profile's `opt-level = 1`) builds would compile the whole match
-    /// once per arm, hundreds of times over.
+    /// Inlined into the decoder's arms of the frequent instructions (those
+    /// flagged `hot` in the table), where the match folds to the arm's one
+    /// case, and into the decoder's one call site for all the others; but
+    /// only when optimizing: unoptimized (and the test profile's
+    /// `opt-level = 1`) builds would compile the whole match at each site.
     #[cfg_attr(debug_assertions, inline(never))]
     #[cfg_attr(not(debug_assertions), inline(always))]
     pub fn instr_fast(&mut self, ctx: &Ctx<'m>, i: &weft_ast::Instr, pos: u32) -> bool {
@@ -746,3 +744,81 @@ pub(crate) fn block_sig<'m>(ctx: &Ctx<'m>, bt: BlockType) -> Result<(Tys<'m>, Ty
         }
     }
 }
+
+/// What the fast path needs of an instruction besides its signature, by
+/// the immediates its row lists.
+enum Shape {
+    /// No immediates.
+    Plain,
+    /// One memory argument, not atomic (atomics need their natural
+    /// alignment exactly), with log2 of the natural alignment.
+    Access {
+        memarg: weft_ast::MemArg,
+        natural: u8,
+    },
+    /// Immediates that need checks of their own.
+    Other,
+}
+
+macro_rules! shape_of {
+    ($feature:ident;) => {
+        Shape::Plain
+    };
+    (THREADS; $($rest:tt)*) => {
+        Shape::Other
+    };
+    ($feature:ident; $f:ident : MemArg1) => {
+        Shape::Access {
+            memarg: *$f,
+            natural: 0,
+        }
+    };
+    ($feature:ident; $f:ident : MemArg2) => {
+        Shape::Access {
+            memarg: *$f,
+            natural: 1,
+        }
+    };
+    ($feature:ident; $f:ident : MemArg4) => {
+        Shape::Access {
+            memarg: *$f,
+            natural: 2,
+        }
+    };
+    ($feature:ident; $f:ident : MemArg8) => {
+        Shape::Access {
+            memarg: *$f,
+            natural: 3,
+        }
+    };
+    ($feature:ident; $f:ident : MemArg16) => {
+        Shape::Access {
+            memarg: *$f,
+            natural: 4,
+        }
+    };
+    ($feature:ident; $($rest:tt)*) => {
+        Shape::Other
+    };
+}
+
+macro_rules! define_shape {
+    ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
+        $({ $($field:ident : $imm:ident),* })?
+        [$($params:tt)*] -> $results:tt $($flag:ident)* ; )* } )*) => {
+        /// The shape of an instruction's immediates, derived from the
+        /// table here rather than through weft-ast's accessors, so that it
+        /// always inlines (and folds to a constant in a decoder arm).
+        #[inline(always)]
+        #[allow(unused_variables)]
+        fn shape(i: &weft_ast::Instr) -> Shape {
+            use weft_ast::Instr;
+            match i {
+                $( $( Instr::$name $({ $($field),* })? =>
+                    shape_of!($feature; $($($field : $imm),*)?), )* )*
+            }
+        }
+    };
+}
+
+weft_ast::for_each_instr!(define_shape);
