@@ -1,5 +1,6 @@
 //! The script runner on hand-written scripts: unknown commands are
-//! skipped by name, the custom-section assertions are checked.
+//! skipped by name, the custom-section assertions are checked, results
+//! and exceptions are matched as the script semantics say.
 
 use weft_ast::Features;
 use weft_spec::runner::run_script;
@@ -61,4 +62,44 @@ fn custom_assertions_are_checked() {
     let lines: Vec<u32> = outcome.failures.iter().map(|(l, _)| *l).collect();
     assert_eq!(lines, [4, 5, 6]);
     assert_eq!(outcome.skipped, 0);
+}
+
+/// `assert_exception` wants an exception no handler caught: a trap whose
+/// message names exceptions (`null exception reference`) fails it.
+#[test]
+fn assert_exception_wants_an_uncaught_exception() {
+    let script = r#"
+        (module
+          (tag $t)
+          (func (export "throws") (throw $t))
+          (func (export "null") (throw_ref (ref.null exn))))
+        (assert_exception (invoke "throws"))
+        (assert_exception (invoke "null"))
+    "#;
+    let outcome = run_script(script, Features::default());
+    assert_eq!(outcome.passed, 2, "{outcome:?}");
+    assert_eq!(outcome.failed(), 1, "{outcome:?}");
+    assert_eq!(outcome.failures[0].0, 7, "{outcome:?}");
+}
+
+/// A `(ref.null ht)` result matches a null of `ht`'s hierarchy only;
+/// `(ref.null)` matches any null.
+#[test]
+fn a_null_result_matches_by_hierarchy() {
+    let script = r#"
+        (module
+          (func (export "f") (result funcref) (ref.null func))
+          (func (export "e") (result externref) (ref.null extern)))
+        (assert_return (invoke "f") (ref.null func))
+        (assert_return (invoke "f") (ref.null nofunc))
+        (assert_return (invoke "e") (ref.null noextern))
+        (assert_return (invoke "f") (ref.null))
+        (assert_return (invoke "f") (ref.null extern))
+        (assert_return (invoke "e") (ref.null func))
+        (assert_return (invoke "e") (ref.null any))
+    "#;
+    let outcome = run_script(script, Features::default());
+    assert_eq!(outcome.passed, 5, "{outcome:?}");
+    let lines: Vec<u32> = outcome.failures.iter().map(|f| f.0).collect();
+    assert_eq!(lines, [9, 10, 11], "{outcome:?}");
 }
