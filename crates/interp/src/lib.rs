@@ -88,6 +88,11 @@
 
 mod entry;
 mod interpreter;
+// Generated machine code is run through raw pointers: the JIT's `unsafe`,
+// each block with its SAFETY proof.
+#[cfg(weft_jit)]
+#[allow(unsafe_code)]
+mod jit;
 mod limits;
 mod ops;
 mod runtime;
@@ -97,10 +102,12 @@ mod value;
 
 pub use runtime::spectest;
 
+#[cfg(weft_jit)]
+pub use jit::Stats as JitStats;
 pub use limits::{Resource, StoreLimits};
 pub use runtime::backtrace::TrapFrame;
 pub use runtime::linker::Linker;
-pub use runtime::module::Module;
+pub use runtime::module::{Engine, Module};
 pub use runtime::store::{
     Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table, Tag,
 };

@@ -12,7 +12,7 @@ use weft_ast::Features;
 
 use crate::ops::mem::{LoadFn, StoreFn};
 mod checks;
-mod effect;
+pub(crate) mod effect;
 mod exceptions;
 mod fusion;
 mod lower;
