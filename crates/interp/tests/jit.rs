@@ -1,0 +1,483 @@
+//! The JIT (`Engine::Jit`) against the interpreter on hand-written
+//! programs: control flow, arithmetic and its traps, memory, globals,
+//! calls in every direction (compiled, interpreted, host), recursion to
+//! exhaustion.
+
+#![cfg(all(target_arch = "x86_64", any(target_os = "linux", target_os = "macos")))]
+
+use weft_ast::Features;
+use weft_interp::{Engine, Error, Extern, Linker, Module, Store, Trap, Value};
+
+fn module(text: &str, engine: Engine) -> Module {
+    let ast = weft_wat::parse_module(text).expect("test module parses");
+    Module::with_engine(ast, Features::default(), engine).expect("valid")
+}
+
+/// Calls `name` with `args` on both engines; both must agree, and the
+/// JIT's result is returned.
+fn both(text: &str, name: &str, args: &[Value]) -> Result<Vec<Value>, Error> {
+    let mut results = Vec::new();
+    for engine in [Engine::Interp, Engine::Jit] {
+        let m = module(text, engine);
+        let mut store = Store::new();
+        let inst = Linker::new()
+            .instantiate(&mut store, &m)
+            .expect("instantiates");
+        let f = store.export_func(inst, name).expect("exported");
+        results.push(store.call(f, args));
+    }
+    assert_eq!(results[0], results[1], "{name}{args:?}: interpreter vs JIT");
+    results.pop().expect("two results")
+}
+
+fn i32s(v: &[i32]) -> Vec<Value> {
+    v.iter().map(|&x| Value::I32(x)).collect()
+}
+
+#[test]
+fn the_module_is_compiled() {
+    let m = module(
+        "(module (func (export \"f\") (result i32) (i32.const 1)))",
+        Engine::Jit,
+    );
+    assert_eq!(m.engine(), Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    assert_eq!((s.functions, s.compiled, s.interpreted), (1, 1, 0));
+    assert!(s.code_bytes > 0);
+}
+
+const ARITH: &str = r#"
+(module
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "sub_imm") (param i32) (result i32) (i32.sub (local.get 0) (i32.const 7)))
+  (func (export "mul64") (param i64 i64) (result i64) (i64.mul (local.get 0) (local.get 1)))
+  (func (export "div_s") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "div_u") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+  (func (export "rem_s") (param i32 i32) (result i32) (i32.rem_s (local.get 0) (local.get 1)))
+  (func (export "rem_u64") (param i64 i64) (result i64) (i64.rem_u (local.get 0) (local.get 1)))
+  (func (export "div_s64") (param i64 i64) (result i64) (i64.div_s (local.get 0) (local.get 1)))
+  (func (export "shifts") (param i32 i32) (result i32)
+    (i32.xor (i32.shl (local.get 0) (local.get 1))
+      (i32.xor (i32.shr_s (local.get 0) (local.get 1))
+        (i32.xor (i32.shr_u (local.get 0) (i32.const 35)) (i32.rotl (local.get 0) (local.get 1))))))
+  (func (export "cmp") (param i32 i32) (result i32)
+    (i32.add (i32.lt_s (local.get 0) (local.get 1))
+      (i32.add (i32.mul (i32.const 2) (i32.lt_u (local.get 0) (local.get 1)))
+        (i32.mul (i32.const 4) (i32.eqz (local.get 0))))))
+  (func (export "bits") (param i64) (result i64)
+    (i64.add (i64.clz (local.get 0)) (i64.add (i64.ctz (local.get 0)) (i64.popcnt (local.get 0)))))
+  (func (export "ext") (param i32) (result i64)
+    (i64.add (i64.extend_i32_s (local.get 0))
+      (i64.add (i64.extend_i32_u (local.get 0)) (i64.extend8_s (i64.extend_i32_u (local.get 0))))))
+  (func (export "wrap") (param i64) (result i32) (i32.wrap_i64 (local.get 0)))
+  (func (export "sel") (param i32 i64 i64) (result i64)
+    (select (local.get 1) (local.get 2) (local.get 0)))
+)"#;
+
+#[test]
+fn integer_arithmetic_and_its_traps() {
+    let cases: &[(&str, Vec<Value>)] = &[
+        ("add", i32s(&[i32::MAX, 1])),
+        ("sub_imm", i32s(&[3])),
+        ("mul64", vec![Value::I64(-3), Value::I64(1 << 40)]),
+        ("div_s", i32s(&[-7, 2])),
+        ("div_s", i32s(&[i32::MIN, -1])),
+        ("div_s", i32s(&[1, 0])),
+        ("div_u", i32s(&[-7, 2])),
+        ("rem_s", i32s(&[i32::MIN, -1])),
+        ("rem_s", i32s(&[-7, 3])),
+        ("rem_s", i32s(&[5, 0])),
+        ("rem_u64", vec![Value::I64(-1), Value::I64(10)]),
+        ("div_s64", vec![Value::I64(i64::MIN), Value::I64(-1)]),
+        ("div_s64", vec![Value::I64(i64::MIN), Value::I64(2)]),
+        ("shifts", i32s(&[-12345, 37])),
+        ("cmp", i32s(&[-1, 1])),
+        ("cmp", i32s(&[0, 0])),
+        ("bits", vec![Value::I64(0x00f0_0000_0000)]),
+        ("bits", vec![Value::I64(0)]),
+        ("ext", i32s(&[-2])),
+        ("wrap", vec![Value::I64(-4_294_967_298)]),
+        ("sel", vec![Value::I32(0), Value::I64(1), Value::I64(2)]),
+        ("sel", vec![Value::I32(9), Value::I64(1), Value::I64(2)]),
+    ];
+    for (name, args) in cases {
+        let _ = both(ARITH, name, args);
+    }
+    assert_eq!(
+        both(ARITH, "div_s", &i32s(&[1, 0])),
+        Err(Error::Trap(Trap::IntegerDivideByZero))
+    );
+    assert_eq!(
+        both(ARITH, "div_s", &i32s(&[i32::MIN, -1])),
+        Err(Error::Trap(Trap::IntegerOverflow))
+    );
+    assert_eq!(both(ARITH, "rem_s", &i32s(&[i32::MIN, -1])), Ok(i32s(&[0])));
+}
+
+const CONTROL: &str = r#"
+(module
+  (func $fac (export "fac") (param i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (i64.const 1))
+      (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+  (func (export "sum") (param i32) (result i32) (local i32)
+    (block $done
+      (loop $top
+        (br_if $done (i32.eqz (local.get 0)))
+        (local.set 1 (i32.add (local.get 1) (local.get 0)))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br $top)))
+    (local.get 1))
+  (func (export "table") (param i32) (result i32)
+    (block $c (block $b (block $a
+      (br_table $a $b $c (local.get 0)))
+      (return (i32.const 10)))
+      (return (i32.const 20)))
+    (i32.const 30))
+  (func (export "values") (param i32) (result i32)
+    (i32.add (i32.const 100)
+      (block (result i32)
+        (br_table 0 1 (i32.const 5) (local.get 0))
+        (i32.const 7))))
+  (func (export "multi") (param i32) (result i32 i32)
+    (block (result i32 i32)
+      (br_if 0 (i32.const 1) (i32.const 2) (local.get 0))
+      (drop) (drop)
+      (i32.const 3) (i32.const 4)))
+  (func (export "swap") (param i32 i32) (result i32 i32) (local.get 1) (local.get 0))
+  (func (export "call_multi") (result i32)
+    (call 5 (i32.const 1) (i32.const 2))
+    (i32.sub))
+  (func (export "tee") (param i32) (result i32)
+    (local.get 0)
+    (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
+    (i32.mul))
+  (func (export "unreachable") (unreachable))
+  (func (export "if_params") (param i32) (result i32)
+    (i32.const 5)
+    (if (param i32) (result i32) (local.get 0)
+      (then (i32.add (i32.const 1)))
+      (else (i32.sub (i32.const 1)))))
+  (func (export "many") (param i32) (result i32)
+    ;; more live values than registers: spills
+    (i32.add (local.get 0) (i32.add (i32.mul (local.get 0) (i32.const 2))
+    (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.add (i32.mul (local.get 0) (i32.const 4))
+    (i32.add (i32.mul (local.get 0) (i32.const 5)) (i32.add (i32.mul (local.get 0) (i32.const 6))
+    (i32.add (i32.mul (local.get 0) (i32.const 7)) (i32.add (i32.mul (local.get 0) (i32.const 8))
+    (i32.add (i32.mul (local.get 0) (i32.const 9)) (i32.add (i32.mul (local.get 0) (i32.const 10))
+    (i32.add (i32.mul (local.get 0) (i32.const 11)) (i32.mul (local.get 0) (i32.const 12))))))))))))))
+  (func $rec (export "runaway") (call $rec))
+)"#;
+
+#[test]
+fn control_flow() {
+    assert_eq!(
+        both(CONTROL, "fac", &[Value::I64(20)]),
+        Ok(vec![Value::I64(2_432_902_008_176_640_000)])
+    );
+    assert_eq!(both(CONTROL, "sum", &i32s(&[100])), Ok(i32s(&[5050])));
+    for (i, r) in [(0, 10), (1, 20), (2, 30), (3, 30), (-1, 30)] {
+        assert_eq!(both(CONTROL, "table", &i32s(&[i])), Ok(i32s(&[r])));
+    }
+    assert_eq!(both(CONTROL, "values", &i32s(&[0])), Ok(i32s(&[105])));
+    // Label 1 is the function's: a return with 5.
+    assert_eq!(both(CONTROL, "values", &i32s(&[1])), Ok(i32s(&[5])));
+    assert_eq!(both(CONTROL, "values", &i32s(&[2])), Ok(i32s(&[5])));
+    assert_eq!(both(CONTROL, "multi", &i32s(&[1])), Ok(i32s(&[1, 2])));
+    assert_eq!(both(CONTROL, "multi", &i32s(&[0])), Ok(i32s(&[3, 4])));
+    assert_eq!(both(CONTROL, "call_multi", &[]), Ok(i32s(&[1])));
+    assert_eq!(both(CONTROL, "tee", &i32s(&[4])), Ok(i32s(&[20])));
+    assert_eq!(
+        both(CONTROL, "unreachable", &[]),
+        Err(Error::Trap(Trap::Unreachable))
+    );
+    assert_eq!(both(CONTROL, "if_params", &i32s(&[1])), Ok(i32s(&[6])));
+    assert_eq!(both(CONTROL, "if_params", &i32s(&[0])), Ok(i32s(&[4])));
+    assert_eq!(both(CONTROL, "many", &i32s(&[1])), Ok(i32s(&[78])));
+}
+
+#[test]
+fn recursion_ends_in_call_stack_exhausted() {
+    assert_eq!(
+        both(CONTROL, "runaway", &[]),
+        Err(Error::Trap(Trap::CallStackExhausted))
+    );
+    // Also on a small host thread: compiled code runs on its own stack.
+    std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(|| {
+            let m = module(CONTROL, Engine::Jit);
+            let mut store = Store::new();
+            let inst = Linker::new()
+                .instantiate(&mut store, &m)
+                .expect("instantiates");
+            let f = store.export_func(inst, "runaway").expect("exported");
+            assert_eq!(
+                store.call(f, &[]),
+                Err(Error::Trap(Trap::CallStackExhausted))
+            );
+        })
+        .expect("spawns")
+        .join()
+        .expect("no crash");
+}
+
+const MEMORY: &str = r#"
+(module
+  (memory 1 3)
+  (global $g (mut i32) (i32.const 7))
+  (global $h (mut i64) (i64.const -1))
+  (data (i32.const 16) "\01\02\03\04\05\06\07\08\ff")
+  (func (export "loads") (result i64)
+    (i64.add (i64.load (i32.const 16))
+      (i64.add (i64.load8_s (i32.const 24))
+        (i64.extend_i32_u (i32.load16_u offset=2 (i32.const 16))))))
+  (func (export "store") (param i32 i32) (result i32)
+    (i32.store offset=4 (local.get 0) (local.get 1))
+    (i32.store8 (i32.const 0) (local.get 1))
+    (i32.add (i32.load offset=4 (local.get 0)) (i32.load8_u (i32.const 0))))
+  (func (export "load_at") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "grow") (param i32) (result i32 i32)
+    (memory.grow (local.get 0))
+    (memory.size))
+  (func (export "globals") (result i32 i64)
+    (global.set $g (i32.add (global.get $g) (i32.const 1)))
+    (global.set $h (i64.add (global.get $h) (i64.const 2)))
+    (global.get $g) (global.get $h))
+  (func (export "fill") (param i32 i32) (result i32)
+    (memory.fill (local.get 0) (i32.const 9) (local.get 1))
+    (i32.load8_u (local.get 0)))
+)"#;
+
+#[test]
+fn memory_and_globals() {
+    let _ = both(MEMORY, "loads", &[]);
+    assert_eq!(
+        both(MEMORY, "store", &i32s(&[100, 0x1234])),
+        Ok(i32s(&[0x1234 + 0x34]))
+    );
+    assert_eq!(both(MEMORY, "load_at", &i32s(&[65532])), Ok(i32s(&[0])));
+    for a in [65533, -1, -4] {
+        assert_eq!(
+            both(MEMORY, "load_at", &i32s(&[a])),
+            Err(Error::Trap(Trap::OutOfBoundsMemoryAccess))
+        );
+    }
+    assert_eq!(
+        both(MEMORY, "store", &i32s(&[65532, 1])),
+        Err(Error::Trap(Trap::OutOfBoundsMemoryAccess))
+    );
+    assert_eq!(both(MEMORY, "grow", &i32s(&[1])), Ok(i32s(&[1, 2])));
+    assert_eq!(both(MEMORY, "grow", &i32s(&[5])), Ok(i32s(&[-1, 1])));
+    assert_eq!(
+        both(MEMORY, "globals", &[]),
+        Ok(vec![Value::I32(8), Value::I64(1)])
+    );
+    assert_eq!(both(MEMORY, "fill", &i32s(&[10, 5])), Ok(i32s(&[9])));
+    assert_eq!(
+        both(MEMORY, "fill", &i32s(&[65530, 10])),
+        Err(Error::Trap(Trap::OutOfBoundsMemoryAccess))
+    );
+    // A grown memory is reachable at its new length.
+    let m = module(MEMORY, Engine::Jit);
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &m)
+        .expect("instantiates");
+    let grow = store.export_func(inst, "grow").expect("exported");
+    let load = store.export_func(inst, "load_at").expect("exported");
+    store.call(grow, &[Value::I32(1)]).expect("grows");
+    assert_eq!(store.call(load, &[Value::I32(131068)]), Ok(i32s(&[0])));
+}
+
+const FLOATS: &str = r#"
+(module
+  (func (export "f32") (param f32 f32) (result f32)
+    (f32.add (f32.mul (local.get 0) (local.get 1)) (f32.div (local.get 0) (f32.sub (local.get 1) (f32.const 0.5)))))
+  (func (export "f64") (param f64 f64) (result f64)
+    (f64.sqrt (f64.add (f64.abs (local.get 0)) (f64.neg (f64.copysign (local.get 1) (f64.const -1))))))
+  (func (export "round") (param f64) (result f64 f64 f64 f64)
+    (f64.ceil (local.get 0)) (f64.floor (local.get 0)) (f64.trunc (local.get 0)) (f64.nearest (local.get 0)))
+  (func (export "cmp") (param f64 f64) (result i32)
+    (i32.add (f64.lt (local.get 0) (local.get 1))
+      (i32.add (i32.mul (i32.const 2) (f64.ge (local.get 0) (local.get 1)))
+        (i32.add (i32.mul (i32.const 4) (f64.eq (local.get 0) (local.get 1)))
+          (i32.mul (i32.const 8) (f64.ne (local.get 0) (local.get 1)))))))
+  (func (export "conv") (param i32 i64) (result f64 f32 f64 i32 i64)
+    (f64.convert_i32_u (local.get 0))
+    (f32.convert_i64_s (local.get 1))
+    (f64.promote_f32 (f32.demote_f64 (f64.convert_i32_s (local.get 0))))
+    (i32.trunc_f64_s (f64.convert_i32_s (local.get 0)))
+    (i64.trunc_sat_f64_u (f64.convert_i64_u (local.get 1))))
+  (func (export "trunc") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
+  (func (export "minmax") (param f32 f32) (result f32 f32) (f32.min (local.get 0) (local.get 1)) (f32.max (local.get 0) (local.get 1)))
+)"#;
+
+#[test]
+fn floats() {
+    let f32v = |x: f32| Value::from(x);
+    let f64v = |x: f64| Value::from(x);
+    let _ = both(FLOATS, "f32", &[f32v(1.5), f32v(2.25)]);
+    let _ = both(FLOATS, "f32", &[f32v(f32::NAN), f32v(0.5)]);
+    let _ = both(FLOATS, "f64", &[f64v(-9.0), f64v(7.0)]);
+    for x in [2.5, -2.5, 3.5, -0.2, f64::INFINITY] {
+        let _ = both(FLOATS, "round", &[f64v(x)]);
+    }
+    for (a, b) in [(1.0, 2.0), (2.0, 1.0), (1.0, 1.0), (f64::NAN, 1.0)] {
+        let _ = both(FLOATS, "cmp", &[f64v(a), f64v(b)]);
+    }
+    assert_eq!(
+        both(FLOATS, "cmp", &[f64v(f64::NAN), f64v(f64::NAN)]),
+        Ok(i32s(&[8]))
+    );
+    let _ = both(FLOATS, "conv", &[Value::I32(-5), Value::I64(-7)]);
+    assert_eq!(
+        both(FLOATS, "trunc", &[f64v(3e10)]),
+        Err(Error::Trap(Trap::IntegerOverflow))
+    );
+    assert_eq!(
+        both(FLOATS, "trunc", &[f64v(f64::NAN)]),
+        Err(Error::Trap(Trap::InvalidConversionToInteger))
+    );
+    let _ = both(FLOATS, "minmax", &[f32v(-0.0), f32v(0.0)]);
+}
+
+const CALLS: &str = r#"
+(module
+  (import "host" "twice" (func $twice (param i32) (result i32)))
+  (import "host" "fail" (func $fail))
+  (table 3 funcref)
+  (elem (i32.const 0) $inc $twice)
+  (type $ii (func (param i32) (result i32)))
+  (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func (export "via_host") (param i32) (result i32) (call $twice (call $inc (local.get 0))))
+  (func (export "host_traps") (call $fail))
+  (func (export "indirect") (param i32 i32) (result i32)
+    (call_indirect (type $ii) (local.get 1) (local.get 0)))
+  (func (export "wrong_type") (param i32) (call_indirect (param i32) (i32.const 0) (local.get 0)))
+  (func (export "get_ref") (result funcref) (ref.func $inc))
+  (func (export "is_null") (param funcref) (result i32) (ref.is_null (local.get 0)))
+)"#;
+
+fn with_host(engine: Engine) -> (Store, weft_interp::Instance) {
+    let m = module(CALLS, engine);
+    let mut store = Store::new();
+    let ty = |p: usize, r: usize| weft_ast::FuncType {
+        params: vec![weft_ast::ValType::I32; p],
+        results: vec![weft_ast::ValType::I32; r],
+    };
+    let twice = store.func(ty(1, 1), |_c, a, r| {
+        let Value::I32(x) = a[0] else { unreachable!() };
+        r[0] = Value::I32(x * 2);
+        Ok(())
+    });
+    let fail = store.func(ty(0, 0), |_c, _a, _r| Err(Trap::Host("no".into())));
+    let mut l = Linker::new();
+    l.define("host", "twice", Extern::Func(twice));
+    l.define("host", "fail", Extern::Func(fail));
+    let inst = l.instantiate(&mut store, &m).expect("instantiates");
+    (store, inst)
+}
+
+#[test]
+fn calls_to_host_and_through_tables() {
+    let cases: &[(&str, Vec<Value>)] = &[
+        ("via_host", i32s(&[20])),
+        ("host_traps", vec![]),
+        ("indirect", i32s(&[0, 5])),
+        ("indirect", i32s(&[1, 5])),
+        ("indirect", i32s(&[2, 5])),
+        ("indirect", i32s(&[3, 5])),
+        ("wrong_type", i32s(&[0])),
+        ("get_ref", vec![]),
+        ("is_null", vec![Value::FuncRef(None)]),
+    ];
+    for (name, args) in cases {
+        let mut out = Vec::new();
+        for engine in [Engine::Interp, Engine::Jit] {
+            let (mut store, inst) = with_host(engine);
+            let f = store.export_func(inst, name).expect("exported");
+            out.push(store.call(f, args));
+        }
+        assert_eq!(out[0], out[1], "{name}{args:?}");
+    }
+    let (mut store, inst) = with_host(Engine::Jit);
+    let f = store.export_func(inst, "via_host").expect("exported");
+    assert_eq!(store.call(f, &i32s(&[20])), Ok(i32s(&[42])));
+    let f = store.export_func(inst, "indirect").expect("exported");
+    assert_eq!(
+        store.call(f, &i32s(&[2, 5])),
+        Err(Error::Trap(Trap::UninitializedElement(2)))
+    );
+    assert_eq!(
+        store.call(f, &i32s(&[3, 5])),
+        Err(Error::Trap(Trap::UndefinedElement))
+    );
+}
+
+#[test]
+fn host_functions_reenter_compiled_code() {
+    // A host function that calls back into the module: compiled code ->
+    // host -> compiled code, nested to the re-entry bound.
+    let text = r#"
+    (module
+      (import "host" "back" (func $back (param i32) (result i32)))
+      (func (export "down") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call $back (i32.sub (local.get 0) (i32.const 1))))))))"#;
+    let m = module(text, Engine::Jit);
+    let mut store = Store::new();
+    let ty = weft_ast::FuncType {
+        params: vec![weft_ast::ValType::I32],
+        results: vec![weft_ast::ValType::I32],
+    };
+    let back = store.func(ty, |c, a, r| {
+        let inst = c.instance.expect("called from wasm");
+        let down = c.store.export_func(inst, "down").expect("exported");
+        r[0] = c.store.call(down, a).map_err(|e| match e {
+            Error::Trap(t) => t,
+            e => Trap::Host(e.to_string().into()),
+        })?[0];
+        Ok(())
+    });
+    let mut l = Linker::new();
+    l.define("host", "back", Extern::Func(back));
+    let inst = l.instantiate(&mut store, &m).expect("instantiates");
+    let down = store.export_func(inst, "down").expect("exported");
+    assert_eq!(store.call(down, &i32s(&[30])), Ok(i32s(&[30])));
+    assert_eq!(
+        store.call(down, &i32s(&[1000])),
+        Err(Error::Trap(Trap::CallStackExhausted))
+    );
+    // The store is usable after the trap.
+    assert_eq!(store.call(down, &i32s(&[3])), Ok(i32s(&[3])));
+}
+
+#[test]
+fn functions_not_compiled_run_in_the_interpreter() {
+    // `return_call` is not compiled yet: `f` runs interpreted, called from
+    // compiled `g` and calling compiled `h`.
+    let text = r#"
+    (module
+      (func $h (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+      (func $f (param i32) (result i32) (return_call $h (i32.add (local.get 0) (i32.const 1))))
+      (func (export "g") (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1))))"#;
+    let m = module(text, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    assert_eq!((s.compiled, s.interpreted), (2, 1));
+    assert_eq!(s.unsupported.get("return_call"), Some(&1));
+    assert_eq!(both(text, "g", &i32s(&[4])), Ok(i32s(&[16])));
+}
+
+#[test]
+fn fuel_runs_in_the_interpreter() {
+    let m = module(CONTROL, Engine::Jit);
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &m)
+        .expect("instantiates");
+    store.set_fuel(Some(1000));
+    let f = store.export_func(inst, "runaway").expect("exported");
+    assert_eq!(store.call(f, &[]), Err(Error::Trap(Trap::OutOfFuel)));
+}
