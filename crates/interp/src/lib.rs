@@ -102,12 +102,10 @@ mod value;
 
 pub use runtime::spectest;
 
-#[cfg(weft_jit)]
-pub use jit::Stats as JitStats;
 pub use limits::{Resource, StoreLimits};
 pub use runtime::backtrace::TrapFrame;
 pub use runtime::linker::Linker;
-pub use runtime::module::{Engine, Module};
+pub use runtime::module::{Engine, JitStats, Module};
 pub use runtime::store::{
     Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table, Tag,
 };

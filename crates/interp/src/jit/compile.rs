@@ -53,30 +53,13 @@ use crate::jit::ctx::off;
 use crate::jit::entry::{Trampoline, TrapCode};
 use crate::jit::helpers;
 use crate::jit::stack::{Dst, Emitter, Entry, Loc, Reg, ValueStack};
+use crate::runtime::module::JitStats as Stats;
 use crate::trap::Error;
 
 macro_rules! asm {
     ($a:expr; $($t:tt)*) => {
         dynasm!($a ; .arch x64 ; $($t)*)
     };
-}
-
-/// What compiling a module did.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Stats {
-    /// Functions defined by the module.
-    pub functions: u32,
-    /// Functions compiled to machine code.
-    pub compiled: u32,
-    /// Functions left to the interpreter (an instruction not compiled
-    /// yet); the first such instruction's name and how many functions it
-    /// kept out.
-    pub interpreted: u32,
-    /// For each instruction that kept functions in the interpreter, how
-    /// many (counted by the first such instruction of each function).
-    pub unsupported: BTreeMap<&'static str, u32>,
-    /// Bytes of machine code.
-    pub code_bytes: usize,
 }
 
 /// A module's machine code.

@@ -26,5 +26,3 @@ pub(crate) mod ctx;
 pub(crate) mod entry;
 mod helpers;
 pub(crate) mod stack;
-
-pub use compile::Stats;

@@ -24,6 +24,36 @@ pub(crate) struct ModuleInner {
     pub jit: Option<Arc<crate::jit::compile::Compiled>>,
 }
 
+/// What the JIT compiled of a module (all zero for the interpreter).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct JitStats {
+    /// Functions defined by the module.
+    pub functions: u32,
+    /// Functions compiled to machine code.
+    pub compiled: u32,
+    /// Functions left to the interpreter (an instruction not compiled
+    /// yet).
+    pub interpreted: u32,
+    /// For each instruction that kept functions in the interpreter, how
+    /// many (counted by the first such instruction of each function).
+    pub unsupported: std::collections::BTreeMap<&'static str, u32>,
+    /// Bytes of machine code.
+    pub code_bytes: usize,
+}
+
+impl JitStats {
+    /// Adds another module's counts to these.
+    pub fn add(&mut self, other: &JitStats) {
+        self.functions += other.functions;
+        self.compiled += other.compiled;
+        self.interpreted += other.interpreted;
+        for (k, v) in &other.unsupported {
+            *self.unsupported.entry(k).or_default() += v;
+        }
+        self.code_bytes += other.code_bytes;
+    }
+}
+
 /// The engine that runs a module's functions.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Engine {
@@ -163,9 +193,12 @@ impl Module {
     }
 
     /// What the JIT compiled of the module (`None` for the interpreter).
-    #[cfg(weft_jit)]
-    pub fn jit_stats(&self) -> Option<&crate::jit::Stats> {
-        self.0.jit.as_ref().map(|c| &c.stats)
+    pub fn jit_stats(&self) -> Option<&JitStats> {
+        #[cfg(weft_jit)]
+        if let Some(c) = &self.0.jit {
+            return Some(&c.stats);
+        }
+        None
     }
 
     /// The module's AST.
