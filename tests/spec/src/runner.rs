@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 
 use weft_ast::{AbsHeap, Features};
-use weft_interp::{Extern, Instance, Linker, Module, Store, StoreLimits, Value};
+use weft_interp::{Engine, Extern, Instance, JitStats, Linker, Module, Store, StoreLimits, Value};
 use weft_wat::{Action, CommandKind, Expected, ModuleSource, NumPattern, ScriptModule, Shape};
 
 use crate::phrase;
@@ -21,6 +21,9 @@ pub struct Outcome {
     pub failures: Vec<(u32, String)>,
     /// Commands not run (`thread`, `wait`).
     pub skipped: u32,
+    /// What the JIT compiled of the script's modules (with
+    /// `Engine::Jit`): how many functions run in the interpreter.
+    pub jit: JitStats,
 }
 
 impl Outcome {
@@ -44,6 +47,8 @@ pub struct Semantics {
     pub fuel: Option<u64>,
     /// The limits of the script's store.
     pub limits: StoreLimits,
+    /// The engine that runs its modules.
+    pub engine: Engine,
 }
 
 impl Semantics {
@@ -55,6 +60,7 @@ impl Semantics {
             segments_checked_first: false,
             fuel: None,
             limits: StoreLimits::default(),
+            engine: Engine::Interp,
         }
     }
 }
@@ -77,7 +83,7 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
             return outcome;
         }
     };
-    let mut runner = Runner::new(features, semantics.limits);
+    let mut runner = Runner::new(features, semantics.limits, semantics.engine);
     runner
         .store
         .set_segments_checked_first(semantics.segments_checked_first);
@@ -89,6 +95,7 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
             None => outcome.skipped += 1,
         }
     }
+    outcome.jit = runner.jit;
     outcome
 }
 
@@ -96,6 +103,9 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
 /// named instances and definitions.
 struct Runner {
     features: Features,
+    engine: Engine,
+    /// What the JIT compiled of the script's modules.
+    jit: JitStats,
     store: Store,
     linker: Linker,
     named: HashMap<String, Instance>,
@@ -107,13 +117,15 @@ struct Runner {
 type Check = Result<(), String>;
 
 impl Runner {
-    fn new(features: Features, limits: StoreLimits) -> Runner {
+    fn new(features: Features, limits: StoreLimits, engine: Engine) -> Runner {
         let mut store = Store::with_limits(limits);
         let mut linker = Linker::new();
         weft_interp::spectest::define(&mut linker, &mut store)
             .expect("the spectest module always instantiates");
         Runner {
             features,
+            engine,
+            jit: JitStats::default(),
             store,
             linker,
             named: HashMap::new(),
@@ -124,14 +136,18 @@ impl Runner {
     }
 
     /// Decodes or parses a script module and validates it.
-    fn build(&self, module: &ScriptModule) -> Result<Module, String> {
+    fn build(&mut self, module: &ScriptModule) -> Result<Module, String> {
         let ast = match &module.source {
             ModuleSource::Binary(bytes) => {
                 weft_parser::parse_with(bytes, self.features).map_err(|e| e.to_string())?
             }
             _ => module.to_module(self.features).map_err(|e| e.to_string())?,
         };
-        Module::with_features(ast, self.features).map_err(|e| e.to_string())
+        let m = Module::with_engine(ast, self.features, self.engine).map_err(|e| e.to_string())?;
+        if let Some(s) = m.jit_stats() {
+            self.jit.add(s);
+        }
+        Ok(m)
     }
 
     fn instance(&self, name: &Option<String>) -> Result<Instance, String> {
