@@ -221,6 +221,32 @@ fn limits_and_imports_say_what_they_are() {
         "5GiB",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
+    // Memories that grow at run time under a limit: the second 32 MiB are
+    // refused (-1, as the spec lets it), the fill then traps, and the
+    // error says the limit was why.
+    let grows = file(
+        "grows.wat",
+        br#"(module (memory $a 0) (memory $b 0)
+              (func (export "f")
+                (drop (memory.grow $a (i32.const 512)))
+                (memory.fill $a (i32.const 0) (i32.const 1) (i32.const 0x2000000))
+                (drop (memory.grow $b (i32.const 512)))
+                (memory.fill $b (i32.const 0) (i32.const 1) (i32.const 0x2000000))))"#,
+    );
+    let out = weft(&[
+        "run",
+        grows.to_str().unwrap(),
+        "--invoke",
+        "f",
+        "--max-memory",
+        "48M",
+    ]);
+    let err = stderr(&out);
+    assert!(err.contains("out of bounds memory access"), "{err}");
+    assert!(
+        err.contains("note: a memory or table could not grow earlier: resource limit exceeded"),
+        "{err}"
+    );
     let small = file("small.wat", b"(module (memory 2) (func (export \"f\")))");
     let out = weft(&[
         "run",

@@ -55,8 +55,8 @@ pub enum Error {
     Run {
         /// The file.
         path: PathBuf,
-        /// What went wrong.
-        source: run::RunError,
+        /// What went wrong (boxed: the backtrace makes it large).
+        source: Box<run::RunError>,
     },
     /// `--features` named an unknown proposal.
     Features(UnknownFeature),
@@ -114,7 +114,7 @@ impl std::error::Error for Error {
             Error::Binary { source, .. } => Some(source),
             Error::Text { source, .. } => Some(source),
             Error::Invalid { source, .. } => Some(source),
-            Error::Run { source, .. } => Some(source),
+            Error::Run { source, .. } => Some(source.as_ref()),
             Error::Features(e) => Some(e),
             Error::Usage(_) | Error::Failed(_) | Error::Exit(_) => None,
         }

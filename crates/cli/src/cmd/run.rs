@@ -72,6 +72,8 @@ pub enum RunError {
         error: weft_interp::Error,
         /// The backtrace, already rendered (empty without one).
         frames: Vec<String>,
+        /// A growth the store's limits refused before, which may be why.
+        note: Option<String>,
     },
     /// No exported function has that name.
     NoSuchExport(String),
@@ -86,6 +88,7 @@ impl RunError {
         RunError::Engine {
             error,
             frames: Vec::new(),
+            note: None,
         }
     }
 }
@@ -93,7 +96,11 @@ impl RunError {
 impl fmt::Display for RunError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            RunError::Engine { error, frames } => {
+            RunError::Engine {
+                error,
+                frames,
+                note,
+            } => {
                 match error {
                     weft_interp::Error::UnknownImport { .. } => write!(
                         f,
@@ -107,6 +114,9 @@ impl fmt::Display for RunError {
                     for (i, frame) in frames.iter().enumerate() {
                         write!(f, "\n  {i:>2}: {frame}")?;
                     }
+                }
+                if let Some(note) = note {
+                    write!(f, "\nnote: {note}")?;
                 }
                 Ok(())
             }
@@ -138,17 +148,28 @@ pub fn run(args: Args) -> Result<(), Error> {
     let mut linker = Linker::new();
     let wrap = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| Error::Run { path, source }
+        move |source| Error::Run {
+            path,
+            source: Box::new(source),
+        }
     };
-    weft_interp::spectest::define(&mut linker, &mut store)
-        .map_err(|e| wrap(&args.input)(RunError::engine(e)))?;
-    weft_wasi::add_to_linker(&mut linker, &mut store, wasi_context(&args)?);
+    let mut preloads = Vec::new();
     for preload in &args.preload {
         let (name, file) = preload
             .split_once('=')
             .ok_or_else(|| Error::Usage(format!("--preload `{preload}`: expected NAME=FILE")))?;
         let file = Path::new(file);
-        let module = super::load_module(file, features)?;
+        preloads.push((name, file, super::load_module(file, features)?));
+    }
+    // The testsuite's `spectest` module only for modules that import it:
+    // its memories would count against the user's `--max-memory`.
+    let imports_spectest = |m: &weft_ast::Module| m.imports.iter().any(|i| i.module == "spectest");
+    if imports_spectest(&ast) || preloads.iter().any(|(_, _, m)| imports_spectest(m)) {
+        weft_interp::spectest::define(&mut linker, &mut store)
+            .map_err(|e| wrap(&args.input)(RunError::engine(e)))?;
+    }
+    weft_wasi::add_to_linker(&mut linker, &mut store, wasi_context(&args)?);
+    for (name, file, module) in preloads {
         let instance = instantiate(&mut store, &linker, module, features).map_err(wrap(file))?;
         linker.define_instance(&store, name, instance);
         source.preloaded.push(instance);
@@ -324,16 +345,20 @@ fn with_backtrace(
             .collect(),
         _ => Vec::new(),
     };
-    RunError::Engine { error, frames }
+    let note = store.limit_reached().map(|limit| {
+        format!("a memory or table could not grow earlier: {limit} (raise it with --max-memory)")
+    });
+    RunError::Engine {
+        error,
+        frames,
+        note,
+    }
 }
 
 /// Reads one argument as a value of type `ty`, in the text format's
 /// syntax.
 fn argument(ty: ValType, text: &str) -> Result<Value, RunError> {
-    let bad = || {
-        let ty = super::dump::val_type(ty);
-        RunError::BadArgument(format!("`{text}` is not a valid {ty} argument"))
-    };
+    let bad = || RunError::BadArgument(format!("`{text}` is not a valid {ty} argument"));
     let t = text.trim();
     Ok(match ty {
         ValType::I32 => Value::I32(weft_wat::literal::i32(t).ok_or_else(bad)?),

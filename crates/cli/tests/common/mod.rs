@@ -18,6 +18,7 @@ pub fn temp(name: &str) -> PathBuf {
 }
 
 /// Runs the built `weft` with these arguments.
+#[allow(dead_code)]
 pub fn weft<S: AsRef<OsStr>>(args: &[S]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_weft"))
         .args(args)

@@ -56,10 +56,12 @@ impl MemoryInst {
     }
 
     /// Grows by `delta` pages if the new bytes fit in `budget` (what the
-    /// store's limit leaves); the old size, or `None` on failure.
-    pub fn grow(&mut self, delta: u64, budget: u64) -> Option<u64> {
+    /// store's limit leaves): the old size; else `Err(Some(bytes))` when the
+    /// budget was short of the bytes to add, `Err(None)` for any other
+    /// failure (the declared maximum, the address space, the allocator).
+    pub fn grow(&mut self, delta: u64, budget: u64) -> Result<u64, Option<u64>> {
         let old = self.pages();
-        let new = old.checked_add(delta)?;
+        let new = old.checked_add(delta).ok_or(None)?;
         let log2 = self.page_log2();
         // The address space bounds the size even without a declared maximum.
         let space_max = match self.ty.addr {
@@ -67,24 +69,25 @@ impl MemoryInst {
             AddrType::I64 => (1u64 << 48) >> log2.saturating_sub(16),
         };
         if new > self.ty.limits.max.unwrap_or(space_max).min(space_max) {
-            return None;
+            return Err(None);
         }
         // `checked_shl` only checks the shift amount: multiply instead, so
         // that 2^48 pages of 64 KiB overflow rather than wrap to zero.
-        let bytes = new.checked_mul(1u64 << log2)?;
-        if bytes - self.data.len() as u64 > budget {
-            return None;
+        let bytes = new.checked_mul(1u64 << log2).ok_or(None)?;
+        let added = bytes - self.data.len() as u64;
+        if added > budget {
+            return Err(Some(added));
         }
-        let bytes = usize::try_from(bytes).ok()?;
+        let bytes = usize::try_from(bytes).map_err(|_| None)?;
         if self
             .data
             .try_reserve_exact(bytes - self.data.len())
             .is_err()
         {
-            return None;
+            return Err(None);
         }
         self.data.resize(bytes, 0);
-        Some(old)
+        Ok(old)
     }
 
     /// The byte range `[addr, addr + len)`, or a trap if out of bounds.

@@ -140,6 +140,9 @@ pub struct Store {
     pub(crate) limits: StoreLimits,
     /// What the store holds against its limits.
     pub(crate) usage: Usage,
+    /// The last growth refused for a limit of the store's (see
+    /// [`Store::limit_reached`]).
+    pub(crate) limit_reached: Option<Error>,
     pub(crate) fuel: Option<u64>,
     /// Value and frame stacks kept between calls, so that a call allocates
     /// nothing once the stacks have grown.
@@ -214,6 +217,15 @@ impl Store {
             *fuel -= units;
         }
         Ok(())
+    }
+
+    /// The last `memory.grow` or `table.grow` (or host grow) that failed
+    /// because of the store's limits rather than the memory's or table's
+    /// own maximum, as the error it would be: the spec lets growth fail
+    /// (-1), so a program goes on and may trap later; this tells an
+    /// embedder why it ran short.
+    pub fn limit_reached(&self) -> Option<&Error> {
+        self.limit_reached.as_ref()
     }
 
     /// The WebAssembly frames the last trap of a call from the host passed
@@ -344,7 +356,19 @@ impl Store {
         let before = mem.data.len();
         let old = mem.grow(delta, budget);
         self.usage.memory_bytes += (mem.data.len() - before) as u64;
-        old
+        match old {
+            Ok(old) => Some(old),
+            Err(short) => {
+                if let Some(added) = short {
+                    self.limit_reached = Some(Error::ResourceLimit {
+                        resource: Resource::MemoryBytes,
+                        limit: self.limits.max_memory_bytes,
+                        needed: self.usage.memory_bytes.saturating_add(added),
+                    });
+                }
+                None
+            }
+        }
     }
 
     /// Adds a table of type `ty`, every element `init`, within the store's
@@ -374,7 +398,19 @@ impl Store {
         let before = table.elems.len();
         let old = table.grow(delta, init, budget);
         self.usage.table_elements += (table.elems.len() - before) as u64;
-        old
+        match old {
+            Ok(old) => Some(old),
+            Err(short) => {
+                if short {
+                    self.limit_reached = Some(Error::ResourceLimit {
+                        resource: Resource::TableElements,
+                        limit: self.limits.max_table_elements,
+                        needed: self.usage.table_elements.saturating_add(delta),
+                    });
+                }
+                None
+            }
+        }
     }
 
     /// A memory's bytes.

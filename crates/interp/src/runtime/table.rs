@@ -41,20 +41,26 @@ impl TableInst {
     }
 
     /// Grows by `delta` elements set to `init`, if they fit in `budget`
-    /// (what the store's limit leaves); the old size, or `None`.
-    pub fn grow(&mut self, delta: u64, init: u64, budget: u64) -> Option<u64> {
+    /// (what the store's limit leaves): the old size; else `Err(true)` when
+    /// the budget was short, `Err(false)` for any other failure.
+    pub fn grow(&mut self, delta: u64, init: u64, budget: u64) -> Result<u64, bool> {
         let old = self.elems.len() as u64;
-        let new = old.checked_add(delta)?;
+        let new = old.checked_add(delta).ok_or(false)?;
         let space_max = match self.ty.addr {
             AddrType::I32 => u32::MAX as u64,
             AddrType::I64 => u64::MAX,
         };
-        if new > self.ty.limits.max.unwrap_or(space_max).min(space_max) || delta > budget {
-            return None;
+        if new > self.ty.limits.max.unwrap_or(space_max).min(space_max) {
+            return Err(false);
         }
-        let new = usize::try_from(new).ok()?;
-        self.elems.try_reserve_exact(new - self.elems.len()).ok()?;
+        if delta > budget {
+            return Err(true);
+        }
+        let new = usize::try_from(new).map_err(|_| false)?;
+        self.elems
+            .try_reserve_exact(new - self.elems.len())
+            .map_err(|_| false)?;
         self.elems.resize(new, init);
-        Some(old)
+        Ok(old)
     }
 }
