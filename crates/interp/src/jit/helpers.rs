@@ -88,7 +88,10 @@ pub(crate) extern "sysv64" fn instr(ctx: *mut VmCtx, instr: *const Instr, base: 
         let inst = c.rest.instance;
         let r = match crate::ops::num::numeric(s, i) {
             Ok(false) => match crate::ops::simd::simd(s, i) {
-                Ok(false) => crate::ops::access::access(store, s, inst, i),
+                Ok(false) => match crate::ops::access::access(store, s, inst, i) {
+                    Ok(false) => crate::ops::gc::gc(store, s, inst, i),
+                    r => r,
+                },
                 r => r,
             },
             r => r,
