@@ -1,7 +1,7 @@
 //! Calls from the host into WebAssembly: the one place that knows which
 //! engine runs a function's code: compiled code if its instance's module
-//! was compiled and the function with it (and fuel is off: compiled code
-//! does not meter yet), else the interpreter. The store itself runs nothing (it is
+//! was compiled and the function with it (compiled code meters fuel as
+//! the interpreter does), else the interpreter. The store itself runs nothing (it is
 //! data below every engine); this `impl` sits above them.
 
 use crate::runtime::store::{Func, Store};

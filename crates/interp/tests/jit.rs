@@ -470,14 +470,208 @@ fn functions_not_compiled_run_in_the_interpreter() {
     assert_eq!(both(text, "g", &i32s(&[4])), Ok(i32s(&[16])));
 }
 
+const FUEL: &str = r#"
+(module
+  (memory (export "mem") 1)
+  (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (table 1 funcref)
+  (elem (i32.const 0) $leaf)
+  (func (export "work") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (call $leaf (local.get 1)))
+      (local.set 1 (call_indirect (param i32) (result i32) (local.get 1) (i32.const 0)))
+      (i32.store (i32.const 0) (local.get 1))
+      (memory.fill (i32.const 16) (i32.const 1) (i32.const 100))
+      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+    (local.get 1))
+  (func (export "table") (param i32) (result i32)
+    (loop $l
+      (block $b
+        (br_table $l $b (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))
+    (local.get 0))
+)"#;
+
 #[test]
-fn fuel_runs_in_the_interpreter() {
-    let m = module(CONTROL, Engine::Jit);
-    let mut store = Store::new();
-    let inst = Linker::new()
-        .instantiate(&mut store, &m)
-        .expect("instantiates");
-    store.set_fuel(Some(1000));
-    let f = store.export_func(inst, "runaway").expect("exported");
-    assert_eq!(store.call(f, &[]), Err(Error::Trap(Trap::OutOfFuel)));
+fn fuel_is_metered_as_the_interpreter_meters_it() {
+    for (name, arg) in [("work", 100), ("table", 50)] {
+        for fuel in [0, 1, 2, 3, 10, 57, 500, 1000, 100_000] {
+            let mut seen = Vec::new();
+            for engine in [Engine::Interp, Engine::Jit] {
+                let m = module(FUEL, engine);
+                let mut store = Store::new();
+                let inst = Linker::new()
+                    .instantiate(&mut store, &m)
+                    .expect("instantiates");
+                store.set_fuel(Some(fuel));
+                let f = store.export_func(inst, name).expect("exported");
+                let r = store.call(f, &[Value::I32(arg)]);
+                let Some(Extern::Memory(mem)) = store.export(inst, "mem") else {
+                    panic!("exported memory")
+                };
+                let mem = store.memory_data(mem).expect("memory")[..128].to_vec();
+                seen.push((r, store.fuel(), mem));
+            }
+            assert_eq!(
+                seen[0], seen[1],
+                "{name} with fuel {fuel}: interpreter vs JIT"
+            );
+        }
+    }
+}
+
+const GC: &str = r#"
+(module
+  (type $pt (struct (field $x (mut i32)) (field $y i64) (field $b (mut i8))))
+  (type $arr (array (mut i16)))
+  (type $a32 (array i32))
+  (type $fn (func (param i32) (result i32)))
+  (type $sub (sub (struct (field i32))))
+  (type $sub2 (sub $sub (struct (field i32) (field f64))))
+  (func $twice (type $fn) (i32.mul (local.get 0) (i32.const 2)))
+  (elem declare func $twice)
+  (func (export "struct") (param i32) (result i64)
+    (local $p (ref null $pt))
+    (local.set $p (struct.new $pt (local.get 0) (i64.const 40) (i32.const -1)))
+    (struct.set $pt $x (local.get $p) (i32.add (struct.get $pt $x (local.get $p)) (i32.const 1)))
+    (i64.add
+      (i64.add (i64.extend_i32_s (struct.get $pt $x (local.get $p))) (struct.get $pt $y (local.get $p)))
+      (i64.add (i64.extend_i32_s (struct.get_s $pt $b (local.get $p)))
+               (i64.extend_i32_u (struct.get_u $pt $b (local.get $p))))))
+  (func (export "array") (param i32 i32) (result i32)
+    (local $a (ref null $arr))
+    (local.set $a (array.new $arr (local.get 0) (i32.const 7)))
+    (array.set $arr (local.get $a) (i32.const 0) (i32.const -2))
+    (array.fill $arr (local.get $a) (i32.const 1) (i32.const 0x8001) (i32.const 2))
+    (i32.add (array.len (local.get $a))
+      (i32.add (array.get_s $arr (local.get $a) (local.get 1))
+        (i32.add (array.get_u $arr (local.get $a) (local.get 1))
+          (array.get $a32 (array.new_fixed $a32 3 (i32.const 1) (i32.const 2) (i32.const 3))
+                          (i32.const 2))))))
+  (func (export "null_struct") (result i32) (struct.get $pt $x (ref.null $pt)))
+  (func (export "call_ref") (param i32 i32) (result i32)
+    (call_ref $fn (local.get 1)
+      (select (result (ref null $fn)) (ref.func $twice) (ref.null $fn) (local.get 0))))
+  (func (export "on_null") (param i32) (result i32) (local $f (ref null $fn))
+    (local.set $f
+      (select (result (ref null $fn)) (ref.func $twice) (ref.null $fn) (local.get 0)))
+    (block $null
+      ;; The branch leaves the 21 below behind.
+      (i32.const 21)
+      (br_on_null $null (local.get $f))
+      (return (call_ref $fn)))
+    (i32.const -1))
+  (func (export "on_non_null") (param i32) (result i32)
+    (i32.const 5)
+    (block $f (param i32) (result i32 (ref $fn))
+      (br_on_non_null $f
+        (select (result (ref null $fn)) (ref.func $twice) (ref.null $fn) (local.get 0)))
+      (drop)
+      (return (i32.const -1)))
+    (call_ref $fn))
+  (func $make (param i32) (result anyref)
+    (if (result anyref) (i32.eqz (local.get 0))
+      (then (ref.null any))
+      (else (if (result anyref) (i32.eq (local.get 0) (i32.const 1))
+        (then (struct.new $sub (i32.const 10)))
+        (else (if (result anyref) (i32.eq (local.get 0) (i32.const 2))
+          (then (struct.new $sub2 (i32.const 20) (f64.const 1)))
+          (else (ref.i31 (local.get 0)))))))))
+  (func (export "cast") (param i32) (result i32)
+    (block $is_sub (result (ref $sub))
+      (block $is_i31 (result (ref i31))
+        (br_on_cast $is_i31 anyref (ref i31) (call $make (local.get 0)))
+        (br_on_cast $is_sub anyref (ref $sub))
+        (drop)
+        (return (i32.const -1)))
+      (return (i32.add (i31.get_s) (i32.const 1000))))
+    (struct.get $sub 0))
+  (func (export "cast_fail") (param i32) (result i32)
+    (block $not (result anyref)
+      (return (struct.get $sub2 0
+        (br_on_cast_fail $not anyref (ref $sub2) (call $make (local.get 0))))))
+    (ref.is_null)
+    (i32.sub (i32.const -10)))
+  (func (export "loop_cast") (param i32) (result i32)
+    ;; A backward br_on_cast: counts down through i31 references.
+    (ref.i31 (local.get 0))
+    (loop $l (param anyref) (result i32)
+      (local.set 0 (i31.get_s (ref.cast (ref i31))))
+      (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))
+      (ref.i31 (i32.sub (local.get 0) (i32.const 1)))
+      (br_on_cast $l anyref (ref i31))
+      (drop)
+      (i32.const -1)))
+)"#;
+
+/// An export, its arguments and what it must return.
+type Case = (&'static str, Vec<Value>, Result<Vec<Value>, Error>);
+
+#[test]
+fn gc_casts_and_function_references_are_compiled() {
+    let m = module(GC, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    assert_eq!(
+        s.interpreted, 0,
+        "left to the interpreter: {:?}",
+        s.unsupported
+    );
+    let cases: &[Case] = &[
+        ("struct", i32s(&[1]), Ok(vec![Value::I64(2 + 40 - 1 + 255)])),
+        ("array", i32s(&[-5, 3]), Ok(i32s(&[7 - 5 + 65531 + 3]))),
+        (
+            "array",
+            i32s(&[0, 1]),
+            Ok(i32s(&[7 + (0x8001 - 0x10000) + 0x8001 + 3])),
+        ),
+        (
+            "array",
+            i32s(&[0, 7]),
+            Err(Error::Trap(Trap::OutOfBoundsArrayAccess)),
+        ),
+        (
+            "null_struct",
+            vec![],
+            Err(Error::Trap(Trap::NullStructureReference)),
+        ),
+        ("call_ref", i32s(&[1, 21]), Ok(i32s(&[42]))),
+        (
+            "call_ref",
+            i32s(&[0, 21]),
+            Err(Error::Trap(Trap::NullFunctionReference)),
+        ),
+        ("on_null", i32s(&[1]), Ok(i32s(&[42]))),
+        ("on_null", i32s(&[0]), Ok(i32s(&[-1]))),
+        ("on_non_null", i32s(&[1]), Ok(i32s(&[10]))),
+        ("on_non_null", i32s(&[0]), Ok(i32s(&[-1]))),
+        ("cast", i32s(&[0]), Ok(i32s(&[-1]))),
+        ("cast", i32s(&[1]), Ok(i32s(&[10]))),
+        ("cast", i32s(&[2]), Ok(i32s(&[20]))),
+        ("cast", i32s(&[7]), Ok(i32s(&[1007]))),
+        ("cast_fail", i32s(&[2]), Ok(i32s(&[20]))),
+        ("cast_fail", i32s(&[1]), Ok(i32s(&[10]))),
+        ("cast_fail", i32s(&[0]), Ok(i32s(&[11]))),
+        ("loop_cast", i32s(&[30]), Ok(i32s(&[0]))),
+    ];
+    for (name, args, expected) in cases {
+        assert_eq!(&both(GC, name, args), expected, "{name}{args:?}");
+    }
+}
+
+#[test]
+fn a_backward_br_on_cast_charges_fuel() {
+    for fuel in [0, 5, 29, 30, 31, 32, 100] {
+        let mut seen = Vec::new();
+        for engine in [Engine::Interp, Engine::Jit] {
+            let m = module(GC, engine);
+            let mut store = Store::new();
+            let inst = Linker::new()
+                .instantiate(&mut store, &m)
+                .expect("instantiates");
+            store.set_fuel(Some(fuel));
+            let f = store.export_func(inst, "loop_cast").expect("exported");
+            let r = store.call(f, &i32s(&[30]));
+            seen.push((r, store.fuel()));
+        }
+        assert_eq!(seen[0], seen[1], "fuel {fuel}: interpreter vs JIT");
+    }
 }

@@ -36,9 +36,22 @@
 //! flow, locals, globals, constants, integer arithmetic and comparisons
 //! (fused into a following `br_if`/`if`), the common float operations,
 //! memory 0's loads and stores for 32-bit memories (explicit bounds
-//! checks), `select`, calls. Every other instruction the shared semantics
-//! of `crate::ops` executes becomes a call to `helpers::instr`, which runs
-//! it on the operand slots.
+//! checks), `select`, calls, `br_on_null`/`br_on_non_null`; `br_on_cast`
+//! and its kin test through a helper and branch inline; `call_indirect`
+//! and `call_ref` call through helpers. Every other instruction the shared
+//! semantics of `crate::ops` executes becomes a call to `helpers::instr`,
+//! which runs it on the operand slots (a GC instruction's operand count
+//! from the types it names).
+//!
+//! # Fuel
+//!
+//! When the store meters fuel, compiled code charges it where the
+//! interpreter does: one unit per call (in the caller, before the callee
+//! runs; in the helper for indirect calls) and per loop back-edge (`br`,
+//! `br_if`, `br_table` and `br_on_*` to a loop's label), from the context's
+//! `fuel`, which the store's fuel is copied into on entry and back from on
+//! every exit and helper call. Unmetered, the context holds `u64::MAX` and
+//! the same code never runs out.
 
 // dynasm's expansion converts dynamic register numbers with `.into()`.
 #![allow(clippy::useless_conversion)]
@@ -130,7 +143,7 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
     };
     let mut compiled = Vec::with_capacity(ast.funcs.len());
     for f in &ast.funcs {
-        let bad = ast.instrs(f.body).iter().find(|i| !supported(i));
+        let bad = ast.instrs(f.body).iter().find(|i| !supported(ast, i));
         if let Some(i) = bad {
             *stats.unsupported.entry(i.name()).or_default() += 1;
         }
@@ -226,7 +239,7 @@ fn local_count(f: &weft_ast::Func) -> u64 {
 
 /// Whether the compiler translates `i` (inline or through
 /// `helpers::instr`).
-fn supported(i: &Instr) -> bool {
+fn supported(ast: &weft_ast::Module, i: &Instr) -> bool {
     use Instr::*;
     match i {
         Unreachable
@@ -242,6 +255,7 @@ fn supported(i: &Instr) -> bool {
         | Return
         | Call { .. }
         | CallIndirect { .. }
+        | CallRef { .. }
         | Drop
         | Select
         | SelectT { .. }
@@ -257,9 +271,32 @@ fn supported(i: &Instr) -> bool {
         | V128Const { .. }
         | RefNull { .. }
         | RefFunc { .. }
-        | RefIsNull => true,
-        _ => crate::interpreter::translate::effect::effect(i).is_some(),
+        | RefIsNull
+        | BrOnNull { .. }
+        | BrOnNonNull { .. }
+        | BrOnCast { .. }
+        | BrOnCastFail { .. }
+        | BrOnCastDescEq { .. }
+        | BrOnCastDescEqFail { .. } => true,
+        _ => effect(ast, i).is_some(),
     }
+}
+
+/// The slots an instruction run by `helpers::instr` pops and the widths
+/// (in slots) of the values it pushes: from its signature, or for a GC
+/// instruction from the types it names.
+fn effect(ast: &weft_ast::Module, i: &Instr) -> Option<(u32, Vec<u8>)> {
+    use crate::interpreter::translate::effect as fx;
+    if let Some((pops, pushes)) = fx::effect(i) {
+        return Some((pops, pushes.to_vec()));
+    }
+    let gc = i.feature() == weft_ast::Features::GC
+        || i.feature() == weft_ast::Features::CUSTOM_DESCRIPTORS;
+    if !gc || i.signature().never {
+        return None;
+    }
+    let (pops, push) = fx::gc_effect(ast, i).ok()?;
+    Some((pops, push.into_iter().collect()))
 }
 
 /// The entry trampoline: `(ctx, func, args, stack) -> status` (see
@@ -315,6 +352,8 @@ struct Asm {
 
 const RAX: Reg = 0;
 const RCX: Reg = 1;
+const RDX: Reg = 2;
+const RSI: Reg = 6;
 
 fn slot_disp(s: u32) -> i32 {
     (s * 8) as i32
@@ -671,7 +710,12 @@ impl<'a> FnCompiler<'a> {
         );
         // Traps: the code in eax, then out through the trampoline.
         for (code, label) in std::mem::take(&mut self.traps) {
-            asm!(a; =>label; mov eax, code as i32; jmp =>self.exit);
+            asm!(a; =>label);
+            if code == TrapCode::OutOfFuel {
+                // The interpreter's meaning: fuel stays at 0.
+                asm!(a; mov QWORD [r15 + off::FUEL], 0);
+            }
+            asm!(a; mov eax, code as i32; jmp =>self.exit);
         }
         asm!(a
             ; =>self.exit
@@ -781,18 +825,60 @@ impl<'a> FnCompiler<'a> {
             }
             BrIf { label } => {
                 let cond = self.pop_cond();
-                let c = self.ctls.len().checked_sub(*label as usize + 1)?;
-                let ctl = &mut self.ctls[c];
-                ctl.targeted = true;
-                let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.label);
-                if self.vs.top_in_place(n, base) {
-                    self.jcc(cond, target);
-                } else {
-                    let skip = self.asm.a.new_dynamic_label();
-                    self.jcc(cond.not(), skip);
-                    self.vs.copy_top_to(n, base, &mut self.asm);
-                    asm!(self.asm.a; jmp =>target; =>skip);
-                }
+                self.br_on(cond, *label)?;
+            }
+            BrOnNull { label } => {
+                // Taken: the null is dropped; not taken: the reference stays.
+                let x = self.vs.pop();
+                let r = self.vs.in_gpr(x, &mut self.asm);
+                asm!(self.asm.a; test Rq(r), Rq(r));
+                self.br_on(Cond::Eq, *label)?;
+                self.vs.push(Loc::Gpr(r), false);
+            }
+            BrOnNonNull { label } => {
+                // Taken: the reference goes with the branch; not taken: the
+                // null is dropped.
+                let x = self.vs.pop();
+                let r = self.vs.in_gpr(x, &mut self.asm);
+                self.vs.push(Loc::Gpr(r), false);
+                asm!(self.asm.a; test Rq(r), Rq(r));
+                self.br_on(Cond::Ne, *label)?;
+                let x = self.vs.pop();
+                self.vs.free(x.loc);
+            }
+            BrOnCast { cast } | BrOnCastFail { cast } => {
+                let fail = matches!(i, BrOnCastFail { .. });
+                self.vs.spill_regs(&mut self.asm);
+                let x = *self.vs.peek(0)?;
+                self.asm.mov(Dst::Gpr(RSI), x.loc, x.slot, false);
+                let rt = &cast.to as *const weft_ast::RefType;
+                asm!(self.asm.a
+                    ; mov rdi, r15
+                    ; mov rdx, QWORD rt as i64
+                    ; mov rax, QWORD helpers::ref_test as *const () as i64
+                    ; call rax
+                    ; test eax, eax
+                );
+                self.br_on(if fail { Cond::Eq } else { Cond::Ne }, cast.label)?;
+            }
+            BrOnCastDescEq { cast } | BrOnCastDescEqFail { cast } => {
+                let fail = matches!(i, BrOnCastDescEqFail { .. });
+                self.vs.spill_regs(&mut self.asm);
+                let desc = self.vs.pop();
+                let x = *self.vs.peek(0)?;
+                self.asm.mov(Dst::Gpr(RDX), desc.loc, desc.slot, false);
+                self.vs.free(desc.loc);
+                self.asm.mov(Dst::Gpr(RSI), x.loc, x.slot, false);
+                asm!(self.asm.a
+                    ; mov rdi, r15
+                    ; mov ecx, i32::from(cast.to.nullable)
+                    ; mov rax, QWORD helpers::desc_test as *const () as i64
+                    ; call rax
+                    ; cmp eax, 1
+                    ; ja =>self.exit
+                    ; test eax, eax
+                );
+                self.br_on(if fail { Cond::Eq } else { Cond::Ne }, cast.label)?;
             }
             BrTable { table } => self.br_table(&table.targets, table.default)?,
             Return => {
@@ -801,6 +887,7 @@ impl<'a> FnCompiler<'a> {
             }
             Call { func } => self.call(*func)?,
             CallIndirect { ty, table } => self.call_indirect(*ty, *table)?,
+            CallRef { ty } => self.call_ref(*ty)?,
             Drop => {
                 let x = self.vs.pop();
                 self.vs.free(x.loc);
@@ -919,14 +1006,50 @@ impl<'a> FnCompiler<'a> {
         Some(())
     }
 
+    /// A conditional branch to `label` on `cond` (of the flags set last),
+    /// carrying the label's values from the top of the stack; the stack is
+    /// left as it was for the fall-through.
+    fn br_on(&mut self, cond: Cond, label: u32) -> Option<()> {
+        let c = self.ctls.len().checked_sub(label as usize + 1)?;
+        let ctl = &mut self.ctls[c];
+        ctl.targeted = true;
+        let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.label);
+        let back = ctl.kind == Kind::Loop;
+        if !back && self.vs.top_in_place(n, base) {
+            self.jcc(cond, target);
+        } else {
+            let skip = self.asm.a.new_dynamic_label();
+            self.jcc(cond.not(), skip);
+            if back {
+                self.charge();
+            }
+            self.vs.copy_top_to(n, base, &mut self.asm);
+            asm!(self.asm.a; jmp =>target; =>skip);
+        }
+        Some(())
+    }
+
     fn br(&mut self, label: u32) -> Option<()> {
         let c = self.ctls.len().checked_sub(label as usize + 1)?;
         let ctl = &mut self.ctls[c];
         ctl.targeted = true;
         let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.label);
+        if ctl.kind == Kind::Loop {
+            self.charge();
+        }
         self.vs.copy_top_to(n, base, &mut self.asm);
         asm!(self.asm.a; jmp =>target);
         Some(())
+    }
+
+    /// Charges one unit of fuel (at calls and loop back-edges, as the
+    /// interpreter does): `out of fuel` when none is left.
+    fn charge(&mut self) {
+        let t = self.trap(TrapCode::OutOfFuel);
+        asm!(self.asm.a
+            ; sub QWORD [r15 + off::FUEL], 1
+            ; jb =>t
+        );
     }
 
     fn br_table(&mut self, targets: &[u32], default: u32) -> Option<()> {
@@ -944,11 +1067,12 @@ impl<'a> FnCompiler<'a> {
             let ctl = &mut self.ctls[c];
             ctl.targeted = true;
             let (n, base, label) = (ctl.arity().len(), ctl.base_slot, ctl.label);
-            if self.vs.top_in_place(n, base) {
+            if ctl.kind != Kind::Loop && self.vs.top_in_place(n, base) {
                 stubs.insert(t, (label, None));
             } else {
                 let stub = self.asm.a.new_dynamic_label();
-                stubs.insert(t, (stub, Some((label, n, base))));
+                let back = ctl.kind == Kind::Loop;
+                stubs.insert(t, (stub, Some((label, n, base, back))));
             }
         }
         let table = self.asm.a.new_dynamic_label();
@@ -970,8 +1094,11 @@ impl<'a> FnCompiler<'a> {
             debug_assert_eq!(a.offset().0 - before, 5);
         }
         for (stub, moves) in stubs.into_values() {
-            if let Some((label, n, base)) = moves {
+            if let Some((label, n, base, back)) = moves {
                 asm!(self.asm.a; =>stub);
+                if back {
+                    self.charge();
+                }
                 self.vs.copy_top_to(n, base, &mut self.asm);
                 asm!(self.asm.a; jmp =>label);
             }
@@ -999,6 +1126,7 @@ impl<'a> FnCompiler<'a> {
     fn call(&mut self, func: u32) -> Option<()> {
         let (p, r) = self.func_sig(func)?;
         let base = self.args_in_slots(p.len(), &r);
+        self.charge();
         let d = slot_disp(base);
         let defined = func.checked_sub(self.env.imported);
         match defined {
@@ -1048,10 +1176,33 @@ impl<'a> FnCompiler<'a> {
         Some(())
     }
 
+    /// `call_ref`: through `helpers::call_ref` (null check, fuel, the
+    /// call).
+    fn call_ref(&mut self, ty: u32) -> Option<()> {
+        let (p, r) = self.block_type(BlockType::Func(ty))?;
+        let x = self.vs.pop();
+        let base = self.args_in_slots(p.len(), &r);
+        self.asm.mov(Dst::Gpr(RSI), x.loc, x.slot, false);
+        self.vs.free(x.loc);
+        let d = slot_disp(base);
+        asm!(self.asm.a
+            ; mov rdi, r15
+            ; lea rdx, [rsp + d]
+            ; mov rax, QWORD helpers::call_ref as *const () as i64
+            ; call rax
+            ; test eax, eax
+            ; jnz =>self.exit
+        );
+        let len = self.vs.len();
+        self.vs.truncate(len - p.len());
+        self.vs.push_slots(r);
+        Some(())
+    }
+
     /// Any instruction `crate::ops` executes, as a call to
     /// `helpers::instr` on its operands' slots.
     fn generic(&mut self, i: &Instr) -> Option<()> {
-        let (pops, pushes) = crate::interpreter::translate::effect::effect(i)?;
+        let (pops, pushes) = effect(self.env.ast, i)?;
         // The entries the instruction pops, by their slots.
         let mut n = 0;
         let mut taken = 0;
@@ -1061,12 +1212,14 @@ impl<'a> FnCompiler<'a> {
             n += 1;
         }
         let outs: Vec<bool> = pushes.iter().map(|&w| w == 2).collect();
+        let pushed: u64 = pushes.iter().map(|&w| w as u64).sum();
         let base = self.args_in_slots(n, &outs);
         let d = slot_disp(base);
         asm!(self.asm.a
             ; mov rdi, r15
             ; mov rsi, QWORD i as *const Instr as i64
             ; lea rdx, [rsp + d]
+            ; mov rcx, QWORD (pops as u64 | pushed << 32) as i64
             ; mov rax, QWORD helpers::instr as *const () as i64
             ; call rax
             ; test eax, eax
@@ -1732,8 +1885,9 @@ impl<'a> FnCompiler<'a> {
     }
 }
 
-/// A branch's moves out of line: its label, values carried, their base.
-type Moves = (DynamicLabel, usize, u32);
+/// A branch's moves out of line: its label, values carried, their base,
+/// whether it is a loop's back-edge (which charges fuel).
+type Moves = (DynamicLabel, usize, u32, bool);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Alu {

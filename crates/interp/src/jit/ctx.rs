@@ -37,6 +37,11 @@ pub(crate) struct VmCtx {
     pub globals: *const *mut GlobalInst,
     /// The store running the code (set on entry).
     pub store: *mut Store,
+    /// The fuel left: the store's when metered, else `u64::MAX` (which no
+    /// run exhausts). Compiled code charges it at calls and loop
+    /// back-edges; `refresh` takes it from the store and `sync_fuel` gives
+    /// it back.
+    pub fuel: u64,
     /// What Rust keeps beside it.
     pub rest: Rest,
 }
@@ -50,6 +55,7 @@ pub(crate) mod off {
     pub const MEM0_BASE: i32 = offset_of!(VmCtx, mem0_base) as i32;
     pub const MEM0_LEN: i32 = offset_of!(VmCtx, mem0_len) as i32;
     pub const GLOBALS: i32 = offset_of!(VmCtx, globals) as i32;
+    pub const FUEL: i32 = offset_of!(VmCtx, fuel) as i32;
     /// A global's value slots within its [`GlobalInst`](super::GlobalInst).
     pub const GLOBAL_LO: i32 = offset_of!(super::GlobalInst, lo) as i32;
     pub const GLOBAL_HI: i32 = offset_of!(super::GlobalInst, hi) as i32;
@@ -118,6 +124,7 @@ impl JitInstance {
                 mem0_len: 0,
                 globals: std::ptr::null(),
                 store: std::ptr::null_mut(),
+                fuel: u64::MAX,
                 rest: Rest {
                     instance,
                     store_id: store.id,
@@ -145,9 +152,18 @@ impl JitInstance {
     }
 }
 
-/// Takes the store's current addresses into the context.
+/// Gives the fuel compiled code charged back to the store (before Rust
+/// code that reads or charges it runs).
+pub(crate) fn sync_fuel(ctx: &VmCtx, store: &mut Store) {
+    if store.fuel.is_some() {
+        store.fuel = Some(ctx.fuel);
+    }
+}
+
+/// Takes the store's current addresses and fuel into the context.
 pub(crate) fn refresh(ctx: &mut VmCtx, store: &mut Store) {
     ctx.store = store;
+    ctx.fuel = store.fuel.unwrap_or(u64::MAX);
     if let Some(m) = ctx
         .rest
         .mem0

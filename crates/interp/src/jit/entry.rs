@@ -19,7 +19,7 @@
 use std::cell::Cell;
 use std::sync::Arc;
 
-use crate::jit::ctx::{JitInstance, VmCtx, refresh};
+use crate::jit::ctx::{JitInstance, VmCtx, refresh, sync_fuel};
 use crate::runtime::store::Store;
 use crate::trap::Trap;
 
@@ -40,6 +40,7 @@ pub(crate) fn trap_of(code: u32) -> Trap {
         6 => Trap::CallStackExhausted,
         7 => Trap::UndefinedElement,
         8 => Trap::IndirectCallTypeMismatch,
+        9 => Trap::OutOfFuel,
         _ => Trap::Host(format!("compiled code returned unknown status {code}").into()),
     }
 }
@@ -53,6 +54,7 @@ pub(crate) enum TrapCode {
     Overflow = 3,
     OutOfBounds = 5,
     StackExhausted = 6,
+    OutOfFuel = 9,
 }
 
 /// The trampoline's signature: context, function, argument slots, the
@@ -166,6 +168,12 @@ pub(crate) fn enter(
     let pending = unsafe {
         let c = &mut *ctx;
         c.entry_sp = saved;
+        // The store is the one entered with unless a host function replaced
+        // it (the call then trapped, and the new store's fuel is its own).
+        let st = c.store;
+        if (*st).id == c.rest.store_id {
+            sync_fuel(c, &mut *st);
+        }
         if let Some(p) = c.rest.panic.take() {
             std::panic::resume_unwind(p);
         }
@@ -179,17 +187,13 @@ pub(crate) fn enter(
 }
 
 /// `Store::call` of a compiled function, as the interpreter's `invoke`
-/// does it (arguments checked, re-entry bounded, the backtrace cleared);
-/// `None` if `f` is not compiled, or fuel is on (compiled code does not
-/// meter it yet).
+/// does it (arguments checked, re-entry bounded, the backtrace cleared,
+/// one unit of fuel charged); `None` if `f` is not compiled.
 pub(crate) fn invoke(
     store: &mut Store,
     f: crate::Func,
     args: &[crate::Value],
 ) -> Option<Result<Vec<crate::Value>, crate::Error>> {
-    if store.fuel.is_some() {
-        return None;
-    }
     let crate::runtime::store::FuncInst::Wasm { ty, instance, .. } =
         store.funcs.get(f.0 as usize)?
     else {
@@ -226,6 +230,9 @@ fn run(
     }
     if store.depth == 0 {
         store.trap_frames.clear();
+    }
+    if let Some(fuel) = store.fuel.as_mut() {
+        *fuel = fuel.checked_sub(1).ok_or(Trap::OutOfFuel)?;
     }
     let p: usize = fty.params.iter().map(|t| slots(*t) as usize).sum();
     let r: usize = fty.results.iter().map(|t| slots(*t) as usize).sum();

@@ -10,9 +10,9 @@
 //! None holds a reference to the context across a call that may enter
 //! compiled code (which uses the context too).
 
-use weft_ast::Instr;
+use weft_ast::{Instr, RefType};
 
-use crate::jit::ctx::{VmCtx, refresh};
+use crate::jit::ctx::{VmCtx, refresh, sync_fuel};
 use crate::jit::entry::{OK, PENDING};
 use crate::runtime::store::{Caller, Func, FuncInst, Instance, Store};
 use crate::trap::{Error, Trap};
@@ -40,7 +40,11 @@ unsafe fn fail(ctx: *mut VmCtx, trap: Trap) -> u32 {
 unsafe fn store<'a>(ctx: *mut VmCtx) -> (&'a mut Store, u32) {
     // SAFETY: the caller's guarantee; compiled code does not touch the
     // store while a helper runs.
-    unsafe { (&mut *(*ctx).store, (*ctx).rest.instance) }
+    unsafe {
+        let store = &mut *(*ctx).store;
+        sync_fuel(&*ctx, store);
+        (store, (*ctx).rest.instance)
+    }
 }
 
 /// After Rust code ran: a trap if a host function replaced the store,
@@ -64,20 +68,24 @@ unsafe fn back(ctx: *mut VmCtx, status: u32) -> u32 {
 }
 
 /// Executes `instr` through `crate::ops` on the slots at `base` (its
-/// operands, overwritten by its results).
-pub(crate) extern "sysv64" fn instr(ctx: *mut VmCtx, instr: *const Instr, base: *mut u64) -> u32 {
+/// operands, overwritten by its results): `shape` is the slots it pops
+/// (low 32 bits) and pushes (high 32 bits), which the compiler knew.
+pub(crate) extern "sysv64" fn instr(
+    ctx: *mut VmCtx,
+    instr: *const Instr,
+    base: *mut u64,
+    shape: u64,
+) -> u32 {
     // SAFETY: compiled code passes its context, a pointer to an
     // instruction of its module's AST (alive as long as the code), and the
     // address of its operands' slots in its frame, which has room for the
     // results (`compile` sized it so).
     unsafe {
         let i = &*instr;
-        let Some((pops, pushes)) = crate::interpreter::translate::effect::effect(i) else {
-            return fail(ctx, unimplemented(i));
-        };
-        let pushed: u32 = pushes.iter().map(|&w| w as u32).sum();
+        let (pops, pushed) = (shape as u32, (shape >> 32) as u32);
         let c = &mut *ctx;
         let store = &mut *c.store;
+        sync_fuel(c, store);
         let s = &mut c.rest.scratch;
         let room = pops.max(pushed) as usize + 2;
         if s.slots.len() < room {
@@ -104,7 +112,10 @@ pub(crate) extern "sysv64" fn instr(ctx: *mut VmCtx, instr: *const Instr, base: 
                 OK
             }
             Ok(false) => fail(ctx, unimplemented(i)),
-            Err(t) => fail(ctx, t),
+            Err(t) => {
+                refresh(c, store);
+                fail(ctx, t)
+            }
         }
     }
 }
@@ -118,6 +129,36 @@ pub(crate) extern "sysv64" fn ref_func(ctx: *mut VmCtx, index: u32) -> u64 {
             .funcs
             .get(index as usize)
             .map_or(0, |&a| a as u64 + 1)
+    }
+}
+
+/// The test of `br_on_cast`/`br_on_cast_fail`: whether the reference
+/// `slot` is of type `*rt`, as 1 or 0.
+pub(crate) extern "sysv64" fn ref_test(ctx: *mut VmCtx, slot: u64, rt: *const RefType) -> u32 {
+    // SAFETY: compiled code passes its context and a pointer into its
+    // module's AST (alive as long as the code).
+    unsafe {
+        let (store, inst) = store(ctx);
+        u32::from(crate::ops::gc::ref_test(store, inst, slot, *rt))
+    }
+}
+
+/// The test of `br_on_cast_desc_eq`(`_fail`): whether the reference
+/// `slot` has the descriptor `desc` (a null reference passes when
+/// `nullable` is 1), as 1 or 0; `PENDING` when the descriptor is null.
+pub(crate) extern "sysv64" fn desc_test(
+    ctx: *mut VmCtx,
+    slot: u64,
+    desc: u64,
+    nullable: u32,
+) -> u32 {
+    // SAFETY: compiled code passes its context.
+    unsafe {
+        let (store, _) = store(ctx);
+        match crate::ops::gc::desc_test(store, slot, desc, nullable != 0) {
+            Ok(hit) => u32::from(hit),
+            Err(t) => fail(ctx, t),
+        }
     }
 }
 
@@ -168,7 +209,51 @@ pub(crate) extern "sysv64" fn call_indirect(
         if actual != expected && !store.registry.is_subtype(actual, expected) {
             return fail(ctx, Trap::IndirectCallTypeMismatch);
         }
+        // The call's unit of fuel, after the checks (as the interpreter
+        // charges it).
+        if !charge_call(ctx) {
+            return fail(ctx, Trap::OutOfFuel);
+        }
         call_addr(ctx, addr, args)
+    }
+}
+
+/// `call_ref` of the function reference `r`: `null function reference`
+/// if it is null, else a unit of fuel and the call.
+pub(crate) extern "sysv64" fn call_ref(ctx: *mut VmCtx, r: u64, args: *mut u64) -> u32 {
+    // SAFETY: as for `call`.
+    unsafe {
+        let Some(addr) = crate::value::decode_ref(r) else {
+            return fail(ctx, Trap::NullFunctionReference);
+        };
+        if !charge_call(ctx) {
+            return fail(ctx, Trap::OutOfFuel);
+        }
+        call_addr(ctx, addr, args)
+    }
+}
+
+/// Charges an indirect call's unit of fuel to the context (where compiled
+/// code keeps it; `store` copies it to the store before Rust code reads
+/// it); false, and the fuel left at 0, if none is left. Nothing when fuel
+/// is off.
+///
+/// # Safety
+/// As for [`store`].
+unsafe fn charge_call(ctx: *mut VmCtx) -> bool {
+    // SAFETY: the caller's guarantee.
+    unsafe {
+        let c = &mut *ctx;
+        if (*c.store).fuel.is_none() {
+            return true;
+        }
+        match c.fuel.checked_sub(1) {
+            Some(f) => {
+                c.fuel = f;
+                true
+            }
+            None => false,
+        }
     }
 }
 
@@ -244,6 +329,11 @@ fn write(vals: &[Value], out: &mut [u64]) {
 fn interpret(store: &mut Store, addr: u32, args: &mut [u64]) -> Result<(), Trap> {
     let ty = store.type_of(store.funcs[addr as usize].ty()).clone();
     let vals = values(store, &ty.params, args);
+    // Compiled code charged the call's unit, which `invoke` charges again
+    // for a call from the host.
+    if let Some(f) = store.fuel.as_mut() {
+        *f += 1;
+    }
     match crate::interpreter::exec::invoke(store, Func(addr), &vals) {
         Ok(results) => {
             write(&results, args);
