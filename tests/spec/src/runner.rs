@@ -101,12 +101,12 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
 
 /// The state a script builds up: a store, the registered modules and the
 /// named instances and definitions.
-struct Runner {
+pub(crate) struct Runner {
     features: Features,
     engine: Engine,
     /// What the JIT compiled of the script's modules.
     jit: JitStats,
-    store: Store,
+    pub(crate) store: Store,
     linker: Linker,
     named: HashMap<String, Instance>,
     definitions: HashMap<String, Module>,
@@ -117,7 +117,7 @@ struct Runner {
 type Check = Result<(), String>;
 
 impl Runner {
-    fn new(features: Features, limits: StoreLimits, engine: Engine) -> Runner {
+    pub(crate) fn new(features: Features, limits: StoreLimits, engine: Engine) -> Runner {
         let mut store = Store::with_limits(limits);
         let mut linker = Linker::new();
         weft_interp::spectest::define(&mut linker, &mut store)
@@ -150,7 +150,7 @@ impl Runner {
         Ok(m)
     }
 
-    fn instance(&self, name: &Option<String>) -> Result<Instance, String> {
+    pub(crate) fn instance(&self, name: &Option<String>) -> Result<Instance, String> {
         match name {
             Some(n) => self
                 .named
@@ -161,7 +161,7 @@ impl Runner {
         }
     }
 
-    fn act(&mut self, action: &Action) -> Result<Vec<Value>, String> {
+    pub(crate) fn act(&mut self, action: &Action) -> Result<Vec<Value>, String> {
         match action {
             Action::Invoke { module, name, args } => {
                 let instance = self.instance(module)?;
@@ -219,7 +219,7 @@ impl Runner {
     }
 
     /// Runs one command; `None` when the command is skipped.
-    fn command(&mut self, kind: &CommandKind) -> Option<Check> {
+    pub(crate) fn command(&mut self, kind: &CommandKind) -> Option<Check> {
         Some(match kind {
             CommandKind::Module(module) => self.define(module),
             CommandKind::Instance { instance, module } => {
