@@ -32,18 +32,48 @@ enum Setup {
 const PROGRAMS: &[(&str, Setup, bool, &[&str])] = &[
     ("sort", Setup::I32(1_000_000), false, &[]),
     ("sort-dyn", Setup::I32(400_000), false, &[]),
-    ("prime-sieve", Setup::I64(10_000_000), false, &["len_primes", "largest_prime"]),
+    (
+        "prime-sieve",
+        Setup::I64(10_000_000),
+        false,
+        &["len_primes", "largest_prime"],
+    ),
     ("matrix-mul", Setup::I32(400), false, &[]),
     ("nbody", Setup::I32(400), false, &[]),
     ("argon2", Setup::I32(3000), false, &["output"]),
     ("tiny-keccak", Setup::None, false, &[]),
     ("mandelbrot", Setup::I32(150), false, &["output"]),
     ("spectralnorm", Setup::I32(500), false, &["output"]),
-    ("compression", Setup::Input("alice29.txt"), false, &["len_compressed"]),
-    ("word-count", Setup::Input("alice29.txt"), false, &["len_unique_words"]),
-    ("json-parse", Setup::Input("citm_catalog.json"), false, &["node_count"]),
-    ("reverse-complement", Setup::Input("reverse-complement.input.txt"), false, &[]),
-    ("regex-redux", Setup::Input("reverse-complement.input.txt"), false, &["output"]),
+    (
+        "compression",
+        Setup::Input("alice29.txt"),
+        false,
+        &["len_compressed"],
+    ),
+    (
+        "word-count",
+        Setup::Input("alice29.txt"),
+        false,
+        &["len_unique_words"],
+    ),
+    (
+        "json-parse",
+        Setup::Input("citm_catalog.json"),
+        false,
+        &["node_count"],
+    ),
+    (
+        "reverse-complement",
+        Setup::Input("reverse-complement.input.txt"),
+        false,
+        &[],
+    ),
+    (
+        "regex-redux",
+        Setup::Input("reverse-complement.input.txt"),
+        false,
+        &["output"],
+    ),
     ("counter-local", Setup::I32(1_000_000), true, &[]),
     ("counter-param", Setup::I32(1_000_000), true, &[]),
     ("counter-global", Setup::I32(500_000), true, &[]),
@@ -108,7 +138,8 @@ impl Engine for Weft {
     }
 
     fn write(&mut self, at: usize, bytes: &[u8]) {
-        let Some(weft_interp::Extern::Memory(m)) = self.store.export(self.instance, "memory") else {
+        let Some(weft_interp::Extern::Memory(m)) = self.store.export(self.instance, "memory")
+        else {
             panic!("no exported memory");
         };
         self.store.memory_data_mut(m).expect("memory")[at..at + bytes.len()].copy_from_slice(bytes);
@@ -145,8 +176,11 @@ impl Engine for Wasmi {
             })
             .collect();
         let ty = f.ty(&self.store);
-        let mut results: Vec<wasmi::Val> =
-            ty.results().iter().map(|t| wasmi::Val::default_for_ty(*t)).collect();
+        let mut results: Vec<wasmi::Val> = ty
+            .results()
+            .iter()
+            .map(|t| wasmi::Val::default_for_ty(*t))
+            .collect();
         f.call(&mut self.store, &args, &mut results)
             .unwrap_or_else(|e| panic!("wasmi: {name} failed: {e}"));
         results
@@ -162,7 +196,10 @@ impl Engine for Wasmi {
     }
 
     fn write(&mut self, at: usize, bytes: &[u8]) {
-        let memory = self.instance.get_memory(&self.store, "memory").expect("memory");
+        let memory = self
+            .instance
+            .get_memory(&self.store, "memory")
+            .expect("memory");
         memory.data_mut(&mut self.store)[at..at + bytes.len()].copy_from_slice(bytes);
     }
 }
@@ -205,7 +242,9 @@ fn median(v: &mut [Duration]) -> Duration {
 fn main() {
     let dir = std::env::var_os("WEFT_BENCH_WASM")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench-wasm"));
+        .unwrap_or_else(|| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/bench-wasm")
+        });
     if !dir.join("execute").is_dir() {
         eprintln!("SKIPPED: no bench-wasm folder at {}", dir.display());
         return;
@@ -214,14 +253,16 @@ fn main() {
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
     let filter = args.next().unwrap_or_default();
     println!(
-        "{:<20} {:>9} {:>9} {:>9} {:>8} {:>8}  {}",
-        "program", "jit ms", "interp ms", "wasmi ms", "jit/int", "jit/wasmi", "jit: compiled/functions"
+        "{:<20} {:>9} {:>9} {:>9} {:>8} {:>8}  jit: compiled/functions",
+        "program", "jit ms", "interp ms", "wasmi ms", "jit/int", "jit/wasmi"
     );
     let (mut log_int, mut log_wasmi) = (Vec::new(), Vec::new());
     for &(name, set, kernel, getters) in PROGRAMS.iter().filter(|p| p.0.contains(&filter)) {
         let bytes = if kernel {
             let text = std::fs::read(dir.join("wat").join(format!("{name}.wat"))).expect("kernel");
-            wat::parse_bytes(&text).expect("wat reads the kernel").into_owned()
+            wat::parse_bytes(&text)
+                .expect("wat reads the kernel")
+                .into_owned()
         } else {
             std::fs::read(dir.join("execute").join(format!("{name}.wasm"))).expect("program")
         };
@@ -253,14 +294,20 @@ fn main() {
             .zip(&data)
             .map(|(e, d)| e.call("run", &[*d]))
             .collect();
-        assert!(first.iter().all(|r| *r == first[0]), "{name}: engines disagree: {first:?}");
+        assert!(
+            first.iter().all(|r| *r == first[0]),
+            "{name}: engines disagree: {first:?}"
+        );
         for g in getters {
             let got: Vec<Vec<Val>> = engines
                 .iter_mut()
                 .zip(&data)
                 .map(|(e, d)| e.call(g, &[*d]))
                 .collect();
-            assert!(got.iter().all(|r| *r == got[0]), "{name}: {g} disagrees: {got:?}");
+            assert!(
+                got.iter().all(|r| *r == got[0]),
+                "{name}: {g} disagrees: {got:?}"
+            );
         }
         for _ in 0..rounds {
             for (k, e) in engines.iter_mut().enumerate() {

@@ -76,11 +76,14 @@ fn arg(t: ValType, seed: u64) -> Value {
     }
 }
 
+/// One call: the export, its results or error, the fuel left.
+type Call = (String, Result<Vec<String>, String>, Option<u64>);
+
 /// What one engine did with the module: everything that must agree.
 #[derive(Debug, PartialEq)]
 struct Run {
     instantiated: Result<(), String>,
-    calls: Vec<(String, Result<Vec<String>, String>, Option<u64>)>,
+    calls: Vec<Call>,
     state: Vec<(String, u64)>,
 }
 
