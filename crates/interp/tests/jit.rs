@@ -675,3 +675,26 @@ fn a_backward_br_on_cast_charges_fuel() {
         assert_eq!(seen[0], seen[1], "fuel {fuel}: interpreter vs JIT");
     }
 }
+
+#[test]
+fn a_throw_in_compiled_code_leaves_as_an_uncaught_exception() {
+    let text = r#"
+(module
+  (tag $e (param i32 i64))
+  (func $inner (param i32) (result i32)
+    (if (local.get 0) (then (throw $e (local.get 0) (i64.const 7))))
+    (i32.const 5))
+  (func (export "f") (param i32) (result i32) (i32.add (call $inner (local.get 0)) (i32.const 1))))"#;
+    let m = module(text, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    assert_eq!(
+        s.interpreted, 0,
+        "left to the interpreter: {:?}",
+        s.unsupported
+    );
+    assert_eq!(both(text, "f", &i32s(&[0])), Ok(i32s(&[6])));
+    assert_eq!(
+        both(text, "f", &i32s(&[3])),
+        Err(Error::Trap(Trap::UncaughtException))
+    );
+}

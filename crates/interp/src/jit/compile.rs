@@ -113,6 +113,8 @@ struct ModEnv<'a> {
     mem0_32: bool,
     /// Which defined functions are compiled (direct calls reach them).
     compiled: Vec<bool>,
+    /// Every tag's type index (imports first).
+    tag_types: Vec<u32>,
     /// Processor features.
     lzcnt: bool,
     bmi1: bool,
@@ -125,11 +127,13 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
     let mut func_types = Vec::new();
     let mut global_wide = Vec::new();
     let mut mems = Vec::new();
+    let mut tag_types = Vec::new();
     for i in &ast.imports {
         match i.desc {
             ImportDesc::Func(t) | ImportDesc::FuncExact(t) => func_types.push(t),
             ImportDesc::Global(g) => global_wide.push(g.val == ValType::V128),
             ImportDesc::Memory(m) => mems.push(m),
+            ImportDesc::Tag(t) => tag_types.push(t.ty),
             _ => {}
         }
     }
@@ -137,6 +141,7 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
     func_types.extend(ast.funcs.iter().map(|f| f.ty));
     global_wide.extend(ast.globals.iter().map(|g| g.ty.val == ValType::V128));
     mems.extend(ast.memories.iter().copied());
+    tag_types.extend(ast.tags.iter().map(|t| t.ty));
     let mut stats = Stats {
         functions: ast.funcs.len() as u32,
         ..Stats::default()
@@ -156,6 +161,7 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
         global_wide,
         mem0_32: mems.first().is_some_and(|m| m.addr == AddrType::I32),
         compiled,
+        tag_types,
         lzcnt: std::is_x86_feature_detected!("lzcnt"),
         bmi1: std::is_x86_feature_detected!("bmi1"),
         popcnt: std::is_x86_feature_detected!("popcnt"),
@@ -256,6 +262,7 @@ fn supported(ast: &weft_ast::Module, i: &Instr) -> bool {
         | Call { .. }
         | CallIndirect { .. }
         | CallRef { .. }
+        | Throw { .. }
         | Drop
         | Select
         | SelectT { .. }
@@ -888,6 +895,24 @@ impl<'a> FnCompiler<'a> {
             Call { func } => self.call(*func)?,
             CallIndirect { ty, table } => self.call_indirect(*ty, *table)?,
             CallRef { ty } => self.call_ref(*ty)?,
+            Throw { tag } => {
+                // No compiled function catches (one with `try_table` runs in
+                // the interpreter, which never calls compiled code): the
+                // exception is made and leaves to the host.
+                let ty = *self.env.tag_types.get(*tag as usize)?;
+                let (p, _) = self.block_type(BlockType::Func(ty))?;
+                let base = self.args_in_slots(p.len(), &[]);
+                let d = slot_disp(base);
+                asm!(self.asm.a
+                    ; mov rdi, r15
+                    ; mov esi, *tag as i32
+                    ; lea rdx, [rsp + d]
+                    ; mov rax, QWORD helpers::throw as *const () as i64
+                    ; call rax
+                    ; jmp =>self.exit
+                );
+                self.dead = true;
+            }
             Drop => {
                 let x = self.vs.pop();
                 self.vs.free(x.loc);

@@ -14,7 +14,7 @@ use weft_ast::{Instr, RefType};
 
 use crate::jit::ctx::{VmCtx, refresh, sync_fuel};
 use crate::jit::entry::{OK, PENDING};
-use crate::runtime::store::{Caller, Func, FuncInst, Instance, Store};
+use crate::runtime::store::{Caller, ExnInst, Func, FuncInst, Instance, Store};
 use crate::trap::{Error, Trap};
 use crate::value::{Value, slots};
 
@@ -215,6 +215,34 @@ pub(crate) extern "sysv64" fn call_indirect(
             return fail(ctx, Trap::OutOfFuel);
         }
         call_addr(ctx, addr, args)
+    }
+}
+
+/// `throw` of tag `tag` of the instance with its payload in the slots at
+/// `args`: the exception is made as the interpreter makes it and leaves
+/// compiled code as `uncaught exception` (nothing compiled catches).
+/// Always `PENDING`.
+pub(crate) extern "sysv64" fn throw(ctx: *mut VmCtx, tag: u32, args: *const u64) -> u32 {
+    // SAFETY: compiled code passes its context and its operand slots,
+    // which hold the tag's parameters.
+    unsafe {
+        let (store, inst) = store(ctx);
+        let Some(&addr) = store.instances[inst as usize].tags.get(tag as usize) else {
+            return fail(ctx, Trap::InvalidReference);
+        };
+        let ty = store.tags[addr as usize];
+        let n: usize = store
+            .type_of(ty)
+            .params
+            .iter()
+            .map(|t| slots(*t) as usize)
+            .sum();
+        if store.exns.len() >= store.limits.max_exceptions as usize {
+            return fail(ctx, Trap::TooManyExceptions);
+        }
+        let payload = std::slice::from_raw_parts(args, n).into();
+        store.exns.push(ExnInst { tag: addr, payload });
+        fail(ctx, Trap::UncaughtException)
     }
 }
 
