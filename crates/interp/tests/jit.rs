@@ -456,17 +456,20 @@ fn host_functions_reenter_compiled_code() {
 
 #[test]
 fn functions_not_compiled_run_in_the_interpreter() {
-    // `return_call` is not compiled yet: `f` runs interpreted, called from
-    // compiled `g` and calling compiled `h`.
+    // `return_call_indirect` is not compiled yet: `f` runs interpreted,
+    // called from compiled `g` and calling compiled `h`.
     let text = r#"
     (module
+      (type $t (func (param i32) (result i32)))
+      (table funcref (elem $h))
       (func $h (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
-      (func $f (param i32) (result i32) (return_call $h (i32.add (local.get 0) (i32.const 1))))
+      (func $f (param i32) (result i32)
+        (return_call_indirect (type $t) (i32.add (local.get 0) (i32.const 1)) (i32.const 0)))
       (func (export "g") (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1))))"#;
     let m = module(text, Engine::Jit);
     let s = m.jit_stats().expect("compiled");
     assert_eq!((s.compiled, s.interpreted), (2, 1));
-    assert_eq!(s.unsupported.get("return_call"), Some(&1));
+    assert_eq!(s.unsupported.get("return_call_indirect"), Some(&1));
     assert_eq!(both(text, "g", &i32s(&[4])), Ok(i32s(&[16])));
 }
 
@@ -697,4 +700,55 @@ fn a_throw_in_compiled_code_leaves_as_an_uncaught_exception() {
         both(text, "f", &i32s(&[3])),
         Err(Error::Trap(Trap::UncaughtException))
     );
+}
+
+#[test]
+fn return_call_keeps_the_native_stack_constant() {
+    // A million tail calls deep on the JIT's stack: only a real tail call
+    // returns; a tail call to a function whose arguments do not fit stays
+    // in the interpreter and still gives the same answer.
+    let text = r#"
+(module
+  (func $count (export "count") (param i64 i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (local.get 1))
+      (else (return_call $count (i64.sub (local.get 0) (i64.const 1))
+                                (i64.add (local.get 1) (i64.const 2))))))
+  (func $even (export "even") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 1))
+      (else (return_call $odd (i32.sub (local.get 0) (i32.const 1))))))
+  (func $odd (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (return_call $even (i32.sub (local.get 0) (i32.const 1))))))
+  (func $wide (param i32 i32 i32) (result i32)
+    (i32.add (local.get 0) (i32.add (local.get 1) (local.get 2))))
+  (func (export "grow") (param i32) (result i32)
+    (return_call $wide (local.get 0) (i32.const 1) (i32.const 2))))"#;
+    let m = module(text, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    // `grow` passes three arguments where it has room for one.
+    assert_eq!((s.compiled, s.interpreted), (4, 1));
+    assert_eq!(
+        both(text, "count", &[Value::I64(1_000_000), Value::I64(0)]),
+        Ok(vec![Value::I64(2_000_000)])
+    );
+    assert_eq!(both(text, "even", &i32s(&[1_000_001])), Ok(i32s(&[0])));
+    assert_eq!(both(text, "grow", &i32s(&[4])), Ok(i32s(&[7])));
+    // Fuel: one unit per tail call, as the interpreter charges.
+    for fuel in [0, 1, 10, 11, 12, 100] {
+        let mut seen = Vec::new();
+        for engine in [Engine::Interp, Engine::Jit] {
+            let m = module(text, engine);
+            let mut store = Store::new();
+            let inst = Linker::new()
+                .instantiate(&mut store, &m)
+                .expect("instantiates");
+            store.set_fuel(Some(fuel));
+            let f = store.export_func(inst, "even").expect("exported");
+            seen.push((store.call(f, &i32s(&[10])), store.fuel()));
+        }
+        assert_eq!(seen[0], seen[1], "fuel {fuel}");
+    }
 }

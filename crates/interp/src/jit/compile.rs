@@ -188,7 +188,21 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
         }
         match failed {
             None => break bodies,
-            Some(i) => env.compiled[i] = false,
+            Some(i) => {
+                env.compiled[i] = false;
+                // Why: a tail call it cannot make in place, or its frame.
+                let f = &ast.funcs[i];
+                let why = if ast
+                    .instrs(f.body)
+                    .iter()
+                    .any(|i| matches!(i, Instr::ReturnCall { .. }))
+                {
+                    "return_call"
+                } else {
+                    "(frame too large)"
+                };
+                *stats.unsupported.entry(why).or_default() += 1;
+            }
         }
     };
     // Lay out: the trampoline, then each function at a 16-byte boundary.
@@ -262,6 +276,7 @@ fn supported(ast: &weft_ast::Module, i: &Instr) -> bool {
         | Call { .. }
         | CallIndirect { .. }
         | CallRef { .. }
+        | ReturnCall { .. }
         | Throw { .. }
         | Drop
         | Select
@@ -564,10 +579,18 @@ struct FnCompiler<'a> {
     calls: Vec<(usize, u32)>,
     /// A comparison whose flags a following `br_if`/`if` branches on.
     cond: Option<Cond>,
+    /// Slots of the function's own argument area (its caller sized it for
+    /// its parameters and its results): what a tail call may reuse.
+    room: u32,
 }
 
 fn wide(t: ValType) -> bool {
     t == ValType::V128
+}
+
+/// Slots of values of these widths.
+fn slot_count(wide: &[bool]) -> u32 {
+    wide.iter().map(|&w| if w { 2 } else { 1 }).sum()
 }
 
 impl<'a> FnCompiler<'a> {
@@ -599,6 +622,7 @@ impl<'a> FnCompiler<'a> {
             exit,
             calls: Vec::new(),
             cond: None,
+            room: 0,
         })
     }
 
@@ -634,6 +658,7 @@ impl<'a> FnCompiler<'a> {
         let ty = self.env.ast.func_type(f.ty)?;
         let params: Vec<bool> = ty.params.iter().map(|t| wide(*t)).collect();
         let results: Vec<bool> = ty.results.iter().map(|t| wide(*t)).collect();
+        self.room = slot_count(&params).max(slot_count(&results));
         let stack_trap = self.trap(TrapCode::StackExhausted);
         // Prologue.
         let a = &mut self.asm.a;
@@ -895,6 +920,10 @@ impl<'a> FnCompiler<'a> {
             Call { func } => self.call(*func)?,
             CallIndirect { ty, table } => self.call_indirect(*ty, *table)?,
             CallRef { ty } => self.call_ref(*ty)?,
+            ReturnCall { func } => {
+                self.return_call(*func)?;
+                self.dead = true;
+            }
             Throw { tag } => {
                 // No compiled function catches (one with `try_table` runs in
                 // the interpreter, which never calls compiled code): the
@@ -1198,6 +1227,40 @@ impl<'a> FnCompiler<'a> {
         let len = self.vs.len();
         self.vs.truncate(len - p.len());
         self.vs.push_slots(r);
+        Some(())
+    }
+
+    /// `return_call` of a compiled function of this module whose arguments
+    /// fit this function's own argument area: the arguments are copied
+    /// there, the frame is popped and the callee is jumped to, so it
+    /// returns to this function's caller and the native stack stays
+    /// constant. `None` (the function stays in the interpreter) for any
+    /// other callee.
+    fn return_call(&mut self, func: u32) -> Option<()> {
+        let (p, r) = self.func_sig(func)?;
+        let i = func.checked_sub(self.env.imported)?;
+        let n = slot_count(&p);
+        if !*self.env.compiled.get(i as usize)? || n > self.room {
+            return None;
+        }
+        let base = self.args_in_slots(p.len(), &r);
+        self.charge();
+        let d = slot_disp(base);
+        asm!(self.asm.a; mov rcx, [rbp - 8]);
+        for k in 0..n as i32 {
+            asm!(self.asm.a
+                ; mov rax, [rsp + d + 8 * k]
+                ; mov [rcx + 8 * k], rax
+            );
+        }
+        asm!(self.asm.a
+            ; mov rax, rcx
+            ; mov rsp, rbp
+            ; pop rbp
+        );
+        // `jmp rel32`, patched at layout as calls are.
+        self.asm.a.extend([0xe9u8, 0, 0, 0, 0]);
+        self.calls.push((self.asm.a.offset().0, i));
         Some(())
     }
 
