@@ -16,6 +16,17 @@
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(weft_tail)");
+    println!("cargo::rustc-check-cfg=cfg(weft_jit)");
+    // The baseline JIT (`src/jit/`): with the `jit` feature, on x86-64
+    // Linux and macOS.
+    let target_arch = std::env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    let target_os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if std::env::var_os("CARGO_FEATURE_JIT").is_some()
+        && target_arch == "x86_64"
+        && matches!(target_os.as_str(), "linux" | "macos")
+    {
+        println!("cargo::rustc-cfg=weft_jit");
+    }
     println!("cargo::rerun-if-changed=build.rs");
     println!("cargo::rerun-if-env-changed=WEFT_DISPATCH");
     let opt = std::env::var("OPT_LEVEL").unwrap_or_default();

@@ -23,6 +23,9 @@ struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Validate and compile a module without running it; print what the
+    /// engine made of it and how fast.
+    Compile(cmd::compile::Args),
     /// Read a module (binary or text) and encode it to the binary format.
     Parse(cmd::parse::Args),
     /// Show a module's sections, counts, imports and exports.
@@ -44,6 +47,7 @@ fn main() -> ExitCode {
     let argv = cmd::run::normalize_args(std::env::args_os().collect(), &Cli::command());
     let cli = Cli::parse_from(argv);
     let result = match cli.command {
+        Command::Compile(args) => cmd::compile::run(args),
         Command::Parse(args) => cmd::parse::run(args),
         Command::Dump(args) => cmd::dump::run(args),
         Command::Print(args) => cmd::print::run(args),

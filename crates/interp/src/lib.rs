@@ -88,6 +88,11 @@
 
 mod entry;
 mod interpreter;
+// Generated machine code is run through raw pointers: the JIT's `unsafe`,
+// each block with its SAFETY proof.
+#[cfg(weft_jit)]
+#[allow(unsafe_code)]
+mod jit;
 mod limits;
 mod ops;
 mod runtime;
@@ -100,7 +105,7 @@ pub use runtime::spectest;
 pub use limits::{Resource, StoreLimits};
 pub use runtime::backtrace::TrapFrame;
 pub use runtime::linker::Linker;
-pub use runtime::module::Module;
+pub use runtime::module::{Engine, JitStats, Module};
 pub use runtime::store::{
     Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table, Tag,
 };

@@ -9,11 +9,14 @@
 //!   crates' tests);
 //! - [`suite`]: the testsuite's files and the proposals each needs;
 //! - [`expectations`]: the committed outcome of every file, exactly;
-//! - [`report`]: the per-directory table.
+//! - [`report`]: the per-directory table;
+//! - [`differential`]: a script run on the interpreter and the JIT in
+//!   lockstep, every action's results, traps and exported state compared.
 
 #![warn(missing_docs)]
 
 pub mod binary;
+pub mod differential;
 pub mod expectations;
 pub mod phrase;
 pub mod report;

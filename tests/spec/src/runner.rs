@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 
 use weft_ast::{AbsHeap, Features};
-use weft_interp::{Extern, Instance, Linker, Module, Store, StoreLimits, Value};
+use weft_interp::{Engine, Extern, Instance, JitStats, Linker, Module, Store, StoreLimits, Value};
 use weft_wat::{Action, CommandKind, Expected, ModuleSource, NumPattern, ScriptModule, Shape};
 
 use crate::phrase;
@@ -26,6 +26,9 @@ pub struct Outcome {
     /// Each command not run: its line and its keyword (`skipped` is how
     /// many there are).
     pub skips: Vec<(u32, String)>,
+    /// What the JIT compiled of the script's modules (with
+    /// `Engine::Jit`): how many functions run in the interpreter.
+    pub jit: JitStats,
 }
 
 impl Outcome {
@@ -64,6 +67,8 @@ pub struct Semantics {
     pub fuel: Option<u64>,
     /// The limits of the script's store.
     pub limits: StoreLimits,
+    /// The engine that runs its modules.
+    pub engine: Engine,
 }
 
 impl Semantics {
@@ -75,6 +80,7 @@ impl Semantics {
             segments_checked_first: false,
             fuel: None,
             limits: StoreLimits::default(),
+            engine: Engine::Interp,
         }
     }
 }
@@ -97,7 +103,7 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
             return outcome;
         }
     };
-    let mut runner = Runner::new(features, semantics.limits);
+    let mut runner = Runner::new(features, semantics.limits, semantics.engine);
     runner
         .store
         .set_segments_checked_first(semantics.segments_checked_first);
@@ -118,14 +124,18 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
             }
         }
     }
+    outcome.jit = runner.jit;
     outcome
 }
 
 /// The state a script builds up: a store, the registered modules and the
 /// named instances and definitions.
-struct Runner {
+pub(crate) struct Runner {
     features: Features,
-    store: Store,
+    engine: Engine,
+    /// What the JIT compiled of the script's modules.
+    jit: JitStats,
+    pub(crate) store: Store,
     linker: Linker,
     named: HashMap<String, Instance>,
     definitions: HashMap<String, Module>,
@@ -136,13 +146,15 @@ struct Runner {
 type Check = Result<(), String>;
 
 impl Runner {
-    fn new(features: Features, limits: StoreLimits) -> Runner {
+    pub(crate) fn new(features: Features, limits: StoreLimits, engine: Engine) -> Runner {
         let mut store = Store::with_limits(limits);
         let mut linker = Linker::new();
         weft_interp::spectest::define(&mut linker, &mut store)
             .expect("the spectest module always instantiates");
         Runner {
             features,
+            engine,
+            jit: JitStats::default(),
             store,
             linker,
             named: HashMap::new(),
@@ -153,17 +165,21 @@ impl Runner {
     }
 
     /// Decodes or parses a script module and validates it.
-    fn build(&self, module: &ScriptModule) -> Result<Module, String> {
+    fn build(&mut self, module: &ScriptModule) -> Result<Module, String> {
         let ast = match &module.source {
             ModuleSource::Binary(bytes) => {
                 weft_parser::parse_with(bytes, self.features).map_err(|e| e.to_string())?
             }
             _ => module.to_module(self.features).map_err(|e| e.to_string())?,
         };
-        Module::with_features(ast, self.features).map_err(|e| e.to_string())
+        let m = Module::with_engine(ast, self.features, self.engine).map_err(|e| e.to_string())?;
+        if let Some(s) = m.jit_stats() {
+            self.jit.add(s);
+        }
+        Ok(m)
     }
 
-    fn instance(&self, name: &Option<String>) -> Result<Instance, String> {
+    pub(crate) fn instance(&self, name: &Option<String>) -> Result<Instance, String> {
         match name {
             Some(n) => self
                 .named
@@ -174,7 +190,7 @@ impl Runner {
         }
     }
 
-    fn act(&mut self, action: &Action) -> Result<Vec<Value>, String> {
+    pub(crate) fn act(&mut self, action: &Action) -> Result<Vec<Value>, String> {
         match action {
             Action::Invoke { module, name, args } => {
                 let instance = self.instance(module)?;
@@ -232,7 +248,7 @@ impl Runner {
     }
 
     /// Runs one command; `None` when the command is skipped.
-    fn command(&mut self, kind: &CommandKind) -> Option<Check> {
+    pub(crate) fn command(&mut self, kind: &CommandKind) -> Option<Check> {
         Some(match kind {
             CommandKind::Module(module) => self.define(module),
             CommandKind::Instance { instance, module } => {

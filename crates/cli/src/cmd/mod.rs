@@ -2,6 +2,7 @@
 //! reading inputs (a file or `-` for standard input), writing outputs (a
 //! file or `-` for standard output) and the `--features` option.
 
+pub mod compile;
 pub mod dump;
 pub mod locate;
 pub mod parse;
@@ -316,6 +317,31 @@ pub fn decode(path: &Path, bytes: &[u8], features: Features) -> Result<weft_ast:
         text: String::from_utf8_lossy(bytes).into_owned(),
         source,
     })
+}
+
+/// The engine that runs modules, as a command-line option.
+#[derive(Debug, Clone, clap::Args)]
+pub struct EngineArgs {
+    /// The engine: `interp` (the reference interpreter, the default) or
+    /// `jit` (the baseline JIT, x86-64 Linux and macOS; functions it does
+    /// not compile yet run in the interpreter).
+    #[arg(long, value_name = "ENGINE", default_value = "interp")]
+    pub engine: weft_interp::Engine,
+}
+
+impl EngineArgs {
+    /// The engine chosen, if this build has it.
+    pub fn engine(&self) -> Result<weft_interp::Engine, Error> {
+        if self.engine.available() {
+            Ok(self.engine)
+        } else {
+            Err(Error::Usage(format!(
+                "--engine {}: not available in this build (the JIT needs x86-64 Linux or macOS \
+                 and the `jit` feature)",
+                self.engine.name()
+            )))
+        }
+    }
 }
 
 /// Limits on what a module may use, as command-line options.

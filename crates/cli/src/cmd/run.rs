@@ -59,6 +59,8 @@ pub struct Args {
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
+    engine: super::EngineArgs,
+    #[command(flatten)]
     features: FeatureArgs,
 }
 
@@ -135,6 +137,7 @@ impl std::error::Error for RunError {}
 /// Runs `weft run`.
 pub fn run(args: Args) -> Result<(), Error> {
     let features = args.features.features()?;
+    let engine = args.engine.engine()?;
     let bytes = super::read(&args.input)?;
     let ast = super::decode(&args.input, &bytes, features)?;
     // Where a trap's instructions lie, for a binary module: their byte
@@ -170,7 +173,8 @@ pub fn run(args: Args) -> Result<(), Error> {
     }
     weft_wasi::add_to_linker(&mut linker, &mut store, wasi_context(&args)?);
     for (name, file, module) in preloads {
-        let instance = instantiate(&mut store, &linker, module, features).map_err(wrap(file))?;
+        let instance =
+            instantiate(&mut store, &linker, module, features, engine).map_err(wrap(file))?;
         linker.define_instance(&store, name, instance);
         source.preloaded.push(instance);
     }
@@ -234,8 +238,10 @@ fn instantiate(
     linker: &Linker,
     ast: weft_ast::Module,
     features: weft_ast::Features,
+    engine: weft_interp::Engine,
 ) -> Result<weft_interp::Instance, RunError> {
-    let module = weft_interp::Module::with_features(ast, features).map_err(RunError::engine)?;
+    let module =
+        weft_interp::Module::with_engine(ast, features, engine).map_err(RunError::engine)?;
     store.set_fuel(None);
     linker
         .instantiate(store, &module)
@@ -271,8 +277,8 @@ fn run_module(
     args: &Args,
 ) -> Result<Outcome, RunError> {
     store.set_fuel(args.limits.fuel);
-    let module =
-        weft_interp::Module::with_features(ast, source.features).map_err(RunError::engine)?;
+    let module = weft_interp::Module::with_engine(ast, source.features, args.engine.engine)
+        .map_err(RunError::engine)?;
     let instance = linker
         .instantiate(store, &module)
         .map_err(|e| with_backtrace(store, e, Some(source)))?;

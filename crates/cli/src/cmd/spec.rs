@@ -6,7 +6,7 @@ use weft_spec::report::Table;
 use weft_spec::runner;
 use weft_spec::suite;
 
-use super::{Error, LimitArgs};
+use super::{EngineArgs, Error, LimitArgs};
 
 /// Arguments of `weft spec`.
 #[derive(Debug, clap::Args)]
@@ -15,7 +15,9 @@ pub struct Args {
     /// Run only the files whose `dir/name` contains this text.
     #[arg(long)]
     filter: Option<String>,
-    /// List every failing command with its file and line.
+    /// List every failing command with its file and line (and, with
+    /// `--engine jit`, which instructions kept functions in the
+    /// interpreter).
     #[arg(long, short)]
     verbose: bool,
     /// Exit with status 1 when any command fails.
@@ -23,11 +25,15 @@ pub struct Args {
     strict: bool,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    engine: EngineArgs,
 }
 
 /// Runs `weft spec`.
 pub fn run(args: Args) -> Result<(), Error> {
+    let engine = args.engine.engine()?;
     let mut table = Table::default();
+    let mut jit = weft_interp::JitStats::default();
     let mut files = 0;
     for file in suite::all_files() {
         let key = file.key();
@@ -35,8 +41,12 @@ pub fn run(args: Args) -> Result<(), Error> {
             continue;
         }
         files += 1;
-        let semantics = args.limits.apply(file.semantics());
+        let semantics = runner::Semantics {
+            engine,
+            ..args.limits.apply(file.semantics())
+        };
         let outcome = runner::run_script_with(file.text, semantics);
+        jit.add(&outcome.jit);
         if args.verbose {
             for (line, why) in &outcome.failures {
                 super::emit(format_args!("{key}:{line}: {why}\n"))?;
@@ -51,6 +61,19 @@ pub fn run(args: Args) -> Result<(), Error> {
         )));
     }
     super::emit(format_args!("{table}"))?;
+    if engine == weft_interp::Engine::Jit {
+        super::emit(format_args!(
+            "jit: {} of {} functions compiled, {} run in the interpreter\n",
+            jit.compiled, jit.functions, jit.interpreted
+        ))?;
+        if args.verbose {
+            let mut why: Vec<_> = jit.unsupported.iter().collect();
+            why.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for (instr, n) in why {
+                super::emit(format_args!("  {n:6} kept by {instr}\n"))?;
+            }
+        }
+    }
     let [passed, failed, skipped] = table.totals();
     super::emit(format_args!(
         "{passed} passed, {failed} failed, {skipped} skipped\n"

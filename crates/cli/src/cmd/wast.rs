@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use weft_spec::runner::{self, Outcome};
 
-use super::{Error, FeatureArgs, LimitArgs};
+use super::{EngineArgs, Error, FeatureArgs, LimitArgs};
 
 /// Arguments of `weft wast`.
 #[derive(Debug, clap::Args)]
@@ -23,11 +23,14 @@ pub struct Args {
     features: FeatureArgs,
     #[command(flatten)]
     limits: LimitArgs,
+    #[command(flatten)]
+    engine: EngineArgs,
 }
 
 /// Runs `weft wast`.
 pub fn run(args: Args) -> Result<(), Error> {
     let features = args.features.features()?;
+    let engine = args.engine.engine()?;
     let (mut passed, mut failed) = (0, 0);
     for path in &args.files {
         let bytes = super::read(path)?;
@@ -41,7 +44,10 @@ pub fn run(args: Args) -> Result<(), Error> {
                 ),
             ),
         })?;
-        let semantics = args.limits.apply(runner::Semantics::new(features));
+        let semantics = runner::Semantics {
+            engine,
+            ..args.limits.apply(runner::Semantics::new(features))
+        };
         let outcome = runner::run_script_with(&text, semantics);
         passed += outcome.passed;
         failed += outcome.failed();
@@ -121,6 +127,7 @@ mod tests {
             failures: vec![(7, "boom".into())],
             skipped: 1,
             skips: vec![(9, "thread".into())],
+            jit: Default::default(),
         };
         assert_eq!(
             json("x.wast", &outcome),

@@ -95,6 +95,8 @@ pub(crate) fn instantiate(
         elems: Vec::new(),
         dropped: Vec::new(),
         exports: HashMap::new(),
+        #[cfg(weft_jit)]
+        jit: None,
     };
     if imports.len() != ast.imports.len() {
         return Err(Error::ArgumentMismatch);
@@ -259,6 +261,18 @@ pub(crate) fn instantiate(
         check_segments_fit(store, &data, ast, &elem_offsets, &data_offsets)?;
     }
     let (mut elem_offsets, mut data_offsets) = (elem_offsets.into_iter(), data_offsets.into_iter());
+    #[cfg(weft_jit)]
+    if let Some(code) = module.0.jit.clone() {
+        let first = data.funcs.get(data.funcs.len() - ast.funcs.len()).copied();
+        data.jit = Some(std::sync::Arc::new(crate::jit::ctx::JitInstance::new(
+            code,
+            store,
+            index,
+            first.unwrap_or(0),
+            data.memories.first().copied(),
+            &data.globals,
+        )));
+    }
     // The instance exists from here on: segment initialization may trap and
     // leave earlier writes in place, as the spec says.
     store.instances.push(data);

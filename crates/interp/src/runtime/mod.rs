@@ -31,6 +31,21 @@
 //!   exhausted`.
 //!
 //! Values cross the boundary in their slot encoding (`crate::value`).
+//!
+//! # The JIT's boundary
+//!
+//! A module prepared with `Engine::Jit` (`Module::with_engine`) carries
+//! machine code beside its translated bodies (`ModuleInner::jit`); each of
+//! its instances gets a VM context (`InstanceData::jit`, `crate::jit::ctx`),
+//! a `#[repr(C)]` record compiled code reads at fixed offsets: memory 0's
+//! base and length, pointers to the instance's globals, the fuel, the
+//! stack limit and the store. The context copies addresses out of the
+//! store's vectors, so it is refreshed on every entry into compiled code
+//! and after every call from compiled code into Rust. `Store::call`
+//! (`crate::entry`) runs a function's machine code when it has some; every
+//! other path — the interpreter calling a function, functions the JIT left
+//! uncompiled — runs the translated body, so the interpreter needs nothing
+//! of the JIT.
 
 pub(crate) mod backtrace;
 pub(crate) mod handles;

@@ -48,6 +48,11 @@ pub(crate) struct InstanceData {
     /// Whether each data segment was dropped.
     pub dropped: Vec<bool>,
     pub exports: HashMap<String, Extern>,
+    /// The instance's compiled code and VM context, if its module was
+    /// compiled (`Engine::Jit`): `Store::call` runs its compiled functions
+    /// there.
+    #[cfg(weft_jit)]
+    pub jit: Option<Arc<crate::jit::ctx::JitInstance>>,
 }
 
 /// What a host function sees of its caller.

@@ -10,7 +10,9 @@
 //! width depends on more than the instruction (a local's, a field's, a
 //! sequence's) has no effect here: the translator handles it itself.
 
-use weft_ast::{Instr, SigType, ValType};
+use weft_ast::{Instr, Module, SigType, ValType};
+
+use crate::trap::Error;
 
 /// Push nothing.
 const NONE: &[u8] = &[];
@@ -72,6 +74,77 @@ fn slots(t: SigType) -> Option<u32> {
         | SigType::Returns
         | SigType::Fields
         | SigType::Items => return None,
+    })
+}
+
+/// The slots a GC instruction pops and the width of what it pushes (by
+/// the module's types: what `effect` cannot tell from the signature).
+pub(crate) fn gc_effect(module: &Module, i: &Instr) -> Result<(u32, Option<u8>), Error> {
+    use Instr::*;
+    use weft_ast::CompositeType;
+    let composite = |ty: u32| {
+        module
+            .types
+            .get(ty as usize)
+            .map(|t| &t.composite)
+            .ok_or(Error::Invalid("unknown type"))
+    };
+    let fields = |ty: u32| match composite(ty)? {
+        CompositeType::Struct(f) => Ok(f),
+        _ => Err(Error::Invalid("not a struct type")),
+    };
+    let elem = |ty: u32| match composite(ty)? {
+        CompositeType::Array(f) => Ok(crate::value::field_slots(f)),
+        _ => Err(Error::Invalid("not an array type")),
+    };
+    let field = |ty: u32, k: u32| {
+        fields(ty)?
+            .get(k as usize)
+            .map(crate::value::field_slots)
+            .ok_or(Error::Invalid("unknown field"))
+    };
+    Ok(match i {
+        StructNew { ty } => (
+            fields(*ty)?.iter().map(crate::value::field_slots).sum(),
+            Some(1),
+        ),
+        StructNewDefault { .. } => (0, Some(1)),
+        StructNewDesc { ty } => (
+            fields(*ty)?
+                .iter()
+                .map(crate::value::field_slots)
+                .sum::<u32>()
+                + 1,
+            Some(1),
+        ),
+        StructNewDefaultDesc { .. } | RefGetDesc { .. } => (1, Some(1)),
+        RefCastDescEq { .. } | RefCastDescEqNull { .. } => (2, Some(1)),
+        StructGet { ty, field: k } | StructGetS { ty, field: k } | StructGetU { ty, field: k } => {
+            (1, Some(field(*ty, *k)? as u8))
+        }
+        StructSet { ty, field: k } => (1 + field(*ty, *k)?, None),
+        ArrayNew { ty } => (elem(*ty)? + 1, Some(1)),
+        ArrayNewDefault { .. } | ArrayLen => (1, Some(1)),
+        ArrayNewFixed { ty, len } => {
+            let n = (*len as u64) * elem(*ty)? as u64;
+            (
+                u32::try_from(n).map_err(|_| Error::Invalid("type mismatch"))?,
+                Some(1),
+            )
+        }
+        ArrayNewData { .. } | ArrayNewElem { .. } => (2, Some(1)),
+        ArrayGet { ty } | ArrayGetS { ty } | ArrayGetU { ty } => (2, Some(elem(*ty)? as u8)),
+        ArraySet { ty } => (2 + elem(*ty)?, None),
+        ArrayFill { ty } => (3 + elem(*ty)?, None),
+        ArrayCopy { .. } => (5, None),
+        ArrayInitData { .. } | ArrayInitElem { .. } => (4, None),
+        RefTest { ty } | RefTestNull { ty } | RefCast { ty } | RefCastNull { ty } => {
+            if let Some(idx) = ty.type_index() {
+                composite(idx)?;
+            }
+            (1, Some(1))
+        }
+        _ => (1, Some(1)),
     })
 }
 

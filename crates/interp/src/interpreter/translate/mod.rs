@@ -21,7 +21,7 @@
 use weft_ast::{AddrType, BlockType, Func, FuncType, Instr, Module, TypeIdx, ValType};
 
 mod checks;
-mod effect;
+pub(crate) mod effect;
 mod exceptions;
 mod lower;
 #[cfg(test)]

@@ -1,0 +1,2001 @@
+//! Translation of a module's functions to x86-64, one pass per function.
+//!
+//! # Calling convention
+//!
+//! r15 holds the instance's VM context (`ctx.rs`) in all compiled code;
+//! rbp is the frame pointer; no other register survives a call. A caller
+//! passes the address of its arguments' slots (8 bytes each, a `v128`
+//! 16) in rax; the callee copies the parameters into its locals and, on
+//! return, writes its results over the same slots, which the caller sized
+//! for both. An argument area is simply the caller's operand slots, so a
+//! call moves nothing but the arguments that were not spilled yet.
+//!
+//! # Frame
+//!
+//! ```text
+//! [rbp + 8]            return address
+//! [rbp]                caller's rbp
+//! [rbp - 8]            the argument slots' address (for the results)
+//! [rbp - 8 - L, rbp-8) locals, parameters first (8 bytes, v128 16)
+//! [rsp, rsp + 8 * S)   operand slots: the entry at depth d (in slots) is
+//!                      spilled to [rsp + 8 d]
+//! ```
+//!
+//! The frame size is known when the body is done; the prologue's
+//! `sub rsp` is patched then. The prologue checks rsp against the
+//! context's stack limit (`call stack exhausted` below it).
+//!
+//! # Code
+//!
+//! Each function compiles into a buffer of its own, so that a function
+//! with an instruction not compiled yet is dropped (and runs in the
+//! interpreter) without touching the others; the module's code is the
+//! trampoline followed by every compiled function, with direct calls
+//! patched to their callees. Traps jump to stubs that return from the
+//! trampoline (see `entry.rs`). Instructions compiled inline: control
+//! flow, locals, globals, constants, integer arithmetic and comparisons
+//! (fused into a following `br_if`/`if`), the common float operations,
+//! memory 0's loads and stores for 32-bit memories (explicit bounds
+//! checks), `select`, calls, `br_on_null`/`br_on_non_null`; `br_on_cast`
+//! and its kin test through a helper and branch inline; `call_indirect`
+//! and `call_ref` call through helpers. Every other instruction the shared
+//! semantics of `crate::ops` executes becomes a call to `helpers::instr`,
+//! which runs it on the operand slots (a GC instruction's operand count
+//! from the types it names).
+//!
+//! # Fuel
+//!
+//! When the store meters fuel, compiled code charges it where the
+//! interpreter does: one unit per call (in the caller, before the callee
+//! runs; in the helper for indirect calls) and per loop back-edge (`br`,
+//! `br_if`, `br_table` and `br_on_*` to a loop's label), from the context's
+//! `fuel`, which the store's fuel is copied into on entry and back from on
+//! every exit and helper call. Unmetered, the context holds `u64::MAX` and
+//! the same code never runs out.
+
+// dynasm's expansion converts dynamic register numbers with `.into()`.
+#![allow(clippy::useless_conversion)]
+
+use std::collections::BTreeMap;
+
+use dynasmrt::x64::X64Relocation;
+use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
+use weft_ast::{AddrType, BlockType, ImportDesc, Instr, ValType};
+
+use crate::jit::ctx::off;
+use crate::jit::entry::{Trampoline, TrapCode};
+use crate::jit::helpers;
+use crate::jit::stack::{Dst, Emitter, Entry, Loc, Reg, ValueStack};
+use crate::runtime::module::JitStats as Stats;
+use crate::trap::Error;
+
+macro_rules! asm {
+    ($a:expr; $($t:tt)*) => {
+        dynasm!($a ; .arch x64 ; $($t)*)
+    };
+}
+
+/// A module's machine code.
+pub(crate) struct Compiled {
+    buf: dynasmrt::ExecutableBuffer,
+    /// Each defined function's entry offset, if compiled.
+    entries: Vec<Option<usize>>,
+    /// What compiling did.
+    pub stats: Stats,
+}
+
+impl Compiled {
+    /// The entry of defined function `i`, if compiled.
+    pub fn entry(&self, i: u32) -> Option<*const u8> {
+        let off = (*self.entries.get(i as usize)?)?;
+        Some(self.buf.ptr(dynasmrt::AssemblyOffset(off)))
+    }
+
+    /// The entry trampoline (at offset 0).
+    pub fn trampoline(&self) -> Trampoline {
+        let p = self.buf.ptr(dynasmrt::AssemblyOffset(0));
+        // SAFETY: offset 0 of the buffer holds the trampoline `compile`
+        // emitted, of that signature; the buffer is executable.
+        unsafe { std::mem::transmute::<*const u8, Trampoline>(p) }
+    }
+}
+
+/// Facts about the module a function's translation needs.
+struct ModEnv<'a> {
+    ast: &'a weft_ast::Module,
+    /// Every function's type index (imports first).
+    func_types: Vec<u32>,
+    /// Imported functions.
+    imported: u32,
+    /// Whether each global is a `v128`.
+    global_wide: Vec<bool>,
+    /// Whether memory 0 exists and is a 32-bit memory.
+    mem0_32: bool,
+    /// Which defined functions are compiled (direct calls reach them).
+    compiled: Vec<bool>,
+    /// Every tag's type index (imports first).
+    tag_types: Vec<u32>,
+    /// Processor features.
+    lzcnt: bool,
+    bmi1: bool,
+    popcnt: bool,
+    sse41: bool,
+}
+
+/// Compiles every function of `ast` (validated) it can.
+pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
+    let mut func_types = Vec::new();
+    let mut global_wide = Vec::new();
+    let mut mems = Vec::new();
+    let mut tag_types = Vec::new();
+    for i in &ast.imports {
+        match i.desc {
+            ImportDesc::Func(t) | ImportDesc::FuncExact(t) => func_types.push(t),
+            ImportDesc::Global(g) => global_wide.push(g.val == ValType::V128),
+            ImportDesc::Memory(m) => mems.push(m),
+            ImportDesc::Tag(t) => tag_types.push(t.ty),
+            _ => {}
+        }
+    }
+    let imported = func_types.len() as u32;
+    func_types.extend(ast.funcs.iter().map(|f| f.ty));
+    global_wide.extend(ast.globals.iter().map(|g| g.ty.val == ValType::V128));
+    mems.extend(ast.memories.iter().copied());
+    tag_types.extend(ast.tags.iter().map(|t| t.ty));
+    let mut stats = Stats {
+        functions: ast.funcs.len() as u32,
+        ..Stats::default()
+    };
+    let mut compiled = Vec::with_capacity(ast.funcs.len());
+    for f in &ast.funcs {
+        let bad = ast.instrs(f.body).iter().find(|i| !supported(ast, i));
+        if let Some(i) = bad {
+            *stats.unsupported.entry(i.name()).or_default() += 1;
+        }
+        compiled.push(bad.is_none() && local_count(f) <= MAX_LOCALS);
+    }
+    let mut env = ModEnv {
+        ast,
+        func_types,
+        imported,
+        global_wide,
+        mem0_32: mems.first().is_some_and(|m| m.addr == AddrType::I32),
+        compiled,
+        tag_types,
+        lzcnt: std::is_x86_feature_detected!("lzcnt"),
+        bmi1: std::is_x86_feature_detected!("bmi1"),
+        popcnt: std::is_x86_feature_detected!("popcnt"),
+        sse41: std::is_x86_feature_detected!("sse4.1"),
+    };
+    // A function that fails to compile after all (its frame too large)
+    // is dropped, and the others compiled again without direct calls to
+    // it.
+    let bodies = loop {
+        let mut bodies = Vec::with_capacity(ast.funcs.len());
+        let mut failed = None;
+        for (i, f) in ast.funcs.iter().enumerate() {
+            if !env.compiled[i] {
+                bodies.push(None);
+                continue;
+            }
+            match FnCompiler::new(&env, f).and_then(|c| c.run(f)) {
+                Some(b) => bodies.push(Some(b)),
+                None => {
+                    failed = Some(i);
+                    break;
+                }
+            }
+        }
+        match failed {
+            None => break bodies,
+            Some(i) => {
+                env.compiled[i] = false;
+                // Why: a tail call it cannot make in place, or its frame.
+                let f = &ast.funcs[i];
+                let why = if ast
+                    .instrs(f.body)
+                    .iter()
+                    .any(|i| matches!(i, Instr::ReturnCall { .. }))
+                {
+                    "return_call"
+                } else {
+                    "(frame too large)"
+                };
+                *stats.unsupported.entry(why).or_default() += 1;
+            }
+        }
+    };
+    // Lay out: the trampoline, then each function at a 16-byte boundary.
+    let mut code = trampoline();
+    let mut entries = Vec::with_capacity(bodies.len());
+    for b in &bodies {
+        match b {
+            Some(b) => {
+                while !code.len().is_multiple_of(16) {
+                    code.push(0xcc);
+                }
+                entries.push(Some(code.len()));
+                code.extend_from_slice(&b.code);
+            }
+            None => entries.push(None),
+        }
+    }
+    for (b, at) in bodies.iter().zip(&entries) {
+        let (Some(b), Some(at)) = (b, at) else {
+            continue;
+        };
+        for &(end, callee) in &b.calls {
+            let target = entries[callee as usize].expect("direct calls reach compiled functions");
+            let site = at + end;
+            let rel = target as i64 - site as i64;
+            code[site - 4..site].copy_from_slice(&(rel as i32).to_le_bytes());
+        }
+    }
+    stats.compiled = entries.iter().filter(|e| e.is_some()).count() as u32;
+    stats.interpreted = stats.functions - stats.compiled;
+    stats.code_bytes = code.len();
+    let mut buf = dynasmrt::mmap::MutableBuffer::new(code.len().max(1))
+        .map_err(|_| Error::Unsupported("no memory for machine code"))?;
+    buf.set_len(code.len());
+    buf[..code.len()].copy_from_slice(&code);
+    // W^X: written while writable, then mapped read+execute.
+    let buf = buf
+        .make_exec()
+        .map_err(|_| Error::Unsupported("cannot map machine code executable"))?;
+    Ok(Compiled {
+        buf,
+        entries,
+        stats,
+    })
+}
+
+/// The most locals a compiled function may declare (a larger frame stays
+/// in the interpreter, whose stack is on the heap).
+const MAX_LOCALS: u64 = 50_000;
+
+fn local_count(f: &weft_ast::Func) -> u64 {
+    f.locals.iter().map(|l| l.count as u64).sum()
+}
+
+/// Whether the compiler translates `i` (inline or through
+/// `helpers::instr`).
+fn supported(ast: &weft_ast::Module, i: &Instr) -> bool {
+    use Instr::*;
+    match i {
+        Unreachable
+        | Nop
+        | Block { .. }
+        | Loop { .. }
+        | If { .. }
+        | Else
+        | End
+        | Br { .. }
+        | BrIf { .. }
+        | BrTable { .. }
+        | Return
+        | Call { .. }
+        | CallIndirect { .. }
+        | CallRef { .. }
+        | ReturnCall { .. }
+        | Throw { .. }
+        | Drop
+        | Select
+        | SelectT { .. }
+        | LocalGet { .. }
+        | LocalSet { .. }
+        | LocalTee { .. }
+        | GlobalGet { .. }
+        | GlobalSet { .. }
+        | I32Const { .. }
+        | I64Const { .. }
+        | F32Const { .. }
+        | F64Const { .. }
+        | V128Const { .. }
+        | RefNull { .. }
+        | RefFunc { .. }
+        | RefIsNull
+        | BrOnNull { .. }
+        | BrOnNonNull { .. }
+        | BrOnCast { .. }
+        | BrOnCastFail { .. }
+        | BrOnCastDescEq { .. }
+        | BrOnCastDescEqFail { .. } => true,
+        _ => effect(ast, i).is_some(),
+    }
+}
+
+/// The slots an instruction run by `helpers::instr` pops and the widths
+/// (in slots) of the values it pushes: from its signature, or for a GC
+/// instruction from the types it names.
+fn effect(ast: &weft_ast::Module, i: &Instr) -> Option<(u32, Vec<u8>)> {
+    use crate::interpreter::translate::effect as fx;
+    if let Some((pops, pushes)) = fx::effect(i) {
+        return Some((pops, pushes.to_vec()));
+    }
+    let gc = i.feature() == weft_ast::Features::GC
+        || i.feature() == weft_ast::Features::CUSTOM_DESCRIPTORS;
+    if !gc || i.signature().never {
+        return None;
+    }
+    let (pops, push) = fx::gc_effect(ast, i).ok()?;
+    Some((pops, push.into_iter().collect()))
+}
+
+/// The entry trampoline: `(ctx, func, args, stack) -> status` (see
+/// `entry.rs`).
+fn trampoline() -> Vec<u8> {
+    let mut a = VecAssembler::<X64Relocation>::new(0);
+    asm!(a
+        ; push rbp
+        ; mov rbp, rsp
+        ; push rbx
+        ; push r12
+        ; push r13
+        ; push r14
+        ; push r15
+        ; sub rsp, 8
+        ; mov r15, rdi
+        ; mov [r15 + off::ENTRY_SP], rsp
+        ; test rcx, rcx
+        ; jz >stay
+        ; mov rsp, rcx
+        ; stay:
+        ; mov rax, rdx
+        ; call rsi
+        ; xor eax, eax
+        ; mov rsp, [r15 + off::ENTRY_SP]
+        ; add rsp, 8
+        ; pop r15
+        ; pop r14
+        ; pop r13
+        ; pop r12
+        ; pop rbx
+        ; pop rbp
+        ; ret
+    );
+    a.finalize()
+        .expect("the trampoline has no unresolved labels")
+}
+
+/// A function's code before layout.
+struct Body {
+    code: Vec<u8>,
+    /// Direct calls: the offset just after each `call rel32`, and the
+    /// defined function it calls.
+    calls: Vec<(usize, u32)>,
+}
+
+/// The assembler and what moving values needs (the locals' offsets).
+struct Asm {
+    a: VecAssembler<X64Relocation>,
+    /// Each local's offset from rbp.
+    local_off: Vec<i32>,
+}
+
+const RAX: Reg = 0;
+const RCX: Reg = 1;
+const RDX: Reg = 2;
+const RSI: Reg = 6;
+
+fn slot_disp(s: u32) -> i32 {
+    (s * 8) as i32
+}
+
+/// A memory operand of a move: a slot or a local.
+#[derive(Clone, Copy)]
+enum Mem {
+    /// `[rsp + disp]`.
+    Rsp(i32),
+    /// `[rbp + disp]`.
+    Rbp(i32),
+}
+
+impl Asm {
+    fn mem(&self, l: Loc, slot: u32) -> Mem {
+        match l {
+            Loc::Local(i) => Mem::Rbp(self.local_off[i as usize]),
+            _ => Mem::Rsp(slot_disp(slot)),
+        }
+    }
+
+    fn load_gpr(&mut self, d: Reg, m: Mem) {
+        let a = &mut self.a;
+        match m {
+            Mem::Rsp(o) => asm!(a; mov Rq(d), [rsp + o]),
+            Mem::Rbp(o) => asm!(a; mov Rq(d), [rbp + o]),
+        }
+    }
+
+    fn load_xmm(&mut self, d: Reg, m: Mem, wide: bool) {
+        let a = &mut self.a;
+        match (m, wide) {
+            (Mem::Rsp(o), false) => asm!(a; movq Rx(d), [rsp + o]),
+            (Mem::Rbp(o), false) => asm!(a; movq Rx(d), [rbp + o]),
+            (Mem::Rsp(o), true) => asm!(a; movdqu Rx(d), [rsp + o]),
+            (Mem::Rbp(o), true) => asm!(a; movdqu Rx(d), [rbp + o]),
+        }
+    }
+
+    fn store_gpr(&mut self, m: Mem, s: Reg) {
+        let a = &mut self.a;
+        match m {
+            Mem::Rsp(o) => asm!(a; mov [rsp + o], Rq(s)),
+            Mem::Rbp(o) => asm!(a; mov [rbp + o], Rq(s)),
+        }
+    }
+
+    fn store_xmm(&mut self, m: Mem, s: Reg, wide: bool) {
+        let a = &mut self.a;
+        match (m, wide) {
+            (Mem::Rsp(o), false) => asm!(a; movq [rsp + o], Rx(s)),
+            (Mem::Rbp(o), false) => asm!(a; movq [rbp + o], Rx(s)),
+            (Mem::Rsp(o), true) => asm!(a; movdqu [rsp + o], Rx(s)),
+            (Mem::Rbp(o), true) => asm!(a; movdqu [rbp + o], Rx(s)),
+        }
+    }
+
+    fn store_imm(&mut self, m: Mem, c: i32) {
+        let a = &mut self.a;
+        match m {
+            Mem::Rsp(o) => asm!(a; mov QWORD [rsp + o], c),
+            Mem::Rbp(o) => asm!(a; mov QWORD [rbp + o], c),
+        }
+    }
+}
+
+impl Emitter for Asm {
+    fn mov(&mut self, dst: Dst, src: Loc, slot: u32, wide: bool) {
+        let src_mem = self.mem(src, slot);
+        match dst {
+            Dst::Gpr(d) => match src {
+                Loc::Const(c) if c <= u32::MAX as u64 => asm!(self.a; mov Rd(d), c as i32),
+                Loc::Const(c) => asm!(self.a; mov Rq(d), QWORD c as i64),
+                Loc::Gpr(s) => asm!(self.a; mov Rq(d), Rq(s)),
+                Loc::Xmm(s) => asm!(self.a; movq Rq(d), Rx(s)),
+                _ => self.load_gpr(d, src_mem),
+            },
+            Dst::Xmm(d) => match src {
+                Loc::Const(c) => asm!(self.a; mov rax, QWORD c as i64; movq Rx(d), rax),
+                Loc::Gpr(s) => asm!(self.a; movq Rx(d), Rq(s)),
+                Loc::Xmm(s) => asm!(self.a; movaps Rx(d), Rx(s)),
+                _ => self.load_xmm(d, src_mem, wide),
+            },
+            Dst::Slot(_) | Dst::Local(_) => {
+                let m = match dst {
+                    Dst::Slot(s) => Mem::Rsp(slot_disp(s)),
+                    Dst::Local(i) => Mem::Rbp(self.local_off[i as usize]),
+                    _ => unreachable!("a memory destination"),
+                };
+                match src {
+                    Loc::Const(c) if (c as i64) == (c as i64 as i32 as i64) => {
+                        self.store_imm(m, c as i64 as i32)
+                    }
+                    Loc::Const(c) => {
+                        asm!(self.a; mov rax, QWORD c as i64);
+                        self.store_gpr(m, RAX);
+                    }
+                    Loc::Gpr(s) => self.store_gpr(m, s),
+                    Loc::Xmm(s) => self.store_xmm(m, s, wide),
+                    _ if wide => {
+                        self.load_xmm(0, src_mem, true);
+                        self.store_xmm(m, 0, true);
+                    }
+                    _ => {
+                        self.load_gpr(RAX, src_mem);
+                        self.store_gpr(m, RAX);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// A condition of the flags, as a comparison leaves them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Cond {
+    Eq,
+    Ne,
+    LtS,
+    LtU,
+    GtS,
+    GtU,
+    LeS,
+    LeU,
+    GeS,
+    GeU,
+}
+
+impl Cond {
+    fn not(self) -> Cond {
+        use Cond::*;
+        match self {
+            Eq => Ne,
+            Ne => Eq,
+            LtS => GeS,
+            GeS => LtS,
+            LtU => GeU,
+            GeU => LtU,
+            GtS => LeS,
+            LeS => GtS,
+            GtU => LeU,
+            LeU => GtU,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Func,
+    Block,
+    Loop,
+    If {
+        else_label: DynamicLabel,
+        has_else: bool,
+    },
+}
+
+/// An enclosing block.
+struct Ctl {
+    kind: Kind,
+    /// Where a branch to it goes: a loop's head, else its end.
+    label: DynamicLabel,
+    /// Entries below its parameters.
+    base_len: usize,
+    /// Their height in slots.
+    base_slot: u32,
+    params: Vec<bool>,
+    results: Vec<bool>,
+    /// The stack at its start (an `if`'s, for `else`).
+    saved: Vec<Entry>,
+    /// Whether a branch goes to its end.
+    targeted: bool,
+}
+
+impl Ctl {
+    /// The widths of the values a branch to it carries.
+    fn arity(&self) -> &[bool] {
+        if self.kind == Kind::Loop {
+            &self.params
+        } else {
+            &self.results
+        }
+    }
+}
+
+struct FnCompiler<'a> {
+    env: &'a ModEnv<'a>,
+    asm: Asm,
+    vs: ValueStack,
+    ctls: Vec<Ctl>,
+    local_wide: Vec<bool>,
+    /// Bytes of locals.
+    locals_bytes: u32,
+    /// Whether the code being translated is unreachable, and how many
+    /// blocks deep into it.
+    dead: bool,
+    dead_depth: u32,
+    traps: BTreeMap<TrapCode, DynamicLabel>,
+    exit: DynamicLabel,
+    calls: Vec<(usize, u32)>,
+    /// A comparison whose flags a following `br_if`/`if` branches on.
+    cond: Option<Cond>,
+    /// Slots of the function's own argument area (its caller sized it for
+    /// its parameters and its results): what a tail call may reuse.
+    room: u32,
+}
+
+fn wide(t: ValType) -> bool {
+    t == ValType::V128
+}
+
+/// Slots of values of these widths.
+fn slot_count(wide: &[bool]) -> u32 {
+    wide.iter().map(|&w| if w { 2 } else { 1 }).sum()
+}
+
+impl<'a> FnCompiler<'a> {
+    fn new(env: &'a ModEnv<'a>, f: &weft_ast::Func) -> Option<FnCompiler<'a>> {
+        let ty = env.ast.func_type(f.ty)?;
+        let mut local_wide: Vec<bool> = ty.params.iter().map(|t| wide(*t)).collect();
+        for l in &f.locals {
+            local_wide.extend(std::iter::repeat_n(wide(l.ty), l.count as usize));
+        }
+        let locals_bytes: u32 = local_wide.iter().map(|&w| if w { 16 } else { 8 }).sum();
+        let mut local_off = Vec::with_capacity(local_wide.len());
+        let mut at = -8 - locals_bytes as i32;
+        for &w in &local_wide {
+            local_off.push(at);
+            at += if w { 16 } else { 8 };
+        }
+        let mut a = VecAssembler::<X64Relocation>::new(0);
+        let exit = a.new_dynamic_label();
+        Some(FnCompiler {
+            env,
+            asm: Asm { a, local_off },
+            vs: ValueStack::new(),
+            ctls: Vec::new(),
+            local_wide,
+            locals_bytes,
+            dead: false,
+            dead_depth: 0,
+            traps: BTreeMap::new(),
+            exit,
+            calls: Vec::new(),
+            cond: None,
+            room: 0,
+        })
+    }
+
+    fn block_type(&self, bt: BlockType) -> Option<(Vec<bool>, Vec<bool>)> {
+        Some(match bt {
+            BlockType::Empty => (vec![], vec![]),
+            BlockType::Val(t) => (vec![], vec![wide(t)]),
+            BlockType::Func(i) => {
+                let f = self.env.ast.func_type(i)?;
+                (
+                    f.params.iter().map(|t| wide(*t)).collect(),
+                    f.results.iter().map(|t| wide(*t)).collect(),
+                )
+            }
+        })
+    }
+
+    fn func_sig(&self, func: u32) -> Option<(Vec<bool>, Vec<bool>)> {
+        let t = *self.env.func_types.get(func as usize)?;
+        self.block_type(BlockType::Func(t))
+    }
+
+    fn trap(&mut self, code: TrapCode) -> DynamicLabel {
+        let a = &mut self.asm.a;
+        *self
+            .traps
+            .entry(code)
+            .or_insert_with(|| a.new_dynamic_label())
+    }
+
+    /// Translates the body; `None` if the frame is too large.
+    fn run(mut self, f: &weft_ast::Func) -> Option<Body> {
+        let ty = self.env.ast.func_type(f.ty)?;
+        let params: Vec<bool> = ty.params.iter().map(|t| wide(*t)).collect();
+        let results: Vec<bool> = ty.results.iter().map(|t| wide(*t)).collect();
+        self.room = slot_count(&params).max(slot_count(&results));
+        let stack_trap = self.trap(TrapCode::StackExhausted);
+        // Prologue.
+        let a = &mut self.asm.a;
+        asm!(a
+            ; push rbp
+            ; mov rbp, rsp
+            ; sub rsp, DWORD 0x7fff_fff0
+        );
+        let frame_patch = a.offset().0;
+        asm!(a
+            ; cmp rsp, [r15 + off::STACK_LIMIT]
+            ; jb =>stack_trap
+            ; mov [rbp - 8], rax
+        );
+        let mut at = 0i32;
+        for (i, &w) in params.iter().enumerate() {
+            let o = self.asm.local_off[i];
+            if w {
+                asm!(a; movdqu xmm0, [rax + at]; movdqu [rbp + o], xmm0);
+                at += 16;
+            } else {
+                asm!(a; mov rcx, [rax + at]; mov [rbp + o], rcx);
+                at += 8;
+            }
+        }
+        let first = params.len();
+        let n = self.local_wide.len() - first;
+        if n > 0 {
+            let start = self.asm.local_off[first];
+            let bytes = -8 - start;
+            if bytes <= 128 {
+                let mut o = start;
+                while o < -8 {
+                    asm!(a; mov QWORD [rbp + o], 0);
+                    o += 8;
+                }
+            } else {
+                asm!(a
+                    ; lea rdi, [rbp + start]
+                    ; mov ecx, bytes / 8
+                    ; xor eax, eax
+                    ; rep stosq
+                );
+            }
+        }
+        let end = self.asm.a.new_dynamic_label();
+        self.ctls.push(Ctl {
+            kind: Kind::Func,
+            label: end,
+            base_len: 0,
+            base_slot: 0,
+            params: vec![],
+            results: results.clone(),
+            saved: vec![],
+            targeted: false,
+        });
+        let body = self.env.ast.instrs(f.body);
+        for (k, i) in body.iter().enumerate() {
+            self.instr(i, body.get(k + 1))?;
+            if self.ctls.is_empty() {
+                break;
+            }
+        }
+        // Epilogue: the results from slots 0.. to the caller's slots.
+        let a = &mut self.asm.a;
+        asm!(a; mov rcx, [rbp - 8]);
+        let mut at = 0i32;
+        for &w in &results {
+            if w {
+                asm!(a; movdqu xmm0, [rsp + at]; movdqu [rcx + at], xmm0);
+                at += 16;
+            } else {
+                asm!(a; mov rax, [rsp + at]; mov [rcx + at], rax);
+                at += 8;
+            }
+        }
+        asm!(a
+            ; mov rsp, rbp
+            ; pop rbp
+            ; ret
+        );
+        // Traps: the code in eax, then out through the trampoline.
+        for (code, label) in std::mem::take(&mut self.traps) {
+            asm!(a; =>label);
+            if code == TrapCode::OutOfFuel {
+                // The interpreter's meaning: fuel stays at 0.
+                asm!(a; mov QWORD [r15 + off::FUEL], 0);
+            }
+            asm!(a; mov eax, code as i32; jmp =>self.exit);
+        }
+        asm!(a
+            ; =>self.exit
+            ; mov rsp, [r15 + off::ENTRY_SP]
+            ; add rsp, 8
+            ; pop r15
+            ; pop r14
+            ; pop r13
+            ; pop r12
+            ; pop rbx
+            ; pop rbp
+            ; ret
+        );
+        let frame = 8 + self.locals_bytes as u64 + 8 * self.vs.max_slots as u64;
+        let frame = frame.div_ceil(16) * 16;
+        if frame > 1 << 30 {
+            return None;
+        }
+        let mut code = self.asm.a.finalize().ok()?;
+        code[frame_patch - 4..frame_patch].copy_from_slice(&(frame as u32).to_le_bytes());
+        Some(Body {
+            code,
+            calls: self.calls,
+        })
+    }
+
+    /// Translates one instruction (`next` is the one after it).
+    fn instr(&mut self, i: &Instr, next: Option<&Instr>) -> Option<()> {
+        use Instr::*;
+        if self.dead {
+            match i {
+                Block { .. } | Loop { .. } | If { .. } => {
+                    self.dead_depth += 1;
+                    return Some(());
+                }
+                End if self.dead_depth > 0 => {
+                    self.dead_depth -= 1;
+                    return Some(());
+                }
+                Else if self.dead_depth > 0 => return Some(()),
+                End | Else => {}
+                _ => return Some(()),
+            }
+        }
+        let fuse = matches!(next, Some(BrIf { .. } | If { .. }));
+        match i {
+            Nop => {}
+            Unreachable => {
+                let t = self.trap(TrapCode::Unreachable);
+                asm!(self.asm.a; jmp =>t);
+                self.dead = true;
+            }
+            Block { ty } => {
+                let (p, r) = self.block_type(*ty)?;
+                self.vs.flush(p.len(), &mut self.asm);
+                let label = self.asm.a.new_dynamic_label();
+                self.push_ctl(Kind::Block, label, p, r);
+            }
+            Loop { ty } => {
+                let (p, r) = self.block_type(*ty)?;
+                self.vs.flush(p.len(), &mut self.asm);
+                let label = self.asm.a.new_dynamic_label();
+                asm!(self.asm.a; =>label);
+                self.push_ctl(Kind::Loop, label, p, r);
+            }
+            If { ty } => {
+                let (p, r) = self.block_type(*ty)?;
+                let cond = self.pop_cond();
+                self.vs.flush(p.len(), &mut self.asm);
+                let else_label = self.asm.a.new_dynamic_label();
+                self.jcc(cond.not(), else_label);
+                let label = self.asm.a.new_dynamic_label();
+                self.push_ctl(
+                    Kind::If {
+                        else_label,
+                        has_else: false,
+                    },
+                    label,
+                    p,
+                    r,
+                );
+            }
+            Else => {
+                let c = self.ctls.last_mut()?;
+                let Kind::If { else_label, .. } = c.kind else {
+                    return None;
+                };
+                c.kind = Kind::If {
+                    else_label,
+                    has_else: true,
+                };
+                if !self.dead {
+                    let (n, base, label) = (c.results.len(), c.base_slot, c.label);
+                    c.targeted = true;
+                    self.vs.copy_top_to(n, base, &mut self.asm);
+                    asm!(self.asm.a; jmp =>label);
+                }
+                let c = self.ctls.last()?;
+                asm!(self.asm.a; =>else_label);
+                self.vs.reset(&c.saved);
+                self.dead = false;
+            }
+            End => self.end()?,
+            Br { label } => {
+                self.br(*label)?;
+                self.dead = true;
+            }
+            BrIf { label } => {
+                let cond = self.pop_cond();
+                self.br_on(cond, *label)?;
+            }
+            BrOnNull { label } => {
+                // Taken: the null is dropped; not taken: the reference stays.
+                let x = self.vs.pop();
+                let r = self.vs.in_gpr(x, &mut self.asm);
+                asm!(self.asm.a; test Rq(r), Rq(r));
+                self.br_on(Cond::Eq, *label)?;
+                self.vs.push(Loc::Gpr(r), false);
+            }
+            BrOnNonNull { label } => {
+                // Taken: the reference goes with the branch; not taken: the
+                // null is dropped.
+                let x = self.vs.pop();
+                let r = self.vs.in_gpr(x, &mut self.asm);
+                self.vs.push(Loc::Gpr(r), false);
+                asm!(self.asm.a; test Rq(r), Rq(r));
+                self.br_on(Cond::Ne, *label)?;
+                let x = self.vs.pop();
+                self.vs.free(x.loc);
+            }
+            BrOnCast { cast } | BrOnCastFail { cast } => {
+                let fail = matches!(i, BrOnCastFail { .. });
+                self.vs.spill_regs(&mut self.asm);
+                let x = *self.vs.peek(0)?;
+                self.asm.mov(Dst::Gpr(RSI), x.loc, x.slot, false);
+                let rt = &cast.to as *const weft_ast::RefType;
+                asm!(self.asm.a
+                    ; mov rdi, r15
+                    ; mov rdx, QWORD rt as i64
+                    ; mov rax, QWORD helpers::ref_test as *const () as i64
+                    ; call rax
+                    ; test eax, eax
+                );
+                self.br_on(if fail { Cond::Eq } else { Cond::Ne }, cast.label)?;
+            }
+            BrOnCastDescEq { cast } | BrOnCastDescEqFail { cast } => {
+                let fail = matches!(i, BrOnCastDescEqFail { .. });
+                self.vs.spill_regs(&mut self.asm);
+                let desc = self.vs.pop();
+                let x = *self.vs.peek(0)?;
+                self.asm.mov(Dst::Gpr(RDX), desc.loc, desc.slot, false);
+                self.vs.free(desc.loc);
+                self.asm.mov(Dst::Gpr(RSI), x.loc, x.slot, false);
+                asm!(self.asm.a
+                    ; mov rdi, r15
+                    ; mov ecx, i32::from(cast.to.nullable)
+                    ; mov rax, QWORD helpers::desc_test as *const () as i64
+                    ; call rax
+                    ; cmp eax, 1
+                    ; ja =>self.exit
+                    ; test eax, eax
+                );
+                self.br_on(if fail { Cond::Eq } else { Cond::Ne }, cast.label)?;
+            }
+            BrTable { table } => self.br_table(&table.targets, table.default)?,
+            Return => {
+                self.br(self.ctls.len() as u32 - 1)?;
+                self.dead = true;
+            }
+            Call { func } => self.call(*func)?,
+            CallIndirect { ty, table } => self.call_indirect(*ty, *table)?,
+            CallRef { ty } => self.call_ref(*ty)?,
+            ReturnCall { func } => {
+                self.return_call(*func)?;
+                self.dead = true;
+            }
+            Throw { tag } => {
+                // No compiled function catches (one with `try_table` runs in
+                // the interpreter, which never calls compiled code): the
+                // exception is made and leaves to the host.
+                let ty = *self.env.tag_types.get(*tag as usize)?;
+                let (p, _) = self.block_type(BlockType::Func(ty))?;
+                let base = self.args_in_slots(p.len(), &[]);
+                let d = slot_disp(base);
+                asm!(self.asm.a
+                    ; mov rdi, r15
+                    ; mov esi, *tag as i32
+                    ; lea rdx, [rsp + d]
+                    ; mov rax, QWORD helpers::throw as *const () as i64
+                    ; call rax
+                    ; jmp =>self.exit
+                );
+                self.dead = true;
+            }
+            Drop => {
+                let x = self.vs.pop();
+                self.vs.free(x.loc);
+            }
+            Select => self.select(),
+            SelectT { .. } => self.select(),
+            LocalGet { local } => {
+                let w = *self.local_wide.get(*local as usize)?;
+                self.vs.push(Loc::Local(*local), w);
+            }
+            LocalSet { local } | LocalTee { local } => {
+                let x = self.vs.pop();
+                self.vs.spill_locals(Some(*local), &mut self.asm);
+                if x.loc != Loc::Local(*local) {
+                    self.asm.mov(Dst::Local(*local), x.loc, x.slot, x.wide);
+                }
+                if matches!(i, LocalTee { .. }) {
+                    self.vs.push(x.loc, x.wide);
+                } else {
+                    self.vs.free(x.loc);
+                }
+            }
+            GlobalGet { global } => self.global_get(*global)?,
+            GlobalSet { global } => self.global_set(*global)?,
+            I32Const { value } => self.vs.push(Loc::Const(*value as u32 as u64), false),
+            I64Const { value } => self.vs.push(Loc::Const(*value as u64), false),
+            F32Const { value } => self.vs.push(Loc::Const(value.0 as u64), false),
+            F64Const { value } => self.vs.push(Loc::Const(value.0), false),
+            RefNull { .. } => self.vs.push(Loc::Const(0), false),
+            V128Const { value } => {
+                let b = value.0;
+                let lo = u64::from_le_bytes(b[..8].try_into().ok()?);
+                let hi = u64::from_le_bytes(b[8..].try_into().ok()?);
+                let x = self.vs.alloc_xmm(&mut self.asm);
+                asm!(self.asm.a
+                    ; mov rax, QWORD lo as i64
+                    ; movq Rx(x), rax
+                    ; mov rax, QWORD hi as i64
+                    ; movq xmm0, rax
+                    ; punpcklqdq Rx(x), xmm0
+                );
+                self.vs.push(Loc::Xmm(x), true);
+            }
+            RefFunc { func } => {
+                self.vs.spill_regs(&mut self.asm);
+                let f = *func;
+                asm!(self.asm.a
+                    ; mov rdi, r15
+                    ; mov esi, f as i32
+                    ; mov rax, QWORD helpers::ref_func as *const () as i64
+                    ; call rax
+                );
+                let r = self.vs.alloc_gpr(&mut self.asm);
+                asm!(self.asm.a; mov Rq(r), rax);
+                self.vs.push(Loc::Gpr(r), false);
+            }
+            RefIsNull => {
+                let x = self.vs.pop();
+                let r = self.vs.in_gpr(x, &mut self.asm);
+                asm!(self.asm.a; test Rq(r), Rq(r); sete al; movzx Rd(r), al);
+                self.vs.push(Loc::Gpr(r), false);
+            }
+            _ => {
+                if !self.inline(i, fuse)? {
+                    self.generic(i)?;
+                }
+            }
+        }
+        Some(())
+    }
+
+    fn push_ctl(&mut self, kind: Kind, label: DynamicLabel, params: Vec<bool>, results: Vec<bool>) {
+        let base_len = self.vs.len() - params.len();
+        let base_slot = self
+            .vs
+            .entries()
+            .get(base_len)
+            .map_or(self.vs.height(), |e| e.slot);
+        self.ctls.push(Ctl {
+            kind,
+            label,
+            base_len,
+            base_slot,
+            params,
+            results,
+            saved: self.vs.entries().to_vec(),
+            targeted: matches!(kind, Kind::If { .. }),
+        });
+    }
+
+    fn end(&mut self) -> Option<()> {
+        let c = self.ctls.pop()?;
+        let live = !self.dead;
+        if live && c.kind != Kind::Loop {
+            self.vs
+                .copy_top_to(c.results.len(), c.base_slot, &mut self.asm);
+        }
+        if let Kind::If {
+            else_label,
+            has_else: false,
+        } = c.kind
+        {
+            asm!(self.asm.a; =>else_label);
+        }
+        if c.kind != Kind::Loop {
+            asm!(self.asm.a; =>c.label);
+        }
+        if c.kind == Kind::Loop && live {
+            // Only the fall-through reaches a loop's end: its values stay
+            // where they are.
+            return Some(());
+        }
+        self.vs.truncate(c.base_len);
+        self.vs.push_slots(c.results.iter().copied());
+        self.dead = !(live || c.targeted);
+        Some(())
+    }
+
+    /// A conditional branch to `label` on `cond` (of the flags set last),
+    /// carrying the label's values from the top of the stack; the stack is
+    /// left as it was for the fall-through.
+    fn br_on(&mut self, cond: Cond, label: u32) -> Option<()> {
+        let c = self.ctls.len().checked_sub(label as usize + 1)?;
+        let ctl = &mut self.ctls[c];
+        ctl.targeted = true;
+        let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.label);
+        let back = ctl.kind == Kind::Loop;
+        if !back && self.vs.top_in_place(n, base) {
+            self.jcc(cond, target);
+        } else {
+            let skip = self.asm.a.new_dynamic_label();
+            self.jcc(cond.not(), skip);
+            if back {
+                self.charge();
+            }
+            self.vs.copy_top_to(n, base, &mut self.asm);
+            asm!(self.asm.a; jmp =>target; =>skip);
+        }
+        Some(())
+    }
+
+    fn br(&mut self, label: u32) -> Option<()> {
+        let c = self.ctls.len().checked_sub(label as usize + 1)?;
+        let ctl = &mut self.ctls[c];
+        ctl.targeted = true;
+        let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.label);
+        if ctl.kind == Kind::Loop {
+            self.charge();
+        }
+        self.vs.copy_top_to(n, base, &mut self.asm);
+        asm!(self.asm.a; jmp =>target);
+        Some(())
+    }
+
+    /// Charges one unit of fuel (at calls and loop back-edges, as the
+    /// interpreter does): `out of fuel` when none is left.
+    fn charge(&mut self) {
+        let t = self.trap(TrapCode::OutOfFuel);
+        asm!(self.asm.a
+            ; sub QWORD [r15 + off::FUEL], 1
+            ; jb =>t
+        );
+    }
+
+    fn br_table(&mut self, targets: &[u32], default: u32) -> Option<()> {
+        let x = self.vs.pop();
+        let r = self.vs.in_gpr(x, &mut self.asm);
+        self.vs.free(Loc::Gpr(r));
+        // One stub per distinct target that needs values moved; the
+        // others are jumped to directly.
+        let mut stubs: BTreeMap<u32, (DynamicLabel, Option<Moves>)> = BTreeMap::new();
+        for &t in targets.iter().chain([&default]) {
+            if stubs.contains_key(&t) {
+                continue;
+            }
+            let c = self.ctls.len().checked_sub(t as usize + 1)?;
+            let ctl = &mut self.ctls[c];
+            ctl.targeted = true;
+            let (n, base, label) = (ctl.arity().len(), ctl.base_slot, ctl.label);
+            if ctl.kind != Kind::Loop && self.vs.top_in_place(n, base) {
+                stubs.insert(t, (label, None));
+            } else {
+                let stub = self.asm.a.new_dynamic_label();
+                let back = ctl.kind == Kind::Loop;
+                stubs.insert(t, (stub, Some((label, n, base, back))));
+            }
+        }
+        let table = self.asm.a.new_dynamic_label();
+        let len = targets.len() as u32;
+        let a = &mut self.asm.a;
+        asm!(a
+            ; mov Rd(r), Rd(r)
+            ; cmp Rq(r), DWORD len as i32
+            ; jae =>stubs[&default].0
+            ; lea rcx, [=>table]
+            ; lea rax, [Rq(r) + Rq(r) * 4]
+            ; add rcx, rax
+            ; jmp rcx
+            ; =>table
+        );
+        for t in targets {
+            let before = a.offset().0;
+            asm!(a; jmp =>stubs[t].0);
+            debug_assert_eq!(a.offset().0 - before, 5);
+        }
+        for (stub, moves) in stubs.into_values() {
+            if let Some((label, n, base, back)) = moves {
+                asm!(self.asm.a; =>stub);
+                if back {
+                    self.charge();
+                }
+                self.vs.copy_top_to(n, base, &mut self.asm);
+                asm!(self.asm.a; jmp =>label);
+            }
+        }
+        self.dead = true;
+        Some(())
+    }
+
+    /// Spills registers and the top `n` entries: a call's arguments in
+    /// their slots. Returns the first argument's slot.
+    fn args_in_slots(&mut self, n: usize, results: &[bool]) -> u32 {
+        self.vs.spill_regs(&mut self.asm);
+        let len = self.vs.len();
+        let base = self
+            .vs
+            .entries()
+            .get(len - n)
+            .map_or(self.vs.height(), |e| e.slot);
+        self.vs.copy_top_to(n, base, &mut self.asm);
+        let rs: u32 = results.iter().map(|&w| if w { 2 } else { 1 }).sum();
+        self.vs.max_slots = self.vs.max_slots.max(base + rs);
+        base
+    }
+
+    fn call(&mut self, func: u32) -> Option<()> {
+        let (p, r) = self.func_sig(func)?;
+        let base = self.args_in_slots(p.len(), &r);
+        self.charge();
+        let d = slot_disp(base);
+        let defined = func.checked_sub(self.env.imported);
+        match defined {
+            Some(i) if self.env.compiled[i as usize] => {
+                asm!(self.asm.a; lea rax, [rsp + d]);
+                self.asm.a.extend([0xe8u8, 0, 0, 0, 0]);
+                self.calls.push((self.asm.a.offset().0, i));
+            }
+            _ => {
+                asm!(self.asm.a
+                    ; mov rdi, r15
+                    ; mov esi, func as i32
+                    ; lea rdx, [rsp + d]
+                    ; mov rax, QWORD helpers::call as *const () as i64
+                    ; call rax
+                    ; test eax, eax
+                    ; jnz =>self.exit
+                );
+            }
+        }
+        let len = self.vs.len();
+        self.vs.truncate(len - p.len());
+        self.vs.push_slots(r);
+        Some(())
+    }
+
+    fn call_indirect(&mut self, ty: u32, table: u32) -> Option<()> {
+        let (p, r) = self.block_type(BlockType::Func(ty))?;
+        let x = self.vs.pop();
+        let base = self.args_in_slots(p.len(), &r);
+        self.asm.mov(Dst::Gpr(RCX), x.loc, x.slot, false);
+        self.vs.free(x.loc);
+        let d = slot_disp(base);
+        asm!(self.asm.a
+            ; mov rdi, r15
+            ; mov esi, ty as i32
+            ; mov edx, table as i32
+            ; lea r8, [rsp + d]
+            ; mov rax, QWORD helpers::call_indirect as *const () as i64
+            ; call rax
+            ; test eax, eax
+            ; jnz =>self.exit
+        );
+        let len = self.vs.len();
+        self.vs.truncate(len - p.len());
+        self.vs.push_slots(r);
+        Some(())
+    }
+
+    /// `return_call` of a compiled function of this module whose arguments
+    /// fit this function's own argument area: the arguments are copied
+    /// there, the frame is popped and the callee is jumped to, so it
+    /// returns to this function's caller and the native stack stays
+    /// constant. `None` (the function stays in the interpreter) for any
+    /// other callee.
+    fn return_call(&mut self, func: u32) -> Option<()> {
+        let (p, r) = self.func_sig(func)?;
+        let i = func.checked_sub(self.env.imported)?;
+        let n = slot_count(&p);
+        if !*self.env.compiled.get(i as usize)? || n > self.room {
+            return None;
+        }
+        let base = self.args_in_slots(p.len(), &r);
+        self.charge();
+        let d = slot_disp(base);
+        asm!(self.asm.a; mov rcx, [rbp - 8]);
+        for k in 0..n as i32 {
+            asm!(self.asm.a
+                ; mov rax, [rsp + d + 8 * k]
+                ; mov [rcx + 8 * k], rax
+            );
+        }
+        asm!(self.asm.a
+            ; mov rax, rcx
+            ; mov rsp, rbp
+            ; pop rbp
+        );
+        // `jmp rel32`, patched at layout as calls are.
+        self.asm.a.extend([0xe9u8, 0, 0, 0, 0]);
+        self.calls.push((self.asm.a.offset().0, i));
+        Some(())
+    }
+
+    /// `call_ref`: through `helpers::call_ref` (null check, fuel, the
+    /// call).
+    fn call_ref(&mut self, ty: u32) -> Option<()> {
+        let (p, r) = self.block_type(BlockType::Func(ty))?;
+        let x = self.vs.pop();
+        let base = self.args_in_slots(p.len(), &r);
+        self.asm.mov(Dst::Gpr(RSI), x.loc, x.slot, false);
+        self.vs.free(x.loc);
+        let d = slot_disp(base);
+        asm!(self.asm.a
+            ; mov rdi, r15
+            ; lea rdx, [rsp + d]
+            ; mov rax, QWORD helpers::call_ref as *const () as i64
+            ; call rax
+            ; test eax, eax
+            ; jnz =>self.exit
+        );
+        let len = self.vs.len();
+        self.vs.truncate(len - p.len());
+        self.vs.push_slots(r);
+        Some(())
+    }
+
+    /// Any instruction `crate::ops` executes, as a call to
+    /// `helpers::instr` on its operands' slots.
+    fn generic(&mut self, i: &Instr) -> Option<()> {
+        let (pops, pushes) = effect(self.env.ast, i)?;
+        // The entries the instruction pops, by their slots.
+        let mut n = 0;
+        let mut taken = 0;
+        while taken < pops {
+            let e = self.vs.peek(n)?;
+            taken += if e.wide { 2 } else { 1 };
+            n += 1;
+        }
+        let outs: Vec<bool> = pushes.iter().map(|&w| w == 2).collect();
+        let pushed: u64 = pushes.iter().map(|&w| w as u64).sum();
+        let base = self.args_in_slots(n, &outs);
+        let d = slot_disp(base);
+        asm!(self.asm.a
+            ; mov rdi, r15
+            ; mov rsi, QWORD i as *const Instr as i64
+            ; lea rdx, [rsp + d]
+            ; mov rcx, QWORD (pops as u64 | pushed << 32) as i64
+            ; mov rax, QWORD helpers::instr as *const () as i64
+            ; call rax
+            ; test eax, eax
+            ; jnz =>self.exit
+        );
+        let len = self.vs.len();
+        self.vs.truncate(len - n);
+        self.vs.push_slots(outs);
+        Some(())
+    }
+
+    /// The condition of a `br_if`/`if`: a fused comparison's, or the
+    /// popped value's being non-zero.
+    fn pop_cond(&mut self) -> Cond {
+        if let Some(c) = self.cond.take() {
+            return c;
+        }
+        let x = self.vs.pop();
+        let r = self.vs.in_gpr(x, &mut self.asm);
+        asm!(self.asm.a; test Rd(r), Rd(r));
+        self.vs.free(Loc::Gpr(r));
+        Cond::Ne
+    }
+
+    fn jcc(&mut self, c: Cond, l: DynamicLabel) {
+        let a = &mut self.asm.a;
+        match c {
+            Cond::Eq => asm!(a; je =>l),
+            Cond::Ne => asm!(a; jne =>l),
+            Cond::LtS => asm!(a; jl =>l),
+            Cond::LtU => asm!(a; jb =>l),
+            Cond::GtS => asm!(a; jg =>l),
+            Cond::GtU => asm!(a; ja =>l),
+            Cond::LeS => asm!(a; jle =>l),
+            Cond::LeU => asm!(a; jbe =>l),
+            Cond::GeS => asm!(a; jge =>l),
+            Cond::GeU => asm!(a; jae =>l),
+        }
+    }
+
+    /// Sets `r` to the condition as 0 or 1.
+    fn setcc(&mut self, c: Cond, r: Reg) {
+        let a = &mut self.asm.a;
+        match c {
+            Cond::Eq => asm!(a; sete al),
+            Cond::Ne => asm!(a; setne al),
+            Cond::LtS => asm!(a; setl al),
+            Cond::LtU => asm!(a; setb al),
+            Cond::GtS => asm!(a; setg al),
+            Cond::GtU => asm!(a; seta al),
+            Cond::LeS => asm!(a; setle al),
+            Cond::LeU => asm!(a; setbe al),
+            Cond::GeS => asm!(a; setge al),
+            Cond::GeU => asm!(a; setae al),
+        }
+        asm!(a; movzx Rd(r), al);
+    }
+
+    /// Pushes a comparison's result: kept in the flags for a following
+    /// `br_if`/`if`, else as a value.
+    fn push_cond(&mut self, c: Cond, fuse: bool) {
+        if fuse {
+            self.cond = Some(c);
+        } else {
+            let r = self.vs.alloc_gpr(&mut self.asm);
+            self.setcc(c, r);
+            self.vs.push(Loc::Gpr(r), false);
+        }
+    }
+
+    fn select(&mut self) {
+        let c = self.vs.pop();
+        let b = self.vs.pop();
+        let x = self.vs.pop();
+        let rc = self.vs.in_gpr(c, &mut self.asm);
+        if x.wide {
+            let xb = self.vs.in_xmm(b, &mut self.asm);
+            let xa = self.vs.in_xmm(x, &mut self.asm);
+            asm!(self.asm.a
+                ; test Rd(rc), Rd(rc)
+                ; jnz >keep
+                ; movaps Rx(xa), Rx(xb)
+                ; keep:
+            );
+            self.vs.free(Loc::Xmm(xb));
+            self.vs.free(Loc::Gpr(rc));
+            self.vs.push(Loc::Xmm(xa), true);
+        } else {
+            let rb = self.vs.in_gpr(b, &mut self.asm);
+            let ra = self.vs.in_gpr(x, &mut self.asm);
+            asm!(self.asm.a
+                ; test Rd(rc), Rd(rc)
+                ; cmovz Rq(ra), Rq(rb)
+            );
+            self.vs.free(Loc::Gpr(rb));
+            self.vs.free(Loc::Gpr(rc));
+            self.vs.push(Loc::Gpr(ra), false);
+        }
+    }
+
+    fn global_get(&mut self, g: u32) -> Option<()> {
+        let w = *self.env.global_wide.get(g as usize)?;
+        let d = (g * 8) as i32;
+        if w {
+            let x = self.vs.alloc_xmm(&mut self.asm);
+            asm!(self.asm.a
+                ; mov rax, [r15 + off::GLOBALS]
+                ; mov rax, [rax + d]
+                ; movq Rx(x), [rax + off::GLOBAL_LO]
+                ; movq xmm0, [rax + off::GLOBAL_HI]
+                ; punpcklqdq Rx(x), xmm0
+            );
+            self.vs.push(Loc::Xmm(x), true);
+        } else {
+            let r = self.vs.alloc_gpr(&mut self.asm);
+            asm!(self.asm.a
+                ; mov rax, [r15 + off::GLOBALS]
+                ; mov rax, [rax + d]
+                ; mov Rq(r), [rax + off::GLOBAL_LO]
+            );
+            self.vs.push(Loc::Gpr(r), false);
+        }
+        Some(())
+    }
+
+    fn global_set(&mut self, g: u32) -> Option<()> {
+        let w = *self.env.global_wide.get(g as usize)?;
+        let d = (g * 8) as i32;
+        let x = self.vs.pop();
+        if w {
+            let r = self.vs.in_xmm(x, &mut self.asm);
+            asm!(self.asm.a
+                ; mov rax, [r15 + off::GLOBALS]
+                ; mov rax, [rax + d]
+                ; movq [rax + off::GLOBAL_LO], Rx(r)
+                ; movhlps xmm0, Rx(r)
+                ; movq [rax + off::GLOBAL_HI], xmm0
+            );
+            self.vs.free(Loc::Xmm(r));
+        } else {
+            let r = self.vs.in_gpr(x, &mut self.asm);
+            asm!(self.asm.a
+                ; mov rax, [r15 + off::GLOBALS]
+                ; mov rax, [rax + d]
+                ; mov [rax + off::GLOBAL_LO], Rq(r)
+            );
+            self.vs.free(Loc::Gpr(r));
+        }
+        Some(())
+    }
+
+    /// Translates `i` inline if it is one of the instructions compiled so;
+    /// `Some(false)` if not.
+    fn inline(&mut self, i: &Instr, fuse: bool) -> Option<bool> {
+        use Instr::*;
+        match i {
+            I32Add => self.alu(Alu::Add, false),
+            I32Sub => self.alu(Alu::Sub, false),
+            I32Mul => self.alu(Alu::Mul, false),
+            I32And => self.alu(Alu::And, false),
+            I32Or => self.alu(Alu::Or, false),
+            I32Xor => self.alu(Alu::Xor, false),
+            I32Shl => self.alu(Alu::Shl, false),
+            I32ShrS => self.alu(Alu::Sar, false),
+            I32ShrU => self.alu(Alu::Shr, false),
+            I32Rotl => self.alu(Alu::Rol, false),
+            I32Rotr => self.alu(Alu::Ror, false),
+            I64Add => self.alu(Alu::Add, true),
+            I64Sub => self.alu(Alu::Sub, true),
+            I64Mul => self.alu(Alu::Mul, true),
+            I64And => self.alu(Alu::And, true),
+            I64Or => self.alu(Alu::Or, true),
+            I64Xor => self.alu(Alu::Xor, true),
+            I64Shl => self.alu(Alu::Shl, true),
+            I64ShrS => self.alu(Alu::Sar, true),
+            I64ShrU => self.alu(Alu::Shr, true),
+            I64Rotl => self.alu(Alu::Rol, true),
+            I64Rotr => self.alu(Alu::Ror, true),
+            I32DivS => self.div(true, false, false),
+            I32DivU => self.div(false, false, false),
+            I32RemS => self.div(true, true, false),
+            I32RemU => self.div(false, true, false),
+            I64DivS => self.div(true, false, true),
+            I64DivU => self.div(false, false, true),
+            I64RemS => self.div(true, true, true),
+            I64RemU => self.div(false, true, true),
+            I32Eqz | I64Eqz => {
+                let x = self.vs.pop();
+                let r = self.vs.in_gpr(x, &mut self.asm);
+                if matches!(i, I64Eqz) {
+                    asm!(self.asm.a; test Rq(r), Rq(r));
+                } else {
+                    asm!(self.asm.a; test Rd(r), Rd(r));
+                }
+                self.vs.free(Loc::Gpr(r));
+                self.push_cond(Cond::Eq, fuse);
+            }
+            I32Eq => self.cmp(Cond::Eq, false, fuse),
+            I32Ne => self.cmp(Cond::Ne, false, fuse),
+            I32LtS => self.cmp(Cond::LtS, false, fuse),
+            I32LtU => self.cmp(Cond::LtU, false, fuse),
+            I32GtS => self.cmp(Cond::GtS, false, fuse),
+            I32GtU => self.cmp(Cond::GtU, false, fuse),
+            I32LeS => self.cmp(Cond::LeS, false, fuse),
+            I32LeU => self.cmp(Cond::LeU, false, fuse),
+            I32GeS => self.cmp(Cond::GeS, false, fuse),
+            I32GeU => self.cmp(Cond::GeU, false, fuse),
+            I64Eq => self.cmp(Cond::Eq, true, fuse),
+            I64Ne => self.cmp(Cond::Ne, true, fuse),
+            I64LtS => self.cmp(Cond::LtS, true, fuse),
+            I64LtU => self.cmp(Cond::LtU, true, fuse),
+            I64GtS => self.cmp(Cond::GtS, true, fuse),
+            I64GtU => self.cmp(Cond::GtU, true, fuse),
+            I64LeS => self.cmp(Cond::LeS, true, fuse),
+            I64LeU => self.cmp(Cond::LeU, true, fuse),
+            I64GeS => self.cmp(Cond::GeS, true, fuse),
+            I64GeU => self.cmp(Cond::GeU, true, fuse),
+            I32Clz | I32Ctz | I32Popcnt | I64Clz | I64Ctz | I64Popcnt => {
+                let ok = match i {
+                    I32Clz | I64Clz => self.env.lzcnt,
+                    I32Ctz | I64Ctz => self.env.bmi1,
+                    _ => self.env.popcnt,
+                };
+                if !ok {
+                    return Some(false);
+                }
+                let x = self.vs.pop();
+                let r = self.vs.in_gpr(x, &mut self.asm);
+                let a = &mut self.asm.a;
+                match i {
+                    I32Clz => asm!(a; lzcnt Rd(r), Rd(r)),
+                    I64Clz => asm!(a; lzcnt Rq(r), Rq(r)),
+                    I32Ctz => asm!(a; tzcnt Rd(r), Rd(r)),
+                    I64Ctz => asm!(a; tzcnt Rq(r), Rq(r)),
+                    I32Popcnt => asm!(a; popcnt Rd(r), Rd(r)),
+                    _ => asm!(a; popcnt Rq(r), Rq(r)),
+                }
+                self.vs.push(Loc::Gpr(r), false);
+            }
+            I32WrapI64 | I64ExtendI32U => self.unary_gpr(|a, r| asm!(a; mov Rd(r), Rd(r))),
+            I64ExtendI32S | I64Extend32S => self.unary_gpr(|a, r| asm!(a; movsxd Rq(r), Rd(r))),
+            I32Extend8S => self.unary_gpr(|a, r| asm!(a; mov eax, Rd(r); movsx Rd(r), al)),
+            I32Extend16S => self.unary_gpr(|a, r| asm!(a; mov eax, Rd(r); movsx Rd(r), ax)),
+            I64Extend8S => self.unary_gpr(|a, r| asm!(a; mov eax, Rd(r); movsx Rq(r), al)),
+            I64Extend16S => self.unary_gpr(|a, r| asm!(a; mov eax, Rd(r); movsx Rq(r), ax)),
+            // Reinterpretations change no bits.
+            I32ReinterpretF32 | I64ReinterpretF64 | F32ReinterpretI32 | F64ReinterpretI64 => {}
+            F32Neg => self.unary_gpr(|a, r| asm!(a; btc Rd(r), 31)),
+            F32Abs => self.unary_gpr(|a, r| asm!(a; btr Rd(r), 31)),
+            F64Neg => self.unary_gpr(|a, r| asm!(a; btc Rq(r), 63)),
+            F64Abs => self.unary_gpr(|a, r| asm!(a; btr Rq(r), 63)),
+            F32Copysign | F64Copysign => {
+                let b = self.vs.pop();
+                let x = self.vs.pop();
+                let rb = self.vs.in_gpr(b, &mut self.asm);
+                let ra = self.vs.in_gpr(x, &mut self.asm);
+                let a = &mut self.asm.a;
+                if matches!(i, F32Copysign) {
+                    asm!(a
+                        ; and Rd(ra), 0x7fff_ffff
+                        ; and Rd(rb), 0x8000_0000u32 as i32
+                        ; or Rd(ra), Rd(rb)
+                    );
+                } else {
+                    asm!(a
+                        ; btr Rq(ra), 63
+                        ; shr Rq(rb), 63
+                        ; shl Rq(rb), 63
+                        ; or Rq(ra), Rq(rb)
+                    );
+                }
+                self.vs.free(Loc::Gpr(rb));
+                self.vs.push(Loc::Gpr(ra), false);
+            }
+            F32Add => self.fbin(Fop::Add, false),
+            F32Sub => self.fbin(Fop::Sub, false),
+            F32Mul => self.fbin(Fop::Mul, false),
+            F32Div => self.fbin(Fop::Div, false),
+            F64Add => self.fbin(Fop::Add, true),
+            F64Sub => self.fbin(Fop::Sub, true),
+            F64Mul => self.fbin(Fop::Mul, true),
+            F64Div => self.fbin(Fop::Div, true),
+            F32Sqrt => self.unary_xmm(|a, x| asm!(a; sqrtss Rx(x), Rx(x))),
+            F64Sqrt => self.unary_xmm(|a, x| asm!(a; sqrtsd Rx(x), Rx(x))),
+            F32Ceil | F32Floor | F32Trunc | F32Nearest | F64Ceil | F64Floor | F64Trunc
+            | F64Nearest => {
+                if !self.env.sse41 {
+                    return Some(false);
+                }
+                let mode: i8 = match i {
+                    F32Nearest | F64Nearest => 8,
+                    F32Floor | F64Floor => 9,
+                    F32Ceil | F64Ceil => 10,
+                    _ => 11,
+                };
+                if matches!(i, F32Ceil | F32Floor | F32Trunc | F32Nearest) {
+                    self.unary_xmm(|a, x| asm!(a; roundss Rx(x), Rx(x), mode));
+                } else {
+                    self.unary_xmm(|a, x| asm!(a; roundsd Rx(x), Rx(x), mode));
+                }
+            }
+            F64PromoteF32 => self.unary_xmm(|a, x| asm!(a; cvtss2sd Rx(x), Rx(x))),
+            F32DemoteF64 => self.unary_xmm(|a, x| asm!(a; cvtsd2ss Rx(x), Rx(x))),
+            F32ConvertI32S | F32ConvertI32U | F32ConvertI64S | F64ConvertI32S | F64ConvertI32U
+            | F64ConvertI64S => {
+                let v = self.vs.pop();
+                let r = self.vs.in_gpr(v, &mut self.asm);
+                let x = self.vs.alloc_xmm(&mut self.asm);
+                let a = &mut self.asm.a;
+                asm!(a; xorps Rx(x), Rx(x));
+                match i {
+                    F32ConvertI32S => asm!(a; cvtsi2ss Rx(x), Rd(r)),
+                    F32ConvertI32U => asm!(a; mov Rd(r), Rd(r); cvtsi2ss Rx(x), Rq(r)),
+                    F32ConvertI64S => asm!(a; cvtsi2ss Rx(x), Rq(r)),
+                    F64ConvertI32S => asm!(a; cvtsi2sd Rx(x), Rd(r)),
+                    F64ConvertI32U => asm!(a; mov Rd(r), Rd(r); cvtsi2sd Rx(x), Rq(r)),
+                    _ => asm!(a; cvtsi2sd Rx(x), Rq(r)),
+                }
+                self.vs.free(Loc::Gpr(r));
+                self.vs.push(Loc::Xmm(x), false);
+            }
+            F32Gt | F32Ge | F32Lt | F32Le | F64Gt | F64Ge | F64Lt | F64Le => {
+                let b = self.vs.pop();
+                let x = self.vs.pop();
+                let xb = self.vs.in_xmm(b, &mut self.asm);
+                let xa = self.vs.in_xmm(x, &mut self.asm);
+                let f64 = matches!(i, F64Gt | F64Ge | F64Lt | F64Le);
+                // a > b is "above" after comparing a with b; a < b is b > a.
+                let (l, r) = if matches!(i, F32Gt | F32Ge | F64Gt | F64Ge) {
+                    (xa, xb)
+                } else {
+                    (xb, xa)
+                };
+                if f64 {
+                    asm!(self.asm.a; ucomisd Rx(l), Rx(r));
+                } else {
+                    asm!(self.asm.a; ucomiss Rx(l), Rx(r));
+                }
+                self.vs.free(Loc::Xmm(xa));
+                self.vs.free(Loc::Xmm(xb));
+                let c = if matches!(i, F32Gt | F32Lt | F64Gt | F64Lt) {
+                    Cond::GtU
+                } else {
+                    Cond::GeU
+                };
+                self.push_cond(c, fuse);
+            }
+            F32Eq | F32Ne | F64Eq | F64Ne => {
+                let b = self.vs.pop();
+                let x = self.vs.pop();
+                let xb = self.vs.in_xmm(b, &mut self.asm);
+                let xa = self.vs.in_xmm(x, &mut self.asm);
+                self.vs.free(Loc::Xmm(xa));
+                self.vs.free(Loc::Xmm(xb));
+                let r = self.vs.alloc_gpr(&mut self.asm);
+                let a = &mut self.asm.a;
+                if matches!(i, F64Eq | F64Ne) {
+                    asm!(a; ucomisd Rx(xa), Rx(xb));
+                } else {
+                    asm!(a; ucomiss Rx(xa), Rx(xb));
+                }
+                if matches!(i, F32Eq | F64Eq) {
+                    asm!(a; sete al; setnp cl; and al, cl; movzx Rd(r), al);
+                } else {
+                    asm!(a; setne al; setp cl; or al, cl; movzx Rd(r), al);
+                }
+                self.vs.push(Loc::Gpr(r), false);
+            }
+            _ => return self.memory(i),
+        }
+        Some(true)
+    }
+
+    fn unary_gpr(&mut self, f: impl FnOnce(&mut VecAssembler<X64Relocation>, Reg)) {
+        let x = self.vs.pop();
+        let r = self.vs.in_gpr(x, &mut self.asm);
+        f(&mut self.asm.a, r);
+        self.vs.push(Loc::Gpr(r), false);
+    }
+
+    fn unary_xmm(&mut self, f: impl FnOnce(&mut VecAssembler<X64Relocation>, Reg)) {
+        let x = self.vs.pop();
+        let r = self.vs.in_xmm(x, &mut self.asm);
+        f(&mut self.asm.a, r);
+        self.vs.push(Loc::Xmm(r), false);
+    }
+
+    /// A binary integer operation: the left operand's register becomes
+    /// the result; a constant right operand is an immediate.
+    fn alu(&mut self, op: Alu, w: bool) {
+        let b = self.vs.pop();
+        let x = self.vs.pop();
+        let ra = self.vs.in_gpr(x, &mut self.asm);
+        let imm = match b.loc {
+            Loc::Const(c) if !w || (c as i64) == (c as i64 as i32 as i64) => Some(c as i32),
+            _ => None,
+        };
+        let a = &mut self.asm.a;
+        if let Some(c) = imm {
+            let sh = c as i8;
+            match (op, w) {
+                (Alu::Add, false) => asm!(a; add Rd(ra), c),
+                (Alu::Add, true) => asm!(a; add Rq(ra), c),
+                (Alu::Sub, false) => asm!(a; sub Rd(ra), c),
+                (Alu::Sub, true) => asm!(a; sub Rq(ra), c),
+                (Alu::Mul, false) => asm!(a; imul Rd(ra), Rd(ra), c),
+                (Alu::Mul, true) => asm!(a; imul Rq(ra), Rq(ra), c),
+                (Alu::And, false) => asm!(a; and Rd(ra), c),
+                (Alu::And, true) => asm!(a; and Rq(ra), c),
+                (Alu::Or, false) => asm!(a; or Rd(ra), c),
+                (Alu::Or, true) => asm!(a; or Rq(ra), c),
+                (Alu::Xor, false) => asm!(a; xor Rd(ra), c),
+                (Alu::Xor, true) => asm!(a; xor Rq(ra), c),
+                (Alu::Shl, false) => asm!(a; shl Rd(ra), sh & 31),
+                (Alu::Shl, true) => asm!(a; shl Rq(ra), sh & 63),
+                (Alu::Sar, false) => asm!(a; sar Rd(ra), sh & 31),
+                (Alu::Sar, true) => asm!(a; sar Rq(ra), sh & 63),
+                (Alu::Shr, false) => asm!(a; shr Rd(ra), sh & 31),
+                (Alu::Shr, true) => asm!(a; shr Rq(ra), sh & 63),
+                (Alu::Rol, false) => asm!(a; rol Rd(ra), sh & 31),
+                (Alu::Rol, true) => asm!(a; rol Rq(ra), sh & 63),
+                (Alu::Ror, false) => asm!(a; ror Rd(ra), sh & 31),
+                (Alu::Ror, true) => asm!(a; ror Rq(ra), sh & 63),
+            }
+        } else {
+            let rb = self.vs.in_gpr(b, &mut self.asm);
+            let a = &mut self.asm.a;
+            match (op, w) {
+                (Alu::Add, false) => asm!(a; add Rd(ra), Rd(rb)),
+                (Alu::Add, true) => asm!(a; add Rq(ra), Rq(rb)),
+                (Alu::Sub, false) => asm!(a; sub Rd(ra), Rd(rb)),
+                (Alu::Sub, true) => asm!(a; sub Rq(ra), Rq(rb)),
+                (Alu::Mul, false) => asm!(a; imul Rd(ra), Rd(rb)),
+                (Alu::Mul, true) => asm!(a; imul Rq(ra), Rq(rb)),
+                (Alu::And, false) => asm!(a; and Rd(ra), Rd(rb)),
+                (Alu::And, true) => asm!(a; and Rq(ra), Rq(rb)),
+                (Alu::Or, false) => asm!(a; or Rd(ra), Rd(rb)),
+                (Alu::Or, true) => asm!(a; or Rq(ra), Rq(rb)),
+                (Alu::Xor, false) => asm!(a; xor Rd(ra), Rd(rb)),
+                (Alu::Xor, true) => asm!(a; xor Rq(ra), Rq(rb)),
+                (Alu::Shl, false) => asm!(a; mov ecx, Rd(rb); shl Rd(ra), cl),
+                (Alu::Shl, true) => asm!(a; mov ecx, Rd(rb); shl Rq(ra), cl),
+                (Alu::Sar, false) => asm!(a; mov ecx, Rd(rb); sar Rd(ra), cl),
+                (Alu::Sar, true) => asm!(a; mov ecx, Rd(rb); sar Rq(ra), cl),
+                (Alu::Shr, false) => asm!(a; mov ecx, Rd(rb); shr Rd(ra), cl),
+                (Alu::Shr, true) => asm!(a; mov ecx, Rd(rb); shr Rq(ra), cl),
+                (Alu::Rol, false) => asm!(a; mov ecx, Rd(rb); rol Rd(ra), cl),
+                (Alu::Rol, true) => asm!(a; mov ecx, Rd(rb); rol Rq(ra), cl),
+                (Alu::Ror, false) => asm!(a; mov ecx, Rd(rb); ror Rd(ra), cl),
+                (Alu::Ror, true) => asm!(a; mov ecx, Rd(rb); ror Rq(ra), cl),
+            }
+            self.vs.free(Loc::Gpr(rb));
+        }
+        self.vs.push(Loc::Gpr(ra), false);
+    }
+
+    /// Division and remainder, with the spec's traps.
+    fn div(&mut self, signed: bool, rem: bool, w: bool) {
+        let b = self.vs.pop();
+        let x = self.vs.pop();
+        let rb = self.vs.in_gpr(b, &mut self.asm);
+        let ra = self.vs.in_gpr(x, &mut self.asm);
+        let div0 = self.trap(TrapCode::DivideByZero);
+        let ovf = self.trap(TrapCode::Overflow);
+        let a = &mut self.asm.a;
+        if w {
+            asm!(a; test Rq(rb), Rq(rb); jz =>div0);
+        } else {
+            asm!(a; test Rd(rb), Rd(rb); jz =>div0);
+        }
+        match (signed, rem, w) {
+            (false, _, false) => asm!(a; mov eax, Rd(ra); xor edx, edx; div Rd(rb)),
+            (false, _, true) => asm!(a; mov rax, Rq(ra); xor edx, edx; div Rq(rb)),
+            (true, false, false) => asm!(a
+                ; cmp Rd(rb), -1
+                ; jne >go
+                ; cmp Rd(ra), 0x8000_0000u32 as i32
+                ; je =>ovf
+                ; go:
+                ; mov eax, Rd(ra)
+                ; cdq
+                ; idiv Rd(rb)
+            ),
+            (true, false, true) => asm!(a
+                ; cmp Rq(rb), -1
+                ; jne >go
+                ; mov rax, QWORD i64::MIN
+                ; cmp Rq(ra), rax
+                ; je =>ovf
+                ; go:
+                ; mov rax, Rq(ra)
+                ; cqo
+                ; idiv Rq(rb)
+            ),
+            // x rem -1 is 0 (and idiv would fault on MIN).
+            (true, true, false) => asm!(a
+                ; xor edx, edx
+                ; cmp Rd(rb), -1
+                ; je >done
+                ; mov eax, Rd(ra)
+                ; cdq
+                ; idiv Rd(rb)
+                ; done:
+            ),
+            (true, true, true) => asm!(a
+                ; xor edx, edx
+                ; cmp Rq(rb), -1
+                ; je >done
+                ; mov rax, Rq(ra)
+                ; cqo
+                ; idiv Rq(rb)
+                ; done:
+            ),
+        }
+        if rem {
+            asm!(a; mov Rq(ra), rdx);
+        } else {
+            asm!(a; mov Rq(ra), rax);
+        }
+        if !w {
+            asm!(a; mov Rd(ra), Rd(ra));
+        }
+        self.vs.free(Loc::Gpr(rb));
+        self.vs.push(Loc::Gpr(ra), false);
+    }
+
+    fn cmp(&mut self, c: Cond, w: bool, fuse: bool) {
+        let b = self.vs.pop();
+        let x = self.vs.pop();
+        let ra = self.vs.in_gpr(x, &mut self.asm);
+        let imm = match b.loc {
+            Loc::Const(v) if !w || (v as i64) == (v as i64 as i32 as i64) => Some(v as i32),
+            _ => None,
+        };
+        match imm {
+            Some(v) if w => asm!(self.asm.a; cmp Rq(ra), v),
+            Some(v) => asm!(self.asm.a; cmp Rd(ra), v),
+            None => {
+                let rb = self.vs.in_gpr(b, &mut self.asm);
+                if w {
+                    asm!(self.asm.a; cmp Rq(ra), Rq(rb));
+                } else {
+                    asm!(self.asm.a; cmp Rd(ra), Rd(rb));
+                }
+                self.vs.free(Loc::Gpr(rb));
+            }
+        }
+        self.vs.free(Loc::Gpr(ra));
+        self.push_cond(c, fuse);
+    }
+
+    fn fbin(&mut self, op: Fop, w: bool) {
+        let b = self.vs.pop();
+        let x = self.vs.pop();
+        let xb = self.vs.in_xmm(b, &mut self.asm);
+        let xa = self.vs.in_xmm(x, &mut self.asm);
+        let a = &mut self.asm.a;
+        match (op, w) {
+            (Fop::Add, false) => asm!(a; addss Rx(xa), Rx(xb)),
+            (Fop::Add, true) => asm!(a; addsd Rx(xa), Rx(xb)),
+            (Fop::Sub, false) => asm!(a; subss Rx(xa), Rx(xb)),
+            (Fop::Sub, true) => asm!(a; subsd Rx(xa), Rx(xb)),
+            (Fop::Mul, false) => asm!(a; mulss Rx(xa), Rx(xb)),
+            (Fop::Mul, true) => asm!(a; mulsd Rx(xa), Rx(xb)),
+            (Fop::Div, false) => asm!(a; divss Rx(xa), Rx(xb)),
+            (Fop::Div, true) => asm!(a; divsd Rx(xa), Rx(xb)),
+        }
+        self.vs.free(Loc::Xmm(xb));
+        self.vs.push(Loc::Xmm(xa), false);
+    }
+
+    /// Loads and stores of a 32-bit memory 0, with an explicit bounds
+    /// check; `Some(false)` for anything else.
+    fn memory(&mut self, i: &Instr) -> Option<bool> {
+        use Instr::*;
+        let Some(m) = i.memarg() else {
+            return Some(false);
+        };
+        let (memory, offset) = (m.memory, m.offset);
+        if memory != 0 || !self.env.mem0_32 || offset > i32::MAX as u64 {
+            return Some(false);
+        }
+        let size: i32 = match i {
+            I32Load8S { .. }
+            | I32Load8U { .. }
+            | I64Load8S { .. }
+            | I64Load8U { .. }
+            | I32Store8 { .. }
+            | I64Store8 { .. } => 1,
+            I32Load16S { .. }
+            | I32Load16U { .. }
+            | I64Load16S { .. }
+            | I64Load16U { .. }
+            | I32Store16 { .. }
+            | I64Store16 { .. } => 2,
+            I32Load { .. }
+            | F32Load { .. }
+            | I64Load32S { .. }
+            | I64Load32U { .. }
+            | I32Store { .. }
+            | F32Store { .. }
+            | I64Store32 { .. } => 4,
+            I64Load { .. } | F64Load { .. } | I64Store { .. } | F64Store { .. } => 8,
+            _ => return Some(false),
+        };
+        let store = matches!(
+            i,
+            I32Store { .. }
+                | I64Store { .. }
+                | F32Store { .. }
+                | F64Store { .. }
+                | I32Store8 { .. }
+                | I32Store16 { .. }
+                | I64Store8 { .. }
+                | I64Store16 { .. }
+                | I64Store32 { .. }
+        );
+        let value = store.then(|| self.vs.pop());
+        let addr = self.vs.pop();
+        let value = value.map(|v| self.vs.in_gpr(v, &mut self.asm));
+        let ra = self.vs.in_gpr(addr, &mut self.asm);
+        let oob = self.trap(TrapCode::OutOfBounds);
+        let o = offset as i32;
+        let a = &mut self.asm.a;
+        // rcx = address + offset (at most 2^33), checked against the
+        // length less the access size.
+        asm!(a
+            ; mov Rd(ra), Rd(ra)
+            ; lea rcx, [Rq(ra) + o]
+            ; lea rax, [rcx + size]
+            ; cmp rax, [r15 + off::MEM0_LEN]
+            ; ja =>oob
+            ; mov rdx, [r15 + off::MEM0_BASE]
+        );
+        if let Some(v) = value {
+            match size {
+                1 => asm!(a; mov eax, Rd(v); mov [rdx + rcx], al),
+                2 => asm!(a; mov eax, Rd(v); mov [rdx + rcx], ax),
+                4 => asm!(a; mov [rdx + rcx], Rd(v)),
+                _ => asm!(a; mov [rdx + rcx], Rq(v)),
+            }
+            self.vs.free(Loc::Gpr(v));
+            self.vs.free(Loc::Gpr(ra));
+        } else {
+            match i {
+                I32Load8S { .. } => asm!(a; movsx Rd(ra), BYTE [rdx + rcx]),
+                I32Load8U { .. } | I64Load8U { .. } => asm!(a; movzx Rd(ra), BYTE [rdx + rcx]),
+                I64Load8S { .. } => asm!(a; movsx Rq(ra), BYTE [rdx + rcx]),
+                I32Load16S { .. } => asm!(a; movsx Rd(ra), WORD [rdx + rcx]),
+                I32Load16U { .. } | I64Load16U { .. } => {
+                    asm!(a; movzx Rd(ra), WORD [rdx + rcx])
+                }
+                I64Load16S { .. } => asm!(a; movsx Rq(ra), WORD [rdx + rcx]),
+                I32Load { .. } | F32Load { .. } | I64Load32U { .. } => {
+                    asm!(a; mov Rd(ra), [rdx + rcx])
+                }
+                I64Load32S { .. } => asm!(a; movsxd Rq(ra), DWORD [rdx + rcx]),
+                _ => asm!(a; mov Rq(ra), [rdx + rcx]),
+            }
+            self.vs.push(Loc::Gpr(ra), false);
+        }
+        Some(true)
+    }
+}
+
+/// A branch's moves out of line: its label, values carried, their base,
+/// whether it is a loop's back-edge (which charges fuel).
+type Moves = (DynamicLabel, usize, u32, bool);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Alu {
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+    Shl,
+    Sar,
+    Shr,
+    Rol,
+    Ror,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fop {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}

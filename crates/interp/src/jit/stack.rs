@@ -1,0 +1,507 @@
+//! The compiler's abstract value stack and register allocator.
+//!
+//! While translating, the compiler does not emit a push or pop per
+//! instruction: each operand stack entry says where its value is — a
+//! constant, a local not yet read, a register, or its home slot in the
+//! frame — and code is emitted only when an instruction needs the value in
+//! a particular place ("lazy materialization"). Registers come from a free
+//! set; when none is free, the entry deepest in the stack that holds one is
+//! spilled to its slot.
+//!
+//! Every entry has a fixed home slot: its depth in 64-bit slots (a `v128`
+//! takes two). At control-flow merges (block, loop and `if` entries,
+//! branches, `end`) the stack is brought to a canonical state that every
+//! path agrees on: entries below the block in their slots or constants,
+//! carried values in their slots (`flush`, `spill_top`). Before a call,
+//! registers are spilled (`spill_regs`), since callees clobber them.
+//!
+//! The stack emits nothing itself: it asks an [`Emitter`] to move values
+//! between places, so that its logic is tested without an assembler (see
+//! the tests below).
+
+/// A register number in x86-64's encoding (0 = rax / xmm0 ... 15).
+pub(crate) type Reg = u8;
+
+/// Where a value is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Loc {
+    /// A constant (a one-slot value's bits).
+    Const(u64),
+    /// The current value of a local, not yet read.
+    Local(u32),
+    /// A general-purpose register.
+    Gpr(Reg),
+    /// An SSE register.
+    Xmm(Reg),
+    /// The entry's home slot.
+    Slot,
+}
+
+/// An operand stack entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Entry {
+    /// Where the value is.
+    pub loc: Loc,
+    /// Its home slot (the stack depth in slots below it).
+    pub slot: u32,
+    /// Whether it is a `v128` (two slots; always in an SSE register, its
+    /// slot or a local).
+    pub wide: bool,
+}
+
+/// A place a value can be moved to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Dst {
+    /// A general-purpose register.
+    Gpr(Reg),
+    /// An SSE register.
+    Xmm(Reg),
+    /// A frame slot (by index).
+    Slot(u32),
+    /// A local.
+    Local(u32),
+}
+
+/// What the stack asks of the code generator.
+pub(crate) trait Emitter {
+    /// Moves a value (of two slots if `wide`) from `src` (whose home slot,
+    /// for `Loc::Slot`, is `slot`) to `dst`. Must not change the flags.
+    fn mov(&mut self, dst: Dst, src: Loc, slot: u32, wide: bool);
+}
+
+/// The general-purpose registers values live in: every one but rax, rcx,
+/// rdx and r11 (scratch registers of single instructions: division,
+/// shifts, address computation), rsp, rbp and r15 (the VM context).
+pub(crate) const GPRS: [Reg; 9] = [3, 6, 7, 8, 9, 10, 12, 13, 14];
+/// The SSE registers values live in: xmm1 to xmm14 (xmm0 and xmm15 are
+/// scratch).
+pub(crate) const XMMS: [Reg; 14] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
+
+/// The abstract operand stack of the function being compiled.
+#[derive(Debug)]
+pub(crate) struct ValueStack {
+    entries: Vec<Entry>,
+    /// Free general-purpose registers, by bit.
+    free_gpr: u16,
+    /// Free SSE registers, by bit.
+    free_xmm: u16,
+    /// The most slots the stack ever took.
+    pub max_slots: u32,
+}
+
+impl Default for ValueStack {
+    fn default() -> ValueStack {
+        ValueStack::new()
+    }
+}
+
+fn mask(regs: &[Reg]) -> u16 {
+    regs.iter().fold(0, |m, r| m | 1 << r)
+}
+
+impl ValueStack {
+    /// An empty stack with every register free.
+    pub fn new() -> ValueStack {
+        ValueStack {
+            entries: Vec::new(),
+            free_gpr: mask(&GPRS),
+            free_xmm: mask(&XMMS),
+            max_slots: 0,
+        }
+    }
+
+    /// The height in slots.
+    pub fn height(&self) -> u32 {
+        self.entries
+            .last()
+            .map_or(0, |e| e.slot + if e.wide { 2 } else { 1 })
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// The entries, bottom first.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The entry `k` from the top (0 is the top).
+    pub fn peek(&self, k: usize) -> Option<&Entry> {
+        self.entries
+            .len()
+            .checked_sub(k + 1)
+            .map(|i| &self.entries[i])
+    }
+
+    /// Pushes a value at `loc` (a register it now owns).
+    pub fn push(&mut self, loc: Loc, wide: bool) {
+        let slot = self.height();
+        self.entries.push(Entry { loc, slot, wide });
+        self.max_slots = self.max_slots.max(self.height());
+    }
+
+    /// Pops the top entry; a register it held stays taken until
+    /// [`ValueStack::free`].
+    pub fn pop(&mut self) -> Entry {
+        self.entries
+            .pop()
+            .expect("validated code never pops an empty stack")
+    }
+
+    /// Returns a register to the free set (other locations are ignored).
+    pub fn free(&mut self, loc: Loc) {
+        match loc {
+            Loc::Gpr(r) => self.free_gpr |= 1 << r,
+            Loc::Xmm(r) => self.free_xmm |= 1 << r,
+            _ => {}
+        }
+    }
+
+    /// Marks `r` taken (a value the code generator placed there).
+    fn take(&mut self, loc: Loc) {
+        match loc {
+            Loc::Gpr(r) => self.free_gpr &= !(1 << r),
+            Loc::Xmm(r) => self.free_xmm &= !(1 << r),
+            _ => {}
+        }
+    }
+
+    /// A free general-purpose register, spilling the deepest entry in one
+    /// if none is free. The caller owns it (push it or free it).
+    pub fn alloc_gpr(&mut self, e: &mut impl Emitter) -> Reg {
+        if self.free_gpr == 0 {
+            let i = self
+                .entries
+                .iter()
+                .position(|x| matches!(x.loc, Loc::Gpr(_)))
+                .expect("nine registers are held by stack entries");
+            self.spill_entry(i, e);
+        }
+        let r = self.free_gpr.trailing_zeros() as Reg;
+        self.free_gpr &= !(1 << r);
+        r
+    }
+
+    /// A free SSE register, spilling as [`ValueStack::alloc_gpr`] does.
+    pub fn alloc_xmm(&mut self, e: &mut impl Emitter) -> Reg {
+        if self.free_xmm == 0 {
+            let i = self
+                .entries
+                .iter()
+                .position(|x| matches!(x.loc, Loc::Xmm(_)))
+                .expect("fourteen registers are held by stack entries");
+            self.spill_entry(i, e);
+        }
+        let r = self.free_xmm.trailing_zeros() as Reg;
+        self.free_xmm &= !(1 << r);
+        r
+    }
+
+    /// Moves entry `i` to its home slot (if it is not there or a constant
+    /// kept as such).
+    fn spill_entry(&mut self, i: usize, e: &mut impl Emitter) {
+        let x = self.entries[i];
+        if x.loc != Loc::Slot {
+            e.mov(Dst::Slot(x.slot), x.loc, x.slot, x.wide);
+            self.free(x.loc);
+            self.entries[i].loc = Loc::Slot;
+        }
+    }
+
+    /// Puts a popped entry's value in a general-purpose register the
+    /// caller then owns.
+    pub fn in_gpr(&mut self, x: Entry, e: &mut impl Emitter) -> Reg {
+        if let Loc::Gpr(r) = x.loc {
+            return r;
+        }
+        let r = self.alloc_gpr(e);
+        e.mov(Dst::Gpr(r), x.loc, x.slot, x.wide);
+        self.free(x.loc);
+        r
+    }
+
+    /// Puts a popped entry's value in an SSE register the caller then owns.
+    pub fn in_xmm(&mut self, x: Entry, e: &mut impl Emitter) -> Reg {
+        if let Loc::Xmm(r) = x.loc {
+            return r;
+        }
+        let r = self.alloc_xmm(e);
+        e.mov(Dst::Xmm(r), x.loc, x.slot, x.wide);
+        self.free(x.loc);
+        r
+    }
+
+    /// Spills every entry held in a register (before a call, which
+    /// clobbers them all).
+    pub fn spill_regs(&mut self, e: &mut impl Emitter) {
+        for i in 0..self.entries.len() {
+            if matches!(self.entries[i].loc, Loc::Gpr(_) | Loc::Xmm(_)) {
+                self.spill_entry(i, e);
+            }
+        }
+    }
+
+    /// Moves every entry whose value is a local's to its slot, or only
+    /// those of local `only` (before that local is written).
+    pub fn spill_locals(&mut self, only: Option<u32>, e: &mut impl Emitter) {
+        for i in 0..self.entries.len() {
+            if let Loc::Local(l) = self.entries[i].loc
+                && only.is_none_or(|o| o == l)
+            {
+                self.spill_entry(i, e);
+            }
+        }
+    }
+
+    /// The canonical state of a merge: every entry in its slot except
+    /// constants below the top `keep_top` entries, which stay constants
+    /// (no path can change them).
+    pub fn flush(&mut self, keep_top: usize, e: &mut impl Emitter) {
+        let n = self.entries.len();
+        for i in 0..n {
+            let x = self.entries[i];
+            let carried = i + keep_top >= n;
+            if x.loc != Loc::Slot && (carried || !matches!(x.loc, Loc::Const(_))) {
+                self.spill_entry(i, e);
+            }
+        }
+    }
+
+    /// Moves the top `n` entries' values to the slots from `base` on, as a
+    /// branch to a label of height `base` carrying `n` values needs; the
+    /// stack itself is left as it was (the branch may not be taken).
+    /// Returns whether anything moved.
+    pub fn copy_top_to(&mut self, n: usize, base: u32, e: &mut impl Emitter) -> bool {
+        let len = self.entries.len();
+        let mut at = base;
+        let mut moved = false;
+        // Bottom-up: each destination is at or below its source's slot and
+        // above every destination already written, so no value is
+        // overwritten before it is read.
+        for x in &self.entries[len - n..] {
+            if !(x.loc == Loc::Slot && x.slot == at) {
+                e.mov(Dst::Slot(at), x.loc, x.slot, x.wide);
+                moved = true;
+            }
+            at += if x.wide { 2 } else { 1 };
+        }
+        self.max_slots = self.max_slots.max(at);
+        moved
+    }
+
+    /// Whether the top `n` entries are already where a branch to a label
+    /// of height `base` wants them.
+    pub fn top_in_place(&self, n: usize, base: u32) -> bool {
+        let len = self.entries.len();
+        let mut at = base;
+        self.entries[len - n..].iter().all(|x| {
+            let ok = x.loc == Loc::Slot && x.slot == at;
+            at += if x.wide { 2 } else { 1 };
+            ok
+        })
+    }
+
+    /// Cuts the stack to `len` entries, freeing their registers.
+    pub fn truncate(&mut self, len: usize) {
+        while self.entries.len() > len {
+            let x = self.pop();
+            self.free(x.loc);
+        }
+    }
+
+    /// Replaces the stack by `saved` (a state recorded at a merge point,
+    /// whose entries hold no registers), freeing every register.
+    pub fn reset(&mut self, saved: &[Entry]) {
+        self.truncate(0);
+        debug_assert!(
+            saved
+                .iter()
+                .all(|x| !matches!(x.loc, Loc::Gpr(_) | Loc::Xmm(_)))
+        );
+        self.entries.extend_from_slice(saved);
+        for x in saved {
+            self.take(x.loc);
+        }
+    }
+
+    /// Pushes `widths.len()` values in their slots (a label's values after
+    /// a merge, or a call's results).
+    pub fn push_slots(&mut self, wide: impl IntoIterator<Item = bool>) {
+        for w in wide {
+            self.push(Loc::Slot, w);
+        }
+    }
+
+    /// Whether every register is free (no entry holds one).
+    #[cfg(test)]
+    fn all_free(&self) -> bool {
+        self.free_gpr == mask(&GPRS) && self.free_xmm == mask(&XMMS)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records the moves asked for.
+    #[derive(Default)]
+    struct Rec(Vec<(Dst, Loc, u32)>);
+
+    impl Emitter for Rec {
+        fn mov(&mut self, dst: Dst, src: Loc, slot: u32, _wide: bool) {
+            self.0.push((dst, src, slot));
+        }
+    }
+
+    #[test]
+    fn slots_follow_widths() {
+        let mut s = ValueStack::new();
+        s.push(Loc::Const(1), false);
+        s.push(Loc::Slot, true);
+        s.push(Loc::Const(2), false);
+        let slots: Vec<u32> = s.entries().iter().map(|e| e.slot).collect();
+        assert_eq!(slots, [0, 1, 3]);
+        assert_eq!(s.height(), 4);
+        assert_eq!(s.max_slots, 4);
+    }
+
+    #[test]
+    fn allocation_spills_the_deepest_register_when_none_is_free() {
+        let mut s = ValueStack::new();
+        let mut e = Rec::default();
+        let mut regs = Vec::new();
+        for _ in 0..GPRS.len() {
+            let r = s.alloc_gpr(&mut e);
+            s.push(Loc::Gpr(r), false);
+            regs.push(r);
+        }
+        assert!(e.0.is_empty(), "nine registers without a spill");
+        let mut distinct = regs.clone();
+        distinct.sort();
+        distinct.dedup();
+        assert_eq!(distinct.len(), GPRS.len());
+        // The tenth spills entry 0 (the deepest) and reuses its register.
+        let r = s.alloc_gpr(&mut e);
+        assert_eq!(e.0, vec![(Dst::Slot(0), Loc::Gpr(regs[0]), 0)]);
+        assert_eq!(r, regs[0]);
+        assert_eq!(s.entries()[0].loc, Loc::Slot);
+        s.push(Loc::Gpr(r), false);
+        // The next spills entry 1, not the spilled entry 0.
+        let r2 = s.alloc_gpr(&mut e);
+        assert_eq!(e.0[1], (Dst::Slot(1), Loc::Gpr(regs[1]), 1));
+        assert_eq!(r2, regs[1]);
+        s.free(Loc::Gpr(r2));
+        s.truncate(0);
+        assert!(s.all_free());
+    }
+
+    #[test]
+    fn materializing_frees_the_source_register() {
+        let mut s = ValueStack::new();
+        let mut e = Rec::default();
+        let x = s.alloc_xmm(&mut e);
+        s.push(Loc::Xmm(x), false);
+        let top = s.pop();
+        let r = s.in_gpr(top, &mut e);
+        assert_eq!(e.0, vec![(Dst::Gpr(r), Loc::Xmm(x), 0)]);
+        s.free(Loc::Gpr(r));
+        assert!(s.all_free());
+    }
+
+    #[test]
+    fn flush_keeps_constants_below_the_carried_values() {
+        let mut s = ValueStack::new();
+        let mut e = Rec::default();
+        s.push(Loc::Const(7), false); // below: stays a constant
+        s.push(Loc::Local(0), false); // below: a local may change, spilled
+        let r = s.alloc_gpr(&mut e);
+        s.push(Loc::Gpr(r), false); // below: spilled
+        s.push(Loc::Const(9), false); // carried: spilled
+        s.flush(1, &mut e);
+        assert_eq!(
+            e.0,
+            vec![
+                (Dst::Slot(1), Loc::Local(0), 1),
+                (Dst::Slot(2), Loc::Gpr(r), 2),
+                (Dst::Slot(3), Loc::Const(9), 3),
+            ]
+        );
+        let locs: Vec<Loc> = s.entries().iter().map(|e| e.loc).collect();
+        assert_eq!(locs, [Loc::Const(7), Loc::Slot, Loc::Slot, Loc::Slot]);
+        assert!(s.all_free());
+    }
+
+    #[test]
+    fn branch_copies_move_values_down_bottom_up() {
+        let mut s = ValueStack::new();
+        let mut e = Rec::default();
+        // A label at height 1 carrying two values, from height 5.
+        s.push(Loc::Slot, false); // 0: below the label
+        s.push(Loc::Slot, false); // 1: discarded by the branch
+        s.push(Loc::Slot, false); // 2: discarded
+        s.push(Loc::Slot, false); // 3: carried, to slot 1
+        let r = s.alloc_gpr(&mut e);
+        s.push(Loc::Gpr(r), false); // 4: carried, to slot 2
+        assert!(!s.top_in_place(2, 1));
+        assert!(s.copy_top_to(2, 1, &mut e));
+        assert_eq!(
+            e.0,
+            vec![(Dst::Slot(1), Loc::Slot, 3), (Dst::Slot(2), Loc::Gpr(r), 4)]
+        );
+        // The stack is unchanged (the branch may fall through).
+        assert_eq!(s.len(), 5);
+        assert_eq!(s.peek(0).map(|e| e.loc), Some(Loc::Gpr(r)));
+        // Values already in place move nowhere.
+        let mut e = Rec::default();
+        s.truncate(2);
+        assert!(s.top_in_place(1, 1));
+        assert!(!s.copy_top_to(1, 1, &mut e));
+        assert!(e.0.is_empty());
+    }
+
+    #[test]
+    fn wide_values_move_as_one() {
+        let mut s = ValueStack::new();
+        let mut e = Rec::default();
+        s.push(Loc::Slot, false);
+        let x = s.alloc_xmm(&mut e);
+        s.push(Loc::Xmm(x), true);
+        s.copy_top_to(1, 0, &mut e);
+        assert_eq!(e.0, vec![(Dst::Slot(0), Loc::Xmm(x), 1)]);
+        assert_eq!(s.max_slots, 3);
+    }
+
+    #[test]
+    fn spill_locals_only_touches_the_local_written() {
+        let mut s = ValueStack::new();
+        let mut e = Rec::default();
+        s.push(Loc::Local(0), false);
+        s.push(Loc::Local(1), false);
+        s.push(Loc::Local(0), false);
+        s.spill_locals(Some(0), &mut e);
+        assert_eq!(
+            e.0,
+            vec![
+                (Dst::Slot(0), Loc::Local(0), 0),
+                (Dst::Slot(2), Loc::Local(0), 2)
+            ]
+        );
+        assert_eq!(s.entries()[1].loc, Loc::Local(1));
+    }
+
+    #[test]
+    fn reset_restores_a_merge_state() {
+        let mut s = ValueStack::new();
+        let mut e = Rec::default();
+        s.push(Loc::Const(1), false);
+        s.push(Loc::Slot, false);
+        let saved = s.entries().to_vec();
+        let r = s.alloc_gpr(&mut e);
+        s.push(Loc::Gpr(r), false);
+        s.reset(&saved);
+        assert_eq!(s.entries(), &saved[..]);
+        assert!(s.all_free());
+    }
+}

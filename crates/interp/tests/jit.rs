@@ -1,0 +1,754 @@
+//! The JIT (`Engine::Jit`) against the interpreter on hand-written
+//! programs: control flow, arithmetic and its traps, memory, globals,
+//! calls in every direction (compiled, interpreted, host), recursion to
+//! exhaustion.
+
+#![cfg(all(target_arch = "x86_64", any(target_os = "linux", target_os = "macos")))]
+
+use weft_ast::Features;
+use weft_interp::{Engine, Error, Extern, Linker, Module, Store, Trap, Value};
+
+fn module(text: &str, engine: Engine) -> Module {
+    let ast = weft_wat::parse_module(text).expect("test module parses");
+    Module::with_engine(ast, Features::default(), engine).expect("valid")
+}
+
+/// Calls `name` with `args` on both engines; both must agree, and the
+/// JIT's result is returned.
+fn both(text: &str, name: &str, args: &[Value]) -> Result<Vec<Value>, Error> {
+    let mut results = Vec::new();
+    for engine in [Engine::Interp, Engine::Jit] {
+        let m = module(text, engine);
+        let mut store = Store::new();
+        let inst = Linker::new()
+            .instantiate(&mut store, &m)
+            .expect("instantiates");
+        let f = store.export_func(inst, name).expect("exported");
+        results.push(store.call(f, args));
+    }
+    assert_eq!(results[0], results[1], "{name}{args:?}: interpreter vs JIT");
+    results.pop().expect("two results")
+}
+
+fn i32s(v: &[i32]) -> Vec<Value> {
+    v.iter().map(|&x| Value::I32(x)).collect()
+}
+
+#[test]
+fn the_module_is_compiled() {
+    let m = module(
+        "(module (func (export \"f\") (result i32) (i32.const 1)))",
+        Engine::Jit,
+    );
+    assert_eq!(m.engine(), Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    assert_eq!((s.functions, s.compiled, s.interpreted), (1, 1, 0));
+    assert!(s.code_bytes > 0);
+}
+
+const ARITH: &str = r#"
+(module
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "sub_imm") (param i32) (result i32) (i32.sub (local.get 0) (i32.const 7)))
+  (func (export "mul64") (param i64 i64) (result i64) (i64.mul (local.get 0) (local.get 1)))
+  (func (export "div_s") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "div_u") (param i32 i32) (result i32) (i32.div_u (local.get 0) (local.get 1)))
+  (func (export "rem_s") (param i32 i32) (result i32) (i32.rem_s (local.get 0) (local.get 1)))
+  (func (export "rem_u64") (param i64 i64) (result i64) (i64.rem_u (local.get 0) (local.get 1)))
+  (func (export "div_s64") (param i64 i64) (result i64) (i64.div_s (local.get 0) (local.get 1)))
+  (func (export "shifts") (param i32 i32) (result i32)
+    (i32.xor (i32.shl (local.get 0) (local.get 1))
+      (i32.xor (i32.shr_s (local.get 0) (local.get 1))
+        (i32.xor (i32.shr_u (local.get 0) (i32.const 35)) (i32.rotl (local.get 0) (local.get 1))))))
+  (func (export "cmp") (param i32 i32) (result i32)
+    (i32.add (i32.lt_s (local.get 0) (local.get 1))
+      (i32.add (i32.mul (i32.const 2) (i32.lt_u (local.get 0) (local.get 1)))
+        (i32.mul (i32.const 4) (i32.eqz (local.get 0))))))
+  (func (export "bits") (param i64) (result i64)
+    (i64.add (i64.clz (local.get 0)) (i64.add (i64.ctz (local.get 0)) (i64.popcnt (local.get 0)))))
+  (func (export "ext") (param i32) (result i64)
+    (i64.add (i64.extend_i32_s (local.get 0))
+      (i64.add (i64.extend_i32_u (local.get 0)) (i64.extend8_s (i64.extend_i32_u (local.get 0))))))
+  (func (export "wrap") (param i64) (result i32) (i32.wrap_i64 (local.get 0)))
+  (func (export "sel") (param i32 i64 i64) (result i64)
+    (select (local.get 1) (local.get 2) (local.get 0)))
+)"#;
+
+#[test]
+fn integer_arithmetic_and_its_traps() {
+    let cases: &[(&str, Vec<Value>)] = &[
+        ("add", i32s(&[i32::MAX, 1])),
+        ("sub_imm", i32s(&[3])),
+        ("mul64", vec![Value::I64(-3), Value::I64(1 << 40)]),
+        ("div_s", i32s(&[-7, 2])),
+        ("div_s", i32s(&[i32::MIN, -1])),
+        ("div_s", i32s(&[1, 0])),
+        ("div_u", i32s(&[-7, 2])),
+        ("rem_s", i32s(&[i32::MIN, -1])),
+        ("rem_s", i32s(&[-7, 3])),
+        ("rem_s", i32s(&[5, 0])),
+        ("rem_u64", vec![Value::I64(-1), Value::I64(10)]),
+        ("div_s64", vec![Value::I64(i64::MIN), Value::I64(-1)]),
+        ("div_s64", vec![Value::I64(i64::MIN), Value::I64(2)]),
+        ("shifts", i32s(&[-12345, 37])),
+        ("cmp", i32s(&[-1, 1])),
+        ("cmp", i32s(&[0, 0])),
+        ("bits", vec![Value::I64(0x00f0_0000_0000)]),
+        ("bits", vec![Value::I64(0)]),
+        ("ext", i32s(&[-2])),
+        ("wrap", vec![Value::I64(-4_294_967_298)]),
+        ("sel", vec![Value::I32(0), Value::I64(1), Value::I64(2)]),
+        ("sel", vec![Value::I32(9), Value::I64(1), Value::I64(2)]),
+    ];
+    for (name, args) in cases {
+        let _ = both(ARITH, name, args);
+    }
+    assert_eq!(
+        both(ARITH, "div_s", &i32s(&[1, 0])),
+        Err(Error::Trap(Trap::IntegerDivideByZero))
+    );
+    assert_eq!(
+        both(ARITH, "div_s", &i32s(&[i32::MIN, -1])),
+        Err(Error::Trap(Trap::IntegerOverflow))
+    );
+    assert_eq!(both(ARITH, "rem_s", &i32s(&[i32::MIN, -1])), Ok(i32s(&[0])));
+}
+
+const CONTROL: &str = r#"
+(module
+  (func $fac (export "fac") (param i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (i64.const 1))
+      (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+  (func (export "sum") (param i32) (result i32) (local i32)
+    (block $done
+      (loop $top
+        (br_if $done (i32.eqz (local.get 0)))
+        (local.set 1 (i32.add (local.get 1) (local.get 0)))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br $top)))
+    (local.get 1))
+  (func (export "table") (param i32) (result i32)
+    (block $c (block $b (block $a
+      (br_table $a $b $c (local.get 0)))
+      (return (i32.const 10)))
+      (return (i32.const 20)))
+    (i32.const 30))
+  (func (export "values") (param i32) (result i32)
+    (i32.add (i32.const 100)
+      (block (result i32)
+        (br_table 0 1 (i32.const 5) (local.get 0))
+        (i32.const 7))))
+  (func (export "multi") (param i32) (result i32 i32)
+    (block (result i32 i32)
+      (br_if 0 (i32.const 1) (i32.const 2) (local.get 0))
+      (drop) (drop)
+      (i32.const 3) (i32.const 4)))
+  (func (export "swap") (param i32 i32) (result i32 i32) (local.get 1) (local.get 0))
+  (func (export "call_multi") (result i32)
+    (call 5 (i32.const 1) (i32.const 2))
+    (i32.sub))
+  (func (export "tee") (param i32) (result i32)
+    (local.get 0)
+    (local.tee 0 (i32.add (local.get 0) (i32.const 1)))
+    (i32.mul))
+  (func (export "unreachable") (unreachable))
+  (func (export "if_params") (param i32) (result i32)
+    (i32.const 5)
+    (if (param i32) (result i32) (local.get 0)
+      (then (i32.add (i32.const 1)))
+      (else (i32.sub (i32.const 1)))))
+  (func (export "many") (param i32) (result i32)
+    ;; more live values than registers: spills
+    (i32.add (local.get 0) (i32.add (i32.mul (local.get 0) (i32.const 2))
+    (i32.add (i32.mul (local.get 0) (i32.const 3)) (i32.add (i32.mul (local.get 0) (i32.const 4))
+    (i32.add (i32.mul (local.get 0) (i32.const 5)) (i32.add (i32.mul (local.get 0) (i32.const 6))
+    (i32.add (i32.mul (local.get 0) (i32.const 7)) (i32.add (i32.mul (local.get 0) (i32.const 8))
+    (i32.add (i32.mul (local.get 0) (i32.const 9)) (i32.add (i32.mul (local.get 0) (i32.const 10))
+    (i32.add (i32.mul (local.get 0) (i32.const 11)) (i32.mul (local.get 0) (i32.const 12))))))))))))))
+  (func $rec (export "runaway") (call $rec))
+)"#;
+
+#[test]
+fn control_flow() {
+    assert_eq!(
+        both(CONTROL, "fac", &[Value::I64(20)]),
+        Ok(vec![Value::I64(2_432_902_008_176_640_000)])
+    );
+    assert_eq!(both(CONTROL, "sum", &i32s(&[100])), Ok(i32s(&[5050])));
+    for (i, r) in [(0, 10), (1, 20), (2, 30), (3, 30), (-1, 30)] {
+        assert_eq!(both(CONTROL, "table", &i32s(&[i])), Ok(i32s(&[r])));
+    }
+    assert_eq!(both(CONTROL, "values", &i32s(&[0])), Ok(i32s(&[105])));
+    // Label 1 is the function's: a return with 5.
+    assert_eq!(both(CONTROL, "values", &i32s(&[1])), Ok(i32s(&[5])));
+    assert_eq!(both(CONTROL, "values", &i32s(&[2])), Ok(i32s(&[5])));
+    assert_eq!(both(CONTROL, "multi", &i32s(&[1])), Ok(i32s(&[1, 2])));
+    assert_eq!(both(CONTROL, "multi", &i32s(&[0])), Ok(i32s(&[3, 4])));
+    assert_eq!(both(CONTROL, "call_multi", &[]), Ok(i32s(&[1])));
+    assert_eq!(both(CONTROL, "tee", &i32s(&[4])), Ok(i32s(&[20])));
+    assert_eq!(
+        both(CONTROL, "unreachable", &[]),
+        Err(Error::Trap(Trap::Unreachable))
+    );
+    assert_eq!(both(CONTROL, "if_params", &i32s(&[1])), Ok(i32s(&[6])));
+    assert_eq!(both(CONTROL, "if_params", &i32s(&[0])), Ok(i32s(&[4])));
+    assert_eq!(both(CONTROL, "many", &i32s(&[1])), Ok(i32s(&[78])));
+}
+
+#[test]
+fn recursion_ends_in_call_stack_exhausted() {
+    assert_eq!(
+        both(CONTROL, "runaway", &[]),
+        Err(Error::Trap(Trap::CallStackExhausted))
+    );
+    // Also on a small host thread: compiled code runs on its own stack.
+    std::thread::Builder::new()
+        .stack_size(256 << 10)
+        .spawn(|| {
+            let m = module(CONTROL, Engine::Jit);
+            let mut store = Store::new();
+            let inst = Linker::new()
+                .instantiate(&mut store, &m)
+                .expect("instantiates");
+            let f = store.export_func(inst, "runaway").expect("exported");
+            assert_eq!(
+                store.call(f, &[]),
+                Err(Error::Trap(Trap::CallStackExhausted))
+            );
+        })
+        .expect("spawns")
+        .join()
+        .expect("no crash");
+}
+
+const MEMORY: &str = r#"
+(module
+  (memory 1 3)
+  (global $g (mut i32) (i32.const 7))
+  (global $h (mut i64) (i64.const -1))
+  (data (i32.const 16) "\01\02\03\04\05\06\07\08\ff")
+  (func (export "loads") (result i64)
+    (i64.add (i64.load (i32.const 16))
+      (i64.add (i64.load8_s (i32.const 24))
+        (i64.extend_i32_u (i32.load16_u offset=2 (i32.const 16))))))
+  (func (export "store") (param i32 i32) (result i32)
+    (i32.store offset=4 (local.get 0) (local.get 1))
+    (i32.store8 (i32.const 0) (local.get 1))
+    (i32.add (i32.load offset=4 (local.get 0)) (i32.load8_u (i32.const 0))))
+  (func (export "load_at") (param i32) (result i32) (i32.load (local.get 0)))
+  (func (export "grow") (param i32) (result i32 i32)
+    (memory.grow (local.get 0))
+    (memory.size))
+  (func (export "globals") (result i32 i64)
+    (global.set $g (i32.add (global.get $g) (i32.const 1)))
+    (global.set $h (i64.add (global.get $h) (i64.const 2)))
+    (global.get $g) (global.get $h))
+  (func (export "fill") (param i32 i32) (result i32)
+    (memory.fill (local.get 0) (i32.const 9) (local.get 1))
+    (i32.load8_u (local.get 0)))
+)"#;
+
+#[test]
+fn memory_and_globals() {
+    let _ = both(MEMORY, "loads", &[]);
+    assert_eq!(
+        both(MEMORY, "store", &i32s(&[100, 0x1234])),
+        Ok(i32s(&[0x1234 + 0x34]))
+    );
+    assert_eq!(both(MEMORY, "load_at", &i32s(&[65532])), Ok(i32s(&[0])));
+    for a in [65533, -1, -4] {
+        assert_eq!(
+            both(MEMORY, "load_at", &i32s(&[a])),
+            Err(Error::Trap(Trap::OutOfBoundsMemoryAccess))
+        );
+    }
+    assert_eq!(
+        both(MEMORY, "store", &i32s(&[65532, 1])),
+        Err(Error::Trap(Trap::OutOfBoundsMemoryAccess))
+    );
+    assert_eq!(both(MEMORY, "grow", &i32s(&[1])), Ok(i32s(&[1, 2])));
+    assert_eq!(both(MEMORY, "grow", &i32s(&[5])), Ok(i32s(&[-1, 1])));
+    assert_eq!(
+        both(MEMORY, "globals", &[]),
+        Ok(vec![Value::I32(8), Value::I64(1)])
+    );
+    assert_eq!(both(MEMORY, "fill", &i32s(&[10, 5])), Ok(i32s(&[9])));
+    assert_eq!(
+        both(MEMORY, "fill", &i32s(&[65530, 10])),
+        Err(Error::Trap(Trap::OutOfBoundsMemoryAccess))
+    );
+    // A grown memory is reachable at its new length.
+    let m = module(MEMORY, Engine::Jit);
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &m)
+        .expect("instantiates");
+    let grow = store.export_func(inst, "grow").expect("exported");
+    let load = store.export_func(inst, "load_at").expect("exported");
+    store.call(grow, &[Value::I32(1)]).expect("grows");
+    assert_eq!(store.call(load, &[Value::I32(131068)]), Ok(i32s(&[0])));
+}
+
+const FLOATS: &str = r#"
+(module
+  (func (export "f32") (param f32 f32) (result f32)
+    (f32.add (f32.mul (local.get 0) (local.get 1)) (f32.div (local.get 0) (f32.sub (local.get 1) (f32.const 0.5)))))
+  (func (export "f64") (param f64 f64) (result f64)
+    (f64.sqrt (f64.add (f64.abs (local.get 0)) (f64.neg (f64.copysign (local.get 1) (f64.const -1))))))
+  (func (export "round") (param f64) (result f64 f64 f64 f64)
+    (f64.ceil (local.get 0)) (f64.floor (local.get 0)) (f64.trunc (local.get 0)) (f64.nearest (local.get 0)))
+  (func (export "cmp") (param f64 f64) (result i32)
+    (i32.add (f64.lt (local.get 0) (local.get 1))
+      (i32.add (i32.mul (i32.const 2) (f64.ge (local.get 0) (local.get 1)))
+        (i32.add (i32.mul (i32.const 4) (f64.eq (local.get 0) (local.get 1)))
+          (i32.mul (i32.const 8) (f64.ne (local.get 0) (local.get 1)))))))
+  (func (export "conv") (param i32 i64) (result f64 f32 f64 i32 i64)
+    (f64.convert_i32_u (local.get 0))
+    (f32.convert_i64_s (local.get 1))
+    (f64.promote_f32 (f32.demote_f64 (f64.convert_i32_s (local.get 0))))
+    (i32.trunc_f64_s (f64.convert_i32_s (local.get 0)))
+    (i64.trunc_sat_f64_u (f64.convert_i64_u (local.get 1))))
+  (func (export "trunc") (param f64) (result i32) (i32.trunc_f64_s (local.get 0)))
+  (func (export "minmax") (param f32 f32) (result f32 f32) (f32.min (local.get 0) (local.get 1)) (f32.max (local.get 0) (local.get 1)))
+)"#;
+
+#[test]
+fn floats() {
+    let f32v = |x: f32| Value::from(x);
+    let f64v = |x: f64| Value::from(x);
+    let _ = both(FLOATS, "f32", &[f32v(1.5), f32v(2.25)]);
+    let _ = both(FLOATS, "f32", &[f32v(f32::NAN), f32v(0.5)]);
+    let _ = both(FLOATS, "f64", &[f64v(-9.0), f64v(7.0)]);
+    for x in [2.5, -2.5, 3.5, -0.2, f64::INFINITY] {
+        let _ = both(FLOATS, "round", &[f64v(x)]);
+    }
+    for (a, b) in [(1.0, 2.0), (2.0, 1.0), (1.0, 1.0), (f64::NAN, 1.0)] {
+        let _ = both(FLOATS, "cmp", &[f64v(a), f64v(b)]);
+    }
+    assert_eq!(
+        both(FLOATS, "cmp", &[f64v(f64::NAN), f64v(f64::NAN)]),
+        Ok(i32s(&[8]))
+    );
+    let _ = both(FLOATS, "conv", &[Value::I32(-5), Value::I64(-7)]);
+    assert_eq!(
+        both(FLOATS, "trunc", &[f64v(3e10)]),
+        Err(Error::Trap(Trap::IntegerOverflow))
+    );
+    assert_eq!(
+        both(FLOATS, "trunc", &[f64v(f64::NAN)]),
+        Err(Error::Trap(Trap::InvalidConversionToInteger))
+    );
+    let _ = both(FLOATS, "minmax", &[f32v(-0.0), f32v(0.0)]);
+}
+
+const CALLS: &str = r#"
+(module
+  (import "host" "twice" (func $twice (param i32) (result i32)))
+  (import "host" "fail" (func $fail))
+  (table 3 funcref)
+  (elem (i32.const 0) $inc $twice)
+  (type $ii (func (param i32) (result i32)))
+  (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func (export "via_host") (param i32) (result i32) (call $twice (call $inc (local.get 0))))
+  (func (export "host_traps") (call $fail))
+  (func (export "indirect") (param i32 i32) (result i32)
+    (call_indirect (type $ii) (local.get 1) (local.get 0)))
+  (func (export "wrong_type") (param i32) (call_indirect (param i32) (i32.const 0) (local.get 0)))
+  (func (export "get_ref") (result funcref) (ref.func $inc))
+  (func (export "is_null") (param funcref) (result i32) (ref.is_null (local.get 0)))
+)"#;
+
+fn with_host(engine: Engine) -> (Store, weft_interp::Instance) {
+    let m = module(CALLS, engine);
+    let mut store = Store::new();
+    let ty = |p: usize, r: usize| weft_ast::FuncType {
+        params: vec![weft_ast::ValType::I32; p],
+        results: vec![weft_ast::ValType::I32; r],
+    };
+    let twice = store.func(ty(1, 1), |_c, a, r| {
+        let Value::I32(x) = a[0] else { unreachable!() };
+        r[0] = Value::I32(x * 2);
+        Ok(())
+    });
+    let fail = store.func(ty(0, 0), |_c, _a, _r| Err(Trap::Host("no".into())));
+    let mut l = Linker::new();
+    l.define("host", "twice", Extern::Func(twice));
+    l.define("host", "fail", Extern::Func(fail));
+    let inst = l.instantiate(&mut store, &m).expect("instantiates");
+    (store, inst)
+}
+
+#[test]
+fn calls_to_host_and_through_tables() {
+    let cases: &[(&str, Vec<Value>)] = &[
+        ("via_host", i32s(&[20])),
+        ("host_traps", vec![]),
+        ("indirect", i32s(&[0, 5])),
+        ("indirect", i32s(&[1, 5])),
+        ("indirect", i32s(&[2, 5])),
+        ("indirect", i32s(&[3, 5])),
+        ("wrong_type", i32s(&[0])),
+        ("get_ref", vec![]),
+        ("is_null", vec![Value::FuncRef(None)]),
+    ];
+    for (name, args) in cases {
+        let mut out = Vec::new();
+        for engine in [Engine::Interp, Engine::Jit] {
+            let (mut store, inst) = with_host(engine);
+            let f = store.export_func(inst, name).expect("exported");
+            out.push(store.call(f, args));
+        }
+        assert_eq!(out[0], out[1], "{name}{args:?}");
+    }
+    let (mut store, inst) = with_host(Engine::Jit);
+    let f = store.export_func(inst, "via_host").expect("exported");
+    assert_eq!(store.call(f, &i32s(&[20])), Ok(i32s(&[42])));
+    let f = store.export_func(inst, "indirect").expect("exported");
+    assert_eq!(
+        store.call(f, &i32s(&[2, 5])),
+        Err(Error::Trap(Trap::UninitializedElement(2)))
+    );
+    assert_eq!(
+        store.call(f, &i32s(&[3, 5])),
+        Err(Error::Trap(Trap::UndefinedElement))
+    );
+}
+
+#[test]
+fn host_functions_reenter_compiled_code() {
+    // A host function that calls back into the module: compiled code ->
+    // host -> compiled code, nested to the re-entry bound.
+    let text = r#"
+    (module
+      (import "host" "back" (func $back (param i32) (result i32)))
+      (func (export "down") (param i32) (result i32)
+        (if (result i32) (i32.eqz (local.get 0))
+          (then (i32.const 0))
+          (else (i32.add (i32.const 1) (call $back (i32.sub (local.get 0) (i32.const 1))))))))"#;
+    let m = module(text, Engine::Jit);
+    let mut store = Store::new();
+    let ty = weft_ast::FuncType {
+        params: vec![weft_ast::ValType::I32],
+        results: vec![weft_ast::ValType::I32],
+    };
+    let back = store.func(ty, |c, a, r| {
+        let inst = c.instance.expect("called from wasm");
+        let down = c.store.export_func(inst, "down").expect("exported");
+        r[0] = c.store.call(down, a).map_err(|e| match e {
+            Error::Trap(t) => t,
+            e => Trap::Host(e.to_string().into()),
+        })?[0];
+        Ok(())
+    });
+    let mut l = Linker::new();
+    l.define("host", "back", Extern::Func(back));
+    let inst = l.instantiate(&mut store, &m).expect("instantiates");
+    let down = store.export_func(inst, "down").expect("exported");
+    assert_eq!(store.call(down, &i32s(&[30])), Ok(i32s(&[30])));
+    assert_eq!(
+        store.call(down, &i32s(&[1000])),
+        Err(Error::Trap(Trap::CallStackExhausted))
+    );
+    // The store is usable after the trap.
+    assert_eq!(store.call(down, &i32s(&[3])), Ok(i32s(&[3])));
+}
+
+#[test]
+fn functions_not_compiled_run_in_the_interpreter() {
+    // `return_call_indirect` is not compiled yet: `f` runs interpreted,
+    // called from compiled `g` and calling compiled `h`.
+    let text = r#"
+    (module
+      (type $t (func (param i32) (result i32)))
+      (table funcref (elem $h))
+      (func $h (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+      (func $f (param i32) (result i32)
+        (return_call_indirect (type $t) (i32.add (local.get 0) (i32.const 1)) (i32.const 0)))
+      (func (export "g") (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1))))"#;
+    let m = module(text, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    assert_eq!((s.compiled, s.interpreted), (2, 1));
+    assert_eq!(s.unsupported.get("return_call_indirect"), Some(&1));
+    assert_eq!(both(text, "g", &i32s(&[4])), Ok(i32s(&[16])));
+}
+
+const FUEL: &str = r#"
+(module
+  (memory (export "mem") 1)
+  (func $leaf (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (table 1 funcref)
+  (elem (i32.const 0) $leaf)
+  (func (export "work") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (call $leaf (local.get 1)))
+      (local.set 1 (call_indirect (param i32) (result i32) (local.get 1) (i32.const 0)))
+      (i32.store (i32.const 0) (local.get 1))
+      (memory.fill (i32.const 16) (i32.const 1) (i32.const 100))
+      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))
+    (local.get 1))
+  (func (export "table") (param i32) (result i32)
+    (loop $l
+      (block $b
+        (br_table $l $b (local.tee 0 (i32.sub (local.get 0) (i32.const 1))))))
+    (local.get 0))
+)"#;
+
+#[test]
+fn fuel_is_metered_as_the_interpreter_meters_it() {
+    for (name, arg) in [("work", 100), ("table", 50)] {
+        for fuel in [0, 1, 2, 3, 10, 57, 500, 1000, 100_000] {
+            let mut seen = Vec::new();
+            for engine in [Engine::Interp, Engine::Jit] {
+                let m = module(FUEL, engine);
+                let mut store = Store::new();
+                let inst = Linker::new()
+                    .instantiate(&mut store, &m)
+                    .expect("instantiates");
+                store.set_fuel(Some(fuel));
+                let f = store.export_func(inst, name).expect("exported");
+                let r = store.call(f, &[Value::I32(arg)]);
+                let Some(Extern::Memory(mem)) = store.export(inst, "mem") else {
+                    panic!("exported memory")
+                };
+                let mem = store.memory_data(mem).expect("memory")[..128].to_vec();
+                seen.push((r, store.fuel(), mem));
+            }
+            assert_eq!(
+                seen[0], seen[1],
+                "{name} with fuel {fuel}: interpreter vs JIT"
+            );
+        }
+    }
+}
+
+const GC: &str = r#"
+(module
+  (type $pt (struct (field $x (mut i32)) (field $y i64) (field $b (mut i8))))
+  (type $arr (array (mut i16)))
+  (type $a32 (array i32))
+  (type $fn (func (param i32) (result i32)))
+  (type $sub (sub (struct (field i32))))
+  (type $sub2 (sub $sub (struct (field i32) (field f64))))
+  (func $twice (type $fn) (i32.mul (local.get 0) (i32.const 2)))
+  (elem declare func $twice)
+  (func (export "struct") (param i32) (result i64)
+    (local $p (ref null $pt))
+    (local.set $p (struct.new $pt (local.get 0) (i64.const 40) (i32.const -1)))
+    (struct.set $pt $x (local.get $p) (i32.add (struct.get $pt $x (local.get $p)) (i32.const 1)))
+    (i64.add
+      (i64.add (i64.extend_i32_s (struct.get $pt $x (local.get $p))) (struct.get $pt $y (local.get $p)))
+      (i64.add (i64.extend_i32_s (struct.get_s $pt $b (local.get $p)))
+               (i64.extend_i32_u (struct.get_u $pt $b (local.get $p))))))
+  (func (export "array") (param i32 i32) (result i32)
+    (local $a (ref null $arr))
+    (local.set $a (array.new $arr (local.get 0) (i32.const 7)))
+    (array.set $arr (local.get $a) (i32.const 0) (i32.const -2))
+    (array.fill $arr (local.get $a) (i32.const 1) (i32.const 0x8001) (i32.const 2))
+    (i32.add (array.len (local.get $a))
+      (i32.add (array.get_s $arr (local.get $a) (local.get 1))
+        (i32.add (array.get_u $arr (local.get $a) (local.get 1))
+          (array.get $a32 (array.new_fixed $a32 3 (i32.const 1) (i32.const 2) (i32.const 3))
+                          (i32.const 2))))))
+  (func (export "null_struct") (result i32) (struct.get $pt $x (ref.null $pt)))
+  (func (export "call_ref") (param i32 i32) (result i32)
+    (call_ref $fn (local.get 1)
+      (select (result (ref null $fn)) (ref.func $twice) (ref.null $fn) (local.get 0))))
+  (func (export "on_null") (param i32) (result i32) (local $f (ref null $fn))
+    (local.set $f
+      (select (result (ref null $fn)) (ref.func $twice) (ref.null $fn) (local.get 0)))
+    (block $null
+      ;; The branch leaves the 21 below behind.
+      (i32.const 21)
+      (br_on_null $null (local.get $f))
+      (return (call_ref $fn)))
+    (i32.const -1))
+  (func (export "on_non_null") (param i32) (result i32)
+    (i32.const 5)
+    (block $f (param i32) (result i32 (ref $fn))
+      (br_on_non_null $f
+        (select (result (ref null $fn)) (ref.func $twice) (ref.null $fn) (local.get 0)))
+      (drop)
+      (return (i32.const -1)))
+    (call_ref $fn))
+  (func $make (param i32) (result anyref)
+    (if (result anyref) (i32.eqz (local.get 0))
+      (then (ref.null any))
+      (else (if (result anyref) (i32.eq (local.get 0) (i32.const 1))
+        (then (struct.new $sub (i32.const 10)))
+        (else (if (result anyref) (i32.eq (local.get 0) (i32.const 2))
+          (then (struct.new $sub2 (i32.const 20) (f64.const 1)))
+          (else (ref.i31 (local.get 0)))))))))
+  (func (export "cast") (param i32) (result i32)
+    (block $is_sub (result (ref $sub))
+      (block $is_i31 (result (ref i31))
+        (br_on_cast $is_i31 anyref (ref i31) (call $make (local.get 0)))
+        (br_on_cast $is_sub anyref (ref $sub))
+        (drop)
+        (return (i32.const -1)))
+      (return (i32.add (i31.get_s) (i32.const 1000))))
+    (struct.get $sub 0))
+  (func (export "cast_fail") (param i32) (result i32)
+    (block $not (result anyref)
+      (return (struct.get $sub2 0
+        (br_on_cast_fail $not anyref (ref $sub2) (call $make (local.get 0))))))
+    (ref.is_null)
+    (i32.sub (i32.const -10)))
+  (func (export "loop_cast") (param i32) (result i32)
+    ;; A backward br_on_cast: counts down through i31 references.
+    (ref.i31 (local.get 0))
+    (loop $l (param anyref) (result i32)
+      (local.set 0 (i31.get_s (ref.cast (ref i31))))
+      (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))
+      (ref.i31 (i32.sub (local.get 0) (i32.const 1)))
+      (br_on_cast $l anyref (ref i31))
+      (drop)
+      (i32.const -1)))
+)"#;
+
+/// An export, its arguments and what it must return.
+type Case = (&'static str, Vec<Value>, Result<Vec<Value>, Error>);
+
+#[test]
+fn gc_casts_and_function_references_are_compiled() {
+    let m = module(GC, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    assert_eq!(
+        s.interpreted, 0,
+        "left to the interpreter: {:?}",
+        s.unsupported
+    );
+    let cases: &[Case] = &[
+        ("struct", i32s(&[1]), Ok(vec![Value::I64(2 + 40 - 1 + 255)])),
+        ("array", i32s(&[-5, 3]), Ok(i32s(&[7 - 5 + 65531 + 3]))),
+        (
+            "array",
+            i32s(&[0, 1]),
+            Ok(i32s(&[7 + (0x8001 - 0x10000) + 0x8001 + 3])),
+        ),
+        (
+            "array",
+            i32s(&[0, 7]),
+            Err(Error::Trap(Trap::OutOfBoundsArrayAccess)),
+        ),
+        (
+            "null_struct",
+            vec![],
+            Err(Error::Trap(Trap::NullStructureReference)),
+        ),
+        ("call_ref", i32s(&[1, 21]), Ok(i32s(&[42]))),
+        (
+            "call_ref",
+            i32s(&[0, 21]),
+            Err(Error::Trap(Trap::NullFunctionReference)),
+        ),
+        ("on_null", i32s(&[1]), Ok(i32s(&[42]))),
+        ("on_null", i32s(&[0]), Ok(i32s(&[-1]))),
+        ("on_non_null", i32s(&[1]), Ok(i32s(&[10]))),
+        ("on_non_null", i32s(&[0]), Ok(i32s(&[-1]))),
+        ("cast", i32s(&[0]), Ok(i32s(&[-1]))),
+        ("cast", i32s(&[1]), Ok(i32s(&[10]))),
+        ("cast", i32s(&[2]), Ok(i32s(&[20]))),
+        ("cast", i32s(&[7]), Ok(i32s(&[1007]))),
+        ("cast_fail", i32s(&[2]), Ok(i32s(&[20]))),
+        ("cast_fail", i32s(&[1]), Ok(i32s(&[10]))),
+        ("cast_fail", i32s(&[0]), Ok(i32s(&[11]))),
+        ("loop_cast", i32s(&[30]), Ok(i32s(&[0]))),
+    ];
+    for (name, args, expected) in cases {
+        assert_eq!(&both(GC, name, args), expected, "{name}{args:?}");
+    }
+}
+
+#[test]
+fn a_backward_br_on_cast_charges_fuel() {
+    for fuel in [0, 5, 29, 30, 31, 32, 100] {
+        let mut seen = Vec::new();
+        for engine in [Engine::Interp, Engine::Jit] {
+            let m = module(GC, engine);
+            let mut store = Store::new();
+            let inst = Linker::new()
+                .instantiate(&mut store, &m)
+                .expect("instantiates");
+            store.set_fuel(Some(fuel));
+            let f = store.export_func(inst, "loop_cast").expect("exported");
+            let r = store.call(f, &i32s(&[30]));
+            seen.push((r, store.fuel()));
+        }
+        assert_eq!(seen[0], seen[1], "fuel {fuel}: interpreter vs JIT");
+    }
+}
+
+#[test]
+fn a_throw_in_compiled_code_leaves_as_an_uncaught_exception() {
+    let text = r#"
+(module
+  (tag $e (param i32 i64))
+  (func $inner (param i32) (result i32)
+    (if (local.get 0) (then (throw $e (local.get 0) (i64.const 7))))
+    (i32.const 5))
+  (func (export "f") (param i32) (result i32) (i32.add (call $inner (local.get 0)) (i32.const 1))))"#;
+    let m = module(text, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    assert_eq!(
+        s.interpreted, 0,
+        "left to the interpreter: {:?}",
+        s.unsupported
+    );
+    assert_eq!(both(text, "f", &i32s(&[0])), Ok(i32s(&[6])));
+    assert_eq!(
+        both(text, "f", &i32s(&[3])),
+        Err(Error::Trap(Trap::UncaughtException))
+    );
+}
+
+#[test]
+fn return_call_keeps_the_native_stack_constant() {
+    // A million tail calls deep on the JIT's stack: only a real tail call
+    // returns; a tail call to a function whose arguments do not fit stays
+    // in the interpreter and still gives the same answer.
+    let text = r#"
+(module
+  (func $count (export "count") (param i64 i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (local.get 1))
+      (else (return_call $count (i64.sub (local.get 0) (i64.const 1))
+                                (i64.add (local.get 1) (i64.const 2))))))
+  (func $even (export "even") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 1))
+      (else (return_call $odd (i32.sub (local.get 0) (i32.const 1))))))
+  (func $odd (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (return_call $even (i32.sub (local.get 0) (i32.const 1))))))
+  (func $wide (param i32 i32 i32) (result i32)
+    (i32.add (local.get 0) (i32.add (local.get 1) (local.get 2))))
+  (func (export "grow") (param i32) (result i32)
+    (return_call $wide (local.get 0) (i32.const 1) (i32.const 2))))"#;
+    let m = module(text, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    // `grow` passes three arguments where it has room for one.
+    assert_eq!((s.compiled, s.interpreted), (4, 1));
+    assert_eq!(
+        both(text, "count", &[Value::I64(1_000_000), Value::I64(0)]),
+        Ok(vec![Value::I64(2_000_000)])
+    );
+    assert_eq!(both(text, "even", &i32s(&[1_000_001])), Ok(i32s(&[0])));
+    assert_eq!(both(text, "grow", &i32s(&[4])), Ok(i32s(&[7])));
+    // Fuel: one unit per tail call, as the interpreter charges.
+    for fuel in [0, 1, 10, 11, 12, 100] {
+        let mut seen = Vec::new();
+        for engine in [Engine::Interp, Engine::Jit] {
+            let m = module(text, engine);
+            let mut store = Store::new();
+            let inst = Linker::new()
+                .instantiate(&mut store, &m)
+                .expect("instantiates");
+            store.set_fuel(Some(fuel));
+            let f = store.export_func(inst, "even").expect("exported");
+            seen.push((store.call(f, &i32s(&[10])), store.fuel()));
+        }
+        assert_eq!(seen[0], seen[1], "fuel {fuel}");
+    }
+}
