@@ -129,7 +129,7 @@ fn state_differs(
 /// than one operand is a NaN, the spec lets an operator return any NaN
 /// (which operand's payload survives is the engine's choice, and the JIT's
 /// SSE instructions choose differently from the interpreter in
-/// `f32.add`/`f32.mul`/`min`/`max`).
+/// `f32.add`/`f32.mul`/`min`/`max`, scalar and lane-wise).
 fn same(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::FuncRef(x), Value::FuncRef(y)) => x.is_some() == y.is_some(),
@@ -139,6 +139,20 @@ fn same(a: &Value, b: &Value) -> bool {
         }
         (Value::F64(x), Value::F64(y)) => {
             x.0 == y.0 || (f64::from_bits(x.0).is_nan() && f64::from_bits(y.0).is_nan())
+        }
+        // A vector has no lane type: equal when every 32-bit lane is equal
+        // or a NaN in both, or every 64-bit lane is (the same rule for
+        // `f32x4` and `f64x2` results).
+        (Value::V128(x), Value::V128(y)) => {
+            let lanes32 = (0..4).all(|i| {
+                let (p, q) = ((x >> (32 * i)) as u32, (y >> (32 * i)) as u32);
+                p == q || (f32::from_bits(p).is_nan() && f32::from_bits(q).is_nan())
+            });
+            let lanes64 = (0..2).all(|i| {
+                let (p, q) = ((x >> (64 * i)) as u64, (y >> (64 * i)) as u64);
+                p == q || (f64::from_bits(p).is_nan() && f64::from_bits(q).is_nan())
+            });
+            lanes32 || lanes64
         }
         _ => a == b,
     }
