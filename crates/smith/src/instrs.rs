@@ -67,7 +67,7 @@ macro_rules! rows {
         }
 
         /// The prototype of a row whose immediates are all plain.
-        #[allow(unused_variables)]
+        #[allow(unused_variables, clippy::redundant_closure_call)]
         pub(crate) fn proto(row: RowId) -> Option<Instr> {
             match row {
                 $( $( RowId::$name => (|| -> Option<Instr> {

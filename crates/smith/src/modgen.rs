@@ -1158,11 +1158,10 @@ impl<'a, 'u> Gen<'a, 'u> {
             (0..self.m.types.len() as u32)
                 .filter(|&x| {
                     self.heap_sub(self.allocated(x), r.heap)
-                        && match self.composite(x) {
-                            CompositeType::Struct(_) => true,
-                            CompositeType::Array(_) => true,
-                            _ => false,
-                        }
+                        && matches!(
+                            self.composite(x),
+                            CompositeType::Struct(_) | CompositeType::Array(_)
+                        )
                 })
                 .collect()
         } else {

@@ -247,7 +247,7 @@ where
         while i + 1 < code(&self.m).len() {
             let body = code(&self.m);
             let end = block_end(&body, i);
-            if !(end == i && body[i] == Instr::Unreachable) && !is_marker(&body[i]) {
+            if !(is_marker(&body[i]) || end == i && body[i] == Instr::Unreachable) {
                 let mut c = body.clone();
                 c.splice(i..=end, [Instr::Unreachable]);
                 if self.try_take(Self::set_body(&self.m, f, c)) {

@@ -5,6 +5,8 @@ pub mod dump;
 pub mod parse;
 pub mod print;
 pub mod run;
+pub mod shrink;
+pub mod smith;
 #[cfg(feature = "testsuite")]
 pub mod spec;
 pub mod validate;
@@ -54,6 +56,8 @@ pub enum Error {
     Features(UnknownFeature),
     /// Script commands failed (already reported on standard output).
     Failed(u32),
+    /// `weft smith` or `weft shrink` could not do its work.
+    Command(smith::CommandError),
 }
 
 impl fmt::Display for Error {
@@ -68,6 +72,7 @@ impl fmt::Display for Error {
             Error::Run(e) => e.fmt(f),
             Error::Features(e) => e.fmt(f),
             Error::Failed(n) => write!(f, "{n} commands failed"),
+            Error::Command(e) => e.fmt(f),
         }
     }
 }
@@ -82,6 +87,7 @@ impl std::error::Error for Error {
             Error::Run(e) => Some(e),
             Error::Features(e) => Some(e),
             Error::Failed(_) => None,
+            Error::Command(e) => Some(e),
         }
     }
 }
