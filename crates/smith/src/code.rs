@@ -98,13 +98,21 @@ struct Filler<'x, 'a, 'u> {
 impl FillImm for Filler<'_, '_, '_> {
     fn memarg(&mut self, m: &mut MemArg, natural: u8) -> Result<bool> {
         let size = 1u64 << natural;
-        let cands: Vec<u32> = (0..self.g.mems.len() as u32)
-            .filter(|&i| !self.guard || min_bytes(&self.g.mems[i as usize]) >= size)
-            .collect();
-        if cands.is_empty() {
+        let guard = self.guard;
+        let fits = |t: &weft_ast::MemoryType| !guard || min_bytes(t) >= size;
+        let n = self.g.mems.iter().filter(|t| fits(t)).count();
+        if n == 0 {
             return Ok(false);
         }
-        let memory = cands[self.g.index(cands.len())?];
+        let k = self.g.index(n)?;
+        let memory = self
+            .g
+            .mems
+            .iter()
+            .enumerate()
+            .filter(|(_, t)| fits(t))
+            .nth(k)
+            .map_or(0, |(i, _)| i as u32);
         let mt = self.g.mems[memory as usize];
         let align = if self.atomic {
             natural
@@ -242,6 +250,12 @@ impl<'a, 'u> Gen<'a, 'u> {
             }
         }
         let budget = self.count(0, self.cfg.max_instrs)?;
+        // The start function runs at instantiation: its own traps are
+        // guarded against, so that modules instantiate.
+        let saved_guard = self.cfg.disallow_traps;
+        if self.m.start == Some(self.num_imported_funcs + i as u32) {
+            self.cfg.disallow_traps = true;
+        }
         let mut b = Body {
             stack: Vec::new(),
             ctrls: vec![Frame {
@@ -269,6 +283,7 @@ impl<'a, 'u> Gen<'a, 'u> {
             b.budget -= 1;
             self.step(&mut b)?;
         }
+        self.cfg.disallow_traps = saved_guard;
         for t in &b.scratch {
             match runs.last_mut() {
                 Some(r) if r.ty == *t => r.count += 1,
@@ -391,9 +406,16 @@ impl<'a, 'u> Gen<'a, 'u> {
     // ----- operands -----
 
     /// Makes values of `params` the top of the stack (taking what is there
-    /// when it fits, else building them) and pops them; returns their
-    /// types as the model has them.
-    fn ensure(&mut self, b: &mut Body, params: &[ValType]) -> Result<Vec<ValType>> {
+    /// when it fits, else building them) and pops them from the model.
+    fn ensure(&mut self, b: &mut Body, params: &[ValType]) -> Result<()> {
+        let n = self.ensure_kept(b, params)?;
+        b.stack.truncate(n);
+        Ok(())
+    }
+
+    /// `ensure`, leaving the operands on the model's stack; returns the
+    /// height below them.
+    fn ensure_kept(&mut self, b: &mut Body, params: &[ValType]) -> Result<usize> {
         let n = params.len();
         let above = b.above();
         // Inside an expression tree the values on the stack are operands
@@ -409,8 +431,7 @@ impl<'a, 'u> Gen<'a, 'u> {
                 self.value(b, p)?;
             }
         }
-        let at = b.stack.len() - n;
-        Ok(b.stack.split_off(at))
+        Ok(b.stack.len() - n)
     }
 
     /// Pushes code making one value of a subtype of `t`.
@@ -436,32 +457,28 @@ impl<'a, 'u> Gen<'a, 'u> {
                 }
             }
         }
-        // A leaf: a local, a global or a constant.
-        let locals: Vec<u32> = (0..b.locals.len() as u32)
-            .filter(|&l| b.inits[l as usize] && b.locals[l as usize] == t)
-            .collect();
-        let globals: Vec<u32> = (0..self.globals.len() as u32)
-            .filter(|&g| self.globals[g as usize].val == t)
-            .collect();
-        let k = self.weighted(&[
-            4,
-            if locals.is_empty() { 0 } else { 3 },
-            if globals.is_empty() { 0 } else { 1 },
-        ])?;
+        // A leaf: a local, a global or a constant (counted, then the k-th
+        // taken: no list is built on this hot path).
+        let local_ok = |b: &Body, l: usize| b.inits[l] && b.locals[l] == t;
+        let nl = (0..b.locals.len()).filter(|&l| local_ok(b, l)).count();
+        let ng = self.globals.iter().filter(|g| g.val == t).count();
+        let k = self.weighted(&[4, if nl == 0 { 0 } else { 3 }, if ng == 0 { 0 } else { 1 }])?;
         match k {
             0 => self.constant(t)?,
             1 => {
-                let local = {
-                    let k = self.index(locals.len())?;
-                    locals[k]
-                };
+                let k = self.index(nl)?;
+                let local = (0..b.locals.len())
+                    .filter(|&l| local_ok(b, l))
+                    .nth(k)
+                    .unwrap_or(0) as u32;
                 self.emit(Instr::LocalGet { local });
             }
             _ => {
-                let global = {
-                    let k = self.index(globals.len())?;
-                    globals[k]
-                };
+                let k = self.index(ng)?;
+                let global = (0..self.globals.len())
+                    .filter(|&g| self.globals[g].val == t)
+                    .nth(k)
+                    .unwrap_or(0) as u32;
                 self.emit(Instr::GlobalGet { global });
             }
         }
@@ -618,7 +635,8 @@ impl<'a, 'u> Gen<'a, 'u> {
                     }
                 }
                 if let Some(y) = desc {
-                    self.value(b, reft(true, HeapType::Exact(y)))?;
+                    // A null descriptor would trap the allocation.
+                    self.value(b, reft(false, HeapType::Exact(y)))?;
                     b.stack.pop();
                 }
                 let n = if use_default { 0 } else { fields.len() };
@@ -699,6 +717,9 @@ impl<'a, 'u> Gen<'a, 'u> {
         }
         operands.extend_from_slice(sig.params);
         let trap = instrs::trap_kind(&instr);
+        if guard && trap == TrapKind::Always {
+            return Ok(false);
+        }
         if consume {
             let above = b.above();
             let n = operands.len();
@@ -745,7 +766,6 @@ impl<'a, 'u> Gen<'a, 'u> {
                         self.emit(Instr::I64Or);
                     }
                 }
-                TrapKind::Always => return Ok(false),
                 _ => {}
             }
         }
@@ -1249,7 +1269,8 @@ impl<'a, 'u> Gen<'a, 'u> {
                 let l = self.index(b.ctrls.len())?;
                 let mut tys = self.label_types(b, l);
                 tys.push(I32);
-                let mut got = self.ensure(b, &tys)?;
+                let at = self.ensure_kept(b, &tys)?;
+                let mut got = b.stack.split_off(at);
                 got.pop();
                 let cands: Vec<u32> = (0..b.ctrls.len())
                     .filter(|&j| {

@@ -106,13 +106,13 @@ impl Default for Config {
         Config {
             features: Features::default(),
             min_types: 0,
-            max_types: 12,
+            max_types: 10,
             max_rec_group: 4,
             min_funcs: 0,
-            max_funcs: 8,
+            max_funcs: 6,
             max_imports: 4,
             max_exports: 8,
-            max_instrs: 60,
+            max_instrs: 30,
             max_nesting: 6,
             max_expr_depth: 3,
             max_params: 4,
@@ -127,7 +127,7 @@ impl Default for Config {
             max_tags: 3,
             max_elems: 4,
             max_datas: 4,
-            max_data_len: 32,
+            max_data_len: 16,
             allow_start: true,
             swarm: false,
             ensure_termination: None,
@@ -268,7 +268,6 @@ pub(crate) fn close_features(wanted: Features, limit: Features) -> Features {
         (Features::LEGACY_EXCEPTIONS, Features::EXCEPTIONS),
         (Features::CUSTOM_DESCRIPTORS, Features::GC),
         (Features::RELAXED_SIMD, Features::SIMD),
-        (Features::TAIL_CALL, Features::MULTI_VALUE),
     ];
     let mut f = wanted;
     // Add bases first (to a fixed point), then drop what cannot be had.

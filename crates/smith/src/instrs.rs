@@ -76,6 +76,14 @@ macro_rules! rows {
             }
         }
 
+        /// The memory argument of an instruction, to change it.
+        #[allow(unused_variables)]
+        pub(crate) fn memarg_mut(i: &mut Instr) -> Option<&mut MemArg> {
+            match i {
+                $( $( Instr::$name $({ $($field),* })? => memarg_mut_of!($($($field : $imm)*)?), )* )*
+            }
+        }
+
         /// Fills a plain row's immediates at random.
         #[allow(unused_variables)]
         pub(crate) fn fill<F: FillImm>(i: &mut Instr, f: &mut F) -> arbitrary::Result<bool> {
@@ -133,6 +141,17 @@ macro_rules! imm_proto {
     ($other:ident) => {
         None
     };
+}
+
+/// The `MemArg` field among a row's fields, if any.
+macro_rules! memarg_mut_of {
+    () => { None };
+    ($f:ident : MemArg1 $($rest:tt)*) => { Some($f) };
+    ($f:ident : MemArg2 $($rest:tt)*) => { Some($f) };
+    ($f:ident : MemArg4 $($rest:tt)*) => { Some($f) };
+    ($f:ident : MemArg8 $($rest:tt)*) => { Some($f) };
+    ($f:ident : MemArg16 $($rest:tt)*) => { Some($f) };
+    ($f:ident : $imm:ident $($rest:tt)*) => { memarg_mut_of!($($rest)*) };
 }
 
 /// Fills one plain immediate (`false`: cannot be filled here).

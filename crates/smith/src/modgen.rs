@@ -647,7 +647,7 @@ impl<'a, 'u> Gen<'a, 'u> {
             ];
             let desc = match self.weighted(&kinds)? {
                 0 => {
-                    let ty = self.some_func_type(|_| true)?;
+                    let ty = self.host_func_type(false)?;
                     if self.has(Features::CUSTOM_DESCRIPTORS) && self.chance(1, 4)? {
                         ImportDesc::FuncExact(ty)
                     } else {
@@ -655,17 +655,22 @@ impl<'a, 'u> Gen<'a, 'u> {
                     }
                 }
                 1 => {
-                    let t = self.table_type()?;
+                    // A host fills a table with null at first.
+                    let mut t = self.table_type()?;
+                    t.elem = self.host_ref(t.elem);
                     ImportDesc::Table(t)
                 }
                 2 => ImportDesc::Memory(self.memory_type()?),
                 3 => {
-                    let val = self.global_val_type()?;
+                    let mut val = self.global_val_type()?;
+                    if let ValType::Ref(r) = val {
+                        val = ValType::Ref(self.host_ref(r));
+                    }
                     let mutable = self.has(Features::MUTABLE_GLOBAL) && self.chance(1, 3)?;
                     ImportDesc::Global(GlobalType { val, mutable })
                 }
                 _ => {
-                    let ty = self.some_func_type(|f| f.results.is_empty())?;
+                    let ty = self.host_func_type(true)?;
                     ImportDesc::Tag(TagType { attribute: 0, ty })
                 }
             };
@@ -676,6 +681,50 @@ impl<'a, 'u> Gen<'a, 'u> {
             });
         }
         Ok(())
+    }
+
+    /// A reference type a host can make a value of without knowing this
+    /// module's types: nullable, abstract.
+    fn host_ref(&self, r: RefType) -> RefType {
+        let heap = match r.heap {
+            HeapType::Abstract(a) => HeapType::Abstract(a),
+            h => HeapType::Abstract(self.top(h)),
+        };
+        RefType::new(true, heap)
+    }
+
+    /// A function type for an imported function or tag that a host can
+    /// define on its own: a final type alone in its group, with abstract
+    /// references only (a host's function type is canonicalized alone).
+    fn host_func_type(&mut self, tag: bool) -> Result<u32> {
+        let cands: Vec<u32> = self
+            .m
+            .rec_groups
+            .iter()
+            .filter(|g| g.len == 1)
+            .map(|g| g.start)
+            .filter(|&i| {
+                let t = &self.m.types[i as usize];
+                t.is_final
+                    && t.supertypes.is_empty()
+                    && matches!(&t.composite, CompositeType::Func(f)
+                    if (!tag || f.results.is_empty())
+                        && f.params.iter().chain(&f.results).all(|v| {
+                            !matches!(v, ValType::Ref(r) if r.heap.type_index().is_some())
+                        }))
+            })
+            .collect();
+        if !cands.is_empty() && self.chance(2, 3)? {
+            return Ok(cands[self.index(cands.len())?]);
+        }
+        let mut f = self.func_type(0)?;
+        if tag {
+            f.results.clear();
+        }
+        let idx = self.m.types.len() as u32;
+        self.m
+            .push_rec_group([SubType::plain(CompositeType::Func(f))], false);
+        Ok(idx)
     }
 
     fn add_import(&mut self, imp: Import) {
@@ -1241,7 +1290,7 @@ impl<'a, 'u> Gen<'a, 'u> {
                 let default = fields.iter().all(|f| f.storage.unpacked().is_defaultable());
                 if default && self.chance(1, 3)? {
                     if let Some(y) = desc {
-                        if !self.const_value(reft(true, HeapType::Exact(y)), visible, depth + 1)? {
+                        if !self.const_value(reft(false, HeapType::Exact(y)), visible, depth + 1)? {
                             return Ok(false);
                         }
                         self.m.code.push(Instr::StructNewDefaultDesc { ty: x });
@@ -1256,7 +1305,7 @@ impl<'a, 'u> Gen<'a, 'u> {
                     }
                 }
                 if let Some(y) = desc {
-                    if !self.const_value(reft(true, HeapType::Exact(y)), visible, depth + 1)? {
+                    if !self.const_value(reft(false, HeapType::Exact(y)), visible, depth + 1)? {
                         return Ok(false);
                     }
                     self.m.code.push(Instr::StructNewDesc { ty: x });

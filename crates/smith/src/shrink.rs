@@ -67,6 +67,7 @@ where
         r.funcs();
         r.segments();
         r.globals();
+        r.entities();
         r.types();
         r.bodies();
         r.constants();
@@ -188,15 +189,43 @@ where
 
     fn globals(&mut self) {
         self.pass = "globals";
-        let defined = |m: &Module| m.globals.len();
-        self.chunks(defined, |m, a, b| {
+        let total = |m: &Module| m.globals.len() + m.num_imports(ExternKind::Global) as usize;
+        self.chunks(total, |m, a, b| {
             let mut c = m.clone();
-            let base = c.num_imports(ExternKind::Global) as usize;
             for g in (a..b).rev() {
-                remove_global(&mut c, (base + g) as u32);
+                remove_global(&mut c, g as u32);
             }
             c
         });
+    }
+
+    /// Tables, memories and tags (imported or defined), by halving runs.
+    fn entities(&mut self) {
+        self.pass = "entities";
+        let space = |m: &Module, kind: ExternKind| {
+            m.num_imports(kind) as usize
+                + match kind {
+                    ExternKind::Table => m.tables.len(),
+                    ExternKind::Memory => m.memories.len(),
+                    _ => m.tags.len(),
+                }
+        };
+        for (kind, remove) in [
+            (ExternKind::Table, remove_table as fn(&mut Module, u32)),
+            (ExternKind::Memory, remove_memory),
+            (ExternKind::Tag, remove_tag),
+        ] {
+            self.chunks(
+                |m| space(m, kind),
+                |m, a, b| {
+                    let mut c = m.clone();
+                    for i in (a..b).rev() {
+                        remove(&mut c, i as u32);
+                    }
+                    c
+                },
+            );
+        }
     }
 
     fn types(&mut self) {
@@ -407,33 +436,186 @@ pub fn compact(m: &Module) -> Module {
 
 /// Renumbers one index space in all code: `index` removed, later ones
 /// moved down; an instruction naming the removed index becomes
-/// `unreachable` (which makes a constant expression invalid, so such a
-/// candidate is rejected).
-fn renumber(m: &mut Module, index: u32, get: impl Fn(&mut Instr) -> Option<&mut u32>) {
+/// `unreachable` (which makes a constant expression or a block marker
+/// invalid, so such a candidate is rejected).
+fn renumber(m: &mut Module, index: u32, refs: for<'a> fn(&'a mut Instr) -> Vec<&'a mut u32>) {
     for ins in &mut m.code {
-        if let Some(x) = get(ins) {
+        let mut gone = false;
+        for x in refs(ins) {
             if *x == index {
-                *ins = Instr::Unreachable;
+                gone = true;
             } else if *x > index {
                 *x -= 1;
             }
+        }
+        if gone {
+            *ins = Instr::Unreachable;
         }
     }
     m.names = Default::default();
 }
 
-fn remove_func(m: &mut Module, f: u32) {
-    renumber(m, f, |i| match i {
-        Instr::Call { func } | Instr::ReturnCall { func } | Instr::RefFunc { func } => Some(func),
-        _ => None,
-    });
-    m.exports
-        .retain(|e| !(e.kind == ExternKind::Func && e.index == f));
+/// Renumbers the exports of one kind, dropping those of `index`.
+fn renumber_exports(m: &mut Module, kind: ExternKind, index: u32) {
+    m.exports.retain(|e| !(e.kind == kind && e.index == index));
     for e in &mut m.exports {
-        if e.kind == ExternKind::Func && e.index > f {
+        if e.kind == kind && e.index > index {
             e.index -= 1;
         }
     }
+}
+
+/// Removes entity `index` of a kind from the imports or the definitions
+/// (`defined` removes the `k`-th definition).
+fn remove_entity(
+    m: &mut Module,
+    kind: ExternKind,
+    index: u32,
+    defined: impl FnOnce(&mut Module, usize),
+) {
+    let imported = m.num_imports(kind);
+    if index < imported {
+        let mut k = 0;
+        m.imports.retain(|imp| {
+            if imp.desc.kind() == kind {
+                k += 1;
+                k - 1 != index
+            } else {
+                true
+            }
+        });
+    } else {
+        defined(m, (index - imported) as usize);
+    }
+}
+
+fn func_refs(i: &mut Instr) -> Vec<&mut u32> {
+    match i {
+        Instr::Call { func } | Instr::ReturnCall { func } | Instr::RefFunc { func } => vec![func],
+        _ => Vec::new(),
+    }
+}
+
+fn elem_refs(i: &mut Instr) -> Vec<&mut u32> {
+    match i {
+        Instr::TableInit { elem, .. }
+        | Instr::ElemDrop { elem }
+        | Instr::ArrayNewElem { elem, .. }
+        | Instr::ArrayInitElem { elem, .. } => vec![elem],
+        _ => Vec::new(),
+    }
+}
+
+fn data_refs(i: &mut Instr) -> Vec<&mut u32> {
+    match i {
+        Instr::MemoryInit { data, .. }
+        | Instr::DataDrop { data }
+        | Instr::ArrayNewData { data, .. }
+        | Instr::ArrayInitData { data, .. } => vec![data],
+        _ => Vec::new(),
+    }
+}
+
+fn global_refs(i: &mut Instr) -> Vec<&mut u32> {
+    match i {
+        Instr::GlobalGet { global } | Instr::GlobalSet { global } => vec![global],
+        _ => Vec::new(),
+    }
+}
+
+fn table_refs(i: &mut Instr) -> Vec<&mut u32> {
+    match i {
+        Instr::CallIndirect { table, .. }
+        | Instr::ReturnCallIndirect { table, .. }
+        | Instr::TableGet { table }
+        | Instr::TableSet { table }
+        | Instr::TableSize { table }
+        | Instr::TableGrow { table }
+        | Instr::TableFill { table }
+        | Instr::TableInit { table, .. } => vec![table],
+        Instr::TableCopy { dst, src } => vec![dst, src],
+        _ => Vec::new(),
+    }
+}
+
+fn memory_refs(i: &mut Instr) -> Vec<&mut u32> {
+    match i {
+        Instr::MemorySize { mem }
+        | Instr::MemoryGrow { mem }
+        | Instr::MemoryFill { mem }
+        | Instr::MemoryInit { mem, .. } => vec![mem],
+        Instr::MemoryCopy { dst, src } => vec![dst, src],
+        _ => Vec::new(),
+    }
+}
+
+fn tag_refs(i: &mut Instr) -> Vec<&mut u32> {
+    match i {
+        Instr::Throw { tag } | Instr::Catch { tag } => vec![tag],
+        Instr::TryTable { table } => table
+            .catches
+            .iter_mut()
+            .filter_map(|c| match c {
+                weft_ast::Catch::One { tag, .. } | weft_ast::Catch::OneRef { tag, .. } => Some(tag),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn remove_table(m: &mut Module, t: u32) {
+    renumber(m, t, table_refs);
+    renumber_exports(m, ExternKind::Table, t);
+    for el in &mut m.elems {
+        if let ElemMode::Active { table, .. } = &mut el.mode
+            && *table > t
+        {
+            *table -= 1;
+        }
+    }
+    remove_entity(m, ExternKind::Table, t, |m, k| {
+        m.tables.remove(k);
+    });
+}
+
+fn remove_memory(m: &mut Module, mi: u32) {
+    renumber(m, mi, memory_refs);
+    // Memory arguments are packed: their index is copied, not borrowed.
+    for ins in &mut m.code {
+        if let Some(arg) = crate::instrs::memarg_mut(ins) {
+            let memory = arg.memory;
+            if memory == mi {
+                *ins = Instr::Unreachable;
+            } else if memory > mi {
+                arg.memory = memory - 1;
+            }
+        }
+    }
+    renumber_exports(m, ExternKind::Memory, mi);
+    for d in &mut m.datas {
+        if let DataMode::Active { memory, .. } = &mut d.mode
+            && *memory > mi
+        {
+            *memory -= 1;
+        }
+    }
+    remove_entity(m, ExternKind::Memory, mi, |m, k| {
+        m.memories.remove(k);
+    });
+}
+
+fn remove_tag(m: &mut Module, t: u32) {
+    renumber(m, t, tag_refs);
+    renumber_exports(m, ExternKind::Tag, t);
+    remove_entity(m, ExternKind::Tag, t, |m, k| {
+        m.tags.remove(k);
+    });
+}
+
+fn remove_func(m: &mut Module, f: u32) {
+    renumber(m, f, func_refs);
+    renumber_exports(m, ExternKind::Func, f);
     m.start = match m.start {
         Some(s) if s == f => None,
         Some(s) if s > f => Some(s - 1),
@@ -449,41 +631,18 @@ fn remove_func(m: &mut Module, f: u32) {
             }
         }
     }
-    let imported = m.num_imports(ExternKind::Func);
-    if f < imported {
-        let mut k = 0;
-        m.imports.retain(|imp| {
-            if imp.desc.kind() == ExternKind::Func {
-                k += 1;
-                k - 1 != f
-            } else {
-                true
-            }
-        });
-    } else {
-        m.funcs.remove((f - imported) as usize);
-    }
+    remove_entity(m, ExternKind::Func, f, |m, k| {
+        m.funcs.remove(k);
+    });
 }
 
 fn remove_elem(m: &mut Module, e: u32) {
-    renumber(m, e, |i| match i {
-        Instr::TableInit { elem, .. }
-        | Instr::ElemDrop { elem }
-        | Instr::ArrayNewElem { elem, .. }
-        | Instr::ArrayInitElem { elem, .. } => Some(elem),
-        _ => None,
-    });
+    renumber(m, e, elem_refs);
     m.elems.remove(e as usize);
 }
 
 fn remove_data(m: &mut Module, d: u32) {
-    renumber(m, d, |i| match i {
-        Instr::MemoryInit { data, .. }
-        | Instr::DataDrop { data }
-        | Instr::ArrayNewData { data, .. }
-        | Instr::ArrayInitData { data, .. } => Some(data),
-        _ => None,
-    });
+    renumber(m, d, data_refs);
     m.datas.remove(d as usize);
     if let Some(n) = &mut m.data_count {
         *n = m.datas.len() as u32;
@@ -491,17 +650,9 @@ fn remove_data(m: &mut Module, d: u32) {
 }
 
 fn remove_global(m: &mut Module, g: u32) {
-    renumber(m, g, |i| match i {
-        Instr::GlobalGet { global } | Instr::GlobalSet { global } => Some(global),
-        _ => None,
+    renumber(m, g, global_refs);
+    renumber_exports(m, ExternKind::Global, g);
+    remove_entity(m, ExternKind::Global, g, |m, k| {
+        m.globals.remove(k);
     });
-    m.exports
-        .retain(|e| !(e.kind == ExternKind::Global && e.index == g));
-    for e in &mut m.exports {
-        if e.kind == ExternKind::Global && e.index > g {
-            e.index -= 1;
-        }
-    }
-    let imported = m.num_imports(ExternKind::Global);
-    m.globals.remove((g - imported) as usize);
 }
