@@ -984,15 +984,14 @@ impl<'a, 'u> Gen<'a, 'u> {
             let tables: Vec<u32> = (0..self.tables.len() as u32)
                 .filter(|&t| bulk || t == 0)
                 .collect();
+            if tables.is_empty() && !bulk {
+                break;
+            }
             let mode_kind = self.weighted(&[
                 if tables.is_empty() { 0 } else { 3 },
                 if bulk { 2 } else { 0 },
                 if bulk { 1 } else { 0 },
-            ]);
-            let Ok(mode_kind) = mode_kind else { break };
-            if tables.is_empty() && !bulk {
-                break;
-            }
+            ])?;
             let (table, room) = if mode_kind == 0 {
                 let t = {
                     let k = self.index(tables.len())?;

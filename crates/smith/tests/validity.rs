@@ -138,3 +138,25 @@ fn guarded_configs_are_valid() {
     };
     assert_eq!(check(&config, 0x9a4d_0000_0000, 500), 500);
 }
+
+#[test]
+fn preset_feature_sets_are_valid() {
+    for (k, f) in [
+        Features::MVP,
+        Features::WASM1,
+        Features::WASM2,
+        Features::WASM3,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        assert_eq!(
+            check(
+                &Config::with_features(f),
+                0x9e5e7 << 32 | (k as u64) << 24,
+                300
+            ),
+            300
+        );
+    }
+}
