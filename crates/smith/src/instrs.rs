@@ -34,7 +34,8 @@ pub struct Row {
 
 macro_rules! rows {
     ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
-        $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+        $({ $($field:ident : $imm:ident),* })?
+        $( [$($params:tt)*] -> $results:tt $($flag:ident)* )? ; )* } )*) => {
         /// Every row of the instruction table, by index, in table order.
         pub const ROWS: &[Row] = &[
             $( $( Row {
