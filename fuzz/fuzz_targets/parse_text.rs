@@ -18,7 +18,8 @@ use weft_ast::Features;
 /// Every mnemonic of the instruction table.
 macro_rules! mnemonics {
     ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
-        $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+        $({ $($field:ident : $imm:ident),* })?
+        [$($params:tt)*] -> $results:tt $($flag:ident)* ; )* } )*) => {
         &[ $( $( $text, )* )* ]
     };
 }

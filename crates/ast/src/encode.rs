@@ -226,7 +226,8 @@ impl Encode for BrOnCast {
 
 macro_rules! define_encode {
     ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
-        $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+        $({ $($field:ident : $imm:ident),* })?
+        [$($params:tt)*] -> $results:tt $($flag:ident)* ; )* } )*) => {
         impl Encode for Instr {
             fn encode(&self, sink: &mut Vec<u8>) {
                 match self {

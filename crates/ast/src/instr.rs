@@ -1,6 +1,7 @@
 //! `Instr`, derived from the instruction table, and its immediates.
 
 use crate::Features;
+use crate::sig::{InstrInfo, Sig};
 use crate::types::{HeapType, RefType, TypeIdx, ValType};
 
 /// Index of an enclosing block, counted outwards from 0.
@@ -202,7 +203,8 @@ pub struct BrOnCast {
 
 macro_rules! define_instr {
     ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
-        $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+        $({ $($field:ident : $imm:ident),* })?
+        [$($params:tt)*] -> $results:tt $($flag:ident)* ; )* } )*) => {
         /// One instruction, with its immediates.
         ///
         /// Derived from the instruction table in `table.rs`; structured
@@ -251,6 +253,33 @@ macro_rules! define_instr {
                 }
             }
 
+            /// The signature, from the table's last column: fixed types,
+            /// or placeholders the immediates determine (see [`Sig`]).
+            pub fn signature(&self) -> &'static Sig {
+                match self {
+                    $( $( Instr::$name { .. } => {
+                        const S: &Sig = &crate::sig::sig!([$($params)*] -> $results);
+                        S
+                    } )* )*
+                }
+            }
+
+            /// The lane index, for the vector instructions that have one
+            /// (`extract_lane`, `replace_lane`, lane loads and stores).
+            #[allow(unused_variables)]
+            pub fn lane(&self) -> Option<Lane> {
+                match self {
+                    $( $( Instr::$name $({ $($field),* })? => lane_of!($($($field : $imm)*)?), )* )*
+                }
+            }
+
+            /// Whether the instruction has immediates.
+            pub fn has_immediates(&self) -> bool {
+                match self {
+                    $( $( Instr::$name { .. } => has_immediates!($($($field)*)?), )* )*
+                }
+            }
+
             /// The memory argument, for instructions that have one.
             #[allow(unused_variables)]
             pub fn memarg(&self) -> Option<MemArg> {
@@ -260,11 +289,50 @@ macro_rules! define_instr {
             }
         }
 
+        /// Every row of the instruction table, in table order, as data: a
+        /// generator picks instructions by signature here.
+        pub static INSTRUCTIONS: &[InstrInfo] = &[
+            $( $( InstrInfo {
+                name: $text,
+                opcode: ($op, sub_opcode!($($sub)?)),
+                feature: Features::$feature,
+                sig: crate::sig::sig!([$($params)*] -> $results),
+                plain: plain!($name $({ $($field)* })?),
+            }, )* )*
+        ];
+
         /// Every text mnemonic with its proposal, in table order. A mnemonic
         /// with two rows (`select`, `ref.test`, `ref.cast`) appears twice.
         pub const MNEMONICS: &[(&str, Features)] = &[
             $( $( ($text, Features::$feature), )* )*
         ];
+    };
+}
+
+macro_rules! lane_of {
+    () => { None };
+    ($f:ident : Lane $($rest:tt)*) => { Some(*$f) };
+    ($field:ident : $imm:ident $($rest:tt)*) => {
+        lane_of!($($rest)*)
+    };
+}
+
+macro_rules! has_immediates {
+    () => {
+        false
+    };
+    ($($field:ident)+) => {
+        true
+    };
+}
+
+/// The instruction of a row without immediates.
+macro_rules! plain {
+    ($name:ident) => {
+        Some(Instr::$name)
+    };
+    ($name:ident { $($field:ident)* }) => {
+        None
     };
 }
 
@@ -315,7 +383,8 @@ mod tests {
         let mut seen = std::collections::HashSet::new();
         macro_rules! check {
             ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
-                $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+                $({ $($field:ident : $imm:ident),* })?
+        [$($params:tt)*] -> $results:tt $($flag:ident)* ; )* } )*) => {
                 $( $(
                     let sub: Option<u32> = sub_opcode!($($sub)?);
                     assert!(seen.insert(($op as u8, sub)), "duplicate opcode for {}", $text);
@@ -352,6 +421,18 @@ mod tests {
             (0xfd, Some(84))
         );
         assert_eq!(Instr::I32Add.natural_align(), None);
+        assert_eq!(Instr::I32x4ExtractLane { lane: 3 }.lane(), Some(3));
+        assert_eq!(
+            Instr::V128Store16Lane {
+                memarg: MemArg::default(),
+                lane: 5
+            }
+            .lane(),
+            Some(5)
+        );
+        assert_eq!(Instr::I32Add.lane(), None);
+        assert!(!Instr::I32Add.has_immediates());
+        assert!(Instr::I32Const { value: 0 }.has_immediates());
         assert_eq!(Instr::I64Add128.feature(), Features::WIDE_ARITHMETIC);
         assert_eq!(Instr::Nop.feature(), Features::MVP);
     }

@@ -5,6 +5,8 @@
 //!   one vector of flat [`Instr`]s;
 //! - the instruction table ([`for_each_instr!`]), from which [`Instr`], the
 //!   encoder here and the decoder, text parser and printer elsewhere derive;
+//! - [`Sig`]: the table's signature column as data ([`Instr::signature`],
+//!   [`INSTRUCTIONS`]);
 //! - [`Features`]: the proposals a parser or validator accepts;
 //! - [`encode`]: the AST to the binary format.
 //!
@@ -36,6 +38,7 @@ mod features;
 mod instr;
 mod module;
 mod names;
+pub mod sig;
 pub mod types;
 
 pub use encode::Encode;
@@ -43,4 +46,5 @@ pub use features::{Features, UnknownFeature};
 pub use instr::*;
 pub use module::*;
 pub use names::{IndirectNameMap, NameMap, Names};
+pub use sig::{InstrInfo, Nullability, Sig, SigHeap, SigRef, SigType};
 pub use types::*;

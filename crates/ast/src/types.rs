@@ -1,4 +1,8 @@
-//! Value, reference, composite and entity types of Wasm 3.0.
+//! Value, reference, composite and entity types of Wasm 3.0, and their
+//! one text rendering (`Display`, in the text format's syntax), which the
+//! printer, the validator's messages and `weft dump` share.
+
+use std::fmt;
 
 /// Index into the type index space (a defined type of some recursion group).
 pub type TypeIdx = u32;
@@ -368,4 +372,158 @@ pub struct TagType {
     pub attribute: u8,
     /// Index of the tag's function type.
     pub ty: TypeIdx,
+}
+
+/// Writes a type index: its number, or what a caller's naming gives
+/// ([`ValType::display_with`]).
+type IndexWriter<'a> = &'a dyn Fn(TypeIdx, &mut fmt::Formatter<'_>) -> fmt::Result;
+
+fn write_index(idx: TypeIdx, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    write!(f, "{idx}")
+}
+
+fn write_heap(h: HeapType, f: &mut fmt::Formatter<'_>, idx: IndexWriter<'_>) -> fmt::Result {
+    match h {
+        HeapType::Abstract(a) => f.write_str(a.name()),
+        HeapType::Concrete(i) => idx(i, f),
+        HeapType::Exact(i) => {
+            f.write_str("(exact ")?;
+            idx(i, f)?;
+            f.write_str(")")
+        }
+    }
+}
+
+fn write_ref(r: RefType, f: &mut fmt::Formatter<'_>, idx: IndexWriter<'_>) -> fmt::Result {
+    match r.heap {
+        HeapType::Abstract(a) if r.nullable => f.write_str(a.ref_name()),
+        heap => {
+            f.write_str(if r.nullable { "(ref null " } else { "(ref " })?;
+            write_heap(heap, f, idx)?;
+            f.write_str(")")
+        }
+    }
+}
+
+fn write_val(v: ValType, f: &mut fmt::Formatter<'_>, idx: IndexWriter<'_>) -> fmt::Result {
+    f.write_str(match v {
+        ValType::I32 => "i32",
+        ValType::I64 => "i64",
+        ValType::F32 => "f32",
+        ValType::F64 => "f64",
+        ValType::V128 => "v128",
+        ValType::Ref(r) => return write_ref(r, f, idx),
+    })
+}
+
+/// A type displayed with its type indices written by a caller
+/// ([`ValType::display_with`] and its kin).
+pub struct DisplayWith<T, F> {
+    ty: T,
+    idx: F,
+}
+
+impl<F: Fn(TypeIdx, &mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display
+    for DisplayWith<ValType, F>
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_val(self.ty, f, &self.idx)
+    }
+}
+
+impl<F: Fn(TypeIdx, &mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display
+    for DisplayWith<RefType, F>
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_ref(self.ty, f, &self.idx)
+    }
+}
+
+impl<F: Fn(TypeIdx, &mut fmt::Formatter<'_>) -> fmt::Result> fmt::Display
+    for DisplayWith<HeapType, F>
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_heap(self.ty, f, &self.idx)
+    }
+}
+
+impl ValType {
+    /// The text form with type indices written by `idx` (a printer's
+    /// `$id`s); [`Display`](fmt::Display) writes them as numbers.
+    pub fn display_with<F>(self, idx: F) -> DisplayWith<ValType, F>
+    where
+        F: Fn(TypeIdx, &mut fmt::Formatter<'_>) -> fmt::Result,
+    {
+        DisplayWith { ty: self, idx }
+    }
+}
+
+impl RefType {
+    /// The text form with type indices written by `idx`; see
+    /// [`ValType::display_with`].
+    pub fn display_with<F>(self, idx: F) -> DisplayWith<RefType, F>
+    where
+        F: Fn(TypeIdx, &mut fmt::Formatter<'_>) -> fmt::Result,
+    {
+        DisplayWith { ty: self, idx }
+    }
+}
+
+impl HeapType {
+    /// The text form with type indices written by `idx`; see
+    /// [`ValType::display_with`].
+    pub fn display_with<F>(self, idx: F) -> DisplayWith<HeapType, F>
+    where
+        F: Fn(TypeIdx, &mut fmt::Formatter<'_>) -> fmt::Result,
+    {
+        DisplayWith { ty: self, idx }
+    }
+}
+
+/// `i32`, `v128`, `funcref`, `(ref null 3)`, `(ref (exact 2))`: the text
+/// format's syntax, with the `funcref`-style shorthand where one exists.
+impl fmt::Display for ValType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_val(*self, f, &write_index)
+    }
+}
+
+/// `externref`, `(ref any)`, `(ref null 0)`, as for [`ValType`].
+impl fmt::Display for RefType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_ref(*self, f, &write_index)
+    }
+}
+
+/// `func`, `3`, `(exact 3)`.
+impl fmt::Display for HeapType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write_heap(*self, f, &write_index)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_syntax() {
+        let r = |n, h| ValType::Ref(RefType::new(n, h));
+        assert_eq!(ValType::I32.to_string(), "i32");
+        assert_eq!(ValType::V128.to_string(), "v128");
+        assert_eq!(ValType::FUNCREF.to_string(), "funcref");
+        assert_eq!(
+            r(true, HeapType::Abstract(AbsHeap::NoExn)).to_string(),
+            "nullexnref"
+        );
+        assert_eq!(
+            r(false, HeapType::Abstract(AbsHeap::Any)).to_string(),
+            "(ref any)"
+        );
+        assert_eq!(r(true, HeapType::Concrete(3)).to_string(), "(ref null 3)");
+        assert_eq!(r(false, HeapType::Exact(2)).to_string(), "(ref (exact 2))");
+        assert_eq!(HeapType::Abstract(AbsHeap::Eq).to_string(), "eq");
+        let named = r(true, HeapType::Exact(1)).display_with(|i, f| write!(f, "$t{i}"));
+        assert_eq!(named.to_string(), "(ref null (exact $t1))");
+    }
 }

@@ -389,7 +389,8 @@ fn catch_frame(cx: &mut CodeCx, r: &Reader<'_>, at: usize) -> Result<()> {
 
 macro_rules! define_decoder {
     ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
-        $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+        $({ $($field:ident : $imm:ident),* })?
+        [$($params:tt)*] -> $results:tt $($flag:ident)* ; )* } )*) => {
         /// Decodes instructions into `code` up to and including the `end`
         /// that closes the sequence.
         ///
@@ -592,7 +593,8 @@ mod tests {
 
     macro_rules! all_samples {
         ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
-            $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+            $({ $($field:ident : $imm:ident),* })?
+        [$($params:tt)*] -> $results:tt $($flag:ident)* ; )* } )*) => {
             vec![ $( $( Instr::$name $({ $($field: sample!($imm)),* })?, )* )* ]
         };
     }

@@ -1,97 +1,72 @@
 //! How many operands an instruction pops and how many results it pushes,
 //! as far as the module's types tell without validating: this is what
-//! folding needs. `None` means "not known here" (branches, whose arity is
-//! their label's), and the instruction is then left unfolded.
+//! folding needs. Derived from the instruction table's signature column
+//! ([`Instr::signature`]): a placeholder counts one value, and those that
+//! stand for a sequence are counted from the type the immediates name.
+//! `None` means "not known here" (branches, whose arity is their label's;
+//! blocks, which the folder handles itself), and the instruction is then
+//! left unfolded.
 //!
 //! A wrong answer could only make folded text less natural, never wrong:
 //! a folded expression means exactly its flattened sequence.
 
-use weft_ast::{CompositeType, FuncType, Instr, Module};
+use weft_ast::{CompositeType, FuncType, Instr, Module, SigType};
 
 /// Operand and result counts of an instruction in function `module`.
 pub fn arity(module: &Module, func_results: usize, instr: &Instr) -> Option<(u32, u32)> {
-    use Instr::*;
-    let sig = |ty: u32| module.func_type(ty).map(counts);
-    let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
-    Some(match instr {
-        Unreachable | Nop | AtomicFence { .. } | DataDrop { .. } | ElemDrop { .. } => (0, 0),
-        Rethrow { .. } => (0, 0),
-        Return => (n(func_results), 0),
-        Call { func } | ReturnCall { func } => {
-            let (p, r) = sig(module.func_type_idx(*func)?)?;
-            (
-                p,
-                if matches!(instr, ReturnCall { .. }) {
-                    0
-                } else {
-                    r
+    let sig = instr.signature();
+    let count = |tys: &[SigType]| -> Option<u32> {
+        let mut n = 0u32;
+        for &t in tys {
+            n = n.saturating_add(match t {
+                SigType::Params => len(&named_type(module, instr)?.params),
+                SigType::Results => len(&named_type(module, instr)?.results),
+                SigType::Returns => len_usize(func_results),
+                SigType::Fields => match instr {
+                    Instr::StructNew { ty } | Instr::StructNewDesc { ty } => {
+                        match &module.types.get(*ty as usize)?.composite {
+                            CompositeType::Struct(fields) => len(fields),
+                            _ => return None,
+                        }
+                    }
+                    _ => return None,
                 },
-            )
+                SigType::Items => match instr {
+                    Instr::ArrayNewFixed { len, .. } => *len,
+                    _ => return None,
+                },
+                SigType::Label | SigType::LabelInit => return None,
+                _ => 1,
+            });
         }
-        CallIndirect { ty, .. } | CallRef { ty } => {
-            let (p, r) = sig(*ty)?;
-            (p.saturating_add(1), r)
-        }
-        ReturnCallIndirect { ty, .. } | ReturnCallRef { ty } => (sig(*ty)?.0.saturating_add(1), 0),
-        Throw { tag } => {
-            let tag = tag_type(module, *tag)?;
-            (sig(tag)?.0, 0)
-        }
-        ThrowRef => (1, 0),
-        Drop => (1, 0),
-        Select | SelectT { .. } => (3, 1),
-        LocalGet { .. } | GlobalGet { .. } | MemorySize { .. } | TableSize { .. } => (0, 1),
-        I32Const { .. } | I64Const { .. } | F32Const { .. } | F64Const { .. } => (0, 1),
-        V128Const { .. } | RefNull { .. } | RefFunc { .. } | StructNewDefault { .. } => (0, 1),
-        LocalSet { .. } | GlobalSet { .. } => (1, 0),
-        LocalTee { .. } | MemoryGrow { .. } | TableGet { .. } => (1, 1),
-        MemoryInit { .. } | MemoryCopy { .. } | MemoryFill { .. } => (3, 0),
-        TableInit { .. } | TableCopy { .. } | TableFill { .. } => (3, 0),
-        TableSet { .. } => (2, 0),
-        TableGrow { .. } => (2, 1),
-        RefIsNull | RefAsNonNull | RefTest { .. } | RefTestNull { .. } => (1, 1),
-        RefCast { .. } | RefCastNull { .. } | AnyConvertExtern | ExternConvertAny => (1, 1),
-        RefI31 | I31GetS | I31GetU | ArrayLen | ArrayNewDefault { .. } => (1, 1),
-        StructGet { .. } | StructGetS { .. } | StructGetU { .. } => (1, 1),
-        RefEq | ArrayNew { .. } | ArrayNewData { .. } | ArrayNewElem { .. } => (2, 1),
-        ArrayGet { .. } | ArrayGetS { .. } | ArrayGetU { .. } => (2, 1),
-        StructSet { .. } => (2, 0),
-        ArraySet { .. } => (3, 0),
-        ArrayFill { .. } | ArrayInitData { .. } | ArrayInitElem { .. } => (4, 0),
-        ArrayCopy { .. } => (5, 0),
-        ArrayNewFixed { len, .. } => (*len, 1),
-        StructNew { ty } => match &module.types.get(*ty as usize)?.composite {
-            CompositeType::Struct(fields) => (n(fields.len()), 1),
-            _ => return None,
-        },
-        I64Add128 | I64Sub128 => (4, 2),
-        I64MulWideS | I64MulWideU => (2, 2),
-        I8x16Shuffle { .. } => (2, 1),
-        // Branches take their label's values: unknown here.
-        Br { .. } | BrIf { .. } | BrTable { .. } | BrOnNull { .. } | BrOnNonNull { .. } => {
-            return None;
-        }
-        BrOnCast { .. } | BrOnCastFail { .. } => return None,
-        BrOnCastDescEq { .. } | BrOnCastDescEqFail { .. } => return None,
-        StructNewDefaultDesc { .. } | RefGetDesc { .. } => (1, 1),
-        RefCastDescEq { .. } | RefCastDescEqNull { .. } => (2, 1),
-        StructNewDesc { ty } => match &module.types.get(*ty as usize)?.composite {
-            CompositeType::Struct(fields) => (n(fields.len()) + 1, 1),
-            _ => return None,
-        },
-        // Structure is handled by the folder itself.
-        Block { .. } | Loop { .. } | If { .. } | Else | End | Try { .. } | TryTable { .. } => {
-            return None;
-        }
-        Catch { .. } | CatchAll | Delegate { .. } => return None,
-        _ if instr.memarg().is_some() => memory_access(instr.name()),
-        _ => numeric(instr.name())?,
-    })
+        Some(n)
+    };
+    Some((count(sig.params)?, count(sig.results)?))
 }
 
-fn counts(f: &FuncType) -> (u32, u32) {
-    let n = |x: usize| u32::try_from(x).unwrap_or(u32::MAX);
-    (n(f.params.len()), n(f.results.len()))
+/// The function type whose parameters and results an instruction's
+/// `params` and `results` are: the called function's, the type
+/// immediate's, or the thrown tag's. `None` for blocks (their block type
+/// is the folder's business) and unknown indices.
+fn named_type<'m>(module: &'m Module, instr: &Instr) -> Option<&'m FuncType> {
+    let ty = match instr {
+        Instr::Call { func } | Instr::ReturnCall { func } => module.func_type_idx(*func)?,
+        Instr::CallIndirect { ty, .. }
+        | Instr::ReturnCallIndirect { ty, .. }
+        | Instr::CallRef { ty }
+        | Instr::ReturnCallRef { ty } => *ty,
+        Instr::Throw { tag } => tag_type(module, *tag)?,
+        _ => return None,
+    };
+    module.func_type(ty)
+}
+
+fn len<T>(items: &[T]) -> u32 {
+    len_usize(items.len())
+}
+
+fn len_usize(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The type index of a tag, imported or defined.
@@ -103,65 +78,6 @@ fn tag_type(module: &Module, tag: u32) -> Option<u32> {
     imported
         .chain(module.tags.iter().map(|t| t.ty))
         .nth(tag as usize)
-}
-
-/// Loads, stores, lane accesses and atomics, by their mnemonic.
-fn memory_access(name: &str) -> (u32, u32) {
-    if name.contains("cmpxchg") || name.contains(".wait") {
-        (3, 1)
-    } else if name.contains(".rmw")
-        || name.contains("notify")
-        || name.contains("load") && name.ends_with("_lane")
-    {
-        (2, 1)
-    } else if name.contains("store") {
-        (2, 0)
-    } else {
-        (1, 1)
-    }
-}
-
-/// Numeric and vector operators without immediates (other than lanes), by
-/// their mnemonic: `type.op`.
-fn numeric(name: &str) -> Option<(u32, u32)> {
-    let (ty, op) = name.split_once('.')?;
-    const TYPES: [&str; 11] = [
-        "i32", "i64", "f32", "f64", "v128", "i8x16", "i16x8", "i32x4", "i64x2", "f32x4", "f64x2",
-    ];
-    if !TYPES.contains(&ty) {
-        return None;
-    }
-    const UNARY: [&str; 14] = [
-        "eqz", "clz", "ctz", "popcnt", "abs", "neg", "ceil", "floor", "trunc", "nearest", "sqrt",
-        "not", "any_true", "all_true",
-    ];
-    const UNARY_PREFIX: [&str; 13] = [
-        "wrap_",
-        "trunc_",
-        "extend",
-        "convert",
-        "demote",
-        "promote",
-        "reinterpret",
-        "extadd",
-        "relaxed_trunc",
-        "bitmask",
-        "splat",
-        "extract_lane",
-        "popcnt",
-    ];
-    let ternary = op == "bitselect"
-        || op.starts_with("relaxed_madd")
-        || op.starts_with("relaxed_nmadd")
-        || op.starts_with("relaxed_laneselect")
-        || op.ends_with("_add_s");
-    Some(if ternary {
-        (3, 1)
-    } else if UNARY.contains(&op) || UNARY_PREFIX.iter().any(|p| op.starts_with(p)) {
-        (1, 1)
-    } else {
-        (2, 1)
-    })
 }
 
 #[cfg(test)]
@@ -198,5 +114,42 @@ mod tests {
         assert_eq!(a(Instr::I32AtomicStore { memarg: m }), Some((2, 0)));
         assert_eq!(a(Instr::Br { label: 0 }), None);
         assert_eq!(a(Instr::Call { func: 0 }), None);
+        assert_eq!(
+            a(Instr::Block {
+                ty: weft_ast::BlockType::Empty
+            }),
+            None
+        );
+        assert_eq!(a(Instr::LocalTee { local: 0 }), Some((1, 1)));
+        assert_eq!(a(Instr::MemoryCopy { dst: 0, src: 0 }), Some((3, 0)));
+        assert_eq!(a(Instr::I64Add128), Some((4, 2)));
+        assert_eq!(a(Instr::ArrayNewFixed { ty: 0, len: 3 }), Some((3, 1)));
+        assert_eq!(arity(&Module::default(), 2, &Instr::Return), Some((2, 0)));
+    }
+
+    #[test]
+    fn calls_count_their_type() {
+        use weft_ast::{CompositeType, FuncType, SubType, ValType};
+        let mut m = Module::default();
+        m.push_rec_group(
+            [SubType::plain(CompositeType::Func(FuncType {
+                params: vec![ValType::I32, ValType::I64],
+                results: vec![ValType::F32],
+            }))],
+            false,
+        );
+        let body = m.push_expr([Instr::End]);
+        m.funcs.push(weft_ast::Func {
+            ty: 0,
+            locals: vec![],
+            body,
+        });
+        assert_eq!(arity(&m, 0, &Instr::Call { func: 0 }), Some((2, 1)));
+        assert_eq!(arity(&m, 0, &Instr::ReturnCall { func: 0 }), Some((2, 0)));
+        assert_eq!(
+            arity(&m, 0, &Instr::CallIndirect { ty: 0, table: 0 }),
+            Some((3, 1))
+        );
+        assert_eq!(arity(&m, 0, &Instr::CallRef { ty: 0 }), Some((3, 1)));
     }
 }

@@ -123,7 +123,8 @@ macro_rules! imm {
 
 macro_rules! define_print {
     ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
-        $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+        $({ $($field:ident : $imm:ident),* })?
+        [$($params:tt)*] -> $results:tt $($flag:ident)* ; )* } )*) => {
         impl<W: Write> Printer<'_, W> {
             /// Writes an instruction as the table spells it: the mnemonic,
             /// then each immediate in binary order.

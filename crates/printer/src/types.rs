@@ -13,50 +13,24 @@ use crate::printer::Printer;
 use crate::text;
 
 impl<W: Write> Printer<'_, W> {
-    /// Writes a value type.
+    /// Writes a value type (weft-ast's `Display`, with `$id`s for named
+    /// types).
     pub fn valtype(&mut self, t: ValType) -> fmt::Result {
-        match t {
-            ValType::I32 => self.w("i32"),
-            ValType::I64 => self.w("i64"),
-            ValType::F32 => self.w("f32"),
-            ValType::F64 => self.w("f64"),
-            ValType::V128 => self.w("v128"),
-            ValType::Ref(r) => self.reftype(r),
-        }
+        let ids = &self.ids;
+        write!(self.out, "{}", t.display_with(|i, f| type_ref(ids, i, f)))
     }
 
     /// Writes a reference type, with the `funcref`-style shorthand where
     /// one exists.
     pub fn reftype(&mut self, r: RefType) -> fmt::Result {
-        match r.heap {
-            HeapType::Abstract(h) if r.nullable => self.w(h.ref_name()),
-            heap => {
-                self.w(if r.nullable { "(ref null " } else { "(ref " })?;
-                self.heaptype(heap)?;
-                self.w(")")
-            }
-        }
+        let ids = &self.ids;
+        write!(self.out, "{}", r.display_with(|i, f| type_ref(ids, i, f)))
     }
 
     /// Writes a heap type (without a leading space).
     pub fn heaptype(&mut self, h: HeapType) -> fmt::Result {
-        match h {
-            HeapType::Abstract(a) => self.w(a.name()),
-            HeapType::Concrete(idx) => self.type_ref(idx),
-            HeapType::Exact(idx) => {
-                self.w("(exact ")?;
-                self.type_ref(idx)?;
-                self.w(")")
-            }
-        }
-    }
-
-    /// Writes a type index, by `$id` when it has one.
-    fn type_ref(&mut self, idx: u32) -> fmt::Result {
-        match self.ids.types.get(idx) {
-            Some(id) => self.out.write_str(id),
-            None => text::uint(self.out, idx.into()),
-        }
+        let ids = &self.ids;
+        write!(self.out, "{}", h.display_with(|i, f| type_ref(ids, i, f)))
     }
 
     /// Writes ` (param ...)` and ` (result ...)` for a signature; parameter
@@ -285,5 +259,13 @@ impl<W: Write> Printer<'_, W> {
             self.w(")")?;
         }
         Ok(())
+    }
+}
+
+/// Writes a type index, by `$id` when it has one.
+fn type_ref(ids: &Ids, idx: u32, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    match ids.types.get(idx) {
+        Some(id) => f.write_str(id),
+        None => write!(f, "{idx}"),
     }
 }

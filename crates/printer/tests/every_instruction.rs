@@ -136,7 +136,8 @@ macro_rules! sample {
 
 macro_rules! every_instr {
     ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
-        $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+        $({ $($field:ident : $imm:ident),* })?
+        [$($params:tt)*] -> $results:tt $($flag:ident)* ; )* } )*) => {
         vec![ $( $( Instr::$name $({ $($field: sample!($imm)),* })?, )* )* ]
     };
 }

@@ -372,34 +372,12 @@ impl<'m> Ctx<'m> {
     }
 }
 
-/// Text form of an operand type, for messages.
+/// Text form of an operand type, for messages (value types by their
+/// `Display`, the text format's syntax).
 pub(crate) fn ty_name(t: Ty) -> String {
     match t {
         Ty::Unknown => "unknown".to_string(),
         Ty::BotRef => "(ref bot)".to_string(),
-        Ty::Val(v) => val_name(v),
-    }
-}
-
-/// Text form of a value type, for messages.
-pub(crate) fn val_name(v: ValType) -> String {
-    match v {
-        ValType::I32 => "i32".into(),
-        ValType::I64 => "i64".into(),
-        ValType::F32 => "f32".into(),
-        ValType::F64 => "f64".into(),
-        ValType::V128 => "v128".into(),
-        ValType::Ref(r) => {
-            let heap = match r.heap {
-                HeapType::Abstract(a) => a.name().to_string(),
-                HeapType::Concrete(i) => i.to_string(),
-                HeapType::Exact(i) => format!("(exact {i})"),
-            };
-            if r.nullable {
-                format!("(ref null {heap})")
-            } else {
-                format!("(ref {heap})")
-            }
-        }
+        Ty::Val(v) => v.to_string(),
     }
 }

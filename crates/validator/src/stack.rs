@@ -1,9 +1,9 @@
 //! The operand and control stacks of the validation algorithm (the spec's
 //! appendix), reused from one function to the next.
 
-use weft_ast::{BlockType, FuncType, ValType};
+use weft_ast::{BlockType, FuncType, SigType, ValType};
 
-use crate::ctx::{Ctx, Ty, ty_name, val_name};
+use crate::ctx::{Ctx, Ty, ty_name};
 use crate::error::{Result, err};
 use crate::valid::BlockFacts;
 
@@ -195,8 +195,7 @@ pub(crate) struct Stacks<'m> {
 pub(crate) fn mismatch(expected: ValType, found: Option<Ty>) -> crate::Error {
     let found = found.map(ty_name).unwrap_or_default();
     err(format!(
-        "type mismatch: instruction requires [{}] but stack has [{found}]",
-        val_name(expected),
+        "type mismatch: instruction requires [{expected}] but stack has [{found}]",
     ))
 }
 
@@ -442,7 +441,6 @@ impl<'m> Stacks<'m> {
 
 /// The packed forms of the number types, for the fast path's comparisons.
 const P_I32: Packed = Packed(2);
-const P_I64: Packed = Packed(3);
 
 impl<'m> Stacks<'m> {
     /// Whether the `n`-th operand from the top (0 is the top) is in the
@@ -453,31 +451,6 @@ impl<'m> Stacks<'m> {
         len > self.height as usize + n && self.ops[len - 1 - n] == p
     }
 
-    /// `[a] -> [r]` on an operand of exactly type `a`.
-    #[inline(always)]
-    fn fast_unop(&mut self, a: Packed, r: Packed) -> bool {
-        if !self.top_is(0, a) {
-            return false;
-        }
-        if let Some(top) = self.ops.last_mut() {
-            *top = r;
-        }
-        true
-    }
-
-    /// `[a a] -> [r]` on operands of exactly type `a`.
-    #[inline(always)]
-    fn fast_binop(&mut self, a: Packed, r: Packed) -> bool {
-        if !(self.top_is(0, a) && self.top_is(1, a)) {
-            return false;
-        }
-        self.ops.pop();
-        if let Some(top) = self.ops.last_mut() {
-            *top = r;
-        }
-        true
-    }
-
     /// Whether a memory argument is certainly valid for a 32-bit memory:
     /// the memory exists and is 32-bit, the offset fits, the alignment is
     /// within the natural one.
@@ -486,21 +459,48 @@ impl<'m> Stacks<'m> {
         m.memory == 0 && self.mem0_i32 && m.offset <= u64::from(u32::MAX) && m.align <= natural
     }
 
-    /// A load of type `r` from an i32 address (`natural`: log2 of the
-    /// access width).
+    /// An instruction typed by its signature in the table, when its
+    /// operands have exactly the types it lists: a fixed signature without
+    /// immediates (the immediates of the others need checks of their own),
+    /// or an access to memory 0, 32-bit, whose `addr` is then `i32`.
     #[inline(always)]
-    fn fast_load(&mut self, m: weft_ast::MemArg, natural: u8, r: Packed) -> bool {
-        self.fast_memarg(m, natural) && self.fast_unop(P_I32, r)
-    }
-
-    /// A store of a `v` value to an i32 address.
-    #[inline(always)]
-    fn fast_store(&mut self, m: weft_ast::MemArg, natural: u8, v: Packed) -> bool {
-        if !(self.fast_memarg(m, natural) && self.top_is(0, v) && self.top_is(1, P_I32)) {
+    fn fast_sig(&mut self, i: &weft_ast::Instr) -> bool {
+        let sig = i.signature();
+        let plain = match i.memarg() {
+            Some(m) => {
+                i.feature() != weft_ast::Features::THREADS
+                    && i.lane().is_none()
+                    && self.fast_memarg(m, i.natural_align().unwrap_or(0))
+            }
+            None => !i.has_immediates(),
+        };
+        if !plain {
             return false;
         }
-        self.ops.pop();
-        self.ops.pop();
+        let packed = |t: SigType| match t {
+            SigType::Val(v) => Some(Packed::of_val(v)),
+            SigType::Addr => Some(P_I32),
+            _ => None,
+        };
+        let n = sig.params.len();
+        for (k, &t) in sig.params.iter().enumerate() {
+            match packed(t) {
+                Some(p) if self.top_is(n - 1 - k, p) => {}
+                _ => return false,
+            }
+        }
+        if sig.results.iter().any(|&t| packed(t).is_none()) {
+            return false;
+        }
+        self.ops.truncate(self.ops.len() - n);
+        for &t in sig.results {
+            if let Some(p) = packed(t) {
+                self.push_packed(p);
+            }
+        }
+        if sig.never {
+            self.set_unreachable();
+        }
         true
     }
 
@@ -682,7 +682,6 @@ impl<'m> Stacks<'m> {
                 self.set_unreachable();
             }
             I::Call { func } => return self.fast_call(ctx, func),
-            I::Unreachable => self.set_unreachable(),
             I::F32Const { .. } => self.push(Ty::Val(ValType::F32)),
             I::F64Const { .. } => self.push(Ty::Val(ValType::F64)),
             I::LocalGet { local } => match self.fast_locals.get(local as usize) {
@@ -711,81 +710,15 @@ impl<'m> Stacks<'m> {
                 }
                 self.ops.pop();
             }
-            I::Nop => {}
             I::GlobalSet { global } => match ctx.globals.get(global as usize) {
                 Some(g) if g.mutable && self.top_is(0, Packed::of_val(g.val)) => {
                     self.ops.pop();
                 }
                 _ => return false,
             },
-            I::I32Eqz => return self.fast_unop(P_I32, P_I32),
-            I::I64Eqz | I::I32WrapI64 => return self.fast_unop(P_I64, P_I32),
-            I::I64ExtendI32S | I::I64ExtendI32U => return self.fast_unop(P_I32, P_I64),
-            I::I32Eq
-            | I::I32Ne
-            | I::I32LtS
-            | I::I32LtU
-            | I::I32GtS
-            | I::I32GtU
-            | I::I32LeS
-            | I::I32LeU
-            | I::I32GeS
-            | I::I32GeU
-            | I::I32Add
-            | I::I32Sub
-            | I::I32Mul
-            | I::I32And
-            | I::I32Or
-            | I::I32Xor
-            | I::I32Shl
-            | I::I32ShrS
-            | I::I32ShrU => return self.fast_binop(P_I32, P_I32),
-            I::I64Eq
-            | I::I64Ne
-            | I::I64LtS
-            | I::I64LtU
-            | I::I64GtS
-            | I::I64GtU
-            | I::I64LeS
-            | I::I64LeU
-            | I::I64GeS
-            | I::I64GeU => return self.fast_binop(P_I64, P_I32),
-            I::I64Add
-            | I::I64Sub
-            | I::I64Mul
-            | I::I64And
-            | I::I64Or
-            | I::I64Xor
-            | I::I64Shl
-            | I::I64ShrS
-            | I::I64ShrU => return self.fast_binop(P_I64, P_I64),
-            // Loads and stores by natural alignment (log2), known here
-            // rather than looked up in the instruction table.
-            I::I32Load8S { memarg } | I::I32Load8U { memarg } => {
-                return self.fast_load(memarg, 0, P_I32);
-            }
-            I::I32Load16S { memarg } | I::I32Load16U { memarg } => {
-                return self.fast_load(memarg, 1, P_I32);
-            }
-            I::I32Load { memarg } => return self.fast_load(memarg, 2, P_I32),
-            I::I64Load8S { memarg } | I::I64Load8U { memarg } => {
-                return self.fast_load(memarg, 0, P_I64);
-            }
-            I::I64Load16S { memarg } | I::I64Load16U { memarg } => {
-                return self.fast_load(memarg, 1, P_I64);
-            }
-            I::I64Load32S { memarg } | I::I64Load32U { memarg } => {
-                return self.fast_load(memarg, 2, P_I64);
-            }
-            I::I64Load { memarg } => return self.fast_load(memarg, 3, P_I64),
-            I::I32Store8 { memarg } => return self.fast_store(memarg, 0, P_I32),
-            I::I32Store16 { memarg } => return self.fast_store(memarg, 1, P_I32),
-            I::I32Store { memarg } => return self.fast_store(memarg, 2, P_I32),
-            I::I64Store8 { memarg } => return self.fast_store(memarg, 0, P_I64),
-            I::I64Store16 { memarg } => return self.fast_store(memarg, 1, P_I64),
-            I::I64Store32 { memarg } => return self.fast_store(memarg, 2, P_I64),
-            I::I64Store { memarg } => return self.fast_store(memarg, 3, P_I64),
-            _ => return false,
+            // The simple operators and the loads and stores of memory 0,
+            // by their signature in the table.
+            _ => return self.fast_sig(i),
         }
         true
     }

@@ -605,7 +605,8 @@ macro_rules! imm {
 /// Generates the keyword lookup of every instruction in the table.
 macro_rules! text_instrs {
     ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
-        $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+        $({ $($field:ident : $imm:ident),* })?
+        [$($params:tt)*] -> $results:tt $($flag:ident)* ; )* } )*) => {
         impl ModuleParser<'_> {
             /// The instruction spelled `kw` with its immediates read, or
             /// `None` if no row of the table has that mnemonic or its
@@ -634,7 +635,8 @@ weft_ast::for_each_instr!(text_instrs);
 /// with two rows decides; both rows of each share a proposal).
 macro_rules! mnemonic_features {
     ($( $feature:ident { $( $text:literal $name:ident $op:literal $($sub:literal)?
-        $({ $($field:ident : $imm:ident),* })? ; )* } )*) => {
+        $({ $($field:ident : $imm:ident),* })?
+        [$($params:tt)*] -> $results:tt $($flag:ident)* ; )* } )*) => {
         /// The proposal that introduced the instruction spelled `kw`.
         #[allow(unreachable_patterns)]
         fn mnemonic_feature(kw: &str) -> Option<Features> {

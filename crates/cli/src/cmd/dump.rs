@@ -234,7 +234,7 @@ fn details(out: &mut String, m: &Module) {
             let _ = writeln!(
                 out,
                 " - segment[{i}] {mode} type={} count={}",
-                ref_type(e.ty),
+                e.ty,
                 e.items.len()
             );
         }
@@ -261,33 +261,8 @@ fn details(out: &mut String, m: &Module) {
     }
 }
 
-fn val_type(v: ValType) -> String {
-    match v {
-        ValType::I32 => "i32".into(),
-        ValType::I64 => "i64".into(),
-        ValType::F32 => "f32".into(),
-        ValType::F64 => "f64".into(),
-        ValType::V128 => "v128".into(),
-        ValType::Ref(r) => ref_type(r),
-    }
-}
-
-fn ref_type(r: RefType) -> String {
-    let heap = match r.heap {
-        HeapType::Abstract(h) if r.nullable => return h.ref_name().into(),
-        HeapType::Abstract(h) => h.name().to_string(),
-        HeapType::Concrete(i) => i.to_string(),
-        HeapType::Exact(i) => format!("(exact {i})"),
-    };
-    if r.nullable {
-        format!("(ref null {heap})")
-    } else {
-        format!("(ref {heap})")
-    }
-}
-
 fn list(types: &[ValType]) -> String {
-    let items: Vec<String> = types.iter().map(|t| val_type(*t)).collect();
+    let items: Vec<String> = types.iter().map(ValType::to_string).collect();
     format!("({})", items.join(", "))
 }
 
@@ -295,7 +270,7 @@ fn field(f: &FieldType) -> String {
     let storage = match f.storage {
         StorageType::I8 => "i8".to_string(),
         StorageType::I16 => "i16".to_string(),
-        StorageType::Val(v) => val_type(v),
+        StorageType::Val(v) => v.to_string(),
     };
     if f.mutable {
         format!("(mut {storage})")
@@ -337,12 +312,7 @@ fn addr(a: AddrType) -> &'static str {
 }
 
 fn table_type(t: &TableType) -> String {
-    format!(
-        "type={}{} {}",
-        ref_type(t.elem),
-        addr(t.addr),
-        limits(t.limits)
-    )
+    format!("type={}{} {}", t.elem, addr(t.addr), limits(t.limits))
 }
 
 fn memory_type(m: &MemoryType) -> String {
@@ -357,7 +327,7 @@ fn memory_type(m: &MemoryType) -> String {
 }
 
 fn global_type(g: &GlobalType) -> String {
-    format!("{} mutable={}", val_type(g.val), u8::from(g.mutable))
+    format!("{} mutable={}", g.val, u8::from(g.mutable))
 }
 
 #[cfg(test)]
