@@ -691,11 +691,11 @@ impl<'a, 'u> Gen<'a, 'u> {
     /// Emits a plain row with its operands; `consume` asks for the
     /// operands on the stack (else it gives up). Returns whether it did.
     fn plain_row(&mut self, b: &mut Body, row: RowIx, consume: bool) -> Result<bool> {
-        let (proto, sig) = &self.protos[row as usize];
+        let protos = self.protos;
+        let (proto, sig) = &protos[row as usize];
         let (Some(proto), Some(sig)) = (proto, sig) else {
             return Ok(false);
         };
-        let sig = *sig;
         let mut instr = proto.clone();
         let info = &ROWS[row as usize];
         let guard = self.cfg.disallow_traps;
@@ -715,7 +715,7 @@ impl<'a, 'u> Gen<'a, 'u> {
         if sig.addr {
             operands.push(addr.expect("a memory access names a memory"));
         }
-        operands.extend_from_slice(sig.params);
+        operands.extend_from_slice(&sig.params);
         let trap = instrs::trap_kind(&instr);
         if guard && trap == TrapKind::Always {
             return Ok(false);
@@ -738,7 +738,7 @@ impl<'a, 'u> Gen<'a, 'u> {
             let m = mem.expect("a memory access names a memory");
             self.value(b, operands[0])?;
             self.guard_address(b, m, &instr);
-            for &p in sig.params {
+            for &p in &sig.params {
                 self.value(b, p)?;
             }
             let at = b.stack.len() - operands.len();
@@ -771,7 +771,7 @@ impl<'a, 'u> Gen<'a, 'u> {
         }
         let nan = instrs::nan_shape(&instr);
         self.emit(instr);
-        b.stack.extend_from_slice(sig.results);
+        b.stack.extend_from_slice(&sig.results);
         if self.cfg.canonicalize_nans
             && let Some(shape) = nan
         {
@@ -1997,6 +1997,23 @@ impl<'a, 'u> Gen<'a, 'u> {
                     Instr::RefCastDescEq { ty }
                 });
                 b.stack.push(reft(null, ty));
+            }
+            RowId::AnyConvertExtern | RowId::ExternConvertAny => {
+                // The result is nullable as the operand is.
+                let (from, to, instr) = if row == RowId::AnyConvertExtern {
+                    (AbsHeap::Extern, AbsHeap::Any, Instr::AnyConvertExtern)
+                } else {
+                    (AbsHeap::Any, AbsHeap::Extern, Instr::ExternConvertAny)
+                };
+                let r = match b.above().last() {
+                    Some(&ValType::Ref(r)) if self.heap_sub(r.heap, HeapType::Abstract(from)) => r,
+                    _ => RefType::new(true, HeapType::Abstract(from)),
+                };
+                self.ensure(b, &[ValType::Ref(r)])?;
+                self.emit(instr);
+                // Nullable: after `unreachable` the validator sees a
+                // nullable result whatever the model's operand.
+                b.stack.push(abs(true, to));
             }
             // Markers closing or splitting blocks come from `close`; the
             // plain rows from `plain_row`.

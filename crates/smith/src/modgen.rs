@@ -1377,7 +1377,7 @@ impl<'a, 'u> Gen<'a, 'u> {
             // Reference operands need their proposal's types (allowed by
             // the row's own feature).
             self.plain.push(i as RowIx);
-            if let [r] = sig.results
+            if let [r] = sig.results.as_slice()
                 && let Some(s) = num_slot(*r)
             {
                 self.producers[s].push(i as RowIx);

@@ -160,3 +160,49 @@ fn preset_feature_sets_are_valid() {
         );
     }
 }
+
+/// The configuration of the differential fuzz targets (`fuzz/`): no
+/// imports, fuel, NaNs canonicalized, everything exported, no start, in
+/// swarm mode over what wasmi implements.
+fn differential_config() -> Config {
+    let features = Features::WASM2
+        .with(Features::TAIL_CALL)
+        .with(Features::EXTENDED_CONST)
+        .with(Features::MULTI_MEMORY)
+        .with(Features::MEMORY64)
+        .with(Features::WIDE_ARITHMETIC)
+        .with(Features::CUSTOM_PAGE_SIZES);
+    Config {
+        max_imports: 0,
+        ensure_termination: Some(2_000),
+        canonicalize_nans: true,
+        export_everything: true,
+        allow_start: false,
+        ..Config::swarm(features)
+    }
+}
+
+/// An input `diff_wasmi` found: weft refused the module it gave
+/// ("data segment 0: unknown memory 2"): with multi-memory but neither
+/// bulk memory nor reference types, weft's decoder read a data segment's
+/// kind 2 as Wasm 1.0's memory index.
+const DIFF_WASMI_DATA_SEGMENT: &[u8] = &[
+    0x23, 0x00, 0xff, 0xff, 0xff, 0xff, 0xff, 0x00, 0x00, 0x69, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+    0x29, 0x00, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0x01, 0x00, 0x00, 0x00,
+    0xff, 0x92, 0xff, 0xff, 0xff, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05, 0x05,
+    0x05, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0xa1, 0x28, 0x00,
+    0x00, 0x2b,
+];
+
+#[test]
+fn differential_config_is_valid() {
+    let config = differential_config();
+    let bytes = DIFF_WASMI_DATA_SEGMENT;
+    let features = features_for(bytes, &config);
+    let module = weft_ast::Module::arbitrary(&mut Unstructured::new(bytes), &config)
+        .expect("generation never fails");
+    weft_validator::validate(&module, features).expect("the found input gives a valid module");
+    weft_validator::validate_bytes(&module.encode(), features)
+        .expect("the found input gives a valid encoding");
+    assert_eq!(check(&config, 0xd1ff_0000_0000, 2000), 2000);
+}
