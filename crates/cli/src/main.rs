@@ -41,6 +41,10 @@ enum Command {
     Spec(cmd::spec::Args),
     /// Run .wast scripts.
     Wast(cmd::wast::Args),
+    /// Generate valid modules from seeds (weft-smith), or coverage stats.
+    Smith(cmd::smith::Args),
+    /// Reduce a module while a predicate command holds, keeping it valid.
+    Shrink(cmd::shrink::Args),
 }
 
 fn main() -> ExitCode {
@@ -56,6 +60,8 @@ fn main() -> ExitCode {
         #[cfg(feature = "testsuite")]
         Command::Spec(args) => cmd::spec::run(args),
         Command::Wast(args) => cmd::wast::run(args),
+        Command::Smith(args) => cmd::smith::run(args),
+        Command::Shrink(args) => cmd::shrink::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

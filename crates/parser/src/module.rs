@@ -521,7 +521,11 @@ impl Builder {
         let active = (n as usize).min(r.remaining() / 5);
         self.module.datas.reserve(cap.max(active));
         self.module.code.reserve(active * 2);
-        let kinds = segment_kinds(self.cx.features);
+        // Several memories are only named by the kind-2 form (the
+        // multi-memory proposal's binary format builds on bulk memory's),
+        // as every other decoder reads it.
+        let kinds =
+            segment_kinds(self.cx.features) || self.cx.features.contains(Features::MULTI_MEMORY);
         for _ in 0..n {
             let at = r.pos();
             let mode = match r.u32()? {
@@ -696,6 +700,17 @@ mod tests {
         // Data: memory index 1, offset, bytes.
         let data: (u8, &[u8]) = (11, &[1, 1, 0x41, 0, 0x0b, 1, b'a']);
         let m = parse(&module(&[data]), Features::WASM1).unwrap();
+        assert!(matches!(
+            m.datas[0].mode,
+            DataMode::Active { memory: 1, .. }
+        ));
+        assert_eq!(&*m.datas[0].init, b"a");
+        // With multi-memory (and neither bulk memory nor reference types)
+        // a data segment starts with its kind: 2, then memory 1 (found by
+        // the `diff_wasmi` fuzz target, from weft-smith's encoding).
+        let data: (u8, &[u8]) = (11, &[1, 2, 1, 0x41, 0, 0x0b, 1, b'a']);
+        let f = Features::WASM1.with(Features::MULTI_MEMORY);
+        let m = parse(&module(&[data]), f).unwrap();
         assert!(matches!(
             m.datas[0].mode,
             DataMode::Active { memory: 1, .. }

@@ -8,6 +8,8 @@ pub mod locate;
 pub mod parse;
 pub mod print;
 pub mod run;
+pub mod shrink;
+pub mod smith;
 #[cfg(feature = "testsuite")]
 pub mod spec;
 pub mod validate;
@@ -67,6 +69,8 @@ pub enum Error {
     Failed(u32),
     /// A WASI program ended with this exit code (not 0).
     Exit(i32),
+    /// `weft smith` or `weft shrink` could not do its work.
+    Command(smith::CommandError),
 }
 
 impl fmt::Display for Error {
@@ -97,6 +101,7 @@ impl fmt::Display for Error {
             Error::Usage(why) => f.write_str(why),
             Error::Failed(n) => write!(f, "{n} commands failed"),
             Error::Exit(code) => write!(f, "the program exited with code {code}"),
+            Error::Command(e) => e.fmt(f),
         }
     }
 }
@@ -121,6 +126,7 @@ impl std::error::Error for Error {
             Error::Run { source, .. } => Some(source.as_ref()),
             Error::Features(e) => Some(e),
             Error::Usage(_) | Error::Failed(_) | Error::Exit(_) => None,
+            Error::Command(e) => Some(e),
         }
     }
 }
