@@ -54,8 +54,12 @@ fn bench(c: &mut Criterion) {
     );
     let mut g = c.benchmark_group("smith");
     g.throughput(Throughput::Elements(BATCH as u64));
-    g.bench_function("weft-smith", |b| b.iter(|| weft(black_box(&inputs), &config)));
-    g.bench_function("weft-smith-all", |b| b.iter(|| weft(black_box(&inputs), &all)));
+    g.bench_function("weft-smith", |b| {
+        b.iter(|| weft(black_box(&inputs), &config))
+    });
+    g.bench_function("weft-smith-all", |b| {
+        b.iter(|| weft(black_box(&inputs), &all))
+    });
     g.bench_function("wasm-smith", |b| b.iter(|| wasm_smith(black_box(&inputs))));
     g.finish();
 }

@@ -208,7 +208,7 @@ pub fn run_weft(case: &Case) -> Result<Run, String> {
             return Ok(run);
         }
         // A memory or table larger than the limits: nothing to compare.
-        Err(weft_interp::Error::ResourceLimit) => {
+        Err(weft_interp::Error::ResourceLimit { .. }) => {
             run.stopped = true;
             return Ok(run);
         }
@@ -236,7 +236,7 @@ pub fn run_weft(case: &Case) -> Result<Run, String> {
                 | Trap::AllocationLimit
                 | Trap::TooManyExceptions,
             ))
-            | Err(weft_interp::Error::ResourceLimit) => {
+            | Err(weft_interp::Error::ResourceLimit { .. }) => {
                 run.stopped = true;
                 return Ok(run);
             }
