@@ -1,5 +1,6 @@
 //! Indirect calls: table entries, types, the running instance's tables as
-//! they are now, 64-bit tables.
+//! they are now, 64-bit tables; and values carried by a `br_table` out of a
+//! block with parameters (a case another engine gets wrong).
 
 mod common;
 
@@ -133,5 +134,32 @@ fn indirect_calls_through_a_64_bit_table_take_the_whole_index() {
     assert_eq!(
         run(&mut store, -1),
         Err(Error::Trap(Trap::UndefinedElement))
+    );
+}
+
+/// A `br_table` out of a block with a parameter keeps the label's values
+/// from the top of the stack and drops the parameter below them (wasmi
+/// 2.0.0 gets this wrong: fuzz/findings/wasmi-br-table-block-params.md).
+#[test]
+fn br_table_out_of_a_block_with_parameters_keeps_the_top_values() {
+    let mut store = Store::new();
+    let inst = instantiate(
+        &mut store,
+        r#"(module
+             (global $g (mut i32) (i32.const 2000))
+             (func (export "f") (result i64 i64 i64)
+               (local i64)
+               i32.const 0
+               block (param i32) (result i64 i64 i64)
+                 i64.const -8
+                 i64.const 7
+                 local.get 0
+                 global.get $g
+                 br_table 1 0
+               end))"#,
+    );
+    assert_eq!(
+        call(&mut store, inst, "f", &[]),
+        Ok(vec![Value::I64(-8), Value::I64(7), Value::I64(0)])
     );
 }
