@@ -1,7 +1,7 @@
 //! The third-party programs of `shared/bench-wasm` (see its README for the
 //! protocol) and the engines that run them, shared by the criterion bench
-//! (`benches/programs.rs`) and the interleaved timer
-//! (`examples/programs_ratio.rs`).
+//! (`benches/programs.rs`) and the interleaved timers
+//! (`examples/programs_ratio.rs`, `examples/jit_programs.rs`).
 //!
 //! The folder lies outside the repository (`../../shared/bench-wasm` from
 //! `bench/`, or `WEFT_BENCH_WASM`): nothing here is a test fixture, and a
@@ -271,6 +271,53 @@ fn as_addr(v: Val) -> usize {
 pub struct Weft {
     store: weft_interp::Store,
     instance: weft_interp::Instance,
+    /// The module, for what the JIT compiled of it.
+    #[allow(dead_code)] // read by jit_programs, not by every includer
+    pub module: weft_interp::Module,
+}
+
+impl Weft {
+    /// Instantiates a binary module on `engine`.
+    pub fn load_on(bytes: &[u8], engine: weft_interp::Engine) -> Weft {
+        let ast = weft_parser::parse(bytes).expect("weft-parser reads the program");
+        let module = weft_interp::Module::with_engine(ast, weft_ast::Features::default(), engine)
+            .expect("weft-interp accepts the program");
+        let mut store = weft_interp::Store::with_limits(weft_interp::StoreLimits {
+            max_memory_bytes: 4 << 30,
+            ..Default::default()
+        });
+        let instance = weft_interp::Linker::new()
+            .instantiate(&mut store, &module)
+            .expect("weft-interp instantiates the program");
+        Weft {
+            store,
+            instance,
+            module,
+        }
+    }
+}
+
+/// weft's baseline JIT (functions it does not compile run in the
+/// interpreter).
+#[allow(dead_code)] // used by jit_programs, not by every includer
+pub struct WeftJit(pub Weft);
+
+impl Engine for WeftJit {
+    fn load(bytes: &[u8]) -> WeftJit {
+        WeftJit(Weft::load_on(bytes, weft_interp::Engine::Jit))
+    }
+
+    fn call(&mut self, name: &str, args: &[Val]) -> Vec<Val> {
+        self.0.call(name, args)
+    }
+
+    fn write(&mut self, at: usize, bytes: &[u8]) {
+        self.0.write(at, bytes)
+    }
+
+    fn read(&self, at: usize, len: usize) -> Vec<u8> {
+        self.0.read(at, len)
+    }
 }
 
 fn to_weft(v: Val) -> weft_interp::Value {
@@ -284,16 +331,7 @@ fn to_weft(v: Val) -> weft_interp::Value {
 
 impl Engine for Weft {
     fn load(bytes: &[u8]) -> Weft {
-        let ast = weft_parser::parse(bytes).expect("weft-parser reads the program");
-        let module = weft_interp::Module::new(ast).expect("weft-interp accepts the program");
-        let mut store = weft_interp::Store::with_limits(weft_interp::StoreLimits {
-            max_memory_bytes: 4 << 30,
-            ..Default::default()
-        });
-        let instance = weft_interp::Linker::new()
-            .instantiate(&mut store, &module)
-            .expect("weft-interp instantiates the program");
-        Weft { store, instance }
+        Weft::load_on(bytes, weft_interp::Engine::Interp)
     }
 
     fn call(&mut self, name: &str, args: &[Val]) -> Vec<Val> {
