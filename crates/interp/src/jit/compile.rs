@@ -1161,6 +1161,14 @@ impl<'a> FnCompiler<'a> {
         Some(())
     }
 
+    /// After a call: its `params` arguments leave the value stack and its
+    /// results (wide or not) take their place, in their slots.
+    fn call_results(&mut self, params: usize, results: Vec<bool>) {
+        let len = self.vs.len();
+        self.vs.truncate(len - params);
+        self.vs.push_slots(results);
+    }
+
     /// Spills registers and the top `n` entries: a call's arguments in
     /// their slots. Returns the first argument's slot.
     fn args_in_slots(&mut self, n: usize, results: &[bool]) -> u32 {
@@ -1201,9 +1209,7 @@ impl<'a> FnCompiler<'a> {
                 );
             }
         }
-        let len = self.vs.len();
-        self.vs.truncate(len - p.len());
-        self.vs.push_slots(r);
+        self.call_results(p.len(), r);
         Some(())
     }
 
@@ -1224,9 +1230,7 @@ impl<'a> FnCompiler<'a> {
             ; test eax, eax
             ; jnz =>self.exit
         );
-        let len = self.vs.len();
-        self.vs.truncate(len - p.len());
-        self.vs.push_slots(r);
+        self.call_results(p.len(), r);
         Some(())
     }
 
@@ -1281,9 +1285,7 @@ impl<'a> FnCompiler<'a> {
             ; test eax, eax
             ; jnz =>self.exit
         );
-        let len = self.vs.len();
-        self.vs.truncate(len - p.len());
-        self.vs.push_slots(r);
+        self.call_results(p.len(), r);
         Some(())
     }
 
