@@ -23,6 +23,7 @@ use weft_ast::{
     FuncType, HeapType, Ieee32, Ieee64, Instr, Locals, MemArg, RefType, StorageType, TryTable,
     TypeList, V128, ValType,
 };
+use weft_validator::Subtyping;
 
 use crate::instrs::{self, FillImm, NanShape, ROWS, RowId, TrapKind};
 use crate::modgen::{Gen, RowIx, abs, num_slot, reft};

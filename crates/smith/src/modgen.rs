@@ -16,6 +16,8 @@ use weft_ast::{
     TableType, TagType, TypeIdx, V128, ValType,
 };
 
+use weft_validator::Subtyping;
+
 use crate::config::Config;
 use crate::instrs::{self, ROW_IDS, Sig};
 
@@ -94,6 +96,14 @@ pub(crate) fn reft(nullable: bool, heap: HeapType) -> ValType {
 
 pub(crate) fn abs(nullable: bool, h: AbsHeap) -> ValType {
     reft(nullable, HeapType::Abstract(h))
+}
+
+/// The generator decides subtyping by the validator's rule, so that what
+/// it produces is what the validator accepts.
+impl Subtyping for Gen<'_, '_> {
+    fn sub_type(&self, idx: TypeIdx) -> Option<&SubType> {
+        self.m.types.get(idx as usize)
+    }
 }
 
 impl<'a, 'u> Gen<'a, 'u> {
@@ -175,81 +185,10 @@ impl<'a, 'u> Gen<'a, 'u> {
         Ok(weights.iter().position(|&w| w > 0).unwrap_or(0))
     }
 
-    // ----- the subtyping model -----
+    // ----- the subtyping model (the relation is the validator's `Subtyping`) -----
 
     pub(crate) fn composite(&self, i: TypeIdx) -> &CompositeType {
         &self.m.types[i as usize].composite
-    }
-
-    fn concrete_top(&self, i: TypeIdx) -> AbsHeap {
-        match self.composite(i) {
-            CompositeType::Func(_) => AbsHeap::Func,
-            CompositeType::Struct(_) => AbsHeap::Struct,
-            CompositeType::Array(_) => AbsHeap::Array,
-        }
-    }
-
-    /// The top of a heap type's hierarchy.
-    pub(crate) fn top(&self, h: HeapType) -> AbsHeap {
-        match h {
-            HeapType::Abstract(a) => a.top(),
-            HeapType::Concrete(i) | HeapType::Exact(i) => self.concrete_top(i).top(),
-        }
-    }
-
-    /// `a` is `b` or a declared (transitive) subtype of it.
-    pub(crate) fn concrete_sub(&self, a: TypeIdx, b: TypeIdx) -> bool {
-        let mut cur = a;
-        loop {
-            if cur == b {
-                return true;
-            }
-            match self.m.types[cur as usize].supertypes.first() {
-                Some(&s) if s < cur => cur = s,
-                _ => return false,
-            }
-        }
-    }
-
-    pub(crate) fn heap_sub(&self, a: HeapType, b: HeapType) -> bool {
-        use AbsHeap::*;
-        match (a, b) {
-            (HeapType::Abstract(x), HeapType::Abstract(y)) => {
-                x == y
-                    || match y {
-                        Any => matches!(x, Eq | I31 | Struct | Array | None),
-                        Eq => matches!(x, I31 | Struct | Array | None),
-                        I31 | Struct | Array => x == None,
-                        Func => x == NoFunc,
-                        Extern => x == NoExtern,
-                        Exn => x == NoExn,
-                        _ => false,
-                    }
-            }
-            (HeapType::Concrete(i) | HeapType::Exact(i), HeapType::Abstract(y)) => {
-                let k = self.concrete_top(i);
-                k == y || (k != Func && matches!(y, Eq | Any))
-            }
-            (HeapType::Abstract(x), HeapType::Concrete(j) | HeapType::Exact(j)) => {
-                x == self.concrete_top(j).bottom()
-            }
-            (HeapType::Concrete(i) | HeapType::Exact(i), HeapType::Concrete(j)) => {
-                self.concrete_sub(i, j)
-            }
-            (HeapType::Exact(i), HeapType::Exact(j)) => i == j,
-            (HeapType::Concrete(_), HeapType::Exact(_)) => false,
-        }
-    }
-
-    pub(crate) fn ref_sub(&self, a: RefType, b: RefType) -> bool {
-        (!a.nullable || b.nullable) && self.heap_sub(a.heap, b.heap)
-    }
-
-    pub(crate) fn val_sub(&self, a: ValType, b: ValType) -> bool {
-        match (a, b) {
-            (ValType::Ref(x), ValType::Ref(y)) => self.ref_sub(x, y),
-            _ => a == b,
-        }
     }
 
     /// The heap type an allocation of type `x` produces.

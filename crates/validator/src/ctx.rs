@@ -8,6 +8,7 @@ use weft_ast::{
 
 use crate::canon::CanonId;
 use crate::error::{Result, err};
+use crate::subtype::Subtyping;
 
 /// An operand type of the validation algorithm: a value type, or one of the
 /// two "bottom" types that only arise in unreachable code.
@@ -71,6 +72,20 @@ static EMPTY_FUNC: FuncType = FuncType {
     params: Vec::new(),
     results: Vec::new(),
 };
+
+impl Subtyping for Ctx<'_> {
+    fn sub_type(&self, idx: TypeIdx) -> Option<&SubType> {
+        self.m.types.get(idx as usize)
+    }
+
+    fn same_type(&self, a: TypeIdx, b: TypeIdx) -> bool {
+        a == b
+            || matches!(
+                (self.canon.get(a as usize), self.canon.get(b as usize)),
+                (Some(x), Some(y)) if x == y
+            )
+    }
+}
 
 impl<'m> Ctx<'m> {
     pub fn sub_type(&self, idx: TypeIdx) -> Option<&'m SubType> {
@@ -232,93 +247,7 @@ impl<'m> Ctx<'m> {
         self.check_val(v, self.m.types.len() as u32)
     }
 
-    // ----- subtyping -----
-
-    /// The abstract kind of a concrete type's composite type.
-    fn concrete_top(&self, idx: TypeIdx) -> AbsHeap {
-        match self.sub_type(idx).map(|s| &s.composite) {
-            Some(CompositeType::Func(_)) => AbsHeap::Func,
-            Some(CompositeType::Struct(_)) => AbsHeap::Struct,
-            Some(CompositeType::Array(_)) => AbsHeap::Array,
-            None => AbsHeap::None,
-        }
-    }
-
-    /// The top of a heap type's hierarchy.
-    pub fn top(&self, h: HeapType) -> AbsHeap {
-        match h {
-            HeapType::Abstract(a) => a.top(),
-            HeapType::Concrete(i) | HeapType::Exact(i) => self.concrete_top(i).top(),
-        }
-    }
-
-    /// Whether two type indices denote the same type.
-    pub fn same_type(&self, a: TypeIdx, b: TypeIdx) -> bool {
-        a == b
-            || matches!(
-                (self.canon.get(a as usize), self.canon.get(b as usize)),
-                (Some(x), Some(y)) if x == y
-            )
-    }
-
-    /// Whether concrete type `a` is `b` or a declared (transitive) subtype.
-    pub fn concrete_sub(&self, a: TypeIdx, b: TypeIdx) -> bool {
-        let mut cur = a;
-        // Supertypes precede their subtypes (checked when types are
-        // validated), so the walk terminates.
-        for _ in 0..=self.m.types.len() {
-            if self.same_type(cur, b) {
-                return true;
-            }
-            match self.sub_type(cur).and_then(|s| s.supertypes.first()) {
-                Some(&s) if s < cur => cur = s,
-                _ => return false,
-            }
-        }
-        false
-    }
-
-    pub fn heap_sub(&self, a: HeapType, b: HeapType) -> bool {
-        use AbsHeap::*;
-        match (a, b) {
-            (HeapType::Abstract(x), HeapType::Abstract(y)) => {
-                x == y
-                    || match y {
-                        Any => matches!(x, Eq | I31 | Struct | Array | None),
-                        Eq => matches!(x, I31 | Struct | Array | None),
-                        I31 | Struct | Array => x == None,
-                        Func => x == NoFunc,
-                        Extern => x == NoExtern,
-                        Exn => x == NoExn,
-                        _ => false,
-                    }
-            }
-            (HeapType::Concrete(i) | HeapType::Exact(i), HeapType::Abstract(y)) => {
-                let k = self.concrete_top(i);
-                k == y || (k != Func && matches!(y, Eq | Any))
-            }
-            (HeapType::Abstract(x), HeapType::Concrete(j) | HeapType::Exact(j)) => {
-                x == self.concrete_top(j).bottom()
-            }
-            (HeapType::Concrete(i) | HeapType::Exact(i), HeapType::Concrete(j)) => {
-                self.concrete_sub(i, j)
-            }
-            // An exact type holds its own type only: no strict subtype.
-            (HeapType::Exact(i), HeapType::Exact(j)) => self.same_type(i, j),
-            (HeapType::Concrete(_), HeapType::Exact(_)) => false,
-        }
-    }
-
-    pub fn ref_sub(&self, a: RefType, b: RefType) -> bool {
-        (!a.nullable || b.nullable) && self.heap_sub(a.heap, b.heap)
-    }
-
-    pub fn val_sub(&self, a: ValType, b: ValType) -> bool {
-        match (a, b) {
-            (ValType::Ref(x), ValType::Ref(y)) => self.ref_sub(x, y),
-            _ => a == b,
-        }
-    }
+    // ----- subtyping (the relation itself is `Subtyping`'s) -----
 
     pub fn ty_sub(&self, a: Ty, b: ValType) -> bool {
         match a {

@@ -5,6 +5,7 @@
 //! The messages are the reference interpreter's, which the testsuite
 //! expects.
 
+use crate::subtype::Subtyping;
 use weft_ast::{CompositeType, Features, HeapType, RecGroup, RefType, SubType, ValType};
 
 use crate::ctx::{Ctx, Ty};

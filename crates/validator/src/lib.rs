@@ -47,11 +47,13 @@ mod fused;
 mod module;
 mod ops;
 mod stack;
+mod subtype;
 mod valid;
 
 pub use canon::{CanonId, TypeRegistry};
 pub use error::{Error, Location};
 pub use fused::BinaryError;
+pub use subtype::Subtyping;
 pub use valid::{BlockFacts, FuncFacts, ValidModule};
 
 use weft_ast::{Features, Module};

@@ -1,6 +1,7 @@
 //! Module-level rules: types, imports, entity types, segments, exports and
 //! the start function; bodies are handed to `func`.
 
+use crate::subtype::Subtyping;
 use std::collections::HashSet;
 
 use weft_ast::{

@@ -8,6 +8,7 @@
 //! internal error (the spec testsuite and `tests/signatures.rs` would
 //! say so).
 
+use crate::subtype::Subtyping;
 use weft_ast::{
     AbsHeap, AddrType, BlockType, Catch, Features, HeapType, Instr, MemArg, RefType, SigType,
     StorageType, ValType,
