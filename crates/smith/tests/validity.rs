@@ -11,42 +11,18 @@ use wasmparser::{Validator, WasmFeatures};
 use weft_ast::Features;
 use weft_smith::{Config, Smith, features_for, seed_bytes};
 
-/// wasmparser's set for a weft feature set.
+/// wasmparser's set for a weft feature set: each proposal by its name
+/// (weft's `multi-memory` is wasmparser's `MULTI_MEMORY`).
 fn oracle_features(f: Features) -> WasmFeatures {
-    let pairs = [
-        (Features::MUTABLE_GLOBAL, WasmFeatures::MUTABLE_GLOBAL),
-        (Features::SIGN_EXTENSION, WasmFeatures::SIGN_EXTENSION),
-        (
-            Features::SATURATING_FLOAT_TO_INT,
-            WasmFeatures::SATURATING_FLOAT_TO_INT,
-        ),
-        (Features::MULTI_VALUE, WasmFeatures::MULTI_VALUE),
-        (Features::BULK_MEMORY, WasmFeatures::BULK_MEMORY),
-        (Features::REFERENCE_TYPES, WasmFeatures::REFERENCE_TYPES),
-        (Features::SIMD, WasmFeatures::SIMD),
-        (Features::RELAXED_SIMD, WasmFeatures::RELAXED_SIMD),
-        (Features::TAIL_CALL, WasmFeatures::TAIL_CALL),
-        (Features::EXTENDED_CONST, WasmFeatures::EXTENDED_CONST),
-        (Features::MULTI_MEMORY, WasmFeatures::MULTI_MEMORY),
-        (Features::MEMORY64, WasmFeatures::MEMORY64),
-        (Features::EXCEPTIONS, WasmFeatures::EXCEPTIONS),
-        (
-            Features::FUNCTION_REFERENCES,
-            WasmFeatures::FUNCTION_REFERENCES,
-        ),
-        (Features::GC, WasmFeatures::GC),
-        (Features::THREADS, WasmFeatures::THREADS),
-        (Features::WIDE_ARITHMETIC, WasmFeatures::WIDE_ARITHMETIC),
-        (Features::LEGACY_EXCEPTIONS, WasmFeatures::LEGACY_EXCEPTIONS),
-        (Features::CUSTOM_PAGE_SIZES, WasmFeatures::CUSTOM_PAGE_SIZES),
-    ];
-    let mut out = WasmFeatures::FLOATS | WasmFeatures::GC_TYPES;
-    for (ours, theirs) in pairs {
-        if f.contains(ours) {
-            out |= theirs;
-        }
-    }
-    out
+    let theirs = |name: &str| {
+        WasmFeatures::from_name(&name.to_uppercase().replace('-', "_"))
+            .unwrap_or_else(|| panic!("wasmparser has no feature named like {name}"))
+    };
+    f.names()
+        .map(theirs)
+        .fold(WasmFeatures::FLOATS | WasmFeatures::GC_TYPES, |all, one| {
+            all | one
+        })
 }
 
 fn inputs() -> u64 {
