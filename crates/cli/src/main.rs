@@ -30,6 +30,9 @@ enum Command {
     Parse(cmd::parse::Args),
     /// Show a module's sections, counts, imports and exports.
     Dump(cmd::dump::Args),
+    /// Show a module's sections, details, disassembly or bytes, like
+    /// `wasm-objdump`.
+    Objdump(cmd::objdump::Args),
     /// Print a module (binary or text) as text.
     Print(cmd::print::Args),
     /// Call an exported function and print its results.
@@ -54,6 +57,7 @@ fn main() -> ExitCode {
         Command::Compile(args) => cmd::compile::run(args),
         Command::Parse(args) => cmd::parse::run(args),
         Command::Dump(args) => cmd::dump::run(args),
+        Command::Objdump(args) => cmd::objdump::run(args),
         Command::Print(args) => cmd::print::run(args),
         Command::Run(args) => cmd::run::run(args),
         Command::Validate(args) => cmd::validate::run(args),

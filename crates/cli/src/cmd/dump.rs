@@ -57,29 +57,7 @@ pub fn render(file: &str, m: Option<&Module>, sections: &[SectionFrame]) -> Stri
     let mut out = String::new();
     let _ = writeln!(out, "{file}: file format wasm 0x1\n\nSections:\n");
     for frame in sections {
-        let id = SectionId::from_code(frame.id);
-        let range = &frame.range;
-        let _ = write!(
-            out,
-            "{:>9} start={:#010x} end={:#010x} (size={:#010x})",
-            id.map_or("Unknown", section_name),
-            range.start,
-            range.end,
-            range.len()
-        );
-        match (id, m) {
-            (Some(SectionId::Custom), _) => {
-                let name = frame.custom_name.as_deref().unwrap_or("?");
-                let _ = writeln!(out, " {name:?}");
-            }
-            (Some(SectionId::Start), Some(m)) => {
-                let _ = writeln!(out, " start: {}", m.start.unwrap_or(0));
-            }
-            (Some(id), Some(m)) => {
-                let _ = writeln!(out, " count: {}", count(m, id));
-            }
-            _ => out.push('\n'),
-        }
+        section_line(&mut out, frame, m);
     }
     if let Some(m) = m {
         let _ = writeln!(out, "\nSection Details:\n");
@@ -88,7 +66,37 @@ pub fn render(file: &str, m: Option<&Module>, sections: &[SectionFrame]) -> Stri
     out
 }
 
-fn section_name(id: SectionId) -> &'static str {
+/// One line of the section table (`wasm-objdump -h`'s form): the name,
+/// the contents' range and size, and the item count (or a custom
+/// section's name, or the start function) when the module decoded.
+pub(crate) fn section_line(out: &mut String, frame: &SectionFrame, m: Option<&Module>) {
+    let id = SectionId::from_code(frame.id);
+    let range = &frame.range;
+    let _ = write!(
+        out,
+        "{:>9} start={:#010x} end={:#010x} (size={:#010x})",
+        id.map_or("Unknown", section_name),
+        range.start,
+        range.end,
+        range.len()
+    );
+    match (id, m) {
+        (Some(SectionId::Custom), _) => {
+            let name = frame.custom_name.as_deref().unwrap_or("?");
+            let _ = writeln!(out, " {name:?}");
+        }
+        (Some(SectionId::Start), Some(m)) => {
+            let _ = writeln!(out, " start: {}", m.start.unwrap_or(0));
+        }
+        (Some(id), Some(m)) => {
+            let _ = writeln!(out, " count: {}", count(m, id));
+        }
+        _ => out.push('\n'),
+    }
+}
+
+/// The name `wasm-objdump` gives a section.
+pub(crate) fn section_name(id: SectionId) -> &'static str {
     match id {
         SectionId::Custom => "Custom",
         SectionId::Type => "Type",
@@ -112,7 +120,7 @@ fn custom_name(c: &Custom) -> &str {
 }
 
 /// The number of items a section declared.
-fn count(m: &Module, id: SectionId) -> usize {
+pub(crate) fn count(m: &Module, id: SectionId) -> usize {
     match id {
         SectionId::Type => m.types.len(),
         SectionId::Import => m.imports.len(),
@@ -129,7 +137,8 @@ fn count(m: &Module, id: SectionId) -> usize {
     }
 }
 
-fn details(out: &mut String, m: &Module) {
+/// The `Section Details` part: each section's items, a block each.
+pub(crate) fn details(out: &mut String, m: &Module) {
     let names = &m.names;
     let label = |map: &NameMap, i: u32| match Names::get(map, i) {
         Some(n) => format!(" <{n}>"),

@@ -5,6 +5,7 @@
 pub mod compile;
 pub mod dump;
 pub mod locate;
+pub mod objdump;
 pub mod parse;
 pub mod print;
 pub mod run;
