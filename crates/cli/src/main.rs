@@ -42,6 +42,8 @@ enum Command {
     #[cfg(feature = "testsuite")]
     /// Run the official spec testsuite (bundled) and print a table by directory.
     Spec(cmd::spec::Args),
+    /// Remove custom sections, copying every other byte as it is.
+    Strip(cmd::strip::Args),
     /// Run .wast scripts.
     Wast(cmd::wast::Args),
     /// Generate valid modules from seeds (weft-smith), or coverage stats.
@@ -63,6 +65,7 @@ fn main() -> ExitCode {
         Command::Validate(args) => cmd::validate::run(args),
         #[cfg(feature = "testsuite")]
         Command::Spec(args) => cmd::spec::run(args),
+        Command::Strip(args) => cmd::strip::run(args),
         Command::Wast(args) => cmd::wast::run(args),
         Command::Smith(args) => cmd::smith::run(args),
         Command::Shrink(args) => cmd::shrink::run(args),

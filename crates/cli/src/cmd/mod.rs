@@ -13,6 +13,7 @@ pub mod shrink;
 pub mod smith;
 #[cfg(feature = "testsuite")]
 pub mod spec;
+pub mod strip;
 pub mod validate;
 pub mod wast;
 
