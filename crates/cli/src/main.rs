@@ -44,7 +44,10 @@ enum Command {
     Spec(cmd::spec::Args),
     /// Remove custom sections, copying every other byte as it is.
     Strip(cmd::strip::Args),
-    /// Run .wast scripts.
+    /// Convert a .wast script to wabt's wast2json form (JSON and module
+    /// files).
+    JsonFromWast(cmd::json_from_wast::Args),
+    /// Run .wast scripts (or json-from-wast command files).
     Wast(cmd::wast::Args),
     /// Generate valid modules from seeds (weft-smith), or coverage stats.
     Smith(cmd::smith::Args),
@@ -66,6 +69,7 @@ fn main() -> ExitCode {
         #[cfg(feature = "testsuite")]
         Command::Spec(args) => cmd::spec::run(args),
         Command::Strip(args) => cmd::strip::run(args),
+        Command::JsonFromWast(args) => cmd::json_from_wast::run(args),
         Command::Wast(args) => cmd::wast::run(args),
         Command::Smith(args) => cmd::smith::run(args),
         Command::Shrink(args) => cmd::shrink::run(args),

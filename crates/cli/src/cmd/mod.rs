@@ -4,6 +4,7 @@
 
 pub mod compile;
 pub mod dump;
+pub mod json_from_wast;
 pub mod locate;
 pub mod objdump;
 pub mod parse;

@@ -1,5 +1,7 @@
 //! `weft wast FILE...`: runs `.wast` scripts and prints each file's result,
 //! then `N passed, M failed` (or, with `--json`, one JSON object per file).
+//! A `.json` file is a `weft json-from-wast` (wast2json) command file, run
+//! as the script it describes.
 //! Exits with status 1 when any command fails.
 
 use std::fmt::Write as _;
@@ -13,7 +15,8 @@ use super::{EngineArgs, Error, FeatureArgs, LimitArgs};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft wast tests/*.wast --fuel 10000000")]
 pub struct Args {
-    /// The scripts to run.
+    /// The scripts to run (`.json`: json-from-wast/wast2json command
+    /// files, their modules beside them).
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// One JSON object per file (file, passed, failed, skipped, failures).
@@ -33,17 +36,19 @@ pub fn run(args: Args) -> Result<(), Error> {
     let engine = args.engine.engine()?;
     let (mut passed, mut failed) = (0, 0);
     for path in &args.files {
-        let bytes = super::read(path)?;
-        let text = String::from_utf8(bytes).map_err(|e| Error::Io {
-            path: path.clone(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!(
-                    "malformed UTF-8 encoding at byte {}",
-                    e.utf8_error().valid_up_to()
-                ),
-            ),
-        })?;
+        let mut text = super::json_from_wast::read_text(path)?;
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            // A json-from-wast (wast2json) command file: read back into a
+            // script, its modules from beside it.
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            text = super::json_from_wast::to_wast(&text, dir)?;
+        }
         let semantics = runner::Semantics {
             engine,
             ..args.limits.apply(runner::Semantics::new(features))
