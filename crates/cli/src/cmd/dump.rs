@@ -5,6 +5,7 @@
 //! A text module is shown as weft encodes it. The section table comes from
 //! the sections' framing alone, so it is shown even when a section's
 //! contents are malformed (the error follows, and the exit status says so).
+//! `--json` gives the same as `weft objdump -h -x --json`.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -21,6 +22,11 @@ pub struct Args {
     /// The module to show: binary or text (shown as weft encodes it), `-`
     /// for standard input.
     input: PathBuf,
+    /// One JSON object instead of text: `sections` (id, name, start,
+    /// end, size, count) and `details` (the text's detail lines), and
+    /// `error`/`offset` when the module is malformed.
+    #[arg(long)]
+    json: bool,
     /// Proposals to accept (default: `all`, every encoding weft knows).
     #[command(flatten)]
     features: FeatureArgs,
@@ -28,6 +34,20 @@ pub struct Args {
 
 /// Runs `weft dump`.
 pub fn run(args: Args) -> Result<(), Error> {
+    if args.json {
+        // `weft objdump -h -x --json` is the same overview.
+        return super::objdump::run(super::objdump::Args {
+            input: args.input,
+            headers: true,
+            details: true,
+            disassemble: false,
+            contents: false,
+            section: None,
+            json: true,
+            features: args.features,
+            help: None,
+        });
+    }
     let features = args.features.decoding()?;
     let mut bytes = super::read(&args.input)?;
     if !super::is_binary(&args.input, &bytes) || !bytes.starts_with(b"\0asm") {

@@ -109,6 +109,30 @@ impl fmt::Display for Error {
     }
 }
 
+/// An error as JSON: `message` (without the file name), and where:
+/// `offset` (a binary's byte offset), `line`/`column` (a text's).
+pub fn error_json(e: &Error) -> serde_json::Value {
+    use serde_json::json;
+    match e {
+        Error::Binary { source, .. } => {
+            json!({"message": source.to_string(), "offset": source.offset()})
+        }
+        Error::Invalid { source, .. } => {
+            let message = format!("{source}{}", feature_hint(&source.to_string()));
+            match source.offset() {
+                Some(offset) => json!({"message": message, "offset": offset}),
+                None => json!({"message": message}),
+            }
+        }
+        Error::Text { source, .. } => json!({
+            "message": source.message(),
+            "line": source.line(),
+            "column": source.col(),
+        }),
+        other => json!({"message": other.to_string()}),
+    }
+}
+
 /// For a validation message about a rule that a proposal lifts, how to
 /// turn the proposal on (` (use --features +name)`); else nothing.
 pub fn feature_hint(message: &str) -> String {

@@ -31,34 +31,34 @@ use super::{Error, FeatureArgs, dump};
 pub struct Args {
     /// The module to show: binary or text (shown as weft encodes it), `-`
     /// for standard input.
-    input: PathBuf,
+    pub(crate) input: PathBuf,
     /// Section headers: each section's range, size and item count.
     #[arg(short = 'h', long = "headers")]
-    headers: bool,
+    pub(crate) headers: bool,
     /// Section details: each section's items.
     #[arg(short = 'x', long)]
-    details: bool,
+    pub(crate) details: bool,
     /// Disassemble function bodies: each instruction with its offset.
     #[arg(short = 'd', long)]
-    disassemble: bool,
+    pub(crate) disassemble: bool,
     /// Section contents in hex, with their bytes as ASCII.
     #[arg(short = 's', long = "full-contents")]
-    contents: bool,
+    pub(crate) contents: bool,
     /// Show only this section (`Type`, `Code`, ..., or a custom section's
     /// name), compared without case.
     #[arg(short = 'j', long = "section", value_name = "SECTION")]
-    section: Option<String>,
+    pub(crate) section: Option<String>,
     /// One JSON object instead of text: `sections`, and with -x
     /// `details`, with -d `functions` (each instruction's offset, bytes
     /// and text), with -s `contents`.
     #[arg(long)]
-    json: bool,
+    pub(crate) json: bool,
     /// Proposals to accept (default: `all`, every encoding weft knows).
     #[command(flatten)]
-    features: FeatureArgs,
+    pub(crate) features: FeatureArgs,
     /// Print help (`-h` shows section headers).
     #[arg(long, action = clap::ArgAction::Help)]
-    help: Option<bool>,
+    pub(crate) help: Option<bool>,
 }
 
 /// Runs `weft objdump`.

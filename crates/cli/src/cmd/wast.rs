@@ -1,5 +1,6 @@
 //! `weft wast FILE...`: runs `.wast` scripts and prints each file's result,
-//! then `N passed, M failed` (or, with `--json`, one JSON object per file).
+//! then `N passed, M failed` (or, with `--json`, one JSON object per file
+//! and one of the totals).
 //! A `.json` file is a `weft json-from-wast` (wast2json) command file, run
 //! as the script it describes.
 //! Exits with status 1 when any command fails.
@@ -19,7 +20,9 @@ pub struct Args {
     /// files, their modules beside them).
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// One JSON object per file (file, passed, failed, skipped, failures).
+    /// One JSON object per file (file, passed, failed, skipped, failures:
+    /// line and message of each failing command), then one with the
+    /// totals (`{"totals": {"passed", "failed", "skipped"}}`).
     #[arg(long)]
     json: bool,
     #[command(flatten)]
@@ -34,7 +37,7 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), Error> {
     let features = args.features.features()?;
     let engine = args.engine.engine()?;
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
     for path in &args.files {
         let mut text = super::json_from_wast::read_text(path)?;
         if path
@@ -56,6 +59,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         let outcome = runner::run_script_with(&text, semantics);
         passed += outcome.passed;
         failed += outcome.failed();
+        skipped += outcome.skipped;
         let name = path.display().to_string();
         if args.json {
             super::emit(format_args!("{}\n", json(&name, &outcome)))?;
@@ -75,7 +79,11 @@ pub fn run(args: Args) -> Result<(), Error> {
             ))?;
         }
     }
-    if !args.json {
+    if args.json {
+        super::emit(format_args!(
+            "{{\"totals\":{{\"passed\":{passed},\"failed\":{failed},\"skipped\":{skipped}}}}}\n"
+        ))?;
+    } else {
         super::emit(format_args!("{passed} passed, {failed} failed\n"))?;
     }
     if failed > 0 {
