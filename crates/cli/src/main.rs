@@ -10,11 +10,16 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// weft: a WebAssembly toolkit.
 #[derive(Debug, Parser)]
-#[command(name = "weft", version, about)]
+#[command(
+    name = "weft",
+    version,
+    about,
+    after_help = "Example: weft objdump -d module.wasm"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -53,11 +58,46 @@ enum Command {
     Smith(cmd::smith::Args),
     /// Reduce a module while a predicate command holds, keeping it valid.
     Shrink(cmd::shrink::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish,
+    /// powershell).
+    #[command(
+        after_help = "Example: weft completions bash > ~/.local/share/bash-completion/completions/weft"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// What `weft --version` says: the version, the build's optional parts,
+/// and the proposals on by default.
+fn version() -> String {
+    let mut built: Vec<&str> = Vec::new();
+    if cfg!(feature = "testsuite") {
+        built.push("testsuite");
+    }
+    if weft_interp::Engine::Jit.available() {
+        built.push("jit");
+    }
+    let proposals: Vec<&str> = weft_ast::Features::DEFAULT.names().collect();
+    format!(
+        "{}\nfeatures: {}\ndefault proposals: {}",
+        env!("CARGO_PKG_VERSION"),
+        if built.is_empty() {
+            "none".to_string()
+        } else {
+            built.join(", ")
+        },
+        proposals.join(", ")
+    )
 }
 
 fn main() -> ExitCode {
     let argv = cmd::run::normalize_args(std::env::args_os().collect(), &Cli::command());
-    let cli = Cli::parse_from(argv);
+    // Built once per run: clap keeps a `'static` version text.
+    let version: &'static str = Box::leak(version().into_boxed_str());
+    let matches = Cli::command().version(version).get_matches_from(argv);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Compile(args) => cmd::compile::run(args),
         Command::Parse(args) => cmd::parse::run(args),
@@ -73,6 +113,11 @@ fn main() -> ExitCode {
         Command::Wast(args) => cmd::wast::run(args),
         Command::Smith(args) => cmd::smith::run(args),
         Command::Shrink(args) => cmd::shrink::run(args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "weft", &mut script);
+            cmd::write(std::path::Path::new("-"), &script)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

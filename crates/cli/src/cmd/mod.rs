@@ -312,6 +312,62 @@ pub fn emit(text: fmt::Arguments<'_>) -> Result<(), Error> {
     })
 }
 
+/// A progress line on standard error (`[k/n] what`), redrawn in place,
+/// shown only when standard error is a terminal: a long run (`spec`,
+/// `wast` of many files, `smith --count`) says how far it is, and
+/// redirected output stays clean.
+pub struct Progress {
+    total: u64,
+    shown: bool,
+    done: u64,
+}
+
+impl Progress {
+    /// A progress line over `total` steps; silent unless standard error is
+    /// a terminal and there is more than one step.
+    pub fn new(total: u64) -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            total,
+            shown: total > 1 && std::io::stderr().is_terminal(),
+            done: 0,
+        }
+    }
+
+    /// One more step, about to work on `what`.
+    pub fn step(&mut self, what: &dyn fmt::Display) {
+        self.done += 1;
+        if self.shown {
+            let mut err = std::io::stderr().lock();
+            // Carriage return and erase the line: one line, redrawn.
+            let _ = write!(err, "\r\x1b[K[{}/{}] {what}", self.done, self.total);
+            let _ = err.flush();
+        }
+    }
+
+    /// Erases the line, to print other output; the next step draws it
+    /// again.
+    pub fn clear(&self) {
+        if self.shown {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[K");
+            let _ = err.flush();
+        }
+    }
+
+    /// Erases the line for good (before the command's own output).
+    pub fn finish(&mut self) {
+        self.clear();
+        self.shown = false;
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
 /// The magic number every binary module starts with.
 const MAGIC: &[u8] = b"\0asm";
 

@@ -42,11 +42,18 @@ pub fn run(args: Args) -> Result<(), Error> {
     let mut files = 0;
     let mut dirs: std::collections::BTreeMap<String, [u32; 3]> = Default::default();
     let mut failures = Vec::new();
-    for file in suite::all_files() {
+    let chosen: Vec<_> = suite::all_files()
+        .into_iter()
+        .filter(|file| {
+            args.filter
+                .as_deref()
+                .is_none_or(|f| file.key().contains(f))
+        })
+        .collect();
+    let mut progress = super::Progress::new(chosen.len() as u64);
+    for file in chosen {
         let key = file.key();
-        if args.filter.as_deref().is_some_and(|f| !key.contains(f)) {
-            continue;
-        }
+        progress.step(&key);
         files += 1;
         let semantics = runner::Semantics {
             engine,
@@ -55,6 +62,9 @@ pub fn run(args: Args) -> Result<(), Error> {
         let outcome = runner::run_script_with(file.text, semantics);
         jit.add(&outcome.jit);
         if args.verbose {
+            if !args.json && !outcome.failures.is_empty() {
+                progress.clear();
+            }
             for (line, why) in &outcome.failures {
                 if args.json {
                     failures.push(serde_json::json!({"file": key, "line": line, "message": why}));
@@ -69,6 +79,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         row[2] += outcome.skipped;
         table.add(&file.dir, &outcome);
     }
+    progress.finish();
     if files == 0 {
         return Err(Error::Usage(format!(
             "no testsuite file matches `{}`",

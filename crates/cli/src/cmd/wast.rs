@@ -38,7 +38,9 @@ pub fn run(args: Args) -> Result<(), Error> {
     let features = args.features.features()?;
     let engine = args.engine.engine()?;
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    let mut progress = super::Progress::new(args.files.len() as u64);
     for path in &args.files {
+        progress.step(&path.display());
         let mut text = super::json_from_wast::read_text(path)?;
         if path
             .extension()
@@ -61,6 +63,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         failed += outcome.failed();
         skipped += outcome.skipped;
         let name = path.display().to_string();
+        progress.clear();
         if args.json {
             super::emit(format_args!("{}\n", json(&name, &outcome)))?;
         } else {
