@@ -82,6 +82,7 @@ pub fn run(args: Args) -> Result<(), Error> {
             ))?;
         }
     }
+    progress.finish();
     if args.json {
         super::emit(format_args!(
             "{{\"totals\":{{\"passed\":{passed},\"failed\":{failed},\"skipped\":{skipped}}}}}\n"
