@@ -430,6 +430,11 @@ fn bad(what: impl std::fmt::Display) -> String {
     format!("not a json-from-wast command file: {what}")
 }
 
+/// The last line a command is moved down to: a command file's line
+/// numbers cost that many newlines, so they are believed up to here (16 Mi
+/// lines, far beyond any script) and no further.
+const MAX_PADDED_LINES: u64 = 1 << 24;
+
 /// Reads a command file back into a script, the modules from `dir`
 /// (binary ones as `(module binary ...)`, text ones as `(module quote
 /// ...)`), one command per line at the line it had.
@@ -445,7 +450,7 @@ pub fn to_wast(json: &str, dir: &Path) -> Result<String, Error> {
         let kind = c["type"].as_str().unwrap_or_default();
         // Each command on the line it had, so that failures name it.
         if let Some(line) = c["line"].as_u64() {
-            while lines < line && lines < u64::from(u32::MAX) {
+            while lines < line && lines < MAX_PADDED_LINES {
                 out.push('\n');
                 lines += 1;
             }
@@ -729,6 +734,15 @@ mod tests {
                 .to_string()
                 .contains("not a plain name")
         );
+        // A line number far away costs a bounded number of newlines.
+        let far = r#"{"commands": [{"type": "register", "line": 99999999999, "as": "x"}]}"#;
+        let text = to_wast(far, &dir).unwrap();
+        assert!(
+            text.len() <= (MAX_PADDED_LINES as usize) + 32,
+            "{}",
+            text.len()
+        );
+        assert!(text.ends_with("(register \"x\")\n"));
     }
 
     /// The whole bundled testsuite: each file converted and read back
