@@ -10,11 +10,16 @@ mod cmd;
 
 use std::process::ExitCode;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 /// weft: a WebAssembly toolkit.
 #[derive(Debug, Parser)]
-#[command(name = "weft", version, about)]
+#[command(
+    name = "weft",
+    version,
+    about,
+    after_help = "Example: weft objdump -d module.wasm"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -30,6 +35,9 @@ enum Command {
     Parse(cmd::parse::Args),
     /// Show a module's sections, counts, imports and exports.
     Dump(cmd::dump::Args),
+    /// Show a module's sections, details, disassembly or bytes, like
+    /// `wasm-objdump`.
+    Objdump(cmd::objdump::Args),
     /// Print a module (binary or text) as text.
     Print(cmd::print::Args),
     /// Call an exported function and print its results.
@@ -39,29 +47,77 @@ enum Command {
     #[cfg(feature = "testsuite")]
     /// Run the official spec testsuite (bundled) and print a table by directory.
     Spec(cmd::spec::Args),
-    /// Run .wast scripts.
+    /// Remove custom sections, copying every other byte as it is.
+    Strip(cmd::strip::Args),
+    /// Convert a .wast script to wabt's wast2json form (JSON and module
+    /// files).
+    JsonFromWast(cmd::json_from_wast::Args),
+    /// Run .wast scripts (or json-from-wast command files).
     Wast(cmd::wast::Args),
     /// Generate valid modules from seeds (weft-smith), or coverage stats.
     Smith(cmd::smith::Args),
     /// Reduce a module while a predicate command holds, keeping it valid.
     Shrink(cmd::shrink::Args),
+    /// Print a shell completion script (bash, zsh, fish, elvish,
+    /// powershell).
+    #[command(
+        after_help = "Example: weft completions bash > ~/.local/share/bash-completion/completions/weft"
+    )]
+    Completions {
+        /// The shell.
+        shell: clap_complete::Shell,
+    },
+}
+
+/// What `weft --version` says: the version, the build's optional parts,
+/// and the proposals on by default.
+fn version() -> String {
+    let mut built: Vec<&str> = Vec::new();
+    if cfg!(feature = "testsuite") {
+        built.push("testsuite");
+    }
+    if weft_interp::Engine::Jit.available() {
+        built.push("jit");
+    }
+    let proposals: Vec<&str> = weft_ast::Features::DEFAULT.names().collect();
+    format!(
+        "{}\nfeatures: {}\ndefault proposals: {}",
+        env!("CARGO_PKG_VERSION"),
+        if built.is_empty() {
+            "none".to_string()
+        } else {
+            built.join(", ")
+        },
+        proposals.join(", ")
+    )
 }
 
 fn main() -> ExitCode {
     let argv = cmd::run::normalize_args(std::env::args_os().collect(), &Cli::command());
-    let cli = Cli::parse_from(argv);
+    // Built once per run: clap keeps a `'static` version text.
+    let version: &'static str = Box::leak(version().into_boxed_str());
+    let matches = Cli::command().version(version).get_matches_from(argv);
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     let result = match cli.command {
         Command::Compile(args) => cmd::compile::run(args),
         Command::Parse(args) => cmd::parse::run(args),
         Command::Dump(args) => cmd::dump::run(args),
+        Command::Objdump(args) => cmd::objdump::run(args),
         Command::Print(args) => cmd::print::run(args),
         Command::Run(args) => cmd::run::run(args),
         Command::Validate(args) => cmd::validate::run(args),
         #[cfg(feature = "testsuite")]
         Command::Spec(args) => cmd::spec::run(args),
+        Command::Strip(args) => cmd::strip::run(args),
+        Command::JsonFromWast(args) => cmd::json_from_wast::run(args),
         Command::Wast(args) => cmd::wast::run(args),
         Command::Smith(args) => cmd::smith::run(args),
         Command::Shrink(args) => cmd::shrink::run(args),
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "weft", &mut script);
+            cmd::write(std::path::Path::new("-"), &script)
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -122,8 +122,12 @@ fn wast_json_is_one_object_per_file() {
     assert_eq!(out.status.code(), Some(1));
     let text = stdout(&out);
     let lines: Vec<&str> = text.lines().collect();
-    // No summary line: only the objects.
-    assert_eq!(lines.len(), 2, "{text}");
+    // One object per file, then the totals.
+    assert_eq!(lines.len(), 3, "{text}");
+    assert_eq!(
+        lines[2],
+        "{\"totals\":{\"passed\":4,\"failed\":1,\"skipped\":0}}"
+    );
     assert_eq!(
         lines[0],
         format!(
@@ -146,7 +150,8 @@ fn wast_json_is_one_object_per_file() {
     assert_eq!(
         stdout(&out),
         format!(
-            "{{\"file\":\"{escaped}\",\"passed\":2,\"failed\":0,\"skipped\":0,\"failures\":[]}}\n"
+            "{{\"file\":\"{escaped}\",\"passed\":2,\"failed\":0,\"skipped\":0,\"failures\":[]}}\n\
+             {{\"totals\":{{\"passed\":2,\"failed\":0,\"skipped\":0}}}}\n"
         )
     );
 }

@@ -5,6 +5,7 @@
 //! A text module is shown as weft encodes it. The section table comes from
 //! the sections' framing alone, so it is shown even when a section's
 //! contents are malformed (the error follows, and the exit status says so).
+//! `--json` gives the same as `weft objdump -h -x --json`.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -21,6 +22,11 @@ pub struct Args {
     /// The module to show: binary or text (shown as weft encodes it), `-`
     /// for standard input.
     input: PathBuf,
+    /// One JSON object instead of text: `sections` (id, name, start,
+    /// end, size, count) and `details` (the text's detail lines), and
+    /// `error`/`offset` when the module is malformed.
+    #[arg(long)]
+    json: bool,
     /// Proposals to accept (default: `all`, every encoding weft knows).
     #[command(flatten)]
     features: FeatureArgs,
@@ -28,6 +34,20 @@ pub struct Args {
 
 /// Runs `weft dump`.
 pub fn run(args: Args) -> Result<(), Error> {
+    if args.json {
+        // `weft objdump -h -x --json` is the same overview.
+        return super::objdump::run(super::objdump::Args {
+            input: args.input,
+            headers: true,
+            details: true,
+            disassemble: false,
+            contents: false,
+            section: None,
+            json: true,
+            features: args.features,
+            help: None,
+        });
+    }
     let features = args.features.decoding()?;
     let mut bytes = super::read(&args.input)?;
     if !super::is_binary(&args.input, &bytes) || !bytes.starts_with(b"\0asm") {
@@ -57,29 +77,7 @@ pub fn render(file: &str, m: Option<&Module>, sections: &[SectionFrame]) -> Stri
     let mut out = String::new();
     let _ = writeln!(out, "{file}: file format wasm 0x1\n\nSections:\n");
     for frame in sections {
-        let id = SectionId::from_code(frame.id);
-        let range = &frame.range;
-        let _ = write!(
-            out,
-            "{:>9} start={:#010x} end={:#010x} (size={:#010x})",
-            id.map_or("Unknown", section_name),
-            range.start,
-            range.end,
-            range.len()
-        );
-        match (id, m) {
-            (Some(SectionId::Custom), _) => {
-                let name = frame.custom_name.as_deref().unwrap_or("?");
-                let _ = writeln!(out, " {name:?}");
-            }
-            (Some(SectionId::Start), Some(m)) => {
-                let _ = writeln!(out, " start: {}", m.start.unwrap_or(0));
-            }
-            (Some(id), Some(m)) => {
-                let _ = writeln!(out, " count: {}", count(m, id));
-            }
-            _ => out.push('\n'),
-        }
+        section_line(&mut out, frame, m);
     }
     if let Some(m) = m {
         let _ = writeln!(out, "\nSection Details:\n");
@@ -88,7 +86,37 @@ pub fn render(file: &str, m: Option<&Module>, sections: &[SectionFrame]) -> Stri
     out
 }
 
-fn section_name(id: SectionId) -> &'static str {
+/// One line of the section table (`wasm-objdump -h`'s form): the name,
+/// the contents' range and size, and the item count (or a custom
+/// section's name, or the start function) when the module decoded.
+pub(crate) fn section_line(out: &mut String, frame: &SectionFrame, m: Option<&Module>) {
+    let id = SectionId::from_code(frame.id);
+    let range = &frame.range;
+    let _ = write!(
+        out,
+        "{:>9} start={:#010x} end={:#010x} (size={:#010x})",
+        id.map_or("Unknown", section_name),
+        range.start,
+        range.end,
+        range.len()
+    );
+    match (id, m) {
+        (Some(SectionId::Custom), _) => {
+            let name = frame.custom_name.as_deref().unwrap_or("?");
+            let _ = writeln!(out, " {name:?}");
+        }
+        (Some(SectionId::Start), Some(m)) => {
+            let _ = writeln!(out, " start: {}", m.start.unwrap_or(0));
+        }
+        (Some(id), Some(m)) => {
+            let _ = writeln!(out, " count: {}", count(m, id));
+        }
+        _ => out.push('\n'),
+    }
+}
+
+/// The name `wasm-objdump` gives a section.
+pub(crate) fn section_name(id: SectionId) -> &'static str {
     match id {
         SectionId::Custom => "Custom",
         SectionId::Type => "Type",
@@ -112,7 +140,7 @@ fn custom_name(c: &Custom) -> &str {
 }
 
 /// The number of items a section declared.
-fn count(m: &Module, id: SectionId) -> usize {
+pub(crate) fn count(m: &Module, id: SectionId) -> usize {
     match id {
         SectionId::Type => m.types.len(),
         SectionId::Import => m.imports.len(),
@@ -129,7 +157,8 @@ fn count(m: &Module, id: SectionId) -> usize {
     }
 }
 
-fn details(out: &mut String, m: &Module) {
+/// The `Section Details` part: each section's items, a block each.
+pub(crate) fn details(out: &mut String, m: &Module) {
     let names = &m.names;
     let label = |map: &NameMap, i: u32| match Names::get(map, i) {
         Some(n) => format!(" <{n}>"),

@@ -4,7 +4,9 @@
 
 pub mod compile;
 pub mod dump;
+pub mod json_from_wast;
 pub mod locate;
+pub mod objdump;
 pub mod parse;
 pub mod print;
 pub mod run;
@@ -12,6 +14,7 @@ pub mod shrink;
 pub mod smith;
 #[cfg(feature = "testsuite")]
 pub mod spec;
+pub mod strip;
 pub mod validate;
 pub mod wast;
 
@@ -103,6 +106,30 @@ impl fmt::Display for Error {
             Error::Exit(code) => write!(f, "the program exited with code {code}"),
             Error::Command(e) => e.fmt(f),
         }
+    }
+}
+
+/// An error as JSON: `message` (without the file name), and where:
+/// `offset` (a binary's byte offset), `line`/`column` (a text's).
+pub fn error_json(e: &Error) -> serde_json::Value {
+    use serde_json::json;
+    match e {
+        Error::Binary { source, .. } => {
+            json!({"message": source.to_string(), "offset": source.offset()})
+        }
+        Error::Invalid { source, .. } => {
+            let message = format!("{source}{}", feature_hint(&source.to_string()));
+            match source.offset() {
+                Some(offset) => json!({"message": message, "offset": offset}),
+                None => json!({"message": message}),
+            }
+        }
+        Error::Text { source, .. } => json!({
+            "message": source.message(),
+            "line": source.line(),
+            "column": source.col(),
+        }),
+        other => json!({"message": other.to_string()}),
     }
 }
 
@@ -283,6 +310,62 @@ pub fn emit(text: fmt::Arguments<'_>) -> Result<(), Error> {
         path: PathBuf::from("<stdout>"),
         source,
     })
+}
+
+/// A progress line on standard error (`[k/n] what`), redrawn in place,
+/// shown only when standard error is a terminal: a long run (`spec`,
+/// `wast` of many files, `smith --count`) says how far it is, and
+/// redirected output stays clean.
+pub struct Progress {
+    total: u64,
+    shown: bool,
+    done: u64,
+}
+
+impl Progress {
+    /// A progress line over `total` steps; silent unless standard error is
+    /// a terminal and there is more than one step.
+    pub fn new(total: u64) -> Progress {
+        use std::io::IsTerminal;
+        Progress {
+            total,
+            shown: total > 1 && std::io::stderr().is_terminal(),
+            done: 0,
+        }
+    }
+
+    /// One more step, about to work on `what`.
+    pub fn step(&mut self, what: &dyn fmt::Display) {
+        self.done += 1;
+        if self.shown {
+            let mut err = std::io::stderr().lock();
+            // Carriage return and erase the line: one line, redrawn.
+            let _ = write!(err, "\r\x1b[K[{}/{}] {what}", self.done, self.total);
+            let _ = err.flush();
+        }
+    }
+
+    /// Erases the line, to print other output; the next step draws it
+    /// again.
+    pub fn clear(&self) {
+        if self.shown {
+            let mut err = std::io::stderr().lock();
+            let _ = write!(err, "\r\x1b[K");
+            let _ = err.flush();
+        }
+    }
+
+    /// Erases the line for good (before the command's own output).
+    pub fn finish(&mut self) {
+        self.clear();
+        self.shown = false;
+    }
+}
+
+impl Drop for Progress {
+    fn drop(&mut self) {
+        self.finish();
+    }
 }
 
 /// The magic number every binary module starts with.

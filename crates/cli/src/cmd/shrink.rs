@@ -17,6 +17,7 @@ use super::{Error, FeatureArgs};
 
 /// Arguments of `weft shrink`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: weft shrink './still-crashes.sh' big.wasm -o small.wasm")]
 pub struct Args {
     /// The interestingness test: a shell command given the candidate's
     /// path; exit status 0 = still interesting.

@@ -24,6 +24,7 @@ use super::{Error, FeatureArgs};
 
 /// Arguments of `weft smith`.
 #[derive(Debug, clap::Args)]
+#[command(after_help = "Example: weft smith --seed 100 --count 1000 --out modules/")]
 pub struct Args {
     /// The first seed.
     #[arg(long, default_value_t = 0)]
@@ -255,8 +256,10 @@ pub fn run(args: Args) -> Result<(), Error> {
         return Err(config_error("several modules need --out DIR"));
     }
     let mut stats = Stats::new();
+    let mut progress = super::Progress::new(args.count);
     for k in 0..args.count {
         let seed = args.seed.wrapping_add(k);
+        progress.step(&format_args!("seed {seed}"));
         let bytes = weft_smith::seed_bytes(seed, args.input_len);
         let module = weft_ast::Module::arbitrary(&mut Unstructured::new(&bytes), &config)
             .map_err(|e| config_error(format!("seed {seed}: {e}")))?;
@@ -279,6 +282,7 @@ pub fn run(args: Args) -> Result<(), Error> {
                 })?;
         }
     }
+    progress.finish();
     if args.stats {
         super::emit(format_args!("{stats}"))?;
         // In swarm mode the features drawn are subsets of these.

@@ -23,6 +23,11 @@ pub struct Args {
     /// Exit with status 1 when any command fails.
     #[arg(long)]
     strict: bool,
+    /// One JSON object instead of the table: `dirs` (each directory's
+    /// passed, failed, skipped), the totals, and with -v `failures`
+    /// (file, line, message).
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     limits: LimitArgs,
     #[command(flatten)]
@@ -35,11 +40,20 @@ pub fn run(args: Args) -> Result<(), Error> {
     let mut table = Table::default();
     let mut jit = weft_interp::JitStats::default();
     let mut files = 0;
-    for file in suite::all_files() {
+    let mut dirs: std::collections::BTreeMap<String, [u32; 3]> = Default::default();
+    let mut failures = Vec::new();
+    let chosen: Vec<_> = suite::all_files()
+        .into_iter()
+        .filter(|file| {
+            args.filter
+                .as_deref()
+                .is_none_or(|f| file.key().contains(f))
+        })
+        .collect();
+    let mut progress = super::Progress::new(chosen.len() as u64);
+    for file in chosen {
         let key = file.key();
-        if args.filter.as_deref().is_some_and(|f| !key.contains(f)) {
-            continue;
-        }
+        progress.step(&key);
         files += 1;
         let semantics = runner::Semantics {
             engine,
@@ -48,17 +62,59 @@ pub fn run(args: Args) -> Result<(), Error> {
         let outcome = runner::run_script_with(file.text, semantics);
         jit.add(&outcome.jit);
         if args.verbose {
+            if !args.json && !outcome.failures.is_empty() {
+                progress.clear();
+            }
             for (line, why) in &outcome.failures {
-                super::emit(format_args!("{key}:{line}: {why}\n"))?;
+                if args.json {
+                    failures.push(serde_json::json!({"file": key, "line": line, "message": why}));
+                } else {
+                    super::emit(format_args!("{key}:{line}: {why}\n"))?;
+                }
             }
         }
+        let row = dirs.entry(file.dir.clone()).or_default();
+        row[0] += outcome.passed;
+        row[1] += outcome.failed();
+        row[2] += outcome.skipped;
         table.add(&file.dir, &outcome);
     }
+    progress.finish();
     if files == 0 {
         return Err(Error::Usage(format!(
             "no testsuite file matches `{}`",
             args.filter.as_deref().unwrap_or_default()
         )));
+    }
+    if args.json {
+        let [passed, failed, skipped] = table.totals();
+        let rows: Vec<serde_json::Value> = dirs
+            .iter()
+            .map(|(dir, [p, f, s])| {
+                serde_json::json!({"dir": dir, "passed": p, "failed": f, "skipped": s})
+            })
+            .collect();
+        let mut o = serde_json::json!({
+            "dirs": rows,
+            "passed": passed,
+            "failed": failed,
+            "skipped": skipped,
+        });
+        if args.verbose {
+            o["failures"] = serde_json::Value::Array(failures);
+        }
+        if engine == weft_interp::Engine::Jit {
+            o["jit"] = serde_json::json!({
+                "functions": jit.functions,
+                "compiled": jit.compiled,
+                "interpreted": jit.interpreted,
+            });
+        }
+        super::emit(format_args!("{o}\n"))?;
+        if args.strict && failed > 0 {
+            return Err(Error::Failed(failed));
+        }
+        return Ok(());
     }
     super::emit(format_args!("{table}"))?;
     if engine == weft_interp::Engine::Jit {

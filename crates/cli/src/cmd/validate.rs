@@ -36,6 +36,12 @@ pub struct Args {
     /// alone, since the bodies depend on those.
     #[arg(long)]
     all_errors: bool,
+    /// One JSON object per module on standard output: `file`, `valid`,
+    /// and for an invalid one `error` (the first), `offset` (a binary's
+    /// byte offset, when known) or `line`/`column` (a text's), and
+    /// `errors` (every one reported). The exit status is as without it.
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     features: FeatureArgs,
 }
@@ -49,6 +55,9 @@ pub fn run(args: Args) -> Result<(), Error> {
         parallel: args.parallel,
         all_errors: args.all_errors,
     };
+    if args.json {
+        return run_json(&args.inputs, mode);
+    }
     // The latest error waits: the last one is the command's.
     let mut last: Option<Error> = None;
     for input in &args.inputs {
@@ -63,6 +72,40 @@ pub fn run(args: Args) -> Result<(), Error> {
         });
     }
     last.map_or(Ok(()), Err)
+}
+
+/// `--json`: each module's verdict as one JSON object a line.
+fn run_json(inputs: &[PathBuf], mode: Mode) -> Result<(), Error> {
+    use serde_json::{Value, json};
+    let mut invalid = 0;
+    for input in inputs {
+        let mut errors: Vec<Value> = Vec::new();
+        check(input, mode, &mut |found| {
+            errors.push(match found {
+                Found::Error(e) => super::error_json(&e),
+                Found::Shown(text) => json!({"message": text}),
+            })
+        });
+        let mut o = json!({"file": input.display().to_string(), "valid": errors.is_empty()});
+        if let Some(first) = errors.first() {
+            invalid += 1;
+            o["error"] = first["message"].clone();
+            for key in ["offset", "line", "column"] {
+                if let Some(v) = first.get(key) {
+                    o[key] = v.clone();
+                }
+            }
+            o["errors"] = Value::Array(errors);
+        }
+        super::emit(format_args!("{o}\n"))?;
+    }
+    if invalid > 0 {
+        return Err(Error::Usage(format!(
+            "{invalid} of {} modules are not valid",
+            inputs.len()
+        )));
+    }
+    Ok(())
 }
 
 /// An error found, before the last.

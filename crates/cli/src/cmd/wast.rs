@@ -1,5 +1,8 @@
 //! `weft wast FILE...`: runs `.wast` scripts and prints each file's result,
-//! then `N passed, M failed` (or, with `--json`, one JSON object per file).
+//! then `N passed, M failed` (or, with `--json`, one JSON object per file
+//! and one of the totals).
+//! A `.json` file is a `weft json-from-wast` (wast2json) command file, run
+//! as the script it describes.
 //! Exits with status 1 when any command fails.
 
 use std::fmt::Write as _;
@@ -13,10 +16,13 @@ use super::{EngineArgs, Error, FeatureArgs, LimitArgs};
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft wast tests/*.wast --fuel 10000000")]
 pub struct Args {
-    /// The scripts to run.
+    /// The scripts to run (`.json`: json-from-wast/wast2json command
+    /// files, their modules beside them).
     #[arg(required = true)]
     files: Vec<PathBuf>,
-    /// One JSON object per file (file, passed, failed, skipped, failures).
+    /// One JSON object per file (file, passed, failed, skipped, failures:
+    /// line and message of each failing command), then one with the
+    /// totals (`{"totals": {"passed", "failed", "skipped"}}`).
     #[arg(long)]
     json: bool,
     #[command(flatten)]
@@ -31,19 +37,23 @@ pub struct Args {
 pub fn run(args: Args) -> Result<(), Error> {
     let features = args.features.features()?;
     let engine = args.engine.engine()?;
-    let (mut passed, mut failed) = (0, 0);
+    let (mut passed, mut failed, mut skipped) = (0, 0, 0);
+    let mut progress = super::Progress::new(args.files.len() as u64);
     for path in &args.files {
-        let bytes = super::read(path)?;
-        let text = String::from_utf8(bytes).map_err(|e| Error::Io {
-            path: path.clone(),
-            source: std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                format!(
-                    "malformed UTF-8 encoding at byte {}",
-                    e.utf8_error().valid_up_to()
-                ),
-            ),
-        })?;
+        progress.step(&path.display());
+        let mut text = super::json_from_wast::read_text(path)?;
+        if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+        {
+            // A json-from-wast (wast2json) command file: read back into a
+            // script, its modules from beside it.
+            let dir = path
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(std::path::Path::new("."));
+            text = super::json_from_wast::to_wast(&text, dir)?;
+        }
         let semantics = runner::Semantics {
             engine,
             ..args.limits.apply(runner::Semantics::new(features))
@@ -51,7 +61,9 @@ pub fn run(args: Args) -> Result<(), Error> {
         let outcome = runner::run_script_with(&text, semantics);
         passed += outcome.passed;
         failed += outcome.failed();
+        skipped += outcome.skipped;
         let name = path.display().to_string();
+        progress.clear();
         if args.json {
             super::emit(format_args!("{}\n", json(&name, &outcome)))?;
         } else {
@@ -70,7 +82,12 @@ pub fn run(args: Args) -> Result<(), Error> {
             ))?;
         }
     }
-    if !args.json {
+    progress.finish();
+    if args.json {
+        super::emit(format_args!(
+            "{{\"totals\":{{\"passed\":{passed},\"failed\":{failed},\"skipped\":{skipped}}}}}\n"
+        ))?;
+    } else {
         super::emit(format_args!("{passed} passed, {failed} failed\n"))?;
     }
     if failed > 0 {
