@@ -269,3 +269,34 @@ fn same_offsets_and_bytes_as_wasm_objdump() {
     }
     assert_eq!(compared, 20);
 }
+
+#[test]
+fn several_files_are_shown_in_turn_and_any_failure_fails() {
+    let wat = data("objdump.wat");
+    let text = stdout(&[
+        "objdump".as_ref(),
+        "-d".as_ref(),
+        wat.as_os_str(),
+        wat.as_os_str(),
+    ]);
+    assert_eq!(text, format!("{DISASSEMBLY}{DISASSEMBLY}"));
+    // A missing file among good ones: the good ones are still shown, the
+    // missing one is named, the command fails.
+    let out = weft(&[
+        "objdump".as_ref(),
+        "-d".as_ref(),
+        wat.as_os_str(),
+        "/nonexistent/none.wasm".as_ref(),
+        wat.as_os_str(),
+    ]);
+    assert!(!out.status.success());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        format!("{DISASSEMBLY}{DISASSEMBLY}")
+    );
+    assert!(
+        stderr(&out).contains("/nonexistent/none.wasm: No such file"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -37,7 +37,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     if args.json {
         // `weft objdump -h -x --json` is the same overview.
         return super::objdump::run(super::objdump::Args {
-            input: args.input,
+            inputs: vec![args.input],
             headers: true,
             details: true,
             disassemble: false,

@@ -14,7 +14,7 @@
 //! shown as weft encodes it.
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
 use weft_ast::*;
@@ -29,9 +29,10 @@ use super::{Error, FeatureArgs, dump};
     disable_help_flag = true
 )]
 pub struct Args {
-    /// The module to show: binary or text (shown as weft encodes it), `-`
-    /// for standard input.
-    pub(crate) input: PathBuf,
+    /// The modules to show, one after the other: binary or text (shown as
+    /// weft encodes it), `-` for standard input.
+    #[arg(required = true)]
+    pub(crate) inputs: Vec<PathBuf>,
     /// Section headers: each section's range, size and item count.
     #[arg(short = 'h', long = "headers")]
     pub(crate) headers: bool,
@@ -71,9 +72,26 @@ pub fn run(args: Args) -> Result<(), Error> {
         ));
     }
     let features = args.features.decoding()?;
-    let mut bytes = super::read(&args.input)?;
-    if !super::is_binary(&args.input, &bytes) || !bytes.starts_with(b"\0asm") {
-        bytes = super::decode(&args.input, &bytes, features)?.encode();
+    if let [input] = &args.inputs[..] {
+        return show(&args, input, features);
+    }
+    // Every file is shown, as wasm-objdump does, each failure said as it
+    // comes; any failure fails the command.
+    let mut failed = false;
+    for input in &args.inputs {
+        if let Err(e) = show(&args, input, features) {
+            eprintln!("error: {e}");
+            failed = true;
+        }
+    }
+    if failed { Err(Error::Exit(1)) } else { Ok(()) }
+}
+
+/// Shows one module as `args` ask.
+fn show(args: &Args, input: &Path, features: Features) -> Result<(), Error> {
+    let mut bytes = super::read(input)?;
+    if !super::is_binary(input, &bytes) || !bytes.starts_with(b"\0asm") {
+        bytes = super::decode(input, &bytes, features)?.encode();
     }
     let (frames, framing_error) = weft_parser::section_frames(&bytes);
     let mut hook = Recorder::default();
@@ -93,7 +111,7 @@ pub fn run(args: Args) -> Result<(), Error> {
     {
         return Err(Error::Usage(format!(
             "{}: no section named `{want}`",
-            args.input.display()
+            input.display()
         )));
     }
     let view = View {
@@ -106,10 +124,9 @@ pub fn run(args: Args) -> Result<(), Error> {
             .find(|f| f.id == SectionId::Code as u8)
             .map_or(bytes.len(), |f| f.range.end),
     };
-    let name = args.input.display().to_string();
+    let name = input.display().to_string();
     // wasm-objdump names the file by its last component.
-    let short = args
-        .input
+    let short = input
         .file_name()
         .map_or(name.clone(), |n| n.to_string_lossy().into_owned());
     if args.json {
@@ -159,7 +176,7 @@ pub fn run(args: Args) -> Result<(), Error> {
         super::emit(format_args!("{out}"))?;
     }
     decoded.map(|_| ()).map_err(|source| Error::Binary {
-        path: args.input.clone(),
+        path: input.to_path_buf(),
         source,
     })
 }
