@@ -20,9 +20,15 @@ impl<W: Write> Printer<'_, W> {
     pub fn module(&mut self) -> fmt::Result {
         let m = self.m;
         self.w("(module")?;
-        if let Some(id) = m.names.module.as_deref().and_then(text::id) {
-            self.w(" ")?;
-            self.w(&id)?;
+        if let Some(name) = m.names.module.as_deref() {
+            match text::id(name) {
+                Some(id) => {
+                    self.w(" ")?;
+                    self.w(&id)?;
+                }
+                // The empty name: no identifier spells it.
+                None => self.name_annotation(Some(name))?,
+            }
         }
         self.customs(Place::First)?;
         for id in SectionId::ORDER {
