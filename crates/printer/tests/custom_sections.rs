@@ -452,3 +452,54 @@ fn name_section_round_trips() {
         "wasm-tools' text:\n{theirs}"
     );
 }
+
+/// Every prefix of a text with every annotation form, and the text with
+/// each token replaced by `(`, `)`, a string or a number, parses or fails
+/// with a line:col error: never a panic.
+#[test]
+fn cut_and_mutated_annotations_never_panic() {
+    let bytes = with_customs(
+        &base_module(),
+        &[
+            ("dylink.0", &full_dylink().encode(), true),
+            ("producers", &full_producers().encode(), false),
+        ],
+    );
+    let text = print(&decode(&bytes));
+    let check = |t: &str| {
+        if let Err(e) = weft_wat::parse_module(t) {
+            let got = e.to_string();
+            assert!(
+                got.split(':').take(2).all(|n| n.parse::<u32>().is_ok()),
+                "{t}: no line:col in {got}"
+            );
+        }
+    };
+    let mut cuts = 0;
+    for (at, _) in text.char_indices() {
+        check(&text[..at]);
+        cuts += 1;
+    }
+    let words: Vec<&str> = text.split(' ').collect();
+    let mut mutants = 0;
+    for i in 0..words.len() {
+        for with in [
+            "(",
+            ")",
+            "\"s\"",
+            "7",
+            "0xffffffffff",
+            "(@producers",
+            "(@dylink.0",
+        ] {
+            let mut w = words.clone();
+            w[i] = with;
+            check(&w.join(" "));
+            mutants += 1;
+        }
+    }
+    assert!(
+        cuts > 500 && mutants > 300,
+        "{cuts} cuts, {mutants} mutants"
+    );
+}
