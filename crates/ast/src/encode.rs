@@ -542,6 +542,7 @@ impl ModuleEncoder<'_> {
             }
             SectionId::Custom => false,
         };
+        debug_assert_eq!(present, m.has_section(id));
         if present {
             self.section(id, &body);
         }

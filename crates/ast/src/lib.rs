@@ -9,6 +9,8 @@
 //!   [`INSTRUCTIONS`]);
 //! - [`Features`]: the proposals a parser or validator accepts;
 //! - [`FuncBranchHints`]: the branch hinting proposal's code metadata;
+//! - [`custom`]: structured views of the `producers` and `dylink.0`
+//!   custom sections, for the text format's annotations;
 //! - [`encode`]: the AST to the binary format.
 //!
 //! ```
@@ -34,6 +36,7 @@
 
 mod table;
 
+pub mod custom;
 pub mod encode;
 mod features;
 mod instr;

@@ -445,6 +445,44 @@ impl CustomKind {
 }
 
 impl Module {
+    /// Whether the encoder writes the standard section `id` (it leaves
+    /// empty ones out); `false` for [`SectionId::Custom`].
+    pub fn has_section(&self, id: SectionId) -> bool {
+        match id {
+            SectionId::Custom => false,
+            SectionId::Type => !self.rec_groups.is_empty(),
+            SectionId::Import => !self.imports.is_empty(),
+            SectionId::Function | SectionId::Code => !self.funcs.is_empty(),
+            SectionId::Table => !self.tables.is_empty(),
+            SectionId::Memory => !self.memories.is_empty(),
+            SectionId::Tag => !self.tags.is_empty(),
+            SectionId::Global => !self.globals.is_empty(),
+            SectionId::Export => !self.exports.is_empty(),
+            SectionId::Start => self.start.is_some(),
+            SectionId::Element => !self.elems.is_empty(),
+            SectionId::DataCount => self.data_count.is_some(),
+            SectionId::Data => !self.datas.is_empty(),
+        }
+    }
+
+    /// The last standard section the encoder writes, if any.
+    pub fn last_section(&self) -> Option<SectionId> {
+        SectionId::ORDER
+            .into_iter()
+            .rev()
+            .find(|&id| self.has_section(id))
+    }
+
+    /// Whether a custom section at `place` is written after every standard
+    /// section (its place is the last written section or one after it).
+    pub fn is_trailing(&self, place: Place) -> bool {
+        match (place, self.last_section()) {
+            (_, None) => true,
+            (Place::First, Some(_)) => false,
+            (Place::After(id), Some(last)) => id.order() >= last.order(),
+        }
+    }
+
     /// The instructions of a span of [`Module::code`].
     ///
     /// # Panics

@@ -65,7 +65,8 @@ pub struct Options {
     /// Add a `(;N;)` comment with the index of every numbered item.
     pub index_comments: bool,
     /// Print custom sections (other than the name section, which becomes
-    /// `$id`s) as `(@custom "name" (after SECTION) "bytes")` annotations.
+    /// `$id`s) as `(@custom "name" (after SECTION) "bytes")` annotations,
+    /// or `(@producers ...)` / `(@dylink.0 ...)` where those fit.
     pub custom_annotations: bool,
     /// Spaces per nesting level.
     pub indent: u8,

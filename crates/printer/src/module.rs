@@ -1,8 +1,11 @@
 //! Module fields, in the order of the binary sections, with custom sections
-//! as annotations at their places.
+//! as annotations at their places: `(@producers ...)` and `(@dylink.0 ...)`
+//! (wasm-tools' forms) where the text parser puts those sections back and
+//! their bytes allow, `(@custom ...)` otherwise.
 
 use std::fmt::{self, Write};
 
+use weft_ast::custom;
 use weft_ast::*;
 
 use crate::names::Ids;
@@ -17,9 +20,15 @@ impl<W: Write> Printer<'_, W> {
     pub fn module(&mut self) -> fmt::Result {
         let m = self.m;
         self.w("(module")?;
-        if let Some(id) = m.names.module.as_deref().and_then(text::id) {
-            self.w(" ")?;
-            self.w(&id)?;
+        if let Some(name) = m.names.module.as_deref() {
+            match text::id(name) {
+                Some(id) => {
+                    self.w(" ")?;
+                    self.w(&id)?;
+                }
+                // The empty name: no identifier spells it.
+                None => self.name_annotation(Some(name))?,
+            }
         }
         self.customs(Place::First)?;
         for id in SectionId::ORDER {
@@ -354,6 +363,23 @@ impl<W: Write> Printer<'_, W> {
                 // annotations on their instructions.
                 continue;
             };
+            // wasm-tools' annotations where a text parser puts them back
+            // (producers after the last section, dylink.0 before the
+            // first), for bytes they give back exactly.
+            if name == custom::PRODUCERS_SECTION
+                && m.is_trailing(place)
+                && let Some(p) = custom::Producers::decode(data)
+            {
+                self.producers(&p)?;
+                continue;
+            }
+            if name == custom::DYLINK0_SECTION
+                && place == Place::First
+                && let Some(d) = custom::Dylink0::decode(data)
+            {
+                self.dylink0(&d)?;
+                continue;
+            }
             self.newline(1)?;
             self.w("(@custom ")?;
             text::name(self.out, name)?;
@@ -384,6 +410,117 @@ impl<W: Write> Printer<'_, W> {
                 text::string(self.out, data)?;
                 self.w(")")?;
             }
+        }
+        Ok(())
+    }
+}
+
+impl<W: Write> Printer<'_, W> {
+    /// `(@producers (field "name" "version") ...)`, one value a line.
+    fn producers(&mut self, p: &custom::Producers) -> fmt::Result {
+        self.newline(1)?;
+        self.w("(@producers")?;
+        for field in &p.fields {
+            for v in &field.values {
+                self.newline(2)?;
+                self.w("(")?;
+                self.w(&field.name)?;
+                self.w(" ")?;
+                text::name(self.out, &v.name)?;
+                self.w(" ")?;
+                text::name(self.out, &v.version)?;
+                self.w(")")?;
+            }
+        }
+        self.w(")")
+    }
+
+    /// `(@dylink.0 ...)`, one subsection (or export/import entry) a line.
+    fn dylink0(&mut self, d: &custom::Dylink0) -> fmt::Result {
+        use custom::Dylink0Subsection as S;
+        self.newline(1)?;
+        self.w("(@dylink.0")?;
+        for sub in &d.subsections {
+            match sub {
+                S::MemInfo {
+                    memory_size,
+                    memory_align,
+                    table_size,
+                    table_align,
+                } => {
+                    self.newline(2)?;
+                    self.w("(mem-info")?;
+                    for (kw, size, align) in [
+                        ("memory", memory_size, memory_align),
+                        ("table", table_size, table_align),
+                    ] {
+                        if *size > 0 || *align > 0 {
+                            self.w(" (")?;
+                            self.w(kw)?;
+                            self.w(" ")?;
+                            self.num(*size)?;
+                            self.w(" ")?;
+                            self.num(*align)?;
+                            self.w(")")?;
+                        }
+                    }
+                    self.w(")")?;
+                }
+                S::Needed(list) | S::RuntimePath(list) => {
+                    self.newline(2)?;
+                    self.w(if matches!(sub, S::Needed(_)) {
+                        "(needed"
+                    } else {
+                        "(runtime-path"
+                    })?;
+                    for s in list {
+                        self.w(" ")?;
+                        text::name(self.out, s)?;
+                    }
+                    self.w(")")?;
+                }
+                S::ExportInfo(list) => {
+                    for (name, flags) in list {
+                        self.newline(2)?;
+                        self.w("(export-info ")?;
+                        text::name(self.out, name)?;
+                        self.symbol_flags(*flags)?;
+                        self.w(")")?;
+                    }
+                }
+                S::ImportInfo(list) => {
+                    for (module, field, flags) in list {
+                        self.newline(2)?;
+                        self.w("(import-info ")?;
+                        text::name(self.out, module)?;
+                        self.w(" ")?;
+                        text::name(self.out, field)?;
+                        self.symbol_flags(*flags)?;
+                        self.w(")")?;
+                    }
+                }
+                S::TargetArch(arch) => {
+                    self.newline(2)?;
+                    self.w("(target-arch ")?;
+                    text::name(self.out, arch)?;
+                    self.w(")")?;
+                }
+            }
+        }
+        self.w(")")
+    }
+
+    /// The flags' names, then any bits without a name as one hex number.
+    fn symbol_flags(&mut self, mut flags: u32) -> fmt::Result {
+        for (name, bit) in custom::SYMBOL_FLAGS {
+            if flags & bit != 0 {
+                flags &= !bit;
+                self.w(" ")?;
+                self.w(name)?;
+            }
+        }
+        if flags != 0 {
+            write!(self.out, " {flags:#x}")?;
         }
         Ok(())
     }

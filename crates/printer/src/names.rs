@@ -6,6 +6,11 @@
 //! each identifier must be unique. A repeated name gets `_1`, `_2`, ...
 //! appended (skipping anything already taken); label names need no
 //! uniqueness, since labels may shadow each other.
+//!
+//! A name that no identifier spells (a repeat, so renamed, or the empty
+//! name) is also kept as itself, for an `(@name "...")` annotation after
+//! the binder (wasm-tools does the same), so that the name section reads
+//! back unchanged.
 
 use std::collections::{HashMap, HashSet};
 
@@ -17,21 +22,43 @@ use crate::text;
 #[derive(Default)]
 pub struct Space {
     ids: Vec<Option<Box<str>>>,
+    renamed: Renamed,
+}
+
+/// The names the identifiers do not spell, by index.
+#[derive(Default)]
+struct Renamed(Vec<(u32, Box<str>)>);
+
+impl Renamed {
+    fn get(&self, index: u32) -> Option<&str> {
+        self.0
+            .binary_search_by_key(&index, |(i, _)| *i)
+            .ok()
+            .map(|at| &*self.0[at].1)
+    }
 }
 
 impl Space {
     /// Builds a dense table for an index space of `size` entries.
     fn dense(map: &NameMap, size: u32) -> Space {
         let mut ids = Vec::new();
+        let mut renamed = Renamed::default();
         if map.iter().any(|(i, _)| *i < size) {
             // Sized by the module's own contents, never by a count read
             // from the name section.
             ids.resize(size as usize, None);
-            for (index, id) in unique(map, size) {
+            let (unique, r) = unique(map, size);
+            for (index, id) in unique {
                 ids[index as usize] = Some(id);
             }
+            renamed = r;
         }
-        Space { ids }
+        Space { ids, renamed }
+    }
+
+    /// The name of an index when its identifier does not spell it.
+    pub fn renamed(&self, index: u32) -> Option<&str> {
+        self.renamed.get(index)
     }
 
     /// The identifier of an index, if it has one.
@@ -45,9 +72,21 @@ impl Space {
 #[derive(Default)]
 pub struct Sparse {
     ids: Vec<(u32, Box<str>)>,
+    renamed: Renamed,
 }
 
 impl Sparse {
+    /// Builds the identifiers of a map whose indices are below `size`.
+    fn new(map: &NameMap, size: u32) -> Sparse {
+        let (ids, renamed) = unique(map, size);
+        Sparse { ids, renamed }
+    }
+
+    /// The name of an index when its identifier does not spell it.
+    pub fn renamed(&self, index: u32) -> Option<&str> {
+        self.renamed.get(index)
+    }
+
     /// The identifier of an index, if it has one.
     pub fn get(&self, index: u32) -> Option<&str> {
         self.ids
@@ -57,16 +96,22 @@ impl Sparse {
     }
 }
 
-/// The printed identifiers of `map`'s entries below `size`, made unique.
-fn unique(map: &NameMap, size: u32) -> Vec<(u32, Box<str>)> {
+/// The printed identifiers of `map`'s entries below `size`, made unique,
+/// and the names they do not spell.
+fn unique(map: &NameMap, size: u32) -> (Vec<(u32, Box<str>)>, Renamed) {
     let taken: HashSet<&str> = map.iter().map(|(_, n)| n.as_str()).collect();
     let mut used: HashSet<String> = HashSet::new();
     // Per repeated name, the next suffix to try: many repeats of one name
     // must not cost quadratic time.
     let mut next: HashMap<&str, u32> = HashMap::new();
     let mut out = Vec::new();
+    let mut renamed = Vec::new();
     for (index, name) in map {
-        if *index >= size || name.is_empty() {
+        if *index >= size {
+            continue;
+        }
+        if name.is_empty() {
+            renamed.push((*index, Box::from("")));
             continue;
         }
         let chosen = if used.contains(name.as_str()) {
@@ -83,13 +128,18 @@ fn unique(map: &NameMap, size: u32) -> Vec<(u32, Box<str>)> {
             name.clone()
         };
         if let Some(id) = text::id(&chosen) {
+            if chosen != *name {
+                renamed.push((*index, Box::from(name.as_str())));
+            }
             used.insert(chosen);
             out.push((*index, id));
         }
     }
     out.sort_by_key(|(i, _)| *i);
     out.dedup_by_key(|(i, _)| *i);
-    out
+    renamed.sort_by_key(|(i, _)| *i);
+    renamed.dedup_by_key(|(i, _)| *i);
+    (out, Renamed(renamed))
 }
 
 /// Label identifiers, not made unique (labels may shadow).
@@ -100,7 +150,10 @@ fn labels(map: &NameMap) -> Sparse {
         .collect();
     ids.sort_by_key(|(i, _)| *i);
     ids.dedup_by_key(|(i, _)| *i);
-    Sparse { ids }
+    Sparse {
+        ids,
+        renamed: Renamed::default(),
+    }
 }
 
 /// Every identifier of a module.
@@ -127,7 +180,10 @@ pub struct Ids {
     fields: Vec<(u32, Sparse)>,
 }
 
-static EMPTY: Sparse = Sparse { ids: Vec::new() };
+static EMPTY: Sparse = Sparse {
+    ids: Vec::new(),
+    renamed: Renamed(Vec::new()),
+};
 
 fn find(maps: &[(u32, Sparse)], outer: u32) -> &Sparse {
     match maps.binary_search_by_key(&outer, |(i, _)| *i) {
@@ -158,12 +214,7 @@ impl Ids {
                 continue;
             }
             let size = local_count(module, &imported, *func);
-            locals.push((
-                *func,
-                Sparse {
-                    ids: unique(map, size),
-                },
-            ));
+            locals.push((*func, Sparse::new(map, size)));
         }
         let mut fields = Vec::new();
         for (ty, map) in &names.fields {
@@ -171,12 +222,7 @@ impl Ids {
                 Some(CompositeType::Struct(f)) => f.len().min(u32::MAX as usize) as u32,
                 _ => continue,
             };
-            fields.push((
-                *ty,
-                Sparse {
-                    ids: unique(map, size),
-                },
-            ));
+            fields.push((*ty, Sparse::new(map, size)));
         }
         let mut label_maps: Vec<(u32, Sparse)> = names
             .labels
@@ -274,6 +320,13 @@ mod tests {
         assert_eq!(s.get(3), None);
         assert_eq!(s.get(4), Some("$\"a b\""));
         assert_eq!(s.get(9), None);
+        // The names the identifiers do not spell.
+        assert_eq!(s.renamed(0), None);
+        assert_eq!(s.renamed(1), Some("f"));
+        assert_eq!(s.renamed(2), None);
+        assert_eq!(s.renamed(3), Some(""));
+        assert_eq!(s.renamed(4), None);
+        assert_eq!(s.renamed(9), None);
     }
 
     #[test]

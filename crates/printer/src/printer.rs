@@ -147,11 +147,27 @@ impl<'a, W: Write> Printer<'a, W> {
     /// Writes the `$id` (with a leading space) that an item's definition
     /// carries, and its `(;N;)` comment when asked for.
     pub fn binder(&mut self, space: fn(&Ids) -> &Space, index: u32) -> fmt::Result {
-        if let Some(id) = space(&self.ids).get(index) {
+        let space = space(&self.ids);
+        if let Some(id) = space.get(index) {
             self.out.write_char(' ')?;
             self.out.write_str(id)?;
         }
+        if let Some(name) = space.renamed(index) {
+            self.out.write_str(" (@name ")?;
+            text::name(self.out, name)?;
+            self.out.write_char(')')?;
+        }
         self.index_comment(index)
+    }
+
+    /// Writes ` (@name "...")` for a name no identifier spells.
+    pub fn name_annotation(&mut self, name: Option<&str>) -> fmt::Result {
+        if let Some(name) = name {
+            self.out.write_str(" (@name ")?;
+            text::name(self.out, name)?;
+            self.out.write_char(')')?;
+        }
+        Ok(())
     }
 
     /// Writes ` (;N;)` when index comments are on.

@@ -62,15 +62,16 @@ impl<W: Write> Printer<'_, W> {
         let mut index = first;
         let mut sep = lead;
         for t in types {
-            let id = if named {
-                self.ids.locals(self.func).get(index)
+            let (id, renamed) = if named {
+                let locals = self.ids.locals(self.func);
+                (locals.get(index), locals.renamed(index))
             } else {
-                None
+                (None, None)
             };
             // Index comments number the locals of functions, not the
             // parameters of type definitions.
             let comment = named && self.opts.index_comments;
-            let alone = id.is_some() || comment;
+            let alone = id.is_some() || renamed.is_some() || comment;
             if open && alone {
                 self.out.write_char(')')?;
                 open = false;
@@ -87,6 +88,11 @@ impl<W: Write> Printer<'_, W> {
                 if let Some(id) = id {
                     self.out.write_str(id)?;
                     self.out.write_char(' ')?;
+                }
+                if let Some(name) = renamed {
+                    self.out.write_str("(@name ")?;
+                    text::name(self.out, name)?;
+                    self.out.write_str(") ")?;
                 }
                 if comment {
                     self.out.write_str("(;")?;
@@ -191,9 +197,15 @@ impl<W: Write> Printer<'_, W> {
                 for (i, f) in fields.iter().enumerate() {
                     self.w(" (field ")?;
                     let i = u32::try_from(i).unwrap_or(u32::MAX);
-                    if let Some(id) = self.ids.fields(ty).get(i) {
+                    let names = self.ids.fields(ty);
+                    if let Some(id) = names.get(i) {
                         self.out.write_str(id)?;
                         self.out.write_char(' ')?;
+                    }
+                    if let Some(name) = names.renamed(i) {
+                        self.out.write_str("(@name ")?;
+                        text::name(self.out, name)?;
+                        self.out.write_str(") ")?;
                     }
                     self.fieldtype(*f)?;
                     self.w(")")?;

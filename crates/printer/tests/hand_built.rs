@@ -319,7 +319,8 @@ fn names_made_unique_and_quoted() {
     m.names.funcs = vec![(0, "f".into()), (1, "f".into()), (2, "a b".into())];
     let text = to_string(&m);
     assert!(text.contains("(func $f (type 0)"), "{text}");
-    assert!(text.contains("(func $f_1 (type 0)"), "{text}");
+    // The repeat keeps its name beside the identifier made unique.
+    assert!(text.contains("(func $f_1 (@name \"f\") (type 0)"), "{text}");
     assert!(text.contains("(func $\"a b\" (type 0)"), "{text}");
     assert!(text.contains("call $f_1\n"), "{text}");
 }

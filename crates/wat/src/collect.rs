@@ -11,7 +11,8 @@ use crate::names::{Ns, Space};
 pub(crate) struct Field<'a> {
     /// Token position of the field's `(` (or of its `(@custom`).
     pub pos: usize,
-    /// The field's keyword (`@custom` for a custom annotation).
+    /// The field's keyword (`@custom`, `@producers` or `@dylink.0` for an
+    /// annotation).
     pub kw: &'a str,
 }
 
@@ -25,9 +26,10 @@ impl<'a> ModuleParser<'a> {
         while let Some(t) = self.c.peek().filter(|t| t.kind != Kind::RParen) {
             let pos = self.c.pos;
             if t.kind == Kind::Annot {
-                // Only `(@custom` reaches the parser; its place is decided
-                // by the fields around it.
-                fields.push(Field { pos, kw: "@custom" });
+                // `(@custom`, `(@producers`, `(@dylink.0`: custom sections,
+                // whose place is decided by the fields around them.
+                let kw = self.c.text(t).trim_start_matches('(');
+                fields.push(Field { pos, kw });
                 self.c.skip_tree();
                 continue;
             }
@@ -115,7 +117,8 @@ impl<'a> ModuleParser<'a> {
             match t.kind {
                 Kind::LParen => depth += 1,
                 Kind::Annot if depth > 0 => {
-                    return Err(self.c.error_at(t, "misplaced @custom annotation"));
+                    let annot = self.c.text(t).trim_start_matches('(');
+                    return Err(self.c.error_at(t, format!("misplaced {annot} annotation")));
                 }
                 Kind::Annot => depth += 1,
                 Kind::RParen => depth = depth.saturating_sub(1),

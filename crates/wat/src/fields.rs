@@ -36,14 +36,26 @@ impl ModuleParser<'_> {
     }
 
     /// An imported function's type: a type use, or `(exact typeuse)`
-    /// (custom descriptors) for an exact function import.
-    fn func_import_desc(&mut self) -> PResult<ImportDesc> {
-        if self.features.contains(Features::CUSTOM_DESCRIPTORS) && self.c.eat_sexpr("exact") {
-            let (ty, _) = self.type_use()?;
+    /// (custom descriptors) for an exact function import. The names of
+    /// its inline parameters are function `index`'s local names, as for
+    /// a defined function.
+    fn func_import_desc(&mut self, index: u32) -> PResult<ImportDesc> {
+        let exact =
+            self.features.contains(Features::CUSTOM_DESCRIPTORS) && self.c.eat_sexpr("exact");
+        let (ty, params) = self.type_use()?;
+        let names: NameMap = params
+            .into_iter()
+            .enumerate()
+            .filter_map(|(i, b)| Some((i as u32, b.name?)))
+            .collect();
+        if !names.is_empty() {
+            self.m.names.locals.push((index, names));
+        }
+        if exact {
             self.c.rparen()?;
             return Ok(ImportDesc::FuncExact(ty));
         }
-        Ok(ImportDesc::Func(self.type_use()?.0))
+        Ok(ImportDesc::Func(ty))
     }
 
     pub(crate) fn func_field(&mut self) -> PResult<()> {
@@ -54,7 +66,7 @@ impl ModuleParser<'_> {
         Self::name_of(&mut self.m.names.funcs, index, id);
         self.inline_exports(ExternKind::Func, index)?;
         if let Some((module, name)) = self.inline_import()? {
-            let desc = self.func_import_desc()?;
+            let desc = self.func_import_desc(index)?;
             self.push_import(Import { module, name, desc });
             return Ok(());
         }
@@ -273,7 +285,7 @@ impl ModuleParser<'_> {
             "func" => {
                 let index = self.next_index(ExternKind::Func);
                 Self::name_of(&mut self.m.names.funcs, index, id);
-                self.func_import_desc()?
+                self.func_import_desc(index)?
             }
             "table" => {
                 let index = self.next_index(ExternKind::Table);

@@ -8,8 +8,9 @@
 //! that the parser reads as a number where one is expected, so that a
 //! malformed number reports the spec's `unknown operator`.
 //!
-//! Annotations other than `@custom` are dropped here, so the parser never
-//! sees them; `@custom` is kept as a token for the module parser, and the
+//! Annotations other than `@custom`, `@producers` and `@dylink.0` are
+//! dropped here, so the parser never sees them; those three (module
+//! fields) are kept as tokens for the module parser, and the
 //! contents of `@name` and `@metadata.code.branch_hint` are kept aside,
 //! each by the index of the token after it (errors in them too: they
 //! belong to the module that holds them).
@@ -25,7 +26,8 @@ pub(crate) enum Kind {
     LParen,
     /// `)`
     RParen,
-    /// `(@custom`: an annotation the parser reads.
+    /// `(@custom`, `(@producers` or `(@dylink.0`: an annotation the parser
+    /// reads (a module field).
     Annot,
     /// An atom starting with a lowercase letter.
     Keyword,
@@ -248,6 +250,10 @@ pub(crate) struct HintAnnot {
     pub at: u32,
 }
 
+/// The annotations that are module fields, kept as [`Kind::Annot`]
+/// tokens for the module parser.
+pub(crate) const MODULE_ANNOTATIONS: [&str; 3] = ["custom", "producers", "dylink.0"];
+
 /// The id of the branch hinting proposal's annotation.
 const BRANCH_HINT: &str = "metadata.code.branch_hint";
 
@@ -364,7 +370,7 @@ pub(crate) fn tokenize(source: &str) -> Result<Lexed, Error> {
                         return Err(Error::at(source, span.start, "malformed UTF-8 encoding"));
                     }
                 }
-                if skip_depth == 0 && id == "custom" {
+                if skip_depth == 0 && MODULE_ANNOTATIONS.contains(&id) {
                     Kind::Annot
                 } else {
                     if skip_depth == 0 {

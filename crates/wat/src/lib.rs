@@ -34,6 +34,7 @@ mod num;
 pub use error::Error;
 mod collect;
 mod cursor;
+mod custom;
 mod fields;
 mod immediates;
 mod instr;

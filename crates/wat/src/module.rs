@@ -178,6 +178,8 @@ impl<'a> ModuleParser<'a> {
                 // A custom section's place is explicit (or after the last
                 // section), not where the annotation stands.
                 "@custom" => self.custom_annotation()?,
+                "@producers" => self.producers_annotation()?,
+                "@dylink.0" => self.dylink_annotation()?,
                 kw => self.field(kw)?,
             }
             self.mark_field(f.pos);
@@ -210,12 +212,7 @@ impl<'a> ModuleParser<'a> {
         if self.uses_data_count {
             self.m.data_count = Some(self.m.datas.len() as u32);
         }
-        if !self.m.names.is_empty() {
-            self.m.customs.push(Custom {
-                place: Place::After(SectionId::Data),
-                kind: CustomKind::Names,
-            });
-        }
+        crate::custom::place_trailing(&mut self.m);
         Ok((self.m, end, map))
     }
 

@@ -399,7 +399,9 @@ impl ModuleParser<'_> {
                 let mut fields = Vec::new();
                 let mut names = Vec::new();
                 while self.c.eat_sexpr("field") {
-                    if let Some(name) = self.c.opt_id() {
+                    // A field with an `$id` or an `(@name "...")` is one
+                    // field; the annotation, when present, is its name.
+                    if let (_, Some(name)) = self.c.opt_id_and_name() {
                         names.push((fields.len() as u32, name.into_owned()));
                         fields.push(self.field_type()?);
                     } else {

@@ -234,8 +234,9 @@ fn custom_annotations_keep_their_place() {
                     data: b"x\x01".to_vec()
                 }
             },
+            // After the last section the module writes (the code).
             Custom {
-                place: Place::After(SectionId::Data),
+                place: Place::After(SectionId::Code),
                 kind: CustomKind::Raw {
                     name: "b".into(),
                     data: b"y".to_vec()
@@ -243,6 +244,33 @@ fn custom_annotations_keep_their_place() {
             },
         ]
     );
+}
+
+/// Custom sections after the last section keep their text order whatever
+/// their anchor, and the name section goes right before them.
+#[test]
+fn trailing_custom_sections_follow_the_name_section() {
+    let m = parse_module(
+        r#"(module $m (@custom "a" (after data) "1") (func)
+             (@producers (language "C" "")) (@custom "c" (after code) "3")
+             (@custom "d" (before code) "4"))"#,
+    )
+    .unwrap();
+    let customs: Vec<(Place, &str)> = m.customs.iter().map(|c| (c.place, c.kind.name())).collect();
+    let code = Place::After(SectionId::Code);
+    assert_eq!(
+        customs,
+        [
+            (code, "name"),
+            (code, "a"),
+            (code, "producers"),
+            (code, "c"),
+            (Place::After(SectionId::DataCount), "d"),
+        ]
+    );
+    let bytes = m.encode();
+    let tail = b"\x04name\x00\x02\x01m\x00\x03\x01a1";
+    assert!(bytes.windows(tail.len()).any(|w| w == tail), "{bytes:?}");
 }
 
 #[test]

@@ -1,0 +1,2 @@
+int ext_counter;
+int dep_value(void) { return ext_counter * 2; }
