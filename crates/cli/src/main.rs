@@ -30,34 +30,34 @@ struct Cli {
 enum Command {
     /// Validate and compile a module without running it; print what the
     /// engine made of it and how fast.
-    Compile(cmd::compile::Args),
+    Compile(cmd::compile::CompileArgs),
     /// Read a module (binary or text) and encode it to the binary format.
-    Parse(cmd::parse::Args),
+    Parse(cmd::parse::ParseArgs),
     /// Show a module's sections, counts, imports and exports.
-    Dump(cmd::dump::Args),
+    Dump(cmd::dump::DumpArgs),
     /// Show a module's sections, details, disassembly or bytes, like
     /// `wasm-objdump`.
-    Objdump(cmd::objdump::Args),
+    Objdump(cmd::objdump::ObjdumpArgs),
     /// Print a module (binary or text) as text.
-    Print(cmd::print::Args),
+    Print(cmd::print::PrintArgs),
     /// Call an exported function and print its results.
-    Run(cmd::run::Args),
+    Run(cmd::run::RunArgs),
     /// Check a module (binary or text) against the validation rules.
-    Validate(cmd::validate::Args),
+    Validate(cmd::validate::ValidateArgs),
     #[cfg(feature = "testsuite")]
     /// Run the official spec testsuite (bundled) and print a table by directory.
-    Spec(cmd::spec::Args),
+    Spec(cmd::spec::SpecArgs),
     /// Remove custom sections, copying every other byte as it is.
-    Strip(cmd::strip::Args),
+    Strip(cmd::strip::StripArgs),
     /// Convert a .wast script to wabt's wast2json form (JSON and module
     /// files).
-    JsonFromWast(cmd::json_from_wast::Args),
+    JsonFromWast(cmd::json_from_wast::JsonFromWastArgs),
     /// Run .wast scripts (or json-from-wast command files).
-    Wast(cmd::wast::Args),
+    Wast(cmd::wast::WastArgs),
     /// Generate valid modules from seeds (weft-smith), or coverage stats.
-    Smith(cmd::smith::Args),
+    Smith(cmd::smith::SmithArgs),
     /// Reduce a module while a predicate command holds, keeping it valid.
-    Shrink(cmd::shrink::Args),
+    Shrink(cmd::shrink::ShrinkArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish,
     /// powershell).
     #[command(

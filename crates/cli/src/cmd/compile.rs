@@ -12,7 +12,7 @@ use super::{Error, FeatureArgs};
 /// Arguments of `weft compile`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft compile app.wasm --repeat 5 --json")]
-pub struct Args {
+pub struct CompileArgs {
     /// The module (binary or text; `-` for standard input).
     input: PathBuf,
     /// The engine to prepare the module for: `jit` (the default) or
@@ -55,7 +55,7 @@ fn code_section_bytes(bytes: &[u8]) -> u64 {
 }
 
 /// Runs `weft compile`.
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: CompileArgs) -> Result<(), Error> {
     let features = args.features.features()?;
     if !args.engine.available() {
         return Err(Error::Usage(format!(

@@ -18,7 +18,7 @@ use super::{Error, FeatureArgs};
 /// Arguments of `weft dump`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft dump module.wasm")]
-pub struct Args {
+pub struct DumpArgs {
     /// The module to show: binary or text (shown as weft encodes it), `-`
     /// for standard input.
     input: PathBuf,
@@ -33,10 +33,10 @@ pub struct Args {
 }
 
 /// Runs `weft dump`.
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: DumpArgs) -> Result<(), Error> {
     if args.json {
         // `weft objdump -h -x --json` is the same overview.
-        return super::objdump::run(super::objdump::Args {
+        return super::objdump::run(super::objdump::ObjdumpArgs {
             inputs: vec![args.input],
             headers: true,
             details: true,

@@ -32,7 +32,7 @@ use super::{Error, FeatureArgs};
 /// Arguments of `weft json-from-wast`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft json-from-wast i32.wast -o out/i32.json")]
-pub struct Args {
+pub struct JsonFromWastArgs {
     /// The script.
     input: PathBuf,
     /// The JSON file to write; the modules go beside it.
@@ -44,7 +44,7 @@ pub struct Args {
 }
 
 /// Runs `weft json-from-wast`.
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: JsonFromWastArgs) -> Result<(), Error> {
     if super::is_stdio(&args.output) {
         return Err(Error::Usage(
             "json-from-wast: -o needs a file (the modules are written beside it)".into(),

@@ -28,7 +28,7 @@ use super::{Error, FeatureArgs, dump};
     after_help = "Example: weft objdump -d module.wasm -j Code",
     disable_help_flag = true
 )]
-pub struct Args {
+pub struct ObjdumpArgs {
     /// The modules to show, one after the other: binary or text (shown as
     /// weft encodes it), `-` for standard input.
     #[arg(required = true)]
@@ -63,7 +63,7 @@ pub struct Args {
 }
 
 /// Runs `weft objdump`.
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: ObjdumpArgs) -> Result<(), Error> {
     if !(args.headers || args.details || args.disassemble || args.contents) {
         return Err(Error::Usage(
             "objdump: give at least one of -h (headers), -x (details), -d (disassembly), \
@@ -88,7 +88,7 @@ pub fn run(args: Args) -> Result<(), Error> {
 }
 
 /// Shows one module as `args` ask.
-fn show(args: &Args, input: &Path, features: Features) -> Result<(), Error> {
+fn show(args: &ObjdumpArgs, input: &Path, features: Features) -> Result<(), Error> {
     let mut bytes = super::read(input)?;
     if !super::is_binary(input, &bytes) || !bytes.starts_with(b"\0asm") {
         bytes = super::decode(input, &bytes, features)?.encode();

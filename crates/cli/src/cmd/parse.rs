@@ -12,7 +12,7 @@ use super::{Error, FeatureArgs};
 /// Arguments of `weft parse`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft parse module.wat -o module.wasm")]
-pub struct Args {
+pub struct ParseArgs {
     /// The module to read: binary (`.wasm`) or text (`.wat`), `-` for
     /// standard input.
     input: PathBuf,
@@ -33,7 +33,7 @@ pub struct Args {
 }
 
 /// Runs `weft parse`.
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: ParseArgs) -> Result<(), Error> {
     let features = args.features.decoding()?;
     let output = match (&args.output, args.check) {
         (Some(path), _) => Some(path.clone()),

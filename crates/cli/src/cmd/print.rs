@@ -10,7 +10,7 @@ use super::{Error, FeatureArgs};
 /// Arguments of `weft print`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft print module.wasm --fold -o module.wat")]
-pub struct Args {
+pub struct PrintArgs {
     /// The module to print: binary or text (a file named `*.wasm` is
     /// binary, anything else is told apart by content), `-` for standard
     /// input.
@@ -36,7 +36,7 @@ pub struct Args {
 }
 
 /// Runs `weft print`.
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: PrintArgs) -> Result<(), Error> {
     let features = args.features.decoding()?;
     let module = super::load_module(&args.input, features)?;
     let options = weft_printer::Options {

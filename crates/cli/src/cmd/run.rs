@@ -29,7 +29,7 @@ use super::{Error, FeatureArgs, LimitArgs};
     weft run m.wasm --invoke f -- -1 -inf nan:0x1 --fuel 1000000\n  \
     weft run app.wasm --preload env=lib.wasm --invoke main"
 )]
-pub struct Args {
+pub struct RunArgs {
     /// The module to run: binary or text, `-` for standard input.
     input: PathBuf,
     /// The exported function to call; without it, the module's `_start`
@@ -135,7 +135,7 @@ impl fmt::Display for RunError {
 impl std::error::Error for RunError {}
 
 /// Runs `weft run`.
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: RunArgs) -> Result<(), Error> {
     let features = args.features.features()?;
     let engine = args.engine.engine()?;
     let bytes = super::read(&args.input)?;
@@ -194,7 +194,7 @@ pub fn run(args: Args) -> Result<(), Error> {
 /// The WASI context of a run: the host's standard streams, the program's
 /// name (the input as given) and arguments, and what `--dir` and `--env`
 /// grant.
-fn wasi_context(args: &Args) -> Result<weft_wasi::WasiCtx, Error> {
+fn wasi_context(args: &RunArgs) -> Result<weft_wasi::WasiCtx, Error> {
     let mut ctx = weft_wasi::WasiCtx::builder()
         .inherit_stdio()
         .arg(args.input.display().to_string());
@@ -263,7 +263,7 @@ fn call(
     linker: &Linker,
     ast: weft_ast::Module,
     source: &Source<'_>,
-    args: &Args,
+    args: &RunArgs,
 ) -> Result<Outcome, RunError> {
     run_module(store, linker, ast, source, args)
         .or_else(|e| exit_code(&e).map(Outcome::Exit).ok_or(e))
@@ -274,7 +274,7 @@ fn run_module(
     linker: &Linker,
     ast: weft_ast::Module,
     source: &Source<'_>,
-    args: &Args,
+    args: &RunArgs,
 ) -> Result<Outcome, RunError> {
     store.set_fuel(args.limits.fuel);
     let module = weft_interp::Module::with_engine(ast, source.features, args.engine.engine)

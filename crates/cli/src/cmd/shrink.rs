@@ -18,7 +18,7 @@ use super::{Error, FeatureArgs};
 /// Arguments of `weft shrink`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft shrink './still-crashes.sh' big.wasm -o small.wasm")]
-pub struct Args {
+pub struct ShrinkArgs {
     /// The interestingness test: a shell command given the candidate's
     /// path; exit status 0 = still interesting.
     predicate: String,
@@ -53,7 +53,7 @@ fn interesting(predicate: &str, scratch: &Path, module: &weft_ast::Module) -> Re
 }
 
 /// Runs `weft shrink`.
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: ShrinkArgs) -> Result<(), Error> {
     let features = args.features.features()?;
     let module = super::load_module(&args.input, features)?;
     weft_validator::validate(&module, features).map_err(|source| Error::Invalid {

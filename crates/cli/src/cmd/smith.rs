@@ -25,7 +25,7 @@ use super::{Error, FeatureArgs};
 /// Arguments of `weft smith`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft smith --seed 100 --count 1000 --out modules/")]
-pub struct Args {
+pub struct SmithArgs {
     /// The first seed.
     #[arg(long, default_value_t = 0)]
     seed: u64,
@@ -203,7 +203,7 @@ fn apply_json(c: &mut Config, text: &str) -> Result<(), Error> {
 }
 
 /// The configuration the arguments describe.
-fn config(args: &Args) -> Result<Config, Error> {
+fn config(args: &SmithArgs) -> Result<Config, Error> {
     let mut c = Config::with_features(args.features.features()?);
     if let Some(path) = &args.config {
         let bytes = super::read(path)?;
@@ -238,7 +238,7 @@ fn config(args: &Args) -> Result<Config, Error> {
 }
 
 /// Runs `weft smith`.
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: SmithArgs) -> Result<(), Error> {
     let config = config(&args)?;
     if args.count != 1 && args.output.is_some() {
         return Err(config_error(

@@ -11,7 +11,7 @@ use super::{EngineArgs, Error, LimitArgs};
 /// Arguments of `weft spec`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft spec --filter proposals/gc -v")]
-pub struct Args {
+pub struct SpecArgs {
     /// Run only the files whose `dir/name` contains this text.
     #[arg(long)]
     filter: Option<String>,
@@ -35,7 +35,7 @@ pub struct Args {
 }
 
 /// Runs `weft spec`.
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: SpecArgs) -> Result<(), Error> {
     let engine = args.engine.engine()?;
     let mut table = Table::default();
     let mut jit = weft_interp::JitStats::default();

@@ -16,7 +16,7 @@ use super::Error;
 /// Arguments of `weft strip`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft strip app.wasm -o app.stripped.wasm --keep name")]
-pub struct Args {
+pub struct StripArgs {
     /// The binary module, `-` for standard input.
     input: PathBuf,
     /// Where to write the stripped module, `-` for standard output.
@@ -32,7 +32,7 @@ pub struct Args {
 }
 
 /// Runs `weft strip`.
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: StripArgs) -> Result<(), Error> {
     let bytes = super::read(&args.input)?;
     let stripped = strip(&bytes, &|name| {
         if !args.delete.is_empty() {

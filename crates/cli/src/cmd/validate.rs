@@ -22,7 +22,7 @@ use super::{Error, FeatureArgs};
 /// Arguments of `weft validate`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft validate module.wasm --features +legacy-exceptions")]
-pub struct Args {
+pub struct ValidateArgs {
     /// The modules to check: binary or text, `-` for standard input.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
@@ -48,7 +48,7 @@ pub struct Args {
 
 /// Runs `weft validate`: every input is checked and every failure reported
 /// on standard error, in input order (the last as the command's error).
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: ValidateArgs) -> Result<(), Error> {
     let features = args.features.features()?;
     let mode = Mode {
         features,

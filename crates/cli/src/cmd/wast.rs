@@ -15,7 +15,7 @@ use super::{EngineArgs, Error, FeatureArgs, LimitArgs};
 /// Arguments of `weft wast`.
 #[derive(Debug, clap::Args)]
 #[command(after_help = "Example: weft wast tests/*.wast --fuel 10000000")]
-pub struct Args {
+pub struct WastArgs {
     /// The scripts to run (`.json`: json-from-wast/wast2json command
     /// files, their modules beside them).
     #[arg(required = true)]
@@ -34,7 +34,7 @@ pub struct Args {
 }
 
 /// Runs `weft wast`.
-pub fn run(args: Args) -> Result<(), Error> {
+pub fn run(args: WastArgs) -> Result<(), Error> {
     let features = args.features.features()?;
     let engine = args.engine.engine()?;
     let (mut passed, mut failed, mut skipped) = (0, 0, 0);
