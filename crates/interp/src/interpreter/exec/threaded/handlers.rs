@@ -33,6 +33,32 @@ handlers! {
             None => call_indirect_slow(c, ip, fp, mem),
         }
     }
+    return_call(c, ip, fp, mem) Op::ReturnCall { func, base } => {
+        // The common case here: a WebAssembly function of the same
+        // instance, no fuel, room for the callee's frame where the
+        // caller's starts, and no pin to drop for the code being left.
+        // The arguments move down to the frame's start, which becomes the
+        // callee's, and the frame depth stays as it is. Anything else is
+        // `run`'s.
+        // SAFETY: `data` is the running instance's (see there).
+        let calls = unsafe { &(*c.data).calls };
+        if let Some(Some((callee, ci))) = calls.get(*func as usize) {
+            // SAFETY: as in `call`: the store holds this `Arc`.
+            let code: &Code = unsafe { &*Arc::as_ptr(callee) };
+            let room = (c.end as usize).saturating_sub(fp as usize) / size_of::<u64>();
+            if !c.metered && *ci == c.inst && c.pinned <= c.depth && room >= code.max_height as usize {
+                move_down(fp.wrapping_add(*base as usize), code.param_slots as usize, fp);
+                zero_locals(
+                    fp.wrapping_add(code.param_slots as usize),
+                    fp.wrapping_add(code.local_slots as usize),
+                );
+                c.code = code;
+                c.ops = code.ops.as_ptr();
+                next_by!(c, handler_ptr(code.entry), c.ops, fp, mem)
+            }
+        }
+        exit!(c, ip, fp, mem)
+    }
     ret(c, ip, fp, mem) Op::Return { base } => {
         if c.depth == 0 {
             // The entry frame returns to the host: `run` takes the results
@@ -110,28 +136,30 @@ handlers! {
         next!(c, after!(ip), fp, mem)
     }
     global_get(c, ip, fp, mem) Op::GlobalGet { d, global, wide } => {
-        // SAFETY: `data` is the running instance's (see there).
-        let addr = unsafe { *(&*c.data).globals.get_unchecked(*global as usize) };
-        let g = &c.m.store.globals[addr as usize];
-        slot!(fp, *d) = g.lo;
+        let g = global_at(c, *global);
+        // SAFETY: see `global_at`.
+        let (lo, hi) = unsafe { ((*g).lo, (*g).hi) };
+        slot!(fp, *d) = lo;
         if *wide {
-            slot!(fp, *d + 1) = g.hi;
+            slot!(fp, *d + 1) = hi;
         }
         next!(c, after!(ip), fp, mem)
     }
     global_set(c, ip, fp, mem) Op::GlobalSet { s, global, wide } => {
-        // SAFETY: as in `global_get`.
-        let addr = unsafe { *(&*c.data).globals.get_unchecked(*global as usize) };
-        let (lo, hi) = (slot!(fp, *s), if *wide { slot!(fp, *s + 1) } else { 0 });
-        let g = &mut c.m.store.globals[addr as usize];
-        g.lo = lo;
+        let g = global_at(c, *global);
+        let lo = slot!(fp, *s);
+        // SAFETY: see `global_at`; no reference to the global is alive.
+        unsafe { (*g).lo = lo };
         if *wide {
-            g.hi = hi;
+            let hi = slot!(fp, *s + 1);
+            // SAFETY: as above.
+            unsafe { (*g).hi = hi };
         }
         next!(c, after!(ip), fp, mem)
     }
     ref_func(c, ip, fp, mem) Op::RefFunc { d, func } => {
-        // SAFETY: as in `global_get`.
+        // SAFETY: `data` is the running instance's (see there), and the
+        // module validated, so `func` is one of its function indices.
         let addr = unsafe { *(&*c.data).funcs.get_unchecked(*func as usize) };
         slot!(fp, *d) = addr as u64 + 1;
         next!(c, after!(ip), fp, mem)
@@ -160,6 +188,19 @@ handlers! {
     simd(c, ip, fp, mem) Op::Simd { instr, top } => {
         generic(c, ip, fp, mem, *top, crate::ops::simd::simd, instr)
     }
+}
+
+/// The running instance's global `global`, by address: valid to read and
+/// write for one access.
+#[inline(always)]
+fn global_at(c: &Chain<'_, '_>, global: u32) -> *mut GlobalInst {
+    // SAFETY: `inst_globals` is the running instance's global addresses
+    // (taken at the chain's start or its last switch of instance), and the
+    // module validated, so `global` is one of its indices; each address
+    // names a global of the store, whose vector `globals` points at and
+    // which no op run here grows (see `Chain::globals`). `add` of an
+    // in-bounds index stays in the allocation.
+    unsafe { c.globals.add(*c.inst_globals.add(global as usize) as usize) }
 }
 
 /// An instruction kept as the AST's, run by `f` on the machine's stack

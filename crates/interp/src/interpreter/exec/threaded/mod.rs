@@ -30,11 +30,11 @@
 //! through the instance and the store. Frame accesses rely on the
 //! translator (`in_bounds`, frame sizes).
 //!
-//! Ops that neither return to the host, tail call, throw nor reach into the
-//! store (beyond memory 0, globals, fuel and calls) run here. Calls to
-//! WebAssembly functions (direct or through a table) and returns to a
-//! WebAssembly caller stay here; the first other op stops the chain and is
-//! left to `Machine::run`.
+//! Ops that neither return to the host, throw nor reach into the store
+//! (beyond memory 0, globals, fuel and calls) run here. Calls to
+//! WebAssembly functions (direct or through a table), direct tail calls
+//! within the instance, and returns to a WebAssembly caller stay here; the
+//! first other op stops the chain and is left to `Machine::run`.
 
 use std::sync::Arc;
 
@@ -43,8 +43,8 @@ use weft_ast::Instr;
 use super::state::{CodePtr, Frame};
 use super::{Machine, Mem0, unimplemented};
 use crate::interpreter::ir::{Code, HandlerPtr, Inst, Op, Target};
-use crate::runtime::store::FuncInst;
 use crate::runtime::store::InstanceData;
+use crate::runtime::store::{FuncInst, GlobalInst};
 use crate::stack::Stack;
 use crate::trap::Trap;
 use crate::value::decode_ref;
@@ -110,6 +110,14 @@ pub(crate) struct Chain<'a, 's> {
     /// or the instance changes.
     table0: *const u64,
     table0_len: usize,
+    /// The store's globals, and the running instance's global addresses,
+    /// by address, so that `global.get` and `global.set` reach a global in
+    /// two dependent loads rather than through the machine, the store and
+    /// the instance. No op run here adds a global (instantiation is the
+    /// host's), so the store's vector stays put while the chain runs; the
+    /// instance's addresses change with the instance (`switch`).
+    globals: *mut GlobalInst,
+    inst_globals: *const u32,
     /// The suspended callers by address: the frame stack's buffer and the
     /// depth (the vector's own length is set when the chain stops; on a
     /// trap the machine abandons the frames, and the length it holds is
@@ -161,11 +169,14 @@ impl Chain<'_, '_> {
         self.slots.wrapping_add(fp)
     }
 
-    /// Takes the running instance's table 0 (see `Chain::table0`).
+    /// Takes the running instance's table 0 (see `Chain::table0`) and its
+    /// globals (see `Chain::globals`).
     #[inline(always)]
     fn take_table0(&mut self) {
         // SAFETY: `data` is the running instance's (see there).
         let data = unsafe { &*self.data };
+        self.inst_globals = data.globals.as_ptr();
+        self.globals = self.m.store.globals.as_mut_ptr();
         let store = &*self.m.store;
         let elems = data
             .tables
@@ -296,6 +307,8 @@ impl Machine<'_> {
             data: &self.store.instances[regs.inst as usize],
             table0: std::ptr::null(),
             table0_len: 0,
+            globals: std::ptr::null_mut(),
+            inst_globals: std::ptr::null(),
             saved: self.frames.as_mut_ptr(),
             depth: self.frames.len(),
             limit: self.frames.capacity().min(max_depth),
@@ -603,6 +616,7 @@ pub(crate) fn handler_of(op: &Op) -> HandlerPtr {
 fn handler_fn(op: &Op) -> OpHandler {
     match *op {
         Op::Call { .. } => call_direct,
+        Op::ReturnCall { .. } => return_call,
         Op::CallIndirect { .. } => call_indirect,
         Op::Return { .. } => ret,
         Op::Jump { .. } => jump_to,
@@ -633,7 +647,6 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::Simd { .. } => simd,
         // Every other op is `run`'s.
         Op::Unreachable
-        | Op::ReturnCall { .. }
         | Op::ReturnCallIndirect { .. }
         | Op::CallRef { .. }
         | Op::ReturnCallRef { .. }
