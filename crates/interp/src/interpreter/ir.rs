@@ -42,21 +42,28 @@ pub(crate) struct Target {
 }
 
 /// One step of the internal form. Slot operands are frame slot indices;
-/// `to` is an op index; an i32 in a slot is zero-extended to 64 bits.
+/// an i32 in a slot is zero-extended to 64 bits. The `to` of the jump ops
+/// (`Jump`, `JumpIf`, `JumpIfNot`, `JumpCmp`, `JumpCmpI`) is the target's
+/// distance from the jump in ops (negative backward): a jump
+/// finds its target from its own address, without loading the code's op
+/// base, and its direction, known when translated, picks its handler (only
+/// backward jumps charge fuel). The translator writes the absolute index
+/// while it works and makes it relative as its last step
+/// (`translate::relative_jumps`).
 #[derive(Clone, Debug)]
 pub(crate) enum Op {
     /// Trap with `unreachable`.
     Unreachable,
-    /// Go on at `to`.
-    Jump { to: u32 },
-    /// Go on at `to` if the i32 in `c` is not zero.
-    JumpIf { c: u32, to: u32 },
-    /// Go on at `to` if the i32 in `c` is zero.
-    JumpIfNot { c: u32, to: u32 },
-    /// Go on at `to` if the integer comparison `f` of `a` and `b` holds.
-    JumpCmp { f: BinFn, a: u32, b: u32, to: u32 },
+    /// Go on at the op `to` ops away.
+    Jump { to: i32 },
+    /// Jump by `to` if the i32 in `c` is not zero.
+    JumpIf { c: u32, to: i32 },
+    /// Jump by `to` if the i32 in `c` is zero.
+    JumpIfNot { c: u32, to: i32 },
+    /// Jump by `to` if the integer comparison `f` of `a` and `b` holds.
+    JumpCmp { f: BinFn, a: u32, b: u32, to: i32 },
     /// `JumpCmp` with `b` a constant (sign-extended for i64).
-    JumpCmpI { f: BinFn, a: u32, imm: i32, to: u32 },
+    JumpCmpI { f: BinFn, a: u32, imm: i32, to: i32 },
     /// Take `targets[target]` (moving values).
     Br { target: u32 },
     /// Take `targets[target]` if the i32 in `c` is not zero.
@@ -142,6 +149,11 @@ pub(crate) enum Op {
     Bin { f: BinFn, d: u32, a: u32, b: u32 },
     /// `fp[d] = f(fp[a], imm)`, `imm` sign-extended to 64 bits.
     BinI { f: BinFn, d: u32, a: u32, imm: i32 },
+    /// `fp[d] = f(fp[a], k)`: `BinI` for a 64-bit constant that no `i32`
+    /// sign-extends to (an `f64` or a large `i64`), with 16-bit slots so
+    /// that the op keeps its size; a frame slot beyond them takes a `Const`
+    /// and a `Bin` instead.
+    BinK { f: BinFn, d: u16, a: u16, k: u64 },
     /// `fp[d] = f(fp[a])`.
     Un { f: UnFn, d: u32, a: u32 },
     /// `fp[d] = f(fp[a], fp[b])`, or the operator's trap (`b` unused by

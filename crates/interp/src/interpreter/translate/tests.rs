@@ -122,6 +122,33 @@ fn operators_read_locals_and_write_the_local_set() {
     );
 }
 
+/// A 64-bit constant operand that no `i32` sign-extends to (an `f64`, a
+/// large `i64`) is the op's own, as an `i32` one is: no `Const` op writes
+/// it first. On the left, it is the constant only of an operator that
+/// commutes.
+#[test]
+fn wide_constants_are_operands() {
+    let ops = ops_of(
+        r#"(module (func (param f64 i64) (result f64) (local i64)
+            (local.set 2 (i64.add (i64.const 0x100000000) (local.get 1)))
+            (f64.sub (f64.mul (local.get 0) (f64.const 2)) (f64.const 0.5))
+            (f64.sub (f64.const 0.5) (local.get 0))
+            (f64.add)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "BinK { f: I64Add, d: 2, a: 1, k: 4294967296 }",
+            "BinK { f: F64Mul, d: 3, a: 0, k: 4611686018427387904 }",
+            "BinK { f: F64Sub, d: 3, a: 3, k: 4602678819172646912 }",
+            "Const { d: 4, bits: 4602678819172646912 }",
+            "Bin { f: F64Sub, d: 4, a: 4, b: 0 }",
+            "Bin { f: F64Add, d: 3, a: 3, b: 4 }",
+            "Return { base: 3 }",
+        ]
+    );
+}
+
 /// A loop counting a local up to a parameter: one op steps, one tests and
 /// jumps back.
 #[test]
@@ -137,7 +164,7 @@ fn a_counted_loop_takes_two_ops() {
         ops,
         [
             "BinI { f: I32Add, d: 1, a: 1, imm: 1 }",
-            "JumpCmp { f: I32LtU, a: 1, b: 0, to: 0 }",
+            "JumpCmp { f: I32LtU, a: 1, b: 0, to: -1 }",
             "Return { base: 1 }",
         ]
     );
@@ -188,7 +215,7 @@ fn memory_and_branches_take_one_op_each() {
             "Bin { f: I32Add, d: 1, a: 1, b: 3 }",
             "Store { f: U8, addr: 0, val: 1, offset: 0 }",
             "BinI { f: I32Sub, d: 0, a: 0, imm: 1 }",
-            "Jump { to: 0 }",
+            "Jump { to: -5 }",
             "Return { base: 1 }",
         ]
     );
@@ -375,6 +402,12 @@ fn every_op() -> Vec<Op> {
             d: 0,
             a: 0,
             imm: 0,
+        });
+        ops.push(Op::BinK {
+            f,
+            d: 0,
+            a: 0,
+            k: 0,
         });
         ops.push(Op::JumpCmp {
             f,

@@ -85,21 +85,6 @@ handlers! {
         }
         ret_slow(c, mem)
     }
-    jump_to(c, ip, fp, mem) Op::Jump { to } => {
-        jump!(c, ip, *to, fp, mem)
-    }
-    jump_if(c, ip, fp, mem) Op::JumpIf { c: cond, to } => {
-        if slot!(fp, *cond) as u32 != 0 {
-            jump!(c, ip, *to, fp, mem);
-        }
-        next!(c, after!(ip), fp, mem)
-    }
-    jump_if_not(c, ip, fp, mem) Op::JumpIfNot { c: cond, to } => {
-        if slot!(fp, *cond) as u32 == 0 {
-            jump!(c, ip, *to, fp, mem);
-        }
-        next!(c, after!(ip), fp, mem)
-    }
     br(c, ip, fp, mem) Op::Br { target } => {
         branch(c, ip, branch_target!(c, *target), fp, mem)
     }
@@ -241,24 +226,86 @@ fn bin_i<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) ->
     next!(c, after!(ip), fp, mem)
 }
 
-/// `Op::JumpCmp` of comparison `BinFn::ALL[F]`.
-fn jump_cmp<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
-    let Op::JumpCmp { a, b, to, .. } = *op(ip) else {
+/// `Op::Jump`, backward (a loop) when `BACK`.
+pub(super) fn jump_to<const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::Jump { to } = *op(ip) else { wrong() };
+    jump_by!(c, ip, to, fp, mem, BACK)
+}
+
+/// `Op::JumpIf`, backward when `BACK`.
+pub(super) fn jump_if<const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::JumpIf { c: cond, to } = *op(ip) else {
         wrong()
     };
-    if BinFn::ALL[F].call(slot!(fp, a), slot!(fp, b)) != 0 {
-        jump!(c, ip, to, fp, mem);
+    if slot!(fp, cond) as u32 != 0 {
+        jump_by!(c, ip, to, fp, mem, BACK);
     }
     next!(c, after!(ip), fp, mem)
 }
 
-/// `Op::JumpCmpI` of comparison `BinFn::ALL[F]`.
-fn jump_cmp_i<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+/// `Op::JumpIfNot`, backward when `BACK`.
+pub(super) fn jump_if_not<const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::JumpIfNot { c: cond, to } = *op(ip) else {
+        wrong()
+    };
+    if slot!(fp, cond) as u32 == 0 {
+        jump_by!(c, ip, to, fp, mem, BACK);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::BinK` of operator `BinFn::ALL[F]`.
+fn bin_k<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::BinK { d, a, k, .. } = *op(ip) else {
+        wrong()
+    };
+    slot!(fp, d) = BinFn::ALL[F].call(slot!(fp, a), k);
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::JumpCmp` of comparison `BinFn::ALL[F]`, backward when `BACK`.
+fn jump_cmp<const F: usize, const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::JumpCmp { a, b, to, .. } = *op(ip) else {
+        wrong()
+    };
+    if BinFn::ALL[F].call(slot!(fp, a), slot!(fp, b)) != 0 {
+        jump_by!(c, ip, to, fp, mem, BACK);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::JumpCmpI` of comparison `BinFn::ALL[F]`, backward when `BACK`.
+fn jump_cmp_i<const F: usize, const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
     let Op::JumpCmpI { a, imm, to, .. } = *op(ip) else {
         wrong()
     };
     if BinFn::ALL[F].call(slot!(fp, a), imm as i64 as u64) != 0 {
-        jump!(c, ip, to, fp, mem);
+        jump_by!(c, ip, to, fp, mem, BACK);
     }
     next!(c, after!(ip), fp, mem)
 }
@@ -343,11 +390,18 @@ macro_rules! bin_tables {
         pub(super) static BIN: &[OpHandler] = &[$(bin::<{ BinFn::$name as usize }>),*];
         /// `Op::BinI` by operator.
         pub(super) static BIN_I: &[OpHandler] = &[$(bin_i::<{ BinFn::$name as usize }>),*];
-        /// `Op::JumpCmp` by operator.
-        pub(super) static JUMP_CMP: &[OpHandler] = &[$(jump_cmp::<{ BinFn::$name as usize }>),*];
-        /// `Op::JumpCmpI` by operator.
-        pub(super) static JUMP_CMP_I: &[OpHandler] =
-            &[$(jump_cmp_i::<{ BinFn::$name as usize }>),*];
+        /// `Op::BinK` by operator.
+        pub(super) static BIN_K: &[OpHandler] = &[$(bin_k::<{ BinFn::$name as usize }>),*];
+        /// `Op::JumpCmp` by direction (forward, backward) and operator.
+        pub(super) static JUMP_CMP: [&[OpHandler]; 2] = [
+            &[$(jump_cmp::<{ BinFn::$name as usize }, false>),*],
+            &[$(jump_cmp::<{ BinFn::$name as usize }, true>),*],
+        ];
+        /// `Op::JumpCmpI` by direction (forward, backward) and operator.
+        pub(super) static JUMP_CMP_I: [&[OpHandler]; 2] = [
+            &[$(jump_cmp_i::<{ BinFn::$name as usize }, false>),*],
+            &[$(jump_cmp_i::<{ BinFn::$name as usize }, true>),*],
+        ];
     };
 }
 crate::ops::num::for_each_bin_fn!(bin_tables);

@@ -371,9 +371,10 @@ fn op<'o>(ip: Ip) -> &'o Op {
     // SAFETY: `ip` points at an op of the running code (whose ops `Pins`
     // keeps alive): `run` passes a valid index, a call starts at 0, a
     // return resumes just after a call op (never the last), and the
-    // translator's `in_bounds` check guarantees that every branch target is
-    // below the length and that the last op is `Return` (which leaves the
-    // frame), so stepping past an op that falls through stays in range.
+    // translator's `in_bounds` check guarantees that every branch target
+    // (and every jump's op plus its relative `to`) is within the code and
+    // that the last op is `Return` (which leaves the frame), so stepping
+    // past an op that falls through stays in range.
     unsafe { &(*ip).op }
 }
 
@@ -505,6 +506,23 @@ macro_rules! jump {
     }};
 }
 
+/// Jumps by `$rel` ops from `$ip` (a jump op's relative `to`), charging
+/// fuel when `$back` (a backward jump, a loop): the direction is known when
+/// the op is translated, so a forward jump's handler has no fuel test.
+macro_rules! jump_by {
+    ($c:expr, $ip:expr, $rel:expr, $fp:expr, $mem:expr, $back:expr) => {{
+        let ip: Ip = $ip;
+        // Stays in the code: `in_bounds` checked every jump's target.
+        let to = ip.wrapping_offset($rel as isize);
+        if $back && $c.metered {
+            // Rare: as in `jump!`.
+            $c.from = ip;
+            return metered_jump($c, to, $fp, $mem);
+        }
+        next!($c, to, $fp, $mem)
+    }};
+}
+
 /// Goes on at the jump target `ip` with fuel metered: a backward jump (a
 /// loop) from `Chain::from` costs one unit.
 #[cold]
@@ -619,11 +637,14 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::ReturnCall { .. } => return_call,
         Op::CallIndirect { .. } => call_indirect,
         Op::Return { .. } => ret,
-        Op::Jump { .. } => jump_to,
-        Op::JumpIf { .. } => jump_if,
-        Op::JumpIfNot { .. } => jump_if_not,
-        Op::JumpCmp { f, .. } => JUMP_CMP[f as usize],
-        Op::JumpCmpI { f, .. } => JUMP_CMP_I[f as usize],
+        Op::Jump { to } if back(to) => jump_to::<true>,
+        Op::Jump { .. } => jump_to::<false>,
+        Op::JumpIf { to, .. } if back(to) => jump_if::<true>,
+        Op::JumpIf { .. } => jump_if::<false>,
+        Op::JumpIfNot { to, .. } if back(to) => jump_if_not::<true>,
+        Op::JumpIfNot { .. } => jump_if_not::<false>,
+        Op::JumpCmp { f, to, .. } => JUMP_CMP[back(to) as usize][f as usize],
+        Op::JumpCmpI { f, to, .. } => JUMP_CMP_I[back(to) as usize][f as usize],
         Op::Br { .. } => br,
         Op::BrIf { .. } => br_if,
         Op::BrTable { .. } => br_table,
@@ -636,6 +657,7 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::RefFunc { .. } => ref_func,
         Op::Bin { f, .. } => BIN[f as usize],
         Op::BinI { f, .. } => BIN_I[f as usize],
+        Op::BinK { f, .. } => BIN_K[f as usize],
         Op::Un { f, .. } => UN[f as usize],
         Op::Trapping { f, .. } => TRAPPING[f as usize],
         Op::Load { f, .. } => LOAD[f as usize],
@@ -660,6 +682,12 @@ fn handler_fn(op: &Op) -> OpHandler {
         | Op::Rethrow { .. }
         | Op::Access { .. } => leave,
     }
+}
+
+/// Whether a jump by `to` ops (relative, see `Op`) goes backward (or to
+/// itself): a loop, which charges fuel.
+fn back(to: i32) -> bool {
+    to <= 0
 }
 
 /// A vector as its 16 bytes, little-endian.
