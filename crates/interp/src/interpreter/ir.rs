@@ -43,7 +43,7 @@ pub(crate) struct Target {
 
 /// One step of the internal form. Slot operands are frame slot indices;
 /// an i32 in a slot is zero-extended to 64 bits. The `to` of the jump ops
-/// (`Jump`, `JumpIf`, `JumpIfNot`, `JumpCmp`, `JumpCmpI`) is the target's
+/// (`Jump`, `JumpIf`, `JumpIfMove`, `JumpIfNot`, `JumpCmp`, `JumpCmpI`) is the target's
 /// distance from the jump in ops (negative backward): a jump
 /// finds its target from its own address, without loading the code's op
 /// base, and its direction, known when translated, picks its handler (only
@@ -58,6 +58,12 @@ pub(crate) enum Op {
     Jump { to: i32 },
     /// Jump by `to` if the i32 in `c` is not zero.
     JumpIf { c: u32, to: i32 },
+    /// Jump by `to` if the i32 in `c` is not zero, first copying slot `s`
+    /// to slot `d`: a `br_if` that carries one value from where it is (a
+    /// local, or a stack slot other than the label's), with no copy on the
+    /// path that falls through. 16-bit slots keep the op's size; beyond
+    /// them the value goes home first and the branch is a `BrIf`.
+    JumpIfMove { c: u32, s: u16, d: u16, to: i32 },
     /// Jump by `to` if the i32 in `c` is zero.
     JumpIfNot { c: u32, to: i32 },
     /// Jump by `to` if the integer comparison `f` of `a` and `b` holds.
@@ -205,7 +211,11 @@ pub(crate) enum Op {
 pub(crate) struct HandlerPtr(pub usize);
 
 /// An op with its handler: dispatch loads the handler from here and jumps.
+/// The handler comes first (`repr(C)`), so that it sits at the op's own
+/// address: dispatch to a computed op address (a jump target, the next op)
+/// is one load with no offset to add.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub(crate) struct Inst {
     /// What executes `op`.
     pub handler: HandlerPtr,

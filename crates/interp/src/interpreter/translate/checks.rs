@@ -108,6 +108,12 @@ pub(super) fn in_bounds(code: &Code) -> bool {
         Op::Unreachable => true,
         Op::Jump { to: t } => by(i, t),
         Op::JumpIf { c, to: t } | Op::JumpIfNot { c, to: t } => s(c) && by(i, t),
+        Op::JumpIfMove {
+            c,
+            s: from,
+            d,
+            to: t,
+        } => s(c) && s(from as u32) && s(d as u32) && by(i, t),
         Op::JumpCmp { a, b, to: t, .. } => s(a) && s(b) && by(i, t),
         Op::JumpCmpI { a, to: t, .. } => s(a) && by(i, t),
         Op::Br { target: t } => target(t),

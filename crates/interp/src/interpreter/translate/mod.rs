@@ -700,6 +700,9 @@ impl Translator<'_> {
     /// A conditional branch to `label` on the value `c` (just popped).
     fn emit_br_if(&mut self, label: u32, c: Val) -> Result<(), Error> {
         let (_, keep) = self.label(label)?;
+        if keep == 1 && self.br_if_move(label, c)? {
+            return Ok(());
+        }
         self.home_top_slots(keep)?;
         let (t, forward) = self.branch_target(label)?;
         if t.src == t.dst || t.n == 0 {
@@ -714,6 +717,42 @@ impl Translator<'_> {
             self.emit(Op::BrIf { c, target });
         }
         Ok(())
+    }
+
+    /// A conditional branch to `label` carrying the one-slot value on top
+    /// of the stack from where it is, when it is in a local or in a stack
+    /// slot other than the label's (`Op::JumpIfMove`): true if emitted. The
+    /// value stays where it is for the path that falls through.
+    fn br_if_move(&mut self, label: u32, c: Val) -> Result<bool, Error> {
+        let Some(&v) = self.vals.last() else {
+            return Ok(false);
+        };
+        let s = match v.loc {
+            Loc::Local(off) => off,
+            Loc::Home => v.at,
+            Loc::Const(_) => return Ok(false),
+        };
+        if v.width != 1 {
+            return Ok(false);
+        }
+        let (t, forward) = self.branch_target(label)?;
+        let (Ok(s16), Ok(d16)) = (u16::try_from(s), u16::try_from(t.dst)) else {
+            return Ok(false);
+        };
+        if s == t.dst {
+            return Ok(false);
+        }
+        let c = self.read(c);
+        if forward {
+            self.add_fixup(label, Fixup::Op(self.here()));
+        }
+        self.emit(Op::JumpIfMove {
+            c,
+            s: s16,
+            d: d16,
+            to: t.to as i32,
+        });
+        Ok(true)
     }
 
     /// A jump to `to` when the i32 `c` is not zero (or is zero, with
@@ -807,6 +846,7 @@ pub(super) fn jump_to(op: &mut Op) -> Option<&mut i32> {
     match op {
         Op::Jump { to }
         | Op::JumpIf { to, .. }
+        | Op::JumpIfMove { to, .. }
         | Op::JumpIfNot { to, .. }
         | Op::JumpCmp { to, .. }
         | Op::JumpCmpI { to, .. } => Some(to),

@@ -149,6 +149,31 @@ fn wide_constants_are_operands() {
     );
 }
 
+/// A `br_if` to a loop with a parameter carries the value from the local
+/// a `local.tee` wrote, moving it only when the branch is taken: the loop
+/// takes two ops.
+#[test]
+fn a_loop_parameter_moves_only_when_the_branch_is_taken() {
+    let ops = ops_of(
+        r#"(module (func (param i32) (result i32)
+            (local.get 0)
+            (loop $l (param i32) (result i32)
+              (i32.sub (i32.const 1))
+              (local.tee 0)
+              (br_if $l (local.get 0)))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "Copy { d: 1, s: 0 }",
+            "BinI { f: I32Sub, d: 0, a: 1, imm: 1 }",
+            "JumpIfMove { c: 0, s: 0, d: 1, to: -1 }",
+            "Copy { d: 1, s: 0 }",
+            "Return { base: 1 }",
+        ]
+    );
+}
+
 /// A loop counting a local up to a parameter: one op steps, one tests and
 /// jumps back.
 #[test]
@@ -338,6 +363,12 @@ fn every_op() -> Vec<Op> {
         Op::Unreachable,
         Op::Jump { to: 0 },
         Op::JumpIf { c: 0, to: 0 },
+        Op::JumpIfMove {
+            c: 0,
+            s: 0,
+            d: 0,
+            to: 0,
+        },
         Op::JumpIfNot { c: 0, to: 0 },
         Op::Return { base: 0 },
         Op::Call { func: 0, base: 0 },

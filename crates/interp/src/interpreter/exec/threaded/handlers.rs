@@ -253,6 +253,23 @@ pub(super) fn jump_if<const BACK: bool>(
     next!(c, after!(ip), fp, mem)
 }
 
+/// `Op::JumpIfMove`, backward when `BACK`.
+pub(super) fn jump_if_move<const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::JumpIfMove { c: cond, s, d, to } = *op(ip) else {
+        wrong()
+    };
+    if slot!(fp, cond) as u32 != 0 {
+        slot!(fp, d) = slot!(fp, s);
+        jump_by!(c, ip, to, fp, mem, BACK);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
 /// `Op::JumpIfNot`, backward when `BACK`.
 pub(super) fn jump_if_not<const BACK: bool>(
     c: &mut Chain<'_, '_>,

@@ -641,6 +641,8 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::Jump { .. } => jump_to::<false>,
         Op::JumpIf { to, .. } if back(to) => jump_if::<true>,
         Op::JumpIf { .. } => jump_if::<false>,
+        Op::JumpIfMove { to, .. } if back(to) => jump_if_move::<true>,
+        Op::JumpIfMove { .. } => jump_if_move::<false>,
         Op::JumpIfNot { to, .. } if back(to) => jump_if_not::<true>,
         Op::JumpIfNot { .. } => jump_if_not::<false>,
         Op::JumpCmp { f, to, .. } => JUMP_CMP[back(to) as usize][f as usize],
