@@ -522,6 +522,18 @@ impl Translator<'_> {
             }
             Instr::GlobalGet { global } => {
                 let w = self.global_width(*global)?;
+                // Right after a `global.set` of this global that read its
+                // value from the slot this value's home is, with no label
+                // between: the slot holds the global's value already.
+                let last = self.here().checked_sub(1).filter(|l| *l >= self.barrier);
+                let same = last.map(|l| &self.ops[l as usize]).is_some_and(|op| {
+                    matches!(*op, Op::GlobalSet { s, global: g, wide: false }
+                        if g == *global && s == self.height && w == 1)
+                });
+                if same {
+                    self.push_home(1);
+                    return Ok(());
+                }
                 let d = self.push_result(w as u8);
                 self.emit_result(Op::GlobalGet {
                     d,

@@ -174,6 +174,37 @@ fn a_loop_parameter_moves_only_when_the_branch_is_taken() {
     );
 }
 
+/// A `global.get` right after a `global.set` of the same global finds
+/// the value in the slot the set read, and makes no op; at another
+/// height, or after a label, it reads the global.
+#[test]
+fn a_global_read_back_after_its_write_makes_no_op() {
+    let ops = ops_of(
+        r#"(module (global (mut i32) (i32.const 0))
+            (func (param i32) (result i32)
+              (global.set 0 (i32.add (local.get 0) (i32.const 1)))
+              (global.get 0)
+              (global.set 0 (i32.add (global.get 0) (i32.const 1)))
+              (block)
+              (global.get 0)
+              (i32.add)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "BinI { f: I32Add, d: 1, a: 0, imm: 1 }",
+            "GlobalSet { s: 1, global: 0, wide: false }",
+            // The first read is slot 1 itself; this one is one higher.
+            "GlobalGet { d: 2, global: 0, wide: false }",
+            "BinI { f: I32Add, d: 2, a: 2, imm: 1 }",
+            "GlobalSet { s: 2, global: 0, wide: false }",
+            "GlobalGet { d: 2, global: 0, wide: false }",
+            "Bin { f: I32Add, d: 1, a: 1, b: 2 }",
+            "Return { base: 1 }",
+        ]
+    );
+}
+
 /// A loop counting a local up to a parameter: one op steps, one tests and
 /// jumps back.
 #[test]
