@@ -42,21 +42,34 @@ pub(crate) struct Target {
 }
 
 /// One step of the internal form. Slot operands are frame slot indices;
-/// `to` is an op index; an i32 in a slot is zero-extended to 64 bits.
+/// an i32 in a slot is zero-extended to 64 bits. The `to` of the jump ops
+/// (`Jump`, `JumpIf`, `JumpIfMove`, `JumpIfNot`, `JumpCmp`, `JumpCmpI`) is the target's
+/// distance from the jump in ops (negative backward): a jump
+/// finds its target from its own address, without loading the code's op
+/// base, and its direction, known when translated, picks its handler (only
+/// backward jumps charge fuel). The translator writes the absolute index
+/// while it works and makes it relative as its last step
+/// (`translate::relative_jumps`).
 #[derive(Clone, Debug)]
 pub(crate) enum Op {
     /// Trap with `unreachable`.
     Unreachable,
-    /// Go on at `to`.
-    Jump { to: u32 },
-    /// Go on at `to` if the i32 in `c` is not zero.
-    JumpIf { c: u32, to: u32 },
-    /// Go on at `to` if the i32 in `c` is zero.
-    JumpIfNot { c: u32, to: u32 },
-    /// Go on at `to` if the integer comparison `f` of `a` and `b` holds.
-    JumpCmp { f: BinFn, a: u32, b: u32, to: u32 },
+    /// Go on at the op `to` ops away.
+    Jump { to: i32 },
+    /// Jump by `to` if the i32 in `c` is not zero.
+    JumpIf { c: u32, to: i32 },
+    /// Jump by `to` if the i32 in `c` is not zero, first copying slot `s`
+    /// to slot `d`: a `br_if` that carries one value from where it is (a
+    /// local, or a stack slot other than the label's), with no copy on the
+    /// path that falls through. 16-bit slots keep the op's size; beyond
+    /// them the value goes home first and the branch is a `BrIf`.
+    JumpIfMove { c: u32, s: u16, d: u16, to: i32 },
+    /// Jump by `to` if the i32 in `c` is zero.
+    JumpIfNot { c: u32, to: i32 },
+    /// Jump by `to` if the integer comparison `f` of `a` and `b` holds.
+    JumpCmp { f: BinFn, a: u32, b: u32, to: i32 },
     /// `JumpCmp` with `b` a constant (sign-extended for i64).
-    JumpCmpI { f: BinFn, a: u32, imm: i32, to: u32 },
+    JumpCmpI { f: BinFn, a: u32, imm: i32, to: i32 },
     /// Take `targets[target]` (moving values).
     Br { target: u32 },
     /// Take `targets[target]` if the i32 in `c` is not zero.
@@ -142,6 +155,11 @@ pub(crate) enum Op {
     Bin { f: BinFn, d: u32, a: u32, b: u32 },
     /// `fp[d] = f(fp[a], imm)`, `imm` sign-extended to 64 bits.
     BinI { f: BinFn, d: u32, a: u32, imm: i32 },
+    /// `fp[d] = f(fp[a], k)`: `BinI` for a 64-bit constant that no `i32`
+    /// sign-extends to (an `f64` or a large `i64`), with 16-bit slots so
+    /// that the op keeps its size; a frame slot beyond them takes a `Const`
+    /// and a `Bin` instead.
+    BinK { f: BinFn, d: u16, a: u16, k: u64 },
     /// `fp[d] = f(fp[a])`.
     Un { f: UnFn, d: u32, a: u32 },
     /// `fp[d] = f(fp[a], fp[b])`, or the operator's trap (`b` unused by
@@ -193,7 +211,11 @@ pub(crate) enum Op {
 pub(crate) struct HandlerPtr(pub usize);
 
 /// An op with its handler: dispatch loads the handler from here and jumps.
+/// The handler comes first (`repr(C)`), so that it sits at the op's own
+/// address: dispatch to a computed op address (a jump target, the next op)
+/// is one load with no offset to add.
 #[derive(Clone, Debug)]
+#[repr(C)]
 pub(crate) struct Inst {
     /// What executes `op`.
     pub handler: HandlerPtr,

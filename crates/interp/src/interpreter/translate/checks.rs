@@ -102,12 +102,20 @@ pub(super) fn in_bounds(code: &Code) -> bool {
     let s = |slot: u32| at(slot, 1);
     let target = |t: u32| (t as usize) < code.targets.len();
     let moves = |t: &Target| to(t.to) && at(t.src, t.n as u64) && at(t.dst, t.n as u64);
-    let op_ok = |inst: &crate::interpreter::ir::Inst| match inst.op {
+    // A jump's `to` is relative to its own index `i`.
+    let by = |i: usize, rel: i32| (0..len as i64).contains(&(i as i64 + rel as i64));
+    let op_ok = |(i, inst): (usize, &crate::interpreter::ir::Inst)| match inst.op {
         Op::Unreachable => true,
-        Op::Jump { to: t } => to(t),
-        Op::JumpIf { c, to: t } | Op::JumpIfNot { c, to: t } => s(c) && to(t),
-        Op::JumpCmp { a, b, to: t, .. } => s(a) && s(b) && to(t),
-        Op::JumpCmpI { a, to: t, .. } => s(a) && to(t),
+        Op::Jump { to: t } => by(i, t),
+        Op::JumpIf { c, to: t } | Op::JumpIfNot { c, to: t } => s(c) && by(i, t),
+        Op::JumpIfMove {
+            c,
+            s: from,
+            d,
+            to: t,
+        } => s(c) && s(from as u32) && s(d as u32) && by(i, t),
+        Op::JumpCmp { a, b, to: t, .. } => s(a) && s(b) && by(i, t),
+        Op::JumpCmpI { a, to: t, .. } => s(a) && by(i, t),
         Op::Br { target: t } => target(t),
         Op::BrIf { c, target: t } => s(c) && target(t),
         Op::BrTable { index, start, len } => {
@@ -138,6 +146,7 @@ pub(super) fn in_bounds(code: &Code) -> bool {
         Op::GlobalSet { s: from, wide, .. } => at(from, 1 + wide as u64),
         Op::Bin { d, a, b, .. } | Op::Trapping { d, a, b, .. } => s(d) && s(a) && s(b),
         Op::BinI { d, a, .. } | Op::Un { d, a, .. } => s(d) && s(a),
+        Op::BinK { d, a, .. } => s(d as u32) && s(a as u32),
         Op::Load { d, addr, .. } => s(d) && s(addr),
         Op::Store { addr, val, .. } => s(addr) && s(val),
         Op::V128Load { d, addr, .. } => at(d, 2) && s(addr),
@@ -148,7 +157,7 @@ pub(super) fn in_bounds(code: &Code) -> bool {
         | Op::Access { top, .. }
         | Op::Gc { top, .. } => top as u64 <= max,
     };
-    code.ops.iter().all(op_ok)
+    code.ops.iter().enumerate().all(op_ok)
         && matches!(code.ops.last().map(|i| &i.op), Some(Op::Return { .. }))
         && code.targets.iter().all(moves)
         && code.handlers.iter().all(|h| {

@@ -90,6 +90,17 @@ impl Translator<'_> {
             Loc::Const(bits) if bits as i64 == bits as i32 as i64 => Some(bits as i32),
             _ => None,
         };
+        // A 64-bit constant, where the other operand's slot and the
+        // result's (the first operand's home) fit in 16 bits.
+        let slot_of = |v: Val| match v.loc {
+            Loc::Local(off) => off,
+            _ => v.at,
+        };
+        let fits16 = |slot: u32| slot <= u16::MAX as u32;
+        let k = |v: Val, other: Val| match v.loc {
+            Loc::Const(bits) if fits16(a.at) && fits16(slot_of(other)) => Some(bits),
+            _ => None,
+        };
         let op = match (imm(a), imm(b)) {
             (_, Some(imm)) if !matches!(a.loc, Loc::Const(_)) => {
                 let a = self.read(a);
@@ -98,6 +109,16 @@ impl Translator<'_> {
             (Some(imm), None) if commutes(f) => {
                 let b = self.read(b);
                 BinFnOp::Imm(b, imm)
+            }
+            (None, None) if !matches!(a.loc, Loc::Const(_)) && k(b, a).is_some() => {
+                let k = k(b, a).unwrap_or_default();
+                let a = self.read(a);
+                BinFnOp::Wide(a, k)
+            }
+            (None, None) if commutes(f) && k(a, b).is_some() => {
+                let k = k(a, b).unwrap_or_default();
+                let b = self.read(b);
+                BinFnOp::Wide(b, k)
             }
             _ => {
                 let a = self.read(a);
@@ -109,6 +130,13 @@ impl Translator<'_> {
         self.emit_result(match op {
             BinFnOp::Reg(a, b) => Op::Bin { f, d, a, b },
             BinFnOp::Imm(a, imm) => Op::BinI { f, d, a, imm },
+            // Both checked by `k` above to fit.
+            BinFnOp::Wide(a, k) => Op::BinK {
+                f,
+                d: d as u16,
+                a: a as u16,
+                k,
+            },
         });
         Ok(())
     }
@@ -494,6 +522,18 @@ impl Translator<'_> {
             }
             Instr::GlobalGet { global } => {
                 let w = self.global_width(*global)?;
+                // Right after a `global.set` of this global that read its
+                // value from the slot this value's home is, with no label
+                // between: the slot holds the global's value already.
+                let last = self.here().checked_sub(1).filter(|l| *l >= self.barrier);
+                let same = last.map(|l| &self.ops[l as usize]).is_some_and(|op| {
+                    matches!(*op, Op::GlobalSet { s, global: g, wide: false }
+                        if g == *global && s == self.height && w == 1)
+                });
+                if same {
+                    self.push_home(1);
+                    return Ok(());
+                }
                 let d = self.push_result(w as u8);
                 self.emit_result(Op::GlobalGet {
                     d,
@@ -697,6 +737,8 @@ enum BinFnOp {
     Reg(u32, u32),
     /// A slot and an immediate.
     Imm(u32, i32),
+    /// A slot and a 64-bit constant (`Op::BinK`).
+    Wide(u32, u64),
 }
 
 /// Whether `f(a, b) = f(b, a)`, so that a constant left operand can be the

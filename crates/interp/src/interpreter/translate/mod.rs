@@ -262,6 +262,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
     if !t.ctrls.is_empty() {
         return Err(Error::Invalid("function body does not end"));
     }
+    relative_jumps(&mut t.ops.ops);
     let ops: Box<[Inst]> = t
         .ops
         .ops
@@ -530,13 +531,21 @@ impl Translator<'_> {
         if top.loc != Loc::Home || p + 1 != self.here() || p < self.barrier {
             return false;
         }
-        let Some(d) = dest(&mut self.ops[p as usize]) else {
-            return false;
-        };
-        if *d != top.at {
-            return false;
+        if let Op::BinK { d, .. } = &mut self.ops[p as usize] {
+            // Its 16-bit destination takes a slot that fits.
+            match u16::try_from(slot) {
+                Ok(s) if *d as u32 == top.at => *d = s,
+                _ => return false,
+            }
+        } else {
+            let Some(d) = dest(&mut self.ops[p as usize]) else {
+                return false;
+            };
+            if *d != top.at {
+                return false;
+            }
+            *d = slot;
         }
-        *d = slot;
         self.producer = None;
         let _ = self.pop();
         true
@@ -680,7 +689,7 @@ impl Translator<'_> {
             if forward {
                 self.add_fixup(label, Fixup::Op(self.here()));
             }
-            self.emit(Op::Jump { to: t.to });
+            self.emit(Op::Jump { to: t.to as i32 });
         } else {
             let target = self.add_target(label, t, forward);
             self.emit(Op::Br { target });
@@ -691,6 +700,9 @@ impl Translator<'_> {
     /// A conditional branch to `label` on the value `c` (just popped).
     fn emit_br_if(&mut self, label: u32, c: Val) -> Result<(), Error> {
         let (_, keep) = self.label(label)?;
+        if keep == 1 && self.br_if_move(label, c)? {
+            return Ok(());
+        }
         self.home_top_slots(keep)?;
         let (t, forward) = self.branch_target(label)?;
         if t.src == t.dst || t.n == 0 {
@@ -707,10 +719,47 @@ impl Translator<'_> {
         Ok(())
     }
 
+    /// A conditional branch to `label` carrying the one-slot value on top
+    /// of the stack from where it is, when it is in a local or in a stack
+    /// slot other than the label's (`Op::JumpIfMove`): true if emitted. The
+    /// value stays where it is for the path that falls through.
+    fn br_if_move(&mut self, label: u32, c: Val) -> Result<bool, Error> {
+        let Some(&v) = self.vals.last() else {
+            return Ok(false);
+        };
+        let s = match v.loc {
+            Loc::Local(off) => off,
+            Loc::Home => v.at,
+            Loc::Const(_) => return Ok(false),
+        };
+        if v.width != 1 {
+            return Ok(false);
+        }
+        let (t, forward) = self.branch_target(label)?;
+        let (Ok(s16), Ok(d16)) = (u16::try_from(s), u16::try_from(t.dst)) else {
+            return Ok(false);
+        };
+        if s == t.dst {
+            return Ok(false);
+        }
+        let c = self.read(c);
+        if forward {
+            self.add_fixup(label, Fixup::Op(self.here()));
+        }
+        self.emit(Op::JumpIfMove {
+            c,
+            s: s16,
+            d: d16,
+            to: t.to as i32,
+        });
+        Ok(true)
+    }
+
     /// A jump to `to` when the i32 `c` is not zero (or is zero, with
     /// `if_zero`): a comparison just computed into `c` becomes the jump's
     /// own test, an `i32.eqz` flips it.
     fn cond_jump(&mut self, c: Val, to: u32, mut if_zero: bool) -> Op {
+        let to = to as i32;
         use crate::ops::num::UnFn;
         let last = self.ops.len().checked_sub(1);
         let fusable = c.loc == Loc::Home
@@ -756,14 +805,11 @@ impl Translator<'_> {
 
     pub(super) fn patch(&mut self, fixup: Fixup, to: u32) {
         match fixup {
-            Fixup::Op(i) => match &mut self.ops[i as usize] {
-                Op::Jump { to: t }
-                | Op::JumpIf { to: t, .. }
-                | Op::JumpIfNot { to: t, .. }
-                | Op::JumpCmp { to: t, .. }
-                | Op::JumpCmpI { to: t, .. } => *t = to,
-                _ => {}
-            },
+            Fixup::Op(i) => {
+                if let Some(t) = jump_to(&mut self.ops[i as usize]) {
+                    *t = to as i32;
+                }
+            }
             Fixup::Table(i) => self.targets[i as usize].to = to,
             Fixup::Catch(h, c) => self.handlers[h as usize].catches[c as usize].target.to = to,
         }
@@ -785,12 +831,39 @@ impl Translator<'_> {
     }
 }
 
-/// The slot an op writes its one result to, if it is such an op.
-fn dest_of(op: &Op) -> Option<u32> {
-    dest(&mut op.clone()).map(|d| *d)
+/// Turns the absolute targets of the jump ops into distances from each
+/// jump (see `Op`): the last step of translation, after every fixup.
+fn relative_jumps(ops: &mut [Op]) {
+    for (i, op) in ops.iter_mut().enumerate() {
+        if let Some(to) = jump_to(op) {
+            *to = to.wrapping_sub(i as i32);
+        }
+    }
 }
 
-/// The destination field of an op that writes one result (see `dest_of`).
+/// The `to` field of a jump op.
+pub(super) fn jump_to(op: &mut Op) -> Option<&mut i32> {
+    match op {
+        Op::Jump { to }
+        | Op::JumpIf { to, .. }
+        | Op::JumpIfMove { to, .. }
+        | Op::JumpIfNot { to, .. }
+        | Op::JumpCmp { to, .. }
+        | Op::JumpCmpI { to, .. } => Some(to),
+        _ => None,
+    }
+}
+
+/// The slot an op writes its one result to, if it is such an op.
+fn dest_of(op: &Op) -> Option<u32> {
+    match *op {
+        Op::BinK { d, .. } => Some(d as u32),
+        _ => dest(&mut op.clone()).map(|d| *d),
+    }
+}
+
+/// The destination field of an op that writes one result (see `dest_of`;
+/// `Op::BinK`'s 16-bit one is not here).
 fn dest(op: &mut Op) -> Option<&mut u32> {
     match op {
         Op::Copy { d, .. }

@@ -122,6 +122,89 @@ fn operators_read_locals_and_write_the_local_set() {
     );
 }
 
+/// A 64-bit constant operand that no `i32` sign-extends to (an `f64`, a
+/// large `i64`) is the op's own, as an `i32` one is: no `Const` op writes
+/// it first. On the left, it is the constant only of an operator that
+/// commutes.
+#[test]
+fn wide_constants_are_operands() {
+    let ops = ops_of(
+        r#"(module (func (param f64 i64) (result f64) (local i64)
+            (local.set 2 (i64.add (i64.const 0x100000000) (local.get 1)))
+            (f64.sub (f64.mul (local.get 0) (f64.const 2)) (f64.const 0.5))
+            (f64.sub (f64.const 0.5) (local.get 0))
+            (f64.add)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "BinK { f: I64Add, d: 2, a: 1, k: 4294967296 }",
+            "BinK { f: F64Mul, d: 3, a: 0, k: 4611686018427387904 }",
+            "BinK { f: F64Sub, d: 3, a: 3, k: 4602678819172646912 }",
+            "Const { d: 4, bits: 4602678819172646912 }",
+            "Bin { f: F64Sub, d: 4, a: 4, b: 0 }",
+            "Bin { f: F64Add, d: 3, a: 3, b: 4 }",
+            "Return { base: 3 }",
+        ]
+    );
+}
+
+/// A `br_if` to a loop with a parameter carries the value from the local
+/// a `local.tee` wrote, moving it only when the branch is taken: the loop
+/// takes two ops.
+#[test]
+fn a_loop_parameter_moves_only_when_the_branch_is_taken() {
+    let ops = ops_of(
+        r#"(module (func (param i32) (result i32)
+            (local.get 0)
+            (loop $l (param i32) (result i32)
+              (i32.sub (i32.const 1))
+              (local.tee 0)
+              (br_if $l (local.get 0)))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "Copy { d: 1, s: 0 }",
+            "BinI { f: I32Sub, d: 0, a: 1, imm: 1 }",
+            "JumpIfMove { c: 0, s: 0, d: 1, to: -1 }",
+            "Copy { d: 1, s: 0 }",
+            "Return { base: 1 }",
+        ]
+    );
+}
+
+/// A `global.get` right after a `global.set` of the same global finds
+/// the value in the slot the set read, and makes no op; at another
+/// height, or after a label, it reads the global.
+#[test]
+fn a_global_read_back_after_its_write_makes_no_op() {
+    let ops = ops_of(
+        r#"(module (global (mut i32) (i32.const 0))
+            (func (param i32) (result i32)
+              (global.set 0 (i32.add (local.get 0) (i32.const 1)))
+              (global.get 0)
+              (global.set 0 (i32.add (global.get 0) (i32.const 1)))
+              (block)
+              (global.get 0)
+              (i32.add)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "BinI { f: I32Add, d: 1, a: 0, imm: 1 }",
+            "GlobalSet { s: 1, global: 0, wide: false }",
+            // The first read is slot 1 itself; this one is one higher.
+            "GlobalGet { d: 2, global: 0, wide: false }",
+            "BinI { f: I32Add, d: 2, a: 2, imm: 1 }",
+            "GlobalSet { s: 2, global: 0, wide: false }",
+            "GlobalGet { d: 2, global: 0, wide: false }",
+            "Bin { f: I32Add, d: 1, a: 1, b: 2 }",
+            "Return { base: 1 }",
+        ]
+    );
+}
+
 /// A loop counting a local up to a parameter: one op steps, one tests and
 /// jumps back.
 #[test]
@@ -137,7 +220,7 @@ fn a_counted_loop_takes_two_ops() {
         ops,
         [
             "BinI { f: I32Add, d: 1, a: 1, imm: 1 }",
-            "JumpCmp { f: I32LtU, a: 1, b: 0, to: 0 }",
+            "JumpCmp { f: I32LtU, a: 1, b: 0, to: -1 }",
             "Return { base: 1 }",
         ]
     );
@@ -188,7 +271,7 @@ fn memory_and_branches_take_one_op_each() {
             "Bin { f: I32Add, d: 1, a: 1, b: 3 }",
             "Store { f: U8, addr: 0, val: 1, offset: 0 }",
             "BinI { f: I32Sub, d: 0, a: 0, imm: 1 }",
-            "Jump { to: 0 }",
+            "Jump { to: -5 }",
             "Return { base: 1 }",
         ]
     );
@@ -311,6 +394,12 @@ fn every_op() -> Vec<Op> {
         Op::Unreachable,
         Op::Jump { to: 0 },
         Op::JumpIf { c: 0, to: 0 },
+        Op::JumpIfMove {
+            c: 0,
+            s: 0,
+            d: 0,
+            to: 0,
+        },
         Op::JumpIfNot { c: 0, to: 0 },
         Op::Return { base: 0 },
         Op::Call { func: 0, base: 0 },
@@ -375,6 +464,12 @@ fn every_op() -> Vec<Op> {
             d: 0,
             a: 0,
             imm: 0,
+        });
+        ops.push(Op::BinK {
+            f,
+            d: 0,
+            a: 0,
+            k: 0,
         });
         ops.push(Op::JumpCmp {
             f,

@@ -45,7 +45,7 @@ pub(super) fn call(
 
 /// The handler a `HandlerPtr` names.
 #[inline(always)]
-fn handler_ptr(h: HandlerPtr) -> OpHandler {
+pub(super) fn handler_ptr(h: HandlerPtr) -> OpHandler {
     // SAFETY: every `HandlerPtr` was made by `handler_of` from an
     // `OpHandler`.
     unsafe { std::mem::transmute::<usize, OpHandler>(h.0) }

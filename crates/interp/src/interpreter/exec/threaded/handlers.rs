@@ -33,6 +33,32 @@ handlers! {
             None => call_indirect_slow(c, ip, fp, mem),
         }
     }
+    return_call(c, ip, fp, mem) Op::ReturnCall { func, base } => {
+        // The common case here: a WebAssembly function of the same
+        // instance, no fuel, room for the callee's frame where the
+        // caller's starts, and no pin to drop for the code being left.
+        // The arguments move down to the frame's start, which becomes the
+        // callee's, and the frame depth stays as it is. Anything else is
+        // `run`'s.
+        // SAFETY: `data` is the running instance's (see there).
+        let calls = unsafe { &(*c.data).calls };
+        if let Some(Some((callee, ci))) = calls.get(*func as usize) {
+            // SAFETY: as in `call`: the store holds this `Arc`.
+            let code: &Code = unsafe { &*Arc::as_ptr(callee) };
+            let room = (c.end as usize).saturating_sub(fp as usize) / size_of::<u64>();
+            if !c.metered && *ci == c.inst && c.pinned <= c.depth && room >= code.max_height as usize {
+                move_down(fp.wrapping_add(*base as usize), code.param_slots as usize, fp);
+                zero_locals(
+                    fp.wrapping_add(code.param_slots as usize),
+                    fp.wrapping_add(code.local_slots as usize),
+                );
+                c.code = code;
+                c.ops = code.ops.as_ptr();
+                next_by!(c, handler_ptr(code.entry), c.ops, fp, mem)
+            }
+        }
+        exit!(c, ip, fp, mem)
+    }
     ret(c, ip, fp, mem) Op::Return { base } => {
         if c.depth == 0 {
             // The entry frame returns to the host: `run` takes the results
@@ -58,21 +84,6 @@ handlers! {
             return resume(c, f, mem);
         }
         ret_slow(c, mem)
-    }
-    jump_to(c, ip, fp, mem) Op::Jump { to } => {
-        jump!(c, ip, *to, fp, mem)
-    }
-    jump_if(c, ip, fp, mem) Op::JumpIf { c: cond, to } => {
-        if slot!(fp, *cond) as u32 != 0 {
-            jump!(c, ip, *to, fp, mem);
-        }
-        next!(c, after!(ip), fp, mem)
-    }
-    jump_if_not(c, ip, fp, mem) Op::JumpIfNot { c: cond, to } => {
-        if slot!(fp, *cond) as u32 == 0 {
-            jump!(c, ip, *to, fp, mem);
-        }
-        next!(c, after!(ip), fp, mem)
     }
     br(c, ip, fp, mem) Op::Br { target } => {
         branch(c, ip, branch_target!(c, *target), fp, mem)
@@ -110,28 +121,30 @@ handlers! {
         next!(c, after!(ip), fp, mem)
     }
     global_get(c, ip, fp, mem) Op::GlobalGet { d, global, wide } => {
-        // SAFETY: `data` is the running instance's (see there).
-        let addr = unsafe { *(&*c.data).globals.get_unchecked(*global as usize) };
-        let g = &c.m.store.globals[addr as usize];
-        slot!(fp, *d) = g.lo;
+        let g = global_at(c, *global);
+        // SAFETY: see `global_at`.
+        let (lo, hi) = unsafe { ((*g).lo, (*g).hi) };
+        slot!(fp, *d) = lo;
         if *wide {
-            slot!(fp, *d + 1) = g.hi;
+            slot!(fp, *d + 1) = hi;
         }
         next!(c, after!(ip), fp, mem)
     }
     global_set(c, ip, fp, mem) Op::GlobalSet { s, global, wide } => {
-        // SAFETY: as in `global_get`.
-        let addr = unsafe { *(&*c.data).globals.get_unchecked(*global as usize) };
-        let (lo, hi) = (slot!(fp, *s), if *wide { slot!(fp, *s + 1) } else { 0 });
-        let g = &mut c.m.store.globals[addr as usize];
-        g.lo = lo;
+        let g = global_at(c, *global);
+        let lo = slot!(fp, *s);
+        // SAFETY: see `global_at`; no reference to the global is alive.
+        unsafe { (*g).lo = lo };
         if *wide {
-            g.hi = hi;
+            let hi = slot!(fp, *s + 1);
+            // SAFETY: as above.
+            unsafe { (*g).hi = hi };
         }
         next!(c, after!(ip), fp, mem)
     }
     ref_func(c, ip, fp, mem) Op::RefFunc { d, func } => {
-        // SAFETY: as in `global_get`.
+        // SAFETY: `data` is the running instance's (see there), and the
+        // module validated, so `func` is one of its function indices.
         let addr = unsafe { *(&*c.data).funcs.get_unchecked(*func as usize) };
         slot!(fp, *d) = addr as u64 + 1;
         next!(c, after!(ip), fp, mem)
@@ -160,6 +173,19 @@ handlers! {
     simd(c, ip, fp, mem) Op::Simd { instr, top } => {
         generic(c, ip, fp, mem, *top, crate::ops::simd::simd, instr)
     }
+}
+
+/// The running instance's global `global`, by address: valid to read and
+/// write for one access.
+#[inline(always)]
+fn global_at(c: &Chain<'_, '_>, global: u32) -> *mut GlobalInst {
+    // SAFETY: `inst_globals` is the running instance's global addresses
+    // (taken at the chain's start or its last switch of instance), and the
+    // module validated, so `global` is one of its indices; each address
+    // names a global of the store, whose vector `globals` points at and
+    // which no op run here grows (see `Chain::globals`). `add` of an
+    // in-bounds index stays in the allocation.
+    unsafe { c.globals.add(*c.inst_globals.add(global as usize) as usize) }
 }
 
 /// An instruction kept as the AST's, run by `f` on the machine's stack
@@ -200,24 +226,103 @@ fn bin_i<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) ->
     next!(c, after!(ip), fp, mem)
 }
 
-/// `Op::JumpCmp` of comparison `BinFn::ALL[F]`.
-fn jump_cmp<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
-    let Op::JumpCmp { a, b, to, .. } = *op(ip) else {
+/// `Op::Jump`, backward (a loop) when `BACK`.
+pub(super) fn jump_to<const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::Jump { to } = *op(ip) else { wrong() };
+    jump_by!(c, ip, to, fp, mem, BACK)
+}
+
+/// `Op::JumpIf`, backward when `BACK`.
+pub(super) fn jump_if<const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::JumpIf { c: cond, to } = *op(ip) else {
         wrong()
     };
-    if BinFn::ALL[F].call(slot!(fp, a), slot!(fp, b)) != 0 {
-        jump!(c, ip, to, fp, mem);
+    if slot!(fp, cond) as u32 != 0 {
+        jump_by!(c, ip, to, fp, mem, BACK);
     }
     next!(c, after!(ip), fp, mem)
 }
 
-/// `Op::JumpCmpI` of comparison `BinFn::ALL[F]`.
-fn jump_cmp_i<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+/// `Op::JumpIfMove`, backward when `BACK`.
+pub(super) fn jump_if_move<const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::JumpIfMove { c: cond, s, d, to } = *op(ip) else {
+        wrong()
+    };
+    if slot!(fp, cond) as u32 != 0 {
+        slot!(fp, d) = slot!(fp, s);
+        jump_by!(c, ip, to, fp, mem, BACK);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::JumpIfNot`, backward when `BACK`.
+pub(super) fn jump_if_not<const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::JumpIfNot { c: cond, to } = *op(ip) else {
+        wrong()
+    };
+    if slot!(fp, cond) as u32 == 0 {
+        jump_by!(c, ip, to, fp, mem, BACK);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::BinK` of operator `BinFn::ALL[F]`.
+fn bin_k<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::BinK { d, a, k, .. } = *op(ip) else {
+        wrong()
+    };
+    slot!(fp, d) = BinFn::ALL[F].call(slot!(fp, a), k);
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::JumpCmp` of comparison `BinFn::ALL[F]`, backward when `BACK`.
+fn jump_cmp<const F: usize, const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::JumpCmp { a, b, to, .. } = *op(ip) else {
+        wrong()
+    };
+    if BinFn::ALL[F].call(slot!(fp, a), slot!(fp, b)) != 0 {
+        jump_by!(c, ip, to, fp, mem, BACK);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::JumpCmpI` of comparison `BinFn::ALL[F]`, backward when `BACK`.
+fn jump_cmp_i<const F: usize, const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
     let Op::JumpCmpI { a, imm, to, .. } = *op(ip) else {
         wrong()
     };
     if BinFn::ALL[F].call(slot!(fp, a), imm as i64 as u64) != 0 {
-        jump!(c, ip, to, fp, mem);
+        jump_by!(c, ip, to, fp, mem, BACK);
     }
     next!(c, after!(ip), fp, mem)
 }
@@ -302,11 +407,18 @@ macro_rules! bin_tables {
         pub(super) static BIN: &[OpHandler] = &[$(bin::<{ BinFn::$name as usize }>),*];
         /// `Op::BinI` by operator.
         pub(super) static BIN_I: &[OpHandler] = &[$(bin_i::<{ BinFn::$name as usize }>),*];
-        /// `Op::JumpCmp` by operator.
-        pub(super) static JUMP_CMP: &[OpHandler] = &[$(jump_cmp::<{ BinFn::$name as usize }>),*];
-        /// `Op::JumpCmpI` by operator.
-        pub(super) static JUMP_CMP_I: &[OpHandler] =
-            &[$(jump_cmp_i::<{ BinFn::$name as usize }>),*];
+        /// `Op::BinK` by operator.
+        pub(super) static BIN_K: &[OpHandler] = &[$(bin_k::<{ BinFn::$name as usize }>),*];
+        /// `Op::JumpCmp` by direction (forward, backward) and operator.
+        pub(super) static JUMP_CMP: [&[OpHandler]; 2] = [
+            &[$(jump_cmp::<{ BinFn::$name as usize }, false>),*],
+            &[$(jump_cmp::<{ BinFn::$name as usize }, true>),*],
+        ];
+        /// `Op::JumpCmpI` by direction (forward, backward) and operator.
+        pub(super) static JUMP_CMP_I: [&[OpHandler]; 2] = [
+            &[$(jump_cmp_i::<{ BinFn::$name as usize }, false>),*],
+            &[$(jump_cmp_i::<{ BinFn::$name as usize }, true>),*],
+        ];
     };
 }
 crate::ops::num::for_each_bin_fn!(bin_tables);

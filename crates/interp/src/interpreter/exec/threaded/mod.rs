@@ -30,11 +30,11 @@
 //! through the instance and the store. Frame accesses rely on the
 //! translator (`in_bounds`, frame sizes).
 //!
-//! Ops that neither return to the host, tail call, throw nor reach into the
-//! store (beyond memory 0, globals, fuel and calls) run here. Calls to
-//! WebAssembly functions (direct or through a table) and returns to a
-//! WebAssembly caller stay here; the first other op stops the chain and is
-//! left to `Machine::run`.
+//! Ops that neither return to the host, throw nor reach into the store
+//! (beyond memory 0, globals, fuel and calls) run here. Calls to
+//! WebAssembly functions (direct or through a table), direct tail calls
+//! within the instance, and returns to a WebAssembly caller stay here; the
+//! first other op stops the chain and is left to `Machine::run`.
 
 use std::sync::Arc;
 
@@ -43,8 +43,8 @@ use weft_ast::Instr;
 use super::state::{CodePtr, Frame};
 use super::{Machine, Mem0, unimplemented};
 use crate::interpreter::ir::{Code, HandlerPtr, Inst, Op, Target};
-use crate::runtime::store::FuncInst;
 use crate::runtime::store::InstanceData;
+use crate::runtime::store::{FuncInst, GlobalInst};
 use crate::stack::Stack;
 use crate::trap::Trap;
 use crate::value::decode_ref;
@@ -110,6 +110,14 @@ pub(crate) struct Chain<'a, 's> {
     /// or the instance changes.
     table0: *const u64,
     table0_len: usize,
+    /// The store's globals, and the running instance's global addresses,
+    /// by address, so that `global.get` and `global.set` reach a global in
+    /// two dependent loads rather than through the machine, the store and
+    /// the instance. No op run here adds a global (instantiation is the
+    /// host's), so the store's vector stays put while the chain runs; the
+    /// instance's addresses change with the instance (`switch`).
+    globals: *mut GlobalInst,
+    inst_globals: *const u32,
     /// The suspended callers by address: the frame stack's buffer and the
     /// depth (the vector's own length is set when the chain stops; on a
     /// trap the machine abandons the frames, and the length it holds is
@@ -161,11 +169,14 @@ impl Chain<'_, '_> {
         self.slots.wrapping_add(fp)
     }
 
-    /// Takes the running instance's table 0 (see `Chain::table0`).
+    /// Takes the running instance's table 0 (see `Chain::table0`) and its
+    /// globals (see `Chain::globals`).
     #[inline(always)]
     fn take_table0(&mut self) {
         // SAFETY: `data` is the running instance's (see there).
         let data = unsafe { &*self.data };
+        self.inst_globals = data.globals.as_ptr();
+        self.globals = self.m.store.globals.as_mut_ptr();
         let store = &*self.m.store;
         let elems = data
             .tables
@@ -296,6 +307,8 @@ impl Machine<'_> {
             data: &self.store.instances[regs.inst as usize],
             table0: std::ptr::null(),
             table0_len: 0,
+            globals: std::ptr::null_mut(),
+            inst_globals: std::ptr::null(),
             saved: self.frames.as_mut_ptr(),
             depth: self.frames.len(),
             limit: self.frames.capacity().min(max_depth),
@@ -358,9 +371,10 @@ fn op<'o>(ip: Ip) -> &'o Op {
     // SAFETY: `ip` points at an op of the running code (whose ops `Pins`
     // keeps alive): `run` passes a valid index, a call starts at 0, a
     // return resumes just after a call op (never the last), and the
-    // translator's `in_bounds` check guarantees that every branch target is
-    // below the length and that the last op is `Return` (which leaves the
-    // frame), so stepping past an op that falls through stays in range.
+    // translator's `in_bounds` check guarantees that every branch target
+    // (and every jump's op plus its relative `to`) is within the code and
+    // that the last op is `Return` (which leaves the frame), so stepping
+    // past an op that falls through stays in range.
     unsafe { &(*ip).op }
 }
 
@@ -492,6 +506,23 @@ macro_rules! jump {
     }};
 }
 
+/// Jumps by `$rel` ops from `$ip` (a jump op's relative `to`), charging
+/// fuel when `$back` (a backward jump, a loop): the direction is known when
+/// the op is translated, so a forward jump's handler has no fuel test.
+macro_rules! jump_by {
+    ($c:expr, $ip:expr, $rel:expr, $fp:expr, $mem:expr, $back:expr) => {{
+        let ip: Ip = $ip;
+        // Stays in the code: `in_bounds` checked every jump's target.
+        let to = ip.wrapping_offset($rel as isize);
+        if $back && $c.metered {
+            // Rare: as in `jump!`.
+            $c.from = ip;
+            return metered_jump($c, to, $fp, $mem);
+        }
+        next!($c, to, $fp, $mem)
+    }};
+}
+
 /// Goes on at the jump target `ip` with fuel metered: a backward jump (a
 /// loop) from `Chain::from` costs one unit.
 #[cold]
@@ -603,13 +634,19 @@ pub(crate) fn handler_of(op: &Op) -> HandlerPtr {
 fn handler_fn(op: &Op) -> OpHandler {
     match *op {
         Op::Call { .. } => call_direct,
+        Op::ReturnCall { .. } => return_call,
         Op::CallIndirect { .. } => call_indirect,
         Op::Return { .. } => ret,
-        Op::Jump { .. } => jump_to,
-        Op::JumpIf { .. } => jump_if,
-        Op::JumpIfNot { .. } => jump_if_not,
-        Op::JumpCmp { f, .. } => JUMP_CMP[f as usize],
-        Op::JumpCmpI { f, .. } => JUMP_CMP_I[f as usize],
+        Op::Jump { to } if back(to) => jump_to::<true>,
+        Op::Jump { .. } => jump_to::<false>,
+        Op::JumpIf { to, .. } if back(to) => jump_if::<true>,
+        Op::JumpIf { .. } => jump_if::<false>,
+        Op::JumpIfMove { to, .. } if back(to) => jump_if_move::<true>,
+        Op::JumpIfMove { .. } => jump_if_move::<false>,
+        Op::JumpIfNot { to, .. } if back(to) => jump_if_not::<true>,
+        Op::JumpIfNot { .. } => jump_if_not::<false>,
+        Op::JumpCmp { f, to, .. } => JUMP_CMP[back(to) as usize][f as usize],
+        Op::JumpCmpI { f, to, .. } => JUMP_CMP_I[back(to) as usize][f as usize],
         Op::Br { .. } => br,
         Op::BrIf { .. } => br_if,
         Op::BrTable { .. } => br_table,
@@ -622,6 +659,7 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::RefFunc { .. } => ref_func,
         Op::Bin { f, .. } => BIN[f as usize],
         Op::BinI { f, .. } => BIN_I[f as usize],
+        Op::BinK { f, .. } => BIN_K[f as usize],
         Op::Un { f, .. } => UN[f as usize],
         Op::Trapping { f, .. } => TRAPPING[f as usize],
         Op::Load { f, .. } => LOAD[f as usize],
@@ -633,7 +671,6 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::Simd { .. } => simd,
         // Every other op is `run`'s.
         Op::Unreachable
-        | Op::ReturnCall { .. }
         | Op::ReturnCallIndirect { .. }
         | Op::CallRef { .. }
         | Op::ReturnCallRef { .. }
@@ -647,6 +684,12 @@ fn handler_fn(op: &Op) -> OpHandler {
         | Op::Rethrow { .. }
         | Op::Access { .. } => leave,
     }
+}
+
+/// Whether a jump by `to` ops (relative, see `Op`) goes backward (or to
+/// itself): a loop, which charges fuel.
+fn back(to: i32) -> bool {
+    to <= 0
 }
 
 /// A vector as its 16 bytes, little-endian.
