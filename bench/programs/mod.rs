@@ -1,7 +1,8 @@
 //! The third-party programs of `shared/bench-wasm` (see its README for the
-//! protocol) and the engines that run them, shared by the criterion bench
-//! (`benches/programs.rs`) and the interleaved timers
-//! (`examples/programs_ratio.rs`, `examples/jit_programs.rs`).
+//! protocol) and the engines that run them (weft's interpreter and JIT,
+//! wasmi, wasmtime's Cranelift and Winch), shared by the interleaved timers
+//! (`examples/programs_ratio.rs`, `examples/jit_programs.rs`) and
+//! `examples/coremark.rs`.
 //!
 //! The folder lies outside the repository (`../../shared/bench-wasm` from
 //! `bench/`, or `WEFT_BENCH_WASM`): nothing here is a test fixture, and a
@@ -440,3 +441,134 @@ impl Engine for Wasmi {
         memory.data(&self.store)[at..at + len].to_vec()
     }
 }
+
+/// A wasmtime engine compiling with Cranelift (`winch` false) or Winch,
+/// with its default memory configuration (guard pages, no explicit bounds
+/// checks). bench/ builds wasmtime without `parallel-compilation`, so it
+/// compiles on one thread, as weft does by default.
+#[allow(dead_code)] // used by jit_programs and coremark, not every includer
+pub fn wasmtime_engine(winch: bool) -> wasmtime::Engine {
+    let mut config = wasmtime::Config::new();
+    config.strategy(if winch {
+        wasmtime::Strategy::Winch
+    } else {
+        wasmtime::Strategy::Cranelift
+    });
+    wasmtime::Engine::new(&config).expect("a valid wasmtime configuration")
+}
+
+/// wasmtime 48 (the version `fuzz/` uses) with Cranelift or Winch.
+#[allow(dead_code)] // used by jit_programs and coremark, not every includer
+pub struct Wasmtime {
+    store: wasmtime::Store<()>,
+    instance: wasmtime::Instance,
+    /// The exported `memory`, if any (looked up once: reading it needs no
+    /// mutable store then).
+    memory: Option<wasmtime::Memory>,
+}
+
+#[allow(dead_code)] // used by jit_programs and coremark, not every includer
+impl Wasmtime {
+    /// Whether the engine compiles the module (Winch refuses some
+    /// proposals, tail calls among them).
+    pub fn compiles(bytes: &[u8], winch: bool) -> bool {
+        wasmtime::Module::new(&wasmtime_engine(winch), bytes).is_ok()
+    }
+
+    /// Compiles and instantiates a binary module with no imports.
+    pub fn load_on(bytes: &[u8], winch: bool) -> Wasmtime {
+        let engine = wasmtime_engine(winch);
+        let module = wasmtime::Module::new(&engine, bytes).expect("wasmtime accepts the program");
+        let mut store = wasmtime::Store::new(&engine, ());
+        let instance = wasmtime::Instance::new(&mut store, &module, &[])
+            .expect("wasmtime instantiates the program");
+        let memory = instance.get_memory(&mut store, "memory");
+        Wasmtime {
+            store,
+            instance,
+            memory,
+        }
+    }
+}
+
+impl Engine for Wasmtime {
+    fn load(bytes: &[u8]) -> Wasmtime {
+        Wasmtime::load_on(bytes, false)
+    }
+
+    fn call(&mut self, name: &str, args: &[Val]) -> Vec<Val> {
+        let f = self
+            .instance
+            .get_func(&mut self.store, name)
+            .unwrap_or_else(|| panic!("wasmtime: no export {name}"));
+        let args: Vec<wasmtime::Val> = args
+            .iter()
+            .map(|a| match *a {
+                Val::I32(v) => wasmtime::Val::I32(v),
+                Val::I64(v) => wasmtime::Val::I64(v),
+                Val::F32(v) => wasmtime::Val::F32(v.to_bits()),
+                Val::F64(v) => wasmtime::Val::F64(v.to_bits()),
+            })
+            .collect();
+        let ty = f.ty(&self.store);
+        let mut results: Vec<wasmtime::Val> = ty
+            .results()
+            .map(|t| wasmtime::Val::default_for_ty(&t).expect("a numeric result"))
+            .collect();
+        f.call(&mut self.store, &args, &mut results)
+            .unwrap_or_else(|e| panic!("wasmtime: {name} failed: {e}"));
+        results
+            .into_iter()
+            .map(|v| match v {
+                wasmtime::Val::I32(v) => Val::I32(v),
+                wasmtime::Val::I64(v) => Val::I64(v),
+                wasmtime::Val::F32(v) => Val::F32(f32::from_bits(v)),
+                wasmtime::Val::F64(v) => Val::F64(f64::from_bits(v)),
+                other => panic!("wasmtime: {name} returned {other:?}"),
+            })
+            .collect()
+    }
+
+    fn write(&mut self, at: usize, bytes: &[u8]) {
+        let memory = self.memory.expect("wasmtime: no exported memory");
+        memory.data_mut(&mut self.store)[at..at + bytes.len()].copy_from_slice(bytes);
+    }
+
+    fn read(&self, at: usize, len: usize) -> Vec<u8> {
+        let memory = self.memory.expect("wasmtime: no exported memory");
+        memory.data(&self.store)[at..at + len].to_vec()
+    }
+}
+
+/// wasmtime with Cranelift, its optimizing compiler.
+#[allow(dead_code)] // used by jit_programs, not every includer
+pub struct Cranelift(pub Wasmtime);
+
+/// wasmtime with Winch, its baseline compiler.
+#[allow(dead_code)] // used by jit_programs, not every includer
+pub struct Winch(pub Wasmtime);
+
+macro_rules! wasmtime_strategy {
+    ($name:ident, $winch:expr) => {
+        impl Engine for $name {
+            fn load(bytes: &[u8]) -> $name {
+                $name(Wasmtime::load_on(bytes, $winch))
+            }
+
+            fn call(&mut self, name: &str, args: &[Val]) -> Vec<Val> {
+                self.0.call(name, args)
+            }
+
+            fn write(&mut self, at: usize, bytes: &[u8]) {
+                self.0.write(at, bytes)
+            }
+
+            fn read(&self, at: usize, len: usize) -> Vec<u8> {
+                self.0.read(at, len)
+            }
+        }
+    };
+}
+
+wasmtime_strategy!(Cranelift, false);
+wasmtime_strategy!(Winch, true);

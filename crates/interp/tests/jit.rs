@@ -752,3 +752,87 @@ fn return_call_keeps_the_native_stack_constant() {
         assert_eq!(seen[0], seen[1], "fuel {fuel}");
     }
 }
+
+/// A module all of whose functions compile: `h` exported and in a table.
+const COMPILED: &str = r#"
+(module
+  (table (export "tab") 1 funcref)
+  (elem (i32.const 0) $h)
+  (func $h (export "h") (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3))))"#;
+
+/// Interpreted code calling `h` directly and through the table.
+const CALLER: &str = r#"
+(module
+  (type $t (func (param i32) (result i32)))
+  (import "a" "h" (func $h (type $t)))
+  (import "a" "tab" (table 1 funcref))
+  (func (export "direct") (param i32) (result i32) (call $h (local.get 0)))
+  (func (export "indirect") (param i32) (result i32)
+    (call_indirect (type $t) (local.get 0) (i32.const 0)))
+  (func (export "tail") (param i32) (result i32)
+    (return_call_indirect (type $t) (local.get 0) (i32.const 0))))"#;
+
+#[test]
+fn interpreted_code_instantiated_later_calls_compiled_functions() {
+    // A compiled module's functions are translated only once the store
+    // holds code the interpreter runs, before or after them: either way,
+    // interpreted code calling them computes what the compiled code does.
+    for caller_engine in [Engine::Interp, Engine::Jit] {
+        for compiled_first in [true, false] {
+            let mut store = Store::new();
+            let mut linker = Linker::new();
+            let a = module(COMPILED, Engine::Jit);
+            assert_eq!(a.jit_stats().map(|s| s.interpreted), Some(0));
+            let b = module(CALLER, caller_engine);
+            if caller_engine == Engine::Jit {
+                assert_eq!(b.jit_stats().map(|s| s.interpreted), Some(1));
+            }
+            let inst_a = linker.instantiate(&mut store, &a).expect("a instantiates");
+            let h = store.export_func(inst_a, "h").expect("h");
+            if compiled_first {
+                assert_eq!(store.call(h, &i32s(&[5])), Ok(i32s(&[15])));
+            }
+            linker.define_instance(&store, "a", inst_a);
+            let inst_b = linker.instantiate(&mut store, &b).expect("b instantiates");
+            for (name, x) in [("direct", 7), ("indirect", 8), ("tail", 9)] {
+                let f = store.export_func(inst_b, name).expect("exported");
+                assert_eq!(
+                    store.call(f, &i32s(&[x])),
+                    Ok(i32s(&[3 * x])),
+                    "{name} ({caller_engine:?}, compiled first: {compiled_first})"
+                );
+            }
+            assert_eq!(store.call(h, &i32s(&[6])), Ok(i32s(&[18])));
+        }
+    }
+}
+
+#[test]
+fn compiled_modules_instantiated_after_interpreted_code_are_translated() {
+    // The store already runs interpreted code when the compiled module
+    // arrives: its functions get their translation at once, and a table
+    // the interpreted code reads later holds them.
+    let mut store = Store::new();
+    let mut linker = Linker::new();
+    let first = module(
+        r#"(module (table (export "tab") 1 funcref)
+             (func (export "call0") (param i32) (result i32)
+               (call_indirect (param i32) (result i32) (local.get 0) (i32.const 0))))"#,
+        Engine::Interp,
+    );
+    let inst1 = linker
+        .instantiate(&mut store, &first)
+        .expect("instantiates");
+    let call0 = store.export_func(inst1, "call0").expect("call0");
+    linker.define_instance(&store, "t", inst1);
+    let second = module(
+        r#"(module (import "t" "tab" (table 1 funcref))
+             (elem (i32.const 0) $h)
+             (func $h (param i32) (result i32) (i32.add (local.get 0) (i32.const 100))))"#,
+        Engine::Jit,
+    );
+    linker
+        .instantiate(&mut store, &second)
+        .expect("instantiates");
+    assert_eq!(store.call(call0, &i32s(&[1])), Ok(i32s(&[101])));
+}

@@ -171,24 +171,9 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
     // is dropped, and the others compiled again without direct calls to
     // it.
     let bodies = loop {
-        let mut bodies = Vec::with_capacity(ast.funcs.len());
-        let mut failed = None;
-        for (i, f) in ast.funcs.iter().enumerate() {
-            if !env.compiled[i] {
-                bodies.push(None);
-                continue;
-            }
-            match FnCompiler::new(&env, f).and_then(|c| c.run(f)) {
-                Some(b) => bodies.push(Some(b)),
-                None => {
-                    failed = Some(i);
-                    break;
-                }
-            }
-        }
-        match failed {
-            None => break bodies,
-            Some(i) => {
+        match bodies(&env) {
+            Ok(bodies) => break bodies,
+            Err(i) => {
                 env.compiled[i] = false;
                 // Why: a tail call it cannot make in place, or its frame.
                 let f = &ast.funcs[i];
@@ -205,25 +190,36 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
             }
         }
     };
-    // Lay out: the trampoline, then each function at a 16-byte boundary.
-    let mut code = trampoline();
+    // Lay out: the trampoline, then each function at a 16-byte boundary;
+    // the bodies go straight into the buffer, sized once (no growing copy
+    // of the whole code in between).
+    let tramp = trampoline();
+    let mut len = tramp.len();
     let mut entries = Vec::with_capacity(bodies.len());
     for b in &bodies {
         match b {
             Some(b) => {
-                while !code.len().is_multiple_of(16) {
-                    code.push(0xcc);
-                }
-                entries.push(Some(code.len()));
-                code.extend_from_slice(&b.code);
+                len = len.next_multiple_of(16);
+                entries.push(Some(len));
+                len += b.code.len();
             }
             None => entries.push(None),
         }
     }
+    let mut buf = dynasmrt::mmap::MutableBuffer::new(len.max(1))
+        .map_err(|_| Error::Unsupported("no memory for machine code"))?;
+    buf.set_len(len);
+    let code: &mut [u8] = &mut buf;
+    code[..tramp.len()].copy_from_slice(&tramp);
+    let mut end = tramp.len();
     for (b, at) in bodies.iter().zip(&entries) {
-        let (Some(b), Some(at)) = (b, at) else {
+        let (Some(b), Some(at)) = (b, *at) else {
             continue;
         };
+        // Padding between functions: int3.
+        code[end..at].fill(0xcc);
+        code[at..at + b.code.len()].copy_from_slice(&b.code);
+        end = at + b.code.len();
         for &(end, callee) in &b.calls {
             let target = entries[callee as usize].expect("direct calls reach compiled functions");
             let site = at + end;
@@ -231,13 +227,10 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
             code[site - 4..site].copy_from_slice(&(rel as i32).to_le_bytes());
         }
     }
+    drop(bodies);
     stats.compiled = entries.iter().filter(|e| e.is_some()).count() as u32;
     stats.interpreted = stats.functions - stats.compiled;
-    stats.code_bytes = code.len();
-    let mut buf = dynasmrt::mmap::MutableBuffer::new(code.len().max(1))
-        .map_err(|_| Error::Unsupported("no memory for machine code"))?;
-    buf.set_len(code.len());
-    buf[..code.len()].copy_from_slice(&code);
+    stats.code_bytes = len;
     // W^X: written while writable, then mapped read+execute.
     let buf = buf
         .make_exec()
@@ -247,6 +240,30 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
         entries,
         stats,
     })
+}
+
+/// The machine code of every function `env` marks compiled (`None` for
+/// the others), or the index of the first that fails to compile.
+fn bodies(env: &ModEnv<'_>) -> Result<Vec<Option<Body>>, usize> {
+    let one = |(i, f): (usize, &weft_ast::Func)| {
+        if !env.compiled[i] {
+            return Ok(None);
+        }
+        FnCompiler::new(env, f)
+            .and_then(|c| c.run(f))
+            .map(Some)
+            .ok_or(i)
+    };
+    // With `parallel`, functions compile on rayon's threads; the result
+    // (code, and which function fails first) is the serial one.
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        let all: Vec<_> = env.ast.funcs.par_iter().enumerate().map(one).collect();
+        all.into_iter().collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    env.ast.funcs.iter().enumerate().map(one).collect()
 }
 
 /// The most locals a compiled function may declare (a larger frame stays
@@ -300,7 +317,9 @@ fn supported(ast: &weft_ast::Module, i: &Instr) -> bool {
         | BrOnCastFail { .. }
         | BrOnCastDescEq { .. }
         | BrOnCastDescEqFail { .. } => true,
-        _ => effect(ast, i).is_some(),
+        // The signature's effect first: it allocates nothing, and most
+        // instructions have one.
+        _ => crate::interpreter::translate::effect::effect(i).is_some() || effect(ast, i).is_some(),
     }
 }
 

@@ -75,6 +75,44 @@ fn val_subtype(a: ValType, b: ValType) -> bool {
     }
 }
 
+/// Each function's code and instance, for `InstanceData::calls`.
+fn calls_of(store: &Store, funcs: &[u32]) -> Box<[Option<crate::runtime::store::WasmCallee>]> {
+    funcs
+        .iter()
+        .map(|&addr| match store.funcs.get(addr as usize) {
+            Some(FuncInst::Wasm { code, instance, .. }) => Some((code.clone(), *instance)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Makes `store` one where the interpreter runs code: every compiled
+/// function instantiated so far gets its translation in place of its stub
+/// (interpreted code may call any of them, directly, through a table or
+/// by reference), and every instance's direct-call list follows. Nothing
+/// runs a stub before this (the interpreter ran nothing), so replacing
+/// them under a running host call is safe.
+fn interpreted_code(store: &mut Store) -> Result<(), Error> {
+    for inst in 0..store.instances.len() {
+        let data = &store.instances[inst];
+        let module = data.module.clone();
+        let defined = module.0.ast.funcs.len();
+        let first = data.funcs.len().saturating_sub(defined);
+        let addrs: Vec<u32> = data.funcs[first..].to_vec();
+        for (i, addr) in addrs.into_iter().enumerate() {
+            if let Some(FuncInst::Wasm { code, .. }) = store.funcs.get_mut(addr as usize) {
+                *code = module.0.code(i)?;
+            }
+        }
+    }
+    for inst in 0..store.instances.len() {
+        let calls = calls_of(store, &store.instances[inst].funcs);
+        store.instances[inst].calls = calls;
+    }
+    store.interprets = true;
+    Ok(())
+}
+
 /// Instantiates `module` with `imports` given in the module's import order.
 pub(crate) fn instantiate(
     store: &mut Store,
@@ -161,26 +199,31 @@ pub(crate) fn instantiate(
         }
     }
     let index = store.instances.len() as u32;
+    // Compiled functions need their translation only in a store where the
+    // interpreter runs code: from the first module bringing such code on,
+    // every function of the store has it.
+    let interprets = (0..ast.funcs.len()).any(|i| !module.0.compiled(i));
+    if interprets && !store.interprets {
+        interpreted_code(store)?;
+    }
     for (i, f) in ast.funcs.iter().enumerate() {
         let ty = *data
             .types
             .get(f.ty as usize)
             .ok_or(Error::Invalid("unknown type"))?;
+        let code = if store.interprets || !module.0.compiled(i) {
+            module.0.code(i)?
+        } else {
+            module.0.stub()
+        };
         store.funcs.push(FuncInst::Wasm {
             ty,
             instance: index,
-            code: module.0.codes[i].clone(),
+            code,
         });
         data.funcs.push(store.funcs.len() as u32 - 1);
     }
-    data.calls = data
-        .funcs
-        .iter()
-        .map(|&addr| match store.funcs.get(addr as usize) {
-            Some(FuncInst::Wasm { code, instance, .. }) => Some((code.clone(), *instance)),
-            _ => None,
-        })
-        .collect();
+    data.calls = calls_of(store, &data.funcs);
     for t in &ast.tags {
         let ty = *data
             .types

@@ -1,9 +1,17 @@
-//! A module ready to instantiate: the AST plus every function body
-//! translated once into the internal form.
+//! A module ready to instantiate: the AST plus each function body
+//! translated once into the internal form, when the interpreter needs it.
+//!
+//! A module made for the interpreter translates every body up front (its
+//! errors surface there). A module made for the JIT translates up front
+//! only the functions the JIT left to the interpreter: a compiled
+//! function's translation is made on first need (the first time a store
+//! holding it also holds code the interpreter runs, see
+//! `instantiate::interpreted_code`), kept in a `OnceLock` so that the
+//! instances of one module, in any thread, share one translation.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
-use weft_ast::{Features, ImportDesc};
+use weft_ast::{AddrType, Features, ImportDesc, TypeIdx, ValType};
 
 use crate::interpreter::ir::Code;
 use crate::interpreter::translate::{Env, translate};
@@ -16,12 +24,104 @@ pub struct Module(pub(crate) Arc<ModuleInner>);
 
 pub(crate) struct ModuleInner {
     pub ast: weft_ast::Module,
-    /// One translated body per defined function.
-    pub codes: Vec<Arc<Code>>,
+    /// The module-level facts translation needs.
+    facts: Facts,
+    /// One translated body per defined function, made on first need.
+    codes: Box<[OnceLock<Arc<Code>>]>,
+    /// The body a compiled function's instance holds while no translation
+    /// is needed (see [`ModuleInner::stub`]).
+    stub: OnceLock<Arc<Code>>,
     /// Machine code for the functions the JIT compiled (`Engine::Jit`);
-    /// every function keeps its translated body too.
+    /// the others are translated with the module.
     #[cfg(weft_jit)]
     pub jit: Option<Arc<crate::jit::compile::Compiled>>,
+}
+
+/// Types of the module's functions, globals, memories and tags, imports
+/// first: what translating one body reads besides the AST.
+struct Facts {
+    func_types: Vec<TypeIdx>,
+    globals: Vec<ValType>,
+    memories: Vec<AddrType>,
+    tags: Vec<TypeIdx>,
+}
+
+impl Facts {
+    fn of(ast: &weft_ast::Module) -> Facts {
+        let mut func_types = Vec::new();
+        let mut globals = Vec::new();
+        let mut memories = Vec::new();
+        let mut tags = Vec::new();
+        for import in &ast.imports {
+            match import.desc {
+                ImportDesc::Func(ty) | ImportDesc::FuncExact(ty) => func_types.push(ty),
+                ImportDesc::Global(g) => globals.push(g.val),
+                ImportDesc::Memory(m) => memories.push(m.addr),
+                ImportDesc::Tag(t) => tags.push(t.ty),
+                _ => {}
+            }
+        }
+        memories.extend(ast.memories.iter().map(|m| m.addr));
+        tags.extend(ast.tags.iter().map(|t| t.ty));
+        func_types.extend(ast.funcs.iter().map(|f| f.ty));
+        globals.extend(ast.globals.iter().map(|g| g.ty.val));
+        Facts {
+            func_types,
+            globals,
+            memories,
+            tags,
+        }
+    }
+}
+
+impl ModuleInner {
+    /// The translated body of defined function `i`, translated now if no
+    /// one has yet (two threads asking at once may both translate; one
+    /// result is kept).
+    pub(crate) fn code(&self, i: usize) -> Result<Arc<Code>, Error> {
+        let cell = self
+            .codes
+            .get(i)
+            .ok_or(Error::Invalid("unknown function"))?;
+        if let Some(c) = cell.get() {
+            return Ok(c.clone());
+        }
+        let f = &self.ast.funcs[i];
+        let env = Env {
+            module: &self.ast,
+            func_types: &self.facts.func_types,
+            globals: &self.facts.globals,
+            memories: &self.facts.memories,
+            tags: &self.facts.tags,
+        };
+        let imported = self.facts.func_types.len() - self.ast.funcs.len();
+        let code = Arc::new(translate(&env, f, (imported + i) as u32)?);
+        Ok(cell.get_or_init(|| code).clone())
+    }
+
+    /// Whether defined function `i` has machine code (which every engine
+    /// runs it by: the interpreter calls it through its translation only
+    /// when interpreted code calls it).
+    pub(crate) fn compiled(&self, i: usize) -> bool {
+        #[cfg(weft_jit)]
+        if let Some(c) = &self.jit {
+            return c.entry(i as u32).is_some();
+        }
+        let _ = i;
+        false
+    }
+
+    /// The body a compiled function's instance holds in a store where the
+    /// interpreter runs nothing: no engine runs it there (`Store::call` and
+    /// compiled code enter compiled functions by their machine code, and
+    /// only interpreted code runs translations), and instantiating code the
+    /// interpreter runs replaces it with the translation first. Should it
+    /// ever run, it traps at once, touching no slot.
+    pub(crate) fn stub(&self) -> Arc<Code> {
+        self.stub
+            .get_or_init(|| Arc::new(crate::interpreter::translate::stub()))
+            .clone()
+    }
 }
 
 /// What the JIT compiled of a module (all zero for the interpreter).
@@ -116,51 +216,31 @@ impl Module {
     /// with [`Error::Invalid`]; it checks no value types, so an invalid
     /// module it lets through computes garbage, but stays in bounds.
     pub fn new_unchecked(ast: weft_ast::Module) -> Result<Module, Error> {
-        let mut func_types = Vec::new();
-        let mut globals = Vec::new();
-        let mut memories = Vec::new();
-        let mut tags = Vec::new();
-        for import in &ast.imports {
-            match import.desc {
-                ImportDesc::Func(ty) | ImportDesc::FuncExact(ty) => func_types.push(ty),
-                ImportDesc::Global(g) => globals.push(g.val),
-                ImportDesc::Memory(m) => memories.push(m.addr),
-                ImportDesc::Tag(t) => tags.push(t.ty),
-                _ => {}
-            }
+        let m = Module::untranslated(ast);
+        for i in 0..m.0.ast.funcs.len() {
+            m.0.code(i)?;
         }
-        memories.extend(ast.memories.iter().map(|m| m.addr));
-        tags.extend(ast.tags.iter().map(|t| t.ty));
-        func_types.extend(ast.funcs.iter().map(|f| f.ty));
-        globals.extend(ast.globals.iter().map(|g| g.ty.val));
-        let codes = {
-            let env = Env {
-                module: &ast,
-                func_types: &func_types,
-                globals: &globals,
-                memories: &memories,
-                tags: &tags,
-            };
-            let imported = func_types.len() - ast.funcs.len();
-            ast.funcs
-                .iter()
-                .enumerate()
-                .map(|(i, f)| translate(&env, f, (imported + i) as u32).map(Arc::new))
-                .collect::<Result<Vec<_>, _>>()?
-        };
-        Ok(Module(Arc::new(ModuleInner {
+        Ok(m)
+    }
+
+    /// The module with no body translated yet.
+    fn untranslated(ast: weft_ast::Module) -> Module {
+        Module(Arc::new(ModuleInner {
+            facts: Facts::of(&ast),
+            codes: (0..ast.funcs.len()).map(|_| OnceLock::new()).collect(),
+            stub: OnceLock::new(),
             ast,
-            codes,
             #[cfg(weft_jit)]
             jit: None,
-        })))
+        }))
     }
 
     /// Validates a module with the proposals of `features` and prepares it
-    /// for `engine`: translated for the interpreter, and for the JIT also
-    /// compiled to machine code (functions the JIT does not compile yet
-    /// run in the interpreter; see [`Module::jit_stats`]). Asking for the
-    /// JIT in a build without it is [`Error::Unsupported`].
+    /// for `engine`: translated for the interpreter, or compiled to machine
+    /// code for the JIT (functions the JIT does not compile yet are
+    /// translated and run in the interpreter; see [`Module::jit_stats`];
+    /// compiled functions are translated only if a store needs it). Asking
+    /// for the JIT in a build without it is [`Error::Unsupported`].
     pub fn with_engine(
         ast: weft_ast::Module,
         features: Features,
@@ -171,13 +251,22 @@ impl Module {
                 "the jit engine (this build has only the interpreter)",
             ));
         }
+        if engine == Engine::Interp {
+            return Module::with_features(ast, features);
+        }
+        weft_validator::validate(&ast, features).map_err(Error::Validation)?;
         #[allow(unused_mut)]
-        let mut m = Module::with_features(ast, features)?;
+        let mut m = Module::untranslated(ast);
         #[cfg(weft_jit)]
-        if engine == Engine::Jit {
+        {
             let compiled = crate::jit::compile::compile(&m.0.ast)?;
             if let Some(inner) = Arc::get_mut(&mut m.0) {
                 inner.jit = Some(Arc::new(compiled));
+            }
+        }
+        for i in 0..m.0.ast.funcs.len() {
+            if !m.0.compiled(i) {
+                m.0.code(i)?;
             }
         }
         Ok(m)
@@ -204,5 +293,34 @@ impl Module {
     /// The module's AST.
     pub fn ast(&self) -> &weft_ast::Module {
         &self.0.ast
+    }
+}
+
+#[cfg(all(test, weft_jit))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_jit_translates_only_what_it_leaves_to_the_interpreter() {
+        // `f` holds `return_call_indirect`, which the JIT leaves to the
+        // interpreter; `g` and `h` compile.
+        let text = r#"
+        (module
+          (type $t (func (param i32) (result i32)))
+          (table funcref (elem $h))
+          (func $h (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
+          (func $f (param i32) (result i32)
+            (return_call_indirect (type $t) (local.get 0) (i32.const 0)))
+          (func $g (param i32) (result i32) (call $f (local.get 0))))"#;
+        let ast = weft_wat::parse_module(text).expect("parses");
+        let m = Module::with_engine(ast.clone(), Features::default(), Engine::Jit).expect("valid");
+        let translated: Vec<bool> = m.0.codes.iter().map(|c| c.get().is_some()).collect();
+        assert_eq!(translated, [false, true, false]);
+        // On demand, a compiled function's translation is made once.
+        let a = m.0.code(0).expect("translates");
+        assert!(Arc::ptr_eq(&a, &m.0.code(0).expect("translates")));
+        assert!(a.ops.len() > 1);
+        let m = Module::with_engine(ast, Features::default(), Engine::Interp).expect("valid");
+        assert!(m.0.codes.iter().all(|c| c.get().is_some()));
     }
 }

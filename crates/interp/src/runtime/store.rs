@@ -154,6 +154,10 @@ pub struct Store {
     pub(crate) trap_frames: Vec<crate::TrapFrame>,
     /// Whether instantiation checks every segment before writing any.
     pub(crate) segments_checked_first: bool,
+    /// Whether some function of the store runs in the interpreter; until
+    /// then, compiled functions hold a stub instead of their translation
+    /// (see `instantiate::interpreted_code`).
+    pub(crate) interprets: bool,
     /// This store's identity: a host function holds `&mut Store` and may
     /// put another store in its place, which the running code (whose
     /// instances, frames and memories were this one's) must notice.

@@ -294,6 +294,27 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
     Ok(code)
 }
 
+/// A body that traps at once and reads or writes no slot: what a compiled
+/// function's instance holds while nothing needs its translation (see
+/// `ModuleInner::stub`).
+pub(crate) fn stub() -> Code {
+    let op = Op::Unreachable;
+    let handler = crate::interpreter::exec::handler_of(&op);
+    Code {
+        entry: handler,
+        func: 0,
+        ops: Box::new([Inst { handler, op }]),
+        instrs: Box::new([0]),
+        targets: Box::default(),
+        handlers: Box::default(),
+        casts: Box::default(),
+        param_slots: 0,
+        local_slots: 0,
+        result_slots: 0,
+        max_height: 0,
+    }
+}
+
 impl Translator<'_> {
     pub(super) fn top(&self) -> &Ctrl {
         self.ctrls.last().expect("checked non-empty by the caller")
