@@ -27,7 +27,7 @@ impl Translator<'_> {
                 .and_then(|i| self.ctrls.get(i))
                 .ok_or(Error::Invalid("unknown label"))?;
             let base = ctrl.base;
-            let (keep, to, forward) = if ctrl.kind == Kind::Loop {
+            let (keep, to, forward) = if ctrl.kind == BlockKind::Loop {
                 (
                     ctrl.params.iter().map(|w| *w as u32).sum(),
                     ctrl.start,
@@ -60,7 +60,7 @@ impl Translator<'_> {
                 },
             });
         }
-        self.open(Kind::Block, table.ty, None)?;
+        self.open(BlockKind::Block, table.ty, None)?;
         self.ctrls.last_mut().expect("just opened").handler = Some(h);
         self.handlers.push(TryScope {
             start: self.here(),
@@ -78,7 +78,7 @@ impl Translator<'_> {
         let Some(c) = self.ctrls.last() else {
             return Ok(());
         };
-        if c.kind != Kind::Catch || c.unreachable {
+        if c.kind != BlockKind::Catch || c.unreachable {
             return Ok(());
         }
         let keep: u32 = c.results.iter().map(|w| *w as u32).sum();
@@ -113,10 +113,10 @@ impl Translator<'_> {
             .ctrls
             .last()
             .ok_or(Error::Invalid("catch outside try"))?;
-        let (Kind::Try | Kind::Catch, Some(h)) = (c.kind, c.handler) else {
+        let (BlockKind::Try | BlockKind::Catch, Some(h)) = (c.kind, c.handler) else {
             return Err(Error::Invalid("catch outside try"));
         };
-        if c.kind == Kind::Try {
+        if c.kind == BlockKind::Try {
             if !c.unreachable {
                 // The try body's results go home, where the end finds
                 // them.
@@ -153,7 +153,7 @@ impl Translator<'_> {
         }
         let here = self.begin_arm()?;
         let c = self.ctrls.last_mut().expect("open");
-        c.kind = Kind::Catch;
+        c.kind = BlockKind::Catch;
         c.unreachable = false;
         let base = c.base;
         self.height = base;

@@ -86,23 +86,23 @@ impl Translator<'_> {
         // An immediate: the constant as an i32 that sign-extends to it (an
         // i32 operator reads only the low half, so any i32 does).
         let imm = |v: Val| match v.loc {
-            Loc::Const(bits) if !wide => Some(bits as u32 as i32),
-            Loc::Const(bits) if bits as i64 == bits as i32 as i64 => Some(bits as i32),
+            ValLoc::Const(bits) if !wide => Some(bits as u32 as i32),
+            ValLoc::Const(bits) if bits as i64 == bits as i32 as i64 => Some(bits as i32),
             _ => None,
         };
         // A 64-bit constant, where the other operand's slot and the
         // result's (the first operand's home) fit in 16 bits.
         let slot_of = |v: Val| match v.loc {
-            Loc::Local(off) => off,
+            ValLoc::Local(off) => off,
             _ => v.at,
         };
         let fits16 = |slot: u32| slot <= u16::MAX as u32;
         let k = |v: Val, other: Val| match v.loc {
-            Loc::Const(bits) if fits16(a.at) && fits16(slot_of(other)) => Some(bits),
+            ValLoc::Const(bits) if fits16(a.at) && fits16(slot_of(other)) => Some(bits),
             _ => None,
         };
         let op = match (imm(a), imm(b)) {
-            (_, Some(imm)) if !matches!(a.loc, Loc::Const(_)) => {
+            (_, Some(imm)) if !matches!(a.loc, ValLoc::Const(_)) => {
                 let a = self.read(a);
                 BinFnOp::Imm(a, imm)
             }
@@ -110,7 +110,7 @@ impl Translator<'_> {
                 let b = self.read(b);
                 BinFnOp::Imm(b, imm)
             }
-            (None, None) if !matches!(a.loc, Loc::Const(_)) && k(b, a).is_some() => {
+            (None, None) if !matches!(a.loc, ValLoc::Const(_)) && k(b, a).is_some() => {
                 let k = k(b, a).unwrap_or_default();
                 let a = self.read(a);
                 BinFnOp::Wide(a, k)
@@ -149,8 +149,8 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             Instr::Nop => {}
-            Instr::Block { ty } => self.open(Kind::Block, *ty, None)?,
-            Instr::Loop { ty } => self.open(Kind::Loop, *ty, None)?,
+            Instr::Block { ty } => self.open(BlockKind::Block, *ty, None)?,
+            Instr::Loop { ty } => self.open(BlockKind::Loop, *ty, None)?,
             Instr::If { ty } => {
                 let c = self.pop()?;
                 let jump = self.cond_jump(c, 0, true);
@@ -158,11 +158,11 @@ impl Translator<'_> {
                 self.home_all();
                 let at = self.here();
                 self.emit(jump);
-                self.open(Kind::If, *ty, Some(at))?;
+                self.open(BlockKind::If, *ty, Some(at))?;
             }
             Instr::Else => {
                 let c = self.ctrls.last().ok_or(Error::Invalid("else outside if"))?;
-                if c.kind != Kind::If {
+                if c.kind != BlockKind::If {
                     return Err(Error::Invalid("else outside if"));
                 }
                 if !c.unreachable {
@@ -181,7 +181,7 @@ impl Translator<'_> {
                 let here = self.begin_arm()?;
                 let c = self.ctrls.last_mut().expect("open");
                 let else_fixup = c.else_fixup.take();
-                c.kind = Kind::Else;
+                c.kind = BlockKind::Else;
                 c.unreachable = false;
                 let (base, params) = (c.base, c.params.clone());
                 if let Some(at) = else_fixup {
@@ -212,7 +212,7 @@ impl Translator<'_> {
                 let here = self.here();
                 self.barrier = here;
                 self.producer = None;
-                if let (Some(h), Kind::Try | Kind::Block) = (c.handler, c.kind) {
+                if let (Some(h), BlockKind::Try | BlockKind::Block) = (c.handler, c.kind) {
                     self.handlers[h as usize].end = here;
                 }
                 if let Some(at) = c.else_fixup {
@@ -327,7 +327,7 @@ impl Translator<'_> {
                 let target = self.add_target(*label, t, forward);
                 self.emit(Op::BrOnNull { r, target });
                 let loc = match r_val.loc {
-                    Loc::Const(_) => Loc::Home,
+                    ValLoc::Const(_) => ValLoc::Home,
                     loc => loc,
                 };
                 self.push_val(Val { loc, ..r_val });
@@ -362,7 +362,7 @@ impl Translator<'_> {
             }
             Instr::TryTable { table } => self.try_table(table)?,
             Instr::Try { ty } => {
-                self.open(Kind::Try, *ty, None)?;
+                self.open(BlockKind::Try, *ty, None)?;
                 let h = self.handlers.len() as u32;
                 let c = self.ctrls.last_mut().expect("just opened");
                 c.handler = Some(h);
@@ -390,7 +390,7 @@ impl Translator<'_> {
                     .ctrls
                     .last()
                     .ok_or(Error::Invalid("delegate outside try"))?;
-                let (Kind::Try, Some(h)) = (c.kind, c.handler) else {
+                let (BlockKind::Try, Some(h)) = (c.kind, c.handler) else {
                     return Err(Error::Invalid("delegate outside try"));
                 };
                 // The innermost try body at or outside the label (the label
@@ -400,7 +400,7 @@ impl Translator<'_> {
                 let target = self.ctrls[..from]
                     .iter()
                     .rev()
-                    .find(|c| c.kind == Kind::Try)
+                    .find(|c| c.kind == BlockKind::Try)
                     .and_then(|c| c.handler)
                     .unwrap_or(u32::MAX);
                 self.handlers[h as usize].delegate = Some(target);
@@ -414,7 +414,7 @@ impl Translator<'_> {
                     .checked_sub(1 + *label as usize)
                     .and_then(|i| self.ctrls.get(i))
                     .ok_or(Error::Invalid("unknown label"))?;
-                if c.kind != Kind::Catch {
+                if c.kind != BlockKind::Catch {
                     return Err(Error::Invalid("rethrow outside catch"));
                 }
                 self.emit(Op::Rethrow { off: c.base });
@@ -500,8 +500,8 @@ impl Translator<'_> {
                     }
                     match v.loc {
                         // The local keeps its value.
-                        Loc::Local(s) if s == off => {}
-                        Loc::Const(bits) => {
+                        ValLoc::Local(s) if s == off => {}
+                        ValLoc::Const(bits) => {
                             self.before_write(off);
                             self.emit(Op::Const { d: off, bits });
                         }
@@ -714,9 +714,9 @@ impl Translator<'_> {
                 .vals
                 .last()
                 .ok_or(Error::Invalid("type mismatch: return"))?;
-            if !matches!(v.loc, Loc::Const(_)) {
+            if !matches!(v.loc, ValLoc::Const(_)) {
                 return Ok(match v.loc {
-                    Loc::Local(off) => off,
+                    ValLoc::Local(off) => off,
                     _ => v.at,
                 });
             }

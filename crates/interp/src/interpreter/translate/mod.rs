@@ -70,7 +70,7 @@ impl Env<'_> {
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+enum BlockKind {
     Block,
     Loop,
     If,
@@ -95,7 +95,7 @@ enum Fixup {
 
 /// An open block.
 struct Ctrl {
-    kind: Kind,
+    kind: BlockKind,
     /// Frame slot of the stack height below the block's parameters.
     base: u32,
     /// Number of values (not slots) below the block's parameters.
@@ -115,7 +115,7 @@ struct Ctrl {
 
 /// Where a value on the abstract stack is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Loc {
+enum ValLoc {
     /// In its own stack slot.
     Home,
     /// In the local at this frame slot.
@@ -131,7 +131,7 @@ struct Val {
     at: u32,
     /// Slots it takes (2 for a `v128`).
     width: u8,
-    loc: Loc,
+    loc: ValLoc,
 }
 
 struct Translator<'a> {
@@ -146,7 +146,7 @@ struct Translator<'a> {
     /// Frame offset and width of every local.
     locals: Vec<(u32, u8)>,
     /// For every frame slot of the locals, how many stack values read it
-    /// there (`Loc::Local`): a write to the local must first move those
+    /// there (`ValLoc::Local`): a write to the local must first move those
     /// home.
     local_reads: Vec<u32>,
     /// For the same slots, the stack indices of values that read them, and
@@ -233,7 +233,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
         height: off,
         max_height: off,
         ctrls: vec![Ctrl {
-            kind: Kind::Block,
+            kind: BlockKind::Block,
             base: off,
             base_vals: 0,
             params: Vec::new(),
@@ -351,7 +351,7 @@ impl Translator<'_> {
         self.push_val(Val {
             at,
             width,
-            loc: Loc::Home,
+            loc: ValLoc::Home,
         });
         self.height += width as u32;
         self.max_height = self.max_height.max(self.height);
@@ -393,7 +393,7 @@ impl Translator<'_> {
         self.push_val(Val {
             at,
             width,
-            loc: Loc::Local(off),
+            loc: ValLoc::Local(off),
         });
         self.height += width as u32;
         self.max_height = self.max_height.max(self.height);
@@ -406,7 +406,7 @@ impl Translator<'_> {
         self.push_val(Val {
             at,
             width: 1,
-            loc: Loc::Const(bits),
+            loc: ValLoc::Const(bits),
         });
         self.height += 1;
         self.max_height = self.max_height.max(self.height);
@@ -428,10 +428,10 @@ impl Translator<'_> {
     /// which local and of what is home (`height` is the caller's).
     fn push_val(&mut self, v: Val) {
         let i = self.vals.len();
-        if v.loc != Loc::Home {
+        if v.loc != ValLoc::Home {
             self.home_below = self.home_below.min(i);
         }
-        if let Loc::Local(off) = v.loc {
+        if let ValLoc::Local(off) = v.loc {
             self.local_reads[off as usize] += 1;
             self.local_readers[off as usize].push(i as u32);
         }
@@ -442,7 +442,7 @@ impl Translator<'_> {
     /// (`height` is the caller's).
     fn pop_val(&mut self) -> Option<Val> {
         let v = self.vals.pop()?;
-        if let Loc::Local(off) = v.loc {
+        if let ValLoc::Local(off) = v.loc {
             self.local_reads[off as usize] -= 1;
         }
         Some(v)
@@ -485,9 +485,9 @@ impl Translator<'_> {
     /// home first.
     fn read(&mut self, v: Val) -> u32 {
         match v.loc {
-            Loc::Home => v.at,
-            Loc::Local(off) => off,
-            Loc::Const(bits) => {
+            ValLoc::Home => v.at,
+            ValLoc::Local(off) => off,
+            ValLoc::Const(bits) => {
                 self.emit(Op::Const { d: v.at, bits });
                 v.at
             }
@@ -499,8 +499,8 @@ impl Translator<'_> {
         for i in range {
             let v = self.vals[i];
             match v.loc {
-                Loc::Home => continue,
-                Loc::Local(off) => {
+                ValLoc::Home => continue,
+                ValLoc::Local(off) => {
                     self.emit(if v.width == 2 {
                         Op::Copy2 { d: v.at, s: off }
                     } else {
@@ -508,9 +508,9 @@ impl Translator<'_> {
                     });
                     self.local_reads[off as usize] -= 1;
                 }
-                Loc::Const(bits) => self.emit(Op::Const { d: v.at, bits }),
+                ValLoc::Const(bits) => self.emit(Op::Const { d: v.at, bits }),
             }
-            self.vals[i].loc = Loc::Home;
+            self.vals[i].loc = ValLoc::Home;
         }
     }
 
@@ -530,7 +530,7 @@ impl Translator<'_> {
         if self.local_reads[off as usize] > 0 {
             for i in readers {
                 let i = i as usize;
-                if i < self.vals.len() && self.vals[i].loc == Loc::Local(off) {
+                if i < self.vals.len() && self.vals[i].loc == ValLoc::Local(off) {
                     self.home(i..i + 1);
                 }
             }
@@ -549,7 +549,7 @@ impl Translator<'_> {
         let Some(top) = self.vals.last() else {
             return false;
         };
-        if top.loc != Loc::Home || p + 1 != self.here() || p < self.barrier {
+        if top.loc != ValLoc::Home || p + 1 != self.here() || p < self.barrier {
             return false;
         }
         if let Op::BinK { d, .. } = &mut self.ops[p as usize] {
@@ -600,7 +600,7 @@ impl Translator<'_> {
     /// must agree on where values are).
     pub(super) fn open(
         &mut self,
-        kind: Kind,
+        kind: BlockKind,
         bt: BlockType,
         else_fixup: Option<u32>,
     ) -> Result<(), Error> {
@@ -638,7 +638,7 @@ impl Translator<'_> {
             .checked_sub(1 + label as usize)
             .and_then(|i| self.ctrls.get(i))
             .ok_or(Error::Invalid("unknown label"))?;
-        let keep = if c.kind == Kind::Loop {
+        let keep = if c.kind == BlockKind::Loop {
             c.params.iter().map(|w| *w as u32).sum()
         } else {
             c.results.iter().map(|w| *w as u32).sum()
@@ -651,7 +651,7 @@ impl Translator<'_> {
     /// whether it must be fixed up.
     fn branch_target(&mut self, label: u32) -> Result<(Target, bool), Error> {
         let (c, keep) = self.label(label)?;
-        let (to, forward, dst) = (c.start, c.kind != Kind::Loop, c.base);
+        let (to, forward, dst) = (c.start, c.kind != BlockKind::Loop, c.base);
         if self.height < keep + dst {
             return Err(Error::Invalid("type mismatch: branch operands"));
         }
@@ -749,9 +749,9 @@ impl Translator<'_> {
             return Ok(false);
         };
         let s = match v.loc {
-            Loc::Local(off) => off,
-            Loc::Home => v.at,
-            Loc::Const(_) => return Ok(false),
+            ValLoc::Local(off) => off,
+            ValLoc::Home => v.at,
+            ValLoc::Const(_) => return Ok(false),
         };
         if v.width != 1 {
             return Ok(false);
@@ -783,7 +783,7 @@ impl Translator<'_> {
         let to = to as i32;
         use crate::ops::num::UnFn;
         let last = self.ops.len().checked_sub(1);
-        let fusable = c.loc == Loc::Home
+        let fusable = c.loc == ValLoc::Home
             && last
                 .is_some_and(|l| l as u32 >= self.barrier && dest_of(&self.ops[l]) == Some(c.at));
         if fusable {
