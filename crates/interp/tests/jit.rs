@@ -454,23 +454,43 @@ fn host_functions_reenter_compiled_code() {
     assert_eq!(store.call(down, &i32s(&[3])), Ok(i32s(&[3])));
 }
 
+/// A module with every proposal, the legacy exceptions included.
+fn module_all(text: &str, engine: Engine) -> Module {
+    let ast = weft_wat::parse_module_with(text, Features::ALL).expect("test module parses");
+    Module::with_engine(ast, Features::ALL, engine).expect("valid")
+}
+
+/// What keeps a function in the interpreter: a legacy `try`, which the
+/// JIT does not compile.
+const SLOW: &str = "(try (do) (catch_all))";
+
 #[test]
 fn functions_not_compiled_run_in_the_interpreter() {
-    // `return_call_indirect` is not compiled yet: `f` runs interpreted,
-    // called from compiled `g` and calling compiled `h`.
-    let text = r#"
+    // The legacy `try` is not compiled: `f` runs interpreted, called from
+    // compiled `g` and calling compiled `h`.
+    let text = format!(
+        r#"
     (module
       (type $t (func (param i32) (result i32)))
       (table funcref (elem $h))
       (func $h (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
-      (func $f (param i32) (result i32)
-        (return_call_indirect (type $t) (i32.add (local.get 0) (i32.const 1)) (i32.const 0)))
-      (func (export "g") (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1))))"#;
-    let m = module(text, Engine::Jit);
+      (func $f (param i32) (result i32) {SLOW}
+        (call_indirect (type $t) (i32.add (local.get 0) (i32.const 1)) (i32.const 0)))
+      (func (export "g") (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1))))"#
+    );
+    let m = module_all(&text, Engine::Jit);
     let s = m.jit_stats().expect("compiled");
     assert_eq!((s.compiled, s.interpreted), (2, 1));
-    assert_eq!(s.unsupported.get("return_call_indirect"), Some(&1));
-    assert_eq!(both(text, "g", &i32s(&[4])), Ok(i32s(&[16])));
+    assert_eq!(s.unsupported.get("try"), Some(&1));
+    for engine in [Engine::Interp, Engine::Jit] {
+        let m = module_all(&text, engine);
+        let mut store = Store::new();
+        let inst = Linker::new()
+            .instantiate(&mut store, &m)
+            .expect("instantiates");
+        let g = store.export_func(inst, "g").expect("exported");
+        assert_eq!(store.call(g, &i32s(&[4])), Ok(i32s(&[16])), "{engine:?}");
+    }
 }
 
 const FUEL: &str = r#"
@@ -705,8 +725,8 @@ fn a_throw_in_compiled_code_leaves_as_an_uncaught_exception() {
 #[test]
 fn return_call_keeps_the_native_stack_constant() {
     // A million tail calls deep on the JIT's stack: only a real tail call
-    // returns; a tail call to a function whose arguments do not fit stays
-    // in the interpreter and still gives the same answer.
+    // returns; a tail call to a function whose arguments do not fit the
+    // caller's argument area passes them through the tail buffer.
     let text = r#"
 (module
   (func $count (export "count") (param i64 i64) (result i64)
@@ -729,7 +749,7 @@ fn return_call_keeps_the_native_stack_constant() {
     let m = module(text, Engine::Jit);
     let s = m.jit_stats().expect("compiled");
     // `grow` passes three arguments where it has room for one.
-    assert_eq!((s.compiled, s.interpreted), (4, 1));
+    assert_eq!((s.compiled, s.interpreted), (5, 0));
     assert_eq!(
         both(text, "count", &[Value::I64(1_000_000), Value::I64(0)]),
         Ok(vec![Value::I64(2_000_000)])
@@ -750,5 +770,168 @@ fn return_call_keeps_the_native_stack_constant() {
             seen.push((store.call(f, &i32s(&[10])), store.fuel()));
         }
         assert_eq!(seen[0], seen[1], "fuel {fuel}");
+    }
+}
+
+/// Tail calls of every form: direct, through a table, through a
+/// reference; to compiled functions (arguments fitting the caller's area
+/// or not, `v128` ones too), to an interpreted function, to a host
+/// function; and their traps.
+const TAIL_CALLS: &str = r#"
+(module
+  (import "host" "add" (func $host (param i32 i32) (result i32)))
+  (type $i (func (param i64 i64) (result i64)))
+  (type $one (func (param i32) (result i32)))
+  (type $two (func (param i32 i32) (result i32)))
+  (type $wide (func (param i32 v128 i64 i64 i64) (result i32)))
+  (table $t 8 funcref)
+  (elem (table $t) (i32.const 0) func $count $even $odd $spread $host $slow $one)
+  (elem declare func $count_ref $sum)
+  ;; A million deep through the table, its own arguments.
+  (func $count (export "count") (param i64 i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (local.get 1))
+      (else (return_call_indirect $t (type $i)
+              (i64.sub (local.get 0) (i64.const 1))
+              (i64.add (local.get 1) (i64.const 2))
+              (i32.const 0)))))
+  ;; Through references.
+  (func $count_ref (export "count_ref") (param i64 i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (local.get 1))
+      (else (return_call_ref $i
+              (i64.sub (local.get 0) (i64.const 1))
+              (i64.add (local.get 1) (i64.const 3))
+              (ref.func $count_ref)))))
+  ;; Mutual recursion through the table with a growing argument list:
+  ;; even (1 slot of room) calls spread (6 slots: the tail buffer), which
+  ;; calls odd back (fits).
+  (func $even (export "even") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 1))
+      (else (return_call_indirect $t (type $wide)
+              (i32.sub (local.get 0) (i32.const 1))
+              (v128.const i32x4 1 2 3 4) (i64.const 5) (i64.const 6) (i64.const 7)
+              (i32.const 3)))))
+  (func $spread (param i32 v128 i64 i64 i64) (result i32)
+    (if (i64.ne (i64.add (i64.add (local.get 2) (local.get 3)) (local.get 4)) (i64.const 18))
+      (then unreachable))
+    (if (i32.ne (i32x4.extract_lane 3 (local.get 1)) (i32.const 4))
+      (then unreachable))
+    (return_call_indirect $t (type $one) (local.get 0) (i32.const 2)))
+  (func $odd (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (return_call_ref $one (i32.sub (local.get 0) (i32.const 1))
+              (ref.cast (ref $one) (table.get $t (i32.const 1)))))))
+  ;; Callees that cannot be jumped to: the host, an interpreted function.
+  (func (export "to_host") (param i32) (result i32)
+    (return_call_indirect $t (type $two) (local.get 0) (i32.const 10) (i32.const 4)))
+  (func (export "to_host_ref") (param i32) (result i32)
+    (return_call_ref $two (local.get 0) (i32.const 20)
+      (ref.cast (ref $two) (table.get $t (i32.const 4)))))
+  (func $slow (param i32) (result i32) SLOW
+    (i32.mul (local.get 0) (i32.const 5)))
+  (func (export "to_slow") (param i32) (result i32)
+    (return_call_indirect $t (type $one) (local.get 0) (i32.const 5)))
+  (func $one (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func $sum (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  ;; Traps: an element of another type, out of the table, uninitialized,
+  ;; a null reference.
+  (func (export "traps") (param i32) (result i32)
+    (if (i32.eq (local.get 0) (i32.const 0))
+      (then (return_call_indirect $t (type $one) (i32.const 1) (i32.const 0))))
+    (if (i32.eq (local.get 0) (i32.const 1))
+      (then (return_call_indirect $t (type $one) (i32.const 1) (i32.const 8))))
+    (if (i32.eq (local.get 0) (i32.const 2))
+      (then (return_call_indirect $t (type $one) (i32.const 1) (i32.const 7))))
+    (if (i32.eq (local.get 0) (i32.const 3))
+      (then (return_call_ref $two (i32.const 1) (i32.const 2) (ref.null $two))))
+    (return_call_ref $two (i32.const 1) (i32.const 2) (ref.func $sum)))
+)"#;
+
+fn tail_calls(engine: Engine, fuel: Option<u64>) -> (Store, weft_interp::Instance) {
+    let text = TAIL_CALLS.replace("SLOW", SLOW);
+    let m = module_all(&text, engine);
+    let mut store = Store::new();
+    let add = store.func(
+        weft_ast::FuncType {
+            params: vec![weft_ast::ValType::I32; 2],
+            results: vec![weft_ast::ValType::I32],
+        },
+        |_, args, results| {
+            let (Value::I32(a), Value::I32(b)) = (args[0], args[1]) else {
+                unreachable!("typed i32 arguments")
+            };
+            results[0] = Value::I32(a * 100 + b);
+            Ok(())
+        },
+    );
+    let mut linker = Linker::new();
+    linker.define("host", "add", Extern::Func(add));
+    let inst = linker.instantiate(&mut store, &m).expect("instantiates");
+    store.set_fuel(fuel);
+    (store, inst)
+}
+
+#[test]
+fn every_tail_call_is_compiled_and_agrees_with_the_interpreter() {
+    let text = TAIL_CALLS.replace("SLOW", SLOW);
+    let m = module_all(&text, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    // Only `$slow` (its legacy `try`) is left to the interpreter.
+    assert_eq!((s.functions, s.interpreted), (12, 1), "{:?}", s.unsupported);
+    let calls: &[(&str, Vec<Value>)] = &[
+        ("count", vec![Value::I64(1_000_000), Value::I64(0)]),
+        ("count_ref", vec![Value::I64(1_000_000), Value::I64(1)]),
+        ("even", i32s(&[1_000_001])),
+        ("even", i32s(&[300_000])),
+        ("to_host", i32s(&[7])),
+        ("to_host_ref", i32s(&[7])),
+        ("to_slow", i32s(&[7])),
+        ("traps", i32s(&[0])),
+        ("traps", i32s(&[1])),
+        ("traps", i32s(&[2])),
+        ("traps", i32s(&[3])),
+        ("traps", i32s(&[4])),
+    ];
+    let expected = [
+        Ok(vec![Value::I64(2_000_000)]),
+        Ok(vec![Value::I64(3_000_001)]),
+        Ok(i32s(&[0])),
+        Ok(i32s(&[1])),
+        Ok(i32s(&[710])),
+        Ok(i32s(&[720])),
+        Ok(i32s(&[35])),
+        Err(Error::Trap(Trap::IndirectCallTypeMismatch)),
+        Err(Error::Trap(Trap::UndefinedElement)),
+        Err(Error::Trap(Trap::UninitializedElement(7))),
+        Err(Error::Trap(Trap::NullFunctionReference)),
+        Ok(i32s(&[3])),
+    ];
+    for ((name, args), want) in calls.iter().zip(expected) {
+        let mut got = Vec::new();
+        for engine in [Engine::Interp, Engine::Jit] {
+            let (mut store, inst) = tail_calls(engine, None);
+            let f = store.export_func(inst, name).expect("exported");
+            got.push(store.call(f, args));
+        }
+        assert_eq!(got[0], want, "{name}{args:?} on the interpreter");
+        assert_eq!(got[1], want, "{name}{args:?} on the JIT");
+    }
+}
+
+#[test]
+fn tail_calls_charge_fuel_as_the_interpreter_does() {
+    for (name, arg) in [("even", 10), ("to_host", 1), ("to_slow", 1), ("traps", 4)] {
+        for fuel in [0, 1, 2, 3, 7, 20, 31, 32, 33, 100] {
+            let mut seen = Vec::new();
+            for engine in [Engine::Interp, Engine::Jit] {
+                let (mut store, inst) = tail_calls(engine, Some(fuel));
+                let f = store.export_func(inst, name).expect("exported");
+                seen.push((store.call(f, &i32s(&[arg])), store.fuel()));
+            }
+            assert_eq!(seen[0], seen[1], "{name} with fuel {fuel}");
+        }
     }
 }

@@ -10,6 +10,23 @@
 //! for both. An argument area is simply the caller's operand slots, so a
 //! call moves nothing but the arguments that were not spilled yet.
 //!
+//! # Tail calls
+//!
+//! `return_call`, `return_call_indirect` and `return_call_ref` to a
+//! compiled function of the same instance pop the caller's frame and jump
+//! to the callee, which then returns to the caller's caller: the native
+//! stack stays constant however long the chain of tail calls. The callee's
+//! results go where the caller's would have gone (the two have the same
+//! result types). Its arguments go to the caller's own argument area when
+//! they fit (the callee's entry takes them there), else to the instance's
+//! tail buffer in the context, and the callee is entered at its *tail
+//! entry*, three bytes past its entry, which takes the arguments at rax
+//! and the results' address in rdx (the entry is `mov rdx, rax` followed
+//! by the tail entry). The callee of an indirect tail call is resolved
+//! and checked by a helper, which says whether it can be jumped to; a
+//! callee that cannot (an import, a host function, an interpreted
+//! function, another instance's) is called, and its results returned.
+//!
 //! # Frame
 //!
 //! ```text
@@ -63,7 +80,7 @@ use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use weft_ast::{AddrType, BlockType, ImportDesc, Instr, ValType};
 
 use crate::jit::ctx::off;
-use crate::jit::entry::{Trampoline, TrapCode};
+use crate::jit::entry::{PENDING, Trampoline, TrapCode};
 use crate::jit::helpers;
 use crate::jit::stack::{Dst, Emitter, Entry, Loc, Reg, ValueStack};
 use crate::runtime::module::JitStats as Stats;
@@ -80,6 +97,10 @@ pub(crate) struct Compiled {
     buf: dynasmrt::ExecutableBuffer,
     /// Each defined function's entry offset, if compiled.
     entries: Vec<Option<usize>>,
+    /// Slots of the largest parameter list of the module's function
+    /// types: the size of each instance's tail-call argument buffer
+    /// (`VmCtx::tail_args`).
+    pub tail_slots: usize,
     /// What compiling did.
     pub stats: Stats,
 }
@@ -190,18 +211,7 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
             None => break bodies,
             Some(i) => {
                 env.compiled[i] = false;
-                // Why: a tail call it cannot make in place, or its frame.
-                let f = &ast.funcs[i];
-                let why = if ast
-                    .instrs(f.body)
-                    .iter()
-                    .any(|i| matches!(i, Instr::ReturnCall { .. }))
-                {
-                    "return_call"
-                } else {
-                    "(frame too large)"
-                };
-                *stats.unsupported.entry(why).or_default() += 1;
+                *stats.unsupported.entry("(frame too large)").or_default() += 1;
             }
         }
     };
@@ -224,8 +234,9 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
         let (Some(b), Some(at)) = (b, at) else {
             continue;
         };
-        for &(end, callee) in &b.calls {
-            let target = entries[callee as usize].expect("direct calls reach compiled functions");
+        for &(end, callee, skip) in &b.calls {
+            let target =
+                entries[callee as usize].expect("direct calls reach compiled functions") + skip;
             let site = at + end;
             let rel = target as i64 - site as i64;
             code[site - 4..site].copy_from_slice(&(rel as i32).to_le_bytes());
@@ -242,9 +253,20 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
     let buf = buf
         .make_exec()
         .map_err(|_| Error::Unsupported("cannot map machine code executable"))?;
+    let tail_slots = (0..ast.types.len() as u32)
+        .filter_map(|t| ast.func_type(t))
+        .map(|f| {
+            f.params
+                .iter()
+                .map(|&t| if wide(t) { 2 } else { 1 })
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(0);
     Ok(Compiled {
         buf,
         entries,
+        tail_slots,
         stats,
     })
 }
@@ -277,6 +299,8 @@ fn supported(ast: &weft_ast::Module, i: &Instr) -> bool {
         | CallIndirect { .. }
         | CallRef { .. }
         | ReturnCall { .. }
+        | ReturnCallIndirect { .. }
+        | ReturnCallRef { .. }
         | Throw { .. }
         | Drop
         | Select
@@ -360,9 +384,10 @@ fn trampoline() -> Vec<u8> {
 /// A function's code before layout.
 struct Body {
     code: Vec<u8>,
-    /// Direct calls: the offset just after each `call rel32`, and the
-    /// defined function it calls.
-    calls: Vec<(usize, u32)>,
+    /// Direct calls and tail jumps: the offset just after each `call
+    /// rel32` or `jmp rel32`, the defined function it reaches, and the
+    /// bytes past its entry it goes to (0, or [`TAIL_ENTRY`]).
+    calls: Vec<(usize, u32, usize)>,
 }
 
 /// The assembler and what moving values needs (the locals' offsets).
@@ -371,6 +396,10 @@ struct Asm {
     /// Each local's offset from rbp.
     local_off: Vec<i32>,
 }
+
+/// Bytes from a function's entry to its tail entry (see the prologue in
+/// `FnCompiler::run`).
+const TAIL_ENTRY: usize = 3;
 
 const RAX: Reg = 0;
 const RCX: Reg = 1;
@@ -576,7 +605,7 @@ struct FnCompiler<'a> {
     dead_depth: u32,
     traps: BTreeMap<TrapCode, DynamicLabel>,
     exit: DynamicLabel,
-    calls: Vec<(usize, u32)>,
+    calls: Vec<(usize, u32, usize)>,
     /// A comparison whose flags a following `br_if`/`if` branches on.
     cond: Option<Cond>,
     /// Slots of the function's own argument area (its caller sized it for
@@ -660,8 +689,12 @@ impl<'a> FnCompiler<'a> {
         let results: Vec<bool> = ty.results.iter().map(|t| wide(*t)).collect();
         self.room = slot_count(&params).max(slot_count(&results));
         let stack_trap = self.trap(TrapCode::StackExhausted);
-        // Prologue.
+        // Prologue: the entry takes the arguments' and the results' slots
+        // at one address (rax); the tail entry, `TAIL_ENTRY` bytes on,
+        // the arguments at rax and the results' slots at rdx.
         let a = &mut self.asm.a;
+        asm!(a; mov rdx, rax);
+        debug_assert_eq!(a.offset().0, TAIL_ENTRY);
         asm!(a
             ; push rbp
             ; mov rbp, rsp
@@ -671,7 +704,7 @@ impl<'a> FnCompiler<'a> {
         asm!(a
             ; cmp rsp, [r15 + off::STACK_LIMIT]
             ; jb =>stack_trap
-            ; mov [rbp - 8], rax
+            ; mov [rbp - 8], rdx
         );
         let mut at = 0i32;
         for (i, &w) in params.iter().enumerate() {
@@ -922,6 +955,14 @@ impl<'a> FnCompiler<'a> {
             CallRef { ty } => self.call_ref(*ty)?,
             ReturnCall { func } => {
                 self.return_call(*func)?;
+                self.dead = true;
+            }
+            ReturnCallIndirect { ty, table } => {
+                self.return_call_indirect(*ty, *table)?;
+                self.dead = true;
+            }
+            ReturnCallRef { ty } => {
+                self.return_call_ref(*ty)?;
                 self.dead = true;
             }
             Throw { tag } => {
@@ -1195,7 +1236,7 @@ impl<'a> FnCompiler<'a> {
             Some(i) if self.env.compiled[i as usize] => {
                 asm!(self.asm.a; lea rax, [rsp + d]);
                 self.asm.a.extend([0xe8u8, 0, 0, 0, 0]);
-                self.calls.push((self.asm.a.offset().0, i));
+                self.calls.push((self.asm.a.offset().0, i, 0));
             }
             _ => {
                 asm!(self.asm.a
@@ -1234,38 +1275,136 @@ impl<'a> FnCompiler<'a> {
         Some(())
     }
 
-    /// `return_call` of a compiled function of this module whose arguments
-    /// fit this function's own argument area: the arguments are copied
-    /// there, the frame is popped and the callee is jumped to, so it
-    /// returns to this function's caller and the native stack stays
-    /// constant. `None` (the function stays in the interpreter) for any
-    /// other callee.
+    /// `return_call`. To a compiled function of this module, a jump with
+    /// this function's frame popped, so that the callee returns to this
+    /// function's caller and the native stack stays constant (see
+    /// [`FnCompiler::tail_jump`]). To any other function (an import, one
+    /// left to the interpreter), a call, then a return.
     fn return_call(&mut self, func: u32) -> Option<()> {
         let (p, r) = self.func_sig(func)?;
-        let i = func.checked_sub(self.env.imported)?;
-        let n = slot_count(&p);
-        if !*self.env.compiled.get(i as usize)? || n > self.room {
-            return None;
-        }
+        let compiled = func
+            .checked_sub(self.env.imported)
+            .filter(|&i| self.env.compiled.get(i as usize) == Some(&true));
+        let Some(i) = compiled else {
+            self.call(func)?;
+            return self.br(self.ctls.len() as u32 - 1);
+        };
         let base = self.args_in_slots(p.len(), &r);
         self.charge();
+        let skip = self.tail_jump(&p, base, None);
+        // `jmp rel32`, patched at layout as calls are.
+        self.asm.a.extend([0xe9u8, 0, 0, 0, 0]);
+        self.calls.push((self.asm.a.offset().0, i, skip));
+        Some(())
+    }
+
+    /// The moves of a tail call whose arguments (`params`' widths) are in
+    /// the slots from `base`, up to the jump: the arguments go to this
+    /// function's own argument area when they fit it (its caller sized it
+    /// for its parameters and results) and the callee's entry takes them
+    /// there; else to the context's tail buffer, and the callee's tail
+    /// entry takes them from there and the results' slots (this
+    /// function's) in rdx. Then the frame is popped. Returns the bytes past
+    /// the callee's entry to jump to (0 or [`TAIL_ENTRY`]). `target`, a
+    /// register holding the callee's entry, is moved to r11 first.
+    fn tail_jump(&mut self, params: &[bool], base: u32, target: Option<Reg>) -> usize {
+        let n = slot_count(params) as i32;
         let d = slot_disp(base);
-        asm!(self.asm.a; mov rcx, [rbp - 8]);
-        for k in 0..n as i32 {
-            asm!(self.asm.a
+        let fits = n as u32 <= self.room;
+        let a = &mut self.asm.a;
+        if let Some(t) = target {
+            asm!(a; mov r11, Rq(t));
+        }
+        if fits {
+            asm!(a; mov rcx, [rbp - 8]);
+        } else {
+            asm!(a; mov rcx, [r15 + off::TAIL_ARGS]);
+        }
+        for k in 0..n {
+            asm!(a
                 ; mov rax, [rsp + d + 8 * k]
                 ; mov [rcx + 8 * k], rax
             );
         }
-        asm!(self.asm.a
-            ; mov rax, rcx
+        asm!(a; mov rax, rcx);
+        if !fits {
+            asm!(a; mov rdx, [rbp - 8]);
+        }
+        asm!(a
             ; mov rsp, rbp
             ; pop rbp
         );
-        // `jmp rel32`, patched at layout as calls are.
-        self.asm.a.extend([0xe9u8, 0, 0, 0, 0]);
-        self.calls.push((self.asm.a.offset().0, i));
-        Some(())
+        if fits { 0 } else { TAIL_ENTRY }
+    }
+
+    /// After `helpers::tail_indirect` or `helpers::tail_ref` (its result
+    /// in rax): out through the exit if a trap is pending; a jump to a
+    /// compiled callee of this instance ([`FnCompiler::tail_jump`]); else
+    /// a call through `helpers::call_func` and a return of its results.
+    fn tail_dispatch(&mut self, p: Vec<bool>, r: Vec<bool>, base: u32) -> Option<()> {
+        let pending = self.asm.a.new_dynamic_label();
+        let general = self.asm.a.new_dynamic_label();
+        asm!(self.asm.a
+            ; cmp rax, -1
+            ; je =>pending
+            ; test rax, rax
+            ; js =>general
+        );
+        let skip = self.tail_jump(&p, base, Some(RAX));
+        if skip != 0 {
+            asm!(self.asm.a; add r11, skip as i32);
+        }
+        let d = slot_disp(base);
+        asm!(self.asm.a
+            ; jmp r11
+            ; =>pending
+            ; mov eax, PENDING as i32
+            ; jmp =>self.exit
+            ; =>general
+            ; mov rdi, r15
+            ; mov esi, eax
+            ; lea rdx, [rsp + d]
+            ; mov rax, QWORD helpers::call_func as *const () as i64
+            ; call rax
+            ; test eax, eax
+            ; jnz =>self.exit
+        );
+        self.call_results(p.len(), r);
+        self.br(self.ctls.len() as u32 - 1)
+    }
+
+    /// `return_call_indirect`: the callee resolved, checked and charged
+    /// by `helpers::tail_indirect`, then [`FnCompiler::tail_dispatch`].
+    fn return_call_indirect(&mut self, ty: u32, table: u32) -> Option<()> {
+        let (p, r) = self.block_type(BlockType::Func(ty))?;
+        let x = self.vs.pop();
+        let base = self.args_in_slots(p.len(), &r);
+        self.asm.mov(Dst::Gpr(RCX), x.loc, x.slot, false);
+        self.vs.free(x.loc);
+        asm!(self.asm.a
+            ; mov rdi, r15
+            ; mov esi, ty as i32
+            ; mov edx, table as i32
+            ; mov rax, QWORD helpers::tail_indirect as *const () as i64
+            ; call rax
+        );
+        self.tail_dispatch(p, r, base)
+    }
+
+    /// `return_call_ref`: the null check and fuel in `helpers::tail_ref`,
+    /// then [`FnCompiler::tail_dispatch`].
+    fn return_call_ref(&mut self, ty: u32) -> Option<()> {
+        let (p, r) = self.block_type(BlockType::Func(ty))?;
+        let x = self.vs.pop();
+        let base = self.args_in_slots(p.len(), &r);
+        self.asm.mov(Dst::Gpr(RSI), x.loc, x.slot, false);
+        self.vs.free(x.loc);
+        asm!(self.asm.a
+            ; mov rdi, r15
+            ; mov rax, QWORD helpers::tail_ref as *const () as i64
+            ; call rax
+        );
+        self.tail_dispatch(p, r, base)
     }
 
     /// `call_ref`: through `helpers::call_ref` (null check, fuel, the

@@ -187,35 +187,128 @@ pub(crate) extern "sysv64" fn call_indirect(
 ) -> u32 {
     // SAFETY: as for `call`.
     unsafe {
-        let (store, inst) = store(ctx);
-        let data = &store.instances[inst as usize];
-        let (Some(&expected), Some(&t)) =
-            (data.types.get(ty as usize), data.tables.get(table as usize))
-        else {
-            return fail(ctx, Trap::InvalidReference);
-        };
-        let tab = &store.tables[t as usize];
-        let i = if tab.is64() { elem } else { elem as u32 as u64 };
-        let Some(&r) = usize::try_from(i).ok().and_then(|i| tab.elems.get(i)) else {
-            return fail(ctx, Trap::UndefinedElement);
-        };
-        let Some(addr) = crate::value::decode_ref(r) else {
-            return fail(ctx, Trap::UninitializedElement(i));
-        };
-        let Some(f) = store.funcs.get(addr as usize) else {
-            return fail(ctx, Trap::InvalidReference);
-        };
-        let actual = f.ty();
-        if actual != expected && !store.registry.is_subtype(actual, expected) {
-            return fail(ctx, Trap::IndirectCallTypeMismatch);
+        match resolve_indirect(ctx, ty, table, elem) {
+            Ok(addr) => call_addr(ctx, addr, args),
+            Err(t) => fail(ctx, t),
         }
-        // The call's unit of fuel, after the checks (as the interpreter
-        // charges it).
-        if !charge_call(ctx) {
-            return fail(ctx, Trap::OutOfFuel);
-        }
-        call_addr(ctx, addr, args)
     }
+}
+
+/// The callee of `call_indirect`/`return_call_indirect` of type `ty`
+/// through table `table` at element `elem`, checked as the interpreter
+/// checks it, with the call's unit of fuel charged after the checks (as
+/// the interpreter charges it).
+///
+/// # Safety
+/// As for [`store`].
+unsafe fn resolve_indirect(ctx: *mut VmCtx, ty: u32, table: u32, elem: u64) -> Result<u32, Trap> {
+    // SAFETY: the caller's guarantee.
+    let (store, inst) = unsafe { store(ctx) };
+    let data = &store.instances[inst as usize];
+    let (Some(&expected), Some(&t)) =
+        (data.types.get(ty as usize), data.tables.get(table as usize))
+    else {
+        return Err(Trap::InvalidReference);
+    };
+    let tab = &store.tables[t as usize];
+    let i = if tab.is64() { elem } else { elem as u32 as u64 };
+    let Some(&r) = usize::try_from(i).ok().and_then(|i| tab.elems.get(i)) else {
+        return Err(Trap::UndefinedElement);
+    };
+    let Some(addr) = crate::value::decode_ref(r) else {
+        return Err(Trap::UninitializedElement(i));
+    };
+    let Some(f) = store.funcs.get(addr as usize) else {
+        return Err(Trap::InvalidReference);
+    };
+    let actual = f.ty();
+    if actual != expected && !store.registry.is_subtype(actual, expected) {
+        return Err(Trap::IndirectCallTypeMismatch);
+    }
+    // SAFETY: the caller's guarantee.
+    if !unsafe { charge_call(ctx) } {
+        return Err(Trap::OutOfFuel);
+    }
+    Ok(addr)
+}
+
+/// What [`tail_indirect`] and [`tail_ref`] return when a trap is pending.
+pub(crate) const TAIL_TRAP: u64 = u64::MAX;
+/// The bit of their result that marks a callee compiled code cannot jump
+/// to (its store address in the low 32 bits): it calls it through
+/// [`call_func`], then returns.
+pub(crate) const TAIL_CALL: u64 = 1 << 63;
+
+/// Where a tail call to the function at store address `addr` goes: the
+/// entry of a compiled function of the caller's own instance (compiled
+/// code jumps to it, its frame popped, so the native stack stays
+/// constant), or `TAIL_CALL | addr` for any other function (an import, a
+/// host function, an interpreted one, another instance's, whose context
+/// is not the caller's).
+///
+/// # Safety
+/// As for [`store`].
+unsafe fn tail_target(ctx: *mut VmCtx, addr: u32) -> u64 {
+    // SAFETY: the caller's guarantee.
+    let (store, inst) = unsafe { store(ctx) };
+    if let Some(FuncInst::Wasm { instance, .. }) = store.funcs.get(addr as usize)
+        && *instance == inst
+        && let Some(entry) = store.instances[inst as usize]
+            .jit
+            .as_ref()
+            .and_then(|j| j.entry_of(addr))
+    {
+        return entry as u64;
+    }
+    TAIL_CALL | addr as u64
+}
+
+/// `return_call_indirect` of type `ty` through table `table` at element
+/// `elem`: the callee checked and its fuel charged as for
+/// [`call_indirect`], then where the call goes (see [`tail_target`]), or
+/// [`TAIL_TRAP`] with the trap in the context.
+pub(crate) extern "sysv64" fn tail_indirect(
+    ctx: *mut VmCtx,
+    ty: u32,
+    table: u32,
+    elem: u64,
+) -> u64 {
+    // SAFETY: compiled code passes its context.
+    unsafe {
+        match resolve_indirect(ctx, ty, table, elem) {
+            Ok(addr) => tail_target(ctx, addr),
+            Err(t) => {
+                fail(ctx, t);
+                TAIL_TRAP
+            }
+        }
+    }
+}
+
+/// `return_call_ref` of the function reference `r`: `null function
+/// reference` if it is null, else a unit of fuel and where the call goes
+/// (see [`tail_target`]), or [`TAIL_TRAP`] with the trap in the context.
+pub(crate) extern "sysv64" fn tail_ref(ctx: *mut VmCtx, r: u64) -> u64 {
+    // SAFETY: compiled code passes its context.
+    unsafe {
+        let Some(addr) = crate::value::decode_ref(r) else {
+            fail(ctx, Trap::NullFunctionReference);
+            return TAIL_TRAP;
+        };
+        if !charge_call(ctx) {
+            fail(ctx, Trap::OutOfFuel);
+            return TAIL_TRAP;
+        }
+        tail_target(ctx, addr)
+    }
+}
+
+/// Calls the function at store address `addr` (resolved, and its fuel
+/// charged, by [`tail_indirect`] or [`tail_ref`]) with the slots at
+/// `args`.
+pub(crate) extern "sysv64" fn call_func(ctx: *mut VmCtx, addr: u32, args: *mut u64) -> u32 {
+    // SAFETY: as for `call`.
+    unsafe { call_addr(ctx, addr, args) }
 }
 
 /// `throw` of tag `tag` of the instance with its payload in the slots at
