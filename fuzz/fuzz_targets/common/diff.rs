@@ -15,7 +15,7 @@ use std::hash::{Hash, Hasher};
 
 use arbitrary::Unstructured;
 use weft_ast::{ExternKind, Features, ValType};
-use weft_interp::{Extern, Linker, Module, Store, StoreLimits, Trap, Value};
+use weft_interp::{Engine, Extern, Linker, Module, Store, StoreLimits, Trap, Value};
 use weft_smith::{Config, Smith};
 
 /// A value as both engines can report it.
@@ -69,6 +69,8 @@ pub struct Run {
     pub memories: Vec<(String, usize, u64)>,
     /// The run stopped early for a resource limit (inconclusive after).
     pub stopped: bool,
+    /// The fuel each call left (weft's engines only: both meter alike).
+    pub fuel: Vec<Option<u64>>,
 }
 
 /// A generated test case.
@@ -188,9 +190,15 @@ fn from_weft(v: &Value) -> Val {
 
 /// The reference run, in weft-interp; an error when weft refuses the
 /// module (a weft-smith bug, reported by the caller).
+#[allow(dead_code)] // diff_interp_jit calls run_weft_on
 pub fn run_weft(case: &Case) -> Result<Run, String> {
+    run_weft_on(case, Engine::Interp)
+}
+
+/// The run in weft on `engine` (the interpreter or the JIT).
+pub fn run_weft_on(case: &Case, engine: Engine) -> Result<Run, String> {
     let ast = weft_parser::parse_with(&case.wasm, case.features).map_err(|e| e.to_string())?;
-    let module = Module::with_features(ast, case.features).map_err(|e| e.to_string())?;
+    let module = Module::with_engine(ast, case.features, engine).map_err(|e| e.to_string())?;
     let mut store = Store::with_limits(StoreLimits {
         max_memory_bytes: MAX_MEMORY_BYTES as u64,
         max_table_elements: MAX_TABLE_ELEMENTS as u64,
@@ -244,6 +252,7 @@ pub fn run_weft(case: &Case) -> Result<Run, String> {
             Err(e) => return Err(e.to_string()),
         };
         run.calls.push((name.clone(), out));
+        run.fuel.push(store.fuel());
     }
     for name in &case.globals {
         if let Some(Extern::Global(g)) = store.export(instance, name) {
