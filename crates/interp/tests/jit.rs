@@ -935,3 +935,176 @@ fn tail_calls_charge_fuel_as_the_interpreter_does() {
         }
     }
 }
+
+/// Exceptions thrown and caught in compiled code, across compiled frames,
+/// from and into an interpreted function, through a host function (a
+/// trap there, as in the interpreter), and out to the host.
+const EXCEPTIONS: &str = r#"
+(module
+  (import "host" "call" (func $host (param i32) (result i32)))
+  (tag $e (param i32))
+  (tag $w (param i64 v128))
+  (tag $none)
+  (type $one (func (param i32) (result i32)))
+  (table 2 funcref)
+  (elem (table 0) (i32.const 0) func $thrower $slow_thrower)
+  (func $thrower (export "thrower") (param i32) (result i32)
+    (if (i32.eq (local.get 0) (i32.const 1)) (then (throw $e (i32.const 11))))
+    (if (i32.eq (local.get 0) (i32.const 2))
+      (then (throw $w (i64.const -5) (v128.const i64x2 7 9))))
+    (if (i32.eq (local.get 0) (i32.const 3)) (then (throw $none)))
+    (i32.add (local.get 0) (i32.const 100)))
+  ;; Caught in the same function, by tag, with the payload.
+  (func (export "local") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (result i32) (catch $e $h)
+        (if (local.get 0) (then (throw $e (i32.mul (local.get 0) (i32.const 3)))))
+        (i32.const -1))))
+  ;; Across a direct call, an indirect call and a call_ref; every kind
+  ;; of clause; no match goes to the enclosing try_table.
+  (func (export "kinds") (param i32 i32) (result i64)
+    (local $x exnref)
+    (block $all
+      (block $allref (result exnref)
+        (block $wide (result i64 v128)
+          (block $one (result i32)
+            (try_table (catch_all_ref $allref)
+              (try_table (catch $e $one) (catch $w $wide)
+                (if (i32.eq (local.get 1) (i32.const 0))
+                  (then (drop (call $thrower (local.get 0)))))
+                (if (i32.eq (local.get 1) (i32.const 1))
+                  (then (drop (call_indirect (type $one) (local.get 0) (i32.const 0)))))
+                (if (i32.eq (local.get 1) (i32.const 2))
+                  (then (drop (call_ref $one (local.get 0) (ref.func $thrower)))))))
+            (return (i64.const 1000)))
+          (return (i64.extend_i32_s)))
+        (i64x2.extract_lane 1)
+        (i64.add)
+        (return))
+      ;; Rethrown by reference: caught by the outer catch_all.
+      (local.set $x)
+      (try_table (catch_all $all) (throw_ref (local.get $x)))
+      (return (i64.const 3000)))
+    (i64.const 4000))
+  ;; A loop label as the target: caught three times, then done.
+  (func (export "retry") (result i32) (local $n i32)
+    (loop $again
+      (try_table (catch_all $again)
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (if (i32.lt_u (local.get $n) (i32.const 3)) (then (throw $none)))))
+    (local.get $n))
+  ;; From and into the interpreter.
+  (func $slow_thrower (param i32) (result i32) SLOW
+    (if (local.get 0) (then (throw $e (i32.add (local.get 0) (i32.const 40)))))
+    (i32.const 0))
+  (func (export "from_slow") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (result i32) (catch $e $h)
+        (call_indirect (type $one) (local.get 0) (i32.const 1)))))
+  (func (export "slow_catches") (param i32) (result i32) SLOW
+    (block $h (result i32)
+      (try_table (result i32) (catch $e $h) (call $thrower (local.get 0)))))
+  ;; Through a host function: uncaught exception, a trap.
+  (func (export "through_host") (param i32) (result i32)
+    (block $h
+      (try_table (result i32) (catch_all $h) (call $host (local.get 0)))
+      (return))
+    (i32.const -7))
+  ;; A tail call leaves the handler: its callee's exception goes on.
+  (func (export "tail") (param i32) (result i32)
+    (block $h
+      (try_table (catch_all $h) (return_call $thrower (local.get 0))))
+    (i32.const -9))
+  (func (export "tail_indirect") (param i32) (result i32)
+    (block $h
+      (try_table (catch_all $h)
+        (return_call_indirect (type $one) (local.get 0) (i32.const 1))))
+    (i32.const -9))
+)"#;
+
+fn exceptions(engine: Engine) -> (Store, weft_interp::Instance) {
+    let text = EXCEPTIONS.replace("SLOW", SLOW);
+    let m = module_all(&text, engine);
+    let mut store = Store::new();
+    let f = store.func(
+        weft_ast::FuncType {
+            params: vec![weft_ast::ValType::I32],
+            results: vec![weft_ast::ValType::I32],
+        },
+        |caller, args, results| {
+            let inst = caller.instance.expect("called from the module");
+            let t = caller
+                .store
+                .export_func(inst, "thrower")
+                .expect("the module exports thrower");
+            let r = caller.store.call(t, args).map_err(|e| match e {
+                Error::Trap(t) => t,
+                e => Trap::Host(e.to_string().into()),
+            })?;
+            results[0] = r[0];
+            Ok(())
+        },
+    );
+    let mut linker = Linker::new();
+    linker.define("host", "call", Extern::Func(f));
+    let inst = linker.instantiate(&mut store, &m).expect("instantiates");
+    (store, inst)
+}
+
+#[test]
+fn exceptions_are_caught_in_compiled_code_and_across_engines() {
+    let text = EXCEPTIONS.replace("SLOW", SLOW);
+    let m = module_all(&text, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    // Only the two functions with a legacy `try` run in the interpreter.
+    assert_eq!(s.interpreted, 2, "{:?}", s.unsupported);
+    let i64s = |v: i64| Ok(vec![Value::I64(v)]);
+    type Case = (&'static str, Vec<Value>, Result<Vec<Value>, Error>);
+    let cases: Vec<Case> = vec![
+        ("local", i32s(&[0]), Ok(i32s(&[-1]))),
+        ("local", i32s(&[5]), Ok(i32s(&[15]))),
+        ("kinds", i32s(&[0, 0]), i64s(1000)),
+        ("kinds", i32s(&[1, 0]), i64s(11)),
+        ("kinds", i32s(&[1, 1]), i64s(11)),
+        ("kinds", i32s(&[1, 2]), i64s(11)),
+        ("kinds", i32s(&[2, 0]), i64s(4)),
+        ("kinds", i32s(&[2, 1]), i64s(4)),
+        ("kinds", i32s(&[3, 2]), i64s(4000)),
+        ("kinds", i32s(&[5, 1]), i64s(1000)),
+        ("retry", vec![], Ok(i32s(&[3]))),
+        ("from_slow", i32s(&[0]), Ok(i32s(&[0]))),
+        ("from_slow", i32s(&[2]), Ok(i32s(&[42]))),
+        ("slow_catches", i32s(&[1]), Ok(i32s(&[11]))),
+        ("slow_catches", i32s(&[4]), Ok(i32s(&[104]))),
+        ("through_host", i32s(&[4]), Ok(i32s(&[104]))),
+        (
+            "through_host",
+            i32s(&[1]),
+            Err(Error::Trap(Trap::UncaughtException)),
+        ),
+        (
+            "thrower",
+            i32s(&[2]),
+            Err(Error::Trap(Trap::UncaughtException)),
+        ),
+        ("tail", i32s(&[6]), Ok(i32s(&[106]))),
+        (
+            "tail",
+            i32s(&[1]),
+            Err(Error::Trap(Trap::UncaughtException)),
+        ),
+        (
+            "tail_indirect",
+            i32s(&[1]),
+            Err(Error::Trap(Trap::UncaughtException)),
+        ),
+        ("tail_indirect", i32s(&[0]), Ok(i32s(&[0]))),
+    ];
+    for (name, args, want) in cases {
+        for engine in [Engine::Interp, Engine::Jit] {
+            let (mut store, inst) = exceptions(engine);
+            let f = store.export_func(inst, name).expect("exported");
+            assert_eq!(store.call(f, &args), want, "{name}{args:?} on {engine:?}");
+        }
+    }
+}

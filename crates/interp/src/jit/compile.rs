@@ -60,6 +60,26 @@
 //! which runs it on the operand slots (a GC instruction's operand count
 //! from the types it names).
 //!
+//! # Exceptions
+//!
+//! An exception in flight is the context's `exn` (its index in the
+//! store's exceptions, plus one). `throw` and `throw_ref` set it through a
+//! helper and jump to the innermost handler: a `try_table`'s, whose code
+//! (emitted at the block's start and jumped over) asks `helpers::catch`
+//! for the clause that catches it, which writes the clause's values at
+//! its label's height, and branches there; or, where no clause catches,
+//! the enclosing `try_table`'s handler, and finally the function's
+//! *unwind*, which returns to the caller with the exception still in
+//! flight. Every call is followed by a test of `exn` that goes to the
+//! handler around it, so an exception crosses compiled frames as
+//! ordinary returns. A call out through a helper (to the interpreter, a
+//! host function, another instance) that ends in `uncaught exception`
+//! puts the store's `thrown` exception in flight in the caller; compiled
+//! code that returns to the entry trampoline with one in flight ends the
+//! entry in `uncaught exception`, leaving it in `thrown` for whoever
+//! called. The legacy `try`/`catch`/`delegate`/`rethrow` are not compiled
+//! (their function runs in the interpreter).
+//!
 //! # Fuel
 //!
 //! When the store meters fuel, compiled code charges it where the
@@ -101,6 +121,8 @@ pub(crate) struct Compiled {
     /// types: the size of each instance's tail-call argument buffer
     /// (`VmCtx::tail_args`).
     pub tail_slots: usize,
+    /// Data the code points to (`try_table` clauses' label heights).
+    _data: Vec<Box<[u32]>>,
     /// What compiling did.
     pub stats: Stats,
 }
@@ -263,10 +285,12 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
         })
         .max()
         .unwrap_or(0);
+    let data = bodies.into_iter().flatten().flat_map(|b| b.data).collect();
     Ok(Compiled {
         buf,
         entries,
         tail_slots,
+        _data: data,
         stats,
     })
 }
@@ -302,6 +326,8 @@ fn supported(ast: &weft_ast::Module, i: &Instr) -> bool {
         | ReturnCallIndirect { .. }
         | ReturnCallRef { .. }
         | Throw { .. }
+        | ThrowRef
+        | TryTable { .. }
         | Drop
         | Select
         | SelectT { .. }
@@ -388,6 +414,8 @@ struct Body {
     /// rel32` or `jmp rel32`, the defined function it reaches, and the
     /// bytes past its entry it goes to (0, or [`TAIL_ENTRY`]).
     calls: Vec<(usize, u32, usize)>,
+    /// Data the code points to.
+    data: Vec<Box<[u32]>>,
 }
 
 /// The assembler and what moving values needs (the locals' offsets).
@@ -611,6 +639,18 @@ struct FnCompiler<'a> {
     /// Slots of the function's own argument area (its caller sized it for
     /// its parameters and its results): what a tail call may reuse.
     room: u32,
+    /// The enclosing `try_table`s' handlers, innermost last, each with
+    /// the depth of its block in `ctls`.
+    handlers: Vec<(usize, DynamicLabel)>,
+    /// Whether the call being compiled is a tail call's (made as a call
+    /// and a return: the function's handlers do not cover its callee).
+    tail: bool,
+    /// Where an exception no handler of the function catches goes: a
+    /// return to the caller with it still in flight.
+    unwind: DynamicLabel,
+    /// Data the code points to (`try_table` clauses' label heights), kept
+    /// with it.
+    data: Vec<Box<[u32]>>,
 }
 
 fn wide(t: ValType) -> bool {
@@ -638,6 +678,7 @@ impl<'a> FnCompiler<'a> {
         }
         let mut a = VecAssembler::<X64Relocation>::new(0);
         let exit = a.new_dynamic_label();
+        let unwind = a.new_dynamic_label();
         Some(FnCompiler {
             env,
             asm: Asm { a, local_off },
@@ -652,6 +693,10 @@ impl<'a> FnCompiler<'a> {
             calls: Vec::new(),
             cond: None,
             room: 0,
+            handlers: Vec::new(),
+            tail: false,
+            unwind,
+            data: Vec::new(),
         })
     }
 
@@ -772,6 +817,11 @@ impl<'a> FnCompiler<'a> {
             ; mov rsp, rbp
             ; pop rbp
             ; ret
+            // An exception in flight, to the caller.
+            ; =>self.unwind
+            ; mov rsp, rbp
+            ; pop rbp
+            ; ret
         );
         // Traps: the code in eax, then out through the trampoline.
         for (code, label) in std::mem::take(&mut self.traps) {
@@ -804,6 +854,7 @@ impl<'a> FnCompiler<'a> {
         Some(Body {
             code,
             calls: self.calls,
+            data: self.data,
         })
     }
 
@@ -812,7 +863,7 @@ impl<'a> FnCompiler<'a> {
         use Instr::*;
         if self.dead {
             match i {
-                Block { .. } | Loop { .. } | If { .. } => {
+                Block { .. } | Loop { .. } | If { .. } | TryTable { .. } => {
                     self.dead_depth += 1;
                     return Some(());
                 }
@@ -966,9 +1017,8 @@ impl<'a> FnCompiler<'a> {
                 self.dead = true;
             }
             Throw { tag } => {
-                // No compiled function catches (one with `try_table` runs in
-                // the interpreter, which never calls compiled code): the
-                // exception is made and leaves to the host.
+                // The exception is made and put in flight, then the
+                // innermost handler takes it.
                 let ty = *self.env.tag_types.get(*tag as usize)?;
                 let (p, _) = self.block_type(BlockType::Func(ty))?;
                 let base = self.args_in_slots(p.len(), &[]);
@@ -979,10 +1029,29 @@ impl<'a> FnCompiler<'a> {
                     ; lea rdx, [rsp + d]
                     ; mov rax, QWORD helpers::throw as *const () as i64
                     ; call rax
-                    ; jmp =>self.exit
+                    ; test eax, eax
+                    ; jnz =>self.exit
+                );
+                let h = self.handler();
+                asm!(self.asm.a; jmp =>h);
+                self.dead = true;
+            }
+            ThrowRef => {
+                let x = self.vs.pop();
+                self.asm.mov(Dst::Gpr(RSI), x.loc, x.slot, false);
+                self.vs.free(x.loc);
+                let h = self.handler();
+                asm!(self.asm.a
+                    ; mov rdi, r15
+                    ; mov rax, QWORD helpers::throw_ref as *const () as i64
+                    ; call rax
+                    ; test eax, eax
+                    ; jnz =>self.exit
+                    ; jmp =>h
                 );
                 self.dead = true;
             }
+            TryTable { table } => self.try_table(table)?,
             Drop => {
                 let x = self.vs.pop();
                 self.vs.free(x.loc);
@@ -1074,6 +1143,9 @@ impl<'a> FnCompiler<'a> {
     }
 
     fn end(&mut self) -> Option<()> {
+        if self.handlers.last().is_some_and(|h| h.0 == self.ctls.len()) {
+            self.handlers.pop();
+        }
         let c = self.ctls.pop()?;
         let live = !self.dead;
         if live && c.kind != Kind::Loop {
@@ -1250,7 +1322,81 @@ impl<'a> FnCompiler<'a> {
                 );
             }
         }
+        self.check_exn();
         self.call_results(p.len(), r);
+        Some(())
+    }
+
+    /// The handler an exception raised here goes to: the innermost
+    /// `try_table`'s, or the function's unwinding to its caller (also for
+    /// a tail call's callee, which the function's handlers do not cover).
+    fn handler(&self) -> DynamicLabel {
+        if self.tail {
+            return self.unwind;
+        }
+        self.handlers.last().map_or(self.unwind, |h| h.1)
+    }
+
+    /// After a call: to the handler if the callee left an exception in
+    /// flight.
+    fn check_exn(&mut self) {
+        let h = self.handler();
+        asm!(self.asm.a
+            ; cmp QWORD [r15 + off::EXN], 0
+            ; jne =>h
+        );
+    }
+
+    /// `try_table`: a block whose handler, emitted first and jumped over,
+    /// asks `helpers::catch` which clause catches the exception in flight
+    /// (the helper writes the clause's values at its label's height) and
+    /// branches to that clause's label, or goes on to the enclosing
+    /// handler. The block's entry flushes the stack below it to its slots,
+    /// as at any block, so that every label's stack is in place wherever
+    /// in the body the exception comes from.
+    fn try_table(&mut self, table: &weft_ast::TryTable) -> Option<()> {
+        let (p, r) = self.block_type(table.ty)?;
+        self.vs.flush(p.len(), &mut self.asm);
+        let mut dests = Vec::with_capacity(table.catches.len());
+        let mut labels = Vec::with_capacity(table.catches.len());
+        for c in &table.catches {
+            let k = self.ctls.len().checked_sub(c.label() as usize + 1)?;
+            let ctl = &mut self.ctls[k];
+            ctl.targeted = true;
+            let top = ctl.base_slot + slot_count(ctl.arity());
+            dests.push(ctl.base_slot);
+            labels.push(ctl.label);
+            self.vs.max_slots = self.vs.max_slots.max(top);
+        }
+        let outer = self.handler();
+        let dests: Box<[u32]> = dests.into();
+        let dp = dests.as_ptr();
+        self.data.push(dests);
+        let dispatch = self.asm.a.new_dynamic_label();
+        let over = self.asm.a.new_dynamic_label();
+        asm!(self.asm.a
+            ; jmp =>over
+            ; =>dispatch
+            ; mov rdi, r15
+            ; mov rsi, QWORD table as *const weft_ast::TryTable as i64
+            ; mov rdx, QWORD dp as i64
+            ; mov rcx, rsp
+            ; mov rax, QWORD helpers::catch as *const () as i64
+            ; call rax
+        );
+        for (k, l) in labels.into_iter().enumerate() {
+            asm!(self.asm.a
+                ; cmp eax, k as i32
+                ; je =>l
+            );
+        }
+        asm!(self.asm.a
+            ; jmp =>outer
+            ; =>over
+        );
+        let label = self.asm.a.new_dynamic_label();
+        self.push_ctl(Kind::Block, label, p, r);
+        self.handlers.push((self.ctls.len(), dispatch));
         Some(())
     }
 
@@ -1271,6 +1417,7 @@ impl<'a> FnCompiler<'a> {
             ; test eax, eax
             ; jnz =>self.exit
         );
+        self.check_exn();
         self.call_results(p.len(), r);
         Some(())
     }
@@ -1286,7 +1433,10 @@ impl<'a> FnCompiler<'a> {
             .checked_sub(self.env.imported)
             .filter(|&i| self.env.compiled.get(i as usize) == Some(&true));
         let Some(i) = compiled else {
-            self.call(func)?;
+            self.tail = true;
+            let called = self.call(func);
+            self.tail = false;
+            called?;
             return self.br(self.ctls.len() as u32 - 1);
         };
         let base = self.args_in_slots(p.len(), &r);
@@ -1368,6 +1518,9 @@ impl<'a> FnCompiler<'a> {
             ; call rax
             ; test eax, eax
             ; jnz =>self.exit
+            // The callee is not covered by this function's handlers.
+            ; cmp QWORD [r15 + off::EXN], 0
+            ; jne =>self.unwind
         );
         self.call_results(p.len(), r);
         self.br(self.ctls.len() as u32 - 1)
@@ -1424,6 +1577,7 @@ impl<'a> FnCompiler<'a> {
             ; test eax, eax
             ; jnz =>self.exit
         );
+        self.check_exn();
         self.call_results(p.len(), r);
         Some(())
     }

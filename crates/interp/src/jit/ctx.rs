@@ -47,6 +47,12 @@ pub(crate) struct VmCtx {
     /// first thing (`Rest::_tail_buf`: as many slots as the module's
     /// largest parameter list).
     pub tail_args: *mut u64,
+    /// The exception in flight, as its index in the store's exceptions
+    /// plus one (0: none). A throw sets it and jumps to the innermost
+    /// handler of the function; a function without one returns with it
+    /// set, and its caller, checking after every call, does the same; the
+    /// handler that catches it clears it.
+    pub exn: u64,
     /// What Rust keeps beside it.
     pub rest: Rest,
 }
@@ -62,6 +68,7 @@ pub(crate) mod off {
     pub const GLOBALS: i32 = offset_of!(VmCtx, globals) as i32;
     pub const FUEL: i32 = offset_of!(VmCtx, fuel) as i32;
     pub const TAIL_ARGS: i32 = offset_of!(VmCtx, tail_args) as i32;
+    pub const EXN: i32 = offset_of!(VmCtx, exn) as i32;
     /// A global's value slots within its [`GlobalInst`](super::GlobalInst).
     pub const GLOBAL_LO: i32 = offset_of!(super::GlobalInst, lo) as i32;
     pub const GLOBAL_HI: i32 = offset_of!(super::GlobalInst, hi) as i32;
@@ -135,6 +142,7 @@ impl JitInstance {
                 store: std::ptr::null_mut(),
                 fuel: u64::MAX,
                 tail_args: tail_buf.as_mut_ptr(),
+                exn: 0,
                 rest: Rest {
                     instance,
                     store_id: store.id,

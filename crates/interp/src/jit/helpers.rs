@@ -312,9 +312,9 @@ pub(crate) extern "sysv64" fn call_func(ctx: *mut VmCtx, addr: u32, args: *mut u
 }
 
 /// `throw` of tag `tag` of the instance with its payload in the slots at
-/// `args`: the exception is made as the interpreter makes it and leaves
-/// compiled code as `uncaught exception` (nothing compiled catches).
-/// Always `PENDING`.
+/// `args`: the exception is made as the interpreter makes it and put in
+/// flight (`VmCtx::exn`); compiled code then goes to its handler. `OK`, or
+/// `PENDING` for `too many exceptions`.
 pub(crate) extern "sysv64" fn throw(ctx: *mut VmCtx, tag: u32, args: *const u64) -> u32 {
     // SAFETY: compiled code passes its context and its operand slots,
     // which hold the tag's parameters.
@@ -335,7 +335,80 @@ pub(crate) extern "sysv64" fn throw(ctx: *mut VmCtx, tag: u32, args: *const u64)
         }
         let payload = std::slice::from_raw_parts(args, n).into();
         store.exns.push(ExnInst { tag: addr, payload });
-        fail(ctx, Trap::UncaughtException)
+        (*ctx).exn = store.exns.len() as u64;
+        OK
+    }
+}
+
+/// `throw_ref` of the exception reference `r`: `null exception reference`
+/// if it is null, else the exception put in flight again (`VmCtx::exn`).
+pub(crate) extern "sysv64" fn throw_ref(ctx: *mut VmCtx, r: u64) -> u32 {
+    // SAFETY: compiled code passes its context.
+    unsafe {
+        let (store, _) = store(ctx);
+        let Some(exn) = crate::value::decode_ref(r) else {
+            return fail(ctx, Trap::NullExceptionReference);
+        };
+        if exn as usize >= store.exns.len() {
+            return fail(ctx, Trap::InvalidReference);
+        }
+        (*ctx).exn = exn as u64 + 1;
+        OK
+    }
+}
+
+/// The handler of a `try_table` (`table`, an instruction of the module's
+/// AST) for the exception in flight: the index of the first clause that
+/// catches it, its values (the payload for a tag's clause, then the
+/// reference for a `_ref` one, as the interpreter pushes them) written to
+/// the frame's slots from `dests[clause]` (the clause's label's height)
+/// and the exception no longer in flight; `u32::MAX` if no clause catches
+/// it.
+pub(crate) extern "sysv64" fn catch(
+    ctx: *mut VmCtx,
+    table: *const weft_ast::TryTable,
+    dests: *const u32,
+    frame: *mut u64,
+) -> u32 {
+    use weft_ast::Catch;
+    // SAFETY: compiled code passes its context, an instruction of its
+    // module's AST (alive as long as the code), the clauses' label
+    // heights (kept with the code, one per clause) and its frame's
+    // operand slots, which it sized for every label's values.
+    unsafe {
+        let (store, inst) = store(ctx);
+        let c = &mut *ctx;
+        let Some(exn) = (c.exn as usize).checked_sub(1) else {
+            return u32::MAX;
+        };
+        let Some(e) = store.exns.get(exn) else {
+            return u32::MAX;
+        };
+        let tags = &store.instances[inst as usize].tags;
+        for (k, clause) in (*table).catches.iter().enumerate() {
+            let (tag, with_ref) = match *clause {
+                Catch::One { tag, .. } => (Some(tag), false),
+                Catch::OneRef { tag, .. } => (Some(tag), true),
+                Catch::All { .. } => (None, false),
+                Catch::AllRef { .. } => (None, true),
+            };
+            if tag.is_some_and(|t| tags.get(t as usize) != Some(&e.tag)) {
+                continue;
+            }
+            let mut at = *dests.add(k) as usize;
+            if tag.is_some() {
+                for &v in e.payload.iter() {
+                    *frame.add(at) = v;
+                    at += 1;
+                }
+            }
+            if with_ref {
+                *frame.add(at) = exn as u64 + 1;
+            }
+            c.exn = 0;
+            return k as u32;
+        }
+        u32::MAX
     }
 }
 
@@ -397,6 +470,7 @@ unsafe fn call_addr(ctx: *mut VmCtx, addr: u32, args: *mut u64) -> u32 {
     );
     // SAFETY: the caller's guarantee on `args`.
     let args = unsafe { std::slice::from_raw_parts_mut(args, p.max(r)) };
+    store.thrown = None;
     let r = match &func {
         FuncInst::Wasm { instance, .. } => {
             let jit = store.instances[*instance as usize].jit.clone();
@@ -409,6 +483,16 @@ unsafe fn call_addr(ctx: *mut VmCtx, addr: u32, args: *mut u64) -> u32 {
     };
     let status = match r {
         Ok(()) => OK,
+        // An exception the callee left uncaught goes on in the caller (one
+        // out of a host function is a trap, as in the interpreter).
+        Err(Trap::UncaughtException)
+            if matches!(func, FuncInst::Wasm { .. }) && store.thrown.is_some() =>
+        {
+            let exn = store.thrown.take().unwrap_or_default();
+            // SAFETY: the caller's guarantee.
+            unsafe { (*ctx).exn = exn as u64 + 1 };
+            OK
+        }
         // SAFETY: the caller's guarantee.
         Err(t) => unsafe { fail(ctx, t) },
     };
