@@ -454,43 +454,58 @@ fn host_functions_reenter_compiled_code() {
     assert_eq!(store.call(down, &i32s(&[3])), Ok(i32s(&[3])));
 }
 
+#[test]
+fn calls_cross_between_instances_of_both_engines() {
+    // `top` calls `mid`, which calls `lib` through a table: every mix of
+    // engines (a function of an interpreter's instance is interpreted,
+    // even when compiled code calls it) computes the same.
+    let lib = r#"(module (func (export "h") (param i32) (result i32)
+      (i32.mul (local.get 0) (i32.const 3))))"#;
+    let mid = r#"(module
+      (import "lib" "h" (func $h (param i32) (result i32)))
+      (type $t (func (param i32) (result i32)))
+      (table funcref (elem $h))
+      (func (export "f") (param i32) (result i32)
+        (call_indirect (type $t) (i32.add (local.get 0) (i32.const 1)) (i32.const 0))))"#;
+    let top = r#"(module
+      (import "mid" "f" (func $f (param i32) (result i32)))
+      (func (export "g") (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1))))"#;
+    for k in 0..8 {
+        let e = |bit: u32| {
+            if k >> bit & 1 == 1 {
+                Engine::Jit
+            } else {
+                Engine::Interp
+            }
+        };
+        let mut store = Store::new();
+        let mut linker = Linker::new();
+        let l = linker
+            .instantiate(&mut store, &module(lib, e(0)))
+            .expect("instantiates");
+        let h = store.export_func(l, "h").expect("exported");
+        linker.define("lib", "h", Extern::Func(h));
+        let m = linker
+            .instantiate(&mut store, &module(mid, e(1)))
+            .expect("instantiates");
+        let f = store.export_func(m, "f").expect("exported");
+        linker.define("mid", "f", Extern::Func(f));
+        let t = linker
+            .instantiate(&mut store, &module(top, e(2)))
+            .expect("instantiates");
+        let g = store.export_func(t, "g").expect("exported");
+        assert_eq!(
+            store.call(g, &i32s(&[4])),
+            Ok(i32s(&[16])),
+            "engines {k:03b}"
+        );
+    }
+}
+
 /// A module with every proposal, the legacy exceptions included.
 fn module_all(text: &str, engine: Engine) -> Module {
     let ast = weft_wat::parse_module_with(text, Features::ALL).expect("test module parses");
     Module::with_engine(ast, Features::ALL, engine).expect("valid")
-}
-
-/// What keeps a function in the interpreter: a legacy `try`, which the
-/// JIT does not compile.
-const SLOW: &str = "(try (do) (catch_all))";
-
-#[test]
-fn functions_not_compiled_run_in_the_interpreter() {
-    // The legacy `try` is not compiled: `f` runs interpreted, called from
-    // compiled `g` and calling compiled `h`.
-    let text = format!(
-        r#"
-    (module
-      (type $t (func (param i32) (result i32)))
-      (table funcref (elem $h))
-      (func $h (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
-      (func $f (param i32) (result i32) {SLOW}
-        (call_indirect (type $t) (i32.add (local.get 0) (i32.const 1)) (i32.const 0)))
-      (func (export "g") (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1))))"#
-    );
-    let m = module_all(&text, Engine::Jit);
-    let s = m.jit_stats().expect("compiled");
-    assert_eq!((s.compiled, s.interpreted), (2, 1));
-    assert_eq!(s.unsupported.get("try"), Some(&1));
-    for engine in [Engine::Interp, Engine::Jit] {
-        let m = module_all(&text, engine);
-        let mut store = Store::new();
-        let inst = Linker::new()
-            .instantiate(&mut store, &m)
-            .expect("instantiates");
-        let g = store.export_func(inst, "g").expect("exported");
-        assert_eq!(store.call(g, &i32s(&[4])), Ok(i32s(&[16])), "{engine:?}");
-    }
 }
 
 const FUEL: &str = r#"
@@ -780,6 +795,7 @@ fn return_call_keeps_the_native_stack_constant() {
 const TAIL_CALLS: &str = r#"
 (module
   (import "host" "add" (func $host (param i32 i32) (result i32)))
+  (import "slow" "times5" (func $slow (param i32) (result i32)))
   (type $i (func (param i64 i64) (result i64)))
   (type $one (func (param i32) (result i32)))
   (type $two (func (param i32 i32) (result i32)))
@@ -830,8 +846,6 @@ const TAIL_CALLS: &str = r#"
   (func (export "to_host_ref") (param i32) (result i32)
     (return_call_ref $two (local.get 0) (i32.const 20)
       (ref.cast (ref $two) (table.get $t (i32.const 4)))))
-  (func $slow (param i32) (result i32) SLOW
-    (i32.mul (local.get 0) (i32.const 5)))
   (func (export "to_slow") (param i32) (result i32)
     (return_call_indirect $t (type $one) (local.get 0) (i32.const 5)))
   (func $one (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
@@ -850,9 +864,12 @@ const TAIL_CALLS: &str = r#"
     (return_call_ref $two (i32.const 1) (i32.const 2) (ref.func $sum)))
 )"#;
 
+/// The interpreter's instance that the tail calls' `$slow` comes from.
+const TIMES5: &str = r#"(module (func (export "times5") (param i32) (result i32)
+  (i32.mul (local.get 0) (i32.const 5))))"#;
+
 fn tail_calls(engine: Engine, fuel: Option<u64>) -> (Store, weft_interp::Instance) {
-    let text = TAIL_CALLS.replace("SLOW", SLOW);
-    let m = module_all(&text, engine);
+    let m = module(TAIL_CALLS, engine);
     let mut store = Store::new();
     let add = store.func(
         weft_ast::FuncType {
@@ -869,6 +886,11 @@ fn tail_calls(engine: Engine, fuel: Option<u64>) -> (Store, weft_interp::Instanc
     );
     let mut linker = Linker::new();
     linker.define("host", "add", Extern::Func(add));
+    let slow = linker
+        .instantiate(&mut store, &module(TIMES5, Engine::Interp))
+        .expect("instantiates");
+    let times5 = store.export_func(slow, "times5").expect("exported");
+    linker.define("slow", "times5", Extern::Func(times5));
     let inst = linker.instantiate(&mut store, &m).expect("instantiates");
     store.set_fuel(fuel);
     (store, inst)
@@ -876,11 +898,9 @@ fn tail_calls(engine: Engine, fuel: Option<u64>) -> (Store, weft_interp::Instanc
 
 #[test]
 fn every_tail_call_is_compiled_and_agrees_with_the_interpreter() {
-    let text = TAIL_CALLS.replace("SLOW", SLOW);
-    let m = module_all(&text, Engine::Jit);
+    let m = module(TAIL_CALLS, Engine::Jit);
     let s = m.jit_stats().expect("compiled");
-    // Only `$slow` (its legacy `try`) is left to the interpreter.
-    assert_eq!((s.functions, s.interpreted), (12, 1), "{:?}", s.unsupported);
+    assert_eq!((s.functions, s.interpreted), (11, 0), "{:?}", s.unsupported);
     let calls: &[(&str, Vec<Value>)] = &[
         ("count", vec![Value::I64(1_000_000), Value::I64(0)]),
         ("count_ref", vec![Value::I64(1_000_000), Value::I64(1)]),
@@ -942,7 +962,8 @@ fn tail_calls_charge_fuel_as_the_interpreter_does() {
 const EXCEPTIONS: &str = r#"
 (module
   (import "host" "call" (func $host (param i32) (result i32)))
-  (tag $e (param i32))
+  (import "slow" "thrower" (func $slow_thrower (param i32) (result i32)))
+  (import "env" "e" (tag $e (param i32)))
   (tag $w (param i64 v128))
   (tag $none)
   (type $one (func (param i32) (result i32)))
@@ -993,17 +1014,11 @@ const EXCEPTIONS: &str = r#"
         (local.set $n (i32.add (local.get $n) (i32.const 1)))
         (if (i32.lt_u (local.get $n) (i32.const 3)) (then (throw $none)))))
     (local.get $n))
-  ;; From and into the interpreter.
-  (func $slow_thrower (param i32) (result i32) SLOW
-    (if (local.get 0) (then (throw $e (i32.add (local.get 0) (i32.const 40)))))
-    (i32.const 0))
+  ;; From an interpreter's instance.
   (func (export "from_slow") (param i32) (result i32)
     (block $h (result i32)
       (try_table (result i32) (catch $e $h)
         (call_indirect (type $one) (local.get 0) (i32.const 1)))))
-  (func (export "slow_catches") (param i32) (result i32) SLOW
-    (block $h (result i32)
-      (try_table (result i32) (catch $e $h) (call $thrower (local.get 0)))))
   ;; Through a host function: uncaught exception, a trap.
   (func (export "through_host") (param i32) (result i32)
     (block $h
@@ -1022,10 +1037,30 @@ const EXCEPTIONS: &str = r#"
     (i32.const -9))
 )"#;
 
-fn exceptions(engine: Engine) -> (Store, weft_interp::Instance) {
-    let text = EXCEPTIONS.replace("SLOW", SLOW);
-    let m = module_all(&text, engine);
+/// The interpreter's instance `EXCEPTIONS` imports a thrower from.
+const SLOW_THROWER: &str = r#"(module
+  (import "env" "e" (tag $e (param i32)))
+  (func (export "thrower") (param i32) (result i32)
+    (if (local.get 0) (then (throw $e (i32.add (local.get 0) (i32.const 40)))))
+    (i32.const 0)))"#;
+
+/// An interpreter's instance catching what `EXCEPTIONS`' thrower throws.
+const SLOW_CATCHER: &str = r#"(module
+  (import "env" "e" (tag $e (param i32)))
+  (import "main" "thrower" (func $thrower (param i32) (result i32)))
+  (func (export "slow_catches") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (result i32) (catch $e $h) (call $thrower (local.get 0))))))"#;
+
+/// The store with `EXCEPTIONS` on `engine` (its `main` instance) and
+/// `SLOW_CATCHER` (the other instance returned).
+fn exceptions(engine: Engine) -> (Store, weft_interp::Instance, weft_interp::Instance) {
+    let m = module(EXCEPTIONS, engine);
     let mut store = Store::new();
+    let tag = store.tag(weft_ast::FuncType {
+        params: vec![weft_ast::ValType::I32],
+        results: vec![],
+    });
     let f = store.func(
         weft_ast::FuncType {
             params: vec![weft_ast::ValType::I32],
@@ -1047,17 +1082,26 @@ fn exceptions(engine: Engine) -> (Store, weft_interp::Instance) {
     );
     let mut linker = Linker::new();
     linker.define("host", "call", Extern::Func(f));
+    linker.define("env", "e", Extern::Tag(tag));
+    let slow = linker
+        .instantiate(&mut store, &module(SLOW_THROWER, Engine::Interp))
+        .expect("instantiates");
+    let thrower = store.export_func(slow, "thrower").expect("exported");
+    linker.define("slow", "thrower", Extern::Func(thrower));
     let inst = linker.instantiate(&mut store, &m).expect("instantiates");
-    (store, inst)
+    let thrower = store.export_func(inst, "thrower").expect("exported");
+    linker.define("main", "thrower", Extern::Func(thrower));
+    let catcher = linker
+        .instantiate(&mut store, &module(SLOW_CATCHER, Engine::Interp))
+        .expect("instantiates");
+    (store, inst, catcher)
 }
 
 #[test]
 fn exceptions_are_caught_in_compiled_code_and_across_engines() {
-    let text = EXCEPTIONS.replace("SLOW", SLOW);
-    let m = module_all(&text, Engine::Jit);
+    let m = module(EXCEPTIONS, Engine::Jit);
     let s = m.jit_stats().expect("compiled");
-    // Only the two functions with a legacy `try` run in the interpreter.
-    assert_eq!(s.interpreted, 2, "{:?}", s.unsupported);
+    assert_eq!(s.interpreted, 0, "{:?}", s.unsupported);
     let i64s = |v: i64| Ok(vec![Value::I64(v)]);
     type Case = (&'static str, Vec<Value>, Result<Vec<Value>, Error>);
     let cases: Vec<Case> = vec![
@@ -1102,9 +1146,102 @@ fn exceptions_are_caught_in_compiled_code_and_across_engines() {
     ];
     for (name, args, want) in cases {
         for engine in [Engine::Interp, Engine::Jit] {
-            let (mut store, inst) = exceptions(engine);
-            let f = store.export_func(inst, name).expect("exported");
+            let (mut store, inst, catcher) = exceptions(engine);
+            let f = store
+                .export_func(inst, name)
+                .or_else(|| store.export_func(catcher, name))
+                .expect("exported");
             assert_eq!(store.call(f, &args), want, "{name}{args:?} on {engine:?}");
+        }
+    }
+}
+
+/// The legacy exception instructions, compiled: `catch` by tag in clause
+/// order, `catch_all`, `rethrow` from a nested clause, `delegate` to an
+/// enclosing `try` and out of the function, a `try` without clauses
+/// inside a `try_table`.
+const LEGACY: &str = r#"
+(module
+  (tag $e (param i32))
+  (tag $f (param i64))
+  (tag $g)
+  (func $throw_e (param i32) (throw $e (local.get 0)))
+  (func $throw_f (param i64) (throw $f (local.get 0)))
+  (func (export "clauses") (param i32) (result i32)
+    (try (result i32)
+      (do
+        (if (i32.eq (local.get 0) (i32.const 1)) (then (call $throw_e (i32.const 10))))
+        (if (i32.eq (local.get 0) (i32.const 2)) (then (call $throw_f (i64.const 20))))
+        (if (i32.eq (local.get 0) (i32.const 3)) (then (throw $e (i32.const 30))))
+        (if (i32.eq (local.get 0) (i32.const 4)) (then (throw $g)))
+        (i32.const 0))
+      (catch $f (i32.add (i32.wrap_i64) (i32.const 1000)))
+      (catch $e (i32.add (i32.const 100)))
+      (catch_all (i32.const -1))))
+  (func (export "rethrow") (param i32) (result i32) (local $v i32)
+    (try (result i32)
+      (do
+        (try (result i32)
+          (do (call $throw_e (local.get 0)) (i32.const 0))
+          (catch $e
+            (local.set $v)
+            (if (i32.gt_s (local.get $v) (i32.const 5)) (then (rethrow 1)))
+            (i32.add (local.get $v) (i32.const 1)))))
+      (catch $e (i32.mul (i32.const 2)))))
+  (func (export "delegate") (param i32) (result i32)
+    (try (result i32)
+      (do
+        (block $b (result i32)
+          (try (result i32)
+            (do (call $throw_e (local.get 0)) (i32.const 0))
+            (delegate 1))))
+      (catch $e (i32.add (i32.const 500)))))
+  (func (export "delegate_out") (param i32) (result i32)
+    (try (result i32)
+      (do
+        (try (result i32)
+          (do (call $throw_e (local.get 0)) (i32.const 0))
+          (delegate 1)))
+      (catch $e (i32.add (i32.const 500)))))
+  (func (export "no_clause") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (result i32) (catch $e $h)
+        (try (do (call $throw_e (local.get 0))))
+        (i32.const 0))))
+)"#;
+
+#[test]
+fn legacy_exceptions_are_compiled_and_agree_with_the_interpreter() {
+    let m = module_all(LEGACY, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    assert_eq!(s.interpreted, 0, "{:?}", s.unsupported);
+    type Case = (&'static str, i32, Result<Vec<Value>, Error>);
+    let uncaught = Err(Error::Trap(Trap::UncaughtException));
+    let cases: Vec<Case> = vec![
+        ("clauses", 0, Ok(i32s(&[0]))),
+        ("clauses", 1, Ok(i32s(&[110]))),
+        ("clauses", 2, Ok(i32s(&[1020]))),
+        ("clauses", 3, Ok(i32s(&[130]))),
+        ("clauses", 4, Ok(i32s(&[-1]))),
+        ("rethrow", 3, Ok(i32s(&[4]))),
+        ("rethrow", 9, Ok(i32s(&[18]))),
+        ("delegate", 7, Ok(i32s(&[507]))),
+        ("delegate_out", 7, uncaught.clone()),
+        ("no_clause", 8, Ok(i32s(&[8]))),
+    ];
+    for (name, arg, want) in cases {
+        for engine in [Engine::Interp, Engine::Jit] {
+            let m = module_all(LEGACY, engine);
+            let mut store = Store::new();
+            let inst = Linker::new()
+                .instantiate(&mut store, &m)
+                .expect("instantiates");
+            let f = store.export_func(inst, name).expect("exported");
+            assert_eq!(
+                store.call(f, &i32s(&[arg])),
+                want,
+                "{name}({arg}) on {engine:?}"
+            );
         }
     }
 }

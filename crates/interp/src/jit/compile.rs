@@ -77,8 +77,13 @@
 //! puts the store's `thrown` exception in flight in the caller; compiled
 //! code that returns to the entry trampoline with one in flight ends the
 //! entry in `uncaught exception`, leaving it in `thrown` for whoever
-//! called. The legacy `try`/`catch`/`delegate`/`rethrow` are not compiled
-//! (their function runs in the interpreter).
+//! called. A legacy `try` body has a handler too, made of one test per
+//! `catch`/`catch_all` clause (`helpers::legacy_catch`) chained as the
+//! clauses come, the last going on to the enclosing handler; the caught
+//! exception's reference is kept in a hidden local of the function (one
+//! per `try`) for `rethrow`; `delegate` sends the body's exceptions to the
+//! handler the interpreter picks (the innermost legacy `try` body around
+//! its label, or out of the function).
 //!
 //! # Fuel
 //!
@@ -328,6 +333,11 @@ fn supported(ast: &weft_ast::Module, i: &Instr) -> bool {
         | Throw { .. }
         | ThrowRef
         | TryTable { .. }
+        | Try { .. }
+        | Catch { .. }
+        | CatchAll
+        | Delegate { .. }
+        | Rethrow { .. }
         | Drop
         | Select
         | SelectT { .. }
@@ -589,6 +599,15 @@ enum Kind {
         else_label: DynamicLabel,
         has_else: bool,
     },
+    /// A legacy `try`: `next` is where its handler goes on testing (the
+    /// next clause's test, or on to the enclosing handler), `hidden` the
+    /// hidden local holding the caught exception's reference (for
+    /// `rethrow`), `catching` whether its `catch` clauses have begun.
+    Try {
+        next: DynamicLabel,
+        hidden: u32,
+        catching: bool,
+    },
 }
 
 /// An enclosing block.
@@ -639,9 +658,14 @@ struct FnCompiler<'a> {
     /// Slots of the function's own argument area (its caller sized it for
     /// its parameters and its results): what a tail call may reuse.
     room: u32,
-    /// The enclosing `try_table`s' handlers, innermost last, each with
-    /// the depth of its block in `ctls`.
-    handlers: Vec<(usize, DynamicLabel)>,
+    /// The handlers of the enclosing `try_table`s and legacy `try` bodies,
+    /// innermost last, each with the depth of its block in `ctls` and
+    /// whether it is a legacy `try`'s (`delegate` goes to those only, as
+    /// in the interpreter).
+    handlers: Vec<(usize, DynamicLabel, bool)>,
+    /// The next hidden local for a legacy `try` (they follow the declared
+    /// locals, one per `try` of the body).
+    next_hidden: u32,
     /// Whether the call being compiled is a tail call's (made as a call
     /// and a return: the function's handlers do not cover its callee).
     tail: bool,
@@ -669,6 +693,14 @@ impl<'a> FnCompiler<'a> {
         for l in &f.locals {
             local_wide.extend(std::iter::repeat_n(wide(l.ty), l.count as usize));
         }
+        let first_hidden = local_wide.len() as u32;
+        let tries = env
+            .ast
+            .instrs(f.body)
+            .iter()
+            .filter(|i| matches!(i, Instr::Try { .. }))
+            .count();
+        local_wide.extend(std::iter::repeat_n(false, tries));
         let locals_bytes: u32 = local_wide.iter().map(|&w| if w { 16 } else { 8 }).sum();
         let mut local_off = Vec::with_capacity(local_wide.len());
         let mut at = -8 - locals_bytes as i32;
@@ -694,6 +726,7 @@ impl<'a> FnCompiler<'a> {
             cond: None,
             room: 0,
             handlers: Vec::new(),
+            next_hidden: first_hidden,
             tail: false,
             unwind,
             data: Vec::new(),
@@ -863,16 +896,16 @@ impl<'a> FnCompiler<'a> {
         use Instr::*;
         if self.dead {
             match i {
-                Block { .. } | Loop { .. } | If { .. } | TryTable { .. } => {
+                Block { .. } | Loop { .. } | If { .. } | TryTable { .. } | Try { .. } => {
                     self.dead_depth += 1;
                     return Some(());
                 }
-                End if self.dead_depth > 0 => {
+                End | Delegate { .. } if self.dead_depth > 0 => {
                     self.dead_depth -= 1;
                     return Some(());
                 }
-                Else if self.dead_depth > 0 => return Some(()),
-                End | Else => {}
+                Else | Catch { .. } | CatchAll if self.dead_depth > 0 => return Some(()),
+                End | Else | Catch { .. } | CatchAll | Delegate { .. } => {}
                 _ => return Some(()),
             }
         }
@@ -1052,6 +1085,47 @@ impl<'a> FnCompiler<'a> {
                 self.dead = true;
             }
             TryTable { table } => self.try_table(table)?,
+            Try { ty } => {
+                let (p, r) = self.block_type(*ty)?;
+                self.vs.flush(p.len(), &mut self.asm);
+                let label = self.asm.a.new_dynamic_label();
+                let next = self.asm.a.new_dynamic_label();
+                let hidden = self.next_hidden;
+                self.next_hidden += 1;
+                let kind = Kind::Try {
+                    next,
+                    hidden,
+                    catching: false,
+                };
+                self.push_ctl(kind, label, p, r);
+                self.handlers.push((self.ctls.len(), next, true));
+            }
+            Catch { tag } => self.legacy_catch(Some(*tag))?,
+            CatchAll => self.legacy_catch(None)?,
+            Delegate { label } => self.delegate(*label)?,
+            Rethrow { label } => {
+                let k = self.ctls.len().checked_sub(*label as usize + 1)?;
+                let Kind::Try {
+                    hidden,
+                    catching: true,
+                    ..
+                } = self.ctls.get(k)?.kind
+                else {
+                    return None;
+                };
+                let o = *self.asm.local_off.get(hidden as usize)?;
+                let h = self.handler();
+                asm!(self.asm.a
+                    ; mov rdi, r15
+                    ; mov rsi, [rbp + o]
+                    ; mov rax, QWORD helpers::throw_ref as *const () as i64
+                    ; call rax
+                    ; test eax, eax
+                    ; jnz =>self.exit
+                    ; jmp =>h
+                );
+                self.dead = true;
+            }
             Drop => {
                 let x = self.vs.pop();
                 self.vs.free(x.loc);
@@ -1151,6 +1225,18 @@ impl<'a> FnCompiler<'a> {
         if live && c.kind != Kind::Loop {
             self.vs
                 .copy_top_to(c.results.len(), c.base_slot, &mut self.asm);
+        }
+        if let Kind::Try { next, .. } = c.kind {
+            // No clause caught it: on to the enclosing handler (this
+            // block's was popped above, or at its first clause).
+            let outer = self.handler();
+            if live {
+                asm!(self.asm.a; jmp =>c.label);
+            }
+            asm!(self.asm.a
+                ; =>next
+                ; jmp =>outer
+            );
         }
         if let Kind::If {
             else_label,
@@ -1396,8 +1482,104 @@ impl<'a> FnCompiler<'a> {
         );
         let label = self.asm.a.new_dynamic_label();
         self.push_ctl(Kind::Block, label, p, r);
-        self.handlers.push((self.ctls.len(), dispatch));
+        self.handlers.push((self.ctls.len(), dispatch, false));
         Some(())
+    }
+
+    /// A legacy `catch` (`tag`) or `catch_all` (`None`) clause: the end
+    /// of the `try` body or of the previous clause (its results to the
+    /// block's height, a jump to its end), then the clause's test, where
+    /// the handler's previous test goes on when it does not match:
+    /// `helpers::legacy_catch` writes the payload at the block's height
+    /// and the reference in the block's hidden local when the clause
+    /// catches, else the test goes on to the next one. The clause's body
+    /// is not covered by the block's handler.
+    fn legacy_catch(&mut self, tag: Option<u32>) -> Option<()> {
+        let depth = self.ctls.len();
+        if self.handlers.last().is_some_and(|h| h.0 == depth) {
+            self.handlers.pop();
+        }
+        let c = self.ctls.last_mut()?;
+        let Kind::Try { next, hidden, .. } = c.kind else {
+            return None;
+        };
+        let (n, base, label, base_len) = (c.results.len(), c.base_slot, c.label, c.base_len);
+        if !self.dead {
+            c.targeted = true;
+            self.vs.copy_top_to(n, base, &mut self.asm);
+            asm!(self.asm.a; jmp =>label);
+        }
+        let payload: Vec<bool> = match tag {
+            Some(t) => {
+                let ty = *self.env.tag_types.get(t as usize)?;
+                self.block_type(BlockType::Func(ty))?.0
+            }
+            None => vec![],
+        };
+        let following = self.asm.a.new_dynamic_label();
+        let c = self.ctls.last_mut()?;
+        c.kind = Kind::Try {
+            next: following,
+            hidden,
+            catching: true,
+        };
+        let saved: Vec<Entry> = c.saved.get(..base_len)?.to_vec();
+        let o = *self.asm.local_off.get(hidden as usize)?;
+        let d = slot_disp(base);
+        asm!(self.asm.a
+            ; =>next
+            ; mov rdi, r15
+            ; mov esi, tag.map_or(-1, |t| t as i32)
+            ; lea rdx, [rsp + d]
+            ; lea rcx, [rbp + o]
+            ; mov rax, QWORD helpers::legacy_catch as *const () as i64
+            ; call rax
+            ; test eax, eax
+            ; jz =>following
+        );
+        self.vs.reset(&saved);
+        self.vs.max_slots = self.vs.max_slots.max(base + slot_count(&payload));
+        self.vs.push_slots(payload);
+        self.dead = false;
+        Some(())
+    }
+
+    /// `delegate`: the `try` body's exceptions go to the handler of the
+    /// innermost legacy `try` body at or around label `label` (counted
+    /// from the block around the `try`), or out of the function, as the
+    /// interpreter resolves it; then the block ends.
+    fn delegate(&mut self, label: u32) -> Option<()> {
+        let depth = self.ctls.len();
+        if self.handlers.last().is_some_and(|h| h.0 == depth) {
+            self.handlers.pop();
+        }
+        let c = self.ctls.last_mut()?;
+        let Kind::Try {
+            next,
+            catching: false,
+            ..
+        } = c.kind
+        else {
+            return None;
+        };
+        c.kind = Kind::Block;
+        let from = (depth - 1)
+            .checked_sub(1 + label as usize)
+            .map_or(0, |i| i + 1);
+        let target = self
+            .handlers
+            .iter()
+            .rev()
+            .find(|h| h.2 && h.0 <= from)
+            .map_or(self.unwind, |h| h.1);
+        let skip = self.asm.a.new_dynamic_label();
+        asm!(self.asm.a
+            ; jmp =>skip
+            ; =>next
+            ; jmp =>target
+            ; =>skip
+        );
+        self.end()
     }
 
     fn call_indirect(&mut self, ty: u32, table: u32) -> Option<()> {

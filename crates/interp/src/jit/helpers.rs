@@ -357,6 +357,43 @@ pub(crate) extern "sysv64" fn throw_ref(ctx: *mut VmCtx, r: u64) -> u32 {
     }
 }
 
+/// One clause of a legacy `try`'s handler: whether the exception in flight
+/// is of the instance's tag `tag` (any, for `catch_all`: `u32::MAX`), as
+/// 1 or 0; when it is, its payload (for a tag's clause) written to the
+/// slots at `dest`, its reference to `hidden` (the `try`'s hidden local,
+/// for `rethrow`) and the exception no longer in flight.
+pub(crate) extern "sysv64" fn legacy_catch(
+    ctx: *mut VmCtx,
+    tag: u32,
+    dest: *mut u64,
+    hidden: *mut u64,
+) -> u32 {
+    // SAFETY: compiled code passes its context, the slots at its `try`
+    // block's height (sized for the clause's payload) and its hidden local.
+    unsafe {
+        let (store, inst) = store(ctx);
+        let c = &mut *ctx;
+        let Some(exn) = (c.exn as usize).checked_sub(1) else {
+            return 0;
+        };
+        let Some(e) = store.exns.get(exn) else {
+            return 0;
+        };
+        if tag != u32::MAX {
+            let tags = &store.instances[inst as usize].tags;
+            if tags.get(tag as usize) != Some(&e.tag) {
+                return 0;
+            }
+            for (k, &v) in e.payload.iter().enumerate() {
+                *dest.add(k) = v;
+            }
+        }
+        *hidden = exn as u64 + 1;
+        c.exn = 0;
+        1
+    }
+}
+
 /// The handler of a `try_table` (`table`, an instruction of the module's
 /// AST) for the exception in flight: the index of the first clause that
 /// catches it, its values (the payload for a tag's clause, then the
