@@ -1245,3 +1245,30 @@ fn legacy_exceptions_are_compiled_and_agree_with_the_interpreter() {
         }
     }
 }
+
+#[test]
+fn a_tail_call_from_a_tail_called_function_stays_in_its_argument_area() {
+    // `k` calls `f` with one slot for it; `f` tail-calls `g`, whose seven
+    // arguments go through the tail buffer; `g` tail-calls `h`, whose six
+    // arguments must not land in the one slot `k` gave `f` (they would
+    // overwrite `k`'s frame beyond it: its local `$s`, its results'
+    // address).
+    let text = r#"
+(module
+  (func $h (param i32 i32 i32 i32 i32 i32) (result i32)
+    (i32.add (i32.add (i32.add (local.get 0) (local.get 1)) (i32.add (local.get 2) (local.get 3)))
+             (i32.add (local.get 4) (local.get 5))))
+  (func $g (param i32 i32 i32 i32 i32 i32 i32) (result i32)
+    (return_call $h (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4)
+                    (i32.add (local.get 5) (local.get 6))))
+  (func $f (param i32) (result i32)
+    (return_call $g (local.get 0) (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4)
+                    (i32.const 5) (i32.const 6)))
+  (func (export "k") (param i32) (result i64) (local $s i64)
+    (local.set $s (i64.const 77))
+    (i64.add (i64.extend_i32_u (call $f (local.get 0))) (local.get $s))))"#;
+    assert_eq!(
+        both(text, "k", &i32s(&[4])),
+        Ok(vec![Value::I64(4 + 21 + 77)])
+    );
+}

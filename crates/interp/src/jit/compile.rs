@@ -18,7 +18,9 @@
 //! stack stays constant however long the chain of tail calls. The callee's
 //! results go where the caller's would have gone (the two have the same
 //! result types). Its arguments go to the caller's own argument area when
-//! they fit (the callee's entry takes them there), else to the instance's
+//! they fit in its results' slots (all that is sure to be there: a
+//! function entered by a tail call has the area of the function that made
+//! the call; the callee's entry takes them there), else to the instance's
 //! tail buffer in the context, and the callee is entered at its *tail
 //! entry*, three bytes past its entry, which takes the arguments at rax
 //! and the results' address in rdx (the entry is `mov rdx, rax` followed
@@ -655,8 +657,10 @@ struct FnCompiler<'a> {
     calls: Vec<(usize, u32, usize)>,
     /// A comparison whose flags a following `br_if`/`if` branches on.
     cond: Option<Cond>,
-    /// Slots of the function's own argument area (its caller sized it for
-    /// its parameters and its results): what a tail call may reuse.
+    /// Slots of the function's own argument area that a tail call may
+    /// reuse: its results' (a caller sized the area for the callee's
+    /// parameters too, but a function entered by a tail call at its tail
+    /// entry has the area of the function that made the call).
     room: u32,
     /// The handlers of the enclosing `try_table`s and legacy `try` bodies,
     /// innermost last, each with the depth of its block in `ctls` and
@@ -765,7 +769,10 @@ impl<'a> FnCompiler<'a> {
         let ty = self.env.ast.func_type(f.ty)?;
         let params: Vec<bool> = ty.params.iter().map(|t| wide(*t)).collect();
         let results: Vec<bool> = ty.results.iter().map(|t| wide(*t)).collect();
-        self.room = slot_count(&params).max(slot_count(&results));
+        // Entered at its tail entry, the function's result slots are the
+        // tail-calling function's, sized for that one's parameters and the
+        // results both have: only the results are sure to fit.
+        self.room = slot_count(&results);
         let stack_trap = self.trap(TrapCode::StackExhausted);
         // Prologue: the entry takes the arguments' and the results' slots
         // at one address (rax); the tail entry, `TAIL_ENTRY` bytes on,
@@ -1632,8 +1639,8 @@ impl<'a> FnCompiler<'a> {
 
     /// The moves of a tail call whose arguments (`params`' widths) are in
     /// the slots from `base`, up to the jump: the arguments go to this
-    /// function's own argument area when they fit it (its caller sized it
-    /// for its parameters and results) and the callee's entry takes them
+    /// function's own argument area when they fit its results' slots (see
+    /// `room`) and the callee's entry takes them
     /// there; else to the context's tail buffer, and the callee's tail
     /// entry takes them from there and the results' slots (this
     /// function's) in rdx. Then the frame is popped. Returns the bytes past
