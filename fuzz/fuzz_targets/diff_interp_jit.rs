@@ -1,199 +1,88 @@
-//! Any bytes that decode and validate, run on both engines: the
-//! interpreter and the JIT (`Engine::Jit`), each in a store of its own
-//! with the same stand-ins for the imports (functions returning their
-//! arguments' count, fresh memories, tables, globals and tags), the same
-//! limits and fuel. Every exported function is called with default
-//! arguments, then with arguments derived from the input's last bytes.
-//! Checks: the instantiation's outcome, every call's results or trap, the
-//! fuel left, and a hash of every exported memory and every exported
-//! global's value are equal on both engines (NaNs as one value: the spec
-//! leaves their payload open); nothing panics or hangs.
+//! weft's two engines against each other on weft-smith modules: the
+//! interpreter (the reference) and the JIT (`Engine::Jit`, under test),
+//! on the module and calls `common/diff.rs` generates, in swarm mode over
+//! every proposal (relaxed SIMD included: the JIT makes the interpreter's
+//! deterministic choices). The JIT promises the interpreter's behaviour
+//! exactly, so more is compared than against other engines: every call's
+//! results (NaNs equal to NaNs) or trap *message*, the fuel each call
+//! left, the exported globals and each exported memory's size and hash.
+//! Stack exhaustion, fuel and resource limits stop the comparison, as in
+//! the other differential targets (the JIT's native stack may run out at
+//! another depth than the interpreter's).
 //!
-//! `cargo +nightly fuzz run diff_interp_jit` (x86-64 Linux and macOS: the
-//! target compares nothing where the JIT does not exist).
+//! `RUSTC_BOOTSTRAP=1 cargo fuzz run -O -s none diff_interp_jit` (x86-64
+//! Linux and macOS: elsewhere the JIT does not exist and the target
+//! compares nothing).
 
 #![no_main]
 
-use std::hash::{Hash, Hasher};
+#[path = "common/diff.rs"]
+mod diff;
 
+use diff::Run;
 use libfuzzer_sys::fuzz_target;
-use weft_ast::{FuncType, ImportDesc, ValType};
-use weft_interp::{Engine, Extern, Linker, Module, Store, StoreLimits, Value};
-use weft_parser::{Features, parse_with};
+use weft_ast::Features;
+use weft_interp::Engine;
 
-const FUEL: u64 = 50_000;
+/// Every proposal: both engines are weft's and implement them all.
+const FEATURES: Features = Features::ALL;
 
-/// Defines a stand-in for every import, from its declared type.
-fn stand_ins(store: &mut Store, ast: &weft_ast::Module, linker: &mut Linker) {
-    for import in &ast.imports {
-        let ext = match import.desc {
-            ImportDesc::Func(ty) | ImportDesc::FuncExact(ty) => {
-                let Some(ty) = ast.func_type(ty) else {
-                    continue;
-                };
-                Extern::Func(store.func(ty.clone(), |_, args, results| {
-                    if let Some(Value::I32(r)) = results.first_mut() {
-                        *r = args.len() as i32;
-                    }
-                    Ok(())
-                }))
-            }
-            ImportDesc::Table(t) => {
-                match store.table(t, Value::default_for(ValType::Ref(t.elem))) {
-                    Ok(t) => Extern::Table(t),
-                    Err(_) => continue,
-                }
-            }
-            ImportDesc::Memory(m) => match store.memory(m) {
-                Ok(m) => Extern::Memory(m),
-                Err(_) => continue,
-            },
-            ImportDesc::Global(g) => match store.global(g, Value::default_for(g.val)) {
-                Ok(g) => Extern::Global(g),
-                Err(_) => continue,
-            },
-            ImportDesc::Tag(t) => {
-                let ty = ast.func_type(t.ty).cloned().unwrap_or(FuncType {
-                    params: vec![],
-                    results: vec![],
-                });
-                Extern::Tag(store.tag(ty))
-            }
-        };
-        linker.define(&import.module, &import.name, ext);
-    }
-}
-
-/// A value of type `t` from `seed`.
-fn arg(t: ValType, seed: u64) -> Value {
-    match t {
-        ValType::I32 => Value::I32(seed as i32),
-        ValType::I64 => Value::I64(seed as i64),
-        ValType::F32 => Value::F32(weft_ast::Ieee32(seed as u32)),
-        ValType::F64 => Value::F64(weft_ast::Ieee64(seed)),
-        ValType::V128 => Value::V128(seed as u128 * 0x0101_0101_0101_0101),
-        _ => Value::default_for(t),
-    }
-}
-
-/// One call: the export, its results or error, the fuel left.
-type Call = (String, Result<Vec<String>, String>, Option<u64>);
-
-/// What one engine did with the module: everything that must agree.
-#[derive(Debug, PartialEq)]
-struct Run {
-    instantiated: Result<(), String>,
-    calls: Vec<Call>,
-    state: Vec<(String, u64)>,
-}
-
-fn run(data: &[u8], ast: weft_ast::Module, engine: Engine) -> Option<Run> {
-    let features = Features::default();
-    let mut store = Store::with_limits(StoreLimits {
-        max_memory_bytes: 1 << 24,
-        max_table_elements: 1 << 16,
-        max_call_depth: 1000,
-        max_stack_slots: 1 << 16,
-        max_exceptions: 1 << 12,
-        ..StoreLimits::default()
-    });
-    let mut linker = Linker::new();
-    stand_ins(&mut store, &ast, &mut linker);
-    let module = Module::with_engine(ast, features, engine).ok()?;
-    store.set_fuel(Some(FUEL));
-    let instance = match linker.instantiate(&mut store, &module) {
-        Ok(i) => i,
-        Err(e) => {
-            return Some(Run {
-                instantiated: Err(e.to_string()),
-                calls: vec![],
-                state: vec![],
-            });
+/// The JIT's run against the interpreter's: everything equal up to where
+/// either stopped, trap messages and fuel included.
+fn compare(interp: &Run, jit: &Run) -> Result<(), String> {
+    let n = interp.calls.len().min(jit.calls.len());
+    for k in 0..n {
+        let (name, a) = &interp.calls[k];
+        let b = &jit.calls[k].1;
+        if a != b {
+            return Err(format!("call {name}: interpreter {a:?}, jit {b:?}"));
         }
-    };
-    let mut exports: Vec<(String, Extern)> = store
-        .exports(instance)
-        .map(|(n, e)| (n.to_string(), e))
-        .collect();
-    exports.sort_by(|a, b| a.0.cmp(&b.0));
-    let seed = data
-        .iter()
-        .rev()
-        .take(8)
-        .fold(0u64, |s, b| s << 8 | *b as u64);
-    let mut calls = Vec::new();
-    for (name, e) in &exports {
-        let Extern::Func(f) = e else { continue };
-        let Ok(ty) = store.func_type(*f).cloned() else {
-            continue;
-        };
-        for round in 0..2u64 {
-            let args: Vec<Value> = ty
-                .params
-                .iter()
-                .enumerate()
-                .map(|(k, t)| {
-                    if round == 0 {
-                        Value::default_for(*t)
-                    } else {
-                        arg(*t, seed.rotate_left(k as u32 * 7))
-                    }
-                })
-                .collect();
-            store.set_fuel(Some(FUEL));
-            let r = store
-                .call(*f, &args)
-                .map(|vs| vs.iter().map(norm).collect())
-                .map_err(|e| e.to_string());
-            calls.push((name.clone(), r, store.fuel()));
+        if interp.fuel.get(k) != jit.fuel.get(k) {
+            return Err(format!(
+                "call {name}: fuel left: interpreter {:?}, jit {:?}",
+                interp.fuel.get(k),
+                jit.fuel.get(k)
+            ));
         }
     }
-    let mut state = Vec::new();
-    for (name, e) in &exports {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        match e {
-            Extern::Memory(m) => store.memory_data(*m).ok()?.hash(&mut h),
-            Extern::Global(g) => norm(&store.global_get(*g).ok()?).hash(&mut h),
-            _ => continue,
-        }
-        state.push((name.clone(), h.finish()));
+    if interp.stopped || jit.stopped {
+        return Ok(());
     }
-    Some(Run {
-        instantiated: Ok(()),
-        calls,
-        state,
-    })
-}
-
-/// A value as compared: references by kind and nullness (each store
-/// numbers its own entities), any NaN of a type as one value (when more
-/// than one operand is a NaN the spec lets an operator return any NaN, and
-/// the engines choose differently).
-fn norm(v: &Value) -> String {
-    match v {
-        Value::F32(x) if f32::from_bits(x.0).is_nan() => "F32(nan)".into(),
-        Value::F64(x) if f64::from_bits(x.0).is_nan() => "F64(nan)".into(),
-        v => strip_refs(&format!("{v:?}")),
+    if interp.calls.len() != jit.calls.len() {
+        return Err(format!(
+            "{} calls on the interpreter, {} on the jit",
+            interp.calls.len(),
+            jit.calls.len()
+        ));
     }
-}
-
-/// A value's text with reference numbers dropped.
-fn strip_refs(v: &str) -> String {
-    if v.contains("Ref(Some") {
-        v.split('(').next().unwrap_or(v).to_string() + "(Some)"
-    } else {
-        v.to_string()
-    }
+    diff::compare(interp, jit)
 }
 
 fuzz_target!(|data: &[u8]| {
     if !Engine::Jit.available() {
         return;
     }
-    let Ok(ast) = parse_with(data, Features::default()) else {
+    let Some(case) = diff::case(data, FEATURES) else {
         return;
     };
-    let a = run(data, ast.clone(), Engine::Interp);
-    let b = run(data, ast, Engine::Jit);
-    assert_eq!(a, b, "interpreter and JIT disagree");
+    let interp = match diff::run_weft_on(&case, Engine::Interp) {
+        Ok(r) => r,
+        Err(e) => panic!("weft refuses a weft-smith module: {e}"),
+    };
+    if interp.inconclusive() {
+        return;
+    }
+    let jit = match diff::run_weft_on(&case, Engine::Jit) {
+        Ok(r) => r,
+        Err(e) => diff::report(
+            "diff_interp_jit",
+            &case,
+            &interp,
+            &Run::default(),
+            &format!("the jit refuses the module: {e}"),
+        ),
+    };
+    if let Err(what) = compare(&interp, &jit) {
+        diff::report("diff_interp_jit", &case, &interp, &jit, &what);
+    }
 });

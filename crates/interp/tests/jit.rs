@@ -455,22 +455,57 @@ fn host_functions_reenter_compiled_code() {
 }
 
 #[test]
-fn functions_not_compiled_run_in_the_interpreter() {
-    // `return_call_indirect` is not compiled yet: `f` runs interpreted,
-    // called from compiled `g` and calling compiled `h`.
-    let text = r#"
-    (module
+fn calls_cross_between_instances_of_both_engines() {
+    // `top` calls `mid`, which calls `lib` through a table: every mix of
+    // engines (a function of an interpreter's instance is interpreted,
+    // even when compiled code calls it) computes the same.
+    let lib = r#"(module (func (export "h") (param i32) (result i32)
+      (i32.mul (local.get 0) (i32.const 3))))"#;
+    let mid = r#"(module
+      (import "lib" "h" (func $h (param i32) (result i32)))
       (type $t (func (param i32) (result i32)))
       (table funcref (elem $h))
-      (func $h (param i32) (result i32) (i32.mul (local.get 0) (i32.const 3)))
-      (func $f (param i32) (result i32)
-        (return_call_indirect (type $t) (i32.add (local.get 0) (i32.const 1)) (i32.const 0)))
+      (func (export "f") (param i32) (result i32)
+        (call_indirect (type $t) (i32.add (local.get 0) (i32.const 1)) (i32.const 0))))"#;
+    let top = r#"(module
+      (import "mid" "f" (func $f (param i32) (result i32)))
       (func (export "g") (param i32) (result i32) (i32.add (call $f (local.get 0)) (i32.const 1))))"#;
-    let m = module(text, Engine::Jit);
-    let s = m.jit_stats().expect("compiled");
-    assert_eq!((s.compiled, s.interpreted), (2, 1));
-    assert_eq!(s.unsupported.get("return_call_indirect"), Some(&1));
-    assert_eq!(both(text, "g", &i32s(&[4])), Ok(i32s(&[16])));
+    for k in 0..8 {
+        let e = |bit: u32| {
+            if k >> bit & 1 == 1 {
+                Engine::Jit
+            } else {
+                Engine::Interp
+            }
+        };
+        let mut store = Store::new();
+        let mut linker = Linker::new();
+        let l = linker
+            .instantiate(&mut store, &module(lib, e(0)))
+            .expect("instantiates");
+        let h = store.export_func(l, "h").expect("exported");
+        linker.define("lib", "h", Extern::Func(h));
+        let m = linker
+            .instantiate(&mut store, &module(mid, e(1)))
+            .expect("instantiates");
+        let f = store.export_func(m, "f").expect("exported");
+        linker.define("mid", "f", Extern::Func(f));
+        let t = linker
+            .instantiate(&mut store, &module(top, e(2)))
+            .expect("instantiates");
+        let g = store.export_func(t, "g").expect("exported");
+        assert_eq!(
+            store.call(g, &i32s(&[4])),
+            Ok(i32s(&[16])),
+            "engines {k:03b}"
+        );
+    }
+}
+
+/// A module with every proposal, the legacy exceptions included.
+fn module_all(text: &str, engine: Engine) -> Module {
+    let ast = weft_wat::parse_module_with(text, Features::ALL).expect("test module parses");
+    Module::with_engine(ast, Features::ALL, engine).expect("valid")
 }
 
 const FUEL: &str = r#"
@@ -705,8 +740,8 @@ fn a_throw_in_compiled_code_leaves_as_an_uncaught_exception() {
 #[test]
 fn return_call_keeps_the_native_stack_constant() {
     // A million tail calls deep on the JIT's stack: only a real tail call
-    // returns; a tail call to a function whose arguments do not fit stays
-    // in the interpreter and still gives the same answer.
+    // returns; a tail call to a function whose arguments do not fit the
+    // caller's argument area passes them through the tail buffer.
     let text = r#"
 (module
   (func $count (export "count") (param i64 i64) (result i64)
@@ -729,7 +764,7 @@ fn return_call_keeps_the_native_stack_constant() {
     let m = module(text, Engine::Jit);
     let s = m.jit_stats().expect("compiled");
     // `grow` passes three arguments where it has room for one.
-    assert_eq!((s.compiled, s.interpreted), (4, 1));
+    assert_eq!((s.compiled, s.interpreted), (5, 0));
     assert_eq!(
         both(text, "count", &[Value::I64(1_000_000), Value::I64(0)]),
         Ok(vec![Value::I64(2_000_000)])
@@ -785,7 +820,7 @@ fn interpreted_code_instantiated_later_calls_compiled_functions() {
             assert_eq!(a.jit_stats().map(|s| s.interpreted), Some(0));
             let b = module(CALLER, caller_engine);
             if caller_engine == Engine::Jit {
-                assert_eq!(b.jit_stats().map(|s| s.interpreted), Some(1));
+                assert_eq!(b.jit_stats().map(|s| s.interpreted), Some(0));
             }
             let inst_a = linker.instantiate(&mut store, &a).expect("a instantiates");
             let h = store.export_func(inst_a, "h").expect("h");
@@ -803,6 +838,464 @@ fn interpreted_code_instantiated_later_calls_compiled_functions() {
                 );
             }
             assert_eq!(store.call(h, &i32s(&[6])), Ok(i32s(&[18])));
+        }
+    }
+}
+
+/// Tail calls of every form: direct, through a table, through a
+/// reference; to compiled functions (arguments fitting the caller's area
+/// or not, `v128` ones too), to an interpreted function, to a host
+/// function; and their traps.
+const TAIL_CALLS: &str = r#"
+(module
+  (import "host" "add" (func $host (param i32 i32) (result i32)))
+  (import "slow" "times5" (func $slow (param i32) (result i32)))
+  (type $i (func (param i64 i64) (result i64)))
+  (type $one (func (param i32) (result i32)))
+  (type $two (func (param i32 i32) (result i32)))
+  (type $wide (func (param i32 v128 i64 i64 i64) (result i32)))
+  (table $t 8 funcref)
+  (elem (table $t) (i32.const 0) func $count $even $odd $spread $host $slow $one)
+  (elem declare func $count_ref $sum)
+  ;; A million deep through the table, its own arguments.
+  (func $count (export "count") (param i64 i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (local.get 1))
+      (else (return_call_indirect $t (type $i)
+              (i64.sub (local.get 0) (i64.const 1))
+              (i64.add (local.get 1) (i64.const 2))
+              (i32.const 0)))))
+  ;; Through references.
+  (func $count_ref (export "count_ref") (param i64 i64) (result i64)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (local.get 1))
+      (else (return_call_ref $i
+              (i64.sub (local.get 0) (i64.const 1))
+              (i64.add (local.get 1) (i64.const 3))
+              (ref.func $count_ref)))))
+  ;; Mutual recursion through the table with a growing argument list:
+  ;; even (1 slot of room) calls spread (6 slots: the tail buffer), which
+  ;; calls odd back (fits).
+  (func $even (export "even") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 1))
+      (else (return_call_indirect $t (type $wide)
+              (i32.sub (local.get 0) (i32.const 1))
+              (v128.const i32x4 1 2 3 4) (i64.const 5) (i64.const 6) (i64.const 7)
+              (i32.const 3)))))
+  (func $spread (param i32 v128 i64 i64 i64) (result i32)
+    (if (i64.ne (i64.add (i64.add (local.get 2) (local.get 3)) (local.get 4)) (i64.const 18))
+      (then unreachable))
+    (if (i32.ne (i32x4.extract_lane 3 (local.get 1)) (i32.const 4))
+      (then unreachable))
+    (return_call_indirect $t (type $one) (local.get 0) (i32.const 2)))
+  (func $odd (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (return_call_ref $one (i32.sub (local.get 0) (i32.const 1))
+              (ref.cast (ref $one) (table.get $t (i32.const 1)))))))
+  ;; Callees that cannot be jumped to: the host, an interpreted function.
+  (func (export "to_host") (param i32) (result i32)
+    (return_call_indirect $t (type $two) (local.get 0) (i32.const 10) (i32.const 4)))
+  (func (export "to_host_ref") (param i32) (result i32)
+    (return_call_ref $two (local.get 0) (i32.const 20)
+      (ref.cast (ref $two) (table.get $t (i32.const 4)))))
+  (func (export "to_slow") (param i32) (result i32)
+    (return_call_indirect $t (type $one) (local.get 0) (i32.const 5)))
+  (func $one (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+  (func $sum (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  ;; Traps: an element of another type, out of the table, uninitialized,
+  ;; a null reference.
+  (func (export "traps") (param i32) (result i32)
+    (if (i32.eq (local.get 0) (i32.const 0))
+      (then (return_call_indirect $t (type $one) (i32.const 1) (i32.const 0))))
+    (if (i32.eq (local.get 0) (i32.const 1))
+      (then (return_call_indirect $t (type $one) (i32.const 1) (i32.const 8))))
+    (if (i32.eq (local.get 0) (i32.const 2))
+      (then (return_call_indirect $t (type $one) (i32.const 1) (i32.const 7))))
+    (if (i32.eq (local.get 0) (i32.const 3))
+      (then (return_call_ref $two (i32.const 1) (i32.const 2) (ref.null $two))))
+    (return_call_ref $two (i32.const 1) (i32.const 2) (ref.func $sum)))
+)"#;
+
+/// The interpreter's instance that the tail calls' `$slow` comes from.
+const TIMES5: &str = r#"(module (func (export "times5") (param i32) (result i32)
+  (i32.mul (local.get 0) (i32.const 5))))"#;
+
+fn tail_calls(engine: Engine, fuel: Option<u64>) -> (Store, weft_interp::Instance) {
+    let m = module(TAIL_CALLS, engine);
+    let mut store = Store::new();
+    let add = store.func(
+        weft_ast::FuncType {
+            params: vec![weft_ast::ValType::I32; 2],
+            results: vec![weft_ast::ValType::I32],
+        },
+        |_, args, results| {
+            let (Value::I32(a), Value::I32(b)) = (args[0], args[1]) else {
+                unreachable!("typed i32 arguments")
+            };
+            results[0] = Value::I32(a * 100 + b);
+            Ok(())
+        },
+    );
+    let mut linker = Linker::new();
+    linker.define("host", "add", Extern::Func(add));
+    let slow = linker
+        .instantiate(&mut store, &module(TIMES5, Engine::Interp))
+        .expect("instantiates");
+    let times5 = store.export_func(slow, "times5").expect("exported");
+    linker.define("slow", "times5", Extern::Func(times5));
+    let inst = linker.instantiate(&mut store, &m).expect("instantiates");
+    store.set_fuel(fuel);
+    (store, inst)
+}
+
+#[test]
+fn every_tail_call_is_compiled_and_agrees_with_the_interpreter() {
+    let m = module(TAIL_CALLS, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    assert_eq!((s.functions, s.interpreted), (11, 0), "{:?}", s.unsupported);
+    let calls: &[(&str, Vec<Value>)] = &[
+        ("count", vec![Value::I64(1_000_000), Value::I64(0)]),
+        ("count_ref", vec![Value::I64(1_000_000), Value::I64(1)]),
+        ("even", i32s(&[1_000_001])),
+        ("even", i32s(&[300_000])),
+        ("to_host", i32s(&[7])),
+        ("to_host_ref", i32s(&[7])),
+        ("to_slow", i32s(&[7])),
+        ("traps", i32s(&[0])),
+        ("traps", i32s(&[1])),
+        ("traps", i32s(&[2])),
+        ("traps", i32s(&[3])),
+        ("traps", i32s(&[4])),
+    ];
+    let expected = [
+        Ok(vec![Value::I64(2_000_000)]),
+        Ok(vec![Value::I64(3_000_001)]),
+        Ok(i32s(&[0])),
+        Ok(i32s(&[1])),
+        Ok(i32s(&[710])),
+        Ok(i32s(&[720])),
+        Ok(i32s(&[35])),
+        Err(Error::Trap(Trap::IndirectCallTypeMismatch)),
+        Err(Error::Trap(Trap::UndefinedElement)),
+        Err(Error::Trap(Trap::UninitializedElement(7))),
+        Err(Error::Trap(Trap::NullFunctionReference)),
+        Ok(i32s(&[3])),
+    ];
+    for ((name, args), want) in calls.iter().zip(expected) {
+        let mut got = Vec::new();
+        for engine in [Engine::Interp, Engine::Jit] {
+            let (mut store, inst) = tail_calls(engine, None);
+            let f = store.export_func(inst, name).expect("exported");
+            got.push(store.call(f, args));
+        }
+        assert_eq!(got[0], want, "{name}{args:?} on the interpreter");
+        assert_eq!(got[1], want, "{name}{args:?} on the JIT");
+    }
+}
+
+#[test]
+fn tail_calls_charge_fuel_as_the_interpreter_does() {
+    for (name, arg) in [("even", 10), ("to_host", 1), ("to_slow", 1), ("traps", 4)] {
+        for fuel in [0, 1, 2, 3, 7, 20, 31, 32, 33, 100] {
+            let mut seen = Vec::new();
+            for engine in [Engine::Interp, Engine::Jit] {
+                let (mut store, inst) = tail_calls(engine, Some(fuel));
+                let f = store.export_func(inst, name).expect("exported");
+                seen.push((store.call(f, &i32s(&[arg])), store.fuel()));
+            }
+            assert_eq!(seen[0], seen[1], "{name} with fuel {fuel}");
+        }
+    }
+}
+
+/// Exceptions thrown and caught in compiled code, across compiled frames,
+/// from and into an interpreted function, through a host function (a
+/// trap there, as in the interpreter), and out to the host.
+const EXCEPTIONS: &str = r#"
+(module
+  (import "host" "call" (func $host (param i32) (result i32)))
+  (import "slow" "thrower" (func $slow_thrower (param i32) (result i32)))
+  (import "env" "e" (tag $e (param i32)))
+  (tag $w (param i64 v128))
+  (tag $none)
+  (type $one (func (param i32) (result i32)))
+  (table 2 funcref)
+  (elem (table 0) (i32.const 0) func $thrower $slow_thrower)
+  (func $thrower (export "thrower") (param i32) (result i32)
+    (if (i32.eq (local.get 0) (i32.const 1)) (then (throw $e (i32.const 11))))
+    (if (i32.eq (local.get 0) (i32.const 2))
+      (then (throw $w (i64.const -5) (v128.const i64x2 7 9))))
+    (if (i32.eq (local.get 0) (i32.const 3)) (then (throw $none)))
+    (i32.add (local.get 0) (i32.const 100)))
+  ;; Caught in the same function, by tag, with the payload.
+  (func (export "local") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (result i32) (catch $e $h)
+        (if (local.get 0) (then (throw $e (i32.mul (local.get 0) (i32.const 3)))))
+        (i32.const -1))))
+  ;; Across a direct call, an indirect call and a call_ref; every kind
+  ;; of clause; no match goes to the enclosing try_table.
+  (func (export "kinds") (param i32 i32) (result i64)
+    (local $x exnref)
+    (block $all
+      (block $allref (result exnref)
+        (block $wide (result i64 v128)
+          (block $one (result i32)
+            (try_table (catch_all_ref $allref)
+              (try_table (catch $e $one) (catch $w $wide)
+                (if (i32.eq (local.get 1) (i32.const 0))
+                  (then (drop (call $thrower (local.get 0)))))
+                (if (i32.eq (local.get 1) (i32.const 1))
+                  (then (drop (call_indirect (type $one) (local.get 0) (i32.const 0)))))
+                (if (i32.eq (local.get 1) (i32.const 2))
+                  (then (drop (call_ref $one (local.get 0) (ref.func $thrower)))))))
+            (return (i64.const 1000)))
+          (return (i64.extend_i32_s)))
+        (i64x2.extract_lane 1)
+        (i64.add)
+        (return))
+      ;; Rethrown by reference: caught by the outer catch_all.
+      (local.set $x)
+      (try_table (catch_all $all) (throw_ref (local.get $x)))
+      (return (i64.const 3000)))
+    (i64.const 4000))
+  ;; A loop label as the target: caught three times, then done.
+  (func (export "retry") (result i32) (local $n i32)
+    (loop $again
+      (try_table (catch_all $again)
+        (local.set $n (i32.add (local.get $n) (i32.const 1)))
+        (if (i32.lt_u (local.get $n) (i32.const 3)) (then (throw $none)))))
+    (local.get $n))
+  ;; From an interpreter's instance.
+  (func (export "from_slow") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (result i32) (catch $e $h)
+        (call_indirect (type $one) (local.get 0) (i32.const 1)))))
+  ;; Through a host function: uncaught exception, a trap.
+  (func (export "through_host") (param i32) (result i32)
+    (block $h
+      (try_table (result i32) (catch_all $h) (call $host (local.get 0)))
+      (return))
+    (i32.const -7))
+  ;; A tail call leaves the handler: its callee's exception goes on.
+  (func (export "tail") (param i32) (result i32)
+    (block $h
+      (try_table (catch_all $h) (return_call $thrower (local.get 0))))
+    (i32.const -9))
+  (func (export "tail_indirect") (param i32) (result i32)
+    (block $h
+      (try_table (catch_all $h)
+        (return_call_indirect (type $one) (local.get 0) (i32.const 1))))
+    (i32.const -9))
+)"#;
+
+/// The interpreter's instance `EXCEPTIONS` imports a thrower from.
+const SLOW_THROWER: &str = r#"(module
+  (import "env" "e" (tag $e (param i32)))
+  (func (export "thrower") (param i32) (result i32)
+    (if (local.get 0) (then (throw $e (i32.add (local.get 0) (i32.const 40)))))
+    (i32.const 0)))"#;
+
+/// An interpreter's instance catching what `EXCEPTIONS`' thrower throws.
+const SLOW_CATCHER: &str = r#"(module
+  (import "env" "e" (tag $e (param i32)))
+  (import "main" "thrower" (func $thrower (param i32) (result i32)))
+  (func (export "slow_catches") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (result i32) (catch $e $h) (call $thrower (local.get 0))))))"#;
+
+/// The store with `EXCEPTIONS` on `engine` (its `main` instance) and
+/// `SLOW_CATCHER` (the other instance returned).
+fn exceptions(engine: Engine) -> (Store, weft_interp::Instance, weft_interp::Instance) {
+    let m = module(EXCEPTIONS, engine);
+    let mut store = Store::new();
+    let tag = store.tag(weft_ast::FuncType {
+        params: vec![weft_ast::ValType::I32],
+        results: vec![],
+    });
+    let f = store.func(
+        weft_ast::FuncType {
+            params: vec![weft_ast::ValType::I32],
+            results: vec![weft_ast::ValType::I32],
+        },
+        |caller, args, results| {
+            let inst = caller.instance.expect("called from the module");
+            let t = caller
+                .store
+                .export_func(inst, "thrower")
+                .expect("the module exports thrower");
+            let r = caller.store.call(t, args).map_err(|e| match e {
+                Error::Trap(t) => t,
+                e => Trap::Host(e.to_string().into()),
+            })?;
+            results[0] = r[0];
+            Ok(())
+        },
+    );
+    let mut linker = Linker::new();
+    linker.define("host", "call", Extern::Func(f));
+    linker.define("env", "e", Extern::Tag(tag));
+    let slow = linker
+        .instantiate(&mut store, &module(SLOW_THROWER, Engine::Interp))
+        .expect("instantiates");
+    let thrower = store.export_func(slow, "thrower").expect("exported");
+    linker.define("slow", "thrower", Extern::Func(thrower));
+    let inst = linker.instantiate(&mut store, &m).expect("instantiates");
+    let thrower = store.export_func(inst, "thrower").expect("exported");
+    linker.define("main", "thrower", Extern::Func(thrower));
+    let catcher = linker
+        .instantiate(&mut store, &module(SLOW_CATCHER, Engine::Interp))
+        .expect("instantiates");
+    (store, inst, catcher)
+}
+
+#[test]
+fn exceptions_are_caught_in_compiled_code_and_across_engines() {
+    let m = module(EXCEPTIONS, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    assert_eq!(s.interpreted, 0, "{:?}", s.unsupported);
+    let i64s = |v: i64| Ok(vec![Value::I64(v)]);
+    type Case = (&'static str, Vec<Value>, Result<Vec<Value>, Error>);
+    let cases: Vec<Case> = vec![
+        ("local", i32s(&[0]), Ok(i32s(&[-1]))),
+        ("local", i32s(&[5]), Ok(i32s(&[15]))),
+        ("kinds", i32s(&[0, 0]), i64s(1000)),
+        ("kinds", i32s(&[1, 0]), i64s(11)),
+        ("kinds", i32s(&[1, 1]), i64s(11)),
+        ("kinds", i32s(&[1, 2]), i64s(11)),
+        ("kinds", i32s(&[2, 0]), i64s(4)),
+        ("kinds", i32s(&[2, 1]), i64s(4)),
+        ("kinds", i32s(&[3, 2]), i64s(4000)),
+        ("kinds", i32s(&[5, 1]), i64s(1000)),
+        ("retry", vec![], Ok(i32s(&[3]))),
+        ("from_slow", i32s(&[0]), Ok(i32s(&[0]))),
+        ("from_slow", i32s(&[2]), Ok(i32s(&[42]))),
+        ("slow_catches", i32s(&[1]), Ok(i32s(&[11]))),
+        ("slow_catches", i32s(&[4]), Ok(i32s(&[104]))),
+        ("through_host", i32s(&[4]), Ok(i32s(&[104]))),
+        (
+            "through_host",
+            i32s(&[1]),
+            Err(Error::Trap(Trap::UncaughtException)),
+        ),
+        (
+            "thrower",
+            i32s(&[2]),
+            Err(Error::Trap(Trap::UncaughtException)),
+        ),
+        ("tail", i32s(&[6]), Ok(i32s(&[106]))),
+        (
+            "tail",
+            i32s(&[1]),
+            Err(Error::Trap(Trap::UncaughtException)),
+        ),
+        (
+            "tail_indirect",
+            i32s(&[1]),
+            Err(Error::Trap(Trap::UncaughtException)),
+        ),
+        ("tail_indirect", i32s(&[0]), Ok(i32s(&[0]))),
+    ];
+    for (name, args, want) in cases {
+        for engine in [Engine::Interp, Engine::Jit] {
+            let (mut store, inst, catcher) = exceptions(engine);
+            let f = store
+                .export_func(inst, name)
+                .or_else(|| store.export_func(catcher, name))
+                .expect("exported");
+            assert_eq!(store.call(f, &args), want, "{name}{args:?} on {engine:?}");
+        }
+    }
+}
+
+/// The legacy exception instructions, compiled: `catch` by tag in clause
+/// order, `catch_all`, `rethrow` from a nested clause, `delegate` to an
+/// enclosing `try` and out of the function, a `try` without clauses
+/// inside a `try_table`.
+const LEGACY: &str = r#"
+(module
+  (tag $e (param i32))
+  (tag $f (param i64))
+  (tag $g)
+  (func $throw_e (param i32) (throw $e (local.get 0)))
+  (func $throw_f (param i64) (throw $f (local.get 0)))
+  (func (export "clauses") (param i32) (result i32)
+    (try (result i32)
+      (do
+        (if (i32.eq (local.get 0) (i32.const 1)) (then (call $throw_e (i32.const 10))))
+        (if (i32.eq (local.get 0) (i32.const 2)) (then (call $throw_f (i64.const 20))))
+        (if (i32.eq (local.get 0) (i32.const 3)) (then (throw $e (i32.const 30))))
+        (if (i32.eq (local.get 0) (i32.const 4)) (then (throw $g)))
+        (i32.const 0))
+      (catch $f (i32.add (i32.wrap_i64) (i32.const 1000)))
+      (catch $e (i32.add (i32.const 100)))
+      (catch_all (i32.const -1))))
+  (func (export "rethrow") (param i32) (result i32) (local $v i32)
+    (try (result i32)
+      (do
+        (try (result i32)
+          (do (call $throw_e (local.get 0)) (i32.const 0))
+          (catch $e
+            (local.set $v)
+            (if (i32.gt_s (local.get $v) (i32.const 5)) (then (rethrow 1)))
+            (i32.add (local.get $v) (i32.const 1)))))
+      (catch $e (i32.mul (i32.const 2)))))
+  (func (export "delegate") (param i32) (result i32)
+    (try (result i32)
+      (do
+        (block $b (result i32)
+          (try (result i32)
+            (do (call $throw_e (local.get 0)) (i32.const 0))
+            (delegate 1))))
+      (catch $e (i32.add (i32.const 500)))))
+  (func (export "delegate_out") (param i32) (result i32)
+    (try (result i32)
+      (do
+        (try (result i32)
+          (do (call $throw_e (local.get 0)) (i32.const 0))
+          (delegate 1)))
+      (catch $e (i32.add (i32.const 500)))))
+  (func (export "no_clause") (param i32) (result i32)
+    (block $h (result i32)
+      (try_table (result i32) (catch $e $h)
+        (try (do (call $throw_e (local.get 0))))
+        (i32.const 0))))
+)"#;
+
+#[test]
+fn legacy_exceptions_are_compiled_and_agree_with_the_interpreter() {
+    let m = module_all(LEGACY, Engine::Jit);
+    let s = m.jit_stats().expect("compiled");
+    assert_eq!(s.interpreted, 0, "{:?}", s.unsupported);
+    type Case = (&'static str, i32, Result<Vec<Value>, Error>);
+    let uncaught = Err(Error::Trap(Trap::UncaughtException));
+    let cases: Vec<Case> = vec![
+        ("clauses", 0, Ok(i32s(&[0]))),
+        ("clauses", 1, Ok(i32s(&[110]))),
+        ("clauses", 2, Ok(i32s(&[1020]))),
+        ("clauses", 3, Ok(i32s(&[130]))),
+        ("clauses", 4, Ok(i32s(&[-1]))),
+        ("rethrow", 3, Ok(i32s(&[4]))),
+        ("rethrow", 9, Ok(i32s(&[18]))),
+        ("delegate", 7, Ok(i32s(&[507]))),
+        ("delegate_out", 7, uncaught.clone()),
+        ("no_clause", 8, Ok(i32s(&[8]))),
+    ];
+    for (name, arg, want) in cases {
+        for engine in [Engine::Interp, Engine::Jit] {
+            let m = module_all(LEGACY, engine);
+            let mut store = Store::new();
+            let inst = Linker::new()
+                .instantiate(&mut store, &m)
+                .expect("instantiates");
+            let f = store.export_func(inst, name).expect("exported");
+            assert_eq!(
+                store.call(f, &i32s(&[arg])),
+                want,
+                "{name}({arg}) on {engine:?}"
+            );
         }
     }
 }
@@ -835,4 +1328,31 @@ fn compiled_modules_instantiated_after_interpreted_code_are_translated() {
         .instantiate(&mut store, &second)
         .expect("instantiates");
     assert_eq!(store.call(call0, &i32s(&[1])), Ok(i32s(&[101])));
+}
+
+#[test]
+fn a_tail_call_from_a_tail_called_function_stays_in_its_argument_area() {
+    // `k` calls `f` with one slot for it; `f` tail-calls `g`, whose seven
+    // arguments go through the tail buffer; `g` tail-calls `h`, whose six
+    // arguments must not land in the one slot `k` gave `f` (they would
+    // overwrite `k`'s frame beyond it: its local `$s`, its results'
+    // address).
+    let text = r#"
+(module
+  (func $h (param i32 i32 i32 i32 i32 i32) (result i32)
+    (i32.add (i32.add (i32.add (local.get 0) (local.get 1)) (i32.add (local.get 2) (local.get 3)))
+             (i32.add (local.get 4) (local.get 5))))
+  (func $g (param i32 i32 i32 i32 i32 i32 i32) (result i32)
+    (return_call $h (local.get 0) (local.get 1) (local.get 2) (local.get 3) (local.get 4)
+                    (i32.add (local.get 5) (local.get 6))))
+  (func $f (param i32) (result i32)
+    (return_call $g (local.get 0) (i32.const 1) (i32.const 2) (i32.const 3) (i32.const 4)
+                    (i32.const 5) (i32.const 6)))
+  (func (export "k") (param i32) (result i64) (local $s i64)
+    (local.set $s (i64.const 77))
+    (i64.add (i64.extend_i32_u (call $f (local.get 0))) (local.get $s))))"#;
+    assert_eq!(
+        both(text, "k", &i32s(&[4])),
+        Ok(vec![Value::I64(4 + 21 + 77)])
+    );
 }

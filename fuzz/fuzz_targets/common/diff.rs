@@ -14,8 +14,8 @@
 use std::hash::{Hash, Hasher};
 
 use arbitrary::Unstructured;
-use weft_ast::{ExternKind, Features, ValType};
-use weft_interp::{Extern, Linker, Module, Store, StoreLimits, Trap, Value};
+use weft_ast::{ExternKind, Features, HeapType, ValType};
+use weft_interp::{Engine, Extern, Linker, Module, Store, StoreLimits, Trap, Value};
 use weft_smith::{Config, Smith};
 
 /// A value as both engines can report it.
@@ -69,6 +69,10 @@ pub struct Run {
     pub memories: Vec<(String, usize, u64)>,
     /// The run stopped early for a resource limit (inconclusive after).
     pub stopped: bool,
+    /// The fuel each call left (weft's engines only: both meter alike;
+    /// `diff_interp_jit` compares it, the other targets leave it empty).
+    #[allow(dead_code)]
+    pub fuel: Vec<Option<u64>>,
 }
 
 /// A generated test case.
@@ -162,14 +166,30 @@ pub fn hash_bytes(b: &[u8]) -> u64 {
     h.finish()
 }
 
-fn to_weft(v: Val, t: ValType) -> Value {
+/// `v` as weft takes it for a parameter of type `t` (the module's own
+/// type, whose concrete heap types index `func_types`, which says which of
+/// the module's types are function types): a null reference of `t`'s
+/// hierarchy for a reference.
+fn to_weft(v: Val, t: ValType, func_types: &[bool]) -> Value {
     match v {
         Val::I32(x) => Value::I32(x as i32),
         Val::I64(x) => Value::I64(x as i64),
         Val::F32(x) => Value::F32(weft_ast::Ieee32(x)),
         Val::F64(x) => Value::F64(weft_ast::Ieee64(x)),
         Val::V128(x) => Value::V128(x),
-        Val::Ref(_) => Value::default_for(t),
+        Val::Ref(_) => match t {
+            ValType::Ref(r) => match r.heap {
+                HeapType::Concrete(i) | HeapType::Exact(i) => {
+                    if func_types.get(i as usize) == Some(&true) {
+                        Value::FuncRef(None)
+                    } else {
+                        Value::AnyRef(None)
+                    }
+                }
+                HeapType::Abstract(_) => Value::default_for(t),
+            },
+            _ => Value::default_for(t),
+        },
     }
 }
 
@@ -188,9 +208,29 @@ fn from_weft(v: &Value) -> Val {
 
 /// The reference run, in weft-interp; an error when weft refuses the
 /// module (a weft-smith bug, reported by the caller).
+#[allow(dead_code)] // diff_interp_jit calls run_weft_on
 pub fn run_weft(case: &Case) -> Result<Run, String> {
+    run_weft_on(case, Engine::Interp)
+}
+
+/// The run in weft on `engine` (the interpreter or the JIT).
+pub fn run_weft_on(case: &Case, engine: Engine) -> Result<Run, String> {
     let ast = weft_parser::parse_with(&case.wasm, case.features).map_err(|e| e.to_string())?;
-    let module = Module::with_features(ast, case.features).map_err(|e| e.to_string())?;
+    // Each export's parameter types as the module writes them (the
+    // store's name canonical types), and which types are function types.
+    let func_types: Vec<bool> = (0..ast.types.len() as u32)
+        .map(|t| ast.func_type(t).is_some())
+        .collect();
+    let params: std::collections::HashMap<String, Vec<ValType>> = ast
+        .exports
+        .iter()
+        .filter(|e| e.kind == ExternKind::Func)
+        .filter_map(|e| {
+            let f = ast.func_type(ast.func_type_idx(e.index)?)?;
+            Some((e.name.clone(), f.params.clone()))
+        })
+        .collect();
+    let module = Module::with_engine(ast, case.features, engine).map_err(|e| e.to_string())?;
     let mut store = Store::with_limits(StoreLimits {
         max_memory_bytes: MAX_MEMORY_BYTES as u64,
         max_table_elements: MAX_TABLE_ELEMENTS as u64,
@@ -218,11 +258,11 @@ pub fn run_weft(case: &Case) -> Result<Run, String> {
         let Some(f) = store.export_func(instance, name) else {
             return Err(format!("no export {name}"));
         };
-        let ty = store.func_type(f).map_err(|e| e.to_string())?.clone();
+        let types = params.get(name).map_or(&[][..], |p| &p[..]);
         let args: Vec<Value> = args
             .iter()
-            .zip(&ty.params)
-            .map(|(&v, &t)| to_weft(v, t))
+            .zip(types)
+            .map(|(&v, &t)| to_weft(v, t, &func_types))
             .collect();
         store.set_fuel(Some(50_000_000));
         let out = match store.call(f, &args) {
@@ -244,6 +284,7 @@ pub fn run_weft(case: &Case) -> Result<Run, String> {
             Err(e) => return Err(e.to_string()),
         };
         run.calls.push((name.clone(), out));
+        run.fuel.push(store.fuel());
     }
     for name in &case.globals {
         if let Some(Extern::Global(g)) = store.export(instance, name) {

@@ -10,6 +10,25 @@
 //! for both. An argument area is simply the caller's operand slots, so a
 //! call moves nothing but the arguments that were not spilled yet.
 //!
+//! # Tail calls
+//!
+//! `return_call`, `return_call_indirect` and `return_call_ref` to a
+//! compiled function of the same instance pop the caller's frame and jump
+//! to the callee, which then returns to the caller's caller: the native
+//! stack stays constant however long the chain of tail calls. The callee's
+//! results go where the caller's would have gone (the two have the same
+//! result types). Its arguments go to the caller's own argument area when
+//! they fit in its results' slots (all that is sure to be there: a
+//! function entered by a tail call has the area of the function that made
+//! the call; the callee's entry takes them there), else to the instance's
+//! tail buffer in the context, and the callee is entered at its *tail
+//! entry*, three bytes past its entry, which takes the arguments at rax
+//! and the results' address in rdx (the entry is `mov rdx, rax` followed
+//! by the tail entry). The callee of an indirect tail call is resolved
+//! and checked by a helper, which says whether it can be jumped to; a
+//! callee that cannot (an import, a host function, an interpreted
+//! function, another instance's) is called, and its results returned.
+//!
 //! # Frame
 //!
 //! ```text
@@ -43,6 +62,31 @@
 //! which runs it on the operand slots (a GC instruction's operand count
 //! from the types it names).
 //!
+//! # Exceptions
+//!
+//! An exception in flight is the context's `exn` (its index in the
+//! store's exceptions, plus one). `throw` and `throw_ref` set it through a
+//! helper and jump to the innermost handler: a `try_table`'s, whose code
+//! (emitted at the block's start and jumped over) asks `helpers::catch`
+//! for the clause that catches it, which writes the clause's values at
+//! its label's height, and branches there; or, where no clause catches,
+//! the enclosing `try_table`'s handler, and finally the function's
+//! *unwind*, which returns to the caller with the exception still in
+//! flight. Every call is followed by a test of `exn` that goes to the
+//! handler around it, so an exception crosses compiled frames as
+//! ordinary returns. A call out through a helper (to the interpreter, a
+//! host function, another instance) that ends in `uncaught exception`
+//! puts the store's `thrown` exception in flight in the caller; compiled
+//! code that returns to the entry trampoline with one in flight ends the
+//! entry in `uncaught exception`, leaving it in `thrown` for whoever
+//! called. A legacy `try` body has a handler too, made of one test per
+//! `catch`/`catch_all` clause (`helpers::legacy_catch`) chained as the
+//! clauses come, the last going on to the enclosing handler; the caught
+//! exception's reference is kept in a hidden local of the function (one
+//! per `try`) for `rethrow`; `delegate` sends the body's exceptions to the
+//! handler the interpreter picks (the innermost legacy `try` body around
+//! its label, or out of the function).
+//!
 //! # Fuel
 //!
 //! When the store meters fuel, compiled code charges it where the
@@ -63,7 +107,7 @@ use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use weft_ast::{AddrType, BlockType, ImportDesc, Instr, ValType};
 
 use crate::jit::ctx::off;
-use crate::jit::entry::{Trampoline, TrapCode};
+use crate::jit::entry::{PENDING, Trampoline, TrapCode};
 use crate::jit::helpers;
 use crate::jit::stack::{Dst, Emitter, Entry, Loc, Reg, ValueStack};
 use crate::runtime::module::JitStats as Stats;
@@ -80,6 +124,12 @@ pub(crate) struct Compiled {
     buf: dynasmrt::ExecutableBuffer,
     /// Each defined function's entry offset, if compiled.
     entries: Vec<Option<usize>>,
+    /// Slots of the largest parameter list of the module's function
+    /// types: the size of each instance's tail-call argument buffer
+    /// (`VmCtx::tail_args`).
+    pub tail_slots: usize,
+    /// Data the code points to (`try_table` clauses' label heights).
+    _data: Vec<Box<[u32]>>,
     /// What compiling did.
     pub stats: Stats,
 }
@@ -175,18 +225,7 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
             Ok(bodies) => break bodies,
             Err(i) => {
                 env.compiled[i] = false;
-                // Why: a tail call it cannot make in place, or its frame.
-                let f = &ast.funcs[i];
-                let why = if ast
-                    .instrs(f.body)
-                    .iter()
-                    .any(|i| matches!(i, Instr::ReturnCall { .. }))
-                {
-                    "return_call"
-                } else {
-                    "(frame too large)"
-                };
-                *stats.unsupported.entry(why).or_default() += 1;
+                *stats.unsupported.entry("(frame too large)").or_default() += 1;
             }
         }
     };
@@ -220,14 +259,17 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
         code[end..at].fill(0xcc);
         code[at..at + b.code.len()].copy_from_slice(&b.code);
         end = at + b.code.len();
-        for &(end, callee) in &b.calls {
-            let target = entries[callee as usize].expect("direct calls reach compiled functions");
+        for &(end, callee, skip) in &b.calls {
+            let target =
+                entries[callee as usize].expect("direct calls reach compiled functions") + skip;
             let site = at + end;
             let rel = target as i64 - site as i64;
             code[site - 4..site].copy_from_slice(&(rel as i32).to_le_bytes());
         }
     }
-    drop(bodies);
+    // The bodies' code is copied out; only their tables stay, for the code
+    // that reads them.
+    let data = bodies.into_iter().flatten().flat_map(|b| b.data).collect();
     stats.compiled = entries.iter().filter(|e| e.is_some()).count() as u32;
     stats.interpreted = stats.functions - stats.compiled;
     stats.code_bytes = len;
@@ -235,9 +277,21 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
     let buf = buf
         .make_exec()
         .map_err(|_| Error::Unsupported("cannot map machine code executable"))?;
+    let tail_slots = (0..ast.types.len() as u32)
+        .filter_map(|t| ast.func_type(t))
+        .map(|f| {
+            f.params
+                .iter()
+                .map(|&t| if wide(t) { 2 } else { 1 })
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(0);
     Ok(Compiled {
         buf,
         entries,
+        tail_slots,
+        _data: data,
         stats,
     })
 }
@@ -294,7 +348,16 @@ fn supported(ast: &weft_ast::Module, i: &Instr) -> bool {
         | CallIndirect { .. }
         | CallRef { .. }
         | ReturnCall { .. }
+        | ReturnCallIndirect { .. }
+        | ReturnCallRef { .. }
         | Throw { .. }
+        | ThrowRef
+        | TryTable { .. }
+        | Try { .. }
+        | Catch { .. }
+        | CatchAll
+        | Delegate { .. }
+        | Rethrow { .. }
         | Drop
         | Select
         | SelectT { .. }
@@ -379,9 +442,12 @@ fn trampoline() -> Vec<u8> {
 /// A function's code before layout.
 struct Body {
     code: Vec<u8>,
-    /// Direct calls: the offset just after each `call rel32`, and the
-    /// defined function it calls.
-    calls: Vec<(usize, u32)>,
+    /// Direct calls and tail jumps: the offset just after each `call
+    /// rel32` or `jmp rel32`, the defined function it reaches, and the
+    /// bytes past its entry it goes to (0, or [`TAIL_ENTRY`]).
+    calls: Vec<(usize, u32, usize)>,
+    /// Data the code points to.
+    data: Vec<Box<[u32]>>,
 }
 
 /// The assembler and what moving values needs (the locals' offsets).
@@ -390,6 +456,10 @@ struct Asm {
     /// Each local's offset from rbp.
     local_off: Vec<i32>,
 }
+
+/// Bytes from a function's entry to its tail entry (see the prologue in
+/// `FnCompiler::run`).
+const TAIL_ENTRY: usize = 3;
 
 const RAX: Reg = 0;
 const RCX: Reg = 1;
@@ -551,6 +621,15 @@ enum Kind {
         else_label: DynamicLabel,
         has_else: bool,
     },
+    /// A legacy `try`: `next` is where its handler goes on testing (the
+    /// next clause's test, or on to the enclosing handler), `hidden` the
+    /// hidden local holding the caught exception's reference (for
+    /// `rethrow`), `catching` whether its `catch` clauses have begun.
+    Try {
+        next: DynamicLabel,
+        hidden: u32,
+        catching: bool,
+    },
 }
 
 /// An enclosing block.
@@ -595,12 +674,31 @@ struct FnCompiler<'a> {
     dead_depth: u32,
     traps: BTreeMap<TrapCode, DynamicLabel>,
     exit: DynamicLabel,
-    calls: Vec<(usize, u32)>,
+    calls: Vec<(usize, u32, usize)>,
     /// A comparison whose flags a following `br_if`/`if` branches on.
     cond: Option<Cond>,
-    /// Slots of the function's own argument area (its caller sized it for
-    /// its parameters and its results): what a tail call may reuse.
+    /// Slots of the function's own argument area that a tail call may
+    /// reuse: its results' (a caller sized the area for the callee's
+    /// parameters too, but a function entered by a tail call at its tail
+    /// entry has the area of the function that made the call).
     room: u32,
+    /// The handlers of the enclosing `try_table`s and legacy `try` bodies,
+    /// innermost last, each with the depth of its block in `ctls` and
+    /// whether it is a legacy `try`'s (`delegate` goes to those only, as
+    /// in the interpreter).
+    handlers: Vec<(usize, DynamicLabel, bool)>,
+    /// The next hidden local for a legacy `try` (they follow the declared
+    /// locals, one per `try` of the body).
+    next_hidden: u32,
+    /// Whether the call being compiled is a tail call's (made as a call
+    /// and a return: the function's handlers do not cover its callee).
+    tail: bool,
+    /// Where an exception no handler of the function catches goes: a
+    /// return to the caller with it still in flight.
+    unwind: DynamicLabel,
+    /// Data the code points to (`try_table` clauses' label heights), kept
+    /// with it.
+    data: Vec<Box<[u32]>>,
 }
 
 fn wide(t: ValType) -> bool {
@@ -619,6 +717,14 @@ impl<'a> FnCompiler<'a> {
         for l in &f.locals {
             local_wide.extend(std::iter::repeat_n(wide(l.ty), l.count as usize));
         }
+        let first_hidden = local_wide.len() as u32;
+        let tries = env
+            .ast
+            .instrs(f.body)
+            .iter()
+            .filter(|i| matches!(i, Instr::Try { .. }))
+            .count();
+        local_wide.extend(std::iter::repeat_n(false, tries));
         let locals_bytes: u32 = local_wide.iter().map(|&w| if w { 16 } else { 8 }).sum();
         let mut local_off = Vec::with_capacity(local_wide.len());
         let mut at = -8 - locals_bytes as i32;
@@ -628,6 +734,7 @@ impl<'a> FnCompiler<'a> {
         }
         let mut a = VecAssembler::<X64Relocation>::new(0);
         let exit = a.new_dynamic_label();
+        let unwind = a.new_dynamic_label();
         Some(FnCompiler {
             env,
             asm: Asm { a, local_off },
@@ -642,6 +749,11 @@ impl<'a> FnCompiler<'a> {
             calls: Vec::new(),
             cond: None,
             room: 0,
+            handlers: Vec::new(),
+            next_hidden: first_hidden,
+            tail: false,
+            unwind,
+            data: Vec::new(),
         })
     }
 
@@ -677,10 +789,17 @@ impl<'a> FnCompiler<'a> {
         let ty = self.env.ast.func_type(f.ty)?;
         let params: Vec<bool> = ty.params.iter().map(|t| wide(*t)).collect();
         let results: Vec<bool> = ty.results.iter().map(|t| wide(*t)).collect();
-        self.room = slot_count(&params).max(slot_count(&results));
+        // Entered at its tail entry, the function's result slots are the
+        // tail-calling function's, sized for that one's parameters and the
+        // results both have: only the results are sure to fit.
+        self.room = slot_count(&results);
         let stack_trap = self.trap(TrapCode::StackExhausted);
-        // Prologue.
+        // Prologue: the entry takes the arguments' and the results' slots
+        // at one address (rax); the tail entry, `TAIL_ENTRY` bytes on,
+        // the arguments at rax and the results' slots at rdx.
         let a = &mut self.asm.a;
+        asm!(a; mov rdx, rax);
+        debug_assert_eq!(a.offset().0, TAIL_ENTRY);
         asm!(a
             ; push rbp
             ; mov rbp, rsp
@@ -690,7 +809,7 @@ impl<'a> FnCompiler<'a> {
         asm!(a
             ; cmp rsp, [r15 + off::STACK_LIMIT]
             ; jb =>stack_trap
-            ; mov [rbp - 8], rax
+            ; mov [rbp - 8], rdx
         );
         let mut at = 0i32;
         for (i, &w) in params.iter().enumerate() {
@@ -758,6 +877,11 @@ impl<'a> FnCompiler<'a> {
             ; mov rsp, rbp
             ; pop rbp
             ; ret
+            // An exception in flight, to the caller.
+            ; =>self.unwind
+            ; mov rsp, rbp
+            ; pop rbp
+            ; ret
         );
         // Traps: the code in eax, then out through the trampoline.
         for (code, label) in std::mem::take(&mut self.traps) {
@@ -790,6 +914,7 @@ impl<'a> FnCompiler<'a> {
         Some(Body {
             code,
             calls: self.calls,
+            data: self.data,
         })
     }
 
@@ -798,16 +923,16 @@ impl<'a> FnCompiler<'a> {
         use Instr::*;
         if self.dead {
             match i {
-                Block { .. } | Loop { .. } | If { .. } => {
+                Block { .. } | Loop { .. } | If { .. } | TryTable { .. } | Try { .. } => {
                     self.dead_depth += 1;
                     return Some(());
                 }
-                End if self.dead_depth > 0 => {
+                End | Delegate { .. } if self.dead_depth > 0 => {
                     self.dead_depth -= 1;
                     return Some(());
                 }
-                Else if self.dead_depth > 0 => return Some(()),
-                End | Else => {}
+                Else | Catch { .. } | CatchAll if self.dead_depth > 0 => return Some(()),
+                End | Else | Catch { .. } | CatchAll | Delegate { .. } => {}
                 _ => return Some(()),
             }
         }
@@ -943,10 +1068,17 @@ impl<'a> FnCompiler<'a> {
                 self.return_call(*func)?;
                 self.dead = true;
             }
+            ReturnCallIndirect { ty, table } => {
+                self.return_call_indirect(*ty, *table)?;
+                self.dead = true;
+            }
+            ReturnCallRef { ty } => {
+                self.return_call_ref(*ty)?;
+                self.dead = true;
+            }
             Throw { tag } => {
-                // No compiled function catches (one with `try_table` runs in
-                // the interpreter, which never calls compiled code): the
-                // exception is made and leaves to the host.
+                // The exception is made and put in flight, then the
+                // innermost handler takes it.
                 let ty = *self.env.tag_types.get(*tag as usize)?;
                 let (p, _) = self.block_type(BlockType::Func(ty))?;
                 let base = self.args_in_slots(p.len(), &[]);
@@ -957,7 +1089,67 @@ impl<'a> FnCompiler<'a> {
                     ; lea rdx, [rsp + d]
                     ; mov rax, QWORD helpers::throw as *const () as i64
                     ; call rax
-                    ; jmp =>self.exit
+                    ; test eax, eax
+                    ; jnz =>self.exit
+                );
+                let h = self.handler();
+                asm!(self.asm.a; jmp =>h);
+                self.dead = true;
+            }
+            ThrowRef => {
+                let x = self.vs.pop();
+                self.asm.mov(Dst::Gpr(RSI), x.loc, x.slot, false);
+                self.vs.free(x.loc);
+                let h = self.handler();
+                asm!(self.asm.a
+                    ; mov rdi, r15
+                    ; mov rax, QWORD helpers::throw_ref as *const () as i64
+                    ; call rax
+                    ; test eax, eax
+                    ; jnz =>self.exit
+                    ; jmp =>h
+                );
+                self.dead = true;
+            }
+            TryTable { table } => self.try_table(table)?,
+            Try { ty } => {
+                let (p, r) = self.block_type(*ty)?;
+                self.vs.flush(p.len(), &mut self.asm);
+                let label = self.asm.a.new_dynamic_label();
+                let next = self.asm.a.new_dynamic_label();
+                let hidden = self.next_hidden;
+                self.next_hidden += 1;
+                let kind = Kind::Try {
+                    next,
+                    hidden,
+                    catching: false,
+                };
+                self.push_ctl(kind, label, p, r);
+                self.handlers.push((self.ctls.len(), next, true));
+            }
+            Catch { tag } => self.legacy_catch(Some(*tag))?,
+            CatchAll => self.legacy_catch(None)?,
+            Delegate { label } => self.delegate(*label)?,
+            Rethrow { label } => {
+                let k = self.ctls.len().checked_sub(*label as usize + 1)?;
+                let Kind::Try {
+                    hidden,
+                    catching: true,
+                    ..
+                } = self.ctls.get(k)?.kind
+                else {
+                    return None;
+                };
+                let o = *self.asm.local_off.get(hidden as usize)?;
+                let h = self.handler();
+                asm!(self.asm.a
+                    ; mov rdi, r15
+                    ; mov rsi, [rbp + o]
+                    ; mov rax, QWORD helpers::throw_ref as *const () as i64
+                    ; call rax
+                    ; test eax, eax
+                    ; jnz =>self.exit
+                    ; jmp =>h
                 );
                 self.dead = true;
             }
@@ -1052,11 +1244,26 @@ impl<'a> FnCompiler<'a> {
     }
 
     fn end(&mut self) -> Option<()> {
+        if self.handlers.last().is_some_and(|h| h.0 == self.ctls.len()) {
+            self.handlers.pop();
+        }
         let c = self.ctls.pop()?;
         let live = !self.dead;
         if live && c.kind != Kind::Loop {
             self.vs
                 .copy_top_to(c.results.len(), c.base_slot, &mut self.asm);
+        }
+        if let Kind::Try { next, .. } = c.kind {
+            // No clause caught it: on to the enclosing handler (this
+            // block's was popped above, or at its first clause).
+            let outer = self.handler();
+            if live {
+                asm!(self.asm.a; jmp =>c.label);
+            }
+            asm!(self.asm.a
+                ; =>next
+                ; jmp =>outer
+            );
         }
         if let Kind::If {
             else_label,
@@ -1214,7 +1421,7 @@ impl<'a> FnCompiler<'a> {
             Some(i) if self.env.compiled[i as usize] => {
                 asm!(self.asm.a; lea rax, [rsp + d]);
                 self.asm.a.extend([0xe8u8, 0, 0, 0, 0]);
-                self.calls.push((self.asm.a.offset().0, i));
+                self.calls.push((self.asm.a.offset().0, i, 0));
             }
             _ => {
                 asm!(self.asm.a
@@ -1228,8 +1435,178 @@ impl<'a> FnCompiler<'a> {
                 );
             }
         }
+        self.check_exn();
         self.call_results(p.len(), r);
         Some(())
+    }
+
+    /// The handler an exception raised here goes to: the innermost
+    /// `try_table`'s, or the function's unwinding to its caller (also for
+    /// a tail call's callee, which the function's handlers do not cover).
+    fn handler(&self) -> DynamicLabel {
+        if self.tail {
+            return self.unwind;
+        }
+        self.handlers.last().map_or(self.unwind, |h| h.1)
+    }
+
+    /// After a call: to the handler if the callee left an exception in
+    /// flight.
+    fn check_exn(&mut self) {
+        let h = self.handler();
+        asm!(self.asm.a
+            ; cmp QWORD [r15 + off::EXN], 0
+            ; jne =>h
+        );
+    }
+
+    /// `try_table`: a block whose handler, emitted first and jumped over,
+    /// asks `helpers::catch` which clause catches the exception in flight
+    /// (the helper writes the clause's values at its label's height) and
+    /// branches to that clause's label, or goes on to the enclosing
+    /// handler. The block's entry flushes the stack below it to its slots,
+    /// as at any block, so that every label's stack is in place wherever
+    /// in the body the exception comes from.
+    fn try_table(&mut self, table: &weft_ast::TryTable) -> Option<()> {
+        let (p, r) = self.block_type(table.ty)?;
+        self.vs.flush(p.len(), &mut self.asm);
+        let mut dests = Vec::with_capacity(table.catches.len());
+        let mut labels = Vec::with_capacity(table.catches.len());
+        for c in &table.catches {
+            let k = self.ctls.len().checked_sub(c.label() as usize + 1)?;
+            let ctl = &mut self.ctls[k];
+            ctl.targeted = true;
+            let top = ctl.base_slot + slot_count(ctl.arity());
+            dests.push(ctl.base_slot);
+            labels.push(ctl.label);
+            self.vs.max_slots = self.vs.max_slots.max(top);
+        }
+        let outer = self.handler();
+        let dests: Box<[u32]> = dests.into();
+        let dp = dests.as_ptr();
+        self.data.push(dests);
+        let dispatch = self.asm.a.new_dynamic_label();
+        let over = self.asm.a.new_dynamic_label();
+        asm!(self.asm.a
+            ; jmp =>over
+            ; =>dispatch
+            ; mov rdi, r15
+            ; mov rsi, QWORD table as *const weft_ast::TryTable as i64
+            ; mov rdx, QWORD dp as i64
+            ; mov rcx, rsp
+            ; mov rax, QWORD helpers::catch as *const () as i64
+            ; call rax
+        );
+        for (k, l) in labels.into_iter().enumerate() {
+            asm!(self.asm.a
+                ; cmp eax, k as i32
+                ; je =>l
+            );
+        }
+        asm!(self.asm.a
+            ; jmp =>outer
+            ; =>over
+        );
+        let label = self.asm.a.new_dynamic_label();
+        self.push_ctl(Kind::Block, label, p, r);
+        self.handlers.push((self.ctls.len(), dispatch, false));
+        Some(())
+    }
+
+    /// A legacy `catch` (`tag`) or `catch_all` (`None`) clause: the end
+    /// of the `try` body or of the previous clause (its results to the
+    /// block's height, a jump to its end), then the clause's test, where
+    /// the handler's previous test goes on when it does not match:
+    /// `helpers::legacy_catch` writes the payload at the block's height
+    /// and the reference in the block's hidden local when the clause
+    /// catches, else the test goes on to the next one. The clause's body
+    /// is not covered by the block's handler.
+    fn legacy_catch(&mut self, tag: Option<u32>) -> Option<()> {
+        let depth = self.ctls.len();
+        if self.handlers.last().is_some_and(|h| h.0 == depth) {
+            self.handlers.pop();
+        }
+        let c = self.ctls.last_mut()?;
+        let Kind::Try { next, hidden, .. } = c.kind else {
+            return None;
+        };
+        let (n, base, label, base_len) = (c.results.len(), c.base_slot, c.label, c.base_len);
+        if !self.dead {
+            c.targeted = true;
+            self.vs.copy_top_to(n, base, &mut self.asm);
+            asm!(self.asm.a; jmp =>label);
+        }
+        let payload: Vec<bool> = match tag {
+            Some(t) => {
+                let ty = *self.env.tag_types.get(t as usize)?;
+                self.block_type(BlockType::Func(ty))?.0
+            }
+            None => vec![],
+        };
+        let following = self.asm.a.new_dynamic_label();
+        let c = self.ctls.last_mut()?;
+        c.kind = Kind::Try {
+            next: following,
+            hidden,
+            catching: true,
+        };
+        let saved: Vec<Entry> = c.saved.get(..base_len)?.to_vec();
+        let o = *self.asm.local_off.get(hidden as usize)?;
+        let d = slot_disp(base);
+        asm!(self.asm.a
+            ; =>next
+            ; mov rdi, r15
+            ; mov esi, tag.map_or(-1, |t| t as i32)
+            ; lea rdx, [rsp + d]
+            ; lea rcx, [rbp + o]
+            ; mov rax, QWORD helpers::legacy_catch as *const () as i64
+            ; call rax
+            ; test eax, eax
+            ; jz =>following
+        );
+        self.vs.reset(&saved);
+        self.vs.max_slots = self.vs.max_slots.max(base + slot_count(&payload));
+        self.vs.push_slots(payload);
+        self.dead = false;
+        Some(())
+    }
+
+    /// `delegate`: the `try` body's exceptions go to the handler of the
+    /// innermost legacy `try` body at or around label `label` (counted
+    /// from the block around the `try`), or out of the function, as the
+    /// interpreter resolves it; then the block ends.
+    fn delegate(&mut self, label: u32) -> Option<()> {
+        let depth = self.ctls.len();
+        if self.handlers.last().is_some_and(|h| h.0 == depth) {
+            self.handlers.pop();
+        }
+        let c = self.ctls.last_mut()?;
+        let Kind::Try {
+            next,
+            catching: false,
+            ..
+        } = c.kind
+        else {
+            return None;
+        };
+        c.kind = Kind::Block;
+        let from = (depth - 1)
+            .checked_sub(1 + label as usize)
+            .map_or(0, |i| i + 1);
+        let target = self
+            .handlers
+            .iter()
+            .rev()
+            .find(|h| h.2 && h.0 <= from)
+            .map_or(self.unwind, |h| h.1);
+        let skip = self.asm.a.new_dynamic_label();
+        asm!(self.asm.a
+            ; jmp =>skip
+            ; =>next
+            ; jmp =>target
+            ; =>skip
+        );
+        self.end()
     }
 
     fn call_indirect(&mut self, ty: u32, table: u32) -> Option<()> {
@@ -1249,42 +1626,147 @@ impl<'a> FnCompiler<'a> {
             ; test eax, eax
             ; jnz =>self.exit
         );
+        self.check_exn();
         self.call_results(p.len(), r);
         Some(())
     }
 
-    /// `return_call` of a compiled function of this module whose arguments
-    /// fit this function's own argument area: the arguments are copied
-    /// there, the frame is popped and the callee is jumped to, so it
-    /// returns to this function's caller and the native stack stays
-    /// constant. `None` (the function stays in the interpreter) for any
-    /// other callee.
+    /// `return_call`. To a compiled function of this module, a jump with
+    /// this function's frame popped, so that the callee returns to this
+    /// function's caller and the native stack stays constant (see
+    /// [`FnCompiler::tail_jump`]). To any other function (an import, one
+    /// left to the interpreter), a call, then a return.
     fn return_call(&mut self, func: u32) -> Option<()> {
         let (p, r) = self.func_sig(func)?;
-        let i = func.checked_sub(self.env.imported)?;
-        let n = slot_count(&p);
-        if !*self.env.compiled.get(i as usize)? || n > self.room {
-            return None;
-        }
+        let compiled = func
+            .checked_sub(self.env.imported)
+            .filter(|&i| self.env.compiled.get(i as usize) == Some(&true));
+        let Some(i) = compiled else {
+            self.tail = true;
+            let called = self.call(func);
+            self.tail = false;
+            called?;
+            return self.br(self.ctls.len() as u32 - 1);
+        };
         let base = self.args_in_slots(p.len(), &r);
         self.charge();
+        let skip = self.tail_jump(&p, base, None);
+        // `jmp rel32`, patched at layout as calls are.
+        self.asm.a.extend([0xe9u8, 0, 0, 0, 0]);
+        self.calls.push((self.asm.a.offset().0, i, skip));
+        Some(())
+    }
+
+    /// The moves of a tail call whose arguments (`params`' widths) are in
+    /// the slots from `base`, up to the jump: the arguments go to this
+    /// function's own argument area when they fit its results' slots (see
+    /// `room`) and the callee's entry takes them
+    /// there; else to the context's tail buffer, and the callee's tail
+    /// entry takes them from there and the results' slots (this
+    /// function's) in rdx. Then the frame is popped. Returns the bytes past
+    /// the callee's entry to jump to (0 or [`TAIL_ENTRY`]). `target`, a
+    /// register holding the callee's entry, is moved to r11 first.
+    fn tail_jump(&mut self, params: &[bool], base: u32, target: Option<Reg>) -> usize {
+        let n = slot_count(params) as i32;
         let d = slot_disp(base);
-        asm!(self.asm.a; mov rcx, [rbp - 8]);
-        for k in 0..n as i32 {
-            asm!(self.asm.a
+        let fits = n as u32 <= self.room;
+        let a = &mut self.asm.a;
+        if let Some(t) = target {
+            asm!(a; mov r11, Rq(t));
+        }
+        if fits {
+            asm!(a; mov rcx, [rbp - 8]);
+        } else {
+            asm!(a; mov rcx, [r15 + off::TAIL_ARGS]);
+        }
+        for k in 0..n {
+            asm!(a
                 ; mov rax, [rsp + d + 8 * k]
                 ; mov [rcx + 8 * k], rax
             );
         }
-        asm!(self.asm.a
-            ; mov rax, rcx
+        asm!(a; mov rax, rcx);
+        if !fits {
+            asm!(a; mov rdx, [rbp - 8]);
+        }
+        asm!(a
             ; mov rsp, rbp
             ; pop rbp
         );
-        // `jmp rel32`, patched at layout as calls are.
-        self.asm.a.extend([0xe9u8, 0, 0, 0, 0]);
-        self.calls.push((self.asm.a.offset().0, i));
-        Some(())
+        if fits { 0 } else { TAIL_ENTRY }
+    }
+
+    /// After `helpers::tail_indirect` or `helpers::tail_ref` (its result
+    /// in rax): out through the exit if a trap is pending; a jump to a
+    /// compiled callee of this instance ([`FnCompiler::tail_jump`]); else
+    /// a call through `helpers::call_func` and a return of its results.
+    fn tail_dispatch(&mut self, p: Vec<bool>, r: Vec<bool>, base: u32) -> Option<()> {
+        let pending = self.asm.a.new_dynamic_label();
+        let general = self.asm.a.new_dynamic_label();
+        asm!(self.asm.a
+            ; cmp rax, -1
+            ; je =>pending
+            ; test rax, rax
+            ; js =>general
+        );
+        let skip = self.tail_jump(&p, base, Some(RAX));
+        if skip != 0 {
+            asm!(self.asm.a; add r11, skip as i32);
+        }
+        let d = slot_disp(base);
+        asm!(self.asm.a
+            ; jmp r11
+            ; =>pending
+            ; mov eax, PENDING as i32
+            ; jmp =>self.exit
+            ; =>general
+            ; mov rdi, r15
+            ; mov esi, eax
+            ; lea rdx, [rsp + d]
+            ; mov rax, QWORD helpers::call_func as *const () as i64
+            ; call rax
+            ; test eax, eax
+            ; jnz =>self.exit
+            // The callee is not covered by this function's handlers.
+            ; cmp QWORD [r15 + off::EXN], 0
+            ; jne =>self.unwind
+        );
+        self.call_results(p.len(), r);
+        self.br(self.ctls.len() as u32 - 1)
+    }
+
+    /// `return_call_indirect`: the callee resolved, checked and charged
+    /// by `helpers::tail_indirect`, then [`FnCompiler::tail_dispatch`].
+    fn return_call_indirect(&mut self, ty: u32, table: u32) -> Option<()> {
+        let (p, r) = self.block_type(BlockType::Func(ty))?;
+        let x = self.vs.pop();
+        let base = self.args_in_slots(p.len(), &r);
+        self.asm.mov(Dst::Gpr(RCX), x.loc, x.slot, false);
+        self.vs.free(x.loc);
+        asm!(self.asm.a
+            ; mov rdi, r15
+            ; mov esi, ty as i32
+            ; mov edx, table as i32
+            ; mov rax, QWORD helpers::tail_indirect as *const () as i64
+            ; call rax
+        );
+        self.tail_dispatch(p, r, base)
+    }
+
+    /// `return_call_ref`: the null check and fuel in `helpers::tail_ref`,
+    /// then [`FnCompiler::tail_dispatch`].
+    fn return_call_ref(&mut self, ty: u32) -> Option<()> {
+        let (p, r) = self.block_type(BlockType::Func(ty))?;
+        let x = self.vs.pop();
+        let base = self.args_in_slots(p.len(), &r);
+        self.asm.mov(Dst::Gpr(RSI), x.loc, x.slot, false);
+        self.vs.free(x.loc);
+        asm!(self.asm.a
+            ; mov rdi, r15
+            ; mov rax, QWORD helpers::tail_ref as *const () as i64
+            ; call rax
+        );
+        self.tail_dispatch(p, r, base)
     }
 
     /// `call_ref`: through `helpers::call_ref` (null check, fuel, the
@@ -1304,6 +1786,7 @@ impl<'a> FnCompiler<'a> {
             ; test eax, eax
             ; jnz =>self.exit
         );
+        self.check_exn();
         self.call_results(p.len(), r);
         Some(())
     }

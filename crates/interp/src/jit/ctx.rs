@@ -42,6 +42,17 @@ pub(crate) struct VmCtx {
     /// back-edges; `refresh` takes it from the store and `sync_fuel` gives
     /// it back.
     pub fuel: u64,
+    /// Where a tail call whose arguments do not fit the caller's argument
+    /// area leaves them for the callee's tail entry, which copies them out
+    /// first thing (`Rest::_tail_buf`: as many slots as the module's
+    /// largest parameter list).
+    pub tail_args: *mut u64,
+    /// The exception in flight, as its index in the store's exceptions
+    /// plus one (0: none). A throw sets it and jumps to the innermost
+    /// handler of the function; a function without one returns with it
+    /// set, and its caller, checking after every call, does the same; the
+    /// handler that catches it clears it.
+    pub exn: u64,
     /// What Rust keeps beside it.
     pub rest: Rest,
 }
@@ -56,6 +67,8 @@ pub(crate) mod off {
     pub const MEM0_LEN: i32 = offset_of!(VmCtx, mem0_len) as i32;
     pub const GLOBALS: i32 = offset_of!(VmCtx, globals) as i32;
     pub const FUEL: i32 = offset_of!(VmCtx, fuel) as i32;
+    pub const TAIL_ARGS: i32 = offset_of!(VmCtx, tail_args) as i32;
+    pub const EXN: i32 = offset_of!(VmCtx, exn) as i32;
     /// A global's value slots within its [`GlobalInst`](super::GlobalInst).
     pub const GLOBAL_LO: i32 = offset_of!(super::GlobalInst, lo) as i32;
     pub const GLOBAL_HI: i32 = offset_of!(super::GlobalInst, hi) as i32;
@@ -84,6 +97,8 @@ pub(crate) struct Rest {
     pub panic: Option<Box<dyn std::any::Any + Send>>,
     /// A stack for the instructions helpers run through `crate::ops`.
     pub scratch: Stack,
+    /// The slots `VmCtx::tail_args` points to.
+    pub _tail_buf: Box<[u64]>,
 }
 
 /// An instance's compiled code and context.
@@ -114,6 +129,7 @@ impl JitInstance {
         mem0: Option<u32>,
         globals: &[u32],
     ) -> JitInstance {
+        let mut tail_buf = vec![0u64; code.tail_slots].into_boxed_slice();
         JitInstance {
             code,
             first_func,
@@ -125,6 +141,8 @@ impl JitInstance {
                 globals: std::ptr::null(),
                 store: std::ptr::null_mut(),
                 fuel: u64::MAX,
+                tail_args: tail_buf.as_mut_ptr(),
+                exn: 0,
                 rest: Rest {
                     instance,
                     store_id: store.id,
@@ -135,6 +153,7 @@ impl JitInstance {
                     pending: None,
                     panic: None,
                     scratch: Stack::default(),
+                    _tail_buf: tail_buf,
                 },
             }),
         }

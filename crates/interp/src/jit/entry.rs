@@ -150,6 +150,7 @@ pub(crate) fn enter(
         let c = &mut *ctx;
         refresh(c, store);
         c.rest.pending = None;
+        c.exn = 0;
         c.stack_limit = limit;
         c.entry_sp
     };
@@ -165,21 +166,27 @@ pub(crate) fn enter(
     let status = unsafe { tramp(ctx, func, args.as_mut_ptr(), switch_to) };
     ON_STACK.with(|s| s.set(on_stack));
     // SAFETY: as above: compiled code has returned.
-    let pending = unsafe {
+    let (pending, exn) = unsafe {
         let c = &mut *ctx;
         c.entry_sp = saved;
         // The store is the one entered with unless a host function replaced
         // it (the call then trapped, and the new store's fuel is its own).
         let st = c.store;
+        let exn = std::mem::take(&mut c.exn);
         if (*st).id == c.rest.store_id {
             sync_fuel(c, &mut *st);
+            if exn != 0 {
+                // Left uncaught by compiled code: the caller may catch it.
+                (*st).thrown = Some((exn - 1) as u32);
+            }
         }
         if let Some(p) = c.rest.panic.take() {
             std::panic::resume_unwind(p);
         }
-        c.rest.pending.take()
+        (c.rest.pending.take(), exn)
     };
     match status {
+        OK if exn != 0 => Err(Trap::UncaughtException),
         OK => Ok(()),
         PENDING => Err(pending.unwrap_or_else(|| trap_of(PENDING))),
         code => Err(trap_of(code)),

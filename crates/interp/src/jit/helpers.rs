@@ -187,41 +187,134 @@ pub(crate) extern "sysv64" fn call_indirect(
 ) -> u32 {
     // SAFETY: as for `call`.
     unsafe {
-        let (store, inst) = store(ctx);
-        let data = &store.instances[inst as usize];
-        let (Some(&expected), Some(&t)) =
-            (data.types.get(ty as usize), data.tables.get(table as usize))
-        else {
-            return fail(ctx, Trap::InvalidReference);
-        };
-        let tab = &store.tables[t as usize];
-        let i = if tab.is64() { elem } else { elem as u32 as u64 };
-        let Some(&r) = usize::try_from(i).ok().and_then(|i| tab.elems.get(i)) else {
-            return fail(ctx, Trap::UndefinedElement);
-        };
-        let Some(addr) = crate::value::decode_ref(r) else {
-            return fail(ctx, Trap::UninitializedElement(i));
-        };
-        let Some(f) = store.funcs.get(addr as usize) else {
-            return fail(ctx, Trap::InvalidReference);
-        };
-        let actual = f.ty();
-        if actual != expected && !store.registry.is_subtype(actual, expected) {
-            return fail(ctx, Trap::IndirectCallTypeMismatch);
+        match resolve_indirect(ctx, ty, table, elem) {
+            Ok(addr) => call_addr(ctx, addr, args),
+            Err(t) => fail(ctx, t),
         }
-        // The call's unit of fuel, after the checks (as the interpreter
-        // charges it).
-        if !charge_call(ctx) {
-            return fail(ctx, Trap::OutOfFuel);
-        }
-        call_addr(ctx, addr, args)
     }
 }
 
+/// The callee of `call_indirect`/`return_call_indirect` of type `ty`
+/// through table `table` at element `elem`, checked as the interpreter
+/// checks it, with the call's unit of fuel charged after the checks (as
+/// the interpreter charges it).
+///
+/// # Safety
+/// As for [`store`].
+unsafe fn resolve_indirect(ctx: *mut VmCtx, ty: u32, table: u32, elem: u64) -> Result<u32, Trap> {
+    // SAFETY: the caller's guarantee.
+    let (store, inst) = unsafe { store(ctx) };
+    let data = &store.instances[inst as usize];
+    let (Some(&expected), Some(&t)) =
+        (data.types.get(ty as usize), data.tables.get(table as usize))
+    else {
+        return Err(Trap::InvalidReference);
+    };
+    let tab = &store.tables[t as usize];
+    let i = if tab.is64() { elem } else { elem as u32 as u64 };
+    let Some(&r) = usize::try_from(i).ok().and_then(|i| tab.elems.get(i)) else {
+        return Err(Trap::UndefinedElement);
+    };
+    let Some(addr) = crate::value::decode_ref(r) else {
+        return Err(Trap::UninitializedElement(i));
+    };
+    let Some(f) = store.funcs.get(addr as usize) else {
+        return Err(Trap::InvalidReference);
+    };
+    let actual = f.ty();
+    if actual != expected && !store.registry.is_subtype(actual, expected) {
+        return Err(Trap::IndirectCallTypeMismatch);
+    }
+    // SAFETY: the caller's guarantee.
+    if !unsafe { charge_call(ctx) } {
+        return Err(Trap::OutOfFuel);
+    }
+    Ok(addr)
+}
+
+/// What [`tail_indirect`] and [`tail_ref`] return when a trap is pending.
+pub(crate) const TAIL_TRAP: u64 = u64::MAX;
+/// The bit of their result that marks a callee compiled code cannot jump
+/// to (its store address in the low 32 bits): it calls it through
+/// [`call_func`], then returns.
+pub(crate) const TAIL_CALL: u64 = 1 << 63;
+
+/// Where a tail call to the function at store address `addr` goes: the
+/// entry of a compiled function of the caller's own instance (compiled
+/// code jumps to it, its frame popped, so the native stack stays
+/// constant), or `TAIL_CALL | addr` for any other function (an import, a
+/// host function, an interpreted one, another instance's, whose context
+/// is not the caller's).
+///
+/// # Safety
+/// As for [`store`].
+unsafe fn tail_target(ctx: *mut VmCtx, addr: u32) -> u64 {
+    // SAFETY: the caller's guarantee.
+    let (store, inst) = unsafe { store(ctx) };
+    if let Some(FuncInst::Wasm { instance, .. }) = store.funcs.get(addr as usize)
+        && *instance == inst
+        && let Some(entry) = store.instances[inst as usize]
+            .jit
+            .as_ref()
+            .and_then(|j| j.entry_of(addr))
+    {
+        return entry as u64;
+    }
+    TAIL_CALL | addr as u64
+}
+
+/// `return_call_indirect` of type `ty` through table `table` at element
+/// `elem`: the callee checked and its fuel charged as for
+/// [`call_indirect`], then where the call goes (see [`tail_target`]), or
+/// [`TAIL_TRAP`] with the trap in the context.
+pub(crate) extern "sysv64" fn tail_indirect(
+    ctx: *mut VmCtx,
+    ty: u32,
+    table: u32,
+    elem: u64,
+) -> u64 {
+    // SAFETY: compiled code passes its context.
+    unsafe {
+        match resolve_indirect(ctx, ty, table, elem) {
+            Ok(addr) => tail_target(ctx, addr),
+            Err(t) => {
+                fail(ctx, t);
+                TAIL_TRAP
+            }
+        }
+    }
+}
+
+/// `return_call_ref` of the function reference `r`: `null function
+/// reference` if it is null, else a unit of fuel and where the call goes
+/// (see [`tail_target`]), or [`TAIL_TRAP`] with the trap in the context.
+pub(crate) extern "sysv64" fn tail_ref(ctx: *mut VmCtx, r: u64) -> u64 {
+    // SAFETY: compiled code passes its context.
+    unsafe {
+        let Some(addr) = crate::value::decode_ref(r) else {
+            fail(ctx, Trap::NullFunctionReference);
+            return TAIL_TRAP;
+        };
+        if !charge_call(ctx) {
+            fail(ctx, Trap::OutOfFuel);
+            return TAIL_TRAP;
+        }
+        tail_target(ctx, addr)
+    }
+}
+
+/// Calls the function at store address `addr` (resolved, and its fuel
+/// charged, by [`tail_indirect`] or [`tail_ref`]) with the slots at
+/// `args`.
+pub(crate) extern "sysv64" fn call_func(ctx: *mut VmCtx, addr: u32, args: *mut u64) -> u32 {
+    // SAFETY: as for `call`.
+    unsafe { call_addr(ctx, addr, args) }
+}
+
 /// `throw` of tag `tag` of the instance with its payload in the slots at
-/// `args`: the exception is made as the interpreter makes it and leaves
-/// compiled code as `uncaught exception` (nothing compiled catches).
-/// Always `PENDING`.
+/// `args`: the exception is made as the interpreter makes it and put in
+/// flight (`VmCtx::exn`); compiled code then goes to its handler. `OK`, or
+/// `PENDING` for `too many exceptions`.
 pub(crate) extern "sysv64" fn throw(ctx: *mut VmCtx, tag: u32, args: *const u64) -> u32 {
     // SAFETY: compiled code passes its context and its operand slots,
     // which hold the tag's parameters.
@@ -242,7 +335,117 @@ pub(crate) extern "sysv64" fn throw(ctx: *mut VmCtx, tag: u32, args: *const u64)
         }
         let payload = std::slice::from_raw_parts(args, n).into();
         store.exns.push(ExnInst { tag: addr, payload });
-        fail(ctx, Trap::UncaughtException)
+        (*ctx).exn = store.exns.len() as u64;
+        OK
+    }
+}
+
+/// `throw_ref` of the exception reference `r`: `null exception reference`
+/// if it is null, else the exception put in flight again (`VmCtx::exn`).
+pub(crate) extern "sysv64" fn throw_ref(ctx: *mut VmCtx, r: u64) -> u32 {
+    // SAFETY: compiled code passes its context.
+    unsafe {
+        let (store, _) = store(ctx);
+        let Some(exn) = crate::value::decode_ref(r) else {
+            return fail(ctx, Trap::NullExceptionReference);
+        };
+        if exn as usize >= store.exns.len() {
+            return fail(ctx, Trap::InvalidReference);
+        }
+        (*ctx).exn = exn as u64 + 1;
+        OK
+    }
+}
+
+/// One clause of a legacy `try`'s handler: whether the exception in flight
+/// is of the instance's tag `tag` (any, for `catch_all`: `u32::MAX`), as
+/// 1 or 0; when it is, its payload (for a tag's clause) written to the
+/// slots at `dest`, its reference to `hidden` (the `try`'s hidden local,
+/// for `rethrow`) and the exception no longer in flight.
+pub(crate) extern "sysv64" fn legacy_catch(
+    ctx: *mut VmCtx,
+    tag: u32,
+    dest: *mut u64,
+    hidden: *mut u64,
+) -> u32 {
+    // SAFETY: compiled code passes its context, the slots at its `try`
+    // block's height (sized for the clause's payload) and its hidden local.
+    unsafe {
+        let (store, inst) = store(ctx);
+        let c = &mut *ctx;
+        let Some(exn) = (c.exn as usize).checked_sub(1) else {
+            return 0;
+        };
+        let Some(e) = store.exns.get(exn) else {
+            return 0;
+        };
+        if tag != u32::MAX {
+            let tags = &store.instances[inst as usize].tags;
+            if tags.get(tag as usize) != Some(&e.tag) {
+                return 0;
+            }
+            for (k, &v) in e.payload.iter().enumerate() {
+                *dest.add(k) = v;
+            }
+        }
+        *hidden = exn as u64 + 1;
+        c.exn = 0;
+        1
+    }
+}
+
+/// The handler of a `try_table` (`table`, an instruction of the module's
+/// AST) for the exception in flight: the index of the first clause that
+/// catches it, its values (the payload for a tag's clause, then the
+/// reference for a `_ref` one, as the interpreter pushes them) written to
+/// the frame's slots from `dests[clause]` (the clause's label's height)
+/// and the exception no longer in flight; `u32::MAX` if no clause catches
+/// it.
+pub(crate) extern "sysv64" fn catch(
+    ctx: *mut VmCtx,
+    table: *const weft_ast::TryTable,
+    dests: *const u32,
+    frame: *mut u64,
+) -> u32 {
+    use weft_ast::Catch;
+    // SAFETY: compiled code passes its context, an instruction of its
+    // module's AST (alive as long as the code), the clauses' label
+    // heights (kept with the code, one per clause) and its frame's
+    // operand slots, which it sized for every label's values.
+    unsafe {
+        let (store, inst) = store(ctx);
+        let c = &mut *ctx;
+        let Some(exn) = (c.exn as usize).checked_sub(1) else {
+            return u32::MAX;
+        };
+        let Some(e) = store.exns.get(exn) else {
+            return u32::MAX;
+        };
+        let tags = &store.instances[inst as usize].tags;
+        for (k, clause) in (*table).catches.iter().enumerate() {
+            let (tag, with_ref) = match *clause {
+                Catch::One { tag, .. } => (Some(tag), false),
+                Catch::OneRef { tag, .. } => (Some(tag), true),
+                Catch::All { .. } => (None, false),
+                Catch::AllRef { .. } => (None, true),
+            };
+            if tag.is_some_and(|t| tags.get(t as usize) != Some(&e.tag)) {
+                continue;
+            }
+            let mut at = *dests.add(k) as usize;
+            if tag.is_some() {
+                for &v in e.payload.iter() {
+                    *frame.add(at) = v;
+                    at += 1;
+                }
+            }
+            if with_ref {
+                *frame.add(at) = exn as u64 + 1;
+            }
+            c.exn = 0;
+            return k as u32;
+        }
+        u32::MAX
     }
 }
 
@@ -304,6 +507,7 @@ unsafe fn call_addr(ctx: *mut VmCtx, addr: u32, args: *mut u64) -> u32 {
     );
     // SAFETY: the caller's guarantee on `args`.
     let args = unsafe { std::slice::from_raw_parts_mut(args, p.max(r)) };
+    store.thrown = None;
     let r = match &func {
         FuncInst::Wasm { instance, .. } => {
             let jit = store.instances[*instance as usize].jit.clone();
@@ -316,6 +520,16 @@ unsafe fn call_addr(ctx: *mut VmCtx, addr: u32, args: *mut u64) -> u32 {
     };
     let status = match r {
         Ok(()) => OK,
+        // An exception the callee left uncaught goes on in the caller (one
+        // out of a host function is a trap, as in the interpreter).
+        Err(Trap::UncaughtException)
+            if matches!(func, FuncInst::Wasm { .. }) && store.thrown.is_some() =>
+        {
+            let exn = store.thrown.take().unwrap_or_default();
+            // SAFETY: the caller's guarantee.
+            unsafe { (*ctx).exn = exn as u64 + 1 };
+            OK
+        }
         // SAFETY: the caller's guarantee.
         Err(t) => unsafe { fail(ctx, t) },
     };

@@ -130,6 +130,10 @@ pub struct Store {
     pub(crate) tags: Vec<TypeId>,
     /// Every exception thrown so far (exception references index it).
     pub(crate) exns: Vec<ExnInst>,
+    /// The exception a call that ended in `uncaught exception` left
+    /// uncaught (an index into `exns`), so that compiled code that made the
+    /// call can catch it (the JIT's helpers take it).
+    pub(crate) thrown: Option<u32>,
     /// Every struct and array allocated so far.
     pub(crate) gc: Vec<crate::runtime::heap::GcObj>,
     /// Bytes the objects of `gc` take together (see `gc::object_bytes`).

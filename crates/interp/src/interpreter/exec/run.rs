@@ -182,7 +182,10 @@ impl Machine<'_> {
                             break;
                         }
                         match self.frames.pop() {
-                            None => break 'run Trap::UncaughtException,
+                            None => {
+                                self.store.thrown = Some(exn as u32);
+                                break 'run Trap::UncaughtException;
+                            }
                             Some(f) => {
                                 code = deref!(f.code.0);
                                 self.pins.cut(self.frames.len() + 1);
