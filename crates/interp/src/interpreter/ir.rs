@@ -43,7 +43,7 @@ pub(crate) struct Target {
 
 /// One step of the internal form. Slot operands are frame slot indices;
 /// an i32 in a slot is zero-extended to 64 bits. The `to` of the jump ops
-/// (`Jump`, `JumpIf`, `JumpIfMove`, `JumpIfNot`, `JumpCmp`, `JumpCmpI`) is the target's
+/// (`Jump`, `JumpIf`, `JumpIfMove`, `JumpIfNot`, `JumpCmp`, `JumpCmpI`, `JumpCmpK`) is the target's
 /// distance from the jump in ops (negative backward): a jump
 /// finds its target from its own address, without loading the code's op
 /// base, and its direction, known when translated, picks its handler (only
@@ -66,10 +66,13 @@ pub(crate) enum Op {
     JumpIfMove { c: u32, s: u16, d: u16, to: i32 },
     /// Jump by `to` if the i32 in `c` is zero.
     JumpIfNot { c: u32, to: i32 },
-    /// Jump by `to` if the integer comparison `f` of `a` and `b` holds.
+    /// Jump by `to` if the comparison `f` of `a` and `b` holds.
     JumpCmp { f: BinFn, a: u32, b: u32, to: i32 },
     /// `JumpCmp` with `b` a constant (sign-extended for i64).
     JumpCmpI { f: BinFn, a: u32, imm: i32, to: i32 },
+    /// `JumpCmp` with `b` a 64-bit constant (an `f64`, `f32` or large
+    /// `i64`): the fused form of a `BinK` comparison, 16-bit `a` like it.
+    JumpCmpK { f: BinFn, a: u16, k: u64, to: i32 },
     /// Take `targets[target]` (moving values).
     Br { target: u32 },
     /// Take `targets[target]` if the i32 in `c` is not zero.

@@ -813,6 +813,12 @@ impl Translator<'_> {
                         return Op::JumpCmpI { f, a, imm, to };
                     }
                 }
+                Some(Op::BinK { f, a, k, .. }) => {
+                    if let Some(f) = jump_test(f, if_zero) {
+                        self.ops.pop();
+                        return Op::JumpCmpK { f, a, k, to };
+                    }
+                }
                 _ => {}
             }
         }
@@ -870,7 +876,8 @@ pub(super) fn jump_to(op: &mut Op) -> Option<&mut i32> {
         | Op::JumpIfMove { to, .. }
         | Op::JumpIfNot { to, .. }
         | Op::JumpCmp { to, .. }
-        | Op::JumpCmpI { to, .. } => Some(to),
+        | Op::JumpCmpI { to, .. }
+        | Op::JumpCmpK { to, .. } => Some(to),
         _ => None,
     }
 }
@@ -903,11 +910,25 @@ fn dest(op: &mut Op) -> Option<&mut u32> {
     }
 }
 
-/// The integer comparison that makes a jump when `f` of the operands is
-/// non-zero (or, with `if_zero`, zero), if `f` is one.
+/// The comparison that makes a jump when `f` of the operands is non-zero
+/// (or, with `if_zero`, zero), if `f` is one. A float ordering has no
+/// negation (with a NaN operand both `lt` and `ge` are false), so it fuses
+/// only a jump taken when it holds; float `eq` and `ne` negate each other.
 fn jump_test(f: crate::ops::num::BinFn, if_zero: bool) -> Option<crate::ops::num::BinFn> {
     use crate::ops::num::BinFn::*;
+    if !if_zero
+        && matches!(
+            f,
+            F32Lt | F32Gt | F32Le | F32Ge | F64Lt | F64Gt | F64Le | F64Ge
+        )
+    {
+        return Some(f);
+    }
     let (f, negated) = match f {
+        F32Eq => (F32Eq, F32Ne),
+        F32Ne => (F32Ne, F32Eq),
+        F64Eq => (F64Eq, F64Ne),
+        F64Ne => (F64Ne, F64Eq),
         I32Eq => (I32Eq, I32Ne),
         I32Ne => (I32Ne, I32Eq),
         I32LtS => (I32LtS, I32GeS),

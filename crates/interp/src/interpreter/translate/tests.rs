@@ -226,6 +226,40 @@ fn a_counted_loop_takes_two_ops() {
     );
 }
 
+/// A comparison with a constant on either side takes the constant as its
+/// operand (`k < x` is `x > k`), and a branch on it is one op; a float
+/// ordering jumps on the comparison only when the jump is taken on true
+/// (no float ordering negates another under NaN), float `eq` and `ne` both
+/// ways.
+#[test]
+fn comparisons_with_a_constant_jump_in_one_op() {
+    let ops = ops_of(
+        r#"(module (func (param f64 i32) (result i32)
+            (block $b
+              (br_if $b (f64.lt (f64.const 4) (local.get 0)))
+              (br_if $b (f64.ge (local.get 0) (f64.const 2.5)))
+              (if (f64.lt (local.get 0) (f64.const 1))
+                (then (local.set 1 (i32.const 7))))
+              (if (f64.eq (local.get 0) (f64.const 1))
+                (then (local.set 1 (i32.const 8)))))
+            (i32.gt_u (i32.const 5) (local.get 1))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "JumpCmpK { f: F64Gt, a: 0, k: 4616189618054758400, to: 7 }",
+            "JumpCmpK { f: F64Ge, a: 0, k: 4612811918334230528, to: 6 }",
+            "BinK { f: F64Lt, d: 2, a: 0, k: 4607182418800017408 }",
+            "JumpIfNot { c: 2, to: 2 }",
+            "Const { d: 1, bits: 7 }",
+            "JumpCmpK { f: F64Ne, a: 0, k: 4607182418800017408, to: 2 }",
+            "Const { d: 1, bits: 8 }",
+            "BinI { f: I32LtU, d: 2, a: 1, imm: 5 }",
+            "Return { base: 2 }",
+        ]
+    );
+}
+
 /// A value read from a local and still on the stack is saved to its home
 /// before the local is overwritten.
 #[test]
@@ -481,6 +515,12 @@ fn every_op() -> Vec<Op> {
             f,
             a: 0,
             imm: 0,
+            to: 0,
+        });
+        ops.push(Op::JumpCmpK {
+            f,
+            a: 0,
+            k: 0,
             to: 0,
         });
     }

@@ -327,7 +327,22 @@ fn jump_cmp_i<const F: usize, const BACK: bool>(
     next!(c, after!(ip), fp, mem)
 }
 
-/// `Op::Un` of operator `UnFn::ALL[F]`.
+/// `Op::JumpCmpK` of comparison `BinFn::ALL[F]`, backward when `BACK`.
+fn jump_cmp_k<const F: usize, const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::JumpCmpK { a, k, to, .. } = *op(ip) else {
+        wrong()
+    };
+    if BinFn::ALL[F].call(slot!(fp, a), k) != 0 {
+        jump_by!(c, ip, to, fp, mem, BACK);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
 fn un<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
     let Op::Un { d, a, .. } = *op(ip) else {
         wrong()
@@ -418,6 +433,11 @@ macro_rules! bin_tables {
         pub(super) static JUMP_CMP_I: [&[OpHandler]; 2] = [
             &[$(jump_cmp_i::<{ BinFn::$name as usize }, false>),*],
             &[$(jump_cmp_i::<{ BinFn::$name as usize }, true>),*],
+        ];
+        /// `Op::JumpCmpK` by direction (forward, backward) and operator.
+        pub(super) static JUMP_CMP_K: [&[OpHandler]; 2] = [
+            &[$(jump_cmp_k::<{ BinFn::$name as usize }, false>),*],
+            &[$(jump_cmp_k::<{ BinFn::$name as usize }, true>),*],
         ];
     };
 }

@@ -647,6 +647,7 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::JumpIfNot { .. } => jump_if_not::<false>,
         Op::JumpCmp { f, to, .. } => JUMP_CMP[back(to) as usize][f as usize],
         Op::JumpCmpI { f, to, .. } => JUMP_CMP_I[back(to) as usize][f as usize],
+        Op::JumpCmpK { f, to, .. } => JUMP_CMP_K[back(to) as usize][f as usize],
         Op::Br { .. } => br,
         Op::BrIf { .. } => br_if,
         Op::BrTable { .. } => br_table,
