@@ -227,10 +227,10 @@ fn a_counted_loop_takes_two_ops() {
 }
 
 /// A comparison with a constant on either side takes the constant as its
-/// operand (`k < x` is `x > k`), and a branch on it is one op; a float
-/// ordering jumps on the comparison only when the jump is taken on true
-/// (no float ordering negates another under NaN), float `eq` and `ne` both
-/// ways.
+/// operand (`k < x` is `x > k`), and a branch on it is one op: a float
+/// ordering that jumps when false (an `if` on it, or a `br_if` on its
+/// `eqz`) has ops of its own, as no ordering is its negation under NaN;
+/// float `eq` and `ne` negate each other.
 #[test]
 fn comparisons_with_a_constant_jump_in_one_op() {
     let ops = ops_of(
@@ -241,19 +241,24 @@ fn comparisons_with_a_constant_jump_in_one_op() {
               (if (f64.lt (local.get 0) (f64.const 1))
                 (then (local.set 1 (i32.const 7))))
               (if (f64.eq (local.get 0) (f64.const 1))
-                (then (local.set 1 (i32.const 8)))))
+                (then (local.set 1 (i32.const 8))))
+              (if (i32.eqz (f64.gt (local.get 0) (f64.const 4)))
+                (then (local.set 1 (i32.const 9))))
+              (br_if $b (i32.eqz (f64.le (local.get 0) (local.get 0)))))
             (i32.gt_u (i32.const 5) (local.get 1))))"#,
     );
     assert_eq!(
         ops,
         [
-            "JumpCmpK { f: F64Gt, a: 0, k: 4616189618054758400, to: 7 }",
-            "JumpCmpK { f: F64Ge, a: 0, k: 4612811918334230528, to: 6 }",
-            "BinK { f: F64Lt, d: 2, a: 0, k: 4607182418800017408 }",
-            "JumpIfNot { c: 2, to: 2 }",
+            "JumpCmpK { f: F64Gt, a: 0, k: 4616189618054758400, to: 9 }",
+            "JumpCmpK { f: F64Ge, a: 0, k: 4612811918334230528, to: 8 }",
+            "JumpNotOrdK { o: F64Lt, a: 0, k: 4607182418800017408, to: 2 }",
             "Const { d: 1, bits: 7 }",
             "JumpCmpK { f: F64Ne, a: 0, k: 4607182418800017408, to: 2 }",
             "Const { d: 1, bits: 8 }",
+            "JumpCmpK { f: F64Gt, a: 0, k: 4616189618054758400, to: 2 }",
+            "Const { d: 1, bits: 9 }",
+            "JumpNotOrd { o: F64Le, a: 0, b: 0, to: 1 }",
             "BinI { f: I32LtU, d: 2, a: 1, imm: 5 }",
             "Return { base: 2 }",
         ]
@@ -519,6 +524,20 @@ fn every_op() -> Vec<Op> {
         });
         ops.push(Op::JumpCmpK {
             f,
+            a: 0,
+            k: 0,
+            to: 0,
+        });
+    }
+    for o in FloatOrd::ALL {
+        ops.push(Op::JumpNotOrd {
+            o,
+            a: 0,
+            b: 0,
+            to: 0,
+        });
+        ops.push(Op::JumpNotOrdK {
+            o,
             a: 0,
             k: 0,
             to: 0,

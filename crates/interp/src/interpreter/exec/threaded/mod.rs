@@ -648,6 +648,8 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::JumpCmp { f, to, .. } => JUMP_CMP[back(to) as usize][f as usize],
         Op::JumpCmpI { f, to, .. } => JUMP_CMP_I[back(to) as usize][f as usize],
         Op::JumpCmpK { f, to, .. } => JUMP_CMP_K[back(to) as usize][f as usize],
+        Op::JumpNotOrd { o, to, .. } => JUMP_NOT_ORD[back(to) as usize][o as usize],
+        Op::JumpNotOrdK { o, to, .. } => JUMP_NOT_ORD_K[back(to) as usize][o as usize],
         Op::Br { .. } => br,
         Op::BrIf { .. } => br_if,
         Op::BrTable { .. } => br_table,
