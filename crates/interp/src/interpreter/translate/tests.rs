@@ -632,3 +632,41 @@ fn in_bounds_checks_table_indices_and_jumps() {
     code.ops[1].op = Op::Jump { to: 0 };
     assert!(!in_bounds(&code));
 }
+
+/// The float-ordering jumps run as the comparisons do: a NaN operand makes
+/// every ordering false, so each `if` on one takes its `else`, and `eqz`
+/// of one is true.
+#[test]
+fn float_ordering_jumps_treat_nan_as_false() {
+    use crate::{Linker, Module, Store, Value};
+    let text = r#"(module
+        (func (export "f") (param f64 f64) (result i32) (local i32)
+          (if (f64.lt (local.get 0) (f64.const 1)) (then (local.set 2 (i32.const 1))))
+          (if (f64.ge (local.get 0) (local.get 1))
+            (then (local.set 2 (i32.or (local.get 2) (i32.const 2)))))
+          (block $b
+            (br_if $b (i32.eqz (f64.gt (local.get 0) (f64.const 4))))
+            (local.set 2 (i32.or (local.get 2) (i32.const 4))))
+          (local.get 2)))"#;
+    let module = Module::new(weft_wat::parse_module(text).expect("parses")).expect("valid");
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let f = store.export_func(inst, "f").expect("exported");
+    let mut run = |a: f64, b: f64| {
+        store
+            .call(
+                f,
+                &[
+                    Value::F64(weft_ast::Ieee64(a.to_bits())),
+                    Value::F64(weft_ast::Ieee64(b.to_bits())),
+                ],
+            )
+            .expect("runs")
+    };
+    assert_eq!(run(0.5, 0.0), [Value::I32(1 | 2)]);
+    assert_eq!(run(5.0, 6.0), [Value::I32(4)]);
+    assert_eq!(run(f64::NAN, 0.0), [Value::I32(0)]);
+    assert_eq!(run(0.5, f64::NAN), [Value::I32(1)]);
+}
