@@ -43,7 +43,7 @@ pub(crate) struct Target {
 
 /// One step of the internal form. Slot operands are frame slot indices;
 /// an i32 in a slot is zero-extended to 64 bits. The `to` of the jump ops
-/// (`Jump`, `JumpIf`, `JumpIfMove`, `JumpIfNot`, `JumpCmp`, `JumpCmpI`) is the target's
+/// (`Jump`, `JumpIf`, `JumpIfMove`, `JumpIfNot`, `JumpCmp`, `JumpCmpI`, `JumpCmpK`, `JumpNotOrd`, `JumpNotOrdK`) is the target's
 /// distance from the jump in ops (negative backward): a jump
 /// finds its target from its own address, without loading the code's op
 /// base, and its direction, known when translated, picks its handler (only
@@ -66,10 +66,29 @@ pub(crate) enum Op {
     JumpIfMove { c: u32, s: u16, d: u16, to: i32 },
     /// Jump by `to` if the i32 in `c` is zero.
     JumpIfNot { c: u32, to: i32 },
-    /// Jump by `to` if the integer comparison `f` of `a` and `b` holds.
+    /// Jump by `to` if the comparison `f` of `a` and `b` holds.
     JumpCmp { f: BinFn, a: u32, b: u32, to: i32 },
     /// `JumpCmp` with `b` a constant (sign-extended for i64).
     JumpCmpI { f: BinFn, a: u32, imm: i32, to: i32 },
+    /// `JumpCmp` with `b` a 64-bit constant (an `f64`, `f32` or large
+    /// `i64`): the fused form of a `BinK` comparison, 16-bit `a` like it.
+    JumpCmpK { f: BinFn, a: u16, k: u64, to: i32 },
+    /// Jump by `to` if the float ordering `o` of `a` and `b` does not hold
+    /// (is false, or an operand is NaN): an `if` on the comparison, which
+    /// no other ordering expresses.
+    JumpNotOrd {
+        o: FloatOrd,
+        a: u32,
+        b: u32,
+        to: i32,
+    },
+    /// `JumpNotOrd` with `b` a 64-bit constant, 16-bit `a` like `BinK`.
+    JumpNotOrdK {
+        o: FloatOrd,
+        a: u16,
+        k: u64,
+        to: i32,
+    },
     /// Take `targets[target]` (moving values).
     Br { target: u32 },
     /// Take `targets[target]` if the i32 in `c` is not zero.
@@ -200,6 +219,55 @@ pub(crate) enum Op {
     Access { instr: Box<Instr>, top: u32 },
     /// A GC instruction by its AST form, as `Num`.
     Gc { instr: Box<Instr>, top: u32 },
+}
+
+/// A float ordering: the comparisons whose negation is no comparison
+/// (with a NaN operand, `lt` and `ge` are both false), so that a jump
+/// taken when one is false has ops of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub(crate) enum FloatOrd {
+    F32Lt,
+    F32Gt,
+    F32Le,
+    F32Ge,
+    F64Lt,
+    F64Gt,
+    F64Le,
+    F64Ge,
+}
+
+impl FloatOrd {
+    /// Every ordering, in declaration order (`o as usize` indexes it).
+    pub(crate) const ALL: [FloatOrd; 8] = [
+        FloatOrd::F32Lt,
+        FloatOrd::F32Gt,
+        FloatOrd::F32Le,
+        FloatOrd::F32Ge,
+        FloatOrd::F64Lt,
+        FloatOrd::F64Gt,
+        FloatOrd::F64Le,
+        FloatOrd::F64Ge,
+    ];
+
+    /// The ordering that `f` is, if it is one.
+    pub(crate) fn of(f: BinFn) -> Option<FloatOrd> {
+        FloatOrd::ALL.into_iter().find(|o| o.bin() == f)
+    }
+
+    /// The operator that computes it.
+    pub(crate) const fn bin(self) -> BinFn {
+        match self {
+            FloatOrd::F32Lt => BinFn::F32Lt,
+            FloatOrd::F32Gt => BinFn::F32Gt,
+            FloatOrd::F32Le => BinFn::F32Le,
+            FloatOrd::F32Ge => BinFn::F32Ge,
+            FloatOrd::F64Lt => BinFn::F64Lt,
+            FloatOrd::F64Gt => BinFn::F64Gt,
+            FloatOrd::F64Le => BinFn::F64Le,
+            FloatOrd::F64Ge => BinFn::F64Ge,
+        }
+    }
 }
 
 /// An op's handler as the executor made it: a function pointer of the

@@ -116,6 +116,8 @@ pub(super) fn in_bounds(code: &Code) -> bool {
         } => s(c) && s(from as u32) && s(d as u32) && by(i, t),
         Op::JumpCmp { a, b, to: t, .. } => s(a) && s(b) && by(i, t),
         Op::JumpCmpI { a, to: t, .. } => s(a) && by(i, t),
+        Op::JumpCmpK { a, to: t, .. } | Op::JumpNotOrdK { a, to: t, .. } => s(a as u32) && by(i, t),
+        Op::JumpNotOrd { a, b, to: t, .. } => s(a) && s(b) && by(i, t),
         Op::Br { target: t } => target(t),
         Op::BrIf { c, target: t } => s(c) && target(t),
         Op::BrTable { index, start, len } => {

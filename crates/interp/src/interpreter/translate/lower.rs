@@ -80,7 +80,7 @@ impl Translator<'_> {
     }
 
     /// A binary operator with a register form.
-    fn binary(&mut self, f: BinFn, wide: bool) -> Result<(), Error> {
+    fn binary(&mut self, mut f: BinFn, wide: bool) -> Result<(), Error> {
         let b = self.pop()?;
         let a = self.pop()?;
         // An immediate: the constant as an i32 that sign-extends to it (an
@@ -106,7 +106,8 @@ impl Translator<'_> {
                 let a = self.read(a);
                 BinFnOp::Imm(a, imm)
             }
-            (Some(imm), None) if commutes(f) => {
+            (Some(imm), None) if flipped(f).is_some() => {
+                f = flipped(f).unwrap_or(f);
                 let b = self.read(b);
                 BinFnOp::Imm(b, imm)
             }
@@ -115,7 +116,8 @@ impl Translator<'_> {
                 let a = self.read(a);
                 BinFnOp::Wide(a, k)
             }
-            (None, None) if commutes(f) && k(a, b).is_some() => {
+            (None, None) if flipped(f).is_some() && k(a, b).is_some() => {
+                f = flipped(f).unwrap_or(f);
                 let k = k(a, b).unwrap_or_default();
                 let b = self.read(b);
                 BinFnOp::Wide(b, k)
@@ -741,27 +743,42 @@ enum BinFnOp {
     Wide(u32, u64),
 }
 
-/// Whether `f(a, b) = f(b, a)`, so that a constant left operand can be the
-/// immediate.
-fn commutes(f: BinFn) -> bool {
+/// The operator `g` with `f(a, b) = g(b, a)`, if there is one, so that a
+/// constant left operand can be the immediate: `f` itself where it
+/// commutes, the mirrored comparison where it orders (`k < x` is `x > k`,
+/// for floats too: with a NaN both are false).
+fn flipped(f: BinFn) -> Option<BinFn> {
     use BinFn::*;
-    matches!(
-        f,
-        I32Eq
-            | I32Ne
-            | I32Add
-            | I32Mul
-            | I32And
-            | I32Or
-            | I32Xor
-            | I64Eq
-            | I64Ne
-            | I64Add
-            | I64Mul
-            | I64And
-            | I64Or
-            | I64Xor
-    )
+    Some(match f {
+        I32Eq | I32Ne | I32Add | I32Mul | I32And | I32Or | I32Xor => f,
+        I64Eq | I64Ne | I64Add | I64Mul | I64And | I64Or | I64Xor => f,
+        F32Eq | F32Ne | F64Eq | F64Ne => f,
+        I32LtS => I32GtS,
+        I32LtU => I32GtU,
+        I32GtS => I32LtS,
+        I32GtU => I32LtU,
+        I32LeS => I32GeS,
+        I32LeU => I32GeU,
+        I32GeS => I32LeS,
+        I32GeU => I32LeU,
+        I64LtS => I64GtS,
+        I64LtU => I64GtU,
+        I64GtS => I64LtS,
+        I64GtU => I64LtU,
+        I64LeS => I64GeS,
+        I64LeU => I64GeU,
+        I64GeS => I64LeS,
+        I64GeU => I64LeU,
+        F32Lt => F32Gt,
+        F32Gt => F32Lt,
+        F32Le => F32Ge,
+        F32Ge => F32Le,
+        F64Lt => F64Gt,
+        F64Gt => F64Lt,
+        F64Le => F64Ge,
+        F64Ge => F64Le,
+        _ => return None,
+    })
 }
 
 /// A call's table index as the op keeps it.

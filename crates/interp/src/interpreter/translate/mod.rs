@@ -27,7 +27,7 @@ mod lower;
 #[cfg(test)]
 mod tests;
 
-use crate::interpreter::ir::{CatchOp, Code, Inst, Op, Target, TryScope};
+use crate::interpreter::ir::{CatchOp, Code, FloatOrd, Inst, Op, Target, TryScope};
 use crate::trap::Error;
 use crate::value::slots;
 use checks::in_bounds;
@@ -778,43 +778,67 @@ impl Translator<'_> {
 
     /// A jump to `to` when the i32 `c` is not zero (or is zero, with
     /// `if_zero`): a comparison just computed into `c` becomes the jump's
-    /// own test, an `i32.eqz` flips it.
+    /// own test, an `i32.eqz` flips it (and a comparison just before the
+    /// `eqz`, into the slot it read, is the test then).
     fn cond_jump(&mut self, c: Val, to: u32, mut if_zero: bool) -> Op {
         let to = to as i32;
         use crate::ops::num::UnFn;
-        let last = self.ops.len().checked_sub(1);
-        let fusable = c.loc == ValLoc::Home
-            && last
-                .is_some_and(|l| l as u32 >= self.barrier && dest_of(&self.ops[l]) == Some(c.at));
-        if fusable {
-            // The comparison's own result slot is dead after the jump: the
-            // value was popped.
-            match self.ops.last().cloned() {
-                Some(Op::Un {
+        // The slot the test reads; the result there is dead after the jump
+        // (the value was popped), so the op that wrote it can go.
+        let slot = c.at;
+        let home = c.loc == ValLoc::Home;
+        loop {
+            let last = self.ops.len().checked_sub(1).filter(|&l| {
+                home && l as u32 >= self.barrier && dest_of(&self.ops[l]) == Some(slot)
+            });
+            let Some(l) = last else {
+                break;
+            };
+            match self.ops[l].clone() {
+                Op::Un {
                     f: UnFn::I32Eqz, a, ..
-                }) => {
+                } => {
                     self.ops.pop();
                     if_zero = !if_zero;
+                    if a == slot {
+                        // The `eqz` read the value just computed there.
+                        continue;
+                    }
                     return if if_zero {
                         Op::JumpIfNot { c: a, to }
                     } else {
                         Op::JumpIf { c: a, to }
                     };
                 }
-                Some(Op::Bin { f, a, b, .. }) => {
+                Op::Bin { f, a, b, .. } => {
                     if let Some(f) = jump_test(f, if_zero) {
                         self.ops.pop();
                         return Op::JumpCmp { f, a, b, to };
                     }
+                    if let (true, Some(o)) = (if_zero, FloatOrd::of(f)) {
+                        self.ops.pop();
+                        return Op::JumpNotOrd { o, a, b, to };
+                    }
                 }
-                Some(Op::BinI { f, a, imm, .. }) => {
+                Op::BinI { f, a, imm, .. } => {
                     if let Some(f) = jump_test(f, if_zero) {
                         self.ops.pop();
                         return Op::JumpCmpI { f, a, imm, to };
                     }
                 }
+                Op::BinK { f, a, k, .. } => {
+                    if let Some(f) = jump_test(f, if_zero) {
+                        self.ops.pop();
+                        return Op::JumpCmpK { f, a, k, to };
+                    }
+                    if let (true, Some(o)) = (if_zero, FloatOrd::of(f)) {
+                        self.ops.pop();
+                        return Op::JumpNotOrdK { o, a, k, to };
+                    }
+                }
                 _ => {}
             }
+            break;
         }
         let c = self.read(c);
         if if_zero {
@@ -870,7 +894,10 @@ pub(super) fn jump_to(op: &mut Op) -> Option<&mut i32> {
         | Op::JumpIfMove { to, .. }
         | Op::JumpIfNot { to, .. }
         | Op::JumpCmp { to, .. }
-        | Op::JumpCmpI { to, .. } => Some(to),
+        | Op::JumpCmpI { to, .. }
+        | Op::JumpCmpK { to, .. }
+        | Op::JumpNotOrd { to, .. }
+        | Op::JumpNotOrdK { to, .. } => Some(to),
         _ => None,
     }
 }
@@ -903,11 +930,25 @@ fn dest(op: &mut Op) -> Option<&mut u32> {
     }
 }
 
-/// The integer comparison that makes a jump when `f` of the operands is
-/// non-zero (or, with `if_zero`, zero), if `f` is one.
+/// The comparison that makes a jump when `f` of the operands is non-zero
+/// (or, with `if_zero`, zero), if `f` is one. A float ordering has no
+/// negation (with a NaN operand both `lt` and `ge` are false), so it fuses
+/// only a jump taken when it holds; float `eq` and `ne` negate each other.
 fn jump_test(f: crate::ops::num::BinFn, if_zero: bool) -> Option<crate::ops::num::BinFn> {
     use crate::ops::num::BinFn::*;
+    if !if_zero
+        && matches!(
+            f,
+            F32Lt | F32Gt | F32Le | F32Ge | F64Lt | F64Gt | F64Le | F64Ge
+        )
+    {
+        return Some(f);
+    }
     let (f, negated) = match f {
+        F32Eq => (F32Eq, F32Ne),
+        F32Ne => (F32Ne, F32Eq),
+        F64Eq => (F64Eq, F64Ne),
+        F64Ne => (F64Ne, F64Eq),
         I32Eq => (I32Eq, I32Ne),
         I32Ne => (I32Ne, I32Eq),
         I32LtS => (I32LtS, I32GeS),

@@ -226,6 +226,45 @@ fn a_counted_loop_takes_two_ops() {
     );
 }
 
+/// A comparison with a constant on either side takes the constant as its
+/// operand (`k < x` is `x > k`), and a branch on it is one op: a float
+/// ordering that jumps when false (an `if` on it, or a `br_if` on its
+/// `eqz`) has ops of its own, as no ordering is its negation under NaN;
+/// float `eq` and `ne` negate each other.
+#[test]
+fn comparisons_with_a_constant_jump_in_one_op() {
+    let ops = ops_of(
+        r#"(module (func (param f64 i32) (result i32)
+            (block $b
+              (br_if $b (f64.lt (f64.const 4) (local.get 0)))
+              (br_if $b (f64.ge (local.get 0) (f64.const 2.5)))
+              (if (f64.lt (local.get 0) (f64.const 1))
+                (then (local.set 1 (i32.const 7))))
+              (if (f64.eq (local.get 0) (f64.const 1))
+                (then (local.set 1 (i32.const 8))))
+              (if (i32.eqz (f64.gt (local.get 0) (f64.const 4)))
+                (then (local.set 1 (i32.const 9))))
+              (br_if $b (i32.eqz (f64.le (local.get 0) (local.get 0)))))
+            (i32.gt_u (i32.const 5) (local.get 1))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "JumpCmpK { f: F64Gt, a: 0, k: 4616189618054758400, to: 9 }",
+            "JumpCmpK { f: F64Ge, a: 0, k: 4612811918334230528, to: 8 }",
+            "JumpNotOrdK { o: F64Lt, a: 0, k: 4607182418800017408, to: 2 }",
+            "Const { d: 1, bits: 7 }",
+            "JumpCmpK { f: F64Ne, a: 0, k: 4607182418800017408, to: 2 }",
+            "Const { d: 1, bits: 8 }",
+            "JumpCmpK { f: F64Gt, a: 0, k: 4616189618054758400, to: 2 }",
+            "Const { d: 1, bits: 9 }",
+            "JumpNotOrd { o: F64Le, a: 0, b: 0, to: 1 }",
+            "BinI { f: I32LtU, d: 2, a: 1, imm: 5 }",
+            "Return { base: 2 }",
+        ]
+    );
+}
+
 /// A value read from a local and still on the stack is saved to its home
 /// before the local is overwritten.
 #[test]
@@ -483,6 +522,26 @@ fn every_op() -> Vec<Op> {
             imm: 0,
             to: 0,
         });
+        ops.push(Op::JumpCmpK {
+            f,
+            a: 0,
+            k: 0,
+            to: 0,
+        });
+    }
+    for o in FloatOrd::ALL {
+        ops.push(Op::JumpNotOrd {
+            o,
+            a: 0,
+            b: 0,
+            to: 0,
+        });
+        ops.push(Op::JumpNotOrdK {
+            o,
+            a: 0,
+            k: 0,
+            to: 0,
+        });
     }
     ops.extend(UnFn::ALL.iter().map(|&f| Op::Un { f, d: 0, a: 0 }));
     ops.extend(TrapFn::ALL.iter().map(|&f| Op::Trapping {
@@ -572,4 +631,42 @@ fn in_bounds_checks_table_indices_and_jumps() {
     let mut code = code_of(Op::Unreachable, 1);
     code.ops[1].op = Op::Jump { to: 0 };
     assert!(!in_bounds(&code));
+}
+
+/// The float-ordering jumps run as the comparisons do: a NaN operand makes
+/// every ordering false, so each `if` on one takes its `else`, and `eqz`
+/// of one is true.
+#[test]
+fn float_ordering_jumps_treat_nan_as_false() {
+    use crate::{Linker, Module, Store, Value};
+    let text = r#"(module
+        (func (export "f") (param f64 f64) (result i32) (local i32)
+          (if (f64.lt (local.get 0) (f64.const 1)) (then (local.set 2 (i32.const 1))))
+          (if (f64.ge (local.get 0) (local.get 1))
+            (then (local.set 2 (i32.or (local.get 2) (i32.const 2)))))
+          (block $b
+            (br_if $b (i32.eqz (f64.gt (local.get 0) (f64.const 4))))
+            (local.set 2 (i32.or (local.get 2) (i32.const 4))))
+          (local.get 2)))"#;
+    let module = Module::new(weft_wat::parse_module(text).expect("parses")).expect("valid");
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let f = store.export_func(inst, "f").expect("exported");
+    let mut run = |a: f64, b: f64| {
+        store
+            .call(
+                f,
+                &[
+                    Value::F64(weft_ast::Ieee64(a.to_bits())),
+                    Value::F64(weft_ast::Ieee64(b.to_bits())),
+                ],
+            )
+            .expect("runs")
+    };
+    assert_eq!(run(0.5, 0.0), [Value::I32(1 | 2)]);
+    assert_eq!(run(5.0, 6.0), [Value::I32(4)]);
+    assert_eq!(run(f64::NAN, 0.0), [Value::I32(0)]);
+    assert_eq!(run(0.5, f64::NAN), [Value::I32(1)]);
 }

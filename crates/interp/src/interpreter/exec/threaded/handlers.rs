@@ -6,6 +6,7 @@
 //! dispatch on it.
 
 use super::*;
+use crate::interpreter::ir::FloatOrd;
 use crate::ops::mem::{LoadFn, StoreFn};
 use crate::ops::num::{BinFn, TrapFn, UnFn};
 use crate::ops::simd::SimdBinFn;
@@ -327,6 +328,72 @@ fn jump_cmp_i<const F: usize, const BACK: bool>(
     next!(c, after!(ip), fp, mem)
 }
 
+/// `Op::JumpCmpK` of comparison `BinFn::ALL[F]`, backward when `BACK`.
+fn jump_cmp_k<const F: usize, const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::JumpCmpK { a, k, to, .. } = *op(ip) else {
+        wrong()
+    };
+    if BinFn::ALL[F].call(slot!(fp, a), k) != 0 {
+        jump_by!(c, ip, to, fp, mem, BACK);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::JumpNotOrd` of ordering `FloatOrd::ALL[O]`, backward when `BACK`.
+fn jump_not_ord<const O: usize, const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::JumpNotOrd { a, b, to, .. } = *op(ip) else {
+        wrong()
+    };
+    if FloatOrd::ALL[O].bin().call(slot!(fp, a), slot!(fp, b)) == 0 {
+        jump_by!(c, ip, to, fp, mem, BACK);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::JumpNotOrdK` of ordering `FloatOrd::ALL[O]`, backward when `BACK`.
+fn jump_not_ord_k<const O: usize, const BACK: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::JumpNotOrdK { a, k, to, .. } = *op(ip) else {
+        wrong()
+    };
+    if FloatOrd::ALL[O].bin().call(slot!(fp, a), k) == 0 {
+        jump_by!(c, ip, to, fp, mem, BACK);
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// The tables of the float-ordering jumps, by direction (forward,
+/// backward) and ordering.
+macro_rules! ord_tables {
+    ($($o:ident),*) => {
+        /// `Op::JumpNotOrd` by direction and ordering.
+        pub(super) static JUMP_NOT_ORD: [[OpHandler; 8]; 2] = [
+            [$(jump_not_ord::<{ FloatOrd::$o as usize }, false>),*],
+            [$(jump_not_ord::<{ FloatOrd::$o as usize }, true>),*],
+        ];
+        /// `Op::JumpNotOrdK` by direction and ordering.
+        pub(super) static JUMP_NOT_ORD_K: [[OpHandler; 8]; 2] = [
+            [$(jump_not_ord_k::<{ FloatOrd::$o as usize }, false>),*],
+            [$(jump_not_ord_k::<{ FloatOrd::$o as usize }, true>),*],
+        ];
+    };
+}
+ord_tables!(F32Lt, F32Gt, F32Le, F32Ge, F64Lt, F64Gt, F64Le, F64Ge);
+
 /// `Op::Un` of operator `UnFn::ALL[F]`.
 fn un<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
     let Op::Un { d, a, .. } = *op(ip) else {
@@ -418,6 +485,11 @@ macro_rules! bin_tables {
         pub(super) static JUMP_CMP_I: [&[OpHandler]; 2] = [
             &[$(jump_cmp_i::<{ BinFn::$name as usize }, false>),*],
             &[$(jump_cmp_i::<{ BinFn::$name as usize }, true>),*],
+        ];
+        /// `Op::JumpCmpK` by direction (forward, backward) and operator.
+        pub(super) static JUMP_CMP_K: [&[OpHandler]; 2] = [
+            &[$(jump_cmp_k::<{ BinFn::$name as usize }, false>),*],
+            &[$(jump_cmp_k::<{ BinFn::$name as usize }, true>),*],
         ];
     };
 }
