@@ -119,6 +119,10 @@ macro_rules! asm {
     };
 }
 
+// The vector instructions (a child module: it extends `FnCompiler`).
+#[path = "simd.rs"]
+mod simd;
+
 /// A module's machine code.
 pub(crate) struct Compiled {
     buf: dynasmrt::ExecutableBuffer,
@@ -2180,6 +2184,7 @@ impl<'a> FnCompiler<'a> {
                 }
                 self.vs.push(Loc::Gpr(r), false);
             }
+            _ if self.simd(i, fuse)? => {}
             _ => return self.memory(i),
         }
         Some(true)

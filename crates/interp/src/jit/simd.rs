@@ -1,0 +1,1062 @@
+//! SIMD (`v128`) instructions compiled inline with SSE2 to SSE4.1.
+//!
+//! A child module of `compile.rs` (it extends `FnCompiler`), reached from
+//! its instruction dispatch through [`FnCompiler::simd`], which says
+//! whether it compiled the instruction; anything it leaves (no SSE4.1 on
+//! the machine, a memory other than a 32-bit memory 0, the few operations
+//! without an exact short sequence) goes on to `helpers::instr`, the
+//! interpreter's semantics on the operand slots.
+//!
+//! Every lowering computes exactly what `crate::ops::simd` computes, bit
+//! for bit, NaNs included where the interpreter fixes them: `f32x4.min`
+//! and its kin give `a + b` (the hardware's NaN propagation, as the
+//! interpreter's `min32` does) in lanes with a NaN and order -0 below +0,
+//! which bare `minps` does not; `pmin`/`pmax` are `minps`/`maxps` with
+//! the operands swapped (their definitions are the instructions'); shift
+//! counts are taken modulo the lane width; the swizzle's indexes from 16
+//! up select 0.
+//!
+//! Values: a `v128` lives in an SSE register or its 16-byte slot, as the
+//! value stack allows. xmm0 and xmm15 are scratch (the stack's moves use
+//! xmm0 and rax, so scratch values are made only once every operand is in
+//! its register); an operation that needs a third register takes one from
+//! the allocator for its duration.
+
+use dynasmrt::{DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
+use dynasmrt::x64::X64Relocation;
+use weft_ast::{Instr, MemArg};
+
+use super::{Cond, FnCompiler};
+use crate::jit::ctx::off;
+use crate::jit::entry::TrapCode;
+use crate::jit::stack::{Loc, Reg};
+
+type A = VecAssembler<X64Relocation>;
+
+/// Loads the 128-bit constant `lo | hi << 64` into `x` (clobbers rax).
+fn vconst(a: &mut A, x: Reg, lo: u64, hi: u64) {
+    asm!(a; mov rax, QWORD lo as i64; movq Rx(x), rax);
+    if hi == lo {
+        asm!(a; punpcklqdq Rx(x), Rx(x));
+    } else {
+        asm!(a; mov rax, QWORD hi as i64; pinsrq Rx(x), rax, 1);
+    }
+}
+
+/// Loads the 64-bit pattern `c` into both halves of `x` (clobbers rax).
+fn splat(a: &mut A, x: Reg, c: u64) {
+    vconst(a, x, c, c);
+}
+
+/// All ones in xmm0, then `x` inverted with it.
+fn not(a: &mut A, x: Reg) {
+    asm!(a; pcmpeqd xmm0, xmm0; pxor Rx(x), xmm0);
+}
+
+/// The bytes of a shuffle mask: the lane of `lanes` taken from the vector
+/// whose lanes start at `from` (0 or 16), 0x80 (a zero) for the others.
+fn shuffle_mask(lanes: &[u8; 16], from: u8) -> (u64, u64) {
+    let mut b = [0x80u8; 16];
+    for (i, &l) in lanes.iter().enumerate() {
+        let l = l & 31;
+        if (from..from + 16).contains(&l) {
+            b[i] = l - from;
+        }
+    }
+    let lo = u64::from_le_bytes(b[..8].try_into().unwrap_or_default());
+    let hi = u64::from_le_bytes(b[8..].try_into().unwrap_or_default());
+    (lo, hi)
+}
+
+impl FnCompiler<'_> {
+    /// Pops two vectors into registers the caller owns: (left, right).
+    fn v2(&mut self) -> (Reg, Reg) {
+        let b = self.vs.pop();
+        let x = self.vs.pop();
+        let xb = self.vs.in_xmm(b, &mut self.asm);
+        let xa = self.vs.in_xmm(x, &mut self.asm);
+        (xa, xb)
+    }
+
+    /// A binary operation whose result is in the left operand's register.
+    fn vbin(&mut self, f: impl FnOnce(&mut A, Reg, Reg)) {
+        let (xa, xb) = self.v2();
+        f(&mut self.asm.a, xa, xb);
+        self.vs.free(Loc::Xmm(xb));
+        self.vs.push(Loc::Xmm(xa), true);
+    }
+
+    /// A binary operation whose result is in the right operand's register.
+    fn vbin_rev(&mut self, f: impl FnOnce(&mut A, Reg, Reg)) {
+        let (xa, xb) = self.v2();
+        f(&mut self.asm.a, xa, xb);
+        self.vs.free(Loc::Xmm(xa));
+        self.vs.push(Loc::Xmm(xb), true);
+    }
+
+    /// A binary operation with a third register of its own: `f(a, x, y,
+    /// t)`, the result in `x`.
+    fn vbin_t(&mut self, f: impl FnOnce(&mut A, Reg, Reg, Reg)) {
+        let (xa, xb) = self.v2();
+        let t = self.vs.alloc_xmm(&mut self.asm);
+        f(&mut self.asm.a, xa, xb, t);
+        self.vs.free(Loc::Xmm(t));
+        self.vs.free(Loc::Xmm(xb));
+        self.vs.push(Loc::Xmm(xa), true);
+    }
+
+    /// A unary operation on a vector (or a scalar taken into an SSE
+    /// register, for the splats), the result a vector in its register.
+    fn vun(&mut self, f: impl FnOnce(&mut A, Reg)) {
+        let x = self.vs.pop();
+        let r = self.vs.in_xmm(x, &mut self.asm);
+        f(&mut self.asm.a, r);
+        self.vs.push(Loc::Xmm(r), true);
+    }
+
+    /// A unary operation with a third register of its own.
+    fn vun_t(&mut self, f: impl FnOnce(&mut A, Reg, Reg)) {
+        let x = self.vs.pop();
+        let r = self.vs.in_xmm(x, &mut self.asm);
+        let t = self.vs.alloc_xmm(&mut self.asm);
+        f(&mut self.asm.a, r, t);
+        self.vs.free(Loc::Xmm(t));
+        self.vs.push(Loc::Xmm(r), true);
+    }
+
+    /// A vector to an `i32` in a general-purpose register.
+    fn vto_gpr(&mut self, f: impl FnOnce(&mut A, Reg, Reg)) {
+        let x = self.vs.pop();
+        let v = self.vs.in_xmm(x, &mut self.asm);
+        let r = self.vs.alloc_gpr(&mut self.asm);
+        f(&mut self.asm.a, r, v);
+        self.vs.free(Loc::Xmm(v));
+        self.vs.push(Loc::Gpr(r), false);
+    }
+
+    /// A vector test setting the flags: kept for a following
+    /// `br_if`/`if`, else an `i32`.
+    fn vtest(&mut self, c: Cond, fuse: bool, f: impl FnOnce(&mut A, Reg)) {
+        let x = self.vs.pop();
+        let v = self.vs.in_xmm(x, &mut self.asm);
+        f(&mut self.asm.a, v);
+        self.vs.free(Loc::Xmm(v));
+        self.push_cond(c, fuse);
+    }
+
+    /// A lane replaced by a scalar (`i64` wide or not).
+    fn vreplace(&mut self, f: impl FnOnce(&mut A, Reg, Reg)) {
+        let s = self.vs.pop();
+        let x = self.vs.pop();
+        let v = self.vs.in_xmm(x, &mut self.asm);
+        let r = self.vs.in_gpr(s, &mut self.asm);
+        f(&mut self.asm.a, v, r);
+        self.vs.free(Loc::Gpr(r));
+        self.vs.push(Loc::Xmm(v), true);
+    }
+
+    /// A shift: the count (modulo `bits`, plus `add`) in xmm0, then
+    /// `f(a, x)` shifts `x` by it.
+    fn vshift(&mut self, bits: u32, add: u32, f: impl FnOnce(&mut A, Reg)) {
+        let n = self.vs.pop();
+        let x = self.vs.pop();
+        let v = self.vs.in_xmm(x, &mut self.asm);
+        match n.loc {
+            Loc::Const(c) => {
+                let k = (c as u32 % bits + add) as i32;
+                asm!(self.asm.a; mov eax, k);
+            }
+            _ => {
+                let r = self.vs.in_gpr(n, &mut self.asm);
+                asm!(self.asm.a; mov eax, Rd(r); and eax, (bits - 1) as i32);
+                if add != 0 {
+                    asm!(self.asm.a; add eax, add as i32);
+                }
+                self.vs.free(Loc::Gpr(r));
+            }
+        }
+        asm!(self.asm.a; movd xmm0, eax);
+        f(&mut self.asm.a, v);
+        self.vs.push(Loc::Xmm(v), true);
+    }
+
+    /// The effective address of an access of `size` bytes at the address
+    /// in `ra` and the static offset `o`, bounds-checked against memory
+    /// 0's length as the scalar accesses do: it is then `[rdx + rcx]`.
+    fn vaddr(&mut self, ra: Reg, o: i32, size: i32) {
+        let oob = self.trap(TrapCode::OutOfBounds);
+        asm!(self.asm.a
+            ; mov Rd(ra), Rd(ra)
+            ; lea rcx, [Rq(ra) + o]
+            ; lea rax, [rcx + size]
+            ; cmp rax, [r15 + off::MEM0_LEN]
+            ; ja =>oob
+            ; mov rdx, [r15 + off::MEM0_BASE]
+        );
+    }
+
+    /// The vector loads and stores of a 32-bit memory 0; `Some(false)` for
+    /// another memory (or an offset too large for a displacement).
+    fn vmemory(&mut self, i: &Instr, m: MemArg) -> Option<bool> {
+        use Instr::*;
+        if m.memory != 0 || !self.env.mem0_32 || m.offset > i32::MAX as u64 {
+            return Some(false);
+        }
+        let o = m.offset as i32;
+        match i {
+            V128Store { .. }
+            | V128Store8Lane { .. }
+            | V128Store16Lane { .. }
+            | V128Store32Lane { .. }
+            | V128Store64Lane { .. } => {
+                let v = self.vs.pop();
+                let addr = self.vs.pop();
+                let x = self.vs.in_xmm(v, &mut self.asm);
+                let ra = self.vs.in_gpr(addr, &mut self.asm);
+                let (size, l) = match i {
+                    V128Store8Lane { lane, .. } => (1, *lane as i8 & 15),
+                    V128Store16Lane { lane, .. } => (2, *lane as i8 & 7),
+                    V128Store32Lane { lane, .. } => (4, *lane as i8 & 3),
+                    V128Store64Lane { lane, .. } => (8, *lane as i8 & 1),
+                    _ => (16, 0),
+                };
+                self.vaddr(ra, o, size);
+                let a = &mut self.asm.a;
+                match size {
+                    1 => asm!(a; pextrb BYTE [rdx + rcx], Rx(x), l),
+                    2 => asm!(a; pextrw WORD [rdx + rcx], Rx(x), l),
+                    4 => asm!(a; pextrd DWORD [rdx + rcx], Rx(x), l),
+                    8 => asm!(a; pextrq QWORD [rdx + rcx], Rx(x), l),
+                    _ => asm!(a; movdqu [rdx + rcx], Rx(x)),
+                }
+                self.vs.free(Loc::Xmm(x));
+                self.vs.free(Loc::Gpr(ra));
+            }
+            V128Load8Lane { lane, .. }
+            | V128Load16Lane { lane, .. }
+            | V128Load32Lane { lane, .. }
+            | V128Load64Lane { lane, .. } => {
+                let v = self.vs.pop();
+                let addr = self.vs.pop();
+                let x = self.vs.in_xmm(v, &mut self.asm);
+                let ra = self.vs.in_gpr(addr, &mut self.asm);
+                let size = match i {
+                    V128Load8Lane { .. } => 1,
+                    V128Load16Lane { .. } => 2,
+                    V128Load32Lane { .. } => 4,
+                    _ => 8,
+                };
+                let l = (*lane as i32 & (16 / size - 1)) as i8;
+                self.vaddr(ra, o, size);
+                let a = &mut self.asm.a;
+                match size {
+                    1 => asm!(a; pinsrb Rx(x), BYTE [rdx + rcx], l),
+                    2 => asm!(a; pinsrw Rx(x), WORD [rdx + rcx], l),
+                    4 => asm!(a; pinsrd Rx(x), DWORD [rdx + rcx], l),
+                    _ => asm!(a; pinsrq Rx(x), QWORD [rdx + rcx], l),
+                }
+                self.vs.free(Loc::Gpr(ra));
+                self.vs.push(Loc::Xmm(x), true);
+            }
+            _ => {
+                let size = match i {
+                    V128Load { .. } => 16,
+                    V128Load8x8S { .. }
+                    | V128Load8x8U { .. }
+                    | V128Load16x4S { .. }
+                    | V128Load16x4U { .. }
+                    | V128Load32x2S { .. }
+                    | V128Load32x2U { .. }
+                    | V128Load64Splat { .. }
+                    | V128Load64Zero { .. } => 8,
+                    V128Load32Splat { .. } | V128Load32Zero { .. } => 4,
+                    V128Load16Splat { .. } => 2,
+                    V128Load8Splat { .. } => 1,
+                    _ => return Some(false),
+                };
+                let addr = self.vs.pop();
+                let ra = self.vs.in_gpr(addr, &mut self.asm);
+                let x = self.vs.alloc_xmm(&mut self.asm);
+                self.vaddr(ra, o, size);
+                let a = &mut self.asm.a;
+                match i {
+                    V128Load { .. } => asm!(a; movdqu Rx(x), [rdx + rcx]),
+                    V128Load8x8S { .. } => asm!(a; pmovsxbw Rx(x), QWORD [rdx + rcx]),
+                    V128Load8x8U { .. } => asm!(a; pmovzxbw Rx(x), QWORD [rdx + rcx]),
+                    V128Load16x4S { .. } => asm!(a; pmovsxwd Rx(x), QWORD [rdx + rcx]),
+                    V128Load16x4U { .. } => asm!(a; pmovzxwd Rx(x), QWORD [rdx + rcx]),
+                    V128Load32x2S { .. } => asm!(a; pmovsxdq Rx(x), QWORD [rdx + rcx]),
+                    V128Load32x2U { .. } => asm!(a; pmovzxdq Rx(x), QWORD [rdx + rcx]),
+                    V128Load64Splat { .. } => {
+                        asm!(a; movq Rx(x), QWORD [rdx + rcx]; punpcklqdq Rx(x), Rx(x))
+                    }
+                    V128Load64Zero { .. } => asm!(a; movq Rx(x), QWORD [rdx + rcx]),
+                    V128Load32Splat { .. } => {
+                        asm!(a; movd Rx(x), DWORD [rdx + rcx]; pshufd Rx(x), Rx(x), 0)
+                    }
+                    V128Load32Zero { .. } => asm!(a; movd Rx(x), DWORD [rdx + rcx]),
+                    V128Load16Splat { .. } => asm!(a
+                        ; movzx eax, WORD [rdx + rcx]
+                        ; movd Rx(x), eax
+                        ; pshuflw Rx(x), Rx(x), 0
+                        ; pshufd Rx(x), Rx(x), 0
+                    ),
+                    _ => asm!(a
+                        ; movzx eax, BYTE [rdx + rcx]
+                        ; movd Rx(x), eax
+                        ; pxor xmm0, xmm0
+                        ; pshufb Rx(x), xmm0
+                    ),
+                }
+                self.vs.free(Loc::Gpr(ra));
+                self.vs.push(Loc::Xmm(x), true);
+            }
+        }
+        Some(true)
+    }
+
+    /// Translates a vector instruction inline; `Some(false)` if `i` is not
+    /// one compiled so (it then runs through `helpers::instr`).
+    pub(super) fn simd(&mut self, i: &Instr, fuse: bool) -> Option<bool> {
+        use Instr::*;
+        if !self.env.sse41 {
+            return Some(false);
+        }
+        if let Some(m) = i.memarg() {
+            return match i {
+                V128Load { .. }
+                | V128Load8x8S { .. }
+                | V128Load8x8U { .. }
+                | V128Load16x4S { .. }
+                | V128Load16x4U { .. }
+                | V128Load32x2S { .. }
+                | V128Load32x2U { .. }
+                | V128Load8Splat { .. }
+                | V128Load16Splat { .. }
+                | V128Load32Splat { .. }
+                | V128Load64Splat { .. }
+                | V128Load32Zero { .. }
+                | V128Load64Zero { .. }
+                | V128Load8Lane { .. }
+                | V128Load16Lane { .. }
+                | V128Load32Lane { .. }
+                | V128Load64Lane { .. }
+                | V128Store { .. }
+                | V128Store8Lane { .. }
+                | V128Store16Lane { .. }
+                | V128Store32Lane { .. }
+                | V128Store64Lane { .. } => self.vmemory(i, m),
+                _ => Some(false),
+            };
+        }
+        let sse42 = std::is_x86_feature_detected!("sse4.2");
+        match i {
+            // Splats: the scalar into an SSE register, then spread.
+            I8x16Splat => {
+                self.vun(|a, x| asm!(a; pxor xmm0, xmm0; pshufb Rx(x), xmm0));
+            }
+            I16x8Splat => self.vun(|a, x| {
+                asm!(a; pshuflw Rx(x), Rx(x), 0; pshufd Rx(x), Rx(x), 0)
+            }),
+            I32x4Splat | F32x4Splat => self.vun(|a, x| asm!(a; pshufd Rx(x), Rx(x), 0)),
+            I64x2Splat | F64x2Splat => self.vun(|a, x| asm!(a; punpcklqdq Rx(x), Rx(x))),
+            // Lanes out, zero- or sign-extended as the interpreter pushes
+            // them (a float lane as its bits).
+            I8x16ExtractLaneS { lane } => {
+                let l = (*lane & 15) as i8;
+                self.vto_gpr(|a, r, v| asm!(a; pextrb eax, Rx(v), l; movsx Rd(r), al));
+            }
+            I8x16ExtractLaneU { lane } => {
+                let l = (*lane & 15) as i8;
+                self.vto_gpr(|a, r, v| asm!(a; pextrb Rd(r), Rx(v), l));
+            }
+            I16x8ExtractLaneS { lane } => {
+                let l = (*lane & 7) as i8;
+                self.vto_gpr(|a, r, v| asm!(a; pextrw eax, Rx(v), l; movsx Rd(r), ax));
+            }
+            I16x8ExtractLaneU { lane } => {
+                let l = (*lane & 7) as i8;
+                self.vto_gpr(|a, r, v| asm!(a; pextrw Rd(r), Rx(v), l));
+            }
+            I32x4ExtractLane { lane } | F32x4ExtractLane { lane } => {
+                let l = (*lane & 3) as i8;
+                self.vto_gpr(|a, r, v| asm!(a; pextrd Rd(r), Rx(v), l));
+            }
+            I64x2ExtractLane { lane } | F64x2ExtractLane { lane } => {
+                let l = (*lane & 1) as i8;
+                self.vto_gpr(|a, r, v| asm!(a; pextrq Rq(r), Rx(v), l));
+            }
+            I8x16ReplaceLane { lane } => {
+                let l = (*lane & 15) as i8;
+                self.vreplace(|a, v, r| asm!(a; pinsrb Rx(v), Rd(r), l));
+            }
+            I16x8ReplaceLane { lane } => {
+                let l = (*lane & 7) as i8;
+                self.vreplace(|a, v, r| asm!(a; pinsrw Rx(v), Rd(r), l));
+            }
+            I32x4ReplaceLane { lane } | F32x4ReplaceLane { lane } => {
+                let l = (*lane & 3) as i8;
+                self.vreplace(|a, v, r| asm!(a; pinsrd Rx(v), Rd(r), l));
+            }
+            I64x2ReplaceLane { lane } | F64x2ReplaceLane { lane } => {
+                let l = (*lane & 1) as i8;
+                self.vreplace(|a, v, r| asm!(a; pinsrq Rx(v), Rq(r), l));
+            }
+            I8x16Shuffle { lanes } => {
+                let (alo, ahi) = shuffle_mask(&lanes.0, 0);
+                let (blo, bhi) = shuffle_mask(&lanes.0, 16);
+                let none = 0x8080_8080_8080_8080;
+                let from_a = (alo, ahi) != (none, none);
+                let from_b = (blo, bhi) != (none, none);
+                self.vbin(|a, x, y| {
+                    vconst(a, 0, alo, ahi);
+                    asm!(a; pshufb Rx(x), xmm0);
+                    if from_b {
+                        vconst(a, 0, blo, bhi);
+                        asm!(a; pshufb Rx(y), xmm0);
+                        if from_a {
+                            asm!(a; por Rx(x), Rx(y));
+                        } else {
+                            asm!(a; movaps Rx(x), Rx(y));
+                        }
+                    }
+                });
+            }
+            // Indexes from 16 up get the top bit (a zero) by a saturating
+            // add of 0x70; those below keep their low four bits.
+            I8x16Swizzle | I8x16RelaxedSwizzle => self.vbin(|a, x, y| {
+                splat(a, 0, 0x7070_7070_7070_7070);
+                asm!(a; paddusb xmm0, Rx(y); pshufb Rx(x), xmm0);
+            }),
+            // Integer comparisons: eq and signed gt are instructions; the
+            // others are their complements, mirrors, or an unsigned
+            // max/min compared with the operand.
+            I8x16Eq => self.vbin(|a, x, y| asm!(a; pcmpeqb Rx(x), Rx(y))),
+            I8x16Ne => self.vbin(|a, x, y| {
+                asm!(a; pcmpeqb Rx(x), Rx(y));
+                not(a, x);
+            }),
+            I8x16GtS => self.vbin(|a, x, y| asm!(a; pcmpgtb Rx(x), Rx(y))),
+            I8x16LtS => self.vbin_rev(|a, x, y| asm!(a; pcmpgtb Rx(y), Rx(x))),
+            I8x16LeS => self.vbin(|a, x, y| {
+                asm!(a; pcmpgtb Rx(x), Rx(y));
+                not(a, x);
+            }),
+            I8x16GeS => self.vbin_rev(|a, x, y| {
+                asm!(a; pcmpgtb Rx(y), Rx(x));
+                not(a, y);
+            }),
+            I8x16GeU => self.vbin(|a, x, y| {
+                asm!(a; movaps xmm0, Rx(x); pmaxub xmm0, Rx(y); pcmpeqb Rx(x), xmm0)
+            }),
+            I8x16LeU => self.vbin(|a, x, y| {
+                asm!(a; movaps xmm0, Rx(x); pminub xmm0, Rx(y); pcmpeqb Rx(x), xmm0)
+            }),
+            I8x16GtU => self.vbin(|a, x, y| {
+                asm!(a; movaps xmm0, Rx(x); pminub xmm0, Rx(y); pcmpeqb Rx(x), xmm0);
+                not(a, x);
+            }),
+            I8x16LtU => self.vbin(|a, x, y| {
+                asm!(a; movaps xmm0, Rx(x); pmaxub xmm0, Rx(y); pcmpeqb Rx(x), xmm0);
+                not(a, x);
+            }),
+            I16x8Eq => self.vbin(|a, x, y| asm!(a; pcmpeqw Rx(x), Rx(y))),
+            I16x8Ne => self.vbin(|a, x, y| {
+                asm!(a; pcmpeqw Rx(x), Rx(y));
+                not(a, x);
+            }),
+            I16x8GtS => self.vbin(|a, x, y| asm!(a; pcmpgtw Rx(x), Rx(y))),
+            I16x8LtS => self.vbin_rev(|a, x, y| asm!(a; pcmpgtw Rx(y), Rx(x))),
+            I16x8LeS => self.vbin(|a, x, y| {
+                asm!(a; pcmpgtw Rx(x), Rx(y));
+                not(a, x);
+            }),
+            I16x8GeS => self.vbin_rev(|a, x, y| {
+                asm!(a; pcmpgtw Rx(y), Rx(x));
+                not(a, y);
+            }),
+            I16x8GeU => self.vbin(|a, x, y| {
+                asm!(a; movaps xmm0, Rx(x); pmaxuw xmm0, Rx(y); pcmpeqw Rx(x), xmm0)
+            }),
+            I16x8LeU => self.vbin(|a, x, y| {
+                asm!(a; movaps xmm0, Rx(x); pminuw xmm0, Rx(y); pcmpeqw Rx(x), xmm0)
+            }),
+            I16x8GtU => self.vbin(|a, x, y| {
+                asm!(a; movaps xmm0, Rx(x); pminuw xmm0, Rx(y); pcmpeqw Rx(x), xmm0);
+                not(a, x);
+            }),
+            I16x8LtU => self.vbin(|a, x, y| {
+                asm!(a; movaps xmm0, Rx(x); pmaxuw xmm0, Rx(y); pcmpeqw Rx(x), xmm0);
+                not(a, x);
+            }),
+            I32x4Eq => self.vbin(|a, x, y| asm!(a; pcmpeqd Rx(x), Rx(y))),
+            I32x4Ne => self.vbin(|a, x, y| {
+                asm!(a; pcmpeqd Rx(x), Rx(y));
+                not(a, x);
+            }),
+            I32x4GtS => self.vbin(|a, x, y| asm!(a; pcmpgtd Rx(x), Rx(y))),
+            I32x4LtS => self.vbin_rev(|a, x, y| asm!(a; pcmpgtd Rx(y), Rx(x))),
+            I32x4LeS => self.vbin(|a, x, y| {
+                asm!(a; pcmpgtd Rx(x), Rx(y));
+                not(a, x);
+            }),
+            I32x4GeS => self.vbin_rev(|a, x, y| {
+                asm!(a; pcmpgtd Rx(y), Rx(x));
+                not(a, y);
+            }),
+            I32x4GeU => self.vbin(|a, x, y| {
+                asm!(a; movaps xmm0, Rx(x); pmaxud xmm0, Rx(y); pcmpeqd Rx(x), xmm0)
+            }),
+            I32x4LeU => self.vbin(|a, x, y| {
+                asm!(a; movaps xmm0, Rx(x); pminud xmm0, Rx(y); pcmpeqd Rx(x), xmm0)
+            }),
+            I32x4GtU => self.vbin(|a, x, y| {
+                asm!(a; movaps xmm0, Rx(x); pminud xmm0, Rx(y); pcmpeqd Rx(x), xmm0);
+                not(a, x);
+            }),
+            I32x4LtU => self.vbin(|a, x, y| {
+                asm!(a; movaps xmm0, Rx(x); pmaxud xmm0, Rx(y); pcmpeqd Rx(x), xmm0);
+                not(a, x);
+            }),
+            I64x2Eq => self.vbin(|a, x, y| asm!(a; pcmpeqq Rx(x), Rx(y))),
+            I64x2Ne => self.vbin(|a, x, y| {
+                asm!(a; pcmpeqq Rx(x), Rx(y));
+                not(a, x);
+            }),
+            // pcmpgtq is SSE4.2.
+            I64x2GtS | I64x2LtS | I64x2LeS | I64x2GeS if !sse42 => return Some(false),
+            I64x2GtS => self.vbin(|a, x, y| asm!(a; pcmpgtq Rx(x), Rx(y))),
+            I64x2LtS => self.vbin_rev(|a, x, y| asm!(a; pcmpgtq Rx(y), Rx(x))),
+            I64x2LeS => self.vbin(|a, x, y| {
+                asm!(a; pcmpgtq Rx(x), Rx(y));
+                not(a, x);
+            }),
+            I64x2GeS => self.vbin_rev(|a, x, y| {
+                asm!(a; pcmpgtq Rx(y), Rx(x));
+                not(a, y);
+            }),
+            // Float comparisons: cmpps's predicates are the spec's (ne is
+            // the unordered one, true with a NaN); gt and ge mirror lt and
+            // le.
+            F32x4Eq => self.vbin(|a, x, y| asm!(a; cmpps Rx(x), Rx(y), 0)),
+            F32x4Ne => self.vbin(|a, x, y| asm!(a; cmpps Rx(x), Rx(y), 4)),
+            F32x4Lt => self.vbin(|a, x, y| asm!(a; cmpps Rx(x), Rx(y), 1)),
+            F32x4Le => self.vbin(|a, x, y| asm!(a; cmpps Rx(x), Rx(y), 2)),
+            F32x4Gt => self.vbin_rev(|a, x, y| asm!(a; cmpps Rx(y), Rx(x), 1)),
+            F32x4Ge => self.vbin_rev(|a, x, y| asm!(a; cmpps Rx(y), Rx(x), 2)),
+            F64x2Eq => self.vbin(|a, x, y| asm!(a; cmppd Rx(x), Rx(y), 0)),
+            F64x2Ne => self.vbin(|a, x, y| asm!(a; cmppd Rx(x), Rx(y), 4)),
+            F64x2Lt => self.vbin(|a, x, y| asm!(a; cmppd Rx(x), Rx(y), 1)),
+            F64x2Le => self.vbin(|a, x, y| asm!(a; cmppd Rx(x), Rx(y), 2)),
+            F64x2Gt => self.vbin_rev(|a, x, y| asm!(a; cmppd Rx(y), Rx(x), 1)),
+            F64x2Ge => self.vbin_rev(|a, x, y| asm!(a; cmppd Rx(y), Rx(x), 2)),
+            // Bitwise.
+            V128Not => self.vun(|a, x| not(a, x)),
+            V128And => self.vbin(|a, x, y| asm!(a; pand Rx(x), Rx(y))),
+            V128Or => self.vbin(|a, x, y| asm!(a; por Rx(x), Rx(y))),
+            V128Xor => self.vbin(|a, x, y| asm!(a; pxor Rx(x), Rx(y))),
+            // pandn inverts its destination: b's register gets a & !b.
+            V128AndNot => self.vbin_rev(|a, x, y| asm!(a; pandn Rx(y), Rx(x))),
+            V128Bitselect
+            | I8x16RelaxedLaneselect
+            | I16x8RelaxedLaneselect
+            | I32x4RelaxedLaneselect
+            | I64x2RelaxedLaneselect => {
+                let c = self.vs.pop();
+                let b = self.vs.pop();
+                let x = self.vs.pop();
+                let xc = self.vs.in_xmm(c, &mut self.asm);
+                let xb = self.vs.in_xmm(b, &mut self.asm);
+                let xa = self.vs.in_xmm(x, &mut self.asm);
+                asm!(self.asm.a
+                    ; pand Rx(xa), Rx(xc)
+                    ; pandn Rx(xc), Rx(xb)
+                    ; por Rx(xa), Rx(xc)
+                );
+                self.vs.free(Loc::Xmm(xb));
+                self.vs.free(Loc::Xmm(xc));
+                self.vs.push(Loc::Xmm(xa), true);
+            }
+            V128AnyTrue => self.vtest(Cond::Ne, fuse, |a, x| asm!(a; ptest Rx(x), Rx(x))),
+            // All true: no lane equal to zero.
+            I8x16AllTrue | I16x8AllTrue | I32x4AllTrue | I64x2AllTrue => {
+                let w = match i {
+                    I8x16AllTrue => 1,
+                    I16x8AllTrue => 2,
+                    I32x4AllTrue => 4,
+                    _ => 8,
+                };
+                self.vtest(Cond::Eq, fuse, |a, x| {
+                    asm!(a; pxor xmm0, xmm0);
+                    match w {
+                        1 => asm!(a; pcmpeqb xmm0, Rx(x)),
+                        2 => asm!(a; pcmpeqw xmm0, Rx(x)),
+                        4 => asm!(a; pcmpeqd xmm0, Rx(x)),
+                        _ => asm!(a; pcmpeqq xmm0, Rx(x)),
+                    }
+                    asm!(a; ptest xmm0, xmm0);
+                });
+            }
+            I8x16Bitmask => self.vto_gpr(|a, r, v| asm!(a; pmovmskb Rd(r), Rx(v))),
+            I16x8Bitmask => self.vto_gpr(|a, r, v| {
+                asm!(a
+                    ; movaps xmm0, Rx(v)
+                    ; packsswb xmm0, xmm0
+                    ; pmovmskb Rd(r), xmm0
+                    ; and Rd(r), 0xff
+                )
+            }),
+            I32x4Bitmask => self.vto_gpr(|a, r, v| asm!(a; movmskps Rd(r), Rx(v))),
+            I64x2Bitmask => self.vto_gpr(|a, r, v| asm!(a; movmskpd Rd(r), Rx(v))),
+            // Integer arithmetic.
+            I8x16Add => self.vbin(|a, x, y| asm!(a; paddb Rx(x), Rx(y))),
+            I8x16Sub => self.vbin(|a, x, y| asm!(a; psubb Rx(x), Rx(y))),
+            I16x8Add => self.vbin(|a, x, y| asm!(a; paddw Rx(x), Rx(y))),
+            I16x8Sub => self.vbin(|a, x, y| asm!(a; psubw Rx(x), Rx(y))),
+            I16x8Mul => self.vbin(|a, x, y| asm!(a; pmullw Rx(x), Rx(y))),
+            I32x4Add => self.vbin(|a, x, y| asm!(a; paddd Rx(x), Rx(y))),
+            I32x4Sub => self.vbin(|a, x, y| asm!(a; psubd Rx(x), Rx(y))),
+            I32x4Mul => self.vbin(|a, x, y| asm!(a; pmulld Rx(x), Rx(y))),
+            I64x2Add => self.vbin(|a, x, y| asm!(a; paddq Rx(x), Rx(y))),
+            I64x2Sub => self.vbin(|a, x, y| asm!(a; psubq Rx(x), Rx(y))),
+            // lo(a) lo(b) + (hi(a) lo(b) + lo(a) hi(b)) << 32.
+            I64x2Mul => self.vbin(|a, x, y| {
+                asm!(a
+                    ; movaps xmm0, Rx(x)
+                    ; psrlq xmm0, 32
+                    ; pmuludq xmm0, Rx(y)
+                    ; movaps xmm15, Rx(y)
+                    ; psrlq xmm15, 32
+                    ; pmuludq xmm15, Rx(x)
+                    ; paddq xmm0, xmm15
+                    ; psllq xmm0, 32
+                    ; pmuludq Rx(x), Rx(y)
+                    ; paddq Rx(x), xmm0
+                )
+            }),
+            I8x16AddSatS => self.vbin(|a, x, y| asm!(a; paddsb Rx(x), Rx(y))),
+            I8x16AddSatU => self.vbin(|a, x, y| asm!(a; paddusb Rx(x), Rx(y))),
+            I8x16SubSatS => self.vbin(|a, x, y| asm!(a; psubsb Rx(x), Rx(y))),
+            I8x16SubSatU => self.vbin(|a, x, y| asm!(a; psubusb Rx(x), Rx(y))),
+            I16x8AddSatS => self.vbin(|a, x, y| asm!(a; paddsw Rx(x), Rx(y))),
+            I16x8AddSatU => self.vbin(|a, x, y| asm!(a; paddusw Rx(x), Rx(y))),
+            I16x8SubSatS => self.vbin(|a, x, y| asm!(a; psubsw Rx(x), Rx(y))),
+            I16x8SubSatU => self.vbin(|a, x, y| asm!(a; psubusw Rx(x), Rx(y))),
+            I8x16MinS => self.vbin(|a, x, y| asm!(a; pminsb Rx(x), Rx(y))),
+            I8x16MinU => self.vbin(|a, x, y| asm!(a; pminub Rx(x), Rx(y))),
+            I8x16MaxS => self.vbin(|a, x, y| asm!(a; pmaxsb Rx(x), Rx(y))),
+            I8x16MaxU => self.vbin(|a, x, y| asm!(a; pmaxub Rx(x), Rx(y))),
+            I16x8MinS => self.vbin(|a, x, y| asm!(a; pminsw Rx(x), Rx(y))),
+            I16x8MinU => self.vbin(|a, x, y| asm!(a; pminuw Rx(x), Rx(y))),
+            I16x8MaxS => self.vbin(|a, x, y| asm!(a; pmaxsw Rx(x), Rx(y))),
+            I16x8MaxU => self.vbin(|a, x, y| asm!(a; pmaxuw Rx(x), Rx(y))),
+            I32x4MinS => self.vbin(|a, x, y| asm!(a; pminsd Rx(x), Rx(y))),
+            I32x4MinU => self.vbin(|a, x, y| asm!(a; pminud Rx(x), Rx(y))),
+            I32x4MaxS => self.vbin(|a, x, y| asm!(a; pmaxsd Rx(x), Rx(y))),
+            I32x4MaxU => self.vbin(|a, x, y| asm!(a; pmaxud Rx(x), Rx(y))),
+            I8x16AvgrU => self.vbin(|a, x, y| asm!(a; pavgb Rx(x), Rx(y))),
+            I16x8AvgrU => self.vbin(|a, x, y| asm!(a; pavgw Rx(x), Rx(y))),
+            I8x16Abs => self.vun(|a, x| asm!(a; pabsb Rx(x), Rx(x))),
+            I16x8Abs => self.vun(|a, x| asm!(a; pabsw Rx(x), Rx(x))),
+            I32x4Abs => self.vun(|a, x| asm!(a; pabsd Rx(x), Rx(x))),
+            // The sign of each lane spread over it, then (x ^ s) - s.
+            I64x2Abs => self.vun(|a, x| {
+                asm!(a
+                    ; pshufd xmm0, Rx(x), 0xf5u8 as i8
+                    ; psrad xmm0, 31
+                    ; pxor Rx(x), xmm0
+                    ; psubq Rx(x), xmm0
+                )
+            }),
+            I8x16Neg => self.vun(|a, x| {
+                asm!(a; pxor xmm0, xmm0; psubb xmm0, Rx(x); movaps Rx(x), xmm0)
+            }),
+            I16x8Neg => self.vun(|a, x| {
+                asm!(a; pxor xmm0, xmm0; psubw xmm0, Rx(x); movaps Rx(x), xmm0)
+            }),
+            I32x4Neg => self.vun(|a, x| {
+                asm!(a; pxor xmm0, xmm0; psubd xmm0, Rx(x); movaps Rx(x), xmm0)
+            }),
+            I64x2Neg => self.vun(|a, x| {
+                asm!(a; pxor xmm0, xmm0; psubq xmm0, Rx(x); movaps Rx(x), xmm0)
+            }),
+            // A nibble table looked up for each half of each byte.
+            I8x16Popcnt => self.vun_t(|a, x, t| {
+                splat(a, 15, 0x0f0f_0f0f_0f0f_0f0f);
+                asm!(a
+                    ; movaps xmm0, Rx(x)
+                    ; psrlw xmm0, 4
+                    ; pand xmm0, xmm15
+                    ; pand Rx(x), xmm15
+                );
+                vconst(a, t, 0x0302_0201_0201_0100, 0x0403_0302_0302_0201);
+                asm!(a; pshufb Rx(t), Rx(x));
+                vconst(a, x, 0x0302_0201_0201_0100, 0x0403_0302_0302_0201);
+                asm!(a; pshufb Rx(x), xmm0; paddb Rx(x), Rx(t));
+            }),
+            I16x8Q15MulrSatS | I16x8RelaxedQ15mulrS => self.vbin(|a, x, y| {
+                // Only -1 * -1 rounds to 0x8000: it saturates to 0x7fff.
+                asm!(a; pmulhrsw Rx(x), Rx(y));
+                splat(a, 0, 0x8000_8000_8000_8000);
+                asm!(a; pcmpeqw xmm0, Rx(x); pxor Rx(x), xmm0);
+            }),
+            I8x16NarrowI16x8S => self.vbin(|a, x, y| asm!(a; packsswb Rx(x), Rx(y))),
+            I8x16NarrowI16x8U => self.vbin(|a, x, y| asm!(a; packuswb Rx(x), Rx(y))),
+            I16x8NarrowI32x4S => self.vbin(|a, x, y| asm!(a; packssdw Rx(x), Rx(y))),
+            I16x8NarrowI32x4U => self.vbin(|a, x, y| asm!(a; packusdw Rx(x), Rx(y))),
+            I16x8ExtendLowI8x16S => self.vun(|a, x| asm!(a; pmovsxbw Rx(x), Rx(x))),
+            I16x8ExtendLowI8x16U => self.vun(|a, x| asm!(a; pmovzxbw Rx(x), Rx(x))),
+            I32x4ExtendLowI16x8S => self.vun(|a, x| asm!(a; pmovsxwd Rx(x), Rx(x))),
+            I32x4ExtendLowI16x8U => self.vun(|a, x| asm!(a; pmovzxwd Rx(x), Rx(x))),
+            I64x2ExtendLowI32x4S => self.vun(|a, x| asm!(a; pmovsxdq Rx(x), Rx(x))),
+            I64x2ExtendLowI32x4U => self.vun(|a, x| asm!(a; pmovzxdq Rx(x), Rx(x))),
+            I16x8ExtendHighI8x16S => self.vun(|a, x| {
+                asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8; pmovsxbw Rx(x), Rx(x))
+            }),
+            I16x8ExtendHighI8x16U => self.vun(|a, x| {
+                asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8; pmovzxbw Rx(x), Rx(x))
+            }),
+            I32x4ExtendHighI16x8S => self.vun(|a, x| {
+                asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8; pmovsxwd Rx(x), Rx(x))
+            }),
+            I32x4ExtendHighI16x8U => self.vun(|a, x| {
+                asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8; pmovzxwd Rx(x), Rx(x))
+            }),
+            I64x2ExtendHighI32x4S => self.vun(|a, x| {
+                asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8; pmovsxdq Rx(x), Rx(x))
+            }),
+            I64x2ExtendHighI32x4U => self.vun(|a, x| {
+                asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8; pmovzxdq Rx(x), Rx(x))
+            }),
+            // Extended multiplications: both halves widened, then
+            // multiplied (i64x2: the 32-bit lanes moved to the even places
+            // pmuldq/pmuludq read).
+            I16x8ExtmulLowI8x16S => self.vbin(|a, x, y| {
+                asm!(a; pmovsxbw Rx(x), Rx(x); pmovsxbw Rx(y), Rx(y); pmullw Rx(x), Rx(y))
+            }),
+            I16x8ExtmulLowI8x16U => self.vbin(|a, x, y| {
+                asm!(a; pmovzxbw Rx(x), Rx(x); pmovzxbw Rx(y), Rx(y); pmullw Rx(x), Rx(y))
+            }),
+            I16x8ExtmulHighI8x16S => self.vbin(|a, x, y| {
+                asm!(a
+                    ; pshufd Rx(x), Rx(x), 0xeeu8 as i8
+                    ; pshufd Rx(y), Rx(y), 0xeeu8 as i8
+                    ; pmovsxbw Rx(x), Rx(x)
+                    ; pmovsxbw Rx(y), Rx(y)
+                    ; pmullw Rx(x), Rx(y)
+                )
+            }),
+            I16x8ExtmulHighI8x16U => self.vbin(|a, x, y| {
+                asm!(a
+                    ; pshufd Rx(x), Rx(x), 0xeeu8 as i8
+                    ; pshufd Rx(y), Rx(y), 0xeeu8 as i8
+                    ; pmovzxbw Rx(x), Rx(x)
+                    ; pmovzxbw Rx(y), Rx(y)
+                    ; pmullw Rx(x), Rx(y)
+                )
+            }),
+            I32x4ExtmulLowI16x8S => self.vbin(|a, x, y| {
+                asm!(a; pmovsxwd Rx(x), Rx(x); pmovsxwd Rx(y), Rx(y); pmulld Rx(x), Rx(y))
+            }),
+            I32x4ExtmulLowI16x8U => self.vbin(|a, x, y| {
+                asm!(a; pmovzxwd Rx(x), Rx(x); pmovzxwd Rx(y), Rx(y); pmulld Rx(x), Rx(y))
+            }),
+            I32x4ExtmulHighI16x8S => self.vbin(|a, x, y| {
+                asm!(a
+                    ; pshufd Rx(x), Rx(x), 0xeeu8 as i8
+                    ; pshufd Rx(y), Rx(y), 0xeeu8 as i8
+                    ; pmovsxwd Rx(x), Rx(x)
+                    ; pmovsxwd Rx(y), Rx(y)
+                    ; pmulld Rx(x), Rx(y)
+                )
+            }),
+            I32x4ExtmulHighI16x8U => self.vbin(|a, x, y| {
+                asm!(a
+                    ; pshufd Rx(x), Rx(x), 0xeeu8 as i8
+                    ; pshufd Rx(y), Rx(y), 0xeeu8 as i8
+                    ; pmovzxwd Rx(x), Rx(x)
+                    ; pmovzxwd Rx(y), Rx(y)
+                    ; pmulld Rx(x), Rx(y)
+                )
+            }),
+            I64x2ExtmulLowI32x4S => self.vbin(|a, x, y| {
+                asm!(a
+                    ; pshufd Rx(x), Rx(x), 0x50
+                    ; pshufd Rx(y), Rx(y), 0x50
+                    ; pmuldq Rx(x), Rx(y)
+                )
+            }),
+            I64x2ExtmulHighI32x4S => self.vbin(|a, x, y| {
+                asm!(a
+                    ; pshufd Rx(x), Rx(x), 0xfau8 as i8
+                    ; pshufd Rx(y), Rx(y), 0xfau8 as i8
+                    ; pmuldq Rx(x), Rx(y)
+                )
+            }),
+            I64x2ExtmulLowI32x4U => self.vbin(|a, x, y| {
+                asm!(a
+                    ; pshufd Rx(x), Rx(x), 0x50
+                    ; pshufd Rx(y), Rx(y), 0x50
+                    ; pmuludq Rx(x), Rx(y)
+                )
+            }),
+            I64x2ExtmulHighI32x4U => self.vbin(|a, x, y| {
+                asm!(a
+                    ; pshufd Rx(x), Rx(x), 0xfau8 as i8
+                    ; pshufd Rx(y), Rx(y), 0xfau8 as i8
+                    ; pmuludq Rx(x), Rx(y)
+                )
+            }),
+            I32x4DotI16x8S => self.vbin(|a, x, y| asm!(a; pmaddwd Rx(x), Rx(y))),
+            // Pairwise sums as multiply-adds by ones (u16: biased to
+            // signed, the bias added back).
+            I16x8ExtaddPairwiseI8x16S => self.vun(|a, x| {
+                splat(a, 0, 0x0101_0101_0101_0101);
+                asm!(a; pmaddubsw xmm0, Rx(x); movaps Rx(x), xmm0);
+            }),
+            I16x8ExtaddPairwiseI8x16U => self.vun(|a, x| {
+                splat(a, 0, 0x0101_0101_0101_0101);
+                asm!(a; pmaddubsw Rx(x), xmm0);
+            }),
+            I32x4ExtaddPairwiseI16x8S => self.vun(|a, x| {
+                splat(a, 0, 0x0001_0001_0001_0001);
+                asm!(a; pmaddwd Rx(x), xmm0);
+            }),
+            I32x4ExtaddPairwiseI16x8U => self.vun(|a, x| {
+                splat(a, 0, 0x8000_8000_8000_8000);
+                asm!(a; pxor Rx(x), xmm0);
+                splat(a, 0, 0x0001_0001_0001_0001);
+                asm!(a; pmaddwd Rx(x), xmm0);
+                splat(a, 0, 0x0001_0000_0001_0000);
+                asm!(a; paddd Rx(x), xmm0);
+            }),
+            // Shifts, the count modulo the lane width. Bytes shift as
+            // words, the bits crossing between bytes masked off; an
+            // arithmetic byte shift works on each byte in the high half
+            // of a word.
+            I8x16Shl => self.vshift(8, 0, |a, x| {
+                asm!(a
+                    ; psllw Rx(x), xmm0
+                    ; pcmpeqd xmm15, xmm15
+                    ; psrlw xmm15, 8
+                    ; psllw xmm15, xmm0
+                    ; psllw xmm15, 8
+                    ; psrlw xmm15, 8
+                    ; packuswb xmm15, xmm15
+                    ; pand Rx(x), xmm15
+                )
+            }),
+            I8x16ShrU => self.vshift(8, 0, |a, x| {
+                asm!(a
+                    ; psrlw Rx(x), xmm0
+                    ; pcmpeqd xmm15, xmm15
+                    ; psrlw xmm15, 8
+                    ; psrlw xmm15, xmm0
+                    ; packuswb xmm15, xmm15
+                    ; pand Rx(x), xmm15
+                )
+            }),
+            I8x16ShrS => self.vshift(8, 8, |a, x| {
+                asm!(a
+                    ; movaps xmm15, Rx(x)
+                    ; punpckhbw xmm15, xmm15
+                    ; punpcklbw Rx(x), Rx(x)
+                    ; psraw Rx(x), xmm0
+                    ; psraw xmm15, xmm0
+                    ; packsswb Rx(x), xmm15
+                )
+            }),
+            I16x8Shl => self.vshift(16, 0, |a, x| asm!(a; psllw Rx(x), xmm0)),
+            I16x8ShrS => self.vshift(16, 0, |a, x| asm!(a; psraw Rx(x), xmm0)),
+            I16x8ShrU => self.vshift(16, 0, |a, x| asm!(a; psrlw Rx(x), xmm0)),
+            I32x4Shl => self.vshift(32, 0, |a, x| asm!(a; pslld Rx(x), xmm0)),
+            I32x4ShrS => self.vshift(32, 0, |a, x| asm!(a; psrad Rx(x), xmm0)),
+            I32x4ShrU => self.vshift(32, 0, |a, x| asm!(a; psrld Rx(x), xmm0)),
+            I64x2Shl => self.vshift(64, 0, |a, x| asm!(a; psllq Rx(x), xmm0)),
+            I64x2ShrU => self.vshift(64, 0, |a, x| asm!(a; psrlq Rx(x), xmm0)),
+            // A logical shift, the sign bit shifted alike: (x ^ m) - m.
+            I64x2ShrS => self.vshift(64, 0, |a, x| {
+                asm!(a
+                    ; pcmpeqd xmm15, xmm15
+                    ; psllq xmm15, 63
+                    ; psrlq xmm15, xmm0
+                    ; psrlq Rx(x), xmm0
+                    ; pxor Rx(x), xmm15
+                    ; psubq Rx(x), xmm15
+                )
+            }),
+            // Float arithmetic: the interpreter's operations are these
+            // instructions.
+            F32x4Add => self.vbin(|a, x, y| asm!(a; addps Rx(x), Rx(y))),
+            F32x4Sub => self.vbin(|a, x, y| asm!(a; subps Rx(x), Rx(y))),
+            F32x4Mul => self.vbin(|a, x, y| asm!(a; mulps Rx(x), Rx(y))),
+            F32x4Div => self.vbin(|a, x, y| asm!(a; divps Rx(x), Rx(y))),
+            F64x2Add => self.vbin(|a, x, y| asm!(a; addpd Rx(x), Rx(y))),
+            F64x2Sub => self.vbin(|a, x, y| asm!(a; subpd Rx(x), Rx(y))),
+            F64x2Mul => self.vbin(|a, x, y| asm!(a; mulpd Rx(x), Rx(y))),
+            F64x2Div => self.vbin(|a, x, y| asm!(a; divpd Rx(x), Rx(y))),
+            F32x4Sqrt => self.vun(|a, x| asm!(a; sqrtps Rx(x), Rx(x))),
+            F64x2Sqrt => self.vun(|a, x| asm!(a; sqrtpd Rx(x), Rx(x))),
+            F32x4Abs => self.vun(|a, x| {
+                asm!(a; pcmpeqd xmm0, xmm0; psrld xmm0, 1; andps Rx(x), xmm0)
+            }),
+            F64x2Abs => self.vun(|a, x| {
+                asm!(a; pcmpeqd xmm0, xmm0; psrlq xmm0, 1; andpd Rx(x), xmm0)
+            }),
+            F32x4Neg => self.vun(|a, x| {
+                asm!(a; pcmpeqd xmm0, xmm0; pslld xmm0, 31; xorps Rx(x), xmm0)
+            }),
+            F64x2Neg => self.vun(|a, x| {
+                asm!(a; pcmpeqd xmm0, xmm0; psllq xmm0, 63; xorpd Rx(x), xmm0)
+            }),
+            // roundps quiets a signalling NaN, as the interpreter does.
+            F32x4Ceil => self.vun(|a, x| asm!(a; roundps Rx(x), Rx(x), 10)),
+            F32x4Floor => self.vun(|a, x| asm!(a; roundps Rx(x), Rx(x), 9)),
+            F32x4Trunc => self.vun(|a, x| asm!(a; roundps Rx(x), Rx(x), 11)),
+            F32x4Nearest => self.vun(|a, x| asm!(a; roundps Rx(x), Rx(x), 8)),
+            F64x2Ceil => self.vun(|a, x| asm!(a; roundpd Rx(x), Rx(x), 10)),
+            F64x2Floor => self.vun(|a, x| asm!(a; roundpd Rx(x), Rx(x), 9)),
+            F64x2Trunc => self.vun(|a, x| asm!(a; roundpd Rx(x), Rx(x), 11)),
+            F64x2Nearest => self.vun(|a, x| asm!(a; roundpd Rx(x), Rx(x), 8)),
+            // min: minps both ways or'd (-0 below +0 where equal), and in
+            // lanes with a NaN, a + b (the interpreter's `min32`); max
+            // alike with and.
+            F32x4Min | F32x4RelaxedMin => self.vbin_t(|a, x, y, t| {
+                asm!(a
+                    ; movaps Rx(t), Rx(y)
+                    ; minps Rx(t), Rx(x)
+                    ; movaps xmm15, Rx(x)
+                    ; addps xmm15, Rx(y)
+                    ; movaps xmm0, Rx(x)
+                    ; cmpps xmm0, Rx(y), 3
+                    ; minps Rx(x), Rx(y)
+                    ; orps Rx(x), Rx(t)
+                    ; blendvps Rx(x), xmm15
+                )
+            }),
+            F32x4Max | F32x4RelaxedMax => self.vbin_t(|a, x, y, t| {
+                asm!(a
+                    ; movaps Rx(t), Rx(y)
+                    ; maxps Rx(t), Rx(x)
+                    ; movaps xmm15, Rx(x)
+                    ; addps xmm15, Rx(y)
+                    ; movaps xmm0, Rx(x)
+                    ; cmpps xmm0, Rx(y), 3
+                    ; maxps Rx(x), Rx(y)
+                    ; andps Rx(x), Rx(t)
+                    ; blendvps Rx(x), xmm15
+                )
+            }),
+            F64x2Min | F64x2RelaxedMin => self.vbin_t(|a, x, y, t| {
+                asm!(a
+                    ; movaps Rx(t), Rx(y)
+                    ; minpd Rx(t), Rx(x)
+                    ; movaps xmm15, Rx(x)
+                    ; addpd xmm15, Rx(y)
+                    ; movaps xmm0, Rx(x)
+                    ; cmppd xmm0, Rx(y), 3
+                    ; minpd Rx(x), Rx(y)
+                    ; orpd Rx(x), Rx(t)
+                    ; blendvpd Rx(x), xmm15
+                )
+            }),
+            F64x2Max | F64x2RelaxedMax => self.vbin_t(|a, x, y, t| {
+                asm!(a
+                    ; movaps Rx(t), Rx(y)
+                    ; maxpd Rx(t), Rx(x)
+                    ; movaps xmm15, Rx(x)
+                    ; addpd xmm15, Rx(y)
+                    ; movaps xmm0, Rx(x)
+                    ; cmppd xmm0, Rx(y), 3
+                    ; maxpd Rx(x), Rx(y)
+                    ; andpd Rx(x), Rx(t)
+                    ; blendvpd Rx(x), xmm15
+                )
+            }),
+            // pmin(a, b) = b < a ? b : a, which is minps with b first
+            // (minps keeps its first operand only where it is less).
+            F32x4Pmin => self.vbin_rev(|a, x, y| asm!(a; minps Rx(y), Rx(x))),
+            F32x4Pmax => self.vbin_rev(|a, x, y| asm!(a; maxps Rx(y), Rx(x))),
+            F64x2Pmin => self.vbin_rev(|a, x, y| asm!(a; minpd Rx(y), Rx(x))),
+            F64x2Pmax => self.vbin_rev(|a, x, y| asm!(a; maxpd Rx(y), Rx(x))),
+            // a * b rounded, then + c rounded (unfused, as the
+            // interpreter's choice is); nmadd negates the product.
+            F32x4RelaxedMadd | F64x2RelaxedMadd | F32x4RelaxedNmadd | F64x2RelaxedNmadd => {
+                let c = self.vs.pop();
+                let xc = self.vs.in_xmm(c, &mut self.asm);
+                let f64 = matches!(i, F64x2RelaxedMadd | F64x2RelaxedNmadd);
+                let neg = matches!(i, F32x4RelaxedNmadd | F64x2RelaxedNmadd);
+                self.vbin(|a, x, y| {
+                    if f64 {
+                        asm!(a; mulpd Rx(x), Rx(y));
+                    } else {
+                        asm!(a; mulps Rx(x), Rx(y));
+                    }
+                    if neg && f64 {
+                        asm!(a; pcmpeqd xmm0, xmm0; psllq xmm0, 63; xorpd Rx(x), xmm0);
+                    } else if neg {
+                        asm!(a; pcmpeqd xmm0, xmm0; pslld xmm0, 31; xorps Rx(x), xmm0);
+                    }
+                });
+                self.vs.push(Loc::Xmm(xc), true);
+                if f64 {
+                    self.vbin(|a, x, y| asm!(a; addpd Rx(x), Rx(y)));
+                } else {
+                    self.vbin(|a, x, y| asm!(a; addps Rx(x), Rx(y)));
+                }
+            }
+            // Conversions with an exact SSE form.
+            F32x4ConvertI32x4S => self.vun(|a, x| asm!(a; cvtdq2ps Rx(x), Rx(x))),
+            // Each half of the lane converts exactly; the sum rounds once.
+            F32x4ConvertI32x4U => self.vun(|a, x| {
+                asm!(a
+                    ; movaps xmm0, Rx(x)
+                    ; psrld xmm0, 16
+                    ; pslld Rx(x), 16
+                    ; psrld Rx(x), 16
+                    ; cvtdq2ps Rx(x), Rx(x)
+                    ; cvtdq2ps xmm0, xmm0
+                );
+                splat(a, 15, 0x4780_0000_4780_0000);
+                asm!(a; mulps xmm0, xmm15; addps Rx(x), xmm0);
+            }),
+            F64x2ConvertLowI32x4S => self.vun(|a, x| asm!(a; cvtdq2pd Rx(x), Rx(x))),
+            // 2^52 + x as a double's bits, less 2^52.
+            F64x2ConvertLowI32x4U => self.vun(|a, x| {
+                splat(a, 0, 0x4330_0000_4330_0000);
+                asm!(a; unpcklps Rx(x), xmm0);
+                splat(a, 0, 0x4330_0000_0000_0000);
+                asm!(a; subpd Rx(x), xmm0);
+            }),
+            F32x4DemoteF64x2Zero => self.vun(|a, x| asm!(a; cvtpd2ps Rx(x), Rx(x))),
+            F64x2PromoteLowF32x4 => self.vun(|a, x| asm!(a; cvtps2pd Rx(x), Rx(x))),
+            // NaN lanes zeroed; cvttps2dq's 0x80000000 for a positive
+            // overflow turned into 0x7fffffff.
+            I32x4TruncSatF32x4S | I32x4RelaxedTruncF32x4S => self.vun(|a, x| {
+                asm!(a
+                    ; movaps xmm0, Rx(x)
+                    ; cmpps xmm0, Rx(x), 0
+                    ; andps Rx(x), xmm0
+                    ; pxor xmm0, Rx(x)
+                    ; cvttps2dq Rx(x), Rx(x)
+                    ; pand xmm0, Rx(x)
+                    ; psrad xmm0, 31
+                    ; pxor Rx(x), xmm0
+                )
+            }),
+            // Clamped to i32::MAX (NaN to 0) before converting.
+            I32x4TruncSatF64x2SZero | I32x4RelaxedTruncF64x2SZero => self.vun(|a, x| {
+                splat(a, 15, 0x41df_ffff_ffc0_0000);
+                asm!(a
+                    ; movaps xmm0, Rx(x)
+                    ; cmppd xmm0, Rx(x), 0
+                    ; andps xmm0, xmm15
+                    ; minpd Rx(x), xmm0
+                    ; cvttpd2dq Rx(x), Rx(x)
+                )
+            }),
+            _ => return Some(false),
+        }
+        Some(true)
+    }
+}
