@@ -22,8 +22,8 @@
 //! its register); an operation that needs a third register takes one from
 //! the allocator for its duration.
 
-use dynasmrt::{DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use dynasmrt::x64::X64Relocation;
+use dynasmrt::{DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use weft_ast::{Instr, MemArg};
 
 use super::{Cond, FnCompiler};
@@ -551,7 +551,7 @@ impl FnCompiler<'_> {
             F64x2Gt => self.vbin_rev(|a, x, y| asm!(a; cmppd Rx(y), Rx(x), 1)),
             F64x2Ge => self.vbin_rev(|a, x, y| asm!(a; cmppd Rx(y), Rx(x), 2)),
             // Bitwise.
-            V128Not => self.vun(|a, x| not(a, x)),
+            V128Not => self.vun(not),
             V128And => self.vbin(|a, x, y| asm!(a; pand Rx(x), Rx(y))),
             V128Or => self.vbin(|a, x, y| asm!(a; por Rx(x), Rx(y))),
             V128Xor => self.vbin(|a, x, y| asm!(a; pxor Rx(x), Rx(y))),
@@ -979,7 +979,7 @@ impl FnCompiler<'_> {
             F32x4Pmax => self.vbin_rev(|a, x, y| asm!(a; maxps Rx(y), Rx(x))),
             F64x2Pmin => self.vbin_rev(|a, x, y| asm!(a; minpd Rx(y), Rx(x))),
             F64x2Pmax => self.vbin_rev(|a, x, y| asm!(a; maxpd Rx(y), Rx(x))),
-            // a * b rounded, then + c rounded (unfused, as the
+            // a * b rounded, then c + that rounded (unfused, as the
             // interpreter's choice is); nmadd negates the product.
             F32x4RelaxedMadd | F64x2RelaxedMadd | F32x4RelaxedNmadd | F64x2RelaxedNmadd => {
                 let c = self.vs.pop();
@@ -998,11 +998,13 @@ impl FnCompiler<'_> {
                         asm!(a; pcmpeqd xmm0, xmm0; pslld xmm0, 31; xorps Rx(x), xmm0);
                     }
                 });
+                // c first, as the interpreter's build computes it (which
+                // NaN of two comes out is the first operand's).
                 self.vs.push(Loc::Xmm(xc), true);
                 if f64 {
-                    self.vbin(|a, x, y| asm!(a; addpd Rx(x), Rx(y)));
+                    self.vbin_rev(|a, x, y| asm!(a; addpd Rx(y), Rx(x)));
                 } else {
-                    self.vbin(|a, x, y| asm!(a; addps Rx(x), Rx(y)));
+                    self.vbin_rev(|a, x, y| asm!(a; addps Rx(y), Rx(x)));
                 }
             }
             // Conversions with an exact SSE form.
