@@ -136,6 +136,10 @@ fn inputs() -> Vec<u128> {
         f64x2([0x41f0_0000_0000_0000, 0xfff0_0000_0000_0000]),
         // f64: +0, -2.5.
         f64x2([0, 0xc004_0000_0000_0000]),
+        // f32: 2^31, the largest below 2^32, 2^32, -0.9.
+        f32x4([0x4f00_0000, 0x4f7f_ffff, 0x4f80_0000, 0xbf66_6666]),
+        // f64: 4294967295.9, -0.5.
+        f64x2([0x41ef_ffff_fffc_cccd, 0xbfe0_0000_0000_0000]),
     ]
 }
 
@@ -266,6 +270,7 @@ const BINARY: &[&str] = &[
     "f64x2.relaxed_min",
     "f64x2.relaxed_max",
     "i16x8.relaxed_q15mulr_s",
+    "i16x8.relaxed_dot_i8x16_i7x16_s",
 ];
 
 const UNARY: &[&str] = &[
@@ -321,6 +326,8 @@ const UNARY: &[&str] = &[
     "i32x4.trunc_sat_f64x2_u_zero",
     "i32x4.relaxed_trunc_f32x4_s",
     "i32x4.relaxed_trunc_f64x2_s_zero",
+    "i32x4.relaxed_trunc_f32x4_u",
+    "i32x4.relaxed_trunc_f64x2_u_zero",
 ];
 
 const TESTS: &[&str] = &[
@@ -358,6 +365,7 @@ const TERNARY: &[&str] = &[
     "f32x4.relaxed_nmadd",
     "f64x2.relaxed_madd",
     "f64x2.relaxed_nmadd",
+    "i32x4.relaxed_dot_i8x16_i7x16_add_s",
 ];
 
 /// Shift counts: in range, at and past the lane widths, negative.

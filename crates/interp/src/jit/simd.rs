@@ -1057,6 +1057,72 @@ impl FnCompiler<'_> {
                     ; cvttpd2dq Rx(x), Rx(x)
                 )
             }),
+            // Negatives and NaN to 0 (maxps takes its second operand for
+            // a NaN); lanes from 2^31 up converted less 2^31 and added
+            // back, those from 2^32 up to 0xffffffff.
+            I32x4TruncSatF32x4U | I32x4RelaxedTruncF32x4U => self.vun_t(|a, x, t| {
+                asm!(a; xorps xmm15, xmm15; maxps Rx(x), xmm15);
+                splat(a, 0, 0x4f00_0000_4f00_0000);
+                asm!(a
+                    ; movaps Rx(t), Rx(x)
+                    ; subps Rx(t), xmm0
+                    ; cmpps xmm0, Rx(t), 2
+                    ; cvttps2dq Rx(t), Rx(t)
+                    ; pxor Rx(t), xmm0
+                    ; pmaxsd Rx(t), xmm15
+                    ; cvttps2dq Rx(x), Rx(x)
+                    ; paddd Rx(x), Rx(t)
+                );
+            }),
+            // Clamped to [0, 2^32 - 1] (NaN to 0), truncated, and the
+            // integer read from the mantissa of 2^52 + x.
+            I32x4TruncSatF64x2UZero | I32x4RelaxedTruncF64x2UZero => self.vun(|a, x| {
+                asm!(a; xorpd xmm15, xmm15; maxpd Rx(x), xmm15);
+                splat(a, 0, 0x41ef_ffff_ffe0_0000);
+                asm!(a; minpd Rx(x), xmm0; roundpd Rx(x), Rx(x), 11);
+                splat(a, 0, 0x4330_0000_0000_0000);
+                asm!(a; addpd Rx(x), xmm0; shufps Rx(x), xmm15, 0x88u8 as i8);
+            }),
+            // The interpreter's choice: both operands signed. The 16-bit
+            // products are exact; pairs added with saturation (i16), or
+            // fours added in 32 bits, then c.
+            I16x8RelaxedDotI8x16I7x16S => self.vbin(|a, x, y| {
+                asm!(a
+                    ; pshufd xmm0, Rx(x), 0xeeu8 as i8
+                    ; pmovsxbw xmm0, xmm0
+                    ; pshufd xmm15, Rx(y), 0xeeu8 as i8
+                    ; pmovsxbw xmm15, xmm15
+                    ; pmullw xmm0, xmm15
+                    ; pmovsxbw Rx(x), Rx(x)
+                    ; pmovsxbw Rx(y), Rx(y)
+                    ; pmullw Rx(x), Rx(y)
+                    ; phaddsw Rx(x), xmm0
+                )
+            }),
+            I32x4RelaxedDotI8x16I7x16AddS => {
+                let c = self.vs.pop();
+                let xc = self.vs.in_xmm(c, &mut self.asm);
+                self.vbin(|a, x, y| {
+                    asm!(a
+                        ; pshufd xmm0, Rx(x), 0xeeu8 as i8
+                        ; pmovsxbw xmm0, xmm0
+                        ; pshufd xmm15, Rx(y), 0xeeu8 as i8
+                        ; pmovsxbw xmm15, xmm15
+                        ; pmullw xmm0, xmm15
+                        ; pmovsxbw Rx(x), Rx(x)
+                        ; pmovsxbw Rx(y), Rx(y)
+                        ; pmullw Rx(x), Rx(y)
+                    );
+                    splat(a, 15, 0x0001_0001_0001_0001);
+                    asm!(a
+                        ; pmaddwd Rx(x), xmm15
+                        ; pmaddwd xmm0, xmm15
+                        ; phaddd Rx(x), xmm0
+                    );
+                });
+                self.vs.push(Loc::Xmm(xc), true);
+                self.vbin(|a, x, y| asm!(a; paddd Rx(x), Rx(y)));
+            }
             _ => return Some(false),
         }
         Some(true)
