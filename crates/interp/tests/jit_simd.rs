@@ -734,3 +734,20 @@ fn many_live_vectors_spill_and_come_back() {
         m.call("f", &[v(a)]).expect("no trap");
     }
 }
+
+#[test]
+fn vector_constants() {
+    let mut m = Both::new(
+        r#"(module
+          (func (export "zero") (result v128) (v128.const i64x2 0 0))
+          (func (export "ones") (result v128) (v128.const i64x2 -1 -1))
+          (func (export "some") (result v128) (v128.const i32x4 1 -2 0x7fffffff 0x80000000))
+          (func (export "sum") (result v128)
+            (i32x4.add (v128.const i32x4 1 2 3 4) (v128.const i32x4 10 20 30 40))))"#,
+    );
+    assert_eq!(m.call("zero", &[]), Ok(vec![v(0)]));
+    assert_eq!(m.call("ones", &[]), Ok(vec![v(u128::MAX)]));
+    let want = f32x4([1, 0xffff_fffe, 0x7fff_ffff, 0x8000_0000]);
+    assert_eq!(m.call("some", &[]), Ok(vec![v(want)]));
+    assert_eq!(m.call("sum", &[]), Ok(vec![v(f32x4([11, 22, 33, 44]))]));
+}

@@ -1186,20 +1186,7 @@ impl<'a> FnCompiler<'a> {
             F32Const { value } => self.vs.push(Loc::Const(value.0 as u64), false),
             F64Const { value } => self.vs.push(Loc::Const(value.0), false),
             RefNull { .. } => self.vs.push(Loc::Const(0), false),
-            V128Const { value } => {
-                let b = value.0;
-                let lo = u64::from_le_bytes(b[..8].try_into().ok()?);
-                let hi = u64::from_le_bytes(b[8..].try_into().ok()?);
-                let x = self.vs.alloc_xmm(&mut self.asm);
-                asm!(self.asm.a
-                    ; mov rax, QWORD lo as i64
-                    ; movq Rx(x), rax
-                    ; mov rax, QWORD hi as i64
-                    ; movq xmm0, rax
-                    ; punpcklqdq Rx(x), xmm0
-                );
-                self.vs.push(Loc::Xmm(x), true);
-            }
+            V128Const { value } => self.v128_const(value.0),
             RefFunc { func } => {
                 self.vs.spill_regs(&mut self.asm);
                 let f = *func;

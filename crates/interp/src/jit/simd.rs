@@ -33,19 +33,38 @@ use crate::jit::stack::{Loc, Reg};
 
 type A = VecAssembler<X64Relocation>;
 
-/// Loads the 128-bit constant `lo | hi << 64` into `x` (clobbers rax).
-fn vconst(a: &mut A, x: Reg, lo: u64, hi: u64) {
-    asm!(a; mov rax, QWORD lo as i64; movq Rx(x), rax);
-    if hi == lo {
-        asm!(a; punpcklqdq Rx(x), Rx(x));
-    } else {
-        asm!(a; mov rax, QWORD hi as i64; pinsrq Rx(x), rax, 1);
-    }
+/// A vector constant, aligned as a vector.
+#[repr(C, align(16))]
+struct K([u64; 2]);
+
+macro_rules! splats {
+    ($($name:ident = $c:expr;)*) => {$(
+        /// The 64-bit pattern in both halves.
+        static $name: K = K([$c, $c]);
+    )*};
+}
+splats! {
+    SWIZZLE_BIAS = 0x7070_7070_7070_7070;
+    NIBBLES = 0x0f0f_0f0f_0f0f_0f0f;
+    I16_SIGNS = 0x8000_8000_8000_8000;
+    I8_ONES = 0x0101_0101_0101_0101;
+    I16_ONES = 0x0001_0001_0001_0001;
+    I32_65536 = 0x0001_0000_0001_0000;
+    F32_65536 = 0x4780_0000_4780_0000;
+    F32X4_2P52_HI = 0x4330_0000_4330_0000;
+    F64_2P52 = 0x4330_0000_0000_0000;
+    F64_I32_MAX = 0x41df_ffff_ffc0_0000;
+    F32_2P31 = 0x4f00_0000_4f00_0000;
+    F64_U32_MAX = 0x41ef_ffff_ffe0_0000;
 }
 
-/// Loads the 64-bit pattern `c` into both halves of `x` (clobbers rax).
-fn splat(a: &mut A, x: Reg, c: u64) {
-    vconst(a, x, c, c);
+/// The number of ones in each nibble's value, by nibble (a `pshufb` table).
+static POPCNT_NIBBLE: K = K([0x0302_0201_0201_0100, 0x0403_0302_0302_0201]);
+
+/// Loads a constant vector into `x` (clobbers rax).
+fn ld(a: &mut A, x: Reg, k: &'static K) {
+    let p = k as *const K as i64;
+    asm!(a; mov rax, QWORD p; movdqu Rx(x), [rax]);
 }
 
 /// All ones in xmm0, then `x` inverted with it.
@@ -315,6 +334,26 @@ impl FnCompiler<'_> {
         Some(true)
     }
 
+    /// `v128.const`: zero and all ones made in the register, any other
+    /// loaded from a copy kept with the code (SSE2 only).
+    pub(super) fn v128_const(&mut self, b: [u8; 16]) {
+        let x = self.vs.alloc_xmm(&mut self.asm);
+        if b == [0; 16] {
+            asm!(self.asm.a; pxor Rx(x), Rx(x));
+        } else if b == [0xff; 16] {
+            asm!(self.asm.a; pcmpeqd Rx(x), Rx(x));
+        } else {
+            let words: Box<[u32]> = b
+                .chunks_exact(4)
+                .map(|w| u32::from_le_bytes([w[0], w[1], w[2], w[3]]))
+                .collect();
+            let p = words.as_ptr() as i64;
+            self.data.push(words);
+            asm!(self.asm.a; mov rax, QWORD p; movdqu Rx(x), [rax]);
+        }
+        self.vs.push(Loc::Xmm(x), true);
+    }
+
     /// Translates a vector instruction inline; `Some(false)` if `i` is not
     /// one compiled so (it then runs through `helpers::instr`).
     pub(super) fn simd(&mut self, i: &Instr, fuse: bool) -> Option<bool> {
@@ -408,12 +447,15 @@ impl FnCompiler<'_> {
                 let none = 0x8080_8080_8080_8080;
                 let from_a = (alo, ahi) != (none, none);
                 let from_b = (blo, bhi) != (none, none);
+                // The two masks, kept with the code.
+                let words = [alo, ahi, blo, bhi].map(|w| [w as u32, (w >> 32) as u32]);
+                let masks: Box<[u32]> = words.as_flattened().into();
+                let p = masks.as_ptr() as i64;
+                self.data.push(masks);
                 self.vbin(|a, x, y| {
-                    vconst(a, 0, alo, ahi);
-                    asm!(a; pshufb Rx(x), xmm0);
+                    asm!(a; mov rax, QWORD p; movdqu xmm0, [rax]; pshufb Rx(x), xmm0);
                     if from_b {
-                        vconst(a, 0, blo, bhi);
-                        asm!(a; pshufb Rx(y), xmm0);
+                        asm!(a; movdqu xmm0, [rax + 16]; pshufb Rx(y), xmm0);
                         if from_a {
                             asm!(a; por Rx(x), Rx(y));
                         } else {
@@ -425,7 +467,7 @@ impl FnCompiler<'_> {
             // Indexes from 16 up get the top bit (a zero) by a saturating
             // add of 0x70; those below keep their low four bits.
             I8x16Swizzle | I8x16RelaxedSwizzle => self.vbin(|a, x, y| {
-                splat(a, 0, 0x7070_7070_7070_7070);
+                ld(a, 0, &SWIZZLE_BIAS);
                 asm!(a; paddusb xmm0, Rx(y); pshufb Rx(x), xmm0);
             }),
             // Integer comparisons: eq and signed gt are instructions; the
@@ -682,22 +724,22 @@ impl FnCompiler<'_> {
             }),
             // A nibble table looked up for each half of each byte.
             I8x16Popcnt => self.vun_t(|a, x, t| {
-                splat(a, 15, 0x0f0f_0f0f_0f0f_0f0f);
+                ld(a, 15, &NIBBLES);
                 asm!(a
                     ; movaps xmm0, Rx(x)
                     ; psrlw xmm0, 4
                     ; pand xmm0, xmm15
                     ; pand Rx(x), xmm15
                 );
-                vconst(a, t, 0x0302_0201_0201_0100, 0x0403_0302_0302_0201);
+                ld(a, t, &POPCNT_NIBBLE);
                 asm!(a; pshufb Rx(t), Rx(x));
-                vconst(a, x, 0x0302_0201_0201_0100, 0x0403_0302_0302_0201);
+                ld(a, x, &POPCNT_NIBBLE);
                 asm!(a; pshufb Rx(x), xmm0; paddb Rx(x), Rx(t));
             }),
             I16x8Q15MulrSatS | I16x8RelaxedQ15mulrS => self.vbin(|a, x, y| {
                 // Only -1 * -1 rounds to 0x8000: it saturates to 0x7fff.
                 asm!(a; pmulhrsw Rx(x), Rx(y));
-                splat(a, 0, 0x8000_8000_8000_8000);
+                ld(a, 0, &I16_SIGNS);
                 asm!(a; pcmpeqw xmm0, Rx(x); pxor Rx(x), xmm0);
             }),
             I8x16NarrowI16x8S => self.vbin(|a, x, y| asm!(a; packsswb Rx(x), Rx(y))),
@@ -811,23 +853,23 @@ impl FnCompiler<'_> {
             // Pairwise sums as multiply-adds by ones (u16: biased to
             // signed, the bias added back).
             I16x8ExtaddPairwiseI8x16S => self.vun(|a, x| {
-                splat(a, 0, 0x0101_0101_0101_0101);
+                ld(a, 0, &I8_ONES);
                 asm!(a; pmaddubsw xmm0, Rx(x); movaps Rx(x), xmm0);
             }),
             I16x8ExtaddPairwiseI8x16U => self.vun(|a, x| {
-                splat(a, 0, 0x0101_0101_0101_0101);
+                ld(a, 0, &I8_ONES);
                 asm!(a; pmaddubsw Rx(x), xmm0);
             }),
             I32x4ExtaddPairwiseI16x8S => self.vun(|a, x| {
-                splat(a, 0, 0x0001_0001_0001_0001);
+                ld(a, 0, &I16_ONES);
                 asm!(a; pmaddwd Rx(x), xmm0);
             }),
             I32x4ExtaddPairwiseI16x8U => self.vun(|a, x| {
-                splat(a, 0, 0x8000_8000_8000_8000);
+                ld(a, 0, &I16_SIGNS);
                 asm!(a; pxor Rx(x), xmm0);
-                splat(a, 0, 0x0001_0001_0001_0001);
+                ld(a, 0, &I16_ONES);
                 asm!(a; pmaddwd Rx(x), xmm0);
-                splat(a, 0, 0x0001_0000_0001_0000);
+                ld(a, 0, &I32_65536);
                 asm!(a; paddd Rx(x), xmm0);
             }),
             // Shifts, the count modulo the lane width. Bytes shift as
@@ -1019,15 +1061,15 @@ impl FnCompiler<'_> {
                     ; cvtdq2ps Rx(x), Rx(x)
                     ; cvtdq2ps xmm0, xmm0
                 );
-                splat(a, 15, 0x4780_0000_4780_0000);
+                ld(a, 15, &F32_65536);
                 asm!(a; mulps xmm0, xmm15; addps Rx(x), xmm0);
             }),
             F64x2ConvertLowI32x4S => self.vun(|a, x| asm!(a; cvtdq2pd Rx(x), Rx(x))),
             // 2^52 + x as a double's bits, less 2^52.
             F64x2ConvertLowI32x4U => self.vun(|a, x| {
-                splat(a, 0, 0x4330_0000_4330_0000);
+                ld(a, 0, &F32X4_2P52_HI);
                 asm!(a; unpcklps Rx(x), xmm0);
-                splat(a, 0, 0x4330_0000_0000_0000);
+                ld(a, 0, &F64_2P52);
                 asm!(a; subpd Rx(x), xmm0);
             }),
             F32x4DemoteF64x2Zero => self.vun(|a, x| asm!(a; cvtpd2ps Rx(x), Rx(x))),
@@ -1048,7 +1090,7 @@ impl FnCompiler<'_> {
             }),
             // Clamped to i32::MAX (NaN to 0) before converting.
             I32x4TruncSatF64x2SZero | I32x4RelaxedTruncF64x2SZero => self.vun(|a, x| {
-                splat(a, 15, 0x41df_ffff_ffc0_0000);
+                ld(a, 15, &F64_I32_MAX);
                 asm!(a
                     ; movaps xmm0, Rx(x)
                     ; cmppd xmm0, Rx(x), 0
@@ -1062,7 +1104,7 @@ impl FnCompiler<'_> {
             // back, those from 2^32 up to 0xffffffff.
             I32x4TruncSatF32x4U | I32x4RelaxedTruncF32x4U => self.vun_t(|a, x, t| {
                 asm!(a; xorps xmm15, xmm15; maxps Rx(x), xmm15);
-                splat(a, 0, 0x4f00_0000_4f00_0000);
+                ld(a, 0, &F32_2P31);
                 asm!(a
                     ; movaps Rx(t), Rx(x)
                     ; subps Rx(t), xmm0
@@ -1078,9 +1120,9 @@ impl FnCompiler<'_> {
             // integer read from the mantissa of 2^52 + x.
             I32x4TruncSatF64x2UZero | I32x4RelaxedTruncF64x2UZero => self.vun(|a, x| {
                 asm!(a; xorpd xmm15, xmm15; maxpd Rx(x), xmm15);
-                splat(a, 0, 0x41ef_ffff_ffe0_0000);
+                ld(a, 0, &F64_U32_MAX);
                 asm!(a; minpd Rx(x), xmm0; roundpd Rx(x), Rx(x), 11);
-                splat(a, 0, 0x4330_0000_0000_0000);
+                ld(a, 0, &F64_2P52);
                 asm!(a; addpd Rx(x), xmm0; shufps Rx(x), xmm15, 0x88u8 as i8);
             }),
             // The interpreter's choice: both operands signed. The 16-bit
@@ -1113,7 +1155,7 @@ impl FnCompiler<'_> {
                         ; pmovsxbw Rx(y), Rx(y)
                         ; pmullw Rx(x), Rx(y)
                     );
-                    splat(a, 15, 0x0001_0001_0001_0001);
+                    ld(a, 15, &I16_ONES);
                     asm!(a
                         ; pmaddwd Rx(x), xmm15
                         ; pmaddwd xmm0, xmm15
