@@ -55,7 +55,8 @@
 //! flow, locals, globals, constants, integer arithmetic and comparisons
 //! (fused into a following `br_if`/`if`), the common float operations,
 //! memory 0's loads and stores for 32-bit memories (explicit bounds
-//! checks), `select`, calls, `br_on_null`/`br_on_non_null`; `br_on_cast`
+//! checks), the SIMD instructions with an exact SSE4.1 lowering
+//! (`simd.rs`), `select`, calls, `br_on_null`/`br_on_non_null`; `br_on_cast`
 //! and its kin test through a helper and branch inline; `call_indirect`
 //! and `call_ref` call through helpers. Every other instruction the shared
 //! semantics of `crate::ops` executes becomes a call to `helpers::instr`,

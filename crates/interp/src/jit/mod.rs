@@ -4,7 +4,8 @@
 //!
 //! - `compile.rs` translates a module's functions (`compile`); a function
 //!   with an instruction it does not compile yet is left to the
-//!   interpreter (counted in [`Stats`]). `stack.rs` is its abstract value
+//!   interpreter (counted in [`Stats`]); its child `simd.rs` compiles
+//!   the `v128` instructions with SSE4.1. `stack.rs` is its abstract value
 //!   stack and register allocator.
 //! - `ctx.rs` is the boundary with the runtime: the `#[repr(C)]` VM
 //!   context compiled code reads (memory 0, globals, the stack limit, the

@@ -2,10 +2,12 @@
 //!
 //! A child module of `compile.rs` (it extends `FnCompiler`), reached from
 //! its instruction dispatch through [`FnCompiler::simd`], which says
-//! whether it compiled the instruction; anything it leaves (no SSE4.1 on
-//! the machine, a memory other than a 32-bit memory 0, the few operations
-//! without an exact short sequence) goes on to `helpers::instr`, the
-//! interpreter's semantics on the operand slots.
+//! whether it compiled the instruction. Every instruction of SIMD and
+//! relaxed SIMD is compiled here, except where the machine or the memory
+//! does not allow it: with no SSE4.1 on the machine, a vector access to
+//! a memory other than a 32-bit memory 0 (or with an offset from 2^31),
+//! and the signed `i64x2` orderings without SSE4.2 (`pcmpgtq`) go on to
+//! `helpers::instr`, the interpreter's semantics on the operand slots.
 //!
 //! Every lowering computes exactly what `crate::ops::simd` computes, bit
 //! for bit, NaNs included where the interpreter fixes them: `f32x4.min`
@@ -20,7 +22,10 @@
 //! value stack allows. xmm0 and xmm15 are scratch (the stack's moves use
 //! xmm0 and rax, so scratch values are made only once every operand is in
 //! its register); an operation that needs a third register takes one from
-//! the allocator for its duration.
+//! the allocator for its duration. Constant vectors are loaded from
+//! memory: the lowerings' own from statics, a `v128.const`'s and a
+//! shuffle's masks from a copy in the function's data, which lives as
+//! long as its code.
 
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
@@ -388,7 +393,6 @@ impl FnCompiler<'_> {
                 _ => Some(false),
             };
         }
-        let sse42 = std::is_x86_feature_detected!("sse4.2");
         match i {
             // Splats: the scalar into an SSE register, then spread.
             I8x16Splat => {
@@ -566,7 +570,11 @@ impl FnCompiler<'_> {
                 not(a, x);
             }),
             // pcmpgtq is SSE4.2.
-            I64x2GtS | I64x2LtS | I64x2LeS | I64x2GeS if !sse42 => return Some(false),
+            I64x2GtS | I64x2LtS | I64x2LeS | I64x2GeS
+                if !std::is_x86_feature_detected!("sse4.2") =>
+            {
+                return Some(false);
+            }
             I64x2GtS => self.vbin(|a, x, y| asm!(a; pcmpgtq Rx(x), Rx(y))),
             I64x2LtS => self.vbin_rev(|a, x, y| asm!(a; pcmpgtq Rx(y), Rx(x))),
             I64x2LeS => self.vbin(|a, x, y| {
