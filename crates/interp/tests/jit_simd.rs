@@ -443,6 +443,81 @@ fn every_lowered_operation_agrees_with_the_interpreter_bit_for_bit() {
     }
 }
 
+/// Pseudo-random vectors (xorshift, fixed seed): each 32-bit lane random
+/// bits, a lane edge, or a float of ordinary size, so that float lanes
+/// meet NaNs, zeros and values near the integer ranges in every mix.
+fn random_inputs(n: usize) -> Vec<u128> {
+    let mut x = 0x9e37_79b9_7f4a_7c15u64;
+    let mut next = move || {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        x
+    };
+    let edges = [
+        0u32,
+        0x8000_0000,
+        0x7fff_ffff,
+        0xffff_ffff,
+        0x7fc0_0000,
+        0x7f80_0001,
+        0x7f80_0000,
+        0xff80_0000,
+        0x4f00_0000,
+        0x4f80_0000,
+        0xcf00_0000,
+        0x0000_0001,
+    ];
+    (0..n)
+        .map(|_| {
+            (0..4).fold(0u128, |acc, k| {
+                let r = next();
+                let lane = match r % 4 {
+                    0 => (r >> 32) as u32,
+                    1 => edges[(r >> 8) as usize % edges.len()],
+                    2 => (((r >> 16) as i32 % 100_000) as f32 / 7.0).to_bits(),
+                    _ => (((r >> 16) as i64 % 10_000_000_000) as f32).to_bits(),
+                };
+                acc | (lane as u128) << (32 * k)
+            })
+        })
+        .collect()
+}
+
+#[test]
+fn random_vectors_agree_with_the_interpreter() {
+    let mut text = String::from("(module\n");
+    for op in BINARY {
+        text += &format!(
+            "(func (export \"{op}\") (param v128 v128) (result v128) ({op} (local.get 0) (local.get 1)))\n"
+        );
+    }
+    for op in UNARY {
+        text +=
+            &format!("(func (export \"{op}\") (param v128) (result v128) ({op} (local.get 0)))\n");
+    }
+    for op in TERNARY {
+        text += &format!(
+            "(func (export \"{op}\") (param v128 v128 v128) (result v128) \
+             ({op} (local.get 0) (local.get 1) (local.get 2)))\n"
+        );
+    }
+    text += ")";
+    let mut m = Both::new(&text);
+    let r = random_inputs(600);
+    for w in r.chunks_exact(3) {
+        for op in UNARY {
+            m.call(op, &[v(w[0])]).expect("no trap");
+        }
+        for op in BINARY {
+            m.call(op, &[v(w[0]), v(w[1])]).expect("no trap");
+        }
+        for op in TERNARY {
+            m.call(op, &[v(w[0]), v(w[1]), v(w[2])]).expect("no trap");
+        }
+    }
+}
+
 #[test]
 fn float_min_max_order_zeros_and_propagate_nans() {
     let mut m = Both::new(
