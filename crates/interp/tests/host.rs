@@ -183,30 +183,6 @@ fn deep_recursion_survives_host_calls_and_reentry_at_every_level() {
 }
 
 #[test]
-fn unbounded_host_reentry_is_bounded() {
-    let mut store = Store::new();
-    let reenter = store.func(FuncType::default(), |caller, _, _| {
-        let inst = caller.instance.expect("from wasm");
-        let f = caller.store.export_func(inst, "f").expect("f");
-        caller
-            .store
-            .call(f, &[])
-            .map(|_| ())
-            .map_err(|e| Trap::Host(e.to_string().into()))
-    });
-    let mut linker = Linker::new();
-    linker.define("h", "reenter", Extern::Func(reenter));
-    let inst = linker
-        .instantiate(
-            &mut store,
-            &module(r#"(module (import "h" "reenter" (func $r)) (func (export "f") (call $r)))"#),
-        )
-        .unwrap();
-    let err = call(&mut store, inst, "f", &[]).unwrap_err();
-    assert!(err.to_string().contains("call stack exhausted"), "{err}");
-}
-
-#[test]
 fn a_host_function_that_replaces_the_store_ends_the_call_with_a_trap() {
     // The host function puts a fresh store in the caller's place. Whether
     // it was called from WebAssembly, from the host, or as a start

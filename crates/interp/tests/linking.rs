@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::module;
+use common::{memory, module};
 
 use weft_ast::FuncType;
 use weft_interp::{Error, Extern, Linker, Module, Store, Trap};
@@ -46,14 +46,7 @@ fn linking_errors_name_the_import() {
 #[test]
 fn instantiation_initializes_in_order_and_traps_out_of_bounds() {
     let mut store = Store::new();
-    let mem = store
-        .memory(weft_ast::MemoryType {
-            addr: weft_ast::AddrType::I32,
-            limits: weft_ast::Limits { min: 1, max: None },
-            shared: false,
-            page_size_log2: None,
-        })
-        .unwrap();
+    let mem = memory(&mut store, 1);
     let mut linker = Linker::new();
     linker.define("env", "mem", Extern::Memory(mem));
     // The first segment is written, the second is out of bounds: the
@@ -100,14 +93,7 @@ fn instantiation_initializes_in_order_and_traps_out_of_bounds() {
 fn wasm1_instantiation_checks_every_segment_before_writing() {
     let mut store = Store::new();
     store.set_segments_checked_first(true);
-    let mem = store
-        .memory(weft_ast::MemoryType {
-            addr: weft_ast::AddrType::I32,
-            limits: weft_ast::Limits { min: 1, max: None },
-            shared: false,
-            page_size_log2: None,
-        })
-        .unwrap();
+    let mem = memory(&mut store, 1);
     let mut linker = Linker::new();
     linker.define("env", "mem", Extern::Memory(mem));
     // The data segment fits but the element segment does not: nothing is

