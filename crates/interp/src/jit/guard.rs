@@ -137,6 +137,11 @@ impl Reservation {
         true
     }
 
+    /// The first byte's address (fixed for the reservation's life).
+    pub fn base(&self) -> *mut u8 {
+        self.base
+    }
+
     /// The committed bytes.
     pub fn bytes(&self) -> &[u8] {
         // SAFETY: the first `len` bytes are mapped read+write and owned

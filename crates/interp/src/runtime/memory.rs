@@ -64,6 +64,20 @@ pub(crate) enum Bytes {
     Guarded(crate::jit::guard::Reservation),
 }
 
+impl Bytes {
+    /// The first byte's address, without making a reference to the bytes
+    /// (as `Vec::as_mut_ptr`): what engines cache (the interpreter's
+    /// `Mem0`, the JIT's context) stays valid across later borrows of the
+    /// memory that do not resize it.
+    pub fn as_mut_ptr(&mut self) -> *mut u8 {
+        match self {
+            Bytes::Heap(v) => v.as_mut_ptr(),
+            #[cfg(weft_jit)]
+            Bytes::Guarded(r) => r.base(),
+        }
+    }
+}
+
 impl Deref for Bytes {
     type Target = [u8];
 
