@@ -366,6 +366,8 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, uc: *mut lib
     // SAFETY: as above: the context is valid and ours to change until the
     // handler returns.
     if let Some(stub) = stub_for(unsafe { *pc }) {
+        #[cfg(test)]
+        tests::HANDLED.fetch_add(1, Ordering::Relaxed);
         // SAFETY: as above; the stub is code of the faulting module, which
         // needs only r15 (the context, as in all compiled code).
         unsafe { *pc = stub };
@@ -399,5 +401,75 @@ extern "C" fn handler(sig: libc::c_int, info: *mut libc::siginfo_t, uc: *mut lib
             let f: extern "C" fn(libc::c_int) = std::mem::transmute(h);
             f(sig);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Engine, Error, Linker, MemoryMode, Module, Store, StoreLimits, Trap, Value};
+
+    /// Faults the handler turned into traps (unit tests only).
+    pub(super) static HANDLED: AtomicUsize = AtomicUsize::new(0);
+
+    #[test]
+    fn the_registry_finds_trap_sites_of_registered_regions_only() {
+        let code = [0u8; 64];
+        let start = code.as_ptr();
+        let stub = start.wrapping_add(60);
+        let sites = [4u32, 17, 33];
+        let r = Registration::new(start, code.len(), &sites, stub).expect("a free slot");
+        let at = |o: usize| stub_for(start as usize + o);
+        assert_eq!(at(17), Some(stub as usize));
+        assert_eq!(at(4), Some(stub as usize));
+        assert_eq!(at(18), None);
+        assert_eq!(at(64), None);
+        let other = [0u8; 16];
+        let r2 = Registration::new(other.as_ptr(), other.len(), &[0], other.as_ptr())
+            .expect("a free slot");
+        assert_eq!(
+            stub_for(other.as_ptr() as usize),
+            Some(other.as_ptr() as usize)
+        );
+        drop(r);
+        assert_eq!(at(17), None);
+        assert_eq!(
+            stub_for(other.as_ptr() as usize),
+            Some(other.as_ptr() as usize)
+        );
+        drop(r2);
+        assert_eq!(stub_for(other.as_ptr() as usize), None);
+    }
+
+    #[test]
+    fn a_guarded_out_of_bounds_access_traps_through_the_handler() {
+        let text = r#"(module (memory 1)
+            (func (export "load") (param i32) (result i32) (i32.load (local.get 0))))"#;
+        let ast = weft_wat::parse_module(text).expect("parses");
+        let m =
+            Module::with_engine(ast, weft_ast::Features::default(), Engine::Jit).expect("valid");
+        let run = |mode: MemoryMode, addr: i32| {
+            let mut store = Store::with_memory_mode(StoreLimits::default(), mode);
+            let inst = Linker::new()
+                .instantiate(&mut store, &m)
+                .expect("instantiates");
+            let f = store.export_func(inst, "load").expect("exported");
+            store.call(f, &[Value::I32(addr)])
+        };
+        let oob = Err(Error::Trap(Trap::OutOfBoundsMemoryAccess));
+        // The only test of this binary that faults: the count moves for
+        // its faults alone.
+        let handled = || HANDLED.load(Ordering::SeqCst);
+        let before = handled();
+        // Explicit: the check traps, nothing faults.
+        assert_eq!(run(MemoryMode::Explicit, 65533), oob);
+        assert_eq!(handled(), before);
+        // Guarded: the access faults in the guard, the handler traps.
+        assert_eq!(run(MemoryMode::Guarded, 65533), oob);
+        assert_eq!(handled(), before + 1);
+        assert_eq!(run(MemoryMode::Guarded, -1), oob);
+        assert_eq!(handled(), before + 2);
+        assert_eq!(run(MemoryMode::Guarded, 65532), Ok(vec![Value::I32(0)]));
+        assert_eq!(handled(), before + 2);
     }
 }
