@@ -6,7 +6,9 @@
 //! JIT's ratios, and their geometric means.
 //!
 //! `cargo run --profile bench --example jit_programs [-- ROUNDS [FILTER]]`
-//! (`WEFT_BENCH_WASM` names the folder; default `../../shared/bench-wasm`).
+//! (`WEFT_BENCH_WASM` names the folder; default `../../shared/bench-wasm`;
+//! `WEFT_MEMORY_MODE=guard` runs the JIT with guard-page memories, where
+//! its loads and stores of memory 0 check no bounds).
 
 use std::hint::black_box;
 use std::time::{Duration, Instant};
@@ -29,6 +31,10 @@ fn main() {
     let mut args = std::env::args().skip(1);
     let rounds: usize = args.next().and_then(|a| a.parse().ok()).unwrap_or(5);
     let filter = args.next().unwrap_or_default();
+    println!(
+        "weft's JIT with {} memories",
+        programs::memory_mode().name()
+    );
     println!(
         "{:<19} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7} {:>7}  compiled",
         "program",

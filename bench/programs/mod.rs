@@ -278,15 +278,22 @@ pub struct Weft {
 }
 
 impl Weft {
-    /// Instantiates a binary module on `engine`.
+    /// Instantiates a binary module on `engine` (for the JIT, in the
+    /// memory mode `WEFT_MEMORY_MODE` names: `explicit`, the default, or
+    /// `guard`).
     pub fn load_on(bytes: &[u8], engine: weft_interp::Engine) -> Weft {
         let ast = weft_parser::parse(bytes).expect("weft-parser reads the program");
         let module = weft_interp::Module::with_engine(ast, weft_ast::Features::default(), engine)
             .expect("weft-interp accepts the program");
-        let mut store = weft_interp::Store::with_limits(weft_interp::StoreLimits {
+        let mode = match engine {
+            weft_interp::Engine::Jit => memory_mode(),
+            _ => weft_interp::MemoryMode::Explicit,
+        };
+        let limits = weft_interp::StoreLimits {
             max_memory_bytes: 4 << 30,
             ..Default::default()
-        });
+        };
+        let mut store = weft_interp::Store::with_memory_mode(limits, mode);
         let instance = weft_interp::Linker::new()
             .instantiate(&mut store, &module)
             .expect("weft-interp instantiates the program");
@@ -296,6 +303,18 @@ impl Weft {
             module,
         }
     }
+}
+
+/// The JIT's memory mode for a run: `WEFT_MEMORY_MODE` (`explicit`, the
+/// default, or `guard`).
+pub fn memory_mode() -> weft_interp::MemoryMode {
+    std::env::var("WEFT_MEMORY_MODE")
+        .ok()
+        .map(|m| {
+            m.parse()
+                .unwrap_or_else(|e| panic!("WEFT_MEMORY_MODE: {e}"))
+        })
+        .unwrap_or_default()
 }
 
 /// weft's baseline JIT (functions it does not compile run in the

@@ -1,4 +1,5 @@
-//! `--engine interp|jit` on `run`, `wast` and `spec`, and `weft compile`:
+//! `--engine interp|jit` (and `--memory-mode explicit|guard`) on `run`,
+//! `wast` and `spec`, and `weft compile`:
 //! the JIT gives the interpreter's answers, traps and fuel through the
 //! command line, and `compile` reports what it made of a module. Where
 //! this build has no JIT, `--engine jit` must say so.
@@ -167,6 +168,71 @@ fn wast_runs_a_script_under_the_jit() {
     let text = stdout(&out);
     assert!(text.contains("all fuel consumed"), "{text}");
     assert!(text.contains("4 passed, 1 failed"), "{text}");
+}
+
+#[test]
+fn the_guard_memory_mode_gives_the_same_answers_and_traps() {
+    if !JIT {
+        return;
+    }
+    let m = file("program_guard.wat", PROGRAM);
+    let m = m.to_str().unwrap();
+    for (args, expected) in [
+        (&["--invoke", "load", "65532"][..], Ok("0\n")),
+        (
+            &["--invoke", "load", "65533"],
+            Err("out of bounds memory access"),
+        ),
+        (
+            &["--invoke", "load", "-1"],
+            Err("out of bounds memory access"),
+        ),
+        (&["--invoke", "sum_squares", "10"], Ok("385\n")),
+    ] {
+        let mut argv = vec!["run", m, "--engine", "jit", "--memory-mode", "guard"];
+        argv.extend_from_slice(args);
+        let out = weft(&argv);
+        match expected {
+            Ok(text) => {
+                assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+                assert_eq!(stdout(&out), text, "{args:?}");
+            }
+            Err(phrase) => {
+                assert!(!out.status.success(), "{args:?} succeeded");
+                assert!(stderr(&out).contains(phrase), "{args:?}: {}", stderr(&out));
+            }
+        }
+    }
+    // The memory tests of the spec suite, every out-of-bounds access a
+    // fault in the guard.
+    let out = weft(&[
+        "spec",
+        "--filter",
+        "/address.wast",
+        "--engine",
+        "jit",
+        "--memory-mode",
+        "guard",
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}{}", stderr(&out));
+    assert!(text.contains(" 0 failed"), "{text}");
+    let out = weft(&[
+        "run",
+        m,
+        "--memory-mode",
+        "fence",
+        "--invoke",
+        "add",
+        "1",
+        "2",
+    ]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("unknown memory mode 'fence'"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

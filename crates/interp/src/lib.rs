@@ -105,6 +105,7 @@ pub use runtime::spectest;
 pub use limits::{Resource, StoreLimits};
 pub use runtime::backtrace::TrapFrame;
 pub use runtime::linker::Linker;
+pub use runtime::memory::MemoryMode;
 pub use runtime::module::{Engine, JitStats, Module};
 pub use runtime::store::{
     Caller, Extern, Func, Global, HostFn, Instance, Memory, Store, Table, Tag,

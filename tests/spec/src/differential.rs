@@ -27,7 +27,12 @@ pub fn compare_engines(text: &str, semantics: Semantics) -> Divergences {
         return out;
     };
     let mut runners = [Engine::Interp, Engine::Jit].map(|engine| {
-        let mut r = Runner::new(semantics.features, semantics.limits, engine);
+        let mut r = Runner::new(
+            semantics.features,
+            semantics.limits,
+            engine,
+            semantics.memory_mode,
+        );
         r.store
             .set_segments_checked_first(semantics.segments_checked_first);
         r

@@ -9,7 +9,9 @@
 use std::collections::HashMap;
 
 use weft_ast::{AbsHeap, Features};
-use weft_interp::{Engine, Extern, Instance, JitStats, Linker, Module, Store, StoreLimits, Value};
+use weft_interp::{
+    Engine, Extern, Instance, JitStats, Linker, MemoryMode, Module, Store, StoreLimits, Value,
+};
 use weft_wat::{Action, CommandKind, Expected, ModuleSource, NumPattern, ScriptModule, Shape};
 
 use crate::phrase;
@@ -69,6 +71,9 @@ pub struct Semantics {
     pub limits: StoreLimits,
     /// The engine that runs its modules.
     pub engine: Engine,
+    /// How the store's memories are bounds-checked (guard pages matter
+    /// to the JIT only).
+    pub memory_mode: MemoryMode,
 }
 
 impl Semantics {
@@ -81,6 +86,7 @@ impl Semantics {
             fuel: None,
             limits: StoreLimits::default(),
             engine: Engine::Interp,
+            memory_mode: MemoryMode::Explicit,
         }
     }
 }
@@ -103,7 +109,12 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
             return outcome;
         }
     };
-    let mut runner = Runner::new(features, semantics.limits, semantics.engine);
+    let mut runner = Runner::new(
+        features,
+        semantics.limits,
+        semantics.engine,
+        semantics.memory_mode,
+    );
     runner
         .store
         .set_segments_checked_first(semantics.segments_checked_first);
@@ -146,8 +157,13 @@ pub(crate) struct Runner {
 type Check = Result<(), String>;
 
 impl Runner {
-    pub(crate) fn new(features: Features, limits: StoreLimits, engine: Engine) -> Runner {
-        let mut store = Store::with_limits(limits);
+    pub(crate) fn new(
+        features: Features,
+        limits: StoreLimits,
+        engine: Engine,
+        memory_mode: MemoryMode,
+    ) -> Runner {
+        let mut store = Store::with_memory_mode(limits, memory_mode);
         let mut linker = Linker::new();
         weft_interp::spectest::define(&mut linker, &mut store)
             .expect("the spectest module always instantiates");

@@ -416,6 +416,12 @@ pub struct EngineArgs {
     /// not compile yet run in the interpreter).
     #[arg(long, value_name = "ENGINE", default_value = "interp")]
     pub engine: weft_interp::Engine,
+    /// How the JIT bounds-checks 32-bit memories: `explicit` (a compare
+    /// per access, the default) or `guard` (each memory reserves 8 GiB of
+    /// address space behind guard pages, accesses go unchecked and a fault
+    /// in the guard traps). Only meaningful with `--engine jit`.
+    #[arg(long, value_name = "MODE", default_value = "explicit")]
+    pub memory_mode: weft_interp::MemoryMode,
 }
 
 impl EngineArgs {

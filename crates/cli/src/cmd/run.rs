@@ -147,7 +147,7 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
         features,
         preloaded: Vec::new(),
     };
-    let mut store = Store::with_limits(args.limits.store_limits());
+    let mut store = Store::with_memory_mode(args.limits.store_limits(), args.engine.memory_mode);
     let mut linker = Linker::new();
     let wrap = |path: &Path| {
         let path = path.to_path_buf();

@@ -57,6 +57,7 @@ pub fn run(args: SpecArgs) -> Result<(), Error> {
         files += 1;
         let semantics = runner::Semantics {
             engine,
+            memory_mode: args.engine.memory_mode,
             ..args.limits.apply(file.semantics())
         };
         let outcome = runner::run_script_with(file.text, semantics);

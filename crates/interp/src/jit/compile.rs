@@ -126,6 +126,12 @@ mod simd;
 
 /// A module's machine code.
 pub(crate) struct Compiled {
+    /// The code's entry in the guard handler's registry (compiled for a
+    /// guarded memory 0): dropped before `buf` is unmapped.
+    _registration: Option<crate::jit::guard::Registration>,
+    /// The code offsets of memory 0's unchecked accesses, sorted (what
+    /// the registration points to).
+    _sites: Box<[u32]>,
     buf: dynasmrt::ExecutableBuffer,
     /// Each defined function's entry offset, if compiled.
     entries: Vec<Option<usize>>,
@@ -166,6 +172,8 @@ struct ModEnv<'a> {
     global_wide: Vec<bool>,
     /// Whether memory 0 exists and is a 32-bit memory.
     mem0_32: bool,
+    /// Whether memory 0 is guarded (`guard.rs`): accesses unchecked.
+    mem0_guarded: bool,
     /// Which defined functions are compiled (direct calls reach them).
     compiled: Vec<bool>,
     /// Every tag's type index (imports first).
@@ -177,8 +185,11 @@ struct ModEnv<'a> {
     sse41: bool,
 }
 
-/// Compiles every function of `ast` (validated) it can.
-pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
+/// Compiles every function of `ast` (validated) it can; with `guarded`,
+/// for instances whose memory 0 is a guarded 32-bit memory (its loads and
+/// stores unchecked, registered as trap sites). `None` then if the code
+/// cannot be registered (the registry is full).
+pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Compiled>, Error> {
     let mut func_types = Vec::new();
     let mut global_wide = Vec::new();
     let mut mems = Vec::new();
@@ -215,6 +226,7 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
         imported,
         global_wide,
         mem0_32: mems.first().is_some_and(|m| m.addr == AddrType::I32),
+        mem0_guarded: guarded,
         compiled,
         tag_types,
         lzcnt: std::is_x86_feature_detected!("lzcnt"),
@@ -237,7 +249,11 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
     // Lay out: the trampoline, then each function at a 16-byte boundary;
     // the bodies go straight into the buffer, sized once (no growing copy
     // of the whole code in between).
-    let tramp = trampoline();
+    let mut tramp = trampoline();
+    let stub_at = tramp.len();
+    if guarded {
+        tramp.extend(crate::jit::guard::trap_stub());
+    }
     let mut len = tramp.len();
     let mut entries = Vec::with_capacity(bodies.len());
     for b in &bodies {
@@ -255,6 +271,7 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
     buf.set_len(len);
     let code: &mut [u8] = &mut buf;
     code[..tramp.len()].copy_from_slice(&tramp);
+    let mut sites = Vec::new();
     let mut end = tramp.len();
     for (b, at) in bodies.iter().zip(&entries) {
         let (Some(b), Some(at)) = (b, *at) else {
@@ -264,6 +281,7 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
         code[end..at].fill(0xcc);
         code[at..at + b.code.len()].copy_from_slice(&b.code);
         end = at + b.code.len();
+        sites.extend(b.sites.iter().map(|&s| (at + s) as u32));
         for &(end, callee, skip) in &b.calls {
             let target =
                 entries[callee as usize].expect("direct calls reach compiled functions") + skip;
@@ -292,13 +310,27 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
         })
         .max()
         .unwrap_or(0);
-    Ok(Compiled {
+    // Functions are laid out in order, so the sites come sorted.
+    let sites: Box<[u32]> = sites.into();
+    let registration = if guarded {
+        let start = buf.ptr(dynasmrt::AssemblyOffset(0));
+        let stub = buf.ptr(dynasmrt::AssemblyOffset(stub_at));
+        match crate::jit::guard::Registration::new(start, len, &sites, stub) {
+            Some(r) => Some(r),
+            None => return Ok(None),
+        }
+    } else {
+        None
+    };
+    Ok(Some(Compiled {
+        _registration: registration,
+        _sites: sites,
         buf,
         entries,
         tail_slots,
         _data: data,
         stats,
-    })
+    }))
 }
 
 /// The machine code of every function `env` marks compiled (`None` for
@@ -453,6 +485,8 @@ struct Body {
     calls: Vec<(usize, u32, usize)>,
     /// Data the code points to.
     data: Vec<Box<[u32]>>,
+    /// Offsets of memory 0's unchecked accesses (guarded), in order.
+    sites: Vec<usize>,
 }
 
 /// The assembler and what moving values needs (the locals' offsets).
@@ -704,6 +738,8 @@ struct FnCompiler<'a> {
     /// Data the code points to (`try_table` clauses' label heights), kept
     /// with it.
     data: Vec<Box<[u32]>>,
+    /// Offsets of memory 0's unchecked accesses (guarded), in order.
+    sites: Vec<usize>,
 }
 
 fn wide(t: ValType) -> bool {
@@ -759,6 +795,7 @@ impl<'a> FnCompiler<'a> {
             tail: false,
             unwind,
             data: Vec::new(),
+            sites: Vec::new(),
         })
     }
 
@@ -920,6 +957,7 @@ impl<'a> FnCompiler<'a> {
             code,
             calls: self.calls,
             data: self.data,
+            sites: self.sites,
         })
     }
 
@@ -2377,7 +2415,8 @@ impl<'a> FnCompiler<'a> {
     }
 
     /// Loads and stores of a 32-bit memory 0, with an explicit bounds
-    /// check; `Some(false)` for anything else.
+    /// check, or none for a guarded memory 0 (each access a trap site);
+    /// `Some(false)` for anything else.
     fn memory(&mut self, i: &Instr) -> Option<bool> {
         use Instr::*;
         let Some(m) = i.memarg() else {
@@ -2426,29 +2465,50 @@ impl<'a> FnCompiler<'a> {
         let addr = self.vs.pop();
         let value = value.map(|v| self.vs.in_gpr(v, &mut self.asm));
         let ra = self.vs.in_gpr(addr, &mut self.asm);
-        let oob = self.trap(TrapCode::OutOfBounds);
         let o = offset as i32;
-        let a = &mut self.asm.a;
-        // rcx = address + offset (at most 2^33), checked against the
-        // length less the access size.
-        asm!(a
-            ; mov Rd(ra), Rd(ra)
-            ; lea rcx, [Rq(ra) + o]
-            ; lea rax, [rcx + size]
-            ; cmp rax, [r15 + off::MEM0_LEN]
-            ; ja =>oob
-            ; mov rdx, [r15 + off::MEM0_BASE]
-        );
+        if self.env.mem0_guarded {
+            // rcx = address + offset (below 6 GiB, inside the reservation:
+            // past the length it faults, `guard.rs`).
+            asm!(self.asm.a
+                ; mov Rd(ra), Rd(ra)
+                ; lea rcx, [Rq(ra) + o]
+                ; mov rdx, [r15 + off::MEM0_BASE]
+            );
+        } else {
+            let oob = self.trap(TrapCode::OutOfBounds);
+            // rcx = address + offset (at most 2^33), checked against the
+            // length less the access size.
+            asm!(self.asm.a
+                ; mov Rd(ra), Rd(ra)
+                ; lea rcx, [Rq(ra) + o]
+                ; lea rax, [rcx + size]
+                ; cmp rax, [r15 + off::MEM0_LEN]
+                ; ja =>oob
+                ; mov rdx, [r15 + off::MEM0_BASE]
+            );
+        }
         if let Some(v) = value {
+            if size <= 2 {
+                asm!(self.asm.a; mov eax, Rd(v));
+            }
+            // The access itself is the trap site (where it faults).
+            if self.env.mem0_guarded {
+                self.sites.push(self.asm.a.offset().0);
+            }
+            let a = &mut self.asm.a;
             match size {
-                1 => asm!(a; mov eax, Rd(v); mov [rdx + rcx], al),
-                2 => asm!(a; mov eax, Rd(v); mov [rdx + rcx], ax),
+                1 => asm!(a; mov [rdx + rcx], al),
+                2 => asm!(a; mov [rdx + rcx], ax),
                 4 => asm!(a; mov [rdx + rcx], Rd(v)),
                 _ => asm!(a; mov [rdx + rcx], Rq(v)),
             }
             self.vs.free(Loc::Gpr(v));
             self.vs.free(Loc::Gpr(ra));
         } else {
+            if self.env.mem0_guarded {
+                self.sites.push(self.asm.a.offset().0);
+            }
+            let a = &mut self.asm.a;
             match i {
                 I32Load8S { .. } => asm!(a; movsx Rd(ra), BYTE [rdx + rcx]),
                 I32Load8U { .. } | I64Load8U { .. } => asm!(a; movzx Rd(ra), BYTE [rdx + rcx]),

@@ -13,6 +13,10 @@
 //!   every call out of compiled code.
 //! - `entry.rs` enters compiled code from Rust through a trampoline on a
 //!   stack of its own, and turns the status it returns into a trap.
+//! - `guard.rs`: guarded memories (`MemoryMode::Guarded`): the 8 GiB
+//!   reservation, the registry of code regions and their trap sites, and
+//!   the SIGSEGV/SIGBUS handler that turns a fault at a trap site into
+//!   `out of bounds memory access`.
 //! - `helpers.rs`: what compiled code calls in Rust — calls to host
 //!   functions, interpreted functions and other instances, indirect calls,
 //!   and every instruction compiled as a call to the shared semantics of
@@ -25,5 +29,6 @@
 pub(crate) mod compile;
 pub(crate) mod ctx;
 pub(crate) mod entry;
+pub(crate) mod guard;
 mod helpers;
 pub(crate) mod stack;

@@ -305,7 +305,12 @@ pub(crate) fn instantiate(
     }
     let (mut elem_offsets, mut data_offsets) = (elem_offsets.into_iter(), data_offsets.into_iter());
     #[cfg(weft_jit)]
-    if let Some(code) = module.0.jit.clone() {
+    if let Some(code) = module.0.jit_for(
+        data.memories
+            .first()
+            .and_then(|&m| store.memories.get(m as usize))
+            .is_some_and(|m| m.is_guarded()),
+    ) {
         let first = data.funcs.get(data.funcs.len() - ast.funcs.len()).copied();
         data.jit = Some(std::sync::Arc::new(crate::jit::ctx::JitInstance::new(
             code,

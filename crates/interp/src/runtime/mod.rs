@@ -13,10 +13,12 @@
 //! An engine reaches the running instance's entities through the store by
 //! address (`u32` indices into the store's vectors, which only grow):
 //!
-//! - **memories**: `Store::memories[a].data`, a `Vec<u8>` whose pointer and
+//! - **memories**: `Store::memories[a].data`, bytes whose pointer and
 //!   length change when the memory grows (`memory.grow`, a host
 //!   `Store::memory_grow`, any call that may reach one): an engine that
-//!   caches them takes them again after such ops;
+//!   caches them takes them again after such ops. A guarded memory
+//!   (`MemoryMode::Guarded`, `memory.rs`) keeps its pointer and has 8 GiB
+//!   of address space behind it, of which only the length is accessible;
 //! - **tables**: `Store::tables[a].elems`, reference slots (0 is null,
 //!   `n + 1` is function `n`), re-taken the same way;
 //! - **globals**: `Store::globals[a]`, a value as one or two slots;

@@ -35,6 +35,12 @@ pub(crate) struct ModuleInner {
     /// the others are translated with the module.
     #[cfg(weft_jit)]
     pub jit: Option<Arc<crate::jit::compile::Compiled>>,
+    /// The same functions compiled for a guarded memory 0 (bounds
+    /// unchecked, `crate::jit::guard`), made for the first instance whose
+    /// memory 0 is guarded; `None` inside if that failed (the instance
+    /// then runs `jit`).
+    #[cfg(weft_jit)]
+    jit_guarded: OnceLock<Option<Arc<crate::jit::compile::Compiled>>>,
 }
 
 /// Types of the module's functions, globals, memories and tags, imports
@@ -75,6 +81,26 @@ impl Facts {
 }
 
 impl ModuleInner {
+    /// The machine code for an instance whose memory 0 is guarded or not
+    /// (`None` for a module made for the interpreter): the guarded code
+    /// compiled on first need, the explicit code where it cannot be.
+    #[cfg(weft_jit)]
+    pub(crate) fn jit_for(&self, guarded: bool) -> Option<Arc<crate::jit::compile::Compiled>> {
+        self.jit.as_ref()?;
+        if guarded {
+            let g = self.jit_guarded.get_or_init(|| {
+                crate::jit::compile::compile(&self.ast, true)
+                    .ok()
+                    .flatten()
+                    .map(Arc::new)
+            });
+            if let Some(g) = g {
+                return Some(g.clone());
+            }
+        }
+        self.jit.clone()
+    }
+
     /// The translated body of defined function `i`, translated now if no
     /// one has yet (two threads asking at once may both translate; one
     /// result is kept).
@@ -232,6 +258,8 @@ impl Module {
             ast,
             #[cfg(weft_jit)]
             jit: None,
+            #[cfg(weft_jit)]
+            jit_guarded: OnceLock::new(),
         }))
     }
 
@@ -259,9 +287,9 @@ impl Module {
         let mut m = Module::untranslated(ast);
         #[cfg(weft_jit)]
         {
-            let compiled = crate::jit::compile::compile(&m.0.ast)?;
+            let compiled = crate::jit::compile::compile(&m.0.ast, false)?;
             if let Some(inner) = Arc::get_mut(&mut m.0) {
-                inner.jit = Some(Arc::new(compiled));
+                inner.jit = compiled.map(Arc::new);
             }
         }
         for i in 0..m.0.ast.funcs.len() {

@@ -13,7 +13,7 @@ use crate::limits::{Resource, StoreLimits, Usage};
 use std::collections::HashMap;
 
 use crate::runtime::backtrace::TrapFrame;
-use crate::runtime::memory::MemoryInst;
+use crate::runtime::memory::{MemoryInst, MemoryMode};
 use crate::runtime::module::Module;
 use crate::runtime::table::TableInst;
 use crate::trap::{Error, Trap};
@@ -174,6 +174,8 @@ pub struct Store {
     /// then, compiled functions hold a stub instead of their translation
     /// (see `instantiate::interpreted_code`).
     pub(crate) interprets: bool,
+    /// How its memories are bounds-checked (see [`Store::with_memory_mode`]).
+    pub(crate) memory_mode: MemoryMode,
     /// This store's identity: a host function holds `&mut Store` and may
     /// put another store in its place, which the running code (whose
     /// instances, frames and memories were this one's) must notice.
@@ -203,6 +205,23 @@ impl Store {
             limits,
             ..Store::default()
         }
+    }
+
+    /// An empty store with the given limits whose memories follow `mode`:
+    /// with [`MemoryMode::Guarded`], each 32-bit memory (64 KiB pages)
+    /// reserves 8 GiB of address space behind guard pages and the JIT
+    /// checks no bounds on its loads and stores (see [`MemoryMode`]).
+    pub fn with_memory_mode(limits: StoreLimits, mode: MemoryMode) -> Store {
+        Store {
+            limits,
+            memory_mode: mode,
+            ..Store::default()
+        }
+    }
+
+    /// How the store's memories are bounds-checked.
+    pub fn memory_mode(&self) -> MemoryMode {
+        self.memory_mode
     }
 
     /// Sets the fuel: `Some(n)` allows `n` more units (one per call and
@@ -353,13 +372,13 @@ impl Store {
     /// Adds a memory of type `ty` within the store's limit: its address.
     pub(crate) fn add_memory(&mut self, ty: MemoryType) -> Result<u32, Error> {
         let (limit, used) = (self.limits.max_memory_bytes, self.usage.memory_bytes);
-        let mem = MemoryInst::new(ty, limit.saturating_sub(used)).map_err(|needed| {
-            Error::ResourceLimit {
+        let mem = MemoryInst::new(ty, limit.saturating_sub(used), self.memory_mode).map_err(
+            |needed| Error::ResourceLimit {
                 resource: Resource::MemoryBytes,
                 limit,
                 needed: used.saturating_add(needed),
-            }
-        })?;
+            },
+        )?;
         self.usage.memory_bytes += mem.data.len() as u64;
         self.memories.push(mem);
         Ok(self.memories.len() as u32 - 1)
@@ -449,6 +468,20 @@ impl Store {
             .get_mut(m.0 as usize)
             .ok_or(Error::BadHandle)?
             .data)
+    }
+
+    /// Whether a memory is a guarded reservation ([`MemoryMode::Guarded`]
+    /// and a memory it applies to, whose reservation succeeded): compiled
+    /// code accesses it without bounds checks.
+    pub fn memory_is_guarded(&self, m: Memory) -> Result<bool, Error> {
+        let mem = self.memories.get(m.0 as usize).ok_or(Error::BadHandle)?;
+        #[cfg(weft_jit)]
+        return Ok(mem.is_guarded());
+        #[cfg(not(weft_jit))]
+        {
+            let _ = mem;
+            Ok(false)
+        }
     }
 
     /// A memory's current type (its minimum is its current size in pages).

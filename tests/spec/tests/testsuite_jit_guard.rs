@@ -1,0 +1,18 @@
+//! The spec testsuite under the JIT with guard-page memories
+//! (`MemoryMode::Guarded`: 32-bit memories reserved with a guard, loads
+//! and stores of memory 0 unchecked, out-of-bounds accesses trapping
+//! through the signal handler), held to the interpreter's expectations:
+//! see `jit_suite/mod.rs`, shared with `testsuite_jit`.
+
+#[cfg(all(target_arch = "x86_64", any(target_os = "linux", target_os = "macos")))]
+mod jit_suite;
+
+#[cfg(all(target_arch = "x86_64", any(target_os = "linux", target_os = "macos")))]
+fn main() {
+    jit_suite::run(weft_interp::MemoryMode::Guarded);
+}
+
+#[cfg(not(all(target_arch = "x86_64", any(target_os = "linux", target_os = "macos"))))]
+fn main() {
+    println!("jit: no JIT on this target");
+}
