@@ -69,6 +69,9 @@ pub struct Semantics {
     pub limits: StoreLimits,
     /// The engine that runs its modules.
     pub engine: Engine,
+    /// For the interpreter: translate each body at its first call
+    /// (`Module::with_lazy_translation`) instead of with its module.
+    pub lazy: bool,
 }
 
 impl Semantics {
@@ -81,6 +84,7 @@ impl Semantics {
             fuel: None,
             limits: StoreLimits::default(),
             engine: Engine::Interp,
+            lazy: false,
         }
     }
 }
@@ -104,6 +108,7 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
         }
     };
     let mut runner = Runner::new(features, semantics.limits, semantics.engine);
+    runner.lazy = semantics.lazy && semantics.engine == Engine::Interp;
     runner
         .store
         .set_segments_checked_first(semantics.segments_checked_first);
@@ -133,6 +138,8 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
 pub(crate) struct Runner {
     features: Features,
     engine: Engine,
+    /// Whether modules are translated lazily (see [`Semantics::lazy`]).
+    lazy: bool,
     /// What the JIT compiled of the script's modules.
     jit: JitStats,
     pub(crate) store: Store,
@@ -154,6 +161,7 @@ impl Runner {
         Runner {
             features,
             engine,
+            lazy: false,
             jit: JitStats::default(),
             store,
             linker,
@@ -172,7 +180,12 @@ impl Runner {
             }
             _ => module.to_module(self.features).map_err(|e| e.to_string())?,
         };
-        let m = Module::with_engine(ast, self.features, self.engine).map_err(|e| e.to_string())?;
+        let m = if self.lazy {
+            Module::with_lazy_translation(ast, self.features)
+        } else {
+            Module::with_engine(ast, self.features, self.engine)
+        }
+        .map_err(|e| e.to_string())?;
         if let Some(s) = m.jit_stats() {
             self.jit.add(s);
         }
