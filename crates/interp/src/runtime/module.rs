@@ -59,6 +59,8 @@ struct Facts {
     globals: Vec<ValType>,
     memories: Vec<AddrType>,
     tags: Vec<TypeIdx>,
+    /// Number of tables, imports included.
+    tables: usize,
 }
 
 impl Facts {
@@ -67,13 +69,14 @@ impl Facts {
         let mut globals = Vec::new();
         let mut memories = Vec::new();
         let mut tags = Vec::new();
+        let mut tables = ast.tables.len();
         for import in &ast.imports {
             match import.desc {
                 ImportDesc::Func(ty) | ImportDesc::FuncExact(ty) => func_types.push(ty),
                 ImportDesc::Global(g) => globals.push(g.val),
                 ImportDesc::Memory(m) => memories.push(m.addr),
                 ImportDesc::Tag(t) => tags.push(t.ty),
-                _ => {}
+                ImportDesc::Table(_) => tables += 1,
             }
         }
         memories.extend(ast.memories.iter().map(|m| m.addr));
@@ -85,6 +88,7 @@ impl Facts {
             globals,
             memories,
             tags,
+            tables,
         }
     }
 }
@@ -108,6 +112,7 @@ impl ModuleInner {
             globals: &self.facts.globals,
             memories: &self.facts.memories,
             tags: &self.facts.tags,
+            tables: self.facts.tables,
         };
         let imported = self.facts.func_types.len() - self.ast.funcs.len();
         let code = Arc::new(translate(&env, f, (imported + i) as u32)?);
