@@ -224,3 +224,15 @@ fn another_instance_and_the_host_enter_lazy_functions() {
     let r = common::call(&mut store, a, "sq", &[Value::I32(5)]).expect("runs");
     assert_eq!(r, [Value::I32(25)]);
 }
+
+#[test]
+fn a_module_decoded_and_validated_in_one_pass_translates_lazily() {
+    let ast = weft_wat::parse_module(CALLS).expect("test module parses");
+    let bytes = weft_ast::encode::encode(&ast);
+    let (ast, _) = weft_validator::validate_bytes(&bytes, Features::default()).expect("valid");
+    let lazy = Module::lazy_unchecked(ast);
+    assert_eq!(lazy.translated_functions(), 0);
+    let r = run(&lazy, "tail_indirect", &[Value::I32(10), Value::I32(1)]);
+    assert_eq!(r.expect("runs"), [Value::I32(55)]);
+    assert_eq!(lazy.translated_functions(), 2, "tail_indirect and fib");
+}

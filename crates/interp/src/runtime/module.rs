@@ -289,11 +289,20 @@ impl Module {
         features: Features,
     ) -> Result<Module, Error> {
         weft_validator::validate(&ast, features).map_err(Error::Validation)?;
+        Ok(Module::lazy_unchecked(ast))
+    }
+
+    /// [`Module::with_lazy_translation`] for a module the caller has
+    /// already validated (`weft_validator::validate`, or decoded and
+    /// validated in one pass by `weft_validator::validate_bytes`): like
+    /// [`Module::new_unchecked`], each translation still checks every index
+    /// and the stack heights, so an invalid module stays in bounds.
+    pub fn lazy_unchecked(ast: weft_ast::Module) -> Module {
         let mut m = Module::untranslated(ast);
         if let Some(inner) = Arc::get_mut(&mut m.0) {
             inner.lazy = true;
         }
-        Ok(m)
+        m
     }
 
     /// How many of the module's function bodies are translated for the
