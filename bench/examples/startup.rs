@@ -1,22 +1,28 @@
-//! Startup, from the bytes to a ready instance: weft's interpreter (decode,
-//! validate, translate, instantiate, as `weft run` builds it; and with
-//! lazy translation, `Module::with_lazy_translation`, validated in full,
-//! each body translated at its first call) against wasmi
-//! 2 in its eager mode (`CompilationMode::Eager`: every body translated
-//! before `Module::new` returns) and its default lazy mode (validated
-//! eagerly, each body translated on its first call), on the `startup/`
-//! modules of `shared/bench-wasm` (`WEFT_BENCH_WASM`) and any files given.
+//! Startup, from the bytes to a ready instance: weft's interpreter against
+//! wasmi 2 in its eager mode (`CompilationMode::Eager`: every body
+//! translated before `Module::new` returns) and its default lazy mode
+//! (validated eagerly, each body translated on its first call), on the
+//! `startup/` modules of `shared/bench-wasm` (`WEFT_BENCH_WASM`) and any
+//! files given. weft three ways:
+//!
+//! - `run`: as `weft run` builds it: decode (`weft_parser`), validate,
+//!   translate every body, instantiate;
+//! - `fused`: decoded and validated in one pass
+//!   (`weft_validator::validate_bytes`), then every body translated
+//!   (`Module::new_unchecked`) and instantiated;
+//! - `lazy`: the one pass, then `Module::lazy_unchecked`: each body
+//!   translated at its first call (validation stays whole and up front).
 //!
 //! Every import is a function (WASI, `bench.start`/`end`, the contracts'
 //! host calls); each engine gets stubs returning zeros, defined before the
 //! clock starts. The engines take turns round by round, so a noisy
 //! neighbour on the shared machine hits them alike; the table shows each
-//! one's median time, weft's phases (medians of their own), and the ratios
-//! of weft's time to wasmi's.
+//! one's median time, the ratios of weft's times to wasmi's, and the
+//! phases of the `run` way (medians of their own).
 //!
 //! `cargo run --profile bench --example startup [-- ROUNDS [FILE...]]`
-//! `target/release/examples/startup once weft|weft-lazy|eager|lazy FILE [N]` starts
-//! one engine N times (default 1), for a profiler.
+//! `target/release/examples/startup once run|fused|lazy|eager|wasmi-lazy FILE [N]`
+//! starts one engine N times (default 1), for a profiler.
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -28,9 +34,18 @@ mod programs;
 /// weft's phases, each timed: decode, validate, translate, instantiate.
 const PHASES: [&str; 4] = ["decode", "validate", "translate", "instantiate"];
 
-/// One weft startup: the time of each phase (translation, lazy, is the
-/// time to set the module up without translating any body).
-fn weft(bytes: &[u8], lazy: bool) -> [Duration; 4] {
+/// How weft starts a module (see the file's comment).
+#[derive(Clone, Copy, PartialEq)]
+enum Way {
+    Run,
+    Fused,
+    Lazy,
+}
+
+/// One weft startup: the time of each phase (for `Fused` and `Lazy`,
+/// decoding and validation are one phase, reported as decoding, and
+/// translation is the module's set-up).
+fn weft(bytes: &[u8], way: Way) -> [Duration; 4] {
     let features = weft_ast::Features::default();
     let mut store = weft_interp::Store::new();
     let mut linker = weft_interp::Linker::new();
@@ -51,18 +66,23 @@ fn weft(bytes: &[u8], lazy: bool) -> [Duration; 4] {
     }
     drop(ast);
     let t0 = Instant::now();
-    let ast = weft_parser::parse_with(bytes, features).expect("weft decodes the module");
-    let t1 = Instant::now();
-    let (t2, module) = if lazy {
-        // Validation and the module's set-up are one call here.
-        let m = weft_interp::Module::with_lazy_translation(ast, features)
-            .expect("weft validates the module");
-        (Instant::now(), m)
-    } else {
+    let (t1, t2, module) = if way == Way::Run {
+        let ast = weft_parser::parse_with(bytes, features).expect("weft decodes the module");
+        let t1 = Instant::now();
         weft_validator::validate(&ast, features).expect("weft validates the module");
         let t2 = Instant::now();
         let m = weft_interp::Module::new_unchecked(ast).expect("weft translates the module");
-        (t2, m)
+        (t1, t2, m)
+    } else {
+        let (ast, _) =
+            weft_validator::validate_bytes(bytes, features).expect("weft validates the module");
+        let t1 = Instant::now();
+        let m = if way == Way::Lazy {
+            weft_interp::Module::lazy_unchecked(ast)
+        } else {
+            weft_interp::Module::new_unchecked(ast).expect("weft translates the module")
+        };
+        (t1, t1, m)
     };
     let t3 = Instant::now();
     let instance = linker.instantiate(&mut store, &module);
@@ -132,14 +152,15 @@ fn once(engine: &str, path: &Path, n: usize) {
     let mut times = Vec::new();
     for _ in 0..n {
         times.push(match engine {
-            "weft" => weft(&bytes, false).iter().sum(),
-            "weft-lazy" => weft(&bytes, true).iter().sum(),
+            "run" => weft(&bytes, Way::Run).iter().sum(),
+            "fused" => weft(&bytes, Way::Fused).iter().sum(),
+            "lazy" => weft(&bytes, Way::Lazy).iter().sum(),
             "eager" => wasmi(&wasmi_engine(wasmi::CompilationMode::Eager), &bytes),
-            "lazy" => wasmi(
+            "wasmi-lazy" => wasmi(
                 &wasmi_engine(wasmi::CompilationMode::LazyTranslation),
                 &bytes,
             ),
-            other => panic!("unknown engine {other} (weft, weft-lazy, eager, lazy)"),
+            other => panic!("unknown engine {other} (run, fused, lazy, eager, wasmi-lazy)"),
         });
     }
     println!(
@@ -173,37 +194,40 @@ fn main() {
     let eager = wasmi_engine(wasmi::CompilationMode::Eager);
     let lazy = wasmi_engine(wasmi::CompilationMode::LazyTranslation);
     println!(
-        "{:<19} {:>6} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7} {:>7}   weft's phases, eager (ms): {}",
+        "{:<19} {:>6} {:>8} {:>8} {:>8} {:>8} {:>8} {:>7} {:>7} {:>7} {:>7}   run's phases (ms): {}",
         "module",
         "KB",
-        "weft ms",
-        "w-lazy",
-        "eager",
+        "run ms",
+        "fused",
         "lazy",
-        "w/eager",
-        "w/lazy",
-        "wl/eag",
-        "wl/lazy",
+        "w-eager",
+        "w-lazy",
+        "run/we",
+        "fus/we",
+        "lazy/we",
+        "lazy/wl",
         PHASES.join(", ")
     );
     for path in files {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        let mut total = Vec::new();
-        let mut total_lazy = Vec::new();
+        let mut run = Vec::new();
+        let mut fused = Vec::new();
+        let mut lazy_w = Vec::new();
         let mut phases: [Vec<Duration>; 4] = Default::default();
         let mut e = Vec::new();
         let mut l = Vec::new();
         for _ in 0..rounds {
-            let p = weft(&bytes, false);
-            total.push(p.iter().sum());
+            let p = weft(&bytes, Way::Run);
+            run.push(p.iter().sum());
             for (v, t) in phases.iter_mut().zip(p) {
                 v.push(t);
             }
-            total_lazy.push(weft(&bytes, true).iter().sum());
+            fused.push(weft(&bytes, Way::Fused).iter().sum());
+            lazy_w.push(weft(&bytes, Way::Lazy).iter().sum());
             e.push(wasmi(&eager, &bytes));
             l.push(wasmi(&lazy, &bytes));
         }
-        let (w, wl) = (median(&mut total), median(&mut total_lazy));
+        let (r, f, wl) = (median(&mut run), median(&mut fused), median(&mut lazy_w));
         let (e, l) = (median(&mut e), median(&mut l));
         let phases: Vec<String> = phases
             .iter_mut()
@@ -213,15 +237,16 @@ fn main() {
             .file_name()
             .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
         println!(
-            "{:<19} {:>6} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7.2} {:>7.2} {:>7.2} {:>7.2}   {}",
+            "{:<19} {:>6} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>8.2} {:>7.2} {:>7.2} {:>7.2} {:>7.2}   {}",
             name,
             bytes.len() / 1000,
-            w * 1e3,
+            r * 1e3,
+            f * 1e3,
             wl * 1e3,
             e * 1e3,
             l * 1e3,
-            w / e,
-            w / l,
+            r / e,
+            f / e,
             wl / e,
             wl / l,
             phases.join(", ")
