@@ -596,11 +596,6 @@ impl Translator<'_> {
     /// An instruction that is neither control nor a local's: an operator
     /// or a memory access with a register form, else the AST's form.
     fn operator(&mut self, i: &Instr) -> Result<(), Error> {
-        // Not `ok_or`: the error's name would be looked up for every
-        // operator.
-        let Some((pops, pushes)) = effect(i) else {
-            return Err(Error::Unsupported(i.name()));
-        };
         if let Some((f, wide)) = int_bin(i) {
             return self.binary(f, wide);
         }
@@ -648,6 +643,12 @@ impl Translator<'_> {
             Generic::Access
         } else {
             Generic::Num
+        };
+        // The slot effect only here: every register form above knows its
+        // own, and this lookup was a large share of translating each
+        // operator.
+        let Some((pops, pushes)) = effect(i) else {
+            return Err(Error::Unsupported(i.name()));
         };
         self.generic(family, i, pops, pushes)
     }
