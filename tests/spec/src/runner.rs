@@ -74,6 +74,9 @@ pub struct Semantics {
     /// How the store's memories are bounds-checked (guard pages matter
     /// to the JIT only).
     pub memory_mode: MemoryMode,
+    /// For the interpreter: translate each body at its first call
+    /// (`Module::with_lazy_translation`) instead of with its module.
+    pub lazy: bool,
 }
 
 impl Semantics {
@@ -87,6 +90,7 @@ impl Semantics {
             limits: StoreLimits::default(),
             engine: Engine::Interp,
             memory_mode: MemoryMode::Explicit,
+            lazy: false,
         }
     }
 }
@@ -115,6 +119,7 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
         semantics.engine,
         semantics.memory_mode,
     );
+    runner.lazy = semantics.lazy && semantics.engine == Engine::Interp;
     runner
         .store
         .set_segments_checked_first(semantics.segments_checked_first);
@@ -144,6 +149,8 @@ pub fn run_script_with(text: &str, semantics: Semantics) -> Outcome {
 pub(crate) struct Runner {
     features: Features,
     engine: Engine,
+    /// Whether modules are translated lazily (see [`Semantics::lazy`]).
+    lazy: bool,
     /// What the JIT compiled of the script's modules.
     jit: JitStats,
     pub(crate) store: Store,
@@ -170,6 +177,7 @@ impl Runner {
         Runner {
             features,
             engine,
+            lazy: false,
             jit: JitStats::default(),
             store,
             linker,
@@ -188,7 +196,12 @@ impl Runner {
             }
             _ => module.to_module(self.features).map_err(|e| e.to_string())?,
         };
-        let m = Module::with_engine(ast, self.features, self.engine).map_err(|e| e.to_string())?;
+        let m = if self.lazy {
+            Module::with_lazy_translation(ast, self.features)
+        } else {
+            Module::with_engine(ast, self.features, self.engine)
+        }
+        .map_err(|e| e.to_string())?;
         if let Some(s) = m.jit_stats() {
             self.jit.add(s);
         }

@@ -101,7 +101,7 @@ fn interpreted_code(store: &mut Store) -> Result<(), Error> {
         let addrs: Vec<u32> = data.funcs[first..].to_vec();
         for (i, addr) in addrs.into_iter().enumerate() {
             if let Some(FuncInst::Wasm { code, .. }) = store.funcs.get_mut(addr as usize) {
-                *code = module.0.code(i)?;
+                *code = module.0.code_or_lazy(i)?;
             }
         }
     }
@@ -110,6 +110,43 @@ fn interpreted_code(store: &mut Store) -> Result<(), Error> {
         store.instances[inst].calls = calls;
     }
     store.interprets = true;
+    Ok(())
+}
+
+/// Puts the translation of the function at store address `addr` in the
+/// place of a lazy module's placeholder (see `module::is_lazy`): in the
+/// store's function and in its instance's direct-call list (an instance
+/// importing it keeps the placeholder there, whose calls take the slow
+/// path, which finds the translation here). Nothing to do for any other
+/// function. Called before the executor enters a function from the store;
+/// a translation error (a frame beyond the interpreter's limits: validation
+/// passed) is the call's trap.
+pub(crate) fn translate_on_call(store: &mut Store, addr: u32) -> Result<(), Trap> {
+    let Some(FuncInst::Wasm { code, instance, .. }) = store.funcs.get(addr as usize) else {
+        return Ok(());
+    };
+    if !crate::runtime::module::is_lazy(code) {
+        return Ok(());
+    }
+    let inst = *instance as usize;
+    let data = &store.instances[inst];
+    let module = data.module.clone();
+    let first = data.funcs.len().saturating_sub(module.0.ast.funcs.len());
+    // Defined functions take consecutive store addresses, in order.
+    let i = data
+        .funcs
+        .get(first)
+        .and_then(|a| addr.checked_sub(*a))
+        .ok_or(Trap::InvalidReference)? as usize;
+    let translated = module.0.code(i).map_err(|e| {
+        Trap::Host(format!("function {} cannot be translated: {e}", first + i).into())
+    })?;
+    if let Some(FuncInst::Wasm { code, .. }) = store.funcs.get_mut(addr as usize) {
+        *code = translated.clone();
+    }
+    if let Some(slot) = store.instances[inst].calls.get_mut(first + i) {
+        *slot = Some((translated, inst as u32));
+    }
     Ok(())
 }
 
@@ -212,7 +249,7 @@ pub(crate) fn instantiate(
             .get(f.ty as usize)
             .ok_or(Error::Invalid("unknown type"))?;
         let code = if store.interprets || !module.0.compiled(i) {
-            module.0.code(i)?
+            module.0.code_or_lazy(i)?
         } else {
             module.0.stub()
         };

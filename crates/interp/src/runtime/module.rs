@@ -8,6 +8,16 @@
 //! holding it also holds code the interpreter runs, see
 //! `instantiate::interpreted_code`), kept in a `OnceLock` so that the
 //! instances of one module, in any thread, share one translation.
+//!
+//! A module made with lazy translation ([`Module::with_lazy_translation`])
+//! is validated in full up front, like any other, but translates a body
+//! only when the function is first called: until then its instances hold
+//! a shared placeholder whose frame size ([`LAZY_HEIGHT`]) no stack has
+//! room for, so every call path of the executor leaves its fast path for
+//! the one place that enters code from the store (`Store::call`, and the
+//! outer loop's calls), which translates the body, puts it in the
+//! function's place (`instantiate::translate_on_call`) and goes on. Large
+//! modules of which a run calls a fraction start much faster that way.
 
 use std::sync::{Arc, OnceLock};
 
@@ -31,6 +41,11 @@ pub(crate) struct ModuleInner {
     /// The body a compiled function's instance holds while no translation
     /// is needed (see [`ModuleInner::stub`]).
     stub: OnceLock<Arc<Code>>,
+    /// Whether bodies are translated on first call (see the file's
+    /// comment).
+    lazy: bool,
+    /// The placeholder of a body not translated yet, in a lazy module.
+    lazy_stub: OnceLock<Arc<Code>>,
     /// Machine code for the functions the JIT compiled (`Engine::Jit`);
     /// the others are translated with the module.
     #[cfg(weft_jit)]
@@ -50,6 +65,8 @@ struct Facts {
     globals: Vec<ValType>,
     memories: Vec<AddrType>,
     tags: Vec<TypeIdx>,
+    /// Number of tables, imports included.
+    tables: usize,
 }
 
 impl Facts {
@@ -58,13 +75,14 @@ impl Facts {
         let mut globals = Vec::new();
         let mut memories = Vec::new();
         let mut tags = Vec::new();
+        let mut tables = ast.tables.len();
         for import in &ast.imports {
             match import.desc {
                 ImportDesc::Func(ty) | ImportDesc::FuncExact(ty) => func_types.push(ty),
                 ImportDesc::Global(g) => globals.push(g.val),
                 ImportDesc::Memory(m) => memories.push(m.addr),
                 ImportDesc::Tag(t) => tags.push(t.ty),
-                _ => {}
+                ImportDesc::Table(_) => tables += 1,
             }
         }
         memories.extend(ast.memories.iter().map(|m| m.addr));
@@ -76,6 +94,7 @@ impl Facts {
             globals,
             memories,
             tags,
+            tables,
         }
     }
 }
@@ -119,6 +138,7 @@ impl ModuleInner {
             globals: &self.facts.globals,
             memories: &self.facts.memories,
             tags: &self.facts.tags,
+            tables: self.facts.tables,
         };
         let imported = self.facts.func_types.len() - self.ast.funcs.len();
         let code = Arc::new(translate(&env, f, (imported + i) as u32)?);
@@ -148,6 +168,39 @@ impl ModuleInner {
             .get_or_init(|| Arc::new(crate::interpreter::translate::stub()))
             .clone()
     }
+
+    /// The code an instance of this module holds for defined function
+    /// `i`: its translation, or in a lazy module, the placeholder until
+    /// someone called it (see [`is_lazy`]).
+    pub(crate) fn code_or_lazy(&self, i: usize) -> Result<Arc<Code>, Error> {
+        if self.lazy {
+            if let Some(c) = self.codes.get(i).and_then(OnceLock::get) {
+                return Ok(c.clone());
+            }
+            return Ok(self
+                .lazy_stub
+                .get_or_init(|| {
+                    let mut code = crate::interpreter::translate::stub();
+                    code.max_height = LAZY_HEIGHT;
+                    Arc::new(code)
+                })
+                .clone());
+        }
+        self.code(i)
+    }
+}
+
+/// The frame size of a lazy module's placeholder body: more slots than
+/// any stack may hold (the translator bounds real frames far below it), so
+/// that every call of it leaves the executor's fast paths (which enter a
+/// callee only with room for its frame) for the one that translates it.
+pub(crate) const LAZY_HEIGHT: u32 = u32::MAX;
+
+/// Whether `code` is a lazy module's placeholder for a body not translated
+/// yet: it must never run, only be replaced (`instantiate::translate_on_call`).
+#[inline(always)]
+pub(crate) fn is_lazy(code: &Code) -> bool {
+    code.max_height == LAZY_HEIGHT
 }
 
 /// What the JIT compiled of a module (all zero for the interpreter).
@@ -249,12 +302,50 @@ impl Module {
         Ok(m)
     }
 
+    /// Validates a module with the proposals of `features`, in full (an
+    /// invalid module is rejected here, with the error [`Module::with_features`]
+    /// gives), and translates each function body for the interpreter only
+    /// when the function is first called. Startup then costs validation
+    /// alone; the first call of each function pays for its translation.
+    /// Translation rejects only what validation does, or a frame beyond
+    /// the interpreter's limits, which [`Module::with_features`] reports
+    /// here and this mode as a trap of the call (`Trap::Host`).
+    pub fn with_lazy_translation(
+        ast: weft_ast::Module,
+        features: Features,
+    ) -> Result<Module, Error> {
+        weft_validator::validate(&ast, features).map_err(Error::Validation)?;
+        Ok(Module::lazy_unchecked(ast))
+    }
+
+    /// [`Module::with_lazy_translation`] for a module the caller has
+    /// already validated (`weft_validator::validate`, or decoded and
+    /// validated in one pass by `weft_validator::validate_bytes`): like
+    /// [`Module::new_unchecked`], each translation still checks every index
+    /// and the stack heights, so an invalid module stays in bounds.
+    pub fn lazy_unchecked(ast: weft_ast::Module) -> Module {
+        let mut m = Module::untranslated(ast);
+        if let Some(inner) = Arc::get_mut(&mut m.0) {
+            inner.lazy = true;
+        }
+        m
+    }
+
+    /// How many of the module's function bodies are translated for the
+    /// interpreter so far (all of them, but in a lazy module or a JIT
+    /// one's, where they are made on first need).
+    pub fn translated_functions(&self) -> usize {
+        self.0.codes.iter().filter(|c| c.get().is_some()).count()
+    }
+
     /// The module with no body translated yet.
     fn untranslated(ast: weft_ast::Module) -> Module {
         Module(Arc::new(ModuleInner {
             facts: Facts::of(&ast),
             codes: (0..ast.funcs.len()).map(|_| OnceLock::new()).collect(),
             stub: OnceLock::new(),
+            lazy: false,
+            lazy_stub: OnceLock::new(),
             ast,
             #[cfg(weft_jit)]
             jit: None,

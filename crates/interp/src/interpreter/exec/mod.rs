@@ -38,6 +38,8 @@ const MAX_REENTRY: u32 = 100;
 
 /// Calls `f` with `args` from the host.
 pub(crate) fn invoke(store: &mut Store, f: Func, args: &[Value]) -> Result<Vec<Value>, Error> {
+    // A lazy module's function is translated before it is entered.
+    crate::runtime::instantiate::translate_on_call(store, f.0)?;
     let func = store
         .funcs
         .get(f.0 as usize)

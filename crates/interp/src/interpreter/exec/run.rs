@@ -81,6 +81,11 @@ impl Machine<'_> {
                     if metered {
                         t!(self.fuel());
                     }
+                    // A lazy module's function is translated before it is
+                    // entered (the handlers leave its calls here).
+                    t!(crate::runtime::instantiate::translate_on_call(
+                        self.store, $addr
+                    ));
                     let callee = t!(self
                         .store
                         .funcs

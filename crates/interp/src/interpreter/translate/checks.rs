@@ -7,17 +7,6 @@
 use super::*;
 
 impl Env<'_> {
-    /// Number of tables, imports included.
-    fn num_tables(&self) -> usize {
-        self.module.tables.len()
-            + self
-                .module
-                .imports
-                .iter()
-                .filter(|i| matches!(i.desc, weft_ast::ImportDesc::Table(_)))
-                .count()
-    }
-
     /// Checks that every index an instruction names exists, so that even a
     /// module that skipped validation cannot make execution index out of
     /// range.
@@ -25,7 +14,7 @@ impl Env<'_> {
         use Instr::*;
         let ok = |idx: u32, len: usize| (idx as usize) < len;
         let mems = self.memories.len();
-        let tables = self.num_tables();
+        let tables = self.tables;
         let datas = self.module.datas.len();
         let elems = self.module.elems.len();
         let types = self.module.types.len();

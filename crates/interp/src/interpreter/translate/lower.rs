@@ -210,7 +210,9 @@ impl Translator<'_> {
                     self.home(len - n..len);
                 }
                 self.leave_catch()?;
-                let c = self.ctrls.pop().ok_or(Error::Invalid("unmatched end"))?;
+                let Some(c) = self.ctrls.pop() else {
+                    return Err(Error::Invalid("unmatched end"));
+                };
                 let here = self.here();
                 self.barrier = here;
                 self.producer = None;
@@ -594,7 +596,6 @@ impl Translator<'_> {
     /// An instruction that is neither control nor a local's: an operator
     /// or a memory access with a register form, else the AST's form.
     fn operator(&mut self, i: &Instr) -> Result<(), Error> {
-        let (pops, pushes) = effect(i).ok_or(Error::Unsupported(i.name()))?;
         if let Some((f, wide)) = int_bin(i) {
             return self.binary(f, wide);
         }
@@ -642,6 +643,12 @@ impl Translator<'_> {
             Generic::Access
         } else {
             Generic::Num
+        };
+        // The slot effect only here: every register form above knows its
+        // own, and this lookup was a large share of translating each
+        // operator.
+        let Some((pops, pushes)) = effect(i) else {
+            return Err(Error::Unsupported(i.name()));
         };
         self.generic(family, i, pops, pushes)
     }

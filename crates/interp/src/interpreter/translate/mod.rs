@@ -49,6 +49,9 @@ pub(crate) struct Env<'a> {
     pub memories: &'a [AddrType],
     /// Type index of every tag, imports first.
     pub tags: &'a [TypeIdx],
+    /// Number of tables, imports included (counted once per module: the
+    /// index checks of every instruction read it).
+    pub tables: usize,
 }
 
 impl Env<'_> {
@@ -204,6 +207,28 @@ impl std::ops::DerefMut for Emitted {
     }
 }
 
+/// The translator's working buffers, left by one translation to the next
+/// on the same thread: a module's bodies are translated one after another,
+/// and growing these afresh for each (and, for every local, its list of
+/// readers) was a large share of translation's time. What a body keeps
+/// (its ops, targets, ...) is copied out at its exact size.
+#[derive(Default)]
+struct Scratch {
+    ops: Vec<Op>,
+    instrs: Vec<u32>,
+    vals: Vec<Val>,
+    ctrls: Vec<Ctrl>,
+    locals: Vec<(u32, u8)>,
+    local_reads: Vec<u32>,
+    local_readers: Vec<Vec<u32>>,
+}
+
+thread_local! {
+    /// This thread's buffers, taken by a translation while it runs (a
+    /// translation that fails leaves fresh ones).
+    static SCRATCH: std::cell::Cell<Scratch> = std::cell::Cell::new(Scratch::default());
+}
+
 /// Translates one defined function: `index` is its index in the module's
 /// function space (imports first), which its code keeps for backtraces.
 pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, Error> {
@@ -212,7 +237,10 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
     if declared + ty.params.len() as u64 > MAX_LOCALS {
         return Err(Error::Invalid("too many locals"));
     }
-    let mut locals = Vec::with_capacity(ty.params.len() + declared as usize);
+    let mut scratch = SCRATCH.with(std::cell::Cell::take);
+    let mut locals = std::mem::take(&mut scratch.locals);
+    locals.clear();
+    locals.reserve(ty.params.len() + declared as usize);
     let mut off = 0;
     let local_types = func
         .locals
@@ -225,28 +253,49 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
     let param_slots = ty.params.iter().map(|t| slots(*t)).sum();
     let results: Vec<u8> = ty.results.iter().map(|t| slots(*t) as u8).collect();
     let result_slots = results.iter().map(|w| *w as u32).sum();
+    let mut ctrls = std::mem::take(&mut scratch.ctrls);
+    ctrls.clear();
+    let mut vals = std::mem::take(&mut scratch.vals);
+    vals.clear();
+    let mut ops = Emitted {
+        ops: std::mem::take(&mut scratch.ops),
+        instrs: std::mem::take(&mut scratch.instrs),
+        current: 0,
+    };
+    ops.ops.clear();
+    ops.instrs.clear();
+    let mut local_reads = std::mem::take(&mut scratch.local_reads);
+    local_reads.clear();
+    local_reads.resize(off as usize, 0);
+    let mut local_readers = std::mem::take(&mut scratch.local_readers);
+    local_readers.truncate(off as usize);
+    for r in &mut local_readers {
+        r.clear();
+    }
+    local_readers.resize_with(off as usize, Vec::new);
+    ctrls.push(Ctrl {
+        kind: BlockKind::Block,
+        base: off,
+        base_vals: 0,
+        params: Vec::new(),
+        results,
+        start: 0,
+        fixups: Vec::new(),
+        else_fixup: None,
+        unreachable: false,
+        handler: None,
+    });
     let mut t = Translator {
         env,
-        ops: Emitted::default(),
+        ops,
         targets: Vec::new(),
-        vals: Vec::new(),
+        vals,
         height: off,
         max_height: off,
-        ctrls: vec![Ctrl {
-            kind: BlockKind::Block,
-            base: off,
-            base_vals: 0,
-            params: Vec::new(),
-            results,
-            start: 0,
-            fixups: Vec::new(),
-            else_fixup: None,
-            unreachable: false,
-            handler: None,
-        }],
+        ctrls,
         locals,
-        local_reads: vec![0; off as usize],
-        local_readers: vec![Vec::new(); off as usize],
+        local_reads,
+        local_readers,
         home_below: 0,
         barrier: 0,
         producer: None,
@@ -266,19 +315,20 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
     let ops: Box<[Inst]> = t
         .ops
         .ops
-        .into_iter()
+        .drain(..)
         .map(|op| Inst {
             handler: crate::interpreter::exec::handler_of(&op),
             op,
         })
         .collect();
+    let instrs: Box<[u32]> = t.ops.instrs.as_slice().into();
     let code = Code {
         entry: ops.first().map_or(
             crate::interpreter::exec::handler_of(&Op::Unreachable),
             |i| i.handler,
         ),
         func: index,
-        instrs: t.ops.instrs.into_boxed_slice(),
+        instrs,
         ops,
         targets: t.targets.into_boxed_slice(),
         handlers: t.handlers.into_boxed_slice(),
@@ -288,6 +338,17 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
         result_slots,
         max_height: t.max_height,
     };
+    SCRATCH.with(|s| {
+        s.set(Scratch {
+            ops: t.ops.ops,
+            instrs: t.ops.instrs,
+            vals: t.vals,
+            ctrls: t.ctrls,
+            locals: t.locals,
+            local_reads: t.local_reads,
+            local_readers: t.local_readers,
+        })
+    });
     if !in_bounds(&code) {
         return Err(Error::Invalid("translation out of bounds"));
     }
@@ -455,12 +516,14 @@ impl Translator<'_> {
         let mut count = 0;
         let mut slots = 0;
         while slots < n {
-            let i = self
+            let Some(i) = self
                 .vals
                 .len()
                 .checked_sub(count + 1)
                 .filter(|i| *i >= self.ctrls.last().map_or(0, |c| c.base_vals))
-                .ok_or(Error::Invalid("type mismatch: operand stack underflow"))?;
+            else {
+                return Err(Error::Invalid("type mismatch: operand stack underflow"));
+            };
             slots += self.vals[i].width as u32;
             count += 1;
         }
@@ -526,15 +589,19 @@ impl Translator<'_> {
     /// that still read it there go home. (Reads are counted at a local's
     /// first slot, and locals do not overlap.)
     fn before_write(&mut self, off: u32) {
-        let readers = std::mem::take(&mut self.local_readers[off as usize]);
+        let mut readers = std::mem::take(&mut self.local_readers[off as usize]);
         if self.local_reads[off as usize] > 0 {
-            for i in readers {
+            for &i in &readers {
                 let i = i as usize;
                 if i < self.vals.len() && self.vals[i].loc == ValLoc::Local(off) {
                     self.home(i..i + 1);
                 }
             }
         }
+        // The list goes back empty with its buffer, so that the local's
+        // next reads do not allocate again.
+        readers.clear();
+        self.local_readers[off as usize] = readers;
         debug_assert_eq!(self.local_reads[off as usize], 0);
     }
 
@@ -632,12 +699,14 @@ impl Translator<'_> {
     /// The label `label` refers to: its block, and the slots a branch
     /// keeps (its results, or a loop's parameters).
     fn label(&self, label: u32) -> Result<(&Ctrl, u32), Error> {
-        let c = self
+        let Some(c) = self
             .ctrls
             .len()
             .checked_sub(1 + label as usize)
             .and_then(|i| self.ctrls.get(i))
-            .ok_or(Error::Invalid("unknown label"))?;
+        else {
+            return Err(Error::Invalid("unknown label"));
+        };
         let keep = if c.kind == BlockKind::Loop {
             c.params.iter().map(|w| *w as u32).sum()
         } else {
@@ -860,19 +929,21 @@ impl Translator<'_> {
         }
     }
 
+    // These lookups run for most instructions: an error is made only on
+    // the error path (`ok_or`'s argument would be built and dropped every
+    // time).
     pub(super) fn local(&self, idx: u32) -> Result<(u32, u8), Error> {
-        self.locals
-            .get(idx as usize)
-            .copied()
-            .ok_or(Error::Invalid("unknown local"))
+        match self.locals.get(idx as usize) {
+            Some(l) => Ok(*l),
+            None => Err(Error::Invalid("unknown local")),
+        }
     }
 
     pub(super) fn global_width(&self, idx: u32) -> Result<u32, Error> {
-        self.env
-            .globals
-            .get(idx as usize)
-            .map(|t| slots(*t))
-            .ok_or(Error::Invalid("unknown global"))
+        match self.env.globals.get(idx as usize) {
+            Some(t) => Ok(slots(*t)),
+            None => Err(Error::Invalid("unknown global")),
+        }
     }
 }
 

@@ -33,6 +33,7 @@ fn translate_body(body: Vec<Instr>) -> Code {
         globals: &[],
         memories: &[],
         tags: &[],
+        tables: 0,
     };
     translate(&env, &m.funcs[0], 0).expect("translates")
 }
@@ -46,6 +47,7 @@ fn ops_of(text: &str) -> Vec<String> {
         globals: &[ValType::I32],
         memories: &[AddrType::I32],
         tags: &[],
+        tables: m.tables.len(),
     };
     let code = translate(&env, &m.funcs[0], 0).expect("translates");
     code.ops.iter().map(|i| format!("{:?}", i.op)).collect()

@@ -89,6 +89,13 @@ pub(super) fn push_frame(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, code: &Code) {
 #[inline(never)]
 pub(super) fn call_slow(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mut mem: *mut u8) -> Flow {
     let (callee, ci, mut new_fp) = c.callee;
+    // SAFETY: as in `call`.
+    if crate::runtime::module::is_lazy(unsafe { &*callee }) {
+        // A lazy module's function not translated yet: `run` makes the
+        // call (the op at `ip`), translating it first; nothing is charged
+        // or pushed here.
+        exit!(c, ip, fp, mem);
+    }
     if c.metered && !c.fuel(ip) {
         return Flow::Done;
     }
