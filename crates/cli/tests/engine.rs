@@ -63,22 +63,33 @@ fn run_gives_the_same_answers_and_traps_on_both_engines() {
             Err("out of bounds memory access"),
         ),
     ];
-    let engines: &[&str] = if JIT { &["interp", "jit"] } else { &["interp"] };
-    for engine in engines {
+    // The interpreter translates lazily by default, every body first with
+    // `--eager`; both must answer alike, and as the JIT does.
+    let mut engines: Vec<&[&str]> =
+        vec![&["--engine", "interp"], &["--engine", "interp", "--eager"]];
+    if JIT {
+        engines.push(&["--engine", "jit"]);
+    }
+    for engine in &engines {
         for (args, expected) in &cases {
-            let mut argv = vec!["run", m, "--engine", engine];
+            let mut argv = vec!["run", m];
+            argv.extend_from_slice(engine);
             argv.extend_from_slice(args);
             let out = weft(&argv);
             match expected {
                 Ok(text) => {
-                    assert!(out.status.success(), "{engine} {args:?}: {}", stderr(&out));
-                    assert_eq!(stdout(&out), *text, "{engine} {args:?}");
+                    assert!(
+                        out.status.success(),
+                        "{engine:?} {args:?}: {}",
+                        stderr(&out)
+                    );
+                    assert_eq!(stdout(&out), *text, "{engine:?} {args:?}");
                 }
                 Err(phrase) => {
-                    assert!(!out.status.success(), "{engine} {args:?} succeeded");
+                    assert!(!out.status.success(), "{engine:?} {args:?} succeeded");
                     assert!(
                         stderr(&out).contains(phrase),
-                        "{engine} {args:?}: {}",
+                        "{engine:?} {args:?}: {}",
                         stderr(&out)
                     );
                 }
@@ -87,13 +98,35 @@ fn run_gives_the_same_answers_and_traps_on_both_engines() {
     }
     // Fuel too small for the loop: both engines run out.
     let argv = ["run", m, "--invoke", "sum_squares", "1000", "--fuel", "500"];
-    for engine in engines {
+    for engine in &engines {
         let mut a = argv.to_vec();
-        a.extend(["--engine", engine]);
+        a.extend_from_slice(engine);
         let out = weft(&a);
         assert!(
             stderr(&out).contains("all fuel consumed"),
-            "{engine}: {}",
+            "{engine:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn lazy_translation_still_rejects_an_invalid_function_never_called() {
+    // `bad` is never called, so it is never translated: validation of the
+    // whole module at load must still refuse it, on every engine.
+    let m = file(
+        "lazy_invalid.wat",
+        br#"(module (func (export "ok") (result i32) (i32.const 1))
+                    (func $bad (result i32) (i64.const 1)))"#,
+    );
+    for extra in [&[][..], &["--eager"][..]] {
+        let mut argv = vec!["run", m.to_str().unwrap(), "--invoke", "ok"];
+        argv.extend_from_slice(extra);
+        let out = weft(&argv);
+        assert!(!out.status.success(), "{extra:?}: {}", stdout(&out));
+        assert!(
+            stderr(&out).contains("type mismatch"),
+            "{extra:?}: {}",
             stderr(&out)
         );
     }

@@ -422,9 +422,30 @@ pub struct EngineArgs {
     /// in the guard traps). Only meaningful with `--engine jit`.
     #[arg(long, value_name = "MODE", default_value = "explicit")]
     pub memory_mode: weft_interp::MemoryMode,
+    /// Translate every function for the interpreter before running. By
+    /// default each function is translated at its first call, which makes
+    /// startup cost little more than validation; the whole module is
+    /// validated first either way, so an invalid module is still rejected
+    /// before anything runs.
+    #[arg(long)]
+    pub eager: bool,
 }
 
 impl EngineArgs {
+    /// A module validated with `features` and made for the chosen engine,
+    /// the interpreter's translated lazily unless `--eager`.
+    pub fn module(
+        &self,
+        ast: weft_ast::Module,
+        features: Features,
+    ) -> Result<weft_interp::Module, weft_interp::Error> {
+        if self.engine == weft_interp::Engine::Interp && !self.eager {
+            weft_interp::Module::with_lazy_translation(ast, features)
+        } else {
+            weft_interp::Module::with_engine(ast, features, self.engine)
+        }
+    }
+
     /// The engine chosen, if this build has it.
     pub fn engine(&self) -> Result<weft_interp::Engine, Error> {
         if self.engine.available() {

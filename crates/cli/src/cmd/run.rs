@@ -137,7 +137,8 @@ impl std::error::Error for RunError {}
 /// Runs `weft run`.
 pub fn run(args: RunArgs) -> Result<(), Error> {
     let features = args.features.features()?;
-    let engine = args.engine.engine()?;
+    // An engine this build lacks is refused before any work.
+    args.engine.engine()?;
     let bytes = super::read(&args.input)?;
     let ast = super::decode(&args.input, &bytes, features)?;
     // Where a trap's instructions lie, for a binary module: their byte
@@ -174,7 +175,7 @@ pub fn run(args: RunArgs) -> Result<(), Error> {
     weft_wasi::add_to_linker(&mut linker, &mut store, wasi_context(&args)?);
     for (name, file, module) in preloads {
         let instance =
-            instantiate(&mut store, &linker, module, features, engine).map_err(wrap(file))?;
+            instantiate(&mut store, &linker, module, features, &args.engine).map_err(wrap(file))?;
         linker.define_instance(&store, name, instance);
         source.preloaded.push(instance);
     }
@@ -238,10 +239,9 @@ fn instantiate(
     linker: &Linker,
     ast: weft_ast::Module,
     features: weft_ast::Features,
-    engine: weft_interp::Engine,
+    engine: &super::EngineArgs,
 ) -> Result<weft_interp::Instance, RunError> {
-    let module =
-        weft_interp::Module::with_engine(ast, features, engine).map_err(RunError::engine)?;
+    let module = engine.module(ast, features).map_err(RunError::engine)?;
     store.set_fuel(None);
     linker
         .instantiate(store, &module)
@@ -277,7 +277,9 @@ fn run_module(
     args: &RunArgs,
 ) -> Result<Outcome, RunError> {
     store.set_fuel(args.limits.fuel);
-    let module = weft_interp::Module::with_engine(ast, source.features, args.engine.engine)
+    let module = args
+        .engine
+        .module(ast, source.features)
         .map_err(RunError::engine)?;
     let instance = linker
         .instantiate(store, &module)

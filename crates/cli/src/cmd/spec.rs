@@ -58,6 +58,7 @@ pub fn run(args: SpecArgs) -> Result<(), Error> {
         let semantics = runner::Semantics {
             engine,
             memory_mode: args.engine.memory_mode,
+            lazy: !args.engine.eager,
             ..args.limits.apply(file.semantics())
         };
         let outcome = runner::run_script_with(file.text, semantics);

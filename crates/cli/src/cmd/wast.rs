@@ -57,6 +57,7 @@ pub fn run(args: WastArgs) -> Result<(), Error> {
         let semantics = runner::Semantics {
             engine,
             memory_mode: args.engine.memory_mode,
+            lazy: !args.engine.eager,
             ..args.limits.apply(runner::Semantics::new(features))
         };
         let outcome = runner::run_script_with(&text, semantics);
