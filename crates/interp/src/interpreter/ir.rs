@@ -156,6 +156,11 @@ pub(crate) enum Op {
     },
     /// `fp[d] = fp[s]`.
     Copy { d: u32, s: u32 },
+    /// Two `Copy`s in a row, in order: `fp[d0] = fp[s0]`, then
+    /// `fp[d1] = fp[s1]` (the locals a loop carries often change so, as
+    /// in `a, b = b, a + b`). 16-bit slots keep the op's size; beyond
+    /// them the copies stay apart.
+    CopyPair { d0: u16, s0: u16, d1: u16, s1: u16 },
     /// Two slots (`v128`): `fp[d..d+2] = fp[s..s+2]`.
     Copy2 { d: u32, s: u32 },
     /// `fp[d] = bits`.

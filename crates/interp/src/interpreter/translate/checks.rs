@@ -141,6 +141,9 @@ pub(super) fn in_bounds(code: &Code) -> bool {
             r, target: t, cast, ..
         } => at(r, 2) && target(t) && (cast as usize) < code.casts.len(),
         Op::Copy { d, s: from } => s(d) && s(from),
+        Op::CopyPair { d0, s0, d1, s1 } => {
+            s(d0 as u32) && s(s0 as u32) && s(d1 as u32) && s(s1 as u32)
+        }
         Op::Copy2 { d, s: from } => at(d, 2) && at(from, 2),
         Op::Const { d, .. } | Op::RefFunc { d, .. } => s(d),
         Op::Select { at: a, w } => at(a, 2 * w as u64 + 1),

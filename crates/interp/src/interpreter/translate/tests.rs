@@ -91,12 +91,17 @@ fn local_writes_and_blocks_under_a_deep_stack_are_linear() {
     body.push(Instr::End);
     let code = translate_body(body);
     // Each write homes its one read of local 1 and copies local 0; the
-    // first block homes the n reads of local 0; nothing else moves.
-    let copies = code
+    // first block homes the n reads of local 0; nothing else moves (two
+    // copies in a row, within 16-bit slots, are one `CopyPair`).
+    let copies: usize = code
         .ops
         .iter()
-        .filter(|i| matches!(i.op, Op::Copy { .. }))
-        .count();
+        .map(|i| match i.op {
+            Op::Copy { .. } => 1,
+            Op::CopyPair { .. } => 2,
+            _ => 0,
+        })
+        .sum();
     assert_eq!(copies, 3 * n);
 }
 
@@ -172,6 +177,69 @@ fn a_loop_parameter_moves_only_when_the_branch_is_taken() {
             "Return { base: 1 }",
         ]
     );
+}
+
+/// Two copies in a row are one op, in order (`a, b = b, a + b` moves `b`
+/// into `a` before the sum into `b`); a copy after a label stays apart.
+#[test]
+fn two_copies_in_a_row_are_one_op() {
+    let ops = ops_of(
+        r#"(module (func (param i64 i64) (result i64)
+            (i64.add (local.get 0) (local.get 1))
+            (local.set 0 (local.get 1))
+            (local.set 1)
+            (local.set 0 (local.get 1))
+            (loop $l (local.set 1 (local.get 0)))
+            (local.get 0)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "Bin { f: I64Add, d: 2, a: 0, b: 1 }",
+            "CopyPair { d0: 0, s0: 1, d1: 1, s1: 2 }",
+            "Copy { d: 0, s: 1 }",
+            "Copy { d: 1, s: 0 }",
+            "Return { base: 0 }",
+        ]
+    );
+}
+
+/// Paired copies run in order: a swap through the stack and the
+/// Fibonacci step give what the copies one by one give.
+#[test]
+fn paired_copies_run_in_order() {
+    use crate::{Linker, Module, Store, Value};
+    let text = r#"(module
+        (func (export "fib") (param $n i64) (result i64) (local $a i64) (local $b i64)
+          (local.set $b (i64.const 1))
+          (block $done
+            (loop $l
+              (br_if $done (i64.eqz (local.get $n)))
+              (i64.add (local.get $a) (local.get $b))
+              (local.set $a (local.get $b))
+              (local.set $b)
+              (local.set $n (i64.sub (local.get $n) (i64.const 1)))
+              (br $l)))
+          (local.get $a))
+        (func (export "swap") (param i32 i32) (result i32)
+          (local.get 0) (local.get 1)
+          (local.set 0) (local.set 1)
+          (i32.sub (local.get 0) (local.get 1))))"#;
+    let module = Module::new(weft_wat::parse_module(text).expect("parses")).expect("valid");
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let fib = store.export_func(inst, "fib").expect("exported");
+    let swap = store.export_func(inst, "swap").expect("exported");
+    let got = store.call(fib, &[Value::I64(10)]).expect("runs");
+    assert_eq!(got, [Value::I64(55)]);
+    let got = store.call(fib, &[Value::I64(90)]).expect("runs");
+    assert_eq!(got, [Value::I64(2_880_067_194_370_816_120)]);
+    let got = store
+        .call(swap, &[Value::I32(3), Value::I32(10)])
+        .expect("runs");
+    assert_eq!(got, [Value::I32(7)]);
 }
 
 /// A `global.get` right after a `global.set` of the same global finds
@@ -461,6 +529,12 @@ fn every_op() -> Vec<Op> {
         Op::ThrowRef { r: 0 },
         Op::Rethrow { off: 0 },
         Op::Copy { d: 0, s: 0 },
+        Op::CopyPair {
+            d0: 0,
+            s0: 0,
+            d1: 0,
+            s1: 0,
+        },
         Op::Copy2 { d: 0, s: 0 },
         Op::Const { d: 0, bits: 0 },
         Op::Select { at: 0, w: 1 },

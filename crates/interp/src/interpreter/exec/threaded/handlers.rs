@@ -103,6 +103,11 @@ handlers! {
         slot!(fp, *d) = slot!(fp, *s);
         next!(c, after!(ip), fp, mem)
     }
+    copy_pair(c, ip, fp, mem) Op::CopyPair { d0, s0, d1, s1 } => {
+        slot!(fp, *d0) = slot!(fp, *s0);
+        slot!(fp, *d1) = slot!(fp, *s1);
+        next!(c, after!(ip), fp, mem)
+    }
     copy2(c, ip, fp, mem) Op::Copy2 { d, s } => {
         set_vector!(fp.wrapping_add(*d as usize), vector!(fp.wrapping_add(*s as usize)));
         next!(c, after!(ip), fp, mem)

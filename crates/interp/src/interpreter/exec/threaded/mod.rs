@@ -654,6 +654,7 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::BrIf { .. } => br_if,
         Op::BrTable { .. } => br_table,
         Op::Copy { .. } => copy,
+        Op::CopyPair { .. } => copy_pair,
         Op::Copy2 { .. } => copy2,
         Op::Const { .. } => constant,
         Op::Select { .. } => select,
