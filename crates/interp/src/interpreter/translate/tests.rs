@@ -744,3 +744,85 @@ fn float_ordering_jumps_treat_nan_as_false() {
     assert_eq!(run(f64::NAN, 0.0), [Value::I32(0)]);
     assert_eq!(run(0.5, f64::NAN), [Value::I32(1)]);
 }
+
+/// Scalar loads and stores of every width reach the last bytes of memory
+/// 0 and trap one byte further, with and without an offset, at an address
+/// whose sum with the offset passes 32 bits, and on a memory shorter than
+/// the access (pages of one byte): each width's bound is its own.
+#[test]
+fn scalar_accesses_are_in_bounds_to_the_last_byte() {
+    use crate::trap::{Error, Trap};
+    use crate::{Linker, Module, Store, Value};
+    let run = |text: &str, calls: &[(&str, u32, Option<u64>)]| {
+        let ast = weft_wat::parse_module(text).expect("parses");
+        let module = Module::with_features(ast, weft_ast::Features::ALL).expect("valid");
+        let mut store = Store::new();
+        let inst = Linker::new()
+            .instantiate(&mut store, &module)
+            .expect("instantiates");
+        for &(name, addr, want) in calls {
+            let f = store.export_func(inst, name).expect("exported");
+            let got = store.call(f, &[Value::I32(addr as i32)]);
+            match want {
+                Some(v) => assert_eq!(got, Ok(vec![Value::I64(v as i64)]), "{name}({addr})"),
+                None => assert_eq!(
+                    got,
+                    Err(Error::Trap(Trap::OutOfBoundsMemoryAccess)),
+                    "{name}({addr})"
+                ),
+            }
+        }
+    };
+    // Each function stores a pattern of its width at the address, then
+    // loads it back (zero-extended to i64).
+    let funcs = r#"
+        (func (export "w8") (param i32) (result i64)
+          (i32.store8 (local.get 0) (i32.const 0xa1))
+          (i64.extend_i32_u (i32.load8_u (local.get 0))))
+        (func (export "w16") (param i32) (result i64)
+          (i32.store16 (local.get 0) (i32.const 0xa1b2))
+          (i64.extend_i32_u (i32.load16_u (local.get 0))))
+        (func (export "w32") (param i32) (result i64)
+          (i32.store (local.get 0) (i32.const 0xa1b2c3d4))
+          (i64.extend_i32_u (i32.load (local.get 0))))
+        (func (export "w64") (param i32) (result i64)
+          (i64.store (local.get 0) (i64.const 0x0102030405060708))
+          (i64.load (local.get 0)))
+        (func (export "r32") (param i32) (result i64)
+          (i64.load32_u offset=65532 (local.get 0)))
+        (func (export "r16") (param i32) (result i64)
+          (i64.load16_s offset=0xffffffff (local.get 0)))"#;
+    let page = 65_536;
+    let mut calls = Vec::new();
+    for (name, w, v) in [
+        ("w8", 1, 0xa1),
+        ("w16", 2, 0xa1b2),
+        ("w32", 4, 0xa1b2_c3d4),
+        ("w64", 8, 0x0102_0304_0506_0708),
+    ] {
+        calls.extend([
+            (name, 0, Some(v)),
+            (name, page - w, Some(v)),
+            (name, page - w + 1, None),
+            (name, page, None),
+            (name, u32::MAX, None),
+        ]);
+    }
+    calls.extend([
+        ("r32", 0, Some(0x0102_0304)),
+        ("r32", 1, None),
+        ("r16", 0, None),
+    ]);
+    run(&format!("(module (memory 1) {funcs})"), &calls);
+    // A memory of one byte: only the one-byte access fits.
+    run(
+        &format!("(module (memory 1 (pagesize 1)) {funcs})"),
+        &[
+            ("w8", 0, Some(0xa1)),
+            ("w8", 1, None),
+            ("w16", 0, None),
+            ("w32", 0, None),
+            ("w64", 0, None),
+        ],
+    );
+}

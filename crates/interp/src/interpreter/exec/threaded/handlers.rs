@@ -425,6 +425,33 @@ fn trapping<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8)
     next!(c, after!(ip), fp, mem)
 }
 
+/// The effective address of an access of `w` bytes (1, 2, 4 or 8) to
+/// memory 0 at the address in a slot plus `offset`, if in bounds:
+/// computed once and compared once, with the first address out of bounds
+/// for the width (`Chain::ends`).
+#[inline(always)]
+fn scalar_ea(c: &Chain<'_, '_>, addr: u64, offset: u32, w: usize) -> Option<usize> {
+    // A 32-bit address plus a 32-bit offset does not overflow 64 bits.
+    let ea = addr as u32 as u64 + offset as u64;
+    // `w` is a constant of the handler, so the index is too.
+    let end = c.ends[w.trailing_zeros() as usize & 3];
+    // Below an end, so a `usize`.
+    (ea < end as u64).then_some(ea as usize)
+}
+
+/// The `w` bytes of memory 0 at `at`, which `scalar_ea` gave for `w`.
+macro_rules! bytes_at {
+    ($c:expr, $mem:expr, $at:expr, $w:expr) => {{
+        let (at, w): (usize, usize) = ($at, $w);
+        debug_assert!(at + w <= $c.len);
+        // SAFETY: `at < len - (w - 1)` (`ends`), so `[at, at + w)` lies
+        // within memory 0's `len` bytes at `mem` (as `bytes!` says of the
+        // whole); the slice lives for one access while no other
+        // reference to the buffer exists.
+        unsafe { std::slice::from_raw_parts_mut($mem.wrapping_add(at), w) }
+    }};
+}
+
 /// `Op::Load` of width `LoadFn::ALL[F]`.
 fn load<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
     let Op::Load {
@@ -433,13 +460,14 @@ fn load<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> 
     else {
         wrong()
     };
-    let ea = slot!(fp, addr) as u32 as u64 + offset as u64;
-    let v = or_trap!(
-        c,
-        ip,
-        LoadFn::ALL[F].call(bytes!(c, mem), ea),
-        Trap::OutOfBoundsMemoryAccess
-    );
+    let f = LoadFn::ALL[F];
+    let Some(at) = scalar_ea(c, slot!(fp, addr), offset, f.width()) else {
+        return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
+    };
+    // The slice is the load's own bytes, so that the load finds them in
+    // bounds.
+    let b = bytes_at!(c, mem, at, f.width());
+    let v = or_trap!(c, ip, f.call(b, 0), Trap::OutOfBoundsMemoryAccess);
     slot!(fp, d) = v;
     next!(c, after!(ip), fp, mem)
 }
@@ -452,8 +480,13 @@ fn store<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) ->
     else {
         wrong()
     };
-    let ea = slot!(fp, addr) as u32 as u64 + offset as u64;
-    if !StoreFn::ALL[F].call(bytes!(c, mem), ea, slot!(fp, val)) {
+    let f = StoreFn::ALL[F];
+    let Some(at) = scalar_ea(c, slot!(fp, addr), offset, f.width()) else {
+        return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
+    };
+    let b = bytes_at!(c, mem, at, f.width());
+    // The slice is the store's own bytes (see `load`).
+    if !f.call(b, 0, slot!(fp, val)) {
         return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
     }
     next!(c, after!(ip), fp, mem)
