@@ -826,3 +826,42 @@ fn scalar_accesses_are_in_bounds_to_the_last_byte() {
         ],
     );
 }
+
+/// `global.get` and `global.set` of one-slot and `v128` globals (whose
+/// handlers differ by width) move every slot they own and no other: a
+/// vector global keeps both halves, its neighbours stay as they were.
+#[test]
+fn globals_of_each_width_move_their_own_slots() {
+    use crate::{Linker, Module, Store, Value};
+    // `set` computes the vector low in its frame; `get` reads it above
+    // its locals, into slots that `set` never wrote.
+    let text = r#"(module
+        (global $a (mut i64) (i64.const 7))
+        (global $v (mut v128) (v128.const i64x2 1 2))
+        (global $b (mut i64) (i64.const 9))
+        (func (export "set") (param i64 i64)
+          (global.set $v (i64x2.replace_lane 1
+            (i64x2.splat (local.get 0)) (local.get 1)))
+          (global.set $a (i64.add (global.get $a) (local.get 0))))
+        (func (export "get") (result i64 i64 i64 i64)
+          (local i64 i64 i64 i64 i64 i64)
+          (i64x2.extract_lane 1 (global.get $v))
+          (i64x2.extract_lane 0 (global.get $v))
+          (global.get $a)
+          (global.get $b)))"#;
+    let module = Module::new(weft_wat::parse_module(text).expect("parses")).expect("valid");
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let set = store.export_func(inst, "set").expect("exported");
+    let get = store.export_func(inst, "get").expect("exported");
+    let mut round = |a: i64, b: i64| {
+        store
+            .call(set, &[Value::I64(a), Value::I64(b)])
+            .expect("runs");
+        store.call(get, &[]).expect("runs")
+    };
+    assert_eq!(round(-3, 1 << 40), [1 << 40, -3, 4, 9].map(Value::I64));
+    assert_eq!(round(5, 6), [6, 5, 9, 9].map(Value::I64));
+}

@@ -126,28 +126,6 @@ handlers! {
         }
         next!(c, after!(ip), fp, mem)
     }
-    global_get(c, ip, fp, mem) Op::GlobalGet { d, global, wide } => {
-        let g = global_at(c, *global);
-        // SAFETY: see `global_at`.
-        let (lo, hi) = unsafe { ((*g).lo, (*g).hi) };
-        slot!(fp, *d) = lo;
-        if *wide {
-            slot!(fp, *d + 1) = hi;
-        }
-        next!(c, after!(ip), fp, mem)
-    }
-    global_set(c, ip, fp, mem) Op::GlobalSet { s, global, wide } => {
-        let g = global_at(c, *global);
-        let lo = slot!(fp, *s);
-        // SAFETY: see `global_at`; no reference to the global is alive.
-        unsafe { (*g).lo = lo };
-        if *wide {
-            let hi = slot!(fp, *s + 1);
-            // SAFETY: as above.
-            unsafe { (*g).hi = hi };
-        }
-        next!(c, after!(ip), fp, mem)
-    }
     ref_func(c, ip, fp, mem) Op::RefFunc { d, func } => {
         // SAFETY: `data` is the running instance's (see there), and the
         // module validated, so `func` is one of its function indices.
@@ -179,6 +157,49 @@ handlers! {
     simd(c, ip, fp, mem) Op::Simd { instr, top } => {
         generic(c, ip, fp, mem, *top, crate::ops::simd::simd, instr)
     }
+}
+
+/// `Op::GlobalGet`, of a `v128` (two slots) when `WIDE`: the width picks
+/// the handler, so that a one-slot global is one load and one store.
+pub(super) fn global_get<const WIDE: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::GlobalGet { d, global, .. } = *op(ip) else {
+        wrong()
+    };
+    let g = global_at(c, global);
+    // SAFETY: see `global_at`.
+    slot!(fp, d) = unsafe { (*g).lo };
+    if WIDE {
+        // SAFETY: as above.
+        slot!(fp, d + 1) = unsafe { (*g).hi };
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::GlobalSet`, of a `v128` when `WIDE` (see `global_get`).
+pub(super) fn global_set<const WIDE: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::GlobalSet { s, global, .. } = *op(ip) else {
+        wrong()
+    };
+    let g = global_at(c, global);
+    let lo = slot!(fp, s);
+    // SAFETY: see `global_at`; no reference to the global is alive.
+    unsafe { (*g).lo = lo };
+    if WIDE {
+        let hi = slot!(fp, s + 1);
+        // SAFETY: as above.
+        unsafe { (*g).hi = hi };
+    }
+    next!(c, after!(ip), fp, mem)
 }
 
 /// The running instance's global `global`, by address: valid to read and
