@@ -179,6 +179,10 @@ pub(crate) enum Op {
     Bin { f: BinFn, d: u32, a: u32, b: u32 },
     /// `fp[d] = f(fp[a], imm)`, `imm` sign-extended to 64 bits.
     BinI { f: BinFn, d: u32, a: u32, imm: i32 },
+    /// `fp[d] = f(imm, fp[b])`, `imm` sign-extended to 64 bits: a
+    /// constant on the left of an operator that does not commute and has
+    /// no mirror (`0 - x`, `1 << n`), which `BinI` cannot take.
+    ImmBin { f: BinFn, d: u32, imm: i32, b: u32 },
     /// `fp[d] = f(fp[a], k)`: `BinI` for a 64-bit constant that no `i32`
     /// sign-extends to (an `f64` or a large `i64`), with 16-bit slots so
     /// that the op keeps its size; a frame slot beyond them takes a `Const`

@@ -151,6 +151,7 @@ pub(super) fn in_bounds(code: &Code) -> bool {
         Op::GlobalSet { s: from, wide, .. } => at(from, 1 + wide as u64),
         Op::Bin { d, a, b, .. } | Op::Trapping { d, a, b, .. } => s(d) && s(a) && s(b),
         Op::BinI { d, a, .. } | Op::Un { d, a, .. } => s(d) && s(a),
+        Op::ImmBin { d, b, .. } => s(d) && s(b),
         Op::BinK { d, a, .. } => s(d as u32) && s(a as u32),
         Op::Load { d, addr, .. } => s(d) && s(addr),
         Op::Store { addr, val, .. } => s(addr) && s(val),

@@ -111,6 +111,10 @@ impl Translator<'_> {
                 let b = self.read(b);
                 BinFnOp::Imm(b, imm)
             }
+            (Some(imm), None) if !matches!(b.loc, ValLoc::Const(_)) => {
+                let b = self.read(b);
+                BinFnOp::ImmLeft(imm, b)
+            }
             (None, None) if !matches!(a.loc, ValLoc::Const(_)) && k(b, a).is_some() => {
                 let k = k(b, a).unwrap_or_default();
                 let a = self.read(a);
@@ -132,6 +136,7 @@ impl Translator<'_> {
         self.emit_result(match op {
             BinFnOp::Reg(a, b) => Op::Bin { f, d, a, b },
             BinFnOp::Imm(a, imm) => Op::BinI { f, d, a, imm },
+            BinFnOp::ImmLeft(imm, b) => Op::ImmBin { f, d, imm, b },
             // Both checked by `k` above to fit.
             BinFnOp::Wide(a, k) => Op::BinK {
                 f,
@@ -739,6 +744,8 @@ enum BinFnOp {
     Reg(u32, u32),
     /// A slot and an immediate.
     Imm(u32, i32),
+    /// An immediate and a slot (`Op::ImmBin`).
+    ImmLeft(i32, u32),
     /// A slot and a 64-bit constant (`Op::BinK`).
     Wide(u32, u64),
 }

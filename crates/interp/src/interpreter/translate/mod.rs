@@ -947,6 +947,7 @@ fn dest(op: &mut Op) -> Option<&mut u32> {
         | Op::RefFunc { d, .. }
         | Op::Bin { d, .. }
         | Op::BinI { d, .. }
+        | Op::ImmBin { d, .. }
         | Op::Un { d, .. }
         | Op::Trapping { d, .. }
         | Op::Load { d, .. }

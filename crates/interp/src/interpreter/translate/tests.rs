@@ -578,6 +578,12 @@ fn every_op() -> Vec<Op> {
             a: 0,
             imm: 0,
         });
+        ops.push(Op::ImmBin {
+            f,
+            d: 0,
+            imm: 0,
+            b: 0,
+        });
         ops.push(Op::BinK {
             f,
             d: 0,
@@ -864,4 +870,57 @@ fn globals_of_each_width_move_their_own_slots() {
     };
     assert_eq!(round(-3, 1 << 40), [1 << 40, -3, 4, 9].map(Value::I64));
     assert_eq!(round(5, 6), [6, 5, 9, 9].map(Value::I64));
+}
+
+/// A constant on the left of an operator that neither commutes nor has a
+/// mirror is the op's immediate (`ImmBin`), not a `Const` written first;
+/// it computes what the operator does with the operands in that order.
+#[test]
+fn a_constant_on_the_left_is_an_immediate() {
+    let ops = ops_of(
+        r#"(module (func (param i32 i64) (result i32)
+            (local.set 0 (i32.sub (i32.const 0) (local.get 0)))
+            (local.set 1 (i64.shl (i64.const -2) (local.get 1)))
+            (local.get 0)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "ImmBin { f: I32Sub, d: 0, imm: 0, b: 0 }",
+            "ImmBin { f: I64Shl, d: 1, imm: -2, b: 1 }",
+            "Return { base: 0 }",
+        ]
+    );
+    use crate::{Linker, Module, Store, Value};
+    let text = r#"(module
+        (func (export "i32") (param i32) (result i32 i32 i32 i32)
+          (i32.sub (i32.const 5) (local.get 0))
+          (i32.shl (i32.const 1) (local.get 0))
+          (i32.shr_s (i32.const -64) (local.get 0))
+          (i32.rotl (i32.const 0x80000001) (local.get 0)))
+        (func (export "i64") (param i64) (result i64 i64 i64)
+          (i64.sub (i64.const -7) (local.get 0))
+          (i64.shr_u (i64.const -1) (local.get 0))
+          (i64.rotr (i64.const 1) (local.get 0)))
+        (func (export "f32") (param f32) (result f32 f32)
+          (f32.sub (f32.const -1.5) (local.get 0))
+          (f32.div (f32.const 3) (local.get 0))))"#;
+    let module = Module::new(weft_wat::parse_module(text).expect("parses")).expect("valid");
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let f = store.export_func(inst, "i32").expect("exported");
+    let got = store.call(f, &[Value::I32(3)]).expect("runs");
+    let want = [2, 8, -8, 0x0000_000c].map(Value::I32);
+    assert_eq!(got, want);
+    let f = store.export_func(inst, "i64").expect("exported");
+    let got = store.call(f, &[Value::I64(4)]).expect("runs");
+    assert_eq!(got, [-11, 0x0fff_ffff_ffff_ffff, 1 << 60].map(Value::I64));
+    let f = store.export_func(inst, "f32").expect("exported");
+    let got = store
+        .call(f, &[Value::F32(weft_ast::Ieee32(2.0f32.to_bits()))])
+        .expect("runs");
+    let want = [-3.5f32, 1.5].map(|x| Value::F32(weft_ast::Ieee32(x.to_bits())));
+    assert_eq!(got, want);
 }

@@ -253,6 +253,15 @@ fn bin_i<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) ->
     next!(c, after!(ip), fp, mem)
 }
 
+/// `Op::ImmBin` of operator `BinFn::ALL[F]`.
+fn imm_bin<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::ImmBin { d, imm, b, .. } = *op(ip) else {
+        wrong()
+    };
+    slot!(fp, d) = BinFn::ALL[F].call(imm as i64 as u64, slot!(fp, b));
+    next!(c, after!(ip), fp, mem)
+}
+
 /// `Op::Jump`, backward (a loop) when `BACK`.
 pub(super) fn jump_to<const BACK: bool>(
     c: &mut Chain<'_, '_>,
@@ -533,6 +542,8 @@ macro_rules! bin_tables {
         pub(super) static BIN: &[OpHandler] = &[$(bin::<{ BinFn::$name as usize }>),*];
         /// `Op::BinI` by operator.
         pub(super) static BIN_I: &[OpHandler] = &[$(bin_i::<{ BinFn::$name as usize }>),*];
+        /// `Op::ImmBin` by operator.
+        pub(super) static IMM_BIN: &[OpHandler] = &[$(imm_bin::<{ BinFn::$name as usize }>),*];
         /// `Op::BinK` by operator.
         pub(super) static BIN_K: &[OpHandler] = &[$(bin_k::<{ BinFn::$name as usize }>),*];
         /// `Op::JumpCmp` by direction (forward, backward) and operator.
@@ -608,6 +619,7 @@ mod tests {
     #[test]
     fn tables_cover_every_operator() {
         assert_eq!(BIN.len(), BinFn::ALL.len());
+        assert_eq!(IMM_BIN.len(), BinFn::ALL.len());
         assert_eq!(UN.len(), UnFn::ALL.len());
         assert_eq!(TRAPPING.len(), TrapFn::ALL.len());
         assert_eq!(SIMD_BIN.len(), SimdBinFn::ALL.len());

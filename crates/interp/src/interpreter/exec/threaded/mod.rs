@@ -678,6 +678,7 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::RefFunc { .. } => ref_func,
         Op::Bin { f, .. } => BIN[f as usize],
         Op::BinI { f, .. } => BIN_I[f as usize],
+        Op::ImmBin { f, .. } => IMM_BIN[f as usize],
         Op::BinK { f, .. } => BIN_K[f as usize],
         Op::Un { f, .. } => UN[f as usize],
         Op::Trapping { f, .. } => TRAPPING[f as usize],
