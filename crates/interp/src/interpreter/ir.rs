@@ -165,6 +165,10 @@ pub(crate) enum Op {
     Copy2 { d: u32, s: u32 },
     /// `fp[d] = bits`.
     Const { d: u32, bits: u64 },
+    /// `select` of one-slot values read where they are: `fp[d] = fp[a]` if
+    /// the i32 in `c` is not zero, else `fp[b]` (16-bit operand slots keep
+    /// the op's size; beyond them, or for a `v128`, `Select`).
+    SelectR { d: u32, a: u16, b: u16, c: u16 },
     /// `select` of values `w` slots wide: the first at `at`, the second at
     /// `at + w`, the i32 condition at `at + 2w`; the result at `at`.
     Select { at: u32, w: u32 },

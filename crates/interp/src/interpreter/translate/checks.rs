@@ -147,6 +147,7 @@ pub(super) fn in_bounds(code: &Code) -> bool {
         Op::Copy2 { d, s: from } => at(d, 2) && at(from, 2),
         Op::Const { d, .. } | Op::RefFunc { d, .. } => s(d),
         Op::Select { at: a, w } => at(a, 2 * w as u64 + 1),
+        Op::SelectR { d, a, b, c } => s(d) && s(a as u32) && s(b as u32) && s(c as u32),
         Op::GlobalGet { d, wide, .. } => at(d, 1 + wide as u64),
         Op::GlobalSet { s: from, wide, .. } => at(from, 1 + wide as u64),
         Op::Bin { d, a, b, .. } | Op::Trapping { d, a, b, .. } => s(d) && s(a) && s(b),

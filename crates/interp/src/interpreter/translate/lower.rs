@@ -487,6 +487,9 @@ impl Translator<'_> {
                     .checked_sub(2)
                     .map(|i| self.vals[i].width)
                     .ok_or(Error::Invalid("type mismatch: select"))?;
+                if w == 1 && self.select_in_place()? {
+                    return Ok(());
+                }
                 let at = self.pop_home_slots(2 * w as u32 + 1)?;
                 self.push_home(w);
                 self.emit(Op::Select { at, w: w as u32 });
@@ -701,6 +704,40 @@ impl Translator<'_> {
             }
             _ => Ok(false),
         }
+    }
+
+    /// A `select` of one-slot values (the top three of the stack, the
+    /// condition on top) whose slots fit in 16 bits, as `Op::SelectR`,
+    /// reading each where it is: `true` when done.
+    fn select_in_place(&mut self) -> Result<bool, Error> {
+        let n = self.vals.len();
+        if n < 3 + self.top().base_vals {
+            return Err(Error::Invalid("type mismatch: select"));
+        }
+        let vals = [self.vals[n - 3], self.vals[n - 2], self.vals[n - 1]];
+        let slot = |v: &Val| match v.loc {
+            ValLoc::Local(off) => off,
+            _ => v.at,
+        };
+        if vals
+            .iter()
+            .any(|v| v.width != 1 || slot(v) > u16::MAX as u32)
+        {
+            return Ok(false);
+        }
+        let c = self.pop()?;
+        let b = self.pop()?;
+        let a = self.pop()?;
+        // Each fits in 16 bits (a constant is written at its home, checked
+        // above).
+        let (a, b, c) = (
+            self.read(a) as u16,
+            self.read(b) as u16,
+            self.read(c) as u16,
+        );
+        let d = self.push_result(1);
+        self.emit_result(Op::SelectR { d, a, b, c });
+        Ok(true)
     }
 
     /// The slot of a value an op reads after its other operands went home

@@ -948,6 +948,7 @@ fn dest(op: &mut Op) -> Option<&mut u32> {
         | Op::Bin { d, .. }
         | Op::BinI { d, .. }
         | Op::ImmBin { d, .. }
+        | Op::SelectR { d, .. }
         | Op::Un { d, .. }
         | Op::Trapping { d, .. }
         | Op::Load { d, .. }

@@ -538,6 +538,12 @@ fn every_op() -> Vec<Op> {
         Op::Copy2 { d: 0, s: 0 },
         Op::Const { d: 0, bits: 0 },
         Op::Select { at: 0, w: 1 },
+        Op::SelectR {
+            d: 0,
+            a: 0,
+            b: 0,
+            c: 0,
+        },
         Op::Select { at: 0, w: 2 },
         Op::GlobalGet {
             d: 0,
@@ -923,4 +929,54 @@ fn a_constant_on_the_left_is_an_immediate() {
         .expect("runs");
     let want = [-3.5f32, 1.5].map(|x| Value::F32(weft_ast::Ieee32(x.to_bits())));
     assert_eq!(got, want);
+}
+
+/// A `select` of one-slot values reads them where they are (locals, a
+/// constant written home) and writes its result into the local a
+/// `local.set` names; a `v128` one takes its operands home.
+#[test]
+fn a_select_reads_its_operands_where_they_are() {
+    let ops = ops_of(
+        r#"(module (func (param i32 i32) (result i32) (local i32 v128)
+            (local.set 2 (select (local.get 0) (local.get 1) (local.get 1)))
+            (local.set 3 (select (local.get 3) (local.get 3) (local.get 0)))
+            (select (i32.const 7) (local.get 2) (local.get 0))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "SelectR { d: 2, a: 0, b: 1, c: 1 }",
+            "Copy2 { d: 5, s: 3 }",
+            "Copy2 { d: 7, s: 3 }",
+            "Copy { d: 9, s: 0 }",
+            "Select { at: 5, w: 2 }",
+            "Copy2 { d: 3, s: 5 }",
+            "Const { d: 5, bits: 7 }",
+            "SelectR { d: 5, a: 5, b: 2, c: 0 }",
+            "Return { base: 5 }",
+        ]
+    );
+    use crate::{Linker, Module, Store, Value};
+    let text = r#"(module
+        (func (export "f") (param i32 i64 i64) (result i64 i32 i32)
+          (select (local.get 1) (local.get 2) (local.get 0))
+          (select (i32.const 7) (i32.const -1) (local.get 0))
+          (select (i32.wrap_i64 (local.get 2)) (i32.const 9) (i32.eqz (local.get 0)))))"#;
+    let module = Module::new(weft_wat::parse_module(text).expect("parses")).expect("valid");
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let f = store.export_func(inst, "f").expect("exported");
+    let mut run = |c: i32| {
+        store
+            .call(f, &[Value::I32(c), Value::I64(-5), Value::I64(1 << 33 | 4)])
+            .expect("runs")
+    };
+    assert_eq!(run(1), [Value::I64(-5), Value::I32(7), Value::I32(9)]);
+    assert_eq!(
+        run(0),
+        [Value::I64(1 << 33 | 4), Value::I32(-1), Value::I32(4)]
+    );
+    assert_eq!(run(-8), [Value::I64(-5), Value::I32(7), Value::I32(9)]);
 }

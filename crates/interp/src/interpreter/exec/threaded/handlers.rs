@@ -116,6 +116,11 @@ handlers! {
         slot!(fp, *d) = *bits;
         next!(c, after!(ip), fp, mem)
     }
+    select_r(c, ip, fp, mem) Op::SelectR { d, a, b, c: cond } => {
+        let (a, b) = (slot!(fp, *a), slot!(fp, *b));
+        slot!(fp, *d) = if slot!(fp, *cond) as u32 != 0 { a } else { b };
+        next!(c, after!(ip), fp, mem)
+    }
     select(c, ip, fp, mem) Op::Select { at, w } => {
         let (at, w) = (*at as usize, *w as usize);
         if slot!(fp, at + 2 * w) as u32 == 0 {

@@ -671,6 +671,7 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::Copy2 { .. } => copy2,
         Op::Const { .. } => constant,
         Op::Select { .. } => select,
+        Op::SelectR { .. } => select_r,
         Op::GlobalGet { wide: false, .. } => global_get::<false>,
         Op::GlobalGet { wide: true, .. } => global_get::<true>,
         Op::GlobalSet { wide: false, .. } => global_set::<false>,
