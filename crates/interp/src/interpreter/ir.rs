@@ -156,10 +156,19 @@ pub(crate) enum Op {
     },
     /// `fp[d] = fp[s]`.
     Copy { d: u32, s: u32 },
+    /// Two `Copy`s in a row, in order: `fp[d0] = fp[s0]`, then
+    /// `fp[d1] = fp[s1]` (the locals a loop carries often change so, as
+    /// in `a, b = b, a + b`). 16-bit slots keep the op's size; beyond
+    /// them the copies stay apart.
+    CopyPair { d0: u16, s0: u16, d1: u16, s1: u16 },
     /// Two slots (`v128`): `fp[d..d+2] = fp[s..s+2]`.
     Copy2 { d: u32, s: u32 },
     /// `fp[d] = bits`.
     Const { d: u32, bits: u64 },
+    /// `select` of one-slot values read where they are: `fp[d] = fp[a]` if
+    /// the i32 in `c` is not zero, else `fp[b]` (16-bit operand slots keep
+    /// the op's size; beyond them, or for a `v128`, `Select`).
+    SelectR { d: u32, a: u16, b: u16, c: u16 },
     /// `select` of values `w` slots wide: the first at `at`, the second at
     /// `at + w`, the i32 condition at `at + 2w`; the result at `at`.
     Select { at: u32, w: u32 },
@@ -174,6 +183,10 @@ pub(crate) enum Op {
     Bin { f: BinFn, d: u32, a: u32, b: u32 },
     /// `fp[d] = f(fp[a], imm)`, `imm` sign-extended to 64 bits.
     BinI { f: BinFn, d: u32, a: u32, imm: i32 },
+    /// `fp[d] = f(imm, fp[b])`, `imm` sign-extended to 64 bits: a
+    /// constant on the left of an operator that does not commute and has
+    /// no mirror (`0 - x`, `1 << n`), which `BinI` cannot take.
+    ImmBin { f: BinFn, d: u32, imm: i32, b: u32 },
     /// `fp[d] = f(fp[a], k)`: `BinI` for a 64-bit constant that no `i32`
     /// sign-extends to (an `f64` or a large `i64`), with 16-bit slots so
     /// that the op keeps its size; a frame slot beyond them takes a `Const`

@@ -66,6 +66,17 @@ impl LoadFn {
         LoadFn::I32To64,
     ];
 
+    /// The bytes it reads.
+    #[inline(always)]
+    pub(crate) const fn width(self) -> usize {
+        match self {
+            LoadFn::U64 => 8,
+            LoadFn::U32 | LoadFn::I32To64 => 4,
+            LoadFn::I16To32 | LoadFn::U16 | LoadFn::I16To64 => 2,
+            LoadFn::I8To32 | LoadFn::U8 | LoadFn::I8To64 => 1,
+        }
+    }
+
     /// The slot read at `ea`, or `None` when out of bounds.
     #[inline(always)]
     pub(crate) fn call(self, d: &[u8], ea: u64) -> Option<u64> {
@@ -99,6 +110,17 @@ pub(crate) enum StoreFn {
 impl StoreFn {
     /// Every store, in declaration order (`f as usize` indexes it).
     pub(crate) const ALL: &[StoreFn] = &[StoreFn::U8, StoreFn::U16, StoreFn::U32, StoreFn::U64];
+
+    /// The bytes it writes.
+    #[inline(always)]
+    pub(crate) const fn width(self) -> usize {
+        match self {
+            StoreFn::U8 => 1,
+            StoreFn::U16 => 2,
+            StoreFn::U32 => 4,
+            StoreFn::U64 => 8,
+        }
+    }
 
     /// Writes `v` at `ea`; `false` when out of bounds.
     #[inline(always)]

@@ -130,13 +130,18 @@ pub(super) fn in_bounds(code: &Code) -> bool {
             r, target: t, cast, ..
         } => at(r, 2) && target(t) && (cast as usize) < code.casts.len(),
         Op::Copy { d, s: from } => s(d) && s(from),
+        Op::CopyPair { d0, s0, d1, s1 } => {
+            s(d0 as u32) && s(s0 as u32) && s(d1 as u32) && s(s1 as u32)
+        }
         Op::Copy2 { d, s: from } => at(d, 2) && at(from, 2),
         Op::Const { d, .. } | Op::RefFunc { d, .. } => s(d),
         Op::Select { at: a, w } => at(a, 2 * w as u64 + 1),
+        Op::SelectR { d, a, b, c } => s(d) && s(a as u32) && s(b as u32) && s(c as u32),
         Op::GlobalGet { d, wide, .. } => at(d, 1 + wide as u64),
         Op::GlobalSet { s: from, wide, .. } => at(from, 1 + wide as u64),
         Op::Bin { d, a, b, .. } | Op::Trapping { d, a, b, .. } => s(d) && s(a) && s(b),
         Op::BinI { d, a, .. } | Op::Un { d, a, .. } => s(d) && s(a),
+        Op::ImmBin { d, b, .. } => s(d) && s(b),
         Op::BinK { d, a, .. } => s(d as u32) && s(a as u32),
         Op::Load { d, addr, .. } => s(d) && s(addr),
         Op::Store { addr, val, .. } => s(addr) && s(val),

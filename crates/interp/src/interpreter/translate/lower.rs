@@ -111,6 +111,10 @@ impl Translator<'_> {
                 let b = self.read(b);
                 BinFnOp::Imm(b, imm)
             }
+            (Some(imm), None) if !matches!(b.loc, ValLoc::Const(_)) => {
+                let b = self.read(b);
+                BinFnOp::ImmLeft(imm, b)
+            }
             (None, None) if !matches!(a.loc, ValLoc::Const(_)) && k(b, a).is_some() => {
                 let k = k(b, a).unwrap_or_default();
                 let a = self.read(a);
@@ -132,6 +136,7 @@ impl Translator<'_> {
         self.emit_result(match op {
             BinFnOp::Reg(a, b) => Op::Bin { f, d, a, b },
             BinFnOp::Imm(a, imm) => Op::BinI { f, d, a, imm },
+            BinFnOp::ImmLeft(imm, b) => Op::ImmBin { f, d, imm, b },
             // Both checked by `k` above to fit.
             BinFnOp::Wide(a, k) => Op::BinK {
                 f,
@@ -484,6 +489,9 @@ impl Translator<'_> {
                     .checked_sub(2)
                     .map(|i| self.vals[i].width)
                     .ok_or(Error::Invalid("type mismatch: select"))?;
+                if w == 1 && self.select_in_place()? {
+                    return Ok(());
+                }
                 let at = self.pop_home_slots(2 * w as u32 + 1)?;
                 self.push_home(w);
                 self.emit(Op::Select { at, w: w as u32 });
@@ -705,6 +713,40 @@ impl Translator<'_> {
         }
     }
 
+    /// A `select` of one-slot values (the top three of the stack, the
+    /// condition on top) whose slots fit in 16 bits, as `Op::SelectR`,
+    /// reading each where it is: `true` when done.
+    fn select_in_place(&mut self) -> Result<bool, Error> {
+        let n = self.vals.len();
+        if n < 3 + self.top().base_vals {
+            return Err(Error::Invalid("type mismatch: select"));
+        }
+        let vals = [self.vals[n - 3], self.vals[n - 2], self.vals[n - 1]];
+        let slot = |v: &Val| match v.loc {
+            ValLoc::Local(off) => off,
+            _ => v.at,
+        };
+        if vals
+            .iter()
+            .any(|v| v.width != 1 || slot(v) > u16::MAX as u32)
+        {
+            return Ok(false);
+        }
+        let c = self.pop()?;
+        let b = self.pop()?;
+        let a = self.pop()?;
+        // Each fits in 16 bits (a constant is written at its home, checked
+        // above).
+        let (a, b, c) = (
+            self.read(a) as u16,
+            self.read(b) as u16,
+            self.read(c) as u16,
+        );
+        let d = self.push_result(1);
+        self.emit_result(Op::SelectR { d, a, b, c });
+        Ok(true)
+    }
+
     /// The slot of a value an op reads after its other operands went home
     /// (a call's table index or function reference): a constant is
     /// written home first; where the value is is kept.
@@ -746,6 +788,8 @@ enum BinFnOp {
     Reg(u32, u32),
     /// A slot and an immediate.
     Imm(u32, i32),
+    /// An immediate and a slot (`Op::ImmBin`).
+    ImmLeft(i32, u32),
     /// A slot and a 64-bit constant (`Op::BinK`).
     Wide(u32, u64),
 }

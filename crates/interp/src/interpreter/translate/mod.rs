@@ -383,7 +383,33 @@ impl Translator<'_> {
 
     pub(super) fn emit(&mut self, op: Op) {
         self.producer = None;
+        if let Op::Copy { d, s } = op
+            && self.pair_copy(d, s)
+        {
+            return;
+        }
         self.ops.push(op);
+    }
+
+    /// Makes the copy `fp[d] = fp[s]` one op with the copy just before it,
+    /// when that is the last op and no label lies between (`barrier`):
+    /// `true` if done.
+    fn pair_copy(&mut self, d: u32, s: u32) -> bool {
+        let Some(last) = self.ops.len().checked_sub(1) else {
+            return false;
+        };
+        if (last as u32) < self.barrier {
+            return false;
+        }
+        let Op::Copy { d: d0, s: s0 } = self.ops[last] else {
+            return false;
+        };
+        let fit = |x: u32| u16::try_from(x).ok();
+        let (Some(d0), Some(s0), Some(d1), Some(s1)) = (fit(d0), fit(s0), fit(d), fit(s)) else {
+            return false;
+        };
+        self.ops[last] = Op::CopyPair { d0, s0, d1, s1 };
+        true
     }
 
     pub(super) fn here(&self) -> u32 {
@@ -992,6 +1018,8 @@ fn dest(op: &mut Op) -> Option<&mut u32> {
         | Op::RefFunc { d, .. }
         | Op::Bin { d, .. }
         | Op::BinI { d, .. }
+        | Op::ImmBin { d, .. }
+        | Op::SelectR { d, .. }
         | Op::Un { d, .. }
         | Op::Trapping { d, .. }
         | Op::Load { d, .. }

@@ -93,12 +93,17 @@ fn local_writes_and_blocks_under_a_deep_stack_are_linear() {
     body.push(Instr::End);
     let code = translate_body(body);
     // Each write homes its one read of local 1 and copies local 0; the
-    // first block homes the n reads of local 0; nothing else moves.
-    let copies = code
+    // first block homes the n reads of local 0; nothing else moves (two
+    // copies in a row, within 16-bit slots, are one `CopyPair`).
+    let copies: usize = code
         .ops
         .iter()
-        .filter(|i| matches!(i.op, Op::Copy { .. }))
-        .count();
+        .map(|i| match i.op {
+            Op::Copy { .. } => 1,
+            Op::CopyPair { .. } => 2,
+            _ => 0,
+        })
+        .sum();
     assert_eq!(copies, 3 * n);
 }
 
@@ -174,6 +179,69 @@ fn a_loop_parameter_moves_only_when_the_branch_is_taken() {
             "Return { base: 1 }",
         ]
     );
+}
+
+/// Two copies in a row are one op, in order (`a, b = b, a + b` moves `b`
+/// into `a` before the sum into `b`); a copy after a label stays apart.
+#[test]
+fn two_copies_in_a_row_are_one_op() {
+    let ops = ops_of(
+        r#"(module (func (param i64 i64) (result i64)
+            (i64.add (local.get 0) (local.get 1))
+            (local.set 0 (local.get 1))
+            (local.set 1)
+            (local.set 0 (local.get 1))
+            (loop $l (local.set 1 (local.get 0)))
+            (local.get 0)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "Bin { f: I64Add, d: 2, a: 0, b: 1 }",
+            "CopyPair { d0: 0, s0: 1, d1: 1, s1: 2 }",
+            "Copy { d: 0, s: 1 }",
+            "Copy { d: 1, s: 0 }",
+            "Return { base: 0 }",
+        ]
+    );
+}
+
+/// Paired copies run in order: a swap through the stack and the
+/// Fibonacci step give what the copies one by one give.
+#[test]
+fn paired_copies_run_in_order() {
+    use crate::{Linker, Module, Store, Value};
+    let text = r#"(module
+        (func (export "fib") (param $n i64) (result i64) (local $a i64) (local $b i64)
+          (local.set $b (i64.const 1))
+          (block $done
+            (loop $l
+              (br_if $done (i64.eqz (local.get $n)))
+              (i64.add (local.get $a) (local.get $b))
+              (local.set $a (local.get $b))
+              (local.set $b)
+              (local.set $n (i64.sub (local.get $n) (i64.const 1)))
+              (br $l)))
+          (local.get $a))
+        (func (export "swap") (param i32 i32) (result i32)
+          (local.get 0) (local.get 1)
+          (local.set 0) (local.set 1)
+          (i32.sub (local.get 0) (local.get 1))))"#;
+    let module = Module::new(weft_wat::parse_module(text).expect("parses")).expect("valid");
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let fib = store.export_func(inst, "fib").expect("exported");
+    let swap = store.export_func(inst, "swap").expect("exported");
+    let got = store.call(fib, &[Value::I64(10)]).expect("runs");
+    assert_eq!(got, [Value::I64(55)]);
+    let got = store.call(fib, &[Value::I64(90)]).expect("runs");
+    assert_eq!(got, [Value::I64(2_880_067_194_370_816_120)]);
+    let got = store
+        .call(swap, &[Value::I32(3), Value::I32(10)])
+        .expect("runs");
+    assert_eq!(got, [Value::I32(7)]);
 }
 
 /// A `global.get` right after a `global.set` of the same global finds
@@ -463,9 +531,21 @@ fn every_op() -> Vec<Op> {
         Op::ThrowRef { r: 0 },
         Op::Rethrow { off: 0 },
         Op::Copy { d: 0, s: 0 },
+        Op::CopyPair {
+            d0: 0,
+            s0: 0,
+            d1: 0,
+            s1: 0,
+        },
         Op::Copy2 { d: 0, s: 0 },
         Op::Const { d: 0, bits: 0 },
         Op::Select { at: 0, w: 1 },
+        Op::SelectR {
+            d: 0,
+            a: 0,
+            b: 0,
+            c: 0,
+        },
         Op::Select { at: 0, w: 2 },
         Op::GlobalGet {
             d: 0,
@@ -505,6 +585,12 @@ fn every_op() -> Vec<Op> {
             d: 0,
             a: 0,
             imm: 0,
+        });
+        ops.push(Op::ImmBin {
+            f,
+            d: 0,
+            imm: 0,
+            b: 0,
         });
         ops.push(Op::BinK {
             f,
@@ -671,4 +757,228 @@ fn float_ordering_jumps_treat_nan_as_false() {
     assert_eq!(run(5.0, 6.0), [Value::I32(4)]);
     assert_eq!(run(f64::NAN, 0.0), [Value::I32(0)]);
     assert_eq!(run(0.5, f64::NAN), [Value::I32(1)]);
+}
+
+/// Scalar loads and stores of every width reach the last bytes of memory
+/// 0 and trap one byte further, with and without an offset, at an address
+/// whose sum with the offset passes 32 bits, and on a memory shorter than
+/// the access (pages of one byte): each width's bound is its own.
+#[test]
+fn scalar_accesses_are_in_bounds_to_the_last_byte() {
+    use crate::trap::{Error, Trap};
+    use crate::{Linker, Module, Store, Value};
+    let run = |text: &str, calls: &[(&str, u32, Option<u64>)]| {
+        let ast = weft_wat::parse_module(text).expect("parses");
+        let module = Module::with_features(ast, weft_ast::Features::ALL).expect("valid");
+        let mut store = Store::new();
+        let inst = Linker::new()
+            .instantiate(&mut store, &module)
+            .expect("instantiates");
+        for &(name, addr, want) in calls {
+            let f = store.export_func(inst, name).expect("exported");
+            let got = store.call(f, &[Value::I32(addr as i32)]);
+            match want {
+                Some(v) => assert_eq!(got, Ok(vec![Value::I64(v as i64)]), "{name}({addr})"),
+                None => assert_eq!(
+                    got,
+                    Err(Error::Trap(Trap::OutOfBoundsMemoryAccess)),
+                    "{name}({addr})"
+                ),
+            }
+        }
+    };
+    // Each function stores a pattern of its width at the address, then
+    // loads it back (zero-extended to i64).
+    let funcs = r#"
+        (func (export "w8") (param i32) (result i64)
+          (i32.store8 (local.get 0) (i32.const 0xa1))
+          (i64.extend_i32_u (i32.load8_u (local.get 0))))
+        (func (export "w16") (param i32) (result i64)
+          (i32.store16 (local.get 0) (i32.const 0xa1b2))
+          (i64.extend_i32_u (i32.load16_u (local.get 0))))
+        (func (export "w32") (param i32) (result i64)
+          (i32.store (local.get 0) (i32.const 0xa1b2c3d4))
+          (i64.extend_i32_u (i32.load (local.get 0))))
+        (func (export "w64") (param i32) (result i64)
+          (i64.store (local.get 0) (i64.const 0x0102030405060708))
+          (i64.load (local.get 0)))
+        (func (export "r32") (param i32) (result i64)
+          (i64.load32_u offset=65532 (local.get 0)))
+        (func (export "r16") (param i32) (result i64)
+          (i64.load16_s offset=0xffffffff (local.get 0)))"#;
+    let page = 65_536;
+    let mut calls = Vec::new();
+    for (name, w, v) in [
+        ("w8", 1, 0xa1),
+        ("w16", 2, 0xa1b2),
+        ("w32", 4, 0xa1b2_c3d4),
+        ("w64", 8, 0x0102_0304_0506_0708),
+    ] {
+        calls.extend([
+            (name, 0, Some(v)),
+            (name, page - w, Some(v)),
+            (name, page - w + 1, None),
+            (name, page, None),
+            (name, u32::MAX, None),
+        ]);
+    }
+    calls.extend([
+        ("r32", 0, Some(0x0102_0304)),
+        ("r32", 1, None),
+        ("r16", 0, None),
+    ]);
+    run(&format!("(module (memory 1) {funcs})"), &calls);
+    // A memory of one byte: only the one-byte access fits.
+    run(
+        &format!("(module (memory 1 (pagesize 1)) {funcs})"),
+        &[
+            ("w8", 0, Some(0xa1)),
+            ("w8", 1, None),
+            ("w16", 0, None),
+            ("w32", 0, None),
+            ("w64", 0, None),
+        ],
+    );
+}
+
+/// `global.get` and `global.set` of one-slot and `v128` globals (whose
+/// handlers differ by width) move every slot they own and no other: a
+/// vector global keeps both halves, its neighbours stay as they were.
+#[test]
+fn globals_of_each_width_move_their_own_slots() {
+    use crate::{Linker, Module, Store, Value};
+    // `set` computes the vector low in its frame; `get` reads it above
+    // its locals, into slots that `set` never wrote.
+    let text = r#"(module
+        (global $a (mut i64) (i64.const 7))
+        (global $v (mut v128) (v128.const i64x2 1 2))
+        (global $b (mut i64) (i64.const 9))
+        (func (export "set") (param i64 i64)
+          (global.set $v (i64x2.replace_lane 1
+            (i64x2.splat (local.get 0)) (local.get 1)))
+          (global.set $a (i64.add (global.get $a) (local.get 0))))
+        (func (export "get") (result i64 i64 i64 i64)
+          (local i64 i64 i64 i64 i64 i64)
+          (i64x2.extract_lane 1 (global.get $v))
+          (i64x2.extract_lane 0 (global.get $v))
+          (global.get $a)
+          (global.get $b)))"#;
+    let module = Module::new(weft_wat::parse_module(text).expect("parses")).expect("valid");
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let set = store.export_func(inst, "set").expect("exported");
+    let get = store.export_func(inst, "get").expect("exported");
+    let mut round = |a: i64, b: i64| {
+        store
+            .call(set, &[Value::I64(a), Value::I64(b)])
+            .expect("runs");
+        store.call(get, &[]).expect("runs")
+    };
+    assert_eq!(round(-3, 1 << 40), [1 << 40, -3, 4, 9].map(Value::I64));
+    assert_eq!(round(5, 6), [6, 5, 9, 9].map(Value::I64));
+}
+
+/// A constant on the left of an operator that neither commutes nor has a
+/// mirror is the op's immediate (`ImmBin`), not a `Const` written first;
+/// it computes what the operator does with the operands in that order.
+#[test]
+fn a_constant_on_the_left_is_an_immediate() {
+    let ops = ops_of(
+        r#"(module (func (param i32 i64) (result i32)
+            (local.set 0 (i32.sub (i32.const 0) (local.get 0)))
+            (local.set 1 (i64.shl (i64.const -2) (local.get 1)))
+            (local.get 0)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "ImmBin { f: I32Sub, d: 0, imm: 0, b: 0 }",
+            "ImmBin { f: I64Shl, d: 1, imm: -2, b: 1 }",
+            "Return { base: 0 }",
+        ]
+    );
+    use crate::{Linker, Module, Store, Value};
+    let text = r#"(module
+        (func (export "i32") (param i32) (result i32 i32 i32 i32)
+          (i32.sub (i32.const 5) (local.get 0))
+          (i32.shl (i32.const 1) (local.get 0))
+          (i32.shr_s (i32.const -64) (local.get 0))
+          (i32.rotl (i32.const 0x80000001) (local.get 0)))
+        (func (export "i64") (param i64) (result i64 i64 i64)
+          (i64.sub (i64.const -7) (local.get 0))
+          (i64.shr_u (i64.const -1) (local.get 0))
+          (i64.rotr (i64.const 1) (local.get 0)))
+        (func (export "f32") (param f32) (result f32 f32)
+          (f32.sub (f32.const -1.5) (local.get 0))
+          (f32.div (f32.const 3) (local.get 0))))"#;
+    let module = Module::new(weft_wat::parse_module(text).expect("parses")).expect("valid");
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let f = store.export_func(inst, "i32").expect("exported");
+    let got = store.call(f, &[Value::I32(3)]).expect("runs");
+    let want = [2, 8, -8, 0x0000_000c].map(Value::I32);
+    assert_eq!(got, want);
+    let f = store.export_func(inst, "i64").expect("exported");
+    let got = store.call(f, &[Value::I64(4)]).expect("runs");
+    assert_eq!(got, [-11, 0x0fff_ffff_ffff_ffff, 1 << 60].map(Value::I64));
+    let f = store.export_func(inst, "f32").expect("exported");
+    let got = store
+        .call(f, &[Value::F32(weft_ast::Ieee32(2.0f32.to_bits()))])
+        .expect("runs");
+    let want = [-3.5f32, 1.5].map(|x| Value::F32(weft_ast::Ieee32(x.to_bits())));
+    assert_eq!(got, want);
+}
+
+/// A `select` of one-slot values reads them where they are (locals, a
+/// constant written home) and writes its result into the local a
+/// `local.set` names; a `v128` one takes its operands home.
+#[test]
+fn a_select_reads_its_operands_where_they_are() {
+    let ops = ops_of(
+        r#"(module (func (param i32 i32) (result i32) (local i32 v128)
+            (local.set 2 (select (local.get 0) (local.get 1) (local.get 1)))
+            (local.set 3 (select (local.get 3) (local.get 3) (local.get 0)))
+            (select (i32.const 7) (local.get 2) (local.get 0))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "SelectR { d: 2, a: 0, b: 1, c: 1 }",
+            "Copy2 { d: 5, s: 3 }",
+            "Copy2 { d: 7, s: 3 }",
+            "Copy { d: 9, s: 0 }",
+            "Select { at: 5, w: 2 }",
+            "Copy2 { d: 3, s: 5 }",
+            "Const { d: 5, bits: 7 }",
+            "SelectR { d: 5, a: 5, b: 2, c: 0 }",
+            "Return { base: 5 }",
+        ]
+    );
+    use crate::{Linker, Module, Store, Value};
+    let text = r#"(module
+        (func (export "f") (param i32 i64 i64) (result i64 i32 i32)
+          (select (local.get 1) (local.get 2) (local.get 0))
+          (select (i32.const 7) (i32.const -1) (local.get 0))
+          (select (i32.wrap_i64 (local.get 2)) (i32.const 9) (i32.eqz (local.get 0)))))"#;
+    let module = Module::new(weft_wat::parse_module(text).expect("parses")).expect("valid");
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &module)
+        .expect("instantiates");
+    let f = store.export_func(inst, "f").expect("exported");
+    let mut run = |c: i32| {
+        store
+            .call(f, &[Value::I32(c), Value::I64(-5), Value::I64(1 << 33 | 4)])
+            .expect("runs")
+    };
+    assert_eq!(run(1), [Value::I64(-5), Value::I32(7), Value::I32(9)]);
+    assert_eq!(
+        run(0),
+        [Value::I64(1 << 33 | 4), Value::I32(-1), Value::I32(4)]
+    );
+    assert_eq!(run(-8), [Value::I64(-5), Value::I32(7), Value::I32(9)]);
 }

@@ -103,12 +103,22 @@ handlers! {
         slot!(fp, *d) = slot!(fp, *s);
         next!(c, after!(ip), fp, mem)
     }
+    copy_pair(c, ip, fp, mem) Op::CopyPair { d0, s0, d1, s1 } => {
+        slot!(fp, *d0) = slot!(fp, *s0);
+        slot!(fp, *d1) = slot!(fp, *s1);
+        next!(c, after!(ip), fp, mem)
+    }
     copy2(c, ip, fp, mem) Op::Copy2 { d, s } => {
         set_vector!(fp.wrapping_add(*d as usize), vector!(fp.wrapping_add(*s as usize)));
         next!(c, after!(ip), fp, mem)
     }
     constant(c, ip, fp, mem) Op::Const { d, bits } => {
         slot!(fp, *d) = *bits;
+        next!(c, after!(ip), fp, mem)
+    }
+    select_r(c, ip, fp, mem) Op::SelectR { d, a, b, c: cond } => {
+        let (a, b) = (slot!(fp, *a), slot!(fp, *b));
+        slot!(fp, *d) = if slot!(fp, *cond) as u32 != 0 { a } else { b };
         next!(c, after!(ip), fp, mem)
     }
     select(c, ip, fp, mem) Op::Select { at, w } => {
@@ -118,28 +128,6 @@ handlers! {
             if w == 2 {
                 slot!(fp, at + 1) = slot!(fp, at + 3);
             }
-        }
-        next!(c, after!(ip), fp, mem)
-    }
-    global_get(c, ip, fp, mem) Op::GlobalGet { d, global, wide } => {
-        let g = global_at(c, *global);
-        // SAFETY: see `global_at`.
-        let (lo, hi) = unsafe { ((*g).lo, (*g).hi) };
-        slot!(fp, *d) = lo;
-        if *wide {
-            slot!(fp, *d + 1) = hi;
-        }
-        next!(c, after!(ip), fp, mem)
-    }
-    global_set(c, ip, fp, mem) Op::GlobalSet { s, global, wide } => {
-        let g = global_at(c, *global);
-        let lo = slot!(fp, *s);
-        // SAFETY: see `global_at`; no reference to the global is alive.
-        unsafe { (*g).lo = lo };
-        if *wide {
-            let hi = slot!(fp, *s + 1);
-            // SAFETY: as above.
-            unsafe { (*g).hi = hi };
         }
         next!(c, after!(ip), fp, mem)
     }
@@ -174,6 +162,49 @@ handlers! {
     simd(c, ip, fp, mem) Op::Simd { instr, top } => {
         generic(c, ip, fp, mem, *top, crate::ops::simd::simd, instr)
     }
+}
+
+/// `Op::GlobalGet`, of a `v128` (two slots) when `WIDE`: the width picks
+/// the handler, so that a one-slot global is one load and one store.
+pub(super) fn global_get<const WIDE: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::GlobalGet { d, global, .. } = *op(ip) else {
+        wrong()
+    };
+    let g = global_at(c, global);
+    // SAFETY: see `global_at`.
+    slot!(fp, d) = unsafe { (*g).lo };
+    if WIDE {
+        // SAFETY: as above.
+        slot!(fp, d + 1) = unsafe { (*g).hi };
+    }
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::GlobalSet`, of a `v128` when `WIDE` (see `global_get`).
+pub(super) fn global_set<const WIDE: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+) -> Flow {
+    let Op::GlobalSet { s, global, .. } = *op(ip) else {
+        wrong()
+    };
+    let g = global_at(c, global);
+    let lo = slot!(fp, s);
+    // SAFETY: see `global_at`; no reference to the global is alive.
+    unsafe { (*g).lo = lo };
+    if WIDE {
+        let hi = slot!(fp, s + 1);
+        // SAFETY: as above.
+        unsafe { (*g).hi = hi };
+    }
+    next!(c, after!(ip), fp, mem)
 }
 
 /// The running instance's global `global`, by address: valid to read and
@@ -224,6 +255,15 @@ fn bin_i<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) ->
         wrong()
     };
     slot!(fp, d) = BinFn::ALL[F].call(slot!(fp, a), imm as i64 as u64);
+    next!(c, after!(ip), fp, mem)
+}
+
+/// `Op::ImmBin` of operator `BinFn::ALL[F]`.
+fn imm_bin<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+    let Op::ImmBin { d, imm, b, .. } = *op(ip) else {
+        wrong()
+    };
+    slot!(fp, d) = BinFn::ALL[F].call(imm as i64 as u64, slot!(fp, b));
     next!(c, after!(ip), fp, mem)
 }
 
@@ -420,6 +460,33 @@ fn trapping<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8)
     next!(c, after!(ip), fp, mem)
 }
 
+/// The effective address of an access of `w` bytes (1, 2, 4 or 8) to
+/// memory 0 at the address in a slot plus `offset`, if in bounds:
+/// computed once and compared once, with the first address out of bounds
+/// for the width (`Chain::ends`).
+#[inline(always)]
+fn scalar_ea(c: &Chain<'_, '_>, addr: u64, offset: u32, w: usize) -> Option<usize> {
+    // A 32-bit address plus a 32-bit offset does not overflow 64 bits.
+    let ea = addr as u32 as u64 + offset as u64;
+    // `w` is a constant of the handler, so the index is too.
+    let end = c.ends[w.trailing_zeros() as usize & 3];
+    // Below an end, so a `usize`.
+    (ea < end as u64).then_some(ea as usize)
+}
+
+/// The `w` bytes of memory 0 at `at`, which `scalar_ea` gave for `w`.
+macro_rules! bytes_at {
+    ($c:expr, $mem:expr, $at:expr, $w:expr) => {{
+        let (at, w): (usize, usize) = ($at, $w);
+        debug_assert!(at + w <= $c.len);
+        // SAFETY: `at < len - (w - 1)` (`ends`), so `[at, at + w)` lies
+        // within memory 0's `len` bytes at `mem` (as `bytes!` says of the
+        // whole); the slice lives for one access while no other
+        // reference to the buffer exists.
+        unsafe { std::slice::from_raw_parts_mut($mem.wrapping_add(at), w) }
+    }};
+}
+
 /// `Op::Load` of width `LoadFn::ALL[F]`.
 fn load<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
     let Op::Load {
@@ -428,13 +495,14 @@ fn load<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> 
     else {
         wrong()
     };
-    let ea = slot!(fp, addr) as u32 as u64 + offset as u64;
-    let v = or_trap!(
-        c,
-        ip,
-        LoadFn::ALL[F].call(bytes!(c, mem), ea),
-        Trap::OutOfBoundsMemoryAccess
-    );
+    let f = LoadFn::ALL[F];
+    let Some(at) = scalar_ea(c, slot!(fp, addr), offset, f.width()) else {
+        return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
+    };
+    // The slice is the load's own bytes, so that the load finds them in
+    // bounds.
+    let b = bytes_at!(c, mem, at, f.width());
+    let v = or_trap!(c, ip, f.call(b, 0), Trap::OutOfBoundsMemoryAccess);
     slot!(fp, d) = v;
     next!(c, after!(ip), fp, mem)
 }
@@ -447,8 +515,13 @@ fn store<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) ->
     else {
         wrong()
     };
-    let ea = slot!(fp, addr) as u32 as u64 + offset as u64;
-    if !StoreFn::ALL[F].call(bytes!(c, mem), ea, slot!(fp, val)) {
+    let f = StoreFn::ALL[F];
+    let Some(at) = scalar_ea(c, slot!(fp, addr), offset, f.width()) else {
+        return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
+    };
+    let b = bytes_at!(c, mem, at, f.width());
+    // The slice is the store's own bytes (see `load`).
+    if !f.call(b, 0, slot!(fp, val)) {
         return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
     }
     next!(c, after!(ip), fp, mem)
@@ -474,6 +547,8 @@ macro_rules! bin_tables {
         pub(super) static BIN: &[OpHandler] = &[$(bin::<{ BinFn::$name as usize }>),*];
         /// `Op::BinI` by operator.
         pub(super) static BIN_I: &[OpHandler] = &[$(bin_i::<{ BinFn::$name as usize }>),*];
+        /// `Op::ImmBin` by operator.
+        pub(super) static IMM_BIN: &[OpHandler] = &[$(imm_bin::<{ BinFn::$name as usize }>),*];
         /// `Op::BinK` by operator.
         pub(super) static BIN_K: &[OpHandler] = &[$(bin_k::<{ BinFn::$name as usize }>),*];
         /// `Op::JumpCmp` by direction (forward, backward) and operator.
@@ -549,6 +624,7 @@ mod tests {
     #[test]
     fn tables_cover_every_operator() {
         assert_eq!(BIN.len(), BinFn::ALL.len());
+        assert_eq!(IMM_BIN.len(), BinFn::ALL.len());
         assert_eq!(UN.len(), UnFn::ALL.len());
         assert_eq!(TRAPPING.len(), TrapFn::ALL.len());
         assert_eq!(SIMD_BIN.len(), SimdBinFn::ALL.len());

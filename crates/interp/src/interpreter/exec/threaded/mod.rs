@@ -136,6 +136,10 @@ pub(crate) struct Chain<'a, 's> {
     metered: bool,
     /// Memory 0's length (its bytes travel in the handlers' arguments).
     len: usize,
+    /// For accesses of 1, 2, 4 and 8 bytes, the first effective address
+    /// out of bounds (`ends(len)`), so that a scalar load or store tests
+    /// its address with one comparison and computes it once.
+    ends: [usize; 4],
     /// The value stack's buffer and its end, taken again (`Chain::resync`)
     /// after anything that may grow the stack.
     slots: Fp,
@@ -195,6 +199,7 @@ impl Chain<'_, '_> {
         self.take_table0();
         let mem = Mem0::of(self.m.store, i);
         self.len = mem.len;
+        self.ends = ends(mem.len);
         mem
     }
 
@@ -316,6 +321,7 @@ impl Machine<'_> {
             pinned: self.pins.pinned.len(),
             metered: self.store.fuel.is_some(),
             len: regs.mem.len,
+            ends: ends(regs.mem.len),
             slots,
             end,
             from: std::ptr::null(),
@@ -358,6 +364,13 @@ impl Machine<'_> {
         };
         outcome
     }
+}
+
+/// For memory 0's length `len`, the first effective address at which an
+/// access of 1, 2, 4 and 8 bytes is out of bounds: `ea + w <= len` is
+/// `ea < len - (w - 1)`, and no address when the memory is shorter.
+fn ends(len: usize) -> [usize; 4] {
+    [1, 2, 4, 8].map(|w| len.saturating_sub(w - 1))
 }
 
 /// The index of the op at `ip` in the running code.
@@ -654,14 +667,19 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::BrIf { .. } => br_if,
         Op::BrTable { .. } => br_table,
         Op::Copy { .. } => copy,
+        Op::CopyPair { .. } => copy_pair,
         Op::Copy2 { .. } => copy2,
         Op::Const { .. } => constant,
         Op::Select { .. } => select,
-        Op::GlobalGet { .. } => global_get,
-        Op::GlobalSet { .. } => global_set,
+        Op::SelectR { .. } => select_r,
+        Op::GlobalGet { wide: false, .. } => global_get::<false>,
+        Op::GlobalGet { wide: true, .. } => global_get::<true>,
+        Op::GlobalSet { wide: false, .. } => global_set::<false>,
+        Op::GlobalSet { wide: true, .. } => global_set::<true>,
         Op::RefFunc { .. } => ref_func,
         Op::Bin { f, .. } => BIN[f as usize],
         Op::BinI { f, .. } => BIN_I[f as usize],
+        Op::ImmBin { f, .. } => IMM_BIN[f as usize],
         Op::BinK { f, .. } => BIN_K[f as usize],
         Op::Un { f, .. } => UN[f as usize],
         Op::Trapping { f, .. } => TRAPPING[f as usize],
