@@ -109,7 +109,7 @@ use weft_ast::{AddrType, BlockType, ImportDesc, Instr, ValType};
 use crate::jit::ctx::off;
 use crate::jit::entry::{PENDING, Trampoline, TrapCode};
 use crate::jit::helpers;
-use crate::jit::stack::{Dst, Emitter, Entry, Loc, Reg, ValueStack};
+use crate::jit::stack::{Cache, Dst, Emitter, Entry, Loc, Reg, ValueStack};
 use crate::runtime::module::JitStats as Stats;
 use crate::trap::Error;
 
@@ -277,6 +277,7 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
     let buf = buf
         .make_exec()
         .map_err(|_| Error::Unsupported("cannot map machine code executable"))?;
+    dump(&buf, &entries);
     let tail_slots = (0..ast.types.len() as u32)
         .filter_map(|t| ast.func_type(t))
         .map(|f| {
@@ -294,6 +295,32 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
         _data: data,
         stats,
     })
+}
+
+/// A debugging aid: with `WEFT_JIT_DUMP=PREFIX` in the environment, each
+/// module's code is written to `PREFIX.<address>.bin` (the address it runs
+/// at, in hex, for matching a profiler's samples) with each defined
+/// function's entry offset in `PREFIX.<address>.txt`; read it with
+/// `objdump -D -b binary -m i386:x86-64 FILE`. Failures to write are
+/// ignored (it changes nothing of what runs).
+fn dump(buf: &dynasmrt::ExecutableBuffer, entries: &[Option<usize>]) {
+    let Some(prefix) = std::env::var_os("WEFT_JIT_DUMP") else {
+        return;
+    };
+    let base = buf.ptr(dynasmrt::AssemblyOffset(0)) as usize;
+    let mut name = prefix;
+    name.push(format!(".{base:x}"));
+    let mut bin = name.clone();
+    bin.push(".bin");
+    let _ = std::fs::write(bin, &buf[..]);
+    let mut txt = String::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(e) = e {
+            txt.push_str(&format!("{i} {e:#x}\n"));
+        }
+    }
+    name.push(".txt");
+    let _ = std::fs::write(name, txt);
 }
 
 /// The machine code of every function `env` marks compiled (`None` for
@@ -647,6 +674,9 @@ struct Ctl {
     saved: Vec<Entry>,
     /// Whether a branch goes to its end.
     targeted: bool,
+    /// The locals cached in registers at its start (a loop's after its
+    /// preloads): every path to its label brings the registers to it.
+    cache: Cache,
 }
 
 impl Ctl {
@@ -666,6 +696,11 @@ struct FnCompiler<'a> {
     vs: ValueStack,
     ctls: Vec<Ctl>,
     local_wide: Vec<bool>,
+    /// Whether each local is an `f32`/`f64` (cached in an SSE register).
+    local_float: Vec<bool>,
+    /// The body, and the index of the instruction being translated.
+    body: &'a [Instr],
+    pc: usize,
     /// Bytes of locals.
     locals_bytes: u32,
     /// Whether the code being translated is unreachable, and how many
@@ -699,11 +734,26 @@ struct FnCompiler<'a> {
     /// Data the code points to (`try_table` clauses' label heights), kept
     /// with it.
     data: Vec<Box<[u32]>>,
+    /// Out-of-line fuel charges: each stub's label and where it returns.
+    fuel_stubs: Vec<(DynamicLabel, DynamicLabel)>,
 }
 
 fn wide(t: ValType) -> bool {
     t == ValType::V128
 }
+
+fn float(t: ValType) -> bool {
+    matches!(t, ValType::F32 | ValType::F64)
+}
+
+/// A loop's preloads leave this many general-purpose registers free (of
+/// nine) for the values its body computes...
+const PRELOAD_KEEP_GPR: u32 = 5;
+/// ... and this many SSE registers (of fourteen).
+const PRELOAD_KEEP_XMM: u32 = 6;
+/// The most instructions of a loop's body counted for its preloads (a
+/// bound on the compile time nested loops spend).
+const PRELOAD_SCAN: usize = 4096;
 
 /// Slots of values of these widths.
 fn slot_count(wide: &[bool]) -> u32 {
@@ -716,6 +766,10 @@ impl<'a> FnCompiler<'a> {
         let mut local_wide: Vec<bool> = ty.params.iter().map(|t| wide(*t)).collect();
         for l in &f.locals {
             local_wide.extend(std::iter::repeat_n(wide(l.ty), l.count as usize));
+        }
+        let mut local_float: Vec<bool> = ty.params.iter().map(|t| float(*t)).collect();
+        for l in &f.locals {
+            local_float.extend(std::iter::repeat_n(float(l.ty), l.count as usize));
         }
         let first_hidden = local_wide.len() as u32;
         let tries = env
@@ -741,6 +795,9 @@ impl<'a> FnCompiler<'a> {
             vs: ValueStack::new(),
             ctls: Vec::new(),
             local_wide,
+            local_float,
+            body: env.ast.instrs(f.body),
+            pc: 0,
             locals_bytes,
             dead: false,
             dead_depth: 0,
@@ -754,6 +811,7 @@ impl<'a> FnCompiler<'a> {
             tail: false,
             unwind,
             data: Vec::new(),
+            fuel_stubs: Vec::new(),
         })
     }
 
@@ -852,9 +910,12 @@ impl<'a> FnCompiler<'a> {
             results: results.clone(),
             saved: vec![],
             targeted: false,
+            cache: Cache::EMPTY,
         });
-        let body = self.env.ast.instrs(f.body);
+        let body = self.body;
         for (k, i) in body.iter().enumerate() {
+            self.pc = k;
+            self.vs.unpin();
             self.instr(i, body.get(k + 1))?;
             if self.ctls.is_empty() {
                 break;
@@ -883,6 +944,18 @@ impl<'a> FnCompiler<'a> {
             ; pop rbp
             ; ret
         );
+        // Fuel charged out of line (see `charge`).
+        let fuel_trap = (!self.fuel_stubs.is_empty()).then(|| self.trap(TrapCode::OutOfFuel));
+        let a = &mut self.asm.a;
+        for (stub, back) in std::mem::take(&mut self.fuel_stubs) {
+            let t = fuel_trap.expect("a stub charges fuel");
+            asm!(a
+                ; =>stub
+                ; sub QWORD [r15 + off::FUEL], 1
+                ; jb =>t
+                ; jmp =>back
+            );
+        }
         // Traps: the code in eax, then out through the trampoline.
         for (code, label) in std::mem::take(&mut self.traps) {
             asm!(a; =>label);
@@ -953,6 +1026,9 @@ impl<'a> FnCompiler<'a> {
             Loop { ty } => {
                 let (p, r) = self.block_type(*ty)?;
                 self.vs.flush(p.len(), &mut self.asm);
+                let want = self.loop_locals();
+                self.vs
+                    .preload(&want, PRELOAD_KEEP_GPR, PRELOAD_KEEP_XMM, &mut self.asm);
                 let label = self.asm.a.new_dynamic_label();
                 asm!(self.asm.a; =>label);
                 self.push_ctl(Kind::Loop, label, p, r);
@@ -983,15 +1059,18 @@ impl<'a> FnCompiler<'a> {
                     else_label,
                     has_else: true,
                 };
+                let cache = c.cache;
                 if !self.dead {
                     let (n, base, label) = (c.results.len(), c.base_slot, c.label);
                     c.targeted = true;
                     self.vs.copy_top_to(n, base, &mut self.asm);
+                    self.conform(cache);
                     asm!(self.asm.a; jmp =>label);
                 }
                 let c = self.ctls.last()?;
                 asm!(self.asm.a; =>else_label);
                 self.vs.reset(&c.saved);
+                self.vs.set_cache(cache);
                 self.dead = false;
             }
             End => self.end()?,
@@ -1164,15 +1243,36 @@ impl<'a> FnCompiler<'a> {
                 self.vs.push(Loc::Local(*local), w);
             }
             LocalSet { local } | LocalTee { local } => {
+                // The slot is written (the cache writes through); a value
+                // in a register becomes the local's cached copy.
+                let l = *local;
                 let x = self.vs.pop();
-                self.vs.spill_locals(Some(*local), &mut self.asm);
-                if x.loc != Loc::Local(*local) {
-                    self.asm.mov(Dst::Local(*local), x.loc, x.slot, x.wide);
-                }
-                if matches!(i, LocalTee { .. }) {
+                self.vs.spill_locals(Some(l), &mut self.asm);
+                if x.loc == Loc::Local(l) {
                     self.vs.push(x.loc, x.wide);
-                } else {
-                    self.vs.free(x.loc);
+                    if matches!(i, LocalSet { .. }) {
+                        self.vs.pop();
+                    }
+                    return Some(());
+                }
+                let src = self.vs.src(x.loc);
+                self.asm.mov(Dst::Local(l), src, x.slot, x.wide);
+                let tee = matches!(i, LocalTee { .. });
+                match x.loc {
+                    Loc::Gpr(_) | Loc::Xmm(_) if !x.wide => {
+                        self.vs.cache_local(l, x.loc);
+                        if tee {
+                            self.vs.push(Loc::Local(l), false);
+                        }
+                    }
+                    _ => {
+                        self.vs.uncache(l);
+                        if tee {
+                            self.vs.push(x.loc, x.wide);
+                        } else {
+                            self.vs.free(x.loc);
+                        }
+                    }
                 }
             }
             GlobalGet { global } => self.global_get(*global)?,
@@ -1240,6 +1340,7 @@ impl<'a> FnCompiler<'a> {
             results,
             saved: self.vs.entries().to_vec(),
             targeted: matches!(kind, Kind::If { .. }),
+            cache: self.vs.cache(),
         });
     }
 
@@ -1249,9 +1350,14 @@ impl<'a> FnCompiler<'a> {
         }
         let c = self.ctls.pop()?;
         let live = !self.dead;
+        // A block no branch goes to is no merge: the cache stays as it is.
+        let merge = c.targeted && !matches!(c.kind, Kind::Loop | Kind::Func);
         if live && c.kind != Kind::Loop {
             self.vs
                 .copy_top_to(c.results.len(), c.base_slot, &mut self.asm);
+            if merge {
+                self.conform(c.cache);
+            }
         }
         if let Kind::Try { next, .. } = c.kind {
             // No clause caught it: on to the enclosing handler (this
@@ -1282,8 +1388,61 @@ impl<'a> FnCompiler<'a> {
         }
         self.vs.truncate(c.base_len);
         self.vs.push_slots(c.results.iter().copied());
+        if merge {
+            self.vs.set_cache(c.cache);
+        }
         self.dead = !(live || c.targeted);
         Some(())
+    }
+
+    /// Brings the cached locals' registers to `to` (see
+    /// `ValueStack::conform`), on a path into a label.
+    fn conform(&mut self, to: Cache) {
+        let from = self.vs.cache();
+        ValueStack::conform(&from, &to, &mut self.asm);
+    }
+
+    /// Whether a path to control `c`'s label must change registers.
+    fn needs_conform(&self, c: usize) -> bool {
+        let ctl = &self.ctls[c];
+        ctl.kind != Kind::Func && !ValueStack::covers(&self.vs.cache(), &ctl.cache)
+    }
+
+    /// The locals the loop starting at the current instruction reads
+    /// most, most first (with whether each belongs in an SSE register),
+    /// counted over its body up to [`PRELOAD_SCAN`] instructions: those
+    /// worth loading into registers before its head.
+    fn loop_locals(&self) -> Vec<(u32, bool)> {
+        use Instr::*;
+        let mut counts: Vec<(u32, u32)> = Vec::new();
+        let mut depth = 0u32;
+        for i in self.body.iter().skip(self.pc + 1).take(PRELOAD_SCAN) {
+            match i {
+                Block { .. } | Loop { .. } | If { .. } | TryTable { .. } | Try { .. } => depth += 1,
+                End | Delegate { .. } => {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                }
+                LocalGet { local } => match counts.iter_mut().find(|c| c.0 == *local) {
+                    Some(c) => c.1 += 1,
+                    None => counts.push((*local, 1)),
+                },
+                _ => {}
+            }
+        }
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        counts
+            .into_iter()
+            .filter(|&(l, _)| !self.local_wide.get(l as usize).copied().unwrap_or(true))
+            .map(|(l, _)| {
+                (
+                    l,
+                    self.local_float.get(l as usize).copied().unwrap_or(false),
+                )
+            })
+            .collect()
     }
 
     /// A conditional branch to `label` on `cond` (of the flags set last),
@@ -1295,7 +1454,9 @@ impl<'a> FnCompiler<'a> {
         ctl.targeted = true;
         let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.label);
         let back = ctl.kind == Kind::Loop;
-        if !back && self.vs.top_in_place(n, base) {
+        let cache = ctl.cache;
+        let conform = self.needs_conform(c);
+        if !back && !conform && self.vs.top_in_place(n, base) {
             self.jcc(cond, target);
         } else {
             let skip = self.asm.a.new_dynamic_label();
@@ -1304,6 +1465,9 @@ impl<'a> FnCompiler<'a> {
                 self.charge();
             }
             self.vs.copy_top_to(n, base, &mut self.asm);
+            if conform {
+                self.conform(cache);
+            }
             asm!(self.asm.a; jmp =>target; =>skip);
         }
         Some(())
@@ -1314,22 +1478,31 @@ impl<'a> FnCompiler<'a> {
         let ctl = &mut self.ctls[c];
         ctl.targeted = true;
         let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.label);
+        let cache = ctl.cache;
         if ctl.kind == Kind::Loop {
             self.charge();
         }
         self.vs.copy_top_to(n, base, &mut self.asm);
+        if self.needs_conform(c) {
+            self.conform(cache);
+        }
         asm!(self.asm.a; jmp =>target);
         Some(())
     }
 
     /// Charges one unit of fuel (at calls and loop back-edges, as the
     /// interpreter does): `out of fuel` when none is left.
+    /// Unmetered, it is a test of the context's `metered` and a branch
+    /// not taken; the charge itself is out of line (`fuel_stubs`).
     fn charge(&mut self) {
-        let t = self.trap(TrapCode::OutOfFuel);
+        let stub = self.asm.a.new_dynamic_label();
+        let back = self.asm.a.new_dynamic_label();
         asm!(self.asm.a
-            ; sub QWORD [r15 + off::FUEL], 1
-            ; jb =>t
+            ; cmp BYTE [r15 + off::METERED], 0
+            ; jne =>stub
+            ; =>back
         );
+        self.fuel_stubs.push((stub, back));
     }
 
     fn br_table(&mut self, targets: &[u32], default: u32) -> Option<()> {
@@ -1347,12 +1520,14 @@ impl<'a> FnCompiler<'a> {
             let ctl = &mut self.ctls[c];
             ctl.targeted = true;
             let (n, base, label) = (ctl.arity().len(), ctl.base_slot, ctl.label);
-            if ctl.kind != Kind::Loop && self.vs.top_in_place(n, base) {
+            let back = ctl.kind == Kind::Loop;
+            let want = ctl.cache;
+            let cache = self.needs_conform(c).then_some(want);
+            if !back && cache.is_none() && self.vs.top_in_place(n, base) {
                 stubs.insert(t, (label, None));
             } else {
                 let stub = self.asm.a.new_dynamic_label();
-                let back = ctl.kind == Kind::Loop;
-                stubs.insert(t, (stub, Some((label, n, base, back))));
+                stubs.insert(t, (stub, Some((label, n, base, back, cache))));
             }
         }
         let table = self.asm.a.new_dynamic_label();
@@ -1374,12 +1549,15 @@ impl<'a> FnCompiler<'a> {
             debug_assert_eq!(a.offset().0 - before, 5);
         }
         for (stub, moves) in stubs.into_values() {
-            if let Some((label, n, base, back)) = moves {
+            if let Some((label, n, base, back, cache)) = moves {
                 asm!(self.asm.a; =>stub);
                 if back {
                     self.charge();
                 }
                 self.vs.copy_top_to(n, base, &mut self.asm);
+                if let Some(cache) = cache {
+                    self.conform(cache);
+                }
                 asm!(self.asm.a; jmp =>label);
             }
         }
@@ -1478,7 +1656,10 @@ impl<'a> FnCompiler<'a> {
             ctl.targeted = true;
             let top = ctl.base_slot + slot_count(ctl.arity());
             dests.push(ctl.base_slot);
-            labels.push(ctl.label);
+            // A handler comes from a call: the label's cached locals are
+            // loaded from their slots.
+            let cache = (ctl.kind != Kind::Func).then_some(ctl.cache);
+            labels.push((ctl.label, cache));
             self.vs.max_slots = self.vs.max_slots.max(top);
         }
         let outer = self.handler();
@@ -1497,11 +1678,25 @@ impl<'a> FnCompiler<'a> {
             ; mov rax, QWORD helpers::catch as *const () as i64
             ; call rax
         );
-        for (k, l) in labels.into_iter().enumerate() {
-            asm!(self.asm.a
-                ; cmp eax, k as i32
-                ; je =>l
-            );
+        for (k, (l, cache)) in labels.into_iter().enumerate() {
+            match cache {
+                Some(c) if c != Cache::EMPTY => {
+                    let next = self.asm.a.new_dynamic_label();
+                    asm!(self.asm.a
+                        ; cmp eax, k as i32
+                        ; jne =>next
+                    );
+                    ValueStack::conform(&Cache::EMPTY, &c, &mut self.asm);
+                    asm!(self.asm.a
+                        ; jmp =>l
+                        ; =>next
+                    );
+                }
+                _ => asm!(self.asm.a
+                    ; cmp eax, k as i32
+                    ; je =>l
+                ),
+            }
         }
         asm!(self.asm.a
             ; jmp =>outer
@@ -1531,9 +1726,11 @@ impl<'a> FnCompiler<'a> {
             return None;
         };
         let (n, base, label, base_len) = (c.results.len(), c.base_slot, c.label, c.base_len);
+        let cache = c.cache;
         if !self.dead {
             c.targeted = true;
             self.vs.copy_top_to(n, base, &mut self.asm);
+            self.conform(cache);
             asm!(self.asm.a; jmp =>label);
         }
         let payload: Vec<bool> = match tag {
@@ -1830,9 +2027,11 @@ impl<'a> FnCompiler<'a> {
             return c;
         }
         let x = self.vs.pop();
-        let r = self.vs.in_gpr(x, &mut self.asm);
+        let (r, owned) = self.vs.read_gpr(x, &mut self.asm);
         asm!(self.asm.a; test Rd(r), Rd(r));
-        self.vs.free(Loc::Gpr(r));
+        if owned {
+            self.vs.free(Loc::Gpr(r));
+        }
         Cond::Ne
     }
 
@@ -2237,7 +2436,7 @@ impl<'a> FnCompiler<'a> {
                 (Alu::Ror, true) => asm!(a; ror Rq(ra), sh & 63),
             }
         } else {
-            let rb = self.vs.in_gpr(b, &mut self.asm);
+            let (rb, owns_b) = self.vs.read_gpr(b, &mut self.asm);
             let a = &mut self.asm.a;
             match (op, w) {
                 (Alu::Add, false) => asm!(a; add Rd(ra), Rd(rb)),
@@ -2263,7 +2462,9 @@ impl<'a> FnCompiler<'a> {
                 (Alu::Ror, false) => asm!(a; mov ecx, Rd(rb); ror Rd(ra), cl),
                 (Alu::Ror, true) => asm!(a; mov ecx, Rd(rb); ror Rq(ra), cl),
             }
-            self.vs.free(Loc::Gpr(rb));
+            if owns_b {
+                self.vs.free(Loc::Gpr(rb));
+            }
         }
         self.vs.push(Loc::Gpr(ra), false);
     }
@@ -2341,7 +2542,7 @@ impl<'a> FnCompiler<'a> {
     fn cmp(&mut self, c: Cond, w: bool, fuse: bool) {
         let b = self.vs.pop();
         let x = self.vs.pop();
-        let ra = self.vs.in_gpr(x, &mut self.asm);
+        let (ra, owns_a) = self.vs.read_gpr(x, &mut self.asm);
         let imm = match b.loc {
             Loc::Const(v) if !w || (v as i64) == (v as i64 as i32 as i64) => Some(v as i32),
             _ => None,
@@ -2350,23 +2551,27 @@ impl<'a> FnCompiler<'a> {
             Some(v) if w => asm!(self.asm.a; cmp Rq(ra), v),
             Some(v) => asm!(self.asm.a; cmp Rd(ra), v),
             None => {
-                let rb = self.vs.in_gpr(b, &mut self.asm);
+                let (rb, owns_b) = self.vs.read_gpr(b, &mut self.asm);
                 if w {
                     asm!(self.asm.a; cmp Rq(ra), Rq(rb));
                 } else {
                     asm!(self.asm.a; cmp Rd(ra), Rd(rb));
                 }
-                self.vs.free(Loc::Gpr(rb));
+                if owns_b {
+                    self.vs.free(Loc::Gpr(rb));
+                }
             }
         }
-        self.vs.free(Loc::Gpr(ra));
+        if owns_a {
+            self.vs.free(Loc::Gpr(ra));
+        }
         self.push_cond(c, fuse);
     }
 
     fn fbin(&mut self, op: Fop, w: bool) {
         let b = self.vs.pop();
         let x = self.vs.pop();
-        let xb = self.vs.in_xmm(b, &mut self.asm);
+        let (xb, owns_b) = self.vs.read_xmm(b, &mut self.asm);
         let xa = self.vs.in_xmm(x, &mut self.asm);
         let a = &mut self.asm.a;
         match (op, w) {
@@ -2379,7 +2584,9 @@ impl<'a> FnCompiler<'a> {
             (Fop::Div, false) => asm!(a; divss Rx(xa), Rx(xb)),
             (Fop::Div, true) => asm!(a; divsd Rx(xa), Rx(xb)),
         }
-        self.vs.free(Loc::Xmm(xb));
+        if owns_b {
+            self.vs.free(Loc::Xmm(xb));
+        }
         self.vs.push(Loc::Xmm(xa), false);
     }
 
@@ -2478,8 +2685,9 @@ impl<'a> FnCompiler<'a> {
 }
 
 /// A branch's moves out of line: its label, values carried, their base,
-/// whether it is a loop's back-edge (which charges fuel).
-type Moves = (DynamicLabel, usize, u32, bool);
+/// whether it is a loop's back-edge (which charges fuel), the cache its
+/// label wants if the registers must change.
+type Moves = (DynamicLabel, usize, u32, bool, Option<Cache>);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Alu {
