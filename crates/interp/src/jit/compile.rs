@@ -1817,15 +1817,46 @@ impl<'a> FnCompiler<'a> {
             ; mov rdi, r15
             ; mov esi, ty as i32
             ; mov edx, table as i32
-            ; lea r8, [rsp + d]
-            ; mov rax, QWORD helpers::call_indirect as *const () as i64
+            ; mov rax, QWORD helpers::tail_indirect as *const () as i64
             ; call rax
-            ; test eax, eax
-            ; jnz =>self.exit
         );
+        self.call_resolved(d);
         self.check_exn();
         self.call_results(p.len(), r);
         Some(())
+    }
+
+    /// After `helpers::tail_indirect` or `helpers::tail_ref` resolved,
+    /// checked and charged a callee (its result in rax), the call with
+    /// the arguments at `[rsp + d]`: a compiled function of this instance
+    /// directly (no re-entry through the trampoline), any other through
+    /// `helpers::call_func`; out through the exit if a trap is pending.
+    fn call_resolved(&mut self, d: i32) {
+        let pending = self.asm.a.new_dynamic_label();
+        let general = self.asm.a.new_dynamic_label();
+        let done = self.asm.a.new_dynamic_label();
+        asm!(self.asm.a
+            ; cmp rax, -1
+            ; je =>pending
+            ; test rax, rax
+            ; js =>general
+            ; mov r11, rax
+            ; lea rax, [rsp + d]
+            ; call r11
+            ; jmp =>done
+            ; =>pending
+            ; mov eax, PENDING as i32
+            ; jmp =>self.exit
+            ; =>general
+            ; mov rdi, r15
+            ; mov esi, eax
+            ; lea rdx, [rsp + d]
+            ; mov rax, QWORD helpers::call_func as *const () as i64
+            ; call rax
+            ; test eax, eax
+            ; jnz =>self.exit
+            ; =>done
+        );
     }
 
     /// `return_call`. To a compiled function of this module, a jump with
@@ -1966,8 +1997,8 @@ impl<'a> FnCompiler<'a> {
         self.tail_dispatch(p, r, base)
     }
 
-    /// `call_ref`: through `helpers::call_ref` (null check, fuel, the
-    /// call).
+    /// `call_ref`: the null check and fuel in `helpers::tail_ref`, then
+    /// the call ([`FnCompiler::call_resolved`]).
     fn call_ref(&mut self, ty: u32) -> Option<()> {
         let (p, r) = self.block_type(BlockType::Func(ty))?;
         let x = self.vs.pop();
@@ -1977,12 +2008,10 @@ impl<'a> FnCompiler<'a> {
         let d = slot_disp(base);
         asm!(self.asm.a
             ; mov rdi, r15
-            ; lea rdx, [rsp + d]
-            ; mov rax, QWORD helpers::call_ref as *const () as i64
+            ; mov rax, QWORD helpers::tail_ref as *const () as i64
             ; call rax
-            ; test eax, eax
-            ; jnz =>self.exit
         );
+        self.call_resolved(d);
         self.check_exn();
         self.call_results(p.len(), r);
         Some(())
