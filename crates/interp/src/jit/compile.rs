@@ -2361,6 +2361,39 @@ impl<'a> FnCompiler<'a> {
                 self.vs.free(Loc::Gpr(r));
                 self.vs.push(Loc::Xmm(x), false);
             }
+            F32ConvertI64U | F64ConvertI64U => {
+                // Below 2^63 a signed conversion; above, half the value
+                // (its low bit kept, so that it rounds as the whole)
+                // converted and doubled.
+                let v = self.vs.pop();
+                let r = self.vs.in_gpr(v, &mut self.asm);
+                let x = self.vs.alloc_xmm(&mut self.asm);
+                let f64 = matches!(i, F64ConvertI64U);
+                let a = &mut self.asm.a;
+                asm!(a
+                    ; xorps Rx(x), Rx(x)
+                    ; test Rq(r), Rq(r)
+                    ; js >big
+                );
+                if f64 {
+                    asm!(a; cvtsi2sd Rx(x), Rq(r); jmp >done; big:);
+                } else {
+                    asm!(a; cvtsi2ss Rx(x), Rq(r); jmp >done; big:);
+                }
+                asm!(a
+                    ; mov rax, Rq(r)
+                    ; shr rax, 1
+                    ; and Rd(r), 1
+                    ; or rax, Rq(r)
+                );
+                if f64 {
+                    asm!(a; cvtsi2sd Rx(x), rax; addsd Rx(x), Rx(x); done:);
+                } else {
+                    asm!(a; cvtsi2ss Rx(x), rax; addss Rx(x), Rx(x); done:);
+                }
+                self.vs.free(Loc::Gpr(r));
+                self.vs.push(Loc::Xmm(x), false);
+            }
             F32Gt | F32Ge | F32Lt | F32Le | F64Gt | F64Ge | F64Lt | F64Le => {
                 let b = self.vs.pop();
                 let x = self.vs.pop();
