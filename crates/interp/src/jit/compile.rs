@@ -109,7 +109,7 @@ use weft_ast::{AddrType, BlockType, ImportDesc, Instr, ValType};
 use crate::jit::ctx::off;
 use crate::jit::entry::{PENDING, Trampoline, TrapCode};
 use crate::jit::helpers;
-use crate::jit::stack::{Cache, Dst, Emitter, Entry, Loc, Reg, ValueStack};
+use crate::jit::stack::{Cache, Dst, Emitter, Entry, GLOBAL, Loc, Reg, ValueStack};
 use crate::runtime::module::JitStats as Stats;
 use crate::trap::Error;
 
@@ -159,6 +159,8 @@ struct ModEnv<'a> {
     imported: u32,
     /// Whether each global is a `v128`.
     global_wide: Vec<bool>,
+    /// Whether each global is an `f32`/`f64`.
+    global_float: Vec<bool>,
     /// Whether memory 0 exists and is a 32-bit memory.
     mem0_32: bool,
     /// Which defined functions are compiled (direct calls reach them).
@@ -176,12 +178,16 @@ struct ModEnv<'a> {
 pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
     let mut func_types = Vec::new();
     let mut global_wide = Vec::new();
+    let mut global_float = Vec::new();
     let mut mems = Vec::new();
     let mut tag_types = Vec::new();
     for i in &ast.imports {
         match i.desc {
             ImportDesc::Func(t) | ImportDesc::FuncExact(t) => func_types.push(t),
-            ImportDesc::Global(g) => global_wide.push(g.val == ValType::V128),
+            ImportDesc::Global(g) => {
+                global_wide.push(g.val == ValType::V128);
+                global_float.push(float(g.val));
+            }
             ImportDesc::Memory(m) => mems.push(m),
             ImportDesc::Tag(t) => tag_types.push(t.ty),
             _ => {}
@@ -190,6 +196,7 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
     let imported = func_types.len() as u32;
     func_types.extend(ast.funcs.iter().map(|f| f.ty));
     global_wide.extend(ast.globals.iter().map(|g| g.ty.val == ValType::V128));
+    global_float.extend(ast.globals.iter().map(|g| float(g.ty.val)));
     mems.extend(ast.memories.iter().copied());
     tag_types.extend(ast.tags.iter().map(|t| t.ty));
     let mut stats = Stats {
@@ -209,6 +216,7 @@ pub(crate) fn compile(ast: &weft_ast::Module) -> Result<Compiled, Error> {
         func_types,
         imported,
         global_wide,
+        global_float,
         mem0_32: mems.first().is_some_and(|m| m.addr == AddrType::I32),
         compiled,
         tag_types,
@@ -497,18 +505,31 @@ fn slot_disp(s: u32) -> i32 {
     (s * 8) as i32
 }
 
-/// A memory operand of a move: a slot or a local.
+/// A memory operand of a move: a slot, a local, a global.
 #[derive(Clone, Copy)]
 enum Mem {
     /// `[rsp + disp]`.
     Rsp(i32),
     /// `[rbp + disp]`.
     Rbp(i32),
+    /// `[rax + disp]`.
+    Rax(i32),
 }
 
 impl Asm {
-    fn mem(&self, l: Loc, slot: u32) -> Mem {
+    /// Where a value at `l` (with home slot `slot`) is read from; for a
+    /// global (`Loc::Local(GLOBAL | g)`), its address is loaded into rax
+    /// first.
+    fn mem(&mut self, l: Loc, slot: u32) -> Mem {
         match l {
+            Loc::Local(i) if i >= GLOBAL => {
+                let d = ((i - GLOBAL) * 8) as i32;
+                asm!(self.a
+                    ; mov rax, [r15 + off::GLOBALS]
+                    ; mov rax, [rax + d]
+                );
+                Mem::Rax(off::GLOBAL_LO)
+            }
             Loc::Local(i) => Mem::Rbp(self.local_off[i as usize]),
             _ => Mem::Rsp(slot_disp(slot)),
         }
@@ -519,6 +540,7 @@ impl Asm {
         match m {
             Mem::Rsp(o) => asm!(a; mov Rq(d), [rsp + o]),
             Mem::Rbp(o) => asm!(a; mov Rq(d), [rbp + o]),
+            Mem::Rax(o) => asm!(a; mov Rq(d), [rax + o]),
         }
     }
 
@@ -527,8 +549,10 @@ impl Asm {
         match (m, wide) {
             (Mem::Rsp(o), false) => asm!(a; movq Rx(d), [rsp + o]),
             (Mem::Rbp(o), false) => asm!(a; movq Rx(d), [rbp + o]),
+            (Mem::Rax(o), false) => asm!(a; movq Rx(d), [rax + o]),
             (Mem::Rsp(o), true) => asm!(a; movdqu Rx(d), [rsp + o]),
             (Mem::Rbp(o), true) => asm!(a; movdqu Rx(d), [rbp + o]),
+            (Mem::Rax(o), true) => asm!(a; movdqu Rx(d), [rax + o]),
         }
     }
 
@@ -537,6 +561,7 @@ impl Asm {
         match m {
             Mem::Rsp(o) => asm!(a; mov [rsp + o], Rq(s)),
             Mem::Rbp(o) => asm!(a; mov [rbp + o], Rq(s)),
+            Mem::Rax(o) => asm!(a; mov [rax + o], Rq(s)),
         }
     }
 
@@ -545,8 +570,10 @@ impl Asm {
         match (m, wide) {
             (Mem::Rsp(o), false) => asm!(a; movq [rsp + o], Rx(s)),
             (Mem::Rbp(o), false) => asm!(a; movq [rbp + o], Rx(s)),
+            (Mem::Rax(o), false) => asm!(a; movq [rax + o], Rx(s)),
             (Mem::Rsp(o), true) => asm!(a; movdqu [rsp + o], Rx(s)),
             (Mem::Rbp(o), true) => asm!(a; movdqu [rbp + o], Rx(s)),
+            (Mem::Rax(o), true) => asm!(a; movdqu [rax + o], Rx(s)),
         }
     }
 
@@ -555,6 +582,7 @@ impl Asm {
         match m {
             Mem::Rsp(o) => asm!(a; mov QWORD [rsp + o], c),
             Mem::Rbp(o) => asm!(a; mov QWORD [rbp + o], c),
+            Mem::Rax(o) => asm!(a; mov QWORD [rax + o], c),
         }
     }
 }
@@ -1417,31 +1445,45 @@ impl<'a> FnCompiler<'a> {
         let mut counts: Vec<(u32, u32)> = Vec::new();
         let mut depth = 0u32;
         for i in self.body.iter().skip(self.pc + 1).take(PRELOAD_SCAN) {
-            match i {
-                Block { .. } | Loop { .. } | If { .. } | TryTable { .. } | Try { .. } => depth += 1,
+            let id = match i {
+                Block { .. } | Loop { .. } | If { .. } | TryTable { .. } | Try { .. } => {
+                    depth += 1;
+                    continue;
+                }
                 End | Delegate { .. } => {
                     if depth == 0 {
                         break;
                     }
                     depth -= 1;
+                    continue;
                 }
-                LocalGet { local } => match counts.iter_mut().find(|c| c.0 == *local) {
-                    Some(c) => c.1 += 1,
-                    None => counts.push((*local, 1)),
-                },
-                _ => {}
+                LocalGet { local } => *local,
+                GlobalGet { global } => GLOBAL | *global,
+                _ => continue,
+            };
+            match counts.iter_mut().find(|c| c.0 == id) {
+                Some(c) => c.1 += 1,
+                None => counts.push((id, 1)),
             }
         }
         counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        // Whether each is a v128 (never cached) and whether it is a float.
+        let kind = |id: u32| -> (bool, bool) {
+            let (w, f) = if id >= GLOBAL {
+                (&self.env.global_wide, &self.env.global_float)
+            } else {
+                (&self.local_wide, &self.local_float)
+            };
+            let k = (id & !GLOBAL) as usize;
+            (
+                w.get(k).copied().unwrap_or(true),
+                f.get(k).copied().unwrap_or(false),
+            )
+        };
         counts
             .into_iter()
-            .filter(|&(l, _)| !self.local_wide.get(l as usize).copied().unwrap_or(true))
-            .map(|(l, _)| {
-                (
-                    l,
-                    self.local_float.get(l as usize).copied().unwrap_or(false),
-                )
-            })
+            .filter(|&(id, _)| !kind(id).0)
+            .map(|(id, _)| (id, kind(id).1))
             .collect()
     }
 
@@ -2140,6 +2182,10 @@ impl<'a> FnCompiler<'a> {
         }
     }
 
+    /// `global.get`: a `v128` is loaded; any other global is pushed as
+    /// its value not yet read (`Loc::Local(GLOBAL | g)`), read from its
+    /// cached register or through the context when needed (a call, which
+    /// may change it, spills such entries first).
     fn global_get(&mut self, g: u32) -> Option<()> {
         let w = *self.env.global_wide.get(g as usize)?;
         let d = (g * 8) as i32;
@@ -2154,17 +2200,13 @@ impl<'a> FnCompiler<'a> {
             );
             self.vs.push(Loc::Xmm(x), true);
         } else {
-            let r = self.vs.alloc_gpr(&mut self.asm);
-            asm!(self.asm.a
-                ; mov rax, [r15 + off::GLOBALS]
-                ; mov rax, [rax + d]
-                ; mov Rq(r), [rax + off::GLOBAL_LO]
-            );
-            self.vs.push(Loc::Gpr(r), false);
+            self.vs.push(Loc::Local(GLOBAL | g), false);
         }
         Some(())
     }
 
+    /// `global.set`: the global is written (the cache writes through) and
+    /// a register holding the value becomes its cached copy.
     fn global_set(&mut self, g: u32) -> Option<()> {
         let w = *self.env.global_wide.get(g as usize)?;
         let d = (g * 8) as i32;
@@ -2179,14 +2221,33 @@ impl<'a> FnCompiler<'a> {
                 ; movq [rax + off::GLOBAL_HI], xmm0
             );
             self.vs.free(Loc::Xmm(r));
+            return Some(());
+        }
+        let id = GLOBAL | g;
+        if x.loc == Loc::Local(id) {
+            return Some(());
+        }
+        self.vs.spill_locals(Some(id), &mut self.asm);
+        let (r, owned) = match x.loc {
+            Loc::Xmm(r) => (Loc::Xmm(r), true),
+            _ => {
+                let (r, owned) = self.vs.read_gpr(x, &mut self.asm);
+                (Loc::Gpr(r), owned)
+            }
+        };
+        asm!(self.asm.a
+            ; mov rax, [r15 + off::GLOBALS]
+            ; mov rax, [rax + d]
+        );
+        match r {
+            Loc::Xmm(r) => asm!(self.asm.a; movq [rax + off::GLOBAL_LO], Rx(r)),
+            Loc::Gpr(r) => asm!(self.asm.a; mov [rax + off::GLOBAL_LO], Rq(r)),
+            _ => {}
+        }
+        if owned {
+            self.vs.cache_local(id, r);
         } else {
-            let r = self.vs.in_gpr(x, &mut self.asm);
-            asm!(self.asm.a
-                ; mov rax, [r15 + off::GLOBALS]
-                ; mov rax, [rax + d]
-                ; mov [rax + off::GLOBAL_LO], Rq(r)
-            );
-            self.vs.free(Loc::Gpr(r));
+            self.vs.uncache(id);
         }
         Some(())
     }

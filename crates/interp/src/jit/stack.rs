@@ -95,6 +95,11 @@ pub(crate) const XMMS: [Reg; 14] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 1
 /// No local (an uncached register).
 const NONE: u32 = u32::MAX;
 
+/// `Loc::Local(GLOBAL | g)` is global `g`'s current value, cached as
+/// locals are; unlike a local's, a call may change it (before a call,
+/// such entries are spilled).
+pub(crate) const GLOBAL: u32 = 1 << 31;
+
 /// Which local each register holds a copy of ([`NONE`]: none), by
 /// register number: the write-through cache of locals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -506,11 +511,13 @@ impl ValueStack {
         r
     }
 
-    /// Spills every entry held in a register and forgets the cached
-    /// locals (before a call, which clobbers every register).
+    /// Spills every entry held in a register or reading a global and
+    /// forgets the cached locals (before a call, which clobbers every
+    /// register and may change globals).
     pub fn spill_regs(&mut self, e: &mut impl Emitter) {
         for i in 0..self.entries.len() {
-            if matches!(self.entries[i].loc, Loc::Gpr(_) | Loc::Xmm(_)) {
+            let l = self.entries[i].loc;
+            if matches!(l, Loc::Gpr(_) | Loc::Xmm(_)) || matches!(l, Loc::Local(g) if g >= GLOBAL) {
                 self.spill_entry(i, e);
             }
         }
