@@ -779,6 +779,11 @@ fn float(t: ValType) -> bool {
 const PRELOAD_KEEP_GPR: u32 = 5;
 /// ... and this many SSE registers (of fourteen).
 const PRELOAD_KEEP_XMM: u32 = 6;
+/// The parameters a function's entry caches in registers: general-purpose
+/// ones...
+const PARAM_GPRS: u32 = 4;
+/// ... and floats.
+const PARAM_XMMS: u32 = 4;
 /// The most instructions of a loop's body counted for its preloads (a
 /// bound on the compile time nested loops spend).
 const PRELOAD_SCAN: usize = 4096;
@@ -897,17 +902,35 @@ impl<'a> FnCompiler<'a> {
             ; jb =>stack_trap
             ; mov [rbp - 8], rdx
         );
+        // The first parameters go through registers that stay their
+        // cached copies (the body's first reads of them are then no
+        // loads of what was just stored).
         let mut at = 0i32;
+        let (mut gprs, mut xmms) = (0, 0);
         for (i, &w) in params.iter().enumerate() {
             let o = self.asm.local_off[i];
+            let float = self.local_float[i];
             if w {
-                asm!(a; movdqu xmm0, [rax + at]; movdqu [rbp + o], xmm0);
+                asm!(self.asm.a; movdqu xmm0, [rax + at]; movdqu [rbp + o], xmm0);
                 at += 16;
-            } else {
-                asm!(a; mov rcx, [rax + at]; mov [rbp + o], rcx);
-                at += 8;
+                continue;
             }
+            if float && xmms < PARAM_XMMS {
+                let x = self.vs.alloc_xmm(&mut self.asm);
+                asm!(self.asm.a; movq Rx(x), [rax + at]; movq [rbp + o], Rx(x));
+                self.vs.cache_local(i as u32, Loc::Xmm(x));
+                xmms += 1;
+            } else if !float && gprs < PARAM_GPRS {
+                let r = self.vs.alloc_gpr(&mut self.asm);
+                asm!(self.asm.a; mov Rq(r), [rax + at]; mov [rbp + o], Rq(r));
+                self.vs.cache_local(i as u32, Loc::Gpr(r));
+                gprs += 1;
+            } else {
+                asm!(self.asm.a; mov rcx, [rax + at]; mov [rbp + o], rcx);
+            }
+            at += 8;
         }
+        let a = &mut self.asm.a;
         let first = params.len();
         let n = self.local_wide.len() - first;
         if n > 0 {
@@ -926,6 +949,8 @@ impl<'a> FnCompiler<'a> {
                     ; xor eax, eax
                     ; rep stosq
                 );
+                // rdi may have held a parameter.
+                self.vs.clear_cache();
             }
         }
         let end = self.asm.a.new_dynamic_label();
