@@ -1308,6 +1308,21 @@ impl<'a> FnCompiler<'a> {
                     }
                     return Some(());
                 }
+                // Another local's (or global's) cached value is copied to a
+                // register of its own, which becomes this local's copy: a
+                // loop whose locals shift (`a = b`) then keeps them all in
+                // registers.
+                let x = match self.vs.src(x.loc) {
+                    Loc::Gpr(_) if !x.wide && x.loc != self.vs.src(x.loc) => Entry {
+                        loc: Loc::Gpr(self.vs.in_gpr(x, &mut self.asm)),
+                        ..x
+                    },
+                    Loc::Xmm(_) if !x.wide && x.loc != self.vs.src(x.loc) => Entry {
+                        loc: Loc::Xmm(self.vs.in_xmm(x, &mut self.asm)),
+                        ..x
+                    },
+                    _ => x,
+                };
                 let src = self.vs.src(x.loc);
                 self.asm.mov(Dst::Local(l), src, x.slot, x.wide);
                 let tee = matches!(i, LocalTee { .. });
