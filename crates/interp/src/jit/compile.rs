@@ -2801,30 +2801,42 @@ impl<'a> FnCompiler<'a> {
         );
         let value = store.then(|| self.vs.pop());
         let addr = self.vs.pop();
-        let value = value.map(|v| self.vs.in_gpr(v, &mut self.asm));
-        let ra = self.vs.in_gpr(addr, &mut self.asm);
+        // Operands only read (a cached local's register serves as it is);
+        // a load's result goes to the address's register if the
+        // instruction owns it, else to a new one.
+        let value = value.map(|v| self.vs.read_gpr(v, &mut self.asm));
+        let (src, owns_addr) = self.vs.read_gpr(addr, &mut self.asm);
+        let ra = if store || owns_addr {
+            src
+        } else {
+            self.vs.alloc_gpr(&mut self.asm)
+        };
         let oob = self.trap(TrapCode::OutOfBounds);
         let o = offset as i32;
         let a = &mut self.asm.a;
         // rcx = address + offset (at most 2^33), checked against the
         // length less the access size.
         asm!(a
-            ; mov Rd(ra), Rd(ra)
-            ; lea rcx, [Rq(ra) + o]
+            ; mov ecx, Rd(src)
+            ; lea rcx, [rcx + o]
             ; lea rax, [rcx + size]
             ; cmp rax, [r15 + off::MEM0_LEN]
             ; ja =>oob
             ; mov rdx, [r15 + off::MEM0_BASE]
         );
-        if let Some(v) = value {
+        if let Some((v, owns_v)) = value {
             match size {
                 1 => asm!(a; mov eax, Rd(v); mov [rdx + rcx], al),
                 2 => asm!(a; mov eax, Rd(v); mov [rdx + rcx], ax),
                 4 => asm!(a; mov [rdx + rcx], Rd(v)),
                 _ => asm!(a; mov [rdx + rcx], Rq(v)),
             }
-            self.vs.free(Loc::Gpr(v));
-            self.vs.free(Loc::Gpr(ra));
+            if owns_v {
+                self.vs.free(Loc::Gpr(v));
+            }
+            if owns_addr {
+                self.vs.free(Loc::Gpr(src));
+            }
         } else {
             match i {
                 I32Load8S { .. } => asm!(a; movsx Rd(ra), BYTE [rdx + rcx]),
