@@ -705,6 +705,9 @@ struct Ctl {
     /// The locals cached in registers at its start (a loop's after its
     /// preloads): every path to its label brings the registers to it.
     cache: Cache,
+    /// Where a branch to it goes: a loop's back-edge entry (fuel, then
+    /// the head), else `label`.
+    back: DynamicLabel,
 }
 
 impl Ctl {
@@ -964,6 +967,7 @@ impl<'a> FnCompiler<'a> {
             saved: vec![],
             targeted: false,
             cache: Cache::EMPTY,
+            back: end,
         });
         let body = self.body;
         for (k, i) in body.iter().enumerate() {
@@ -1082,9 +1086,18 @@ impl<'a> FnCompiler<'a> {
                 let want = self.loop_locals();
                 self.vs
                     .preload(&want, PRELOAD_KEEP_GPR, PRELOAD_KEEP_XMM, &mut self.asm);
+                // The head; back-edges go to `back` before it, which
+                // charges fuel and falls into the head, so that a
+                // back-edge needing no moves is one jump.
                 let label = self.asm.a.new_dynamic_label();
+                let back = self.asm.a.new_dynamic_label();
+                asm!(self.asm.a; jmp =>label; =>back);
+                self.charge();
                 asm!(self.asm.a; =>label);
                 self.push_ctl(Kind::Loop, label, p, r);
+                if let Some(c) = self.ctls.last_mut() {
+                    c.back = back;
+                }
             }
             If { ty } => {
                 let (p, r) = self.block_type(*ty)?;
@@ -1323,6 +1336,36 @@ impl<'a> FnCompiler<'a> {
                     },
                     _ => x,
                 };
+                // The innermost loop wants the local in a register of its
+                // own (its preloads): the value goes there if it can, so
+                // that the back-edge finds it in place.
+                let want = self
+                    .ctls
+                    .iter()
+                    .rev()
+                    .find(|c| c.kind == Kind::Loop)
+                    .and_then(|c| c.cache.find(l));
+                let x = match (x.loc, want) {
+                    (Loc::Gpr(r), Some(Loc::Gpr(w))) if r != w && self.vs.claim(Loc::Gpr(w)) => {
+                        self.asm.mov(Dst::Gpr(w), x.loc, x.slot, false);
+                        self.vs.free(x.loc);
+                        Entry {
+                            loc: Loc::Gpr(w),
+                            ..x
+                        }
+                    }
+                    (Loc::Xmm(r), Some(Loc::Xmm(w)))
+                        if r != w && !x.wide && self.vs.claim(Loc::Xmm(w)) =>
+                    {
+                        self.asm.mov(Dst::Xmm(w), x.loc, x.slot, false);
+                        self.vs.free(x.loc);
+                        Entry {
+                            loc: Loc::Xmm(w),
+                            ..x
+                        }
+                    }
+                    _ => x,
+                };
                 let src = self.vs.src(x.loc);
                 self.asm.mov(Dst::Local(l), src, x.slot, x.wide);
                 let tee = matches!(i, LocalTee { .. });
@@ -1409,6 +1452,7 @@ impl<'a> FnCompiler<'a> {
             saved: self.vs.entries().to_vec(),
             targeted: matches!(kind, Kind::If { .. }),
             cache: self.vs.cache(),
+            back: label,
         });
     }
 
@@ -1534,18 +1578,14 @@ impl<'a> FnCompiler<'a> {
         let c = self.ctls.len().checked_sub(label as usize + 1)?;
         let ctl = &mut self.ctls[c];
         ctl.targeted = true;
-        let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.label);
-        let back = ctl.kind == Kind::Loop;
+        let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.back);
         let cache = ctl.cache;
         let conform = self.needs_conform(c);
-        if !back && !conform && self.vs.top_in_place(n, base) {
+        if !conform && self.vs.top_in_place(n, base) {
             self.jcc(cond, target);
         } else {
             let skip = self.asm.a.new_dynamic_label();
             self.jcc(cond.not(), skip);
-            if back {
-                self.charge();
-            }
             self.vs.copy_top_to(n, base, &mut self.asm);
             if conform {
                 self.conform(cache);
@@ -1559,11 +1599,8 @@ impl<'a> FnCompiler<'a> {
         let c = self.ctls.len().checked_sub(label as usize + 1)?;
         let ctl = &mut self.ctls[c];
         ctl.targeted = true;
-        let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.label);
+        let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.back);
         let cache = ctl.cache;
-        if ctl.kind == Kind::Loop {
-            self.charge();
-        }
         self.vs.copy_top_to(n, base, &mut self.asm);
         if self.needs_conform(c) {
             self.conform(cache);
@@ -1601,15 +1638,14 @@ impl<'a> FnCompiler<'a> {
             let c = self.ctls.len().checked_sub(t as usize + 1)?;
             let ctl = &mut self.ctls[c];
             ctl.targeted = true;
-            let (n, base, label) = (ctl.arity().len(), ctl.base_slot, ctl.label);
-            let back = ctl.kind == Kind::Loop;
+            let (n, base, label) = (ctl.arity().len(), ctl.base_slot, ctl.back);
             let want = ctl.cache;
             let cache = self.needs_conform(c).then_some(want);
-            if !back && cache.is_none() && self.vs.top_in_place(n, base) {
+            if cache.is_none() && self.vs.top_in_place(n, base) {
                 stubs.insert(t, (label, None));
             } else {
                 let stub = self.asm.a.new_dynamic_label();
-                stubs.insert(t, (stub, Some((label, n, base, back, cache))));
+                stubs.insert(t, (stub, Some((label, n, base, cache))));
             }
         }
         let table = self.asm.a.new_dynamic_label();
@@ -1631,11 +1667,8 @@ impl<'a> FnCompiler<'a> {
             debug_assert_eq!(a.offset().0 - before, 5);
         }
         for (stub, moves) in stubs.into_values() {
-            if let Some((label, n, base, back, cache)) = moves {
+            if let Some((label, n, base, cache)) = moves {
                 asm!(self.asm.a; =>stub);
-                if back {
-                    self.charge();
-                }
                 self.vs.copy_top_to(n, base, &mut self.asm);
                 if let Some(cache) = cache {
                     self.conform(cache);
@@ -2859,10 +2892,10 @@ impl<'a> FnCompiler<'a> {
     }
 }
 
-/// A branch's moves out of line: its label, values carried, their base,
-/// whether it is a loop's back-edge (which charges fuel), the cache its
-/// label wants if the registers must change.
-type Moves = (DynamicLabel, usize, u32, bool, Option<Cache>);
+/// A branch's moves out of line: where it goes (a loop's back-edge entry,
+/// which charges fuel), values carried, their base, the cache its label
+/// wants if the registers must change.
+type Moves = (DynamicLabel, usize, u32, Option<Cache>);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Alu {

@@ -116,7 +116,7 @@ impl Cache {
     };
 
     /// Where local `l` is cached, if it is.
-    fn find(&self, l: u32) -> Option<Loc> {
+    pub fn find(&self, l: u32) -> Option<Loc> {
         if let Some(r) = self.gpr.iter().position(|&x| x == l) {
             return Some(Loc::Gpr(r as Reg));
         }
@@ -243,6 +243,22 @@ impl ValueStack {
     pub fn cache_local(&mut self, l: u32, r: Loc) {
         self.uncache(l);
         self.cache.set(r, l);
+    }
+
+    /// Takes register `r` for the caller if no entry holds it: a free
+    /// register, or a cached copy (dropped; its slot is current). Whether
+    /// it could.
+    pub fn claim(&mut self, r: Loc) -> bool {
+        let l = self.cache.at(r);
+        if l != NONE {
+            self.uncache(l);
+        }
+        match r {
+            Loc::Gpr(x) if self.free_gpr & (1 << x) != 0 => self.free_gpr &= !(1 << x),
+            Loc::Xmm(x) if self.free_xmm & (1 << x) != 0 => self.free_xmm &= !(1 << x),
+            _ => return false,
+        }
+        true
     }
 
     /// Forgets every cached local (their registers are clobbered, or a
