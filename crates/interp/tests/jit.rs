@@ -1356,3 +1356,114 @@ fn a_tail_call_from_a_tail_called_function_stays_in_its_argument_area() {
         Ok(vec![Value::I64(4 + 21 + 77)])
     );
 }
+
+/// Locals and globals the JIT keeps in registers (a write-through cache,
+/// preloaded by loops, conformed at every merge): values must survive
+/// shifting locals, both arms of an `if`, `br_table` exits, calls that
+/// change a global (a `global.get` read before the call keeps the old
+/// value), floats in SSE registers, and many locals at once (more than
+/// the registers).
+const CACHED: &str = r#"
+(module
+  (global $g (mut i32) (i32.const 5))
+  (global $h (mut f64) (f64.const 0.5))
+  (func $bump (result i32)
+    (global.set $g (i32.add (global.get $g) (i32.const 3)))
+    (i32.const 100))
+  (func (export "shift") (param $n i32) (result i64)
+    (local $a i64) (local $b i64) (local $t i64)
+    (local.set $b (i64.const 1))
+    (block $out
+      (loop $l
+        (br_if $out (i32.eqz (local.get $n)))
+        (local.set $t (i64.add (local.get $a) (local.get $b)))
+        (local.set $a (local.get $b))
+        (local.set $b (local.get $t))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $l)))
+    (i64.add (i64.mul (local.get $a) (i64.const 1000)) (local.get $b)))
+  (func (export "arms") (param $n i32) (result i32)
+    (local $i i32) (local $x i32) (local $y i32)
+    (loop $l
+      (if (i32.and (local.get $i) (i32.const 1))
+        (then (local.set $x (i32.add (local.get $x) (local.get $i))))
+        (else
+          (local.set $y (i32.xor (local.get $y) (local.get $i)))
+          (local.set $x (i32.sub (local.get $x) (i32.const 1)))))
+      (block $b2 (block $b1 (block $b0
+        (br_table $b0 $b1 $b2 (i32.rem_u (local.get $i) (i32.const 3))))
+        (local.set $y (i32.add (local.get $y) (i32.const 7)))
+        (br $b2))
+        (local.set $x (i32.mul (local.get $x) (i32.const 3))))
+      (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                          (local.get $n))))
+    (i32.add (i32.mul (local.get $x) (i32.const 31)) (local.get $y)))
+  (func (export "calls") (param $n i32) (result i32)
+    (local $acc i32)
+    (loop $l
+      ;; $g read before the call that changes it, and after.
+      (local.set $acc (i32.add (local.get $acc)
+        (i32.add (global.get $g) (call $bump))))
+      (local.set $acc (i32.add (local.get $acc) (global.get $g)))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.add (local.get $acc) (global.get $g)))
+  (func (export "floats") (param $n i32) (param $x f64) (result f64)
+    (local $s f64) (local $k i64)
+    (loop $l
+      (local.set $s (f64.add (local.get $s)
+        (f64.mul (local.get $x) (global.get $h))))
+      (global.set $h (f64.add (global.get $h) (f64.const 0.25)))
+      (local.set $k (i64.add (local.get $k) (i64.const -1)))
+      (local.set $s (f64.add (local.get $s)
+        (f64.div (f64.convert_i64_u (local.get $k)) (f64.const 1e19))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (local.get $s))
+  (func (export "many") (param $n i32) (result i32)
+    (local $a i32) (local $b i32) (local $c i32) (local $d i32) (local $e i32)
+    (local $f i32) (local $g i32) (local $h i32) (local $i i32) (local $j i32)
+    (loop $l
+      (local.set $a (i32.add (local.get $a) (i32.const 1)))
+      (local.set $b (i32.add (local.get $b) (local.get $a)))
+      (local.set $c (i32.add (local.get $c) (local.get $b)))
+      (local.set $d (i32.xor (local.get $d) (local.get $c)))
+      (local.set $e (i32.add (local.get $e) (i32.mul (local.get $d) (local.get $a))))
+      (local.set $f (i32.sub (local.get $f) (local.get $e)))
+      (local.set $g (i32.add (local.get $g) (i32.rotl (local.get $f) (local.get $b))))
+      (local.set $h (i32.add (local.get $h) (i32.and (local.get $g) (local.get $c))))
+      (local.set $i (i32.or (local.get $i) (i32.shr_u (local.get $h) (i32.const 3))))
+      (local.set $j (i32.add (local.get $j)
+        (i32.add (i32.add (i32.add (local.get $a) (local.get $b)) (i32.add (local.get $c) (local.get $d)))
+                 (i32.add (i32.add (local.get $e) (local.get $f)) (i32.add (local.get $g) (local.get $h))))))
+      (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+    (i32.add (local.get $i) (local.get $j)))
+)
+"#;
+
+#[test]
+fn cached_locals_and_globals_survive_merges_and_calls() {
+    for n in [0, 1, 2, 7, 40] {
+        let r = both(CACHED, "shift", &i32s(&[n]));
+        assert!(r.is_ok(), "shift {n}: {r:?}");
+        assert!(both(CACHED, "arms", &i32s(&[n])).is_ok());
+        assert!(both(CACHED, "many", &i32s(&[n.max(1)])).is_ok());
+        assert!(both(CACHED, "calls", &i32s(&[n.max(1)])).is_ok());
+        let r = both(
+            CACHED,
+            "floats",
+            &[
+                Value::I32(n.max(1)),
+                Value::F64(weft_ast::Ieee64(1.5f64.to_bits())),
+            ],
+        );
+        assert!(r.is_ok(), "floats {n}: {r:?}");
+    }
+    // Known answers, so that both engines being wrong alike fails too.
+    assert_eq!(
+        both(CACHED, "shift", &i32s(&[10])),
+        Ok(vec![Value::I64(55 * 1000 + 89)])
+    );
+    // Each round adds $g before the call (g), the call's 100, then $g
+    // after it (g + 3): from g = 5, two rounds: (5 + 100 + 8) + (8 + 100
+    // + 11), then the final $g, 11.
+    assert_eq!(both(CACHED, "calls", &i32s(&[2])), Ok(i32s(&[232 + 11])));
+}

@@ -110,7 +110,7 @@ use weft_ast::{AddrType, BlockType, ImportDesc, Instr, ValType};
 use crate::jit::ctx::off;
 use crate::jit::entry::{PENDING, Trampoline, TrapCode};
 use crate::jit::helpers;
-use crate::jit::stack::{Dst, Emitter, Entry, Loc, Reg, ValueStack};
+use crate::jit::stack::{Cache, Dst, Emitter, Entry, GLOBAL, Loc, Reg, ValueStack};
 use crate::runtime::module::JitStats as Stats;
 use crate::trap::Error;
 
@@ -170,6 +170,8 @@ struct ModEnv<'a> {
     imported: u32,
     /// Whether each global is a `v128`.
     global_wide: Vec<bool>,
+    /// Whether each global is an `f32`/`f64`.
+    global_float: Vec<bool>,
     /// Whether memory 0 exists and is a 32-bit memory.
     mem0_32: bool,
     /// Whether memory 0 is guarded (`guard.rs`): accesses unchecked.
@@ -192,12 +194,16 @@ struct ModEnv<'a> {
 pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Compiled>, Error> {
     let mut func_types = Vec::new();
     let mut global_wide = Vec::new();
+    let mut global_float = Vec::new();
     let mut mems = Vec::new();
     let mut tag_types = Vec::new();
     for i in &ast.imports {
         match i.desc {
             ImportDesc::Func(t) | ImportDesc::FuncExact(t) => func_types.push(t),
-            ImportDesc::Global(g) => global_wide.push(g.val == ValType::V128),
+            ImportDesc::Global(g) => {
+                global_wide.push(g.val == ValType::V128);
+                global_float.push(float(g.val));
+            }
             ImportDesc::Memory(m) => mems.push(m),
             ImportDesc::Tag(t) => tag_types.push(t.ty),
             _ => {}
@@ -206,6 +212,7 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
     let imported = func_types.len() as u32;
     func_types.extend(ast.funcs.iter().map(|f| f.ty));
     global_wide.extend(ast.globals.iter().map(|g| g.ty.val == ValType::V128));
+    global_float.extend(ast.globals.iter().map(|g| float(g.ty.val)));
     mems.extend(ast.memories.iter().copied());
     tag_types.extend(ast.tags.iter().map(|t| t.ty));
     let mut stats = Stats {
@@ -225,6 +232,7 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
         func_types,
         imported,
         global_wide,
+        global_float,
         mem0_32: mems.first().is_some_and(|m| m.addr == AddrType::I32),
         mem0_guarded: guarded,
         compiled,
@@ -300,6 +308,7 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
     let buf = buf
         .make_exec()
         .map_err(|_| Error::Unsupported("cannot map machine code executable"))?;
+    dump(&buf, &entries);
     let tail_slots = (0..ast.types.len() as u32)
         .filter_map(|t| ast.func_type(t))
         .map(|f| {
@@ -331,6 +340,32 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
         _data: data,
         stats,
     }))
+}
+
+/// A debugging aid: with `WEFT_JIT_DUMP=PREFIX` in the environment, each
+/// module's code is written to `PREFIX.<address>.bin` (the address it runs
+/// at, in hex, for matching a profiler's samples) with each defined
+/// function's entry offset in `PREFIX.<address>.txt`; read it with
+/// `objdump -D -b binary -m i386:x86-64 FILE`. Failures to write are
+/// ignored (it changes nothing of what runs).
+fn dump(buf: &dynasmrt::ExecutableBuffer, entries: &[Option<usize>]) {
+    let Some(prefix) = std::env::var_os("WEFT_JIT_DUMP") else {
+        return;
+    };
+    let base = buf.ptr(dynasmrt::AssemblyOffset(0)) as usize;
+    let mut name = prefix;
+    name.push(format!(".{base:x}"));
+    let mut bin = name.clone();
+    bin.push(".bin");
+    let _ = std::fs::write(bin, &buf[..]);
+    let mut txt = String::new();
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(e) = e {
+            txt.push_str(&format!("{i} {e:#x}\n"));
+        }
+    }
+    name.push(".txt");
+    let _ = std::fs::write(name, txt);
 }
 
 /// The machine code of every function `env` marks compiled (`None` for
@@ -509,18 +544,31 @@ fn slot_disp(s: u32) -> i32 {
     (s * 8) as i32
 }
 
-/// A memory operand of a move: a slot or a local.
+/// A memory operand of a move: a slot, a local, a global.
 #[derive(Clone, Copy)]
 enum Mem {
     /// `[rsp + disp]`.
     Rsp(i32),
     /// `[rbp + disp]`.
     Rbp(i32),
+    /// `[rax + disp]`.
+    Rax(i32),
 }
 
 impl Asm {
-    fn mem(&self, l: Loc, slot: u32) -> Mem {
+    /// Where a value at `l` (with home slot `slot`) is read from; for a
+    /// global (`Loc::Local(GLOBAL | g)`), its address is loaded into rax
+    /// first.
+    fn mem(&mut self, l: Loc, slot: u32) -> Mem {
         match l {
+            Loc::Local(i) if i >= GLOBAL => {
+                let d = ((i - GLOBAL) * 8) as i32;
+                asm!(self.a
+                    ; mov rax, [r15 + off::GLOBALS]
+                    ; mov rax, [rax + d]
+                );
+                Mem::Rax(off::GLOBAL_LO)
+            }
             Loc::Local(i) => Mem::Rbp(self.local_off[i as usize]),
             _ => Mem::Rsp(slot_disp(slot)),
         }
@@ -531,6 +579,7 @@ impl Asm {
         match m {
             Mem::Rsp(o) => asm!(a; mov Rq(d), [rsp + o]),
             Mem::Rbp(o) => asm!(a; mov Rq(d), [rbp + o]),
+            Mem::Rax(o) => asm!(a; mov Rq(d), [rax + o]),
         }
     }
 
@@ -539,8 +588,10 @@ impl Asm {
         match (m, wide) {
             (Mem::Rsp(o), false) => asm!(a; movq Rx(d), [rsp + o]),
             (Mem::Rbp(o), false) => asm!(a; movq Rx(d), [rbp + o]),
+            (Mem::Rax(o), false) => asm!(a; movq Rx(d), [rax + o]),
             (Mem::Rsp(o), true) => asm!(a; movdqu Rx(d), [rsp + o]),
             (Mem::Rbp(o), true) => asm!(a; movdqu Rx(d), [rbp + o]),
+            (Mem::Rax(o), true) => asm!(a; movdqu Rx(d), [rax + o]),
         }
     }
 
@@ -549,6 +600,7 @@ impl Asm {
         match m {
             Mem::Rsp(o) => asm!(a; mov [rsp + o], Rq(s)),
             Mem::Rbp(o) => asm!(a; mov [rbp + o], Rq(s)),
+            Mem::Rax(o) => asm!(a; mov [rax + o], Rq(s)),
         }
     }
 
@@ -557,8 +609,10 @@ impl Asm {
         match (m, wide) {
             (Mem::Rsp(o), false) => asm!(a; movq [rsp + o], Rx(s)),
             (Mem::Rbp(o), false) => asm!(a; movq [rbp + o], Rx(s)),
+            (Mem::Rax(o), false) => asm!(a; movq [rax + o], Rx(s)),
             (Mem::Rsp(o), true) => asm!(a; movdqu [rsp + o], Rx(s)),
             (Mem::Rbp(o), true) => asm!(a; movdqu [rbp + o], Rx(s)),
+            (Mem::Rax(o), true) => asm!(a; movdqu [rax + o], Rx(s)),
         }
     }
 
@@ -567,6 +621,7 @@ impl Asm {
         match m {
             Mem::Rsp(o) => asm!(a; mov QWORD [rsp + o], c),
             Mem::Rbp(o) => asm!(a; mov QWORD [rbp + o], c),
+            Mem::Rax(o) => asm!(a; mov QWORD [rax + o], c),
         }
     }
 }
@@ -686,6 +741,12 @@ struct Ctl {
     saved: Vec<Entry>,
     /// Whether a branch goes to its end.
     targeted: bool,
+    /// The locals cached in registers at its start (a loop's after its
+    /// preloads): every path to its label brings the registers to it.
+    cache: Cache,
+    /// Where a branch to it goes: a loop's back-edge entry (fuel, then
+    /// the head), else `label`.
+    back: DynamicLabel,
 }
 
 impl Ctl {
@@ -705,6 +766,11 @@ struct FnCompiler<'a> {
     vs: ValueStack,
     ctls: Vec<Ctl>,
     local_wide: Vec<bool>,
+    /// Whether each local is an `f32`/`f64` (cached in an SSE register).
+    local_float: Vec<bool>,
+    /// The body, and the index of the instruction being translated.
+    body: &'a [Instr],
+    pc: usize,
     /// Bytes of locals.
     locals_bytes: u32,
     /// Whether the code being translated is unreachable, and how many
@@ -740,11 +806,31 @@ struct FnCompiler<'a> {
     data: Vec<Box<[u32]>>,
     /// Offsets of memory 0's unchecked accesses (guarded), in order.
     sites: Vec<usize>,
+    /// Out-of-line fuel charges: each stub's label and where it returns.
+    fuel_stubs: Vec<(DynamicLabel, DynamicLabel)>,
 }
 
 fn wide(t: ValType) -> bool {
     t == ValType::V128
 }
+
+fn float(t: ValType) -> bool {
+    matches!(t, ValType::F32 | ValType::F64)
+}
+
+/// A loop's preloads leave this many general-purpose registers free (of
+/// nine) for the values its body computes...
+const PRELOAD_KEEP_GPR: u32 = 5;
+/// ... and this many SSE registers (of fourteen).
+const PRELOAD_KEEP_XMM: u32 = 6;
+/// The parameters a function's entry caches in registers: general-purpose
+/// ones...
+const PARAM_GPRS: u32 = 4;
+/// ... and floats.
+const PARAM_XMMS: u32 = 4;
+/// The most instructions of a loop's body counted for its preloads (a
+/// bound on the compile time nested loops spend).
+const PRELOAD_SCAN: usize = 4096;
 
 /// Slots of values of these widths.
 fn slot_count(wide: &[bool]) -> u32 {
@@ -757,6 +843,10 @@ impl<'a> FnCompiler<'a> {
         let mut local_wide: Vec<bool> = ty.params.iter().map(|t| wide(*t)).collect();
         for l in &f.locals {
             local_wide.extend(std::iter::repeat_n(wide(l.ty), l.count as usize));
+        }
+        let mut local_float: Vec<bool> = ty.params.iter().map(|t| float(*t)).collect();
+        for l in &f.locals {
+            local_float.extend(std::iter::repeat_n(float(l.ty), l.count as usize));
         }
         let first_hidden = local_wide.len() as u32;
         let tries = env
@@ -782,6 +872,9 @@ impl<'a> FnCompiler<'a> {
             vs: ValueStack::new(),
             ctls: Vec::new(),
             local_wide,
+            local_float,
+            body: env.ast.instrs(f.body),
+            pc: 0,
             locals_bytes,
             dead: false,
             dead_depth: 0,
@@ -796,6 +889,7 @@ impl<'a> FnCompiler<'a> {
             unwind,
             data: Vec::new(),
             sites: Vec::new(),
+            fuel_stubs: Vec::new(),
         })
     }
 
@@ -853,17 +947,35 @@ impl<'a> FnCompiler<'a> {
             ; jb =>stack_trap
             ; mov [rbp - 8], rdx
         );
+        // The first parameters go through registers that stay their
+        // cached copies (the body's first reads of them are then no
+        // loads of what was just stored).
         let mut at = 0i32;
+        let (mut gprs, mut xmms) = (0, 0);
         for (i, &w) in params.iter().enumerate() {
             let o = self.asm.local_off[i];
+            let float = self.local_float[i];
             if w {
-                asm!(a; movdqu xmm0, [rax + at]; movdqu [rbp + o], xmm0);
+                asm!(self.asm.a; movdqu xmm0, [rax + at]; movdqu [rbp + o], xmm0);
                 at += 16;
-            } else {
-                asm!(a; mov rcx, [rax + at]; mov [rbp + o], rcx);
-                at += 8;
+                continue;
             }
+            if float && xmms < PARAM_XMMS {
+                let x = self.vs.alloc_xmm(&mut self.asm);
+                asm!(self.asm.a; movq Rx(x), [rax + at]; movq [rbp + o], Rx(x));
+                self.vs.cache_local(i as u32, Loc::Xmm(x));
+                xmms += 1;
+            } else if !float && gprs < PARAM_GPRS {
+                let r = self.vs.alloc_gpr(&mut self.asm);
+                asm!(self.asm.a; mov Rq(r), [rax + at]; mov [rbp + o], Rq(r));
+                self.vs.cache_local(i as u32, Loc::Gpr(r));
+                gprs += 1;
+            } else {
+                asm!(self.asm.a; mov rcx, [rax + at]; mov [rbp + o], rcx);
+            }
+            at += 8;
         }
+        let a = &mut self.asm.a;
         let first = params.len();
         let n = self.local_wide.len() - first;
         if n > 0 {
@@ -882,6 +994,8 @@ impl<'a> FnCompiler<'a> {
                     ; xor eax, eax
                     ; rep stosq
                 );
+                // rdi may have held a parameter.
+                self.vs.clear_cache();
             }
         }
         let end = self.asm.a.new_dynamic_label();
@@ -894,9 +1008,13 @@ impl<'a> FnCompiler<'a> {
             results: results.clone(),
             saved: vec![],
             targeted: false,
+            cache: Cache::EMPTY,
+            back: end,
         });
-        let body = self.env.ast.instrs(f.body);
+        let body = self.body;
         for (k, i) in body.iter().enumerate() {
+            self.pc = k;
+            self.vs.unpin();
             self.instr(i, body.get(k + 1))?;
             if self.ctls.is_empty() {
                 break;
@@ -925,6 +1043,18 @@ impl<'a> FnCompiler<'a> {
             ; pop rbp
             ; ret
         );
+        // Fuel charged out of line (see `charge`).
+        let fuel_trap = (!self.fuel_stubs.is_empty()).then(|| self.trap(TrapCode::OutOfFuel));
+        let a = &mut self.asm.a;
+        for (stub, back) in std::mem::take(&mut self.fuel_stubs) {
+            let t = fuel_trap.expect("a stub charges fuel");
+            asm!(a
+                ; =>stub
+                ; sub QWORD [r15 + off::FUEL], 1
+                ; jb =>t
+                ; jmp =>back
+            );
+        }
         // Traps: the code in eax, then out through the trampoline.
         for (code, label) in std::mem::take(&mut self.traps) {
             asm!(a; =>label);
@@ -996,9 +1126,21 @@ impl<'a> FnCompiler<'a> {
             Loop { ty } => {
                 let (p, r) = self.block_type(*ty)?;
                 self.vs.flush(p.len(), &mut self.asm);
+                let want = self.loop_locals();
+                self.vs
+                    .preload(&want, PRELOAD_KEEP_GPR, PRELOAD_KEEP_XMM, &mut self.asm);
+                // The head; back-edges go to `back` before it, which
+                // charges fuel and falls into the head, so that a
+                // back-edge needing no moves is one jump.
                 let label = self.asm.a.new_dynamic_label();
+                let back = self.asm.a.new_dynamic_label();
+                asm!(self.asm.a; jmp =>label; =>back);
+                self.charge();
                 asm!(self.asm.a; =>label);
                 self.push_ctl(Kind::Loop, label, p, r);
+                if let Some(c) = self.ctls.last_mut() {
+                    c.back = back;
+                }
             }
             If { ty } => {
                 let (p, r) = self.block_type(*ty)?;
@@ -1026,15 +1168,18 @@ impl<'a> FnCompiler<'a> {
                     else_label,
                     has_else: true,
                 };
+                let cache = c.cache;
                 if !self.dead {
                     let (n, base, label) = (c.results.len(), c.base_slot, c.label);
                     c.targeted = true;
                     self.vs.copy_top_to(n, base, &mut self.asm);
+                    self.conform(cache);
                     asm!(self.asm.a; jmp =>label);
                 }
                 let c = self.ctls.last()?;
                 asm!(self.asm.a; =>else_label);
                 self.vs.reset(&c.saved);
+                self.vs.set_cache(cache);
                 self.dead = false;
             }
             End => self.end()?,
@@ -1207,15 +1352,81 @@ impl<'a> FnCompiler<'a> {
                 self.vs.push(Loc::Local(*local), w);
             }
             LocalSet { local } | LocalTee { local } => {
+                // The slot is written (the cache writes through); a value
+                // in a register becomes the local's cached copy.
+                let l = *local;
                 let x = self.vs.pop();
-                self.vs.spill_locals(Some(*local), &mut self.asm);
-                if x.loc != Loc::Local(*local) {
-                    self.asm.mov(Dst::Local(*local), x.loc, x.slot, x.wide);
-                }
-                if matches!(i, LocalTee { .. }) {
+                self.vs.spill_locals(Some(l), &mut self.asm);
+                if x.loc == Loc::Local(l) {
                     self.vs.push(x.loc, x.wide);
-                } else {
-                    self.vs.free(x.loc);
+                    if matches!(i, LocalSet { .. }) {
+                        self.vs.pop();
+                    }
+                    return Some(());
+                }
+                // Another local's (or global's) cached value is copied to a
+                // register of its own, which becomes this local's copy: a
+                // loop whose locals shift (`a = b`) then keeps them all in
+                // registers.
+                let x = match self.vs.src(x.loc) {
+                    Loc::Gpr(_) if !x.wide && x.loc != self.vs.src(x.loc) => Entry {
+                        loc: Loc::Gpr(self.vs.in_gpr(x, &mut self.asm)),
+                        ..x
+                    },
+                    Loc::Xmm(_) if !x.wide && x.loc != self.vs.src(x.loc) => Entry {
+                        loc: Loc::Xmm(self.vs.in_xmm(x, &mut self.asm)),
+                        ..x
+                    },
+                    _ => x,
+                };
+                // The innermost loop wants the local in a register of its
+                // own (its preloads): the value goes there if it can, so
+                // that the back-edge finds it in place.
+                let want = self
+                    .ctls
+                    .iter()
+                    .rev()
+                    .find(|c| c.kind == Kind::Loop)
+                    .and_then(|c| c.cache.find(l));
+                let x = match (x.loc, want) {
+                    (Loc::Gpr(r), Some(Loc::Gpr(w))) if r != w && self.vs.claim(Loc::Gpr(w)) => {
+                        self.asm.mov(Dst::Gpr(w), x.loc, x.slot, false);
+                        self.vs.free(x.loc);
+                        Entry {
+                            loc: Loc::Gpr(w),
+                            ..x
+                        }
+                    }
+                    (Loc::Xmm(r), Some(Loc::Xmm(w)))
+                        if r != w && !x.wide && self.vs.claim(Loc::Xmm(w)) =>
+                    {
+                        self.asm.mov(Dst::Xmm(w), x.loc, x.slot, false);
+                        self.vs.free(x.loc);
+                        Entry {
+                            loc: Loc::Xmm(w),
+                            ..x
+                        }
+                    }
+                    _ => x,
+                };
+                let src = self.vs.src(x.loc);
+                self.asm.mov(Dst::Local(l), src, x.slot, x.wide);
+                let tee = matches!(i, LocalTee { .. });
+                match x.loc {
+                    Loc::Gpr(_) | Loc::Xmm(_) if !x.wide => {
+                        self.vs.cache_local(l, x.loc);
+                        if tee {
+                            self.vs.push(Loc::Local(l), false);
+                        }
+                    }
+                    _ => {
+                        self.vs.uncache(l);
+                        if tee {
+                            self.vs.push(x.loc, x.wide);
+                        } else {
+                            self.vs.free(x.loc);
+                        }
+                    }
                 }
             }
             GlobalGet { global } => self.global_get(*global)?,
@@ -1270,6 +1481,8 @@ impl<'a> FnCompiler<'a> {
             results,
             saved: self.vs.entries().to_vec(),
             targeted: matches!(kind, Kind::If { .. }),
+            cache: self.vs.cache(),
+            back: label,
         });
     }
 
@@ -1279,9 +1492,14 @@ impl<'a> FnCompiler<'a> {
         }
         let c = self.ctls.pop()?;
         let live = !self.dead;
+        // A block no branch goes to is no merge: the cache stays as it is.
+        let merge = c.targeted && !matches!(c.kind, Kind::Loop | Kind::Func);
         if live && c.kind != Kind::Loop {
             self.vs
                 .copy_top_to(c.results.len(), c.base_slot, &mut self.asm);
+            if merge {
+                self.conform(c.cache);
+            }
         }
         if let Kind::Try { next, .. } = c.kind {
             // No clause caught it: on to the enclosing handler (this
@@ -1312,8 +1530,75 @@ impl<'a> FnCompiler<'a> {
         }
         self.vs.truncate(c.base_len);
         self.vs.push_slots(c.results.iter().copied());
+        if merge {
+            self.vs.set_cache(c.cache);
+        }
         self.dead = !(live || c.targeted);
         Some(())
+    }
+
+    /// Brings the cached locals' registers to `to` (see
+    /// `ValueStack::conform`), on a path into a label.
+    fn conform(&mut self, to: Cache) {
+        let from = self.vs.cache();
+        ValueStack::conform(&from, &to, &mut self.asm);
+    }
+
+    /// Whether a path to control `c`'s label must change registers.
+    fn needs_conform(&self, c: usize) -> bool {
+        let ctl = &self.ctls[c];
+        ctl.kind != Kind::Func && !ValueStack::covers(&self.vs.cache(), &ctl.cache)
+    }
+
+    /// The locals the loop starting at the current instruction reads
+    /// most, most first (with whether each belongs in an SSE register),
+    /// counted over its body up to [`PRELOAD_SCAN`] instructions: those
+    /// worth loading into registers before its head.
+    fn loop_locals(&self) -> Vec<(u32, bool)> {
+        use Instr::*;
+        let mut counts: Vec<(u32, u32)> = Vec::new();
+        let mut depth = 0u32;
+        for i in self.body.iter().skip(self.pc + 1).take(PRELOAD_SCAN) {
+            let id = match i {
+                Block { .. } | Loop { .. } | If { .. } | TryTable { .. } | Try { .. } => {
+                    depth += 1;
+                    continue;
+                }
+                End | Delegate { .. } => {
+                    if depth == 0 {
+                        break;
+                    }
+                    depth -= 1;
+                    continue;
+                }
+                LocalGet { local } => *local,
+                GlobalGet { global } => GLOBAL | *global,
+                _ => continue,
+            };
+            match counts.iter_mut().find(|c| c.0 == id) {
+                Some(c) => c.1 += 1,
+                None => counts.push((id, 1)),
+            }
+        }
+        counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+        // Whether each is a v128 (never cached) and whether it is a float.
+        let kind = |id: u32| -> (bool, bool) {
+            let (w, f) = if id >= GLOBAL {
+                (&self.env.global_wide, &self.env.global_float)
+            } else {
+                (&self.local_wide, &self.local_float)
+            };
+            let k = (id & !GLOBAL) as usize;
+            (
+                w.get(k).copied().unwrap_or(true),
+                f.get(k).copied().unwrap_or(false),
+            )
+        };
+        counts
+            .into_iter()
+            .filter(|&(id, _)| !kind(id).0)
+            .map(|(id, _)| (id, kind(id).1))
+            .collect()
     }
 
     /// A conditional branch to `label` on `cond` (of the flags set last),
@@ -1323,17 +1608,18 @@ impl<'a> FnCompiler<'a> {
         let c = self.ctls.len().checked_sub(label as usize + 1)?;
         let ctl = &mut self.ctls[c];
         ctl.targeted = true;
-        let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.label);
-        let back = ctl.kind == Kind::Loop;
-        if !back && self.vs.top_in_place(n, base) {
+        let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.back);
+        let cache = ctl.cache;
+        let conform = self.needs_conform(c);
+        if !conform && self.vs.top_in_place(n, base) {
             self.jcc(cond, target);
         } else {
             let skip = self.asm.a.new_dynamic_label();
             self.jcc(cond.not(), skip);
-            if back {
-                self.charge();
-            }
             self.vs.copy_top_to(n, base, &mut self.asm);
+            if conform {
+                self.conform(cache);
+            }
             asm!(self.asm.a; jmp =>target; =>skip);
         }
         Some(())
@@ -1343,23 +1629,29 @@ impl<'a> FnCompiler<'a> {
         let c = self.ctls.len().checked_sub(label as usize + 1)?;
         let ctl = &mut self.ctls[c];
         ctl.targeted = true;
-        let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.label);
-        if ctl.kind == Kind::Loop {
-            self.charge();
-        }
+        let (n, base, target) = (ctl.arity().len(), ctl.base_slot, ctl.back);
+        let cache = ctl.cache;
         self.vs.copy_top_to(n, base, &mut self.asm);
+        if self.needs_conform(c) {
+            self.conform(cache);
+        }
         asm!(self.asm.a; jmp =>target);
         Some(())
     }
 
     /// Charges one unit of fuel (at calls and loop back-edges, as the
     /// interpreter does): `out of fuel` when none is left.
+    /// Unmetered, it is a test of the context's `metered` and a branch
+    /// not taken; the charge itself is out of line (`fuel_stubs`).
     fn charge(&mut self) {
-        let t = self.trap(TrapCode::OutOfFuel);
+        let stub = self.asm.a.new_dynamic_label();
+        let back = self.asm.a.new_dynamic_label();
         asm!(self.asm.a
-            ; sub QWORD [r15 + off::FUEL], 1
-            ; jb =>t
+            ; cmp BYTE [r15 + off::METERED], 0
+            ; jne =>stub
+            ; =>back
         );
+        self.fuel_stubs.push((stub, back));
     }
 
     fn br_table(&mut self, targets: &[u32], default: u32) -> Option<()> {
@@ -1376,13 +1668,14 @@ impl<'a> FnCompiler<'a> {
             let c = self.ctls.len().checked_sub(t as usize + 1)?;
             let ctl = &mut self.ctls[c];
             ctl.targeted = true;
-            let (n, base, label) = (ctl.arity().len(), ctl.base_slot, ctl.label);
-            if ctl.kind != Kind::Loop && self.vs.top_in_place(n, base) {
+            let (n, base, label) = (ctl.arity().len(), ctl.base_slot, ctl.back);
+            let want = ctl.cache;
+            let cache = self.needs_conform(c).then_some(want);
+            if cache.is_none() && self.vs.top_in_place(n, base) {
                 stubs.insert(t, (label, None));
             } else {
                 let stub = self.asm.a.new_dynamic_label();
-                let back = ctl.kind == Kind::Loop;
-                stubs.insert(t, (stub, Some((label, n, base, back))));
+                stubs.insert(t, (stub, Some((label, n, base, cache))));
             }
         }
         let table = self.asm.a.new_dynamic_label();
@@ -1404,12 +1697,12 @@ impl<'a> FnCompiler<'a> {
             debug_assert_eq!(a.offset().0 - before, 5);
         }
         for (stub, moves) in stubs.into_values() {
-            if let Some((label, n, base, back)) = moves {
+            if let Some((label, n, base, cache)) = moves {
                 asm!(self.asm.a; =>stub);
-                if back {
-                    self.charge();
-                }
                 self.vs.copy_top_to(n, base, &mut self.asm);
+                if let Some(cache) = cache {
+                    self.conform(cache);
+                }
                 asm!(self.asm.a; jmp =>label);
             }
         }
@@ -1508,7 +1801,10 @@ impl<'a> FnCompiler<'a> {
             ctl.targeted = true;
             let top = ctl.base_slot + slot_count(ctl.arity());
             dests.push(ctl.base_slot);
-            labels.push(ctl.label);
+            // A handler comes from a call: the label's cached locals are
+            // loaded from their slots.
+            let cache = (ctl.kind != Kind::Func).then_some(ctl.cache);
+            labels.push((ctl.label, cache));
             self.vs.max_slots = self.vs.max_slots.max(top);
         }
         let outer = self.handler();
@@ -1527,11 +1823,25 @@ impl<'a> FnCompiler<'a> {
             ; mov rax, QWORD helpers::catch as *const () as i64
             ; call rax
         );
-        for (k, l) in labels.into_iter().enumerate() {
-            asm!(self.asm.a
-                ; cmp eax, k as i32
-                ; je =>l
-            );
+        for (k, (l, cache)) in labels.into_iter().enumerate() {
+            match cache {
+                Some(c) if c != Cache::EMPTY => {
+                    let next = self.asm.a.new_dynamic_label();
+                    asm!(self.asm.a
+                        ; cmp eax, k as i32
+                        ; jne =>next
+                    );
+                    ValueStack::conform(&Cache::EMPTY, &c, &mut self.asm);
+                    asm!(self.asm.a
+                        ; jmp =>l
+                        ; =>next
+                    );
+                }
+                _ => asm!(self.asm.a
+                    ; cmp eax, k as i32
+                    ; je =>l
+                ),
+            }
         }
         asm!(self.asm.a
             ; jmp =>outer
@@ -1561,9 +1871,11 @@ impl<'a> FnCompiler<'a> {
             return None;
         };
         let (n, base, label, base_len) = (c.results.len(), c.base_slot, c.label, c.base_len);
+        let cache = c.cache;
         if !self.dead {
             c.targeted = true;
             self.vs.copy_top_to(n, base, &mut self.asm);
+            self.conform(cache);
             asm!(self.asm.a; jmp =>label);
         }
         let payload: Vec<bool> = match tag {
@@ -1650,15 +1962,46 @@ impl<'a> FnCompiler<'a> {
             ; mov rdi, r15
             ; mov esi, ty as i32
             ; mov edx, table as i32
-            ; lea r8, [rsp + d]
-            ; mov rax, QWORD helpers::call_indirect as *const () as i64
+            ; mov rax, QWORD helpers::tail_indirect as *const () as i64
             ; call rax
-            ; test eax, eax
-            ; jnz =>self.exit
         );
+        self.call_resolved(d);
         self.check_exn();
         self.call_results(p.len(), r);
         Some(())
+    }
+
+    /// After `helpers::tail_indirect` or `helpers::tail_ref` resolved,
+    /// checked and charged a callee (its result in rax), the call with
+    /// the arguments at `[rsp + d]`: a compiled function of this instance
+    /// directly (no re-entry through the trampoline), any other through
+    /// `helpers::call_func`; out through the exit if a trap is pending.
+    fn call_resolved(&mut self, d: i32) {
+        let pending = self.asm.a.new_dynamic_label();
+        let general = self.asm.a.new_dynamic_label();
+        let done = self.asm.a.new_dynamic_label();
+        asm!(self.asm.a
+            ; cmp rax, -1
+            ; je =>pending
+            ; test rax, rax
+            ; js =>general
+            ; mov r11, rax
+            ; lea rax, [rsp + d]
+            ; call r11
+            ; jmp =>done
+            ; =>pending
+            ; mov eax, PENDING as i32
+            ; jmp =>self.exit
+            ; =>general
+            ; mov rdi, r15
+            ; mov esi, eax
+            ; lea rdx, [rsp + d]
+            ; mov rax, QWORD helpers::call_func as *const () as i64
+            ; call rax
+            ; test eax, eax
+            ; jnz =>self.exit
+            ; =>done
+        );
     }
 
     /// `return_call`. To a compiled function of this module, a jump with
@@ -1799,8 +2142,8 @@ impl<'a> FnCompiler<'a> {
         self.tail_dispatch(p, r, base)
     }
 
-    /// `call_ref`: through `helpers::call_ref` (null check, fuel, the
-    /// call).
+    /// `call_ref`: the null check and fuel in `helpers::tail_ref`, then
+    /// the call ([`FnCompiler::call_resolved`]).
     fn call_ref(&mut self, ty: u32) -> Option<()> {
         let (p, r) = self.block_type(BlockType::Func(ty))?;
         let x = self.vs.pop();
@@ -1810,12 +2153,10 @@ impl<'a> FnCompiler<'a> {
         let d = slot_disp(base);
         asm!(self.asm.a
             ; mov rdi, r15
-            ; lea rdx, [rsp + d]
-            ; mov rax, QWORD helpers::call_ref as *const () as i64
+            ; mov rax, QWORD helpers::tail_ref as *const () as i64
             ; call rax
-            ; test eax, eax
-            ; jnz =>self.exit
         );
+        self.call_resolved(d);
         self.check_exn();
         self.call_results(p.len(), r);
         Some(())
@@ -1860,9 +2201,11 @@ impl<'a> FnCompiler<'a> {
             return c;
         }
         let x = self.vs.pop();
-        let r = self.vs.in_gpr(x, &mut self.asm);
+        let (r, owned) = self.vs.read_gpr(x, &mut self.asm);
         asm!(self.asm.a; test Rd(r), Rd(r));
-        self.vs.free(Loc::Gpr(r));
+        if owned {
+            self.vs.free(Loc::Gpr(r));
+        }
         Cond::Ne
     }
 
@@ -1942,6 +2285,10 @@ impl<'a> FnCompiler<'a> {
         }
     }
 
+    /// `global.get`: a `v128` is loaded; any other global is pushed as
+    /// its value not yet read (`Loc::Local(GLOBAL | g)`), read from its
+    /// cached register or through the context when needed (a call, which
+    /// may change it, spills such entries first).
     fn global_get(&mut self, g: u32) -> Option<()> {
         let w = *self.env.global_wide.get(g as usize)?;
         let d = (g * 8) as i32;
@@ -1956,17 +2303,13 @@ impl<'a> FnCompiler<'a> {
             );
             self.vs.push(Loc::Xmm(x), true);
         } else {
-            let r = self.vs.alloc_gpr(&mut self.asm);
-            asm!(self.asm.a
-                ; mov rax, [r15 + off::GLOBALS]
-                ; mov rax, [rax + d]
-                ; mov Rq(r), [rax + off::GLOBAL_LO]
-            );
-            self.vs.push(Loc::Gpr(r), false);
+            self.vs.push(Loc::Local(GLOBAL | g), false);
         }
         Some(())
     }
 
+    /// `global.set`: the global is written (the cache writes through) and
+    /// a register holding the value becomes its cached copy.
     fn global_set(&mut self, g: u32) -> Option<()> {
         let w = *self.env.global_wide.get(g as usize)?;
         let d = (g * 8) as i32;
@@ -1981,14 +2324,33 @@ impl<'a> FnCompiler<'a> {
                 ; movq [rax + off::GLOBAL_HI], xmm0
             );
             self.vs.free(Loc::Xmm(r));
+            return Some(());
+        }
+        let id = GLOBAL | g;
+        if x.loc == Loc::Local(id) {
+            return Some(());
+        }
+        self.vs.spill_locals(Some(id), &mut self.asm);
+        let (r, owned) = match x.loc {
+            Loc::Xmm(r) => (Loc::Xmm(r), true),
+            _ => {
+                let (r, owned) = self.vs.read_gpr(x, &mut self.asm);
+                (Loc::Gpr(r), owned)
+            }
+        };
+        asm!(self.asm.a
+            ; mov rax, [r15 + off::GLOBALS]
+            ; mov rax, [rax + d]
+        );
+        match r {
+            Loc::Xmm(r) => asm!(self.asm.a; movq [rax + off::GLOBAL_LO], Rx(r)),
+            Loc::Gpr(r) => asm!(self.asm.a; mov [rax + off::GLOBAL_LO], Rq(r)),
+            _ => {}
+        }
+        if owned {
+            self.vs.cache_local(id, r);
         } else {
-            let r = self.vs.in_gpr(x, &mut self.asm);
-            asm!(self.asm.a
-                ; mov rax, [r15 + off::GLOBALS]
-                ; mov rax, [rax + d]
-                ; mov [rax + off::GLOBAL_LO], Rq(r)
-            );
-            self.vs.free(Loc::Gpr(r));
+            self.vs.uncache(id);
         }
         Some(())
     }
@@ -2163,6 +2525,39 @@ impl<'a> FnCompiler<'a> {
                 self.vs.free(Loc::Gpr(r));
                 self.vs.push(Loc::Xmm(x), false);
             }
+            F32ConvertI64U | F64ConvertI64U => {
+                // Below 2^63 a signed conversion; above, half the value
+                // (its low bit kept, so that it rounds as the whole)
+                // converted and doubled.
+                let v = self.vs.pop();
+                let r = self.vs.in_gpr(v, &mut self.asm);
+                let x = self.vs.alloc_xmm(&mut self.asm);
+                let f64 = matches!(i, F64ConvertI64U);
+                let a = &mut self.asm.a;
+                asm!(a
+                    ; xorps Rx(x), Rx(x)
+                    ; test Rq(r), Rq(r)
+                    ; js >big
+                );
+                if f64 {
+                    asm!(a; cvtsi2sd Rx(x), Rq(r); jmp >done; big:);
+                } else {
+                    asm!(a; cvtsi2ss Rx(x), Rq(r); jmp >done; big:);
+                }
+                asm!(a
+                    ; mov rax, Rq(r)
+                    ; shr rax, 1
+                    ; and Rd(r), 1
+                    ; or rax, Rq(r)
+                );
+                if f64 {
+                    asm!(a; cvtsi2sd Rx(x), rax; addsd Rx(x), Rx(x); done:);
+                } else {
+                    asm!(a; cvtsi2ss Rx(x), rax; addss Rx(x), Rx(x); done:);
+                }
+                self.vs.free(Loc::Gpr(r));
+                self.vs.push(Loc::Xmm(x), false);
+            }
             F32Gt | F32Ge | F32Lt | F32Le | F64Gt | F64Ge | F64Lt | F64Le => {
                 let b = self.vs.pop();
                 let x = self.vs.pop();
@@ -2268,7 +2663,7 @@ impl<'a> FnCompiler<'a> {
                 (Alu::Ror, true) => asm!(a; ror Rq(ra), sh & 63),
             }
         } else {
-            let rb = self.vs.in_gpr(b, &mut self.asm);
+            let (rb, owns_b) = self.vs.read_gpr(b, &mut self.asm);
             let a = &mut self.asm.a;
             match (op, w) {
                 (Alu::Add, false) => asm!(a; add Rd(ra), Rd(rb)),
@@ -2294,7 +2689,9 @@ impl<'a> FnCompiler<'a> {
                 (Alu::Ror, false) => asm!(a; mov ecx, Rd(rb); ror Rd(ra), cl),
                 (Alu::Ror, true) => asm!(a; mov ecx, Rd(rb); ror Rq(ra), cl),
             }
-            self.vs.free(Loc::Gpr(rb));
+            if owns_b {
+                self.vs.free(Loc::Gpr(rb));
+            }
         }
         self.vs.push(Loc::Gpr(ra), false);
     }
@@ -2372,7 +2769,7 @@ impl<'a> FnCompiler<'a> {
     fn cmp(&mut self, c: Cond, w: bool, fuse: bool) {
         let b = self.vs.pop();
         let x = self.vs.pop();
-        let ra = self.vs.in_gpr(x, &mut self.asm);
+        let (ra, owns_a) = self.vs.read_gpr(x, &mut self.asm);
         let imm = match b.loc {
             Loc::Const(v) if !w || (v as i64) == (v as i64 as i32 as i64) => Some(v as i32),
             _ => None,
@@ -2381,23 +2778,27 @@ impl<'a> FnCompiler<'a> {
             Some(v) if w => asm!(self.asm.a; cmp Rq(ra), v),
             Some(v) => asm!(self.asm.a; cmp Rd(ra), v),
             None => {
-                let rb = self.vs.in_gpr(b, &mut self.asm);
+                let (rb, owns_b) = self.vs.read_gpr(b, &mut self.asm);
                 if w {
                     asm!(self.asm.a; cmp Rq(ra), Rq(rb));
                 } else {
                     asm!(self.asm.a; cmp Rd(ra), Rd(rb));
                 }
-                self.vs.free(Loc::Gpr(rb));
+                if owns_b {
+                    self.vs.free(Loc::Gpr(rb));
+                }
             }
         }
-        self.vs.free(Loc::Gpr(ra));
+        if owns_a {
+            self.vs.free(Loc::Gpr(ra));
+        }
         self.push_cond(c, fuse);
     }
 
     fn fbin(&mut self, op: Fop, w: bool) {
         let b = self.vs.pop();
         let x = self.vs.pop();
-        let xb = self.vs.in_xmm(b, &mut self.asm);
+        let (xb, owns_b) = self.vs.read_xmm(b, &mut self.asm);
         let xa = self.vs.in_xmm(x, &mut self.asm);
         let a = &mut self.asm.a;
         match (op, w) {
@@ -2410,7 +2811,9 @@ impl<'a> FnCompiler<'a> {
             (Fop::Div, false) => asm!(a; divss Rx(xa), Rx(xb)),
             (Fop::Div, true) => asm!(a; divsd Rx(xa), Rx(xb)),
         }
-        self.vs.free(Loc::Xmm(xb));
+        if owns_b {
+            self.vs.free(Loc::Xmm(xb));
+        }
         self.vs.push(Loc::Xmm(xa), false);
     }
 
@@ -2463,15 +2866,23 @@ impl<'a> FnCompiler<'a> {
         );
         let value = store.then(|| self.vs.pop());
         let addr = self.vs.pop();
-        let value = value.map(|v| self.vs.in_gpr(v, &mut self.asm));
-        let ra = self.vs.in_gpr(addr, &mut self.asm);
+        // Operands only read (a cached local's register serves as it is);
+        // a load's result goes to the address's register if the
+        // instruction owns it, else to a new one.
+        let value = value.map(|v| self.vs.read_gpr(v, &mut self.asm));
+        let (src, owns_addr) = self.vs.read_gpr(addr, &mut self.asm);
+        let ra = if store || owns_addr {
+            src
+        } else {
+            self.vs.alloc_gpr(&mut self.asm)
+        };
         let o = offset as i32;
         if self.env.mem0_guarded {
             // rcx = address + offset (below 6 GiB, inside the reservation:
             // past the length it faults, `guard.rs`).
             asm!(self.asm.a
-                ; mov Rd(ra), Rd(ra)
-                ; lea rcx, [Rq(ra) + o]
+                ; mov ecx, Rd(src)
+                ; lea rcx, [rcx + o]
                 ; mov rdx, [r15 + off::MEM0_BASE]
             );
         } else {
@@ -2479,15 +2890,15 @@ impl<'a> FnCompiler<'a> {
             // rcx = address + offset (at most 2^33), checked against the
             // length less the access size.
             asm!(self.asm.a
-                ; mov Rd(ra), Rd(ra)
-                ; lea rcx, [Rq(ra) + o]
+                ; mov ecx, Rd(src)
+                ; lea rcx, [rcx + o]
                 ; lea rax, [rcx + size]
                 ; cmp rax, [r15 + off::MEM0_LEN]
                 ; ja =>oob
                 ; mov rdx, [r15 + off::MEM0_BASE]
             );
         }
-        if let Some(v) = value {
+        if let Some((v, owns_v)) = value {
             if size <= 2 {
                 asm!(self.asm.a; mov eax, Rd(v));
             }
@@ -2502,8 +2913,12 @@ impl<'a> FnCompiler<'a> {
                 4 => asm!(a; mov [rdx + rcx], Rd(v)),
                 _ => asm!(a; mov [rdx + rcx], Rq(v)),
             }
-            self.vs.free(Loc::Gpr(v));
-            self.vs.free(Loc::Gpr(ra));
+            if owns_v {
+                self.vs.free(Loc::Gpr(v));
+            }
+            if owns_addr {
+                self.vs.free(Loc::Gpr(src));
+            }
         } else {
             if self.env.mem0_guarded {
                 self.sites.push(self.asm.a.offset().0);
@@ -2530,9 +2945,10 @@ impl<'a> FnCompiler<'a> {
     }
 }
 
-/// A branch's moves out of line: its label, values carried, their base,
-/// whether it is a loop's back-edge (which charges fuel).
-type Moves = (DynamicLabel, usize, u32, bool);
+/// A branch's moves out of line: where it goes (a loop's back-edge entry,
+/// which charges fuel), values carried, their base, the cache its label
+/// wants if the registers must change.
+type Moves = (DynamicLabel, usize, u32, Option<Cache>);
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Alu {

@@ -42,6 +42,11 @@ pub(crate) struct VmCtx {
     /// back-edges; `refresh` takes it from the store and `sync_fuel` gives
     /// it back.
     pub fuel: u64,
+    /// 1 when the store meters fuel, else 0: compiled code tests it (a
+    /// load and a predicted branch) and charges `fuel` out of line only
+    /// when it is set, so that unmetered loops carry no read-modify-write
+    /// of memory from one iteration to the next.
+    pub metered: u64,
     /// Where a tail call whose arguments do not fit the caller's argument
     /// area leaves them for the callee's tail entry, which copies them out
     /// first thing (`Rest::_tail_buf`: as many slots as the module's
@@ -67,6 +72,7 @@ pub(crate) mod off {
     pub const MEM0_LEN: i32 = offset_of!(VmCtx, mem0_len) as i32;
     pub const GLOBALS: i32 = offset_of!(VmCtx, globals) as i32;
     pub const FUEL: i32 = offset_of!(VmCtx, fuel) as i32;
+    pub const METERED: i32 = offset_of!(VmCtx, metered) as i32;
     pub const TAIL_ARGS: i32 = offset_of!(VmCtx, tail_args) as i32;
     pub const EXN: i32 = offset_of!(VmCtx, exn) as i32;
     /// A global's value slots within its [`GlobalInst`](super::GlobalInst).
@@ -141,6 +147,7 @@ impl JitInstance {
                 globals: std::ptr::null(),
                 store: std::ptr::null_mut(),
                 fuel: u64::MAX,
+                metered: 0,
                 tail_args: tail_buf.as_mut_ptr(),
                 exn: 0,
                 rest: Rest {
@@ -183,6 +190,7 @@ pub(crate) fn sync_fuel(ctx: &VmCtx, store: &mut Store) {
 pub(crate) fn refresh(ctx: &mut VmCtx, store: &mut Store) {
     ctx.store = store;
     ctx.fuel = store.fuel.unwrap_or(u64::MAX);
+    ctx.metered = u64::from(store.fuel.is_some());
     if let Some(m) = ctx
         .rest
         .mem0

@@ -1,6 +1,6 @@
 //! Rust functions compiled code calls: calls it does not make directly
 //! (imports, interpreted functions, other instances, host functions,
-//! `call_indirect`), `ref.func`, and instructions it compiles as a call to
+//! the resolution of `call_indirect` and `call_ref`), `ref.func`, and instructions it compiles as a call to
 //! the shared semantics of `crate::ops`.
 //!
 //! Each takes the caller's context and returns a status (`entry::OK`, or
@@ -176,24 +176,6 @@ pub(crate) extern "sysv64" fn call(ctx: *mut VmCtx, index: u32, args: *mut u64) 
     }
 }
 
-/// `call_indirect` of type `ty` through table `table` at element `elem`
-/// (the index operand's slot).
-pub(crate) extern "sysv64" fn call_indirect(
-    ctx: *mut VmCtx,
-    ty: u32,
-    table: u32,
-    elem: u64,
-    args: *mut u64,
-) -> u32 {
-    // SAFETY: as for `call`.
-    unsafe {
-        match resolve_indirect(ctx, ty, table, elem) {
-            Ok(addr) => call_addr(ctx, addr, args),
-            Err(t) => fail(ctx, t),
-        }
-    }
-}
-
 /// The callee of `call_indirect`/`return_call_indirect` of type `ty`
 /// through table `table` at element `elem`, checked as the interpreter
 /// checks it, with the call's unit of fuel charged after the checks (as
@@ -263,9 +245,9 @@ unsafe fn tail_target(ctx: *mut VmCtx, addr: u32) -> u64 {
     TAIL_CALL | addr as u64
 }
 
-/// `return_call_indirect` of type `ty` through table `table` at element
-/// `elem`: the callee checked and its fuel charged as for
-/// [`call_indirect`], then where the call goes (see [`tail_target`]), or
+/// `call_indirect` or `return_call_indirect` of type `ty` through table
+/// `table` at element `elem`: the callee checked and its fuel charged
+/// ([`resolve_indirect`]), then where the call goes (see [`tail_target`]), or
 /// [`TAIL_TRAP`] with the trap in the context.
 pub(crate) extern "sysv64" fn tail_indirect(
     ctx: *mut VmCtx,
@@ -285,7 +267,7 @@ pub(crate) extern "sysv64" fn tail_indirect(
     }
 }
 
-/// `return_call_ref` of the function reference `r`: `null function
+/// `call_ref` or `return_call_ref` of the function reference `r`: `null function
 /// reference` if it is null, else a unit of fuel and where the call goes
 /// (see [`tail_target`]), or [`TAIL_TRAP`] with the trap in the context.
 pub(crate) extern "sysv64" fn tail_ref(ctx: *mut VmCtx, r: u64) -> u64 {
@@ -446,21 +428,6 @@ pub(crate) extern "sysv64" fn catch(
             return k as u32;
         }
         u32::MAX
-    }
-}
-
-/// `call_ref` of the function reference `r`: `null function reference`
-/// if it is null, else a unit of fuel and the call.
-pub(crate) extern "sysv64" fn call_ref(ctx: *mut VmCtx, r: u64, args: *mut u64) -> u32 {
-    // SAFETY: as for `call`.
-    unsafe {
-        let Some(addr) = crate::value::decode_ref(r) else {
-            return fail(ctx, Trap::NullFunctionReference);
-        };
-        if !charge_call(ctx) {
-            return fail(ctx, Trap::OutOfFuel);
-        }
-        call_addr(ctx, addr, args)
     }
 }
 

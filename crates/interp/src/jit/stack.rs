@@ -15,6 +15,21 @@
 //! carried values in their slots (`flush`, `spill_top`). Before a call,
 //! registers are spilled (`spill_regs`), since callees clobber them.
 //!
+//! Locals live in their frame slots, but the stack also keeps a
+//! write-through *cache* of them in registers (Liftoff's idea): a register
+//! may hold a copy of a local's current value, so that reading the local
+//! is a register move (or the register itself, for an operand that is only
+//! read) rather than a load that waits on the store just before it. The
+//! frame slot stays current (every `local.set` stores), so a cached copy is
+//! dropped at no cost: when a register is needed and none is free, before
+//! a call (which clobbers them all), at a merge whose paths disagree. A
+//! block records the cache at its start ([`Cache`]); every path into its
+//! label brings the registers to that state ([`ValueStack::conform`]:
+//! moves between registers, or loads from the slots, which are current),
+//! so that after the merge the block's starting cache holds again. A loop
+//! may load the locals its body reads most before its head
+//! ([`ValueStack::preload`]), so that its iterations find them there.
+//!
 //! The stack emits nothing itself: it asks an [`Emitter`] to move values
 //! between places, so that its logic is tested without an assembler (see
 //! the tests below).
@@ -77,14 +92,94 @@ pub(crate) const GPRS: [Reg; 9] = [3, 6, 7, 8, 9, 10, 12, 13, 14];
 /// scratch).
 pub(crate) const XMMS: [Reg; 14] = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14];
 
+/// No local (an uncached register).
+const NONE: u32 = u32::MAX;
+
+/// `Loc::Local(GLOBAL | g)` is global `g`'s current value, cached as
+/// locals are; unlike a local's, a call may change it (before a call,
+/// such entries are spilled).
+pub(crate) const GLOBAL: u32 = 1 << 31;
+
+/// Which local each register holds a copy of ([`NONE`]: none), by
+/// register number: the write-through cache of locals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Cache {
+    gpr: [u32; 16],
+    xmm: [u32; 16],
+}
+
+impl Cache {
+    /// No local cached.
+    pub const EMPTY: Cache = Cache {
+        gpr: [NONE; 16],
+        xmm: [NONE; 16],
+    };
+
+    /// Where local `l` is cached, if it is.
+    pub fn find(&self, l: u32) -> Option<Loc> {
+        if let Some(r) = self.gpr.iter().position(|&x| x == l) {
+            return Some(Loc::Gpr(r as Reg));
+        }
+        self.xmm
+            .iter()
+            .position(|&x| x == l)
+            .map(|r| Loc::Xmm(r as Reg))
+    }
+
+    /// Every (register, local) pair.
+    fn pairs(&self) -> impl Iterator<Item = (Loc, u32)> + '_ {
+        let g = self.gpr.iter().enumerate();
+        let x = self.xmm.iter().enumerate();
+        g.filter(|p| *p.1 != NONE)
+            .map(|(r, &l)| (Loc::Gpr(r as Reg), l))
+            .chain(
+                x.filter(|p| *p.1 != NONE)
+                    .map(|(r, &l)| (Loc::Xmm(r as Reg), l)),
+            )
+    }
+
+    /// The local register `r` holds.
+    fn at(&self, r: Loc) -> u32 {
+        match r {
+            Loc::Gpr(r) => self.gpr[r as usize],
+            Loc::Xmm(r) => self.xmm[r as usize],
+            _ => NONE,
+        }
+    }
+
+    fn set(&mut self, r: Loc, l: u32) {
+        match r {
+            Loc::Gpr(r) => self.gpr[r as usize] = l,
+            Loc::Xmm(r) => self.xmm[r as usize] = l,
+            _ => {}
+        }
+    }
+
+    fn mask(&self, xmm: bool) -> u16 {
+        let a = if xmm { &self.xmm } else { &self.gpr };
+        a.iter()
+            .enumerate()
+            .filter(|p| *p.1 != NONE)
+            .fold(0, |m, (r, _)| m | 1 << r)
+    }
+}
+
 /// The abstract operand stack of the function being compiled.
 #[derive(Debug)]
 pub(crate) struct ValueStack {
     entries: Vec<Entry>,
-    /// Free general-purpose registers, by bit.
+    /// Free general-purpose registers, by bit (neither an entry's nor a
+    /// cached local's).
     free_gpr: u16,
     /// Free SSE registers, by bit.
     free_xmm: u16,
+    /// The locals cached in registers.
+    cache: Cache,
+    /// Cached registers [`ValueStack::read_gpr`]/[`ValueStack::read_xmm`]
+    /// handed out for the instruction being translated: not dropped to
+    /// make room until [`ValueStack::unpin`].
+    pinned_gpr: u16,
+    pinned_xmm: u16,
     /// The most slots the stack ever took.
     pub max_slots: u32,
 }
@@ -106,7 +201,170 @@ impl ValueStack {
             entries: Vec::new(),
             free_gpr: mask(&GPRS),
             free_xmm: mask(&XMMS),
+            cache: Cache::EMPTY,
+            pinned_gpr: 0,
+            pinned_xmm: 0,
             max_slots: 0,
+        }
+    }
+
+    /// Lets the cached registers read by the last instruction be dropped
+    /// again.
+    pub fn unpin(&mut self) {
+        self.pinned_gpr = 0;
+        self.pinned_xmm = 0;
+    }
+
+    /// Where a value at `loc` can be read: a cached local's register, else
+    /// `loc` itself.
+    pub fn src(&self, loc: Loc) -> Loc {
+        match loc {
+            Loc::Local(l) => self.cache.find(l).unwrap_or(loc),
+            _ => loc,
+        }
+    }
+
+    /// The cache as it is now (a block's starting state).
+    pub fn cache(&self) -> Cache {
+        self.cache
+    }
+
+    /// Forgets the cached copy of local `l`, if any (its register is
+    /// free again).
+    pub fn uncache(&mut self, l: u32) {
+        if let Some(r) = self.cache.find(l) {
+            self.cache.set(r, NONE);
+            self.free(r);
+        }
+    }
+
+    /// Makes register `r`, which the caller owns and which holds local
+    /// `l`'s current value, its cached copy.
+    pub fn cache_local(&mut self, l: u32, r: Loc) {
+        self.uncache(l);
+        self.cache.set(r, l);
+    }
+
+    /// Takes register `r` for the caller if no entry holds it: a free
+    /// register, or a cached copy (dropped; its slot is current). Whether
+    /// it could.
+    pub fn claim(&mut self, r: Loc) -> bool {
+        let l = self.cache.at(r);
+        if l != NONE {
+            self.uncache(l);
+        }
+        match r {
+            Loc::Gpr(x) if self.free_gpr & (1 << x) != 0 => self.free_gpr &= !(1 << x),
+            Loc::Xmm(x) if self.free_xmm & (1 << x) != 0 => self.free_xmm &= !(1 << x),
+            _ => return false,
+        }
+        true
+    }
+
+    /// Forgets every cached local (their registers are clobbered, or a
+    /// merge does not keep them).
+    pub fn clear_cache(&mut self) {
+        self.cache = Cache::EMPTY;
+        self.recompute_free();
+    }
+
+    /// Takes `c` as the cache (after [`ValueStack::conform`] brought the
+    /// registers to it, or at a label every path into which did). The
+    /// registers of `c` must not be held by entries.
+    pub fn set_cache(&mut self, c: Cache) {
+        self.cache = c;
+        self.recompute_free();
+    }
+
+    fn recompute_free(&mut self) {
+        let (mut g, mut x) = (mask(&GPRS), mask(&XMMS));
+        for e in &self.entries {
+            match e.loc {
+                Loc::Gpr(r) => g &= !(1 << r),
+                Loc::Xmm(r) => x &= !(1 << r),
+                _ => {}
+            }
+        }
+        self.free_gpr = g & !self.cache.mask(false);
+        self.free_xmm = x & !self.cache.mask(true);
+    }
+
+    /// Moves values into registers so that the cache `to` holds, from the
+    /// cache `from` (the registers as they are): each register of `to`
+    /// takes its local from the register of `from` that has it, or from
+    /// its slot. A parallel move: a register is written only once no move
+    /// still reads it; in a cycle, the moves reading a register written
+    /// first load from the slot instead (which is current). Only `to`'s registers are written.
+    pub fn conform(from: &Cache, to: &Cache, e: &mut impl Emitter) {
+        let mut pending: Vec<(Loc, Loc, u32)> = Vec::new();
+        for (r, l) in to.pairs() {
+            if from.at(r) != l {
+                let src = from.find(l).unwrap_or(Loc::Local(l));
+                pending.push((r, src, l));
+            }
+        }
+        while !pending.is_empty() {
+            let ready = (0..pending.len()).find(|&i| {
+                let d = pending[i].0;
+                !pending.iter().any(|p| p.1 == d)
+            });
+            // In a cycle, any move goes first: those reading the register
+            // it writes read their locals' slots instead.
+            let i = ready.unwrap_or(0);
+            let (d, s, _) = pending.swap_remove(i);
+            for p in &mut pending {
+                if p.1 == d {
+                    p.1 = Loc::Local(p.2);
+                }
+            }
+            let dst = match d {
+                Loc::Gpr(r) => Dst::Gpr(r),
+                Loc::Xmm(r) => Dst::Xmm(r),
+                _ => unreachable!("a cache register"),
+            };
+            e.mov(dst, s, 0, false);
+        }
+    }
+
+    /// Whether the registers as cache `from` has them already hold
+    /// everything cache `to` wants (no move is needed to go from one to
+    /// the other).
+    pub fn covers(from: &Cache, to: &Cache) -> bool {
+        to.pairs().all(|(r, l)| from.at(r) == l)
+    }
+
+    /// Loads locals `want` (each with whether it goes to an SSE register)
+    /// into free registers and caches them, those not cached yet, as long
+    /// as `keep_gpr`/`keep_xmm` registers stay free.
+    pub fn preload(
+        &mut self,
+        want: &[(u32, bool)],
+        keep_gpr: u32,
+        keep_xmm: u32,
+        e: &mut impl Emitter,
+    ) {
+        for &(l, xmm) in want {
+            if self.cache.find(l).is_some() {
+                continue;
+            }
+            let r = if xmm {
+                if self.free_xmm.count_ones() <= keep_xmm {
+                    continue;
+                }
+                let r = self.free_xmm.trailing_zeros() as Reg;
+                self.free_xmm &= !(1 << r);
+                e.mov(Dst::Xmm(r), Loc::Local(l), 0, false);
+                Loc::Xmm(r)
+            } else {
+                if self.free_gpr.count_ones() <= keep_gpr {
+                    continue;
+                }
+                let r = self.free_gpr.trailing_zeros() as Reg;
+                self.free_gpr &= !(1 << r);
+                e.mov(Dst::Gpr(r), Loc::Local(l), 0, false);
+                Loc::Gpr(r)
+            };
+            self.cache.set(r, l);
         }
     }
 
@@ -159,19 +417,17 @@ impl ValueStack {
         }
     }
 
-    /// Marks `r` taken (a value the code generator placed there).
-    fn take(&mut self, loc: Loc) {
-        match loc {
-            Loc::Gpr(r) => self.free_gpr &= !(1 << r),
-            Loc::Xmm(r) => self.free_xmm &= !(1 << r),
-            _ => {}
-        }
-    }
-
     /// A free general-purpose register, spilling the deepest entry in one
     /// if none is free. The caller owns it (push it or free it).
     pub fn alloc_gpr(&mut self, e: &mut impl Emitter) -> Reg {
         if self.free_gpr == 0 {
+            let m = self.cache.mask(false) & !self.pinned_gpr;
+            if m != 0 {
+                // A cached copy goes first: dropping it costs nothing.
+                let r = m.trailing_zeros() as Reg;
+                self.cache.set(Loc::Gpr(r), NONE);
+                return r;
+            }
             let i = self
                 .entries
                 .iter()
@@ -187,6 +443,12 @@ impl ValueStack {
     /// A free SSE register, spilling as [`ValueStack::alloc_gpr`] does.
     pub fn alloc_xmm(&mut self, e: &mut impl Emitter) -> Reg {
         if self.free_xmm == 0 {
+            let m = self.cache.mask(true) & !self.pinned_xmm;
+            if m != 0 {
+                let r = m.trailing_zeros() as Reg;
+                self.cache.set(Loc::Xmm(r), NONE);
+                return r;
+            }
             let i = self
                 .entries
                 .iter()
@@ -204,7 +466,7 @@ impl ValueStack {
     fn spill_entry(&mut self, i: usize, e: &mut impl Emitter) {
         let x = self.entries[i];
         if x.loc != Loc::Slot {
-            e.mov(Dst::Slot(x.slot), x.loc, x.slot, x.wide);
+            e.mov(Dst::Slot(x.slot), self.src(x.loc), x.slot, x.wide);
             self.free(x.loc);
             self.entries[i].loc = Loc::Slot;
         }
@@ -216,10 +478,39 @@ impl ValueStack {
         if let Loc::Gpr(r) = x.loc {
             return r;
         }
+        let src = self.src(x.loc);
         let r = self.alloc_gpr(e);
-        e.mov(Dst::Gpr(r), x.loc, x.slot, x.wide);
+        if src != Loc::Gpr(r) {
+            e.mov(Dst::Gpr(r), src, x.slot, x.wide);
+        }
         self.free(x.loc);
         r
+    }
+
+    /// Puts a popped entry's value in a general-purpose register to be
+    /// read only: a cached local's own register, else as
+    /// [`ValueStack::in_gpr`]. Returns it and whether the caller owns it
+    /// (and must free it); a cached register stays pinned (no allocation
+    /// takes it) until [`ValueStack::unpin`].
+    pub fn read_gpr(&mut self, x: Entry, e: &mut impl Emitter) -> (Reg, bool) {
+        match self.src(x.loc) {
+            Loc::Gpr(r) if x.loc != Loc::Gpr(r) => {
+                self.pinned_gpr |= 1 << r;
+                (r, false)
+            }
+            _ => (self.in_gpr(x, e), true),
+        }
+    }
+
+    /// [`ValueStack::read_gpr`] for an SSE register.
+    pub fn read_xmm(&mut self, x: Entry, e: &mut impl Emitter) -> (Reg, bool) {
+        match self.src(x.loc) {
+            Loc::Xmm(r) if x.loc != Loc::Xmm(r) => {
+                self.pinned_xmm |= 1 << r;
+                (r, false)
+            }
+            _ => (self.in_xmm(x, e), true),
+        }
     }
 
     /// Puts a popped entry's value in an SSE register the caller then owns.
@@ -227,20 +518,26 @@ impl ValueStack {
         if let Loc::Xmm(r) = x.loc {
             return r;
         }
+        let src = self.src(x.loc);
         let r = self.alloc_xmm(e);
-        e.mov(Dst::Xmm(r), x.loc, x.slot, x.wide);
+        if src != Loc::Xmm(r) {
+            e.mov(Dst::Xmm(r), src, x.slot, x.wide);
+        }
         self.free(x.loc);
         r
     }
 
-    /// Spills every entry held in a register (before a call, which
-    /// clobbers them all).
+    /// Spills every entry held in a register or reading a global and
+    /// forgets the cached locals (before a call, which clobbers every
+    /// register and may change globals).
     pub fn spill_regs(&mut self, e: &mut impl Emitter) {
         for i in 0..self.entries.len() {
-            if matches!(self.entries[i].loc, Loc::Gpr(_) | Loc::Xmm(_)) {
+            let l = self.entries[i].loc;
+            if matches!(l, Loc::Gpr(_) | Loc::Xmm(_)) || matches!(l, Loc::Local(g) if g >= GLOBAL) {
                 self.spill_entry(i, e);
             }
         }
+        self.clear_cache();
     }
 
     /// Moves every entry whose value is a local's to its slot, or only
@@ -282,7 +579,7 @@ impl ValueStack {
         // overwritten before it is read.
         for x in &self.entries[len - n..] {
             if !(x.loc == Loc::Slot && x.slot == at) {
-                e.mov(Dst::Slot(at), x.loc, x.slot, x.wide);
+                e.mov(Dst::Slot(at), self.src(x.loc), x.slot, x.wide);
                 moved = true;
             }
             at += if x.wide { 2 } else { 1 };
@@ -312,8 +609,10 @@ impl ValueStack {
     }
 
     /// Replaces the stack by `saved` (a state recorded at a merge point,
-    /// whose entries hold no registers), freeing every register.
+    /// whose entries hold no registers), freeing every register; the
+    /// cache is empty (see [`ValueStack::set_cache`]).
     pub fn reset(&mut self, saved: &[Entry]) {
+        self.cache = Cache::EMPTY;
         self.truncate(0);
         debug_assert!(
             saved
@@ -321,9 +620,7 @@ impl ValueStack {
                 .all(|x| !matches!(x.loc, Loc::Gpr(_) | Loc::Xmm(_)))
         );
         self.entries.extend_from_slice(saved);
-        for x in saved {
-            self.take(x.loc);
-        }
+        self.recompute_free();
     }
 
     /// Pushes `widths.len()` values in their slots (a label's values after
@@ -334,7 +631,8 @@ impl ValueStack {
         }
     }
 
-    /// Whether every register is free (no entry holds one).
+    /// Whether every register is free (no entry holds one, no local is
+    /// cached).
     #[cfg(test)]
     fn all_free(&self) -> bool {
         self.free_gpr == mask(&GPRS) && self.free_xmm == mask(&XMMS)
@@ -489,6 +787,115 @@ mod tests {
             ]
         );
         assert_eq!(s.entries()[1].loc, Loc::Local(1));
+    }
+
+    #[test]
+    fn a_cached_local_is_read_from_its_register() {
+        let mut s = ValueStack::new();
+        let mut e = Rec::default();
+        // local.get 3; i32.const 1; i32.add; local.set 3: the sum's
+        // register becomes local 3's copy.
+        let r = s.in_gpr(
+            Entry {
+                loc: Loc::Local(3),
+                slot: 0,
+                wide: false,
+            },
+            &mut e,
+        );
+        s.cache_local(3, Loc::Gpr(r));
+        assert_eq!(s.src(Loc::Local(3)), Loc::Gpr(r));
+        assert_eq!(s.src(Loc::Local(4)), Loc::Local(4));
+        // A read-only use takes the register itself, not owned.
+        s.push(Loc::Local(3), false);
+        let x = s.pop();
+        assert_eq!(s.read_gpr(x, &mut e), (r, false));
+        // An owned use copies it into another register.
+        s.push(Loc::Local(3), false);
+        let x = s.pop();
+        let r2 = s.in_gpr(x, &mut e);
+        assert_ne!(r2, r);
+        assert_eq!(e.0.last(), Some(&(Dst::Gpr(r2), Loc::Gpr(r), 0)));
+        // Spilling a local's entry stores from the register.
+        s.push(Loc::Local(3), false);
+        s.flush(0, &mut e);
+        assert_eq!(e.0.last(), Some(&(Dst::Slot(0), Loc::Gpr(r), 0)));
+        s.truncate(0);
+        s.free(Loc::Gpr(r2));
+        // A call forgets the cache: every register is free again.
+        s.spill_regs(&mut e);
+        assert_eq!(s.src(Loc::Local(3)), Loc::Local(3));
+        assert!(s.all_free());
+    }
+
+    #[test]
+    fn a_cached_register_is_taken_before_anything_spills() {
+        let mut s = ValueStack::new();
+        let mut e = Rec::default();
+        s.preload(&[(0, false), (1, false)], 0, 0, &mut e);
+        assert_eq!(e.0.len(), 2, "two loads");
+        let c0 = match s.src(Loc::Local(0)) {
+            Loc::Gpr(r) => r,
+            l => panic!("local 0 not cached: {l:?}"),
+        };
+        // Seven free registers, then the cached ones, then spills.
+        for _ in 0..GPRS.len() - 2 {
+            let r = s.alloc_gpr(&mut e);
+            s.push(Loc::Gpr(r), false);
+        }
+        let before = e.0.len();
+        let r = s.alloc_gpr(&mut e);
+        assert_eq!(e.0.len(), before, "no spill for a cached register");
+        assert_eq!(r, c0);
+        assert_eq!(s.src(Loc::Local(0)), Loc::Local(0));
+        s.push(Loc::Gpr(r), false);
+        s.alloc_gpr(&mut e);
+        let r = s.alloc_gpr(&mut e);
+        assert_eq!(e.0.len(), before + 1, "then the deepest entry spills");
+        assert_eq!(e.0.last().map(|m| m.0), Some(Dst::Slot(0)));
+        s.free(Loc::Gpr(r));
+    }
+
+    #[test]
+    fn conform_moves_registers_in_parallel_and_breaks_cycles() {
+        let mut from = Cache::EMPTY;
+        let mut to = Cache::EMPTY;
+        // from: rbx = local 0, rsi = local 1, rdi = local 2.
+        from.set(Loc::Gpr(3), 0);
+        from.set(Loc::Gpr(6), 1);
+        from.set(Loc::Gpr(7), 2);
+        // to: rbx = local 1, rsi = local 0 (a swap), r8 = local 2,
+        // r9 = local 5 (not cached: from its slot), xmm1 = local 2.
+        to.set(Loc::Gpr(3), 1);
+        to.set(Loc::Gpr(6), 0);
+        to.set(Loc::Gpr(8), 2);
+        to.set(Loc::Gpr(9), 5);
+        to.set(Loc::Xmm(1), 2);
+        assert!(!ValueStack::covers(&from, &to));
+        assert!(ValueStack::covers(&to, &to));
+        let mut e = Rec::default();
+        ValueStack::conform(&from, &to, &mut e);
+        // Simulate: each register's local after the moves.
+        let mut regs = from;
+        for &(d, src, _) in &e.0 {
+            let v = match src {
+                Loc::Local(l) => l,
+                r => regs.at(r),
+            };
+            let d = match d {
+                Dst::Gpr(r) => Loc::Gpr(r),
+                Dst::Xmm(r) => Loc::Xmm(r),
+                _ => panic!("conform writes registers only"),
+            };
+            regs.set(d, v);
+        }
+        for (r, l) in to.pairs() {
+            assert_eq!(regs.at(r), l, "{r:?}");
+        }
+        // The swap costs one load from a slot, the uncached local another.
+        let loads = e.0.iter().filter(|m| matches!(m.1, Loc::Local(_))).count();
+        assert_eq!(loads, 2);
+        assert_eq!(e.0.len(), 5);
     }
 
     #[test]
