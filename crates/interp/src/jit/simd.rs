@@ -77,6 +77,64 @@ fn not(a: &mut A, x: Reg) {
     asm!(a; pcmpeqd xmm0, xmm0; pxor Rx(x), xmm0);
 }
 
+/// Two registers' lanes combined into the first.
+type Op2 = fn(&mut A, Reg, Reg);
+
+/// One lane width's integer comparison primitives, from which `int_cmp`
+/// builds all ten comparisons: equality, signed greater-than, and (for
+/// the widths wasm compares unsigned) unsigned max and min.
+struct LaneCmp {
+    eq: Op2,
+    gt: Op2,
+    unsigned: Option<(Op2, Op2)>,
+}
+
+static I8_CMP: LaneCmp = LaneCmp {
+    eq: |a, x, y| asm!(a; pcmpeqb Rx(x), Rx(y)),
+    gt: |a, x, y| asm!(a; pcmpgtb Rx(x), Rx(y)),
+    unsigned: Some((
+        |a, x, y| asm!(a; pmaxub Rx(x), Rx(y)),
+        |a, x, y| asm!(a; pminub Rx(x), Rx(y)),
+    )),
+};
+static I16_CMP: LaneCmp = LaneCmp {
+    eq: |a, x, y| asm!(a; pcmpeqw Rx(x), Rx(y)),
+    gt: |a, x, y| asm!(a; pcmpgtw Rx(x), Rx(y)),
+    unsigned: Some((
+        |a, x, y| asm!(a; pmaxuw Rx(x), Rx(y)),
+        |a, x, y| asm!(a; pminuw Rx(x), Rx(y)),
+    )),
+};
+static I32_CMP: LaneCmp = LaneCmp {
+    eq: |a, x, y| asm!(a; pcmpeqd Rx(x), Rx(y)),
+    gt: |a, x, y| asm!(a; pcmpgtd Rx(x), Rx(y)),
+    unsigned: Some((
+        |a, x, y| asm!(a; pmaxud Rx(x), Rx(y)),
+        |a, x, y| asm!(a; pminud Rx(x), Rx(y)),
+    )),
+};
+/// `pcmpgtq` is SSE4.2: the caller checks for it.
+static I64_CMP: LaneCmp = LaneCmp {
+    eq: |a, x, y| asm!(a; pcmpeqq Rx(x), Rx(y)),
+    gt: |a, x, y| asm!(a; pcmpgtq Rx(x), Rx(y)),
+    unsigned: None,
+};
+
+/// An integer lane comparison.
+#[derive(Clone, Copy)]
+enum Cmp {
+    Eq,
+    Ne,
+    LtS,
+    GtS,
+    LeS,
+    GeS,
+    LtU,
+    GtU,
+    LeU,
+    GeU,
+}
+
 /// The bytes of a shuffle mask: the lane of `lanes` taken from the vector
 /// whose lanes start at `from` (0 or 16), 0x80 (a zero) for the others.
 fn shuffle_mask(lanes: &[u8; 16], from: u8) -> (u64, u64) {
@@ -116,6 +174,51 @@ impl FnCompiler<'_> {
         f(&mut self.asm.a, xa, xb);
         self.vs.free(Loc::Xmm(xa));
         self.vs.push(Loc::Xmm(xb), true);
+    }
+
+    /// An integer lane comparison from its width's primitives: eq and
+    /// signed gt are instructions; ne, le and ge their complements or
+    /// mirrors; an unsigned ordering compares the operand with the lanes'
+    /// unsigned max or min (`x >= y` exactly when `max(x, y) == x`).
+    /// `None` for an unsigned comparison of a width without one.
+    fn int_cmp(&mut self, k: &LaneCmp, c: Cmp) -> Option<()> {
+        const T: Reg = 0; // xmm0, the scratch register
+        let (eq, gt) = (k.eq, k.gt);
+        match c {
+            Cmp::Eq => self.vbin(eq),
+            Cmp::Ne => self.vbin(|a, x, y| {
+                eq(a, x, y);
+                not(a, x);
+            }),
+            Cmp::GtS => self.vbin(gt),
+            Cmp::LtS => self.vbin_rev(|a, x, y| gt(a, y, x)),
+            Cmp::LeS => self.vbin(|a, x, y| {
+                gt(a, x, y);
+                not(a, x);
+            }),
+            Cmp::GeS => self.vbin_rev(|a, x, y| {
+                gt(a, y, x);
+                not(a, y);
+            }),
+            Cmp::GeU | Cmp::LeU | Cmp::GtU | Cmp::LtU => {
+                let (max, min) = k.unsigned?;
+                let (bound, negate) = match c {
+                    Cmp::GeU => (max, false),
+                    Cmp::LeU => (min, false),
+                    Cmp::GtU => (min, true),
+                    _ => (max, true),
+                };
+                self.vbin(|a, x, y| {
+                    asm!(a; movaps xmm0, Rx(x));
+                    bound(a, T, y);
+                    eq(a, x, T);
+                    if negate {
+                        not(a, x);
+                    }
+                });
+            }
+        }
+        Some(())
     }
 
     /// A binary operation with a third register of its own: `f(a, x, y,
@@ -474,117 +577,49 @@ impl FnCompiler<'_> {
                 ld(a, 0, &SWIZZLE_BIAS);
                 asm!(a; paddusb xmm0, Rx(y); pshufb Rx(x), xmm0);
             }),
-            // Integer comparisons: eq and signed gt are instructions; the
-            // others are their complements, mirrors, or an unsigned
-            // max/min compared with the operand.
-            I8x16Eq => self.vbin(|a, x, y| asm!(a; pcmpeqb Rx(x), Rx(y))),
-            I8x16Ne => self.vbin(|a, x, y| {
-                asm!(a; pcmpeqb Rx(x), Rx(y));
-                not(a, x);
-            }),
-            I8x16GtS => self.vbin(|a, x, y| asm!(a; pcmpgtb Rx(x), Rx(y))),
-            I8x16LtS => self.vbin_rev(|a, x, y| asm!(a; pcmpgtb Rx(y), Rx(x))),
-            I8x16LeS => self.vbin(|a, x, y| {
-                asm!(a; pcmpgtb Rx(x), Rx(y));
-                not(a, x);
-            }),
-            I8x16GeS => self.vbin_rev(|a, x, y| {
-                asm!(a; pcmpgtb Rx(y), Rx(x));
-                not(a, y);
-            }),
-            I8x16GeU => self.vbin(|a, x, y| {
-                asm!(a; movaps xmm0, Rx(x); pmaxub xmm0, Rx(y); pcmpeqb Rx(x), xmm0)
-            }),
-            I8x16LeU => self.vbin(|a, x, y| {
-                asm!(a; movaps xmm0, Rx(x); pminub xmm0, Rx(y); pcmpeqb Rx(x), xmm0)
-            }),
-            I8x16GtU => self.vbin(|a, x, y| {
-                asm!(a; movaps xmm0, Rx(x); pminub xmm0, Rx(y); pcmpeqb Rx(x), xmm0);
-                not(a, x);
-            }),
-            I8x16LtU => self.vbin(|a, x, y| {
-                asm!(a; movaps xmm0, Rx(x); pmaxub xmm0, Rx(y); pcmpeqb Rx(x), xmm0);
-                not(a, x);
-            }),
-            I16x8Eq => self.vbin(|a, x, y| asm!(a; pcmpeqw Rx(x), Rx(y))),
-            I16x8Ne => self.vbin(|a, x, y| {
-                asm!(a; pcmpeqw Rx(x), Rx(y));
-                not(a, x);
-            }),
-            I16x8GtS => self.vbin(|a, x, y| asm!(a; pcmpgtw Rx(x), Rx(y))),
-            I16x8LtS => self.vbin_rev(|a, x, y| asm!(a; pcmpgtw Rx(y), Rx(x))),
-            I16x8LeS => self.vbin(|a, x, y| {
-                asm!(a; pcmpgtw Rx(x), Rx(y));
-                not(a, x);
-            }),
-            I16x8GeS => self.vbin_rev(|a, x, y| {
-                asm!(a; pcmpgtw Rx(y), Rx(x));
-                not(a, y);
-            }),
-            I16x8GeU => self.vbin(|a, x, y| {
-                asm!(a; movaps xmm0, Rx(x); pmaxuw xmm0, Rx(y); pcmpeqw Rx(x), xmm0)
-            }),
-            I16x8LeU => self.vbin(|a, x, y| {
-                asm!(a; movaps xmm0, Rx(x); pminuw xmm0, Rx(y); pcmpeqw Rx(x), xmm0)
-            }),
-            I16x8GtU => self.vbin(|a, x, y| {
-                asm!(a; movaps xmm0, Rx(x); pminuw xmm0, Rx(y); pcmpeqw Rx(x), xmm0);
-                not(a, x);
-            }),
-            I16x8LtU => self.vbin(|a, x, y| {
-                asm!(a; movaps xmm0, Rx(x); pmaxuw xmm0, Rx(y); pcmpeqw Rx(x), xmm0);
-                not(a, x);
-            }),
-            I32x4Eq => self.vbin(|a, x, y| asm!(a; pcmpeqd Rx(x), Rx(y))),
-            I32x4Ne => self.vbin(|a, x, y| {
-                asm!(a; pcmpeqd Rx(x), Rx(y));
-                not(a, x);
-            }),
-            I32x4GtS => self.vbin(|a, x, y| asm!(a; pcmpgtd Rx(x), Rx(y))),
-            I32x4LtS => self.vbin_rev(|a, x, y| asm!(a; pcmpgtd Rx(y), Rx(x))),
-            I32x4LeS => self.vbin(|a, x, y| {
-                asm!(a; pcmpgtd Rx(x), Rx(y));
-                not(a, x);
-            }),
-            I32x4GeS => self.vbin_rev(|a, x, y| {
-                asm!(a; pcmpgtd Rx(y), Rx(x));
-                not(a, y);
-            }),
-            I32x4GeU => self.vbin(|a, x, y| {
-                asm!(a; movaps xmm0, Rx(x); pmaxud xmm0, Rx(y); pcmpeqd Rx(x), xmm0)
-            }),
-            I32x4LeU => self.vbin(|a, x, y| {
-                asm!(a; movaps xmm0, Rx(x); pminud xmm0, Rx(y); pcmpeqd Rx(x), xmm0)
-            }),
-            I32x4GtU => self.vbin(|a, x, y| {
-                asm!(a; movaps xmm0, Rx(x); pminud xmm0, Rx(y); pcmpeqd Rx(x), xmm0);
-                not(a, x);
-            }),
-            I32x4LtU => self.vbin(|a, x, y| {
-                asm!(a; movaps xmm0, Rx(x); pmaxud xmm0, Rx(y); pcmpeqd Rx(x), xmm0);
-                not(a, x);
-            }),
-            I64x2Eq => self.vbin(|a, x, y| asm!(a; pcmpeqq Rx(x), Rx(y))),
-            I64x2Ne => self.vbin(|a, x, y| {
-                asm!(a; pcmpeqq Rx(x), Rx(y));
-                not(a, x);
-            }),
+            // Integer comparisons, from each width's primitives (`int_cmp`).
+            I8x16Eq => self.int_cmp(&I8_CMP, Cmp::Eq)?,
+            I8x16Ne => self.int_cmp(&I8_CMP, Cmp::Ne)?,
+            I8x16LtS => self.int_cmp(&I8_CMP, Cmp::LtS)?,
+            I8x16GtS => self.int_cmp(&I8_CMP, Cmp::GtS)?,
+            I8x16LeS => self.int_cmp(&I8_CMP, Cmp::LeS)?,
+            I8x16GeS => self.int_cmp(&I8_CMP, Cmp::GeS)?,
+            I8x16LtU => self.int_cmp(&I8_CMP, Cmp::LtU)?,
+            I8x16GtU => self.int_cmp(&I8_CMP, Cmp::GtU)?,
+            I8x16LeU => self.int_cmp(&I8_CMP, Cmp::LeU)?,
+            I8x16GeU => self.int_cmp(&I8_CMP, Cmp::GeU)?,
+            I16x8Eq => self.int_cmp(&I16_CMP, Cmp::Eq)?,
+            I16x8Ne => self.int_cmp(&I16_CMP, Cmp::Ne)?,
+            I16x8LtS => self.int_cmp(&I16_CMP, Cmp::LtS)?,
+            I16x8GtS => self.int_cmp(&I16_CMP, Cmp::GtS)?,
+            I16x8LeS => self.int_cmp(&I16_CMP, Cmp::LeS)?,
+            I16x8GeS => self.int_cmp(&I16_CMP, Cmp::GeS)?,
+            I16x8LtU => self.int_cmp(&I16_CMP, Cmp::LtU)?,
+            I16x8GtU => self.int_cmp(&I16_CMP, Cmp::GtU)?,
+            I16x8LeU => self.int_cmp(&I16_CMP, Cmp::LeU)?,
+            I16x8GeU => self.int_cmp(&I16_CMP, Cmp::GeU)?,
+            I32x4Eq => self.int_cmp(&I32_CMP, Cmp::Eq)?,
+            I32x4Ne => self.int_cmp(&I32_CMP, Cmp::Ne)?,
+            I32x4LtS => self.int_cmp(&I32_CMP, Cmp::LtS)?,
+            I32x4GtS => self.int_cmp(&I32_CMP, Cmp::GtS)?,
+            I32x4LeS => self.int_cmp(&I32_CMP, Cmp::LeS)?,
+            I32x4GeS => self.int_cmp(&I32_CMP, Cmp::GeS)?,
+            I32x4LtU => self.int_cmp(&I32_CMP, Cmp::LtU)?,
+            I32x4GtU => self.int_cmp(&I32_CMP, Cmp::GtU)?,
+            I32x4LeU => self.int_cmp(&I32_CMP, Cmp::LeU)?,
+            I32x4GeU => self.int_cmp(&I32_CMP, Cmp::GeU)?,
+            I64x2Eq => self.int_cmp(&I64_CMP, Cmp::Eq)?,
+            I64x2Ne => self.int_cmp(&I64_CMP, Cmp::Ne)?,
             // pcmpgtq is SSE4.2.
             I64x2GtS | I64x2LtS | I64x2LeS | I64x2GeS
                 if !std::is_x86_feature_detected!("sse4.2") =>
             {
                 return Some(false);
             }
-            I64x2GtS => self.vbin(|a, x, y| asm!(a; pcmpgtq Rx(x), Rx(y))),
-            I64x2LtS => self.vbin_rev(|a, x, y| asm!(a; pcmpgtq Rx(y), Rx(x))),
-            I64x2LeS => self.vbin(|a, x, y| {
-                asm!(a; pcmpgtq Rx(x), Rx(y));
-                not(a, x);
-            }),
-            I64x2GeS => self.vbin_rev(|a, x, y| {
-                asm!(a; pcmpgtq Rx(y), Rx(x));
-                not(a, y);
-            }),
+            I64x2LtS => self.int_cmp(&I64_CMP, Cmp::LtS)?,
+            I64x2GtS => self.int_cmp(&I64_CMP, Cmp::GtS)?,
+            I64x2LeS => self.int_cmp(&I64_CMP, Cmp::LeS)?,
+            I64x2GeS => self.int_cmp(&I64_CMP, Cmp::GeS)?,
             // Float comparisons: cmpps's predicates are the spec's (ne is
             // the unordered one, true with a NaN); gt and ge mirror lt and
             // le.
