@@ -15,7 +15,7 @@ use std::hash::{Hash, Hasher};
 
 use arbitrary::Unstructured;
 use weft_ast::{ExternKind, Features, HeapType, ValType};
-use weft_interp::{Engine, Extern, Linker, Module, Store, StoreLimits, Trap, Value};
+use weft_interp::{Engine, Extern, Linker, MemoryMode, Module, Store, StoreLimits, Trap, Value};
 use weft_smith::{Config, Smith};
 
 /// A value as both engines can report it.
@@ -213,8 +213,15 @@ pub fn run_weft(case: &Case) -> Result<Run, String> {
     run_weft_on(case, Engine::Interp)
 }
 
-/// The run in weft on `engine` (the interpreter or the JIT).
+/// The run in weft on `engine` (the interpreter or the JIT), with
+/// explicitly bounds-checked memories.
 pub fn run_weft_on(case: &Case, engine: Engine) -> Result<Run, String> {
+    run_weft_with(case, engine, MemoryMode::Explicit)
+}
+
+/// The run in weft on `engine` in a store whose memories follow `mode`
+/// (`diff_interp_jit` runs the JIT on guard-page memories too).
+pub fn run_weft_with(case: &Case, engine: Engine, mode: MemoryMode) -> Result<Run, String> {
     let ast = weft_parser::parse_with(&case.wasm, case.features).map_err(|e| e.to_string())?;
     // Each export's parameter types as the module writes them (the
     // store's name canonical types), and which types are function types.
@@ -231,14 +238,17 @@ pub fn run_weft_on(case: &Case, engine: Engine) -> Result<Run, String> {
         })
         .collect();
     let module = Module::with_engine(ast, case.features, engine).map_err(|e| e.to_string())?;
-    let mut store = Store::with_limits(StoreLimits {
-        max_memory_bytes: MAX_MEMORY_BYTES as u64,
-        max_table_elements: MAX_TABLE_ELEMENTS as u64,
-        max_call_depth: 10_000,
-        max_stack_slots: 1 << 20,
-        max_exceptions: 1 << 12,
-        max_gc_bytes: 1 << 26,
-    });
+    let mut store = Store::with_memory_mode(
+        StoreLimits {
+            max_memory_bytes: MAX_MEMORY_BYTES as u64,
+            max_table_elements: MAX_TABLE_ELEMENTS as u64,
+            max_call_depth: 10_000,
+            max_stack_slots: 1 << 20,
+            max_exceptions: 1 << 12,
+            max_gc_bytes: 1 << 26,
+        },
+        mode,
+    );
     let mut run = Run::default();
     let instance = match Linker::new().instantiate(&mut store, &module) {
         Ok(i) => i,
