@@ -296,26 +296,49 @@ impl ValueStack {
     /// still reads it; in a cycle, the moves reading a register written
     /// first load from the slot instead (which is current). Only `to`'s registers are written.
     pub fn conform(from: &Cache, to: &Cache, e: &mut impl Emitter) {
-        let mut pending: Vec<(Loc, Loc, u32)> = Vec::new();
+        // At most one move per register: an array, not a heap allocation
+        // (this runs at every branch and block end), with how many moves
+        // read each register (a move is ready when none reads its
+        // destination).
+        let key = |l: Loc| match l {
+            Loc::Gpr(r) => Some(r as usize),
+            Loc::Xmm(r) => Some(16 + r as usize),
+            _ => None,
+        };
+        let mut buf = [(Loc::Slot, Loc::Slot, 0u32); 32];
+        let mut reads = [0u8; 32];
+        let mut n = 0;
         for (r, l) in to.pairs() {
             if from.at(r) != l {
                 let src = from.find(l).unwrap_or(Loc::Local(l));
-                pending.push((r, src, l));
+                if let Some(k) = key(src) {
+                    reads[k] += 1;
+                }
+                buf[n] = (r, src, l);
+                n += 1;
             }
         }
-        while !pending.is_empty() {
-            let ready = (0..pending.len()).find(|&i| {
-                let d = pending[i].0;
-                !pending.iter().any(|p| p.1 == d)
-            });
+        while n > 0 {
+            let ready = buf[..n]
+                .iter()
+                .position(|p| key(p.0).is_none_or(|k| reads[k] == 0));
             // In a cycle, any move goes first: those reading the register
-            // it writes read their locals' slots instead.
+            // it writes read their locals' slots instead. (Removed as
+            // `Vec::swap_remove` does: the last takes its place.)
             let i = ready.unwrap_or(0);
-            let (d, s, _) = pending.swap_remove(i);
-            for p in &mut pending {
+            let (d, s, _) = buf[i];
+            if let Some(k) = key(s) {
+                reads[k] -= 1;
+            }
+            n -= 1;
+            buf[i] = buf[n];
+            for p in &mut buf[..n] {
                 if p.1 == d {
                     p.1 = Loc::Local(p.2);
                 }
+            }
+            if let Some(k) = key(d) {
+                reads[k] = 0;
             }
             let dst = match d {
                 Loc::Gpr(r) => Dst::Gpr(r),
