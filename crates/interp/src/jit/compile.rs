@@ -1762,6 +1762,11 @@ impl<'a> FnCompiler<'a> {
     /// Spills registers and the top `n` entries: a call's arguments in
     /// their slots. Returns the first argument's slot.
     fn args_in_slots(&mut self, n: usize, results: &[bool]) -> u32 {
+        self.args_in_slots_for(n, slot_count(results))
+    }
+
+    /// [`Self::args_in_slots`] for results of `rs` slots.
+    fn args_in_slots_for(&mut self, n: usize, rs: u32) -> u32 {
         self.vs.spill_regs(&mut self.asm);
         let len = self.vs.len();
         let base = self
@@ -1770,14 +1775,22 @@ impl<'a> FnCompiler<'a> {
             .get(len - n)
             .map_or(self.vs.height(), |e| e.slot);
         self.vs.copy_top_to(n, base, &mut self.asm);
-        let rs: u32 = results.iter().map(|&w| if w { 2 } else { 1 }).sum();
         self.vs.max_slots = self.vs.max_slots.max(base + rs);
         base
     }
 
     fn call(&mut self, func: u32) -> Option<()> {
-        let (p, r) = self.func_sig(func)?;
-        let base = self.args_in_slots(p.len(), &r);
+        // The signature read where it is (no vectors made for it: calls
+        // are frequent).
+        let env = self.env;
+        let ty = env.ast.func_type(*env.func_types.get(func as usize)?)?;
+        let params = ty.params.len();
+        let rs = ty
+            .results
+            .iter()
+            .map(|&t| if wide(t) { 2 } else { 1 })
+            .sum();
+        let base = self.args_in_slots_for(params, rs);
         self.charge();
         let d = slot_disp(base);
         let defined = func.checked_sub(self.env.imported);
@@ -1800,7 +1813,9 @@ impl<'a> FnCompiler<'a> {
             }
         }
         self.check_exn();
-        self.call_results(p.len(), r);
+        let len = self.vs.len();
+        self.vs.truncate(len - params);
+        self.vs.push_slots(ty.results.iter().map(|&t| wide(t)));
         Some(())
     }
 
