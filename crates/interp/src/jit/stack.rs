@@ -297,54 +297,60 @@ impl ValueStack {
     /// first load from the slot instead (which is current). Only `to`'s registers are written.
     pub fn conform(from: &Cache, to: &Cache, e: &mut impl Emitter) {
         // At most one move per register: an array, not a heap allocation
-        // (this runs at every branch and block end), with how many moves
+        // (this runs at every branch and block end), each move as its
+        // destination's register number (SSE ones from 16), its source's
+        // (`SLOT`: its local's slot) and the local, with how many moves
         // read each register (a move is ready when none reads its
         // destination).
+        const SLOT: u8 = u8::MAX;
         let key = |l: Loc| match l {
-            Loc::Gpr(r) => Some(r as usize),
-            Loc::Xmm(r) => Some(16 + r as usize),
-            _ => None,
+            Loc::Gpr(r) => r,
+            Loc::Xmm(r) => 16 + r,
+            _ => SLOT,
         };
-        let mut buf = [(Loc::Slot, Loc::Slot, 0u32); 32];
+        let mut buf = [(0u8, 0u8, 0u32); 32];
         let mut reads = [0u8; 32];
         let mut n = 0;
         for (r, l) in to.pairs() {
             if from.at(r) != l {
-                let src = from.find(l).unwrap_or(Loc::Local(l));
-                if let Some(k) = key(src) {
-                    reads[k] += 1;
+                let src = from.find(l).map_or(SLOT, key);
+                if src != SLOT {
+                    reads[src as usize] += 1;
                 }
-                buf[n] = (r, src, l);
+                buf[n] = (key(r), src, l);
                 n += 1;
             }
         }
         while n > 0 {
-            let ready = buf[..n]
-                .iter()
-                .position(|p| key(p.0).is_none_or(|k| reads[k] == 0));
+            let ready = buf[..n].iter().position(|p| reads[p.0 as usize] == 0);
             // In a cycle, any move goes first: those reading the register
             // it writes read their locals' slots instead. (Removed as
             // `Vec::swap_remove` does: the last takes its place.)
             let i = ready.unwrap_or(0);
-            let (d, s, _) = buf[i];
-            if let Some(k) = key(s) {
-                reads[k] -= 1;
+            let (d, s, l) = buf[i];
+            if s != SLOT {
+                reads[s as usize] -= 1;
             }
             n -= 1;
             buf[i] = buf[n];
             for p in &mut buf[..n] {
                 if p.1 == d {
-                    p.1 = Loc::Local(p.2);
+                    p.1 = SLOT;
                 }
             }
-            if let Some(k) = key(d) {
-                reads[k] = 0;
-            }
-            let dst = match d {
-                Loc::Gpr(r) => Dst::Gpr(r),
-                Loc::Xmm(r) => Dst::Xmm(r),
-                _ => unreachable!("a cache register"),
-            };
+            reads[d as usize] = 0;
+            let (dst, s) = (
+                if d < 16 {
+                    Dst::Gpr(d)
+                } else {
+                    Dst::Xmm(d - 16)
+                },
+                match s {
+                    SLOT => Loc::Local(l),
+                    s if s < 16 => Loc::Gpr(s),
+                    s => Loc::Xmm(s - 16),
+                },
+            );
             e.mov(dst, s, 0, false);
         }
     }
