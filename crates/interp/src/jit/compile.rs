@@ -219,14 +219,13 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
         functions: ast.funcs.len() as u32,
         ..Stats::default()
     };
-    let mut compiled = Vec::with_capacity(ast.funcs.len());
-    for f in &ast.funcs {
-        let bad = ast.instrs(f.body).iter().find(|i| !supported(ast, i));
-        if let Some(i) = bad {
-            *stats.unsupported.entry(i.name()).or_default() += 1;
-        }
-        compiled.push(bad.is_none() && local_count(f) <= MAX_LOCALS);
-    }
+    // Every function is tried; the compile pass itself finds what it
+    // cannot translate (no scan of every instruction beforehand).
+    let compiled = ast
+        .funcs
+        .iter()
+        .map(|f| local_count(f) <= MAX_LOCALS)
+        .collect();
     let mut env = ModEnv {
         ast,
         func_types,
@@ -242,15 +241,23 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
         popcnt: std::is_x86_feature_detected!("popcnt"),
         sse41: std::is_x86_feature_detected!("sse4.1"),
     };
-    // A function that fails to compile after all (its frame too large)
-    // is dropped, and the others compiled again without direct calls to
-    // it.
+    // The functions that fail to compile (an instruction not compiled, or
+    // the frame too large) are dropped, all of one pass at once, and the
+    // others compiled again without direct calls to them (each pass drops
+    // one at least).
     let bodies = loop {
         match bodies(&env) {
             Ok(bodies) => break bodies,
-            Err(i) => {
-                env.compiled[i] = false;
-                *stats.unsupported.entry("(frame too large)").or_default() += 1;
+            Err(failed) => {
+                for i in failed {
+                    env.compiled[i] = false;
+                    let instrs = ast.instrs(ast.funcs[i].body);
+                    let why = instrs
+                        .iter()
+                        .find(|i| !supported(ast, i))
+                        .map_or("(frame too large)", |i| i.name());
+                    *stats.unsupported.entry(why).or_default() += 1;
+                }
             }
         }
     };
@@ -369,8 +376,8 @@ fn dump(buf: &dynasmrt::ExecutableBuffer, entries: &[Option<usize>]) {
 }
 
 /// The machine code of every function `env` marks compiled (`None` for
-/// the others), or the index of the first that fails to compile.
-fn bodies(env: &ModEnv<'_>) -> Result<Vec<Option<Body>>, usize> {
+/// the others), or the indices of those that fail to compile, in order.
+fn bodies(env: &ModEnv<'_>) -> Result<Vec<Option<Body>>, Vec<usize>> {
     let one = |(i, f): (usize, &weft_ast::Func)| {
         if !env.compiled[i] {
             return Ok(None);
@@ -381,15 +388,23 @@ fn bodies(env: &ModEnv<'_>) -> Result<Vec<Option<Body>>, usize> {
             .ok_or(i)
     };
     // With `parallel`, functions compile on rayon's threads; the result
-    // (code, and which function fails first) is the serial one.
+    // (code, and which functions fail) is the serial one.
     #[cfg(feature = "parallel")]
-    {
+    let all: Vec<Result<Option<Body>, usize>> = {
         use rayon::prelude::*;
-        let all: Vec<_> = env.ast.funcs.par_iter().enumerate().map(one).collect();
-        all.into_iter().collect()
-    }
+        env.ast.funcs.par_iter().enumerate().map(one).collect()
+    };
     #[cfg(not(feature = "parallel"))]
-    env.ast.funcs.iter().enumerate().map(one).collect()
+    let all: Vec<Result<Option<Body>, usize>> = env.ast.funcs.iter().enumerate().map(one).collect();
+    let failed: Vec<usize> = all
+        .iter()
+        .filter_map(|r| r.as_ref().err().copied())
+        .collect();
+    if failed.is_empty() {
+        Ok(all.into_iter().flatten().collect())
+    } else {
+        Err(failed)
+    }
 }
 
 /// The most locals a compiled function may declare (a larger frame stays
@@ -401,7 +416,8 @@ fn local_count(f: &weft_ast::Func) -> u64 {
 }
 
 /// Whether the compiler translates `i` (inline or through
-/// `helpers::instr`).
+/// `helpers::instr`): asked only of a function that failed to compile,
+/// to name what it could not translate.
 fn supported(ast: &weft_ast::Module, i: &Instr) -> bool {
     use Instr::*;
     match i {
@@ -777,7 +793,9 @@ struct FnCompiler<'a> {
     /// blocks deep into it.
     dead: bool,
     dead_depth: u32,
-    traps: BTreeMap<TrapCode, DynamicLabel>,
+    /// Each trap's label, once code branches to it, indexed by its code
+    /// (an array, not a map: `memory` asks for one per access).
+    traps: [Option<(TrapCode, DynamicLabel)>; TRAP_CODES],
     exit: DynamicLabel,
     calls: Vec<(usize, u32, usize)>,
     /// A comparison whose flags a following `br_if`/`if` branches on.
@@ -809,6 +827,14 @@ struct FnCompiler<'a> {
     /// Out-of-line fuel charges: each stub's label and where it returns.
     fuel_stubs: Vec<(DynamicLabel, DynamicLabel)>,
 }
+
+/// The bytes of machine code an instruction is expected to take (for
+/// sizing a function's assembler).
+const CODE_PER_INSTR: usize = 16;
+
+/// One more than the largest [`TrapCode`]: the length of
+/// `FnCompiler::traps`.
+const TRAP_CODES: usize = TrapCode::OutOfFuel as usize + 1;
 
 fn wide(t: ValType) -> bool {
     t == ValType::V128
@@ -863,7 +889,19 @@ impl<'a> FnCompiler<'a> {
             local_off.push(at);
             at += if w { 16 } else { 8 };
         }
-        let mut a = VecAssembler::<X64Relocation>::new(0);
+        // Sized from the body (about 12 bytes of code per instruction on
+        // real modules, a label and a relocation per few), so that the
+        // buffers rarely grow by copying.
+        let n = env.ast.instrs(f.body).len();
+        let mut a = VecAssembler::<X64Relocation>::new_with_capacity(
+            0,
+            n * CODE_PER_INSTR + 64,
+            0,
+            0,
+            n / 4 + 4,
+            0,
+            n / 2 + 4,
+        );
         let exit = a.new_dynamic_label();
         let unwind = a.new_dynamic_label();
         Some(FnCompiler {
@@ -878,7 +916,7 @@ impl<'a> FnCompiler<'a> {
             locals_bytes,
             dead: false,
             dead_depth: 0,
-            traps: BTreeMap::new(),
+            traps: [None; TRAP_CODES],
             exit,
             calls: Vec::new(),
             cond: None,
@@ -914,10 +952,9 @@ impl<'a> FnCompiler<'a> {
 
     fn trap(&mut self, code: TrapCode) -> DynamicLabel {
         let a = &mut self.asm.a;
-        *self
-            .traps
-            .entry(code)
-            .or_insert_with(|| a.new_dynamic_label())
+        self.traps[code as usize]
+            .get_or_insert_with(|| (code, a.new_dynamic_label()))
+            .1
     }
 
     /// Translates the body; `None` if the frame is too large.
@@ -1056,7 +1093,8 @@ impl<'a> FnCompiler<'a> {
             );
         }
         // Traps: the code in eax, then out through the trampoline.
-        for (code, label) in std::mem::take(&mut self.traps) {
+        // In the order of their codes.
+        for (code, label) in std::mem::take(&mut self.traps).into_iter().flatten() {
             asm!(a; =>label);
             if code == TrapCode::OutOfFuel {
                 // The interpreter's meaning: fuel stays at 0.
@@ -1082,6 +1120,9 @@ impl<'a> FnCompiler<'a> {
             return None;
         }
         let mut code = self.asm.a.finalize().ok()?;
+        // Kept until the module's layout: only its length (shrinking is
+        // in place).
+        code.shrink_to_fit();
         code[frame_patch - 4..frame_patch].copy_from_slice(&(frame as u32).to_le_bytes());
         Some(Body {
             code,
@@ -1721,6 +1762,11 @@ impl<'a> FnCompiler<'a> {
     /// Spills registers and the top `n` entries: a call's arguments in
     /// their slots. Returns the first argument's slot.
     fn args_in_slots(&mut self, n: usize, results: &[bool]) -> u32 {
+        self.args_in_slots_for(n, slot_count(results))
+    }
+
+    /// [`Self::args_in_slots`] for results of `rs` slots.
+    fn args_in_slots_for(&mut self, n: usize, rs: u32) -> u32 {
         self.vs.spill_regs(&mut self.asm);
         let len = self.vs.len();
         let base = self
@@ -1729,14 +1775,22 @@ impl<'a> FnCompiler<'a> {
             .get(len - n)
             .map_or(self.vs.height(), |e| e.slot);
         self.vs.copy_top_to(n, base, &mut self.asm);
-        let rs: u32 = results.iter().map(|&w| if w { 2 } else { 1 }).sum();
         self.vs.max_slots = self.vs.max_slots.max(base + rs);
         base
     }
 
     fn call(&mut self, func: u32) -> Option<()> {
-        let (p, r) = self.func_sig(func)?;
-        let base = self.args_in_slots(p.len(), &r);
+        // The signature read where it is (no vectors made for it: calls
+        // are frequent).
+        let env = self.env;
+        let ty = env.ast.func_type(*env.func_types.get(func as usize)?)?;
+        let params = ty.params.len();
+        let rs = ty
+            .results
+            .iter()
+            .map(|&t| if wide(t) { 2 } else { 1 })
+            .sum();
+        let base = self.args_in_slots_for(params, rs);
         self.charge();
         let d = slot_disp(base);
         let defined = func.checked_sub(self.env.imported);
@@ -1759,7 +1813,9 @@ impl<'a> FnCompiler<'a> {
             }
         }
         self.check_exn();
-        self.call_results(p.len(), r);
+        let len = self.vs.len();
+        self.vs.truncate(len - params);
+        self.vs.push_slots(ty.results.iter().map(|&t| wide(t)));
         Some(())
     }
 

@@ -296,32 +296,61 @@ impl ValueStack {
     /// still reads it; in a cycle, the moves reading a register written
     /// first load from the slot instead (which is current). Only `to`'s registers are written.
     pub fn conform(from: &Cache, to: &Cache, e: &mut impl Emitter) {
-        let mut pending: Vec<(Loc, Loc, u32)> = Vec::new();
+        // At most one move per register: an array, not a heap allocation
+        // (this runs at every branch and block end), each move as its
+        // destination's register number (SSE ones from 16), its source's
+        // (`SLOT`: its local's slot) and the local, with how many moves
+        // read each register (a move is ready when none reads its
+        // destination).
+        const SLOT: u8 = u8::MAX;
+        let key = |l: Loc| match l {
+            Loc::Gpr(r) => r,
+            Loc::Xmm(r) => 16 + r,
+            _ => SLOT,
+        };
+        let mut buf = [(0u8, 0u8, 0u32); 32];
+        let mut reads = [0u8; 32];
+        let mut n = 0;
         for (r, l) in to.pairs() {
             if from.at(r) != l {
-                let src = from.find(l).unwrap_or(Loc::Local(l));
-                pending.push((r, src, l));
+                let src = from.find(l).map_or(SLOT, key);
+                if src != SLOT {
+                    reads[src as usize] += 1;
+                }
+                buf[n] = (key(r), src, l);
+                n += 1;
             }
         }
-        while !pending.is_empty() {
-            let ready = (0..pending.len()).find(|&i| {
-                let d = pending[i].0;
-                !pending.iter().any(|p| p.1 == d)
-            });
+        while n > 0 {
+            let ready = buf[..n].iter().position(|p| reads[p.0 as usize] == 0);
             // In a cycle, any move goes first: those reading the register
-            // it writes read their locals' slots instead.
+            // it writes read their locals' slots instead. (Removed as
+            // `Vec::swap_remove` does: the last takes its place.)
             let i = ready.unwrap_or(0);
-            let (d, s, _) = pending.swap_remove(i);
-            for p in &mut pending {
+            let (d, s, l) = buf[i];
+            if s != SLOT {
+                reads[s as usize] -= 1;
+            }
+            n -= 1;
+            buf[i] = buf[n];
+            for p in &mut buf[..n] {
                 if p.1 == d {
-                    p.1 = Loc::Local(p.2);
+                    p.1 = SLOT;
                 }
             }
-            let dst = match d {
-                Loc::Gpr(r) => Dst::Gpr(r),
-                Loc::Xmm(r) => Dst::Xmm(r),
-                _ => unreachable!("a cache register"),
-            };
+            reads[d as usize] = 0;
+            let (dst, s) = (
+                if d < 16 {
+                    Dst::Gpr(d)
+                } else {
+                    Dst::Xmm(d - 16)
+                },
+                match s {
+                    SLOT => Loc::Local(l),
+                    s if s < 16 => Loc::Gpr(s),
+                    s => Loc::Xmm(s - 16),
+                },
+            );
             e.mov(dst, s, 0, false);
         }
     }
