@@ -2008,23 +2008,44 @@ impl<'a> FnCompiler<'a> {
     }
 
     fn call_indirect(&mut self, ty: u32, table: u32) -> Option<()> {
-        let (p, r) = self.block_type(BlockType::Func(ty))?;
-        let x = self.vs.pop();
-        let base = self.args_in_slots(p.len(), &r);
-        self.asm.mov(Dst::Gpr(RCX), x.loc, x.slot, false);
-        self.vs.free(x.loc);
-        let d = slot_disp(base);
-        asm!(self.asm.a
-            ; mov rdi, r15
-            ; mov esi, ty as i32
-            ; mov edx, table as i32
-            ; mov rax, QWORD helpers::tail_indirect as *const () as i64
-            ; call rax
-        );
-        self.call_resolved(d);
+        let (p, r, base) = self.resolve_callee(ty, Some(table))?;
+        self.call_resolved(slot_disp(base));
         self.check_exn();
         self.call_results(p.len(), r);
         Some(())
+    }
+
+    /// The common start of `call_indirect` (`table` given), `call_ref`
+    /// and their tail forms: the callee's operand popped, the arguments
+    /// in their slots, and `helpers::tail_indirect` or `helpers::tail_ref`
+    /// called to resolve, check and charge the callee (its answer in rax).
+    /// Returns the type's parameters and results and the arguments' base.
+    fn resolve_callee(
+        &mut self,
+        ty: u32,
+        table: Option<u32>,
+    ) -> Option<(Vec<bool>, Vec<bool>, u32)> {
+        let (p, r) = self.block_type(BlockType::Func(ty))?;
+        let x = self.vs.pop();
+        let base = self.args_in_slots(p.len(), &r);
+        let reg = if table.is_some() { RCX } else { RSI };
+        self.asm.mov(Dst::Gpr(reg), x.loc, x.slot, false);
+        self.vs.free(x.loc);
+        match table {
+            Some(table) => asm!(self.asm.a
+                ; mov rdi, r15
+                ; mov esi, ty as i32
+                ; mov edx, table as i32
+                ; mov rax, QWORD helpers::tail_indirect as *const () as i64
+                ; call rax
+            ),
+            None => asm!(self.asm.a
+                ; mov rdi, r15
+                ; mov rax, QWORD helpers::tail_ref as *const () as i64
+                ; call rax
+            ),
+        }
+        Some((p, r, base))
     }
 
     /// After `helpers::tail_indirect` or `helpers::tail_ref` resolved,
@@ -2167,52 +2188,22 @@ impl<'a> FnCompiler<'a> {
     /// `return_call_indirect`: the callee resolved, checked and charged
     /// by `helpers::tail_indirect`, then [`FnCompiler::tail_dispatch`].
     fn return_call_indirect(&mut self, ty: u32, table: u32) -> Option<()> {
-        let (p, r) = self.block_type(BlockType::Func(ty))?;
-        let x = self.vs.pop();
-        let base = self.args_in_slots(p.len(), &r);
-        self.asm.mov(Dst::Gpr(RCX), x.loc, x.slot, false);
-        self.vs.free(x.loc);
-        asm!(self.asm.a
-            ; mov rdi, r15
-            ; mov esi, ty as i32
-            ; mov edx, table as i32
-            ; mov rax, QWORD helpers::tail_indirect as *const () as i64
-            ; call rax
-        );
+        let (p, r, base) = self.resolve_callee(ty, Some(table))?;
         self.tail_dispatch(p, r, base)
     }
 
     /// `return_call_ref`: the null check and fuel in `helpers::tail_ref`,
     /// then [`FnCompiler::tail_dispatch`].
     fn return_call_ref(&mut self, ty: u32) -> Option<()> {
-        let (p, r) = self.block_type(BlockType::Func(ty))?;
-        let x = self.vs.pop();
-        let base = self.args_in_slots(p.len(), &r);
-        self.asm.mov(Dst::Gpr(RSI), x.loc, x.slot, false);
-        self.vs.free(x.loc);
-        asm!(self.asm.a
-            ; mov rdi, r15
-            ; mov rax, QWORD helpers::tail_ref as *const () as i64
-            ; call rax
-        );
+        let (p, r, base) = self.resolve_callee(ty, None)?;
         self.tail_dispatch(p, r, base)
     }
 
     /// `call_ref`: the null check and fuel in `helpers::tail_ref`, then
     /// the call ([`FnCompiler::call_resolved`]).
     fn call_ref(&mut self, ty: u32) -> Option<()> {
-        let (p, r) = self.block_type(BlockType::Func(ty))?;
-        let x = self.vs.pop();
-        let base = self.args_in_slots(p.len(), &r);
-        self.asm.mov(Dst::Gpr(RSI), x.loc, x.slot, false);
-        self.vs.free(x.loc);
-        let d = slot_disp(base);
-        asm!(self.asm.a
-            ; mov rdi, r15
-            ; mov rax, QWORD helpers::tail_ref as *const () as i64
-            ; call rax
-        );
-        self.call_resolved(d);
+        let (p, r, base) = self.resolve_callee(ty, None)?;
+        self.call_resolved(slot_disp(base));
         self.check_exn();
         self.call_results(p.len(), r);
         Some(())
