@@ -513,6 +513,18 @@ fn trampoline() -> Vec<u8> {
         ; mov rax, rdx
         ; call rsi
         ; xor eax, eax
+    );
+    return_to_host(&mut a);
+    a.finalize()
+        .expect("the trampoline has no unresolved labels")
+}
+
+/// The way out of compiled code to the host (a return from the entry
+/// trampoline, eax the trap code or 0): the native stack back to where the
+/// trampoline left it, its saved registers restored. The trampoline's
+/// own return, every function's exit and the guard-page trap stub end so.
+pub(crate) fn return_to_host(a: &mut VecAssembler<X64Relocation>) {
+    asm!(a
         ; mov rsp, [r15 + off::ENTRY_SP]
         ; add rsp, 8
         ; pop r15
@@ -523,8 +535,6 @@ fn trampoline() -> Vec<u8> {
         ; pop rbp
         ; ret
     );
-    a.finalize()
-        .expect("the trampoline has no unresolved labels")
 }
 
 /// A function's code before layout.
@@ -1102,18 +1112,8 @@ impl<'a> FnCompiler<'a> {
             }
             asm!(a; mov eax, code as i32; jmp =>self.exit);
         }
-        asm!(a
-            ; =>self.exit
-            ; mov rsp, [r15 + off::ENTRY_SP]
-            ; add rsp, 8
-            ; pop r15
-            ; pop r14
-            ; pop r13
-            ; pop r12
-            ; pop rbx
-            ; pop rbp
-            ; ret
-        );
+        asm!(a; =>self.exit);
+        return_to_host(a);
         let frame = 8 + self.locals_bytes as u64 + 8 * self.vs.max_slots as u64;
         let frame = frame.div_ceil(16) * 16;
         if frame > 1 << 30 {

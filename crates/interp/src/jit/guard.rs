@@ -59,7 +59,6 @@ use std::sync::atomic::{AtomicUsize, Ordering, fence};
 use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynasmApi, VecAssembler, dynasm};
 
-use crate::jit::ctx::off;
 use crate::jit::entry::TrapCode;
 
 /// Bytes of address space a guarded memory reserves: 4 GiB of memory and
@@ -178,16 +177,8 @@ pub(crate) fn trap_stub() -> Vec<u8> {
     dynasm!(a
         ; .arch x64
         ; mov eax, TrapCode::OutOfBounds as i32
-        ; mov rsp, [r15 + off::ENTRY_SP]
-        ; add rsp, 8
-        ; pop r15
-        ; pop r14
-        ; pop r13
-        ; pop r12
-        ; pop rbx
-        ; pop rbp
-        ; ret
     );
+    super::compile::return_to_host(&mut a);
     a.finalize().expect("the stub has no labels")
 }
 
