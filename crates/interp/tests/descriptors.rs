@@ -2,8 +2,11 @@
 //! testsuite does not check (a descriptor read back from a global, a
 //! descriptor branch both ways, linking by exactness through a `Linker`).
 
+mod common;
+
+use common::call;
 use weft_ast::Features;
-use weft_interp::{Error, Extern, Instance, Linker, Module, Store, Trap, Value};
+use weft_interp::{Error, Extern, Linker, Module, Store, Trap, Value};
 
 const FEATURES: Features = Features::ALL;
 
@@ -41,16 +44,6 @@ const TEXT: &str = r#"(module
 fn module(text: &str) -> Module {
     let ast = weft_wat::parse_module_with(text, FEATURES).expect("parses");
     Module::with_features(ast, FEATURES).expect("valid")
-}
-
-fn call(
-    store: &mut Store,
-    inst: Instance,
-    name: &str,
-    args: &[Value],
-) -> Result<Vec<Value>, Error> {
-    let f = store.export_func(inst, name).expect("exported function");
-    store.call(f, args)
 }
 
 #[test]

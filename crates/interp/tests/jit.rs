@@ -1157,6 +1157,7 @@ fn exceptions_are_caught_in_compiled_code_and_across_engines() {
     let s = m.jit_stats().expect("compiled");
     assert_eq!(s.interpreted, 0, "{:?}", s.unsupported);
     let i64s = |v: i64| Ok(vec![Value::I64(v)]);
+    let uncaught = || Err(Error::Trap(Trap::UncaughtException));
     type Case = (&'static str, Vec<Value>, Result<Vec<Value>, Error>);
     let cases: Vec<Case> = vec![
         ("local", i32s(&[0]), Ok(i32s(&[-1]))),
@@ -1175,27 +1176,11 @@ fn exceptions_are_caught_in_compiled_code_and_across_engines() {
         ("slow_catches", i32s(&[1]), Ok(i32s(&[11]))),
         ("slow_catches", i32s(&[4]), Ok(i32s(&[104]))),
         ("through_host", i32s(&[4]), Ok(i32s(&[104]))),
-        (
-            "through_host",
-            i32s(&[1]),
-            Err(Error::Trap(Trap::UncaughtException)),
-        ),
-        (
-            "thrower",
-            i32s(&[2]),
-            Err(Error::Trap(Trap::UncaughtException)),
-        ),
+        ("through_host", i32s(&[1]), uncaught()),
+        ("thrower", i32s(&[2]), uncaught()),
         ("tail", i32s(&[6]), Ok(i32s(&[106]))),
-        (
-            "tail",
-            i32s(&[1]),
-            Err(Error::Trap(Trap::UncaughtException)),
-        ),
-        (
-            "tail_indirect",
-            i32s(&[1]),
-            Err(Error::Trap(Trap::UncaughtException)),
-        ),
+        ("tail", i32s(&[1]), uncaught()),
+        ("tail_indirect", i32s(&[1]), uncaught()),
         ("tail_indirect", i32s(&[0]), Ok(i32s(&[0]))),
     ];
     for (name, args, want) in cases {

@@ -371,9 +371,10 @@ const TERNARY: &[&str] = &[
 /// Shift counts: in range, at and past the lane widths, negative.
 const COUNTS: &[i32] = &[0, 1, 3, 7, 8, 9, 15, 16, 17, 31, 32, 33, 63, 64, 65, -1];
 
-#[test]
-fn every_lowered_operation_agrees_with_the_interpreter_bit_for_bit() {
-    let mut text = String::from("(module\n");
+/// One exported function per binary, unary and ternary operation, named
+/// after it, taking its operands as parameters.
+fn lane_funcs() -> String {
+    let mut text = String::new();
     for op in BINARY {
         text += &format!(
             "(func (export \"{op}\") (param v128 v128) (result v128) ({op} (local.get 0) (local.get 1)))\n"
@@ -383,6 +384,19 @@ fn every_lowered_operation_agrees_with_the_interpreter_bit_for_bit() {
         text +=
             &format!("(func (export \"{op}\") (param v128) (result v128) ({op} (local.get 0)))\n");
     }
+    for op in TERNARY {
+        text += &format!(
+            "(func (export \"{op}\") (param v128 v128 v128) (result v128) \
+             ({op} (local.get 0) (local.get 1) (local.get 2)))\n"
+        );
+    }
+    text
+}
+
+#[test]
+fn every_lowered_operation_agrees_with_the_interpreter_bit_for_bit() {
+    let mut text = String::from("(module\n");
+    text += &lane_funcs();
     for op in TESTS {
         text +=
             &format!("(func (export \"{op}\") (param v128) (result i32) ({op} (local.get 0)))\n");
@@ -401,12 +415,6 @@ fn every_lowered_operation_agrees_with_the_interpreter_bit_for_bit() {
                 "(func (export \"{op} {c}\") (param v128) (result v128) ({op} (local.get 0) (i32.const {c})))\n"
             );
         }
-    }
-    for op in TERNARY {
-        text += &format!(
-            "(func (export \"{op}\") (param v128 v128 v128) (result v128) \
-             ({op} (local.get 0) (local.get 1) (local.get 2)))\n"
-        );
     }
     text += ")";
     let mut m = Both::new(&text);
@@ -487,21 +495,7 @@ fn random_inputs(n: usize) -> Vec<u128> {
 #[test]
 fn random_vectors_agree_with_the_interpreter() {
     let mut text = String::from("(module\n");
-    for op in BINARY {
-        text += &format!(
-            "(func (export \"{op}\") (param v128 v128) (result v128) ({op} (local.get 0) (local.get 1)))\n"
-        );
-    }
-    for op in UNARY {
-        text +=
-            &format!("(func (export \"{op}\") (param v128) (result v128) ({op} (local.get 0)))\n");
-    }
-    for op in TERNARY {
-        text += &format!(
-            "(func (export \"{op}\") (param v128 v128 v128) (result v128) \
-             ({op} (local.get 0) (local.get 1) (local.get 2)))\n"
-        );
-    }
+    text += &lane_funcs();
     text += ")";
     let mut m = Both::new(&text);
     let r = random_inputs(600);

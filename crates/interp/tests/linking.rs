@@ -6,7 +6,7 @@ mod common;
 use common::{memory, module};
 
 use weft_ast::FuncType;
-use weft_interp::{Error, Extern, Linker, Module, Store, Trap};
+use weft_interp::{Error, Extern, Linker, Memory, Module, Store, Trap};
 
 #[test]
 fn linking_errors_name_the_import() {
@@ -43,12 +43,18 @@ fn linking_errors_name_the_import() {
     linker.instantiate(&mut store, &module(ok)).unwrap();
 }
 
+/// A one-page memory and a linker that offers it as `env.mem`.
+fn env_memory(store: &mut Store) -> (Memory, Linker) {
+    let mem = memory(store, 1);
+    let mut linker = Linker::new();
+    linker.define("env", "mem", Extern::Memory(mem));
+    (mem, linker)
+}
+
 #[test]
 fn instantiation_initializes_in_order_and_traps_out_of_bounds() {
     let mut store = Store::new();
-    let mem = memory(&mut store, 1);
-    let mut linker = Linker::new();
-    linker.define("env", "mem", Extern::Memory(mem));
+    let (mem, linker) = env_memory(&mut store);
     // The first segment is written, the second is out of bounds: the
     // instantiation traps and the first write stays (Wasm 2.0 semantics).
     let m = module(
@@ -93,9 +99,7 @@ fn instantiation_initializes_in_order_and_traps_out_of_bounds() {
 fn wasm1_instantiation_checks_every_segment_before_writing() {
     let mut store = Store::new();
     store.set_segments_checked_first(true);
-    let mem = memory(&mut store, 1);
-    let mut linker = Linker::new();
-    linker.define("env", "mem", Extern::Memory(mem));
+    let (mem, linker) = env_memory(&mut store);
     // The data segment fits but the element segment does not: nothing is
     // written, and the failure is Wasm 1.0's, not a trap.
     let m = module(

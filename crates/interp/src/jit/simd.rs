@@ -120,6 +120,39 @@ static I64_CMP: LaneCmp = LaneCmp {
     unsigned: None,
 };
 
+/// One float lane width's primitives, from which `float_min_max` builds
+/// wasm's `min` and `max` (the `ps` or the `pd` form of each instruction).
+struct FloatLanes {
+    min: Op2,
+    max: Op2,
+    add: Op2,
+    /// Ones in the lanes where either operand is a NaN (`cmp*` with 3).
+    unordered: Op2,
+    or: Op2,
+    and: Op2,
+    /// `x` takes `y`'s lanes where xmm0's lane has its top bit set.
+    blend: Op2,
+}
+
+static F32_LANES: FloatLanes = FloatLanes {
+    min: |a, x, y| asm!(a; minps Rx(x), Rx(y)),
+    max: |a, x, y| asm!(a; maxps Rx(x), Rx(y)),
+    add: |a, x, y| asm!(a; addps Rx(x), Rx(y)),
+    unordered: |a, x, y| asm!(a; cmpps Rx(x), Rx(y), 3),
+    or: |a, x, y| asm!(a; orps Rx(x), Rx(y)),
+    and: |a, x, y| asm!(a; andps Rx(x), Rx(y)),
+    blend: |a, x, y| asm!(a; blendvps Rx(x), Rx(y)),
+};
+static F64_LANES: FloatLanes = FloatLanes {
+    min: |a, x, y| asm!(a; minpd Rx(x), Rx(y)),
+    max: |a, x, y| asm!(a; maxpd Rx(x), Rx(y)),
+    add: |a, x, y| asm!(a; addpd Rx(x), Rx(y)),
+    unordered: |a, x, y| asm!(a; cmppd Rx(x), Rx(y), 3),
+    or: |a, x, y| asm!(a; orpd Rx(x), Rx(y)),
+    and: |a, x, y| asm!(a; andpd Rx(x), Rx(y)),
+    blend: |a, x, y| asm!(a; blendvpd Rx(x), Rx(y)),
+};
+
 /// An integer lane comparison.
 #[derive(Clone, Copy)]
 enum Cmp {
@@ -219,6 +252,27 @@ impl FnCompiler<'_> {
             }
         }
         Some(())
+    }
+
+    /// wasm's lane-wise `min` (or `max`): the instruction both ways round,
+    /// or'd (and'd for max) so that -0 is below +0 where the two are
+    /// equal, and in lanes with a NaN, `a + b` (a NaN, as the
+    /// interpreter's `min32` gives).
+    fn float_min_max(&mut self, k: &FloatLanes, max: bool) {
+        const NAN_SUM: Reg = 15;
+        const MASK: Reg = 0;
+        let (pick, combine) = if max { (k.max, k.and) } else { (k.min, k.or) };
+        self.vbin_t(|a, x, y, t| {
+            asm!(a; movaps Rx(t), Rx(y));
+            pick(a, t, x);
+            asm!(a; movaps Rx(NAN_SUM), Rx(x));
+            (k.add)(a, NAN_SUM, y);
+            asm!(a; movaps Rx(MASK), Rx(x));
+            (k.unordered)(a, MASK, y);
+            pick(a, x, y);
+            combine(a, x, t);
+            (k.blend)(a, x, NAN_SUM);
+        })
     }
 
     /// A binary operation with a third register of its own: `f(a, x, y,
@@ -1003,61 +1057,10 @@ impl FnCompiler<'_> {
             F64x2Floor => self.vun(|a, x| asm!(a; roundpd Rx(x), Rx(x), 9)),
             F64x2Trunc => self.vun(|a, x| asm!(a; roundpd Rx(x), Rx(x), 11)),
             F64x2Nearest => self.vun(|a, x| asm!(a; roundpd Rx(x), Rx(x), 8)),
-            // min: minps both ways or'd (-0 below +0 where equal), and in
-            // lanes with a NaN, a + b (the interpreter's `min32`); max
-            // alike with and.
-            F32x4Min | F32x4RelaxedMin => self.vbin_t(|a, x, y, t| {
-                asm!(a
-                    ; movaps Rx(t), Rx(y)
-                    ; minps Rx(t), Rx(x)
-                    ; movaps xmm15, Rx(x)
-                    ; addps xmm15, Rx(y)
-                    ; movaps xmm0, Rx(x)
-                    ; cmpps xmm0, Rx(y), 3
-                    ; minps Rx(x), Rx(y)
-                    ; orps Rx(x), Rx(t)
-                    ; blendvps Rx(x), xmm15
-                )
-            }),
-            F32x4Max | F32x4RelaxedMax => self.vbin_t(|a, x, y, t| {
-                asm!(a
-                    ; movaps Rx(t), Rx(y)
-                    ; maxps Rx(t), Rx(x)
-                    ; movaps xmm15, Rx(x)
-                    ; addps xmm15, Rx(y)
-                    ; movaps xmm0, Rx(x)
-                    ; cmpps xmm0, Rx(y), 3
-                    ; maxps Rx(x), Rx(y)
-                    ; andps Rx(x), Rx(t)
-                    ; blendvps Rx(x), xmm15
-                )
-            }),
-            F64x2Min | F64x2RelaxedMin => self.vbin_t(|a, x, y, t| {
-                asm!(a
-                    ; movaps Rx(t), Rx(y)
-                    ; minpd Rx(t), Rx(x)
-                    ; movaps xmm15, Rx(x)
-                    ; addpd xmm15, Rx(y)
-                    ; movaps xmm0, Rx(x)
-                    ; cmppd xmm0, Rx(y), 3
-                    ; minpd Rx(x), Rx(y)
-                    ; orpd Rx(x), Rx(t)
-                    ; blendvpd Rx(x), xmm15
-                )
-            }),
-            F64x2Max | F64x2RelaxedMax => self.vbin_t(|a, x, y, t| {
-                asm!(a
-                    ; movaps Rx(t), Rx(y)
-                    ; maxpd Rx(t), Rx(x)
-                    ; movaps xmm15, Rx(x)
-                    ; addpd xmm15, Rx(y)
-                    ; movaps xmm0, Rx(x)
-                    ; cmppd xmm0, Rx(y), 3
-                    ; maxpd Rx(x), Rx(y)
-                    ; andpd Rx(x), Rx(t)
-                    ; blendvpd Rx(x), xmm15
-                )
-            }),
+            F32x4Min | F32x4RelaxedMin => self.float_min_max(&F32_LANES, false),
+            F32x4Max | F32x4RelaxedMax => self.float_min_max(&F32_LANES, true),
+            F64x2Min | F64x2RelaxedMin => self.float_min_max(&F64_LANES, false),
+            F64x2Max | F64x2RelaxedMax => self.float_min_max(&F64_LANES, true),
             // pmin(a, b) = b < a ? b : a, which is minps with b first
             // (minps keeps its first operand only where it is less).
             F32x4Pmin => self.vbin_rev(|a, x, y| asm!(a; minps Rx(y), Rx(x))),

@@ -142,25 +142,26 @@ pub(crate) fn ref_test(store: &Store, inst: u32, slot: u64, rt: RefType) -> bool
         HeapType::Abstract(a) => ref_test_abstract(store, slot, a),
         HeapType::Concrete(idx) => {
             let target = store.instances[inst as usize].types[idx as usize];
-            let actual = match store.registry.get(target).map(|t| &t.composite) {
-                Some(CompositeType::Func(_)) => crate::value::decode_ref(slot)
-                    .and_then(|f| store.funcs.get(f as usize))
-                    .map(|f| f.ty()),
-                _ => object(store, slot).map(|o| o.ty),
-            };
+            let actual = concrete_type(store, slot, target);
             actual.is_some_and(|a| a == target || store.registry.is_subtype(a, target))
         }
         // An exact type: the reference's own type and nothing below it.
         HeapType::Exact(idx) => {
             let target = store.instances[inst as usize].types[idx as usize];
-            let actual = match store.registry.get(target).map(|t| &t.composite) {
-                Some(CompositeType::Func(_)) => crate::value::decode_ref(slot)
-                    .and_then(|f| store.funcs.get(f as usize))
-                    .map(|f| f.ty()),
-                _ => object(store, slot).map(|o| o.ty),
-            };
-            actual == Some(target)
+            concrete_type(store, slot, target) == Some(target)
         }
+    }
+}
+
+/// The defined type of the non-null reference in `slot`, read as a
+/// function reference or a heap object according to `target`'s kind (the
+/// hierarchy the static type puts it in).
+fn concrete_type(store: &Store, slot: u64, target: CanonId) -> Option<CanonId> {
+    match store.registry.get(target).map(|t| &t.composite) {
+        Some(CompositeType::Func(_)) => crate::value::decode_ref(slot)
+            .and_then(|f| store.funcs.get(f as usize))
+            .map(|f| f.ty()),
+        _ => object(store, slot).map(|o| o.ty),
     }
 }
 
