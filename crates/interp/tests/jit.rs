@@ -16,18 +16,40 @@ fn module(text: &str, engine: Engine) -> Module {
 /// Calls `name` with `args` on both engines; both must agree, and the
 /// JIT's result is returned.
 fn both(text: &str, name: &str, args: &[Value]) -> Result<Vec<Value>, Error> {
-    let mut results = Vec::new();
-    for engine in [Engine::Interp, Engine::Jit] {
-        let m = module(text, engine);
-        let mut store = Store::new();
-        let inst = Linker::new()
-            .instantiate(&mut store, &m)
-            .expect("instantiates");
-        let f = store.export_func(inst, name).expect("exported");
-        results.push(store.call(f, args));
-    }
-    assert_eq!(results[0], results[1], "{name}{args:?}: interpreter vs JIT");
-    results.pop().expect("two results")
+    let [interp, jit] = [Engine::Interp, Engine::Jit].map(|e| metered(text, e, name, args, None));
+    assert_eq!(interp, jit, "{name}{args:?}: interpreter vs JIT");
+    jit.0
+}
+
+/// Calls `name` with `args` on a fresh instance of `text` run by
+/// `engine`, with `fuel` (or unmetered): the result and the fuel left.
+fn metered(
+    text: &str,
+    engine: Engine,
+    name: &str,
+    args: &[Value],
+    fuel: Option<u64>,
+) -> (Result<Vec<Value>, Error>, Option<u64>) {
+    let m = module(text, engine);
+    let mut store = Store::new();
+    let inst = Linker::new()
+        .instantiate(&mut store, &m)
+        .expect("instantiates");
+    store.set_fuel(fuel);
+    let f = store.export_func(inst, name).expect("exported");
+    let r = store.call(f, args);
+    (r, store.fuel())
+}
+
+/// Calls `name` with `args` and `fuel` on both engines: both must end
+/// alike, with the same fuel left.
+fn both_metered(text: &str, name: &str, args: &[Value], fuel: u64) {
+    let [interp, jit] =
+        [Engine::Interp, Engine::Jit].map(|e| metered(text, e, name, args, Some(fuel)));
+    assert_eq!(
+        interp, jit,
+        "{name}{args:?} with fuel {fuel}: interpreter vs JIT"
+    );
 }
 
 fn i32s(v: &[i32]) -> Vec<Value> {
@@ -698,19 +720,7 @@ fn gc_casts_and_function_references_are_compiled() {
 #[test]
 fn a_backward_br_on_cast_charges_fuel() {
     for fuel in [0, 5, 29, 30, 31, 32, 100] {
-        let mut seen = Vec::new();
-        for engine in [Engine::Interp, Engine::Jit] {
-            let m = module(GC, engine);
-            let mut store = Store::new();
-            let inst = Linker::new()
-                .instantiate(&mut store, &m)
-                .expect("instantiates");
-            store.set_fuel(Some(fuel));
-            let f = store.export_func(inst, "loop_cast").expect("exported");
-            let r = store.call(f, &i32s(&[30]));
-            seen.push((r, store.fuel()));
-        }
-        assert_eq!(seen[0], seen[1], "fuel {fuel}: interpreter vs JIT");
+        both_metered(GC, "loop_cast", &i32s(&[30]), fuel);
     }
 }
 
@@ -773,18 +783,7 @@ fn return_call_keeps_the_native_stack_constant() {
     assert_eq!(both(text, "grow", &i32s(&[4])), Ok(i32s(&[7])));
     // Fuel: one unit per tail call, as the interpreter charges.
     for fuel in [0, 1, 10, 11, 12, 100] {
-        let mut seen = Vec::new();
-        for engine in [Engine::Interp, Engine::Jit] {
-            let m = module(text, engine);
-            let mut store = Store::new();
-            let inst = Linker::new()
-                .instantiate(&mut store, &m)
-                .expect("instantiates");
-            store.set_fuel(Some(fuel));
-            let f = store.export_func(inst, "even").expect("exported");
-            seen.push((store.call(f, &i32s(&[10])), store.fuel()));
-        }
-        assert_eq!(seen[0], seen[1], "fuel {fuel}");
+        both_metered(text, "even", &i32s(&[10]), fuel);
     }
 }
 

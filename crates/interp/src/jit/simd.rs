@@ -153,6 +153,26 @@ static F64_LANES: FloatLanes = FloatLanes {
     blend: |a, x, y| asm!(a; blendvpd Rx(x), Rx(y)),
 };
 
+// The widenings of the low half's lanes (sign or zero extended, bytes to
+// words, words to doublewords, doublewords to quadwords) and the
+// multiplications the extended forms end with.
+const SXBW: Op2 = |a, x, y| asm!(a; pmovsxbw Rx(x), Rx(y));
+const ZXBW: Op2 = |a, x, y| asm!(a; pmovzxbw Rx(x), Rx(y));
+const SXWD: Op2 = |a, x, y| asm!(a; pmovsxwd Rx(x), Rx(y));
+const ZXWD: Op2 = |a, x, y| asm!(a; pmovzxwd Rx(x), Rx(y));
+const SXDQ: Op2 = |a, x, y| asm!(a; pmovsxdq Rx(x), Rx(y));
+const ZXDQ: Op2 = |a, x, y| asm!(a; pmovzxdq Rx(x), Rx(y));
+const MULLW: Op2 = |a, x, y| asm!(a; pmullw Rx(x), Rx(y));
+const MULLD: Op2 = |a, x, y| asm!(a; pmulld Rx(x), Rx(y));
+const MULDQ: Op2 = |a, x, y| asm!(a; pmuldq Rx(x), Rx(y));
+const MULUDQ: Op2 = |a, x, y| asm!(a; pmuludq Rx(x), Rx(y));
+
+/// Moves the high 64 bits of `x` down (for the `high` forms, which then
+/// widen like the low ones).
+fn high_half(a: &mut A, x: Reg) {
+    asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8);
+}
+
 /// An integer lane comparison.
 #[derive(Clone, Copy)]
 enum Cmp {
@@ -272,6 +292,40 @@ impl FnCompiler<'_> {
             pick(a, x, y);
             combine(a, x, t);
             (k.blend)(a, x, NAN_SUM);
+        })
+    }
+
+    /// `extend_low` (or `_high`): the half's lanes widened in place.
+    fn extend(&mut self, high: bool, widen: Op2) {
+        self.vun(|a, x| {
+            if high {
+                high_half(a, x);
+            }
+            widen(a, x, x);
+        })
+    }
+
+    /// `extmul_low` (or `_high`): both operands' halves widened, then
+    /// multiplied lane by lane.
+    fn extmul(&mut self, high: bool, widen: Op2, mul: Op2) {
+        self.vbin(|a, x, y| {
+            for r in [x, y] {
+                if high {
+                    high_half(a, r);
+                }
+                widen(a, r, r);
+            }
+            mul(a, x, y);
+        })
+    }
+
+    /// i64x2's `extmul`: the half's two 32-bit lanes moved to the even
+    /// places that `pmuldq`/`pmuludq` read, then multiplied to 64 bits.
+    fn extmul_even(&mut self, high: bool, mul: Op2) {
+        let order = if high { 0xfau8 as i8 } else { 0x50 };
+        self.vbin(|a, x, y| {
+            asm!(a; pshufd Rx(x), Rx(x), order; pshufd Rx(y), Rx(y), order);
+            mul(a, x, y);
         })
     }
 
@@ -555,9 +609,7 @@ impl FnCompiler<'_> {
             I8x16Splat => {
                 self.vun(|a, x| asm!(a; pxor xmm0, xmm0; pshufb Rx(x), xmm0));
             }
-            I16x8Splat => self.vun(|a, x| {
-                asm!(a; pshuflw Rx(x), Rx(x), 0; pshufd Rx(x), Rx(x), 0)
-            }),
+            I16x8Splat => self.vun(|a, x| asm!(a; pshuflw Rx(x), Rx(x), 0; pshufd Rx(x), Rx(x), 0)),
             I32x4Splat | F32x4Splat => self.vun(|a, x| asm!(a; pshufd Rx(x), Rx(x), 0)),
             I64x2Splat | F64x2Splat => self.vun(|a, x| asm!(a; punpcklqdq Rx(x), Rx(x))),
             // Lanes out, zero- or sign-extended as the interpreter pushes
@@ -807,18 +859,18 @@ impl FnCompiler<'_> {
                     ; psubq Rx(x), xmm0
                 )
             }),
-            I8x16Neg => self.vun(|a, x| {
-                asm!(a; pxor xmm0, xmm0; psubb xmm0, Rx(x); movaps Rx(x), xmm0)
-            }),
-            I16x8Neg => self.vun(|a, x| {
-                asm!(a; pxor xmm0, xmm0; psubw xmm0, Rx(x); movaps Rx(x), xmm0)
-            }),
-            I32x4Neg => self.vun(|a, x| {
-                asm!(a; pxor xmm0, xmm0; psubd xmm0, Rx(x); movaps Rx(x), xmm0)
-            }),
-            I64x2Neg => self.vun(|a, x| {
-                asm!(a; pxor xmm0, xmm0; psubq xmm0, Rx(x); movaps Rx(x), xmm0)
-            }),
+            I8x16Neg => {
+                self.vun(|a, x| asm!(a; pxor xmm0, xmm0; psubb xmm0, Rx(x); movaps Rx(x), xmm0))
+            }
+            I16x8Neg => {
+                self.vun(|a, x| asm!(a; pxor xmm0, xmm0; psubw xmm0, Rx(x); movaps Rx(x), xmm0))
+            }
+            I32x4Neg => {
+                self.vun(|a, x| asm!(a; pxor xmm0, xmm0; psubd xmm0, Rx(x); movaps Rx(x), xmm0))
+            }
+            I64x2Neg => {
+                self.vun(|a, x| asm!(a; pxor xmm0, xmm0; psubq xmm0, Rx(x); movaps Rx(x), xmm0))
+            }
             // A nibble table looked up for each half of each byte.
             I8x16Popcnt => self.vun_t(|a, x, t| {
                 ld(a, 15, &NIBBLES);
@@ -843,109 +895,30 @@ impl FnCompiler<'_> {
             I8x16NarrowI16x8U => self.vbin(|a, x, y| asm!(a; packuswb Rx(x), Rx(y))),
             I16x8NarrowI32x4S => self.vbin(|a, x, y| asm!(a; packssdw Rx(x), Rx(y))),
             I16x8NarrowI32x4U => self.vbin(|a, x, y| asm!(a; packusdw Rx(x), Rx(y))),
-            I16x8ExtendLowI8x16S => self.vun(|a, x| asm!(a; pmovsxbw Rx(x), Rx(x))),
-            I16x8ExtendLowI8x16U => self.vun(|a, x| asm!(a; pmovzxbw Rx(x), Rx(x))),
-            I32x4ExtendLowI16x8S => self.vun(|a, x| asm!(a; pmovsxwd Rx(x), Rx(x))),
-            I32x4ExtendLowI16x8U => self.vun(|a, x| asm!(a; pmovzxwd Rx(x), Rx(x))),
-            I64x2ExtendLowI32x4S => self.vun(|a, x| asm!(a; pmovsxdq Rx(x), Rx(x))),
-            I64x2ExtendLowI32x4U => self.vun(|a, x| asm!(a; pmovzxdq Rx(x), Rx(x))),
-            I16x8ExtendHighI8x16S => self.vun(|a, x| {
-                asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8; pmovsxbw Rx(x), Rx(x))
-            }),
-            I16x8ExtendHighI8x16U => self.vun(|a, x| {
-                asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8; pmovzxbw Rx(x), Rx(x))
-            }),
-            I32x4ExtendHighI16x8S => self.vun(|a, x| {
-                asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8; pmovsxwd Rx(x), Rx(x))
-            }),
-            I32x4ExtendHighI16x8U => self.vun(|a, x| {
-                asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8; pmovzxwd Rx(x), Rx(x))
-            }),
-            I64x2ExtendHighI32x4S => self.vun(|a, x| {
-                asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8; pmovsxdq Rx(x), Rx(x))
-            }),
-            I64x2ExtendHighI32x4U => self.vun(|a, x| {
-                asm!(a; pshufd Rx(x), Rx(x), 0xeeu8 as i8; pmovzxdq Rx(x), Rx(x))
-            }),
-            // Extended multiplications: both halves widened, then
-            // multiplied (i64x2: the 32-bit lanes moved to the even places
-            // pmuldq/pmuludq read).
-            I16x8ExtmulLowI8x16S => self.vbin(|a, x, y| {
-                asm!(a; pmovsxbw Rx(x), Rx(x); pmovsxbw Rx(y), Rx(y); pmullw Rx(x), Rx(y))
-            }),
-            I16x8ExtmulLowI8x16U => self.vbin(|a, x, y| {
-                asm!(a; pmovzxbw Rx(x), Rx(x); pmovzxbw Rx(y), Rx(y); pmullw Rx(x), Rx(y))
-            }),
-            I16x8ExtmulHighI8x16S => self.vbin(|a, x, y| {
-                asm!(a
-                    ; pshufd Rx(x), Rx(x), 0xeeu8 as i8
-                    ; pshufd Rx(y), Rx(y), 0xeeu8 as i8
-                    ; pmovsxbw Rx(x), Rx(x)
-                    ; pmovsxbw Rx(y), Rx(y)
-                    ; pmullw Rx(x), Rx(y)
-                )
-            }),
-            I16x8ExtmulHighI8x16U => self.vbin(|a, x, y| {
-                asm!(a
-                    ; pshufd Rx(x), Rx(x), 0xeeu8 as i8
-                    ; pshufd Rx(y), Rx(y), 0xeeu8 as i8
-                    ; pmovzxbw Rx(x), Rx(x)
-                    ; pmovzxbw Rx(y), Rx(y)
-                    ; pmullw Rx(x), Rx(y)
-                )
-            }),
-            I32x4ExtmulLowI16x8S => self.vbin(|a, x, y| {
-                asm!(a; pmovsxwd Rx(x), Rx(x); pmovsxwd Rx(y), Rx(y); pmulld Rx(x), Rx(y))
-            }),
-            I32x4ExtmulLowI16x8U => self.vbin(|a, x, y| {
-                asm!(a; pmovzxwd Rx(x), Rx(x); pmovzxwd Rx(y), Rx(y); pmulld Rx(x), Rx(y))
-            }),
-            I32x4ExtmulHighI16x8S => self.vbin(|a, x, y| {
-                asm!(a
-                    ; pshufd Rx(x), Rx(x), 0xeeu8 as i8
-                    ; pshufd Rx(y), Rx(y), 0xeeu8 as i8
-                    ; pmovsxwd Rx(x), Rx(x)
-                    ; pmovsxwd Rx(y), Rx(y)
-                    ; pmulld Rx(x), Rx(y)
-                )
-            }),
-            I32x4ExtmulHighI16x8U => self.vbin(|a, x, y| {
-                asm!(a
-                    ; pshufd Rx(x), Rx(x), 0xeeu8 as i8
-                    ; pshufd Rx(y), Rx(y), 0xeeu8 as i8
-                    ; pmovzxwd Rx(x), Rx(x)
-                    ; pmovzxwd Rx(y), Rx(y)
-                    ; pmulld Rx(x), Rx(y)
-                )
-            }),
-            I64x2ExtmulLowI32x4S => self.vbin(|a, x, y| {
-                asm!(a
-                    ; pshufd Rx(x), Rx(x), 0x50
-                    ; pshufd Rx(y), Rx(y), 0x50
-                    ; pmuldq Rx(x), Rx(y)
-                )
-            }),
-            I64x2ExtmulHighI32x4S => self.vbin(|a, x, y| {
-                asm!(a
-                    ; pshufd Rx(x), Rx(x), 0xfau8 as i8
-                    ; pshufd Rx(y), Rx(y), 0xfau8 as i8
-                    ; pmuldq Rx(x), Rx(y)
-                )
-            }),
-            I64x2ExtmulLowI32x4U => self.vbin(|a, x, y| {
-                asm!(a
-                    ; pshufd Rx(x), Rx(x), 0x50
-                    ; pshufd Rx(y), Rx(y), 0x50
-                    ; pmuludq Rx(x), Rx(y)
-                )
-            }),
-            I64x2ExtmulHighI32x4U => self.vbin(|a, x, y| {
-                asm!(a
-                    ; pshufd Rx(x), Rx(x), 0xfau8 as i8
-                    ; pshufd Rx(y), Rx(y), 0xfau8 as i8
-                    ; pmuludq Rx(x), Rx(y)
-                )
-            }),
+            I16x8ExtendLowI8x16S => self.extend(false, SXBW),
+            I16x8ExtendLowI8x16U => self.extend(false, ZXBW),
+            I32x4ExtendLowI16x8S => self.extend(false, SXWD),
+            I32x4ExtendLowI16x8U => self.extend(false, ZXWD),
+            I64x2ExtendLowI32x4S => self.extend(false, SXDQ),
+            I64x2ExtendLowI32x4U => self.extend(false, ZXDQ),
+            I16x8ExtendHighI8x16S => self.extend(true, SXBW),
+            I16x8ExtendHighI8x16U => self.extend(true, ZXBW),
+            I32x4ExtendHighI16x8S => self.extend(true, SXWD),
+            I32x4ExtendHighI16x8U => self.extend(true, ZXWD),
+            I64x2ExtendHighI32x4S => self.extend(true, SXDQ),
+            I64x2ExtendHighI32x4U => self.extend(true, ZXDQ),
+            I16x8ExtmulLowI8x16S => self.extmul(false, SXBW, MULLW),
+            I16x8ExtmulLowI8x16U => self.extmul(false, ZXBW, MULLW),
+            I16x8ExtmulHighI8x16S => self.extmul(true, SXBW, MULLW),
+            I16x8ExtmulHighI8x16U => self.extmul(true, ZXBW, MULLW),
+            I32x4ExtmulLowI16x8S => self.extmul(false, SXWD, MULLD),
+            I32x4ExtmulLowI16x8U => self.extmul(false, ZXWD, MULLD),
+            I32x4ExtmulHighI16x8S => self.extmul(true, SXWD, MULLD),
+            I32x4ExtmulHighI16x8U => self.extmul(true, ZXWD, MULLD),
+            I64x2ExtmulLowI32x4S => self.extmul_even(false, MULDQ),
+            I64x2ExtmulHighI32x4S => self.extmul_even(true, MULDQ),
+            I64x2ExtmulLowI32x4U => self.extmul_even(false, MULUDQ),
+            I64x2ExtmulHighI32x4U => self.extmul_even(true, MULUDQ),
             I32x4DotI16x8S => self.vbin(|a, x, y| asm!(a; pmaddwd Rx(x), Rx(y))),
             // Pairwise sums as multiply-adds by ones (u16: biased to
             // signed, the bias added back).
@@ -1036,18 +1009,18 @@ impl FnCompiler<'_> {
             F64x2Div => self.vbin(|a, x, y| asm!(a; divpd Rx(x), Rx(y))),
             F32x4Sqrt => self.vun(|a, x| asm!(a; sqrtps Rx(x), Rx(x))),
             F64x2Sqrt => self.vun(|a, x| asm!(a; sqrtpd Rx(x), Rx(x))),
-            F32x4Abs => self.vun(|a, x| {
-                asm!(a; pcmpeqd xmm0, xmm0; psrld xmm0, 1; andps Rx(x), xmm0)
-            }),
-            F64x2Abs => self.vun(|a, x| {
-                asm!(a; pcmpeqd xmm0, xmm0; psrlq xmm0, 1; andpd Rx(x), xmm0)
-            }),
-            F32x4Neg => self.vun(|a, x| {
-                asm!(a; pcmpeqd xmm0, xmm0; pslld xmm0, 31; xorps Rx(x), xmm0)
-            }),
-            F64x2Neg => self.vun(|a, x| {
-                asm!(a; pcmpeqd xmm0, xmm0; psllq xmm0, 63; xorpd Rx(x), xmm0)
-            }),
+            F32x4Abs => {
+                self.vun(|a, x| asm!(a; pcmpeqd xmm0, xmm0; psrld xmm0, 1; andps Rx(x), xmm0))
+            }
+            F64x2Abs => {
+                self.vun(|a, x| asm!(a; pcmpeqd xmm0, xmm0; psrlq xmm0, 1; andpd Rx(x), xmm0))
+            }
+            F32x4Neg => {
+                self.vun(|a, x| asm!(a; pcmpeqd xmm0, xmm0; pslld xmm0, 31; xorps Rx(x), xmm0))
+            }
+            F64x2Neg => {
+                self.vun(|a, x| asm!(a; pcmpeqd xmm0, xmm0; psllq xmm0, 63; xorpd Rx(x), xmm0))
+            }
             // roundps quiets a signalling NaN, as the interpreter does.
             F32x4Ceil => self.vun(|a, x| asm!(a; roundps Rx(x), Rx(x), 10)),
             F32x4Floor => self.vun(|a, x| asm!(a; roundps Rx(x), Rx(x), 9)),
