@@ -280,57 +280,40 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
             let a = c.s.pop();
             c.s.push_bool(a == b)
         }
-        V128Load { memarg } => {
-            let b = c.load::<16>(*memarg)?;
-            c.s.push_v128(u128::from_le_bytes(b))
-        }
+        V128Load { memarg } => load_v128::<16>(&mut c, *memarg, u128::from_le_bytes)?,
         V128Load8x8S { memarg } => {
-            let b = c.load::<8>(*memarg)?;
-            c.s.push_v128(from_i16s(b.map(|x| x as i8 as i16)))
+            load_v128::<8>(&mut c, *memarg, |b| from_i16s(b.map(|x| x as i8 as i16)))?
         }
         V128Load8x8U { memarg } => {
-            let b = c.load::<8>(*memarg)?;
-            c.s.push_v128(from_u16s(b.map(|x| x as u16)))
+            load_v128::<8>(&mut c, *memarg, |b| from_u16s(b.map(|x| x as u16)))?
         }
-        V128Load16x4S { memarg } => {
-            let b = c.load::<8>(*memarg)?;
-            c.s.push_v128(from_i32s(widen!(b, 2, 4, |x| i16::from_le_bytes(x) as i32)))
-        }
-        V128Load16x4U { memarg } => {
-            let b = c.load::<8>(*memarg)?;
-            c.s.push_v128(from_u32s(widen!(b, 2, 4, |x| u16::from_le_bytes(x) as u32)))
-        }
-        V128Load32x2S { memarg } => {
-            let b = c.load::<8>(*memarg)?;
-            c.s.push_v128(from_i64s(widen!(b, 4, 2, |x| i32::from_le_bytes(x) as i64)))
-        }
-        V128Load32x2U { memarg } => {
-            let b = c.load::<8>(*memarg)?;
-            c.s.push_v128(from_u64s(widen!(b, 4, 2, |x| u32::from_le_bytes(x) as u64)))
-        }
-        V128Load8Splat { memarg } => {
-            let b = c.load::<1>(*memarg)?;
-            c.s.push_v128(from_u8s([b[0]; 16]))
-        }
+        V128Load16x4S { memarg } => load_v128::<8>(&mut c, *memarg, |b| {
+            from_i32s(widen!(b, 2, 4, |x| i16::from_le_bytes(x) as i32))
+        })?,
+        V128Load16x4U { memarg } => load_v128::<8>(&mut c, *memarg, |b| {
+            from_u32s(widen!(b, 2, 4, |x| u16::from_le_bytes(x) as u32))
+        })?,
+        V128Load32x2S { memarg } => load_v128::<8>(&mut c, *memarg, |b| {
+            from_i64s(widen!(b, 4, 2, |x| i32::from_le_bytes(x) as i64))
+        })?,
+        V128Load32x2U { memarg } => load_v128::<8>(&mut c, *memarg, |b| {
+            from_u64s(widen!(b, 4, 2, |x| u32::from_le_bytes(x) as u64))
+        })?,
+        V128Load8Splat { memarg } => load_v128::<1>(&mut c, *memarg, |b| from_u8s([b[0]; 16]))?,
         V128Load16Splat { memarg } => {
-            let b = c.load::<2>(*memarg)?;
-            c.s.push_v128(from_u16s([u16::from_le_bytes(b); 8]))
+            load_v128::<2>(&mut c, *memarg, |b| from_u16s([u16::from_le_bytes(b); 8]))?
         }
         V128Load32Splat { memarg } => {
-            let b = c.load::<4>(*memarg)?;
-            c.s.push_v128(from_u32s([u32::from_le_bytes(b); 4]))
+            load_v128::<4>(&mut c, *memarg, |b| from_u32s([u32::from_le_bytes(b); 4]))?
         }
         V128Load64Splat { memarg } => {
-            let b = c.load::<8>(*memarg)?;
-            c.s.push_v128(from_u64s([u64::from_le_bytes(b); 2]))
+            load_v128::<8>(&mut c, *memarg, |b| from_u64s([u64::from_le_bytes(b); 2]))?
         }
         V128Load32Zero { memarg } => {
-            let b = c.load::<4>(*memarg)?;
-            c.s.push_v128(u32::from_le_bytes(b) as u128)
+            load_v128::<4>(&mut c, *memarg, |b| u32::from_le_bytes(b) as u128)?
         }
         V128Load64Zero { memarg } => {
-            let b = c.load::<8>(*memarg)?;
-            c.s.push_v128(u64::from_le_bytes(b) as u128)
+            load_v128::<8>(&mut c, *memarg, |b| u64::from_le_bytes(b) as u128)?
         }
         V128Store { memarg } => {
             let v = c.s.pop_v128();
@@ -503,6 +486,17 @@ fn load_lane<const N: usize>(c: &mut Access<'_>, m: MemArg, lane: u8) -> Result<
     let at = (lane as usize % (16 / N)) * N;
     v[at..at + N].copy_from_slice(&b);
     c.s.push_v128(u128::from_le_bytes(v));
+    Ok(())
+}
+
+/// A `v128.load` form: `N` bytes read, made a vector by `make`.
+fn load_v128<const N: usize>(
+    c: &mut Access<'_>,
+    m: MemArg,
+    make: impl FnOnce([u8; N]) -> u128,
+) -> Result<(), Trap> {
+    let b = c.load::<N>(m)?;
+    c.s.push_v128(make(b));
     Ok(())
 }
 
