@@ -418,7 +418,7 @@ impl FloatResult for f64 {
 /// A value's slot encoding: an `i32` (or `u32`, or a comparison's `bool`)
 /// zero-extended, an `f32` as its bits zero-extended, 64-bit values as
 /// they are.
-trait Slot: Sized {
+trait SlotValue: Sized {
     /// The value a slot holds.
     fn from_slot(s: u64) -> Self;
     /// The slot holding the value.
@@ -427,7 +427,7 @@ trait Slot: Sized {
 
 macro_rules! slot_ints {
     ($($t:ty => $via:ty,)*) => {$(
-        impl Slot for $t {
+        impl SlotValue for $t {
             #[inline(always)]
             fn from_slot(s: u64) -> Self {
                 s as $via as $t
@@ -448,7 +448,7 @@ slot_ints! {
 
 macro_rules! slot_floats {
     ($($t:ty => $bits:ty,)*) => {$(
-        impl Slot for $t {
+        impl SlotValue for $t {
             #[inline(always)]
             fn from_slot(s: u64) -> Self {
                 <$t>::from_bits(s as $bits)
@@ -465,7 +465,7 @@ slot_floats! {
     f64 => u64,
 }
 
-impl Slot for bool {
+impl SlotValue for bool {
     #[inline(always)]
     fn from_slot(s: u64) -> Self {
         s != 0
@@ -498,8 +498,8 @@ macro_rules! un_ops {
             pub(crate) fn call(self, x: u64) -> u64 {
                 match self {
                     $(UnFn::$name => {
-                        let $a = <$t as Slot>::from_slot(x);
-                        Slot::to_slot($e)
+                        let $a = <$t as SlotValue>::from_slot(x);
+                        SlotValue::to_slot($e)
                     })*
                 }
             }
@@ -634,10 +634,10 @@ macro_rules! trapping_ops {
         pub(crate) use for_each_trap_fn;
     };
     (@bin $f:ident $a:ident, $b:ident, $ta:ty, $tr:ty) => {
-        $f(<$ta as Slot>::from_slot($a), <$ta as Slot>::from_slot($b)).map(<$tr as Slot>::to_slot)
+        $f(<$ta as SlotValue>::from_slot($a), <$ta as SlotValue>::from_slot($b)).map(<$tr as SlotValue>::to_slot)
     };
     (@un $f:ident $a:ident, $b:ident, $ta:ty, $tr:ty) => {
-        $f(<$ta as Slot>::from_slot($a)).map(<$tr as Slot>::to_slot)
+        $f(<$ta as SlotValue>::from_slot($a)).map(<$tr as SlotValue>::to_slot)
     };
     (@arity bin) => { true };
     (@arity un) => { false };
