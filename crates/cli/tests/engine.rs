@@ -9,7 +9,7 @@ mod common;
 use std::path::PathBuf;
 use std::process::Output;
 
-use common::{stderr, temp, weft};
+use common::{fails_with, stderr, temp, weft};
 
 /// Whether this build has the JIT (what `weft_interp::Engine::available`
 /// says for it).
@@ -135,38 +135,32 @@ fn lazy_translation_still_rejects_an_invalid_function_never_called() {
 #[test]
 fn an_unknown_or_unavailable_engine_is_a_usage_error() {
     let m = file("engine_unknown.wat", PROGRAM);
-    let out = weft(&[
-        "run",
-        m.to_str().unwrap(),
-        "--engine",
-        "turbo",
-        "--invoke",
-        "add",
-        "1",
-        "2",
-    ]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("unknown engine 'turbo'"),
-        "{}",
-        stderr(&out)
-    );
-    if !JIT {
-        let out = weft(&[
+    fails_with(
+        &[
             "run",
             m.to_str().unwrap(),
             "--engine",
-            "jit",
+            "turbo",
             "--invoke",
             "add",
             "1",
             "2",
-        ]);
-        assert!(!out.status.success());
-        assert!(
-            stderr(&out).contains("not available in this build"),
-            "{}",
-            stderr(&out)
+        ],
+        "unknown engine 'turbo'",
+    );
+    if !JIT {
+        fails_with(
+            &[
+                "run",
+                m.to_str().unwrap(),
+                "--engine",
+                "jit",
+                "--invoke",
+                "add",
+                "1",
+                "2",
+            ],
+            "not available in this build",
         );
     }
 }
@@ -250,21 +244,18 @@ fn the_guard_memory_mode_gives_the_same_answers_and_traps() {
     let text = stdout(&out);
     assert!(out.status.success(), "{text}{}", stderr(&out));
     assert!(text.contains(" 0 failed"), "{text}");
-    let out = weft(&[
-        "run",
-        m,
-        "--memory-mode",
-        "fence",
-        "--invoke",
-        "add",
-        "1",
-        "2",
-    ]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("unknown memory mode 'fence'"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &[
+            "run",
+            m,
+            "--memory-mode",
+            "fence",
+            "--invoke",
+            "add",
+            "1",
+            "2",
+        ],
+        "unknown memory mode 'fence'",
     );
 }
 
@@ -335,7 +326,5 @@ fn compile_reports_functions_code_and_speed() {
         "compile_bad.wat",
         b"(module (func (result i32) (i64.const 0)))",
     );
-    let out = weft(&["compile", bad.to_str().unwrap()]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("type mismatch"), "{}", stderr(&out));
+    fails_with(&["compile", bad.to_str().unwrap()], "type mismatch");
 }

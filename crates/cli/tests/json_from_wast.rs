@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{stderr, temp, weft};
+use common::{fails_with, stderr, temp, weft};
 
 const SCRIPT: &str = r#"(module $m
   (func (export "inc") (param i32) (result i32) local.get 0 i32.const 1 i32.add)
@@ -60,54 +60,50 @@ fn bad_inputs_write_nothing() {
     std::fs::create_dir_all(&dir).unwrap();
     let json = dir.join("x.json");
     // Missing input.
-    let out = weft(&[
-        "json-from-wast".as_ref(),
-        "/nonexistent/x.wast".as_ref(),
-        "-o".as_ref(),
-        json.as_os_str(),
-    ]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("/nonexistent/x.wast: No such file"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &[
+            "json-from-wast".as_ref(),
+            "/nonexistent/x.wast".as_ref(),
+            "-o".as_ref(),
+            json.as_os_str(),
+        ],
+        "/nonexistent/x.wast: No such file",
     );
     // A binary module, not a script.
     let wasm = temp("x.wasm");
     std::fs::write(&wasm, b"\0asm\x01\0\0\0\xff").unwrap();
-    let out = weft(&[
-        "json-from-wast".as_ref(),
-        wasm.as_os_str(),
-        "-o".as_ref(),
-        json.as_os_str(),
-    ]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("malformed UTF-8"), "{}", stderr(&out));
+    fails_with(
+        &[
+            "json-from-wast".as_ref(),
+            wasm.as_os_str(),
+            "-o".as_ref(),
+            json.as_os_str(),
+        ],
+        "malformed UTF-8",
+    );
     // Not a script.
     let text = temp("x.wast");
     std::fs::write(&text, "hello").unwrap();
-    let out = weft(&[
-        "json-from-wast".as_ref(),
-        text.as_os_str(),
-        "-o".as_ref(),
-        json.as_os_str(),
-    ]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("x.wast:"), "{}", stderr(&out));
+    fails_with(
+        &[
+            "json-from-wast".as_ref(),
+            text.as_os_str(),
+            "-o".as_ref(),
+            json.as_os_str(),
+        ],
+        "x.wast:",
+    );
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
     // An output directory that does not exist.
     std::fs::write(&text, SCRIPT).unwrap();
-    let out = weft(&[
-        "json-from-wast".as_ref(),
-        text.as_os_str(),
-        "-o".as_ref(),
-        "/nonexistent/dir/x.json".as_ref(),
-    ]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("/nonexistent/dir/"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &[
+            "json-from-wast".as_ref(),
+            text.as_os_str(),
+            "-o".as_ref(),
+            "/nonexistent/dir/x.json".as_ref(),
+        ],
+        "/nonexistent/dir/",
     );
     // A command file whose module is missing.
     let out = weft(&[
@@ -118,11 +114,8 @@ fn bad_inputs_write_nothing() {
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
     std::fs::remove_file(dir.join("x.0.wasm")).unwrap();
-    let out = weft(&["wast".as_ref(), json.as_os_str()]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("x.0.wasm: No such file"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &["wast".as_ref(), json.as_os_str()],
+        "x.0.wasm: No such file",
     );
 }

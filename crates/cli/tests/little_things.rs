@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{stderr, temp, weft};
+use common::{fails_with, stderr, temp, weft};
 
 #[test]
 fn completions_for_each_shell() {
@@ -22,13 +22,7 @@ fn completions_for_each_shell() {
             "{shell}"
         );
     }
-    let out = weft(&["completions", "tcsh"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("invalid value 'tcsh'"),
-        "{}",
-        stderr(&out)
-    );
+    fails_with(&["completions", "tcsh"], "invalid value 'tcsh'");
 }
 
 #[test]

@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{stderr, temp, weft};
+use common::{fails_with, stderr, temp, weft};
 
 fn data(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -153,44 +153,32 @@ fn json_has_sections_and_instructions() {
 fn bad_inputs_are_refused_clearly() {
     let wat = data("objdump.wat");
     // No view asked for.
-    let out = weft(&["objdump".as_ref(), wat.as_os_str()]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("give at least one of -h"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &["objdump".as_ref(), wat.as_os_str()],
+        "give at least one of -h",
     );
     // A missing file.
-    let out = weft(&["objdump", "-d", "/nonexistent/none.wasm"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("/nonexistent/none.wasm: No such file"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &["objdump", "-d", "/nonexistent/none.wasm"],
+        "/nonexistent/none.wasm: No such file",
     );
     // Not a module.
     let bad = temp("bad.wasm");
     std::fs::write(&bad, "hello\n").unwrap();
-    let out = weft(&["objdump".as_ref(), "-d".as_ref(), bad.as_os_str()]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("magic header not detected at offset 0x0"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &["objdump".as_ref(), "-d".as_ref(), bad.as_os_str()],
+        "magic header not detected at offset 0x0",
     );
     // No such section.
-    let out = weft(&[
-        "objdump".as_ref(),
-        "-h".as_ref(),
-        "-j".as_ref(),
-        "Nope".as_ref(),
-        wat.as_os_str(),
-    ]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("no section named `Nope`"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &[
+            "objdump".as_ref(),
+            "-h".as_ref(),
+            "-j".as_ref(),
+            "Nope".as_ref(),
+            wat.as_os_str(),
+        ],
+        "no section named `Nope`",
     );
     // A body cut short: the headers are shown, then the error.
     let wasm = temp("cut.wasm");

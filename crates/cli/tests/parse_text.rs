@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{stderr, temp, weft};
+use common::{fails_with, stderr, temp, weft};
 
 const GOOD_TEXT: &str = "(module\n  (func (export \"f\") (result i32)\n    i32.const 7))\n";
 
@@ -99,17 +99,15 @@ fn check_only_sets_the_exit_status() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(out.stdout.is_empty() && out.stderr.is_empty());
 
-    let out = weft(&["parse".as_ref(), "--check".as_ref(), bad.as_os_str()]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains(":1:42: unexpected token"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &["parse".as_ref(), "--check".as_ref(), bad.as_os_str()],
+        ":1:42: unexpected token",
     );
 
-    let out = weft(&["parse".as_ref(), "--check".as_ref(), bad_binary.as_os_str()]);
-    assert!(!out.status.success());
-    assert!(stderr(&out).contains("at offset 0x9"), "{}", stderr(&out));
+    fails_with(
+        &["parse".as_ref(), "--check".as_ref(), bad_binary.as_os_str()],
+        "at offset 0x9",
+    );
 
     // --check promises no output, so it refuses -o.
     let out = weft(&[
@@ -129,17 +127,14 @@ fn features_apply_to_text() {
     std::fs::write(&input, "(func (drop (v128.const i64x2 0 0)))").unwrap();
     let out = weft(&["parse".as_ref(), "--check".as_ref(), input.as_os_str()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let out = weft(&[
-        "parse".as_ref(),
-        "--check".as_ref(),
-        "--features".as_ref(),
-        "wasm1".as_ref(),
-        input.as_os_str(),
-    ]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("simd.wat:1:14: unknown operator v128.const"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &[
+            "parse".as_ref(),
+            "--check".as_ref(),
+            "--features".as_ref(),
+            "wasm1".as_ref(),
+            input.as_os_str(),
+        ],
+        "simd.wat:1:14: unknown operator v128.const",
     );
 }

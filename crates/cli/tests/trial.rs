@@ -8,7 +8,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
 
-use common::{stderr, temp, weft};
+use common::{fails_with, stderr, temp, weft};
 
 fn file(name: &str, bytes: &[u8]) -> PathBuf {
     let path = temp(name);
@@ -344,13 +344,7 @@ fn legacy_exceptions_are_read_by_default_and_judged_by_flag() {
         let out = weft(&cmd);
         assert!(out.status.success(), "{cmd:?}: {}", stderr(&out));
     }
-    let out = weft(&["validate", p]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("--features +legacy-exceptions"),
-        "{}",
-        stderr(&out)
-    );
+    fails_with(&["validate", p], "--features +legacy-exceptions");
     assert!(
         weft(&["validate", p, "--features", "+legacy-exceptions"])
             .status
@@ -435,18 +429,12 @@ fn wast_fuel_bounds_a_script_that_loops_forever() {
 #[test]
 fn wast_and_spec_refuse_what_they_cannot_run() {
     let bad = file("bad.wast", b"(module)\n\xff\xfe");
-    let out = weft(&["wast", bad.to_str().unwrap()]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("malformed UTF-8 encoding at byte 9"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &["wast", bad.to_str().unwrap()],
+        "malformed UTF-8 encoding at byte 9",
     );
-    let out = weft(&["spec", "--filter", "no-such-file-anywhere"]);
-    assert!(!out.status.success());
-    assert!(
-        stderr(&out).contains("no testsuite file matches"),
-        "{}",
-        stderr(&out)
+    fails_with(
+        &["spec", "--filter", "no-such-file-anywhere"],
+        "no testsuite file matches",
     );
 }

@@ -31,3 +31,14 @@ pub fn weft<S: AsRef<OsStr>>(args: &[S]) -> Output {
 pub fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
+
+/// Runs `weft` with these arguments, which must fail with `needle` in
+/// its standard error; returns that standard error.
+#[allow(dead_code)]
+pub fn fails_with<S: AsRef<OsStr>>(args: &[S], needle: &str) -> String {
+    let out = weft(args);
+    let err = stderr(&out);
+    assert!(!out.status.success(), "succeeded; stderr: {err}");
+    assert!(err.contains(needle), "wanted {needle:?} in: {err}");
+    err
+}
