@@ -66,6 +66,9 @@ impl Translator<'_> {
         pops: u32,
         pushes: &[u8],
     ) -> Result<(), Error> {
+        // `ops::access` and `ops::gc` index the instance's memories,
+        // tables, segments and types by these (see `checks.rs`).
+        self.env.check_indices(instr)?;
         let at = self.pop_home_slots(pops)?;
         let top = at + pops;
         let instr = Box::new(instr.clone());
@@ -149,7 +152,6 @@ impl Translator<'_> {
     }
 
     pub(super) fn instr(&mut self, instr: &Instr) -> Result<(), Error> {
-        self.env.check_indices(instr)?;
         match instr {
             Instr::Unreachable => {
                 self.emit(Op::Unreachable);
@@ -275,6 +277,7 @@ impl Translator<'_> {
                 self.emit(Op::Call { func: *func, base });
             }
             Instr::CallIndirect { ty, table } => {
+                self.env.check_indices(instr)?;
                 let ft = self.env.func_type(*ty)?;
                 let (params, results) = (ft.params.clone(), ft.results.clone());
                 let index = self.pop()?;
@@ -296,6 +299,7 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             Instr::ReturnCallIndirect { ty, table } => {
+                self.env.check_indices(instr)?;
                 let params = self.env.func_type(*ty)?.params.clone();
                 let index = self.pop()?;
                 let index = self.read_kept(index);
@@ -369,7 +373,10 @@ impl Translator<'_> {
                 self.emit(Op::ThrowRef { r });
                 self.set_unreachable();
             }
-            Instr::TryTable { table } => self.try_table(table)?,
+            Instr::TryTable { table } => {
+                self.env.check_indices(instr)?;
+                self.try_table(table)?;
+            }
             Instr::Try { ty } => {
                 self.open(BlockKind::Try, *ty, None)?;
                 let h = self.handlers.len() as u32;
@@ -507,9 +514,6 @@ impl Translator<'_> {
                 // (those reads go home first, after that op).
                 if self.local_reads[off as usize] > 0 || !self.retarget(off) {
                     let v = self.pop()?;
-                    if v.width != w {
-                        return Err(Error::Invalid("type mismatch: local width"));
-                    }
                     match v.loc {
                         // The local keeps its value.
                         ValLoc::Local(s) if s == off => {}
@@ -556,9 +560,6 @@ impl Translator<'_> {
             Instr::GlobalSet { global } => {
                 let w = self.global_width(*global)?;
                 let v = self.pop()?;
-                if v.width as u32 != w {
-                    return Err(Error::Invalid("type mismatch: global width"));
-                }
                 let s = self.read(v);
                 self.emit(Op::GlobalSet {
                     s,
@@ -581,6 +582,7 @@ impl Translator<'_> {
                 });
             }
             Instr::RefFunc { func } => {
+                self.env.check_indices(instr)?;
                 let d = self.push_result(1);
                 self.emit_result(Op::RefFunc { d, func: *func });
             }

@@ -17,6 +17,13 @@
 //! Files: `lower.rs` (each instruction), `exceptions.rs` (`try_table`,
 //! legacy `try`), `checks.rs` (indices, and the bounds the executor relies
 //! on), `effect.rs` (slot effects of instructions kept as the AST's).
+//!
+//! The body was validated (or is taken on the caller's word, see
+//! `Module::new_unchecked`): the translator re-checks no types. What it
+//! still checks keeps it and the runtime from indexing out of range or
+//! overflowing on an invalid body (an index the runtime looks up, the
+//! stack not below a block's floor, a label that exists); such a body
+//! then computes garbage, in bounds.
 
 use weft_ast::{AddrType, BlockType, Func, FuncType, Instr, Module, TypeIdx, ValType};
 
