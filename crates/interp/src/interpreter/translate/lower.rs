@@ -152,6 +152,9 @@ impl Translator<'_> {
     }
 
     pub(super) fn instr(&mut self, instr: &Instr) -> Result<(), Error> {
+        // The module's types are read through this, not `self`, so that a
+        // signature is borrowed while the stack changes (not copied).
+        let env = self.env;
         match instr {
             Instr::Unreachable => {
                 self.emit(Op::Unreachable);
@@ -269,21 +272,19 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             Instr::Call { func } => {
-                let ft = self.env.type_of_func(*func)?;
-                let (params, results) = (ft.params.clone(), ft.results.clone());
-                let base = self.pop_home_types(&params)?;
+                let ft = env.type_of_func(*func)?;
+                let base = self.pop_home_types(&ft.params)?;
                 self.height = base;
-                self.push_types(&results);
+                self.push_types(&ft.results);
                 self.emit(Op::Call { func: *func, base });
             }
             Instr::CallIndirect { ty, table } => {
                 self.env.check_indices(instr)?;
-                let ft = self.env.func_type(*ty)?;
-                let (params, results) = (ft.params.clone(), ft.results.clone());
+                let ft = env.func_type(*ty)?;
                 let index = self.pop()?;
                 let index = self.read_kept(index);
-                let base = self.pop_home_types(&params)?;
-                self.push_types(&results);
+                let base = self.pop_home_types(&ft.params)?;
+                self.push_types(&ft.results);
                 self.emit(Op::CallIndirect {
                     ty: *ty,
                     base,
@@ -292,18 +293,17 @@ impl Translator<'_> {
                 });
             }
             Instr::ReturnCall { func } => {
-                let ft = self.env.type_of_func(*func)?;
-                let params = ft.params.clone();
-                let base = self.pop_home_types(&params)?;
+                let ft = env.type_of_func(*func)?;
+                let base = self.pop_home_types(&ft.params)?;
                 self.emit(Op::ReturnCall { func: *func, base });
                 self.set_unreachable();
             }
             Instr::ReturnCallIndirect { ty, table } => {
                 self.env.check_indices(instr)?;
-                let params = self.env.func_type(*ty)?.params.clone();
+                let params = &env.func_type(*ty)?.params;
                 let index = self.pop()?;
                 let index = self.read_kept(index);
-                let base = self.pop_home_types(&params)?;
+                let base = self.pop_home_types(params)?;
                 self.emit(Op::ReturnCallIndirect {
                     ty: *ty,
                     base,
@@ -313,19 +313,18 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             Instr::CallRef { ty } => {
-                let ft = self.env.func_type(*ty)?;
-                let (params, results) = (ft.params.clone(), ft.results.clone());
+                let ft = env.func_type(*ty)?;
                 let r = self.pop()?;
                 let r = self.read_kept(r);
-                let base = self.pop_home_types(&params)?;
-                self.push_types(&results);
+                let base = self.pop_home_types(&ft.params)?;
+                self.push_types(&ft.results);
                 self.emit(Op::CallRef { base, r });
             }
             Instr::ReturnCallRef { ty } => {
-                let params = self.env.func_type(*ty)?.params.clone();
+                let params = &env.func_type(*ty)?.params;
                 let r = self.pop()?;
                 let r = self.read_kept(r);
-                let base = self.pop_home_types(&params)?;
+                let base = self.pop_home_types(params)?;
                 self.emit(Op::ReturnCallRef { base, r });
                 self.set_unreachable();
             }
@@ -362,8 +361,8 @@ impl Translator<'_> {
                     .tags
                     .get(*tag as usize)
                     .ok_or(Error::Invalid("unknown tag"))?;
-                let params = self.env.func_type(ty)?.params.clone();
-                let base = self.pop_home_types(&params)?;
+                let params = &env.func_type(ty)?.params;
+                let base = self.pop_home_types(params)?;
                 self.emit(Op::Throw { tag: *tag, base });
                 self.set_unreachable();
             }
@@ -397,8 +396,8 @@ impl Translator<'_> {
                     .tags
                     .get(*tag as usize)
                     .ok_or(Error::Invalid("unknown tag"))?;
-                let params = self.env.func_type(ty)?.params.clone();
-                self.legacy_catch(Some(*tag), &params)?;
+                let params = &env.func_type(ty)?.params;
+                self.legacy_catch(Some(*tag), params)?;
             }
             Instr::CatchAll => self.legacy_catch(None, &[])?,
             Instr::Delegate { label } => {
