@@ -50,7 +50,7 @@ pub(crate) fn check_body<'m>(
     let check = needs_feature_check(ctx);
     for (k, ins) in body.iter().enumerate() {
         let k = k as u32;
-        step(ctx, st, ins, k, check).map_err(|e| at(e, Some(k)))?;
+        step(ctx, st, ins, check).map_err(|e| at(e, Some(k)))?;
     }
     end_body(st, func.ty).map_err(|e| at(e, None))
 }
@@ -93,24 +93,18 @@ pub(crate) fn begin_body<'m>(
             .extend(st.locals.iter().map(|&t| Packed::of_val(t)));
     }
     st.mem0_i32 = matches!(ctx.mems.first(), Some(t) if t.addr == AddrType::I32);
-    st.push_ctrl(Kind::Func, Tys::Empty, Tys::Many(&fty.results), u32::MAX);
+    st.push_ctrl(Kind::Func, Tys::Empty, Tys::Many(&fty.results));
     Ok(())
 }
 
-/// Checks instruction `k` of a body (the error carries its mnemonic, not
-/// yet its location).
+/// Checks the next instruction of a body (the error carries its
+/// mnemonic, not yet its location).
 #[inline(always)]
-pub(crate) fn step<'m>(
-    ctx: &Ctx<'m>,
-    st: &mut Stacks<'m>,
-    ins: &Instr,
-    k: u32,
-    check: bool,
-) -> Result<()> {
+pub(crate) fn step<'m>(ctx: &Ctx<'m>, st: &mut Stacks<'m>, ins: &Instr, check: bool) -> Result<()> {
     if st.ctrls.is_empty() {
         return Err(err("operators remaining after end of function"));
     }
-    step_open(ctx, st, ins, k, check)
+    step_open(ctx, st, ins, check)
 }
 
 /// [`step`] for a caller that knows the function frame is still open (the
@@ -120,16 +114,15 @@ pub(crate) fn step_open<'m>(
     ctx: &Ctx<'m>,
     st: &mut Stacks<'m>,
     ins: &Instr,
-    k: u32,
     check: bool,
 ) -> Result<()> {
     if check {
         Stacks::check_feature(ctx, ins)?;
     }
-    if st.instr_fast(ctx, ins, k) {
+    if st.instr_fast(ctx, ins) {
         return Ok(());
     }
-    st.instr(ctx, ins, k).map_err(|e| e.with_op(ins.name()))
+    st.instr(ctx, ins).map_err(|e| e.with_op(ins.name()))
 }
 
 /// The facts of a body whose instructions were all checked.
@@ -140,10 +133,6 @@ pub(crate) fn end_body(st: &mut Stacks<'_>, ty: TypeIdx) -> Result<FuncFacts> {
     Ok(FuncFacts {
         ty,
         num_locals: st.locals.len() as u32,
-        max_height: st.max_height as u32,
-        // Copied out at its exact size: the stacks keep the grown buffer
-        // for the next body, instead of regrowing a fresh one each time.
-        blocks: st.blocks.clone(),
     })
 }
 
@@ -173,8 +162,8 @@ pub(crate) fn check_const<'m>(
         return Ok(());
     }
     st.reset();
-    st.push_ctrl(Kind::Const, Tys::Empty, Tys::One(expected), u32::MAX);
-    for (k, ins) in instrs.iter().enumerate() {
+    st.push_ctrl(Kind::Const, Tys::Empty, Tys::One(expected));
+    for ins in instrs {
         if st.ctrls.is_empty() {
             return Err(err("constant expression required: operators after end"));
         }
@@ -220,7 +209,7 @@ pub(crate) fn check_const<'m>(
             )));
         }
         Stacks::check_feature(ctx, ins)?;
-        st.instr(ctx, ins, k as u32)?;
+        st.instr(ctx, ins)?;
     }
     if !st.ctrls.is_empty() {
         return Err(err("type mismatch: constant expression without end"));

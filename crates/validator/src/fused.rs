@@ -273,7 +273,7 @@ impl<const KEEP: bool> InstrSink for Checker<'_, '_, KEEP> {
         let k = self.k;
         self.k += 1;
         // The frame is open: `active` falls at the `end` that closes it.
-        if let Err(e) = step_open(self.ctx, &mut self.st, ins, k, self.check_features) {
+        if let Err(e) = step_open(self.ctx, &mut self.st, ins, self.check_features) {
             let e = e
                 .at(Location::Func {
                     func: self.func,

@@ -2,9 +2,8 @@
 //!
 //! [`validate`] checks a [`Module`] against the spec's validation rules
 //! for the proposals in a [`Features`] set and returns a [`ValidModule`]:
-//! every function's resolved type, and per defined function its maximum
-//! operand stack height and the facts about each block (types, `else` and
-//! `end` positions) that an engine needs for a one-pass translation.
+//! the module's types with their canonical ids, every function's type
+//! and each body's local count.
 //!
 //! From bytes, [`validate_bytes`] decodes and validates in one pass (each
 //! instruction checked as the decoder produces it; errors carry the byte
@@ -54,7 +53,7 @@ pub use canon::{CanonId, TypeRegistry};
 pub use error::{Error, Location};
 pub use fused::BinaryError;
 pub use subtype::Subtyping;
-pub use valid::{BlockFacts, FuncFacts, ValidModule};
+pub use valid::{FuncFacts, ValidModule};
 
 use weft_ast::{Features, Module};
 

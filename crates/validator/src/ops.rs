@@ -135,13 +135,13 @@ impl<'m> Stacks<'m> {
         Ok(())
     }
 
-    fn open_block(&mut self, ctx: &Ctx<'m>, kind: Kind, bt: BlockType, pos: u32) -> Result<()> {
+    fn open_block(&mut self, ctx: &Ctx<'m>, kind: Kind, bt: BlockType) -> Result<()> {
         let (params, results) = block_sig(ctx, bt)?;
         if kind == Kind::If {
             self.pop_expect(ctx, I32)?;
         }
         self.pop_vals(ctx, params)?;
-        self.enter_block(kind, bt, params, results, pos);
+        self.push_ctrl(kind, params, results);
         Ok(())
     }
 
@@ -179,8 +179,8 @@ impl<'m> Stacks<'m> {
         Ok(tys)
     }
 
-    /// Types an instruction at position `pos` of its body.
-    pub(crate) fn instr(&mut self, ctx: &Ctx<'m>, i: &Instr, pos: u32) -> Result<()> {
+    /// Types an instruction of a body or constant expression.
+    pub(crate) fn instr(&mut self, ctx: &Ctx<'m>, i: &Instr) -> Result<()> {
         use Instr as I;
         // The proposals the per-instruction check may skip (see
         // `INSTR_FEATURES`) are checked here: their instructions never take
@@ -190,18 +190,17 @@ impl<'m> Stacks<'m> {
         }
         match i {
             // ----- control -----
-            I::Block { ty } => self.open_block(ctx, Kind::Block, *ty, pos)?,
-            I::Loop { ty } => self.open_block(ctx, Kind::Loop, *ty, pos)?,
-            I::If { ty } => self.open_block(ctx, Kind::If, *ty, pos)?,
+            I::Block { ty } => self.open_block(ctx, Kind::Block, *ty)?,
+            I::Loop { ty } => self.open_block(ctx, Kind::Loop, *ty)?,
+            I::If { ty } => self.open_block(ctx, Kind::If, *ty)?,
             I::Else => {
                 let frame = self.pop_ctrl(ctx)?;
                 if frame.kind != Kind::If {
                     return Err(err("else without matching if"));
                 }
-                self.blocks[frame.block as usize].else_pos = pos;
-                self.push_ctrl(Kind::Else, frame.params, frame.results, frame.block);
+                self.push_ctrl(Kind::Else, frame.params, frame.results);
             }
-            I::End => self.end(ctx, pos)?,
+            I::End => self.end(ctx)?,
             I::Br { label } => {
                 self.branch_check(ctx, *label)?;
                 self.set_unreachable();
@@ -306,16 +305,16 @@ impl<'m> Stacks<'m> {
                         Catch::AllRef { .. } => check(&[], Some(EXNREF_NONNULL))?,
                     }
                 }
-                self.open_block(ctx, Kind::TryTable, table.ty, pos)?;
+                self.open_block(ctx, Kind::TryTable, table.ty)?;
             }
-            I::Try { ty } => self.open_block(ctx, Kind::Try, *ty, pos)?,
+            I::Try { ty } => self.open_block(ctx, Kind::Try, *ty)?,
             I::Catch { tag } => {
                 let f = ctx.tag_type(*tag)?;
                 let frame = self.pop_ctrl(ctx)?;
                 if !matches!(frame.kind, Kind::Try | Kind::Catch) {
                     return Err(err("catch found outside of a try block"));
                 }
-                self.push_ctrl(Kind::Catch, Tys::Empty, frame.results, frame.block);
+                self.push_ctrl(Kind::Catch, Tys::Empty, frame.results);
                 self.push_vals(Tys::Many(&f.params));
             }
             I::CatchAll => {
@@ -323,14 +322,13 @@ impl<'m> Stacks<'m> {
                 if !matches!(frame.kind, Kind::Try | Kind::Catch) {
                     return Err(err("catch_all found outside of a try block"));
                 }
-                self.push_ctrl(Kind::CatchAll, Tys::Empty, frame.results, frame.block);
+                self.push_ctrl(Kind::CatchAll, Tys::Empty, frame.results);
             }
             I::Delegate { label } => {
                 let frame = self.pop_ctrl(ctx)?;
                 if frame.kind != Kind::Try {
                     return Err(err("delegate found outside of a try block"));
                 }
-                self.blocks[frame.block as usize].end_pos = pos;
                 // The label counts from outside the try block.
                 self.label(*label)?;
                 self.push_vals(frame.results);
@@ -793,7 +791,7 @@ impl<'m> Stacks<'m> {
         Ok(())
     }
 
-    fn end(&mut self, ctx: &Ctx<'m>, pos: u32) -> Result<()> {
+    fn end(&mut self, ctx: &Ctx<'m>) -> Result<()> {
         let frame = self.pop_ctrl(ctx)?;
         if frame.kind == Kind::If {
             // An `if` without `else` behaves as if its else branch were
@@ -802,9 +800,6 @@ impl<'m> Stacks<'m> {
             if p.len() != r.len() || (0..p.len()).any(|k| !ctx.val_sub(p.get(k), r.get(k))) {
                 return Err(mismatch_if(frame.results));
             }
-        }
-        if frame.kind != Kind::Func && frame.kind != Kind::Const {
-            self.blocks[frame.block as usize].end_pos = pos;
         }
         self.push_vals(frame.results);
         Ok(())

@@ -5,7 +5,6 @@ use weft_ast::{BlockType, FuncType, SigType, ValType};
 
 use crate::ctx::{Ctx, Ty, ty_name};
 use crate::error::{Result, err};
-use crate::valid::BlockFacts;
 
 /// A short list of value types without allocating: block types name either
 /// nothing, one type, or a function type's list.
@@ -148,8 +147,6 @@ pub(crate) struct Frame<'m> {
     /// Length of the local-initialization log at entry.
     pub init_height: u32,
     pub unreachable: bool,
-    /// Index of this block's entry in the function's block facts.
-    pub block: u32,
 }
 
 impl<'m> Frame<'m> {
@@ -168,7 +165,6 @@ pub(crate) struct Stacks<'m> {
     /// Operand types, packed into one word each (see [`Packed`]).
     pub ops: Vec<Packed>,
     pub ctrls: Vec<Frame<'m>>,
-    pub max_height: usize,
     /// Type of every local (parameters first).
     pub locals: Vec<ValType>,
     /// Whether each local is initialized.
@@ -176,8 +172,6 @@ pub(crate) struct Stacks<'m> {
     /// Locals initialized since function entry, so that leaving a block can
     /// forget the initializations made inside it.
     pub init_log: Vec<u32>,
-    /// Facts about every block of the current function, in order.
-    pub blocks: Vec<BlockFacts>,
     /// Every local's type packed, for the fast path, when all of them are
     /// defaultable (initialized from the start, so `local.get` has nothing
     /// to track); empty otherwise, and the full rules judge.
@@ -204,11 +198,9 @@ impl<'m> Stacks<'m> {
         Stacks {
             ops: Vec::new(),
             ctrls: Vec::new(),
-            max_height: 0,
             locals: Vec::new(),
             inits: Vec::new(),
             init_log: Vec::new(),
-            blocks: Vec::new(),
             fast_locals: Vec::new(),
             mem0_i32: false,
             height: 0,
@@ -228,11 +220,9 @@ impl<'m> Stacks<'m> {
     pub fn reset(&mut self) {
         self.ops.clear();
         self.ctrls.clear();
-        self.max_height = 0;
         self.locals.clear();
         self.inits.clear();
         self.init_log.clear();
-        self.blocks.clear();
         self.fast_locals.clear();
         self.mem0_i32 = false;
         self.height = 0;
@@ -247,9 +237,6 @@ impl<'m> Stacks<'m> {
     #[inline(always)]
     fn push_packed(&mut self, p: Packed) {
         self.ops.push(p);
-        if self.ops.len() > self.max_height {
-            self.max_height = self.ops.len();
-        }
     }
 
     #[inline(always)]
@@ -353,7 +340,7 @@ impl<'m> Stacks<'m> {
         Ok(())
     }
 
-    pub fn push_ctrl(&mut self, kind: Kind, params: Tys<'m>, results: Tys<'m>, block: u32) {
+    pub fn push_ctrl(&mut self, kind: Kind, params: Tys<'m>, results: Tys<'m>) {
         let height = self.ops.len() as u32;
         self.ctrls.push(Frame {
             kind,
@@ -362,7 +349,6 @@ impl<'m> Stacks<'m> {
             height,
             init_height: self.init_log.len() as u32,
             unreachable: false,
-            block,
         });
         self.height = height;
         self.unreachable = false;
@@ -541,7 +527,7 @@ impl<'m> Stacks<'m> {
     /// frame and leaves the results where they are. An `if` without `else`
     /// only when it has neither parameters nor results.
     #[inline(always)]
-    fn fast_end(&mut self, pos: u32) -> bool {
+    fn fast_end(&mut self) -> bool {
         let Some(f) = self.ctrls.last() else {
             return false;
         };
@@ -553,22 +539,17 @@ impl<'m> Stacks<'m> {
         if !simple || !self.exactly(f.results) {
             return false;
         }
-        let (kind, block, init_height) = (f.kind, f.block, f.init_height);
+        let init_height = f.init_height;
         self.ctrls.pop();
         self.sync();
         self.reset_inits(init_height);
-        if kind != Kind::Func
-            && let Some(b) = self.blocks.get_mut(block as usize)
-        {
-            b.end_pos = pos;
-        }
         true
     }
 
     /// `block`, `loop` or `if` of an empty or single number type (the
     /// types that need no check).
     #[inline(always)]
-    fn fast_block(&mut self, kind: Kind, ty: BlockType, pos: u32) -> bool {
+    fn fast_block(&mut self, kind: Kind, ty: BlockType) -> bool {
         let results = match ty {
             BlockType::Empty => Tys::Empty,
             BlockType::Val(v @ (ValType::I32 | ValType::I64 | ValType::F32 | ValType::F64)) => {
@@ -582,32 +563,8 @@ impl<'m> Stacks<'m> {
             }
             self.ops.pop();
         }
-        self.enter_block(kind, ty, Tys::Empty, results, pos);
+        self.push_ctrl(kind, Tys::Empty, results);
         true
-    }
-
-    /// Opens a block's frame, its parameters (and an `if`'s condition)
-    /// already popped, and records its facts.
-    #[inline(always)]
-    pub fn enter_block(
-        &mut self,
-        kind: Kind,
-        ty: BlockType,
-        params: Tys<'m>,
-        results: Tys<'m>,
-        pos: u32,
-    ) {
-        let block = self.blocks.len() as u32;
-        self.blocks.push(BlockFacts {
-            pos,
-            else_pos: u32::MAX,
-            end_pos: u32::MAX,
-            height: self.ops.len() as u32,
-            ty,
-            params: params.len() as u32,
-            results: results.len() as u32,
-        });
-        self.push_ctrl(kind, params, results, block);
     }
 
     /// The types a branch to label `l` carries, when the label exists and
@@ -639,8 +596,7 @@ impl<'m> Stacks<'m> {
     /// valid, without entering [`Stacks::instr`], whose frame (a match over
     /// every instruction, many registers saved) costs more than their
     /// checks. `false` when it did nothing: not one of them, or a case the
-    /// full rules must judge (and word the error for). `pos` is the
-    /// instruction's index in its body.
+    /// full rules must judge (and word the error for).
     ///
     /// Inlined into the decoder's arms of the frequent instructions (those
     /// flagged `hot` in the table), where the match folds to the arm's one
@@ -649,13 +605,13 @@ impl<'m> Stacks<'m> {
     /// `opt-level = 1`) builds would compile the whole match at each site.
     #[cfg_attr(debug_assertions, inline(never))]
     #[cfg_attr(not(debug_assertions), inline(always))]
-    pub fn instr_fast(&mut self, ctx: &Ctx<'m>, i: &weft_ast::Instr, pos: u32) -> bool {
+    pub fn instr_fast(&mut self, ctx: &Ctx<'m>, i: &weft_ast::Instr) -> bool {
         use weft_ast::Instr as I;
         match *i {
-            I::End => return self.fast_end(pos),
-            I::Block { ty } => return self.fast_block(Kind::Block, ty, pos),
-            I::Loop { ty } => return self.fast_block(Kind::Loop, ty, pos),
-            I::If { ty } => return self.fast_block(Kind::If, ty, pos),
+            I::End => return self.fast_end(),
+            I::Block { ty } => return self.fast_block(Kind::Block, ty),
+            I::Loop { ty } => return self.fast_block(Kind::Loop, ty),
+            I::If { ty } => return self.fast_block(Kind::If, ty),
             I::Br { label } => {
                 if !self.fast_branch(label) {
                     return false;

@@ -1,46 +1,33 @@
-//! `ValidModule`: what validation learned, in the form engines consume.
+//! `ValidModule`: what validation learned about the module as a whole.
+//!
+//! Per body it records only the type and the local count. It used to
+//! carry each body's operand-stack high-water mark and, for every block,
+//! its type, entry height and `else`/`end` positions, "so that engines
+//! translate in one pass"; no engine read them, and none gains by them:
+//! an engine's frame is counted in its own slots (a `v128` is two of the
+//! interpreter's, a `try_table` clause delivers values the validator never
+//! pushes, a legacy `catch` keeps a hidden slot), and both engines walk a
+//! body once anyway, learning each block's type as it opens and patching
+//! forward branches at its end. Keeping them for a lazily translated
+//! module would have cost memory for every block of every function.
+//! (Measured in the commit that removed them.)
 
-use weft_ast::{BlockType, FuncType, SubType, TypeIdx, ValType};
+use weft_ast::{FuncType, SubType, TypeIdx};
 
 use crate::canon::CanonId;
 
-/// Facts about one structured instruction (`block`, `loop`, `if`, `try`,
-/// `try_table`) of a function body, in the order they open.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct BlockFacts {
-    /// Index in the body of the opening instruction.
-    pub pos: u32,
-    /// Index of the matching `else` (or `u32::MAX` when there is none).
-    pub else_pos: u32,
-    /// Index of the matching `end` (or of the `delegate` that closes a
-    /// legacy `try`).
-    pub end_pos: u32,
-    /// Operand stack height at entry, below the block's parameters.
-    pub height: u32,
-    /// The block type as written.
-    pub ty: BlockType,
-    /// Number of parameters.
-    pub params: u32,
-    /// Number of results.
-    pub results: u32,
-}
-
 /// Facts about one defined function's body.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct FuncFacts {
     /// Its type index.
     pub ty: TypeIdx,
     /// Number of locals, parameters included.
     pub num_locals: u32,
-    /// The highest the operand stack gets (parameters and locals not
-    /// counted).
-    pub max_height: u32,
-    /// Every block of the body, in opening order.
-    pub blocks: Vec<BlockFacts>,
 }
 
-/// A module that passed validation, with what an engine needs so that it
-/// does not have to re-derive anything.
+/// A module that passed validation: its types as the validator resolved
+/// them (canonical ids for cross-module type equality) and every
+/// function's type.
 #[derive(Clone, Debug, Default)]
 pub struct ValidModule {
     /// The module's types, by type index.
@@ -82,22 +69,5 @@ impl ValidModule {
     pub fn func_facts(&self, func: u32) -> Option<&FuncFacts> {
         func.checked_sub(self.num_imported_funcs)
             .and_then(|i| self.funcs.get(i as usize))
-    }
-
-    /// A block's parameter types.
-    pub fn block_params(&self, block: &BlockFacts) -> &[ValType] {
-        match block.ty {
-            BlockType::Func(t) => &self.func_type_at(t).params,
-            _ => &[],
-        }
-    }
-
-    /// A block's result types.
-    pub fn block_results<'a>(&'a self, block: &'a BlockFacts) -> &'a [ValType] {
-        match &block.ty {
-            BlockType::Func(t) => &self.func_type_at(*t).results,
-            BlockType::Val(v) => std::slice::from_ref(v),
-            BlockType::Empty => &[],
-        }
     }
 }

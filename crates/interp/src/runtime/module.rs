@@ -291,9 +291,10 @@ impl Module {
 
     /// Translates every function body of a module the caller has already
     /// validated (`weft_validator::validate`). Translation checks every
-    /// index and the stack heights, rejecting what it cannot make sense of
-    /// with [`Error::Invalid`]; it checks no value types, so an invalid
-    /// module it lets through computes garbage, but stays in bounds.
+    /// index the runtime looks up and the stack heights, rejecting what it
+    /// cannot make sense of with [`Error::Invalid`]; it checks no value
+    /// types, so an invalid module it lets through computes garbage, but
+    /// stays in bounds.
     pub fn new_unchecked(ast: weft_ast::Module) -> Result<Module, Error> {
         let m = Module::untranslated(ast);
         for i in 0..m.0.ast.funcs.len() {

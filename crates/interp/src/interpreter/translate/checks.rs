@@ -1,15 +1,28 @@
-//! The checks the interpreter relies on: every index an instruction names
-//! exists (`Env::check_indices`), and the finished code stays in bounds
-//! (`in_bounds`), which is what makes the executor's unchecked op fetches
-//! and frame accesses sound. One visible test instead of trusting every
-//! path of the translator.
+//! The checks the interpreter relies on: every index the runtime will
+//! look up exists (`Env::check_indices`), and the finished code stays in
+//! bounds (`in_bounds`), which is what makes the executor's unchecked op
+//! fetches and frame accesses sound. One visible test instead of trusting
+//! every path of the translator.
+//!
+//! They are not validation: a module `Module::new` translates passed the
+//! validator, which said everything these say and more. They stay because
+//! `Module::new_unchecked` and `Module::lazy_unchecked` take modules on
+//! the caller's word (and a fuzzer's mutants), and the runtime must stay
+//! memory-safe and panic-free for those too: `ops::access` and `ops::gc`
+//! index the instance's memories, tables, segments and types with the
+//! instruction's index, the `ref.func` handler reads the instance's
+//! functions unchecked, and the executor reads frame slots unchecked.
+//! So `check_indices` runs only where such an index enters the code (an
+//! instruction kept as the AST's, `call_indirect`, `ref.func`,
+//! `try_table`), not on every instruction: calls, globals, locals, tags
+//! and labels are looked up where they are lowered, which checks them.
 
 use super::*;
 
 impl Env<'_> {
     /// Checks that every index an instruction names exists, so that even a
     /// module that skipped validation cannot make execution index out of
-    /// range.
+    /// range (see the file's comment for where it is called).
     pub(super) fn check_indices(&self, i: &Instr) -> Result<(), Error> {
         use Instr::*;
         let ok = |idx: u32, len: usize| (idx as usize) < len;

@@ -66,6 +66,9 @@ impl Translator<'_> {
         pops: u32,
         pushes: &[u8],
     ) -> Result<(), Error> {
+        // `ops::access` and `ops::gc` index the instance's memories,
+        // tables, segments and types by these (see `checks.rs`).
+        self.env.check_indices(instr)?;
         let at = self.pop_home_slots(pops)?;
         let top = at + pops;
         let instr = Box::new(instr.clone());
@@ -149,7 +152,9 @@ impl Translator<'_> {
     }
 
     pub(super) fn instr(&mut self, instr: &Instr) -> Result<(), Error> {
-        self.env.check_indices(instr)?;
+        // The module's types are read through this, not `self`, so that a
+        // signature is borrowed while the stack changes (not copied).
+        let env = self.env;
         match instr {
             Instr::Unreachable => {
                 self.emit(Op::Unreachable);
@@ -267,20 +272,19 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             Instr::Call { func } => {
-                let ft = self.env.type_of_func(*func)?;
-                let (params, results) = (ft.params.clone(), ft.results.clone());
-                let base = self.pop_home_types(&params)?;
+                let ft = env.type_of_func(*func)?;
+                let base = self.pop_home_types(&ft.params)?;
                 self.height = base;
-                self.push_types(&results);
+                self.push_types(&ft.results);
                 self.emit(Op::Call { func: *func, base });
             }
             Instr::CallIndirect { ty, table } => {
-                let ft = self.env.func_type(*ty)?;
-                let (params, results) = (ft.params.clone(), ft.results.clone());
+                self.env.check_indices(instr)?;
+                let ft = env.func_type(*ty)?;
                 let index = self.pop()?;
                 let index = self.read_kept(index);
-                let base = self.pop_home_types(&params)?;
-                self.push_types(&results);
+                let base = self.pop_home_types(&ft.params)?;
+                self.push_types(&ft.results);
                 self.emit(Op::CallIndirect {
                     ty: *ty,
                     base,
@@ -289,17 +293,17 @@ impl Translator<'_> {
                 });
             }
             Instr::ReturnCall { func } => {
-                let ft = self.env.type_of_func(*func)?;
-                let params = ft.params.clone();
-                let base = self.pop_home_types(&params)?;
+                let ft = env.type_of_func(*func)?;
+                let base = self.pop_home_types(&ft.params)?;
                 self.emit(Op::ReturnCall { func: *func, base });
                 self.set_unreachable();
             }
             Instr::ReturnCallIndirect { ty, table } => {
-                let params = self.env.func_type(*ty)?.params.clone();
+                self.env.check_indices(instr)?;
+                let params = &env.func_type(*ty)?.params;
                 let index = self.pop()?;
                 let index = self.read_kept(index);
-                let base = self.pop_home_types(&params)?;
+                let base = self.pop_home_types(params)?;
                 self.emit(Op::ReturnCallIndirect {
                     ty: *ty,
                     base,
@@ -309,19 +313,18 @@ impl Translator<'_> {
                 self.set_unreachable();
             }
             Instr::CallRef { ty } => {
-                let ft = self.env.func_type(*ty)?;
-                let (params, results) = (ft.params.clone(), ft.results.clone());
+                let ft = env.func_type(*ty)?;
                 let r = self.pop()?;
                 let r = self.read_kept(r);
-                let base = self.pop_home_types(&params)?;
-                self.push_types(&results);
+                let base = self.pop_home_types(&ft.params)?;
+                self.push_types(&ft.results);
                 self.emit(Op::CallRef { base, r });
             }
             Instr::ReturnCallRef { ty } => {
-                let params = self.env.func_type(*ty)?.params.clone();
+                let params = &env.func_type(*ty)?.params;
                 let r = self.pop()?;
                 let r = self.read_kept(r);
-                let base = self.pop_home_types(&params)?;
+                let base = self.pop_home_types(params)?;
                 self.emit(Op::ReturnCallRef { base, r });
                 self.set_unreachable();
             }
@@ -358,8 +361,8 @@ impl Translator<'_> {
                     .tags
                     .get(*tag as usize)
                     .ok_or(Error::Invalid("unknown tag"))?;
-                let params = self.env.func_type(ty)?.params.clone();
-                let base = self.pop_home_types(&params)?;
+                let params = &env.func_type(ty)?.params;
+                let base = self.pop_home_types(params)?;
                 self.emit(Op::Throw { tag: *tag, base });
                 self.set_unreachable();
             }
@@ -369,7 +372,10 @@ impl Translator<'_> {
                 self.emit(Op::ThrowRef { r });
                 self.set_unreachable();
             }
-            Instr::TryTable { table } => self.try_table(table)?,
+            Instr::TryTable { table } => {
+                self.env.check_indices(instr)?;
+                self.try_table(table)?;
+            }
             Instr::Try { ty } => {
                 self.open(BlockKind::Try, *ty, None)?;
                 let h = self.handlers.len() as u32;
@@ -390,8 +396,8 @@ impl Translator<'_> {
                     .tags
                     .get(*tag as usize)
                     .ok_or(Error::Invalid("unknown tag"))?;
-                let params = self.env.func_type(ty)?.params.clone();
-                self.legacy_catch(Some(*tag), &params)?;
+                let params = &env.func_type(ty)?.params;
+                self.legacy_catch(Some(*tag), params)?;
             }
             Instr::CatchAll => self.legacy_catch(None, &[])?,
             Instr::Delegate { label } => {
@@ -507,9 +513,6 @@ impl Translator<'_> {
                 // (those reads go home first, after that op).
                 if self.local_reads[off as usize] > 0 || !self.retarget(off) {
                     let v = self.pop()?;
-                    if v.width != w {
-                        return Err(Error::Invalid("type mismatch: local width"));
-                    }
                     match v.loc {
                         // The local keeps its value.
                         ValLoc::Local(s) if s == off => {}
@@ -556,9 +559,6 @@ impl Translator<'_> {
             Instr::GlobalSet { global } => {
                 let w = self.global_width(*global)?;
                 let v = self.pop()?;
-                if v.width as u32 != w {
-                    return Err(Error::Invalid("type mismatch: global width"));
-                }
                 let s = self.read(v);
                 self.emit(Op::GlobalSet {
                     s,
@@ -581,6 +581,7 @@ impl Translator<'_> {
                 });
             }
             Instr::RefFunc { func } => {
+                self.env.check_indices(instr)?;
                 let d = self.push_result(1);
                 self.emit_result(Op::RefFunc { d, func: *func });
             }

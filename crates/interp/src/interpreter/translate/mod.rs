@@ -17,6 +17,13 @@
 //! Files: `lower.rs` (each instruction), `exceptions.rs` (`try_table`,
 //! legacy `try`), `checks.rs` (indices, and the bounds the executor relies
 //! on), `effect.rs` (slot effects of instructions kept as the AST's).
+//!
+//! The body was validated (or is taken on the caller's word, see
+//! `Module::new_unchecked`): the translator re-checks no types. What it
+//! still checks keeps it and the runtime from indexing out of range or
+//! overflowing on an invalid body (an index the runtime looks up, the
+//! stack not below a block's floor, a label that exists); such a body
+//! then computes garbage, in bounds.
 
 use weft_ast::{AddrType, BlockType, Func, FuncType, Instr, Module, TypeIdx, ValType};
 
@@ -36,6 +43,23 @@ use effect::effect;
 /// A hard bound on the locals of one function, so that a hostile local
 /// count cannot size an allocation (engines use the same limit).
 const MAX_LOCALS: u64 = 50_000;
+
+/// The error of the translator's most frequent steps (a pop, a local's
+/// or a global's lookup), which only a body that skipped validation (see
+/// `Module::new_unchecked`) can meet; `?` makes it the `Error`. A result
+/// this narrow comes back in registers: one as wide as `Error` cost these
+/// calls more than their checks.
+#[derive(Debug)]
+struct Reject(&'static str);
+
+impl From<Reject> for Error {
+    fn from(r: Reject) -> Error {
+        Error::Invalid(r.0)
+    }
+}
+
+/// Popping below the innermost block's floor.
+const UNDERFLOW: Reject = Reject("type mismatch: operand stack underflow");
 
 /// What the translator needs to know about the module beyond the body.
 pub(crate) struct Env<'a> {
@@ -500,13 +524,16 @@ impl Translator<'_> {
         self.producer = None;
     }
 
-    /// Pops one value.
-    fn pop(&mut self) -> Result<Val, Error> {
+    /// Pops one value (see `Reject` for its error).
+    #[inline]
+    fn pop(&mut self) -> Result<Val, Reject> {
         let floor = self.ctrls.last().map_or(0, |c| c.base_vals);
         if self.vals.len() <= floor {
-            return Err(Error::Invalid("type mismatch: operand stack underflow"));
+            return Err(UNDERFLOW);
         }
-        let v = self.pop_val().expect("checked");
+        let Some(v) = self.pop_val() else {
+            return Err(UNDERFLOW);
+        };
         self.height -= v.width as u32;
         Ok(v)
     }
@@ -955,20 +982,20 @@ impl Translator<'_> {
         }
     }
 
-    // These lookups run for most instructions: an error is made only on
-    // the error path (`ok_or`'s argument would be built and dropped every
-    // time).
-    pub(super) fn local(&self, idx: u32) -> Result<(u32, u8), Error> {
+    // These lookups run for most instructions (see `Reject`). They stay
+    // for an unvalidated body: the frame offset indexes the translator's
+    // books, the global's index the instance's globals.
+    pub(super) fn local(&self, idx: u32) -> Result<(u32, u8), Reject> {
         match self.locals.get(idx as usize) {
             Some(l) => Ok(*l),
-            None => Err(Error::Invalid("unknown local")),
+            None => Err(Reject("unknown local")),
         }
     }
 
-    pub(super) fn global_width(&self, idx: u32) -> Result<u32, Error> {
+    pub(super) fn global_width(&self, idx: u32) -> Result<u32, Reject> {
         match self.env.globals.get(idx as usize) {
             Some(t) => Ok(slots(*t)),
-            None => Err(Error::Invalid("unknown global")),
+            None => Err(Reject("unknown global")),
         }
     }
 }

@@ -982,3 +982,63 @@ fn a_select_reads_its_operands_where_they_are() {
     );
     assert_eq!(run(-8), [Value::I64(-5), Value::I32(7), Value::I32(9)]);
 }
+
+/// The indices the runtime looks up are still checked without validation
+/// (`checks.rs`), where they enter the code rather than at every
+/// instruction: each of these bodies, in a module with one memory, no
+/// table and no segment, is rejected rather than translated.
+#[test]
+fn indices_the_runtime_looks_up_are_checked_where_they_enter() {
+    let m0 = weft_ast::MemArg {
+        memory: 1,
+        ..weft_ast::MemArg::default()
+    };
+    let bodies = [
+        vec![Instr::MemorySize { mem: 1 }, Instr::Drop],
+        vec![
+            Instr::I32Const { value: 0 },
+            Instr::I32Load { memarg: m0 },
+            Instr::Drop,
+        ],
+        vec![
+            Instr::I32Const { value: 0 },
+            Instr::TableGet { table: 0 },
+            Instr::Drop,
+        ],
+        vec![Instr::DataDrop { data: 0 }],
+        vec![Instr::RefFunc { func: 1 }, Instr::Drop],
+        vec![
+            Instr::I32Const { value: 0 },
+            Instr::CallIndirect { ty: 0, table: 0 },
+        ],
+    ];
+    for mut body in bodies {
+        body.extend([Instr::I32Const { value: 0 }, Instr::End]);
+        let mut m = Module::default();
+        let ty = FuncType {
+            params: vec![],
+            results: vec![ValType::I32],
+        };
+        m.push_rec_group([SubType::plain(CompositeType::Func(ty))], false);
+        let body = m.push_expr(body);
+        m.funcs.push(Func {
+            ty: 0,
+            locals: vec![],
+            body,
+        });
+        let env = Env {
+            module: &m,
+            func_types: &[0],
+            globals: &[],
+            memories: &[AddrType::I32],
+            tags: &[],
+            tables: 0,
+        };
+        let r = translate(&env, &m.funcs[0], 0);
+        assert!(
+            matches!(r, Err(Error::Invalid("index out of range"))),
+            "{:?}",
+            r.err()
+        );
+    }
+}
