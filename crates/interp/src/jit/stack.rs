@@ -115,27 +115,23 @@ impl Cache {
         xmm: [NONE; 16],
     };
 
-    /// Where local `l` is cached, if it is.
+    /// Where local `l` is cached, if it is. (Asked for every operand that
+    /// reads a local: each bank is compared whole, without branches, which
+    /// the compiler turns into a few vector compares.)
     pub fn find(&self, l: u32) -> Option<Loc> {
-        if let Some(r) = self.gpr.iter().position(|&x| x == l) {
-            return Some(Loc::Gpr(r as Reg));
+        let g = lanes(&self.gpr, |x| x == l);
+        if g != 0 {
+            return Some(Loc::Gpr(g.trailing_zeros() as Reg));
         }
-        self.xmm
-            .iter()
-            .position(|&x| x == l)
-            .map(|r| Loc::Xmm(r as Reg))
+        let x = lanes(&self.xmm, |x| x == l);
+        (x != 0).then(|| Loc::Xmm(x.trailing_zeros() as Reg))
     }
 
     /// Every (register, local) pair.
     fn pairs(&self) -> impl Iterator<Item = (Loc, u32)> + '_ {
-        let g = self.gpr.iter().enumerate();
-        let x = self.xmm.iter().enumerate();
-        g.filter(|p| *p.1 != NONE)
-            .map(|(r, &l)| (Loc::Gpr(r as Reg), l))
-            .chain(
-                x.filter(|p| *p.1 != NONE)
-                    .map(|(r, &l)| (Loc::Xmm(r as Reg), l)),
-            )
+        let g = Bits(self.mask(false)).map(|r| (Loc::Gpr(r), self.gpr[r as usize]));
+        let x = Bits(self.mask(true)).map(|r| (Loc::Xmm(r), self.xmm[r as usize]));
+        g.chain(x)
     }
 
     /// The local register `r` holds.
@@ -155,12 +151,36 @@ impl Cache {
         }
     }
 
+    /// The registers of one bank holding a local, by bit.
     fn mask(&self, xmm: bool) -> u16 {
-        let a = if xmm { &self.xmm } else { &self.gpr };
-        a.iter()
-            .enumerate()
-            .filter(|p| *p.1 != NONE)
-            .fold(0, |m, (r, _)| m | 1 << r)
+        lanes(if xmm { &self.xmm } else { &self.gpr }, |x| x != NONE)
+    }
+}
+
+/// The lanes of `a` for which `f` holds, by bit (a loop without early
+/// exit, so that it vectorizes).
+#[inline(always)]
+fn lanes(a: &[u32; 16], f: impl Fn(u32) -> bool) -> u16 {
+    let mut m = 0u16;
+    for (i, &x) in a.iter().enumerate() {
+        m |= u16::from(f(x)) << i;
+    }
+    m
+}
+
+/// The set bits of a register mask, lowest first, as register numbers.
+struct Bits(u16);
+
+impl Iterator for Bits {
+    type Item = Reg;
+
+    fn next(&mut self) -> Option<Reg> {
+        if self.0 == 0 {
+            return None;
+        }
+        let r = self.0.trailing_zeros() as Reg;
+        self.0 &= self.0 - 1;
+        Some(r)
     }
 }
 
@@ -296,6 +316,9 @@ impl ValueStack {
     /// still reads it; in a cycle, the moves reading a register written
     /// first load from the slot instead (which is current). Only `to`'s registers are written.
     pub fn conform(from: &Cache, to: &Cache, e: &mut impl Emitter) {
+        if from == to {
+            return;
+        }
         // At most one move per register: an array, not a heap allocation
         // (this runs at every branch and block end), each move as its
         // destination's register number (SSE ones from 16), its source's
@@ -359,7 +382,15 @@ impl ValueStack {
     /// everything cache `to` wants (no move is needed to go from one to
     /// the other).
     pub fn covers(from: &Cache, to: &Cache) -> bool {
-        to.pairs().all(|(r, l)| from.at(r) == l)
+        // Lane by lane, without branches (asked at every branch).
+        let differ = |a: &[u32; 16], b: &[u32; 16]| {
+            let mut m = 0u16;
+            for i in 0..16 {
+                m |= u16::from(b[i] != NONE && a[i] != b[i]) << i;
+            }
+            m
+        };
+        differ(&from.gpr, &to.gpr) | differ(&from.xmm, &to.xmm) == 0
     }
 
     /// Loads locals `want` (each with whether it goes to an SSE register)
@@ -566,7 +597,11 @@ impl ValueStack {
                 self.spill_entry(i, e);
             }
         }
-        self.clear_cache();
+        // No entry holds a register now: every one is free (what
+        // `clear_cache` would find, without a second pass over the stack).
+        self.cache = Cache::EMPTY;
+        self.free_gpr = mask(&GPRS);
+        self.free_xmm = mask(&XMMS);
     }
 
     /// Moves every entry whose value is a local's to its slot, or only
