@@ -106,6 +106,9 @@ pub(crate) const GLOBAL: u32 = 1 << 31;
 pub(crate) struct Cache {
     gpr: [u32; 16],
     xmm: [u32; 16],
+    /// The registers holding a local, by bit (general-purpose ones, then
+    /// SSE ones from bit 16): lookups visit only those.
+    held: u32,
 }
 
 impl Cache {
@@ -113,18 +116,25 @@ impl Cache {
     pub const EMPTY: Cache = Cache {
         gpr: [NONE; 16],
         xmm: [NONE; 16],
+        held: 0,
     };
 
     /// Where local `l` is cached, if it is. (Asked for every operand that
-    /// reads a local: each bank is compared whole, without branches, which
-    /// the compiler turns into a few vector compares.)
+    /// reads a local: only the registers holding one are looked at.)
     pub fn find(&self, l: u32) -> Option<Loc> {
-        let g = lanes(&self.gpr, |x| x == l);
-        if g != 0 {
-            return Some(Loc::Gpr(g.trailing_zeros() as Reg));
+        let mut m = self.held;
+        while m != 0 {
+            let i = m.trailing_zeros() as usize;
+            if i < 16 {
+                if self.gpr[i] == l {
+                    return Some(Loc::Gpr(i as Reg));
+                }
+            } else if self.xmm[i - 16] == l {
+                return Some(Loc::Xmm((i - 16) as Reg));
+            }
+            m &= m - 1;
         }
-        let x = lanes(&self.xmm, |x| x == l);
-        (x != 0).then(|| Loc::Xmm(x.trailing_zeros() as Reg))
+        None
     }
 
     /// Every (register, local) pair.
@@ -144,28 +154,27 @@ impl Cache {
     }
 
     fn set(&mut self, r: Loc, l: u32) {
-        match r {
-            Loc::Gpr(r) => self.gpr[r as usize] = l,
-            Loc::Xmm(r) => self.xmm[r as usize] = l,
-            _ => {}
+        let (lane, bit) = match r {
+            Loc::Gpr(r) => (&mut self.gpr[r as usize], 1u32 << r),
+            Loc::Xmm(r) => (&mut self.xmm[r as usize], 1u32 << (16 + r)),
+            _ => return,
+        };
+        *lane = l;
+        if l == NONE {
+            self.held &= !bit;
+        } else {
+            self.held |= bit;
         }
     }
 
     /// The registers of one bank holding a local, by bit.
     fn mask(&self, xmm: bool) -> u16 {
-        lanes(if xmm { &self.xmm } else { &self.gpr }, |x| x != NONE)
+        if xmm {
+            (self.held >> 16) as u16
+        } else {
+            self.held as u16
+        }
     }
-}
-
-/// The lanes of `a` for which `f` holds, by bit (a loop without early
-/// exit, so that it vectorizes).
-#[inline(always)]
-fn lanes(a: &[u32; 16], f: impl Fn(u32) -> bool) -> u16 {
-    let mut m = 0u16;
-    for (i, &x) in a.iter().enumerate() {
-        m |= u16::from(f(x)) << i;
-    }
-    m
 }
 
 /// The set bits of a register mask, lowest first, as register numbers.
@@ -382,15 +391,7 @@ impl ValueStack {
     /// everything cache `to` wants (no move is needed to go from one to
     /// the other).
     pub fn covers(from: &Cache, to: &Cache) -> bool {
-        // Lane by lane, without branches (asked at every branch).
-        let differ = |a: &[u32; 16], b: &[u32; 16]| {
-            let mut m = 0u16;
-            for i in 0..16 {
-                m |= u16::from(b[i] != NONE && a[i] != b[i]) << i;
-            }
-            m
-        };
-        differ(&from.gpr, &to.gpr) | differ(&from.xmm, &to.xmm) == 0
+        to.pairs().all(|(r, l)| from.at(r) == l)
     }
 
     /// Loads locals `want` (each with whether it goes to an SSE register)
