@@ -2,7 +2,9 @@
 //! (`Module::with_engine`, the module already decoded, as `weft compile`
 //! measures it) against wasmtime's Winch and Cranelift (`Module::new` on
 //! the bytes: decoding, validation and compilation), on the `startup/`
-//! modules of `shared/bench-wasm` and any files given. The engines take
+//! modules of `shared/bench-wasm` and the three largest binaries of the
+//! real-world corpus (`shared/corpus/out`, or `WEFT_CORPUS`), or the files
+//! given. The engines take
 //! turns round by round; each one's median time, MB/s of code section,
 //! machine code bytes per code-section byte, and the ratios.
 //!
@@ -39,6 +41,39 @@ fn code_section_bytes(bin: &[u8]) -> usize {
         at = at.saturating_add(len);
     }
     0
+}
+
+/// The `n` largest `.wasm` files of the real-world corpus (`WEFT_CORPUS`,
+/// else `corpus/out` beside the bench-wasm folder, as
+/// `shared/corpus/fetch.sh` fills it), largest first; none if it is not
+/// there.
+fn largest_in_corpus(bench_wasm: &Path, n: usize) -> Vec<PathBuf> {
+    let root = std::env::var_os("WEFT_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| bench_wasm.join("../corpus/out"));
+    let mut found = Vec::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(d) = dirs.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            match e.metadata() {
+                Ok(m) if m.is_dir() => dirs.push(p),
+                Ok(m) if p.extension().is_some_and(|x| x == "wasm") => found.push((m.len(), p)),
+                _ => {}
+            }
+        }
+    }
+    if found.is_empty() {
+        eprintln!(
+            "no corpus at {} (run shared/corpus/fetch.sh or set WEFT_CORPUS): startup/ only",
+            root.display()
+        );
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
+    found.into_iter().take(n).map(|(_, p)| p).collect()
 }
 
 /// weft's JIT on a decoded module: time and machine code bytes.
@@ -102,6 +137,7 @@ fn main() {
         for name in ["spidermonkey", "pulldown-cmark", "bz2"] {
             files.push(dir.join("startup").join(format!("{name}.wasm")));
         }
+        files.extend(largest_in_corpus(&dir, 3));
     }
     let winch = programs::wasmtime_engine(true);
     let cranelift = programs::wasmtime_engine(false);
@@ -121,7 +157,33 @@ fn main() {
     for path in files {
         let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let code = code_section_bytes(&bytes);
-        let ast = weft_parser::parse(&bytes).expect("weft-parser reads it");
+        // A corpus module either engine refuses (a component, a proposal
+        // it lacks) is named and left out, not measured.
+        let ast = match weft_parser::parse(&bytes) {
+            Ok(ast) => ast,
+            Err(e) => {
+                eprintln!("{}: left out: {e}", path.display());
+                continue;
+            }
+        };
+        let weft_ok = weft_interp::Module::with_engine(
+            ast.clone(),
+            weft_ast::Features::default(),
+            weft_interp::Engine::Jit,
+        );
+        if let Err(e) = weft_ok
+            .as_ref()
+            .map(drop)
+            .map_err(|e| e.to_string())
+            .and_then(|()| {
+                wasmtime::Module::new(&winch, &bytes)
+                    .map(drop)
+                    .map_err(|e| e.to_string())
+            })
+        {
+            eprintln!("{}: left out: {e}", path.display());
+            continue;
+        }
         let funcs = ast.funcs.len();
         let mut times: [Vec<Duration>; 3] = Default::default();
         let mut sizes = [0usize; 3];

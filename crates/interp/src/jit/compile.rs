@@ -108,6 +108,7 @@ use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use weft_ast::{AddrType, BlockType, ImportDesc, Instr, ValType};
 
 use crate::jit::ctx::off;
+use crate::jit::enc;
 use crate::jit::entry::{PENDING, Trampoline, TrapCode};
 use crate::jit::helpers;
 use crate::jit::stack::{Cache, Dst, Emitter, Entry, GLOBAL, Loc, Reg, ValueStack};
@@ -581,6 +582,17 @@ enum Mem {
     Rax(i32),
 }
 
+impl Mem {
+    /// The base register's number and the displacement.
+    fn base(self) -> (Reg, i32) {
+        match self {
+            Mem::Rsp(o) => (4, o),
+            Mem::Rbp(o) => (5, o),
+            Mem::Rax(o) => (RAX, o),
+        }
+    }
+}
+
 impl Asm {
     /// Where a value at `l` (with home slot `slot`) is read from; for a
     /// global (`Loc::Local(GLOBAL | g)`), its address is loaded into rax
@@ -601,12 +613,8 @@ impl Asm {
     }
 
     fn load_gpr(&mut self, d: Reg, m: Mem) {
-        let a = &mut self.a;
-        match m {
-            Mem::Rsp(o) => asm!(a; mov Rq(d), [rsp + o]),
-            Mem::Rbp(o) => asm!(a; mov Rq(d), [rbp + o]),
-            Mem::Rax(o) => asm!(a; mov Rq(d), [rax + o]),
-        }
+        let (base, o) = m.base();
+        enc::load64(&mut self.a, d, base, o);
     }
 
     fn load_xmm(&mut self, d: Reg, m: Mem, wide: bool) {
@@ -622,12 +630,8 @@ impl Asm {
     }
 
     fn store_gpr(&mut self, m: Mem, s: Reg) {
-        let a = &mut self.a;
-        match m {
-            Mem::Rsp(o) => asm!(a; mov [rsp + o], Rq(s)),
-            Mem::Rbp(o) => asm!(a; mov [rbp + o], Rq(s)),
-            Mem::Rax(o) => asm!(a; mov [rax + o], Rq(s)),
-        }
+        let (base, o) = m.base();
+        enc::store64(&mut self.a, base, o, s);
     }
 
     fn store_xmm(&mut self, m: Mem, s: Reg, wide: bool) {
@@ -643,31 +647,34 @@ impl Asm {
     }
 
     fn store_imm(&mut self, m: Mem, c: i32) {
-        let a = &mut self.a;
-        match m {
-            Mem::Rsp(o) => asm!(a; mov QWORD [rsp + o], c),
-            Mem::Rbp(o) => asm!(a; mov QWORD [rbp + o], c),
-            Mem::Rax(o) => asm!(a; mov QWORD [rax + o], c),
-        }
+        let (base, o) = m.base();
+        enc::store64_imm(&mut self.a, base, o, c);
     }
 }
 
 impl Emitter for Asm {
     fn mov(&mut self, dst: Dst, src: Loc, slot: u32, wide: bool) {
-        let src_mem = self.mem(src, slot);
+        // The source's memory operand only where it is read from memory
+        // (a global's takes a load of its address first).
         match dst {
             Dst::Gpr(d) => match src {
-                Loc::Const(c) if c <= u32::MAX as u64 => asm!(self.a; mov Rd(d), c as i32),
+                Loc::Const(c) if c <= u32::MAX as u64 => enc::mov32_imm(&mut self.a, d, c as u32),
                 Loc::Const(c) => asm!(self.a; mov Rq(d), QWORD c as i64),
-                Loc::Gpr(s) => asm!(self.a; mov Rq(d), Rq(s)),
+                Loc::Gpr(s) => enc::mov64(&mut self.a, d, s),
                 Loc::Xmm(s) => asm!(self.a; movq Rq(d), Rx(s)),
-                _ => self.load_gpr(d, src_mem),
+                _ => {
+                    let m = self.mem(src, slot);
+                    self.load_gpr(d, m)
+                }
             },
             Dst::Xmm(d) => match src {
                 Loc::Const(c) => asm!(self.a; mov rax, QWORD c as i64; movq Rx(d), rax),
                 Loc::Gpr(s) => asm!(self.a; movq Rx(d), Rq(s)),
                 Loc::Xmm(s) => asm!(self.a; movaps Rx(d), Rx(s)),
-                _ => self.load_xmm(d, src_mem, wide),
+                _ => {
+                    let m = self.mem(src, slot);
+                    self.load_xmm(d, m, wide)
+                }
             },
             Dst::Slot(_) | Dst::Local(_) => {
                 let m = match dst {
@@ -686,10 +693,12 @@ impl Emitter for Asm {
                     Loc::Gpr(s) => self.store_gpr(m, s),
                     Loc::Xmm(s) => self.store_xmm(m, s, wide),
                     _ if wide => {
+                        let src_mem = self.mem(src, slot);
                         self.load_xmm(0, src_mem, true);
                         self.store_xmm(m, 0, true);
                     }
                     _ => {
+                        let src_mem = self.mem(src, slot);
                         self.load_gpr(RAX, src_mem);
                         self.store_gpr(m, RAX);
                     }
@@ -763,7 +772,8 @@ struct Ctl {
     base_slot: u32,
     params: Vec<bool>,
     results: Vec<bool>,
-    /// The stack at its start (an `if`'s, for `else`).
+    /// The stack at its start (an `if`'s, for `else`, and a legacy
+    /// `try`'s, for its clauses; empty for other blocks).
     saved: Vec<Entry>,
     /// Whether a branch goes to its end.
     targeted: bool,
@@ -1520,7 +1530,13 @@ impl<'a> FnCompiler<'a> {
             base_slot,
             params,
             results,
-            saved: self.vs.entries().to_vec(),
+            // Only an `if` (for `else`) and a legacy `try` (for its
+            // clauses) start over from it.
+            saved: if matches!(kind, Kind::If { .. } | Kind::Try { .. }) {
+                self.vs.entries().to_vec()
+            } else {
+                Vec::new()
+            },
             targeted: matches!(kind, Kind::If { .. }),
             cache: self.vs.cache(),
             back: label,
@@ -2686,18 +2702,13 @@ impl<'a> FnCompiler<'a> {
         if let Some(c) = imm {
             let sh = c as i8;
             match (op, w) {
-                (Alu::Add, false) => asm!(a; add Rd(ra), c),
-                (Alu::Add, true) => asm!(a; add Rq(ra), c),
-                (Alu::Sub, false) => asm!(a; sub Rd(ra), c),
-                (Alu::Sub, true) => asm!(a; sub Rq(ra), c),
+                (Alu::Add, _) => enc::alu_imm(a, enc::Op1::Add, w, ra, c),
+                (Alu::Sub, _) => enc::alu_imm(a, enc::Op1::Sub, w, ra, c),
                 (Alu::Mul, false) => asm!(a; imul Rd(ra), Rd(ra), c),
                 (Alu::Mul, true) => asm!(a; imul Rq(ra), Rq(ra), c),
-                (Alu::And, false) => asm!(a; and Rd(ra), c),
-                (Alu::And, true) => asm!(a; and Rq(ra), c),
-                (Alu::Or, false) => asm!(a; or Rd(ra), c),
-                (Alu::Or, true) => asm!(a; or Rq(ra), c),
-                (Alu::Xor, false) => asm!(a; xor Rd(ra), c),
-                (Alu::Xor, true) => asm!(a; xor Rq(ra), c),
+                (Alu::And, _) => enc::alu_imm(a, enc::Op1::And, w, ra, c),
+                (Alu::Or, _) => enc::alu_imm(a, enc::Op1::Or, w, ra, c),
+                (Alu::Xor, _) => enc::alu_imm(a, enc::Op1::Xor, w, ra, c),
                 (Alu::Shl, false) => asm!(a; shl Rd(ra), sh & 31),
                 (Alu::Shl, true) => asm!(a; shl Rq(ra), sh & 63),
                 (Alu::Sar, false) => asm!(a; sar Rd(ra), sh & 31),
@@ -2822,8 +2833,7 @@ impl<'a> FnCompiler<'a> {
             _ => None,
         };
         match imm {
-            Some(v) if w => asm!(self.asm.a; cmp Rq(ra), v),
-            Some(v) => asm!(self.asm.a; cmp Rd(ra), v),
+            Some(v) => enc::alu_imm(&mut self.asm.a, enc::Op1::Cmp, w, ra, v),
             None => {
                 let (rb, owns_b) = self.vs.read_gpr(b, &mut self.asm);
                 if w {

@@ -6,7 +6,8 @@
 //!   with an instruction it does not compile yet is left to the
 //!   interpreter (counted in [`Stats`]); its child `simd.rs` compiles
 //!   the `v128` instructions with SSE4.1. `stack.rs` is its abstract value
-//!   stack and register allocator.
+//!   stack and register allocator; `enc.rs` encodes by hand the moves
+//!   that stack asks for most (loads, stores, register copies).
 //! - `ctx.rs` is the boundary with the runtime: the `#[repr(C)]` VM
 //!   context compiled code reads (memory 0, globals, the stack limit, the
 //!   store), one per instance, refreshed from the store on entry and after
@@ -28,6 +29,7 @@
 
 pub(crate) mod compile;
 pub(crate) mod ctx;
+mod enc;
 pub(crate) mod entry;
 pub(crate) mod guard;
 mod helpers;

@@ -106,6 +106,9 @@ pub(crate) const GLOBAL: u32 = 1 << 31;
 pub(crate) struct Cache {
     gpr: [u32; 16],
     xmm: [u32; 16],
+    /// The registers holding a local, by bit (general-purpose ones, then
+    /// SSE ones from bit 16): lookups visit only those.
+    held: u32,
 }
 
 impl Cache {
@@ -113,29 +116,32 @@ impl Cache {
     pub const EMPTY: Cache = Cache {
         gpr: [NONE; 16],
         xmm: [NONE; 16],
+        held: 0,
     };
 
-    /// Where local `l` is cached, if it is.
+    /// Where local `l` is cached, if it is. (Asked for every operand that
+    /// reads a local: only the registers holding one are looked at.)
     pub fn find(&self, l: u32) -> Option<Loc> {
-        if let Some(r) = self.gpr.iter().position(|&x| x == l) {
-            return Some(Loc::Gpr(r as Reg));
+        let mut m = self.held;
+        while m != 0 {
+            let i = m.trailing_zeros() as usize;
+            if i < 16 {
+                if self.gpr[i] == l {
+                    return Some(Loc::Gpr(i as Reg));
+                }
+            } else if self.xmm[i - 16] == l {
+                return Some(Loc::Xmm((i - 16) as Reg));
+            }
+            m &= m - 1;
         }
-        self.xmm
-            .iter()
-            .position(|&x| x == l)
-            .map(|r| Loc::Xmm(r as Reg))
+        None
     }
 
     /// Every (register, local) pair.
     fn pairs(&self) -> impl Iterator<Item = (Loc, u32)> + '_ {
-        let g = self.gpr.iter().enumerate();
-        let x = self.xmm.iter().enumerate();
-        g.filter(|p| *p.1 != NONE)
-            .map(|(r, &l)| (Loc::Gpr(r as Reg), l))
-            .chain(
-                x.filter(|p| *p.1 != NONE)
-                    .map(|(r, &l)| (Loc::Xmm(r as Reg), l)),
-            )
+        let g = Bits(self.mask(false)).map(|r| (Loc::Gpr(r), self.gpr[r as usize]));
+        let x = Bits(self.mask(true)).map(|r| (Loc::Xmm(r), self.xmm[r as usize]));
+        g.chain(x)
     }
 
     /// The local register `r` holds.
@@ -148,19 +154,42 @@ impl Cache {
     }
 
     fn set(&mut self, r: Loc, l: u32) {
-        match r {
-            Loc::Gpr(r) => self.gpr[r as usize] = l,
-            Loc::Xmm(r) => self.xmm[r as usize] = l,
-            _ => {}
+        let (lane, bit) = match r {
+            Loc::Gpr(r) => (&mut self.gpr[r as usize], 1u32 << r),
+            Loc::Xmm(r) => (&mut self.xmm[r as usize], 1u32 << (16 + r)),
+            _ => return,
+        };
+        *lane = l;
+        if l == NONE {
+            self.held &= !bit;
+        } else {
+            self.held |= bit;
         }
     }
 
+    /// The registers of one bank holding a local, by bit.
     fn mask(&self, xmm: bool) -> u16 {
-        let a = if xmm { &self.xmm } else { &self.gpr };
-        a.iter()
-            .enumerate()
-            .filter(|p| *p.1 != NONE)
-            .fold(0, |m, (r, _)| m | 1 << r)
+        if xmm {
+            (self.held >> 16) as u16
+        } else {
+            self.held as u16
+        }
+    }
+}
+
+/// The set bits of a register mask, lowest first, as register numbers.
+struct Bits(u16);
+
+impl Iterator for Bits {
+    type Item = Reg;
+
+    fn next(&mut self) -> Option<Reg> {
+        if self.0 == 0 {
+            return None;
+        }
+        let r = self.0.trailing_zeros() as Reg;
+        self.0 &= self.0 - 1;
+        Some(r)
     }
 }
 
@@ -296,6 +325,9 @@ impl ValueStack {
     /// still reads it; in a cycle, the moves reading a register written
     /// first load from the slot instead (which is current). Only `to`'s registers are written.
     pub fn conform(from: &Cache, to: &Cache, e: &mut impl Emitter) {
+        if from == to {
+            return;
+        }
         // At most one move per register: an array, not a heap allocation
         // (this runs at every branch and block end), each move as its
         // destination's register number (SSE ones from 16), its source's
@@ -566,7 +598,11 @@ impl ValueStack {
                 self.spill_entry(i, e);
             }
         }
-        self.clear_cache();
+        // No entry holds a register now: every one is free (what
+        // `clear_cache` would find, without a second pass over the stack).
+        self.cache = Cache::EMPTY;
+        self.free_gpr = mask(&GPRS);
+        self.free_xmm = mask(&XMMS);
     }
 
     /// Moves every entry whose value is a local's to its slot, or only
