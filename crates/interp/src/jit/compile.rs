@@ -2864,11 +2864,41 @@ impl<'a> FnCompiler<'a> {
         self.vs.push(Loc::Xmm(xa), false);
     }
 
+    /// `memory.fill` or `memory.copy` of memory 0 (32-bit): a direct call
+    /// of `helper` (`helpers::mem0_fill`/`mem0_copy`) with its three
+    /// operands in registers, not the generic instruction path (whose
+    /// dispatch costs as much as a short fill).
+    fn bulk0(&mut self, helper: *const ()) -> bool {
+        self.vs.spill_regs(&mut self.asm);
+        // Spilled: each operand is a constant, a local or in its slot.
+        for r in [RCX, RDX, RSI] {
+            let x = self.vs.pop();
+            self.asm.mov(Dst::Gpr(r), x.loc, x.slot, false);
+        }
+        asm!(self.asm.a
+            ; mov rdi, r15
+            ; mov rax, QWORD helper as i64
+            ; call rax
+            ; test eax, eax
+            ; jnz =>self.exit
+        );
+        true
+    }
+
     /// Loads and stores of a 32-bit memory 0, with an explicit bounds
     /// check, or none for a guarded memory 0 (each access a trap site);
     /// `Some(false)` for anything else.
     fn memory(&mut self, i: &Instr) -> Option<bool> {
         use Instr::*;
+        match i {
+            MemoryFill { mem: 0 } if self.env.mem0_32 => {
+                return Some(self.bulk0(helpers::mem0_fill as *const ()));
+            }
+            MemoryCopy { dst: 0, src: 0 } if self.env.mem0_32 => {
+                return Some(self.bulk0(helpers::mem0_copy as *const ()));
+            }
+            _ => {}
+        }
         let Some(m) = i.memarg() else {
             return Some(false);
         };

@@ -120,6 +120,54 @@ pub(crate) extern "sysv64" fn instr(
     }
 }
 
+/// `memory.fill` of memory 0 (a 32-bit memory): `n` bytes at `d` set to
+/// `val`, with the interpreter's checks and fuel (`ops::access`), called
+/// directly with its operands rather than through [`instr`]'s dispatch.
+pub(crate) extern "sysv64" fn mem0_fill(ctx: *mut VmCtx, d: u32, val: u32, n: u32) -> u32 {
+    // SAFETY: compiled code passes its context; the instance has a memory
+    // 0 (the code was compiled for a module with one).
+    unsafe {
+        let (store, _) = store(ctx);
+        let Some(a) = (*ctx).rest.mem0 else {
+            return fail(ctx, Trap::InvalidReference);
+        };
+        let r = crate::ops::access::memory_fill(store, a as usize, d.into(), val as u8, n.into());
+        bulk_done(ctx, r)
+    }
+}
+
+/// `memory.copy` within memory 0 (a 32-bit memory): `n` bytes from `s` to
+/// `d`, as [`mem0_fill`] is made.
+pub(crate) extern "sysv64" fn mem0_copy(ctx: *mut VmCtx, d: u32, s: u32, n: u32) -> u32 {
+    // SAFETY: as for `mem0_fill`.
+    unsafe {
+        let (store, _) = store(ctx);
+        let Some(a) = (*ctx).rest.mem0 else {
+            return fail(ctx, Trap::InvalidReference);
+        };
+        let a = a as usize;
+        let r = crate::ops::access::memory_copy(store, a, a, d.into(), s.into(), n.into());
+        bulk_done(ctx, r)
+    }
+}
+
+/// After a bulk memory operation: the fuel it charged back in the
+/// context (nothing else it changes is in there), and its status.
+///
+/// # Safety
+/// As for [`store`].
+unsafe fn bulk_done(ctx: *mut VmCtx, r: Result<(), Trap>) -> u32 {
+    // SAFETY: the caller's guarantee.
+    unsafe {
+        let c = &mut *ctx;
+        c.fuel = (*c.store).fuel.unwrap_or(u64::MAX);
+        match r {
+            Ok(()) => OK,
+            Err(t) => fail(ctx, t),
+        }
+    }
+}
+
 /// `ref.func`: function `index` of the instance as a reference slot.
 pub(crate) extern "sysv64" fn ref_func(ctx: *mut VmCtx, index: u32) -> u64 {
     // SAFETY: compiled code passes its context.
