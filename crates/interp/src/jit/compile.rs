@@ -55,7 +55,10 @@
 //! flow, locals, globals, constants, integer arithmetic and comparisons
 //! (fused into a following `br_if`/`if`), the common float operations,
 //! memory 0's loads and stores for 32-bit memories (explicit bounds
-//! checks), the SIMD instructions with an exact SSE4.1 lowering
+//! checks, or none in guard mode; the memory's base kept in a register
+//! as a cached pseudo-local, `stack::MEM0_BASE`, and the offset folded
+//! into the address), its `memory.fill` and `memory.copy` as direct calls
+//! of their helpers, the SIMD instructions with an exact SSE4.1 lowering
 //! (`simd.rs`), `select`, calls, `br_on_null`/`br_on_non_null`; `br_on_cast`
 //! and its kin test through a helper and branch inline; `call_indirect`
 //! and `call_ref` call through helpers. Every other instruction the shared
@@ -110,7 +113,7 @@ use weft_ast::{AddrType, BlockType, ImportDesc, Instr, ValType};
 use crate::jit::ctx::off;
 use crate::jit::entry::{PENDING, Trampoline, TrapCode};
 use crate::jit::helpers;
-use crate::jit::stack::{Cache, Dst, Emitter, Entry, GLOBAL, Loc, Reg, ValueStack};
+use crate::jit::stack::{Cache, Dst, Emitter, Entry, GLOBAL, Loc, MEM0_BASE, Reg, ValueStack};
 use crate::runtime::module::JitStats as Stats;
 use crate::trap::Error;
 
@@ -579,6 +582,8 @@ enum Mem {
     Rbp(i32),
     /// `[rax + disp]`.
     Rax(i32),
+    /// `[r15 + disp]`: a field of the context.
+    R15(i32),
 }
 
 impl Asm {
@@ -587,6 +592,7 @@ impl Asm {
     /// first.
     fn mem(&mut self, l: Loc, slot: u32) -> Mem {
         match l {
+            Loc::Local(MEM0_BASE) => Mem::R15(off::MEM0_BASE),
             Loc::Local(i) if i >= GLOBAL => {
                 let d = ((i - GLOBAL) * 8) as i32;
                 asm!(self.a
@@ -606,6 +612,7 @@ impl Asm {
             Mem::Rsp(o) => asm!(a; mov Rq(d), [rsp + o]),
             Mem::Rbp(o) => asm!(a; mov Rq(d), [rbp + o]),
             Mem::Rax(o) => asm!(a; mov Rq(d), [rax + o]),
+            Mem::R15(o) => asm!(a; mov Rq(d), [r15 + o]),
         }
     }
 
@@ -615,9 +622,11 @@ impl Asm {
             (Mem::Rsp(o), false) => asm!(a; movq Rx(d), [rsp + o]),
             (Mem::Rbp(o), false) => asm!(a; movq Rx(d), [rbp + o]),
             (Mem::Rax(o), false) => asm!(a; movq Rx(d), [rax + o]),
+            (Mem::R15(o), false) => asm!(a; movq Rx(d), [r15 + o]),
             (Mem::Rsp(o), true) => asm!(a; movdqu Rx(d), [rsp + o]),
             (Mem::Rbp(o), true) => asm!(a; movdqu Rx(d), [rbp + o]),
             (Mem::Rax(o), true) => asm!(a; movdqu Rx(d), [rax + o]),
+            (Mem::R15(o), true) => asm!(a; movdqu Rx(d), [r15 + o]),
         }
     }
 
@@ -627,6 +636,7 @@ impl Asm {
             Mem::Rsp(o) => asm!(a; mov [rsp + o], Rq(s)),
             Mem::Rbp(o) => asm!(a; mov [rbp + o], Rq(s)),
             Mem::Rax(o) => asm!(a; mov [rax + o], Rq(s)),
+            Mem::R15(o) => asm!(a; mov [r15 + o], Rq(s)),
         }
     }
 
@@ -636,9 +646,11 @@ impl Asm {
             (Mem::Rsp(o), false) => asm!(a; movq [rsp + o], Rx(s)),
             (Mem::Rbp(o), false) => asm!(a; movq [rbp + o], Rx(s)),
             (Mem::Rax(o), false) => asm!(a; movq [rax + o], Rx(s)),
+            (Mem::R15(o), false) => asm!(a; movq [r15 + o], Rx(s)),
             (Mem::Rsp(o), true) => asm!(a; movdqu [rsp + o], Rx(s)),
             (Mem::Rbp(o), true) => asm!(a; movdqu [rbp + o], Rx(s)),
             (Mem::Rax(o), true) => asm!(a; movdqu [rax + o], Rx(s)),
+            (Mem::R15(o), true) => asm!(a; movdqu [r15 + o], Rx(s)),
         }
     }
 
@@ -648,6 +660,7 @@ impl Asm {
             Mem::Rsp(o) => asm!(a; mov QWORD [rsp + o], c),
             Mem::Rbp(o) => asm!(a; mov QWORD [rbp + o], c),
             Mem::Rax(o) => asm!(a; mov QWORD [rax + o], c),
+            Mem::R15(o) => asm!(a; mov QWORD [r15 + o], c),
         }
     }
 }
@@ -1614,6 +1627,7 @@ impl<'a> FnCompiler<'a> {
                 }
                 LocalGet { local } => *local,
                 GlobalGet { global } => GLOBAL | *global,
+                _ if self.env.mem0_32 && i.memarg().is_some_and(|m| m.memory == 0) => MEM0_BASE,
                 _ => continue,
             };
             match counts.iter_mut().find(|c| c.0 == id) {
@@ -1624,6 +1638,9 @@ impl<'a> FnCompiler<'a> {
         counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         // Whether each is a v128 (never cached) and whether it is a float.
         let kind = |id: u32| -> (bool, bool) {
+            if id == MEM0_BASE {
+                return (false, false);
+            }
             let (w, f) = if id >= GLOBAL {
                 (&self.env.global_wide, &self.env.global_float)
             } else {
@@ -2903,7 +2920,8 @@ impl<'a> FnCompiler<'a> {
             return Some(false);
         };
         let (memory, offset) = (m.memory, m.offset);
-        if memory != 0 || !self.env.mem0_32 || offset > i32::MAX as u64 {
+        // (The offset with the access's size fits a displacement.)
+        if memory != 0 || !self.env.mem0_32 || offset > i32::MAX as u64 - 8 {
             return Some(false);
         }
         let size: i32 = match i {
@@ -2941,42 +2959,60 @@ impl<'a> FnCompiler<'a> {
                 | I64Store16 { .. }
                 | I64Store32 { .. }
         );
+        let float = matches!(
+            i,
+            F32Load { .. } | F64Load { .. } | F32Store { .. } | F64Store { .. }
+        );
         let value = store.then(|| self.vs.pop());
         let addr = self.vs.pop();
         // Operands only read (a cached local's register serves as it is);
-        // a load's result goes to the address's register if the
-        // instruction owns it, else to a new one.
-        let value = value.map(|v| self.vs.read_gpr(v, &mut self.asm));
+        // a float goes through an SSE register; an integer load's result
+        // goes to the address's register if the instruction owns it, else
+        // to a new one.
+        let value = value.map(|v| {
+            if float {
+                let (r, owns) = self.vs.read_xmm(v, &mut self.asm);
+                (Loc::Xmm(r), owns)
+            } else {
+                let (r, owns) = self.vs.read_gpr(v, &mut self.asm);
+                (Loc::Gpr(r), owns)
+            }
+        });
         let (src, owns_addr) = self.vs.read_gpr(addr, &mut self.asm);
-        let ra = if store || owns_addr {
-            src
+        // Memory 0's base, kept in a register as a cached pseudo-local
+        // (reloaded from the context after calls and at merges that lost
+        // it), pinned for this access.
+        let base = self.vs.cached_gpr(MEM0_BASE, &mut self.asm);
+        let dst = if store {
+            Loc::Gpr(src)
+        } else if float {
+            if owns_addr {
+                self.vs.free(Loc::Gpr(src));
+            }
+            Loc::Xmm(self.vs.alloc_xmm(&mut self.asm))
+        } else if owns_addr {
+            Loc::Gpr(src)
         } else {
-            self.vs.alloc_gpr(&mut self.asm)
+            Loc::Gpr(self.vs.alloc_gpr(&mut self.asm))
         };
         let o = offset as i32;
-        if self.env.mem0_guarded {
-            // rcx = address + offset (below 6 GiB, inside the reservation:
-            // past the length it faults, `guard.rs`).
-            asm!(self.asm.a
-                ; mov ecx, Rd(src)
-                ; lea rcx, [rcx + o]
-                ; mov rdx, [r15 + off::MEM0_BASE]
-            );
-        } else {
+        // rcx = the address, zero-extended; the access is at
+        // [base + rcx + offset]: in a guarded memory, below 6 GiB, inside
+        // the reservation (past the length it faults, `guard.rs`);
+        // otherwise checked first, its end (at most 2^32 + 2^31 + 8)
+        // against the length.
+        asm!(self.asm.a; mov ecx, Rd(src));
+        if !self.env.mem0_guarded {
             let oob = self.trap(TrapCode::OutOfBounds);
-            // rcx = address + offset (at most 2^33), checked against the
-            // length less the access size.
+            let end = o + size;
             asm!(self.asm.a
-                ; mov ecx, Rd(src)
-                ; lea rcx, [rcx + o]
-                ; lea rax, [rcx + size]
+                ; lea rax, [rcx + end]
                 ; cmp rax, [r15 + off::MEM0_LEN]
                 ; ja =>oob
-                ; mov rdx, [r15 + off::MEM0_BASE]
             );
         }
         if let Some((v, owns_v)) = value {
-            if size <= 2 {
+            if let (1 | 2, Loc::Gpr(v)) = (size, v) {
                 asm!(self.asm.a; mov eax, Rd(v));
             }
             // The access itself is the trap site (where it faults).
@@ -2984,14 +3020,17 @@ impl<'a> FnCompiler<'a> {
                 self.sites.push(self.asm.a.offset().0);
             }
             let a = &mut self.asm.a;
-            match size {
-                1 => asm!(a; mov [rdx + rcx], al),
-                2 => asm!(a; mov [rdx + rcx], ax),
-                4 => asm!(a; mov [rdx + rcx], Rd(v)),
-                _ => asm!(a; mov [rdx + rcx], Rq(v)),
+            match (size, v) {
+                (1, _) => asm!(a; mov [Rq(base) + rcx + o], al),
+                (2, _) => asm!(a; mov [Rq(base) + rcx + o], ax),
+                (4, Loc::Xmm(x)) => asm!(a; movd [Rq(base) + rcx + o], Rx(x)),
+                (_, Loc::Xmm(x)) => asm!(a; movq [Rq(base) + rcx + o], Rx(x)),
+                (4, Loc::Gpr(v)) => asm!(a; mov [Rq(base) + rcx + o], Rd(v)),
+                (_, Loc::Gpr(v)) => asm!(a; mov [Rq(base) + rcx + o], Rq(v)),
+                _ => unreachable!("a stored value is in a register"),
             }
             if owns_v {
-                self.vs.free(Loc::Gpr(v));
+                self.vs.free(v);
             }
             if owns_addr {
                 self.vs.free(Loc::Gpr(src));
@@ -3001,22 +3040,33 @@ impl<'a> FnCompiler<'a> {
                 self.sites.push(self.asm.a.offset().0);
             }
             let a = &mut self.asm.a;
-            match i {
-                I32Load8S { .. } => asm!(a; movsx Rd(ra), BYTE [rdx + rcx]),
-                I32Load8U { .. } | I64Load8U { .. } => asm!(a; movzx Rd(ra), BYTE [rdx + rcx]),
-                I64Load8S { .. } => asm!(a; movsx Rq(ra), BYTE [rdx + rcx]),
-                I32Load16S { .. } => asm!(a; movsx Rd(ra), WORD [rdx + rcx]),
-                I32Load16U { .. } | I64Load16U { .. } => {
-                    asm!(a; movzx Rd(ra), WORD [rdx + rcx])
+            match (i, dst) {
+                (F32Load { .. }, Loc::Xmm(x)) => asm!(a; movd Rx(x), [Rq(base) + rcx + o]),
+                (_, Loc::Xmm(x)) => asm!(a; movq Rx(x), [Rq(base) + rcx + o]),
+                (I32Load8S { .. }, Loc::Gpr(r)) => asm!(a; movsx Rd(r), BYTE [Rq(base) + rcx + o]),
+                (I32Load8U { .. } | I64Load8U { .. }, Loc::Gpr(r)) => {
+                    asm!(a; movzx Rd(r), BYTE [Rq(base) + rcx + o])
                 }
-                I64Load16S { .. } => asm!(a; movsx Rq(ra), WORD [rdx + rcx]),
-                I32Load { .. } | F32Load { .. } | I64Load32U { .. } => {
-                    asm!(a; mov Rd(ra), [rdx + rcx])
+                (I64Load8S { .. }, Loc::Gpr(r)) => asm!(a; movsx Rq(r), BYTE [Rq(base) + rcx + o]),
+                (I32Load16S { .. }, Loc::Gpr(r)) => {
+                    asm!(a; movsx Rd(r), WORD [Rq(base) + rcx + o])
                 }
-                I64Load32S { .. } => asm!(a; movsxd Rq(ra), DWORD [rdx + rcx]),
-                _ => asm!(a; mov Rq(ra), [rdx + rcx]),
+                (I32Load16U { .. } | I64Load16U { .. }, Loc::Gpr(r)) => {
+                    asm!(a; movzx Rd(r), WORD [Rq(base) + rcx + o])
+                }
+                (I64Load16S { .. }, Loc::Gpr(r)) => {
+                    asm!(a; movsx Rq(r), WORD [Rq(base) + rcx + o])
+                }
+                (I32Load { .. } | I64Load32U { .. }, Loc::Gpr(r)) => {
+                    asm!(a; mov Rd(r), [Rq(base) + rcx + o])
+                }
+                (I64Load32S { .. }, Loc::Gpr(r)) => {
+                    asm!(a; movsxd Rq(r), DWORD [Rq(base) + rcx + o])
+                }
+                (_, Loc::Gpr(r)) => asm!(a; mov Rq(r), [Rq(base) + rcx + o]),
+                _ => unreachable!("a load's result goes to a register"),
             }
-            self.vs.push(Loc::Gpr(ra), false);
+            self.vs.push(dst, false);
         }
         Some(true)
     }
