@@ -110,7 +110,7 @@ use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use weft_ast::{AddrType, BlockType, ImportDesc, Instr, ValType};
 
-use crate::jit::ctx::off;
+use crate::jit::ctx::{ICACHE, off};
 use crate::jit::entry::{PENDING, Trampoline, TrapCode};
 use crate::jit::helpers;
 use crate::jit::stack::{Cache, Dst, Emitter, Entry, GLOBAL, Loc, MEM0_BASE, Reg, ValueStack};
@@ -179,6 +179,9 @@ struct ModEnv<'a> {
     mem0_32: bool,
     /// Whether memory 0 is guarded (`guard.rs`): accesses unchecked.
     mem0_guarded: bool,
+    /// Whether table 0 exists and is a 32-bit table (`call_indirect`
+    /// through it looks its callee up inline first).
+    table0_32: bool,
     /// Which defined functions are compiled (direct calls reach them).
     compiled: Vec<bool>,
     /// Every tag's type index (imports first).
@@ -199,6 +202,7 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
     let mut global_wide = Vec::new();
     let mut global_float = Vec::new();
     let mut mems = Vec::new();
+    let mut tables = Vec::new();
     let mut tag_types = Vec::new();
     for i in &ast.imports {
         match i.desc {
@@ -208,8 +212,8 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
                 global_float.push(float(g.val));
             }
             ImportDesc::Memory(m) => mems.push(m),
+            ImportDesc::Table(t) => tables.push(t),
             ImportDesc::Tag(t) => tag_types.push(t.ty),
-            _ => {}
         }
     }
     let imported = func_types.len() as u32;
@@ -217,6 +221,7 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
     global_wide.extend(ast.globals.iter().map(|g| g.ty.val == ValType::V128));
     global_float.extend(ast.globals.iter().map(|g| float(g.ty.val)));
     mems.extend(ast.memories.iter().copied());
+    tables.extend(ast.tables.iter().map(|t| t.ty));
     tag_types.extend(ast.tags.iter().map(|t| t.ty));
     let mut stats = Stats {
         functions: ast.funcs.len() as u32,
@@ -237,6 +242,7 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
         global_float,
         mem0_32: mems.first().is_some_and(|m| m.addr == AddrType::I32),
         mem0_guarded: guarded,
+        table0_32: tables.first().is_some_and(|t| t.addr == AddrType::I32),
         compiled,
         tag_types,
         lzcnt: std::is_x86_feature_detected!("lzcnt"),
@@ -2025,8 +2031,62 @@ impl<'a> FnCompiler<'a> {
     }
 
     fn call_indirect(&mut self, ty: u32, table: u32) -> Option<()> {
+        if table == 0 && self.env.table0_32 {
+            return self.call_indirect_cached(ty);
+        }
         let (p, r, base) = self.resolve_callee(ty, Some(table))?;
         self.call_resolved(slot_disp(base));
+        self.check_exn();
+        self.call_results(p.len(), r);
+        Some(())
+    }
+
+    /// `call_indirect` through a 32-bit table 0: the element read inline
+    /// and looked up in the instance's indirect-call cache (`ctx::ICell`),
+    /// a hit called directly; unmetered only (the helper charges fuel).
+    /// Anything else (out of bounds, a miss, fuel) resolves the callee
+    /// through `helpers::tail_indirect`, which fills the cache, as
+    /// [`Self::resolve_callee`] does.
+    fn call_indirect_cached(&mut self, ty: u32) -> Option<()> {
+        let (p, r) = self.block_type(BlockType::Func(ty))?;
+        let x = self.vs.pop();
+        let base = self.args_in_slots(p.len(), &r);
+        self.asm.mov(Dst::Gpr(RCX), x.loc, x.slot, false);
+        self.vs.free(x.loc);
+        let d = slot_disp(base);
+        let slow = self.asm.a.new_dynamic_label();
+        let done = self.asm.a.new_dynamic_label();
+        // (A cell is 32 bytes: the shift by 5.)
+        let mask = (ICACHE - 1) as i32;
+        asm!(self.asm.a
+            ; mov ecx, ecx
+            ; cmp BYTE [r15 + off::METERED], 0
+            ; jne =>slow
+            ; cmp rcx, [r15 + off::TABLE0_LEN]
+            ; jae =>slow
+            ; mov rax, [r15 + off::TABLE0_ELEMS]
+            ; mov rax, [rax + rcx * 8]
+            ; mov edx, eax
+            ; and edx, mask
+            ; shl edx, 5
+            ; lea rdx, [r15 + rdx + off::ICACHE]
+            ; cmp rax, [rdx]
+            ; jne =>slow
+            ; cmp QWORD [rdx + 8], ty as i32
+            ; jne =>slow
+            ; lea rax, [rsp + d]
+            ; call QWORD [rdx + 16]
+            ; jmp =>done
+            ; =>slow
+            // The element index still in rcx, the helper's fourth argument.
+            ; mov rdi, r15
+            ; mov esi, ty as i32
+            ; xor edx, edx
+            ; mov rax, QWORD helpers::tail_indirect as *const () as i64
+            ; call rax
+        );
+        self.call_resolved(d);
+        asm!(self.asm.a; =>done);
         self.check_exn();
         self.call_results(p.len(), r);
         Some(())

@@ -12,7 +12,7 @@
 
 use weft_ast::{Instr, RefType};
 
-use crate::jit::ctx::{VmCtx, refresh, sync_fuel};
+use crate::jit::ctx::{ICell, VmCtx, refresh, sync_fuel};
 use crate::jit::entry::{OK, PENDING};
 use crate::runtime::store::{Caller, ExnInst, Func, FuncInst, Instance, Store};
 use crate::trap::{Error, Trap};
@@ -306,7 +306,16 @@ pub(crate) extern "sysv64" fn tail_indirect(
     // SAFETY: compiled code passes its context.
     unsafe {
         match resolve_indirect(ctx, ty, table, elem) {
-            Ok(addr) => tail_target(ctx, addr),
+            Ok(addr) => {
+                let target = tail_target(ctx, addr);
+                // A compiled function of this instance: cached, for
+                // compiled code to call without this helper next time.
+                if target & TAIL_CALL == 0 {
+                    let r = u64::from(addr) + 1;
+                    (*ctx).icache[ICell::index(r)] = ICell::new(r, ty, target);
+                }
+                target
+            }
             Err(t) => {
                 fail(ctx, t);
                 TAIL_TRAP
