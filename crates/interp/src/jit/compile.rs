@@ -1242,7 +1242,15 @@ impl<'a> FnCompiler<'a> {
                 self.vs.set_cache(cache);
                 self.dead = false;
             }
-            End => self.end()?,
+            End => {
+                // The function's own end, reached: its results go to the
+                // caller from where they are.
+                if self.ctls.len() == 1 && !self.dead {
+                    self.return_inline();
+                    self.dead = true;
+                }
+                self.end()?
+            }
             Br { label } => {
                 self.br(*label)?;
                 self.dead = true;
@@ -1306,7 +1314,7 @@ impl<'a> FnCompiler<'a> {
             }
             BrTable { table } => self.br_table(&table.targets, table.default)?,
             Return => {
-                self.br(self.ctls.len() as u32 - 1)?;
+                self.return_inline();
                 self.dead = true;
             }
             Call { func } => self.call(*func)?,
@@ -1772,6 +1780,54 @@ impl<'a> FnCompiler<'a> {
         }
         self.dead = true;
         Some(())
+    }
+
+    /// `return` (or the function's end reached): the results written from
+    /// where they are (registers, constants, locals, slots) to the
+    /// caller's slots, and the frame popped, here rather than through
+    /// the epilogue (no store to the operand slots and load back, no
+    /// jump). The stack loses the results.
+    fn return_inline(&mut self) {
+        // Each result's offset in the caller's slots.
+        let mut offsets = Vec::with_capacity(self.ctls[0].results.len());
+        let mut at = 0i32;
+        for &w in &self.ctls[0].results {
+            offsets.push(at);
+            at += if w { 16 } else { 8 };
+        }
+        asm!(self.asm.a; mov rcx, [rbp - 8]);
+        // Popped top first: no result already written stays on the stack
+        // (where making room for the next could spill it).
+        for &at in offsets.iter().rev() {
+            let e = self.vs.pop();
+            if e.wide {
+                let (x, owns) = self.vs.read_xmm(e, &mut self.asm);
+                asm!(self.asm.a; movdqu [rcx + at], Rx(x));
+                if owns {
+                    self.vs.free(Loc::Xmm(x));
+                }
+                continue;
+            }
+            match self.vs.src(e.loc) {
+                Loc::Xmm(x) => asm!(self.asm.a; movq [rcx + at], Rx(x)),
+                Loc::Const(c) if c as i64 == c as i64 as i32 as i64 => {
+                    asm!(self.asm.a; mov QWORD [rcx + at], c as i64 as i32)
+                }
+                _ => {
+                    let (r, owns) = self.vs.read_gpr(e, &mut self.asm);
+                    asm!(self.asm.a; mov [rcx + at], Rq(r));
+                    if owns {
+                        self.vs.free(Loc::Gpr(r));
+                    }
+                }
+            }
+            self.vs.free(e.loc);
+        }
+        asm!(self.asm.a
+            ; mov rsp, rbp
+            ; pop rbp
+            ; ret
+        );
     }
 
     /// After a call: its `params` arguments leave the value stack and its
