@@ -61,7 +61,11 @@
 //! of their helpers, the SIMD instructions with an exact SSE4.1 lowering
 //! (`simd.rs`), `select`, calls, `br_on_null`/`br_on_non_null`; `br_on_cast`
 //! and its kin test through a helper and branch inline; `call_indirect`
-//! and `call_ref` call through helpers. Every other instruction the shared
+//! through a 32-bit table 0 reads the element inline and calls a callee
+//! found in the instance's indirect-call cache (`ctx::ICell`) directly,
+//! other `call_indirect`s, a miss and `call_ref` resolve the callee
+//! through a helper. `return` writes the results to the caller's slots
+//! and pops the frame where it is. Every other instruction the shared
 //! semantics of `crate::ops` executes becomes a call to `helpers::instr`,
 //! which runs it on the operand slots (a GC instruction's operand count
 //! from the types it names).
