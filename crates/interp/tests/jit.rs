@@ -1451,3 +1451,118 @@ fn cached_locals_and_globals_survive_merges_and_calls() {
     // + 11), then the final $g, 11.
     assert_eq!(both(CACHED, "calls", &i32s(&[2])), Ok(i32s(&[232 + 11])));
 }
+
+#[test]
+fn indirect_calls_through_the_cache_see_every_change_of_the_table() {
+    // Seventy functions of one type (more than the indirect-call cache
+    // holds, so that references share its entries), each adding its index,
+    // and one of another type: calls through table 0 fill the cache and
+    // hit it; a changed element, a type that does not match, a null
+    // element and an index out of bounds are seen on every call.
+    let n = 70;
+    let mut text = String::from(
+        "(module
+          (type $ii (func (param i32) (result i32)))
+          (type $jj (func (param i32) (result i32)))
+          (type $l (func (param i64) (result i64)))
+          (func $other (type $l) (local.get 0))\n",
+    );
+    for i in 0..n {
+        text += &format!("(func $f{i} (type $ii) (i32.add (local.get 0) (i32.const {i})))\n");
+    }
+    text += &format!("(table {} funcref)\n(elem (i32.const 0)", n + 2);
+    for i in 0..n {
+        text += &format!(" $f{i}");
+    }
+    text += r#")
+      (elem declare func $other $f3)
+      (func $at (param i32 i32) (result i32)
+        (call_indirect (type $ii) (local.get 1) (local.get 0)))
+      ;; Every element twice (the second round hits the cache): the sum of
+      ;; (x + i) over both rounds.
+      (func (export "sum") (param $x i32) (result i32)
+        (local $i i32) (local $acc i32) (local $round i32)
+        (loop $rounds
+          (local.set $i (i32.const 0))
+          (loop $each
+            (local.set $acc (i32.add (local.get $acc)
+              (call $at (local.get $i) (local.get $x))))
+            (local.set $i (i32.add (local.get $i) (i32.const 1)))
+            (br_if $each (i32.lt_u (local.get $i) (i32.const 70))))
+          (local.set $round (i32.add (local.get $round) (i32.const 1)))
+          (br_if $rounds (i32.lt_u (local.get $round) (i32.const 2))))
+        (local.get $acc))
+      ;; Element 5 called, then replaced by $f3, then called again.
+      (func (export "replaced") (param $x i32) (result i32)
+        (drop (call $at (i32.const 5) (local.get $x)))
+        (table.set (i32.const 5) (ref.func $f3))
+        (call $at (i32.const 5) (local.get $x)))
+      ;; Element 6 called, then replaced by a function of another type.
+      (func (export "mismatch") (param $x i32) (result i32)
+        (drop (call $at (i32.const 6) (local.get $x)))
+        (table.set (i32.const 6) (ref.func $other))
+        (call $at (i32.const 6) (local.get $x)))
+      ;; Element 7 called, then nulled.
+      (func (export "nulled") (param $x i32) (result i32)
+        (drop (call $at (i32.const 7) (local.get $x)))
+        (table.set (i32.const 7) (ref.null func))
+        (call $at (i32.const 7) (local.get $x)))
+      ;; The same reference through an equivalent type index.
+      (func (export "equivalent") (param $x i32) (result i32)
+        (i32.add (call $at (i32.const 8) (local.get $x))
+          (call_indirect (type $jj) (local.get $x) (i32.const 8))))
+      (func (export "at") (param i32 i32) (result i32)
+        (call $at (local.get 0) (local.get 1))))"#;
+    let sum: i32 = (0..n).map(|i| 2 * (10 + i)).sum();
+    assert_eq!(both(&text, "sum", &i32s(&[10])), Ok(i32s(&[sum])));
+    assert_eq!(both(&text, "replaced", &i32s(&[10])), Ok(i32s(&[13])));
+    assert_eq!(
+        both(&text, "mismatch", &i32s(&[10])),
+        Err(Error::Trap(Trap::IndirectCallTypeMismatch))
+    );
+    assert_eq!(
+        both(&text, "nulled", &i32s(&[10])),
+        Err(Error::Trap(Trap::UninitializedElement(7)))
+    );
+    assert_eq!(both(&text, "equivalent", &i32s(&[10])), Ok(i32s(&[36])));
+    assert_eq!(
+        both(&text, "at", &i32s(&[n + 2, 1])),
+        Err(Error::Trap(Trap::UndefinedElement))
+    );
+    assert_eq!(
+        both(&text, "at", &i32s(&[-1, 1])),
+        Err(Error::Trap(Trap::UndefinedElement))
+    );
+}
+
+#[test]
+fn an_indirect_callee_of_another_instance_runs_with_its_own_instance() {
+    // `lib`'s table holds `lib`'s function reading `lib`'s global; `app`
+    // calls through that table (imported) twice: the callee is never
+    // cached as `app`'s own code, so it reads 111 both times, not `app`'s
+    // 222.
+    let lib = r#"(module
+      (global $g i32 (i32.const 111))
+      (func $get (result i32) (global.get $g))
+      (table (export "t") funcref (elem $get)))"#;
+    let app = r#"(module
+      (import "lib" "t" (table 1 funcref))
+      (global $g i32 (i32.const 222))
+      (func (export "twice") (result i32)
+        (i32.add (call_indirect (result i32) (i32.const 0))
+          (i32.mul (call_indirect (result i32) (i32.const 0)) (i32.const 1000)))))"#;
+    let mut store = Store::new();
+    let lib_inst = Linker::new()
+        .instantiate(&mut store, &module(lib, Engine::Jit))
+        .expect("instantiates");
+    let t = store.export(lib_inst, "t").expect("exported");
+    let mut l = Linker::new();
+    l.define("lib", "t", t);
+    let app_inst = l
+        .instantiate(&mut store, &module(app, Engine::Jit))
+        .expect("instantiates");
+    let f = store.export_func(app_inst, "twice").expect("exported");
+    for _ in 0..3 {
+        assert_eq!(store.call(f, &[]), Ok(i32s(&[111_111])));
+    }
+}

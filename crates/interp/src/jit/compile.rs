@@ -55,10 +55,17 @@
 //! flow, locals, globals, constants, integer arithmetic and comparisons
 //! (fused into a following `br_if`/`if`), the common float operations,
 //! memory 0's loads and stores for 32-bit memories (explicit bounds
-//! checks), the SIMD instructions with an exact SSE4.1 lowering
+//! checks, or none in guard mode; the memory's base kept in a register
+//! as a cached pseudo-local, `stack::MEM0_BASE`, and the offset folded
+//! into the address), its `memory.fill` and `memory.copy` as direct calls
+//! of their helpers, the SIMD instructions with an exact SSE4.1 lowering
 //! (`simd.rs`), `select`, calls, `br_on_null`/`br_on_non_null`; `br_on_cast`
 //! and its kin test through a helper and branch inline; `call_indirect`
-//! and `call_ref` call through helpers. Every other instruction the shared
+//! through a 32-bit table 0 reads the element inline and calls a callee
+//! found in the instance's indirect-call cache (`ctx::ICell`) directly,
+//! other `call_indirect`s, a miss and `call_ref` resolve the callee
+//! through a helper. `return` writes the results to the caller's slots
+//! and pops the frame where it is. Every other instruction the shared
 //! semantics of `crate::ops` executes becomes a call to `helpers::instr`,
 //! which runs it on the operand slots (a GC instruction's operand count
 //! from the types it names).
@@ -107,11 +114,11 @@ use dynasmrt::x64::X64Relocation;
 use dynasmrt::{DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler, dynasm};
 use weft_ast::{AddrType, BlockType, ImportDesc, Instr, ValType};
 
-use crate::jit::ctx::off;
+use crate::jit::ctx::{ICACHE, off};
 use crate::jit::enc;
 use crate::jit::entry::{PENDING, Trampoline, TrapCode};
 use crate::jit::helpers;
-use crate::jit::stack::{Cache, Dst, Emitter, Entry, GLOBAL, Loc, Reg, ValueStack};
+use crate::jit::stack::{Cache, Dst, Emitter, Entry, GLOBAL, Loc, MEM0_BASE, Reg, ValueStack};
 use crate::runtime::module::JitStats as Stats;
 use crate::trap::Error;
 
@@ -177,6 +184,9 @@ struct ModEnv<'a> {
     mem0_32: bool,
     /// Whether memory 0 is guarded (`guard.rs`): accesses unchecked.
     mem0_guarded: bool,
+    /// Whether table 0 exists and is a 32-bit table (`call_indirect`
+    /// through it looks its callee up inline first).
+    table0_32: bool,
     /// Which defined functions are compiled (direct calls reach them).
     compiled: Vec<bool>,
     /// Every tag's type index (imports first).
@@ -197,6 +207,7 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
     let mut global_wide = Vec::new();
     let mut global_float = Vec::new();
     let mut mems = Vec::new();
+    let mut tables = Vec::new();
     let mut tag_types = Vec::new();
     for i in &ast.imports {
         match i.desc {
@@ -206,8 +217,8 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
                 global_float.push(float(g.val));
             }
             ImportDesc::Memory(m) => mems.push(m),
+            ImportDesc::Table(t) => tables.push(t),
             ImportDesc::Tag(t) => tag_types.push(t.ty),
-            _ => {}
         }
     }
     let imported = func_types.len() as u32;
@@ -215,6 +226,7 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
     global_wide.extend(ast.globals.iter().map(|g| g.ty.val == ValType::V128));
     global_float.extend(ast.globals.iter().map(|g| float(g.ty.val)));
     mems.extend(ast.memories.iter().copied());
+    tables.extend(ast.tables.iter().map(|t| t.ty));
     tag_types.extend(ast.tags.iter().map(|t| t.ty));
     let mut stats = Stats {
         functions: ast.funcs.len() as u32,
@@ -235,6 +247,7 @@ pub(crate) fn compile(ast: &weft_ast::Module, guarded: bool) -> Result<Option<Co
         global_float,
         mem0_32: mems.first().is_some_and(|m| m.addr == AddrType::I32),
         mem0_guarded: guarded,
+        table0_32: tables.first().is_some_and(|t| t.addr == AddrType::I32),
         compiled,
         tag_types,
         lzcnt: std::is_x86_feature_detected!("lzcnt"),
@@ -580,6 +593,8 @@ enum Mem {
     Rbp(i32),
     /// `[rax + disp]`.
     Rax(i32),
+    /// `[r15 + disp]`: a field of the context.
+    R15(i32),
 }
 
 impl Mem {
@@ -589,6 +604,7 @@ impl Mem {
             Mem::Rsp(o) => (4, o),
             Mem::Rbp(o) => (5, o),
             Mem::Rax(o) => (RAX, o),
+            Mem::R15(o) => (15, o),
         }
     }
 }
@@ -599,6 +615,7 @@ impl Asm {
     /// first.
     fn mem(&mut self, l: Loc, slot: u32) -> Mem {
         match l {
+            Loc::Local(MEM0_BASE) => Mem::R15(off::MEM0_BASE),
             Loc::Local(i) if i >= GLOBAL => {
                 let d = ((i - GLOBAL) * 8) as i32;
                 asm!(self.a
@@ -623,9 +640,11 @@ impl Asm {
             (Mem::Rsp(o), false) => asm!(a; movq Rx(d), [rsp + o]),
             (Mem::Rbp(o), false) => asm!(a; movq Rx(d), [rbp + o]),
             (Mem::Rax(o), false) => asm!(a; movq Rx(d), [rax + o]),
+            (Mem::R15(o), false) => asm!(a; movq Rx(d), [r15 + o]),
             (Mem::Rsp(o), true) => asm!(a; movdqu Rx(d), [rsp + o]),
             (Mem::Rbp(o), true) => asm!(a; movdqu Rx(d), [rbp + o]),
             (Mem::Rax(o), true) => asm!(a; movdqu Rx(d), [rax + o]),
+            (Mem::R15(o), true) => asm!(a; movdqu Rx(d), [r15 + o]),
         }
     }
 
@@ -640,9 +659,11 @@ impl Asm {
             (Mem::Rsp(o), false) => asm!(a; movq [rsp + o], Rx(s)),
             (Mem::Rbp(o), false) => asm!(a; movq [rbp + o], Rx(s)),
             (Mem::Rax(o), false) => asm!(a; movq [rax + o], Rx(s)),
+            (Mem::R15(o), false) => asm!(a; movq [r15 + o], Rx(s)),
             (Mem::Rsp(o), true) => asm!(a; movdqu [rsp + o], Rx(s)),
             (Mem::Rbp(o), true) => asm!(a; movdqu [rbp + o], Rx(s)),
             (Mem::Rax(o), true) => asm!(a; movdqu [rax + o], Rx(s)),
+            (Mem::R15(o), true) => asm!(a; movdqu [r15 + o], Rx(s)),
         }
     }
 
@@ -1233,7 +1254,15 @@ impl<'a> FnCompiler<'a> {
                 self.vs.set_cache(cache);
                 self.dead = false;
             }
-            End => self.end()?,
+            End => {
+                // The function's own end, reached: its results go to the
+                // caller from where they are.
+                if self.ctls.len() == 1 && !self.dead {
+                    self.return_inline();
+                    self.dead = true;
+                }
+                self.end()?
+            }
             Br { label } => {
                 self.br(*label)?;
                 self.dead = true;
@@ -1297,7 +1326,7 @@ impl<'a> FnCompiler<'a> {
             }
             BrTable { table } => self.br_table(&table.targets, table.default)?,
             Return => {
-                self.br(self.ctls.len() as u32 - 1)?;
+                self.return_inline();
                 self.dead = true;
             }
             Call { func } => self.call(*func)?,
@@ -1630,6 +1659,7 @@ impl<'a> FnCompiler<'a> {
                 }
                 LocalGet { local } => *local,
                 GlobalGet { global } => GLOBAL | *global,
+                _ if self.env.mem0_32 && i.memarg().is_some_and(|m| m.memory == 0) => MEM0_BASE,
                 _ => continue,
             };
             match counts.iter_mut().find(|c| c.0 == id) {
@@ -1640,6 +1670,9 @@ impl<'a> FnCompiler<'a> {
         counts.sort_by_key(|c| std::cmp::Reverse(c.1));
         // Whether each is a v128 (never cached) and whether it is a float.
         let kind = |id: u32| -> (bool, bool) {
+            if id == MEM0_BASE {
+                return (false, false);
+            }
             let (w, f) = if id >= GLOBAL {
                 (&self.env.global_wide, &self.env.global_float)
             } else {
@@ -1765,6 +1798,54 @@ impl<'a> FnCompiler<'a> {
         }
         self.dead = true;
         Some(())
+    }
+
+    /// `return` (or the function's end reached): the results written from
+    /// where they are (registers, constants, locals, slots) to the
+    /// caller's slots, and the frame popped, here rather than through
+    /// the epilogue (no store to the operand slots and load back, no
+    /// jump). The stack loses the results.
+    fn return_inline(&mut self) {
+        // Each result's offset in the caller's slots.
+        let mut offsets = Vec::with_capacity(self.ctls[0].results.len());
+        let mut at = 0i32;
+        for &w in &self.ctls[0].results {
+            offsets.push(at);
+            at += if w { 16 } else { 8 };
+        }
+        asm!(self.asm.a; mov rcx, [rbp - 8]);
+        // Popped top first: no result already written stays on the stack
+        // (where making room for the next could spill it).
+        for &at in offsets.iter().rev() {
+            let e = self.vs.pop();
+            if e.wide {
+                let (x, owns) = self.vs.read_xmm(e, &mut self.asm);
+                asm!(self.asm.a; movdqu [rcx + at], Rx(x));
+                if owns {
+                    self.vs.free(Loc::Xmm(x));
+                }
+                continue;
+            }
+            match self.vs.src(e.loc) {
+                Loc::Xmm(x) => asm!(self.asm.a; movq [rcx + at], Rx(x)),
+                Loc::Const(c) if c as i64 == c as i64 as i32 as i64 => {
+                    asm!(self.asm.a; mov QWORD [rcx + at], c as i64 as i32)
+                }
+                _ => {
+                    let (r, owns) = self.vs.read_gpr(e, &mut self.asm);
+                    asm!(self.asm.a; mov [rcx + at], Rq(r));
+                    if owns {
+                        self.vs.free(Loc::Gpr(r));
+                    }
+                }
+            }
+            self.vs.free(e.loc);
+        }
+        asm!(self.asm.a
+            ; mov rsp, rbp
+            ; pop rbp
+            ; ret
+        );
     }
 
     /// After a call: its `params` arguments leave the value stack and its
@@ -2024,8 +2105,62 @@ impl<'a> FnCompiler<'a> {
     }
 
     fn call_indirect(&mut self, ty: u32, table: u32) -> Option<()> {
+        if table == 0 && self.env.table0_32 {
+            return self.call_indirect_cached(ty);
+        }
         let (p, r, base) = self.resolve_callee(ty, Some(table))?;
         self.call_resolved(slot_disp(base));
+        self.check_exn();
+        self.call_results(p.len(), r);
+        Some(())
+    }
+
+    /// `call_indirect` through a 32-bit table 0: the element read inline
+    /// and looked up in the instance's indirect-call cache (`ctx::ICell`),
+    /// a hit called directly; unmetered only (the helper charges fuel).
+    /// Anything else (out of bounds, a miss, fuel) resolves the callee
+    /// through `helpers::tail_indirect`, which fills the cache, as
+    /// [`Self::resolve_callee`] does.
+    fn call_indirect_cached(&mut self, ty: u32) -> Option<()> {
+        let (p, r) = self.block_type(BlockType::Func(ty))?;
+        let x = self.vs.pop();
+        let base = self.args_in_slots(p.len(), &r);
+        self.asm.mov(Dst::Gpr(RCX), x.loc, x.slot, false);
+        self.vs.free(x.loc);
+        let d = slot_disp(base);
+        let slow = self.asm.a.new_dynamic_label();
+        let done = self.asm.a.new_dynamic_label();
+        // (A cell is 32 bytes: the shift by 5.)
+        let mask = (ICACHE - 1) as i32;
+        asm!(self.asm.a
+            ; mov ecx, ecx
+            ; cmp BYTE [r15 + off::METERED], 0
+            ; jne =>slow
+            ; cmp rcx, [r15 + off::TABLE0_LEN]
+            ; jae =>slow
+            ; mov rax, [r15 + off::TABLE0_ELEMS]
+            ; mov rax, [rax + rcx * 8]
+            ; mov edx, eax
+            ; and edx, mask
+            ; shl edx, 5
+            ; lea rdx, [r15 + rdx + off::ICACHE]
+            ; cmp rax, [rdx]
+            ; jne =>slow
+            ; cmp QWORD [rdx + 8], ty as i32
+            ; jne =>slow
+            ; lea rax, [rsp + d]
+            ; call QWORD [rdx + 16]
+            ; jmp =>done
+            ; =>slow
+            // The element index still in rcx, the helper's fourth argument.
+            ; mov rdi, r15
+            ; mov esi, ty as i32
+            ; xor edx, edx
+            ; mov rax, QWORD helpers::tail_indirect as *const () as i64
+            ; call rax
+        );
+        self.call_resolved(d);
+        asm!(self.asm.a; =>done);
         self.check_exn();
         self.call_results(p.len(), r);
         Some(())
@@ -2874,16 +3009,47 @@ impl<'a> FnCompiler<'a> {
         self.vs.push(Loc::Xmm(xa), false);
     }
 
+    /// `memory.fill` or `memory.copy` of memory 0 (32-bit): a direct call
+    /// of `helper` (`helpers::mem0_fill`/`mem0_copy`) with its three
+    /// operands in registers, not the generic instruction path (whose
+    /// dispatch costs as much as a short fill).
+    fn bulk0(&mut self, helper: *const ()) -> bool {
+        self.vs.spill_regs(&mut self.asm);
+        // Spilled: each operand is a constant, a local or in its slot.
+        for r in [RCX, RDX, RSI] {
+            let x = self.vs.pop();
+            self.asm.mov(Dst::Gpr(r), x.loc, x.slot, false);
+        }
+        asm!(self.asm.a
+            ; mov rdi, r15
+            ; mov rax, QWORD helper as i64
+            ; call rax
+            ; test eax, eax
+            ; jnz =>self.exit
+        );
+        true
+    }
+
     /// Loads and stores of a 32-bit memory 0, with an explicit bounds
     /// check, or none for a guarded memory 0 (each access a trap site);
     /// `Some(false)` for anything else.
     fn memory(&mut self, i: &Instr) -> Option<bool> {
         use Instr::*;
+        match i {
+            MemoryFill { mem: 0 } if self.env.mem0_32 => {
+                return Some(self.bulk0(helpers::mem0_fill as *const ()));
+            }
+            MemoryCopy { dst: 0, src: 0 } if self.env.mem0_32 => {
+                return Some(self.bulk0(helpers::mem0_copy as *const ()));
+            }
+            _ => {}
+        }
         let Some(m) = i.memarg() else {
             return Some(false);
         };
         let (memory, offset) = (m.memory, m.offset);
-        if memory != 0 || !self.env.mem0_32 || offset > i32::MAX as u64 {
+        // (The offset with the access's size fits a displacement.)
+        if memory != 0 || !self.env.mem0_32 || offset > i32::MAX as u64 - 8 {
             return Some(false);
         }
         let size: i32 = match i {
@@ -2921,42 +3087,60 @@ impl<'a> FnCompiler<'a> {
                 | I64Store16 { .. }
                 | I64Store32 { .. }
         );
+        let float = matches!(
+            i,
+            F32Load { .. } | F64Load { .. } | F32Store { .. } | F64Store { .. }
+        );
         let value = store.then(|| self.vs.pop());
         let addr = self.vs.pop();
         // Operands only read (a cached local's register serves as it is);
-        // a load's result goes to the address's register if the
-        // instruction owns it, else to a new one.
-        let value = value.map(|v| self.vs.read_gpr(v, &mut self.asm));
+        // a float goes through an SSE register; an integer load's result
+        // goes to the address's register if the instruction owns it, else
+        // to a new one.
+        let value = value.map(|v| {
+            if float {
+                let (r, owns) = self.vs.read_xmm(v, &mut self.asm);
+                (Loc::Xmm(r), owns)
+            } else {
+                let (r, owns) = self.vs.read_gpr(v, &mut self.asm);
+                (Loc::Gpr(r), owns)
+            }
+        });
         let (src, owns_addr) = self.vs.read_gpr(addr, &mut self.asm);
-        let ra = if store || owns_addr {
-            src
+        // Memory 0's base, kept in a register as a cached pseudo-local
+        // (reloaded from the context after calls and at merges that lost
+        // it), pinned for this access.
+        let base = self.vs.cached_gpr(MEM0_BASE, &mut self.asm);
+        let dst = if store {
+            Loc::Gpr(src)
+        } else if float {
+            if owns_addr {
+                self.vs.free(Loc::Gpr(src));
+            }
+            Loc::Xmm(self.vs.alloc_xmm(&mut self.asm))
+        } else if owns_addr {
+            Loc::Gpr(src)
         } else {
-            self.vs.alloc_gpr(&mut self.asm)
+            Loc::Gpr(self.vs.alloc_gpr(&mut self.asm))
         };
         let o = offset as i32;
-        if self.env.mem0_guarded {
-            // rcx = address + offset (below 6 GiB, inside the reservation:
-            // past the length it faults, `guard.rs`).
-            asm!(self.asm.a
-                ; mov ecx, Rd(src)
-                ; lea rcx, [rcx + o]
-                ; mov rdx, [r15 + off::MEM0_BASE]
-            );
-        } else {
+        // rcx = the address, zero-extended; the access is at
+        // [base + rcx + offset]: in a guarded memory, below 6 GiB, inside
+        // the reservation (past the length it faults, `guard.rs`);
+        // otherwise checked first, its end (at most 2^32 + 2^31 + 8)
+        // against the length.
+        asm!(self.asm.a; mov ecx, Rd(src));
+        if !self.env.mem0_guarded {
             let oob = self.trap(TrapCode::OutOfBounds);
-            // rcx = address + offset (at most 2^33), checked against the
-            // length less the access size.
+            let end = o + size;
             asm!(self.asm.a
-                ; mov ecx, Rd(src)
-                ; lea rcx, [rcx + o]
-                ; lea rax, [rcx + size]
+                ; lea rax, [rcx + end]
                 ; cmp rax, [r15 + off::MEM0_LEN]
                 ; ja =>oob
-                ; mov rdx, [r15 + off::MEM0_BASE]
             );
         }
         if let Some((v, owns_v)) = value {
-            if size <= 2 {
+            if let (1 | 2, Loc::Gpr(v)) = (size, v) {
                 asm!(self.asm.a; mov eax, Rd(v));
             }
             // The access itself is the trap site (where it faults).
@@ -2964,14 +3148,17 @@ impl<'a> FnCompiler<'a> {
                 self.sites.push(self.asm.a.offset().0);
             }
             let a = &mut self.asm.a;
-            match size {
-                1 => asm!(a; mov [rdx + rcx], al),
-                2 => asm!(a; mov [rdx + rcx], ax),
-                4 => asm!(a; mov [rdx + rcx], Rd(v)),
-                _ => asm!(a; mov [rdx + rcx], Rq(v)),
+            match (size, v) {
+                (1, _) => asm!(a; mov [Rq(base) + rcx + o], al),
+                (2, _) => asm!(a; mov [Rq(base) + rcx + o], ax),
+                (4, Loc::Xmm(x)) => asm!(a; movd [Rq(base) + rcx + o], Rx(x)),
+                (_, Loc::Xmm(x)) => asm!(a; movq [Rq(base) + rcx + o], Rx(x)),
+                (4, Loc::Gpr(v)) => asm!(a; mov [Rq(base) + rcx + o], Rd(v)),
+                (_, Loc::Gpr(v)) => asm!(a; mov [Rq(base) + rcx + o], Rq(v)),
+                _ => unreachable!("a stored value is in a register"),
             }
             if owns_v {
-                self.vs.free(Loc::Gpr(v));
+                self.vs.free(v);
             }
             if owns_addr {
                 self.vs.free(Loc::Gpr(src));
@@ -2981,22 +3168,33 @@ impl<'a> FnCompiler<'a> {
                 self.sites.push(self.asm.a.offset().0);
             }
             let a = &mut self.asm.a;
-            match i {
-                I32Load8S { .. } => asm!(a; movsx Rd(ra), BYTE [rdx + rcx]),
-                I32Load8U { .. } | I64Load8U { .. } => asm!(a; movzx Rd(ra), BYTE [rdx + rcx]),
-                I64Load8S { .. } => asm!(a; movsx Rq(ra), BYTE [rdx + rcx]),
-                I32Load16S { .. } => asm!(a; movsx Rd(ra), WORD [rdx + rcx]),
-                I32Load16U { .. } | I64Load16U { .. } => {
-                    asm!(a; movzx Rd(ra), WORD [rdx + rcx])
+            match (i, dst) {
+                (F32Load { .. }, Loc::Xmm(x)) => asm!(a; movd Rx(x), [Rq(base) + rcx + o]),
+                (_, Loc::Xmm(x)) => asm!(a; movq Rx(x), [Rq(base) + rcx + o]),
+                (I32Load8S { .. }, Loc::Gpr(r)) => asm!(a; movsx Rd(r), BYTE [Rq(base) + rcx + o]),
+                (I32Load8U { .. } | I64Load8U { .. }, Loc::Gpr(r)) => {
+                    asm!(a; movzx Rd(r), BYTE [Rq(base) + rcx + o])
                 }
-                I64Load16S { .. } => asm!(a; movsx Rq(ra), WORD [rdx + rcx]),
-                I32Load { .. } | F32Load { .. } | I64Load32U { .. } => {
-                    asm!(a; mov Rd(ra), [rdx + rcx])
+                (I64Load8S { .. }, Loc::Gpr(r)) => asm!(a; movsx Rq(r), BYTE [Rq(base) + rcx + o]),
+                (I32Load16S { .. }, Loc::Gpr(r)) => {
+                    asm!(a; movsx Rd(r), WORD [Rq(base) + rcx + o])
                 }
-                I64Load32S { .. } => asm!(a; movsxd Rq(ra), DWORD [rdx + rcx]),
-                _ => asm!(a; mov Rq(ra), [rdx + rcx]),
+                (I32Load16U { .. } | I64Load16U { .. }, Loc::Gpr(r)) => {
+                    asm!(a; movzx Rd(r), WORD [Rq(base) + rcx + o])
+                }
+                (I64Load16S { .. }, Loc::Gpr(r)) => {
+                    asm!(a; movsx Rq(r), WORD [Rq(base) + rcx + o])
+                }
+                (I32Load { .. } | I64Load32U { .. }, Loc::Gpr(r)) => {
+                    asm!(a; mov Rd(r), [Rq(base) + rcx + o])
+                }
+                (I64Load32S { .. }, Loc::Gpr(r)) => {
+                    asm!(a; movsxd Rq(r), DWORD [Rq(base) + rcx + o])
+                }
+                (_, Loc::Gpr(r)) => asm!(a; mov Rq(r), [Rq(base) + rcx + o]),
+                _ => unreachable!("a load's result goes to a register"),
             }
-            self.vs.push(Loc::Gpr(ra), false);
+            self.vs.push(dst, false);
         }
         Some(true)
     }

@@ -58,8 +58,68 @@ pub(crate) struct VmCtx {
     /// set, and its caller, checking after every call, does the same; the
     /// handler that catches it clears it.
     pub exn: u64,
+    /// Table 0's elements and their count (dangling and 0 without a
+    /// table 0), for `call_indirect`'s inline lookup.
+    pub table0_elems: *const u64,
+    /// Table 0's length in elements.
+    pub table0_len: u64,
+    /// The instance's indirect-call cache: which callee a function
+    /// reference with an expected type resolves to (see [`ICell`]).
+    pub icache: [ICell; ICACHE],
     /// What Rust keeps beside it.
     pub rest: Rest,
+}
+
+/// An entry of the indirect-call cache, at `ICACHE` positions indexed by
+/// a function reference's low bits: the reference `r` (a table
+/// element's bits; `u64::MAX`, which no element is, when empty), the
+/// module's type index `ty` it was checked against, and the entry of the
+/// compiled function of this instance it is. What `helpers::tail_indirect`
+/// resolved once (the element's function has that type, and is compiled
+/// code of this instance) holds for ever, since a function reference's
+/// function, its type and its code never change; only the element a table
+/// index holds does, and compiled code reads that each time. Compiled code
+/// calls a hit directly, without the helper.
+#[repr(C)]
+#[derive(Clone, Copy)]
+pub(crate) struct ICell {
+    /// The function reference (`u64::MAX`: none).
+    pub r: u64,
+    /// The type index of the instance's module it matched.
+    pub ty: u64,
+    /// Its compiled code's entry.
+    pub entry: u64,
+    _pad: u64,
+}
+
+/// Entries of the indirect-call cache (a power of two).
+pub(crate) const ICACHE: usize = 64;
+
+// Compiled code indexes the cache with a shift by 5.
+const _: () = assert!(std::mem::size_of::<ICell>() == 32);
+
+impl ICell {
+    const EMPTY: ICell = ICell {
+        r: u64::MAX,
+        ty: 0,
+        entry: 0,
+        _pad: 0,
+    };
+
+    /// The entry for reference `r` resolved against type `ty` to `entry`.
+    pub fn new(r: u64, ty: u32, entry: u64) -> ICell {
+        ICell {
+            r,
+            ty: ty.into(),
+            entry,
+            _pad: 0,
+        }
+    }
+
+    /// The position of reference `r` in the cache.
+    pub fn index(r: u64) -> usize {
+        r as usize & (ICACHE - 1)
+    }
 }
 
 /// Offsets of [`VmCtx`]'s fields, as compiled code addresses them.
@@ -75,6 +135,9 @@ pub(crate) mod off {
     pub const METERED: i32 = offset_of!(VmCtx, metered) as i32;
     pub const TAIL_ARGS: i32 = offset_of!(VmCtx, tail_args) as i32;
     pub const EXN: i32 = offset_of!(VmCtx, exn) as i32;
+    pub const TABLE0_ELEMS: i32 = offset_of!(VmCtx, table0_elems) as i32;
+    pub const TABLE0_LEN: i32 = offset_of!(VmCtx, table0_len) as i32;
+    pub const ICACHE: i32 = offset_of!(VmCtx, icache) as i32;
     /// A global's value slots within its [`GlobalInst`](super::GlobalInst).
     pub const GLOBAL_LO: i32 = offset_of!(super::GlobalInst, lo) as i32;
     pub const GLOBAL_HI: i32 = offset_of!(super::GlobalInst, hi) as i32;
@@ -89,6 +152,8 @@ pub(crate) struct Rest {
     pub store_id: StoreId,
     /// The store address of memory 0, if the instance has one.
     pub mem0: Option<u32>,
+    /// The store address of table 0, if the instance has one.
+    pub table0: Option<u32>,
     /// Store addresses of the instance's globals, by index.
     pub global_addrs: Box<[u32]>,
     /// Pointers to them, by index (what `VmCtx::globals` points to).
@@ -133,6 +198,7 @@ impl JitInstance {
         instance: u32,
         first_func: u32,
         mem0: Option<u32>,
+        table0: Option<u32>,
         globals: &[u32],
     ) -> JitInstance {
         let mut tail_buf = vec![0u64; code.tail_slots].into_boxed_slice();
@@ -150,10 +216,14 @@ impl JitInstance {
                 metered: 0,
                 tail_args: tail_buf.as_mut_ptr(),
                 exn: 0,
+                table0_elems: std::ptr::NonNull::dangling().as_ptr(),
+                table0_len: 0,
+                icache: [ICell::EMPTY; ICACHE],
                 rest: Rest {
                     instance,
                     store_id: store.id,
                     mem0,
+                    table0,
                     global_addrs: globals.into(),
                     global_ptrs: vec![std::ptr::null_mut(); globals.len()].into(),
                     globals_seen: std::ptr::null(),
@@ -198,6 +268,10 @@ pub(crate) fn refresh(ctx: &mut VmCtx, store: &mut Store) {
     {
         ctx.mem0_base = m.data.as_mut_ptr();
         ctx.mem0_len = m.data.len() as u64;
+    }
+    if let Some(t) = ctx.rest.table0.and_then(|a| store.tables.get(a as usize)) {
+        ctx.table0_elems = t.elems.as_ptr();
+        ctx.table0_len = t.elems.len() as u64;
     }
     let seen = store.globals.as_ptr();
     if ctx.rest.globals_seen != seen {

@@ -12,7 +12,7 @@
 
 use weft_ast::{Instr, RefType};
 
-use crate::jit::ctx::{VmCtx, refresh, sync_fuel};
+use crate::jit::ctx::{ICell, VmCtx, refresh, sync_fuel};
 use crate::jit::entry::{OK, PENDING};
 use crate::runtime::store::{Caller, ExnInst, Func, FuncInst, Instance, Store};
 use crate::trap::{Error, Trap};
@@ -116,6 +116,54 @@ pub(crate) extern "sysv64" fn instr(
                 refresh(c, store);
                 fail(ctx, t)
             }
+        }
+    }
+}
+
+/// `memory.fill` of memory 0 (a 32-bit memory): `n` bytes at `d` set to
+/// `val`, with the interpreter's checks and fuel (`ops::access`), called
+/// directly with its operands rather than through [`instr`]'s dispatch.
+pub(crate) extern "sysv64" fn mem0_fill(ctx: *mut VmCtx, d: u32, val: u32, n: u32) -> u32 {
+    // SAFETY: compiled code passes its context; the instance has a memory
+    // 0 (the code was compiled for a module with one).
+    unsafe {
+        let (store, _) = store(ctx);
+        let Some(a) = (*ctx).rest.mem0 else {
+            return fail(ctx, Trap::InvalidReference);
+        };
+        let r = crate::ops::access::memory_fill(store, a as usize, d.into(), val as u8, n.into());
+        bulk_done(ctx, r)
+    }
+}
+
+/// `memory.copy` within memory 0 (a 32-bit memory): `n` bytes from `s` to
+/// `d`, as [`mem0_fill`] is made.
+pub(crate) extern "sysv64" fn mem0_copy(ctx: *mut VmCtx, d: u32, s: u32, n: u32) -> u32 {
+    // SAFETY: as for `mem0_fill`.
+    unsafe {
+        let (store, _) = store(ctx);
+        let Some(a) = (*ctx).rest.mem0 else {
+            return fail(ctx, Trap::InvalidReference);
+        };
+        let a = a as usize;
+        let r = crate::ops::access::memory_copy(store, a, a, d.into(), s.into(), n.into());
+        bulk_done(ctx, r)
+    }
+}
+
+/// After a bulk memory operation: the fuel it charged back in the
+/// context (nothing else it changes is in there), and its status.
+///
+/// # Safety
+/// As for [`store`].
+unsafe fn bulk_done(ctx: *mut VmCtx, r: Result<(), Trap>) -> u32 {
+    // SAFETY: the caller's guarantee.
+    unsafe {
+        let c = &mut *ctx;
+        c.fuel = (*c.store).fuel.unwrap_or(u64::MAX);
+        match r {
+            Ok(()) => OK,
+            Err(t) => fail(ctx, t),
         }
     }
 }
@@ -258,7 +306,16 @@ pub(crate) extern "sysv64" fn tail_indirect(
     // SAFETY: compiled code passes its context.
     unsafe {
         match resolve_indirect(ctx, ty, table, elem) {
-            Ok(addr) => tail_target(ctx, addr),
+            Ok(addr) => {
+                let target = tail_target(ctx, addr);
+                // A compiled function of this instance: cached, for
+                // compiled code to call without this helper next time.
+                if target & TAIL_CALL == 0 {
+                    let r = u64::from(addr) + 1;
+                    (*ctx).icache[ICell::index(r)] = ICell::new(r, ty, target);
+                }
+                target
+            }
             Err(t) => {
                 fail(ctx, t);
                 TAIL_TRAP

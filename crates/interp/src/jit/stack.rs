@@ -100,6 +100,12 @@ const NONE: u32 = u32::MAX;
 /// such entries are spilled).
 pub(crate) const GLOBAL: u32 = 1 << 31;
 
+/// `Loc::Local(MEM0_BASE)` is memory 0's base address (read from the
+/// context, never written by compiled code), cached in a register as
+/// locals are; a call (which may grow or move the memory) drops it with
+/// every cached local, and merges conform to it as to any.
+pub(crate) const MEM0_BASE: u32 = u32::MAX - 1;
+
 /// Which local each register holds a copy of ([`NONE`]: none), by
 /// register number: the write-through cache of locals.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -574,6 +580,23 @@ impl ValueStack {
         }
     }
 
+    /// A register holding local `l`'s current value (typically a
+    /// pseudo-local such as [`MEM0_BASE`]) to be read only: its cached
+    /// copy, else loaded and cached now; pinned until
+    /// [`ValueStack::unpin`].
+    pub fn cached_gpr(&mut self, l: u32, e: &mut impl Emitter) -> Reg {
+        if let Some(Loc::Gpr(r)) = self.cache.find(l) {
+            self.pinned_gpr |= 1 << r;
+            return r;
+        }
+        self.uncache(l);
+        let r = self.alloc_gpr(e);
+        e.mov(Dst::Gpr(r), Loc::Local(l), 0, false);
+        self.cache.set(Loc::Gpr(r), l);
+        self.pinned_gpr |= 1 << r;
+        r
+    }
+
     /// Puts a popped entry's value in an SSE register the caller then owns.
     pub fn in_xmm(&mut self, x: Entry, e: &mut impl Emitter) -> Reg {
         if let Loc::Xmm(r) = x.loc {
@@ -756,6 +779,39 @@ mod tests {
         assert_eq!(e.0[1], (Dst::Slot(1), Loc::Gpr(regs[1]), 1));
         assert_eq!(r2, regs[1]);
         s.free(Loc::Gpr(r2));
+        s.truncate(0);
+        assert!(s.all_free());
+    }
+
+    #[test]
+    fn a_cached_pseudo_local_is_loaded_once_kept_pinned_and_dropped_by_a_call() {
+        let mut s = ValueStack::new();
+        let mut e = Rec::default();
+        let r = s.cached_gpr(MEM0_BASE, &mut e);
+        assert_eq!(e.0, vec![(Dst::Gpr(r), Loc::Local(MEM0_BASE), 0)]);
+        // Read again: the same register, no second load.
+        s.unpin();
+        assert_eq!(s.cached_gpr(MEM0_BASE, &mut e), r);
+        assert_eq!(e.0.len(), 1);
+        // Pinned, it survives every other register being taken: the
+        // allocations past the free ones spill entries instead.
+        for _ in 0..GPRS.len() {
+            let x = s.alloc_gpr(&mut e);
+            assert_ne!(x, r, "the pinned base is not handed out");
+            s.push(Loc::Gpr(x), false);
+        }
+        assert_eq!(s.cache().find(MEM0_BASE), Some(Loc::Gpr(r)));
+        // A merge that wants it where it is needs no move; one whose
+        // registers lost it reloads it from the context.
+        let want = s.cache();
+        assert!(ValueStack::covers(&s.cache(), &want));
+        let mut m = Rec::default();
+        ValueStack::conform(&Cache::EMPTY, &want, &mut m);
+        assert_eq!(m.0, vec![(Dst::Gpr(r), Loc::Local(MEM0_BASE), 0)]);
+        // A call forgets it with the locals.
+        s.spill_regs(&mut e);
+        assert_eq!(s.cache().find(MEM0_BASE), None);
+        s.unpin();
         s.truncate(0);
         assert!(s.all_free());
     }

@@ -94,6 +94,49 @@ macro_rules! widen {
 /// Bytes of a bulk memory operation that one unit of fuel pays for.
 pub(crate) const BYTES_PER_UNIT: u64 = 16;
 
+/// `memory.fill` of memory `a` (a store address): `n` bytes from `d` set
+/// to `val`, the range checked before fuel is charged. Shared with the
+/// JIT's direct call for memory 0 (`jit::helpers::mem0_fill`).
+pub(crate) fn memory_fill(
+    store: &mut Store,
+    a: usize,
+    d: u64,
+    val: u8,
+    n: u64,
+) -> Result<(), Trap> {
+    let r = store.memories[a].range(d, n)?;
+    store.charge_bulk(n, BYTES_PER_UNIT)?;
+    store.memories[a].data[r].fill(val);
+    Ok(())
+}
+
+/// `memory.copy` of `n` bytes from `sp` in memory `sa` to `dp` in memory
+/// `da` (store addresses), fuel charged before the ranges are checked.
+/// Shared with the JIT's direct call for memory 0
+/// (`jit::helpers::mem0_copy`).
+pub(crate) fn memory_copy(
+    store: &mut Store,
+    da: usize,
+    sa: usize,
+    dp: u64,
+    sp: u64,
+    n: u64,
+) -> Result<(), Trap> {
+    store.charge_bulk(n, BYTES_PER_UNIT)?;
+    if da == sa {
+        let m = &mut store.memories[da];
+        let sr = m.range(sp, n)?;
+        let dr = m.range(dp, n)?;
+        m.data.copy_within(sr, dr.start);
+    } else {
+        let (dm, sm) = pair_mut(&mut store.memories, da, sa);
+        let sr = sm.range(sp, n)?;
+        let dr = dm.range(dp, n)?;
+        dm.data[dr].copy_from_slice(&sm.data[sr]);
+    }
+    Ok(())
+}
+
 /// Executes a memory or table instruction; `Ok(false)` if `i` is not one.
 pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> Result<bool, Trap> {
     use Instr::*;
@@ -135,14 +178,11 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
         }
         MemoryFill { mem } => {
             let a = c.mem_addr(*mem);
-            let m = &mut c.store.memories[a];
-            let n = pop_index(c.s, m.is64());
+            let wide = c.store.memories[a].is64();
+            let n = pop_index(c.s, wide);
             let val = c.s.pop() as u8;
-            let d = pop_index(c.s, m.is64());
-            let r = m.range(d, n)?;
-            c.store.charge_bulk(n, BYTES_PER_UNIT)?;
-            let m = &mut c.store.memories[a];
-            m.data[r].fill(val);
+            let d = pop_index(c.s, wide);
+            memory_fill(c.store, a, d, val, n)?;
         }
         MemoryCopy { dst, src } => {
             let (da, sa) = (c.mem_addr(*dst), c.mem_addr(*src));
@@ -150,18 +190,7 @@ pub(crate) fn access(store: &mut Store, s: &mut Stack, inst: u32, i: &Instr) -> 
             let n = pop_index(c.s, d64 && s64);
             let sp = pop_index(c.s, s64);
             let dp = pop_index(c.s, d64);
-            c.store.charge_bulk(n, BYTES_PER_UNIT)?;
-            if da == sa {
-                let m = &mut c.store.memories[da];
-                let sr = m.range(sp, n)?;
-                let dr = m.range(dp, n)?;
-                m.data.copy_within(sr, dr.start);
-            } else {
-                let (dm, sm) = pair_mut(&mut c.store.memories, da, sa);
-                let sr = sm.range(sp, n)?;
-                let dr = dm.range(dp, n)?;
-                dm.data[dr].copy_from_slice(&sm.data[sr]);
-            }
+            memory_copy(c.store, da, sa, dp, sp, n)?;
         }
         MemoryInit { data, mem } => {
             let a = c.mem_addr(*mem);

@@ -355,6 +355,7 @@ pub(crate) fn instantiate(
             index,
             first.unwrap_or(0),
             data.memories.first().copied(),
+            data.tables.first().copied(),
             &data.globals,
         )));
     }
