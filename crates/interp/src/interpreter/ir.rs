@@ -16,7 +16,8 @@
 //! executor makes one handler per shape and operator from them by
 //! const-generic instantiation. Each op is stored with its handler
 //! (`Inst`), so that dispatch is one load and every op kind has an
-//! indirect jump of its own. Rare instructions keep the AST's form
+//! indirect jump of its own. A value produced by one op for the next only
+//! goes between them in the accumulator, a handler argument (`ACC`). Rare instructions keep the AST's form
 //! (`Num`, `Simd`, `Access`, `Gc`), with the stack height where their
 //! operands sit: their semantics are written once, in `crate::ops`, on the
 //! value stack, and the frame's stack slots are that stack.
@@ -26,6 +27,21 @@ use weft_ast::Instr;
 use crate::ops::mem::{LoadFn, StoreFn};
 use crate::ops::num::{BinFn, TrapFn, UnFn};
 use crate::ops::simd::SimdBinFn;
+
+/// The accumulator, named where an operand or result slot goes: a value
+/// that one op produces and only the next op reads travels between their
+/// handlers in a machine register (a handler argument) rather than through
+/// a frame slot, as most operator results of stack code do (`local.get;
+/// i32.const; i32.add; i32.load`). An op that names it as its result
+/// (`d`) leaves the value there; an op that names it as an operand reads it
+/// there. The translator's last pass (`translate::accumulate`) makes such
+/// pairs from ops that wrote a stack slot the next op reads: only between
+/// neighbours that no branch enters in between, so that the accumulator is
+/// never live across a jump, a call, a return or a stop of the handler
+/// chain. Which fields may name it: `Bin`'s `d`, `a` and `b` (one operand
+/// at most) and `BinI`'s `d` and `a`; their handler tables have a form per
+/// case.
+pub(crate) const ACC: u32 = u32::MAX;
 
 /// A resolved branch that carries values: `n` slots move from `src` down
 /// to `dst` (frame slots), then execution goes on at op `to`.

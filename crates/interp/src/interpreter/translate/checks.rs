@@ -5,6 +5,7 @@
 //! path of the translator.
 
 use super::*;
+use crate::interpreter::ir::ACC;
 
 impl Env<'_> {
     /// Checks that every index an instruction names exists, so that even a
@@ -79,7 +80,8 @@ impl Env<'_> {
 /// bounds checks: the last op is `Return` (so falling through never leaves
 /// the body), every jump names an op, every table entry (`br_table` and
 /// branch targets, cast types) exists, and every frame slot an op reads or
-/// writes lies below the frame's size. The translator builds code this
+/// writes lies below the frame's size (a field naming the accumulator
+/// names no slot). The translator builds code this
 /// way; this check makes the executor's unchecked accesses depend on one
 /// visible test rather than on every path of the translator. The match is
 /// exhaustive: a new op must say what it reaches.
@@ -89,6 +91,9 @@ pub(super) fn in_bounds(code: &Code) -> bool {
     let to = |to: u32| (to as u64) < len;
     let at = |slot: u32, width: u64| slot as u64 + width <= max;
     let s = |slot: u32| at(slot, 1);
+    // A field that may name the accumulator instead of a slot (`ir::ACC`),
+    // which the handler of its form reads no slot for.
+    let sa = |slot: u32| slot == ACC || s(slot);
     let target = |t: u32| (t as usize) < code.targets.len();
     let moves = |t: &Target| to(t.to) && at(t.src, t.n as u64) && at(t.dst, t.n as u64);
     // A jump's `to` is relative to its own index `i`.
@@ -139,8 +144,10 @@ pub(super) fn in_bounds(code: &Code) -> bool {
         Op::SelectR { d, a, b, c } => s(d) && s(a as u32) && s(b as u32) && s(c as u32),
         Op::GlobalGet { d, wide, .. } => at(d, 1 + wide as u64),
         Op::GlobalSet { s: from, wide, .. } => at(from, 1 + wide as u64),
-        Op::Bin { d, a, b, .. } | Op::Trapping { d, a, b, .. } => s(d) && s(a) && s(b),
-        Op::BinI { d, a, .. } | Op::Un { d, a, .. } => s(d) && s(a),
+        Op::Bin { d, a, b, .. } => sa(d) && sa(a) && sa(b) && !(a == ACC && b == ACC),
+        Op::Trapping { d, a, b, .. } => s(d) && s(a) && s(b),
+        Op::BinI { d, a, .. } => sa(d) && sa(a),
+        Op::Un { d, a, .. } => s(d) && s(a),
         Op::ImmBin { d, b, .. } => s(d) && s(b),
         Op::BinK { d, a, .. } => s(d as u32) && s(a as u32),
         Op::Load { d, addr, .. } => s(d) && s(addr),

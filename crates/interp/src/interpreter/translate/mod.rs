@@ -15,11 +15,14 @@
 //! ...) can never run and is skipped to the end of its block.
 //!
 //! Files: `lower.rs` (each instruction), `exceptions.rs` (`try_table`,
-//! legacy `try`), `checks.rs` (indices, and the bounds the executor relies
-//! on), `effect.rs` (slot effects of instructions kept as the AST's).
+//! legacy `try`), `accum.rs` (the last pass: values for the next op only
+//! through the accumulator), `checks.rs` (indices, and the bounds the
+//! executor relies on), `effect.rs` (slot effects of instructions kept as
+//! the AST's).
 
 use weft_ast::{AddrType, BlockType, Func, FuncType, Instr, Module, TypeIdx, ValType};
 
+mod accum;
 mod checks;
 pub(crate) mod effect;
 mod exceptions;
@@ -311,6 +314,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
     if !t.ctrls.is_empty() {
         return Err(Error::Invalid("function body does not end"));
     }
+    accum::accumulate(&mut t.ops.ops, &t.targets, &t.handlers, off);
     relative_jumps(&mut t.ops.ops);
     let ops: Box<[Inst]> = t
         .ops

@@ -2,7 +2,7 @@
 //! slots they name, and the bounds check the executor relies on.
 
 use super::*;
-use crate::interpreter::ir::HandlerPtr;
+use crate::interpreter::ir::{ACC, HandlerPtr};
 use crate::ops::mem::{LoadFn, StoreFn};
 use crate::ops::num::{BinFn, TrapFn, UnFn};
 use crate::ops::simd::SimdBinFn;
@@ -40,6 +40,12 @@ fn translate_body(body: Vec<Instr>) -> Code {
 
 /// The ops of the first function of a text module, as `Debug` shows them.
 fn ops_of(text: &str) -> Vec<String> {
+    let code = translated(text);
+    code.ops.iter().map(|i| format!("{:?}", i.op)).collect()
+}
+
+/// The translation of the first function of a text module.
+fn translated(text: &str) -> Code {
     let m = weft_parser::parse(&wat::parse_str(text).expect("wat")).expect("parses");
     let env = Env {
         module: &m,
@@ -49,8 +55,7 @@ fn ops_of(text: &str) -> Vec<String> {
         tags: &[],
         tables: m.tables.len(),
     };
-    let code = translate(&env, &m.funcs[0], 0).expect("translates");
-    code.ops.iter().map(|i| format!("{:?}", i.op)).collect()
+    translate(&env, &m.funcs[0], 0).expect("translates")
 }
 
 /// A body of a million constants summed by as many additions (an
@@ -149,8 +154,9 @@ fn wide_constants_are_operands() {
             "BinK { f: F64Mul, d: 3, a: 0, k: 4611686018427387904 }",
             "BinK { f: F64Sub, d: 3, a: 3, k: 4602678819172646912 }",
             "Const { d: 4, bits: 4602678819172646912 }",
-            "Bin { f: F64Sub, d: 4, a: 4, b: 0 }",
-            "Bin { f: F64Add, d: 3, a: 3, b: 4 }",
+            // The difference only the sum reads: through the accumulator.
+            format!("Bin {{ f: F64Sub, d: {ACC}, a: 4, b: 0 }}").as_str(),
+            format!("Bin {{ f: F64Add, d: 3, a: 3, b: {ACC} }}").as_str(),
             "Return { base: 3 }",
         ]
     );
@@ -981,4 +987,73 @@ fn a_select_reads_its_operands_where_they_are() {
         [Value::I64(1 << 33 | 4), Value::I32(-1), Value::I32(4)]
     );
     assert_eq!(run(-8), [Value::I64(-5), Value::I32(7), Value::I32(9)]);
+}
+
+/// A value that one operator computes and only the next reads goes
+/// between them in the accumulator (`ACC`), whichever operand it is; a
+/// chain of them passes it on, and the last result goes where it is
+/// kept.
+#[test]
+fn a_value_for_the_next_op_only_goes_through_the_accumulator() {
+    let ops = ops_of(
+        r#"(module (func (param i32 i32) (result i32) (local i32)
+            (local.set 2
+              (i32.sub (local.get 1)
+                (i32.xor (i32.add (i32.mul (local.get 0) (local.get 1)) (i32.const 7))
+                         (local.get 0))))
+            (local.get 2)))"#,
+    );
+    let acc = ACC;
+    assert_eq!(
+        ops,
+        [
+            format!("Bin {{ f: I32Mul, d: {acc}, a: 0, b: 1 }}"),
+            format!("BinI {{ f: I32Add, d: {acc}, a: {acc}, imm: 7 }}"),
+            format!("Bin {{ f: I32Xor, d: {acc}, a: {acc}, b: 0 }}"),
+            // The second operand, of an operator that does not commute.
+            format!("Bin {{ f: I32Sub, d: 2, a: 1, b: {acc} }}"),
+            "Return { base: 2 }".to_string(),
+        ]
+    );
+    let code = translated(
+        r#"(module (func (param i32 i32) (result i32) (local i32)
+            (local.set 2 (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 1)))
+            (local.get 2)))"#,
+    );
+    assert!(in_bounds(&code));
+}
+
+/// No value goes through the accumulator to an op that a branch enters
+/// (the loop's head here), nor to an op without an accumulator form (the
+/// `i32.div_s`, which may trap, and the load), nor when something runs
+/// between the two ops (the constant written home for an operator that
+/// takes no immediate on the left).
+#[test]
+fn the_accumulator_is_not_live_across_a_label_or_into_other_ops() {
+    let ops = ops_of(
+        r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.add (local.get 0) (local.get 1))
+            (loop $l (param i32) (result i32)
+              (i32.mul (local.get 1))
+              (br_if $l (local.get 0)))
+            (i32.div_s (i32.mul (local.get 0) (local.get 1)))
+            (i32.load (i32.and (local.get 0) (local.get 1)))
+            (i32.add)
+            (i32.xor (local.get 1))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "Bin { f: I32Add, d: 2, a: 0, b: 1 }",
+            "Bin { f: I32Mul, d: 2, a: 2, b: 1 }",
+            "JumpIf { c: 0, to: -1 }",
+            "Bin { f: I32Mul, d: 3, a: 0, b: 1 }",
+            "Trapping { f: I32DivS, d: 2, a: 2, b: 3 }",
+            "Bin { f: I32And, d: 3, a: 0, b: 1 }",
+            "Load { f: U32, d: 3, addr: 3, offset: 0 }",
+            format!("Bin {{ f: I32Add, d: {ACC}, a: 2, b: 3 }}").as_str(),
+            format!("Bin {{ f: I32Xor, d: 2, a: {ACC}, b: 1 }}").as_str(),
+            "Return { base: 2 }",
+        ]
+    );
 }
