@@ -38,9 +38,11 @@ use crate::ops::simd::SimdBinFn;
 /// pairs from ops that wrote a stack slot the next op reads: only between
 /// neighbours that no branch enters in between, so that the accumulator is
 /// never live across a jump, a call, a return or a stop of the handler
-/// chain. Which fields may name it: `Bin`'s `d`, `a` and `b` (one operand
-/// at most) and `BinI`'s `d` and `a`; their handler tables have a form per
-/// case.
+/// chain. Which fields may name it: the result `d` of `Bin`, `BinI`,
+/// `Un` and `Load`; one operand at most of `Bin`, `BinI`, `Un`, `Load`,
+/// `Store` (address or value), `JumpIf`, `JumpIfNot`, `JumpCmp`,
+/// `JumpCmpI` and `JumpNotOrd`. Their handler tables have a form per case,
+/// made from the operator lists by const-generic instantiation.
 pub(crate) const ACC: u32 = u32::MAX;
 
 /// A resolved branch that carries values: `n` slots move from `src` down

@@ -68,14 +68,14 @@ fn entered(ops: &mut [Op], targets: &[Target], handlers: &[TryScope]) -> Vec<boo
 /// The slot an op with an accumulator form writes its result to.
 fn produced(op: &Op) -> Option<u32> {
     match *op {
-        Op::Bin { d, .. } | Op::BinI { d, .. } => Some(d),
+        Op::Bin { d, .. } | Op::BinI { d, .. } | Op::Un { d, .. } | Op::Load { d, .. } => Some(d),
         _ => None,
     }
 }
 
 /// Makes an op that `produced` names write the accumulator.
 fn set_produced(op: &mut Op) {
-    if let Op::Bin { d, .. } | Op::BinI { d, .. } = op {
+    if let Op::Bin { d, .. } | Op::BinI { d, .. } | Op::Un { d, .. } | Op::Load { d, .. } = op {
         *d = ACC;
     }
 }
@@ -83,22 +83,25 @@ fn set_produced(op: &mut Op) {
 /// Makes `op` read the accumulator for its one operand in slot `s`, if it
 /// has that form and reads `s` exactly once: `true` if done.
 fn read_acc(op: &mut Op, s: u32) -> bool {
-    match op {
-        Op::Bin { a, b, .. } => match (*a == s, *b == s) {
-            (true, false) if *b != ACC => {
-                *a = ACC;
-                true
-            }
-            (false, true) if *a != ACC => {
-                *b = ACC;
-                true
-            }
-            _ => false,
-        },
-        Op::BinI { a, .. } if *a == s => {
-            *a = ACC;
-            true
-        }
-        _ => false,
+    let (a, b) = match op {
+        Op::Bin { a, b, .. }
+        | Op::JumpCmp { a, b, .. }
+        | Op::JumpNotOrd { a, b, .. }
+        | Op::Store {
+            addr: a, val: b, ..
+        } => (a, Some(b)),
+        Op::BinI { a, .. }
+        | Op::Un { a, .. }
+        | Op::Load { addr: a, .. }
+        | Op::JumpCmpI { a, .. }
+        | Op::JumpIf { c: a, .. }
+        | Op::JumpIfNot { c: a, .. } => (a, None),
+        _ => return false,
+    };
+    match (*a == s, b) {
+        (true, b) if b.as_ref().is_none_or(|b| **b != s) => *a = ACC,
+        (false, Some(b)) if *b == s => *b = ACC,
+        _ => return false,
     }
+    true
 }

@@ -382,8 +382,9 @@ fn memory_and_branches_take_one_op_each() {
         [
             "JumpIfNot { c: 0, to: 6 }",
             // The load's result is the second stack value (slot 3).
-            "Load { f: U32, d: 3, addr: 0, offset: 8 }",
-            "Bin { f: I32Add, d: 1, a: 1, b: 3 }",
+            // The loaded value only the sum reads: through the accumulator.
+            format!("Load {{ f: U32, d: {ACC}, addr: 0, offset: 8 }}").as_str(),
+            format!("Bin {{ f: I32Add, d: 1, a: 1, b: {ACC} }}").as_str(),
             "Store { f: U8, addr: 0, val: 1, offset: 0 }",
             "BinI { f: I32Sub, d: 0, a: 0, imm: 1 }",
             "Jump { to: -5 }",
@@ -1025,9 +1026,8 @@ fn a_value_for_the_next_op_only_goes_through_the_accumulator() {
 
 /// No value goes through the accumulator to an op that a branch enters
 /// (the loop's head here), nor to an op without an accumulator form (the
-/// `i32.div_s`, which may trap, and the load), nor when something runs
-/// between the two ops (the constant written home for an operator that
-/// takes no immediate on the left).
+/// `i32.div_s`, which may trap); a load takes its address from it and
+/// leaves its value there.
 #[test]
 fn the_accumulator_is_not_live_across_a_label_or_into_other_ops() {
     let ops = ops_of(
@@ -1049,11 +1049,36 @@ fn the_accumulator_is_not_live_across_a_label_or_into_other_ops() {
             "JumpIf { c: 0, to: -1 }",
             "Bin { f: I32Mul, d: 3, a: 0, b: 1 }",
             "Trapping { f: I32DivS, d: 2, a: 2, b: 3 }",
-            "Bin { f: I32And, d: 3, a: 0, b: 1 }",
-            "Load { f: U32, d: 3, addr: 3, offset: 0 }",
-            format!("Bin {{ f: I32Add, d: {ACC}, a: 2, b: 3 }}").as_str(),
+            format!("Bin {{ f: I32And, d: {ACC}, a: 0, b: 1 }}").as_str(),
+            format!("Load {{ f: U32, d: {ACC}, addr: {ACC}, offset: 0 }}").as_str(),
+            format!("Bin {{ f: I32Add, d: {ACC}, a: 2, b: {ACC} }}").as_str(),
             format!("Bin {{ f: I32Xor, d: 2, a: {ACC}, b: 1 }}").as_str(),
             "Return { base: 2 }",
+        ]
+    );
+}
+
+/// A store takes its address or its value from the accumulator, and a
+/// conditional jump its condition.
+#[test]
+fn stores_and_jumps_read_the_accumulator() {
+    let ops = ops_of(
+        r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.store (i32.add (local.get 0) (i32.const 4)) (local.get 1))
+            (i32.store (local.get 0) (i32.mul (local.get 1) (local.get 1)))
+            (block (br_if 0 (i32.and (local.get 0) (local.get 1))))
+            (local.get 0)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            format!("BinI {{ f: I32Add, d: {ACC}, a: 0, imm: 4 }}"),
+            format!("Store {{ f: U32, addr: {ACC}, val: 1, offset: 0 }}"),
+            format!("Bin {{ f: I32Mul, d: {ACC}, a: 1, b: 1 }}"),
+            format!("Store {{ f: U32, addr: 0, val: {ACC}, offset: 0 }}"),
+            format!("Bin {{ f: I32And, d: {ACC}, a: 0, b: 1 }}"),
+            format!("JumpIf {{ c: {ACC}, to: 1 }}"),
+            "Return { base: 0 }".to_string(),
         ]
     );
 }

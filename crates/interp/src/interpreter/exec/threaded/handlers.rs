@@ -334,8 +334,9 @@ pub(super) fn jump_to<const BACK: bool>(
     jump_by!(c, ip, to, fp, mem, acc, BACK)
 }
 
-/// `Op::JumpIf`, backward when `BACK`.
-pub(super) fn jump_if<const BACK: bool>(
+/// `Op::JumpIf`, backward when `BACK`, its condition from the accumulator
+/// when `IN` (`IN_A`).
+pub(super) fn jump_if<const BACK: bool, const IN: usize>(
     c: &mut Chain<'_, '_>,
     ip: Ip,
     fp: Fp,
@@ -345,7 +346,7 @@ pub(super) fn jump_if<const BACK: bool>(
     let Op::JumpIf { c: cond, to } = *op(ip) else {
         wrong()
     };
-    if slot!(fp, cond) as u32 != 0 {
+    if operand!(IN == IN_A, acc, fp, cond) as u32 != 0 {
         jump_by!(c, ip, to, fp, mem, acc, BACK);
     }
     next!(c, after!(ip), fp, mem, acc)
@@ -369,8 +370,23 @@ pub(super) fn jump_if_move<const BACK: bool>(
     next!(c, after!(ip), fp, mem, acc)
 }
 
-/// `Op::JumpIfNot`, backward when `BACK`.
-pub(super) fn jump_if_not<const BACK: bool>(
+/// `Op::JumpIf` by direction (forward, backward) and whether its condition
+/// is the accumulator's.
+pub(super) static JUMP_IF: [[OpHandler; 2]; 2] = [
+    [jump_if::<false, IN_NONE>, jump_if::<false, IN_A>],
+    [jump_if::<true, IN_NONE>, jump_if::<true, IN_A>],
+];
+
+/// `Op::JumpIfNot` by direction and whether its condition is the
+/// accumulator's.
+pub(super) static JUMP_IF_NOT: [[OpHandler; 2]; 2] = [
+    [jump_if_not::<false, IN_NONE>, jump_if_not::<false, IN_A>],
+    [jump_if_not::<true, IN_NONE>, jump_if_not::<true, IN_A>],
+];
+
+/// `Op::JumpIfNot`, backward when `BACK`, its condition from the
+/// accumulator when `IN` (`IN_A`).
+pub(super) fn jump_if_not<const BACK: bool, const IN: usize>(
     c: &mut Chain<'_, '_>,
     ip: Ip,
     fp: Fp,
@@ -380,7 +396,7 @@ pub(super) fn jump_if_not<const BACK: bool>(
     let Op::JumpIfNot { c: cond, to } = *op(ip) else {
         wrong()
     };
-    if slot!(fp, cond) as u32 == 0 {
+    if operand!(IN == IN_A, acc, fp, cond) as u32 == 0 {
         jump_by!(c, ip, to, fp, mem, acc, BACK);
     }
     next!(c, after!(ip), fp, mem, acc)
@@ -395,8 +411,9 @@ fn bin_k<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8, ac
     next!(c, after!(ip), fp, mem, acc)
 }
 
-/// `Op::JumpCmp` of comparison `BinFn::ALL[F]`, backward when `BACK`.
-fn jump_cmp<const F: usize, const BACK: bool>(
+/// `Op::JumpCmp` of comparison `BinFn::ALL[F]`, backward when `BACK`, an
+/// operand from the accumulator by `IN`.
+fn jump_cmp<const F: usize, const BACK: bool, const IN: usize>(
     c: &mut Chain<'_, '_>,
     ip: Ip,
     fp: Fp,
@@ -406,14 +423,19 @@ fn jump_cmp<const F: usize, const BACK: bool>(
     let Op::JumpCmp { a, b, to, .. } = *op(ip) else {
         wrong()
     };
-    if BinFn::ALL[F].call(slot!(fp, a), slot!(fp, b)) != 0 {
+    let (x, y) = (
+        operand!(IN == IN_A, acc, fp, a),
+        operand!(IN == IN_B, acc, fp, b),
+    );
+    if BinFn::ALL[F].call(x, y) != 0 {
         jump_by!(c, ip, to, fp, mem, acc, BACK);
     }
     next!(c, after!(ip), fp, mem, acc)
 }
 
-/// `Op::JumpCmpI` of comparison `BinFn::ALL[F]`, backward when `BACK`.
-fn jump_cmp_i<const F: usize, const BACK: bool>(
+/// `Op::JumpCmpI` of comparison `BinFn::ALL[F]`, backward when `BACK`,
+/// its operand from the accumulator when `IN` (`IN_A`).
+fn jump_cmp_i<const F: usize, const BACK: bool, const IN: usize>(
     c: &mut Chain<'_, '_>,
     ip: Ip,
     fp: Fp,
@@ -423,7 +445,7 @@ fn jump_cmp_i<const F: usize, const BACK: bool>(
     let Op::JumpCmpI { a, imm, to, .. } = *op(ip) else {
         wrong()
     };
-    if BinFn::ALL[F].call(slot!(fp, a), imm as i64 as u64) != 0 {
+    if BinFn::ALL[F].call(operand!(IN == IN_A, acc, fp, a), imm as i64 as u64) != 0 {
         jump_by!(c, ip, to, fp, mem, acc, BACK);
     }
     next!(c, after!(ip), fp, mem, acc)
@@ -446,8 +468,9 @@ fn jump_cmp_k<const F: usize, const BACK: bool>(
     next!(c, after!(ip), fp, mem, acc)
 }
 
-/// `Op::JumpNotOrd` of ordering `FloatOrd::ALL[O]`, backward when `BACK`.
-fn jump_not_ord<const O: usize, const BACK: bool>(
+/// `Op::JumpNotOrd` of ordering `FloatOrd::ALL[O]`, backward when `BACK`,
+/// an operand from the accumulator by `IN`.
+fn jump_not_ord<const O: usize, const BACK: bool, const IN: usize>(
     c: &mut Chain<'_, '_>,
     ip: Ip,
     fp: Fp,
@@ -457,7 +480,11 @@ fn jump_not_ord<const O: usize, const BACK: bool>(
     let Op::JumpNotOrd { a, b, to, .. } = *op(ip) else {
         wrong()
     };
-    if FloatOrd::ALL[O].bin().call(slot!(fp, a), slot!(fp, b)) == 0 {
+    let (x, y) = (
+        operand!(IN == IN_A, acc, fp, a),
+        operand!(IN == IN_B, acc, fp, b),
+    );
+    if FloatOrd::ALL[O].bin().call(x, y) == 0 {
         jump_by!(c, ip, to, fp, mem, acc, BACK);
     }
     next!(c, after!(ip), fp, mem, acc)
@@ -484,10 +511,21 @@ fn jump_not_ord_k<const O: usize, const BACK: bool>(
 /// backward) and ordering.
 macro_rules! ord_tables {
     ($($o:ident),*) => {
-        /// `Op::JumpNotOrd` by direction and ordering.
-        pub(super) static JUMP_NOT_ORD: [[OpHandler; 8]; 2] = [
-            [$(jump_not_ord::<{ FloatOrd::$o as usize }, false>),*],
-            [$(jump_not_ord::<{ FloatOrd::$o as usize }, true>),*],
+        /// `Op::JumpNotOrd` by the operand read from the accumulator
+        /// (`IN_*`), direction and ordering.
+        pub(super) static JUMP_NOT_ORD: [[[OpHandler; 8]; 2]; 3] = [
+            [
+                [$(jump_not_ord::<{ FloatOrd::$o as usize }, false, IN_NONE>),*],
+                [$(jump_not_ord::<{ FloatOrd::$o as usize }, true, IN_NONE>),*],
+            ],
+            [
+                [$(jump_not_ord::<{ FloatOrd::$o as usize }, false, IN_A>),*],
+                [$(jump_not_ord::<{ FloatOrd::$o as usize }, true, IN_A>),*],
+            ],
+            [
+                [$(jump_not_ord::<{ FloatOrd::$o as usize }, false, IN_B>),*],
+                [$(jump_not_ord::<{ FloatOrd::$o as usize }, true, IN_B>),*],
+            ],
         ];
         /// `Op::JumpNotOrdK` by direction and ordering.
         pub(super) static JUMP_NOT_ORD_K: [[OpHandler; 8]; 2] = [
@@ -498,13 +536,20 @@ macro_rules! ord_tables {
 }
 ord_tables!(F32Lt, F32Gt, F32Le, F32Ge, F64Lt, F64Gt, F64Le, F64Ge);
 
-/// `Op::Un` of operator `UnFn::ALL[F]`.
-fn un<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8, acc: u64) -> Flow {
+/// `Op::Un` of operator `UnFn::ALL[F]`, its operand from the accumulator
+/// when `IN` (`IN_A`), its result into it when `OUT`.
+fn un<const F: usize, const IN: usize, const OUT: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+    acc: u64,
+) -> Flow {
     let Op::Un { d, a, .. } = *op(ip) else {
         wrong()
     };
-    slot!(fp, d) = UnFn::ALL[F].call(slot!(fp, a));
-    next!(c, after!(ip), fp, mem, acc)
+    let x = operand!(IN == IN_A, acc, fp, a);
+    result!(c, ip, fp, mem, acc, OUT, d, UnFn::ALL[F].call(x))
 }
 
 /// `Op::Trapping` of operator `TrapFn::ALL[F]`.
@@ -551,8 +596,15 @@ macro_rules! bytes_at {
     }};
 }
 
-/// `Op::Load` of width `LoadFn::ALL[F]`.
-fn load<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8, acc: u64) -> Flow {
+/// `Op::Load` of width `LoadFn::ALL[F]`, its address from the accumulator
+/// when `IN` (`IN_A`), its result into it when `OUT`.
+fn load<const F: usize, const IN: usize, const OUT: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+    acc: u64,
+) -> Flow {
     let Op::Load {
         d, addr, offset, ..
     } = *op(ip)
@@ -560,19 +612,25 @@ fn load<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8, acc
         wrong()
     };
     let f = LoadFn::ALL[F];
-    let Some(at) = scalar_ea(c, slot!(fp, addr), offset, f.width()) else {
+    let Some(at) = scalar_ea(c, operand!(IN == IN_A, acc, fp, addr), offset, f.width()) else {
         return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
     };
     // The slice is the load's own bytes, so that the load finds them in
     // bounds.
     let b = bytes_at!(c, mem, at, f.width());
     let v = or_trap!(c, ip, f.call(b, 0), Trap::OutOfBoundsMemoryAccess);
-    slot!(fp, d) = v;
-    next!(c, after!(ip), fp, mem, acc)
+    result!(c, ip, fp, mem, acc, OUT, d, v)
 }
 
-/// `Op::Store` of width `StoreFn::ALL[F]`.
-fn store<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8, acc: u64) -> Flow {
+/// `Op::Store` of width `StoreFn::ALL[F]`, its address (`IN_A`) or value
+/// (`IN_B`) from the accumulator by `IN`.
+fn store<const F: usize, const IN: usize>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+    acc: u64,
+) -> Flow {
     let Op::Store {
         addr, val, offset, ..
     } = *op(ip)
@@ -580,12 +638,13 @@ fn store<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8, ac
         wrong()
     };
     let f = StoreFn::ALL[F];
-    let Some(at) = scalar_ea(c, slot!(fp, addr), offset, f.width()) else {
+    let v = operand!(IN == IN_B, acc, fp, val);
+    let Some(at) = scalar_ea(c, operand!(IN == IN_A, acc, fp, addr), offset, f.width()) else {
         return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
     };
     let b = bytes_at!(c, mem, at, f.width());
     // The slice is the store's own bytes (see `load`).
-    if !f.call(b, 0, slot!(fp, val)) {
+    if !f.call(b, 0, v) {
         return c.trap_with(ip, || Trap::OutOfBoundsMemoryAccess);
     }
     next!(c, after!(ip), fp, mem, acc)
@@ -639,15 +698,33 @@ macro_rules! bin_tables {
         pub(super) static IMM_BIN: &[OpHandler] = &[$(imm_bin::<{ BinFn::$name as usize }>),*];
         /// `Op::BinK` by operator.
         pub(super) static BIN_K: &[OpHandler] = &[$(bin_k::<{ BinFn::$name as usize }>),*];
-        /// `Op::JumpCmp` by direction (forward, backward) and operator.
-        pub(super) static JUMP_CMP: [&[OpHandler]; 2] = [
-            &[$(jump_cmp::<{ BinFn::$name as usize }, false>),*],
-            &[$(jump_cmp::<{ BinFn::$name as usize }, true>),*],
+        /// `Op::JumpCmp` by the operand read from the accumulator
+        /// (`IN_*`), direction (forward, backward) and operator.
+        pub(super) static JUMP_CMP: [[&[OpHandler]; 2]; 3] = [
+            [
+                &[$(jump_cmp::<{ BinFn::$name as usize }, false, IN_NONE>),*],
+                &[$(jump_cmp::<{ BinFn::$name as usize }, true, IN_NONE>),*],
+            ],
+            [
+                &[$(jump_cmp::<{ BinFn::$name as usize }, false, IN_A>),*],
+                &[$(jump_cmp::<{ BinFn::$name as usize }, true, IN_A>),*],
+            ],
+            [
+                &[$(jump_cmp::<{ BinFn::$name as usize }, false, IN_B>),*],
+                &[$(jump_cmp::<{ BinFn::$name as usize }, true, IN_B>),*],
+            ],
         ];
-        /// `Op::JumpCmpI` by direction (forward, backward) and operator.
-        pub(super) static JUMP_CMP_I: [&[OpHandler]; 2] = [
-            &[$(jump_cmp_i::<{ BinFn::$name as usize }, false>),*],
-            &[$(jump_cmp_i::<{ BinFn::$name as usize }, true>),*],
+        /// `Op::JumpCmpI` by the operand read from the accumulator
+        /// (`IN_NONE`, `IN_A`), direction and operator.
+        pub(super) static JUMP_CMP_I: [[&[OpHandler]; 2]; 2] = [
+            [
+                &[$(jump_cmp_i::<{ BinFn::$name as usize }, false, IN_NONE>),*],
+                &[$(jump_cmp_i::<{ BinFn::$name as usize }, true, IN_NONE>),*],
+            ],
+            [
+                &[$(jump_cmp_i::<{ BinFn::$name as usize }, false, IN_A>),*],
+                &[$(jump_cmp_i::<{ BinFn::$name as usize }, true, IN_A>),*],
+            ],
         ];
         /// `Op::JumpCmpK` by direction (forward, backward) and operator.
         pub(super) static JUMP_CMP_K: [&[OpHandler]; 2] = [
@@ -660,8 +737,18 @@ crate::ops::num::for_each_bin_fn!(bin_tables);
 
 macro_rules! un_table {
     ($($name:ident |$a:ident: $t:ty| $e:expr;)*) => {
-        /// `Op::Un` by operator.
-        pub(super) static UN: &[OpHandler] = &[$(un::<{ UnFn::$name as usize }>),*];
+        /// `Op::Un` by the operand read from the accumulator (`IN_NONE`,
+        /// `IN_A`), whether the result goes to it, and operator.
+        pub(super) static UN: [[&[OpHandler]; 2]; 2] = [
+            [
+                &[$(un::<{ UnFn::$name as usize }, IN_NONE, false>),*],
+                &[$(un::<{ UnFn::$name as usize }, IN_NONE, true>),*],
+            ],
+            [
+                &[$(un::<{ UnFn::$name as usize }, IN_A, false>),*],
+                &[$(un::<{ UnFn::$name as usize }, IN_A, true>),*],
+            ],
+        ];
     };
 }
 crate::ops::num::for_each_un_fn!(un_table);
@@ -683,26 +770,35 @@ macro_rules! simd_table {
 }
 crate::ops::simd::for_each_simd_bin_fn!(simd_table);
 
-/// `Op::Load` by width, in `LoadFn::ALL`'s order.
-pub(super) static LOAD: &[OpHandler] = &[
-    load::<{ LoadFn::U32 as usize }>,
-    load::<{ LoadFn::U64 as usize }>,
-    load::<{ LoadFn::I8To32 as usize }>,
-    load::<{ LoadFn::U8 as usize }>,
-    load::<{ LoadFn::I16To32 as usize }>,
-    load::<{ LoadFn::U16 as usize }>,
-    load::<{ LoadFn::I8To64 as usize }>,
-    load::<{ LoadFn::I16To64 as usize }>,
-    load::<{ LoadFn::I32To64 as usize }>,
-];
-
-/// `Op::Store` by width, in `StoreFn::ALL`'s order.
-pub(super) static STORE: &[OpHandler] = &[
-    store::<{ StoreFn::U8 as usize }>,
-    store::<{ StoreFn::U16 as usize }>,
-    store::<{ StoreFn::U32 as usize }>,
-    store::<{ StoreFn::U64 as usize }>,
-];
+/// The tables of the loads and stores, by width in `LoadFn::ALL`'s and
+/// `StoreFn::ALL`'s order.
+macro_rules! mem_tables {
+    (load: $($l:ident)*; store: $($s:ident)*;) => {
+        /// `Op::Load` by the operand read from the accumulator (`IN_NONE`,
+        /// `IN_A`), whether the result goes to it, and width.
+        pub(super) static LOAD: [[&[OpHandler]; 2]; 2] = [
+            [
+                &[$(load::<{ LoadFn::$l as usize }, IN_NONE, false>),*],
+                &[$(load::<{ LoadFn::$l as usize }, IN_NONE, true>),*],
+            ],
+            [
+                &[$(load::<{ LoadFn::$l as usize }, IN_A, false>),*],
+                &[$(load::<{ LoadFn::$l as usize }, IN_A, true>),*],
+            ],
+        ];
+        /// `Op::Store` by the operand read from the accumulator (`IN_*`:
+        /// the address or the value) and width.
+        pub(super) static STORE: [&[OpHandler]; 3] = [
+            &[$(store::<{ StoreFn::$s as usize }, IN_NONE>),*],
+            &[$(store::<{ StoreFn::$s as usize }, IN_A>),*],
+            &[$(store::<{ StoreFn::$s as usize }, IN_B>),*],
+        ];
+    };
+}
+mem_tables! {
+    load: U32 U64 I8To32 U8 I16To32 U16 I8To64 I16To64 I32To64;
+    store: U8 U16 U32 U64;
+}
 
 #[cfg(test)]
 mod tests {
@@ -715,11 +811,20 @@ mod tests {
             assert_eq!(t.len(), BinFn::ALL.len());
         }
         assert_eq!(IMM_BIN.len(), BinFn::ALL.len());
-        assert_eq!(UN.len(), UnFn::ALL.len());
+        for t in UN.iter().flatten() {
+            assert_eq!(t.len(), UnFn::ALL.len());
+        }
+        for t in JUMP_CMP.iter().flatten().chain(JUMP_CMP_I.iter().flatten()) {
+            assert_eq!(t.len(), BinFn::ALL.len());
+        }
         assert_eq!(TRAPPING.len(), TrapFn::ALL.len());
         assert_eq!(SIMD_BIN.len(), SimdBinFn::ALL.len());
-        assert_eq!(LOAD.len(), LoadFn::ALL.len());
-        assert_eq!(STORE.len(), StoreFn::ALL.len());
+        for t in LOAD.iter().flatten() {
+            assert_eq!(t.len(), LoadFn::ALL.len());
+        }
+        for t in STORE {
+            assert_eq!(t.len(), StoreFn::ALL.len());
+        }
         for (i, f) in BinFn::ALL.iter().enumerate() {
             assert_eq!(*f as usize, i);
         }
