@@ -39,11 +39,17 @@ use crate::ops::simd::SimdBinFn;
 /// neighbours that no branch enters in between, so that the accumulator is
 /// never live across a jump, a call, a return or a stop of the handler
 /// chain. Which fields may name it: the result `d` of `Bin`, `BinI`,
-/// `Un` and `Load`; one operand at most of `Bin`, `BinI`, `Un`, `Load`,
-/// `Store` (address or value), `JumpIf`, `JumpIfNot`, `JumpCmp`,
-/// `JumpCmpI` and `JumpNotOrd`. Their handler tables have a form per case,
+/// `BinK`, `Un` and `Load`; one operand at most of `Bin`, `BinI`, `BinK`,
+/// `Un`, `Load`, `Store` (address or value), `JumpIf`, `JumpIfNot`,
+/// `JumpCmp`, `JumpCmpI`, `JumpCmpK`, `JumpNotOrd` and `JumpNotOrdK` (the
+/// 16-bit fields by `ACC16`). Their handler tables have a form per case,
 /// made from the operator lists by const-generic instantiation.
 pub(crate) const ACC: u32 = u32::MAX;
+
+/// `ACC` in a 16-bit field (`BinK`'s `d` and `a`, `JumpCmpK`'s and
+/// `JumpNotOrdK`'s `a`): the translator gives those ops only slots below
+/// it.
+pub(crate) const ACC16: u16 = u16::MAX;
 
 /// A resolved branch that carries values: `n` slots move from `src` down
 /// to `dst` (frame slots), then execution goes on at op `to`.

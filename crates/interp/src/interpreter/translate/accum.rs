@@ -17,7 +17,7 @@
 //! their op, and the handlers stop the chain only at ops that neither
 //! write nor read the accumulator).
 
-use crate::interpreter::ir::{ACC, Op, Target, TryScope};
+use crate::interpreter::ir::{ACC, ACC16, Op, Target, TryScope};
 
 use super::jump_to;
 
@@ -69,20 +69,31 @@ fn entered(ops: &mut [Op], targets: &[Target], handlers: &[TryScope]) -> Vec<boo
 fn produced(op: &Op) -> Option<u32> {
     match *op {
         Op::Bin { d, .. } | Op::BinI { d, .. } | Op::Un { d, .. } | Op::Load { d, .. } => Some(d),
+        Op::BinK { d, .. } if d != ACC16 => Some(d as u32),
         _ => None,
     }
 }
 
 /// Makes an op that `produced` names write the accumulator.
 fn set_produced(op: &mut Op) {
-    if let Op::Bin { d, .. } | Op::BinI { d, .. } | Op::Un { d, .. } | Op::Load { d, .. } = op {
-        *d = ACC;
+    match op {
+        Op::Bin { d, .. } | Op::BinI { d, .. } | Op::Un { d, .. } | Op::Load { d, .. } => *d = ACC,
+        Op::BinK { d, .. } => *d = ACC16,
+        _ => {}
     }
 }
 
 /// Makes `op` read the accumulator for its one operand in slot `s`, if it
 /// has that form and reads `s` exactly once: `true` if done.
 fn read_acc(op: &mut Op, s: u32) -> bool {
+    if let Op::BinK { a, .. } | Op::JumpCmpK { a, .. } | Op::JumpNotOrdK { a, .. } = op {
+        // 16-bit operands (`ACC16`).
+        if *a as u32 != s {
+            return false;
+        }
+        *a = ACC16;
+        return true;
+    }
     let (a, b) = match op {
         Op::Bin { a, b, .. }
         | Op::JumpCmp { a, b, .. }

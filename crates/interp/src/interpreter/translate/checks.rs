@@ -5,7 +5,7 @@
 //! path of the translator.
 
 use super::*;
-use crate::interpreter::ir::ACC;
+use crate::interpreter::ir::{ACC, ACC16};
 
 impl Env<'_> {
     /// Checks that every index an instruction names exists, so that even a
@@ -94,6 +94,7 @@ pub(super) fn in_bounds(code: &Code) -> bool {
     // A field that may name the accumulator instead of a slot (`ir::ACC`),
     // which the handler of its form reads no slot for.
     let sa = |slot: u32| slot == ACC || s(slot);
+    let sa16 = |slot: u16| slot == ACC16 || s(slot as u32);
     // Two operands of which at most one is the accumulator.
     let sa2 = |a: u32, b: u32| sa(a) && sa(b) && !(a == ACC && b == ACC);
     let target = |t: u32| (t as usize) < code.targets.len();
@@ -112,7 +113,7 @@ pub(super) fn in_bounds(code: &Code) -> bool {
         } => s(c) && s(from as u32) && s(d as u32) && by(i, t),
         Op::JumpCmp { a, b, to: t, .. } => sa2(a, b) && by(i, t),
         Op::JumpCmpI { a, to: t, .. } => sa(a) && by(i, t),
-        Op::JumpCmpK { a, to: t, .. } | Op::JumpNotOrdK { a, to: t, .. } => s(a as u32) && by(i, t),
+        Op::JumpCmpK { a, to: t, .. } | Op::JumpNotOrdK { a, to: t, .. } => sa16(a) && by(i, t),
         Op::JumpNotOrd { a, b, to: t, .. } => sa2(a, b) && by(i, t),
         Op::Br { target: t } => target(t),
         Op::BrIf { c, target: t } => s(c) && target(t),
@@ -151,7 +152,7 @@ pub(super) fn in_bounds(code: &Code) -> bool {
         Op::BinI { d, a, .. } => sa(d) && sa(a),
         Op::Un { d, a, .. } => sa(d) && sa(a),
         Op::ImmBin { d, b, .. } => s(d) && s(b),
-        Op::BinK { d, a, .. } => s(d as u32) && s(a as u32),
+        Op::BinK { d, a, .. } => sa16(d) && sa16(a),
         Op::Load { d, addr, .. } => sa(d) && sa(addr),
         Op::Store { addr, val, .. } => sa2(addr, val),
         Op::V128Load { d, addr, .. } => at(d, 2) && s(addr),

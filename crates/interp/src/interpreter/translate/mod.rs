@@ -30,7 +30,7 @@ mod lower;
 #[cfg(test)]
 mod tests;
 
-use crate::interpreter::ir::{CatchOp, Code, FloatOrd, Inst, Op, Target, TryScope};
+use crate::interpreter::ir::{ACC16, CatchOp, Code, FloatOrd, Inst, Op, Target, TryScope};
 use crate::trap::Error;
 use crate::value::slots;
 use checks::in_bounds;
@@ -652,7 +652,7 @@ impl Translator<'_> {
         if let Op::BinK { d, .. } = &mut self.ops[p as usize] {
             // Its 16-bit destination takes a slot that fits.
             match u16::try_from(slot) {
-                Ok(s) if *d as u32 == top.at => *d = s,
+                Ok(s) if *d as u32 == top.at && s != ACC16 => *d = s,
                 _ => return false,
             }
         } else {

@@ -2,7 +2,7 @@
 //! slots they name, and the bounds check the executor relies on.
 
 use super::*;
-use crate::interpreter::ir::{ACC, HandlerPtr};
+use crate::interpreter::ir::{ACC, ACC16, HandlerPtr};
 use crate::ops::mem::{LoadFn, StoreFn};
 use crate::ops::num::{BinFn, TrapFn, UnFn};
 use crate::ops::simd::SimdBinFn;
@@ -151,8 +151,10 @@ fn wide_constants_are_operands() {
         ops,
         [
             "BinK { f: I64Add, d: 2, a: 1, k: 4294967296 }",
-            "BinK { f: F64Mul, d: 3, a: 0, k: 4611686018427387904 }",
-            "BinK { f: F64Sub, d: 3, a: 3, k: 4602678819172646912 }",
+            // The product only the difference reads: through the
+            // accumulator (`ACC16` in the 16-bit fields).
+            format!("BinK {{ f: F64Mul, d: {ACC16}, a: 0, k: 4611686018427387904 }}").as_str(),
+            format!("BinK {{ f: F64Sub, d: 3, a: {ACC16}, k: 4602678819172646912 }}").as_str(),
             "Const { d: 4, bits: 4602678819172646912 }",
             // The difference only the sum reads: through the accumulator.
             format!("Bin {{ f: F64Sub, d: {ACC}, a: 4, b: 0 }}").as_str(),
@@ -1079,6 +1081,37 @@ fn stores_and_jumps_read_the_accumulator() {
             format!("Bin {{ f: I32And, d: {ACC}, a: 0, b: 1 }}"),
             format!("JumpIf {{ c: {ACC}, to: 1 }}"),
             "Return { base: 0 }".to_string(),
+        ]
+    );
+}
+
+/// The ops with a 64-bit constant and 16-bit slots take the accumulator
+/// as `ACC16`: an operand of a comparison fused into a jump, the operand
+/// and the result of an operator.
+#[test]
+fn ops_with_a_wide_constant_use_the_accumulator() {
+    let ops = ops_of(
+        r#"(module (func (param f64 f64) (result i32)
+            (block
+              (br_if 0 (f64.gt
+                (f64.add (f64.mul (local.get 0) (local.get 0))
+                         (f64.mul (local.get 1) (local.get 1)))
+                (f64.const 4))))
+            (f64.lt (f64.sub (f64.mul (local.get 0) (f64.const 2)) (f64.const 0.5))
+                    (local.get 1))))"#,
+    );
+    let (acc, acc16) = (ACC, ACC16);
+    assert_eq!(
+        ops,
+        [
+            "Bin { f: F64Mul, d: 2, a: 0, b: 0 }".to_string(),
+            format!("Bin {{ f: F64Mul, d: {acc}, a: 1, b: 1 }}"),
+            format!("Bin {{ f: F64Add, d: {acc}, a: 2, b: {acc} }}"),
+            format!("JumpCmpK {{ f: F64Gt, a: {acc16}, k: 4616189618054758400, to: 1 }}"),
+            format!("BinK {{ f: F64Mul, d: {acc16}, a: 0, k: 4611686018427387904 }}"),
+            format!("BinK {{ f: F64Sub, d: {acc16}, a: {acc16}, k: 4602678819172646912 }}"),
+            format!("Bin {{ f: F64Lt, d: 2, a: {acc}, b: 1 }}"),
+            "Return { base: 2 }".to_string(),
         ]
     );
 }

@@ -403,12 +403,20 @@ pub(super) fn jump_if_not<const BACK: bool, const IN: usize>(
 }
 
 /// `Op::BinK` of operator `BinFn::ALL[F]`.
-fn bin_k<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8, acc: u64) -> Flow {
+/// Its operand from the accumulator when `IN` (`IN_A`), its result into it
+/// when `OUT`.
+fn bin_k<const F: usize, const IN: usize, const OUT: bool>(
+    c: &mut Chain<'_, '_>,
+    ip: Ip,
+    fp: Fp,
+    mem: *mut u8,
+    acc: u64,
+) -> Flow {
     let Op::BinK { d, a, k, .. } = *op(ip) else {
         wrong()
     };
-    slot!(fp, d) = BinFn::ALL[F].call(slot!(fp, a), k);
-    next!(c, after!(ip), fp, mem, acc)
+    let x = operand!(IN == IN_A, acc, fp, a);
+    result!(c, ip, fp, mem, acc, OUT, d, BinFn::ALL[F].call(x, k))
 }
 
 /// `Op::JumpCmp` of comparison `BinFn::ALL[F]`, backward when `BACK`, an
@@ -452,7 +460,8 @@ fn jump_cmp_i<const F: usize, const BACK: bool, const IN: usize>(
 }
 
 /// `Op::JumpCmpK` of comparison `BinFn::ALL[F]`, backward when `BACK`.
-fn jump_cmp_k<const F: usize, const BACK: bool>(
+/// Its operand from the accumulator when `IN` (`IN_A`).
+fn jump_cmp_k<const F: usize, const BACK: bool, const IN: usize>(
     c: &mut Chain<'_, '_>,
     ip: Ip,
     fp: Fp,
@@ -462,7 +471,7 @@ fn jump_cmp_k<const F: usize, const BACK: bool>(
     let Op::JumpCmpK { a, k, to, .. } = *op(ip) else {
         wrong()
     };
-    if BinFn::ALL[F].call(slot!(fp, a), k) != 0 {
+    if BinFn::ALL[F].call(operand!(IN == IN_A, acc, fp, a), k) != 0 {
         jump_by!(c, ip, to, fp, mem, acc, BACK);
     }
     next!(c, after!(ip), fp, mem, acc)
@@ -490,8 +499,9 @@ fn jump_not_ord<const O: usize, const BACK: bool, const IN: usize>(
     next!(c, after!(ip), fp, mem, acc)
 }
 
-/// `Op::JumpNotOrdK` of ordering `FloatOrd::ALL[O]`, backward when `BACK`.
-fn jump_not_ord_k<const O: usize, const BACK: bool>(
+/// `Op::JumpNotOrdK` of ordering `FloatOrd::ALL[O]`, backward when `BACK`,
+/// its operand from the accumulator when `IN` (`IN_A`).
+fn jump_not_ord_k<const O: usize, const BACK: bool, const IN: usize>(
     c: &mut Chain<'_, '_>,
     ip: Ip,
     fp: Fp,
@@ -501,7 +511,11 @@ fn jump_not_ord_k<const O: usize, const BACK: bool>(
     let Op::JumpNotOrdK { a, k, to, .. } = *op(ip) else {
         wrong()
     };
-    if FloatOrd::ALL[O].bin().call(slot!(fp, a), k) == 0 {
+    if FloatOrd::ALL[O]
+        .bin()
+        .call(operand!(IN == IN_A, acc, fp, a), k)
+        == 0
+    {
         jump_by!(c, ip, to, fp, mem, acc, BACK);
     }
     next!(c, after!(ip), fp, mem, acc)
@@ -527,10 +541,17 @@ macro_rules! ord_tables {
                 [$(jump_not_ord::<{ FloatOrd::$o as usize }, true, IN_B>),*],
             ],
         ];
-        /// `Op::JumpNotOrdK` by direction and ordering.
-        pub(super) static JUMP_NOT_ORD_K: [[OpHandler; 8]; 2] = [
-            [$(jump_not_ord_k::<{ FloatOrd::$o as usize }, false>),*],
-            [$(jump_not_ord_k::<{ FloatOrd::$o as usize }, true>),*],
+        /// `Op::JumpNotOrdK` by the operand read from the accumulator
+        /// (`IN_NONE`, `IN_A`), direction and ordering.
+        pub(super) static JUMP_NOT_ORD_K: [[[OpHandler; 8]; 2]; 2] = [
+            [
+                [$(jump_not_ord_k::<{ FloatOrd::$o as usize }, false, IN_NONE>),*],
+                [$(jump_not_ord_k::<{ FloatOrd::$o as usize }, true, IN_NONE>),*],
+            ],
+            [
+                [$(jump_not_ord_k::<{ FloatOrd::$o as usize }, false, IN_A>),*],
+                [$(jump_not_ord_k::<{ FloatOrd::$o as usize }, true, IN_A>),*],
+            ],
         ];
     };
 }
@@ -697,7 +718,16 @@ macro_rules! bin_tables {
         /// `Op::ImmBin` by operator.
         pub(super) static IMM_BIN: &[OpHandler] = &[$(imm_bin::<{ BinFn::$name as usize }>),*];
         /// `Op::BinK` by operator.
-        pub(super) static BIN_K: &[OpHandler] = &[$(bin_k::<{ BinFn::$name as usize }>),*];
+        pub(super) static BIN_K: [[&[OpHandler]; 2]; 2] = [
+            [
+                &[$(bin_k::<{ BinFn::$name as usize }, IN_NONE, false>),*],
+                &[$(bin_k::<{ BinFn::$name as usize }, IN_NONE, true>),*],
+            ],
+            [
+                &[$(bin_k::<{ BinFn::$name as usize }, IN_A, false>),*],
+                &[$(bin_k::<{ BinFn::$name as usize }, IN_A, true>),*],
+            ],
+        ];
         /// `Op::JumpCmp` by the operand read from the accumulator
         /// (`IN_*`), direction (forward, backward) and operator.
         pub(super) static JUMP_CMP: [[&[OpHandler]; 2]; 3] = [
@@ -726,10 +756,17 @@ macro_rules! bin_tables {
                 &[$(jump_cmp_i::<{ BinFn::$name as usize }, true, IN_A>),*],
             ],
         ];
-        /// `Op::JumpCmpK` by direction (forward, backward) and operator.
-        pub(super) static JUMP_CMP_K: [&[OpHandler]; 2] = [
-            &[$(jump_cmp_k::<{ BinFn::$name as usize }, false>),*],
-            &[$(jump_cmp_k::<{ BinFn::$name as usize }, true>),*],
+        /// `Op::JumpCmpK` by the operand read from the accumulator
+        /// (`IN_NONE`, `IN_A`), direction and operator.
+        pub(super) static JUMP_CMP_K: [[&[OpHandler]; 2]; 2] = [
+            [
+                &[$(jump_cmp_k::<{ BinFn::$name as usize }, false, IN_NONE>),*],
+                &[$(jump_cmp_k::<{ BinFn::$name as usize }, true, IN_NONE>),*],
+            ],
+            [
+                &[$(jump_cmp_k::<{ BinFn::$name as usize }, false, IN_A>),*],
+                &[$(jump_cmp_k::<{ BinFn::$name as usize }, true, IN_A>),*],
+            ],
         ];
     };
 }
@@ -814,7 +851,11 @@ mod tests {
         for t in UN.iter().flatten() {
             assert_eq!(t.len(), UnFn::ALL.len());
         }
-        for t in JUMP_CMP.iter().flatten().chain(JUMP_CMP_I.iter().flatten()) {
+        let jumps = JUMP_CMP
+            .iter()
+            .chain(JUMP_CMP_I.iter())
+            .chain(JUMP_CMP_K.iter());
+        for t in jumps.flatten().chain(BIN_K.iter().flatten()) {
             assert_eq!(t.len(), BinFn::ALL.len());
         }
         assert_eq!(TRAPPING.len(), TrapFn::ALL.len());

@@ -42,7 +42,7 @@ use weft_ast::Instr;
 
 use super::state::{CodePtr, Frame};
 use super::{Machine, Mem0, unimplemented};
-use crate::interpreter::ir::{ACC, Code, HandlerPtr, Inst, Op, Target};
+use crate::interpreter::ir::{ACC, ACC16, Code, HandlerPtr, Inst, Op, Target};
 use crate::runtime::store::InstanceData;
 use crate::runtime::store::{FuncInst, GlobalInst};
 use crate::stack::Stack;
@@ -675,9 +675,9 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::JumpIfNot { to, c } => JUMP_IF_NOT[back(to) as usize][(c == ACC) as usize],
         Op::JumpCmp { f, a, b, to } => JUMP_CMP[acc_in(a, b)][back(to) as usize][f as usize],
         Op::JumpCmpI { f, a, to, .. } => JUMP_CMP_I[acc_in(a, 0)][back(to) as usize][f as usize],
-        Op::JumpCmpK { f, to, .. } => JUMP_CMP_K[back(to) as usize][f as usize],
+        Op::JumpCmpK { f, a, to, .. } => JUMP_CMP_K[acc16(a)][back(to) as usize][f as usize],
         Op::JumpNotOrd { o, a, b, to } => JUMP_NOT_ORD[acc_in(a, b)][back(to) as usize][o as usize],
-        Op::JumpNotOrdK { o, to, .. } => JUMP_NOT_ORD_K[back(to) as usize][o as usize],
+        Op::JumpNotOrdK { o, a, to, .. } => JUMP_NOT_ORD_K[acc16(a)][back(to) as usize][o as usize],
         Op::Br { .. } => br,
         Op::BrIf { .. } => br_if,
         Op::BrTable { .. } => br_table,
@@ -695,7 +695,7 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::Bin { f, d, a, b } => BIN[acc_in(a, b)][(d == ACC) as usize][f as usize],
         Op::BinI { f, d, a, .. } => BIN_I[acc_in(a, 0)][(d == ACC) as usize][f as usize],
         Op::ImmBin { f, .. } => IMM_BIN[f as usize],
-        Op::BinK { f, .. } => BIN_K[f as usize],
+        Op::BinK { f, d, a, .. } => BIN_K[acc16(a)][(d == ACC16) as usize][f as usize],
         Op::Un { f, d, a } => UN[acc_in(a, 0)][(d == ACC) as usize][f as usize],
         Op::Trapping { f, .. } => TRAPPING[f as usize],
         Op::Load { f, d, addr, .. } => LOAD[acc_in(addr, 0)][(d == ACC) as usize][f as usize],
@@ -733,6 +733,12 @@ fn acc_in(a: u32, b: u32) -> usize {
     } else {
         IN_NONE
     }
+}
+
+/// Whether a 16-bit operand field names the accumulator (`ir::ACC16`):
+/// the index of its handler tables (`IN_A` or `IN_NONE`).
+fn acc16(a: u16) -> usize {
+    if a == ACC16 { IN_A } else { IN_NONE }
 }
 
 /// Whether a jump by `to` ops (relative, see `Op`) goes backward (or to
