@@ -394,6 +394,51 @@ pub(crate) struct Code {
     pub max_height: u32,
 }
 
+/// The comparison that makes a jump when `f` of the operands is non-zero
+/// (or, with `if_zero`, zero), if `f` is one. A float ordering has no
+/// negation (with a NaN operand both `lt` and `ge` are false), so it fuses
+/// only a jump taken when it holds; float `eq` and `ne` negate each other.
+/// The jump handlers exist for these operators only.
+pub(crate) const fn jump_test(f: BinFn, if_zero: bool) -> Option<BinFn> {
+    use crate::ops::num::BinFn::*;
+    if !if_zero
+        && matches!(
+            f,
+            F32Lt | F32Gt | F32Le | F32Ge | F64Lt | F64Gt | F64Le | F64Ge
+        )
+    {
+        return Some(f);
+    }
+    let (f, negated) = match f {
+        F32Eq => (F32Eq, F32Ne),
+        F32Ne => (F32Ne, F32Eq),
+        F64Eq => (F64Eq, F64Ne),
+        F64Ne => (F64Ne, F64Eq),
+        I32Eq => (I32Eq, I32Ne),
+        I32Ne => (I32Ne, I32Eq),
+        I32LtS => (I32LtS, I32GeS),
+        I32LtU => (I32LtU, I32GeU),
+        I32GtS => (I32GtS, I32LeS),
+        I32GtU => (I32GtU, I32LeU),
+        I32LeS => (I32LeS, I32GtS),
+        I32LeU => (I32LeU, I32GtU),
+        I32GeS => (I32GeS, I32LtS),
+        I32GeU => (I32GeU, I32LtU),
+        I64Eq => (I64Eq, I64Ne),
+        I64Ne => (I64Ne, I64Eq),
+        I64LtS => (I64LtS, I64GeS),
+        I64LtU => (I64LtU, I64GeU),
+        I64GtS => (I64GtS, I64LeS),
+        I64GtU => (I64GtU, I64LeU),
+        I64LeS => (I64LeS, I64GtS),
+        I64LeU => (I64LeU, I64GtU),
+        I64GeS => (I64GeS, I64LtS),
+        I64GeU => (I64GeU, I64LtU),
+        _ => return None,
+    };
+    Some(if if_zero { negated } else { f })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

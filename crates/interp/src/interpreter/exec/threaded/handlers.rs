@@ -684,6 +684,28 @@ fn simd_bin<const F: usize>(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8,
     next!(c, after!(ip), fp, mem, acc)
 }
 
+/// A jump handler of operator `$name` if it is a comparison that makes a
+/// jump (`ir::jump_test`), else `not_a_jump`: the translator makes jumps of
+/// comparisons only, and the others' forms would be compiled for nothing
+/// (the untaken arm of a static's initializer instantiates nothing).
+macro_rules! jump_only {
+    ($name:ident, $h:expr) => {
+        if crate::interpreter::ir::jump_test(BinFn::$name, false).is_some() {
+            $h as OpHandler
+        } else {
+            not_a_jump as OpHandler
+        }
+    };
+}
+
+/// The handler in the jump tables at the operators that are no
+/// comparison, which no op names (see `jump_only!`); it traps rather than
+/// assume so.
+#[cold]
+fn not_a_jump(c: &mut Chain<'_, '_>, ip: Ip, _fp: Fp, _mem: *mut u8, _acc: u64) -> Flow {
+    c.trap_with(ip, || Trap::Unreachable)
+}
+
 /// The tables of one handler per operator, from the operator lists.
 macro_rules! bin_tables {
     ($($name:ident $kind:ident |$a:ident, $b:ident| $e:expr;)*) => {
@@ -732,40 +754,40 @@ macro_rules! bin_tables {
         /// (`IN_*`), direction (forward, backward) and operator.
         pub(super) static JUMP_CMP: [[&[OpHandler]; 2]; 3] = [
             [
-                &[$(jump_cmp::<{ BinFn::$name as usize }, false, IN_NONE>),*],
-                &[$(jump_cmp::<{ BinFn::$name as usize }, true, IN_NONE>),*],
+                &[$(jump_only!($name, jump_cmp::<{ BinFn::$name as usize }, false, IN_NONE>)),*],
+                &[$(jump_only!($name, jump_cmp::<{ BinFn::$name as usize }, true, IN_NONE>)),*],
             ],
             [
-                &[$(jump_cmp::<{ BinFn::$name as usize }, false, IN_A>),*],
-                &[$(jump_cmp::<{ BinFn::$name as usize }, true, IN_A>),*],
+                &[$(jump_only!($name, jump_cmp::<{ BinFn::$name as usize }, false, IN_A>)),*],
+                &[$(jump_only!($name, jump_cmp::<{ BinFn::$name as usize }, true, IN_A>)),*],
             ],
             [
-                &[$(jump_cmp::<{ BinFn::$name as usize }, false, IN_B>),*],
-                &[$(jump_cmp::<{ BinFn::$name as usize }, true, IN_B>),*],
+                &[$(jump_only!($name, jump_cmp::<{ BinFn::$name as usize }, false, IN_B>)),*],
+                &[$(jump_only!($name, jump_cmp::<{ BinFn::$name as usize }, true, IN_B>)),*],
             ],
         ];
         /// `Op::JumpCmpI` by the operand read from the accumulator
         /// (`IN_NONE`, `IN_A`), direction and operator.
         pub(super) static JUMP_CMP_I: [[&[OpHandler]; 2]; 2] = [
             [
-                &[$(jump_cmp_i::<{ BinFn::$name as usize }, false, IN_NONE>),*],
-                &[$(jump_cmp_i::<{ BinFn::$name as usize }, true, IN_NONE>),*],
+                &[$(jump_only!($name, jump_cmp_i::<{ BinFn::$name as usize }, false, IN_NONE>)),*],
+                &[$(jump_only!($name, jump_cmp_i::<{ BinFn::$name as usize }, true, IN_NONE>)),*],
             ],
             [
-                &[$(jump_cmp_i::<{ BinFn::$name as usize }, false, IN_A>),*],
-                &[$(jump_cmp_i::<{ BinFn::$name as usize }, true, IN_A>),*],
+                &[$(jump_only!($name, jump_cmp_i::<{ BinFn::$name as usize }, false, IN_A>)),*],
+                &[$(jump_only!($name, jump_cmp_i::<{ BinFn::$name as usize }, true, IN_A>)),*],
             ],
         ];
         /// `Op::JumpCmpK` by the operand read from the accumulator
         /// (`IN_NONE`, `IN_A`), direction and operator.
         pub(super) static JUMP_CMP_K: [[&[OpHandler]; 2]; 2] = [
             [
-                &[$(jump_cmp_k::<{ BinFn::$name as usize }, false, IN_NONE>),*],
-                &[$(jump_cmp_k::<{ BinFn::$name as usize }, true, IN_NONE>),*],
+                &[$(jump_only!($name, jump_cmp_k::<{ BinFn::$name as usize }, false, IN_NONE>)),*],
+                &[$(jump_only!($name, jump_cmp_k::<{ BinFn::$name as usize }, true, IN_NONE>)),*],
             ],
             [
-                &[$(jump_cmp_k::<{ BinFn::$name as usize }, false, IN_A>),*],
-                &[$(jump_cmp_k::<{ BinFn::$name as usize }, true, IN_A>),*],
+                &[$(jump_only!($name, jump_cmp_k::<{ BinFn::$name as usize }, false, IN_A>)),*],
+                &[$(jump_only!($name, jump_cmp_k::<{ BinFn::$name as usize }, true, IN_A>)),*],
             ],
         ];
     };
