@@ -16,7 +16,8 @@
 //! executor makes one handler per shape and operator from them by
 //! const-generic instantiation. Each op is stored with its handler
 //! (`Inst`), so that dispatch is one load and every op kind has an
-//! indirect jump of its own. Rare instructions keep the AST's form
+//! indirect jump of its own. A value produced by one op for the next only
+//! goes between them in the accumulator, a handler argument (`ACC`). Rare instructions keep the AST's form
 //! (`Num`, `Simd`, `Access`, `Gc`), with the stack height where their
 //! operands sit: their semantics are written once, in `crate::ops`, on the
 //! value stack, and the frame's stack slots are that stack.
@@ -26,6 +27,29 @@ use weft_ast::Instr;
 use crate::ops::mem::{LoadFn, StoreFn};
 use crate::ops::num::{BinFn, TrapFn, UnFn};
 use crate::ops::simd::SimdBinFn;
+
+/// The accumulator, named where an operand or result slot goes: a value
+/// that one op produces and only the next op reads travels between their
+/// handlers in a machine register (a handler argument) rather than through
+/// a frame slot, as most operator results of stack code do (`local.get;
+/// i32.const; i32.add; i32.load`). An op that names it as its result
+/// (`d`) leaves the value there; an op that names it as an operand reads it
+/// there. The translator's last pass (`translate::accumulate`) makes such
+/// pairs from ops that wrote a stack slot the next op reads: only between
+/// neighbours that no branch enters in between, so that the accumulator is
+/// never live across a jump, a call, a return or a stop of the handler
+/// chain. Which fields may name it: the result `d` of `Bin`, `BinI`,
+/// `BinK`, `Un` and `Load`; one operand at most of `Bin`, `BinI`, `BinK`,
+/// `Un`, `Load`, `Store` (address or value), `JumpIf`, `JumpIfNot`,
+/// `JumpCmp`, `JumpCmpI`, `JumpCmpK`, `JumpNotOrd` and `JumpNotOrdK` (the
+/// 16-bit fields by `ACC16`). Their handler tables have a form per case,
+/// made from the operator lists by const-generic instantiation.
+pub(crate) const ACC: u32 = u32::MAX;
+
+/// `ACC` in a 16-bit field (`BinK`'s `d` and `a`, `JumpCmpK`'s and
+/// `JumpNotOrdK`'s `a`): the translator gives those ops only slots below
+/// it.
+pub(crate) const ACC16: u16 = u16::MAX;
 
 /// A resolved branch that carries values: `n` slots move from `src` down
 /// to `dst` (frame slots), then execution goes on at op `to`.
@@ -368,6 +392,51 @@ pub(crate) struct Code {
     pub result_slots: u32,
     /// The frame's size in slots: locals and the highest stack.
     pub max_height: u32,
+}
+
+/// The comparison that makes a jump when `f` of the operands is non-zero
+/// (or, with `if_zero`, zero), if `f` is one. A float ordering has no
+/// negation (with a NaN operand both `lt` and `ge` are false), so it fuses
+/// only a jump taken when it holds; float `eq` and `ne` negate each other.
+/// The jump handlers exist for these operators only.
+pub(crate) const fn jump_test(f: BinFn, if_zero: bool) -> Option<BinFn> {
+    use crate::ops::num::BinFn::*;
+    if !if_zero
+        && matches!(
+            f,
+            F32Lt | F32Gt | F32Le | F32Ge | F64Lt | F64Gt | F64Le | F64Ge
+        )
+    {
+        return Some(f);
+    }
+    let (f, negated) = match f {
+        F32Eq => (F32Eq, F32Ne),
+        F32Ne => (F32Ne, F32Eq),
+        F64Eq => (F64Eq, F64Ne),
+        F64Ne => (F64Ne, F64Eq),
+        I32Eq => (I32Eq, I32Ne),
+        I32Ne => (I32Ne, I32Eq),
+        I32LtS => (I32LtS, I32GeS),
+        I32LtU => (I32LtU, I32GeU),
+        I32GtS => (I32GtS, I32LeS),
+        I32GtU => (I32GtU, I32LeU),
+        I32LeS => (I32LeS, I32GtS),
+        I32LeU => (I32LeU, I32GtU),
+        I32GeS => (I32GeS, I32LtS),
+        I32GeU => (I32GeU, I32LtU),
+        I64Eq => (I64Eq, I64Ne),
+        I64Ne => (I64Ne, I64Eq),
+        I64LtS => (I64LtS, I64GeS),
+        I64LtU => (I64LtU, I64GeU),
+        I64GtS => (I64GtS, I64LeS),
+        I64GtU => (I64GtU, I64LeU),
+        I64LeS => (I64LeS, I64GtS),
+        I64LeU => (I64LeU, I64GtU),
+        I64GeS => (I64GeS, I64LtS),
+        I64GeU => (I64GeU, I64LtU),
+        _ => return None,
+    };
+    Some(if if_zero { negated } else { f })
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@
 //! and labels are looked up where they are lowered, which checks them.
 
 use super::*;
+use crate::interpreter::ir::{ACC, ACC16};
 
 impl Env<'_> {
     /// Checks that every index an instruction names exists, so that even a
@@ -92,7 +93,8 @@ impl Env<'_> {
 /// bounds checks: the last op is `Return` (so falling through never leaves
 /// the body), every jump names an op, every table entry (`br_table` and
 /// branch targets, cast types) exists, and every frame slot an op reads or
-/// writes lies below the frame's size. The translator builds code this
+/// writes lies below the frame's size (a field naming the accumulator
+/// names no slot). The translator builds code this
 /// way; this check makes the executor's unchecked accesses depend on one
 /// visible test rather than on every path of the translator. The match is
 /// exhaustive: a new op must say what it reaches.
@@ -102,6 +104,12 @@ pub(super) fn in_bounds(code: &Code) -> bool {
     let to = |to: u32| (to as u64) < len;
     let at = |slot: u32, width: u64| slot as u64 + width <= max;
     let s = |slot: u32| at(slot, 1);
+    // A field that may name the accumulator instead of a slot (`ir::ACC`),
+    // which the handler of its form reads no slot for.
+    let sa = |slot: u32| slot == ACC || s(slot);
+    let sa16 = |slot: u16| slot == ACC16 || s(slot as u32);
+    // Two operands of which at most one is the accumulator.
+    let sa2 = |a: u32, b: u32| sa(a) && sa(b) && !(a == ACC && b == ACC);
     let target = |t: u32| (t as usize) < code.targets.len();
     let moves = |t: &Target| to(t.to) && at(t.src, t.n as u64) && at(t.dst, t.n as u64);
     // A jump's `to` is relative to its own index `i`.
@@ -109,17 +117,17 @@ pub(super) fn in_bounds(code: &Code) -> bool {
     let op_ok = |(i, inst): (usize, &crate::interpreter::ir::Inst)| match inst.op {
         Op::Unreachable => true,
         Op::Jump { to: t } => by(i, t),
-        Op::JumpIf { c, to: t } | Op::JumpIfNot { c, to: t } => s(c) && by(i, t),
+        Op::JumpIf { c, to: t } | Op::JumpIfNot { c, to: t } => sa(c) && by(i, t),
         Op::JumpIfMove {
             c,
             s: from,
             d,
             to: t,
         } => s(c) && s(from as u32) && s(d as u32) && by(i, t),
-        Op::JumpCmp { a, b, to: t, .. } => s(a) && s(b) && by(i, t),
-        Op::JumpCmpI { a, to: t, .. } => s(a) && by(i, t),
-        Op::JumpCmpK { a, to: t, .. } | Op::JumpNotOrdK { a, to: t, .. } => s(a as u32) && by(i, t),
-        Op::JumpNotOrd { a, b, to: t, .. } => s(a) && s(b) && by(i, t),
+        Op::JumpCmp { a, b, to: t, .. } => sa2(a, b) && by(i, t),
+        Op::JumpCmpI { a, to: t, .. } => sa(a) && by(i, t),
+        Op::JumpCmpK { a, to: t, .. } | Op::JumpNotOrdK { a, to: t, .. } => sa16(a) && by(i, t),
+        Op::JumpNotOrd { a, b, to: t, .. } => sa2(a, b) && by(i, t),
         Op::Br { target: t } => target(t),
         Op::BrIf { c, target: t } => s(c) && target(t),
         Op::BrTable { index, start, len } => {
@@ -152,12 +160,14 @@ pub(super) fn in_bounds(code: &Code) -> bool {
         Op::SelectR { d, a, b, c } => s(d) && s(a as u32) && s(b as u32) && s(c as u32),
         Op::GlobalGet { d, wide, .. } => at(d, 1 + wide as u64),
         Op::GlobalSet { s: from, wide, .. } => at(from, 1 + wide as u64),
-        Op::Bin { d, a, b, .. } | Op::Trapping { d, a, b, .. } => s(d) && s(a) && s(b),
-        Op::BinI { d, a, .. } | Op::Un { d, a, .. } => s(d) && s(a),
+        Op::Bin { d, a, b, .. } => sa(d) && sa2(a, b),
+        Op::Trapping { d, a, b, .. } => s(d) && s(a) && s(b),
+        Op::BinI { d, a, .. } => sa(d) && sa(a),
+        Op::Un { d, a, .. } => sa(d) && sa(a),
         Op::ImmBin { d, b, .. } => s(d) && s(b),
-        Op::BinK { d, a, .. } => s(d as u32) && s(a as u32),
-        Op::Load { d, addr, .. } => s(d) && s(addr),
-        Op::Store { addr, val, .. } => s(addr) && s(val),
+        Op::BinK { d, a, .. } => sa16(d) && sa16(a),
+        Op::Load { d, addr, .. } => sa(d) && sa(addr),
+        Op::Store { addr, val, .. } => sa2(addr, val),
         Op::V128Load { d, addr, .. } => at(d, 2) && s(addr),
         Op::V128Store { addr, val, .. } => s(addr) && at(val, 2),
         Op::SimdBin { d, a, b, .. } => at(d, 2) && at(a, 2) && at(b, 2),

@@ -99,7 +99,8 @@ impl Translator<'_> {
             ValLoc::Local(off) => off,
             _ => v.at,
         };
-        let fits16 = |slot: u32| slot <= u16::MAX as u32;
+        // Below `ACC16`, which names the accumulator.
+        let fits16 = |slot: u32| slot < ACC16 as u32;
         let k = |v: Val, other: Val| match v.loc {
             ValLoc::Const(bits) if fits16(a.at) && fits16(slot_of(other)) => Some(bits),
             _ => None,

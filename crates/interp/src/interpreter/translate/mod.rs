@@ -15,8 +15,10 @@
 //! ...) can never run and is skipped to the end of its block.
 //!
 //! Files: `lower.rs` (each instruction), `exceptions.rs` (`try_table`,
-//! legacy `try`), `checks.rs` (indices, and the bounds the executor relies
-//! on), `effect.rs` (slot effects of instructions kept as the AST's).
+//! legacy `try`), `accum.rs` (the last pass: values for the next op only
+//! through the accumulator), `checks.rs` (indices, and the bounds the
+//! executor relies on), `effect.rs` (slot effects of instructions kept as
+//! the AST's).
 //!
 //! The body was validated (or is taken on the caller's word, see
 //! `Module::new_unchecked`): the translator re-checks no types. What it
@@ -27,6 +29,7 @@
 
 use weft_ast::{AddrType, BlockType, Func, FuncType, Instr, Module, TypeIdx, ValType};
 
+mod accum;
 mod checks;
 pub(crate) mod effect;
 mod exceptions;
@@ -34,7 +37,9 @@ mod lower;
 #[cfg(test)]
 mod tests;
 
-use crate::interpreter::ir::{CatchOp, Code, FloatOrd, Inst, Op, Target, TryScope};
+use crate::interpreter::ir::{
+    ACC16, CatchOp, Code, FloatOrd, Inst, Op, Target, TryScope, jump_test,
+};
 use crate::trap::Error;
 use crate::value::slots;
 use checks::in_bounds;
@@ -335,6 +340,7 @@ pub(crate) fn translate(env: &Env<'_>, func: &Func, index: u32) -> Result<Code, 
     if !t.ctrls.is_empty() {
         return Err(Error::Invalid("function body does not end"));
     }
+    accum::accumulate(&mut t.ops.ops, &t.targets, &t.handlers, off);
     relative_jumps(&mut t.ops.ops);
     let ops: Box<[Inst]> = t
         .ops
@@ -675,7 +681,7 @@ impl Translator<'_> {
         if let Op::BinK { d, .. } = &mut self.ops[p as usize] {
             // Its 16-bit destination takes a slot that fits.
             match u16::try_from(slot) {
-                Ok(s) if *d as u32 == top.at => *d = s,
+                Ok(s) if *d as u32 == top.at && s != ACC16 => *d = s,
                 _ => return false,
             }
         } else {
@@ -1054,48 +1060,4 @@ fn dest(op: &mut Op) -> Option<&mut u32> {
         | Op::SimdBin { d, .. } => Some(d),
         _ => None,
     }
-}
-
-/// The comparison that makes a jump when `f` of the operands is non-zero
-/// (or, with `if_zero`, zero), if `f` is one. A float ordering has no
-/// negation (with a NaN operand both `lt` and `ge` are false), so it fuses
-/// only a jump taken when it holds; float `eq` and `ne` negate each other.
-fn jump_test(f: crate::ops::num::BinFn, if_zero: bool) -> Option<crate::ops::num::BinFn> {
-    use crate::ops::num::BinFn::*;
-    if !if_zero
-        && matches!(
-            f,
-            F32Lt | F32Gt | F32Le | F32Ge | F64Lt | F64Gt | F64Le | F64Ge
-        )
-    {
-        return Some(f);
-    }
-    let (f, negated) = match f {
-        F32Eq => (F32Eq, F32Ne),
-        F32Ne => (F32Ne, F32Eq),
-        F64Eq => (F64Eq, F64Ne),
-        F64Ne => (F64Ne, F64Eq),
-        I32Eq => (I32Eq, I32Ne),
-        I32Ne => (I32Ne, I32Eq),
-        I32LtS => (I32LtS, I32GeS),
-        I32LtU => (I32LtU, I32GeU),
-        I32GtS => (I32GtS, I32LeS),
-        I32GtU => (I32GtU, I32LeU),
-        I32LeS => (I32LeS, I32GtS),
-        I32LeU => (I32LeU, I32GtU),
-        I32GeS => (I32GeS, I32LtS),
-        I32GeU => (I32GeU, I32LtU),
-        I64Eq => (I64Eq, I64Ne),
-        I64Ne => (I64Ne, I64Eq),
-        I64LtS => (I64LtS, I64GeS),
-        I64LtU => (I64LtU, I64GeU),
-        I64GtS => (I64GtS, I64LeS),
-        I64GtU => (I64GtU, I64LeU),
-        I64LeS => (I64LeS, I64GtS),
-        I64LeU => (I64LeU, I64GtU),
-        I64GeS => (I64GeS, I64LtS),
-        I64GeU => (I64GeU, I64LtU),
-        _ => return None,
-    };
-    Some(if if_zero { negated } else { f })
 }

@@ -2,7 +2,7 @@
 //! slots they name, and the bounds check the executor relies on.
 
 use super::*;
-use crate::interpreter::ir::HandlerPtr;
+use crate::interpreter::ir::{ACC, ACC16, HandlerPtr};
 use crate::ops::mem::{LoadFn, StoreFn};
 use crate::ops::num::{BinFn, TrapFn, UnFn};
 use crate::ops::simd::SimdBinFn;
@@ -40,6 +40,12 @@ fn translate_body(body: Vec<Instr>) -> Code {
 
 /// The ops of the first function of a text module, as `Debug` shows them.
 fn ops_of(text: &str) -> Vec<String> {
+    let code = translated(text);
+    code.ops.iter().map(|i| format!("{:?}", i.op)).collect()
+}
+
+/// The translation of the first function of a text module.
+fn translated(text: &str) -> Code {
     let m = weft_parser::parse(&wat::parse_str(text).expect("wat")).expect("parses");
     let env = Env {
         module: &m,
@@ -49,8 +55,7 @@ fn ops_of(text: &str) -> Vec<String> {
         tags: &[],
         tables: m.tables.len(),
     };
-    let code = translate(&env, &m.funcs[0], 0).expect("translates");
-    code.ops.iter().map(|i| format!("{:?}", i.op)).collect()
+    translate(&env, &m.funcs[0], 0).expect("translates")
 }
 
 /// A body of a million constants summed by as many additions (an
@@ -146,11 +151,14 @@ fn wide_constants_are_operands() {
         ops,
         [
             "BinK { f: I64Add, d: 2, a: 1, k: 4294967296 }",
-            "BinK { f: F64Mul, d: 3, a: 0, k: 4611686018427387904 }",
-            "BinK { f: F64Sub, d: 3, a: 3, k: 4602678819172646912 }",
+            // The product only the difference reads: through the
+            // accumulator (`ACC16` in the 16-bit fields).
+            format!("BinK {{ f: F64Mul, d: {ACC16}, a: 0, k: 4611686018427387904 }}").as_str(),
+            format!("BinK {{ f: F64Sub, d: 3, a: {ACC16}, k: 4602678819172646912 }}").as_str(),
             "Const { d: 4, bits: 4602678819172646912 }",
-            "Bin { f: F64Sub, d: 4, a: 4, b: 0 }",
-            "Bin { f: F64Add, d: 3, a: 3, b: 4 }",
+            // The difference only the sum reads: through the accumulator.
+            format!("Bin {{ f: F64Sub, d: {ACC}, a: 4, b: 0 }}").as_str(),
+            format!("Bin {{ f: F64Add, d: 3, a: 3, b: {ACC} }}").as_str(),
             "Return { base: 3 }",
         ]
     );
@@ -376,8 +384,9 @@ fn memory_and_branches_take_one_op_each() {
         [
             "JumpIfNot { c: 0, to: 6 }",
             // The load's result is the second stack value (slot 3).
-            "Load { f: U32, d: 3, addr: 0, offset: 8 }",
-            "Bin { f: I32Add, d: 1, a: 1, b: 3 }",
+            // The loaded value only the sum reads: through the accumulator.
+            format!("Load {{ f: U32, d: {ACC}, addr: 0, offset: 8 }}").as_str(),
+            format!("Bin {{ f: I32Add, d: 1, a: 1, b: {ACC} }}").as_str(),
             "Store { f: U8, addr: 0, val: 1, offset: 0 }",
             "BinI { f: I32Sub, d: 0, a: 0, imm: 1 }",
             "Jump { to: -5 }",
@@ -1041,4 +1050,128 @@ fn indices_the_runtime_looks_up_are_checked_where_they_enter() {
             r.err()
         );
     }
+}
+
+/// A value that one operator computes and only the next reads goes
+/// between them in the accumulator (`ACC`), whichever operand it is; a
+/// chain of them passes it on, and the last result goes where it is
+/// kept.
+#[test]
+fn a_value_for_the_next_op_only_goes_through_the_accumulator() {
+    let ops = ops_of(
+        r#"(module (func (param i32 i32) (result i32) (local i32)
+            (local.set 2
+              (i32.sub (local.get 1)
+                (i32.xor (i32.add (i32.mul (local.get 0) (local.get 1)) (i32.const 7))
+                         (local.get 0))))
+            (local.get 2)))"#,
+    );
+    let acc = ACC;
+    assert_eq!(
+        ops,
+        [
+            format!("Bin {{ f: I32Mul, d: {acc}, a: 0, b: 1 }}"),
+            format!("BinI {{ f: I32Add, d: {acc}, a: {acc}, imm: 7 }}"),
+            format!("Bin {{ f: I32Xor, d: {acc}, a: {acc}, b: 0 }}"),
+            // The second operand, of an operator that does not commute.
+            format!("Bin {{ f: I32Sub, d: 2, a: 1, b: {acc} }}"),
+            "Return { base: 2 }".to_string(),
+        ]
+    );
+    let code = translated(
+        r#"(module (func (param i32 i32) (result i32) (local i32)
+            (local.set 2 (i32.add (i32.mul (local.get 0) (local.get 1)) (local.get 1)))
+            (local.get 2)))"#,
+    );
+    assert!(in_bounds(&code));
+}
+
+/// No value goes through the accumulator to an op that a branch enters
+/// (the loop's head here), nor to an op without an accumulator form (the
+/// `i32.div_s`, which may trap); a load takes its address from it and
+/// leaves its value there.
+#[test]
+fn the_accumulator_is_not_live_across_a_label_or_into_other_ops() {
+    let ops = ops_of(
+        r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.add (local.get 0) (local.get 1))
+            (loop $l (param i32) (result i32)
+              (i32.mul (local.get 1))
+              (br_if $l (local.get 0)))
+            (i32.div_s (i32.mul (local.get 0) (local.get 1)))
+            (i32.load (i32.and (local.get 0) (local.get 1)))
+            (i32.add)
+            (i32.xor (local.get 1))))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            "Bin { f: I32Add, d: 2, a: 0, b: 1 }",
+            "Bin { f: I32Mul, d: 2, a: 2, b: 1 }",
+            "JumpIf { c: 0, to: -1 }",
+            "Bin { f: I32Mul, d: 3, a: 0, b: 1 }",
+            "Trapping { f: I32DivS, d: 2, a: 2, b: 3 }",
+            format!("Bin {{ f: I32And, d: {ACC}, a: 0, b: 1 }}").as_str(),
+            format!("Load {{ f: U32, d: {ACC}, addr: {ACC}, offset: 0 }}").as_str(),
+            format!("Bin {{ f: I32Add, d: {ACC}, a: 2, b: {ACC} }}").as_str(),
+            format!("Bin {{ f: I32Xor, d: 2, a: {ACC}, b: 1 }}").as_str(),
+            "Return { base: 2 }",
+        ]
+    );
+}
+
+/// A store takes its address or its value from the accumulator, and a
+/// conditional jump its condition.
+#[test]
+fn stores_and_jumps_read_the_accumulator() {
+    let ops = ops_of(
+        r#"(module (memory 1) (func (param i32 i32) (result i32)
+            (i32.store (i32.add (local.get 0) (i32.const 4)) (local.get 1))
+            (i32.store (local.get 0) (i32.mul (local.get 1) (local.get 1)))
+            (block (br_if 0 (i32.and (local.get 0) (local.get 1))))
+            (local.get 0)))"#,
+    );
+    assert_eq!(
+        ops,
+        [
+            format!("BinI {{ f: I32Add, d: {ACC}, a: 0, imm: 4 }}"),
+            format!("Store {{ f: U32, addr: {ACC}, val: 1, offset: 0 }}"),
+            format!("Bin {{ f: I32Mul, d: {ACC}, a: 1, b: 1 }}"),
+            format!("Store {{ f: U32, addr: 0, val: {ACC}, offset: 0 }}"),
+            format!("Bin {{ f: I32And, d: {ACC}, a: 0, b: 1 }}"),
+            format!("JumpIf {{ c: {ACC}, to: 1 }}"),
+            "Return { base: 0 }".to_string(),
+        ]
+    );
+}
+
+/// The ops with a 64-bit constant and 16-bit slots take the accumulator
+/// as `ACC16`: an operand of a comparison fused into a jump, the operand
+/// and the result of an operator.
+#[test]
+fn ops_with_a_wide_constant_use_the_accumulator() {
+    let ops = ops_of(
+        r#"(module (func (param f64 f64) (result i32)
+            (block
+              (br_if 0 (f64.gt
+                (f64.add (f64.mul (local.get 0) (local.get 0))
+                         (f64.mul (local.get 1) (local.get 1)))
+                (f64.const 4))))
+            (f64.lt (f64.sub (f64.mul (local.get 0) (f64.const 2)) (f64.const 0.5))
+                    (local.get 1))))"#,
+    );
+    let (acc, acc16) = (ACC, ACC16);
+    assert_eq!(
+        ops,
+        [
+            "Bin { f: F64Mul, d: 2, a: 0, b: 0 }".to_string(),
+            format!("Bin {{ f: F64Mul, d: {acc}, a: 1, b: 1 }}"),
+            format!("Bin {{ f: F64Add, d: {acc}, a: 2, b: {acc} }}"),
+            format!("JumpCmpK {{ f: F64Gt, a: {acc16}, k: 4616189618054758400, to: 1 }}"),
+            format!("BinK {{ f: F64Mul, d: {acc16}, a: 0, k: 4611686018427387904 }}"),
+            format!("BinK {{ f: F64Sub, d: {acc16}, a: {acc16}, k: 4602678819172646912 }}"),
+            format!("Bin {{ f: F64Lt, d: 2, a: {acc}, b: 1 }}"),
+            "Return { base: 2 }".to_string(),
+        ]
+    );
 }

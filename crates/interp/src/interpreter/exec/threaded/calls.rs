@@ -173,7 +173,7 @@ pub(super) fn grow_frames(frames: &mut Vec<Frame>, depth: usize) {
 }
 
 /// The handler of every op that `run` executes: stops the chain there.
-pub(super) fn leave(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+pub(super) fn leave(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8, _acc: u64) -> Flow {
     exit!(c, ip, fp, mem)
 }
 

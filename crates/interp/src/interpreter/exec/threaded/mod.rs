@@ -42,7 +42,7 @@ use weft_ast::Instr;
 
 use super::state::{CodePtr, Frame};
 use super::{Machine, Mem0, unimplemented};
-use crate::interpreter::ir::{Code, HandlerPtr, Inst, Op, Target};
+use crate::interpreter::ir::{ACC, ACC16, Code, HandlerPtr, Inst, Op, Target};
 use crate::runtime::store::InstanceData;
 use crate::runtime::store::{FuncInst, GlobalInst};
 use crate::stack::Stack;
@@ -68,10 +68,11 @@ type Ip = *const Inst;
 /// A value stack slot, by address: a frame's first slot.
 type Fp = *mut u64;
 
-/// An op's handler: the context, the op, the frame and memory 0's bytes
+/// An op's handler: the context, the op, the frame, memory 0's bytes
 /// (its length is in the context, where a bounds check reads it as one
-/// memory operand).
-pub(crate) type OpHandler = fn(&mut Chain<'_, '_>, Ip, Fp, *mut u8) -> Flow;
+/// memory operand) and the accumulator: the result of the op before, when
+/// that op left it there for this one (see `ir::ACC`), else anything.
+pub(crate) type OpHandler = fn(&mut Chain<'_, '_>, Ip, Fp, *mut u8, u64) -> Flow;
 
 /// What a handler returns: `Done` when the chain stops (at an op for
 /// `run`, or on a trap); `Next` only without `weft_tail`, when the driver
@@ -89,6 +90,7 @@ struct At {
     ip: Ip,
     fp: Fp,
     mem: *mut u8,
+    acc: u64,
 }
 
 /// The state that the handlers share and do not keep in registers: what
@@ -331,14 +333,16 @@ impl Machine<'_> {
                 ip: unsafe { ops.add(regs.pc) },
                 fp: slots.wrapping_add(regs.fp),
                 mem: regs.mem.ptr,
+                // No op reads the accumulator first (see `ir::ACC`).
+                acc: 0,
             },
             outcome: Ok(()),
             m: self,
         };
         c.take_table0();
         loop {
-            let At { ip, fp, mem } = c.at;
-            let flow = handler(ip)(&mut c, ip, fp, mem);
+            let At { ip, fp, mem, acc } = c.at;
+            let flow = handler(ip)(&mut c, ip, fp, mem, acc);
             if flow == Flow::Done {
                 break;
             }
@@ -422,22 +426,31 @@ fn mismatch() -> ! {
 
 /// Runs the op at `$ip` with the given registers: a tail call with
 /// `weft_tail`, else a return to the driver loop.
+/// The accumulator goes on as `$acc` (0 when not given: the op run next
+/// reads none).
 macro_rules! next {
-    ($c:expr, $ip:expr, $fp:expr, $mem:expr) => {{
+    ($c:expr, $ip:expr, $fp:expr, $mem:expr) => {
+        next!($c, $ip, $fp, $mem, 0)
+    };
+    ($c:expr, $ip:expr, $fp:expr, $mem:expr, $acc:expr) => {{
         let ip: Ip = $ip;
-        next_by!($c, handler(ip), ip, $fp, $mem)
+        next_by!($c, handler(ip), ip, $fp, $mem, $acc)
     }};
 }
 
 /// Runs the op at `$ip` as `next!` does, by the handler `$h` (the op's
 /// own, or `Code::entry`).
 macro_rules! next_by {
-    ($c:expr, $h:expr, $ip:expr, $fp:expr, $mem:expr) => {{
+    ($c:expr, $h:expr, $ip:expr, $fp:expr, $mem:expr) => {
+        next_by!($c, $h, $ip, $fp, $mem, 0)
+    };
+    ($c:expr, $h:expr, $ip:expr, $fp:expr, $mem:expr, $acc:expr) => {{
         let ip: Ip = $ip;
         let h: OpHandler = $h;
+        let acc: u64 = $acc;
         #[cfg(all(weft_tail, not(debug_assertions)))]
         {
-            return h($c, ip, $fp, $mem);
+            return h($c, ip, $fp, $mem, acc);
         }
         #[cfg(not(all(weft_tail, not(debug_assertions))))]
         {
@@ -447,6 +460,7 @@ macro_rules! next_by {
                 ip,
                 fp: $fp,
                 mem: $mem,
+                acc,
             };
             return Flow::Next;
         }
@@ -460,6 +474,7 @@ macro_rules! exit {
             ip: $ip,
             fp: $fp,
             mem: $mem,
+            acc: 0,
         };
         return Flow::Done;
     }};
@@ -506,16 +521,16 @@ macro_rules! target {
 
 /// Jumps to op `$to`, charging fuel for a backward jump (a loop).
 macro_rules! jump {
-    ($c:expr, $ip:expr, $to:expr, $fp:expr, $mem:expr) => {{
+    ($c:expr, $ip:expr, $to:expr, $fp:expr, $mem:expr, $acc:expr) => {{
         let to = target!($c, $to);
         if $c.metered {
             // Rare: the comparison and the charge out of line (and cold, so
             // the common path falls through), reached by a tail call with
             // the jump's origin in the context.
             $c.from = $ip;
-            return metered_jump($c, to, $fp, $mem);
+            return metered_jump($c, to, $fp, $mem, $acc);
         }
-        next!($c, to, $fp, $mem)
+        next!($c, to, $fp, $mem, $acc)
     }};
 }
 
@@ -523,16 +538,16 @@ macro_rules! jump {
 /// fuel when `$back` (a backward jump, a loop): the direction is known when
 /// the op is translated, so a forward jump's handler has no fuel test.
 macro_rules! jump_by {
-    ($c:expr, $ip:expr, $rel:expr, $fp:expr, $mem:expr, $back:expr) => {{
+    ($c:expr, $ip:expr, $rel:expr, $fp:expr, $mem:expr, $acc:expr, $back:expr) => {{
         let ip: Ip = $ip;
         // Stays in the code: `in_bounds` checked every jump's target.
         let to = ip.wrapping_offset($rel as isize);
         if $back && $c.metered {
             // Rare: as in `jump!`.
             $c.from = ip;
-            return metered_jump($c, to, $fp, $mem);
+            return metered_jump($c, to, $fp, $mem, $acc);
         }
-        next!($c, to, $fp, $mem)
+        next!($c, to, $fp, $mem, $acc)
     }};
 }
 
@@ -540,11 +555,13 @@ macro_rules! jump_by {
 /// loop) from `Chain::from` costs one unit.
 #[cold]
 #[inline(never)]
-fn metered_jump(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8) -> Flow {
+fn metered_jump(c: &mut Chain<'_, '_>, ip: Ip, fp: Fp, mem: *mut u8, acc: u64) -> Flow {
     if ip <= c.from && !c.fuel(c.from) {
         return Flow::Done;
     }
-    next!(c, ip, fp, mem)
+    // A jump target reads no accumulator (see `ir::ACC`): `acc` is only
+    // passed on, as the jump's handler would.
+    next!(c, ip, fp, mem, acc)
 }
 
 /// The op after `$ip`.
@@ -580,13 +597,13 @@ macro_rules! bytes {
 
 /// Takes branch target `$t`: moves its values, then jumps.
 #[inline(always)]
-fn branch(c: &mut Chain<'_, '_>, ip: Ip, t: Target, fp: Fp, mem: *mut u8) -> Flow {
+fn branch(c: &mut Chain<'_, '_>, ip: Ip, t: Target, fp: Fp, mem: *mut u8, acc: u64) -> Flow {
     move_down(
         fp.wrapping_add(t.src as usize),
         t.n as usize,
         fp.wrapping_add(t.dst as usize),
     );
-    jump!(c, ip, t.to, fp, mem)
+    jump!(c, ip, t.to, fp, mem, acc)
 }
 
 /// Moves the `n` slots at `from` down to `to`.
@@ -610,14 +627,14 @@ macro_rules! branch_target {
     };
 }
 
-/// Defines handlers: `name(c, ip, fp, mem) Pattern => body`, where the
+/// Defines handlers: `name(c, ip, fp, mem, acc) Pattern => body`, where the
 /// body sees the op's fields bound by `Pattern` and ends in `next!`,
 /// `jump!`, `exit!` or a return.
 macro_rules! handlers {
-    ($($name:ident($c:ident, $ip:ident, $fp:ident, $mem:ident) $pat:pat => $body:block)*) => {
+    ($($name:ident($c:ident, $ip:ident, $fp:ident, $mem:ident, $acc:ident) $pat:pat => $body:block)*) => {
         $(
             #[allow(unused_mut, unused_variables, non_snake_case)]
-            pub(super) fn $name($c: &mut Chain<'_, '_>, $ip: Ip, $fp: Fp, $mem: *mut u8) -> Flow {
+            pub(super) fn $name($c: &mut Chain<'_, '_>, $ip: Ip, $fp: Fp, $mem: *mut u8, $acc: u64) -> Flow {
                 let $pat = op($ip) else { wrong() };
                 $body
             }
@@ -652,17 +669,15 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::Return { .. } => ret,
         Op::Jump { to } if back(to) => jump_to::<true>,
         Op::Jump { .. } => jump_to::<false>,
-        Op::JumpIf { to, .. } if back(to) => jump_if::<true>,
-        Op::JumpIf { .. } => jump_if::<false>,
+        Op::JumpIf { to, c } => JUMP_IF[back(to) as usize][(c == ACC) as usize],
         Op::JumpIfMove { to, .. } if back(to) => jump_if_move::<true>,
         Op::JumpIfMove { .. } => jump_if_move::<false>,
-        Op::JumpIfNot { to, .. } if back(to) => jump_if_not::<true>,
-        Op::JumpIfNot { .. } => jump_if_not::<false>,
-        Op::JumpCmp { f, to, .. } => JUMP_CMP[back(to) as usize][f as usize],
-        Op::JumpCmpI { f, to, .. } => JUMP_CMP_I[back(to) as usize][f as usize],
-        Op::JumpCmpK { f, to, .. } => JUMP_CMP_K[back(to) as usize][f as usize],
-        Op::JumpNotOrd { o, to, .. } => JUMP_NOT_ORD[back(to) as usize][o as usize],
-        Op::JumpNotOrdK { o, to, .. } => JUMP_NOT_ORD_K[back(to) as usize][o as usize],
+        Op::JumpIfNot { to, c } => JUMP_IF_NOT[back(to) as usize][(c == ACC) as usize],
+        Op::JumpCmp { f, a, b, to } => JUMP_CMP[acc_in(a, b)][back(to) as usize][f as usize],
+        Op::JumpCmpI { f, a, to, .. } => JUMP_CMP_I[acc_in(a, 0)][back(to) as usize][f as usize],
+        Op::JumpCmpK { f, a, to, .. } => JUMP_CMP_K[acc16(a)][back(to) as usize][f as usize],
+        Op::JumpNotOrd { o, a, b, to } => JUMP_NOT_ORD[acc_in(a, b)][back(to) as usize][o as usize],
+        Op::JumpNotOrdK { o, a, to, .. } => JUMP_NOT_ORD_K[acc16(a)][back(to) as usize][o as usize],
         Op::Br { .. } => br,
         Op::BrIf { .. } => br_if,
         Op::BrTable { .. } => br_table,
@@ -677,14 +692,14 @@ fn handler_fn(op: &Op) -> OpHandler {
         Op::GlobalSet { wide: false, .. } => global_set::<false>,
         Op::GlobalSet { wide: true, .. } => global_set::<true>,
         Op::RefFunc { .. } => ref_func,
-        Op::Bin { f, .. } => BIN[f as usize],
-        Op::BinI { f, .. } => BIN_I[f as usize],
+        Op::Bin { f, d, a, b } => BIN[acc_in(a, b)][(d == ACC) as usize][f as usize],
+        Op::BinI { f, d, a, .. } => BIN_I[acc_in(a, 0)][(d == ACC) as usize][f as usize],
         Op::ImmBin { f, .. } => IMM_BIN[f as usize],
-        Op::BinK { f, .. } => BIN_K[f as usize],
-        Op::Un { f, .. } => UN[f as usize],
+        Op::BinK { f, d, a, .. } => BIN_K[acc16(a)][(d == ACC16) as usize][f as usize],
+        Op::Un { f, d, a } => UN[acc_in(a, 0)][(d == ACC) as usize][f as usize],
         Op::Trapping { f, .. } => TRAPPING[f as usize],
-        Op::Load { f, .. } => LOAD[f as usize],
-        Op::Store { f, .. } => STORE[f as usize],
+        Op::Load { f, d, addr, .. } => LOAD[acc_in(addr, 0)][(d == ACC) as usize][f as usize],
+        Op::Store { f, addr, val, .. } => STORE[acc_in(addr, val)][f as usize],
         Op::V128Load { .. } => v128_load,
         Op::V128Store { .. } => v128_store,
         Op::SimdBin { f, .. } => SIMD_BIN[f as usize],
@@ -705,6 +720,25 @@ fn handler_fn(op: &Op) -> OpHandler {
         | Op::Rethrow { .. }
         | Op::Access { .. } => leave,
     }
+}
+
+/// Which operand of an op reads the accumulator (`ir::ACC`), given its
+/// first and second operand fields: the index of its handler tables
+/// (`handlers::IN_*`).
+fn acc_in(a: u32, b: u32) -> usize {
+    if a == ACC {
+        IN_A
+    } else if b == ACC {
+        IN_B
+    } else {
+        IN_NONE
+    }
+}
+
+/// Whether a 16-bit operand field names the accumulator (`ir::ACC16`):
+/// the index of its handler tables (`IN_A` or `IN_NONE`).
+fn acc16(a: u16) -> usize {
+    if a == ACC16 { IN_A } else { IN_NONE }
 }
 
 /// Whether a jump by `to` ops (relative, see `Op`) goes backward (or to
