@@ -188,6 +188,11 @@ pub(crate) fn slots(ty: ValType) -> u32 {
     }
 }
 
+/// How many 64-bit slots values of these types take together.
+pub(crate) fn slots_of(types: &[ValType]) -> usize {
+    types.iter().map(|&t| slots(t) as usize).sum()
+}
+
 impl From<i32> for Value {
     fn from(v: i32) -> Value {
         Value::I32(v)

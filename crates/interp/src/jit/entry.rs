@@ -223,7 +223,7 @@ fn run(
     ty: crate::runtime::store::TypeId,
     args: &[crate::Value],
 ) -> Result<Vec<crate::Value>, crate::Error> {
-    use crate::value::slots;
+    use crate::value::{slots, slots_of};
     let mut fty = store.type_of(ty).clone();
     for t in fty.params.iter_mut().chain(fty.results.iter_mut()) {
         *t = store.resolve(*t);
@@ -241,8 +241,8 @@ fn run(
     if let Some(fuel) = store.fuel.as_mut() {
         *fuel = fuel.checked_sub(1).ok_or(Trap::OutOfFuel)?;
     }
-    let p: usize = fty.params.iter().map(|t| slots(*t) as usize).sum();
-    let r: usize = fty.results.iter().map(|t| slots(*t) as usize).sum();
+    let p: usize = slots_of(&fty.params);
+    let r: usize = slots_of(&fty.results);
     let mut buf = vec![0u64; p.max(r)];
     let mut at = 0;
     for a in args {

@@ -16,7 +16,7 @@ use crate::jit::ctx::{ICell, VmCtx, refresh, sync_fuel};
 use crate::jit::entry::{OK, PENDING};
 use crate::runtime::store::{Caller, ExnInst, Func, FuncInst, Instance, Store};
 use crate::trap::{Error, Trap};
-use crate::value::{Value, slots};
+use crate::value::{Value, slots, slots_of};
 
 /// How deeply host functions may re-enter WebAssembly (the interpreter's
 /// bound, `exec::MAX_REENTRY`).
@@ -363,12 +363,7 @@ pub(crate) extern "sysv64" fn throw(ctx: *mut VmCtx, tag: u32, args: *const u64)
             return fail(ctx, Trap::InvalidReference);
         };
         let ty = store.tags[addr as usize];
-        let n: usize = store
-            .type_of(ty)
-            .params
-            .iter()
-            .map(|t| slots(*t) as usize)
-            .sum();
+        let n: usize = slots_of(&store.type_of(ty).params);
         if store.exns.len() >= store.limits.max_exceptions as usize {
             return fail(ctx, Trap::TooManyExceptions);
         }
@@ -525,10 +520,7 @@ unsafe fn call_addr(ctx: *mut VmCtx, addr: u32, args: *mut u64) -> u32 {
         return unsafe { fail(ctx, Trap::InvalidReference) };
     };
     let ty = store.type_of(func.ty());
-    let (p, r) = (
-        ty.params.iter().map(|t| slots(*t) as usize).sum::<usize>(),
-        ty.results.iter().map(|t| slots(*t) as usize).sum::<usize>(),
-    );
+    let (p, r) = (slots_of(&ty.params), slots_of(&ty.results));
     // SAFETY: the caller's guarantee on `args`.
     let args = unsafe { std::slice::from_raw_parts_mut(args, p.max(r)) };
     store.thrown = None;

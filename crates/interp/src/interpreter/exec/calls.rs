@@ -49,7 +49,7 @@ impl Machine<'_> {
         args.clear();
         results.clear();
         let fty = self.store.type_of(ty);
-        let n: usize = fty.params.iter().map(|t| slots(*t) as usize).sum();
+        let n: usize = slots_of(&fty.params);
         let mut at = self.stack.sp - n;
         for t in &fty.params {
             let t = self.store.resolve(*t);

@@ -11,13 +11,7 @@ impl Machine<'_> {
     pub(super) fn new_exception(&mut self, inst: u32, tag: u32) -> Result<u32, Trap> {
         let addr = self.store.instances[inst as usize].tags[tag as usize];
         let ty = self.store.tags[addr as usize];
-        let n: usize = self
-            .store
-            .type_of(ty)
-            .params
-            .iter()
-            .map(|t| slots(*t) as usize)
-            .sum();
+        let n: usize = slots_of(&self.store.type_of(ty).params);
         if self.store.exns.len() >= self.store.limits.max_exceptions as usize {
             return Err(Trap::TooManyExceptions);
         }

@@ -20,7 +20,7 @@ use crate::interpreter::ir::{CatchOp, Code, Op, Target};
 use crate::runtime::store::{Caller, ExnInst, Func, FuncInst, Instance, Store, TypeId};
 use crate::stack::Stack;
 use crate::trap::{Error, Trap};
-use crate::value::{Value, slots};
+use crate::value::{Value, slots, slots_of};
 
 mod calls;
 mod exceptions;

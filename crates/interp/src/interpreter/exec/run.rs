@@ -127,13 +127,7 @@ impl Machine<'_> {
                             let (ty, f) = (*ty, f.clone());
                             // The arguments on top of the stack, as the host
                             // call takes them; the results come back at `base`.
-                            let n: usize = self
-                                .store
-                                .type_of(ty)
-                                .params
-                                .iter()
-                                .map(|t| slots(*t) as usize)
-                                .sum();
+                            let n: usize = slots_of(&self.store.type_of(ty).params);
                             self.stack.sp = base + n;
                             // SAFETY: the frames' and the running code are alive
                             // (see `Pins`).
@@ -276,27 +270,14 @@ impl Machine<'_> {
                         let n: usize = {
                             let addr = self.store.instances[inst as usize].tags[*tag as usize];
                             let ty = self.store.tags[addr as usize];
-                            self.store
-                                .type_of(ty)
-                                .params
-                                .iter()
-                                .map(|t| slots(*t) as usize)
-                                .sum()
+                            slots_of(&self.store.type_of(ty).params)
                         };
                         self.stack.sp = fp + *base as usize + n;
                         let exn = t!(self.new_exception(inst, *tag));
                         throw!(exn);
                     }
-                    Op::Rethrow { off } => {
-                        let r = self.get(fp + *off as usize);
-                        let exn =
-                            t!(crate::value::decode_ref(r).ok_or(Trap::NullExceptionReference));
-                        if exn as usize >= self.store.exns.len() {
-                            break 'run Trap::InvalidReference;
-                        }
-                        throw!(exn);
-                    }
-                    Op::ThrowRef { r } => {
+                    // `rethrow` reads the exception its `catch` kept.
+                    Op::Rethrow { off: r } | Op::ThrowRef { r } => {
                         let r = self.get(fp + *r as usize);
                         let exn =
                             t!(crate::value::decode_ref(r).ok_or(Trap::NullExceptionReference));
