@@ -151,11 +151,8 @@ impl Translator<'_> {
                 .fixups
                 .push(Fixup::Table(target));
         }
-        let here = self.begin_arm()?;
-        let c = self.ctrls.last_mut().expect("open");
-        c.kind = BlockKind::Catch;
-        c.unreachable = false;
-        let base = c.base;
+        let here = self.begin_arm(BlockKind::Catch)?;
+        let base = self.top().base;
         self.height = base;
         self.push_home(1);
         self.push_types(payload);

@@ -191,11 +191,9 @@ impl Translator<'_> {
                         .fixups
                         .push(Fixup::Op(at));
                 }
-                let here = self.begin_arm()?;
+                let here = self.begin_arm(BlockKind::Else)?;
                 let c = self.ctrls.last_mut().expect("open");
                 let else_fixup = c.else_fixup.take();
-                c.kind = BlockKind::Else;
-                c.unreachable = false;
                 let (base, params) = (c.base, c.params.clone());
                 if let Some(at) = else_fixup {
                     self.patch(Fixup::Op(at), here);

@@ -449,8 +449,8 @@ impl Translator<'_> {
     /// A new arm of the innermost block begins here (`else`, a legacy
     /// `catch`): nothing falls through into it, so no fusion reaches across
     /// it, and its operand stack starts as the block's did. Gives the arm's
-    /// first op index.
-    pub(super) fn begin_arm(&mut self) -> Result<u32, Error> {
+    /// first op index. The block becomes of `kind`, reachable again.
+    pub(super) fn begin_arm(&mut self, kind: BlockKind) -> Result<u32, Error> {
         let here = self.here();
         self.barrier = here;
         self.producer = None;
@@ -458,6 +458,9 @@ impl Translator<'_> {
         while self.vals.len() > base_vals {
             self.pop()?;
         }
+        let c = self.ctrls.last_mut().expect("open");
+        c.kind = kind;
+        c.unreachable = false;
         Ok(here)
     }
 
