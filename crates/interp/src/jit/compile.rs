@@ -2217,6 +2217,18 @@ impl<'a> FnCompiler<'a> {
             ; lea rax, [rsp + d]
             ; call r11
             ; jmp =>done
+        );
+        self.pending_or_general(pending, general, d);
+        asm!(self.asm.a; =>done);
+    }
+
+    /// The two slow ends of a resolved call (see
+    /// [`FnCompiler::call_resolved`]): at `pending`, out through the exit
+    /// with the trap the helper left; at `general`, the callee (index in
+    /// eax) called through `helpers::call_func` with the arguments at
+    /// `[rsp + d]`, out through the exit if it trapped.
+    fn pending_or_general(&mut self, pending: DynamicLabel, general: DynamicLabel, d: i32) {
+        asm!(self.asm.a
             ; =>pending
             ; mov eax, PENDING as i32
             ; jmp =>self.exit
@@ -2228,7 +2240,6 @@ impl<'a> FnCompiler<'a> {
             ; call rax
             ; test eax, eax
             ; jnz =>self.exit
-            ; =>done
         );
     }
 
@@ -2317,17 +2328,9 @@ impl<'a> FnCompiler<'a> {
         let d = slot_disp(base);
         asm!(self.asm.a
             ; jmp r11
-            ; =>pending
-            ; mov eax, PENDING as i32
-            ; jmp =>self.exit
-            ; =>general
-            ; mov rdi, r15
-            ; mov esi, eax
-            ; lea rdx, [rsp + d]
-            ; mov rax, QWORD helpers::call_func as *const () as i64
-            ; call rax
-            ; test eax, eax
-            ; jnz =>self.exit
+        );
+        self.pending_or_general(pending, general, d);
+        asm!(self.asm.a
             // The callee is not covered by this function's handlers.
             ; cmp QWORD [r15 + off::EXN], 0
             ; jne =>self.unwind
