@@ -2205,14 +2205,9 @@ impl<'a> FnCompiler<'a> {
     /// directly (no re-entry through the trampoline), any other through
     /// `helpers::call_func`; out through the exit if a trap is pending.
     fn call_resolved(&mut self, d: i32) {
-        let pending = self.asm.a.new_dynamic_label();
-        let general = self.asm.a.new_dynamic_label();
+        let (pending, general) = self.branch_on_resolved();
         let done = self.asm.a.new_dynamic_label();
         asm!(self.asm.a
-            ; cmp rax, -1
-            ; je =>pending
-            ; test rax, rax
-            ; js =>general
             ; mov r11, rax
             ; lea rax, [rsp + d]
             ; call r11
@@ -2220,6 +2215,22 @@ impl<'a> FnCompiler<'a> {
         );
         self.pending_or_general(pending, general, d);
         asm!(self.asm.a; =>done);
+    }
+
+    /// Branches on a resolving helper's result in rax: `TAIL_TRAP` (-1, a
+    /// trap is pending) to the first label, `TAIL_CALL` with the callee's
+    /// address in the low half (not compiled code of this instance) to the
+    /// second; an entry address falls through. The labels are placed by [`FnCompiler::pending_or_general`].
+    fn branch_on_resolved(&mut self) -> (DynamicLabel, DynamicLabel) {
+        let pending = self.asm.a.new_dynamic_label();
+        let general = self.asm.a.new_dynamic_label();
+        asm!(self.asm.a
+            ; cmp rax, -1
+            ; je =>pending
+            ; test rax, rax
+            ; js =>general
+        );
+        (pending, general)
     }
 
     /// The two slow ends of a resolved call (see
@@ -2313,14 +2324,7 @@ impl<'a> FnCompiler<'a> {
     /// compiled callee of this instance ([`FnCompiler::tail_jump`]); else
     /// a call through `helpers::call_func` and a return of its results.
     fn tail_dispatch(&mut self, p: Vec<bool>, r: Vec<bool>, base: u32) -> Option<()> {
-        let pending = self.asm.a.new_dynamic_label();
-        let general = self.asm.a.new_dynamic_label();
-        asm!(self.asm.a
-            ; cmp rax, -1
-            ; je =>pending
-            ; test rax, rax
-            ; js =>general
-        );
+        let (pending, general) = self.branch_on_resolved();
         let skip = self.tail_jump(&p, base, Some(RAX));
         if skip != 0 {
             asm!(self.asm.a; add r11, skip as i32);
